@@ -1,0 +1,13 @@
+package org.revtaf.text;
+
+/**
+ * Labels one report's text. The contract shared by the labeler (text), the synthetic data set
+ * (data) and the clinical-efficacy metrics (eval).
+ */
+public interface ReportLabeler {
+    /**
+     * The statuses of the 18 classes of {@link LabelClass} for one report, in that order, as
+     * {@link LabelStatus} codes (0 blank, 1 positive, 2 negative, 3 uncertain).
+     */
+    int[] label(String report);
+}
