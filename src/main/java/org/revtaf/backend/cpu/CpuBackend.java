@@ -3,6 +3,7 @@ package org.revtaf.backend.cpu;
 import org.revtaf.backend.Backend;
 import org.revtaf.backend.ConvKernels;
 import org.revtaf.backend.ElementwiseKernels;
+import org.revtaf.backend.FusedKernels;
 import org.revtaf.backend.IndexKernels;
 import org.revtaf.backend.MatmulKernels;
 import org.revtaf.backend.NormKernels;
@@ -15,6 +16,8 @@ public final class CpuBackend implements Backend {
     public static final CpuBackend INSTANCE = new CpuBackend();
 
     private final Backend ref = ReferenceBackend.INSTANCE;
+
+    private final CpuFused fused = new CpuFused();
 
     private CpuBackend() {}
 
@@ -51,5 +54,10 @@ public final class CpuBackend implements Backend {
     @Override
     public IndexKernels index() {
         return ref.index();
+    }
+
+    @Override
+    public FusedKernels fused() {
+        return fused;
     }
 }
