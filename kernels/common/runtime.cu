@@ -4,11 +4,21 @@
 #include "rt_check.cuh"
 
 namespace rt {
-static thread_local char g_error[512] = "";
+static thread_local char g_error[1600] = "";
 int fail(int status, const char* op, const char* file, int line, const char* msg) {
   const char* base = std::strrchr(file, '/');
   std::snprintf(g_error, sizeof g_error, "%s: %s at %s:%d", op, msg, base ? base + 1 : file, line);
   return status;
+}
+int launch_failed(cudaError_t e, const char* op, const char* file, int line) {
+#if CUDA_EMU
+  if (e == cudaErrorLaunchFailure || e == cudaErrorInvalidConfiguration || e == cudaErrorMemoryAllocation) {
+    const char* detail = cuda_emu::fault_message();
+    return fail(e == cudaErrorLaunchFailure ? 5 : (e == cudaErrorMemoryAllocation ? 2 : 4), op, file, line,
+                detail[0] ? detail : cudaGetErrorString(e));
+  }
+#endif
+  return fail(e == cudaErrorMemoryAllocation ? 2 : 4, op, file, line, cudaGetErrorString(e));
 }
 }  // namespace rt
 
