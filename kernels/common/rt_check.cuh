@@ -6,6 +6,7 @@
 #pragma once
 #include <cstdio>
 #include <cstring>
+#include "../emu/cuda_emu.h"
 #include "../include/revtaf_kernels.h"
 
 namespace rt {
