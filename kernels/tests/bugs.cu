@@ -1,0 +1,95 @@
+// bugs.cu - deliberately buggy kernels: the emulator must report each one with file:line (status 5)
+// instead of hanging or crashing. Compiled only into test/librevtaf_emu_bugs*.so (never into the
+// product libraries); checked from JUnit (org.revtaf.kernels.EmulatorBugsTest) for both engines.
+// defines: rtb_divergent_sync rtb_divergent_warp rtb_partial_mask rtb_deadlock rtb_missing_sync
+//          rtb_early_return rtb_bad_config
+#include "../emu/cuda_emu.h"
+#include "../common/rt_check.cuh"
+
+#define RTB_API extern "C" __attribute__((visibility("default")))
+
+// two __syncthreads call sites on the same line: only the column tells them apart
+__global__ void divergent_sync_kernel(float* out) {
+  if (threadIdx.x < 32) { __syncthreads(); } else { __syncthreads(); }
+  out[threadIdx.x] = 1.0f;
+}
+RTB_API int rtb_divergent_sync(float* out) {
+  RT_LAUNCH(divergent_sync_kernel, 1, 64, 0, nullptr, out);
+  RT_LAUNCHED("rtb_divergent_sync");
+  return 0;
+}
+
+// half the warp shuffles with a half mask, the other half with a full mask at another line
+__global__ void divergent_warp_kernel(float* out) {
+  float v = (float)threadIdx.x;
+  if (threadIdx.x < 16)
+    v = __shfl_sync(0x0000ffffu, v, 0);
+  else
+    v = __shfl_sync(0xffffffffu, v, 0);
+  out[threadIdx.x] = v;
+}
+RTB_API int rtb_divergent_warp(float* out) {
+  RT_LAUNCH(divergent_warp_kernel, 1, 32, 0, nullptr, out);
+  RT_LAUNCHED("rtb_divergent_warp");
+  return 0;
+}
+
+// every lane calls the same shuffle, but the mask leaves live lanes out
+__global__ void partial_mask_kernel(float* out) {
+  out[threadIdx.x] = __shfl_xor_sync(0x0000ffffu, (float)threadIdx.x, 1);
+}
+RTB_API int rtb_partial_mask(float* out) {
+  RT_LAUNCH(partial_mask_kernel, 1, 32, 0, nullptr, out);
+  RT_LAUNCHED("rtb_partial_mask");
+  return 0;
+}
+
+// lane 0 waits in __syncwarp for lanes that wait in __syncthreads for lane 0
+__global__ void deadlock_kernel(float* out) {
+  if (threadIdx.x == 0) __syncwarp();
+  else __syncthreads();
+  out[threadIdx.x] = 2.0f;
+}
+RTB_API int rtb_deadlock(float* out) {
+  RT_LAUNCH(deadlock_kernel, 1, 64, 0, nullptr, out);
+  RT_LAUNCHED("rtb_deadlock");
+  return 0;
+}
+
+// missing __syncthreads: reads the neighbour's slot of (poisoned) dynamic smem before it is written;
+// no fault can be reported, but the result is wrong (NaN) under the forward fiber order
+__global__ void missing_sync_kernel(float* out, int n) {
+  EXTERN_SHARED(float, s);
+  int i = threadIdx.x;
+  s[i] = (float)i;
+  // BUG: __syncthreads() missing here
+  out[i] = s[(i + 1) % n];
+}
+RTB_API int rtb_missing_sync(float* out, int n) {
+  RT_LAUNCH(missing_sync_kernel, 1, n, n * sizeof(float), nullptr, out, n);
+  RT_LAUNCHED("rtb_missing_sync");
+  return 0;
+}
+
+// early return before a barrier: tolerated (exited threads drop out, as on current GPUs); the
+// result of the surviving threads must still be right. CUDA_EMU_STRICT=1 reports it.
+__global__ void early_return_kernel(float* out, int n) {
+  __shared__ float s[64];
+  int i = threadIdx.x;
+  if (i >= n) return;
+  s[i] = (float)i;
+  __syncthreads();
+  out[i] = s[n - 1 - i];
+}
+RTB_API int rtb_early_return(float* out, int n) {
+  RT_LAUNCH(early_return_kernel, 1, 64, 0, nullptr, out, n);
+  RT_LAUNCHED("rtb_early_return");
+  return 0;
+}
+
+// 2048 threads per block: invalid configuration
+RTB_API int rtb_bad_config(float* out) {
+  RT_LAUNCH(divergent_sync_kernel, 1, 2048, 0, nullptr, out);
+  RT_LAUNCHED("rtb_bad_config");
+  return 0;
+}

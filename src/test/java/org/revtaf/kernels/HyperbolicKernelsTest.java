@@ -1,0 +1,180 @@
+package org.revtaf.kernels;
+
+import static org.revtaf.kernels.KernelTestSupport.assertClose;
+import static org.revtaf.kernels.KernelTestSupport.assertGradClose;
+import static org.revtaf.kernels.KernelTestSupport.gaussian;
+import static org.revtaf.kernels.KernelTestSupport.maxAbs;
+import static org.revtaf.kernels.KernelTestSupport.numericGrad;
+import static org.revtaf.kernels.KernelTestSupport.toDouble;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.revtaf.bindings.DeviceBuffer;
+import org.revtaf.bindings.RevtafKernels;
+
+/**
+ * Poincare-ball kernels (mobius_add, expmap0/logmap0/proj, mobius_matvec, pairwise distance) on
+ * device {@link #device()} against the double references: forward values and backward against
+ * central differences of the reference, every version, odd shapes. The emulated device runs in
+ * every build; {@link HyperbolicKernelsCudaTest} runs the same on a GPU.
+ */
+class HyperbolicKernelsTest {
+    static final int[] VERSIONS = {0, 1, 2};
+    static final MemorySegment STREAM = MemorySegment.NULL;
+
+    String device() {
+        return "cuda-emu";
+    }
+
+    RevtafKernels kernels() {
+        return RevtafKernels.forDevice(device());
+    }
+
+    /** n rows of dimension d, each scaled to a norm drawn from [lo, hi). */
+    static float[] ballPoints(Random r, int n, int d, double lo, double hi) {
+        float[] x = gaussian(r, n * d, 1.0);
+        for (int i = 0; i < n; i++) {
+            double nrm = 0;
+            for (int k = 0; k < d; k++) {
+                nrm += x[i * d + k] * x[i * d + k];
+            }
+            double target = lo + (hi - lo) * r.nextDouble();
+            for (int k = 0; k < d; k++) {
+                x[i * d + k] = (float) (x[i * d + k] * target / Math.sqrt(nrm));
+            }
+        }
+        return x;
+    }
+
+    @Test
+    void mobiusAddForwardAndBackward() {
+        Random r = new Random(11);
+        for (int[] shape : new int[][] {{7, 19}, {33, 64}}) {
+            int n = shape[0];
+            int d = shape[1];
+            double c = 0.5;
+            float[] x = ballPoints(r, n, d, 0.05, 1.3);
+            float[] y = ballPoints(r, n, d, 0.05, 1.3);
+            float[] g = gaussian(r, n * d, 1.0);
+            double[][] in = {toDouble(x), toDouble(y)};
+            double[] ref = KernelReferences.mobiusAdd(in[0], in[1], n, d, c);
+            double[] gx = numericGrad(a -> KernelReferences.mobiusAdd(a[0], a[1], n, d, c), in, toDouble(g), 0, 1e-6, 1);
+            double[] gy = numericGrad(a -> KernelReferences.mobiusAdd(a[0], a[1], n, d, c), in, toDouble(g), 1, 1e-6, 1);
+            try (KernelTestSupport s = new KernelTestSupport(kernels())) {
+                DeviceBuffer dx = s.in(x);
+                DeviceBuffer dy = s.in(y);
+                DeviceBuffer dg = s.in(g);
+                for (int v : VERSIONS) {
+                    String tag = "mobius_add v" + v + " " + n + "x" + d;
+                    DeviceBuffer out = s.out(n * d);
+                    s.k.mobiusAddFwd(STREAM, out.ptr(), dx.ptr(), dy.ptr(), n, d, (float) c, v);
+                    assertClose(tag, out.toFloats(), ref, 1e-5, 1e-4);
+                    DeviceBuffer gxo = s.out(n * d);
+                    DeviceBuffer gyo = s.out(n * d);
+                    s.k.mobiusAddBwd(STREAM, gxo.ptr(), gyo.ptr(), dg.ptr(), dx.ptr(), dy.ptr(), n, d, (float) c, v);
+                    assertGradClose(tag + " dx", gxo.toFloats(), gx, 1e-4 * maxAbs(gx), 2e-3);
+                    assertGradClose(tag + " dy", gyo.toFloats(), gy, 1e-4 * maxAbs(gy), 2e-3);
+                }
+            }
+        }
+    }
+
+    @Test
+    void expmapLogmapProjForwardAndBackward() {
+        Random r = new Random(12);
+        int n = 13;
+        int d = 37;
+        double c = 1.0;
+        double[][] normRanges = {{0.1, 4.0}, {0.05, 0.95}, {0.5, 1.2}}; // expmap0 any; logmap0 inside; proj across the edge
+        String[] names = {"expmap0", "logmap0", "proj"};
+        for (int op = 0; op < 3; op++) {
+            final int o = op;
+            float[] x = ballPoints(r, n, d, normRanges[op][0], normRanges[op][1]);
+            float[] g = gaussian(r, n * d, 1.0);
+            double[][] in = {toDouble(x)};
+            double[] ref = KernelReferences.map(op, in[0], n, d, c);
+            double[] gx = numericGrad(a -> KernelReferences.map(o, a[0], n, d, c), in, toDouble(g), 0, 1e-6, 1);
+            try (KernelTestSupport s = new KernelTestSupport(kernels())) {
+                DeviceBuffer dx = s.in(x);
+                DeviceBuffer dg = s.in(g);
+                for (int v : VERSIONS) {
+                    String tag = names[op] + " v" + v;
+                    DeviceBuffer out = s.out(n * d);
+                    s.k.poincareMapFwd(STREAM, out.ptr(), dx.ptr(), n, d, (float) c, op, v);
+                    assertClose(tag, out.toFloats(), ref, 1e-5, 1e-4);
+                    DeviceBuffer gout = s.out(n * d);
+                    s.k.poincareMapBwd(STREAM, gout.ptr(), dg.ptr(), dx.ptr(), n, d, (float) c, op, v);
+                    assertGradClose(tag + " dx", gout.toFloats(), gx, 1e-4 * maxAbs(gx), 2e-3);
+                }
+            }
+        }
+    }
+
+    @Test
+    void mobiusMatvecForwardAndBackward() {
+        Random r = new Random(13);
+        int n = 6;
+        int rows = 5;
+        int d = 41;
+        double c = 0.7;
+        float[] m = gaussian(r, rows * d, 0.3);
+        float[] x = ballPoints(r, n, d, 0.05, 1.1);
+        float[] g = gaussian(r, n * rows, 1.0);
+        double[][] in = {toDouble(m), toDouble(x)};
+        double[] ref = KernelReferences.matvec(in[0], in[1], n, rows, d, c);
+        double[] gm = numericGrad(a -> KernelReferences.matvec(a[0], a[1], n, rows, d, c), in, toDouble(g), 0, 1e-6, 1);
+        double[] gx = numericGrad(a -> KernelReferences.matvec(a[0], a[1], n, rows, d, c), in, toDouble(g), 1, 1e-6, 1);
+        try (KernelTestSupport s = new KernelTestSupport(kernels())) {
+            DeviceBuffer dm = s.in(m);
+            DeviceBuffer dx = s.in(x);
+            DeviceBuffer dg = s.in(g);
+            for (int v : VERSIONS) {
+                String tag = "mobius_matvec v" + v;
+                DeviceBuffer out = s.out(n * rows);
+                s.k.mobiusMatvecFwd(STREAM, out.ptr(), dm.ptr(), dx.ptr(), n, rows, d, (float) c, v);
+                assertClose(tag, out.toFloats(), ref, 1e-5, 1e-4);
+                DeviceBuffer gmo = s.out(rows * d);
+                DeviceBuffer gxo = s.out(n * d);
+                s.k.mobiusMatvecBwd(STREAM, gmo.ptr(), gxo.ptr(), dg.ptr(), dm.ptr(), dx.ptr(), n, rows, d, (float) c, v);
+                assertGradClose(tag + " dm", gmo.toFloats(), gm, 1e-4 * maxAbs(gm), 2e-3);
+                assertGradClose(tag + " dx", gxo.toFloats(), gx, 1e-4 * maxAbs(gx), 2e-3);
+            }
+        }
+    }
+
+    @Test
+    void pairwiseDistanceForwardAndBackward() {
+        Random r = new Random(14);
+        for (int[] shape : new int[][] {{5, 7, 13}, {17, 33, 40}}) {
+            int n = shape[0];
+            int m = shape[1];
+            int d = shape[2];
+            double c = 1.0;
+            float[] x = ballPoints(r, n, d, 0.05, 0.9);
+            float[] y = ballPoints(r, m, d, 0.05, 0.9);
+            float[] g = gaussian(r, n * m, 1.0);
+            double[][] in = {toDouble(x), toDouble(y)};
+            double[] ref = KernelReferences.dist(in[0], in[1], n, m, d, c);
+            int stride = n * d > 200 ? 7 : 1;
+            double[] gx = numericGrad(a -> KernelReferences.dist(a[0], a[1], n, m, d, c), in, toDouble(g), 0, 1e-6, stride);
+            double[] gy = numericGrad(a -> KernelReferences.dist(a[0], a[1], n, m, d, c), in, toDouble(g), 1, 1e-6, stride);
+            try (KernelTestSupport s = new KernelTestSupport(kernels())) {
+                DeviceBuffer dx = s.in(x);
+                DeviceBuffer dy = s.in(y);
+                DeviceBuffer dg = s.in(g);
+                for (int v : VERSIONS) {
+                    String tag = "poincare_dist v" + v + " " + n + "x" + m + "x" + d;
+                    DeviceBuffer out = s.out(n * m);
+                    s.k.poincareDistFwd(STREAM, out.ptr(), dx.ptr(), dy.ptr(), n, m, d, (float) c, v);
+                    assertClose(tag, out.toFloats(), ref, 1e-5, 1e-4);
+                    DeviceBuffer gxo = s.out(n * d);
+                    DeviceBuffer gyo = s.out(m * d);
+                    s.k.poincareDistBwd(STREAM, gxo.ptr(), gyo.ptr(), dg.ptr(), dx.ptr(), dy.ptr(), n, m, d, (float) c, v);
+                    assertGradClose(tag + " dx", gxo.toFloats(), gx, 1e-4 * maxAbs(gx), 2e-3);
+                    assertGradClose(tag + " dy", gyo.toFloats(), gy, 1e-4 * maxAbs(gy), 2e-3);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package org.revtaf.kernels;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Function;
+import org.revtaf.bindings.DeviceBuffer;
+import org.revtaf.bindings.RevtafKernels;
+
+/**
+ * Shared by the kernel parity tests: device buffers freed together, seeded inputs, an llm.c-style
+ * closeness check (|a - r| <= atol + rtol |r|, first mismatches printed) and central-difference
+ * gradients of a double reference.
+ */
+final class KernelTestSupport implements AutoCloseable {
+    final RevtafKernels k;
+    private final List<DeviceBuffer> buffers = new ArrayList<>();
+
+    KernelTestSupport(RevtafKernels k) {
+        this.k = k;
+    }
+
+    DeviceBuffer in(float[] host) {
+        DeviceBuffer b = DeviceBuffer.of(k, host);
+        buffers.add(b);
+        return b;
+    }
+
+    DeviceBuffer in(byte[] host) {
+        DeviceBuffer b = DeviceBuffer.of(k, host);
+        buffers.add(b);
+        return b;
+    }
+
+    /** Device pointer of a mask, or NULL when there is none. */
+    MemorySegment mask(byte[] host) {
+        return host == null ? MemorySegment.NULL : in(host).ptr();
+    }
+
+    DeviceBuffer out(long floats) {
+        DeviceBuffer b = DeviceBuffer.zeros(k, Math.max(1, floats));
+        buffers.add(b);
+        return b;
+    }
+
+    @Override
+    public void close() {
+        for (DeviceBuffer b : buffers) {
+            b.close();
+        }
+    }
+
+    static float[] uniform(Random r, int n, double lo, double hi) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) (lo + (hi - lo) * r.nextDouble());
+        }
+        return a;
+    }
+
+    static float[] gaussian(Random r, int n, double scale) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) (scale * r.nextGaussian());
+        }
+        return a;
+    }
+
+    static double[] toDouble(float[] a) {
+        double[] d = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            d[i] = a[i];
+        }
+        return d;
+    }
+
+    /** Fails with the first mismatches and the worst relative use of the tolerance. */
+    static void assertClose(String name, float[] actual, double[] expected, double atol, double rtol) {
+        if (actual.length < expected.length) {
+            fail(name + ": " + actual.length + " values, expected " + expected.length);
+        }
+        int bad = 0;
+        double worst = 0;
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < expected.length; i++) {
+            double e = expected[i];
+            double a = actual[i];
+            if (Double.isInfinite(e) && a == e) {
+                continue;
+            }
+            double tol = atol + rtol * Math.abs(e);
+            double diff = Math.abs(a - e);
+            if (!(diff <= tol)) {
+                if (bad < 5) {
+                    sb.append(String.format("%n  [%d] got %.8g expected %.8g", i, a, e));
+                }
+                bad++;
+            }
+            worst = Math.max(worst, Double.isNaN(diff) ? Double.POSITIVE_INFINITY : diff / tol);
+        }
+        if (bad > 0) {
+            fail(String.format("%s: %d of %d values off (worst %.1f x tolerance)%s", name, bad, expected.length,
+                    worst, sb));
+        }
+    }
+
+    /** Largest |value| (for tolerances relative to the data's scale). */
+    static double maxAbs(double[] a) {
+        double m = 0;
+        for (double v : a) {
+            if (Double.isFinite(v)) {
+                m = Math.max(m, Math.abs(v));
+            }
+        }
+        return m;
+    }
+
+    /**
+     * Central-difference gradient of sum(g * f(inputs)) with respect to inputs[which], in double, at
+     * every index (or every stride-th to keep it cheap); unchecked indices are NaN.
+     */
+    static double[] numericGrad(Function<double[][], double[]> f, double[][] inputs, double[] g, int which,
+            double h, int stride) {
+        double[] x = inputs[which];
+        double[] grad = new double[x.length];
+        java.util.Arrays.fill(grad, Double.NaN);
+        for (int i = 0; i < x.length; i += stride) {
+            double keep = x[i];
+            x[i] = keep + h;
+            double up = weighted(f.apply(inputs), g);
+            x[i] = keep - h;
+            double down = weighted(f.apply(inputs), g);
+            x[i] = keep;
+            grad[i] = (up - down) / (2 * h);
+        }
+        return grad;
+    }
+
+    private static double weighted(double[] y, double[] g) {
+        double s = 0;
+        for (int i = 0; i < y.length; i++) {
+            s += y[i] * g[i];
+        }
+        return s;
+    }
+
+    /** assertClose over the indices a numeric gradient checked (the others are NaN). */
+    static void assertGradClose(String name, float[] actual, double[] numeric, double atol, double rtol) {
+        double[] expected = new double[numeric.length];
+        float[] act = new float[numeric.length];
+        int m = 0;
+        for (int i = 0; i < numeric.length; i++) {
+            if (!Double.isNaN(numeric[i])) {
+                expected[m] = numeric[i];
+                act[m] = actual[i];
+                m++;
+            }
+        }
+        assertClose(name, java.util.Arrays.copyOf(act, m), java.util.Arrays.copyOf(expected, m), atol, rtol);
+    }
+}
