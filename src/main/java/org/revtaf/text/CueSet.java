@@ -159,6 +159,8 @@ final class CueSet {
             "a",
             "an",
             "some");
+    /** After "and" these start a new clause ("no pneumothorax and the tube is in place"). */
+    static final Set<String> NEW_SUBJECT = Set.of("the", "there", "this", "these", "it");
     /** After a predicate adjective these show it is about what follows ("is likely due to X"). */
     static final Set<String> CONTINUATIONS = Set.of(
             "due",
@@ -309,7 +311,10 @@ final class CueSet {
             if (s.kind[t] == ClinicalSentence.COMMA) {
                 if (o.kind() == UNC || o.kind() == STABLE || passedVerb) return false;
                 if (t + 1 < s.size() && CLAUSE_STARTERS.contains(s.tokens[t + 1])) return false;
-            } else if (passedVerb && (tok.equals("and") || tok.equals("with"))) {
+            } else if (tok.equals("and")) {
+                if (passedVerb) return false;
+                if (t + 1 < s.size() && NEW_SUBJECT.contains(s.tokens[t + 1])) return false;
+            } else if (passedVerb && tok.equals("with")) {
                 return false;
             }
             if (VERBS.contains(tok)) passedVerb = true;
