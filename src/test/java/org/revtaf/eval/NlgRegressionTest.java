@@ -25,6 +25,30 @@ class NlgRegressionTest {
     }
 
     @Test
+    void twoReferencesPerReport() throws Exception {
+        // report i is scored against [ref_i, ref_(i+1 mod n)] (pycoco_formulas.py --two-refs)
+        Map<String, String> refs = ReportFile.read(resource("regression_refs.jsonl"), "test");
+        Map<String, String> hyps = ReportFile.read(resource("regression_hyps.jsonl"), "test");
+        JsonNode exp = new ObjectMapper()
+                .readTree(resource("regression_expected_two_refs.json").toFile());
+        List<String> ids = new ArrayList<>(refs.keySet());
+        List<String> h =
+                ids.stream().map(hyps::get).map(Evaluation::postprocess).toList();
+        List<List<String>> r = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            r.add(List.of(refs.get(ids.get(i)), refs.get(ids.get((i + 1) % ids.size()))));
+        }
+        double[] bleu = Bleu.score(h, r).corpus();
+        for (int k = 0; k < 4; k++) assertEquals(exp.get("BLEU_" + (k + 1)).asDouble(), bleu[k], 1e-12);
+        assertEquals(exp.get("ROUGE_L").asDouble(), RougeL.score(h, r).corpus(), 1e-12);
+        Cider.Result c = Cider.score(h, r);
+        assertEquals(exp.get("CIDEr").asDouble(), c.corpus(), 1e-12);
+        for (int i = 0; i < ids.size(); i++) {
+            assertEquals(exp.get("cider_per").get(i).asDouble(), c.perReport()[i], 1e-12, ids.get(i));
+        }
+    }
+
+    @Test
     void bleuRougeCiderEqualTheReferenceFormulas() throws Exception {
         Map<String, String> refs = ReportFile.read(resource("regression_refs.jsonl"), "test");
         Map<String, String> hyps = ReportFile.read(resource("regression_hyps.jsonl"), "test");

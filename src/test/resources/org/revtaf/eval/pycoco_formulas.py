@@ -4,9 +4,10 @@ pycocoevalcap formulas for BLEU (bleu_scorer.py, option 'closest'), ROUGE-L (rou
 CIDEr-D (cider_scorer.py), written from those scripts' algorithms, used to compute the expected
 numbers of the regression corpus in this folder (regression_expected.json).
 
-Usage: python3 pycoco_formulas.py refs.jsonl hyps.jsonl [--postprocess]
+Usage: python3 pycoco_formulas.py refs.jsonl hyps.jsonl [--postprocess] [--two-refs]
 Prints one JSON object with BLEU_1..4, ROUGE_L, CIDEr (full float repr) and per-report values.
 --postprocess applies PromptMRG's prediction cleaning (res + ' ').replace('. ', ' . ').replace(' - ', '-').
+--two-refs gives report i the references [ref_i, ref_(i+1 mod n)] (file order) to exercise multi-reference code.
 Standard library only.
 """
 import json
@@ -145,7 +146,11 @@ def load(path):
 def main():
     refs, hyps = load(sys.argv[1]), load(sys.argv[2])
     post = "--postprocess" in sys.argv
-    gts = {k: [refs[k]] for k in refs}
+    keys = list(refs)
+    if "--two-refs" in sys.argv:
+        gts = {k: [refs[k], refs[keys[(i + 1) % len(keys)]]] for i, k in enumerate(keys)}
+    else:
+        gts = {k: [refs[k]] for k in refs}
     res = {k: [((hyps[k] + " ").replace(". ", " . ").replace(" - ", "-")) if post else hyps[k]] for k in refs}
     b, bper = bleu(gts, res)
     r, rper = rouge(gts, res)
