@@ -15,6 +15,7 @@ import org.revtaf.eval.EvalOutput;
 import org.revtaf.eval.Evaluation;
 import org.revtaf.eval.LabelCsv;
 import org.revtaf.eval.ReportFile;
+import org.revtaf.text.Labelers;
 import org.revtaf.text.ReportLabeler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -109,7 +110,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 gt = LabelCsv.readPositives(refLabels, ids);
                 pred = LabelCsv.readPositives(hypLabels, ids);
             } else {
-                ReportLabeler labeler = standardLabeler();
+                ReportLabeler labeler = Labelers.standard();
                 gt = ClinicalEfficacy.label(labeler, r);
                 pred = ClinicalEfficacy.label(labeler, h);
             }
@@ -132,19 +133,6 @@ public final class EvaluateCommand implements Callable<Integer> {
             return words;
         } catch (IOException e) {
             throw new RevtafException(functionWords + ": cannot read the function-word list (" + e + ")");
-        }
-    }
-
-    /** The project's labeler ({@code org.revtaf.text.Labelers.standard()}). */
-    static ReportLabeler standardLabeler() {
-        try {
-            Object l = Class.forName("org.revtaf.text.Labelers")
-                    .getMethod("standard")
-                    .invoke(null);
-            return (ReportLabeler) l;
-        } catch (ReflectiveOperationException e) {
-            throw new RevtafException("the report labeler is not available in this build: give --ref-labels and"
-                    + " --hyp-labels, or --no-ce");
         }
     }
 }

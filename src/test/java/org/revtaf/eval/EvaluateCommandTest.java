@@ -111,6 +111,30 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void ceUsesTheProjectLabelerOnBothSides() throws Exception {
+        // hypotheses identical to the references: every report with at least one positive label
+        // scores P = R = F1 = 1, every other report 0 (nan -> 0), so CE_F1 = share of reports with a
+        // positive finding according to the labeler.
+        Path refs = NlgRegressionTest.resource("regression_refs.jsonl");
+        Run r = run("evaluate", "--refs", refs.toString(), "--hyps", refs.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        List<String> texts = List.copyOf(ReportFile.read(refs, "test").values());
+        boolean[][] pos = ClinicalEfficacy.label(org.revtaf.text.Labelers.standard(), texts);
+        long withPositive = java.util.Arrays.stream(pos)
+                .filter(p -> {
+                    for (boolean b : p) if (b) return true;
+                    return false;
+                })
+                .count();
+        assertTrue(withPositive > 0, "the corpus mentions findings");
+        assertEquals((double) withPositive / texts.size(), j.get("CE_F1").asDouble(), 1e-12);
+        assertEquals(j.get("CE_F1").asDouble(), j.get("CE_P").asDouble(), 1e-15);
+        assertEquals(1.0, j.get("CE_micro").get("F1").asDouble(), 1e-15);
+        assertEquals(0, j.get("CE_micro").get("fp").asInt());
+    }
+
+    @Test
     void tableIsPrinted() throws Exception {
         Path refs = write("r.jsonl", "{\"id\": 1, \"report\": \"the lungs are clear .\"}\n");
         Path hyps = write("h.jsonl", "{\"id\": 1, \"report\": \"the lungs are clear.\"}\n");
