@@ -138,17 +138,20 @@ public final class Meteor {
      * hypothesis (it is METEOR's field separator); it is removed from references too.
      */
     public static Result score(List<String> hyps, List<List<String>> refs, Set<String> functionWords) {
-        double[] per = new double[hyps.size()];
-        Stats agg = new Stats();
-        for (int i = 0; i < per.length; i++) {
+        // segments are independent: aligned in parallel, summed in order (integer statistics)
+        Stats[] best = new Stats[hyps.size()];
+        java.util.stream.IntStream.range(0, best.length).parallel().forEach(i -> {
             List<String> h = tokens(MeteorNormalizer.normalize(hyps.get(i).replace("|||", "")));
-            Stats best = null;
             for (String ref : refs.get(i)) {
                 Stats s = segment(h, tokens(MeteorNormalizer.normalize(ref.replace("|||", ""))), functionWords);
-                if (best == null || s.score > best.score) best = s;
+                if (best[i] == null || s.score > best[i].score) best[i] = s;
             }
-            per[i] = best.score;
-            agg.add(best);
+        });
+        double[] per = new double[best.length];
+        Stats agg = new Stats();
+        for (int i = 0; i < per.length; i++) {
+            per[i] = best[i].score;
+            agg.add(best[i]);
         }
         agg.computeScore();
         return new Result(per.length == 0 ? Double.NaN : agg.score, per);
