@@ -35,6 +35,22 @@ class MeteorTest {
     }
 
     @Test
+    void exactBeatsStemInTheAlignmentSearch() {
+        // ref "effusion" has two candidates: exact (hyp word 2) and stem (hyp word 1). The search
+        // counts covered words with weights 1.0 / 0.5 truncated to int, so exact wins: 1 exact match,
+        // P = 1/2, R = 1, Fmean = 1 / (0.3 + 0.85), frag 1: score = 0.4 / 1.15
+        assertEquals(0.4 / 1.15, meteor("effusions effusion", "effusion"), 1e-12);
+    }
+
+    @Test
+    void ambiguousStemMatchesAreDroppedAsMeteorDoes() {
+        // two stem candidates for one reference word: neither is fixed; in the search a stem match
+        // adds (int) 0.5 = 0 covered words but opens a chunk, so the path without it ranks first
+        // (fewer chunks): no match at all, score 0 (METEOR 1.5's integer PartialAlignment counts).
+        assertEquals(0.0, meteor("effusions effusions", "effusion"));
+    }
+
+    @Test
     void swappedWordsAreTwoChunks() {
         // "b a" vs "a b": P = R = 1, 2 chunks over 2 matches: frag 1, penalty 0.6: 0.4
         assertEquals(0.4, meteor("b a", "a b"), 1e-12);
