@@ -1,16 +1,138 @@
 package org.revtaf.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import org.revtaf.RevtafException;
+import org.revtaf.eval.ClinicalEfficacy;
+import org.revtaf.eval.EvalOutput;
+import org.revtaf.eval.Evaluation;
+import org.revtaf.eval.LabelCsv;
+import org.revtaf.eval.ReportFile;
+import org.revtaf.text.Labelers;
+import org.revtaf.text.ReportLabeler;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** Stub: {@code revtaf evaluate}; see ../shared/CLI.md. */
+/** {@code revtaf evaluate}; see ../shared/CLI.md. */
 @Command(
         name = "evaluate",
         mixinStandardHelpOptions = true,
-        description = "Score generated reports: BLEU-1..4, METEOR, ROUGE-L, CIDEr and clinical efficacy.")
+        sortOptions = false,
+        description = {
+            "Score generated reports: BLEU-1..4, METEOR, ROUGE-L, CIDEr (as pycocoevalcap computes them) and"
+                    + " clinical efficacy (14 CheXpert classes, positive-only).",
+            "FILE: .jsonl of {\"id\", \"report\"} lines, or an R2Gen annotation.json (one split is read).",
+            "Reports are matched by id; an id on one side only is an error."
+        })
 public final class EvaluateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--refs", required = true, paramLabel = "FILE", description = "Reference reports.")
+    Path refs;
+
+    @Option(names = "--hyps", required = true, paramLabel = "FILE", description = "Generated reports.")
+    Path hyps;
+
+    @Option(
+            names = "--split",
+            defaultValue = "test",
+            description = "Split read from an annotation.json (default: ${DEFAULT-VALUE}).")
+    String split;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Also write metrics.csv, per_class.csv, per_report.csv.")
+    Path out;
+
+    @Option(names = "--json", description = "Print one JSON object instead of the table.")
+    boolean json;
+
+    @Option(
+            names = "--postprocess",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
+            description = "Apply PromptMRG's prediction post-processing (res + ' ').replace('. ', ' . ')"
+                    + ".replace(' - ', '-') before the NLG metrics (paper-compatible; default: on).")
+    boolean postprocess;
+
+    @Option(
+            names = "--ref-labels",
+            paramLabel = "CSV",
+            description = "Labels of the references in CheXbert's CSV layout instead of running the labeler.")
+    Path refLabels;
+
+    @Option(names = "--hyp-labels", paramLabel = "CSV", description = "Labels of the hypotheses (CheXbert layout).")
+    Path hypLabels;
+
+    @Option(names = "--no-ce", description = "Skip the clinical-efficacy metrics.")
+    boolean noCe;
+
+    @Option(
+            names = "--meteor-function-words",
+            paramLabel = "FILE",
+            description = "METEOR's function-word list (one word a line, e.g. function/english.words from"
+                    + " meteor-1.5.jar); without it every word counts as a content word.")
+    Path functionWords;
+
     @Override
     public Integer call() {
-        throw NotBuiltYet.of("evaluate", "Evaluation: NLG and CE metrics");
+        Map<String, String> refMap = ReportFile.read(refs, split);
+        Map<String, String> hypMap = ReportFile.read(hyps, split);
+        List<String> ids = new ArrayList<>(refMap.keySet());
+        for (String id : ids) {
+            if (!hypMap.containsKey(id)) {
+                throw new RevtafException(hyps + ": no report for id '" + id + "' (present in " + refs + ")");
+            }
+        }
+        for (String id : hypMap.keySet()) {
+            if (!refMap.containsKey(id)) {
+                throw new RevtafException(hyps + ": id '" + id + "' has no reference in " + refs);
+            }
+        }
+        List<String> r = ids.stream().map(refMap::get).toList();
+        List<String> h = ids.stream().map(hypMap::get).toList();
+        boolean[][] gt = null;
+        boolean[][] pred = null;
+        if (!noCe) {
+            if ((refLabels == null) != (hypLabels == null)) {
+                throw new RevtafException("--ref-labels and --hyp-labels go together (give both or neither)");
+            }
+            if (refLabels != null) {
+                gt = LabelCsv.readPositives(refLabels, ids);
+                pred = LabelCsv.readPositives(hypLabels, ids);
+            } else {
+                ReportLabeler labeler = Labelers.standard();
+                gt = ClinicalEfficacy.label(labeler, r);
+                pred = ClinicalEfficacy.label(labeler, h);
+            }
+        }
+        Evaluation.Options options = new Evaluation.Options(postprocess, readFunctionWords());
+        Evaluation.Scores scores = Evaluation.run(ids, r, h, gt, pred, options);
+        if (out != null) EvalOutput.writeCsvs(scores, out);
+        var w = spec.commandLine().getOut();
+        w.print(json ? EvalOutput.json(scores) + System.lineSeparator() : EvalOutput.table(scores));
+        if (out != null && !json) w.println("CSV files written to " + out);
+        w.flush();
+        return 0;
+    }
+
+    private Set<String> readFunctionWords() {
+        if (functionWords == null) return Set.of();
+        try {
+            Set<String> words = new HashSet<>();
+            for (String line : Files.readAllLines(functionWords)) if (!line.isEmpty()) words.add(line);
+            return words;
+        } catch (IOException e) {
+            throw new RevtafException(functionWords + ": cannot read the function-word list (" + e + ")");
+        }
     }
 }

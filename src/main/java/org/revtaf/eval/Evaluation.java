@@ -1,0 +1,66 @@
+package org.revtaf.eval;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Scores generated reports against references with every metric: BLEU-1..4, METEOR, ROUGE-L,
+ * CIDEr (each with one reference per report) and, when labels are given, clinical efficacy.
+ *
+ * <p>Prediction post-processing ({@link Options#postprocess()}, on in the paper-compatible preset):
+ * PromptMRG/R2Gen score {@code (res + ' ').replace('. ', ' . ').replace(' - ', '-')} rather than the
+ * raw prediction, to match the {@code ' . '} form of the cleaned references; it adds a trailing space,
+ * which ROUGE-L's {@code split(" ")} counts as one empty token. It applies to the NLG metrics only;
+ * references are used as given.
+ */
+public final class Evaluation {
+    private Evaluation() {}
+
+    /**
+     * @param postprocess apply PromptMRG's prediction post-processing before the NLG metrics
+     * @param meteorFunctionWords METEOR's function-word list (empty: none known)
+     */
+    public record Options(boolean postprocess, Set<String> meteorFunctionWords) {
+        /** The paper-compatible preset: post-processing on, no function-word list. */
+        public static Options paper() {
+            return new Options(true, Set.of());
+        }
+    }
+
+    /** All scores; {@code ce} is null when no labels were given. */
+    public record Scores(
+            List<String> ids,
+            Bleu.Result bleu,
+            Meteor.Result meteor,
+            RougeL.Result rouge,
+            Cider.Result cider,
+            ClinicalEfficacy.Result ce,
+            Options options) {}
+
+    /** PromptMRG's prediction post-processing. */
+    public static String postprocess(String res) {
+        return (res + " ").replace(". ", " . ").replace(" - ", "-");
+    }
+
+    /**
+     * @param gtPos reference positives per report (14 classes), or null to skip clinical efficacy
+     * @param predPos hypothesis positives, or null
+     */
+    public static Scores run(
+            List<String> ids, List<String> refs, List<String> hyps, boolean[][] gtPos, boolean[][] predPos, Options o) {
+        List<String> res = new ArrayList<>(hyps.size());
+        for (String h : hyps) res.add(o.postprocess() ? postprocess(h) : h);
+        List<List<String>> gts = new ArrayList<>(refs.size());
+        for (String r : refs) gts.add(List.of(r));
+        ClinicalEfficacy.Result ce = gtPos == null ? null : ClinicalEfficacy.score(gtPos, predPos);
+        return new Scores(
+                List.copyOf(ids),
+                Bleu.score(res, gts),
+                Meteor.score(res, gts, o.meteorFunctionWords()),
+                RougeL.score(res, gts),
+                Cider.score(res, gts),
+                ce,
+                o);
+    }
+}

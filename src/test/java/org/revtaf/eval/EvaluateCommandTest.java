@@ -1,0 +1,222 @@
+package org.revtaf.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.revtaf.cli.Main;
+import picocli.CommandLine;
+
+/** {@code revtaf evaluate} end to end through the CLI. */
+class EvaluateCommandTest {
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {}
+
+    static Run run(String... args) {
+        CommandLine cl = Main.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    Path write(String name, String text) throws Exception {
+        Path p = dir.resolve(name);
+        Files.writeString(p, text);
+        return p;
+    }
+
+    static final String HEADER = "id,Enlarged Cardiomediastinum,Cardiomegaly,Lung Opacity,Lung Lesion,Edema,"
+            + "Consolidation,Pneumonia,Atelectasis,Pneumothorax,Pleural Effusion,Pleural Other,Fracture,"
+            + "Support Devices,No Finding\n";
+
+    @Test
+    void jsonHasTheContractKeysAndTheRegressionScores() throws Exception {
+        Path refs = NlgRegressionTest.resource("regression_refs.jsonl");
+        Path hyps = NlgRegressionTest.resource("regression_hyps.jsonl");
+        Run r = run("evaluate", "--refs", refs.toString(), "--hyps", hyps.toString(), "--json", "--no-ce");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        JsonNode exp = new ObjectMapper()
+                .readTree(NlgRegressionTest.resource("regression_expected.json").toFile());
+        for (String k : List.of("BLEU_1", "BLEU_2", "BLEU_3", "BLEU_4", "ROUGE_L", "CIDEr")) {
+            assertEquals(exp.get(k).asDouble(), j.get(k).asDouble(), 1e-12, k);
+        }
+        for (String k : List.of("METEOR", "CE_P", "CE_R", "CE_F1", "CE_micro", "CE_macro", "CE_per_class")) {
+            assertTrue(j.has(k), k);
+        }
+        assertTrue(j.get("METEOR").asDouble() > 0 && j.get("METEOR").asDouble() < 1);
+        assertEquals("exact, stem", j.get("METEOR_modules").asText());
+    }
+
+    @Test
+    void annotationJsonLabelCsvsAndCsvOutput() throws Exception {
+        Path ann = write(
+                "annotation.json",
+                "{\"train\": [{\"id\": \"t\", \"report\": \"x .\"}], \"test\": ["
+                        + "{\"id\": \"a\", \"report\": \"heart size is normal .\"},"
+                        + "{\"id\": \"b\", \"report\": \"there is mild cardiomegaly .\"}]}");
+        Path hyps = write(
+                "hyps.jsonl",
+                "{\"id\": \"b\", \"report\": \"there is cardiomegaly.\"}\n\n"
+                        + "{\"id\": \"a\", \"report\": \"heart size is normal.\"}\n");
+        // a: gt no finding, pred no finding; b: gt cardiomegaly + edema, pred cardiomegaly
+        Path gl = write("ref.csv", HEADER + "a,,,,,,,,,,,,,,1.0\nb,,1.0,,,1.0,,,,,,,,,\n");
+        Path hl = write("hyp.csv", HEADER + "b,,1.0,,,-1.0,,,,,,,,,\na,,,,,,,,,,,,,,1.0\n");
+        Path out = dir.resolve("out");
+        Run r = run(
+                "evaluate",
+                "--refs",
+                ann.toString(),
+                "--hyps",
+                hyps.toString(),
+                "--ref-labels",
+                gl.toString(),
+                "--hyp-labels",
+                hl.toString(),
+                "--out",
+                out.toString(),
+                "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        // a: 1/1/1; b: tp 1, fn 1 -> P 1, R 0.5, F1 1/1.5
+        assertEquals(1.0, j.get("CE_P").asDouble(), 1e-15);
+        assertEquals(0.75, j.get("CE_R").asDouble(), 1e-15);
+        assertEquals((1 + 1 / 1.5) / 2, j.get("CE_F1").asDouble(), 1e-15);
+        assertEquals(1, j.get("CE_per_class").get("Cardiomegaly").get("tp").asInt());
+        assertEquals(1, j.get("CE_per_class").get("Edema").get("support").asInt());
+        assertEquals(2.0 / 3.0, j.get("CE_micro").get("R").asDouble(), 1e-15);
+        for (String f : List.of("metrics.csv", "per_class.csv", "per_report.csv"))
+            assertTrue(Files.exists(out.resolve(f)));
+        try (var files = Files.list(out)) {
+            assertEquals(3, files.count(), "no temporary files left behind");
+        }
+        List<String> perReport = Files.readAllLines(out.resolve("per_report.csv"));
+        assertEquals(3, perReport.size());
+        assertTrue(perReport.get(1).startsWith("a,"));
+        assertTrue(Files.readString(out.resolve("metrics.csv")).contains("CE_F1,"));
+    }
+
+    @Test
+    void ceUsesTheProjectLabelerOnBothSides() throws Exception {
+        // hypotheses identical to the references: every report with at least one positive label
+        // scores P = R = F1 = 1, every other report 0 (nan -> 0), so CE_F1 = share of reports with a
+        // positive finding according to the labeler.
+        Path refs = NlgRegressionTest.resource("regression_refs.jsonl");
+        Run r = run("evaluate", "--refs", refs.toString(), "--hyps", refs.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        List<String> texts = List.copyOf(ReportFile.read(refs, "test").values());
+        boolean[][] pos = ClinicalEfficacy.label(org.revtaf.text.Labelers.standard(), texts);
+        long withPositive = java.util.Arrays.stream(pos)
+                .filter(p -> {
+                    for (boolean b : p) if (b) return true;
+                    return false;
+                })
+                .count();
+        assertTrue(withPositive > 0, "the corpus mentions findings");
+        assertEquals((double) withPositive / texts.size(), j.get("CE_F1").asDouble(), 1e-12);
+        assertEquals(j.get("CE_F1").asDouble(), j.get("CE_P").asDouble(), 1e-15);
+        assertEquals(1.0, j.get("CE_micro").get("F1").asDouble(), 1e-15);
+        assertEquals(0, j.get("CE_micro").get("fp").asInt());
+    }
+
+    @Test
+    void tableIsPrinted() throws Exception {
+        Path refs = write("r.jsonl", "{\"id\": 1, \"report\": \"the lungs are clear .\"}\n");
+        Path hyps = write("h.jsonl", "{\"id\": 1, \"report\": \"the lungs are clear.\"}\n");
+        Run r = run("evaluate", "--refs", refs.toString(), "--hyps", hyps.toString(), "--no-ce");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("BLEU_4"));
+        assertTrue(r.out().contains("METEOR modules: exact, stem"));
+    }
+
+    @Test
+    void missingAndExtraIdsAreErrorsNamingTheId() throws Exception {
+        Path refs = write("r.jsonl", "{\"id\": \"a\", \"report\": \"x\"}\n{\"id\": \"b\", \"report\": \"y\"}\n");
+        Path hyps = write("h.jsonl", "{\"id\": \"a\", \"report\": \"x\"}\n");
+        Run r = run("evaluate", "--refs", refs.toString(), "--hyps", hyps.toString(), "--no-ce");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("'b'"), r.err());
+        Run r2 = run("evaluate", "--refs", hyps.toString(), "--hyps", refs.toString(), "--no-ce");
+        assertEquals(1, r2.code());
+        assertTrue(r2.err().contains("'b'") && r2.err().contains("no reference"), r2.err());
+    }
+
+    @Test
+    void badInputsAreClearErrors() throws Exception {
+        Path good = write("g.jsonl", "{\"id\": \"a\", \"report\": \"x\"}\n");
+        Path dup = write("d.jsonl", "{\"id\": \"a\", \"report\": \"x\"}\n{\"id\": \"a\", \"report\": \"y\"}\n");
+        Path empty = write("e.jsonl", "\n");
+        Path bad = dir.resolve("b.jsonl");
+        byte[] head = "{\"id\": \"a\", \"report\": \"x\"}\n{\"id\": \"b\", \"report\": \"".getBytes();
+        byte[] bytes = new byte[head.length + 3];
+        System.arraycopy(head, 0, bytes, 0, head.length);
+        bytes[head.length] = (byte) 0xff;
+        bytes[head.length + 1] = '"';
+        bytes[head.length + 2] = '}';
+        Files.write(bad, bytes);
+        Path noKey = write("k.jsonl", "{\"id\": \"a\", \"text\": \"x\"}\n");
+        Path ann = write("annotation.json", "{\"train\": []}");
+        String[][] cases = {
+            {dup.toString(), "d.jsonl:2: duplicate id 'a'"},
+            {empty.toString(), "no reports"},
+            {bad.toString(), "b.jsonl:2: not valid UTF-8"},
+            {noKey.toString(), "k.jsonl:1: missing key \"report\""},
+            {ann.toString(), "no split 'test'"},
+            {dir.resolve("none.jsonl").toString(), "no such file"},
+        };
+        for (String[] c : cases) {
+            Run r = run("evaluate", "--refs", c[0], "--hyps", good.toString(), "--no-ce");
+            assertEquals(1, r.code(), c[0]);
+            assertTrue(r.err().contains(c[1]), r.err());
+            assertFalse(r.err().contains("Exception"), r.err());
+        }
+        Run half =
+                run("evaluate", "--refs", good.toString(), "--hyps", good.toString(), "--ref-labels", good.toString());
+        assertEquals(1, half.code());
+        assertTrue(half.err().contains("--hyp-labels"), half.err());
+    }
+
+    @Test
+    void postprocessingCanBeTurnedOff() throws Exception {
+        // with post-processing "a b." becomes "a b . " (4 split(" ") tokens: a, b, ., '') vs "a b ." (3):
+        // LCS 3, P 3/4, R 1: ROUGE-L = 2.44 * 0.75 / (1 + 1.08) = 0.879808; without it "a b." vs
+        // "a b .": tokens a, "b." vs a, b, . -> LCS 1, P 1/2, R 1/3 -> 2.44/6 / (1/3 + 0.72) = 0.386076
+        Path refs = write("r.jsonl", "{\"id\": \"a\", \"report\": \"a b .\"}\n{\"id\": \"b\", \"report\": \"c\"}\n");
+        Path hyps = write("h.jsonl", "{\"id\": \"a\", \"report\": \"a b.\"}\n{\"id\": \"b\", \"report\": \"c\"}\n");
+        JsonNode on = new ObjectMapper()
+                .readTree(run("evaluate", "--refs", refs.toString(), "--hyps", hyps.toString(), "--json", "--no-ce")
+                        .out());
+        JsonNode off = new ObjectMapper()
+                .readTree(run(
+                                "evaluate",
+                                "--refs",
+                                refs.toString(),
+                                "--hyps",
+                                hyps.toString(),
+                                "--json",
+                                "--no-ce",
+                                "--no-postprocess")
+                        .out());
+        // report b: "c" becomes "c " -> [c, ''] vs [c]: P 1/2, R 1 -> 1.22 / 1.72
+        double fa = 2.44 * 0.75 / (1 + 1.44 * 0.75);
+        double fb = 2.44 * 0.5 / (1 + 1.44 * 0.5);
+        assertEquals((fa + fb) / 2, on.get("ROUGE_L").asDouble(), 1e-12);
+        assertEquals(
+                (2.44 / 6 / (1.0 / 3 + 1.44 / 2) + 1.0) / 2, off.get("ROUGE_L").asDouble(), 1e-12);
+    }
+}
