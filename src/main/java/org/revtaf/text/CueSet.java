@@ -1,0 +1,341 @@
+package org.revtaf.text;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The negation / uncertainty / scope cues ({@code cues.txt}) and the scope rules that decide whether
+ * a cue applies to a mention in a {@link ClinicalSentence}: forward to the end of the clause (lists
+ * "no effusion, consolidation, or pneumothorax" stay in scope), backward over the clause for
+ * post-negation ("... is not seen"), predicate adjectives both ways ("heart size is normal").
+ */
+final class CueSet {
+    static final byte PREUNC = 1;
+    static final byte NEG = 2;
+    static final byte UNC = 3;
+    static final byte STABLE = 4;
+    static final byte BOUND = 5;
+
+    /** One cue phrase: its kind, directions and forward window (tokens). */
+    record Cue(String phrase, byte kind, boolean forward, int window, boolean backward, boolean predicate) {}
+
+    /** A cue found in a sentence, over tokens [start, end). */
+    record Occ(Cue cue, int start, int end) {
+        byte kind() {
+            return cue.kind;
+        }
+    }
+
+    static final Set<String> COPULAS = Set.of(
+            "is",
+            "are",
+            "was",
+            "were",
+            "be",
+            "been",
+            "being",
+            "has",
+            "have",
+            "had",
+            "appears",
+            "appear",
+            "appeared",
+            "remains",
+            "remain",
+            "remained",
+            "seems",
+            "seem",
+            "looks",
+            "look");
+    static final Set<String> ADVERBS = Set.of(
+            "now",
+            "again",
+            "otherwise",
+            "still",
+            "also",
+            "essentially",
+            "grossly",
+            "overall",
+            "largely",
+            "nearly",
+            "almost",
+            "completely",
+            "entirely",
+            "mostly",
+            "since",
+            "fully",
+            "somewhat",
+            "relatively",
+            "both",
+            "all",
+            "each",
+            "likely",
+            "probably",
+            "then",
+            "subsequently",
+            "interval",
+            "near");
+    /** Words that mark a finished clause: after one, "and" / "with" / a comma start a new clause. */
+    static final Set<String> VERBS = Set.of(
+            "is",
+            "are",
+            "was",
+            "were",
+            "has",
+            "have",
+            "had",
+            "appears",
+            "appear",
+            "remains",
+            "remain",
+            "seen",
+            "noted",
+            "identified",
+            "present",
+            "demonstrated",
+            "visualized",
+            "evident",
+            "detected",
+            "shown");
+    /** After a comma these start a new clause, ending a forward scope. */
+    static final Set<String> CLAUSE_STARTERS = Set.of(
+            "there",
+            "the",
+            "this",
+            "these",
+            "that",
+            "which",
+            "with",
+            "and",
+            "but",
+            "mild",
+            "mildly",
+            "moderate",
+            "moderately",
+            "severe",
+            "stable",
+            "persistent",
+            "persistently",
+            "unchanged",
+            "new",
+            "increased",
+            "increasing",
+            "decreased",
+            "decreasing",
+            "improved",
+            "improving",
+            "worsened",
+            "worsening",
+            "minimal",
+            "small",
+            "large",
+            "possible",
+            "possibly",
+            "likely",
+            "probable",
+            "probably",
+            "suspected",
+            "although",
+            "however",
+            "though",
+            "as",
+            "it",
+            "in",
+            "at",
+            "heart",
+            "lungs",
+            "left",
+            "right",
+            "bilateral",
+            "trace",
+            "tiny",
+            "a",
+            "an",
+            "some");
+    /** After a predicate adjective these show it is about what follows ("is likely due to X"). */
+    static final Set<String> CONTINUATIONS = Set.of(
+            "due",
+            "related",
+            "secondary",
+            "representing",
+            "reflecting",
+            "reflects",
+            "represents",
+            "represent",
+            "reflect",
+            "to",
+            "a",
+            "an",
+            "the",
+            "from",
+            "caused",
+            "consistent",
+            "compatible",
+            "of",
+            "for",
+            "given");
+
+    final List<Cue> cues = new ArrayList<>();
+    private final PhraseTrie trie = new PhraseTrie();
+
+    static CueSet load() {
+        CueSet set = new CueSet();
+        try (InputStream in = CueSet.class.getResourceAsStream("cues.txt")) {
+            if (in == null) throw new IllegalStateException("resource org/revtaf/text/cues.txt missing");
+            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            String line;
+            int no = 0;
+            while ((line = r.readLine()) != null) {
+                no++;
+                line = line.strip();
+                if (line.isEmpty() || line.startsWith("#")) continue;
+                String[] f = line.split("\\s+", 3);
+                if (f.length < 3) throw new IllegalStateException("cues.txt line " + no + ": expected KIND DIR phrase");
+                set.add(parseKind(f[0], no), f[1], f[2]);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return set;
+    }
+
+    private static byte parseKind(String k, int no) {
+        return switch (k) {
+            case "PREUNC" -> PREUNC;
+            case "NEG" -> NEG;
+            case "UNC" -> UNC;
+            case "STABLE" -> STABLE;
+            case "BOUND" -> BOUND;
+            default -> throw new IllegalStateException("cues.txt line " + no + ": unknown kind " + k);
+        };
+    }
+
+    private void add(byte kind, String dir, String phrase) {
+        boolean fwd = dir.startsWith("F") || dir.startsWith("A");
+        boolean bwd = dir.startsWith("B") || dir.startsWith("A");
+        int window = dir.length() > 1 ? Integer.parseInt(dir.substring(1)) : Integer.MAX_VALUE;
+        Cue c = new Cue(phrase, kind, fwd, window, bwd, dir.startsWith("A"));
+        for (int i = 0; i < cues.size(); i++) {
+            Cue o = cues.get(i);
+            if (o.phrase.equals(phrase) && o.kind == kind) { // same phrase listed for both directions
+                cues.set(
+                        i,
+                        new Cue(
+                                phrase,
+                                kind,
+                                o.forward || fwd,
+                                Math.max(o.forward ? o.window : 0, fwd ? window : 0),
+                                o.backward || bwd,
+                                o.predicate && c.predicate));
+                return;
+            }
+        }
+        trie.add(phrase, cues.size(), true);
+        cues.add(c);
+    }
+
+    /** The cues of a sentence: at each token the longest cue starting there, left to right, no overlaps. */
+    List<Occ> find(ClinicalSentence s) {
+        List<Occ> out = new ArrayList<>();
+        int n = s.size();
+        int[] best = new int[2];
+        for (int t = 0; t < n; ) {
+            if (s.kind[t] != ClinicalSentence.WORD) {
+                t++;
+                continue;
+            }
+            best[0] = -1;
+            best[1] = -1;
+            trie.matchAt(s.text, s.start[t], (payload, end) -> {
+                if (end > best[1]) {
+                    best[0] = payload;
+                    best[1] = end;
+                }
+            });
+            if (best[0] < 0) {
+                t++;
+                continue;
+            }
+            int endTok = s.tokenAt(best[1] - 1) + 1;
+            out.add(new Occ(cues.get(best[0]), t, endTok));
+            t = endTok;
+        }
+        return out;
+    }
+
+    // ---- scope rules
+
+    /** Per-token flags of a sentence the scope rules need. */
+    static final class Marks {
+        final boolean[] bound; // clause boundary token (";" or a BOUND cue)
+        final boolean[] stable; // covered by a STABLE cue (pseudo-negation)
+        final boolean[] mentionStart;
+
+        Marks(ClinicalSentence s, List<Occ> occs, boolean[] mentionStart) {
+            int n = s.size();
+            bound = new boolean[n];
+            stable = new boolean[n];
+            for (int t = 0; t < n; t++) bound[t] = s.kind[t] == ClinicalSentence.BOUNDARY;
+            for (Occ o : occs) {
+                if (o.kind() == BOUND) for (int t = o.start; t < o.end; t++) bound[t] = true;
+                if (o.kind() == STABLE) for (int t = o.start; t < o.end; t++) stable[t] = true;
+            }
+            this.mentionStart = mentionStart;
+        }
+    }
+
+    /** Whether cue {@code o} applies to the mention over tokens [ms, me]. */
+    static boolean covers(ClinicalSentence s, Marks m, Occ o, int ms, int me) {
+        if (o.kind() == BOUND) return false;
+        if (o.end <= ms) return o.cue.forward && forward(s, m, o, ms);
+        if (o.start > me) return o.cue.backward && (!o.cue.predicate || isPredicate(s, m, o)) && backward(s, m, o, me);
+        return false; // overlaps the mention
+    }
+
+    private static boolean forward(ClinicalSentence s, Marks m, Occ o, int ms) {
+        if (ms - o.end >= o.cue.window) return false;
+        boolean passedVerb = false;
+        for (int t = o.end; t < ms; t++) {
+            if (m.bound[t]) return false;
+            if (m.stable[t] && o.kind() != STABLE) return false;
+            String tok = s.tokens[t];
+            if (s.kind[t] == ClinicalSentence.COMMA) {
+                if (o.kind() == UNC || o.kind() == STABLE || passedVerb) return false;
+                if (t + 1 < s.size() && CLAUSE_STARTERS.contains(s.tokens[t + 1])) return false;
+            } else if (passedVerb && (tok.equals("and") || tok.equals("with"))) {
+                return false;
+            }
+            if (VERBS.contains(tok)) passedVerb = true;
+        }
+        return true;
+    }
+
+    private static boolean backward(ClinicalSentence s, Marks m, Occ o, int me) {
+        int t = o.start - 1;
+        while (t > me && (COPULAS.contains(s.tokens[t]) || ADVERBS.contains(s.tokens[t]))) t--;
+        for (; t > me; t--) {
+            if (m.bound[t]) return false;
+            if (o.start - t > 12) return false;
+            if (VERBS.contains(s.tokens[t])) return false;
+        }
+        return true;
+    }
+
+    /** A predicate adjective: after a copula, or ending its clause ("heart size normal."). */
+    private static boolean isPredicate(ClinicalSentence s, Marks m, Occ o) {
+        int q = o.end;
+        int n = s.size();
+        if (q >= n || s.kind[q] != ClinicalSentence.WORD || s.tokens[q].equals("and")) return true;
+        if (m.mentionStart[q] || CONTINUATIONS.contains(s.tokens[q])) return false;
+        int p = o.start - 1;
+        while (p >= 0 && ADVERBS.contains(s.tokens[p])) p--;
+        return p >= 0 && COPULAS.contains(s.tokens[p]);
+    }
+}

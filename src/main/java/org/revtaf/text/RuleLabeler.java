@@ -1,0 +1,185 @@
+package org.revtaf.text;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The rule-based, CheXpert-labeler-style report labeler (see {@link Labelers#standard()}).
+ *
+ * <p>Per sentence: find mentions of the 18 classes (and of CheXpert's no-finding list) with a phrase
+ * trie, drop those inside an unmention, classify each as uncertain (pre-negation uncertainty: "cannot
+ * be excluded", "no new"), negative (negation cues in scope), uncertain (uncertainty cues, "X or Y",
+ * CheXpert's always-uncertain edema phrases, stable heart/mediastinum anatomy) or positive. Per
+ * report: CheXpert's aggregation (positive over uncertain over negative), its "chf / heart failure"
+ * rule (adds an uncertain cardiomegaly vote) and its "No Finding" rule (positive when no mention
+ * other than support devices is positive or uncertain; otherwise blank). Immutable, thread-safe.
+ */
+public final class RuleLabeler implements ReportLabeler {
+    static final int POS_BIT = 1;
+    static final int NEG_BIT = 2;
+    static final int UNC_BIT = 4;
+
+    private static final int DROP = -1;
+
+    private final MentionSet mentions;
+    private final CueSet cues;
+
+    RuleLabeler(MentionSet mentions, CueSet cues) {
+        this.mentions = mentions;
+        this.cues = cues;
+    }
+
+    /** A mention found in a sentence: phrase index, token span [start, end], char span. */
+    record Mention(int phrase, int cls, int start, int end, int charStart, int charEnd) {}
+
+    @Override
+    public int[] label(String report) {
+        int[] votes = new int[MentionSet.CLASSES]; // POS_BIT | NEG_BIT | UNC_BIT per class
+        for (ClinicalSentence s : ClinicalSentence.split(report == null ? "" : report)) {
+            List<Mention> ms = findMentions(s);
+            if (ms.isEmpty()) continue;
+            int[] st = classify(s, ms);
+            for (int i = 0; i < ms.size(); i++) {
+                if (st[i] == DROP) continue;
+                Mention m = ms.get(i);
+                votes[m.cls] |= bit(st[i]);
+                boolean chf = (mentions.phrases.get(m.phrase).flags() & MentionSet.CHF) != 0;
+                if (chf && st[i] != LabelStatus.NEGATIVE.code()) votes[LabelClass.CARDIOMEGALY.ordinal()] |= UNC_BIT;
+            }
+        }
+        return aggregate(votes);
+    }
+
+    private static int bit(int status) {
+        return status == LabelStatus.POSITIVE.code()
+                ? POS_BIT
+                : status == LabelStatus.NEGATIVE.code() ? NEG_BIT : UNC_BIT;
+    }
+
+    /** CheXpert's aggregation over mentions and its No Finding rule. */
+    static int[] aggregate(int[] votes) {
+        int[] out = new int[LabelClass.ALL.size()];
+        boolean finding = false;
+        for (int c = 0; c < MentionSet.CLASSES; c++) {
+            int v = votes[c];
+            int status = (v & POS_BIT) != 0
+                    ? LabelStatus.POSITIVE.code()
+                    : (v & UNC_BIT) != 0
+                            ? LabelStatus.UNCERTAIN.code()
+                            : (v & NEG_BIT) != 0 ? LabelStatus.NEGATIVE.code() : LabelStatus.BLANK.code();
+            boolean chexpertFinding = c < LabelClass.NO_FINDING.ordinal() || c == MentionSet.NO_FINDING_LIST;
+            if (chexpertFinding && c != LabelClass.SUPPORT_DEVICES.ordinal() && (v & (POS_BIT | UNC_BIT)) != 0)
+                finding = true;
+            if (c < out.length && c != LabelClass.NO_FINDING.ordinal()) out[c] = status;
+        }
+        out[LabelClass.NO_FINDING.ordinal()] = finding ? LabelStatus.BLANK.code() : LabelStatus.POSITIVE.code();
+        return out;
+    }
+
+    List<Mention> findMentions(ClinicalSentence s) {
+        List<Mention> found = new ArrayList<>();
+        for (int t = 0; t < s.size(); t++) {
+            if (s.kind[t] != ClinicalSentence.WORD) continue;
+            final int tok = t;
+            mentions.mentions.matchAt(
+                    s.text,
+                    s.start[t],
+                    (pid, end) -> found.add(new Mention(
+                            pid, mentions.phrases.get(pid).cls(), tok, s.tokenAt(end - 1), s.start[tok], end)));
+        }
+        if (found.isEmpty()) return found;
+        List<int[]> un = new ArrayList<>(); // {cls, start, end}
+        for (int t = 0; t < s.size(); t++) {
+            if (s.kind[t] != ClinicalSentence.WORD) continue;
+            final int st = s.start[t];
+            mentions.unmentions.matchAt(s.text, st, (cls, end) -> un.add(new int[] {cls, st, end}));
+        }
+        if (un.isEmpty()) return found;
+        List<Mention> kept = new ArrayList<>(found.size());
+        for (Mention m : found) {
+            boolean drop = false;
+            for (int[] u : un) {
+                if (u[0] == m.cls && m.charStart < u[2] && m.charEnd > u[1]) {
+                    drop = true;
+                    break;
+                }
+            }
+            if (!drop) kept.add(m);
+        }
+        return kept;
+    }
+
+    /** Status code (or DROP) of each mention of a sentence. */
+    int[] classify(ClinicalSentence s, List<Mention> ms) {
+        List<CueSet.Occ> occs = cues.find(s);
+        boolean[] mentionStart = new boolean[s.size()];
+        for (Mention m : ms) mentionStart[m.start] = true;
+        CueSet.Marks marks = new CueSet.Marks(s, occs, mentionStart);
+        boolean[] orUnc = orRule(s, marks, ms);
+        int[] out = new int[ms.size()];
+        for (int i = 0; i < ms.size(); i++) {
+            Mention m = ms.get(i);
+            int flags = mentions.phrases.get(m.phrase).flags();
+            boolean preUnc = false, neg = false, unc = false, stable = false;
+            for (CueSet.Occ o : occs) {
+                if (!CueSet.covers(s, marks, o, m.start, m.end)) continue;
+                switch (o.kind()) {
+                    case CueSet.PREUNC -> preUnc = true;
+                    case CueSet.NEG -> neg = true;
+                    case CueSet.UNC -> unc = true;
+                    case CueSet.STABLE -> stable = true;
+                    default -> {}
+                }
+            }
+            out[i] = status(s, marks, m, flags, preUnc, neg, unc || orUnc[i], stable);
+        }
+        return out;
+    }
+
+    private int status(
+            ClinicalSentence s,
+            CueSet.Marks marks,
+            Mention m,
+            int flags,
+            boolean preUnc,
+            boolean neg,
+            boolean unc,
+            boolean stable) {
+        if ((flags & MentionSet.NEGATIVE) != 0) return LabelStatus.NEGATIVE.code();
+        boolean anatomy = (flags & MentionSet.ANATOMY) != 0;
+        boolean aux = m.cls >= LabelClass.AORTA_ABNORMAL.ordinal() && m.cls < MentionSet.NO_FINDING_LIST;
+        if (anatomy && aux) {
+            if (neg && !preUnc) return LabelStatus.NEGATIVE.code();
+            if (!mentions.qualified(s, marks, m.cls, m.start, m.end)) return DROP;
+            return preUnc || unc ? LabelStatus.UNCERTAIN.code() : LabelStatus.POSITIVE.code();
+        }
+        if (preUnc) return LabelStatus.UNCERTAIN.code();
+        if (neg) return LabelStatus.NEGATIVE.code();
+        if (unc || (flags & MentionSet.ALWAYS_UNCERTAIN) != 0) return LabelStatus.UNCERTAIN.code();
+        if (anatomy && stable && !mentions.qualified(s, marks, m.cls, m.start, m.end))
+            return LabelStatus.UNCERTAIN.code();
+        return LabelStatus.POSITIVE.code();
+    }
+
+    /** "X or Y" / "X versus Y" between two mentions at most 4 tokens apart: both uncertain. */
+    private static boolean[] orRule(ClinicalSentence s, CueSet.Marks marks, List<Mention> ms) {
+        boolean[] out = new boolean[ms.size()];
+        for (int i = 0; i < ms.size(); i++) {
+            for (int j = 0; j < ms.size(); j++) {
+                Mention a = ms.get(i), b = ms.get(j);
+                if (b.start <= a.end || b.start - a.end - 1 > 4) continue;
+                boolean or = false;
+                for (int t = a.end + 1; t < b.start; t++) {
+                    if (marks.bound[t]) {
+                        or = false;
+                        break;
+                    }
+                    String w = s.tokens[t];
+                    if (w.equals("or") || w.equals("versus") || w.equals("vs")) or = true;
+                }
+                if (or) out[i] = out[j] = true;
+            }
+        }
+        return out;
+    }
+}
