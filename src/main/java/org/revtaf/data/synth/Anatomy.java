@@ -119,6 +119,32 @@ record Anatomy(
                 rng.uniform(0.010, 0.028));
     }
 
+    /** The same patient filmed straight: no rotation, shift, magnification or noise, neutral display (for tests). */
+    Anatomy canonical() {
+        return new Anatomy(
+                tw,
+                apexY,
+                domeRight,
+                domeLeft,
+                depth,
+                mw,
+                ctr,
+                heartRy,
+                carinaY,
+                aortaR,
+                scoliosis,
+                ribWidth,
+                stomachBubble,
+                0,
+                0,
+                0,
+                1,
+                1,
+                0,
+                1,
+                0);
+    }
+
     double dome(int s) {
         return s < 0 ? domeRight : domeLeft;
     }

@@ -204,8 +204,7 @@ public final class ReportWriter {
             out.add(
                     ecm.uncertain()
                             ? rng.pick(
-                                    "Possible widening of the mediastinum.",
-                                    "The mediastinal silhouette may be mildly widened.")
+                                    "Possible widening of the mediastinum.", "Mediastinal widening cannot be excluded.")
                             : rng.pick(
                                     "The mediastinum is widened.",
                                     "The cardiomediastinal silhouette is enlarged.",
@@ -443,9 +442,7 @@ public final class ReportWriter {
     private String cardiomegaly(Finding f) {
         if (f.uncertain()) {
             return rng.pick(
-                    "Possible mild cardiomegaly.",
-                    "The heart may be mildly enlarged.",
-                    "Mild cardiomegaly cannot be excluded.");
+                    "Possible mild cardiomegaly.", "Mild cardiomegaly cannot be excluded.", "Possible cardiomegaly.");
         }
         return switch (f.severity()) {
             case 1 -> rng.pick("Mild cardiomegaly.", "The heart is mildly enlarged.", "Heart size is mildly enlarged.");

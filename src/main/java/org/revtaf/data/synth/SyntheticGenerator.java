@@ -147,7 +147,13 @@ public final class SyntheticGenerator {
                 if (c instanceof IOException io) throw io;
                 throw new IllegalStateException(c);
             } finally {
-                pool.shutdownNow();
+                pool.shutdownNow(); // on failure: stop the other workers before the temporary folder is deleted
+                try {
+                    if (!pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES))
+                        throw new IOException("synth workers did not stop");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             Map<Split, List<Study>> splits = new EnumMap<>(Split.class);
             for (Split s : Split.ALL) splits.put(s, new ArrayList<>());
