@@ -1,6 +1,7 @@
 package org.revtaf.backend.fused;
 
 import java.util.Arrays;
+import org.revtaf.backend.cpu.kernels.Parallel;
 
 /**
  * Fused scaled-dot-product attention, fast float32 cpu kernels, flash-style: queries in blocks of
@@ -70,7 +71,7 @@ public final class AttentionCpu {
             boolean causal) {
         int qBlocks = (n + BQ - 1) / BQ;
         float sc = (float) scale;
-        FusedParallel.forRange(b * h * qBlocks, 1, (f, t) -> {
+        Parallel.range(b * h * qBlocks, 1, (f, t) -> {
             float[] tile = new float[BQ * BK], m = new float[BQ], l = new float[BQ];
             for (int task = f; task < t; task++) {
                 int bh = task / qBlocks, bi = bh / h, i0 = (task % qBlocks) * BQ, bq = Math.min(BQ, n - i0);
@@ -152,7 +153,7 @@ public final class AttentionCpu {
             double scale,
             boolean causal) {
         float sc = (float) scale;
-        FusedParallel.forRange(b * h, 1, (f, t) -> {
+        Parallel.range(b * h, 1, (f, t) -> {
             float[] p = new float[BQ * BK], ds = new float[BQ * BK], tr = new float[BK * BQ], dsum = new float[BQ];
             float[] dqLoc = dq != null ? null : new float[BQ * d];
             float[] dkLoc = dk != null ? null : new float[s * d], dvLoc = dv != null ? null : new float[s * d];

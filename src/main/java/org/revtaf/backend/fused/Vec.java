@@ -3,10 +3,11 @@ package org.revtaf.backend.fused;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.revtaf.backend.cpu.kernels.Gemm;
 
 /**
- * Float vector primitives (Vector API, scalar tail) and the small dot-product GEMMs of the fused
- * cpu kernels. {@code -Drevtaf.vectorBits=0} forces the scalar path ({@link #bound} is then 0, so
+ * Float vector primitives (Vector API, scalar tail) of the fused cpu kernels: row reductions, the
+ * sequential tile GEMMs of flash attention, and thin wrappers over the project SGEMM ({@link Gemm}). {@code -Drevtaf.vectorBits=0} forces the scalar path ({@link #bound} is then 0, so
  * every loop runs its scalar tail); 128/256/512 pick that vector width.
  */
 final class Vec {
@@ -68,18 +69,9 @@ final class Vec {
         for (; k < len; k++) out[oo + k] = a * x[xo + k] + b * y[yo + k];
     }
 
-    /**
-     * C [n, m] = A [n, d] B^T (B [m, d]): dot products of rows, 4 x 2 register blocks; parallel
-     * over blocks of rows of C (or of columns when n is small).
-     */
+    /** C [n, m] = A [n, d] B^T (B [m, d]), all row-major contiguous: the project SGEMM (parallel). */
     static void gemmABt(float[] c, int co, float[] a, int ao, float[] b, int bo, int n, int m, int d) {
-        if (n >= 4 * FusedParallel.THREADS || n >= m) {
-            FusedParallel.forRange(
-                    (n + 3) / 4, 1, (f, t) -> abtBlock(c, co, a, ao, b, bo, 4 * f, Math.min(n, 4 * t), 0, m, m, d));
-        } else {
-            FusedParallel.forRange(
-                    (m + 63) / 64, 1, (f, t) -> abtBlock(c, co, a, ao, b, bo, 0, n, 64 * f, Math.min(m, 64 * t), m, d));
-        }
+        Gemm.sgemm(false, true, n, m, d, 1f, a, ao, d, b, bo, d, 0f, c, co, m);
     }
 
     private static void abtBlock(
@@ -204,29 +196,13 @@ final class Vec {
         for (; k < len; k++) out[oo + k] = (float) Math.exp(x[xo + k] - shift);
     }
 
-    /** C [n, d] = A [n, m] B [m, d] (C overwritten), axpy form, parallel over rows of C. */
+    /** C [n, d] = A [n, m] B [m, d] (C overwritten): the project SGEMM. */
     static void gemmAB(float[] c, int co, float[] a, int ao, float[] b, int bo, int n, int m, int d) {
-        FusedParallel.forRange(n, Math.max(1, 4096 / Math.max(1, m * d / 64 + 1)), (f, t) -> {
-            for (int i = f; i < t; i++) {
-                java.util.Arrays.fill(c, co + i * d, co + (i + 1) * d, 0f);
-                for (int j = 0; j < m; j++) {
-                    float aij = a[ao + i * m + j];
-                    if (aij != 0f) axpy(aij, b, bo + j * d, c, co + i * d, d);
-                }
-            }
-        });
+        Gemm.sgemm(false, false, n, d, m, 1f, a, ao, m, b, bo, d, 0f, c, co, d);
     }
 
-    /** C [m, d] = A^T B with A [n, m], B [n, d] (C overwritten), parallel over rows of C. */
+    /** C [m, d] = A^T B with A [n, m], B [n, d] (C overwritten): the project SGEMM. */
     static void gemmAtB(float[] c, int co, float[] a, int ao, float[] b, int bo, int n, int m, int d) {
-        FusedParallel.forRange(m, Math.max(1, 4096 / Math.max(1, n * d / 64 + 1)), (f, t) -> {
-            for (int j = f; j < t; j++) {
-                java.util.Arrays.fill(c, co + j * d, co + (j + 1) * d, 0f);
-                for (int i = 0; i < n; i++) {
-                    float aij = a[ao + i * m + j];
-                    if (aij != 0f) axpy(aij, b, bo + i * d, c, co + j * d, d);
-                }
-            }
-        });
+        Gemm.sgemm(true, false, m, d, n, 1f, a, ao, m, b, bo, d, 0f, c, co, d);
     }
 }
