@@ -158,8 +158,9 @@ public final class RevtafKernels {
         try {
             count = deviceCount();
         } catch (KernelException e) {
-            throw new RevtafException("device cuda: no usable NVIDIA GPU (the CUDA driver libcuda.so.1 or the GPU is"
-                    + " missing: " + e.nativeMessage() + "); --device cuda-emu runs the same kernels under host emulation");
+            throw new RevtafException(
+                    "device cuda: no usable NVIDIA GPU (the CUDA driver libcuda.so.1 or the GPU is" + " missing: "
+                            + e.nativeMessage() + "); --device cuda-emu runs the same kernels under host emulation");
         }
         if (count < 1) {
             throw new RevtafException("device cuda: the CUDA driver reports no GPU; --device cuda-emu runs the same"
@@ -170,8 +171,8 @@ public final class RevtafKernels {
     private MethodHandle bind(String name, MemoryLayout... args) {
         FunctionDescriptor fd = FunctionDescriptor.of(JAVA_INT, args);
         descriptors.put(name, fd);
-        MemorySegment sym = lookup.find(name)
-                .orElseThrow(() -> new RevtafException("symbol " + name + " missing in " + library));
+        MemorySegment sym =
+                lookup.find(name).orElseThrow(() -> new RevtafException("symbol " + name + " missing in " + library));
         return LINKER.downcallHandle(sym, fd);
     }
 
@@ -308,8 +309,13 @@ public final class RevtafKernels {
             MemorySegment bw = a.allocate(JAVA_DOUBLE);
             MemorySegment fl = a.allocate(JAVA_DOUBLE);
             check((int) deviceInfo.invokeExact(name, 256L, sms, maj, min, bw, fl));
-            return new DeviceInfo(name.getString(0), sms.get(JAVA_INT, 0), maj.get(JAVA_INT, 0), min.get(JAVA_INT, 0),
-                    bw.get(JAVA_DOUBLE, 0), fl.get(JAVA_DOUBLE, 0));
+            return new DeviceInfo(
+                    name.getString(0),
+                    sms.get(JAVA_INT, 0),
+                    maj.get(JAVA_INT, 0),
+                    min.get(JAVA_INT, 0),
+                    bw.get(JAVA_DOUBLE, 0),
+                    fl.get(JAVA_DOUBLE, 0));
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -405,8 +411,15 @@ public final class RevtafKernels {
         }
     }
 
-    public void mobiusAddFwd(MemorySegment stream, MemorySegment out, MemorySegment x, MemorySegment y, long n, long d,
-            float c, int version) {
+    public void mobiusAddFwd(
+            MemorySegment stream,
+            MemorySegment out,
+            MemorySegment x,
+            MemorySegment y,
+            long n,
+            long d,
+            float c,
+            int version) {
         try {
             check((int) mobiusAddFwd.invokeExact(stream, out, x, y, n, d, c, version));
         } catch (Throwable t) {
@@ -414,8 +427,17 @@ public final class RevtafKernels {
         }
     }
 
-    public void mobiusAddBwd(MemorySegment stream, MemorySegment dx, MemorySegment dy, MemorySegment dout,
-            MemorySegment x, MemorySegment y, long n, long d, float c, int version) {
+    public void mobiusAddBwd(
+            MemorySegment stream,
+            MemorySegment dx,
+            MemorySegment dy,
+            MemorySegment dout,
+            MemorySegment x,
+            MemorySegment y,
+            long n,
+            long d,
+            float c,
+            int version) {
         try {
             check((int) mobiusAddBwd.invokeExact(stream, dx, dy, dout, x, y, n, d, c, version));
         } catch (Throwable t) {
@@ -424,8 +446,8 @@ public final class RevtafKernels {
     }
 
     /** op: 0 expmap0, 1 logmap0, 2 proj. */
-    public void poincareMapFwd(MemorySegment stream, MemorySegment out, MemorySegment x, long n, long d, float c,
-            int op, int version) {
+    public void poincareMapFwd(
+            MemorySegment stream, MemorySegment out, MemorySegment x, long n, long d, float c, int op, int version) {
         try {
             check((int) poincareMapFwd.invokeExact(stream, out, x, n, d, c, op, version));
         } catch (Throwable t) {
@@ -433,8 +455,16 @@ public final class RevtafKernels {
         }
     }
 
-    public void poincareMapBwd(MemorySegment stream, MemorySegment dx, MemorySegment dout, MemorySegment x, long n,
-            long d, float c, int op, int version) {
+    public void poincareMapBwd(
+            MemorySegment stream,
+            MemorySegment dx,
+            MemorySegment dout,
+            MemorySegment x,
+            long n,
+            long d,
+            float c,
+            int op,
+            int version) {
         try {
             check((int) poincareMapBwd.invokeExact(stream, dx, dout, x, n, d, c, op, version));
         } catch (Throwable t) {
@@ -442,8 +472,16 @@ public final class RevtafKernels {
         }
     }
 
-    public void mobiusMatvecFwd(MemorySegment stream, MemorySegment out, MemorySegment m, MemorySegment x, long n,
-            long r, long d, float c, int version) {
+    public void mobiusMatvecFwd(
+            MemorySegment stream,
+            MemorySegment out,
+            MemorySegment m,
+            MemorySegment x,
+            long n,
+            long r,
+            long d,
+            float c,
+            int version) {
         try {
             check((int) mobiusMatvecFwd.invokeExact(stream, out, m, x, n, r, d, c, version));
         } catch (Throwable t) {
@@ -451,8 +489,18 @@ public final class RevtafKernels {
         }
     }
 
-    public void mobiusMatvecBwd(MemorySegment stream, MemorySegment dm, MemorySegment dx, MemorySegment dout,
-            MemorySegment m, MemorySegment x, long n, long r, long d, float c, int version) {
+    public void mobiusMatvecBwd(
+            MemorySegment stream,
+            MemorySegment dm,
+            MemorySegment dx,
+            MemorySegment dout,
+            MemorySegment m,
+            MemorySegment x,
+            long n,
+            long r,
+            long d,
+            float c,
+            int version) {
         try {
             check((int) mobiusMatvecBwd.invokeExact(stream, dm, dx, dout, m, x, n, r, d, c, version));
         } catch (Throwable t) {
@@ -460,8 +508,16 @@ public final class RevtafKernels {
         }
     }
 
-    public void poincareDistFwd(MemorySegment stream, MemorySegment dist, MemorySegment x, MemorySegment y, long n,
-            long m, long d, float c, int version) {
+    public void poincareDistFwd(
+            MemorySegment stream,
+            MemorySegment dist,
+            MemorySegment x,
+            MemorySegment y,
+            long n,
+            long m,
+            long d,
+            float c,
+            int version) {
         try {
             check((int) poincareDistFwd.invokeExact(stream, dist, x, y, n, m, d, c, version));
         } catch (Throwable t) {
@@ -469,8 +525,18 @@ public final class RevtafKernels {
         }
     }
 
-    public void poincareDistBwd(MemorySegment stream, MemorySegment dx, MemorySegment dy, MemorySegment ddist,
-            MemorySegment x, MemorySegment y, long n, long m, long d, float c, int version) {
+    public void poincareDistBwd(
+            MemorySegment stream,
+            MemorySegment dx,
+            MemorySegment dy,
+            MemorySegment ddist,
+            MemorySegment x,
+            MemorySegment y,
+            long n,
+            long m,
+            long d,
+            float c,
+            int version) {
         try {
             check((int) poincareDistBwd.invokeExact(stream, dx, dy, ddist, x, y, n, m, d, c, version));
         } catch (Throwable t) {
@@ -478,30 +544,65 @@ public final class RevtafKernels {
         }
     }
 
-    public void sinkhornFwd(MemorySegment stream, MemorySegment plan, MemorySegment u, MemorySegment v,
-            MemorySegment iters, MemorySegment hist, MemorySegment cost, MemorySegment rowMask, MemorySegment colMask,
-            long b, long p, long t, float eps, int maxIter, float tol, int version) {
+    public void sinkhornFwd(
+            MemorySegment stream,
+            MemorySegment plan,
+            MemorySegment u,
+            MemorySegment v,
+            MemorySegment iters,
+            MemorySegment hist,
+            MemorySegment cost,
+            MemorySegment rowMask,
+            MemorySegment colMask,
+            long b,
+            long p,
+            long t,
+            float eps,
+            int maxIter,
+            float tol,
+            int version) {
         try {
-            check((int) sinkhornFwd.invokeExact(stream, plan, u, v, iters, hist, cost, rowMask, colMask, b, p, t, eps,
-                    maxIter, tol, version));
+            check((int) sinkhornFwd.invokeExact(
+                    stream, plan, u, v, iters, hist, cost, rowMask, colMask, b, p, t, eps, maxIter, tol, version));
         } catch (Throwable e) {
             throw rethrow(e);
         }
     }
 
-    public void sinkhornBwd(MemorySegment stream, MemorySegment dcost, MemorySegment dplan, MemorySegment plan,
-            MemorySegment hist, MemorySegment iters, MemorySegment cost, MemorySegment rowMask, MemorySegment colMask,
-            long b, long p, long t, float eps, int maxIter, int version) {
+    public void sinkhornBwd(
+            MemorySegment stream,
+            MemorySegment dcost,
+            MemorySegment dplan,
+            MemorySegment plan,
+            MemorySegment hist,
+            MemorySegment iters,
+            MemorySegment cost,
+            MemorySegment rowMask,
+            MemorySegment colMask,
+            long b,
+            long p,
+            long t,
+            float eps,
+            int maxIter,
+            int version) {
         try {
-            check((int) sinkhornBwd.invokeExact(stream, dcost, dplan, plan, hist, iters, cost, rowMask, colMask, b, p, t,
-                    eps, maxIter, version));
+            check((int) sinkhornBwd.invokeExact(
+                    stream, dcost, dplan, plan, hist, iters, cost, rowMask, colMask, b, p, t, eps, maxIter, version));
         } catch (Throwable e) {
             throw rethrow(e);
         }
     }
 
-    public void softIouFwd(MemorySegment stream, MemorySegment iou, MemorySegment a, MemorySegment g, long b, long n,
-            long m, long p, int version) {
+    public void softIouFwd(
+            MemorySegment stream,
+            MemorySegment iou,
+            MemorySegment a,
+            MemorySegment g,
+            long b,
+            long n,
+            long m,
+            long p,
+            int version) {
         try {
             check((int) softIouFwd.invokeExact(stream, iou, a, g, b, n, m, p, version));
         } catch (Throwable t) {
@@ -509,8 +610,18 @@ public final class RevtafKernels {
         }
     }
 
-    public void softIouBwd(MemorySegment stream, MemorySegment da, MemorySegment dg, MemorySegment diou,
-            MemorySegment a, MemorySegment g, long b, long n, long m, long p, int version) {
+    public void softIouBwd(
+            MemorySegment stream,
+            MemorySegment da,
+            MemorySegment dg,
+            MemorySegment diou,
+            MemorySegment a,
+            MemorySegment g,
+            long b,
+            long n,
+            long m,
+            long p,
+            int version) {
         try {
             check((int) softIouBwd.invokeExact(stream, da, dg, diou, a, g, b, n, m, p, version));
         } catch (Throwable t) {
@@ -518,24 +629,53 @@ public final class RevtafKernels {
         }
     }
 
-    public void attentionFwd(MemorySegment stream, MemorySegment out, MemorySegment lse, MemorySegment q,
-            MemorySegment k, MemorySegment v, MemorySegment keyMask, long b, long h, long n, long s, long d,
-            float scale, int causal, int version) {
+    public void attentionFwd(
+            MemorySegment stream,
+            MemorySegment out,
+            MemorySegment lse,
+            MemorySegment q,
+            MemorySegment k,
+            MemorySegment v,
+            MemorySegment keyMask,
+            long b,
+            long h,
+            long n,
+            long s,
+            long d,
+            float scale,
+            int causal,
+            int version) {
         try {
-            check((int) attentionFwd.invokeExact(stream, out, lse, q, k, v, keyMask, b, h, n, s, d, scale, causal,
-                    version));
+            check((int) attentionFwd.invokeExact(
+                    stream, out, lse, q, k, v, keyMask, b, h, n, s, d, scale, causal, version));
         } catch (Throwable t) {
             throw rethrow(t);
         }
     }
 
-    public void attentionBwd(MemorySegment stream, MemorySegment dq, MemorySegment dk, MemorySegment dv,
-            MemorySegment dout, MemorySegment out, MemorySegment lse, MemorySegment q, MemorySegment k,
-            MemorySegment v, MemorySegment keyMask, long b, long h, long n, long s, long d, float scale, int causal,
+    public void attentionBwd(
+            MemorySegment stream,
+            MemorySegment dq,
+            MemorySegment dk,
+            MemorySegment dv,
+            MemorySegment dout,
+            MemorySegment out,
+            MemorySegment lse,
+            MemorySegment q,
+            MemorySegment k,
+            MemorySegment v,
+            MemorySegment keyMask,
+            long b,
+            long h,
+            long n,
+            long s,
+            long d,
+            float scale,
+            int causal,
             int version) {
         try {
-            check((int) attentionBwd.invokeExact(stream, dq, dk, dv, dout, out, lse, q, k, v, keyMask, b, h, n, s, d,
-                    scale, causal, version));
+            check((int) attentionBwd.invokeExact(
+                    stream, dq, dk, dv, dout, out, lse, q, k, v, keyMask, b, h, n, s, d, scale, causal, version));
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -46,9 +46,11 @@ class AttentionKernelTest {
         mask[s] = 0;
         mask[2 * s - 1] = 0;
         double[][] in = {toDouble(q), toDouble(k), toDouble(v)};
-        KernelReferences.Attention ref = KernelReferences.attention(in[0], in[1], in[2], mask, b, h, n, s, d, scale, causal);
+        KernelReferences.Attention ref =
+                KernelReferences.attention(in[0], in[1], in[2], mask, b, h, n, s, d, scale, causal);
         java.util.function.Function<double[][], double[]> f =
-                x -> KernelReferences.attention(x[0], x[1], x[2], mask, b, h, n, s, d, scale, causal).out();
+                x -> KernelReferences.attention(x[0], x[1], x[2], mask, b, h, n, s, d, scale, causal)
+                        .out();
         int stride = Math.max(1, b * h * n * d / 120);
         double[] gq = numericGrad(f, in, toDouble(dout), 0, 1e-5, stride);
         double[] gk = numericGrad(f, in, toDouble(dout), 1, 1e-5, stride + 1);
@@ -63,15 +65,47 @@ class AttentionKernelTest {
                 String tag = "attention v" + ver + " d=" + d + (causal ? " causal" : "");
                 DeviceBuffer out = t.out(b * h * n * d);
                 DeviceBuffer lse = t.out(b * h * n);
-                t.k.attentionFwd(STREAM, out.ptr(), lse.ptr(), dq.ptr(), dk.ptr(), dv.ptr(), km, b, h, n, s, d,
-                        (float) scale, causal ? 1 : 0, ver);
+                t.k.attentionFwd(
+                        STREAM,
+                        out.ptr(),
+                        lse.ptr(),
+                        dq.ptr(),
+                        dk.ptr(),
+                        dv.ptr(),
+                        km,
+                        b,
+                        h,
+                        n,
+                        s,
+                        d,
+                        (float) scale,
+                        causal ? 1 : 0,
+                        ver);
                 assertClose(tag + " out", out.toFloats(), ref.out(), 2e-5, 2e-4);
                 assertClose(tag + " lse", lse.toFloats(), ref.lse(), 2e-5, 2e-5);
                 DeviceBuffer gqo = t.out(b * h * n * d);
                 DeviceBuffer gko = t.out(b * h * s * d);
                 DeviceBuffer gvo = t.out(b * h * s * d);
-                t.k.attentionBwd(STREAM, gqo.ptr(), gko.ptr(), gvo.ptr(), dd.ptr(), out.ptr(), lse.ptr(), dq.ptr(), dk.ptr(),
-                        dv.ptr(), km, b, h, n, s, d, (float) scale, causal ? 1 : 0, ver);
+                t.k.attentionBwd(
+                        STREAM,
+                        gqo.ptr(),
+                        gko.ptr(),
+                        gvo.ptr(),
+                        dd.ptr(),
+                        out.ptr(),
+                        lse.ptr(),
+                        dq.ptr(),
+                        dk.ptr(),
+                        dv.ptr(),
+                        km,
+                        b,
+                        h,
+                        n,
+                        s,
+                        d,
+                        (float) scale,
+                        causal ? 1 : 0,
+                        ver);
                 assertGradClose(tag + " dq", gqo.toFloats(), gq, 1e-4 * maxAbs(gq), 2e-3);
                 assertGradClose(tag + " dk", gko.toFloats(), gk, 1e-4 * maxAbs(gk), 2e-3);
                 assertGradClose(tag + " dv", gvo.toFloats(), gv, 1e-4 * maxAbs(gv), 2e-3);

@@ -59,8 +59,10 @@ class HyperbolicKernelsTest {
             float[] g = gaussian(r, n * d, 1.0);
             double[][] in = {toDouble(x), toDouble(y)};
             double[] ref = KernelReferences.mobiusAdd(in[0], in[1], n, d, c);
-            double[] gx = numericGrad(a -> KernelReferences.mobiusAdd(a[0], a[1], n, d, c), in, toDouble(g), 0, 1e-6, 1);
-            double[] gy = numericGrad(a -> KernelReferences.mobiusAdd(a[0], a[1], n, d, c), in, toDouble(g), 1, 1e-6, 1);
+            double[] gx =
+                    numericGrad(a -> KernelReferences.mobiusAdd(a[0], a[1], n, d, c), in, toDouble(g), 0, 1e-6, 1);
+            double[] gy =
+                    numericGrad(a -> KernelReferences.mobiusAdd(a[0], a[1], n, d, c), in, toDouble(g), 1, 1e-6, 1);
             try (KernelTestSupport s = new KernelTestSupport(kernels())) {
                 DeviceBuffer dx = s.in(x);
                 DeviceBuffer dy = s.in(y);
@@ -86,7 +88,8 @@ class HyperbolicKernelsTest {
         int n = 13;
         int d = 37;
         double c = 1.0;
-        double[][] normRanges = {{0.1, 4.0}, {0.05, 0.95}, {0.5, 1.2}}; // expmap0 any; logmap0 inside; proj across the edge
+        double[][] normRanges = {{0.1, 4.0}, {0.05, 0.95}, {0.5, 1.2}
+        }; // expmap0 any; logmap0 inside; proj across the edge
         String[] names = {"expmap0", "logmap0", "proj"};
         for (int op = 0; op < 3; op++) {
             final int o = op;
@@ -136,7 +139,8 @@ class HyperbolicKernelsTest {
                 assertClose(tag, out.toFloats(), ref, 1e-5, 1e-4);
                 DeviceBuffer gmo = s.out(rows * d);
                 DeviceBuffer gxo = s.out(n * d);
-                s.k.mobiusMatvecBwd(STREAM, gmo.ptr(), gxo.ptr(), dg.ptr(), dm.ptr(), dx.ptr(), n, rows, d, (float) c, v);
+                s.k.mobiusMatvecBwd(
+                        STREAM, gmo.ptr(), gxo.ptr(), dg.ptr(), dm.ptr(), dx.ptr(), n, rows, d, (float) c, v);
                 assertGradClose(tag + " dm", gmo.toFloats(), gm, 1e-4 * maxAbs(gm), 2e-3);
                 assertGradClose(tag + " dx", gxo.toFloats(), gx, 1e-4 * maxAbs(gx), 2e-3);
             }
@@ -157,8 +161,10 @@ class HyperbolicKernelsTest {
             double[][] in = {toDouble(x), toDouble(y)};
             double[] ref = KernelReferences.dist(in[0], in[1], n, m, d, c);
             int stride = n * d > 200 ? 7 : 1;
-            double[] gx = numericGrad(a -> KernelReferences.dist(a[0], a[1], n, m, d, c), in, toDouble(g), 0, 1e-6, stride);
-            double[] gy = numericGrad(a -> KernelReferences.dist(a[0], a[1], n, m, d, c), in, toDouble(g), 1, 1e-6, stride);
+            double[] gx =
+                    numericGrad(a -> KernelReferences.dist(a[0], a[1], n, m, d, c), in, toDouble(g), 0, 1e-6, stride);
+            double[] gy =
+                    numericGrad(a -> KernelReferences.dist(a[0], a[1], n, m, d, c), in, toDouble(g), 1, 1e-6, stride);
             try (KernelTestSupport s = new KernelTestSupport(kernels())) {
                 DeviceBuffer dx = s.in(x);
                 DeviceBuffer dy = s.in(y);
@@ -170,7 +176,8 @@ class HyperbolicKernelsTest {
                     assertClose(tag, out.toFloats(), ref, 1e-5, 1e-4);
                     DeviceBuffer gxo = s.out(n * d);
                     DeviceBuffer gyo = s.out(m * d);
-                    s.k.poincareDistBwd(STREAM, gxo.ptr(), gyo.ptr(), dg.ptr(), dx.ptr(), dy.ptr(), n, m, d, (float) c, v);
+                    s.k.poincareDistBwd(
+                            STREAM, gxo.ptr(), gyo.ptr(), dg.ptr(), dx.ptr(), dy.ptr(), n, m, d, (float) c, v);
                     assertGradClose(tag + " dx", gxo.toFloats(), gx, 1e-4 * maxAbs(gx), 2e-3);
                     assertGradClose(tag + " dy", gyo.toFloats(), gy, 1e-4 * maxAbs(gy), 2e-3);
                 }

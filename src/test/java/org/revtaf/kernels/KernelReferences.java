@@ -114,8 +114,8 @@ final class KernelReferences {
     record Sinkhorn(double[] plan, int[] iters) {}
 
     /** Log-domain Sinkhorn, uniform marginals over valid rows/cols; cost (b, p, t); masks (b, p), (b, t) or null. */
-    static Sinkhorn sinkhorn(double[] cost, byte[] rowMask, byte[] colMask, int b, int p, int t, double eps,
-            int maxIter, double tol) {
+    static Sinkhorn sinkhorn(
+            double[] cost, byte[] rowMask, byte[] colMask, int b, int p, int t, double eps, int maxIter, double tol) {
         double[] plan = new double[b * p * t];
         int[] iters = new int[b];
         for (int bi = 0; bi < b; bi++) {
@@ -219,8 +219,18 @@ final class KernelReferences {
     record Attention(double[] out, double[] lse) {}
 
     /** q: (b, h, n, d); k, v: (b, h, s, d); keyMask: (b, s) or null; causal: j <= i. */
-    static Attention attention(double[] q, double[] k, double[] v, byte[] keyMask, int b, int h, int n, int s, int d,
-            double scale, boolean causal) {
+    static Attention attention(
+            double[] q,
+            double[] k,
+            double[] v,
+            byte[] keyMask,
+            int b,
+            int h,
+            int n,
+            int s,
+            int d,
+            double scale,
+            boolean causal) {
         double[] out = new double[b * h * n * d];
         double[] lse = new double[b * h * n];
         double[] sc = new double[s];

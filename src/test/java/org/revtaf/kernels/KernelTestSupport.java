@@ -102,8 +102,8 @@ final class KernelTestSupport implements AutoCloseable {
             worst = Math.max(worst, Double.isNaN(diff) ? Double.POSITIVE_INFINITY : diff / tol);
         }
         if (bad > 0) {
-            fail(String.format("%s: %d of %d values off (worst %.1f x tolerance)%s", name, bad, expected.length,
-                    worst, sb));
+            fail(String.format(
+                    "%s: %d of %d values off (worst %.1f x tolerance)%s", name, bad, expected.length, worst, sb));
         }
     }
 
@@ -122,8 +122,8 @@ final class KernelTestSupport implements AutoCloseable {
      * Central-difference gradient of sum(g * f(inputs)) with respect to inputs[which], in double, at
      * every index (or every stride-th to keep it cheap); unchecked indices are NaN.
      */
-    static double[] numericGrad(Function<double[][], double[]> f, double[][] inputs, double[] g, int which,
-            double h, int stride) {
+    static double[] numericGrad(
+            Function<double[][], double[]> f, double[][] inputs, double[] g, int which, double h, int stride) {
         double[] x = inputs[which];
         double[] grad = new double[x.length];
         java.util.Arrays.fill(grad, Double.NaN);

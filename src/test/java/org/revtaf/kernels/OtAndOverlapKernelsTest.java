@@ -72,14 +72,32 @@ class OtAndOverlapKernelsTest {
                     DeviceBuffer u = s.out(b * p);
                     DeviceBuffer vv = s.out(b * t);
                     DeviceBuffer iters = s.out(b);
-                    s.k.sinkhornFwd(STREAM, plan.ptr(), u.ptr(), vv.ptr(), iters.ptr(), MemorySegment.NULL, dc.ptr(), rm, cm,
-                            b, p, t, eps, maxIter, 1e-6f, v);
+                    s.k.sinkhornFwd(
+                            STREAM,
+                            plan.ptr(),
+                            u.ptr(),
+                            vv.ptr(),
+                            iters.ptr(),
+                            MemorySegment.NULL,
+                            dc.ptr(),
+                            rm,
+                            cm,
+                            b,
+                            p,
+                            t,
+                            eps,
+                            maxIter,
+                            1e-6f,
+                            v);
                     float[] pl = plan.toFloats();
                     assertClose(tag + " plan", pl, ref.plan(), 1e-4 * maxAbs(ref.plan()), 2e-3);
                     int[] it = iters.toInts();
                     for (int bi = 0; bi < b; bi++) {
-                        assertTrue(it[bi] > 1 && it[bi] < maxIter, tag + ": item " + bi + " ran " + it[bi] + " iterations");
-                        assertTrue(Math.abs(it[bi] - ref.iters()[bi]) <= 2,
+                        assertTrue(
+                                it[bi] > 1 && it[bi] < maxIter,
+                                tag + ": item " + bi + " ran " + it[bi] + " iterations");
+                        assertTrue(
+                                Math.abs(it[bi] - ref.iters()[bi]) <= 2,
                                 tag + ": iterations " + it[bi] + " vs reference " + ref.iters()[bi]);
                         // row marginals: 1/P_valid on valid rows, 0 on padded ones
                         int valid = 0;
@@ -114,8 +132,14 @@ class OtAndOverlapKernelsTest {
             byte[][] mk = masks(b, p, t);
             double[][] in = {toDouble(cost)};
             // tol = 0: always `iters` iterations, so the perturbed runs take the same path
-            double[] num = numericGrad(a -> KernelReferences.sinkhorn(a[0], mk[0], mk[1], b, p, t, eps, iters, 0).plan(),
-                    in, toDouble(g), 0, 1e-5, b * p * t > 200 ? 3 : 1);
+            double[] num = numericGrad(
+                    a -> KernelReferences.sinkhorn(a[0], mk[0], mk[1], b, p, t, eps, iters, 0)
+                            .plan(),
+                    in,
+                    toDouble(g),
+                    0,
+                    1e-5,
+                    b * p * t > 200 ? 3 : 1);
             try (KernelTestSupport s = new KernelTestSupport(kernels())) {
                 DeviceBuffer dc = s.in(cost);
                 DeviceBuffer dg = s.in(g);
@@ -128,11 +152,40 @@ class OtAndOverlapKernelsTest {
                     DeviceBuffer vv = s.out(b * t);
                     DeviceBuffer it = s.out(b);
                     DeviceBuffer hist = s.out((long) b * (iters + 1) * (p + t));
-                    s.k.sinkhornFwd(STREAM, plan.ptr(), u.ptr(), vv.ptr(), it.ptr(), hist.ptr(), dc.ptr(), rm, cm, b, p, t,
-                            eps, iters, 0f, v);
+                    s.k.sinkhornFwd(
+                            STREAM,
+                            plan.ptr(),
+                            u.ptr(),
+                            vv.ptr(),
+                            it.ptr(),
+                            hist.ptr(),
+                            dc.ptr(),
+                            rm,
+                            cm,
+                            b,
+                            p,
+                            t,
+                            eps,
+                            iters,
+                            0f,
+                            v);
                     DeviceBuffer dcost = s.out(b * p * t);
-                    s.k.sinkhornBwd(STREAM, dcost.ptr(), dg.ptr(), plan.ptr(), hist.ptr(), it.ptr(), dc.ptr(), rm, cm, b, p,
-                            t, eps, iters, v);
+                    s.k.sinkhornBwd(
+                            STREAM,
+                            dcost.ptr(),
+                            dg.ptr(),
+                            plan.ptr(),
+                            hist.ptr(),
+                            it.ptr(),
+                            dc.ptr(),
+                            rm,
+                            cm,
+                            b,
+                            p,
+                            t,
+                            eps,
+                            iters,
+                            v);
                     assertGradClose(tag, dcost.toFloats(), num, 2e-3 * maxAbs(num), 1e-2);
                 }
             }
@@ -155,10 +208,10 @@ class OtAndOverlapKernelsTest {
             double[][] in = {toDouble(a), toDouble(g)};
             double[] ref = KernelReferences.softIou(in[0], in[1], b, n, m, p);
             int stride = b * n * p > 300 ? 5 : 1;
-            double[] ga = numericGrad(x -> KernelReferences.softIou(x[0], x[1], b, n, m, p), in, toDouble(dout), 0, 1e-6,
-                    stride);
-            double[] gg = numericGrad(x -> KernelReferences.softIou(x[0], x[1], b, n, m, p), in, toDouble(dout), 1, 1e-6,
-                    stride);
+            double[] ga = numericGrad(
+                    x -> KernelReferences.softIou(x[0], x[1], b, n, m, p), in, toDouble(dout), 0, 1e-6, stride);
+            double[] gg = numericGrad(
+                    x -> KernelReferences.softIou(x[0], x[1], b, n, m, p), in, toDouble(dout), 1, 1e-6, stride);
             try (KernelTestSupport s = new KernelTestSupport(kernels())) {
                 DeviceBuffer da = s.in(a);
                 DeviceBuffer dgg = s.in(g);
