@@ -1,0 +1,155 @@
+package org.revtaf.backend.fused;
+
+import java.util.Arrays;
+
+/**
+ * Scaled-dot-product attention, scalar reference in double: the oracle for {@link AttentionCpu}
+ * and the CUDA kernels.
+ *
+ * <p><b>Contract</b> (all attention implementations): q [b, h, n, d], k [b, h, s, d], v [b, h, s,
+ * d], out [b, h, n, d], lse [b, h, n].
+ *
+ * <ul>
+ *   <li>score_ij = scale (q_i, k_j) (scale is normally 1/sqrt(d)); key j is visible to query i when
+ *       keyMask[b, j] != 0 (keyMask [b, s], null = all keys valid; 1 = attend, the HF convention)
+ *       and, if causal, j &lt;= i + (s - n) (the last query sees the last key: the usual lower
+ *       triangle when n = s, and decoding with a key cache when n &lt; s).
+ *   <li>out_i = sum_j softmax_j(score_i) v_j over visible keys; lse_i = log sum_j exp(score_ij)
+ *       (natural log; saved for backward).
+ *   <li>A query with no visible key: out_i = 0, lse_i = -infinity, and its gradients (dq_i and its
+ *       contributions to dk, dv) are 0.
+ *   <li>Backward recomputes P_ij = exp(score_ij - lse_i): D_i = (dO_i, out_i), dv_j = sum_i P_ij
+ *       dO_i, dS_ij = P_ij ((dO_i, v_j) - D_i), dq_i = scale sum_j dS_ij k_j, dk_j = scale sum_i dS_ij
+ *       q_i. Saved for backward: q, k, v, out, lse (and the mask).
+ * </ul>
+ */
+public final class AttentionRef {
+    private AttentionRef() {}
+
+    /** Whether key j is visible to query i (see the class contract). */
+    static boolean visible(float[] keyMask, int kmOff, int bi, int i, int j, int n, int s, boolean causal) {
+        if (keyMask != null && keyMask[kmOff + bi * s + j] == 0f) return false;
+        return !causal || j <= i + (s - n);
+    }
+
+    /**
+     * @param out [b, h, n, d] out
+     * @param lse [b, h, n] out
+     * @param keyMask [b, s] or null
+     */
+    public static void forward(
+            double[] out,
+            int outOff,
+            double[] lse,
+            int lseOff,
+            double[] q,
+            int qOff,
+            double[] k,
+            int kOff,
+            double[] v,
+            int vOff,
+            float[] keyMask,
+            int kmOff,
+            int b,
+            int h,
+            int n,
+            int s,
+            int d,
+            double scale,
+            boolean causal) {
+        double[] sc = new double[s];
+        for (int bi = 0; bi < b; bi++)
+            for (int hi = 0; hi < h; hi++) {
+                int qh = qOff + (bi * h + hi) * n * d, kh = kOff + (bi * h + hi) * s * d;
+                int vh = vOff + (bi * h + hi) * s * d, oh = outOff + (bi * h + hi) * n * d;
+                for (int i = 0; i < n; i++) {
+                    double mx = Double.NEGATIVE_INFINITY;
+                    for (int j = 0; j < s; j++) {
+                        if (!visible(keyMask, kmOff, bi, i, j, n, s, causal)) continue;
+                        double dot = 0;
+                        for (int e = 0; e < d; e++) dot += q[qh + i * d + e] * k[kh + j * d + e];
+                        sc[j] = scale * dot;
+                        mx = Math.max(mx, sc[j]);
+                    }
+                    Arrays.fill(out, oh + i * d, oh + (i + 1) * d, 0.0);
+                    if (mx == Double.NEGATIVE_INFINITY) {
+                        lse[lseOff + (bi * h + hi) * n + i] = Double.NEGATIVE_INFINITY;
+                        continue;
+                    }
+                    double sum = 0;
+                    for (int j = 0; j < s; j++)
+                        if (visible(keyMask, kmOff, bi, i, j, n, s, causal)) sum += Math.exp(sc[j] - mx);
+                    for (int j = 0; j < s; j++) {
+                        if (!visible(keyMask, kmOff, bi, i, j, n, s, causal)) continue;
+                        double pr = Math.exp(sc[j] - mx) / sum;
+                        for (int e = 0; e < d; e++) out[oh + i * d + e] += pr * v[vh + j * d + e];
+                    }
+                    lse[lseOff + (bi * h + hi) * n + i] = mx + Math.log(sum);
+                }
+            }
+    }
+
+    /**
+     * @param dq [b, h, n, d] out (overwritten) or null
+     * @param dk [b, h, s, d] out (overwritten) or null
+     * @param dv [b, h, s, d] out (overwritten) or null
+     * @param gOut [b, h, n, d] upstream gradient
+     */
+    public static void backward(
+            double[] dq,
+            int dqOff,
+            double[] dk,
+            int dkOff,
+            double[] dv,
+            int dvOff,
+            double[] gOut,
+            int gOff,
+            double[] out,
+            int outOff,
+            double[] lse,
+            int lseOff,
+            double[] q,
+            int qOff,
+            double[] k,
+            int kOff,
+            double[] v,
+            int vOff,
+            float[] keyMask,
+            int kmOff,
+            int b,
+            int h,
+            int n,
+            int s,
+            int d,
+            double scale,
+            boolean causal) {
+        if (dq != null) Arrays.fill(dq, dqOff, dqOff + b * h * n * d, 0.0);
+        if (dk != null) Arrays.fill(dk, dkOff, dkOff + b * h * s * d, 0.0);
+        if (dv != null) Arrays.fill(dv, dvOff, dvOff + b * h * s * d, 0.0);
+        for (int bi = 0; bi < b; bi++)
+            for (int hi = 0; hi < h; hi++) {
+                int qh = (bi * h + hi) * n * d, kh = (bi * h + hi) * s * d;
+                for (int i = 0; i < n; i++) {
+                    double l = lse[lseOff + (bi * h + hi) * n + i];
+                    if (l == Double.NEGATIVE_INFINITY) continue;
+                    double dsum = 0;
+                    for (int e = 0; e < d; e++) dsum += gOut[gOff + qh + i * d + e] * out[outOff + qh + i * d + e];
+                    for (int j = 0; j < s; j++) {
+                        if (!visible(keyMask, kmOff, bi, i, j, n, s, causal)) continue;
+                        double dot = 0, dp = 0;
+                        for (int e = 0; e < d; e++) {
+                            dot += q[qOff + qh + i * d + e] * k[kOff + kh + j * d + e];
+                            dp += gOut[gOff + qh + i * d + e] * v[vOff + kh + j * d + e];
+                        }
+                        double pr = Math.exp(scale * dot - l);
+                        double ds = pr * (dp - dsum);
+                        for (int e = 0; e < d; e++) {
+                            if (dv != null) dv[dvOff + kh + j * d + e] += pr * gOut[gOff + qh + i * d + e];
+                            if (dq != null) dq[dqOff + qh + i * d + e] += scale * ds * k[kOff + kh + j * d + e];
+                            if (dk != null) dk[dkOff + kh + j * d + e] += scale * ds * q[qOff + qh + i * d + e];
+                        }
+                    }
+                }
+            }
+    }
+}

@@ -1,0 +1,284 @@
+package org.revtaf.backend.fused;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import org.revtaf.backend.cpu.kernels.Parallel;
+import org.revtaf.backend.fused.HyperbolicRef.RowMap;
+
+/**
+ * Poincare-ball ops, fast float32 cpu kernels (Vector API + fork-join over rows). Same contracts,
+ * shapes and argument order as {@link HyperbolicRef} (read its Javadoc); the per-row scalar math is
+ * {@link PoincareScalar} evaluated in double, the row reductions and the GEMM-like passes are float
+ * vectors.
+ */
+public final class HyperbolicCpu {
+    private HyperbolicCpu() {}
+
+    private static final int ROW_GRAIN_ELEMS = 8192;
+
+    private static int rowGrain(int d) {
+        return Math.max(1, ROW_GRAIN_ELEMS / Math.max(1, d));
+    }
+
+    /** out [n, d] = x [n, d] (+)_c y ([n, d], or [1, d] broadcast when yStride = 0). */
+    public static void mobiusAdd(
+            float[] out, int outOff, float[] x, int xOff, float[] y, int yOff, int yStride, int n, int d, double c) {
+        Parallel.range(n, rowGrain(d), (f, t) -> {
+            double[] coef = new double[2];
+            float[] r = new float[5];
+            for (int i = f; i < t; i++) {
+                int xi = xOff + i * d, yi = yOff + i * yStride;
+                reduce(x, xi, y, yi, null, 0, d, r);
+                PoincareScalar.mobiusAddCoef(r[0], r[1], r[2], c, coef);
+                Vec.lincomb(out, outOff + i * d, (float) coef[0], x, xi, (float) coef[1], y, yi, d);
+            }
+        });
+    }
+
+    /** Backward of {@link #mobiusAdd}; dx [n, d] or null, dy [n, d] / [1, d] (yStride 0) or null. */
+    public static void mobiusAddBackward(
+            float[] dx,
+            int dxOff,
+            float[] dy,
+            int dyOff,
+            float[] gOut,
+            int gOff,
+            float[] x,
+            int xOff,
+            float[] y,
+            int yOff,
+            int yStride,
+            int n,
+            int d,
+            double c) {
+        if (dy != null && yStride == 0) {
+            // broadcast y: per-row dy contributions summed, in row order, by one thread
+            float[] tmp = new float[d];
+            java.util.Arrays.fill(dy, dyOff, dyOff + d, 0f);
+            double[] coef = new double[6];
+            float[] r = new float[5];
+            mobiusAddBackward(dx, dxOff, null, 0, gOut, gOff, x, xOff, y, yOff, yStride, n, d, c);
+            for (int i = 0; i < n; i++) {
+                int xi = xOff + i * d, gi = gOff + i * d;
+                reduce(x, xi, y, yOff, gOut, gi, d, r);
+                PoincareScalar.mobiusAddGradCoef(r[0], r[1], r[2], r[3], r[4], c, coef);
+                Vec.lincomb(tmp, 0, (float) coef[3], gOut, gi, (float) coef[4], x, xi, d);
+                Vec.axpy((float) coef[5], y, yOff, tmp, 0, d);
+                Vec.axpy(1f, tmp, 0, dy, dyOff, d);
+            }
+            return;
+        }
+        Parallel.range(n, rowGrain(d), (f, t) -> {
+            double[] coef = new double[6];
+            float[] r = new float[5];
+            for (int i = f; i < t; i++) {
+                int xi = xOff + i * d, yi = yOff + i * yStride, gi = gOff + i * d;
+                reduce(x, xi, y, yi, gOut, gi, d, r);
+                PoincareScalar.mobiusAddGradCoef(r[0], r[1], r[2], r[3], r[4], c, coef);
+                if (dx != null) {
+                    Vec.lincomb(dx, dxOff + i * d, (float) coef[0], gOut, gi, (float) coef[1], y, yi, d);
+                    Vec.axpy((float) coef[2], x, xi, dx, dxOff + i * d, d);
+                }
+                if (dy != null) {
+                    Vec.lincomb(dy, dyOff + i * d, (float) coef[3], gOut, gi, (float) coef[4], x, xi, d);
+                    Vec.axpy((float) coef[5], y, yi, dy, dyOff + i * d, d);
+                }
+            }
+        });
+    }
+
+    /**
+     * r = {|x|^2, |y|^2, (x, y), (g, x), (g, y)} in one pass (the last two only when g != null).
+     */
+    private static void reduce(float[] x, int xo, float[] y, int yo, float[] g, int go, int d, float[] r) {
+        FloatVector z = FloatVector.zero(Vec.S), x2 = z, y2 = z, xy = z, gx = z, gy = z;
+        int k = 0, ub = Vec.bound(d);
+        for (; k < ub; k += Vec.L) {
+            FloatVector vx = FloatVector.fromArray(Vec.S, x, xo + k), vy = FloatVector.fromArray(Vec.S, y, yo + k);
+            x2 = vx.fma(vx, x2);
+            y2 = vy.fma(vy, y2);
+            xy = vx.fma(vy, xy);
+            if (g != null) {
+                FloatVector vg = FloatVector.fromArray(Vec.S, g, go + k);
+                gx = vg.fma(vx, gx);
+                gy = vg.fma(vy, gy);
+            }
+        }
+        float sx2 = x2.reduceLanes(VectorOperators.ADD), sy2 = y2.reduceLanes(VectorOperators.ADD);
+        float sxy = xy.reduceLanes(VectorOperators.ADD), sgx = gx.reduceLanes(VectorOperators.ADD);
+        float sgy = gy.reduceLanes(VectorOperators.ADD);
+        for (; k < d; k++) {
+            float a = x[xo + k], b = y[yo + k];
+            sx2 += a * a;
+            sy2 += b * b;
+            sxy += a * b;
+            if (g != null) {
+                sgx += g[go + k] * a;
+                sgy += g[go + k] * b;
+            }
+        }
+        r[0] = sx2;
+        r[1] = sy2;
+        r[2] = sxy;
+        r[3] = sgx;
+        r[4] = sgy;
+    }
+
+    /** expmap0 / logmap0 / proj row by row: out [n, d] = s(|x_i|) x_i. */
+    public static void rowMap(RowMap map, float[] out, int outOff, float[] x, int xOff, int n, int d, double c) {
+        Parallel.range(n, rowGrain(d), (f, t) -> {
+            for (int i = f; i < t; i++) {
+                int xi = xOff + i * d;
+                double s = HyperbolicRef.scale(map, Math.sqrt(Vec.dot(x, xi, x, xi, d)), c);
+                Vec.lincomb(out, outOff + i * d, (float) s, x, xi, 0f, null, 0, d);
+            }
+        });
+    }
+
+    /** Backward of {@link #rowMap}: dx [n, d] from gOut [n, d]. */
+    public static void rowMapBackward(
+            RowMap map, float[] dx, int dxOff, float[] gOut, int gOff, float[] x, int xOff, int n, int d, double c) {
+        Parallel.range(n, rowGrain(d), (f, t) -> {
+            for (int i = f; i < t; i++) {
+                int xi = xOff + i * d, gi = gOff + i * d;
+                double norm = Math.sqrt(Vec.dot(x, xi, x, xi, d));
+                double gx = Vec.dot(gOut, gi, x, xi, d);
+                double s = HyperbolicRef.scale(map, norm, c), k = HyperbolicRef.gradK(map, norm, gx, c);
+                Vec.lincomb(dx, dxOff + i * d, (float) s, gOut, gi, (float) k, x, xi, d);
+            }
+        });
+    }
+
+    /** out [n, m] = mobius_matvec(w [m, d], x [n, d]); see {@link HyperbolicRef#mobiusMatvec}. */
+    public static void mobiusMatvec(
+            float[] out, int outOff, float[] w, int wOff, float[] x, int xOff, int n, int m, int d, double c) {
+        Vec.gemmABt(out, outOff, x, xOff, w, wOff, n, m, d); // mx
+        Parallel.range(n, rowGrain(m), (f, t) -> {
+            for (int i = f; i < t; i++) {
+                int oi = outOff + i * m;
+                double xNorm = Math.sqrt(Vec.dot(x, xOff + i * d, x, xOff + i * d, d));
+                double s = allZero(out, oi, m)
+                        ? 0.0
+                        : PoincareScalar.matvecScale(xNorm, Math.sqrt(Vec.dot(out, oi, out, oi, m)), c);
+                Vec.lincomb(out, oi, (float) s, out, oi, 0f, null, 0, m);
+            }
+        });
+    }
+
+    /**
+     * Backward of {@link #mobiusMatvec}: dw [m, d] (or null), dx [n, d] (or null) from gOut [n, m].
+     * Uses an [n, m] scratch (mx, then dmx).
+     */
+    public static void mobiusMatvecBackward(
+            float[] dw,
+            int dwOff,
+            float[] dx,
+            int dxOff,
+            float[] gOut,
+            int gOff,
+            float[] w,
+            int wOff,
+            float[] x,
+            int xOff,
+            int n,
+            int m,
+            int d,
+            double c) {
+        float[] dmx = new float[n * m]; // [n, m]: mx, then overwritten by d mx
+        float[] xCoef = new float[n];
+        Vec.gemmABt(dmx, 0, x, xOff, w, wOff, n, m, d);
+        Parallel.range(n, rowGrain(m), (f, t) -> {
+            double[] coef = new double[3];
+            for (int i = f; i < t; i++) {
+                int ri = i * m, gi = gOff + i * m;
+                if (allZero(dmx, ri, m)) {
+                    java.util.Arrays.fill(coef, 0.0);
+                } else {
+                    double xNorm = Math.sqrt(Vec.dot(x, xOff + i * d, x, xOff + i * d, d));
+                    double mxNorm = Math.sqrt(Vec.dot(dmx, ri, dmx, ri, m));
+                    PoincareScalar.matvecGradCoef(xNorm, mxNorm, Vec.dot(gOut, gi, dmx, ri, m), c, coef);
+                }
+                Vec.lincomb(dmx, ri, (float) coef[1], dmx, ri, (float) coef[0], gOut, gi, m);
+                xCoef[i] = (float) coef[2];
+            }
+        });
+        if (dx != null) {
+            Vec.gemmAB(dx, dxOff, dmx, 0, w, wOff, n, m, d);
+            for (int i = 0; i < n; i++) Vec.axpy(xCoef[i], x, xOff + i * d, dx, dxOff + i * d, d);
+        }
+        if (dw != null) Vec.gemmAtB(dw, dwOff, dmx, 0, x, xOff, n, m, d);
+    }
+
+    private static boolean allZero(float[] a, int off, int len) {
+        for (int k = 0; k < len; k++) if (a[off + k] != 0f) return false;
+        return true;
+    }
+
+    /** Pairwise Poincare distance out [n, m] for x [n, d], y [m, d]; see {@link HyperbolicRef#poincareDist}. */
+    public static void poincareDist(
+            float[] out, int outOff, float[] x, int xOff, float[] y, int yOff, int n, int m, int d, double c) {
+        float[] x2 = rowSumSq(x, xOff, n, d), y2 = rowSumSq(y, yOff, m, d);
+        Vec.gemmABt(out, outOff, x, xOff, y, yOff, n, m, d); // (x_i, y_j)
+        Parallel.range(n * m, 4096, (f, t) -> {
+            for (int e = f; e < t; e++)
+                out[outOff + e] = (float) PoincareScalar.dist(out[outOff + e], x2[e / m], y2[e % m], c);
+        });
+    }
+
+    /**
+     * Backward of {@link #poincareDist}: dx [n, d], dy [m, d] (either may be null) from gOut [n, m].
+     * Uses one [n, m] scratch (the gradient w.r.t. (x_i, y_j)); never [n, m, d].
+     */
+    public static void poincareDistBackward(
+            float[] dx,
+            int dxOff,
+            float[] dy,
+            int dyOff,
+            float[] gOut,
+            int gOff,
+            float[] x,
+            int xOff,
+            float[] y,
+            int yOff,
+            int n,
+            int m,
+            int d,
+            double c) {
+        float[] x2 = rowSumSq(x, xOff, n, d), y2 = rowSumSq(y, yOff, m, d);
+        float[] pxy = new float[n * m]; // [n, m]: (x_i, y_j), then dL/d(x_i, y_j)
+        Vec.gemmABt(pxy, 0, x, xOff, y, yOff, n, m, d);
+        float[] gx2 = new float[n], gy2 = new float[m];
+        float[] gy2Part = new float[n * m]; // dL/d|y_j|^2 per pair, summed over i below
+        Parallel.range(n, Math.max(1, 4096 / Math.max(1, m)), (f, t) -> {
+            double[] gr = new double[3];
+            for (int i = f; i < t; i++) {
+                double sx = 0;
+                for (int j = 0; j < m; j++) {
+                    int e = i * m + j;
+                    PoincareScalar.distGrad(pxy[e], x2[i], y2[j], c, gOut[gOff + e], gr);
+                    pxy[e] = (float) gr[0];
+                    sx += gr[1];
+                    gy2Part[e] = (float) gr[2];
+                }
+                gx2[i] = (float) sx;
+            }
+        });
+        for (int i = 0; i < n; i++) for (int j = 0; j < m; j++) gy2[j] += gy2Part[i * m + j];
+        if (dx != null) {
+            Vec.gemmAB(dx, dxOff, pxy, 0, y, yOff, n, m, d);
+            for (int i = 0; i < n; i++) Vec.axpy(2 * gx2[i], x, xOff + i * d, dx, dxOff + i * d, d);
+        }
+        if (dy != null) {
+            Vec.gemmAtB(dy, dyOff, pxy, 0, x, xOff, n, m, d);
+            for (int j = 0; j < m; j++) Vec.axpy(2 * gy2[j], y, yOff + j * d, dy, dyOff + j * d, d);
+        }
+    }
+
+    private static float[] rowSumSq(float[] a, int off, int rows, int d) {
+        float[] r = new float[rows];
+        Parallel.range(rows, rowGrain(d), (f, t) -> {
+            for (int i = f; i < t; i++) r[i] = Vec.dot(a, off + i * d, a, off + i * d, d);
+        });
+        return r;
+    }
+}
