@@ -101,16 +101,16 @@ public final class RevtafKernels {
         nvtxPush = bind("rt_nvtx_push", A);
         nvtxPop = bind("rt_nvtx_pop");
         saxpy = bind("rt_saxpy", A, A, A, F, L);
-        mobiusAddFwd = bind("rt_mobius_add_fwd", A, A, A, A, L, L, F, I);
-        mobiusAddBwd = bind("rt_mobius_add_bwd", A, A, A, A, A, A, L, L, F, I);
+        mobiusAddFwd = bind("rt_mobius_add_fwd", A, A, A, A, L, L, L, F, I);
+        mobiusAddBwd = bind("rt_mobius_add_bwd", A, A, A, A, A, A, L, L, L, F, I);
         poincareMapFwd = bind("rt_poincare_map_fwd", A, A, A, L, L, F, I, I);
         poincareMapBwd = bind("rt_poincare_map_bwd", A, A, A, A, L, L, F, I, I);
         mobiusMatvecFwd = bind("rt_mobius_matvec_fwd", A, A, A, A, L, L, L, F, I);
         mobiusMatvecBwd = bind("rt_mobius_matvec_bwd", A, A, A, A, A, A, L, L, L, F, I);
         poincareDistFwd = bind("rt_poincare_dist_fwd", A, A, A, A, L, L, L, F, I);
         poincareDistBwd = bind("rt_poincare_dist_bwd", A, A, A, A, A, A, L, L, L, F, I);
-        sinkhornFwd = bind("rt_sinkhorn_fwd", A, A, A, A, A, A, A, A, A, L, L, L, F, I, F, I);
-        sinkhornBwd = bind("rt_sinkhorn_bwd", A, A, A, A, A, A, A, A, A, L, L, L, F, I, I);
+        sinkhornFwd = bind("rt_sinkhorn_fwd", A, A, A, A, A, A, A, A, L, L, L, F, I, F, I);
+        sinkhornBwd = bind("rt_sinkhorn_bwd", A, A, A, A, A, A, A, A, A, A, L, L, L, F, I, I);
         softIouFwd = bind("rt_soft_iou_fwd", A, A, A, A, L, L, L, L, I);
         softIouBwd = bind("rt_soft_iou_bwd", A, A, A, A, A, A, L, L, L, L, I);
         attentionFwd = bind("rt_attention_fwd", A, A, A, A, A, A, A, L, L, L, L, L, F, I, I);
@@ -411,17 +411,19 @@ public final class RevtafKernels {
         }
     }
 
+    /** yStride = d (y is (n, d)) or 0 (one y row broadcast). */
     public void mobiusAddFwd(
             MemorySegment stream,
             MemorySegment out,
             MemorySegment x,
             MemorySegment y,
+            long yStride,
             long n,
             long d,
             float c,
             int version) {
         try {
-            check((int) mobiusAddFwd.invokeExact(stream, out, x, y, n, d, c, version));
+            check((int) mobiusAddFwd.invokeExact(stream, out, x, y, yStride, n, d, c, version));
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -434,12 +436,13 @@ public final class RevtafKernels {
             MemorySegment dout,
             MemorySegment x,
             MemorySegment y,
+            long yStride,
             long n,
             long d,
             float c,
             int version) {
         try {
-            check((int) mobiusAddBwd.invokeExact(stream, dx, dy, dout, x, y, n, d, c, version));
+            check((int) mobiusAddBwd.invokeExact(stream, dx, dy, dout, x, y, yStride, n, d, c, version));
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -544,13 +547,13 @@ public final class RevtafKernels {
         }
     }
 
+    /** iters: one int32 (K); uHist (maxIter+1, b, p), vHist (maxIter+1, b, t); masks may be NULL. */
     public void sinkhornFwd(
             MemorySegment stream,
             MemorySegment plan,
-            MemorySegment u,
-            MemorySegment v,
             MemorySegment iters,
-            MemorySegment hist,
+            MemorySegment uHist,
+            MemorySegment vHist,
             MemorySegment cost,
             MemorySegment rowMask,
             MemorySegment colMask,
@@ -563,7 +566,7 @@ public final class RevtafKernels {
             int version) {
         try {
             check((int) sinkhornFwd.invokeExact(
-                    stream, plan, u, v, iters, hist, cost, rowMask, colMask, b, p, t, eps, maxIter, tol, version));
+                    stream, plan, iters, uHist, vHist, cost, rowMask, colMask, b, p, t, eps, maxIter, tol, version));
         } catch (Throwable e) {
             throw rethrow(e);
         }
@@ -574,7 +577,8 @@ public final class RevtafKernels {
             MemorySegment dcost,
             MemorySegment dplan,
             MemorySegment plan,
-            MemorySegment hist,
+            MemorySegment uHist,
+            MemorySegment vHist,
             MemorySegment iters,
             MemorySegment cost,
             MemorySegment rowMask,
@@ -587,7 +591,8 @@ public final class RevtafKernels {
             int version) {
         try {
             check((int) sinkhornBwd.invokeExact(
-                    stream, dcost, dplan, plan, hist, iters, cost, rowMask, colMask, b, p, t, eps, maxIter, version));
+                    stream, dcost, dplan, plan, uHist, vHist, iters, cost, rowMask, colMask, b, p, t, eps, maxIter,
+                    version));
         } catch (Throwable e) {
             throw rethrow(e);
         }

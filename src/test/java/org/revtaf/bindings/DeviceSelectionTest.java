@@ -61,7 +61,15 @@ class DeviceSelectionTest {
         KernelException e = assertThrows(
                 KernelException.class,
                 () -> k.mobiusAddFwd(
-                        MemorySegment.NULL, MemorySegment.NULL, MemorySegment.NULL, MemorySegment.NULL, 4, 3, -1f, 0));
+                        MemorySegment.NULL,
+                        MemorySegment.NULL,
+                        MemorySegment.NULL,
+                        MemorySegment.NULL,
+                        3,
+                        4,
+                        3,
+                        -1f,
+                        0));
         assertEquals(KernelException.INVALID_ARGUMENT, e.status());
         assertTrue(
                 e.getMessage().matches("invalid argument: rt_mobius_add_fwd: .*c must be > 0 at mobius\\.cu:\\d+"),
