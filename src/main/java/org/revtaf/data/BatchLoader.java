@@ -101,6 +101,11 @@ public final class BatchLoader implements Iterator<BatchLoader.Batch>, AutoClose
         return batches;
     }
 
+    /** Batches submitted and not yet taken (at most prefetch). */
+    int queued() {
+        return inFlight.size();
+    }
+
     /** Samples skipped so far (under SKIP). */
     public int skipped() {
         return bad.count();
