@@ -21,4 +21,6 @@ public interface Backend {
     NormKernels norm();
 
     IndexKernels index();
+
+    FusedKernels fused();
 }

@@ -10,7 +10,7 @@ public interface ConvKernels {
     /** Gradients of conv2d; dx, dw, db may each be null (not needed). All are overwritten. */
     void conv2dBackward(Tensor dx, Tensor dw, Tensor db, Tensor dy, Tensor x, Tensor w, Conv2dGeom g);
 
-    /** out (n, c, oh, ow) = window max; argmax (int64) = flat h*w index of the max in its plane. */
+    /** out (n, c, oh, ow) = window max; argmax (int32) = flat h*w index of the max in its plane. */
     void maxPool2d(Tensor out, Tensor argmax, Tensor x, Pool2dGeom g);
 
     /** dx (zeroed here) += dy routed to argmax. */

@@ -93,7 +93,7 @@ public final class Conv {
         Backend be = Ops.backend("max_pool2d", x);
         Pool2dGeom g = poolGeom("max_pool2d", x, kernel, stride, padding, false);
         Tensor out = Tensor.empty(x.device(), x.dtype(), g.n(), g.c(), g.oh(), g.ow());
-        Tensor arg = Tensor.empty(x.device(), DType.INT64, g.n(), g.c(), g.oh(), g.ow());
+        Tensor arg = Tensor.empty(x.device(), DType.INT32, g.n(), g.c(), g.oh(), g.ow());
         be.conv().maxPool2d(out, arg, Ops.dense(x), g);
         return Node.record("max_pool2d", out, new Tensor[] {x}, gr -> {
             Tensor dx = Ops.emptyLike(x);

@@ -290,4 +290,43 @@ public final class F {
     public static void copyInto(Tensor dst, Tensor src) {
         Views.copyInto(dst, src);
     }
+
+    // REVTAF fused ops
+    public static Tensor mobiusAdd(Tensor x, Tensor y, double c) {
+        return Hyperbolic.mobiusAdd(x, y, c);
+    }
+
+    public static Tensor expmap0(Tensor x, double c) {
+        return Hyperbolic.expmap0(x, c);
+    }
+
+    public static Tensor logmap0(Tensor x, double c) {
+        return Hyperbolic.logmap0(x, c);
+    }
+
+    public static Tensor proj(Tensor x, double c) {
+        return Hyperbolic.proj(x, c);
+    }
+
+    public static Tensor mobiusMatvec(Tensor w, Tensor x, double c) {
+        return Hyperbolic.mobiusMatvec(w, x, c);
+    }
+
+    public static Tensor poincareDist(Tensor x, Tensor y, double c) {
+        return Hyperbolic.poincareDist(x, y, c);
+    }
+
+    public static Tensor sinkhorn(
+            Tensor cost, Tensor pixelMask, Tensor tokenMask, double eps, int maxIter, double tol) {
+        return FusedOps.sinkhorn(cost, pixelMask, tokenMask, eps, maxIter, tol);
+    }
+
+    public static Tensor softIou(Tensor a, Tensor b) {
+        return FusedOps.softIou(a, b);
+    }
+
+    /** Scaled-dot-product attention; scale NaN means 1/sqrt(d). */
+    public static Tensor attention(Tensor q, Tensor k, Tensor v, Tensor keyMask, double scale, boolean causal) {
+        return FusedOps.attention(q, k, v, keyMask, scale, causal);
+    }
 }

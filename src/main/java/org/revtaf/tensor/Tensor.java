@@ -350,7 +350,14 @@ public final class Tensor {
         return asStrided(shape, strides, offset);
     }
 
+    /** Sets the accumulated gradient to zero in place (the buffer is kept for the next step). */
     public void zeroGrad() {
+        if (grad != null)
+            org.revtaf.backend.Backends.of(grad.device()).elementwise().fill(grad, 0.0);
+    }
+
+    /** Drops the gradient buffer. */
+    public void clearGrad() {
         grad = null;
     }
 

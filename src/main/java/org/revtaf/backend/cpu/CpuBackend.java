@@ -3,18 +3,30 @@ package org.revtaf.backend.cpu;
 import org.revtaf.backend.Backend;
 import org.revtaf.backend.ConvKernels;
 import org.revtaf.backend.ElementwiseKernels;
+import org.revtaf.backend.FusedKernels;
 import org.revtaf.backend.IndexKernels;
 import org.revtaf.backend.MatmulKernels;
 import org.revtaf.backend.NormKernels;
 import org.revtaf.backend.ReduceKernels;
-import org.revtaf.backend.reference.ReferenceBackend;
 import org.revtaf.tensor.Device;
 
-/** The fast CPU backend: float32 kernels with the Vector API and fork-join. */
+/**
+ * The fast CPU backend: float32 kernels with the Vector API and fork-join, delegating to cpukern's
+ * array kernels (org.revtaf.backend.cpu.kernels) and revops' fused kernels
+ * (org.revtaf.backend.fused). It is a float32 backend: float64 tensors on the cpu device run the
+ * reference kernels, as do softmax over a non-last axis and the index kernels' rare shapes.
+ */
 public final class CpuBackend implements Backend {
     public static final CpuBackend INSTANCE = new CpuBackend();
 
-    private final Backend ref = ReferenceBackend.INSTANCE;
+    private final CpuElementwise elementwise = new CpuElementwise();
+    private final CpuReduce reduce = new CpuReduce();
+    private final CpuMatmul matmul = new CpuMatmul();
+    private final CpuConv conv = new CpuConv();
+    private final CpuNorm norm = new CpuNorm();
+    private final CpuIndex index = new CpuIndex();
+
+    private final CpuFused fused = new CpuFused();
 
     private CpuBackend() {}
 
@@ -25,31 +37,36 @@ public final class CpuBackend implements Backend {
 
     @Override
     public ElementwiseKernels elementwise() {
-        return ref.elementwise();
+        return elementwise;
     }
 
     @Override
     public ReduceKernels reduce() {
-        return ref.reduce();
+        return reduce;
     }
 
     @Override
     public MatmulKernels matmul() {
-        return ref.matmul();
+        return matmul;
     }
 
     @Override
     public ConvKernels conv() {
-        return ref.conv();
+        return conv;
     }
 
     @Override
     public NormKernels norm() {
-        return ref.norm();
+        return norm;
     }
 
     @Override
     public IndexKernels index() {
-        return ref.index();
+        return index;
+    }
+
+    @Override
+    public FusedKernels fused() {
+        return fused;
     }
 }

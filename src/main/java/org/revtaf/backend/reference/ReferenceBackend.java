@@ -3,6 +3,7 @@ package org.revtaf.backend.reference;
 import org.revtaf.backend.Backend;
 import org.revtaf.backend.ConvKernels;
 import org.revtaf.backend.ElementwiseKernels;
+import org.revtaf.backend.FusedKernels;
 import org.revtaf.backend.IndexKernels;
 import org.revtaf.backend.MatmulKernels;
 import org.revtaf.backend.NormKernels;
@@ -23,6 +24,7 @@ public final class ReferenceBackend implements Backend {
     private final RefConv conv = new RefConv();
     private final RefNorm norm = new RefNorm();
     private final RefIndex index = new RefIndex();
+    private final RefFused fused = new RefFused();
 
     private ReferenceBackend() {}
 
@@ -59,5 +61,10 @@ public final class ReferenceBackend implements Backend {
     @Override
     public IndexKernels index() {
         return index;
+    }
+
+    @Override
+    public FusedKernels fused() {
+        return fused;
     }
 }

@@ -1,0 +1,120 @@
+package org.revtaf.backend.cpu.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Softmax and log-softmax over the last axis of a row-major (rows, cols) block, forward and
+ * backward; max-subtracted (no overflow), rows in parallel, Vector API with masked tails. A row
+ * whose entries are all -inf gives NaN, as in PyTorch. Oracle: {@link SoftmaxRef}.
+ */
+public final class Softmax {
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int L = S.length();
+
+    private Softmax() {}
+
+    // x, y: (rows, cols)
+    public static void forward(float[] x, int xOff, float[] y, int yOff, int rows, int cols) {
+        run(false, x, xOff, y, yOff, rows, cols);
+    }
+
+    // x, y: (rows, cols); y = x - max - log(sum(exp(x - max)))
+    public static void logForward(float[] x, int xOff, float[] y, int yOff, int rows, int cols) {
+        run(true, x, xOff, y, yOff, rows, cols);
+    }
+
+    // y = softmax(x), dy, dx: (rows, cols); dx = y * (dy - sum(dy * y))
+    public static void backward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int rows, int cols) {
+        Parallel.range(rows, grain(cols), (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int yo = yOff + r * cols, go = dyOff + r * cols, xo = dxOff + r * cols;
+                FloatVector acc = FloatVector.zero(S);
+                int j = 0;
+                for (; j + L <= cols; j += L)
+                    acc = FloatVector.fromArray(S, dy, go + j).fma(FloatVector.fromArray(S, y, yo + j), acc);
+                float dot = acc.reduceLanes(VectorOperators.ADD);
+                for (; j < cols; j++) dot += dy[go + j] * y[yo + j];
+                j = 0;
+                for (; j + L <= cols; j += L)
+                    FloatVector.fromArray(S, dy, go + j)
+                            .sub(dot)
+                            .mul(FloatVector.fromArray(S, y, yo + j))
+                            .intoArray(dx, xo + j);
+                for (; j < cols; j++) dx[xo + j] = (dy[go + j] - dot) * y[yo + j];
+            }
+        });
+    }
+
+    // y = log_softmax(x), dy, dx: (rows, cols); dx = dy - exp(y) * sum(dy)
+    public static void logBackward(
+            float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int rows, int cols) {
+        Parallel.range(rows, grain(cols), (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int yo = yOff + r * cols, go = dyOff + r * cols, xo = dxOff + r * cols;
+                FloatVector acc = FloatVector.zero(S);
+                int j = 0;
+                for (; j + L <= cols; j += L) acc = acc.add(FloatVector.fromArray(S, dy, go + j));
+                float sum = acc.reduceLanes(VectorOperators.ADD);
+                for (; j < cols; j++) sum += dy[go + j];
+                j = 0;
+                for (; j + L <= cols; j += L)
+                    VecMath.exp(FloatVector.fromArray(S, y, yo + j))
+                            .mul(-sum)
+                            .add(FloatVector.fromArray(S, dy, go + j))
+                            .intoArray(dx, xo + j);
+                for (; j < cols; j++) dx[xo + j] = dy[go + j] - (float) Math.exp(y[yo + j]) * sum;
+            }
+        });
+    }
+
+    private static int grain(int cols) {
+        return Math.max(1, 8192 / Math.max(1, cols));
+    }
+
+    private static void run(boolean log, float[] x, int xOff, float[] y, int yOff, int rows, int cols) {
+        if (cols == 0) return;
+        Parallel.range(rows, grain(cols), (r0, r1) -> {
+            for (int r = r0; r < r1; r++) row(log, x, xOff + r * cols, y, yOff + r * cols, cols);
+        });
+    }
+
+    private static void row(boolean log, float[] x, int xo, float[] y, int yo, int cols) {
+        FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int j = 0;
+        for (; j + L <= cols; j += L) vmax = vmax.max(FloatVector.fromArray(S, x, xo + j));
+        if (j < cols) {
+            VectorMask<Float> m = S.indexInRange(j, cols);
+            vmax = vmax.max(FloatVector.fromArray(S, x, xo + j, m).blend(Float.NEGATIVE_INFINITY, m.not()));
+        }
+        float max = vmax.reduceLanes(VectorOperators.MAX);
+        // exp(x - max), summed; softmax writes it to y on the way
+        FloatVector vsum = FloatVector.zero(S);
+        for (j = 0; j + L <= cols; j += L) {
+            FloatVector e = VecMath.exp(FloatVector.fromArray(S, x, xo + j).sub(max));
+            vsum = vsum.add(e);
+            if (!log) e.intoArray(y, yo + j);
+        }
+        if (j < cols) {
+            VectorMask<Float> m = S.indexInRange(j, cols);
+            FloatVector e =
+                    VecMath.exp(FloatVector.fromArray(S, x, xo + j, m).sub(max)).blend(0f, m.not());
+            vsum = vsum.add(e);
+            if (!log) e.intoArray(y, yo + j, m);
+        }
+        float sum = vsum.reduceLanes(VectorOperators.ADD);
+        if (log) {
+            float shift = max + (float) Math.log(sum);
+            for (j = 0; j + L <= cols; j += L)
+                FloatVector.fromArray(S, x, xo + j).sub(shift).intoArray(y, yo + j);
+            for (; j < cols; j++) y[yo + j] = x[xo + j] - shift;
+        } else {
+            float inv = 1f / sum;
+            for (j = 0; j + L <= cols; j += L)
+                FloatVector.fromArray(S, y, yo + j).mul(inv).intoArray(y, yo + j);
+            for (; j < cols; j++) y[yo + j] *= inv;
+        }
+    }
+}

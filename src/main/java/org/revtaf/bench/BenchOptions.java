@@ -1,0 +1,98 @@
+package org.revtaf.bench;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The {@code --key value} options of one workload, validated against its declared specs. */
+public final class BenchOptions {
+    /** One option: name (without "--"), default value (null = required) and help text. */
+    public record Spec(String name, String defaultValue, String help) {}
+
+    /** Bad usage of a workload's options (the CLI turns it into exit status 2). */
+    public static final class BadUsage extends RuntimeException {
+        public BadUsage(String message) {
+            super(message);
+        }
+    }
+
+    private final String workload;
+    private final Map<String, String> values;
+
+    private BenchOptions(String workload, Map<String, String> values) {
+        this.workload = workload;
+        this.values = values;
+    }
+
+    /** Parses "--key value" / "--key=value" pairs; unknown keys are bad usage naming the known ones. */
+    public static BenchOptions parse(Workload w, List<String> args) {
+        Map<String, String> vals = new LinkedHashMap<>();
+        for (Spec s : w.options()) if (s.defaultValue() != null) vals.put(s.name(), s.defaultValue());
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (!a.startsWith("--") || a.length() == 2)
+                throw new BadUsage("bench " + w.name() + ": unexpected argument '" + a + "'; options: " + known(w));
+            String key = a.substring(2), value;
+            int eq = key.indexOf('=');
+            if (eq >= 0) {
+                value = key.substring(eq + 1);
+                key = key.substring(0, eq);
+            } else if (i + 1 < args.size()) {
+                value = args.get(++i);
+            } else {
+                throw new BadUsage("bench " + w.name() + ": option --" + key + " needs a value");
+            }
+            String k = key;
+            if (w.options().stream().noneMatch(s -> s.name().equals(k)))
+                throw new BadUsage("bench " + w.name() + ": unknown option --" + key + "; options: " + known(w));
+            vals.put(key, value);
+        }
+        for (Spec s : w.options())
+            if (!vals.containsKey(s.name()))
+                throw new BadUsage("bench " + w.name() + ": missing required option --" + s.name());
+        return new BenchOptions(w.name(), vals);
+    }
+
+    static String known(Workload w) {
+        if (w.options().isEmpty()) return "(none)";
+        StringBuilder sb = new StringBuilder();
+        for (Spec s : w.options()) {
+            if (!sb.isEmpty()) sb.append(", ");
+            sb.append("--").append(s.name());
+        }
+        return sb.toString();
+    }
+
+    public String string(String key) {
+        String v = values.get(key);
+        if (v == null) throw new IllegalStateException("option --" + key + " not declared by " + workload);
+        return v;
+    }
+
+    /** An integer option in [min, max]; anything else is bad usage naming the option. */
+    public int integer(String key, int min, int max) {
+        String v = string(key);
+        try {
+            int x = Integer.parseInt(v.trim());
+            if (x < min || x > max)
+                throw new BadUsage(
+                        "bench " + workload + ": --" + key + " must be in [" + min + ", " + max + "], got " + v);
+            return x;
+        } catch (NumberFormatException e) {
+            throw new BadUsage("bench " + workload + ": --" + key + " must be an integer, got '" + v + "'");
+        }
+    }
+
+    /** A positive number option. */
+    public double number(String key) {
+        String v = string(key);
+        try {
+            double x = Double.parseDouble(v.trim());
+            if (!(x > 0) || Double.isInfinite(x))
+                throw new BadUsage("bench " + workload + ": --" + key + " must be a positive number, got " + v);
+            return x;
+        } catch (NumberFormatException e) {
+            throw new BadUsage("bench " + workload + ": --" + key + " must be a number, got '" + v + "'");
+        }
+    }
+}
