@@ -43,7 +43,7 @@ public final class BertEncoder extends Module {
      */
     public Tensor forward(Tensor ids, Tensor keep, Tensor tokenTypes) {
         Tensor h = embeddings.forward(ids, tokenTypes, 0);
-        Tensor mask = keep == null ? null : AttentionMask.padding(keep, h.dtype());
+        AttentionMask mask = keep == null ? null : AttentionMask.padding(keep);
         for (TransformerEncoderLayer l : layers.items()) h = l.forward(h, mask, null);
         return h;
     }

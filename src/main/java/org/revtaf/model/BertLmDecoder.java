@@ -88,8 +88,8 @@ public final class BertLmDecoder extends Module {
     private Tensor run(Tensor ids, Tensor keep, Tensor memory, Tensor memoryKeep, State state) {
         int past = state == null ? 0 : state.length, t = ids.shape(1);
         Tensor h = embeddings.forward(ids, null, past);
-        Tensor selfMask = AttentionMask.causalPadding(keep, h.device(), h.dtype(), t, past + t);
-        Tensor memMask = memoryKeep == null ? null : AttentionMask.padding(memoryKeep, h.dtype());
+        AttentionMask selfMask = AttentionMask.causalPadding(keep);
+        AttentionMask memMask = memoryKeep == null ? null : AttentionMask.padding(memoryKeep);
         for (int i = 0; i < layers.size(); i++)
             h = layers.get(i)
                     .forward(h, memory, selfMask, memMask, null, null, state == null ? null : state.caches.get(i));

@@ -50,11 +50,11 @@ public final class DetrTransformer extends Module {
 
     /**
      * @param src (B, K, d) the items to aggregate (retrieved report features)
-     * @param srcMask additive key bias over K or null
+     * @param srcMask padding over the K items or null
      * @param queryPos (B, Q, d) query embeddings
      * @return (B, Q, d)
      */
-    public Tensor forward(Tensor src, Tensor srcMask, Tensor queryPos) {
+    public Tensor forward(Tensor src, AttentionMask srcMask, Tensor queryPos) {
         Tensor memory = src;
         for (TransformerEncoderLayer l : encoder.layers.items()) memory = l.forward(memory, srcMask, null);
         if (encoder.norm != null) memory = encoder.norm.forward(memory);

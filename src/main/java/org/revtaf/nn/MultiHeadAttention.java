@@ -10,16 +10,20 @@ import org.revtaf.tensor.Tensor;
  *
  * <pre>
  * q (B, Tq, d) -> (B, H, Tq, dh); k, v (B, Tk, kvDim) -> (B, H, Tk, dh)
- * scores = q k^T / sqrt(dh) + maskBias   (B, H, Tq, Tk)
+ * scores = q k^T / sqrt(dh) + mask bias  (B, H, Tq, Tk)
  * out = out(softmax(scores) v)           (B, Tq, d)
  * </pre>
+ *
+ * When no attention dropout applies (eval, or p = 0) and the probabilities are not wanted, the
+ * fused attention op ({@code F.attention}) runs instead of the composite; both agree except on a
+ * query with no visible key (fused: 0, composite: the uniform average, as BERT).
  */
 public final class MultiHeadAttention extends Module {
     public final Linear query, key, value, out;
     private final Dropout attnDrop;
     private final int heads, dHead, d;
 
-    /** Output of one call: the result and the attention probabilities (B, H, Tq, Tk). */
+    /** Output of one call: the result and the attention probabilities (B, H, Tq, Tk), null when fused. */
     public record Result(Tensor out, Tensor probs) {}
 
     public MultiHeadAttention(NnContext ctx, int d, int heads, int kvDim, double dropout, TransformerInit init) {
@@ -39,8 +43,8 @@ public final class MultiHeadAttention extends Module {
     }
 
     /** Self- or cross-attention where keys and values come from the same input. */
-    public Tensor forward(Tensor x, Tensor kv, Tensor maskBias, KvCache cache) {
-        return attend(x, kv, kv, maskBias, cache).out();
+    public Tensor forward(Tensor x, Tensor kv, AttentionMask mask, KvCache cache) {
+        return attend(x, kv, kv, mask, cache, false).out();
     }
 
     /**
@@ -49,10 +53,12 @@ public final class MultiHeadAttention extends Module {
      * @param q (B, Tq, d)
      * @param k (B, Tk, kvDim); ignored when a fixed cache is already filled
      * @param v (B, Tk, kvDim)
-     * @param maskBias additive bias broadcastable to (B, H, Tq, Tk), or null
+     * @param mask visible keys (padding over all Tk keys including cached ones, causal), or null
      * @param cache keys/values of earlier steps, or null
+     * @param wantProbs whether the result must carry the probabilities (forces the composite path)
      */
-    public Result attend(Tensor q, Tensor k, Tensor v, Tensor maskBias, KvCache cache) {
+    public Result attend(Tensor q, Tensor k, Tensor v, AttentionMask mask, KvCache cache, boolean wantProbs) {
+        mask = AttentionMask.orNone(mask);
         int b = q.shape(0), tq = q.shape(1);
         Tensor qh = heads(query.forward(q), b); // (B, H, Tq, dh)
         Tensor kh, vh;
@@ -68,10 +74,16 @@ public final class MultiHeadAttention extends Module {
                 vh = cache.values();
             }
         }
-        Tensor scores = qh.matmul(kh.transpose(2, 3)).mul(1.0 / Math.sqrt(dHead)); // (B, H, Tq, Tk)
-        if (maskBias != null) scores = scores.add(maskBias);
-        Tensor probs = F.softmax(scores, 3);
-        Tensor ctx = attnDrop.forward(probs).matmul(vh); // (B, H, Tq, dh)
+        Tensor ctx, probs = null; // ctx (B, H, Tq, dh)
+        if (!wantProbs && (!isTraining() || attnDrop.p() == 0)) {
+            ctx = F.attention(qh, kh, vh, mask.keep(), Double.NaN, mask.causal());
+        } else {
+            Tensor scores = qh.matmul(kh.transpose(2, 3)).mul(1.0 / Math.sqrt(dHead)); // (B, H, Tq, Tk)
+            Tensor bias = mask.bias(q.device(), scores.dtype(), tq, kh.shape(2));
+            if (bias != null) scores = scores.add(bias);
+            probs = F.softmax(scores, 3);
+            ctx = attnDrop.forward(probs).matmul(vh);
+        }
         Tensor merged = ctx.transpose(1, 2).contiguous().reshape(b, tq, d);
         return new Result(out.forward(merged), probs);
     }

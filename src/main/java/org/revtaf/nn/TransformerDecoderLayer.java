@@ -17,6 +17,7 @@ public final class TransformerDecoderLayer extends Module {
     private final FeedForward ffn;
     private final boolean preNorm;
     private Tensor lastCrossProbs;
+    private boolean keepCrossProbs;
 
     /** Keys and values kept between incremental decoding steps. */
     public record Cache(KvCache self, KvCache cross) {
@@ -50,8 +51,8 @@ public final class TransformerDecoderLayer extends Module {
     /**
      * @param x (B, T, d) queries (new positions only when decoding with a cache)
      * @param memory (B, S, kvDim)
-     * @param selfMask additive bias for self-attention (causal and/or padding) or null
-     * @param memoryMask additive bias over memory positions or null
+     * @param selfMask self-attention mask (causal and/or padding over all positions so far) or null
+     * @param memoryMask padding over memory positions or null
      * @param queryPos added to the queries of both attentions (DETR) or null
      * @param memoryPos added to the memory keys (DETR) or null
      * @param cache incremental-decoding cache or null
@@ -59,8 +60,8 @@ public final class TransformerDecoderLayer extends Module {
     public Tensor forward(
             Tensor x,
             Tensor memory,
-            Tensor selfMask,
-            Tensor memoryMask,
+            AttentionMask selfMask,
+            AttentionMask memoryMask,
             Tensor queryPos,
             Tensor memoryPos,
             Cache cache) {
@@ -69,23 +70,30 @@ public final class TransformerDecoderLayer extends Module {
         if (preNorm) {
             Tensor h = norm1.forward(x);
             Tensor qk = plus(h, queryPos);
-            x = x.add(drop1.forward(selfAttn.attend(qk, qk, h, selfMask, sc).out()));
+            x = x.add(drop1.forward(
+                    selfAttn.attend(qk, qk, h, selfMask, sc, false).out()));
             h = norm2.forward(x);
-            MultiHeadAttention.Result c = crossAttn.attend(plus(h, queryPos), memK, memory, memoryMask, cc);
+            MultiHeadAttention.Result c =
+                    crossAttn.attend(plus(h, queryPos), memK, memory, memoryMask, cc, keepCrossProbs);
             lastCrossProbs = c.probs();
             x = x.add(drop2.forward(c.out()));
             return x.add(drop3.forward(ffn.forward(norm3.forward(x))));
         }
         Tensor qk = plus(x, queryPos);
-        x = norm1.forward(
-                x.add(drop1.forward(selfAttn.attend(qk, qk, x, selfMask, sc).out())));
-        MultiHeadAttention.Result c = crossAttn.attend(plus(x, queryPos), memK, memory, memoryMask, cc);
+        x = norm1.forward(x.add(
+                drop1.forward(selfAttn.attend(qk, qk, x, selfMask, sc, false).out())));
+        MultiHeadAttention.Result c = crossAttn.attend(plus(x, queryPos), memK, memory, memoryMask, cc, keepCrossProbs);
         lastCrossProbs = c.probs();
         x = norm2.forward(x.add(drop2.forward(c.out())));
         return norm3.forward(x.add(drop3.forward(ffn.forward(x))));
     }
 
-    /** Cross-attention probabilities of the last forward, (B, H, Tq, S). */
+    /** Whether forward keeps the cross-attention probabilities (slower: no fused attention). */
+    public void keepCrossAttention(boolean on) {
+        keepCrossProbs = on;
+    }
+
+    /** Cross-attention probabilities of the last forward (B, H, Tq, S), when kept. */
     public Tensor lastCrossAttention() {
         return lastCrossProbs;
     }

@@ -30,19 +30,20 @@ public final class TransformerEncoderLayer extends Module {
 
     /**
      * @param x (B, T, d)
-     * @param maskBias additive bias (B or 1, 1, T or 1, T) or null
+     * @param mask key padding (B, T) or null
      * @param pos positions added to queries and keys (DETR), (B, T, d) or null
      */
-    public Tensor forward(Tensor x, Tensor maskBias, Tensor pos) {
+    public Tensor forward(Tensor x, AttentionMask mask, Tensor pos) {
         if (preNorm) {
             Tensor h = norm1.forward(x);
             Tensor qk = pos == null ? h : h.add(pos);
-            x = x.add(drop1.forward(selfAttn.attend(qk, qk, h, maskBias, null).out()));
+            x = x.add(
+                    drop1.forward(selfAttn.attend(qk, qk, h, mask, null, false).out()));
             return x.add(drop2.forward(ffn.forward(norm2.forward(x))));
         }
         Tensor qk = pos == null ? x : x.add(pos);
-        x = norm1.forward(
-                x.add(drop1.forward(selfAttn.attend(qk, qk, x, maskBias, null).out())));
+        x = norm1.forward(x.add(
+                drop1.forward(selfAttn.attend(qk, qk, x, mask, null, false).out())));
         return norm2.forward(x.add(drop2.forward(ffn.forward(x))));
     }
 }

@@ -61,19 +61,25 @@ class AttentionTest {
         MultiHeadAttention a = new MultiHeadAttention(ctx, 4, 2, 4, 0.0, TransformerInit.DETR);
         Tensor x = randn(ctx, 4, 1, 4, 4);
         Tensor keep = Tensor.ofDoubles(ctx.device(), new double[] {1, 1, 1, 0}, 1, 4);
-        Tensor bias = AttentionMask.causalPadding(keep, ctx.device(), ctx.dtype(), 4, 4);
-        double[] b = bias.toDoubles();
+        AttentionMask mask = AttentionMask.causalPadding(keep);
+        double[] b = mask.bias(ctx.device(), ctx.dtype(), 4, 4).toDoubles();
         assertEquals(0.0, b[0]);
         assertEquals(AttentionMask.BLOCKED, b[1]); // query 0 cannot see key 1
         assertEquals(AttentionMask.BLOCKED, b[15]); // query 3 may see key 3 causally, but it is padding
         assertEquals(AttentionMask.BLOCKED, b[11]); // future and padding: blocked once
-        double[] got = a.forward(x, x, bias, null).toDoubles();
-        assertClose("masked", naive(a, x.toDoubles(), 4, x.toDoubles(), 4, 4, 4, b), got, 1e-10);
+        double[] got = a.forward(x, x, mask, null).toDoubles(); // fused op
+        double[] expect = naive(a, x.toDoubles(), 4, x.toDoubles(), 4, 4, 4, b);
+        assertClose("masked, fused", expect, got, 1e-10);
+        assertClose(
+                "masked, composite",
+                expect,
+                a.attend(x, x, x, mask, null, true).out().toDoubles(),
+                1e-10);
         // changing a future token does not change earlier outputs
         double[] xv = x.toDoubles();
         xv[3 * 4] += 5;
         Tensor x2 = Tensor.ofDoubles(ctx.device(), xv, 1, 4, 4);
-        double[] got2 = a.forward(x2, x2, bias, null).toDoubles();
+        double[] got2 = a.forward(x2, x2, mask, null).toDoubles();
         assertArrayEquals(java.util.Arrays.copyOf(got, 12), java.util.Arrays.copyOf(got2, 12), 1e-12);
     }
 
@@ -83,21 +89,12 @@ class AttentionTest {
         TransformerDecoderLayer layer = new TransformerDecoderLayer(ctx, TransformerLayerSpec.bert(8, 2, 16, 0.1, 6));
         layer.eval();
         Tensor x = randn(ctx, 5, 2, 5, 8), mem = randn(ctx, 6, 2, 3, 6);
-        Tensor full =
-                layer.forward(x, mem, AttentionMask.causal(ctx.device(), ctx.dtype(), 5, 5), null, null, null, null);
+        Tensor full = layer.forward(x, mem, AttentionMask.causalOnly(), null, null, null, null);
         TransformerDecoderLayer.Cache cache = TransformerDecoderLayer.Cache.create();
-        Tensor first = layer.forward(
-                x.slice(1, 0, 2), mem, AttentionMask.causal(ctx.device(), ctx.dtype(), 2, 2), null, null, null, cache);
+        Tensor first = layer.forward(x.slice(1, 0, 2), mem, AttentionMask.causalOnly(), null, null, null, cache);
         assertClose("prefix", full.slice(1, 0, 2).toDoubles(), first.toDoubles(), 1e-10);
         for (int t = 2; t < 5; t++) {
-            Tensor step = layer.forward(
-                    x.slice(1, t, t + 1),
-                    mem,
-                    AttentionMask.causal(ctx.device(), ctx.dtype(), 1, t + 1),
-                    null,
-                    null,
-                    null,
-                    cache);
+            Tensor step = layer.forward(x.slice(1, t, t + 1), mem, AttentionMask.causalOnly(), null, null, null, cache);
             assertClose("step " + t, full.slice(1, t, t + 1).toDoubles(), step.toDoubles(), 1e-10);
         }
         assertEquals(5, cache.self().length());
@@ -141,16 +138,17 @@ class AttentionTest {
         MultiHeadAttention a = new MultiHeadAttention(ctx, 4, 2, 3, 0.0, TransformerInit.BERT);
         Tensor x = randn(ctx, 1, 1, 2, 4).requiresGrad(true),
                 m = randn(ctx, 2, 1, 3, 3).requiresGrad(true);
-        Tensor bias = AttentionMask.padding(Tensor.ofDoubles(ctx.device(), new double[] {1, 0, 1}, 1, 3), ctx.dtype());
-        NnTesting.gradCheck(
-                "mha",
-                () -> a.forward(x, m, bias, null),
-                x,
-                m,
-                a.query.weight,
-                a.key.weight,
-                a.value.bias,
-                a.out.weight);
+        AttentionMask pad = AttentionMask.padding(Tensor.ofDoubles(ctx.device(), new double[] {1, 0, 1}, 1, 3));
+        for (boolean composite : new boolean[] {false, true})
+            NnTesting.gradCheck(
+                    composite ? "mha composite" : "mha fused",
+                    () -> a.attend(x, m, m, pad, null, composite).out(),
+                    x,
+                    m,
+                    a.query.weight,
+                    a.key.weight,
+                    a.value.bias,
+                    a.out.weight);
     }
 
     @Test
