@@ -116,6 +116,16 @@ class RuleLabelerTest {
     }
 
     @Test
+    void devicesRemovedAndReplaced() {
+        assertEquals(
+                POS,
+                st("The NG tube has been removed and a new Dobhoff tube is in place.", LabelClass.SUPPORT_DEVICES));
+        assertEquals(NEG, st("The NG tube has been removed.", LabelClass.SUPPORT_DEVICES));
+        assertEquals(POS, st("Normal postoperative appearance with sternotomy wires.", LabelClass.SUPPORT_DEVICES));
+        assertEquals(POS, st("No change in position of the endotracheal tube.", LabelClass.SUPPORT_DEVICES));
+    }
+
+    @Test
     void unmentionsAndAuxiliaryClasses() {
         assertEquals(BLA, st("Small pericardial effusion.", LabelClass.PLEURAL_EFFUSION));
         assertEquals(BLA, st("Plate-like atelectasis.", LabelClass.SUPPORT_DEVICES));
