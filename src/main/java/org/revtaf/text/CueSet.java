@@ -331,6 +331,7 @@ final class CueSet {
             if (m.stable[t] && o.kind() != STABLE) return false;
             String tok = s.tokens[t];
             if (tok.equals("there")) return false; // "no pneumothorax there is ..." (cleaned text has no commas)
+            if (o.cue.predicate && tok.equals("with")) return false; // "normal appearance with sternotomy wires"
             if (s.kind[t] == ClinicalSentence.COMMA) {
                 if (o.kind() == UNC || o.kind() == STABLE || passedVerb) return false;
                 if (t + 1 < s.size() && CLAUSE_STARTERS.contains(s.tokens[t + 1])) return false;
