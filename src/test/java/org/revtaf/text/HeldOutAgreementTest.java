@@ -1,6 +1,5 @@
 package org.revtaf.text;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,8 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Independent held-out measurement of {@link Labelers#standard()} on {@code heldout/reports.jsonl}:
- * 314 MIMIC-CXR / IU X-Ray style findings+impression texts labelled by hand before the labeler's
- * rules were read (see heldout/README.md for the conventions).
+ * 384 MIMIC-CXR / IU X-Ray style findings+impression texts labelled by hand without reading the
+ * labeler's rules (see heldout/README.md for the conventions).
  *
  * <p>Figures: per class, 4-way status accuracy over all reports (blank/pos/neg/unc), the same
  * accuracy over "mentioned" cells only (gold or prediction not blank), and for the 14 CheXpert
@@ -42,7 +41,8 @@ class HeldOutAgreementTest {
     @BeforeAll
     static void labelAll() throws IOException {
         reports = load();
-        predicted = Labelers.standard().labelAll(reports.stream().map(Report::text).toList());
+        predicted =
+                Labelers.standard().labelAll(reports.stream().map(Report::text).toList());
     }
 
     static List<Report> load() throws IOException {
@@ -141,7 +141,8 @@ class HeldOutAgreementTest {
 
         StringBuilder t = new StringBuilder();
         t.append("held-out labeler agreement: ").append(n).append(" reports\n");
-        t.append(String.format(Locale.ROOT, "  %-26s %8s %14s %8s%n", "class", "acc(all)", "acc(mentioned)", "F1(pos)"));
+        t.append(
+                String.format(Locale.ROOT, "  %-26s %8s %14s %8s%n", "class", "acc(all)", "acc(mentioned)", "F1(pos)"));
         double macroF1 = 0;
         int macroCount = 0, sumTp = 0, sumFp = 0, sumFn = 0;
         for (int c = 0; c < CLASSES; c++) {
@@ -198,15 +199,24 @@ class HeldOutAgreementTest {
         for (int c = 0; c < CLASSES; c++) {
             double acc = agree[c] / (double) n;
             assertTrue(acc >= FLOOR_CLASS_ACC, LabelClass.ALL.get(c).csvName() + " accuracy " + acc);
+            if (c < CHEXPERT && tp[c] + fp[c] + fn[c] > 0) {
+                double f = f1(tp[c], fp[c], fn[c]);
+                assertTrue(f >= FLOOR_CLASS_F1, LabelClass.ALL.get(c).csvName() + " positive F1 " + f);
+            }
         }
     }
 
-    static final double FLOOR_ACC14 = 0.0;
-    static final double FLOOR_ACC_AUX = 0.0;
-    static final double FLOOR_MENTIONED = 0.0;
-    static final double FLOOR_MICRO_F1 = 0.0;
-    static final double FLOOR_MACRO_F1 = 0.0;
-    static final double FLOOR_CLASS_ACC = 0.0;
+    // Measured 2026-11-29 on 384 reports: 14-class accuracy 0.9955, aux 0.9967, mentioned cells
+    // 0.9718, positive F1 micro 0.9769 / macro 0.9608, lowest class accuracy 0.984 (Support Devices),
+    // lowest class F1 0.727 (Enlarged Cardiomediastinum, 5 positives). Accuracy over all cells is
+    // inflated by the many cells blank in both; the mentioned-cell figure is the informative one.
+    static final double FLOOR_ACC14 = 0.99;
+    static final double FLOOR_ACC_AUX = 0.99;
+    static final double FLOOR_MENTIONED = 0.96;
+    static final double FLOOR_MICRO_F1 = 0.965;
+    static final double FLOOR_MACRO_F1 = 0.94;
+    static final double FLOOR_CLASS_ACC = 0.975;
+    static final double FLOOR_CLASS_F1 = 0.65;
 
     static double f1(int tp, int fp, int fn) {
         return tp == 0 ? 0.0 : 2.0 * tp / (2.0 * tp + fp + fn);
