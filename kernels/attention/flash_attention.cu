@@ -21,8 +21,15 @@ struct AttDims {
   float scale;
   int causal;
 };
-__device__ __forceinline__ bool att_visible(const uint8_t* km, int64_t bi, int64_t s, int64_t i, int64_t j, int causal) {
-  return (km == nullptr || km[bi * s + j] != 0) && (!causal || j <= i);
+// key j visible to query i: valid key and, if causal, j <= i + (s - n) (bottom-right aligned)
+__device__ __forceinline__ bool att_visible(const uint8_t* km, int64_t bi, const AttDims& a, int64_t i, int64_t j) {
+  return (km == nullptr || km[bi * a.s + j] != 0) && (!a.causal || j <= i + (a.s - a.n));
+}
+// keys [0, end) can be visible to the queries < i_end of a block
+__device__ __forceinline__ int64_t att_key_end(const AttDims& a, int64_t i_end) {
+  if (!a.causal) return a.s;
+  int64_t e = i_end + (a.s - a.n);
+  return e < 0 ? 0 : (e < a.s ? e : a.s);
 }
 
 // ---- version 1 ---------------------------------------------------------------------------------------
@@ -40,7 +47,7 @@ __global__ void attention_fwd_kernel1(float* out, float* lse, const float* q, co
   for (int e = 0; e < D; e++) acc[e] = 0.0f;
   float m = -INFINITY, l = 0.0f;
   for (int64_t j = 0; j < a.s; j++) {
-    if (!att_visible(km, bi, a.s, i, j, a.causal)) continue;
+    if (!att_visible(km, bi, a, i, j)) continue;
     float sc = 0.0f;
     for (int e = 0; e < D; e++) sc += qi[e] * kb[j * D + e];
     sc *= a.scale;
@@ -75,7 +82,7 @@ __global__ void attention_bwd_dq_kernel1(float* dq, const float* dout, const flo
   float L = lse[row];
   if (L != -INFINITY) {
     for (int64_t j = 0; j < a.s; j++) {
-      if (!att_visible(km, bi, a.s, i, j, a.causal)) continue;
+      if (!att_visible(km, bi, a, i, j)) continue;
       float sc = 0.0f, dp = 0.0f;
       for (int e = 0; e < D; e++) {
         sc += qi[e] * kb[j * D + e];
@@ -101,7 +108,7 @@ __global__ void attention_bwd_dkdv_kernel1(float* dk, float* dv, const float* do
   float ak[D], av[D];
   for (int e = 0; e < D; e++) ak[e] = av[e] = 0.0f;
   for (int64_t i = 0; i < a.n; i++) {
-    if (!att_visible(km, bi, a.s, i, j, a.causal)) continue;
+    if (!att_visible(km, bi, a, i, j)) continue;
     int64_t row = bh * a.n + i;
     float L = lse[row];
     if (L == -INFINITY) continue;
@@ -149,11 +156,7 @@ __global__ void __launch_bounds__(32 * RT_ATT_WARPS)
 #pragma unroll
   for (int t = 0; t < PER; t++) acc[t] = 0.0f;
   float m = -INFINITY, l = 0.0f;
-  int64_t last = a.s;  // keys beyond the block's last row are invisible under the causal mask
-  if (a.causal) {
-    int64_t imax = i0 + RT_ATT_WARPS - 1 < a.n - 1 ? i0 + RT_ATT_WARPS - 1 : a.n - 1;
-    last = imax + 1 < a.s ? imax + 1 : a.s;
-  }
+  int64_t last = att_key_end(a, i0 + RT_ATT_WARPS < a.n ? i0 + RT_ATT_WARPS : a.n);  // causal: later keys unseen
   for (int64_t j0 = 0; j0 < last; j0 += RT_ATT_TILE) {
     __syncthreads();  // previous tile fully consumed
     for (int e = threadIdx.x; e < RT_ATT_TILE * D; e += blockDim.x) {
@@ -163,7 +166,7 @@ __global__ void __launch_bounds__(32 * RT_ATT_WARPS)
     }
     __syncthreads();
     int64_t j = j0 + lane;
-    bool vis = active && j < a.s && att_visible(km, bi, a.s, i, j, a.causal);
+    bool vis = active && j < a.s && att_visible(km, bi, a, i, j);
     float sc = -INFINITY;
     if (vis) {
       float dot = 0.0f;
@@ -223,11 +226,7 @@ __global__ void __launch_bounds__(32 * RT_ATT_WARPS)
   float acc[PER];
 #pragma unroll
   for (int t = 0; t < PER; t++) acc[t] = 0.0f;
-  int64_t last = a.s;
-  if (a.causal) {
-    int64_t imax = i0 + RT_ATT_WARPS - 1 < a.n - 1 ? i0 + RT_ATT_WARPS - 1 : a.n - 1;
-    last = imax + 1 < a.s ? imax + 1 : a.s;
-  }
+  int64_t last = att_key_end(a, i0 + RT_ATT_WARPS < a.n ? i0 + RT_ATT_WARPS : a.n);
   const float* kb = k + bh * a.s * D;
   const float* vb = v + bh * a.s * D;
   for (int64_t j0 = 0; j0 < last; j0 += RT_ATT_TILE) {
@@ -240,7 +239,7 @@ __global__ void __launch_bounds__(32 * RT_ATT_WARPS)
     __syncthreads();
     int64_t j = j0 + lane;
     float ds = 0.0f;
-    if (active && j < a.s && att_visible(km, bi, a.s, i, j, a.causal)) {
+    if (active && j < a.s && att_visible(km, bi, a, i, j)) {
       float sc = 0.0f, dp = 0.0f;
 #pragma unroll 8
       for (int e = 0; e < D; e++) {
@@ -293,7 +292,8 @@ __global__ void __launch_bounds__(32 * RT_ATT_WARPS)
   float ak[PER], av[PER];
 #pragma unroll
   for (int t = 0; t < PER; t++) ak[t] = av[t] = 0.0f;
-  int64_t first = a.causal ? j0 : 0;  // queries before the block's first key see none of its keys
+  int64_t first = a.causal ? j0 - (a.s - a.n) : 0;  // earlier queries see none of the block's keys
+  if (first < 0) first = 0;
   first = first / RT_ATT_TILE * RT_ATT_TILE;
   const float* qb = q + bh * a.n * D;
   const float* dob = dout + bh * a.n * D;
@@ -318,7 +318,7 @@ __global__ void __launch_bounds__(32 * RT_ATT_WARPS)
     __syncthreads();
     int64_t ii = i0 + lane;
     float p = 0.0f, ds = 0.0f;
-    if (active && ii < a.n && ls[lane] != -INFINITY && att_visible(km, bi, a.s, ii, j, a.causal)) {
+    if (active && ii < a.n && ls[lane] != -INFINITY && att_visible(km, bi, a, ii, j)) {
       float sc = 0.0f, dp = 0.0f;
 #pragma unroll 8
       for (int e = 0; e < D; e++) {

@@ -12,12 +12,13 @@
 #define RT_ROWS_PER_BLOCK 4  // version 2: 4 warps = 4 rows per 128-thread block
 
 // ---- Mobius addition ----------------------------------------------------------------------------------
-// out, x, y: (n, d)
-__global__ void mobius_add_fwd_kernel1(float* out, const float* x, const float* y, int64_t n, int64_t d, float c) {
+// out, x: (n, d); y: (n, d) with y_stride = d, or one row (1, d) broadcast with y_stride = 0
+__global__ void mobius_add_fwd_kernel1(float* out, const float* x, const float* y, int64_t y_stride, int64_t n,
+                                       int64_t d, float c) {
   int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;
   if (i >= n) return;
   const float* xi = x + i * d;
-  const float* yi = y + i * d;
+  const float* yi = y + i * y_stride;
   float xy = 0, x2 = 0, y2 = 0;
   for (int64_t k = 0; k < d; k++) {
     xy += xi[k] * yi[k];
@@ -27,12 +28,13 @@ __global__ void mobius_add_fwd_kernel1(float* out, const float* x, const float* 
   MobiusCoef m = mobius_add_coef(xy, x2, y2, c);
   for (int64_t k = 0; k < d; k++) out[i * d + k] = m.ax * xi[k] + m.ay * yi[k];
 }
-__global__ void mobius_add_fwd_kernel2(float* out, const float* x, const float* y, int64_t n, int64_t d, float c) {
+__global__ void mobius_add_fwd_kernel2(float* out, const float* x, const float* y, int64_t y_stride, int64_t n,
+                                       int64_t d, float c) {
   int64_t i = (int64_t)blockIdx.x * RT_ROWS_PER_BLOCK + threadIdx.x / 32;
   int lane = threadIdx.x % 32;
   if (i >= n) return;  // whole warp leaves together: no warp op is split
   const float* xi = x + i * d;
-  const float* yi = y + i * d;
+  const float* yi = y + i * y_stride;
   float xy = 0, x2 = 0, y2 = 0;
   for (int64_t k = lane; k < d; k += 32) {
     float a = xi[k], b = yi[k];
@@ -46,12 +48,18 @@ __global__ void mobius_add_fwd_kernel2(float* out, const float* x, const float* 
   MobiusCoef m = mobius_add_coef(xy, x2, y2, c);
   for (int64_t k = lane; k < d; k += 32) out[i * d + k] = m.ax * xi[k] + m.ay * yi[k];
 }
-// dx, dy, dout: (n, d)
-__global__ void mobius_add_bwd_kernel1(float* dx, float* dy, const float* g, const float* x, const float* y, int64_t n,
-                                       int64_t d, float c) {
+// dx, dout: (n, d); dy like y: (n, d), or (1, d) summed over rows with atomics (zeroed by the launcher)
+__device__ __forceinline__ void mobius_store_dy(float* dy, int64_t y_stride, int64_t i, int64_t k, float v) {
+  if (y_stride == 0)
+    atomicAdd(dy + k, v);
+  else
+    dy[i * y_stride + k] = v;
+}
+__global__ void mobius_add_bwd_kernel1(float* dx, float* dy, const float* g, const float* x, const float* y,
+                                       int64_t y_stride, int64_t n, int64_t d, float c) {
   int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;
   if (i >= n) return;
-  const float *xi = x + i * d, *yi = y + i * d, *gi = g + i * d;
+  const float *xi = x + i * d, *yi = y + i * y_stride, *gi = g + i * d;
   float xy = 0, x2 = 0, y2 = 0, gx = 0, gy = 0;
   for (int64_t k = 0; k < d; k++) {
     xy += xi[k] * yi[k];
@@ -63,15 +71,15 @@ __global__ void mobius_add_bwd_kernel1(float* dx, float* dy, const float* g, con
   MobiusGrad r = mobius_add_grad(xy, x2, y2, gx, gy, c);
   for (int64_t k = 0; k < d; k++) {
     dx[i * d + k] = r.dx_g * gi[k] + r.dx_x * xi[k] + r.dx_y * yi[k];
-    dy[i * d + k] = r.dy_g * gi[k] + r.dy_x * xi[k] + r.dy_y * yi[k];
+    mobius_store_dy(dy, y_stride, i, k, r.dy_g * gi[k] + r.dy_x * xi[k] + r.dy_y * yi[k]);
   }
 }
-__global__ void mobius_add_bwd_kernel2(float* dx, float* dy, const float* g, const float* x, const float* y, int64_t n,
-                                       int64_t d, float c) {
+__global__ void mobius_add_bwd_kernel2(float* dx, float* dy, const float* g, const float* x, const float* y,
+                                       int64_t y_stride, int64_t n, int64_t d, float c) {
   int64_t i = (int64_t)blockIdx.x * RT_ROWS_PER_BLOCK + threadIdx.x / 32;
   int lane = threadIdx.x % 32;
   if (i >= n) return;
-  const float *xi = x + i * d, *yi = y + i * d, *gi = g + i * d;
+  const float *xi = x + i * d, *yi = y + i * y_stride, *gi = g + i * d;
   float xy = 0, x2 = 0, y2 = 0, gx = 0, gy = 0;
   for (int64_t k = lane; k < d; k += 32) {
     float a = xi[k], b = yi[k], e = gi[k];
@@ -90,7 +98,7 @@ __global__ void mobius_add_bwd_kernel2(float* dx, float* dy, const float* g, con
   for (int64_t k = lane; k < d; k += 32) {
     float a = xi[k], b = yi[k], e = gi[k];
     dx[i * d + k] = r.dx_g * e + r.dx_x * a + r.dx_y * b;
-    dy[i * d + k] = r.dy_g * e + r.dy_x * a + r.dy_y * b;
+    mobius_store_dy(dy, y_stride, i, k, r.dy_g * e + r.dy_x * a + r.dy_y * b);
   }
 }
 
@@ -106,26 +114,35 @@ static unsigned rows_grid(int version, int64_t n) {
   if ((n) == 0) return 0;                                                               \
   if ((version) == 0) (version) = 2
 
-extern "C" int rt_mobius_add_fwd(void* stream, float* out, const float* x, const float* y, int64_t n, int64_t d,
-                                 float c, int version) {
+extern "C" int rt_mobius_add_fwd(void* stream, float* out, const float* x, const float* y, int64_t y_stride,
+                                 int64_t n, int64_t d, float c, int version) {
+  RT_REQUIRE(y_stride == 0 || y_stride == d, "rt_mobius_add_fwd", "y_stride must be d or 0 (broadcast row)");
   RT_ROW_CHECKS("rt_mobius_add_fwd", n, d, c, version);
   RT_REQUIRE(out && x && y, "rt_mobius_add_fwd", "null pointer");
   if (version == 1)
-    RT_LAUNCH(mobius_add_fwd_kernel1, rows_grid(1, n), 128, 0, stream, out, x, y, n, d, c);
+    RT_LAUNCH(mobius_add_fwd_kernel1, rows_grid(1, n), 128, 0, stream, out, x, y, y_stride, n, d, c);
   else
-    RT_LAUNCH(mobius_add_fwd_kernel2, rows_grid(2, n), 32 * RT_ROWS_PER_BLOCK, 0, stream, out, x, y, n, d, c);
+    RT_LAUNCH(mobius_add_fwd_kernel2, rows_grid(2, n), 32 * RT_ROWS_PER_BLOCK, 0, stream, out, x, y, y_stride, n, d,
+              c);
   RT_LAUNCHED("rt_mobius_add_fwd");
   return 0;
 }
 
 extern "C" int rt_mobius_add_bwd(void* stream, float* dx, float* dy, const float* dout, const float* x, const float* y,
-                                 int64_t n, int64_t d, float c, int version) {
+                                 int64_t y_stride, int64_t n, int64_t d, float c, int version) {
+  RT_REQUIRE(y_stride == 0 || y_stride == d, "rt_mobius_add_bwd", "y_stride must be d or 0 (broadcast row)");
+  RT_REQUIRE(!(n == 0 && y_stride == 0) || dy, "rt_mobius_add_bwd", "null pointer");
+  if (n == 0 && y_stride == 0 && d > 0)
+    RT_CUDA(cudaMemsetAsync(dy, 0, (size_t)d * sizeof(float), (cudaStream_t)stream), "rt_mobius_add_bwd");
   RT_ROW_CHECKS("rt_mobius_add_bwd", n, d, c, version);
   RT_REQUIRE(dx && dy && dout && x && y, "rt_mobius_add_bwd", "null pointer");
+  if (y_stride == 0)
+    RT_CUDA(cudaMemsetAsync(dy, 0, (size_t)d * sizeof(float), (cudaStream_t)stream), "rt_mobius_add_bwd");
   if (version == 1)
-    RT_LAUNCH(mobius_add_bwd_kernel1, rows_grid(1, n), 128, 0, stream, dx, dy, dout, x, y, n, d, c);
+    RT_LAUNCH(mobius_add_bwd_kernel1, rows_grid(1, n), 128, 0, stream, dx, dy, dout, x, y, y_stride, n, d, c);
   else
-    RT_LAUNCH(mobius_add_bwd_kernel2, rows_grid(2, n), 32 * RT_ROWS_PER_BLOCK, 0, stream, dx, dy, dout, x, y, n, d, c);
+    RT_LAUNCH(mobius_add_bwd_kernel2, rows_grid(2, n), 32 * RT_ROWS_PER_BLOCK, 0, stream, dx, dy, dout, x, y, y_stride,
+              n, d, c);
   RT_LAUNCHED("rt_mobius_add_bwd");
   return 0;
 }
@@ -138,7 +155,7 @@ __global__ void poincare_map_fwd_kernel1(float* out, const float* x, int64_t n, 
   const float* xi = x + i * d;
   float x2 = 0;
   for (int64_t k = 0; k < d; k++) x2 += xi[k] * xi[k];
-  float f = poincare_map_coef(op, x2, c).f;
+  float f = poincare_map_coef(op, x2, 0.0, c).s;
   for (int64_t k = 0; k < d; k++) out[i * d + k] = f * xi[k];
 }
 __global__ void poincare_map_fwd_kernel2(float* out, const float* x, int64_t n, int64_t d, float c, int op) {
@@ -148,10 +165,10 @@ __global__ void poincare_map_fwd_kernel2(float* out, const float* x, int64_t n, 
   const float* xi = x + i * d;
   float x2 = 0;
   for (int64_t k = lane; k < d; k += 32) x2 += xi[k] * xi[k];
-  float f = poincare_map_coef(op, warp_sum(x2), c).f;
+  float f = poincare_map_coef(op, warp_sum(x2), 0.0, c).s;
   for (int64_t k = lane; k < d; k += 32) out[i * d + k] = f * xi[k];
 }
-// dx, dout, x: (n, d); dx = f g + f'(|x|) <g,x>/|x| x
+// dx, dout, x: (n, d); dx = s g + k x
 __global__ void poincare_map_bwd_kernel1(float* dx, const float* g, const float* x, int64_t n, int64_t d, float c,
                                          int op) {
   int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;
@@ -162,9 +179,8 @@ __global__ void poincare_map_bwd_kernel1(float* dx, const float* g, const float*
     x2 += xi[k] * xi[k];
     gx += gi[k] * xi[k];
   }
-  MapCoef m = poincare_map_coef(op, x2, c);
-  float cx = m.fp * gx / fmaxf(sqrtf(x2), RT_MIN_NORM);
-  for (int64_t k = 0; k < d; k++) dx[i * d + k] = m.f * gi[k] + cx * xi[k];
+  MapCoef m = poincare_map_coef(op, x2, gx, c);
+  for (int64_t k = 0; k < d; k++) dx[i * d + k] = m.s * gi[k] + m.k * xi[k];
 }
 __global__ void poincare_map_bwd_kernel2(float* dx, const float* g, const float* x, int64_t n, int64_t d, float c,
                                          int op) {
@@ -179,9 +195,8 @@ __global__ void poincare_map_bwd_kernel2(float* dx, const float* g, const float*
   }
   x2 = warp_sum(x2);
   gx = warp_sum(gx);
-  MapCoef m = poincare_map_coef(op, x2, c);
-  float cx = m.fp * gx / fmaxf(sqrtf(x2), RT_MIN_NORM);
-  for (int64_t k = lane; k < d; k += 32) dx[i * d + k] = m.f * gi[k] + cx * xi[k];
+  MapCoef m = poincare_map_coef(op, x2, gx, c);
+  for (int64_t k = lane; k < d; k += 32) dx[i * d + k] = m.s * gi[k] + m.k * xi[k];
 }
 
 extern "C" int rt_poincare_map_fwd(void* stream, float* out, const float* x, int64_t n, int64_t d, float c, int op,
@@ -225,7 +240,7 @@ __global__ void mobius_matvec_fwd_kernel1(float* out, const float* m, const floa
     out[i * r + j] = acc;
     m2 += acc * acc;
   }
-  float h = matvec_coef(x2, m2, 0.0f, c).h;
+  float h = matvec_coef(x2, m2, 0.0, c).s;
   for (int64_t j = 0; j < r; j++) out[i * r + j] *= h;
 }
 // v2: warp per row; lanes split the r outputs, each a dot of length d (x row read through L1)
@@ -244,7 +259,7 @@ __global__ void mobius_matvec_fwd_kernel2(float* out, const float* m, const floa
     out[i * r + j] = acc;
     m2 += acc * acc;
   }
-  float h = matvec_coef(warp_sum(x2), warp_sum(m2), 0.0f, c).h;
+  float h = matvec_coef(warp_sum(x2), warp_sum(m2), 0.0, c).s;
   for (int64_t j = lane; j < r; j += 32) out[i * r + j] *= h;
 }
 // backward: dm (r, d) accumulated with atomics (zeroed by the launcher), dx (n, d)
@@ -262,11 +277,11 @@ __global__ void mobius_matvec_bwd_kernel1(float* dm, float* dx, const float* g, 
     gm += gi[j] * acc;
   }
   MatvecCoef co = matvec_coef(x2, m2, gm, c);
-  for (int64_t k = 0; k < d; k++) dx[i * d + k] = co.dx_x * xi[k];
+  for (int64_t k = 0; k < d; k++) dx[i * d + k] = co.cx * xi[k];
   for (int64_t j = 0; j < r; j++) {
     float acc = 0;
     for (int64_t k = 0; k < d; k++) acc += m[j * d + k] * xi[k];
-    float dmx = co.h * gi[j] + co.dmx_m * acc;
+    float dmx = co.s * gi[j] + co.cm * acc;
     for (int64_t k = 0; k < d; k++) {
       dx[i * d + k] += dmx * m[j * d + k];
       atomicAdd(dm + j * d + k, dmx * xi[k]);
@@ -289,11 +304,11 @@ __global__ void mobius_matvec_bwd_kernel2(float* dm, float* dx, const float* g, 
     gm += gi[j] * acc;
   }
   MatvecCoef co = matvec_coef(warp_sum(x2), m2, gm, c);
-  for (int64_t k = lane; k < d; k += 32) dx[i * d + k] = co.dx_x * xi[k];
+  for (int64_t k = lane; k < d; k += 32) dx[i * d + k] = co.cx * xi[k];
   for (int64_t j = 0; j < r; j++) {
     float acc = 0;
     for (int64_t k = lane; k < d; k += 32) acc += m[j * d + k] * xi[k];
-    float dmx = co.h * gi[j] + co.dmx_m * warp_sum(acc);
+    float dmx = co.s * gi[j] + co.cm * warp_sum(acc);
     for (int64_t k = lane; k < d; k += 32) {
       dx[i * d + k] += dmx * m[j * d + k];
       atomicAdd(dm + j * d + k, dmx * xi[k]);

@@ -30,7 +30,7 @@ __global__ void poincare_dist_fwd_kernel1(float* dist, const float* x, const flo
     a += xv * xv;
     b += yv * yv;
   }
-  dist[idx] = poincare_dist_grad(s, a, b, c).dist;
+  dist[idx] = poincare_dist(s, a, b, c);
 }
 
 // block (16,16): thread (tx,ty) owns dist[i0+ty, j0+tx]
@@ -61,7 +61,7 @@ __global__ void __launch_bounds__(RT_DIST_TILE* RT_DIST_TILE)
     __syncthreads();
   }
   int64_t i = i0 + ty, j = j0 + tx;
-  if (i < n && j < m) dist[i * m + j] = poincare_dist_grad(s, a, b, c).dist;
+  if (i < n && j < m) dist[i * m + j] = poincare_dist(s, a, b, c);
 }
 
 // Backward for one "self" row against every "other" row. FOR_Y = false: self = x_i, other = y_j,
@@ -88,9 +88,9 @@ __global__ void poincare_dist_bwd_kernel1(float* dself, const float* g, const fl
       o2 += op[k] * op[k];
     }
     float gq = FOR_Y ? g[q * nself + p] : g[p * nother + q];
-    DistGrad r = FOR_Y ? poincare_dist_grad(s, o2, s2, c) : poincare_dist_grad(s, s2, o2, c);
-    float ds = gq * r.ds;
-    self_coef += 2.0f * gq * (FOR_Y ? r.db : r.da);
+    DistGrad r = FOR_Y ? poincare_dist_grad(s, o2, s2, c, gq) : poincare_dist_grad(s, s2, o2, c, gq);
+    float ds = r.dxy;
+    self_coef += 2.0f * (FOR_Y ? r.dy2 : r.dx2);
     for (int64_t k = 0; k < d; k++) dp[k] += ds * op[k];
   }
   for (int64_t k = 0; k < d; k++) dp[k] += self_coef * sp[k];
@@ -127,9 +127,9 @@ __global__ void __launch_bounds__(32 * RT_DIST_WARPS)
     s = warp_sum(s);
     o2 = warp_sum(o2);
     float gq = FOR_Y ? g[q * nself + p] : g[p * nother + q];
-    DistGrad r = FOR_Y ? poincare_dist_grad(s, o2, s2, c) : poincare_dist_grad(s, s2, o2, c);
-    float ds = gq * r.ds;
-    self_coef += 2.0f * gq * (FOR_Y ? r.db : r.da);
+    DistGrad r = FOR_Y ? poincare_dist_grad(s, o2, s2, c, gq) : poincare_dist_grad(s, s2, o2, c, gq);
+    float ds = r.dxy;
+    self_coef += 2.0f * (FOR_Y ? r.dy2 : r.dx2);
     for (int64_t k = lane; k < d; k += 32) drow[k] += ds * op[k];  // lane owns k: no race
   }
   for (int64_t k = lane; k < d; k += 32) dself[p * d + k] = drow[k] + self_coef * srow[k];

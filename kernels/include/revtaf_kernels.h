@@ -51,21 +51,24 @@ RT_API int rt_saxpy(void* stream, float* y, const float* x, float a, int64_t n);
 // ---- hyperbolic (Poincare ball, curvature c > 0, sc = sqrt(c)); kernels/hyperbolic/*.cu ----------
 // Every kernel family takes `version` last: 0 = the promoted default, 1 = the simple first version,
 // 2.. = tuned versions (listed in each .cu header). Rows are contiguous: x (n, d) means x[i*d + k].
+// Contract of the Poincare ops: org.revtaf.backend.fused.HyperbolicRef / PoincareScalar (clamps:
+// norms >= 1e-15, tanh input |.| <= 15, artanh input |.| <= 1-1e-15 with straight-through
+// gradient; per-row scalar math in double).
 // mobius_add: out = ((1+2c<x,y>+c|y|^2) x + (1-c|x|^2) y) / max(1+2c<x,y>+c^2|x|^2|y|^2, 1e-15)
-// out, x, y: (n, d); dout, dx, dy: (n, d)
-RT_API int rt_mobius_add_fwd(void* stream, float* out, const float* x, const float* y, int64_t n, int64_t d, float c,
-                             int version);
+// out, x, dout, dx: (n, d); y, dy: (n, d) with y_stride = d, or one row (1, d) broadcast to every row
+// with y_stride = 0 (then dy is summed over the rows)
+RT_API int rt_mobius_add_fwd(void* stream, float* out, const float* x, const float* y, int64_t y_stride, int64_t n,
+                             int64_t d, float c, int version);
 RT_API int rt_mobius_add_bwd(void* stream, float* dx, float* dy, const float* dout, const float* x, const float* y,
-                             int64_t n, int64_t d, float c, int version);
-// row maps, op: 0 expmap0 tanh(sc|u|) u/(sc|u|) (tanh input clamped to 15); 1 logmap0
-// artanh(sc|p|) p/(sc|p|) (artanh input clamped to 1-1e-7 in fp32); 2 proj (rescale rows with
-// |x| > (1-4e-3)/sc to that norm). |.| clamped to >= 1e-15. out, x, dout, dx: (n, d)
+                             int64_t y_stride, int64_t n, int64_t d, float c, int version);
+// row maps, op: 0 expmap0 tanh(sc|u|) u/(sc|u|); 1 logmap0 artanh(sc|p|) p/(sc|p|); 2 proj (rescale
+// rows with |x| > (1-4e-3)/sc to that norm). out, x, dout, dx: (n, d)
 RT_API int rt_poincare_map_fwd(void* stream, float* out, const float* x, int64_t n, int64_t d, float c, int op,
                                int version);
 RT_API int rt_poincare_map_bwd(void* stream, float* dx, const float* dout, const float* x, int64_t n, int64_t d,
                                float c, int op, int version);
-// mobius_matvec(M, x) = tanh(|Mx|/|x| artanh(sc|x|)) Mx/(|Mx| sc), 0 where Mx = 0 (norms clamped to
-// 1e-15, artanh input to 1-1e-7). m: (r, d) row-major, x: (n, d), out: (n, r); dm: (r, d), dx: (n, d)
+// mobius_matvec(M, x) = tanh(|Mx|/|x| artanh(sc|x|)) Mx/(|Mx| sc), 0 where Mx = 0.
+// m: (r, d) row-major, x: (n, d), out: (n, r); dm: (r, d), dx: (n, d)
 RT_API int rt_mobius_matvec_fwd(void* stream, float* out, const float* m, const float* x, int64_t n, int64_t r,
                                 int64_t d, float c, int version);
 RT_API int rt_mobius_matvec_bwd(void* stream, float* dm, float* dx, const float* dout, const float* m, const float* x,
@@ -79,20 +82,23 @@ RT_API int rt_poincare_dist_bwd(void* stream, float* dx, float* dy, const float*
                                 int64_t n, int64_t m, int64_t d, float c, int version);
 
 // ---- optimal transport; kernels/ot/sinkhorn.cu ---------------------------------------------------
-// Log-domain Sinkhorn per batch item with uniform marginals over the valid rows (mu = 1/P_valid)
-// and valid columns (nu = 1/T_valid); masks are uint8 (1 = valid; NULL = all valid). Iteration:
-// u = eps (log(mu+1e-8) - LSE_j((-C+v)/eps)), v = eps (log(nu+1e-8) - LSE_i((-C+u)/eps)); stop after
-// max_iter or when mean over valid rows of |u - u_prev| < tol (tested on the device, per item).
-// plan = exp((-C+u+v)/eps), 0 at masked entries. cost, plan: (b, p, t); u: (b, p); v: (b, t);
-// iters: (b) int32 iterations run; hist: (b, max_iter+1, p+t) u/v history for the backward (may be
-// NULL when no backward follows). Backward differentiates the iterations that ran (unrolled).
-RT_API int rt_sinkhorn_fwd(void* stream, float* plan, float* u, float* v, int32_t* iters, float* hist,
-                           const float* cost, const uint8_t* row_mask, const uint8_t* col_mask, int64_t b, int64_t p,
-                           int64_t t, float eps, int max_iter, float tol, int version);
-// dcost: (b, p, t) written; dplan: (b, p, t); plan, hist, iters, cost, masks as produced by fwd
-RT_API int rt_sinkhorn_bwd(void* stream, float* dcost, const float* dplan, const float* plan, const float* hist,
-                           const int32_t* iters, const float* cost, const uint8_t* row_mask, const uint8_t* col_mask,
-                           int64_t b, int64_t p, int64_t t, float eps, int max_iter, int version);
+// Log-domain Sinkhorn (contract: org.revtaf.backend.fused.SinkhornRef): per batch item uniform
+// marginals over the valid rows (mu = 1/P_valid) and valid columns (nu = 1/T_valid); masks are
+// uint8 (1 = valid; NULL = all valid). u^0 = v^0 = 0; iteration k:
+// u^k = eps log(mu+1e-8) - eps LSE_j((-C+v^(k-1))/eps), v^k = eps log(nu+1e-8) - eps LSE_i((-C+u^k)/eps);
+// stop after iteration k when mean over all valid rows of the batch of |u^k - u^(k-1)| < tol (tested
+// on the device, no host sync), or at max_iter. plan = exp((-C+u^K+v^K)/eps), 0 at masked entries
+// and for items without a valid row or column. cost, plan: (b, p, t); iters: (1) int32 K;
+// u_hist: (max_iter+1, b, p), v_hist: (max_iter+1, b, t) (slice k = u^k, v^k; saved for backward).
+RT_API int rt_sinkhorn_fwd(void* stream, float* plan, int32_t* iters, float* u_hist, float* v_hist, const float* cost,
+                           const uint8_t* row_mask, const uint8_t* col_mask, int64_t b, int64_t p, int64_t t, float eps,
+                           int max_iter, float tol, int version);
+// dcost: (b, p, t) written; dplan: (b, p, t); the rest as produced by the forward. Exact gradient of
+// the K unrolled iterations (the stopping decision is constant).
+RT_API int rt_sinkhorn_bwd(void* stream, float* dcost, const float* dplan, const float* plan, const float* u_hist,
+                           const float* v_hist, const int32_t* iters, const float* cost, const uint8_t* row_mask,
+                           const uint8_t* col_mask, int64_t b, int64_t p, int64_t t, float eps, int max_iter,
+                           int version);
 
 // ---- soft IoU of attention maps; kernels/overlap/soft_iou.cu --------------------------------------
 // iou[b,i,j] = sum_k min(a[b,i,k], g[b,j,k]) / (sum_k max(a[b,i,k], g[b,j,k]) + 1e-8); at ties the
@@ -105,8 +111,9 @@ RT_API int rt_soft_iou_bwd(void* stream, float* da, float* dg, const float* diou
 
 // ---- fused attention; kernels/attention/flash_attention.cu ------------------------------------------
 // out = softmax(scale q k^T + masks) v per (batch, head), online softmax over key tiles, no (n, s)
-// matrix in memory. key_mask: (b, s) uint8 1 = valid (NULL = all); causal: key j visible to query i
-// iff j <= i. A query with no visible key gets out = 0 and lse = -inf. d in {32, 64, 128}.
+// matrix in memory (contract: org.revtaf.backend.fused.AttentionRef). key_mask: (b, s) uint8
+// 1 = valid (NULL = all); causal: key j visible to query i iff j <= i + (s - n). A query with no
+// visible key gets out = 0, lse = -inf and no gradient. d in {32, 64, 128}.
 // q, out, dout, dq: (b, h, n, d); k, v, dk, dv: (b, h, s, d); lse: (b, h, n) (natural log)
 RT_API int rt_attention_fwd(void* stream, float* out, float* lse, const float* q, const float* k, const float* v,
                             const uint8_t* key_mask, int64_t b, int64_t h, int64_t n, int64_t s, int64_t d,

@@ -1,7 +1,10 @@
 // sinkhorn.cu - batched log-domain Sinkhorn (uniform marginals over valid rows/columns, masks for
-// padded tokens) and its backward through the iterations that ran. One block per batch item runs
-// the whole iteration loop, so the convergence test (mean |u - u_prev| < tol) happens on the device
-// without a host sync per iteration. Semantics: include/revtaf_kernels.h.
+// padded tokens) and its backward through the iterations that ran (unrolled, exact). Contract:
+// org.revtaf.backend.fused.SinkhornRef; include/revtaf_kernels.h.
+// Convergence on the device, no host sync per iteration: the launcher queues max_iter iteration
+// launches (one block per item); each adds its items' |u^k - u^(k-1)| into err[k] (double
+// atomics) and skips itself when err[k-1] / valid < tol (one global mean over the batch, as the
+// reference). The plan kernel finds K from err and writes it to `iters`.
 // defines: rt_sinkhorn_fwd rt_sinkhorn_bwd
 // versions (fwd and bwd):
 //   1  cost read from global memory; one thread per row / column, serial logsumexp
@@ -53,83 +56,110 @@ __device__ float sk_line_lse(const SkItem& it, int64_t l, const float* w, float 
   return m == -INFINITY ? -INFINITY : m + __logf(s);
 }
 
-// cost: (b, p, t); plan: (b, p, t); u: (b, p); v: (b, t); iters: (b); hist: (b, max_iter+1, p+t) or NULL
+// One iteration k for every item (block = item). Skipped when the previous iteration already met
+// the tolerance (err[k-1] < tol * valid; skipped iterations leave err = 0, so this chains).
+// cost, u_hist/v_hist slices as in the header; err: (max_iter + 1) doubles; valid: total valid rows.
 template <bool WARP, bool SMEM>
 __global__ void __launch_bounds__(RT_SK_BLOCK)
-    sinkhorn_fwd_kernel(float* plan, float* u_out, float* v_out, int32_t* iters, float* hist, const float* cost,
-                        const uint8_t* row_mask, const uint8_t* col_mask, int64_t p, int64_t t, float eps,
-                        int max_iter, float tol) {
+    sinkhorn_iter_kernel(float* u_hist, float* v_hist, double* err, const double* valid, const float* cost,
+                         const uint8_t* row_mask, const uint8_t* col_mask, int64_t b, int64_t p, int64_t t, float eps,
+                         float tol, int k) {
   __shared__ float red[32];
   EXTERN_SHARED(float, cs);
+  double nvalid = *valid;
+  if (nvalid == 0.0 || (k > 1 && err[k - 1] / nvalid < (double)tol)) return;  // block-uniform
   int64_t bi = blockIdx.x;
   SkItem it{cost + bi * p * t, row_mask ? row_mask + bi * p : nullptr, col_mask ? col_mask + bi * t : nullptr, p, t};
+  float nrow = 0, ncol = 0;
+  for (int64_t i = threadIdx.x; i < p; i += blockDim.x) nrow += sk_valid(it.rm, i);
+  for (int64_t j = threadIdx.x; j < t; j += blockDim.x) ncol += sk_valid(it.cm, j);
   if (SMEM) {
     for (int64_t e = threadIdx.x; e < p * t; e += blockDim.x) cs[e] = it.C[e];
-    it.C = cs;  // visible after the barriers in block_sum below
-  }
-  float* u = u_out + bi * p;
-  float* v = v_out + bi * t;
-  float* h = hist ? hist + bi * (int64_t)(max_iter + 1) * (p + t) : nullptr;
-  float nrow = 0, ncol = 0;
-  for (int64_t i = threadIdx.x; i < p; i += blockDim.x) {
-    u[i] = 0.0f;
-    nrow += sk_valid(it.rm, i);
-    if (h) h[i] = 0.0f;
-  }
-  for (int64_t j = threadIdx.x; j < t; j += blockDim.x) {
-    v[j] = 0.0f;
-    ncol += sk_valid(it.cm, j);
-    if (h) h[p + j] = 0.0f;
+    it.C = cs;  // visible after the barriers in block_sum
   }
   nrow = block_sum(nrow, red);
   ncol = block_sum(ncol, red);
+  if (nrow == 0 || ncol == 0) return;  // inactive item: history stays 0 (block-uniform)
   float inv_eps = 1.0f / eps;
-  float logmu = nrow > 0 ? logf(1.0f / nrow + 1e-8f) : 0.0f;
-  float lognu = ncol > 0 ? logf(1.0f / ncol + 1e-8f) : 0.0f;
+  float logmu = logf(1.0f / nrow + 1e-8f), lognu = logf(1.0f / ncol + 1e-8f);
+  const float* uprev = u_hist + ((int64_t)(k - 1) * b + bi) * p;
+  const float* vprev = v_hist + ((int64_t)(k - 1) * b + bi) * t;
+  float* u = u_hist + ((int64_t)k * b + bi) * p;
+  float* v = v_hist + ((int64_t)k * b + bi) * t;
   int lane = WARP ? threadIdx.x % 32 : 0;
   int64_t w0 = WARP ? threadIdx.x / 32 : threadIdx.x, dw = WARP ? blockDim.x / 32 : blockDim.x;
-  int k = 0;
-  if (nrow > 0 && ncol > 0) {
-    for (k = 1; k <= max_iter; k++) {
-      float err = 0.0f;
-      for (int64_t i = w0; i < p; i += dw) {  // row step (block-uniform trip count per warp/thread)
-        float lse = sk_line_lse<true, WARP>(it, i, v, inv_eps);
-        float un = sk_valid(it.rm, i) ? eps * (logmu - lse) : 0.0f;
-        if (lane == 0) {
-          err += fabsf(un - u[i]);
-          u[i] = un;
-          if (h) h[(int64_t)k * (p + t) + i] = un;
-        }
-      }
-      __syncthreads();
-      for (int64_t j = w0; j < t; j += dw) {  // column step
-        float lse = sk_line_lse<false, WARP>(it, j, u, inv_eps);
-        float vn = sk_valid(it.cm, j) ? eps * (lognu - lse) : 0.0f;
-        if (lane == 0) {
-          v[j] = vn;
-          if (h) h[(int64_t)k * (p + t) + p + j] = vn;
-        }
-      }
-      err = block_sum(err, red) / nrow;  // its barriers also publish v
-      if (err < tol) break;
+  float e = 0.0f;
+  for (int64_t i = w0; i < p; i += dw) {  // row step from v^(k-1)
+    float lse = sk_line_lse<true, WARP>(it, i, vprev, inv_eps);
+    bool ok = sk_valid(it.rm, i);
+    float un = ok ? eps * logmu - eps * lse : 0.0f;
+    if (lane == 0) {
+      if (ok) e += fabsf(un - uprev[i]);
+      u[i] = un;
     }
-    if (k > max_iter) k = max_iter;
   }
-  if (threadIdx.x == 0) iters[bi] = k;
-  float* pl = plan + bi * p * t;
-  for (int64_t e = threadIdx.x; e < p * t; e += blockDim.x) {
+  __syncthreads();
+  for (int64_t j = w0; j < t; j += dw) {  // column step from u^k
+    float lse = sk_line_lse<false, WARP>(it, j, u, inv_eps);
+    float vn = sk_valid(it.cm, j) ? eps * lognu - eps * lse : 0.0f;
+    if (lane == 0) v[j] = vn;
+  }
+  e = block_sum(e, red);
+  if (threadIdx.x == 0) atomicAdd(err + k, (double)e);
+}
+
+// valid = number of valid rows of the items that have a valid row and a valid column
+__global__ void sinkhorn_count_kernel(double* valid, const uint8_t* row_mask, const uint8_t* col_mask, int64_t b,
+                                      int64_t p, int64_t t) {
+  __shared__ float red[32];
+  float total = 0;
+  for (int64_t bi = 0; bi < b; bi++) {
+    float nr = 0, nc = 0;
+    for (int64_t i = threadIdx.x; i < p; i += blockDim.x) nr += sk_valid(row_mask ? row_mask + bi * p : nullptr, i);
+    for (int64_t j = threadIdx.x; j < t; j += blockDim.x) nc += sk_valid(col_mask ? col_mask + bi * t : nullptr, j);
+    nr = block_sum(nr, red);
+    nc = block_sum(nc, red);
+    if (nc > 0) total += nr;
+  }
+  if (threadIdx.x == 0) *valid = total;
+}
+
+// K = first k with err[k]/valid < tol, else max_iter (0 when nothing is valid); plan from u^K, v^K
+__global__ void sinkhorn_plan_kernel(float* plan, int32_t* iters, const float* u_hist, const float* v_hist,
+                                     const double* err, const double* valid, const float* cost,
+                                     const uint8_t* row_mask, const uint8_t* col_mask, int64_t b, int64_t p, int64_t t,
+                                     float eps, int max_iter, float tol) {
+  double nvalid = *valid;
+  int K = 0;
+  if (nvalid > 0) {
+    K = max_iter;
+    for (int k = 1; k <= max_iter; k++)
+      if (err[k] / nvalid < (double)tol) {
+        K = k;
+        break;
+      }
+  }
+  if (blockIdx.x == 0 && threadIdx.x == 0) *iters = K;
+  int64_t bi = blockIdx.y;
+  const uint8_t* rm = row_mask ? row_mask + bi * p : nullptr;
+  const uint8_t* cm = col_mask ? col_mask + bi * t : nullptr;
+  const float* u = u_hist + ((int64_t)K * b + bi) * p;
+  const float* v = v_hist + ((int64_t)K * b + bi) * t;
+  float inv_eps = 1.0f / eps;
+  for (int64_t e = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; e < p * t; e += (int64_t)gridDim.x * blockDim.x) {
     int64_t i = e / t, j = e % t;
-    bool ok = k > 0 && sk_valid(it.rm, i) && sk_valid(it.cm, j);
-    pl[e] = ok ? __expf((-it.C[e] + u[i] + v[j]) * inv_eps) : 0.0f;
+    bool ok = K > 0 && sk_valid(rm, i) && sk_valid(cm, j);
+    // (an inactive item has no valid row or no valid column, so `ok` is false everywhere in it)
+    plan[bi * p * t + e] = ok ? __expf((-cost[bi * p * t + e] + u[i] + v[j]) * inv_eps) : 0.0f;
   }
 }
 
 // Reverse pass, one block per item. ub/vb: adjoints of u^k / v^k in shared memory (p + t floats).
 template <bool WARP, bool SMEM>
 __global__ void __launch_bounds__(RT_SK_BLOCK)
-    sinkhorn_bwd_kernel(float* dcost, const float* dplan, const float* plan, const float* hist, const int32_t* iters,
-                        const float* cost, const uint8_t* row_mask, const uint8_t* col_mask, int64_t p, int64_t t,
-                        float eps, int max_iter) {
+    sinkhorn_bwd_kernel(float* dcost, const float* dplan, const float* plan, const float* u_hist, const float* v_hist,
+                        const int32_t* iters, const float* cost, const uint8_t* row_mask, const uint8_t* col_mask,
+                        int64_t b, int64_t p, int64_t t, float eps) {
   EXTERN_SHARED(float, sm);
   float* ub = sm;
   float* vb = sm + p;
@@ -143,8 +173,7 @@ __global__ void __launch_bounds__(RT_SK_BLOCK)
   const float* G = dplan + bi * p * t;
   const float* T = plan + bi * p * t;
   float* dC = dcost + bi * p * t;
-  const float* h = hist + bi * (int64_t)(max_iter + 1) * (p + t);
-  int K = iters[bi];
+  int K = iters[0];
   float inv_eps = 1.0f / eps;
   int lane = WARP ? threadIdx.x % 32 : 0;
   int64_t w0 = WARP ? threadIdx.x / 32 : threadIdx.x, dw = WARP ? blockDim.x / 32 : blockDim.x;
@@ -173,9 +202,9 @@ __global__ void __launch_bounds__(RT_SK_BLOCK)
   }
   __syncthreads();
   for (int k = K; k >= 1; k--) {
-    const float* uk = h + (int64_t)k * (p + t);
-    const float* vk = uk + p;
-    const float* vprev = h + (int64_t)(k - 1) * (p + t) + p;
+    const float* uk = u_hist + ((int64_t)k * b + bi) * p;
+    const float* vk = v_hist + ((int64_t)k * b + bi) * t;
+    const float* vprev = v_hist + ((int64_t)(k - 1) * b + bi) * t;
     // column step v^k_j: dC_ij += vb_j Q_ij, ub_i -= sum_j vb_j Q_ij (row owners)
     for (int64_t i = w0; i < p; i += dw) {
       if (!sk_valid(it.rm, i)) continue;
@@ -215,44 +244,69 @@ __global__ void __launch_bounds__(RT_SK_BLOCK)
   RT_REQUIRE(eps > 0.0f, op, "eps must be > 0");                                            \
   RT_REQUIRE(max_iter >= 1, op, "max_iter must be >= 1");                                   \
   RT_REQUIRE(version >= 0 && version <= 2, op, "unknown version (0, 1 or 2)");              \
-  RT_REQUIRE(b < ((int64_t)1 << 31), op, "batch too large");                                \
+  RT_REQUIRE(b <= 65535, op, "batch must be <= 65535");                                     \
   if (version == 0) version = 2
 
-extern "C" int rt_sinkhorn_fwd(void* stream, float* plan, float* u, float* v, int32_t* iters, float* hist,
+extern "C" int rt_sinkhorn_fwd(void* stream, float* plan, int32_t* iters, float* u_hist, float* v_hist,
                                const float* cost, const uint8_t* row_mask, const uint8_t* col_mask, int64_t b,
                                int64_t p, int64_t t, float eps, int max_iter, float tol, int version) {
   RT_SK_CHECKS("rt_sinkhorn_fwd");
-  if (b == 0) return 0;
-  RT_REQUIRE(plan && u && v && iters && cost, "rt_sinkhorn_fwd", "null pointer");
+  RT_REQUIRE(iters != nullptr, "rt_sinkhorn_fwd", "iters is null");
+  if (b == 0) {
+    RT_CUDA(cudaMemsetAsync(iters, 0, sizeof(int32_t), (cudaStream_t)stream), "rt_sinkhorn_fwd");
+    return 0;
+  }
+  RT_REQUIRE(plan && u_hist && v_hist && cost, "rt_sinkhorn_fwd", "null pointer");
+  cudaStream_t st = (cudaStream_t)stream;
+  RT_CUDA(cudaMemsetAsync(u_hist, 0, (size_t)((max_iter + 1) * b * p) * sizeof(float), st), "rt_sinkhorn_fwd");
+  RT_CUDA(cudaMemsetAsync(v_hist, 0, (size_t)((max_iter + 1) * b * t) * sizeof(float), st), "rt_sinkhorn_fwd");
+  double* work = nullptr;  // work[0] = valid rows, work[1 + k] = err of iteration k
+  RT_CUDA(cudaMallocAsync((void**)&work, (size_t)(max_iter + 2) * sizeof(double), st), "rt_sinkhorn_fwd");
+  cudaError_t e = cudaMemsetAsync(work, 0, (size_t)(max_iter + 2) * sizeof(double), st);
+  double* valid = work;
+  double* err = work + 1;
+  if (e == cudaSuccess) {
+    RT_LAUNCH(sinkhorn_count_kernel, 1, RT_SK_BLOCK, 0, stream, valid, row_mask, col_mask, b, p, t);
+    e = cudaGetLastError();
+  }
+  // one launch per iteration, no host sync: each launch tests the previous iteration's error itself
   bool smem = version == 2 && p * t <= RT_SK_SMEM_FLOATS;
-  size_t bytes = smem ? (size_t)(p * t) * sizeof(float) : 0;
-  if (version == 1 || !smem)
-    RT_LAUNCH((sinkhorn_fwd_kernel<false, false>), (unsigned)b, RT_SK_BLOCK, 0, stream, plan, u, v, iters, hist, cost,
-              row_mask, col_mask, p, t, eps, max_iter, tol);
-  else
-    RT_LAUNCH((sinkhorn_fwd_kernel<true, true>), (unsigned)b, RT_SK_BLOCK, bytes, stream, plan, u, v, iters, hist, cost,
-              row_mask, col_mask, p, t, eps, max_iter, tol);
-  RT_LAUNCHED("rt_sinkhorn_fwd");
+  for (int k = 1; k <= max_iter && e == cudaSuccess; k++) {
+    if (smem)
+      RT_LAUNCH((sinkhorn_iter_kernel<true, true>), (unsigned)b, RT_SK_BLOCK, (size_t)(p * t) * sizeof(float), stream,
+                u_hist, v_hist, err, valid, cost, row_mask, col_mask, b, p, t, eps, tol, k);
+    else
+      RT_LAUNCH((sinkhorn_iter_kernel<false, false>), (unsigned)b, RT_SK_BLOCK, 0, stream, u_hist, v_hist, err, valid,
+                cost, row_mask, col_mask, b, p, t, eps, tol, k);
+    e = cudaGetLastError();
+  }
+  if (e == cudaSuccess) {
+    dim3 grid((unsigned)(RT_CEIL_DIV(p * t, 256) < 64 ? RT_CEIL_DIV(p * t, 256) : 64), (unsigned)b);
+    RT_LAUNCH(sinkhorn_plan_kernel, grid, 256, 0, stream, plan, iters, u_hist, v_hist, err, valid, cost, row_mask,
+              col_mask, b, p, t, eps, max_iter, tol);
+    e = cudaGetLastError();
+  }
+  cudaFreeAsync(work, st);
+  if (e != cudaSuccess) return ::rt::launch_failed(e, "rt_sinkhorn_fwd", __FILE__, __LINE__);
   return 0;
 }
 
-extern "C" int rt_sinkhorn_bwd(void* stream, float* dcost, const float* dplan, const float* plan, const float* hist,
-                               const int32_t* iters, const float* cost, const uint8_t* row_mask,
+extern "C" int rt_sinkhorn_bwd(void* stream, float* dcost, const float* dplan, const float* plan, const float* u_hist,
+                               const float* v_hist, const int32_t* iters, const float* cost, const uint8_t* row_mask,
                                const uint8_t* col_mask, int64_t b, int64_t p, int64_t t, float eps, int max_iter,
                                int version) {
   RT_SK_CHECKS("rt_sinkhorn_bwd");
   if (b == 0) return 0;
-  RT_REQUIRE(dcost && dplan && plan && hist && iters && cost, "rt_sinkhorn_bwd",
-             "null pointer (the forward must have been run with a history buffer)");
+  RT_REQUIRE(dcost && dplan && plan && u_hist && v_hist && iters && cost, "rt_sinkhorn_bwd", "null pointer");
   RT_REQUIRE(p + t <= RT_SK_SMEM_FLOATS, "rt_sinkhorn_bwd", "p + t too large for the shared-memory adjoints");
   bool smem = version == 2 && p * t + p + t <= RT_SK_SMEM_FLOATS;
   size_t bytes = (size_t)(p + t + (smem ? p * t : 0)) * sizeof(float);
-  if (version == 1 || !smem)
-    RT_LAUNCH((sinkhorn_bwd_kernel<false, false>), (unsigned)b, RT_SK_BLOCK, bytes, stream, dcost, dplan, plan, hist,
-              iters, cost, row_mask, col_mask, p, t, eps, max_iter);
+  if (smem)
+    RT_LAUNCH((sinkhorn_bwd_kernel<true, true>), (unsigned)b, RT_SK_BLOCK, bytes, stream, dcost, dplan, plan, u_hist,
+              v_hist, iters, cost, row_mask, col_mask, b, p, t, eps);
   else
-    RT_LAUNCH((sinkhorn_bwd_kernel<true, true>), (unsigned)b, RT_SK_BLOCK, bytes, stream, dcost, dplan, plan, hist,
-              iters, cost, row_mask, col_mask, p, t, eps, max_iter);
+    RT_LAUNCH((sinkhorn_bwd_kernel<false, false>), (unsigned)b, RT_SK_BLOCK, bytes, stream, dcost, dplan, plan,
+              u_hist, v_hist, iters, cost, row_mask, col_mask, b, p, t, eps);
   RT_LAUNCHED("rt_sinkhorn_bwd");
   return 0;
 }

@@ -83,7 +83,8 @@ public final class NativeLibrary {
                 return target;
             }
         } catch (IOException e) {
-            throw new RevtafException("cannot extract native library " + fileName + " from the jar: " + e.getMessage(), e);
+            throw new RevtafException(
+                    "cannot extract native library " + fileName + " from the jar: " + e.getMessage(), e);
         }
     }
 }

@@ -101,16 +101,16 @@ public final class RevtafKernels {
         nvtxPush = bind("rt_nvtx_push", A);
         nvtxPop = bind("rt_nvtx_pop");
         saxpy = bind("rt_saxpy", A, A, A, F, L);
-        mobiusAddFwd = bind("rt_mobius_add_fwd", A, A, A, A, L, L, F, I);
-        mobiusAddBwd = bind("rt_mobius_add_bwd", A, A, A, A, A, A, L, L, F, I);
+        mobiusAddFwd = bind("rt_mobius_add_fwd", A, A, A, A, L, L, L, F, I);
+        mobiusAddBwd = bind("rt_mobius_add_bwd", A, A, A, A, A, A, L, L, L, F, I);
         poincareMapFwd = bind("rt_poincare_map_fwd", A, A, A, L, L, F, I, I);
         poincareMapBwd = bind("rt_poincare_map_bwd", A, A, A, A, L, L, F, I, I);
         mobiusMatvecFwd = bind("rt_mobius_matvec_fwd", A, A, A, A, L, L, L, F, I);
         mobiusMatvecBwd = bind("rt_mobius_matvec_bwd", A, A, A, A, A, A, L, L, L, F, I);
         poincareDistFwd = bind("rt_poincare_dist_fwd", A, A, A, A, L, L, L, F, I);
         poincareDistBwd = bind("rt_poincare_dist_bwd", A, A, A, A, A, A, L, L, L, F, I);
-        sinkhornFwd = bind("rt_sinkhorn_fwd", A, A, A, A, A, A, A, A, A, L, L, L, F, I, F, I);
-        sinkhornBwd = bind("rt_sinkhorn_bwd", A, A, A, A, A, A, A, A, A, L, L, L, F, I, I);
+        sinkhornFwd = bind("rt_sinkhorn_fwd", A, A, A, A, A, A, A, A, L, L, L, F, I, F, I);
+        sinkhornBwd = bind("rt_sinkhorn_bwd", A, A, A, A, A, A, A, A, A, A, L, L, L, F, I, I);
         softIouFwd = bind("rt_soft_iou_fwd", A, A, A, A, L, L, L, L, I);
         softIouBwd = bind("rt_soft_iou_bwd", A, A, A, A, A, A, L, L, L, L, I);
         attentionFwd = bind("rt_attention_fwd", A, A, A, A, A, A, A, L, L, L, L, L, F, I, I);
@@ -158,8 +158,9 @@ public final class RevtafKernels {
         try {
             count = deviceCount();
         } catch (KernelException e) {
-            throw new RevtafException("device cuda: no usable NVIDIA GPU (the CUDA driver libcuda.so.1 or the GPU is"
-                    + " missing: " + e.nativeMessage() + "); --device cuda-emu runs the same kernels under host emulation");
+            throw new RevtafException(
+                    "device cuda: no usable NVIDIA GPU (the CUDA driver libcuda.so.1 or the GPU is" + " missing: "
+                            + e.nativeMessage() + "); --device cuda-emu runs the same kernels under host emulation");
         }
         if (count < 1) {
             throw new RevtafException("device cuda: the CUDA driver reports no GPU; --device cuda-emu runs the same"
@@ -170,8 +171,8 @@ public final class RevtafKernels {
     private MethodHandle bind(String name, MemoryLayout... args) {
         FunctionDescriptor fd = FunctionDescriptor.of(JAVA_INT, args);
         descriptors.put(name, fd);
-        MemorySegment sym = lookup.find(name)
-                .orElseThrow(() -> new RevtafException("symbol " + name + " missing in " + library));
+        MemorySegment sym =
+                lookup.find(name).orElseThrow(() -> new RevtafException("symbol " + name + " missing in " + library));
         return LINKER.downcallHandle(sym, fd);
     }
 
@@ -308,8 +309,13 @@ public final class RevtafKernels {
             MemorySegment bw = a.allocate(JAVA_DOUBLE);
             MemorySegment fl = a.allocate(JAVA_DOUBLE);
             check((int) deviceInfo.invokeExact(name, 256L, sms, maj, min, bw, fl));
-            return new DeviceInfo(name.getString(0), sms.get(JAVA_INT, 0), maj.get(JAVA_INT, 0), min.get(JAVA_INT, 0),
-                    bw.get(JAVA_DOUBLE, 0), fl.get(JAVA_DOUBLE, 0));
+            return new DeviceInfo(
+                    name.getString(0),
+                    sms.get(JAVA_INT, 0),
+                    maj.get(JAVA_INT, 0),
+                    min.get(JAVA_INT, 0),
+                    bw.get(JAVA_DOUBLE, 0),
+                    fl.get(JAVA_DOUBLE, 0));
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -405,27 +411,46 @@ public final class RevtafKernels {
         }
     }
 
-    public void mobiusAddFwd(MemorySegment stream, MemorySegment out, MemorySegment x, MemorySegment y, long n, long d,
-            float c, int version) {
+    /** yStride = d (y is (n, d)) or 0 (one y row broadcast). */
+    public void mobiusAddFwd(
+            MemorySegment stream,
+            MemorySegment out,
+            MemorySegment x,
+            MemorySegment y,
+            long yStride,
+            long n,
+            long d,
+            float c,
+            int version) {
         try {
-            check((int) mobiusAddFwd.invokeExact(stream, out, x, y, n, d, c, version));
+            check((int) mobiusAddFwd.invokeExact(stream, out, x, y, yStride, n, d, c, version));
         } catch (Throwable t) {
             throw rethrow(t);
         }
     }
 
-    public void mobiusAddBwd(MemorySegment stream, MemorySegment dx, MemorySegment dy, MemorySegment dout,
-            MemorySegment x, MemorySegment y, long n, long d, float c, int version) {
+    public void mobiusAddBwd(
+            MemorySegment stream,
+            MemorySegment dx,
+            MemorySegment dy,
+            MemorySegment dout,
+            MemorySegment x,
+            MemorySegment y,
+            long yStride,
+            long n,
+            long d,
+            float c,
+            int version) {
         try {
-            check((int) mobiusAddBwd.invokeExact(stream, dx, dy, dout, x, y, n, d, c, version));
+            check((int) mobiusAddBwd.invokeExact(stream, dx, dy, dout, x, y, yStride, n, d, c, version));
         } catch (Throwable t) {
             throw rethrow(t);
         }
     }
 
     /** op: 0 expmap0, 1 logmap0, 2 proj. */
-    public void poincareMapFwd(MemorySegment stream, MemorySegment out, MemorySegment x, long n, long d, float c,
-            int op, int version) {
+    public void poincareMapFwd(
+            MemorySegment stream, MemorySegment out, MemorySegment x, long n, long d, float c, int op, int version) {
         try {
             check((int) poincareMapFwd.invokeExact(stream, out, x, n, d, c, op, version));
         } catch (Throwable t) {
@@ -433,8 +458,16 @@ public final class RevtafKernels {
         }
     }
 
-    public void poincareMapBwd(MemorySegment stream, MemorySegment dx, MemorySegment dout, MemorySegment x, long n,
-            long d, float c, int op, int version) {
+    public void poincareMapBwd(
+            MemorySegment stream,
+            MemorySegment dx,
+            MemorySegment dout,
+            MemorySegment x,
+            long n,
+            long d,
+            float c,
+            int op,
+            int version) {
         try {
             check((int) poincareMapBwd.invokeExact(stream, dx, dout, x, n, d, c, op, version));
         } catch (Throwable t) {
@@ -442,8 +475,16 @@ public final class RevtafKernels {
         }
     }
 
-    public void mobiusMatvecFwd(MemorySegment stream, MemorySegment out, MemorySegment m, MemorySegment x, long n,
-            long r, long d, float c, int version) {
+    public void mobiusMatvecFwd(
+            MemorySegment stream,
+            MemorySegment out,
+            MemorySegment m,
+            MemorySegment x,
+            long n,
+            long r,
+            long d,
+            float c,
+            int version) {
         try {
             check((int) mobiusMatvecFwd.invokeExact(stream, out, m, x, n, r, d, c, version));
         } catch (Throwable t) {
@@ -451,8 +492,18 @@ public final class RevtafKernels {
         }
     }
 
-    public void mobiusMatvecBwd(MemorySegment stream, MemorySegment dm, MemorySegment dx, MemorySegment dout,
-            MemorySegment m, MemorySegment x, long n, long r, long d, float c, int version) {
+    public void mobiusMatvecBwd(
+            MemorySegment stream,
+            MemorySegment dm,
+            MemorySegment dx,
+            MemorySegment dout,
+            MemorySegment m,
+            MemorySegment x,
+            long n,
+            long r,
+            long d,
+            float c,
+            int version) {
         try {
             check((int) mobiusMatvecBwd.invokeExact(stream, dm, dx, dout, m, x, n, r, d, c, version));
         } catch (Throwable t) {
@@ -460,8 +511,16 @@ public final class RevtafKernels {
         }
     }
 
-    public void poincareDistFwd(MemorySegment stream, MemorySegment dist, MemorySegment x, MemorySegment y, long n,
-            long m, long d, float c, int version) {
+    public void poincareDistFwd(
+            MemorySegment stream,
+            MemorySegment dist,
+            MemorySegment x,
+            MemorySegment y,
+            long n,
+            long m,
+            long d,
+            float c,
+            int version) {
         try {
             check((int) poincareDistFwd.invokeExact(stream, dist, x, y, n, m, d, c, version));
         } catch (Throwable t) {
@@ -469,8 +528,18 @@ public final class RevtafKernels {
         }
     }
 
-    public void poincareDistBwd(MemorySegment stream, MemorySegment dx, MemorySegment dy, MemorySegment ddist,
-            MemorySegment x, MemorySegment y, long n, long m, long d, float c, int version) {
+    public void poincareDistBwd(
+            MemorySegment stream,
+            MemorySegment dx,
+            MemorySegment dy,
+            MemorySegment ddist,
+            MemorySegment x,
+            MemorySegment y,
+            long n,
+            long m,
+            long d,
+            float c,
+            int version) {
         try {
             check((int) poincareDistBwd.invokeExact(stream, dx, dy, ddist, x, y, n, m, d, c, version));
         } catch (Throwable t) {
@@ -478,30 +547,67 @@ public final class RevtafKernels {
         }
     }
 
-    public void sinkhornFwd(MemorySegment stream, MemorySegment plan, MemorySegment u, MemorySegment v,
-            MemorySegment iters, MemorySegment hist, MemorySegment cost, MemorySegment rowMask, MemorySegment colMask,
-            long b, long p, long t, float eps, int maxIter, float tol, int version) {
+    /** iters: one int32 (K); uHist (maxIter+1, b, p), vHist (maxIter+1, b, t); masks may be NULL. */
+    public void sinkhornFwd(
+            MemorySegment stream,
+            MemorySegment plan,
+            MemorySegment iters,
+            MemorySegment uHist,
+            MemorySegment vHist,
+            MemorySegment cost,
+            MemorySegment rowMask,
+            MemorySegment colMask,
+            long b,
+            long p,
+            long t,
+            float eps,
+            int maxIter,
+            float tol,
+            int version) {
         try {
-            check((int) sinkhornFwd.invokeExact(stream, plan, u, v, iters, hist, cost, rowMask, colMask, b, p, t, eps,
-                    maxIter, tol, version));
+            check((int) sinkhornFwd.invokeExact(
+                    stream, plan, iters, uHist, vHist, cost, rowMask, colMask, b, p, t, eps, maxIter, tol, version));
         } catch (Throwable e) {
             throw rethrow(e);
         }
     }
 
-    public void sinkhornBwd(MemorySegment stream, MemorySegment dcost, MemorySegment dplan, MemorySegment plan,
-            MemorySegment hist, MemorySegment iters, MemorySegment cost, MemorySegment rowMask, MemorySegment colMask,
-            long b, long p, long t, float eps, int maxIter, int version) {
+    public void sinkhornBwd(
+            MemorySegment stream,
+            MemorySegment dcost,
+            MemorySegment dplan,
+            MemorySegment plan,
+            MemorySegment uHist,
+            MemorySegment vHist,
+            MemorySegment iters,
+            MemorySegment cost,
+            MemorySegment rowMask,
+            MemorySegment colMask,
+            long b,
+            long p,
+            long t,
+            float eps,
+            int maxIter,
+            int version) {
         try {
-            check((int) sinkhornBwd.invokeExact(stream, dcost, dplan, plan, hist, iters, cost, rowMask, colMask, b, p, t,
-                    eps, maxIter, version));
+            check((int) sinkhornBwd.invokeExact(
+                    stream, dcost, dplan, plan, uHist, vHist, iters, cost, rowMask, colMask, b, p, t, eps, maxIter,
+                    version));
         } catch (Throwable e) {
             throw rethrow(e);
         }
     }
 
-    public void softIouFwd(MemorySegment stream, MemorySegment iou, MemorySegment a, MemorySegment g, long b, long n,
-            long m, long p, int version) {
+    public void softIouFwd(
+            MemorySegment stream,
+            MemorySegment iou,
+            MemorySegment a,
+            MemorySegment g,
+            long b,
+            long n,
+            long m,
+            long p,
+            int version) {
         try {
             check((int) softIouFwd.invokeExact(stream, iou, a, g, b, n, m, p, version));
         } catch (Throwable t) {
@@ -509,8 +615,18 @@ public final class RevtafKernels {
         }
     }
 
-    public void softIouBwd(MemorySegment stream, MemorySegment da, MemorySegment dg, MemorySegment diou,
-            MemorySegment a, MemorySegment g, long b, long n, long m, long p, int version) {
+    public void softIouBwd(
+            MemorySegment stream,
+            MemorySegment da,
+            MemorySegment dg,
+            MemorySegment diou,
+            MemorySegment a,
+            MemorySegment g,
+            long b,
+            long n,
+            long m,
+            long p,
+            int version) {
         try {
             check((int) softIouBwd.invokeExact(stream, da, dg, diou, a, g, b, n, m, p, version));
         } catch (Throwable t) {
@@ -518,24 +634,53 @@ public final class RevtafKernels {
         }
     }
 
-    public void attentionFwd(MemorySegment stream, MemorySegment out, MemorySegment lse, MemorySegment q,
-            MemorySegment k, MemorySegment v, MemorySegment keyMask, long b, long h, long n, long s, long d,
-            float scale, int causal, int version) {
+    public void attentionFwd(
+            MemorySegment stream,
+            MemorySegment out,
+            MemorySegment lse,
+            MemorySegment q,
+            MemorySegment k,
+            MemorySegment v,
+            MemorySegment keyMask,
+            long b,
+            long h,
+            long n,
+            long s,
+            long d,
+            float scale,
+            int causal,
+            int version) {
         try {
-            check((int) attentionFwd.invokeExact(stream, out, lse, q, k, v, keyMask, b, h, n, s, d, scale, causal,
-                    version));
+            check((int) attentionFwd.invokeExact(
+                    stream, out, lse, q, k, v, keyMask, b, h, n, s, d, scale, causal, version));
         } catch (Throwable t) {
             throw rethrow(t);
         }
     }
 
-    public void attentionBwd(MemorySegment stream, MemorySegment dq, MemorySegment dk, MemorySegment dv,
-            MemorySegment dout, MemorySegment out, MemorySegment lse, MemorySegment q, MemorySegment k,
-            MemorySegment v, MemorySegment keyMask, long b, long h, long n, long s, long d, float scale, int causal,
+    public void attentionBwd(
+            MemorySegment stream,
+            MemorySegment dq,
+            MemorySegment dk,
+            MemorySegment dv,
+            MemorySegment dout,
+            MemorySegment out,
+            MemorySegment lse,
+            MemorySegment q,
+            MemorySegment k,
+            MemorySegment v,
+            MemorySegment keyMask,
+            long b,
+            long h,
+            long n,
+            long s,
+            long d,
+            float scale,
+            int causal,
             int version) {
         try {
-            check((int) attentionBwd.invokeExact(stream, dq, dk, dv, dout, out, lse, q, k, v, keyMask, b, h, n, s, d,
-                    scale, causal, version));
+            check((int) attentionBwd.invokeExact(
+                    stream, dq, dk, dv, dout, out, lse, q, k, v, keyMask, b, h, n, s, d, scale, causal, version));
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -81,8 +81,9 @@ public final class VendorLibraries {
                 }
             }
         }
-        throw new RevtafException(v.title + " is required by this operation but was not found (tried " + tried
-                + " in the loader path, $CUDA_HOME/lib64 and /usr/local/cuda/lib64); install it or set LD_LIBRARY_PATH");
+        throw new RevtafException(
+                v.title + " is required by this operation but was not found (tried " + tried
+                        + " in the loader path, $CUDA_HOME/lib64 and /usr/local/cuda/lib64); install it or set LD_LIBRARY_PATH");
     }
 
     private static List<String> toolkitDirs() {
@@ -105,8 +106,8 @@ public final class VendorLibraries {
             Linker l = Linker.nativeLinker();
             create = l.downcallHandle(find(lib, "cublasCreate_v2"), FunctionDescriptor.of(JAVA_INT, ADDRESS));
             destroy = l.downcallHandle(find(lib, "cublasDestroy_v2"), FunctionDescriptor.of(JAVA_INT, ADDRESS));
-            getVersion = l.downcallHandle(find(lib, "cublasGetVersion_v2"),
-                    FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+            getVersion = l.downcallHandle(
+                    find(lib, "cublasGetVersion_v2"), FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
         }
 
         /** Loads cuBLAS (13, else 12) on first use. */
@@ -152,8 +153,8 @@ public final class VendorLibraries {
     /** cuDNN version query (proves the library is usable; the backend binds more as it needs). */
     public static long cudnnVersion() {
         SymbolLookup lib = require(Vendor.CUDNN);
-        MethodHandle h = Linker.nativeLinker().downcallHandle(find(lib, "cudnnGetVersion"),
-                FunctionDescriptor.of(JAVA_LONG));
+        MethodHandle h =
+                Linker.nativeLinker().downcallHandle(find(lib, "cudnnGetVersion"), FunctionDescriptor.of(JAVA_LONG));
         try {
             return (long) h.invokeExact();
         } catch (Throwable t) {
@@ -162,6 +163,7 @@ public final class VendorLibraries {
     }
 
     private static MemorySegment find(SymbolLookup lib, String name) {
-        return lib.find(name).orElseThrow(() -> new RevtafException("symbol " + name + " missing in the vendor library"));
+        return lib.find(name)
+                .orElseThrow(() -> new RevtafException("symbol " + name + " missing in the vendor library"));
     }
 }

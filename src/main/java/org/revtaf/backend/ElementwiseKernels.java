@@ -19,6 +19,9 @@ public interface ElementwiseKernels {
     /** out = cond != 0 ? a : b elementwise. */
     void where(Tensor out, Tensor cond, Tensor a, Tensor b);
 
+    /** out[i] = value for every element of a contiguous out. */
+    void fill(Tensor out, double value);
+
     /** out = x for any strides of both (and any dtypes: converts). */
     void copy(Tensor out, Tensor x);
 }

@@ -1,17 +1,30 @@
 package org.revtaf.cli;
 
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.revtaf.RevtafException;
+import org.revtaf.data.AnnotationJson;
+import org.revtaf.data.BadSamplePolicy;
+import org.revtaf.data.DataCheck;
+import org.revtaf.data.Dataset;
+import org.revtaf.data.KaggleIu;
+import org.revtaf.data.MimicCxrJpg;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** Stub: {@code revtaf data check}. */
+/** {@code revtaf data check}: counts, missing images, label frequencies of a dataset folder. */
 @Command(
         name = "data",
         mixinStandardHelpOptions = true,
         description = "Inspect a dataset folder.",
         subcommands = {DataCommand.Check.class})
 public final class DataCommand implements Callable<Integer> {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -22,11 +35,76 @@ public final class DataCommand implements Callable<Integer> {
     @Command(
             name = "check",
             mixinStandardHelpOptions = true,
-            description = "Counts, missing images, label frequencies.")
+            sortOptions = false,
+            description = {
+                "Counts per split, images found/missing/corrupt, label frequencies per class; exit 1 on any problem.",
+                "DIR holds annotation.json (R2Gen/PromptMRG; images under DIR/images or DIR), or the MIMIC-CXR-JPG"
+                        + " CSVs (with --reports), or the Kaggle IU X-Ray CSVs."
+            })
     static final class Check implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--data", required = true, paramLabel = "DIR", description = "Dataset folder.")
+        Path data;
+
+        @Option(
+                names = "--annotation",
+                paramLabel = "FILE",
+                description = "Annotation file (default: DIR/annotation.json).")
+        Path annotation;
+
+        @Option(
+                names = "--images",
+                paramLabel = "DIR",
+                description = "Image root (default: DIR/images if it exists, else DIR).")
+        Path images;
+
+        @Option(
+                names = "--reports",
+                paramLabel = "DIR",
+                description = "MIMIC-CXR reports folder (holding files/pXX/...txt).")
+        Path reports;
+
+        @Option(
+                names = "--on-bad-sample",
+                defaultValue = "fail",
+                paramLabel = "fail|skip",
+                description =
+                        "fail: stop at the first bad sample naming file and entry (default); skip: count and list them all.")
+        String onBadSample;
+
+        @Option(
+                names = "--decode",
+                negatable = true,
+                defaultValue = "true",
+                fallbackValue = "true",
+                description = "Decode every image to find corrupt ones (default: ${DEFAULT-VALUE}).")
+        boolean decode;
+
         @Override
         public Integer call() {
-            throw NotBuiltYet.of("data check", "Data: loaders and data check");
+            BadSamplePolicy policy = BadSamplePolicy.parse(onBadSample);
+            PrintWriter out = spec.commandLine().getOut();
+            if (!Files.isDirectory(data)) throw new RevtafException("--data " + data + ": not a folder");
+            Dataset ds;
+            if (annotation != null || Files.isRegularFile(data.resolve("annotation.json"))) {
+                Path file = annotation != null ? annotation : data.resolve("annotation.json");
+                Path root = images != null ? images : Dataset.defaultImageRoot(data);
+                ds = AnnotationJson.read(file, root, new AnnotationJson.Options(policy, false), out::println);
+            } else if (Files.isRegularFile(data.resolve("mimic-cxr-2.0.0-split.csv"))
+                    || Files.isRegularFile(data.resolve("mimic-cxr-2.0.0-split.csv.gz"))) {
+                if (reports == null)
+                    throw new RevtafException("--reports DIR is needed for MIMIC-CXR-JPG (the report texts)");
+                ds = MimicCxrJpg.load(data, reports, MimicCxrJpg.Views.FRONTAL, policy, out::println);
+            } else if (Files.isRegularFile(data.resolve("indiana_reports.csv"))) {
+                ds = KaggleIu.load(data, policy, out::println);
+            } else {
+                throw new RevtafException(
+                        "--data " + data + ": no annotation.json, MIMIC-CXR-JPG CSVs or indiana_reports.csv found");
+            }
+            DataCheck.Result r = DataCheck.run(ds, decode, policy, out);
+            return r.problems() == 0 ? 0 : 1;
         }
     }
 }

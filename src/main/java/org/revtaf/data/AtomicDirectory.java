@@ -45,11 +45,10 @@ public final class AtomicDirectory {
         }
         Path tmp = null;
         try {
-            tmp = Files.createTempDirectory(parent, "." + abs.getFileName() + ".tmp-");
+            tmp = Files.createDirectory(sibling(abs, ".tmp-"));
             filler.fill(tmp);
             if (Files.exists(abs)) {
-                Path old = Files.createTempDirectory(parent, "." + abs.getFileName() + ".old-");
-                Files.delete(old);
+                Path old = sibling(abs, ".old-");
                 Files.move(abs, old, StandardCopyOption.ATOMIC_MOVE);
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
                 tmp = null;
@@ -73,8 +72,8 @@ public final class AtomicDirectory {
         Path tmp = null;
         try {
             Files.createDirectories(abs.getParent());
-            tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
-            Files.write(tmp, bytes);
+            tmp = sibling(abs, ".tmp-");
+            Files.write(tmp, bytes, java.nio.file.StandardOpenOption.CREATE_NEW);
             Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             tmp = null;
         } catch (IOException e) {
@@ -82,6 +81,16 @@ public final class AtomicDirectory {
         } finally {
             if (tmp != null) deleteTreeQuietly(tmp);
         }
+    }
+
+    /**
+     * A hidden unused sibling name; created with the default permissions (umask), unlike
+     * Files.createTemp*, whose owner-only permissions would stay on the renamed result.
+     */
+    private static Path sibling(Path abs, String tag) {
+        String rnd = Long.toHexString(
+                java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+        return abs.resolveSibling("." + abs.getFileName() + tag + rnd);
     }
 
     private static boolean isEmpty(Path dir) throws IOException {

@@ -3,7 +3,8 @@ package org.revtaf.tensor;
 /**
  * Host memory as one Java array: {@code float[]} (float32), {@code double[]} (float64),
  * {@code int[]} (int32), {@code long[]} (int64) or {@code short[]} (bfloat16/float16 bits).
- * Created by {@link Allocator}; {@link #release()} hands the array back to its pool.
+ * Created by {@link Allocator}; {@link #release()} hands the array back to its pool. The array may
+ * be longer than {@link #length()} (allocator size classes); elements past it are unused.
  */
 public final class HeapStorage implements Storage {
     private final DType dtype;

@@ -120,20 +120,10 @@ public final class RuleLabeler implements ReportLabeler {
         for (int i = 0; i < ms.size(); i++) {
             Mention m = ms.get(i);
             int flags = mentions.phrases.get(m.phrase).flags();
-            boolean preUnc = false, neg = false, negNormal = false, unc = false, stable = false;
-            for (CueSet.Occ o : occs) {
-                if (!CueSet.covers(s, marks, o, m.start, m.end)) continue;
-                switch (o.kind()) {
-                    case CueSet.PREUNC -> preUnc = true;
-                    case CueSet.NEG -> {
-                        neg = true;
-                        negNormal |= o.cue().predicate();
-                    }
-                    case CueSet.UNC -> unc = true;
-                    case CueSet.STABLE -> stable = true;
-                    default -> {}
-                }
-            }
+            int f = CueSet.judge(s, marks, occs, m.start, m.end);
+            boolean preUnc = (f & CueSet.F_PREUNC) != 0, neg = (f & CueSet.F_NEG) != 0;
+            boolean negNormal = (f & CueSet.F_NEG_NORMAL) != 0, unc = (f & CueSet.F_UNC) != 0;
+            boolean stable = (f & CueSet.F_STABLE) != 0;
             out[i] = status(s, marks, m, flags, preUnc, neg, negNormal, unc || orUnc[i], stable);
         }
         return out;

@@ -3,6 +3,7 @@ package org.revtaf.autograd;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,9 +40,11 @@ class AutogradTest {
         F.sum(F.mul(w, w), false).backward();
         F.sum(F.mul(w, w), false).backward();
         assertEquals(4.0 * 3, w.grad().toDoubles()[2], 1e-12);
+        Tensor buffer = w.grad();
         w.zeroGrad();
-        assertNull(w.grad());
+        assertEquals(0.0, w.grad().toDoubles()[2]);
         F.sum(w, false).backward();
+        assertSame(buffer, w.grad(), "the gradient buffer is reused");
         assertEquals(1.0, w.grad().toDoubles()[0], 1e-12);
     }
 

@@ -6,14 +6,12 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.function.Function;
 import org.revtaf.bindings.DeviceBuffer;
 import org.revtaf.bindings.RevtafKernels;
 
 /**
- * Shared by the kernel parity tests: device buffers freed together, seeded inputs, an llm.c-style
- * closeness check (|a - r| <= atol + rtol |r|, first mismatches printed) and central-difference
- * gradients of a double reference.
+ * Shared by the kernel parity tests: device buffers freed together, seeded inputs and an llm.c-style
+ * closeness check (|a - r| <= atol + rtol |r|, first mismatches printed).
  */
 final class KernelTestSupport implements AutoCloseable {
     final RevtafKernels k;
@@ -102,8 +100,8 @@ final class KernelTestSupport implements AutoCloseable {
             worst = Math.max(worst, Double.isNaN(diff) ? Double.POSITIVE_INFINITY : diff / tol);
         }
         if (bad > 0) {
-            fail(String.format("%s: %d of %d values off (worst %.1f x tolerance)%s", name, bad, expected.length,
-                    worst, sb));
+            fail(String.format(
+                    "%s: %d of %d values off (worst %.1f x tolerance)%s", name, bad, expected.length, worst, sb));
         }
     }
 
@@ -116,49 +114,5 @@ final class KernelTestSupport implements AutoCloseable {
             }
         }
         return m;
-    }
-
-    /**
-     * Central-difference gradient of sum(g * f(inputs)) with respect to inputs[which], in double, at
-     * every index (or every stride-th to keep it cheap); unchecked indices are NaN.
-     */
-    static double[] numericGrad(Function<double[][], double[]> f, double[][] inputs, double[] g, int which,
-            double h, int stride) {
-        double[] x = inputs[which];
-        double[] grad = new double[x.length];
-        java.util.Arrays.fill(grad, Double.NaN);
-        for (int i = 0; i < x.length; i += stride) {
-            double keep = x[i];
-            x[i] = keep + h;
-            double up = weighted(f.apply(inputs), g);
-            x[i] = keep - h;
-            double down = weighted(f.apply(inputs), g);
-            x[i] = keep;
-            grad[i] = (up - down) / (2 * h);
-        }
-        return grad;
-    }
-
-    private static double weighted(double[] y, double[] g) {
-        double s = 0;
-        for (int i = 0; i < y.length; i++) {
-            s += y[i] * g[i];
-        }
-        return s;
-    }
-
-    /** assertClose over the indices a numeric gradient checked (the others are NaN). */
-    static void assertGradClose(String name, float[] actual, double[] numeric, double atol, double rtol) {
-        double[] expected = new double[numeric.length];
-        float[] act = new float[numeric.length];
-        int m = 0;
-        for (int i = 0; i < numeric.length; i++) {
-            if (!Double.isNaN(numeric[i])) {
-                expected[m] = numeric[i];
-                act[m] = actual[i];
-                m++;
-            }
-        }
-        assertClose(name, java.util.Arrays.copyOf(act, m), java.util.Arrays.copyOf(expected, m), atol, rtol);
     }
 }

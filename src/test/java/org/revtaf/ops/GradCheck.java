@@ -37,7 +37,7 @@ final class GradCheck {
     }
 
     static void check(String name, double atol, double rtol, Function<Tensor[], Tensor> f, Tensor... inputs) {
-        for (Tensor t : inputs) if (t.requiresGrad()) t.zeroGrad();
+        for (Tensor t : inputs) if (t.requiresGrad()) t.clearGrad();
         Tensor out = f.apply(inputs);
         Tensor r = Tensor.randn(out.device(), out.dtype(), new Random(99), 1.0, out.shapeRef());
         out.backward(r);

@@ -104,4 +104,35 @@ class WordPieceTokenizerTest {
                 WordPieceTrainer.train(List.of("low lower lowest", "low low"), 18, 2)
                         .size());
     }
+
+    @Test
+    void incrementalTrainerEqualsReference() throws Exception {
+        List<String> corpus = new java.util.ArrayList<>();
+        for (LabelerAgreementTest.Item it : LabelerAgreementTest.load()) corpus.add(it.text());
+        for (int size : new int[] {60, 300}) {
+            for (int minFreq : new int[] {1, 3}) {
+                assertEquals(
+                        WordPieceTrainer.trainReference(corpus, size, minFreq).vocab(),
+                        WordPieceTrainer.train(corpus, size, minFreq).vocab(),
+                        "vocab size " + size + ", min frequency " + minFreq);
+            }
+        }
+        WordPieceTokenizer t = WordPieceTrainer.train(corpus, 600, 2);
+        // every word of the corpus is covered (no [UNK]) and decodes back to its basic tokens
+        for (String text : corpus.subList(0, 40)) {
+            assertEquals(
+                    -1,
+                    java.util.Arrays.stream(t.ids(text))
+                            .filter(i -> i == t.idOf("[UNK]"))
+                            .findAny()
+                            .orElse(-1));
+            assertEquals(
+                    String.join(" ", WordPieceTokenizer.basicTokenize(text)),
+                    t.decode(t.ids(text), true)
+                            .replace(".", " .")
+                            .replace(",", " ,")
+                            .replace("  ", " ")
+                            .strip());
+        }
+    }
 }

@@ -179,6 +179,12 @@ final class CpuElementwise implements ElementwiseKernels {
     }
 
     @Override
+    public void fill(Tensor out, double value) {
+        if (!f32(out)) ref.fill(out, value);
+        else java.util.Arrays.fill(out.f32(), out.offset(), out.offset() + out.numel(), (float) value);
+    }
+
+    @Override
     public void copy(Tensor out, Tensor x) {
         if (!f32(out, x)) {
             ref.copy(out, x);

@@ -39,6 +39,13 @@ public final class RefElementwise implements ElementwiseKernels {
     }
 
     @Override
+    public void fill(Tensor out, double value) {
+        double[] v = new double[out.numel()];
+        java.util.Arrays.fill(v, value);
+        out.setDoubles(v);
+    }
+
+    @Override
     public void copy(Tensor out, Tensor x) {
         HeapStorage src = x.heap(), dst = out.heap();
         StridedIndex si = new StridedIndex(x), di = new StridedIndex(out);

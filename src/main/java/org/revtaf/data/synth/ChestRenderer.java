@@ -47,6 +47,16 @@ final class ChestRenderer {
 
     private void drawAnatomy() {
         float[] v = c.v;
+        // per-column geometry (depends on x only): distance from the midline, side, apex and diaphragm heights
+        double[] dist = new double[n], top = new double[n], diaphragm = new double[n];
+        int[] side = new int[n];
+        for (int i = 0; i < n; i++) {
+            double dx = c.coord(i) - CX;
+            dist[i] = Math.abs(dx);
+            side[i] = dx < 0 ? -1 : 1;
+            top[i] = a.top(dist[i]);
+            diaphragm[i] = a.diaphragm(side[i], dist[i]);
+        }
         for (int j = 0; j < n; j++) {
             double y = c.coord(j);
             double chest = a.tw() + 0.075;
@@ -56,9 +66,8 @@ final class ChestRenderer {
             double med = a.medial(y);
             double tissue = 0.50 + 0.15 * Canvas.smooth01((y - a.domeRight() + 0.06) / 0.12);
             for (int i = 0; i < n; i++) {
-                double dx = c.coord(i) - CX;
-                double d = Math.abs(dx);
-                int s = dx < 0 ? -1 : 1;
+                double d = dist[i];
+                int s = side[i];
                 float body = Canvas.step(bw - d, soft);
                 double val = AIR + (tissue - AIR) * body;
                 // mediastinum: dense column between the lungs, above the diaphragm
@@ -66,8 +75,8 @@ final class ChestRenderer {
                 val += (0.68 - val) * 0.85 * mediast;
                 float l = Canvas.step(lat - d, soft)
                         * Canvas.step(d - med, soft)
-                        * Canvas.step(y - a.top(d), soft)
-                        * Canvas.step(a.diaphragm(s, d) - y, soft);
+                        * Canvas.step(y - top[i], soft)
+                        * Canvas.step(diaphragm[i] - y, soft);
                 double lungDensity = 0.17
                         + 0.07 * Math.clamp((y - a.apexY()) / (a.dome(s) - a.apexY()), 0.0, 1.0)
                         + 0.05 * Math.clamp(1 - (d - med) / 0.12, 0.0, 1.0);

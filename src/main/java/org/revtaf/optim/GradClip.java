@@ -1,0 +1,56 @@
+package org.revtaf.optim;
+
+import java.util.Collection;
+import org.revtaf.RevtafException;
+import org.revtaf.tensor.Tensor;
+
+/**
+ * Gradient clipping in place, as PyTorch's {@code clip_grad_value_} (the paper: 0.1) and
+ * {@code clip_grad_norm_}. Parameters without a gradient are skipped.
+ *
+ * <p>Gradient accumulation needs no helper: gradients add up across {@code backward} calls until
+ * {@code zeroGrad}; scale each micro-batch loss by 1/k and step once every k micro-batches.
+ */
+public final class GradClip {
+    private GradClip() {}
+
+    /** Clamps every gradient element to [-clip, clip]. */
+    public static void byValue(Collection<Tensor> params, double clip) {
+        if (!(clip > 0)) throw new RevtafException("gradient clipping: value must be > 0, got " + clip);
+        for (Tensor p : params) {
+            Tensor g = p.grad();
+            if (g == null) continue;
+            double[] v = g.toDoubles();
+            for (int i = 0; i < v.length; i++) v[i] = Math.max(-clip, Math.min(clip, v[i]));
+            g.setDoubles(v);
+        }
+    }
+
+    /**
+     * Scales all gradients together so their global L2 norm is at most {@code maxNorm}
+     * (coefficient maxNorm / (norm + 1e-6), applied only when below 1). Returns the norm before
+     * clipping; a non-finite norm is an error (it would silently poison the weights).
+     */
+    public static double byNorm(Collection<Tensor> params, double maxNorm) {
+        if (!(maxNorm > 0)) throw new RevtafException("gradient clipping: max norm must be > 0, got " + maxNorm);
+        double sq = 0;
+        for (Tensor p : params) {
+            if (p.grad() == null) continue;
+            for (double x : p.grad().toDoubles()) sq += x * x;
+        }
+        double norm = Math.sqrt(sq);
+        if (!Double.isFinite(norm))
+            throw new RevtafException("gradient clipping: the gradient norm is " + norm + " (NaN or infinite loss?)");
+        double coef = maxNorm / (norm + 1e-6);
+        if (coef < 1) {
+            for (Tensor p : params) {
+                Tensor g = p.grad();
+                if (g == null) continue;
+                double[] v = g.toDoubles();
+                for (int i = 0; i < v.length; i++) v[i] *= coef;
+                g.setDoubles(v);
+            }
+        }
+        return norm;
+    }
+}
