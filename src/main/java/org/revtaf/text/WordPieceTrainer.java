@@ -169,12 +169,11 @@ public final class WordPieceTrainer {
             this.symbols = symbols;
             this.order = new java.util.TreeSet<>((x, y) -> {
                 int c = Integer.compare(counts.get(y), counts.get(x));
-                return c != 0 ? c : text(x).compareTo(text(y));
+                if (c != 0) return c;
+                // same order as comparing "a\0b" texts, without building them
+                c = symbols.get((int) (x >>> 32)).compareTo(symbols.get((int) (y >>> 32)));
+                return c != 0 ? c : symbols.get((int) (long) x).compareTo(symbols.get((int) (long) y));
             });
-        }
-
-        private String text(long p) {
-            return symbols.get((int) (p >>> 32)) + "\u0000" + symbols.get((int) p);
         }
 
         private static long key(int a, int b) {

@@ -108,4 +108,26 @@ class LabelCommandTest {
         assertTrue(r5.err().contains("--classes must be 14 or 18"), r5.err());
         assertEquals("previous\n", Files.readString(out));
     }
+
+    @Test
+    void flatAnnotationListWithNumericIds(@TempDir Path dir) throws Exception {
+        Path ann = dir.resolve("iu_annotation.json");
+        Files.writeString(
+                ann, "[{\"id\": 7, \"report\": \"No pneumothorax.\"},\n {\"id\": 8, \"report\": \"Cardiomegaly.\"}]");
+        List<ReportSource.Report> r = ReportSource.read(ann);
+        assertEquals(
+                List.of(
+                        new ReportSource.Report("7", "No pneumothorax."),
+                        new ReportSource.Report("8", "Cardiomegaly.")),
+                r);
+        Files.writeString(ann, "{\"train\": [{\"id\": \"a\", \"report\": \"x\"},\n {\"id\": \"b\"}]}");
+        Run bad = run(
+                "label", "--in", ann.toString(), "--out", dir.resolve("o.csv").toString());
+        assertEquals(1, bad.code());
+        assertTrue(
+                bad.err()
+                        .contains(
+                                "iu_annotation.json line 2 (split train, entry 1): missing or non-text key \"report\""),
+                bad.err());
+    }
 }

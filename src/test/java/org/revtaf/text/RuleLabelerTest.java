@@ -2,6 +2,7 @@ package org.revtaf.text;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -140,5 +141,21 @@ class RuleLabelerTest {
         assertEquals("et tube 4.5 cm above the carina", s.get(0).text);
         assertEquals("atelectasis or pneumonia", s.get(1).text);
         assertEquals("a , b ; c or d", ClinicalSentence.split("A, (b): c/d").get(0).text);
+    }
+
+    @Test
+    void arbitraryTextNeverFailsAndGivesValidCodes() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+        String alphabet = "abc no pleural effusion not seen ., ;:()/-'\n\t4.5 ___ ##\u00e9\u4e2d";
+        for (int i = 0; i < 2000; i++) {
+            StringBuilder b = new StringBuilder();
+            int n = r.nextInt(80);
+            for (int j = 0; j < n; j++) b.append(alphabet.charAt(r.nextInt(alphabet.length())));
+            int[] got = L.label(b.toString());
+            assertEquals(18, got.length);
+            for (int c : got) assertTrue(c >= 0 && c <= 3);
+            assertTrue(got[LabelClass.NO_FINDING.ordinal()] == BLA || got[LabelClass.NO_FINDING.ordinal()] == POS);
+        }
+        assertEquals(POS, L.label(null)[LabelClass.NO_FINDING.ordinal()]);
     }
 }
