@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Independent held-out measurement of {@link Labelers#standard()} on {@code heldout/reports.jsonl}:
- * 384 MIMIC-CXR / IU X-Ray style findings+impression texts labelled by hand without reading the
+ * 394 MIMIC-CXR / IU X-Ray style findings+impression texts labelled by hand without reading the
  * labeler's rules (see heldout/README.md for the conventions).
  *
  * <p>Figures: per class, 4-way status accuracy over all reports (blank/pos/neg/unc), the same
@@ -104,13 +104,46 @@ class HeldOutAgreementTest {
 
     @Test
     void agreementStaysAboveMeasuredFloors() {
+        checkAgainstFloors("raw text", predicted);
+    }
+
+    /**
+     * The same figures on the text as the metrics see it: R2Gen/PromptMRG-cleaned (lower case,
+     * punctuation stripped, " ." sentence ends), as generated and reference reports are at scoring.
+     */
+    @Test
+    void cleanedTextMeetsTheSameFloors() {
+        List<String> cleaned =
+                reports.stream().map(r -> ReportCleaner.cleanMimic(r.text())).toList();
+        int[][] onCleaned = Labelers.standard().labelAll(cleaned); // (N, 18)
+        int differ = 0;
+        StringBuilder d = new StringBuilder();
+        for (int i = 0; i < reports.size(); i++)
+            for (int c = 0; c < CLASSES; c++)
+                if (onCleaned[i][c] != predicted[i][c]) {
+                    differ++;
+                    d.append(String.format(
+                            Locale.ROOT,
+                            "  %s %-26s raw %-9s cleaned %-9s | %s%n",
+                            reports.get(i).id(),
+                            LabelClass.ALL.get(c).csvName(),
+                            LabelStatus.ofCode(predicted[i][c]),
+                            LabelStatus.ofCode(onCleaned[i][c]),
+                            cleaned.get(i)));
+                }
+        System.out.print("cells labelled differently on cleaned vs raw text: " + differ + "\n" + d);
+        checkAgainstFloors("R2Gen-cleaned text", onCleaned);
+    }
+
+    /** Prints the agreement table and disagreements of {@code pred} (N, 18) with the gold labels; asserts the floors. */
+    static void checkAgainstFloors(String name, int[][] pred) {
         int n = reports.size();
         int[] agree = new int[CLASSES], mentioned = new int[CLASSES], mentionedAgree = new int[CLASSES];
         int[] tp = new int[CHEXPERT], fp = new int[CHEXPERT], fn = new int[CHEXPERT];
         int exact = 0;
         StringBuilder misses = new StringBuilder();
         for (int i = 0; i < n; i++) {
-            int[] g = reports.get(i).gold(), p = predicted[i];
+            int[] g = reports.get(i).gold(), p = pred[i];
             boolean allRight = true;
             for (int c = 0; c < CLASSES; c++) {
                 boolean same = g[c] == p[c];
@@ -140,7 +173,11 @@ class HeldOutAgreementTest {
         }
 
         StringBuilder t = new StringBuilder();
-        t.append("held-out labeler agreement: ").append(n).append(" reports\n");
+        t.append("held-out labeler agreement, ")
+                .append(name)
+                .append(": ")
+                .append(n)
+                .append(" reports\n");
         t.append(
                 String.format(Locale.ROOT, "  %-26s %8s %14s %8s%n", "class", "acc(all)", "acc(mentioned)", "F1(pos)"));
         double macroF1 = 0;
@@ -191,31 +228,34 @@ class HeldOutAgreementTest {
         System.out.print("disagreements:\n" + misses);
 
         // Floors: a little below the figures measured on 2026-11-29 (see class comment).
-        assertTrue(acc14 >= FLOOR_ACC14, "14-class accuracy " + acc14);
-        assertTrue(accAux >= FLOOR_ACC_AUX, "aux accuracy " + accAux);
-        assertTrue(mentioned18 >= FLOOR_MENTIONED, "mentioned-cell accuracy " + mentioned18);
-        assertTrue(microF1 >= FLOOR_MICRO_F1, "micro positive F1 " + microF1);
-        assertTrue(macroF1 >= FLOOR_MACRO_F1, "macro positive F1 " + macroF1);
+        assertTrue(acc14 >= FLOOR_ACC14, name + ": 14-class accuracy " + acc14);
+        assertTrue(accAux >= FLOOR_ACC_AUX, name + ": aux accuracy " + accAux);
+        assertTrue(mentioned18 >= FLOOR_MENTIONED, name + ": mentioned-cell accuracy " + mentioned18);
+        assertTrue(microF1 >= FLOOR_MICRO_F1, name + ": micro positive F1 " + microF1);
+        assertTrue(macroF1 >= FLOOR_MACRO_F1, name + ": macro positive F1 " + macroF1);
         for (int c = 0; c < CLASSES; c++) {
+            String cls = name + ": " + LabelClass.ALL.get(c).csvName();
             double acc = agree[c] / (double) n;
-            assertTrue(acc >= FLOOR_CLASS_ACC, LabelClass.ALL.get(c).csvName() + " accuracy " + acc);
+            assertTrue(acc >= FLOOR_CLASS_ACC, cls + " accuracy " + acc);
             if (c < CHEXPERT && tp[c] + fp[c] + fn[c] > 0) {
                 double f = f1(tp[c], fp[c], fn[c]);
-                assertTrue(f >= FLOOR_CLASS_F1, LabelClass.ALL.get(c).csvName() + " positive F1 " + f);
+                assertTrue(f >= FLOOR_CLASS_F1, cls + " positive F1 " + f);
             }
         }
     }
 
-    // Measured 2026-11-29 on 384 reports: 14-class accuracy 0.9955, aux 0.9967, mentioned cells
-    // 0.9718, positive F1 micro 0.9769 / macro 0.9608, lowest class accuracy 0.984 (Support Devices),
-    // lowest class F1 0.727 (Enlarged Cardiomediastinum, 5 positives). Accuracy over all cells is
-    // inflated by the many cells blank in both; the mentioned-cell figure is the informative one.
+    // Measured 2026-11-29 on 394 reports (labeler of branch text at f759e8a), raw / cleaned text:
+    // 14-class accuracy 0.9956 / 0.9942, aux 0.9968 / 0.9968, mentioned cells 0.9725 / 0.9650,
+    // positive F1 micro 0.9763 / 0.9672, macro 0.9608 / 0.9584, lowest class accuracy 0.985 (Support
+    // Devices) / 0.977 (No Finding), lowest class F1 0.727 (Enlarged Cardiomediastinum, 5
+    // positives). Accuracy over all cells is inflated by the many cells blank in both; the
+    // mentioned-cell figure is the informative one. Floors sit a little below both columns.
     static final double FLOOR_ACC14 = 0.99;
     static final double FLOOR_ACC_AUX = 0.99;
-    static final double FLOOR_MENTIONED = 0.96;
-    static final double FLOOR_MICRO_F1 = 0.965;
+    static final double FLOOR_MENTIONED = 0.955;
+    static final double FLOOR_MICRO_F1 = 0.955;
     static final double FLOOR_MACRO_F1 = 0.94;
-    static final double FLOOR_CLASS_ACC = 0.975;
+    static final double FLOOR_CLASS_ACC = 0.97;
     static final double FLOOR_CLASS_F1 = 0.65;
 
     static double f1(int tp, int fp, int fn) {
