@@ -57,17 +57,12 @@ final class CpuElementwise implements ElementwiseKernels {
             int i = s;
             switch (op) {
                 case AFFINE, NEG, ABS, SQRT, CLAMP -> {
-                    for (; i < e; i += L) {
+                    for (; i + L <= e; i += L)
+                        simple(op, FloatVector.fromArray(S, xa, xo + i), fa, fb).intoArray(ya, yo + i);
+                    if (i < e) {
                         VectorMask<Float> m = S.indexInRange(i, e);
-                        FloatVector v = FloatVector.fromArray(S, xa, xo + i, m);
-                        FloatVector r = switch (op) {
-                            case AFFINE -> v.fma(fa, fb);
-                            case NEG -> v.neg();
-                            case ABS -> v.abs();
-                            case SQRT -> v.sqrt();
-                            default -> v.max(fa).min(fb);
-                        };
-                        r.intoArray(ya, yo + i, m);
+                        simple(op, FloatVector.fromArray(S, xa, xo + i, m), fa, fb)
+                                .intoArray(ya, yo + i, m);
                     }
                 }
                 default -> {
@@ -75,6 +70,17 @@ final class CpuElementwise implements ElementwiseKernels {
                 }
             }
         });
+    }
+
+    /** The arithmetic unary ops on one vector. */
+    private static FloatVector simple(UnaryOp op, FloatVector v, float a, float b) {
+        return switch (op) {
+            case AFFINE -> v.fma(a, b);
+            case NEG -> v.neg();
+            case ABS -> v.abs();
+            case SQRT -> v.sqrt();
+            default -> v.max(a).min(b); // CLAMP
+        };
     }
 
     @Override
