@@ -174,12 +174,18 @@ final class CpuElementwise implements ElementwiseKernels {
         Strided L4 = new Strided(out, cond, a, b);
         float[] o = out.f32(), x = a.f32(), y = b.f32();
         HeapStorage c = cond.heap();
+        Object ca = c.array(); // read the condition in its own type: float/int64 masks are the common ones
+        float[] cf = ca instanceof float[] f ? f : null;
+        long[] cl = ca instanceof long[] l ? l : null;
         int so = L4.colStride(0), sc = L4.colStride(1), sa = L4.colStride(2), sb = L4.colStride(3);
         Parallel.range(L4.rows, Math.max(1, GRAIN / Math.max(L4.cols, 1)), (s, e) -> {
             for (int r = s; r < e; r++) {
                 int oo = L4.rowOffset(0, r), co = L4.rowOffset(1, r), ao = L4.rowOffset(2, r), bo = L4.rowOffset(3, r);
-                for (int i = 0; i < L4.cols; i++)
-                    o[oo + i * so] = c.get(co + i * sc) != 0 ? x[ao + i * sa] : y[bo + i * sb];
+                for (int i = 0; i < L4.cols; i++) {
+                    int k = co + i * sc;
+                    boolean pick = cf != null ? cf[k] != 0 : cl != null ? cl[k] != 0 : c.get(k) != 0;
+                    o[oo + i * so] = pick ? x[ao + i * sa] : y[bo + i * sb];
+                }
             }
         });
     }
