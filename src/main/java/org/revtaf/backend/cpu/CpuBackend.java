@@ -7,6 +7,7 @@ import org.revtaf.backend.FusedKernels;
 import org.revtaf.backend.IndexKernels;
 import org.revtaf.backend.MatmulKernels;
 import org.revtaf.backend.NormKernels;
+import org.revtaf.backend.OptimKernels;
 import org.revtaf.backend.ReduceKernels;
 import org.revtaf.tensor.Device;
 
@@ -14,7 +15,7 @@ import org.revtaf.tensor.Device;
  * The fast CPU backend: float32 kernels with the Vector API and fork-join, delegating to cpukern's
  * array kernels (org.revtaf.backend.cpu.kernels) and revops' fused kernels
  * (org.revtaf.backend.fused). It is a float32 backend: float64 tensors on the cpu device run the
- * reference kernels, as do softmax over a non-last axis and the index kernels' rare shapes.
+ * reference kernels.
  */
 public final class CpuBackend implements Backend {
     public static final CpuBackend INSTANCE = new CpuBackend();
@@ -27,6 +28,7 @@ public final class CpuBackend implements Backend {
     private final CpuIndex index = new CpuIndex();
 
     private final CpuFused fused = new CpuFused();
+    private final CpuOptim optim = new CpuOptim();
 
     private CpuBackend() {}
 
@@ -68,5 +70,10 @@ public final class CpuBackend implements Backend {
     @Override
     public FusedKernels fused() {
         return fused;
+    }
+
+    @Override
+    public OptimKernels optim() {
+        return optim;
     }
 }
