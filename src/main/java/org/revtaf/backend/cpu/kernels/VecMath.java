@@ -50,20 +50,30 @@ public final class VecMath {
     }
 
     private static final int GRAIN = 1 << 15;
+    /** Chunk of the multi-pass loops (gelu) and their scratch (3 chunks). */
+    private static final int CHUNK = 512;
+
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[3 * CHUNK]);
 
     private VecMath() {}
 
     // ---- array kernels ----
 
-    /** y[i] = f(x[i]) for i < n (x and y may be the same array region). */
+    /**
+     * y[i] = f(x[i]) for i < n (x and y may be the same array region). Each function has its own
+     * loop so that C2 inlines just that function's vector code into it (a shared loop with a
+     * switch exceeds the inlining budget and boxes the vectors).
+     */
     public static void map(Fn f, float[] x, int xOff, float[] y, int yOff, int n) {
         Parallel.range(n, GRAIN, (s, e) -> {
-            int i = s;
-            for (; i + L <= e; i += L)
-                apply(f, FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
-            if (i < e) {
-                VectorMask<Float> m = S.indexInRange(i, e);
-                apply(f, FloatVector.fromArray(S, x, xOff + i, m)).intoArray(y, yOff + i, m);
+            switch (f) {
+                case EXP -> expLoop(x, xOff, y, yOff, s, e);
+                case LOG -> logLoop(x, xOff, y, yOff, s, e);
+                case TANH -> tanhLoop(x, xOff, y, yOff, s, e);
+                case SIGMOID -> sigmoidLoop(x, xOff, y, yOff, s, e);
+                case GELU -> geluLoop(x, xOff, y, yOff, s, e);
+                case RELU -> reluLoop(x, xOff, y, yOff, s, e);
+                case ERF -> erfLoop(x, xOff, y, yOff, s, e);
             }
         });
     }
@@ -71,16 +81,129 @@ public final class VecMath {
     /** dx[i] = g(saved[i], dy[i]); saved is x or y as {@link Grad} says. */
     public static void grad(Grad g, float[] saved, int sOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
         Parallel.range(n, GRAIN, (s, e) -> {
-            int i = s;
-            for (; i + L <= e; i += L)
-                applyGrad(g, FloatVector.fromArray(S, saved, sOff + i), FloatVector.fromArray(S, dy, dyOff + i))
-                        .intoArray(dx, dxOff + i);
-            if (i < e) {
-                VectorMask<Float> m = S.indexInRange(i, e);
-                applyGrad(g, FloatVector.fromArray(S, saved, sOff + i, m), FloatVector.fromArray(S, dy, dyOff + i, m))
-                        .intoArray(dx, dxOff + i, m);
-            }
+            if (g == Grad.GELU) geluGradLoop(saved, sOff, dy, dyOff, dx, dxOff, s, e);
+            else simpleGradLoop(g, saved, sOff, dy, dyOff, dx, dxOff, s, e);
         });
+    }
+
+    // one loop per function: full vectors, then one masked tail
+    private static void expLoop(float[] x, int xo, float[] y, int yo, int s, int e) {
+        for (int i = s; i < e; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, e);
+            exp(FloatVector.fromArray(S, x, xo + i, m)).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void logLoop(float[] x, int xo, float[] y, int yo, int s, int e) {
+        for (int i = s; i < e; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, e);
+            log(FloatVector.fromArray(S, x, xo + i, m)).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void tanhLoop(float[] x, int xo, float[] y, int yo, int s, int e) {
+        for (int i = s; i < e; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, e);
+            tanh(FloatVector.fromArray(S, x, xo + i, m)).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void sigmoidLoop(float[] x, int xo, float[] y, int yo, int s, int e) {
+        for (int i = s; i < e; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, e);
+            sigmoid(FloatVector.fromArray(S, x, xo + i, m)).intoArray(y, yo + i, m);
+        }
+    }
+
+    /**
+     * gelu over [s, e) in chunks of three passes (exponent and factor, exp, combine): one loop
+     * with the whole erfc + exp inline exceeds C2's inlining node budget.
+     */
+    private static void geluLoop(float[] x, int xo, float[] y, int yo, int s, int e) {
+        float[] buf = SCRATCH.get();
+        for (int c0 = s; c0 < e; c0 += CHUNK) {
+            int len = Math.min(CHUNK, e - c0);
+            geluPrep(x, xo + c0, buf, len, false);
+            expLoop(buf, 0, buf, 0, 0, len);
+            for (int i = 0; i < len; i += L) {
+                VectorMask<Float> m = S.indexInRange(i, len);
+                FloatVector xv = FloatVector.fromArray(S, x, xo + c0 + i, m);
+                FloatVector c = FloatVector.fromArray(S, buf, i, m).mul(FloatVector.fromArray(S, buf, CHUNK + i, m));
+                c = c.blend(TWO.sub(c), xv.compare(VectorOperators.GE, 0f)); // 1 + erf(x / sqrt 2)
+                xv.mul(0.5f).mul(c).intoArray(y, yo + c0 + i, m);
+            }
+        }
+    }
+
+    private static void geluGradLoop(float[] x, int xo, float[] dy, int go, float[] dx, int o, int s, int e) {
+        float[] buf = SCRATCH.get();
+        for (int c0 = s; c0 < e; c0 += CHUNK) {
+            int len = Math.min(CHUNK, e - c0);
+            geluPrep(x, xo + c0, buf, len, true);
+            expLoop(buf, 0, buf, 0, 0, len);
+            expLoop(buf, 2 * CHUNK, buf, 2 * CHUNK, 0, len);
+            for (int i = 0; i < len; i += L) {
+                VectorMask<Float> m = S.indexInRange(i, len);
+                FloatVector xv = FloatVector.fromArray(S, x, xo + c0 + i, m);
+                FloatVector phi =
+                        FloatVector.fromArray(S, buf, 2 * CHUNK + i, m).mul(INV_SQRT_2PI);
+                FloatVector c = FloatVector.fromArray(S, buf, i, m).mul(FloatVector.fromArray(S, buf, CHUNK + i, m));
+                c = c.blend(TWO.sub(c), xv.compare(VectorOperators.GE, 0f)); // 1 + erf(x / sqrt 2)
+                FloatVector d = c.mul(0.5f).add(xv.mul(phi));
+                FloatVector.fromArray(S, dy, go + c0 + i, m).mul(d).intoArray(dx, o + c0 + i, m);
+            }
+        }
+    }
+
+    /**
+     * Pass 1 of the chunked gelu: buf[i] = exponent a of erfc(|x|/sqrt 2) = t e^a (1 + err),
+     * buf[CHUNK + i] = t (1 + err); with {@code phi} also buf[2 CHUNK + i] = -x^2/2.
+     */
+    private static void geluPrep(float[] x, int xo, float[] buf, int len, boolean phi) {
+        for (int i = 0; i < len; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, len);
+            FloatVector xv = FloatVector.fromArray(S, x, xo + i, m);
+            FloatVector hi = xv.mul(xv), lo = xv.fma(xv, hi.neg()).mul(0.5f);
+            hi = hi.mul(0.5f);
+            FloatVector t = ONE.div(fmaC(xv.abs().mul(INV_SQRT2), FloatVector.broadcast(S, 0.5f), 1f));
+            FloatVector p = erfcPoly(t);
+            FloatVector a = p.sub(hi), bb = a.sub(p);
+            FloatVector err = p.sub(a.sub(bb)).sub(hi.add(bb)).sub(lo);
+            a.intoArray(buf, i, m);
+            t.fma(err, t).intoArray(buf, CHUNK + i, m);
+            if (phi) hi.neg().intoArray(buf, 2 * CHUNK + i, m);
+        }
+    }
+
+    private static void reluLoop(float[] x, int xo, float[] y, int yo, int s, int e) {
+        for (int i = s; i < e; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, e);
+            FloatVector.fromArray(S, x, xo + i, m).max(0f).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void erfLoop(float[] x, int xo, float[] y, int yo, int s, int e) {
+        for (int i = s; i < e; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, e);
+            erf(FloatVector.fromArray(S, x, xo + i, m)).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void simpleGradLoop(
+            Grad g, float[] saved, int so, float[] dy, int go, float[] dx, int o, int s, int e) {
+        for (int i = s; i < e; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, e);
+            FloatVector v = FloatVector.fromArray(S, saved, so + i, m), d = FloatVector.fromArray(S, dy, go + i, m);
+            FloatVector r = switch (g) {
+                case RELU -> d.blend(0f, v.compare(VectorOperators.GT, 0f).not());
+                case TANH -> d.mul(v.neg().fma(v, ONE));
+                case SIGMOID -> d.mul(v).mul(ONE.sub(v));
+                case EXP -> d.mul(v);
+                case LOG -> d.div(v);
+                case GELU -> throw new IllegalStateException("gelu has its own loop");
+            };
+            r.intoArray(dx, o + i, m);
+        }
     }
 
     public static void exp(float[] x, int xOff, float[] y, int yOff, int n) {
@@ -111,57 +234,53 @@ public final class VecMath {
         map(Fn.ERF, x, xOff, y, yOff, n);
     }
 
-    static FloatVector apply(Fn f, FloatVector v) {
-        return switch (f) {
-            case EXP -> exp(v);
-            case LOG -> log(v);
-            case TANH -> tanh(v);
-            case SIGMOID -> sigmoid(v);
-            case GELU -> gelu(v);
-            case RELU -> v.max(0f);
-            case ERF -> erf(v);
-        };
-    }
-
-    static FloatVector applyGrad(Grad g, FloatVector s, FloatVector dy) {
-        return switch (g) {
-            case RELU -> dy.blend(0f, s.compare(VectorOperators.GT, 0f).not());
-            case GELU -> dy.mul(geluGrad(s));
-            case TANH -> dy.mul(s.neg().fma(s, FloatVector.broadcast(S, 1f)));
-            case SIGMOID -> dy.mul(s).mul(FloatVector.broadcast(S, 1f).sub(s));
-            case EXP -> dy.mul(s);
-            case LOG -> dy.div(s);
-        };
-    }
-
     // ---- vector functions ----
 
     private static final float LOG2E = 1.44269504088896341f;
     private static final float LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
     private static final float EXP_HI = 88.72283905206835f, EXP_LO = -87.33654475055310898f;
+    private static final FloatVector ONE = FloatVector.broadcast(S, 1f), SHIFTER = FloatVector.broadcast(S, 12582912f);
+    private static final FloatVector TWO = FloatVector.broadcast(S, 2f);
+    private static final FloatVector V_LOG2E = FloatVector.broadcast(S, LOG2E);
+    private static final FloatVector V_MLN2_HI = FloatVector.broadcast(S, -LN2_HI),
+            V_MLN2_LO = FloatVector.broadcast(S, -LN2_LO);
+
+    /** p * r + c (keeps the polynomial evaluations short in bytecode, so callers inline them). */
+    private static FloatVector fmaC(FloatVector p, FloatVector r, float c) {
+        return p.fma(r, FloatVector.broadcast(S, c));
+    }
 
     /** e^x, max 2 ulp; flushes results below 2^-126 to 0. */
     public static FloatVector exp(FloatVector x) {
         FloatVector xc = x.min(EXP_HI).max(EXP_LO);
         // round-to-nearest n = x*log2(e) with the 1.5*2^23 trick; its low bits are the integer n
-        FloatVector t = xc.fma(FloatVector.broadcast(S, LOG2E), FloatVector.broadcast(S, 12582912f));
-        FloatVector n = t.sub(12582912f);
-        IntVector ni = t.reinterpretAsInts().sub(0x4B400000);
-        FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), xc);
-        r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
-        FloatVector p = FloatVector.broadcast(S, 1f / 5040f);
-        p = p.fma(r, FloatVector.broadcast(S, 1f / 720f));
-        p = p.fma(r, FloatVector.broadcast(S, 1f / 120f));
-        p = p.fma(r, FloatVector.broadcast(S, 1f / 24f));
-        p = p.fma(r, FloatVector.broadcast(S, 1f / 6f));
-        p = p.fma(r, FloatVector.broadcast(S, 0.5f));
-        p = p.fma(r, FloatVector.broadcast(S, 1f));
-        p = p.fma(r, FloatVector.broadcast(S, 1f));
-        // 2^n = 2^n1 * 2^n2 so that n = 128 (x near 88.72) stays representable
-        IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1), n2 = ni.sub(n1);
+        FloatVector t = xc.fma(V_LOG2E, SHIFTER);
+        FloatVector n = t.sub(SHIFTER);
+        FloatVector r = n.fma(V_MLN2_LO, n.fma(V_MLN2_HI, xc));
+        FloatVector y = scale2n(expPoly(r), t.reinterpretAsInts().sub(0x4B400000));
+        return expSpecial(x, y);
+    }
+
+    /** e^r for |r| <= ln2/2: degree-7 Taylor polynomial (truncation 6e-9 relative). */
+    private static FloatVector expPoly(FloatVector r) {
+        FloatVector p = fmaC(r, FloatVector.broadcast(S, 1f / 5040f), 1f / 720f);
+        p = fmaC(p, r, 1f / 120f);
+        p = fmaC(p, r, 1f / 24f);
+        p = fmaC(p, r, 1f / 6f);
+        p = fmaC(p, r, 0.5f);
+        p = fmaC(p, r, 1f);
+        return fmaC(p, r, 1f);
+    }
+
+    /** p * 2^n as 2^n1 * 2^n2 so that n = 128 (x near 88.72) stays representable. */
+    private static FloatVector scale2n(FloatVector p, IntVector n) {
+        IntVector n1 = n.lanewise(VectorOperators.ASHR, 1), n2 = n.sub(n1);
         FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
         FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector y = p.mul(s1).mul(s2);
+        return p.mul(s1).mul(s2);
+    }
+
+    private static FloatVector expSpecial(FloatVector x, FloatVector y) {
         y = y.blend(0f, x.compare(VectorOperators.LT, EXP_LO));
         y = y.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, EXP_HI));
         return y.blend(x, x.test(VectorOperators.IS_NAN));
@@ -178,17 +297,24 @@ public final class VecMath {
         m = m.blend(m.mul(0.5f), big);
         FloatVector ef = (FloatVector) e.convert(VectorOperators.I2F, 0);
         ef = ef.blend(ef.add(1f), big).blend(ef.sub(23f), sub);
+        FloatVector y = ef.fma(FloatVector.broadcast(S, LN2_LO), logMantissa(m)).add(ef.mul(LN2_HI));
+        return logSpecial(x, y);
+    }
+
+    /** log(m) for m in [sqrt(1/2), sqrt 2]: 2 atanh(s), s = (m - 1) / (m + 1), odd series to s^11. */
+    private static FloatVector logMantissa(FloatVector m) {
         FloatVector f = m.sub(1f);
         FloatVector s = f.div(f.add(2f));
         FloatVector z = s.mul(s);
-        FloatVector p = FloatVector.broadcast(S, 1f / 11f);
-        p = p.fma(z, FloatVector.broadcast(S, 1f / 9f));
-        p = p.fma(z, FloatVector.broadcast(S, 1f / 7f));
-        p = p.fma(z, FloatVector.broadcast(S, 1f / 5f));
-        p = p.fma(z, FloatVector.broadcast(S, 1f / 3f));
-        // log(m) = 2s + 2s*z*p  (= f - s*(f - 2*z*p... ) kept in the simple atanh form)
-        FloatVector lm = s.mul(2f).fma(z.mul(p), s.mul(2f));
-        FloatVector y = ef.fma(FloatVector.broadcast(S, LN2_LO), lm).add(ef.mul(LN2_HI));
+        FloatVector p = fmaC(z, FloatVector.broadcast(S, 1f / 11f), 1f / 9f);
+        p = fmaC(p, z, 1f / 7f);
+        p = fmaC(p, z, 1f / 5f);
+        p = fmaC(p, z, 1f / 3f);
+        FloatVector s2 = s.mul(2f);
+        return s2.fma(z.mul(p), s2);
+    }
+
+    private static FloatVector logSpecial(FloatVector x, FloatVector y) {
         y = y.blend(Float.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0f));
         y = y.blend(Float.NaN, x.compare(VectorOperators.LT, 0f).or(x.test(VectorOperators.IS_NAN)));
         return y.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
@@ -211,11 +337,14 @@ public final class VecMath {
         FloatVector e = exp(ax.mul(-2f));
         FloatVector big = FloatVector.broadcast(S, 1f).sub(e).div(e.add(1f));
         big = big.blend(big.neg(), x.compare(VectorOperators.LT, 0f));
+        return big.blend(tanhSeries(x), ax.compare(VectorOperators.LT, 0.55f));
+    }
+
+    private static FloatVector tanhSeries(FloatVector x) {
         FloatVector z = x.mul(x);
         FloatVector p = FloatVector.broadcast(S, TANH_SERIES[7]);
-        for (int i = 6; i >= 0; i--) p = p.fma(z, FloatVector.broadcast(S, TANH_SERIES[i]));
-        FloatVector small = x.mul(z).fma(p, x);
-        return big.blend(small, ax.compare(VectorOperators.LT, 0.55f));
+        for (int q = 6; q >= 0; q--) p = fmaC(p, z, TANH_SERIES[q]);
+        return x.mul(z).fma(p, x);
     }
 
     /** 1 / (1 + e^-x). */
@@ -224,9 +353,9 @@ public final class VecMath {
     }
 
     /**
-     * erfc(z) for z >= 0: Chebyshev fit of Numerical Recipes (fractional error < 1.2e-7), with
-     * e^{-z^2} taken as e^{-hi} (1 - lo) where z^2 = hi + lo exactly (keeps the relative accuracy
-     * in the far tail).
+     * erfc(z) for z >= 0: Chebyshev fit of Numerical Recipes (fractional error < 1.2e-7); the
+     * exponent p - z^2 is formed with z^2 = hi + lo exactly and a TwoSum, so the far tail keeps its
+     * relative accuracy with one exp.
      */
     static FloatVector erfcPos(FloatVector z) {
         FloatVector hi = z.mul(z);
@@ -235,20 +364,39 @@ public final class VecMath {
 
     /** erfcPos with z^2 = hi + lo given (gelu forms it from x^2 / 2 without rounding x / sqrt 2). */
     static FloatVector erfcPos(FloatVector z, FloatVector hi, FloatVector lo) {
-        FloatVector t =
-                FloatVector.broadcast(S, 1f).div(z.fma(FloatVector.broadcast(S, 0.5f), FloatVector.broadcast(S, 1f)));
-        FloatVector p = FloatVector.broadcast(S, 0.17087277f);
-        p = p.fma(t, FloatVector.broadcast(S, -0.82215223f));
-        p = p.fma(t, FloatVector.broadcast(S, 1.48851587f));
-        p = p.fma(t, FloatVector.broadcast(S, -1.13520398f));
-        p = p.fma(t, FloatVector.broadcast(S, 0.27886807f));
-        p = p.fma(t, FloatVector.broadcast(S, -0.18628806f));
-        p = p.fma(t, FloatVector.broadcast(S, 0.09678418f));
-        p = p.fma(t, FloatVector.broadcast(S, 0.37409196f));
-        p = p.fma(t, FloatVector.broadcast(S, 1.00002368f));
-        p = p.fma(t, FloatVector.broadcast(S, -1.26551223f));
-        FloatVector r = t.mul(exp(p)).mul(exp(hi.neg())); // exp(-hi) apart: hi exact, no rounding of p - hi
-        return r.sub(r.mul(lo));
+        FloatVector t = ONE.div(fmaC(z, FloatVector.broadcast(S, 0.5f), 1f));
+        FloatVector p = erfcPoly(t);
+        // e^(p - hi - lo): the rounding error of a = p - hi (TwoSum) joins -lo as a first-order factor
+        FloatVector a = p.sub(hi), bb = a.sub(p);
+        FloatVector err = p.sub(a.sub(bb)).sub(hi.add(bb)).sub(lo);
+        FloatVector r = t.mul(exp(a));
+        return r.fma(err, r);
+    }
+
+    private static final float[] ERFC_POLY = {
+        0.17087277f,
+        -0.82215223f,
+        1.48851587f,
+        -1.13520398f,
+        0.27886807f,
+        -0.18628806f,
+        0.09678418f,
+        0.37409196f,
+        1.00002368f,
+        -1.26551223f
+    };
+
+    /** The Chebyshev polynomial of erfcPos in t = 1 / (1 + z/2), unrolled. */
+    private static FloatVector erfcPoly(FloatVector t) {
+        FloatVector p = fmaC(t, FloatVector.broadcast(S, ERFC_POLY[0]), ERFC_POLY[1]);
+        p = fmaC(p, t, ERFC_POLY[2]);
+        p = fmaC(p, t, ERFC_POLY[3]);
+        p = fmaC(p, t, ERFC_POLY[4]);
+        p = fmaC(p, t, ERFC_POLY[5]);
+        p = fmaC(p, t, ERFC_POLY[6]);
+        p = fmaC(p, t, ERFC_POLY[7]);
+        p = fmaC(p, t, ERFC_POLY[8]);
+        return fmaC(p, t, ERFC_POLY[9]);
     }
 
     private static final float TWO_OVER_SQRT_PI = 1.1283791670955126f;
