@@ -1,16 +1,213 @@
 package org.revtaf.cli;
 
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.revtaf.RevtafException;
+import org.revtaf.backend.Backends;
+import org.revtaf.io.NdArray;
+import org.revtaf.io.Npy;
+import org.revtaf.ops.OpCatalog;
+import org.revtaf.ops.OpCatalog.Input;
+import org.revtaf.ops.OpCatalog.Kind;
+import org.revtaf.ops.OpCatalog.Spec;
+import org.revtaf.tensor.DType;
+import org.revtaf.tensor.Device;
+import org.revtaf.tensor.Tensor;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec.Target;
 
-/** Stub: {@code revtaf kernel}; see ../shared/CLI.md. */
+/**
+ * {@code revtaf kernel NAME --device D --in NAME=FILE.npy ... [--param K=V ...] [--grad-out
+ * NAME=FILE.npy] --out DIR}: runs one op in isolation (../shared/CLI.md). Writes the forward output
+ * as DIR/NAME.npy; with --grad-out also runs backward and writes DIR/grad_INPUT.npy for every
+ * floating input. {@code revtaf kernel --list} prints every op with its inputs, params, outputs.
+ */
 @Command(
         name = "kernel",
         mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Run one op in isolation on .npy inputs (forward, and backward with --grad-out).")
 public final class KernelCommand implements Callable<Integer> {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "Op name (see --list).")
+    String name;
+
+    @Option(names = "--list", description = "List the ops with their inputs, params and outputs.")
+    boolean list;
+
+    @Option(
+            names = "--device",
+            defaultValue = "cpu",
+            description = "reference, cpu, cuda or cuda-emu (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--in", paramLabel = "NAME=FILE.npy", description = "An input array (repeat for each input).")
+    Map<String, String> inputs = new LinkedHashMap<>();
+
+    @Option(names = "--param", paramLabel = "K=V", description = "An op parameter (repeat; defaults shown by --list).")
+    Map<String, String> params = new LinkedHashMap<>();
+
+    @Option(
+            names = "--grad-out",
+            paramLabel = "NAME=FILE.npy",
+            description = "Upstream gradient of the output: also run backward.")
+    Map<String, String> gradOut = new LinkedHashMap<>();
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Folder for the output .npy files.")
+    Path out;
+
+    @picocli.CommandLine.Spec(Target.SELF)
+    picocli.CommandLine.Model.CommandSpec self;
+
     @Override
     public Integer call() {
-        throw NotBuiltYet.of("kernel", "Tensor, autograd, and the reference and cpu backends");
+        PrintWriter w = self.commandLine().getOut();
+        if (list) {
+            printList(w);
+            return 0;
+        }
+        if (name == null) throw new RevtafException("kernel: give an op NAME, or --list to see them");
+        Spec spec = OpCatalog.get(name);
+        if (out == null) throw new RevtafException("kernel " + name + ": --out DIR is required");
+        Device dev = Device.parse(device);
+        Backends.of(dev); // a clear error when the device has no backend here
+        Map<String, Tensor> in = readInputs(spec, dev, !gradOut.isEmpty());
+        Map<String, String> ps = resolveParams(spec);
+        Tensor result;
+        try {
+            result = spec.impl().apply(new OpCatalog.Args(name, in, ps));
+        } catch (RevtafException | IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("--param")) throw e;
+            String shapes = in.entrySet().stream()
+                    .map(x -> "--in " + x.getKey() + " "
+                            + java.util.Arrays.toString(x.getValue().shapeRef()))
+                    .collect(Collectors.joining(", "));
+            throw new RevtafException("kernel " + name + " (" + shapes + "): " + e.getMessage(), e);
+        }
+        try {
+            Files.createDirectories(out);
+        } catch (java.io.IOException e) {
+            throw new RevtafException("--out " + out + ": cannot create the folder (" + e.getMessage() + ")", e);
+        }
+        Npy.write(out.resolve(spec.output() + ".npy"), result.toNdArray());
+        int written = 1;
+        if (!gradOut.isEmpty()) written += backward(spec, result, in);
+        w.println("kernel " + name + " on " + dev + ": wrote " + written + " file(s) to " + out);
+        w.flush();
+        return 0;
+    }
+
+    private Map<String, Tensor> readInputs(Spec spec, Device dev, boolean grad) {
+        Map<String, Input> byName = spec.inputs().stream().collect(Collectors.toMap(Input::name, i -> i));
+        for (String given : inputs.keySet())
+            if (!byName.containsKey(given))
+                throw new RevtafException("--in " + given + ": op " + name + " has no input '" + given + "' (inputs: "
+                        + spec.inputs() + ")");
+        Map<String, NdArray> arrays = new LinkedHashMap<>();
+        for (Input i : spec.inputs()) {
+            String file = inputs.get(i.name());
+            if (file == null) {
+                if (!i.optional())
+                    throw new RevtafException("kernel " + name + ": missing --in " + i.name() + "=FILE.npy");
+                continue;
+            }
+            Path p = Path.of(file);
+            if (!Files.isRegularFile(p))
+                throw new RevtafException("--in " + i.name() + "=" + file + ": file not found");
+            arrays.put(i.name(), Npy.read(p));
+        }
+        DType valueType = arrays.entrySet().stream()
+                .filter(e -> byName.get(e.getKey()).kind() == Kind.VALUE
+                        && e.getValue().dtype() == DType.FLOAT64)
+                .findFirst()
+                .map(e -> DType.FLOAT64)
+                .orElse(DType.FLOAT32);
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (var e : arrays.entrySet()) {
+            Input i = byName.get(e.getKey());
+            NdArray a = e.getValue();
+            Tensor t;
+            if (i.kind() == Kind.INDEX) {
+                if (a.dtype().isFloating())
+                    throw new RevtafException(
+                            "--in " + i.name() + ": op " + name + " expects integer indices, got " + a.dtype());
+                t = Tensor.fromNdArray(a, dev);
+            } else {
+                int[] shape = java.util.Arrays.stream(a.shape())
+                        .mapToInt(Math::toIntExact)
+                        .toArray();
+                DType type = i.kind() == Kind.VALUE && a.dtype() == DType.FLOAT64 ? DType.FLOAT64 : valueType;
+                t = Tensor.ofDoubles(dev, type, a.toDoubles(), shape);
+                if (grad && i.kind() == Kind.VALUE) t.requiresGrad(true);
+            }
+            tensors.put(i.name(), t);
+        }
+        return tensors;
+    }
+
+    private Map<String, String> resolveParams(Spec spec) {
+        Map<String, String> ps = new LinkedHashMap<>();
+        for (String k : params.keySet())
+            if (spec.params().stream().noneMatch(p -> p.name().equals(k)))
+                throw new RevtafException("--param " + k + ": op " + name + " has no parameter '" + k + "' (params: "
+                        + (spec.params().isEmpty() ? "none" : spec.params()) + ")");
+        for (OpCatalog.Param p : spec.params()) {
+            String v = params.getOrDefault(p.name(), p.defaultValue());
+            if (v == null) throw new RevtafException("kernel " + name + ": missing --param " + p.name() + "=VALUE");
+            ps.put(p.name(), v);
+        }
+        return ps;
+    }
+
+    private int backward(Spec spec, Tensor result, Map<String, Tensor> in) {
+        if (gradOut.size() != 1 || !gradOut.containsKey(spec.output()))
+            throw new RevtafException("--grad-out: op " + name + " has one output, '" + spec.output()
+                    + "'; give --grad-out " + spec.output() + "=FILE.npy");
+        String file = gradOut.get(spec.output());
+        Path p = Path.of(file);
+        if (!Files.isRegularFile(p))
+            throw new RevtafException("--grad-out " + spec.output() + "=" + file + ": file not found");
+        NdArray g = Npy.read(p);
+        int[] shape =
+                java.util.Arrays.stream(g.shape()).mapToInt(Math::toIntExact).toArray();
+        if (!java.util.Arrays.equals(shape, result.shapeRef()))
+            throw new RevtafException(
+                    "--grad-out " + spec.output() + "=" + file + ": shape " + java.util.Arrays.toString(shape)
+                            + " but the output has shape " + java.util.Arrays.toString(result.shapeRef()));
+        if (!result.requiresGrad())
+            throw new RevtafException(
+                    "--grad-out: op " + name + " has no gradient (integer output or no floating input)");
+        result.backward(Tensor.ofDoubles(result.device(), result.dtype(), g.toDoubles(), shape));
+        int n = 0;
+        for (var e : in.entrySet()) {
+            Tensor t = e.getValue();
+            if (!t.requiresGrad()) continue;
+            Tensor grad = t.grad() != null ? t.grad() : Tensor.zeros(t.device(), t.dtype(), t.shapeRef());
+            Npy.write(out.resolve("grad_" + e.getKey() + ".npy"), grad.toNdArray());
+            n++;
+        }
+        return n;
+    }
+
+    private static void printList(PrintWriter w) {
+        w.printf("%-20s %-42s %-44s %s%n", "NAME", "INPUTS (? optional)", "PARAMS (defaults)", "OUTPUT");
+        for (Spec s : OpCatalog.all()) {
+            String ins = s.inputs().stream().map(Input::toString).collect(Collectors.joining(" "));
+            String ps = s.params().isEmpty()
+                    ? "-"
+                    : s.params().stream().map(Object::toString).collect(Collectors.joining(" "));
+            w.printf("%-20s %-42s %-44s %s%n", s.name(), ins, ps, s.output());
+        }
+        w.println();
+        w.println(
+                "Inputs ':int' take integer .npy files; ':mask' inputs get no gradient. With --grad-out OUTPUT=FILE.npy"
+                        + " the gradient of every other input is written as grad_INPUT.npy.");
+        w.flush();
     }
 }

@@ -7,8 +7,9 @@ import org.revtaf.backend.cpu.kernels.Gemm;
 
 /**
  * Float vector primitives (Vector API, scalar tail) of the fused cpu kernels: row reductions, the
- * sequential tile GEMMs of flash attention, and thin wrappers over the project SGEMM ({@link Gemm}). {@code -Drevtaf.vectorBits=0} forces the scalar path ({@link #bound} is then 0, so
- * every loop runs its scalar tail); 128/256/512 pick that vector width.
+ * sequential tile GEMMs of flash attention, and thin wrappers over the project SGEMM ({@link
+ * Gemm}). {@code -Drevtaf.vectorBits=0} forces the scalar path ({@link #bound} is then 0, so every
+ * loop runs its scalar tail); 128/256/512 pick that vector width.
  */
 final class Vec {
     private Vec() {}

@@ -1,0 +1,101 @@
+package org.revtaf.autograd;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.revtaf.RevtafException;
+import org.revtaf.ops.F;
+import org.revtaf.tensor.Scope;
+import org.revtaf.tensor.Shapes;
+import org.revtaf.tensor.Tensor;
+
+/**
+ * Reverse-mode differentiation: topological order of the graph behind a tensor, then a reverse walk
+ * that calls each node's backward and sums gradients per tensor. Leaf tensors that require grad
+ * receive their gradient in {@code grad}, accumulated across calls (zero them with
+ * {@code zeroGrad}). Leaf gradient buffers are allocated outside any {@link Scope} so they outlive
+ * the step that produced them.
+ */
+public final class Engine {
+    private Engine() {}
+
+    public static void backward(Tensor root, Tensor upstream) {
+        if (!root.requiresGrad())
+            throw new RevtafException(
+                    "backward: the tensor " + root + " does not require grad (no input was a parameter)");
+        if (upstream == null && root.numel() != 1)
+            throw new RevtafException("backward: an upstream gradient is needed for a non-scalar tensor of shape "
+                    + Shapes.str(root.shapeRef()));
+        try (var g = GradMode.noGrad()) {
+            Tensor seed = upstream != null ? upstream : Tensor.full(root.device(), root.dtype(), 1.0, root.shapeRef());
+            checkGrad("backward", root, seed);
+            List<Tensor> order = topoOrder(root);
+            Map<Tensor, Tensor> grads = new IdentityHashMap<>();
+            grads.put(root, seed);
+            for (int i = order.size() - 1; i >= 0; i--) {
+                Tensor t = order.get(i);
+                Tensor gOut = grads.remove(t);
+                if (gOut == null) continue;
+                if (t.isLeaf()) {
+                    accumulateLeaf(t, gOut);
+                    continue;
+                }
+                Node node = t.gradFn();
+                Tensor[] in = node.inputs();
+                Tensor[] gIn = node.runBackward(gOut);
+                for (int k = 0; k < in.length; k++) {
+                    Tensor x = in[k];
+                    if (x == null || !x.requiresGrad() || k >= gIn.length || gIn[k] == null) continue;
+                    checkGrad(node.op(), x, gIn[k]);
+                    Tensor prev = grads.get(x);
+                    grads.put(x, prev == null ? gIn[k] : F.add(prev, gIn[k]));
+                }
+            }
+        }
+    }
+
+    private static void accumulateLeaf(Tensor leaf, Tensor g) {
+        try (Scope s = Scope.suspend()) {
+            if (leaf.grad() == null) leaf.setGrad(F.copyOf(g));
+            else F.addInPlace(leaf.grad(), g);
+        }
+    }
+
+    private static void checkGrad(String op, Tensor x, Tensor g) {
+        if (!java.util.Arrays.equals(x.shapeRef(), g.shapeRef()))
+            throw new IllegalStateException(op + " backward: gradient of shape " + Shapes.str(g.shapeRef())
+                    + " for an input of shape " + Shapes.str(x.shapeRef()));
+        if (x.dtype() != g.dtype() || x.device() != g.device())
+            throw new IllegalStateException(op + " backward: gradient " + g + " for input " + x);
+    }
+
+    /** Tensors reachable from root, each after all of its inputs (iterative DFS). */
+    private static List<Tensor> topoOrder(Tensor root) {
+        List<Tensor> order = new ArrayList<>();
+        Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        ArrayDeque<Object[]> stack = new ArrayDeque<>();
+        stack.push(new Object[] {root, 0});
+        seen.add(root);
+        while (!stack.isEmpty()) {
+            Object[] top = stack.peek();
+            Tensor t = (Tensor) top[0];
+            int next = (Integer) top[1];
+            Tensor[] in = t.gradFn() == null ? new Tensor[0] : t.gradFn().inputs();
+            while (next < in.length && (in[next] == null || !in[next].requiresGrad() || seen.contains(in[next])))
+                next++;
+            if (next < in.length) {
+                top[1] = next + 1;
+                seen.add(in[next]);
+                stack.push(new Object[] {in[next], 0});
+            } else {
+                stack.pop();
+                order.add(t);
+            }
+        }
+        return order;
+    }
+}

@@ -1,0 +1,19 @@
+package org.revtaf.backend;
+
+import org.revtaf.tensor.Device;
+
+/**
+ * Plug-in point for backends outside this package (the cuda backend): register an instance with
+ * {@link Backends#register} or list the class in
+ * {@code META-INF/services/org.revtaf.backend.BackendProvider}.
+ */
+public interface BackendProvider {
+    /** The device this provider serves (cuda or cuda-emu). */
+    Device device();
+
+    /** Null when the backend can run here, else why not (e.g. "no GPU", "library not built"). */
+    String unavailableReason();
+
+    /** The backend; called once, only when {@link #unavailableReason()} is null. */
+    Backend create();
+}

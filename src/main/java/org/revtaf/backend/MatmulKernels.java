@@ -1,0 +1,26 @@
+package org.revtaf.backend;
+
+import org.revtaf.tensor.Tensor;
+
+/** Batched GEMM on contiguous row-major matrices. */
+public interface MatmulKernels {
+    /**
+     * For each of {@code batch} problems: c (m, n) = alpha * op(a) op(b) + beta * c, where op(a) is
+     * (m, k) (stored (k, m) when transA) and op(b) is (k, n) (stored (n, k) when transB). Problem i
+     * reads a at offset i*strideA and b at i*strideB (0 broadcasts one matrix); c is dense.
+     */
+    void gemm(
+            Tensor c,
+            Tensor a,
+            Tensor b,
+            int batch,
+            int m,
+            int n,
+            int k,
+            boolean transA,
+            boolean transB,
+            int strideA,
+            int strideB,
+            double alpha,
+            double beta);
+}

@@ -1,0 +1,208 @@
+package org.revtaf.backend.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.revtaf.backend.BinaryOp;
+import org.revtaf.backend.ElementwiseKernels;
+import org.revtaf.backend.ScalarMath;
+import org.revtaf.backend.UnaryOp;
+import org.revtaf.backend.cpu.kernels.Parallel;
+import org.revtaf.backend.cpu.kernels.VecMath;
+import org.revtaf.backend.reference.ReferenceBackend;
+import org.revtaf.tensor.DType;
+import org.revtaf.tensor.HeapStorage;
+import org.revtaf.tensor.Tensor;
+
+/**
+ * float32 elementwise kernels: VecMath (cpukern) for the transcendental functions, Vector API loops
+ * with a masked tail for arithmetic, fork-join over large arrays and over rows of broadcast views.
+ * Other dtypes run the reference kernels.
+ */
+final class CpuElementwise implements ElementwiseKernels {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final int GRAIN = 1 << 14;
+    private final ElementwiseKernels ref = ReferenceBackend.INSTANCE.elementwise();
+
+    private static boolean f32(Tensor... ts) {
+        for (Tensor t : ts) if (t.dtype() != DType.FLOAT32) return false;
+        return true;
+    }
+
+    @Override
+    public void unary(Tensor out, Tensor x, int n, UnaryOp op, double a, double b) {
+        if (!f32(out, x)) {
+            ref.unary(out, x, n, op, a, b);
+            return;
+        }
+        float[] xa = x.f32(), ya = out.f32();
+        int xo = x.offset(), yo = out.offset();
+        VecMath.Fn fn = switch (op) {
+            case EXP -> VecMath.Fn.EXP;
+            case LOG -> VecMath.Fn.LOG;
+            case TANH -> VecMath.Fn.TANH;
+            case SIGMOID -> VecMath.Fn.SIGMOID;
+            case GELU -> VecMath.Fn.GELU;
+            case RELU -> VecMath.Fn.RELU;
+            default -> null;
+        };
+        if (fn != null) {
+            VecMath.map(fn, xa, xo, ya, yo, n);
+            return;
+        }
+        float fa = (float) a, fb = (float) b;
+        Parallel.range(n, GRAIN, (s, e) -> {
+            int i = s;
+            switch (op) {
+                case AFFINE, NEG, ABS, SQRT, CLAMP -> {
+                    for (; i < e; i += L) {
+                        VectorMask<Float> m = S.indexInRange(i, e);
+                        FloatVector v = FloatVector.fromArray(S, xa, xo + i, m);
+                        FloatVector r = switch (op) {
+                            case AFFINE -> v.fma(fa, fb);
+                            case NEG -> v.neg();
+                            case ABS -> v.abs();
+                            case SQRT -> v.sqrt();
+                            default -> v.max(fa).min(fb);
+                        };
+                        r.intoArray(ya, yo + i, m);
+                    }
+                }
+                default -> {
+                    for (; i < e; i++) ya[yo + i] = (float) ScalarMath.apply(op, xa[xo + i], a, b);
+                }
+            }
+        });
+    }
+
+    @Override
+    public void unaryBackward(Tensor dx, Tensor dy, Tensor x, Tensor y, int n, UnaryOp op, double a, double b) {
+        if (!f32(dx, dy, x, y)) {
+            ref.unaryBackward(dx, dy, x, y, n, op, a, b);
+            return;
+        }
+        float[] g = dy.f32(), xa = x.f32(), ya = y.f32(), d = dx.f32();
+        VecMath.Grad gr = switch (op) {
+            case RELU -> VecMath.Grad.RELU;
+            case GELU -> VecMath.Grad.GELU;
+            case LOG -> VecMath.Grad.LOG;
+            case TANH -> VecMath.Grad.TANH;
+            case SIGMOID -> VecMath.Grad.SIGMOID;
+            case EXP -> VecMath.Grad.EXP;
+            default -> null;
+        };
+        if (gr != null) {
+            boolean fromY = op == UnaryOp.TANH || op == UnaryOp.SIGMOID || op == UnaryOp.EXP;
+            Tensor saved = fromY ? y : x;
+            VecMath.grad(gr, saved.f32(), saved.offset(), g, dy.offset(), d, dx.offset(), n);
+            return;
+        }
+        int go = dy.offset(), xo = x.offset(), yo = y.offset(), dO = dx.offset();
+        Parallel.range(n, GRAIN, (s, e) -> {
+            for (int i = s; i < e; i++)
+                d[dO + i] = (float) (g[go + i] * ScalarMath.derivative(op, xa[xo + i], ya[yo + i], a, b));
+        });
+    }
+
+    @Override
+    public void binary(Tensor out, Tensor a, Tensor b, BinaryOp op) {
+        if (!f32(out, a, b) || op == BinaryOp.EQ) {
+            ref.binary(out, a, b, op);
+            return;
+        }
+        Strided L3 = new Strided(out, a, b);
+        float[] o = out.f32(), x = a.f32(), y = b.f32();
+        int so = L3.colStride(0), sa = L3.colStride(1), sb = L3.colStride(2), cols = L3.cols;
+        int grain = Math.max(1, GRAIN / Math.max(cols, 1));
+        if (L3.rows == 1) { // one long row: split it
+            int oo = L3.rowOffset(0, 0), ao = L3.rowOffset(1, 0), bo = L3.rowOffset(2, 0);
+            Parallel.range(
+                    cols, GRAIN, (s, e) -> row(op, o, oo + s * so, so, x, ao + s * sa, sa, y, bo + s * sb, sb, e - s));
+            return;
+        }
+        Parallel.range(L3.rows, grain, (s, e) -> {
+            for (int r = s; r < e; r++)
+                row(op, o, L3.rowOffset(0, r), so, x, L3.rowOffset(1, r), sa, y, L3.rowOffset(2, r), sb, cols);
+        });
+    }
+
+    /** One row: o[i] = x[i] op y[i] with column strides so (1), sa, sb in {0, 1, other}. */
+    private static void row(
+            BinaryOp op, float[] o, int oo, int so, float[] x, int ao, int sa, float[] y, int bo, int sb, int n) {
+        if (so == 1 && (sa == 1 || sa == 0) && (sb == 1 || sb == 0)) {
+            VectorOperators.Binary vop = switch (op) {
+                case ADD -> VectorOperators.ADD;
+                case SUB -> VectorOperators.SUB;
+                case MUL -> VectorOperators.MUL;
+                case DIV -> VectorOperators.DIV;
+                case MAXIMUM -> VectorOperators.MAX;
+                default -> VectorOperators.MIN;
+            };
+            FloatVector xs = sa == 0 ? FloatVector.broadcast(S, x[ao]) : null;
+            FloatVector ys = sb == 0 ? FloatVector.broadcast(S, y[bo]) : null;
+            int i = 0;
+            for (; i + L <= n; i += L) {
+                FloatVector xv = xs != null ? xs : FloatVector.fromArray(S, x, ao + i);
+                FloatVector yv = ys != null ? ys : FloatVector.fromArray(S, y, bo + i);
+                xv.lanewise(vop, yv).intoArray(o, oo + i);
+            }
+            if (i < n) {
+                VectorMask<Float> m = S.indexInRange(i, n);
+                FloatVector xv = xs != null ? xs : FloatVector.fromArray(S, x, ao + i, m);
+                FloatVector yv = ys != null ? ys : FloatVector.fromArray(S, y, bo + i, m);
+                xv.lanewise(vop, yv).intoArray(o, oo + i, m);
+            }
+            return;
+        }
+        for (int i = 0; i < n; i++) o[oo + i * so] = (float) ScalarMath.apply(op, x[ao + i * sa], y[bo + i * sb]);
+    }
+
+    @Override
+    public void where(Tensor out, Tensor cond, Tensor a, Tensor b) {
+        if (!f32(out, a, b)) {
+            ref.where(out, cond, a, b);
+            return;
+        }
+        Strided L4 = new Strided(out, cond, a, b);
+        float[] o = out.f32(), x = a.f32(), y = b.f32();
+        HeapStorage c = cond.heap();
+        int so = L4.colStride(0), sc = L4.colStride(1), sa = L4.colStride(2), sb = L4.colStride(3);
+        Parallel.range(L4.rows, Math.max(1, GRAIN / Math.max(L4.cols, 1)), (s, e) -> {
+            for (int r = s; r < e; r++) {
+                int oo = L4.rowOffset(0, r), co = L4.rowOffset(1, r), ao = L4.rowOffset(2, r), bo = L4.rowOffset(3, r);
+                for (int i = 0; i < L4.cols; i++)
+                    o[oo + i * so] = c.get(co + i * sc) != 0 ? x[ao + i * sa] : y[bo + i * sb];
+            }
+        });
+    }
+
+    @Override
+    public void fill(Tensor out, double value) {
+        if (!f32(out)) ref.fill(out, value);
+        else java.util.Arrays.fill(out.f32(), out.offset(), out.offset() + out.numel(), (float) value);
+    }
+
+    @Override
+    public void copy(Tensor out, Tensor x) {
+        if (!f32(out, x)) {
+            ref.copy(out, x);
+            return;
+        }
+        float[] o = out.f32(), s = x.f32();
+        if (out.isContiguous() && x.isContiguous()) {
+            System.arraycopy(s, x.offset(), o, out.offset(), x.numel());
+            return;
+        }
+        Strided L2 = new Strided(out, x);
+        int so = L2.colStride(0), sx = L2.colStride(1);
+        Parallel.range(L2.rows, Math.max(1, GRAIN / Math.max(L2.cols, 1)), (st, e) -> {
+            for (int r = st; r < e; r++) {
+                int oo = L2.rowOffset(0, r), xo = L2.rowOffset(1, r);
+                if (so == 1 && sx == 1) System.arraycopy(s, xo, o, oo, L2.cols);
+                else for (int i = 0; i < L2.cols; i++) o[oo + i * so] = s[xo + i * sx];
+            }
+        });
+    }
+}

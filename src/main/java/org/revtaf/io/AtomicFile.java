@@ -1,0 +1,127 @@
+package org.revtaf.io;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
+import org.revtaf.RevtafException;
+
+/**
+ * Crash-safe file writing, shared by every writer of the project (.npy, safetensors, CSV, JSON,
+ * YAML): the content goes to a temporary file in the target's folder, is fsynced, then renamed
+ * over the target in one atomic step. On any failure the temporary file is deleted and an existing
+ * target is left untouched, so a reader sees either the old file or the complete new one.
+ */
+public final class AtomicFile {
+    private AtomicFile() {}
+
+    /** Writes the content through a file channel positioned at 0. */
+    @FunctionalInterface
+    public interface ChannelBody {
+        void write(FileChannel channel) throws IOException;
+    }
+
+    /** Writes the content to a (buffered) output stream; do not close it. */
+    @FunctionalInterface
+    public interface StreamBody {
+        void write(OutputStream out) throws IOException;
+    }
+
+    /** Atomically replaces {@code target} with what {@code body} writes to the channel. */
+    public static void write(Path target, ChannelBody body) {
+        Path abs = target.toAbsolutePath();
+        Path dir = abs.getParent();
+        Path tmp = null;
+        try {
+            if (dir != null) Files.createDirectories(dir);
+            if (Files.isDirectory(abs))
+                throw new RevtafException(target + ": is a directory, cannot write a file there");
+            tmp = dir == null ? null : tempSibling(abs);
+            if (tmp == null) throw new RevtafException(target + ": has no parent folder");
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                body.write(ch);
+                ch.force(true);
+            }
+            move(tmp, abs);
+            tmp = null;
+            syncDirectory(dir);
+        } catch (IOException e) {
+            throw new RevtafException(target + ": cannot write (" + describe(e) + ")", e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // best effort: the original error is what the user needs to see
+                }
+            }
+        }
+    }
+
+    /** Atomically replaces {@code target} with what {@code body} writes to a buffered stream. */
+    public static void writeStream(Path target, StreamBody body) {
+        write(target, ch -> {
+            OutputStream raw = Channels.newOutputStream(ch);
+            BufferedOutputStream out = new BufferedOutputStream(raw, 1 << 16);
+            body.write(out);
+            out.flush();
+        });
+    }
+
+    /** Atomically replaces {@code target} with these bytes. */
+    public static void writeBytes(Path target, byte[] bytes) {
+        write(target, ch -> writeFully(ch, ByteBuffer.wrap(bytes)));
+    }
+
+    /** Atomically replaces {@code target} with this text in UTF-8. */
+    public static void writeString(Path target, String text) {
+        writeBytes(target, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Writes all remaining bytes of {@code buf} (a channel may write fewer per call). */
+    public static void writeFully(FileChannel ch, ByteBuffer buf) throws IOException {
+        while (buf.hasRemaining()) ch.write(buf);
+    }
+
+    private static Path tempSibling(Path abs) throws IOException {
+        String base = "." + abs.getFileName() + ".tmp-";
+        for (int attempt = 0; ; attempt++) {
+            Path p = abs.resolveSibling(
+                    base + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1));
+            if (!Files.exists(p)) return p;
+            if (attempt > 100) throw new IOException("cannot find a free temporary name next to " + abs);
+        }
+    }
+
+    private static void move(Path tmp, Path target) throws IOException {
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            // same folder, so this only happens on exotic file systems; still never a partial target
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** Makes the rename durable (POSIX); silently skipped where folders cannot be opened. */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // not supported on this platform: the data itself is already fsynced
+        }
+    }
+
+    private static String describe(IOException e) {
+        String m = e.getMessage();
+        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    }
+}

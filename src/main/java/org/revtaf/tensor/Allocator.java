@@ -1,0 +1,112 @@
+package org.revtaf.tensor;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Pooled host allocator. Arrays released by a {@link Scope} go back to a free list keyed by dtype
+ * and size class, so a training step that repeats the same shapes allocates nothing new after the
+ * first step. The pool is capped ({@code -Drevtaf.pool.maxBytes}, default 2 GiB); beyond the cap a
+ * released array is left to the GC.
+ */
+public final class Allocator {
+    private static final long MAX_POOL_BYTES = Long.getLong("revtaf.pool.maxBytes", 2L << 30);
+    private static final Map<Long, ArrayDeque<Object>> FREE = new HashMap<>();
+    private static long pooledBytes;
+    private static final AtomicLong REUSED = new AtomicLong();
+    private static final AtomicLong FRESH = new AtomicLong();
+
+    private Allocator() {}
+
+    /** A storage of n elements; zero-filled when {@code zero}, else contents are unspecified. */
+    public static HeapStorage allocate(DType dtype, int n, boolean zero) {
+        int cap = sizeClass(n);
+        Object a = take(dtype, cap);
+        if (a == null) {
+            FRESH.incrementAndGet();
+            a = newArray(dtype, cap);
+        } else {
+            REUSED.incrementAndGet();
+            if (zero) clear(a);
+        }
+        HeapStorage s = new HeapStorage(dtype, n, a);
+        Scope.register(s);
+        return s;
+    }
+
+    /**
+     * Array length for n elements: exact up to 64, else n rounded up to a multiple of an eighth of
+     * its power of two (at most 12.5% slack), so steps whose shapes vary a little (sequence
+     * lengths) share pooled arrays instead of filling the pool with one size each.
+     */
+    static int sizeClass(int n) {
+        if (n <= 64) return n;
+        int step = Integer.highestOneBit(n) >>> 3;
+        long r = ((long) n + step - 1) / step * step;
+        return (int) Math.min(r, Integer.MAX_VALUE - 8);
+    }
+
+    private static synchronized Object take(DType dtype, int n) {
+        ArrayDeque<Object> q = FREE.get(key(dtype, n));
+        Object a = q == null ? null : q.pollLast();
+        if (a != null) pooledBytes -= (long) n * dtype.byteSize();
+        return a;
+    }
+
+    static synchronized void recycle(DType dtype, Object array) {
+        int n = java.lang.reflect.Array.getLength(array);
+        long bytes = (long) n * dtype.byteSize();
+        if (n == 0 || pooledBytes + bytes > MAX_POOL_BYTES) return;
+        FREE.computeIfAbsent(key(dtype, n), k -> new ArrayDeque<>()).addLast(array);
+        pooledBytes += bytes;
+    }
+
+    /** Bytes currently held in free lists. */
+    public static synchronized long pooledBytes() {
+        return pooledBytes;
+    }
+
+    /** Arrays allocated fresh (not from the pool) since start. */
+    public static long freshAllocations() {
+        return FRESH.get();
+    }
+
+    /** Arrays served from the pool since start. */
+    public static long reusedAllocations() {
+        return REUSED.get();
+    }
+
+    /** Drops every pooled array (for tests and after a phase with different shapes). */
+    public static synchronized void trim() {
+        FREE.clear();
+        pooledBytes = 0;
+    }
+
+    private static long key(DType dtype, int n) {
+        return ((long) dtype.ordinal() << 32) | n;
+    }
+
+    private static Object newArray(DType dtype, int n) {
+        return switch (dtype) {
+            case FLOAT32 -> new float[n];
+            case FLOAT64 -> new double[n];
+            case INT32 -> new int[n];
+            case INT64 -> new long[n];
+            case BFLOAT16, FLOAT16 -> new short[n];
+            case UINT8, BOOL -> throw new IllegalArgumentException("tensors of " + dtype + " are not supported");
+        };
+    }
+
+    private static void clear(Object a) {
+        switch (a) {
+            case float[] f -> java.util.Arrays.fill(f, 0f);
+            case double[] d -> java.util.Arrays.fill(d, 0d);
+            case int[] i -> java.util.Arrays.fill(i, 0);
+            case long[] l -> java.util.Arrays.fill(l, 0L);
+            case short[] s -> java.util.Arrays.fill(s, (short) 0);
+            default -> throw new IllegalStateException();
+        }
+    }
+}

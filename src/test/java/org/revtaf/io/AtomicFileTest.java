@@ -1,0 +1,70 @@
+package org.revtaf.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.revtaf.RevtafException;
+
+class AtomicFileTest {
+    @TempDir
+    Path dir;
+
+    private List<Path> listing() throws IOException {
+        try (var s = Files.list(dir)) {
+            return s.sorted().toList();
+        }
+    }
+
+    @Test
+    void writesAndReplacesAndCreatesParentFolders() throws IOException {
+        Path f = dir.resolve("sub/deeper/out.csv");
+        AtomicFile.writeString(f, "a,b\n1,2\n");
+        assertEquals("a,b\n1,2\n", Files.readString(f));
+        AtomicFile.writeStream(f, out -> out.write("x\n".getBytes()));
+        assertEquals("x\n", Files.readString(f));
+        try (var s = Files.list(f.getParent())) {
+            assertEquals(1, s.count(), "only the target, no temporary file");
+        }
+    }
+
+    @Test
+    void aFailingWriterLeavesTheOldFileAndNoTemporary() throws IOException {
+        Path f = dir.resolve("metrics.csv");
+        AtomicFile.writeString(f, "old\n");
+        IOException boom = new IOException("disk full");
+        RevtafException e = assertThrows(
+                RevtafException.class,
+                () -> AtomicFile.writeStream(f, out -> {
+                    out.write("partial new content".getBytes());
+                    out.flush();
+                    throw boom;
+                }));
+        assertTrue(e.getMessage().contains(f.toString()) && e.getMessage().contains("disk full"), e.getMessage());
+        assertEquals("old\n", Files.readString(f));
+        assertEquals(List.of(f), listing());
+
+        assertThrows(
+                IllegalStateException.class,
+                () -> AtomicFile.writeStream(f, out -> {
+                    out.write(1);
+                    throw new IllegalStateException("bug in the writer");
+                }));
+        assertEquals("old\n", Files.readString(f));
+        assertEquals(List.of(f), listing());
+    }
+
+    @Test
+    void refusesToReplaceAFolder() throws IOException {
+        Path sub = Files.createDirectory(dir.resolve("taken"));
+        RevtafException e = assertThrows(RevtafException.class, () -> AtomicFile.writeString(sub, "x"));
+        assertTrue(e.getMessage().contains("is a directory"), e.getMessage());
+        assertTrue(Files.isDirectory(sub));
+    }
+}
