@@ -1,7 +1,5 @@
 package org.revtaf.kernels;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +12,10 @@ import org.revtaf.bindings.RevtafKernels;
  * closeness check (|a - r| <= atol + rtol |r|, first mismatches printed).
  */
 final class KernelTestSupport implements AutoCloseable {
+    /** Every kernel version: 0 (the default) and 1, 2. */
+    static final int[] VERSIONS = {0, 1, 2};
+
+    static final MemorySegment STREAM = MemorySegment.NULL;
     final RevtafKernels k;
     private final List<DeviceBuffer> buffers = new ArrayList<>();
 
@@ -78,7 +80,7 @@ final class KernelTestSupport implements AutoCloseable {
     /** Fails with the first mismatches and the worst relative use of the tolerance. */
     static void assertClose(String name, float[] actual, double[] expected, double atol, double rtol) {
         if (actual.length < expected.length) {
-            fail(name + ": " + actual.length + " values, expected " + expected.length);
+            throw new AssertionError(name + ": " + actual.length + " values, expected " + expected.length);
         }
         int bad = 0;
         double worst = 0;
@@ -100,8 +102,32 @@ final class KernelTestSupport implements AutoCloseable {
             worst = Math.max(worst, Double.isNaN(diff) ? Double.POSITIVE_INFINITY : diff / tol);
         }
         if (bad > 0) {
-            fail(String.format(
+            throw new AssertionError(String.format(
                     "%s: %d of %d values off (worst %.1f x tolerance)%s", name, bad, expected.length, worst, sb));
+        }
+    }
+
+    static void check(boolean ok, String what) {
+        if (!ok) {
+            throw new AssertionError(what);
+        }
+    }
+
+    static void checkEquals(double expected, double actual, double tol, String what) {
+        if (!(Math.abs(expected - actual) <= tol)) {
+            throw new AssertionError(what + ": expected " + expected + " got " + actual + " (tolerance " + tol + ")");
+        }
+    }
+
+    static void checkEquals(long expected, long actual, String what) {
+        if (expected != actual) {
+            throw new AssertionError(what + ": expected " + expected + " got " + actual);
+        }
+    }
+
+    static void checkEquals(float expected, float actual, String what) {
+        if (Float.compare(expected, actual) != 0) {
+            throw new AssertionError(what + ": expected " + expected + " got " + actual);
         }
     }
 

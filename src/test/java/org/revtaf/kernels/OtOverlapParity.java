@@ -1,8 +1,10 @@
 package org.revtaf.kernels;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.revtaf.kernels.KernelTestSupport.STREAM;
+import static org.revtaf.kernels.KernelTestSupport.VERSIONS;
 import static org.revtaf.kernels.KernelTestSupport.assertClose;
+import static org.revtaf.kernels.KernelTestSupport.check;
+import static org.revtaf.kernels.KernelTestSupport.checkEquals;
 import static org.revtaf.kernels.KernelTestSupport.gaussian;
 import static org.revtaf.kernels.KernelTestSupport.maxAbs;
 import static org.revtaf.kernels.KernelTestSupport.toDouble;
@@ -10,26 +12,16 @@ import static org.revtaf.kernels.KernelTestSupport.uniform;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
 import org.revtaf.bindings.DeviceBuffer;
 import org.revtaf.bindings.RevtafKernels;
 
 /**
- * Log-domain Sinkhorn (batched, masks, on-device convergence) and soft IoU on device
- * {@link #device()} against the double references of org.revtaf.backend.fused, forward and
- * backward, every version. {@link OtAndOverlapKernelsCudaTest} runs the same on a GPU.
+ * Parity checks of log-domain Sinkhorn (batched, masks, on-device convergence) and soft IoU against
+ * the double references of org.revtaf.backend.fused, forward and backward, every version. Plain
+ * methods (no JUnit), see {@link KernelParityMain}.
  */
-class OtAndOverlapKernelsTest {
-    static final int[] VERSIONS = {0, 1, 2};
-    static final MemorySegment STREAM = MemorySegment.NULL;
-
-    String device() {
-        return "cuda-emu";
-    }
-
-    RevtafKernels kernels() {
-        return RevtafKernels.forDevice(device());
-    }
+final class OtOverlapParity {
+    private OtOverlapParity() {}
 
     /** b items: item 1 has its last two rows padded, item 2 its last column; p, t >= 3. */
     static byte[][] masks(int b, int p, int t) {
@@ -47,8 +39,7 @@ class OtAndOverlapKernelsTest {
         return new byte[][] {rm, cm};
     }
 
-    @Test
-    void sinkhornConvergesOnDeviceAndMatchesReference() {
+    static void sinkhornConvergesOnDeviceAndMatchesReference(RevtafKernels kk) {
         Random r = new Random(21);
         for (int[] shape : new int[][] {{3, 7, 5}, {2, 40, 9}, {4, 6, 3}}) {
             int b = shape[0];
@@ -63,7 +54,7 @@ class OtAndOverlapKernelsTest {
             }
             KernelReferences.Sinkhorn ref =
                     KernelReferences.sinkhorn(toDouble(cost), mk[0], mk[1], b, p, t, eps, maxIter, 1e-6, null);
-            try (KernelTestSupport s = new KernelTestSupport(kernels())) {
+            try (KernelTestSupport s = new KernelTestSupport(kk)) {
                 DeviceBuffer dc = s.in(cost);
                 MemorySegment rm = s.mask(mk[0]);
                 MemorySegment cm = s.mask(mk[1]);
@@ -92,9 +83,8 @@ class OtAndOverlapKernelsTest {
                     float[] pl = plan.toFloats();
                     assertClose(tag + " plan", pl, ref.plan(), 1e-4 * maxAbs(ref.plan()), 2e-3);
                     int k = iters.toInts()[0];
-                    assertTrue(k > 1 && k < maxIter, tag + ": ran " + k + " iterations");
-                    assertTrue(
-                            Math.abs(k - ref.iters()) <= 2, tag + ": iterations " + k + " vs reference " + ref.iters());
+                    check(k > 1 && k < maxIter, tag + ": ran " + k + " iterations");
+                    check(Math.abs(k - ref.iters()) <= 2, tag + ": iterations " + k + " vs reference " + ref.iters());
                     for (int bi = 0; bi < b; bi++) {
                         // row marginals: 1/P_valid on valid rows of active items, 0 elsewhere
                         int valid = 0;
@@ -111,7 +101,7 @@ class OtAndOverlapKernelsTest {
                                 sum += pl[(bi * p + i) * t + j];
                             }
                             double want = active && mk[0][bi * p + i] != 0 ? 1.0 / valid : 0.0;
-                            assertEquals(want, sum, 1e-4 / valid, tag + " row marginal " + bi + "," + i);
+                            checkEquals(want, sum, 1e-4 / valid, tag + " row marginal " + bi + "," + i);
                         }
                     }
                 }
@@ -119,8 +109,7 @@ class OtAndOverlapKernelsTest {
         }
     }
 
-    @Test
-    void sinkhornBackwardMatchesReference() {
+    static void sinkhornBackwardMatchesReference(RevtafKernels kk) {
         Random r = new Random(22);
         for (int[] shape : new int[][] {{3, 5, 4}, {2, 33, 6}}) {
             int b = shape[0];
@@ -134,7 +123,7 @@ class OtAndOverlapKernelsTest {
             for (float tol : new float[] {0f, 1e-3f}) { // all iterations, and an early stop
                 KernelReferences.Sinkhorn ref = KernelReferences.sinkhorn(
                         toDouble(cost), mk[0], mk[1], b, p, t, eps, maxIter, tol, toDouble(g));
-                try (KernelTestSupport s = new KernelTestSupport(kernels())) {
+                try (KernelTestSupport s = new KernelTestSupport(kk)) {
                     DeviceBuffer dc = s.in(cost);
                     DeviceBuffer dg = s.in(g);
                     MemorySegment rm = s.mask(mk[0]);
@@ -161,7 +150,7 @@ class OtAndOverlapKernelsTest {
                                 maxIter,
                                 tol,
                                 v);
-                        assertEquals(ref.iters(), it.toInts()[0], tag + " iterations");
+                        checkEquals(ref.iters(), it.toInts()[0], tag + " iterations");
                         DeviceBuffer dcost = s.out(b * p * t);
                         s.k.sinkhornBwd(
                                 STREAM,
@@ -187,8 +176,7 @@ class OtAndOverlapKernelsTest {
         }
     }
 
-    @Test
-    void softIouForwardAndBackward() {
+    static void softIouForwardAndBackward(RevtafKernels kk) {
         Random r = new Random(23);
         for (int[] shape : new int[][] {{2, 3, 4, 37}, {1, 17, 18, 50}}) {
             int b = shape[0];
@@ -202,7 +190,7 @@ class OtAndOverlapKernelsTest {
             float[] dout = gaussian(r, b * n * m, 1.0);
             KernelReferences.Result ref =
                     KernelReferences.softIou(toDouble(a), toDouble(g), b, n, m, p, toDouble(dout));
-            try (KernelTestSupport s = new KernelTestSupport(kernels())) {
+            try (KernelTestSupport s = new KernelTestSupport(kk)) {
                 DeviceBuffer da = s.in(a);
                 DeviceBuffer dgg = s.in(g);
                 DeviceBuffer dd = s.in(dout);
@@ -221,21 +209,20 @@ class OtAndOverlapKernelsTest {
         }
     }
 
-    @Test
-    void softIouOfEmptyMapsIsZero() {
+    static void softIouOfEmptyMapsIsZero(RevtafKernels kk) {
         int p = 9;
         float[] a = new float[2 * p]; // map 0 all zero, map 1 not
         float[] g = new float[p];
         for (int k = 0; k < p; k++) {
             a[p + k] = 0.5f;
         }
-        try (KernelTestSupport s = new KernelTestSupport(kernels())) {
+        try (KernelTestSupport s = new KernelTestSupport(kk)) {
             for (int v : VERSIONS) {
                 DeviceBuffer iou = s.out(2);
                 s.k.softIouFwd(STREAM, iou.ptr(), s.in(a).ptr(), s.in(g).ptr(), 1, 2, 1, p, v);
                 float[] o = iou.toFloats();
-                assertEquals(0f, o[0], "0/0 map pair, version " + v);
-                assertEquals(0f, o[1], "disjoint support, version " + v);
+                checkEquals(0f, o[0], "0/0 map pair, version " + v);
+                checkEquals(0f, o[1], "disjoint support, version " + v);
             }
         }
     }

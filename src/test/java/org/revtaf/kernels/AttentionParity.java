@@ -1,5 +1,7 @@
 package org.revtaf.kernels;
 
+import static org.revtaf.kernels.KernelTestSupport.STREAM;
+import static org.revtaf.kernels.KernelTestSupport.VERSIONS;
 import static org.revtaf.kernels.KernelTestSupport.assertClose;
 import static org.revtaf.kernels.KernelTestSupport.gaussian;
 import static org.revtaf.kernels.KernelTestSupport.maxAbs;
@@ -7,29 +9,30 @@ import static org.revtaf.kernels.KernelTestSupport.toDouble;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Random;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 import org.revtaf.bindings.DeviceBuffer;
 import org.revtaf.bindings.RevtafKernels;
 
 /**
- * Fused attention on device {@link #device()} against the double reference
- * (org.revtaf.backend.fused.AttentionRef): head dims 32/64/128, key padding mask (batch 1 has its
- * first keys padded, so under the causal mask its first queries see no key), causal or not, n = s
- * and n != s (bottom-right causal alignment), every version, forward (out, lse) and backward
- * (dq, dk, dv). {@link AttentionKernelCudaTest} runs the same on a GPU.
+ * Parity check of fused attention against org.revtaf.backend.fused.AttentionRef: head dims
+ * 32/64/128, key padding mask (batch 1 has its first keys padded, so under the causal mask its
+ * first queries see no key), causal or not, n = s and n != s (bottom-right causal alignment),
+ * every version, forward (out, lse) and backward (dq, dk, dv). Plain methods (no JUnit).
  */
-class AttentionKernelTest {
-    static final int[] VERSIONS = {0, 1, 2};
-    static final MemorySegment STREAM = MemorySegment.NULL;
+final class AttentionParity {
+    private AttentionParity() {}
 
-    String device() {
-        return "cuda-emu";
+    /** (head dim, causal, n, s) of every checked case. */
+    static final Object[][] CASES = {
+        {32, false, 19, 23}, {32, true, 19, 23}, {64, true, 37, 37}, {64, true, 23, 19}, {128, false, 19, 23}
+    };
+
+    static void all(RevtafKernels kk) {
+        for (Object[] c : CASES) {
+            forwardAndBackwardMatchReference(kk, (int) c[0], (boolean) c[1], (int) c[2], (int) c[3]);
+        }
     }
 
-    @ParameterizedTest(name = "d={0} causal={1} n={2} s={3}")
-    @CsvSource({"32, false, 19, 23", "32, true, 19, 23", "64, true, 37, 37", "64, true, 23, 19", "128, false, 19, 23"})
-    void forwardAndBackwardMatchReference(int d, boolean causal, int n, int s) {
+    static void forwardAndBackwardMatchReference(RevtafKernels kk, int d, boolean causal, int n, int s) {
         Random r = new Random(31 + d + (causal ? 1 : 0) + n);
         int b = 2;
         int h = 2;
@@ -50,7 +53,7 @@ class AttentionKernelTest {
         double[] gq = ref.grads()[1];
         double[] gk = ref.grads()[2];
         double[] gv = ref.grads()[3];
-        try (KernelTestSupport t = new KernelTestSupport(RevtafKernels.forDevice(device()))) {
+        try (KernelTestSupport t = new KernelTestSupport(kk)) {
             DeviceBuffer dq = t.in(q);
             DeviceBuffer dk = t.in(k);
             DeviceBuffer dv = t.in(v);

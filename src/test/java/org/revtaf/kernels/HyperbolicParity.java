@@ -1,33 +1,24 @@
 package org.revtaf.kernels;
 
+import static org.revtaf.kernels.KernelTestSupport.STREAM;
+import static org.revtaf.kernels.KernelTestSupport.VERSIONS;
 import static org.revtaf.kernels.KernelTestSupport.assertClose;
 import static org.revtaf.kernels.KernelTestSupport.gaussian;
 import static org.revtaf.kernels.KernelTestSupport.maxAbs;
 import static org.revtaf.kernels.KernelTestSupport.toDouble;
 
-import java.lang.foreign.MemorySegment;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
 import org.revtaf.bindings.DeviceBuffer;
 import org.revtaf.bindings.RevtafKernels;
 
 /**
- * Poincare-ball kernels (mobius_add with full and broadcast y, expmap0/logmap0/proj, mobius_matvec,
- * pairwise distance) on device {@link #device()} against the double references of
- * org.revtaf.backend.fused (forward values and backward gradients), every version, odd shapes. The emulated device runs in
- * every build; {@link HyperbolicKernelsCudaTest} runs the same on a GPU.
+ * Parity checks of the Poincare-ball kernels (mobius_add with full and broadcast y,
+ * expmap0/logmap0/proj, mobius_matvec, pairwise distance) against the double references of
+ * org.revtaf.backend.fused: forward values and backward gradients, every version, odd shapes. Plain
+ * methods (no JUnit) so that {@link KernelParityMain} runs them on a GPU machine without Maven.
  */
-class HyperbolicKernelsTest {
-    static final int[] VERSIONS = {0, 1, 2};
-    static final MemorySegment STREAM = MemorySegment.NULL;
-
-    String device() {
-        return "cuda-emu";
-    }
-
-    RevtafKernels kernels() {
-        return RevtafKernels.forDevice(device());
-    }
+final class HyperbolicParity {
+    private HyperbolicParity() {}
 
     /** n rows of dimension d, each scaled to a norm drawn from [lo, hi). */
     static float[] ballPoints(Random r, int n, int d, double lo, double hi) {
@@ -45,8 +36,7 @@ class HyperbolicKernelsTest {
         return x;
     }
 
-    @Test
-    void mobiusAddForwardAndBackward() {
+    static void mobiusAddForwardAndBackward(RevtafKernels kk) {
         Random r = new Random(11);
         for (int[] shape : new int[][] {{7, 19, 1}, {33, 64, 1}, {9, 21, 0}}) {
             int n = shape[0];
@@ -58,7 +48,7 @@ class HyperbolicKernelsTest {
             float[] g = gaussian(r, n * d, 1.0);
             KernelReferences.Result ref =
                     KernelReferences.mobiusAdd(toDouble(x), toDouble(y), yStride, n, d, c, toDouble(g));
-            try (KernelTestSupport s = new KernelTestSupport(kernels())) {
+            try (KernelTestSupport s = new KernelTestSupport(kk)) {
                 DeviceBuffer dx = s.in(x);
                 DeviceBuffer dy = s.in(y);
                 DeviceBuffer dg = s.in(g);
@@ -78,8 +68,7 @@ class HyperbolicKernelsTest {
         }
     }
 
-    @Test
-    void expmapLogmapProjForwardAndBackward() {
+    static void expmapLogmapProjForwardAndBackward(RevtafKernels kk) {
         Random r = new Random(12);
         int n = 13;
         int d = 37;
@@ -91,7 +80,7 @@ class HyperbolicKernelsTest {
             float[] x = ballPoints(r, n, d, normRanges[op][0], normRanges[op][1]);
             float[] g = gaussian(r, n * d, 1.0);
             KernelReferences.Result ref = KernelReferences.rowMap(op, toDouble(x), n, d, c, toDouble(g));
-            try (KernelTestSupport s = new KernelTestSupport(kernels())) {
+            try (KernelTestSupport s = new KernelTestSupport(kk)) {
                 DeviceBuffer dx = s.in(x);
                 DeviceBuffer dg = s.in(g);
                 for (int v : VERSIONS) {
@@ -107,8 +96,7 @@ class HyperbolicKernelsTest {
         }
     }
 
-    @Test
-    void mobiusMatvecForwardAndBackward() {
+    static void mobiusMatvecForwardAndBackward(RevtafKernels kk) {
         Random r = new Random(13);
         int n = 6;
         int rows = 5;
@@ -118,7 +106,7 @@ class HyperbolicKernelsTest {
         float[] x = ballPoints(r, n, d, 0.05, 1.1);
         float[] g = gaussian(r, n * rows, 1.0);
         KernelReferences.Result ref = KernelReferences.matvec(toDouble(m), toDouble(x), n, rows, d, c, toDouble(g));
-        try (KernelTestSupport s = new KernelTestSupport(kernels())) {
+        try (KernelTestSupport s = new KernelTestSupport(kk)) {
             DeviceBuffer dm = s.in(m);
             DeviceBuffer dx = s.in(x);
             DeviceBuffer dg = s.in(g);
@@ -137,8 +125,7 @@ class HyperbolicKernelsTest {
         }
     }
 
-    @Test
-    void pairwiseDistanceForwardAndBackward() {
+    static void pairwiseDistanceForwardAndBackward(RevtafKernels kk) {
         Random r = new Random(14);
         for (int[] shape : new int[][] {{5, 7, 13}, {17, 33, 40}}) {
             int n = shape[0];
@@ -149,7 +136,7 @@ class HyperbolicKernelsTest {
             float[] y = ballPoints(r, m, d, 0.05, 0.9);
             float[] g = gaussian(r, n * m, 1.0);
             KernelReferences.Result ref = KernelReferences.dist(toDouble(x), toDouble(y), n, m, d, c, toDouble(g));
-            try (KernelTestSupport s = new KernelTestSupport(kernels())) {
+            try (KernelTestSupport s = new KernelTestSupport(kk)) {
                 DeviceBuffer dx = s.in(x);
                 DeviceBuffer dy = s.in(y);
                 DeviceBuffer dg = s.in(g);
