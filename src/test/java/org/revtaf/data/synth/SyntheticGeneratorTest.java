@@ -86,7 +86,7 @@ class SyntheticGeneratorTest {
         assertEquals(GOLDEN, HexFormat.of().formatHex(d), listing.toString());
     }
 
-    static final String GOLDEN = "ec540779c3f56e91919849e97c1188e8064921a95705c700a31d95e961fef3fc";
+    static final String GOLDEN = "9214c61aff9817326888271b2a2ff2c06c269a303561a4bf646aafc62f11b1fb";
 
     @Test
     void filesAreInTheRealFormats(@TempDir Path tmp) throws Exception {
