@@ -113,6 +113,14 @@ public final class ClinicalSentence {
         private final List<Byte> kinds = new ArrayList<>();
 
         void add(String tok, byte k) {
+            if (k != WORD && !kinds.isEmpty() && kinds.getLast() != WORD) {
+                // runs of punctuation collapse to one token, a boundary winning over a comma
+                if (k == BOUNDARY) {
+                    toks.set(toks.size() - 1, tok);
+                    kinds.set(kinds.size() - 1, k);
+                }
+                return;
+            }
             toks.add(tok);
             kinds.add(k);
         }

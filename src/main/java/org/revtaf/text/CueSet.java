@@ -159,6 +159,8 @@ final class CueSet {
             "a",
             "an",
             "some");
+    /** After "and" these start a new clause ("no pneumothorax and the tube is in place"). */
+    static final Set<String> NEW_SUBJECT = Set.of("the", "there", "this", "these", "it");
     /** After a predicate adjective these show it is about what follows ("is likely due to X"). */
     static final Set<String> CONTINUATIONS = Set.of(
             "due",
@@ -291,6 +293,28 @@ final class CueSet {
         }
     }
 
+    static final int F_PREUNC = 1, F_NEG = 2, F_NEG_NORMAL = 4, F_UNC = 8, F_STABLE = 16;
+
+    /**
+     * The cues in scope of the mention over tokens [ms, me], as flags: {@link #F_PREUNC},
+     * {@link #F_NEG} (with {@link #F_NEG_NORMAL} when a predicate cue like "normal" is among them),
+     * {@link #F_UNC}, {@link #F_STABLE}.
+     */
+    static int judge(ClinicalSentence s, Marks m, List<Occ> occs, int ms, int me) {
+        int f = 0;
+        for (Occ o : occs) {
+            if (!covers(s, m, o, ms, me)) continue;
+            f |= switch (o.kind()) {
+                case PREUNC -> F_PREUNC;
+                case NEG -> F_NEG | (o.cue.predicate ? F_NEG_NORMAL : 0);
+                case UNC -> F_UNC;
+                case STABLE -> F_STABLE;
+                default -> 0;
+            };
+        }
+        return f;
+    }
+
     /** Whether cue {@code o} applies to the mention over tokens [ms, me]. */
     static boolean covers(ClinicalSentence s, Marks m, Occ o, int ms, int me) {
         if (o.kind() == BOUND) return false;
@@ -306,10 +330,15 @@ final class CueSet {
             if (m.bound[t]) return false;
             if (m.stable[t] && o.kind() != STABLE) return false;
             String tok = s.tokens[t];
+            if (tok.equals("there")) return false; // "no pneumothorax there is ..." (cleaned text has no commas)
+            if (o.cue.predicate && tok.equals("with")) return false; // "normal appearance with sternotomy wires"
             if (s.kind[t] == ClinicalSentence.COMMA) {
                 if (o.kind() == UNC || o.kind() == STABLE || passedVerb) return false;
                 if (t + 1 < s.size() && CLAUSE_STARTERS.contains(s.tokens[t + 1])) return false;
-            } else if (passedVerb && (tok.equals("and") || tok.equals("with"))) {
+            } else if (tok.equals("and")) {
+                if (passedVerb) return false;
+                if (t + 1 < s.size() && NEW_SUBJECT.contains(s.tokens[t + 1])) return false;
+            } else if (passedVerb && tok.equals("with")) {
                 return false;
             }
             if (VERBS.contains(tok)) passedVerb = true;

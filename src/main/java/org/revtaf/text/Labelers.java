@@ -1,11 +1,13 @@
 package org.revtaf.text;
 
-/** Factory of the project's report labelers. */
+/** Factory of the project's report labelers and the triplet extractor (one shared, immutable set of rules). */
 public final class Labelers {
     private Labelers() {}
 
     private static final class Holder {
-        static final RuleLabeler STANDARD = new RuleLabeler(MentionSet.load(), CueSet.load());
+        static final CueSet CUES = CueSet.load();
+        static final RuleLabeler STANDARD = new RuleLabeler(MentionSet.load(), CUES);
+        static final TripletExtractor TRIPLETS = new TripletExtractor(CUES);
     }
 
     /**
@@ -14,5 +16,9 @@ public final class Labelers {
      */
     public static ReportLabeler standard() {
         return Holder.STANDARD;
+    }
+
+    static TripletExtractor triplets() {
+        return Holder.TRIPLETS;
     }
 }

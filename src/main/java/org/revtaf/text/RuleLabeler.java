@@ -120,18 +120,11 @@ public final class RuleLabeler implements ReportLabeler {
         for (int i = 0; i < ms.size(); i++) {
             Mention m = ms.get(i);
             int flags = mentions.phrases.get(m.phrase).flags();
-            boolean preUnc = false, neg = false, unc = false, stable = false;
-            for (CueSet.Occ o : occs) {
-                if (!CueSet.covers(s, marks, o, m.start, m.end)) continue;
-                switch (o.kind()) {
-                    case CueSet.PREUNC -> preUnc = true;
-                    case CueSet.NEG -> neg = true;
-                    case CueSet.UNC -> unc = true;
-                    case CueSet.STABLE -> stable = true;
-                    default -> {}
-                }
-            }
-            out[i] = status(s, marks, m, flags, preUnc, neg, unc || orUnc[i], stable);
+            int f = CueSet.judge(s, marks, occs, m.start, m.end);
+            boolean preUnc = (f & CueSet.F_PREUNC) != 0, neg = (f & CueSet.F_NEG) != 0;
+            boolean negNormal = (f & CueSet.F_NEG_NORMAL) != 0, unc = (f & CueSet.F_UNC) != 0;
+            boolean stable = (f & CueSet.F_STABLE) != 0;
+            out[i] = status(s, marks, m, flags, preUnc, neg, negNormal, unc || orUnc[i], stable);
         }
         return out;
     }
@@ -143,14 +136,17 @@ public final class RuleLabeler implements ReportLabeler {
             int flags,
             boolean preUnc,
             boolean neg,
+            boolean negNormal,
             boolean unc,
             boolean stable) {
         if ((flags & MentionSet.NEGATIVE) != 0) return LabelStatus.NEGATIVE.code();
         boolean anatomy = (flags & MentionSet.ANATOMY) != 0;
         boolean aux = m.cls >= LabelClass.AORTA_ABNORMAL.ordinal() && m.cls < MentionSet.NO_FINDING_LIST;
         if (anatomy && aux) {
-            if (neg && !preUnc) return LabelStatus.NEGATIVE.code();
-            if (!mentions.qualified(s, marks, m.cls, m.start, m.end)) return DROP;
+            // a structure: negative when called normal, or when a negated abnormality is near it
+            boolean qualified = mentions.qualified(s, marks, m.cls, m.start, m.end);
+            if (neg && !preUnc && (negNormal || qualified)) return LabelStatus.NEGATIVE.code();
+            if (!qualified) return DROP;
             return preUnc || unc ? LabelStatus.UNCERTAIN.code() : LabelStatus.POSITIVE.code();
         }
         if (preUnc) return LabelStatus.UNCERTAIN.code();
@@ -161,25 +157,24 @@ public final class RuleLabeler implements ReportLabeler {
         return LabelStatus.POSITIVE.code();
     }
 
-    /** "X or Y" / "X versus Y" between two mentions at most 4 tokens apart: both uncertain. */
+    /**
+     * "X or Y" / "X versus Y" (CheXpert's conj:or rule): a mention right before "or", or after it
+     * with at most 2 tokens between, is uncertain.
+     */
     private static boolean[] orRule(ClinicalSentence s, CueSet.Marks marks, List<Mention> ms) {
         boolean[] out = new boolean[ms.size()];
         for (int i = 0; i < ms.size(); i++) {
-            for (int j = 0; j < ms.size(); j++) {
-                Mention a = ms.get(i), b = ms.get(j);
-                if (b.start <= a.end || b.start - a.end - 1 > 4) continue;
-                boolean or = false;
-                for (int t = a.end + 1; t < b.start; t++) {
-                    if (marks.bound[t]) {
-                        or = false;
-                        break;
-                    }
-                    String w = s.tokens[t];
-                    if (w.equals("or") || w.equals("versus") || w.equals("vs")) or = true;
-                }
-                if (or) out[i] = out[j] = true;
+            Mention m = ms.get(i);
+            if (m.end + 1 < s.size() && isOr(s.tokens[m.end + 1])) out[i] = true;
+            for (int t = m.start - 1; t >= Math.max(0, m.start - 3) && !marks.bound[t]; t--) {
+                if (s.kind[t] != ClinicalSentence.WORD) break;
+                if (isOr(s.tokens[t])) out[i] = true;
             }
         }
         return out;
+    }
+
+    private static boolean isOr(String w) {
+        return w.equals("or") || w.equals("versus") || w.equals("vs");
     }
 }
