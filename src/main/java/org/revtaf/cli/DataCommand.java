@@ -1,16 +1,12 @@
 package org.revtaf.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.revtaf.RevtafException;
-import org.revtaf.data.AnnotationJson;
 import org.revtaf.data.BadSamplePolicy;
 import org.revtaf.data.DataCheck;
 import org.revtaf.data.Dataset;
-import org.revtaf.data.KaggleIu;
-import org.revtaf.data.MimicCxrJpg;
+import org.revtaf.data.Datasets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -86,23 +82,8 @@ public final class DataCommand implements Callable<Integer> {
         public Integer call() {
             BadSamplePolicy policy = BadSamplePolicy.parse(onBadSample);
             PrintWriter out = spec.commandLine().getOut();
-            if (!Files.isDirectory(data)) throw new RevtafException("--data " + data + ": not a folder");
-            Dataset ds;
-            if (annotation != null || Files.isRegularFile(data.resolve("annotation.json"))) {
-                Path file = annotation != null ? annotation : data.resolve("annotation.json");
-                Path root = images != null ? images : Dataset.defaultImageRoot(data);
-                ds = AnnotationJson.read(file, root, new AnnotationJson.Options(policy, false), out::println);
-            } else if (Files.isRegularFile(data.resolve("mimic-cxr-2.0.0-split.csv"))
-                    || Files.isRegularFile(data.resolve("mimic-cxr-2.0.0-split.csv.gz"))) {
-                if (reports == null)
-                    throw new RevtafException("--reports DIR is needed for MIMIC-CXR-JPG (the report texts)");
-                ds = MimicCxrJpg.load(data, reports, MimicCxrJpg.Views.FRONTAL, policy, out::println);
-            } else if (Files.isRegularFile(data.resolve("indiana_reports.csv"))) {
-                ds = KaggleIu.load(data, policy, out::println);
-            } else {
-                throw new RevtafException(
-                        "--data " + data + ": no annotation.json, MIMIC-CXR-JPG CSVs or indiana_reports.csv found");
-            }
+            Dataset ds =
+                    Datasets.open(data, new Datasets.Where(annotation, images, reports, false), policy, out::println);
             DataCheck.Result r = DataCheck.run(ds, decode, policy, out);
             return r.problems() == 0 ? 0 : 1;
         }

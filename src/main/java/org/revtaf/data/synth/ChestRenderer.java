@@ -64,7 +64,7 @@ final class ChestRenderer {
             if (y > a.domeLeft() + 0.1) bw -= 0.3 * (y - a.domeLeft() - 0.1);
             double lat = a.lateral(y);
             double med = a.medial(y);
-            double tissue = 0.50 + 0.15 * Canvas.smooth01((y - a.domeRight() + 0.06) / 0.12);
+            double tissue = 0.50 + 0.18 * Canvas.smooth01((y - a.domeRight() + 0.1) / 0.1); // abdomen ~ heart
             for (int i = 0; i < n; i++) {
                 double d = dist[i];
                 int s = side[i];
@@ -472,7 +472,8 @@ final class ChestRenderer {
 
     /** Patient rotation, shift and magnification (bilinear resampling), then contrast, gamma and noise. */
     private byte[] expose() {
-        float[] src = blur121(c.v);
+        float[] src = c.v;
+        for (int pass = 0; pass < Math.max(1, n / 128); pass++) src = blur121(src); // same unsharpness at every size
         byte[] out = new byte[n * n];
         double cos = StrictMath.cos(a.rotation()), sin = StrictMath.sin(a.rotation());
         double contrast = a.contrast(), bright = a.brightness(), gamma = a.gamma();
