@@ -1,6 +1,9 @@
 package org.revtaf.backend;
 
+import org.revtaf.tensor.Allocator;
+import org.revtaf.tensor.DType;
 import org.revtaf.tensor.Device;
+import org.revtaf.tensor.Storage;
 
 /**
  * A table of kernel families for one device. Ops (org.revtaf.ops) validate shapes, allocate outputs
@@ -9,6 +12,14 @@ import org.revtaf.tensor.Device;
  */
 public interface Backend {
     Device device();
+
+    /**
+     * Memory for n elements of a tensor on this device (zero-filled when asked). Host backends use
+     * the pooled heap allocator; a device backend returns its {@link org.revtaf.tensor.DeviceStorage}.
+     */
+    default Storage allocate(DType dtype, int n, boolean zero) {
+        return Allocator.allocate(dtype, n, zero);
+    }
 
     ElementwiseKernels elementwise();
 

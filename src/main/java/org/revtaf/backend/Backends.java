@@ -48,6 +48,12 @@ public final class Backends {
         CACHE.remove(provider.device());
     }
 
+    /** Removes the provider of a device (tests). */
+    public static synchronized void unregister(Device device) {
+        PROVIDERS.remove(device);
+        CACHE.remove(device);
+    }
+
     private static Backend fromProvider(Device device) {
         loadServices();
         BackendProvider p = PROVIDERS.get(device);

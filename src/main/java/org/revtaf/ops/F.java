@@ -321,6 +321,12 @@ public final class F {
         return FusedOps.sinkhorn(cost, pixelMask, tokenMask, eps, maxIter, tol);
     }
 
+    /** Sinkhorn in the released code's per-token mode (METHOD.md ot.mode=released). */
+    public static Tensor sinkhornReleased(
+            Tensor cost, Tensor pixelMask, Tensor tokenMask, double eps, int maxIter, double tol) {
+        return FusedOps.sinkhornReleased(cost, pixelMask, tokenMask, eps, maxIter, tol);
+    }
+
     public static Tensor softIou(Tensor a, Tensor b) {
         return FusedOps.softIou(a, b);
     }

@@ -42,6 +42,27 @@ public final class FusedOps {
         });
     }
 
+    /**
+     * The released REVTAF code's degenerate variant (METHOD.md ot.mode=released): each text-token
+     * column is its own transport problem over the p pixels with a single column, so the plan is
+     * about 1/P everywhere. Built from {@link #sinkhorn} on the transposed cost; same arguments.
+     */
+    public static Tensor sinkhornReleased(
+            Tensor cost, Tensor pixelMask, Tensor tokenMask, double eps, int maxIter, double tol) {
+        Ops.rank("sinkhorn", cost, 3, "cost");
+        int b = cost.shape(0), p = cost.shape(1), t = cost.shape(2);
+        mask("sinkhorn", pixelMask, "pixel mask", b, p);
+        mask("sinkhorn", tokenMask, "token mask", b, t);
+        // cost (b, p, t) -> (b*t, p, 1): one problem per (batch item, token)
+        Tensor costT = Views.reshape(Views.permute(cost, 0, 2, 1), b * t, p, 1);
+        Tensor pm = pixelMask == null
+                ? null
+                : Views.reshape(Views.contiguous(Views.expand(Views.unsqueeze(pixelMask, 1), b, t, p)), b * t, p);
+        Tensor tm = tokenMask == null ? null : Views.reshape(tokenMask, b * t, 1);
+        Tensor planT = sinkhorn(costT, pm, tm, eps, maxIter, tol);
+        return Views.permute(Views.reshape(planT, b, t, p), 0, 2, 1);
+    }
+
     /** Soft IoU (b, n, m) between maps a (b, n, p) and bm (b, m, p). */
     public static Tensor softIou(Tensor a, Tensor bm) {
         Backend be = Ops.backend("soft_iou", a, bm);

@@ -348,10 +348,29 @@ public final class OpCatalog {
                 "sinkhorn",
                 "log-domain Sinkhorn plan of cost [b,p,t]",
                 List.of(v("cost"), mask("pixel_mask", true), mask("token_mask", true)),
-                List.of(p("eps", "0.05"), p("iters", "100"), p("tol", "1e-6")),
+                List.of(p("eps", "0.05"), p("iters", "100"), p("tol", "1e-6"), p("mode", "ot")),
                 "plan",
-                a -> F.sinkhorn(
-                        a.in("cost"), a.in("pixel_mask"), a.in("token_mask"), a.d("eps"), a.i("iters"), a.d("tol")));
+                a -> switch (a.params().get("mode")) {
+                    case "ot" ->
+                        F.sinkhorn(
+                                a.in("cost"),
+                                a.in("pixel_mask"),
+                                a.in("token_mask"),
+                                a.d("eps"),
+                                a.i("iters"),
+                                a.d("tol"));
+                    case "released" ->
+                        F.sinkhornReleased(
+                                a.in("cost"),
+                                a.in("pixel_mask"),
+                                a.in("token_mask"),
+                                a.d("eps"),
+                                a.i("iters"),
+                                a.d("tol"));
+                    default ->
+                        throw new RevtafException(
+                                "--param mode=" + a.params().get("mode") + ": sinkhorn expects ot or released");
+                });
         add(
                 "soft-iou",
                 "soft IoU of maps a [b,n,p], b [b,m,p] -> [b,n,m]",

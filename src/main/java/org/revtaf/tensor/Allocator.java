@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Pooled host allocator. Arrays released by a {@link Scope} go back to a free list keyed by dtype
- * and length, so a training step that repeats the same shapes allocates nothing new after the
+ * and size class, so a training step that repeats the same shapes allocates nothing new after the
  * first step. The pool is capped ({@code -Drevtaf.pool.maxBytes}, default 2 GiB); beyond the cap a
  * released array is left to the GC.
  */
@@ -22,10 +22,11 @@ public final class Allocator {
 
     /** A storage of n elements; zero-filled when {@code zero}, else contents are unspecified. */
     public static HeapStorage allocate(DType dtype, int n, boolean zero) {
-        Object a = take(dtype, n);
+        int cap = sizeClass(n);
+        Object a = take(dtype, cap);
         if (a == null) {
             FRESH.incrementAndGet();
-            a = newArray(dtype, n);
+            a = newArray(dtype, cap);
         } else {
             REUSED.incrementAndGet();
             if (zero) clear(a);
@@ -33,6 +34,18 @@ public final class Allocator {
         HeapStorage s = new HeapStorage(dtype, n, a);
         Scope.register(s);
         return s;
+    }
+
+    /**
+     * Array length for n elements: exact up to 64, else n rounded up to a multiple of an eighth of
+     * its power of two (at most 12.5% slack), so steps whose shapes vary a little (sequence
+     * lengths) share pooled arrays instead of filling the pool with one size each.
+     */
+    static int sizeClass(int n) {
+        if (n <= 64) return n;
+        int step = Integer.highestOneBit(n) >>> 3;
+        long r = ((long) n + step - 1) / step * step;
+        return (int) Math.min(r, Integer.MAX_VALUE - 8);
     }
 
     private static synchronized Object take(DType dtype, int n) {

@@ -3,7 +3,8 @@ package org.revtaf.tensor;
 /**
  * Host memory as one Java array: {@code float[]} (float32), {@code double[]} (float64),
  * {@code int[]} (int32), {@code long[]} (int64) or {@code short[]} (bfloat16/float16 bits).
- * Created by {@link Allocator}; {@link #release()} hands the array back to its pool.
+ * Created by {@link Allocator}; {@link #release()} hands the array back to its pool. The array may
+ * be longer than {@link #length()} (allocator size classes); elements past it are unused.
  */
 public final class HeapStorage implements Storage {
     private final DType dtype;
@@ -98,12 +99,16 @@ public final class HeapStorage implements Storage {
             case double[] a -> a[i] = v;
             case int[] a -> a[i] = (int) v;
             case long[] a -> a[i] = (long) v;
-            case short[] a ->
-                a[i] = dtype == DType.BFLOAT16
-                        ? (short) (Float.floatToRawIntBits((float) v) >>> 16)
-                        : Float.floatToFloat16((float) v);
+            case short[] a -> a[i] = dtype == DType.BFLOAT16 ? toBf16((float) v) : Float.floatToFloat16((float) v);
             default -> throw wrongType(dtype);
         }
+    }
+
+    /** float to bfloat16 bits, rounding to nearest even (NaN stays NaN). */
+    static short toBf16(float f) {
+        int bits = Float.floatToRawIntBits(f);
+        if (Float.isNaN(f)) return (short) ((bits >>> 16) | 0x40);
+        return (short) ((bits + 0x7fff + ((bits >>> 16) & 1)) >>> 16);
     }
 
     private IllegalStateException wrongType(DType want) {

@@ -4,6 +4,7 @@ import java.util.Random;
 import org.revtaf.RevtafException;
 import org.revtaf.autograd.Engine;
 import org.revtaf.autograd.Node;
+import org.revtaf.backend.Backends;
 import org.revtaf.io.NdArray;
 import org.revtaf.ops.F;
 
@@ -40,18 +41,34 @@ public final class Tensor {
 
     /** Uninitialised contiguous tensor (contents unspecified; kernels overwrite it). */
     public static Tensor empty(Device device, DType dtype, int... shape) {
-        return of(Allocator.allocate(dtype, Shapes.numel(shape), false), device, shape);
+        return of(allocate(device, dtype, Shapes.numel(shape), false), device, shape);
     }
 
     public static Tensor zeros(Device device, DType dtype, int... shape) {
-        return of(Allocator.allocate(dtype, Shapes.numel(shape), true), device, shape);
+        return of(allocate(device, dtype, Shapes.numel(shape), true), device, shape);
+    }
+
+    /**
+     * Memory for n elements: pooled heap arrays on host devices, the device backend's allocator
+     * otherwise (registered with the current {@link Scope} either way).
+     */
+    private static Storage allocate(Device device, DType dtype, int n, boolean zero) {
+        if (device.isHost()) return Allocator.allocate(dtype, n, zero);
+        Storage s = Backends.of(device).allocate(dtype, n, zero);
+        Scope.register(s);
+        return s;
+    }
+
+    /** Host device on which a factory fills values before moving them to the target device. */
+    private static Device staging(Device device) {
+        return device.isHost() ? device : Device.CPU;
     }
 
     public static Tensor full(Device device, DType dtype, double value, int... shape) {
-        Tensor t = empty(device, dtype, shape);
+        Tensor t = empty(staging(device), dtype, shape);
         HeapStorage s = t.heap();
         for (int i = 0; i < s.length(); i++) s.set(i, value);
-        return t;
+        return t.moveTo(device);
     }
 
     public static Tensor scalar(Device device, DType dtype, double value) {
@@ -61,50 +78,50 @@ public final class Tensor {
     /** A float32 tensor holding a copy of data. */
     public static Tensor of(Device device, float[] data, int... shape) {
         checkLength(data.length, shape);
-        Tensor t = empty(device, DType.FLOAT32, shape);
+        Tensor t = empty(staging(device), DType.FLOAT32, shape);
         System.arraycopy(data, 0, t.heap().f32(), 0, data.length);
-        return t;
+        return t.moveTo(device);
     }
 
     /** A float64 tensor holding a copy of data. */
     public static Tensor ofDoubles(Device device, double[] data, int... shape) {
         checkLength(data.length, shape);
-        Tensor t = empty(device, DType.FLOAT64, shape);
+        Tensor t = empty(staging(device), DType.FLOAT64, shape);
         System.arraycopy(data, 0, t.heap().f64(), 0, data.length);
-        return t;
+        return t.moveTo(device);
     }
 
     /** A tensor of the given dtype holding data converted from doubles. */
     public static Tensor ofDoubles(Device device, DType dtype, double[] data, int... shape) {
         checkLength(data.length, shape);
-        Tensor t = empty(device, dtype, shape);
+        Tensor t = empty(staging(device), dtype, shape);
         HeapStorage s = t.heap();
         for (int i = 0; i < data.length; i++) s.set(i, data[i]);
-        return t;
+        return t.moveTo(device);
     }
 
     /** An int64 (index) tensor holding a copy of data. */
     public static Tensor ofLongs(Device device, long[] data, int... shape) {
         checkLength(data.length, shape);
-        Tensor t = empty(device, DType.INT64, shape);
+        Tensor t = empty(staging(device), DType.INT64, shape);
         System.arraycopy(data, 0, t.heap().i64(), 0, data.length);
-        return t;
+        return t.moveTo(device);
     }
 
     /** Standard normal values (times scale) from a seeded generator. */
     public static Tensor randn(Device device, DType dtype, Random rng, double scale, int... shape) {
-        Tensor t = empty(device, dtype, shape);
+        Tensor t = empty(staging(device), dtype, shape);
         HeapStorage s = t.heap();
         for (int i = 0; i < s.length(); i++) s.set(i, rng.nextGaussian() * scale);
-        return t;
+        return t.moveTo(device);
     }
 
     /** Uniform values in [lo, hi) from a seeded generator. */
     public static Tensor uniform(Device device, DType dtype, Random rng, double lo, double hi, int... shape) {
-        Tensor t = empty(device, dtype, shape);
+        Tensor t = empty(staging(device), dtype, shape);
         HeapStorage s = t.heap();
         for (int i = 0; i < s.length(); i++) s.set(i, lo + (hi - lo) * rng.nextDouble());
-        return t;
+        return t.moveTo(device);
     }
 
     /** A tensor holding a copy of a file-format array (float16/bfloat16 widened to float32). */
@@ -136,7 +153,7 @@ public final class Tensor {
             throw new RevtafException("tensor: " + n + " values for shape " + Shapes.str(shape));
     }
 
-    private static Tensor of(HeapStorage s, Device device, int[] shape) {
+    private static Tensor of(Storage s, Device device, int[] shape) {
         return new Tensor(s, device, s.dtype(), shape, Shapes.contiguousStrides(shape), 0);
     }
 
@@ -188,6 +205,33 @@ public final class Tensor {
         return storage;
     }
 
+    /**
+     * This tensor's data on the host: itself for heap storage, else a host copy of the device
+     * memory with the same layout (for reading values).
+     */
+    public Tensor host() {
+        if (storage instanceof DeviceStorage ds)
+            return new Tensor(ds.toHost(), Device.CPU, dtype, shape, strides, offset);
+        return this;
+    }
+
+    /** A contiguous copy on another device (no autograd; see F.to for the differentiable one). */
+    public Tensor copyTo(Device target) {
+        Tensor src = host();
+        Tensor dst = empty(staging(target), dtype, shape);
+        Backends.of(Device.REFERENCE).elementwise().copy(dst, src);
+        return dst.moveTo(target);
+    }
+
+    /** This host tensor itself when target is a host device (relabelled), else its upload. */
+    private Tensor moveTo(Device target) {
+        if (target.isHost())
+            return target == device ? this : new Tensor(storage, target, dtype, shape, strides, offset);
+        Storage s = allocate(target, dtype, numel(), false);
+        ((DeviceStorage) s).copyFromHost(heap());
+        return new Tensor(s, target, dtype, shape, Shapes.contiguousStrides(shape), 0);
+    }
+
     /** The host storage; an error for device memory. */
     public HeapStorage heap() {
         if (storage instanceof HeapStorage h) return h;
@@ -230,6 +274,7 @@ public final class Tensor {
 
     /** All elements in C order as doubles (a copy). */
     public double[] toDoubles() {
+        if (!(storage instanceof HeapStorage)) return host().toDoubles();
         HeapStorage s = heap();
         int n = numel();
         double[] out = new double[n];
@@ -244,6 +289,7 @@ public final class Tensor {
 
     /** All elements in C order as floats (a copy). */
     public float[] toFloats() {
+        if (!(storage instanceof HeapStorage)) return host().toFloats();
         HeapStorage s = heap();
         int n = numel();
         float[] out = new float[n];
@@ -257,6 +303,7 @@ public final class Tensor {
 
     /** All elements in C order as longs (a copy; floats are truncated). */
     public long[] toLongs() {
+        if (!(storage instanceof HeapStorage)) return host().toLongs();
         HeapStorage s = heap();
         int n = numel();
         long[] out = new long[n];
@@ -283,7 +330,7 @@ public final class Tensor {
     public double item() {
         if (numel() != 1)
             throw new RevtafException("item: tensor of shape " + Shapes.str(shape) + " has " + numel() + " elements");
-        return heap().get(offset);
+        return host().heap().get(offset);
     }
 
     /** One element by index. */
@@ -296,7 +343,7 @@ public final class Tensor {
                 throw new IndexOutOfBoundsException("get: index " + index[i] + " axis " + i + " of " + this);
             o += index[i] * strides[i];
         }
-        return heap().get(o);
+        return host().heap().get(o);
     }
 
     // ---- autograd ---------------------------------------------------------------------------

@@ -72,6 +72,9 @@ class KernelCommandTest {
         CASES.put("proj", "x=3x4 --param c=0.5");
         CASES.put("mobius-matvec", "w=5x4 x=s3x4 --param c=0.5");
         CASES.put("sinkhorn", "cost=+2x4x3 --param eps=0.1 --param iters=30 --param tol=0");
+        CASES.put(
+                "sinkhorn#released",
+                "cost=+2x4x3 --param eps=0.1 --param iters=30 --param tol=0 --param mode=released");
         CASES.put("soft-iou", "a=+2x3x6 b=+2x2x6");
         CASES.put("attention", "q=1x2x3x4 k=1x2x5x4 v=1x2x5x4 key_mask=m1x5 --param causal=true");
     }
@@ -142,12 +145,12 @@ class KernelCommandTest {
                 .toList();
         assertTrue(missing.isEmpty(), "ops without a CLI case: " + missing);
         for (var c : CASES.entrySet()) {
-            String op = c.getKey();
-            List<String> base = prepare(op, c.getValue(), new Random(op.hashCode()));
+            String op = c.getKey().split("#")[0], tag = c.getKey().replace('#', '-');
+            List<String> base = prepare(op, c.getValue(), new Random(tag.hashCode()));
             String output = OpCatalog.get(op).output();
             Map<Device, Path> outs = new LinkedHashMap<>();
             for (Device dev : List.of(Device.REFERENCE, Device.CPU)) {
-                Path o = dir.resolve(op + "-" + dev);
+                Path o = dir.resolve(tag + "-" + dev);
                 List<String> args = new ArrayList<>(base);
                 args.addAll(List.of("--device", dev.cliName(), "--out", o.toString()));
                 Run r = run(args.toArray(String[]::new));

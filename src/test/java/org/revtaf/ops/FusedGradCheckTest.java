@@ -75,6 +75,26 @@ class FusedGradCheckTest {
     }
 
     @Test
+    void sinkhornReleasedModeMatchesTheFusedKernelsDefinition() {
+        Tensor pm = Tensor.ofDoubles(Device.REFERENCE, DType.FLOAT32, new double[] {1, 1, 0, 1, 1, 1, 1, 1}, 2, 4);
+        Tensor tm = Tensor.ofDoubles(Device.REFERENCE, DType.FLOAT32, new double[] {1, 0, 1, 1, 1, 1}, 2, 3);
+        check(
+                "sinkhorn-released",
+                1e-5,
+                1e-4,
+                in -> F.sinkhornReleased(in[0], pm, tm, 0.1, 20, 0),
+                uniform(1, 0, 2, 2, 4, 3));
+        Tensor cost = Tensor.uniform(Device.CPU, DType.FLOAT32, new Random(5), 0, 2, 2, 4, 3);
+        Tensor ours = F.sinkhornReleased(cost, pm.to(Device.CPU), tm.to(Device.CPU), 0.1, 50, 1e-7);
+        float[] plan = new float[24], u = new float[51 * 2 * 3 * 4], v = new float[51 * 2 * 3];
+        org.revtaf.backend.fused.SinkhornCpu.forwardReleased(
+                plan, 0, u, v, cost.toFloats(), 0, pm.toFloats(), 0, tm.toFloats(), 0, 2, 4, 3, 0.1, 50, 1e-7);
+        double[] expected = new double[24];
+        for (int i = 0; i < 24; i++) expected[i] = plan[i];
+        org.revtaf.tensor.TensorAssert.assertClose("released plan", ours.toDoubles(), expected, 1e-6, 1e-5);
+    }
+
+    @Test
     void softIouIncludingAnEmptyMap() {
         check("soft_iou", in -> F.softIou(in[0], in[1]), uniform(1, 0, 1, 2, 3, 5), uniform(2, 0, 1, 2, 2, 5));
         Tensor empty = Tensor.zeros(Device.REFERENCE, DType.FLOAT64, 1, 1, 4).requiresGrad(true);

@@ -29,6 +29,26 @@ class ScopeMemoryTest {
     }
 
     @Test
+    void varyingShapesShareSizeClassesAndZerosAreZero() {
+        assertEquals(64, Allocator.sizeClass(64));
+        assertEquals(72, Allocator.sizeClass(65));
+        assertEquals(1152, Allocator.sizeClass(1100));
+        for (int n = 65; n < 5000; n += 37)
+            assertTrue(Allocator.sizeClass(n) >= n && Allocator.sizeClass(n) <= n * 1.125 + 1);
+        try (Scope s = Scope.open()) {
+            Tensor a = Tensor.full(Device.CPU, DType.FLOAT32, 7, 1000);
+            assertEquals(1000, a.storage().length());
+        }
+        long fresh = Allocator.freshAllocations();
+        try (Scope s = Scope.open()) {
+            Tensor b =
+                    Tensor.zeros(Device.CPU, DType.FLOAT32, 990); // same size class: the pooled array comes back zeroed
+            assertEquals(fresh, Allocator.freshAllocations());
+            for (double v : b.toDoubles()) assertEquals(0.0, v);
+        }
+    }
+
+    @Test
     void nestedScopesHandKeptTensorsToTheParent() {
         Tensor x = Tensor.zeros(Device.CPU, DType.FLOAT32, 3);
         try (Scope outer = Scope.open()) {

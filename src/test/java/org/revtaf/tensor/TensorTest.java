@@ -67,6 +67,19 @@ class TensorTest {
     }
 
     @Test
+    void bfloat16TensorsRoundToNearestAndRunOpsOnBothDevices() {
+        assertEquals((short) 0x3f80, HeapStorage.toBf16(1.0f));
+        assertEquals((short) 0x3f81, HeapStorage.toBf16(Float.intBitsToFloat(0x3f80c000))); // above half: up
+        assertEquals((short) 0x3f80, HeapStorage.toBf16(Float.intBitsToFloat(0x3f808000))); // tie to even: down
+        for (Device d : new Device[] {Device.REFERENCE, Device.CPU}) {
+            Tensor a = Tensor.ofDoubles(d, DType.BFLOAT16, new double[] {1, 2, 3, 4}, 2, 2);
+            Tensor y = F.matmul(a, a);
+            assertEquals(DType.BFLOAT16, y.dtype());
+            assertArrayEquals(new double[] {7, 10, 15, 22}, y.toDoubles());
+        }
+    }
+
+    @Test
     void deviceNamesParseAndCudaIsNotAvailableYet() {
         assertEquals(Device.CUDA_EMU, Device.parse("cuda-emu"));
         RevtafException e = assertThrows(RevtafException.class, () -> Device.parse("tpu"));

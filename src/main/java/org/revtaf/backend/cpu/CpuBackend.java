@@ -14,7 +14,7 @@ import org.revtaf.tensor.Device;
  * The fast CPU backend: float32 kernels with the Vector API and fork-join, delegating to cpukern's
  * array kernels (org.revtaf.backend.cpu.kernels) and revops' fused kernels
  * (org.revtaf.backend.fused). It is a float32 backend: float64 tensors on the cpu device run the
- * reference kernels, as do softmax over a non-last axis and the index kernels' rare shapes.
+ * reference kernels.
  */
 public final class CpuBackend implements Backend {
     public static final CpuBackend INSTANCE = new CpuBackend();

@@ -14,7 +14,8 @@ import org.revtaf.tensor.Tensor;
 
 /**
  * float32 reductions over the middle axis of (outer, n, inner): vector loops along the contiguous
- * axis (n when inner = 1, else inner), fork-join over outer; softmax rows through cpukern's Softmax.
+ * axis (n when inner = 1, else inner), fork-join over outer; softmax rows through cpukern's Softmax,
+ * softmax over a non-last axis as a fork-join loop over strided columns.
  * Other dtypes run the reference kernels.
  */
 final class CpuReduce implements ReduceKernels {
@@ -128,21 +129,61 @@ final class CpuReduce implements ReduceKernels {
 
     @Override
     public void softmax(Tensor out, Tensor x, int outer, int n, int inner, boolean log) {
-        if (x.dtype() != DType.FLOAT32 || inner != 1) {
+        if (x.dtype() != DType.FLOAT32) {
             ref.softmax(out, x, outer, n, inner, log);
             return;
         }
-        if (log) Softmax.logForward(x.f32(), x.offset(), out.f32(), out.offset(), outer, n);
-        else Softmax.forward(x.f32(), x.offset(), out.f32(), out.offset(), outer, n);
+        float[] xa = x.f32(), ya = out.f32();
+        if (inner == 1) {
+            if (log) Softmax.logForward(xa, x.offset(), ya, out.offset(), outer, n);
+            else Softmax.forward(xa, x.offset(), ya, out.offset(), outer, n);
+            return;
+        }
+        // strided columns (axis not last): one (outer, inner) column of n values at a time
+        int xo = x.offset(), yo = out.offset();
+        Parallel.range(outer * inner, Math.max(1, 4096 / Math.max(n, 1)), (s, e) -> {
+            for (int q = s; q < e; q++) {
+                int bx = xo + (q / inner) * n * inner + q % inner, by = yo + (q / inner) * n * inner + q % inner;
+                float m = Float.NEGATIVE_INFINITY;
+                for (int j = 0; j < n; j++) m = Math.max(m, xa[bx + j * inner]);
+                double sum = 0;
+                for (int j = 0; j < n; j++) sum += Math.exp(xa[bx + j * inner] - m);
+                double lse = m + Math.log(sum);
+                for (int j = 0; j < n; j++) {
+                    double v = xa[bx + j * inner] - lse;
+                    ya[by + j * inner] = (float) (log ? v : Math.exp(v));
+                }
+            }
+        });
     }
 
     @Override
     public void softmaxBackward(Tensor dx, Tensor dy, Tensor y, int outer, int n, int inner, boolean log) {
-        if (y.dtype() != DType.FLOAT32 || inner != 1) {
+        if (y.dtype() != DType.FLOAT32) {
             ref.softmaxBackward(dx, dy, y, outer, n, inner, log);
             return;
         }
-        if (log) Softmax.logBackward(y.f32(), y.offset(), dy.f32(), dy.offset(), dx.f32(), dx.offset(), outer, n);
-        else Softmax.backward(y.f32(), y.offset(), dy.f32(), dy.offset(), dx.f32(), dx.offset(), outer, n);
+        float[] ya = y.f32(), ga = dy.f32(), da = dx.f32();
+        if (inner == 1) {
+            if (log) Softmax.logBackward(ya, y.offset(), ga, dy.offset(), da, dx.offset(), outer, n);
+            else Softmax.backward(ya, y.offset(), ga, dy.offset(), da, dx.offset(), outer, n);
+            return;
+        }
+        int yo = y.offset(), go = dy.offset(), dO = dx.offset();
+        Parallel.range(outer * inner, Math.max(1, 4096 / Math.max(n, 1)), (s, e) -> {
+            for (int q = s; q < e; q++) {
+                int base = (q / inner) * n * inner + q % inner;
+                double dot = 0;
+                for (int j = 0; j < n; j++) {
+                    int k = base + j * inner;
+                    dot += log ? ga[go + k] : (double) ga[go + k] * ya[yo + k];
+                }
+                for (int j = 0; j < n; j++) {
+                    int k = base + j * inner;
+                    da[dO + k] =
+                            (float) (log ? ga[go + k] - Math.exp(ya[yo + k]) * dot : ya[yo + k] * (ga[go + k] - dot));
+                }
+            }
+        });
     }
 }

@@ -1,23 +1,44 @@
 package org.revtaf.backend.fused;
 
+import java.util.Arrays;
+import org.revtaf.backend.cpu.kernels.Parallel;
+
 /**
- * Fused scaled-dot-product attention, fast float32 cpu kernels: flash-style online softmax over key
- * tiles of {@link #TILE} keys (only one tile of scores per query row is ever held), Vector API over
- * the head dim, fork-join over (batch, head, query block). Same contract, shapes and argument order
- * as {@link AttentionRef} (read its Javadoc): lse saved per row, fully masked rows give 0 and
- * lse = -infinity.
+ * Fused scaled-dot-product attention, fast float32 cpu kernels, flash-style: queries in blocks of
+ * {@link #BQ} rows, keys in tiles of {@link #BK}; only one [BQ, BK] tile of scores exists at a time
+ * (never [n, s]). Forward keeps a running max and sum per row (online softmax) and rescales the
+ * output block; backward recomputes the probabilities from the saved lse. Tiles are small GEMMs
+ * (Vector API register blocks, {@link Vec}); fork-join over (batch, head, query block) in forward
+ * and over (batch, head) in backward (dk, dv of a head belong to one task). Same contract, shapes
+ * and argument order as {@link AttentionRef} (read its Javadoc).
  */
 public final class AttentionCpu {
     private AttentionCpu() {}
 
-    /** Keys per tile of the online softmax. */
-    static final int TILE = 64;
-    /** Query rows per parallel task in forward. */
-    private static final int QBLOCK = 16;
+    /** Query rows per block. */
+    static final int BQ = 32;
+    /** Keys per tile. */
+    static final int BK = 64;
 
-    /** Number of keys visible to query i under the causal rule (keys 0..limit-1). */
+    /** Keys 0..limit-1 are visible to query i under the causal rule (all s without it). */
     private static int causalLimit(int i, int n, int s, boolean causal) {
         return causal ? Math.max(0, Math.min(s, i + (s - n) + 1)) : s;
+    }
+
+    /** Scales a score row and writes -inf where key j0 + jj is masked or causally hidden; returns its max. */
+    private static float maskRow(
+            float[] row, int ro, int bk, int j0, int lim, float[] keyMask, int kmBase, float sc, float sub) {
+        float mx = Float.NEGATIVE_INFINITY;
+        for (int jj = 0; jj < bk; jj++) {
+            int j = j0 + jj;
+            if (j >= lim || (keyMask != null && keyMask[kmBase + j] == 0f)) row[ro + jj] = Float.NEGATIVE_INFINITY;
+            else {
+                float x = sc * row[ro + jj] - sub;
+                row[ro + jj] = x;
+                mx = Math.max(mx, x);
+            }
+        }
+        return mx;
     }
 
     /**
@@ -48,51 +69,51 @@ public final class AttentionCpu {
             int d,
             double scale,
             boolean causal) {
-        int qBlocks = (n + QBLOCK - 1) / QBLOCK;
+        int qBlocks = (n + BQ - 1) / BQ;
         float sc = (float) scale;
-        FusedParallel.forRange(b * h * qBlocks, 1, (f, t) -> {
-            float[] scores = new float[TILE];
+        Parallel.range(b * h * qBlocks, 1, (f, t) -> {
+            float[] tile = new float[BQ * BK], m = new float[BQ], l = new float[BQ];
             for (int task = f; task < t; task++) {
-                int bh = task / qBlocks, bi = bh / h, i0 = (task % qBlocks) * QBLOCK;
-                int qh = qOff + bh * n * d, kh = kOff + bh * s * d, vh = vOff + bh * s * d, oh = outOff + bh * n * d;
-                for (int i = i0; i < Math.min(n, i0 + QBLOCK); i++) {
-                    int oi = oh + i * d, qi = qh + i * d;
-                    java.util.Arrays.fill(out, oi, oi + d, 0f);
-                    float m = Float.NEGATIVE_INFINITY, l = 0f;
-                    int limit = causalLimit(i, n, s, causal);
-                    for (int j0 = 0; j0 < limit; j0 += TILE) {
-                        int j1 = Math.min(limit, j0 + TILE);
-                        float tileMax = Float.NEGATIVE_INFINITY;
-                        for (int j = j0; j < j1; j++) {
-                            if (keyMask != null && keyMask[kmOff + bi * s + j] == 0f) {
-                                scores[j - j0] = Float.NEGATIVE_INFINITY;
-                                continue;
-                            }
-                            float x = sc * Vec.dot(q, qi, k, kh + j * d, d);
-                            scores[j - j0] = x;
-                            tileMax = Math.max(tileMax, x);
+                int bh = task / qBlocks, bi = bh / h, i0 = (task % qBlocks) * BQ, bq = Math.min(BQ, n - i0);
+                int qb = qOff + (bh * n + i0) * d, kh = kOff + bh * s * d, vh = vOff + bh * s * d;
+                int ob = outOff + (bh * n + i0) * d;
+                Arrays.fill(out, ob, ob + bq * d, 0f);
+                Arrays.fill(m, Float.NEGATIVE_INFINITY);
+                Arrays.fill(l, 0f);
+                int blockLimit = causalLimit(i0 + bq - 1, n, s, causal);
+                for (int j0 = 0; j0 < blockLimit; j0 += BK) {
+                    int bk = Math.min(BK, blockLimit - j0);
+                    Vec.gemmABtSeq(tile, 0, BK, q, qb, k, kh + j0 * d, bq, bk, d); // q k^T
+                    for (int r = 0; r < bq; r++) {
+                        int ro = r * BK;
+                        float tileMax = maskRow(
+                                tile, ro, bk, j0, causalLimit(i0 + r, n, s, causal), keyMask, kmOff + bi * s, sc, 0f);
+                        if (tileMax == Float.NEGATIVE_INFINITY) {
+                            Arrays.fill(tile, ro, ro + bk, 0f);
+                            continue;
                         }
-                        if (tileMax == Float.NEGATIVE_INFINITY) continue;
-                        float mNew = Math.max(m, tileMax);
-                        float corr = (float) Math.exp(m - mNew); // 0 on the first visible tile
+                        float mNew = Math.max(m[r], tileMax);
+                        float corr = (float) Math.exp(m[r] - mNew); // 0 before the first visible key
                         if (corr != 1f) {
-                            Vec.lincomb(out, oi, corr, out, oi, 0f, null, 0, d);
-                            l *= corr;
+                            Vec.lincomb(out, ob + r * d, corr, out, ob + r * d, 0f, null, 0, d);
+                            l[r] *= corr;
                         }
-                        for (int j = j0; j < j1; j++) {
-                            if (scores[j - j0] == Float.NEGATIVE_INFINITY) continue;
-                            float pj = (float) Math.exp(scores[j - j0] - mNew);
-                            l += pj;
-                            Vec.axpy(pj, v, vh + j * d, out, oi, d);
-                        }
-                        m = mNew;
+                        Vec.expShift(tile, ro, tile, ro, mNew, bk);
+                        float sum = 0f;
+                        for (int jj = 0; jj < bk; jj++) sum += tile[ro + jj];
+                        l[r] += sum;
+                        m[r] = mNew;
                     }
-                    if (m == Float.NEGATIVE_INFINITY) {
-                        lse[lseOff + bh * n + i] = Float.NEGATIVE_INFINITY;
+                    Vec.gemmABAcc(out, ob, d, tile, 0, BK, v, vh + j0 * d, d, bq, bk, d); // O += P V
+                }
+                for (int r = 0; r < bq; r++) {
+                    int li = lseOff + bh * n + i0 + r;
+                    if (m[r] == Float.NEGATIVE_INFINITY) {
+                        lse[li] = Float.NEGATIVE_INFINITY; // fully masked row: output stays 0
                         continue;
                     }
-                    Vec.lincomb(out, oi, 1f / l, out, oi, 0f, null, 0, d);
-                    lse[lseOff + bh * n + i] = (float) (m + Math.log(l));
+                    Vec.lincomb(out, ob + r * d, 1f / l[r], out, ob + r * d, 0f, null, 0, d);
+                    lse[li] = (float) (m[r] + Math.log(l[r]));
                 }
             }
         });
@@ -100,8 +121,8 @@ public final class AttentionCpu {
 
     /**
      * Backward; see {@link AttentionRef#backward}: dq [b, h, n, d], dk, dv [b, h, s, d] (overwritten;
-     * any may be null) from gOut [b, h, n, d], recomputing probabilities from lse. Parallel over
-     * (batch, head); per query row, one tile of keys at a time.
+     * any may be null) from gOut [b, h, n, d]. Per (query block, key tile): P = exp(S - lse), dV +=
+     * P^T dO, dP = dO V^T, dS = P (dP - D) scale, dQ += dS K, dK += dS^T Q.
      */
     public static void backward(
             float[] dq,
@@ -132,36 +153,53 @@ public final class AttentionCpu {
             double scale,
             boolean causal) {
         float sc = (float) scale;
-        FusedParallel.forRange(b * h, 1, (f, t) -> {
-            float[] dqRow = new float[d];
+        Parallel.range(b * h, 1, (f, t) -> {
+            float[] p = new float[BQ * BK], ds = new float[BQ * BK], tr = new float[BK * BQ], dsum = new float[BQ];
+            float[] dqLoc = dq != null ? null : new float[BQ * d];
             float[] dkLoc = dk != null ? null : new float[s * d], dvLoc = dv != null ? null : new float[s * d];
             for (int bh = f; bh < t; bh++) {
-                int bi = bh / h, qh = bh * n * d, kh = bh * s * d;
+                int bi = bh / h, kh = kOff + bh * s * d, vh = vOff + bh * s * d;
                 float[] dkA = dk != null ? dk : dkLoc, dvA = dv != null ? dv : dvLoc;
-                int dkO = dk != null ? dkOff + kh : 0, dvO = dv != null ? dvOff + kh : 0;
-                java.util.Arrays.fill(dkA, dkO, dkO + s * d, 0f);
-                java.util.Arrays.fill(dvA, dvO, dvO + s * d, 0f);
-                for (int i = 0; i < n; i++) {
-                    int qi = qOff + qh + i * d, gi = gOff + qh + i * d;
-                    float l = lse[lseOff + bh * n + i];
-                    java.util.Arrays.fill(dqRow, 0f);
-                    if (l != Float.NEGATIVE_INFINITY) {
-                        float dsum = Vec.dot(gOut, gi, out, outOff + qh + i * d, d);
-                        int limit = causalLimit(i, n, s, causal);
-                        for (int j = 0; j < limit; j++) {
-                            if (keyMask != null && keyMask[kmOff + bi * s + j] == 0f) continue;
-                            int kj = kOff + kh + j * d;
-                            float pj = (float) Math.exp(sc * Vec.dot(q, qi, k, kj, d) - l);
-                            float dp = Vec.dot(gOut, gi, v, vOff + kh + j * d, d);
-                            float ds = sc * pj * (dp - dsum);
-                            Vec.axpy(pj, gOut, gi, dvA, dvO + j * d, d);
-                            Vec.axpy(ds, k, kj, dqRow, 0, d);
-                            Vec.axpy(ds, q, qi, dkA, dkO + j * d, d);
+                int dkO = dk != null ? dkOff + bh * s * d : 0, dvO = dv != null ? dvOff + bh * s * d : 0;
+                Arrays.fill(dkA, dkO, dkO + s * d, 0f);
+                Arrays.fill(dvA, dvO, dvO + s * d, 0f);
+                for (int i0 = 0; i0 < n; i0 += BQ) {
+                    int bq = Math.min(BQ, n - i0);
+                    int qb = qOff + (bh * n + i0) * d, gb = gOff + (bh * n + i0) * d, ob = outOff + (bh * n + i0) * d;
+                    float[] dqA = dq != null ? dq : dqLoc;
+                    int dqO = dq != null ? dqOff + (bh * n + i0) * d : 0;
+                    Arrays.fill(dqA, dqO, dqO + bq * d, 0f);
+                    for (int r = 0; r < bq; r++) dsum[r] = Vec.dot(gOut, gb + r * d, out, ob + r * d, d);
+                    int blockLimit = causalLimit(i0 + bq - 1, n, s, causal);
+                    for (int j0 = 0; j0 < blockLimit; j0 += BK) {
+                        int bk = Math.min(BK, blockLimit - j0);
+                        Vec.gemmABtSeq(p, 0, BK, q, qb, k, kh + j0 * d, bq, bk, d); // S = q k^T
+                        Vec.gemmABtSeq(ds, 0, BK, gOut, gb, v, vh + j0 * d, bq, bk, d); // dP = dO v^T
+                        for (int r = 0; r < bq; r++) {
+                            int ro = r * BK;
+                            float lr = lse[lseOff + bh * n + i0 + r];
+                            if (lr == Float.NEGATIVE_INFINITY) { // fully masked row: no gradient
+                                Arrays.fill(p, ro, ro + bk, 0f);
+                                Arrays.fill(ds, ro, ro + bk, 0f);
+                                continue;
+                            }
+                            maskRow(p, ro, bk, j0, causalLimit(i0 + r, n, s, causal), keyMask, kmOff + bi * s, sc, lr);
+                            Vec.expShift(p, ro, p, ro, 0f, bk); // P = exp(S scale - lse)
+                            for (int jj = 0; jj < bk; jj++) ds[ro + jj] = sc * p[ro + jj] * (ds[ro + jj] - dsum[r]);
                         }
+                        transpose(tr, p, bq, bk);
+                        Vec.gemmABAcc(dvA, dvO + j0 * d, d, tr, 0, BQ, gOut, gb, d, bk, bq, d); // dV += P^T dO
+                        Vec.gemmABAcc(dqA, dqO, d, ds, 0, BK, k, kh + j0 * d, d, bq, bk, d); // dQ += dS K
+                        transpose(tr, ds, bq, bk);
+                        Vec.gemmABAcc(dkA, dkO + j0 * d, d, tr, 0, BQ, q, qb, d, bk, bq, d); // dK += dS^T Q
                     }
-                    if (dq != null) System.arraycopy(dqRow, 0, dq, dqOff + qh + i * d, d);
                 }
             }
         });
+    }
+
+    /** dst [bk, BQ] = src [bq, BK]^T over the valid bq x bk corner. */
+    private static void transpose(float[] dst, float[] src, int bq, int bk) {
+        for (int r = 0; r < bq; r++) for (int jj = 0; jj < bk; jj++) dst[jj * BQ + r] = src[r * BK + jj];
     }
 }

@@ -2,6 +2,7 @@ package org.revtaf.backend.fused;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import org.revtaf.backend.cpu.kernels.Parallel;
 import org.revtaf.backend.fused.HyperbolicRef.RowMap;
 
 /**
@@ -22,7 +23,7 @@ public final class HyperbolicCpu {
     /** out [n, d] = x [n, d] (+)_c y ([n, d], or [1, d] broadcast when yStride = 0). */
     public static void mobiusAdd(
             float[] out, int outOff, float[] x, int xOff, float[] y, int yOff, int yStride, int n, int d, double c) {
-        FusedParallel.forRange(n, rowGrain(d), (f, t) -> {
+        Parallel.range(n, rowGrain(d), (f, t) -> {
             double[] coef = new double[2];
             float[] r = new float[5];
             for (int i = f; i < t; i++) {
@@ -67,7 +68,7 @@ public final class HyperbolicCpu {
             }
             return;
         }
-        FusedParallel.forRange(n, rowGrain(d), (f, t) -> {
+        Parallel.range(n, rowGrain(d), (f, t) -> {
             double[] coef = new double[6];
             float[] r = new float[5];
             for (int i = f; i < t; i++) {
@@ -125,7 +126,7 @@ public final class HyperbolicCpu {
 
     /** expmap0 / logmap0 / proj row by row: out [n, d] = s(|x_i|) x_i. */
     public static void rowMap(RowMap map, float[] out, int outOff, float[] x, int xOff, int n, int d, double c) {
-        FusedParallel.forRange(n, rowGrain(d), (f, t) -> {
+        Parallel.range(n, rowGrain(d), (f, t) -> {
             for (int i = f; i < t; i++) {
                 int xi = xOff + i * d;
                 double s = HyperbolicRef.scale(map, Math.sqrt(Vec.dot(x, xi, x, xi, d)), c);
@@ -137,7 +138,7 @@ public final class HyperbolicCpu {
     /** Backward of {@link #rowMap}: dx [n, d] from gOut [n, d]. */
     public static void rowMapBackward(
             RowMap map, float[] dx, int dxOff, float[] gOut, int gOff, float[] x, int xOff, int n, int d, double c) {
-        FusedParallel.forRange(n, rowGrain(d), (f, t) -> {
+        Parallel.range(n, rowGrain(d), (f, t) -> {
             for (int i = f; i < t; i++) {
                 int xi = xOff + i * d, gi = gOff + i * d;
                 double norm = Math.sqrt(Vec.dot(x, xi, x, xi, d));
@@ -152,7 +153,7 @@ public final class HyperbolicCpu {
     public static void mobiusMatvec(
             float[] out, int outOff, float[] w, int wOff, float[] x, int xOff, int n, int m, int d, double c) {
         Vec.gemmABt(out, outOff, x, xOff, w, wOff, n, m, d); // mx
-        FusedParallel.forRange(n, rowGrain(m), (f, t) -> {
+        Parallel.range(n, rowGrain(m), (f, t) -> {
             for (int i = f; i < t; i++) {
                 int oi = outOff + i * m;
                 double xNorm = Math.sqrt(Vec.dot(x, xOff + i * d, x, xOff + i * d, d));
@@ -186,7 +187,7 @@ public final class HyperbolicCpu {
         float[] dmx = new float[n * m]; // [n, m]: mx, then overwritten by d mx
         float[] xCoef = new float[n];
         Vec.gemmABt(dmx, 0, x, xOff, w, wOff, n, m, d);
-        FusedParallel.forRange(n, rowGrain(m), (f, t) -> {
+        Parallel.range(n, rowGrain(m), (f, t) -> {
             double[] coef = new double[3];
             for (int i = f; i < t; i++) {
                 int ri = i * m, gi = gOff + i * m;
@@ -218,7 +219,7 @@ public final class HyperbolicCpu {
             float[] out, int outOff, float[] x, int xOff, float[] y, int yOff, int n, int m, int d, double c) {
         float[] x2 = rowSumSq(x, xOff, n, d), y2 = rowSumSq(y, yOff, m, d);
         Vec.gemmABt(out, outOff, x, xOff, y, yOff, n, m, d); // (x_i, y_j)
-        FusedParallel.forRange(n * m, 4096, (f, t) -> {
+        Parallel.range(n * m, 4096, (f, t) -> {
             for (int e = f; e < t; e++)
                 out[outOff + e] = (float) PoincareScalar.dist(out[outOff + e], x2[e / m], y2[e % m], c);
         });
@@ -248,7 +249,7 @@ public final class HyperbolicCpu {
         Vec.gemmABt(pxy, 0, x, xOff, y, yOff, n, m, d);
         float[] gx2 = new float[n], gy2 = new float[m];
         float[] gy2Part = new float[n * m]; // dL/d|y_j|^2 per pair, summed over i below
-        FusedParallel.forRange(n, Math.max(1, 4096 / Math.max(1, m)), (f, t) -> {
+        Parallel.range(n, Math.max(1, 4096 / Math.max(1, m)), (f, t) -> {
             double[] gr = new double[3];
             for (int i = f; i < t; i++) {
                 double sx = 0;
@@ -275,7 +276,7 @@ public final class HyperbolicCpu {
 
     private static float[] rowSumSq(float[] a, int off, int rows, int d) {
         float[] r = new float[rows];
-        FusedParallel.forRange(rows, rowGrain(d), (f, t) -> {
+        Parallel.range(rows, rowGrain(d), (f, t) -> {
             for (int i = f; i < t; i++) r[i] = Vec.dot(a, off + i * d, a, off + i * d, d);
         });
         return r;

@@ -2,6 +2,7 @@ package org.revtaf.backend.fused;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import org.revtaf.backend.cpu.kernels.Parallel;
 
 /**
  * Log-domain Sinkhorn, fast float32 cpu kernels: Vector API over the token axis t (contiguous),
@@ -62,7 +63,7 @@ public final class SinkhornCpu {
         int k = 0;
         while (k < maxIter) {
             int kk = ++k;
-            FusedParallel.forRange(b, grain, (f, to) -> {
+            Parallel.range(b, grain, (f, to) -> {
                 float[] row = new float[t], colMax = new float[t], colSum = new float[t];
                 for (int bi = f; bi < to; bi++)
                     err[bi] = iterate(
@@ -75,7 +76,7 @@ public final class SinkhornCpu {
         }
         int kFinal = k;
         float invEps = (float) (1.0 / eps);
-        FusedParallel.forRange(b, grain, (f, to) -> {
+        Parallel.range(b, grain, (f, to) -> {
             for (int bi = f; bi < to; bi++) {
                 if (!SinkhornRef.active(pixelMask, pmOff, tokenMask, tmOff, bi, p, t)) continue;
                 int uK = kFinal * b * p + bi * p, vK = kFinal * b * t + bi * t;
@@ -263,7 +264,7 @@ public final class SinkhornCpu {
         if (iters == 0) return;
         float[] bias = colBias(tokenMask, tmOff, b, t);
         float invEps = (float) (1.0 / eps);
-        FusedParallel.forRange(b, 1, (f, to) -> {
+        Parallel.range(b, 1, (f, to) -> {
             float[] du = new float[p], dv = new float[t], dvPrev = new float[t], w = new float[t];
             for (int bi = f; bi < to; bi++) {
                 if (!SinkhornRef.active(pixelMask, pmOff, tokenMask, tmOff, bi, p, t)) continue;

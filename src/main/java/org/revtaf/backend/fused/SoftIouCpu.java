@@ -3,6 +3,7 @@ package org.revtaf.backend.fused;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import org.revtaf.backend.cpu.kernels.Parallel;
 
 /**
  * Soft IoU between two sets of maps, fast float32 cpu kernels (Vector API over the map axis p,
@@ -38,7 +39,7 @@ public final class SoftIouCpu {
             int n,
             int m,
             int p) {
-        FusedParallel.forRange(b * n, Math.max(1, 16384 / Math.max(1, m * p)), (f, t) -> {
+        Parallel.range(b * n, Math.max(1, 16384 / Math.max(1, m * p)), (f, t) -> {
             for (int r = f; r < t; r++) {
                 int bi = r / n, ai = aOff + r * p;
                 for (int j = 0; j < m; j++) {
@@ -90,7 +91,7 @@ public final class SoftIouCpu {
             gI[e] = (float) (g / den);
         }
         if (da != null)
-            FusedParallel.forRange(b * n, Math.max(1, 16384 / Math.max(1, m * p)), (f, t) -> {
+            Parallel.range(b * n, Math.max(1, 16384 / Math.max(1, m * p)), (f, t) -> {
                 for (int r = f; r < t; r++) {
                     int bi = r / n;
                     java.util.Arrays.fill(da, daOff + r * p, daOff + (r + 1) * p, 0f);
@@ -108,7 +109,7 @@ public final class SoftIouCpu {
                 }
             });
         if (db != null)
-            FusedParallel.forRange(b * m, Math.max(1, 16384 / Math.max(1, n * p)), (f, t) -> {
+            Parallel.range(b * m, Math.max(1, 16384 / Math.max(1, n * p)), (f, t) -> {
                 for (int r = f; r < t; r++) {
                     int bi = r / m, j = r % m;
                     java.util.Arrays.fill(db, dbOff + r * p, dbOff + (r + 1) * p, 0f);

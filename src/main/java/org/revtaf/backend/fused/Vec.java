@@ -3,11 +3,13 @@ package org.revtaf.backend.fused;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.revtaf.backend.cpu.kernels.Gemm;
 
 /**
- * Float vector primitives (Vector API, scalar tail) and the small dot-product GEMMs of the fused
- * cpu kernels. {@code -Drevtaf.vectorBits=0} forces the scalar path ({@link #bound} is then 0, so
- * every loop runs its scalar tail); 128/256/512 pick that vector width.
+ * Float vector primitives (Vector API, scalar tail) of the fused cpu kernels: row reductions, the
+ * sequential tile GEMMs of flash attention, and thin wrappers over the project SGEMM ({@link
+ * Gemm}). {@code -Drevtaf.vectorBits=0} forces the scalar path ({@link #bound} is then 0, so every
+ * loop runs its scalar tail); 128/256/512 pick that vector width.
  */
 final class Vec {
     private Vec() {}
@@ -68,18 +70,9 @@ final class Vec {
         for (; k < len; k++) out[oo + k] = a * x[xo + k] + b * y[yo + k];
     }
 
-    /**
-     * C [n, m] = A [n, d] B^T (B [m, d]): dot products of rows, 4 x 2 register blocks; parallel
-     * over blocks of rows of C (or of columns when n is small).
-     */
+    /** C [n, m] = A [n, d] B^T (B [m, d]), all row-major contiguous: the project SGEMM (parallel). */
     static void gemmABt(float[] c, int co, float[] a, int ao, float[] b, int bo, int n, int m, int d) {
-        if (n >= 4 * FusedParallel.THREADS || n >= m) {
-            FusedParallel.forRange(
-                    (n + 3) / 4, 1, (f, t) -> abtBlock(c, co, a, ao, b, bo, 4 * f, Math.min(n, 4 * t), 0, m, m, d));
-        } else {
-            FusedParallel.forRange(
-                    (m + 63) / 64, 1, (f, t) -> abtBlock(c, co, a, ao, b, bo, 0, n, 64 * f, Math.min(m, 64 * t), m, d));
-        }
+        Gemm.sgemm(false, true, n, m, d, 1f, a, ao, d, b, bo, d, 0f, c, co, m);
     }
 
     private static void abtBlock(
@@ -146,29 +139,71 @@ final class Vec {
         for (; i < i1; i++) for (int j = j0; j < j1; j++) c[co + i * m + j] = dot(a, ao + i * d, b, bo + j * d, d);
     }
 
-    /** C [n, d] = A [n, m] B [m, d] (C overwritten), axpy form, parallel over rows of C. */
-    static void gemmAB(float[] c, int co, float[] a, int ao, float[] b, int bo, int n, int m, int d) {
-        FusedParallel.forRange(n, Math.max(1, 4096 / Math.max(1, m * d / 64 + 1)), (f, t) -> {
-            for (int i = f; i < t; i++) {
-                java.util.Arrays.fill(c, co + i * d, co + (i + 1) * d, 0f);
-                for (int j = 0; j < m; j++) {
-                    float aij = a[ao + i * m + j];
-                    if (aij != 0f) axpy(aij, b, bo + j * d, c, co + i * d, d);
-                }
-            }
-        });
+    /** Sequential C [n, m] (row stride ldc) = A [n, d] B^T (B [m, d]); rows of A and B have stride d. */
+    static void gemmABtSeq(float[] c, int co, int ldc, float[] a, int ao, float[] b, int bo, int n, int m, int d) {
+        abtBlock(c, co, a, ao, b, bo, 0, n, 0, m, ldc, d);
     }
 
-    /** C [m, d] = A^T B with A [n, m], B [n, d] (C overwritten), parallel over rows of C. */
-    static void gemmAtB(float[] c, int co, float[] a, int ao, float[] b, int bo, int n, int m, int d) {
-        FusedParallel.forRange(m, Math.max(1, 4096 / Math.max(1, n * d / 64 + 1)), (f, t) -> {
-            for (int j = f; j < t; j++) {
-                java.util.Arrays.fill(c, co + j * d, co + (j + 1) * d, 0f);
-                for (int i = 0; i < n; i++) {
-                    float aij = a[ao + i * m + j];
-                    if (aij != 0f) axpy(aij, b, bo + i * d, c, co + j * d, d);
+    /**
+     * Sequential C [n, d] += A [n, k] B [k, d], with row strides ldc, lda, ldb: 4 rows of C per
+     * register block, A entries broadcast, one B row vector loaded per 4 FMAs.
+     */
+    static void gemmABAcc(
+            float[] c, int co, int ldc, float[] a, int ao, int lda, float[] b, int bo, int ldb, int n, int k, int d) {
+        int ub = bound(d);
+        int i = 0;
+        for (; i + 4 <= n; i += 4) {
+            int c0 = co + i * ldc, a0 = ao + i * lda;
+            int col = 0;
+            for (; col < ub; col += L) {
+                FloatVector s0 = FloatVector.fromArray(S, c, c0 + col),
+                        s1 = FloatVector.fromArray(S, c, c0 + ldc + col);
+                FloatVector s2 = FloatVector.fromArray(S, c, c0 + 2 * ldc + col);
+                FloatVector s3 = FloatVector.fromArray(S, c, c0 + 3 * ldc + col);
+                for (int j = 0; j < k; j++) {
+                    FloatVector vb = FloatVector.fromArray(S, b, bo + j * ldb + col);
+                    s0 = vb.fma(FloatVector.broadcast(S, a[a0 + j]), s0);
+                    s1 = vb.fma(FloatVector.broadcast(S, a[a0 + lda + j]), s1);
+                    s2 = vb.fma(FloatVector.broadcast(S, a[a0 + 2 * lda + j]), s2);
+                    s3 = vb.fma(FloatVector.broadcast(S, a[a0 + 3 * lda + j]), s3);
                 }
+                s0.intoArray(c, c0 + col);
+                s1.intoArray(c, c0 + ldc + col);
+                s2.intoArray(c, c0 + 2 * ldc + col);
+                s3.intoArray(c, c0 + 3 * ldc + col);
             }
-        });
+            for (; col < d; col++)
+                for (int r = 0; r < 4; r++) {
+                    float acc = c[c0 + r * ldc + col];
+                    for (int j = 0; j < k; j++) acc += a[a0 + r * lda + j] * b[bo + j * ldb + col];
+                    c[c0 + r * ldc + col] = acc;
+                }
+        }
+        for (; i < n; i++)
+            for (int j = 0; j < k; j++) {
+                float aij = a[ao + i * lda + j];
+                if (aij != 0f) axpy(aij, b, bo + j * ldb, c, co + i * ldc, d);
+            }
+    }
+
+    /** out [len] = exp(x [len] - shift), in place allowed. */
+    static void expShift(float[] out, int oo, float[] x, int xo, float shift, int len) {
+        int k = 0, ub = bound(len);
+        for (; k < ub; k += L)
+            FloatVector.fromArray(S, x, xo + k)
+                    .sub(shift)
+                    .lanewise(VectorOperators.EXP)
+                    .intoArray(out, oo + k);
+        for (; k < len; k++) out[oo + k] = (float) Math.exp(x[xo + k] - shift);
+    }
+
+    /** C [n, d] = A [n, m] B [m, d] (C overwritten): the project SGEMM. */
+    static void gemmAB(float[] c, int co, float[] a, int ao, float[] b, int bo, int n, int m, int d) {
+        Gemm.sgemm(false, false, n, d, m, 1f, a, ao, m, b, bo, d, 0f, c, co, d);
+    }
+
+    /** C [m, d] = A^T B with A [n, m], B [n, d] (C overwritten): the project SGEMM. */
+    static void gemmAtB(float[] c, int co, float[] a, int ao, float[] b, int bo, int n, int m, int d) {
+        Gemm.sgemm(true, false, m, d, n, 1f, a, ao, m, b, bo, d, 0f, c, co, d);
     }
 }

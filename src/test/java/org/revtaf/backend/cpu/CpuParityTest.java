@@ -74,6 +74,7 @@ class CpuParityTest {
             check("softmax" + n, in -> F.softmax(in[0], -1), randn(11, 7, n));
             check("log_softmax" + n, in -> F.logSoftmax(in[0], -1), randn(12, 7, n));
             check("softmax-axis0" + n, in -> F.softmax(in[0], 0), randn(13, 5, n));
+            check("log_softmax-mid" + n, in -> F.logSoftmax(in[0], 1), randn(14, 3, n, 5));
         }
     }
 

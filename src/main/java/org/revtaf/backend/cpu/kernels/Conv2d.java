@@ -3,68 +3,80 @@ package org.revtaf.backend.cpu.kernels;
 import java.util.Arrays;
 
 /**
- * Fast 2-D convolution, NCHW, via im2col / col2im and {@link Gemm}, one image at a time (so the
- * column buffer is cg*kh*kw x oh*ow floats, never the whole batch). 1x1 convolutions with stride
- * 1 and no padding skip im2col. Oracle: {@link Conv2dRef}. Outputs are overwritten.
+ * Fast 2-D convolution, NCHW, as GEMMs over chunks of the batch with implicit im2col: the GEMM's
+ * packing routines read the input image directly ({@link Gemm.BSource}), so no column matrix is
+ * materialized for forward and backward-weight; backward-data writes a column buffer of one chunk
+ * and folds it back (col2im). Chunks are sized so every GEMM has at least ~1024 columns and the
+ * temporaries stay under 4M floats. Oracle: {@link Conv2dRef}. Outputs are overwritten.
  *
- * <p>Per image b and group g, with K = cg*kh*kw, P = oh*ow:
- * forward y_g (ocg, P) = W_g (ocg, K) * col (K, P) + bias; backward-data dcol (K, P) = W_g^T *
- * dy_g, then col2im into dx; backward-weight dW_g (ocg, K) += dy_g (ocg, P) * col^T.
+ * <p>With K = cg*kh*kw, P = oh*ow and a chunk of nb images, per group g:
+ * forward Y_g (ocg, nb*P) = W_g (ocg, K) * col (K, nb*P) + bias;
+ * backward-data dcol (K, nb*P) = W_g^T * dY_g, then col2im into dx;
+ * backward-weight dW_g (ocg, K) = dY_g (ocg, n*P) * col^T (n*P, K) over the whole batch at once.
  */
 public final class Conv2d {
-    private static final ThreadLocal<float[]> COL = new ThreadLocal<>();
+    /** Budget of floats for one chunk's temporary. */
+    static final int TEMP_LIMIT = 1 << 22;
+    /** Wanted GEMM width (columns) from batching images. */
+    static final int TARGET_COLS = 1024;
+
+    private static final ThreadLocal<float[]> TEMP = new ThreadLocal<>();
+    private static final ThreadLocal<int[]> SEGMENTS = ThreadLocal.withInitial(() -> new int[5 * Gemm.nr()]);
 
     private Conv2d() {}
 
-    static boolean pointwise(ConvShape s) {
-        return s.kh() == 1 && s.kw() == 1 && s.sh() == 1 && s.sw() == 1 && s.ph() == 0 && s.pw() == 0;
+    /** Images per chunk: enough for TARGET_COLS columns, within TEMP_LIMIT for rows * nb * P. */
+    static int chunk(ConvShape s, int rows) {
+        int p = s.oh() * s.ow();
+        int want = Math.max(1, (TARGET_COLS + p - 1) / p);
+        int fit = (int) Math.max(1, TEMP_LIMIT / Math.max(1L, (long) rows * p));
+        return Math.max(1, Math.min(s.n(), Math.min(want, fit)));
     }
 
     // x: (n, c, h, w), wt: (oc, c/g, kh, kw), bias: (oc) or null -> y: (n, oc, oh, ow)
     public static void forward(
             ConvShape s, float[] x, int xOff, float[] wt, int wOff, float[] bias, int bOff, float[] y, int yOff) {
-        int p = s.oh() * s.ow(), k = s.kdim(), ocg = s.ocg(), cg = s.cg();
-        boolean direct = pointwise(s);
-        float[] col = direct ? null : buffer(k * p);
-        for (int b = 0; b < s.n(); b++) {
+        int p = s.oh() * s.ow(), k = s.kdim(), ocg = s.ocg();
+        int nb = chunk(s, ocg);
+        for (int b0 = 0; b0 < s.n(); b0 += nb) {
+            int cnt = Math.min(nb, s.n() - b0), cols = cnt * p;
             for (int g = 0; g < s.groups(); g++) {
-                int xo = xOff + (b * s.c() + g * cg) * s.h() * s.w();
-                int yo = yOff + (b * s.oc() + g * ocg) * p;
-                float[] src = x;
-                int srcOff = xo;
-                if (!direct) {
-                    im2col(s, x, xo, col);
-                    src = col;
-                    srcOff = 0;
-                }
-                Gemm.sgemm(false, false, ocg, p, k, 1f, wt, wOff + g * ocg * k, k, src, srcOff, p, 0f, y, yo, p);
-            }
-            if (bias != null) {
-                int yb = yOff + b * s.oc() * p;
-                for (int o = 0; o < s.oc(); o++) {
-                    float bv = bias[bOff + o];
-                    int r = yb + o * p;
-                    for (int i = 0; i < p; i++) y[r + i] += bv;
+                Gemm.ASource wa = Gemm.matrixA(false, wt, wOff + g * ocg * k, k);
+                Gemm.BSource col = im2col(s, x, xOff, b0, g);
+                if (cnt == 1) {
+                    Gemm.sgemm(ocg, p, k, 1f, wa, col, 0f, y, yOff + (b0 * s.oc() + g * ocg) * p, p);
+                } else {
+                    float[] tmp = temp(ocg * cols);
+                    Gemm.sgemm(ocg, cols, k, 1f, wa, col, 0f, tmp, 0, cols);
+                    for (int b = 0; b < cnt; b++)
+                        for (int o = 0; o < ocg; o++)
+                            System.arraycopy(tmp, o * cols + b * p, y, yOff + ((b0 + b) * s.oc() + g * ocg + o) * p, p);
                 }
             }
+        }
+        if (bias != null) {
+            Parallel.range(s.n() * s.oc(), Math.max(1, 16384 / Math.max(1, p)), (r0, r1) -> {
+                for (int r = r0; r < r1; r++) {
+                    float bv = bias[bOff + r % s.oc()];
+                    int o = yOff + r * p;
+                    for (int i = 0; i < p; i++) y[o + i] += bv;
+                }
+            });
         }
     }
 
     // dy: (n, oc, oh, ow), wt: (oc, c/g, kh, kw) -> dx: (n, c, h, w)
     public static void backwardData(ConvShape s, float[] dy, int dyOff, float[] wt, int wOff, float[] dx, int dxOff) {
-        int p = s.oh() * s.ow(), k = s.kdim(), ocg = s.ocg(), cg = s.cg();
-        boolean direct = pointwise(s);
-        float[] col = direct ? null : buffer(k * p);
-        for (int b = 0; b < s.n(); b++) {
+        int p = s.oh() * s.ow(), k = s.kdim(), ocg = s.ocg();
+        int nb = chunk(s, k);
+        for (int b0 = 0; b0 < s.n(); b0 += nb) {
+            int cnt = Math.min(nb, s.n() - b0), cols = cnt * p;
+            float[] col = temp(k * cols);
             for (int g = 0; g < s.groups(); g++) {
-                int xo = dxOff + (b * s.c() + g * cg) * s.h() * s.w();
-                int yo = dyOff + (b * s.oc() + g * ocg) * p;
-                if (direct) {
-                    Gemm.sgemm(true, false, k, p, ocg, 1f, wt, wOff + g * ocg * k, k, dy, yo, p, 0f, dx, xo, p);
-                } else {
-                    Gemm.sgemm(true, false, k, p, ocg, 1f, wt, wOff + g * ocg * k, k, dy, yo, p, 0f, col, 0, p);
-                    col2im(s, col, dx, xo);
-                }
+                Gemm.ASource wt_ = Gemm.matrixA(true, wt, wOff + g * ocg * k, k);
+                Gemm.sgemm(k, cols, ocg, 1f, wt_, outputRows(s, dy, dyOff, b0, g), 0f, col, 0, cols);
+                for (int b = 0; b < cnt; b++)
+                    col2im(s, col, b * p, cols, dx, dxOff + ((b0 + b) * s.c() + g * s.cg()) * s.h() * s.w());
             }
         }
     }
@@ -72,93 +84,160 @@ public final class Conv2d {
     // x: (n, c, h, w), dy: (n, oc, oh, ow) -> dw: (oc, c/g, kh, kw), dbias: (oc) or null
     public static void backwardWeight(
             ConvShape s, float[] x, int xOff, float[] dy, int dyOff, float[] dw, int dwOff, float[] dbias, int dbOff) {
-        int p = s.oh() * s.ow(), k = s.kdim(), ocg = s.ocg(), cg = s.cg();
-        boolean direct = pointwise(s);
-        float[] col = direct ? null : buffer(k * p);
-        if (s.n() == 0) Arrays.fill(dw, dwOff, dwOff + (int) s.wSize(), 0f);
-        for (int b = 0; b < s.n(); b++) {
-            for (int g = 0; g < s.groups(); g++) {
-                int xo = xOff + (b * s.c() + g * cg) * s.h() * s.w();
-                int yo = dyOff + (b * s.oc() + g * ocg) * p;
-                float[] src = x;
-                int srcOff = xo;
-                if (!direct) {
-                    im2col(s, x, xo, col);
-                    src = col;
-                    srcOff = 0;
-                }
-                Gemm.sgemm(
-                        false,
-                        true,
-                        ocg,
-                        k,
-                        p,
-                        1f,
-                        dy,
-                        yo,
-                        p,
-                        src,
-                        srcOff,
-                        p,
-                        b == 0 ? 0f : 1f,
-                        dw,
-                        dwOff + g * ocg * k,
-                        k);
-            }
+        int p = s.oh() * s.ow(), k = s.kdim(), ocg = s.ocg();
+        for (int g = 0; g < s.groups(); g++) {
+            Gemm.sgemm(
+                    ocg,
+                    k,
+                    s.n() * p,
+                    1f,
+                    outputColumns(s, dy, dyOff, g),
+                    im2colT(s, x, xOff, g),
+                    0f,
+                    dw,
+                    dwOff + g * ocg * k,
+                    k);
         }
         if (dbias != null) {
             Parallel.range(s.oc(), 8, (o0, o1) -> {
                 for (int o = o0; o < o1; o++) {
                     double acc = 0;
-                    for (int b = 0; b < s.n(); b++) {
-                        int r = dyOff + (b * s.oc() + o) * p;
-                        float part = 0;
-                        for (int i = 0; i < p; i++) part += dy[r + i];
-                        acc += part;
-                    }
+                    for (int b = 0; b < s.n(); b++) acc += Norm.sum(dy, dyOff + (b * s.oc() + o) * p, p);
                     dbias[dbOff + o] = (float) acc;
                 }
             });
         }
     }
 
-    /** col (K, P): col[(ci*kh + ky)*kw + kx][oy*ow + ox] = x[ci][iy][ix] or 0 outside; x = one image's group. */
-    static void im2col(ConvShape s, float[] x, int xo, float[] col) {
-        int oh = s.oh(), ow = s.ow(), p = oh * ow, kk = s.kh() * s.kw();
-        Parallel.range(s.kdim(), Math.max(1, 16384 / Math.max(1, p)), (r0, r1) -> {
-            for (int r = r0; r < r1; r++) {
-                int ci = r / kk, ky = (r % kk) / s.kw(), kx = r % s.kw();
-                int plane = xo + ci * s.h() * s.w();
-                int xs = kx * s.dw() - s.pw();
-                // valid ox: 0 <= ox*sw + xs < w
-                int ox0 = xs >= 0 ? 0 : (-xs + s.sw() - 1) / s.sw();
-                int ox1 = Math.max(ox0, Math.min(ow, (s.w() - 1 - xs) / s.sw() + 1));
-                if (s.w() - 1 - xs < 0) ox1 = ox0;
-                for (int oy = 0; oy < oh; oy++) {
-                    int iy = oy * s.sh() - s.ph() + ky * s.dh();
-                    int dst = r * p + oy * ow;
+    // ---- packing sources ----
+
+    /**
+     * col (K, cnt*P) of images b0.. and group g as a GEMM B source: row r = (ci, ky, kx), column
+     * j = (image, oy, ox). Column runs that share (image, oy) are copied as contiguous (stride 1)
+     * or strided spans with the out-of-image parts zero-filled.
+     */
+    static Gemm.BSource im2col(ConvShape s, float[] x, int xOff, int b0, int g) {
+        int p = s.oh() * s.ow(), ow = s.ow(), kk = s.kh() * s.kw(), hw = s.h() * s.w();
+        int nr = Gemm.nr();
+        return (p0, kc, j0, w, dst, off) -> {
+            // segments of the strip: {start x, length, image plane offset, oy, ox0}
+            int[] seg = SEGMENTS.get();
+            int ns = 0;
+            for (int xq = 0; xq < w; ) {
+                int j = j0 + xq, b = j / p, pix = j % p, oy = pix / ow, ox = pix % ow;
+                int len = Math.min(w - xq, ow - ox);
+                seg[5 * ns] = xq;
+                seg[5 * ns + 1] = len;
+                seg[5 * ns + 2] = xOff + ((b0 + b) * s.c() + g * s.cg()) * hw;
+                seg[5 * ns + 3] = oy;
+                seg[5 * ns + 4] = ox;
+                ns++;
+                xq += len;
+            }
+            for (int q = 0; q < kc; q++) {
+                int r = p0 + q, ci = r / kk, ky = (r % kk) / s.kw(), kx = r % s.kw();
+                int d = off + q * nr;
+                for (int t = 0; t < ns; t++) {
+                    int xs = seg[5 * t], len = seg[5 * t + 1], plane = seg[5 * t + 2] + ci * hw;
+                    int iy = seg[5 * t + 3] * s.sh() - s.ph() + ky * s.dh();
+                    int ox0 = seg[5 * t + 4];
                     if (iy < 0 || iy >= s.h()) {
-                        Arrays.fill(col, dst, dst + ow, 0f);
+                        Arrays.fill(dst, d + xs, d + xs + len, 0f);
                         continue;
                     }
-                    int src = plane + iy * s.w() + xs;
-                    if (ox0 > 0) Arrays.fill(col, dst, dst + ox0, 0f);
-                    if (s.sw() == 1) {
-                        System.arraycopy(x, src + ox0, col, dst + ox0, ox1 - ox0);
-                    } else {
-                        for (int ox = ox0; ox < ox1; ox++) col[dst + ox] = x[src + ox * s.sw()];
-                    }
-                    if (ox1 < ow) Arrays.fill(col, dst + ox1, dst + ow, 0f);
+                    int ixs = ox0 * s.sw() - s.pw() + kx * s.dw(); // ix of the first column
+                    // valid e in [lo, hi): 0 <= ixs + e*sw < w
+                    int lo = ixs >= 0 ? 0 : Math.min(len, (-ixs + s.sw() - 1) / s.sw());
+                    int hi = s.w() - 1 - ixs < 0 ? lo : Math.max(lo, Math.min(len, (s.w() - 1 - ixs) / s.sw() + 1));
+                    if (lo > 0) Arrays.fill(dst, d + xs, d + xs + lo, 0f);
+                    int src = plane + iy * s.w() + ixs;
+                    if (s.sw() == 1) System.arraycopy(x, src + lo, dst, d + xs + lo, hi - lo);
+                    else for (int e = lo; e < hi; e++) dst[d + xs + e] = x[src + e * s.sw()];
+                    if (hi < len) Arrays.fill(dst, d + xs + hi, d + xs + len, 0f);
                 }
+                if (w < nr) Arrays.fill(dst, d + w, d + nr, 0f);
             }
-        });
+        };
     }
 
-    /** dx (one image's group, overwritten) = sum of col entries landing on each pixel. */
-    static void col2im(ConvShape s, float[] col, float[] dx, int xo) {
-        int oh = s.oh(), ow = s.ow(), p = oh * ow, kh = s.kh(), kw = s.kw(), hw = s.h() * s.w();
-        // channels are independent: parallel over ci
-        Parallel.range(s.cg(), Math.max(1, 16384 / Math.max(1, p * kh * kw)), (c0, c1) -> {
+    /** col^T (n*P, K) of group g over the whole batch as a GEMM B source: row = (image, oy, ox), column = (ci, ky, kx). */
+    static Gemm.BSource im2colT(ConvShape s, float[] x, int xOff, int g) {
+        int p = s.oh() * s.ow(), ow = s.ow(), kk = s.kh() * s.kw(), hw = s.h() * s.w();
+        int nr = Gemm.nr();
+        return (p0, kc, j0, w, dst, off) -> {
+            int[] seg = SEGMENTS.get(); // per column: plane offset of ci, ky*dh, kx*dw
+            for (int xq = 0; xq < w; xq++) {
+                int r = j0 + xq;
+                seg[3 * xq] = (r / kk) * hw;
+                seg[3 * xq + 1] = ((r % kk) / s.kw()) * s.dh();
+                seg[3 * xq + 2] = (r % s.kw()) * s.dw();
+            }
+            int j = p0, b = j / p, pix = j % p, oy = pix / ow, ox = pix % ow;
+            for (int q = 0; q < kc; q++) {
+                int d = off + q * nr;
+                int base = xOff + (b * s.c() + g * s.cg()) * hw;
+                int iy0 = oy * s.sh() - s.ph(), ix0 = ox * s.sw() - s.pw();
+                for (int xq = 0; xq < w; xq++) {
+                    int iy = iy0 + seg[3 * xq + 1], ix = ix0 + seg[3 * xq + 2];
+                    dst[d + xq] = iy >= 0 && iy < s.h() && ix >= 0 && ix < s.w()
+                            ? x[base + seg[3 * xq] + iy * s.w() + ix]
+                            : 0f;
+                }
+                if (w < nr) Arrays.fill(dst, d + w, d + nr, 0f);
+                if (++ox == ow) {
+                    ox = 0;
+                    if (++oy == s.oh()) {
+                        oy = 0;
+                        b++;
+                    }
+                }
+            }
+        };
+    }
+
+    /** dY_g of images b0.. as a B source (ocg, cnt*P): row o, column (image, pixel). */
+    static Gemm.BSource outputRows(ConvShape s, float[] dy, int dyOff, int b0, int g) {
+        int p = s.oh() * s.ow(), nr = Gemm.nr();
+        return (p0, kc, j0, w, dst, off) -> {
+            for (int q = 0; q < kc; q++) {
+                int d = off + q * nr, o = g * s.ocg() + p0 + q;
+                for (int xq = 0; xq < w; ) {
+                    int j = j0 + xq, b = j / p, pix = j % p, len = Math.min(w - xq, p - pix);
+                    System.arraycopy(dy, dyOff + ((b0 + b) * s.oc() + o) * p + pix, dst, d + xq, len);
+                    xq += len;
+                }
+                if (w < nr) Arrays.fill(dst, d + w, d + nr, 0f);
+            }
+        };
+    }
+
+    /** dY_g of the whole batch as an A source (ocg, n*P): row o, column (image, pixel). */
+    static Gemm.ASource outputColumns(ConvShape s, float[] dy, int dyOff, int g) {
+        int p = s.oh() * s.ow(), mr = Gemm.mr();
+        return (i0, h, p0, kc, alpha, dst, off) -> {
+            for (int r = 0; r < mr; r++) {
+                if (r >= h) {
+                    for (int q = 0; q < kc; q++) dst[off + q * mr + r] = 0f;
+                    continue;
+                }
+                int o = g * s.ocg() + i0 + r;
+                for (int q = 0; q < kc; ) {
+                    int j = p0 + q, b = j / p, pix = j % p, len = Math.min(kc - q, p - pix);
+                    int src = dyOff + (b * s.oc() + o) * p + pix;
+                    for (int e = 0; e < len; e++) dst[off + (q + e) * mr + r] = alpha * dy[src + e];
+                    q += len;
+                }
+            }
+        };
+    }
+
+    /**
+     * dx of one image's group (overwritten) = sum of the col entries (K rows, columns
+     * colOff..colOff+P of a buffer with row length ld) landing on each pixel; channels in parallel.
+     */
+    static void col2im(ConvShape s, float[] col, int colOff, int ld, float[] dx, int xo) {
+        int oh = s.oh(), ow = s.ow(), kh = s.kh(), kw = s.kw(), hw = s.h() * s.w();
+        Parallel.range(s.cg(), Math.max(1, 16384 / Math.max(1, oh * ow * kh * kw)), (c0, c1) -> {
             for (int ci = c0; ci < c1; ci++) {
                 int plane = xo + ci * hw;
                 Arrays.fill(dx, plane, plane + hw, 0f);
@@ -166,12 +245,12 @@ public final class Conv2d {
                     for (int kx = 0; kx < kw; kx++) {
                         int r = (ci * kh + ky) * kw + kx;
                         int xs = kx * s.dw() - s.pw();
-                        int ox0 = xs >= 0 ? 0 : (-xs + s.sw() - 1) / s.sw();
+                        int ox0 = xs >= 0 ? 0 : Math.min(ow, (-xs + s.sw() - 1) / s.sw());
                         int ox1 = s.w() - 1 - xs < 0 ? ox0 : Math.max(ox0, Math.min(ow, (s.w() - 1 - xs) / s.sw() + 1));
                         for (int oy = 0; oy < oh; oy++) {
                             int iy = oy * s.sh() - s.ph() + ky * s.dh();
                             if (iy < 0 || iy >= s.h()) continue;
-                            int src = r * p + oy * ow, dst = plane + iy * s.w() + xs;
+                            int src = r * ld + colOff + oy * ow, dst = plane + iy * s.w() + xs;
                             if (s.sw() == 1) {
                                 for (int ox = ox0; ox < ox1; ox++) dx[dst + ox] += col[src + ox];
                             } else {
@@ -183,11 +262,11 @@ public final class Conv2d {
         });
     }
 
-    private static float[] buffer(int size) {
-        float[] b = COL.get();
+    private static float[] temp(int size) {
+        float[] b = TEMP.get();
         if (b == null || b.length < size) {
             b = new float[size];
-            COL.set(b);
+            TEMP.set(b);
         }
         return b;
     }

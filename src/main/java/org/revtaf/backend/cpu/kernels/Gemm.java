@@ -177,6 +177,50 @@ public final class Gemm {
         }
     }
 
+    /**
+     * Source of op(A) for the packed path: writes one MR-row strip, dst[off + p*MR + r] = alpha *
+     * A(i0 + r, p0 + p) for r < h, and 0 for h <= r < MR (p < kc). Lets callers such as Conv2d
+     * feed a GEMM straight from their own layout (implicit im2col) without a copy.
+     */
+    @FunctionalInterface
+    public interface ASource {
+        void pack(int i0, int h, int p0, int kc, float alpha, float[] dst, int off);
+    }
+
+    /**
+     * Source of op(B) for the packed path: writes one NR-column strip, dst[off + p*NR + x] =
+     * B(p0 + p, j0 + x) for x < w, and 0 for w <= x < NR (p < kc).
+     */
+    @FunctionalInterface
+    public interface BSource {
+        void pack(int p0, int kc, int j0, int w, float[] dst, int off);
+    }
+
+    /** Register tile height of the packed path (rows per A strip). */
+    public static int mr() {
+        return MR;
+    }
+
+    /** Register tile width of the packed path (columns per B strip). */
+    public static int nr() {
+        return NR;
+    }
+
+    /** C = alpha * A * B + beta * C with A and B given as packing sources (always the packed path). */
+    public static void sgemm(
+            int m, int n, int k, float alpha, ASource a, BSource b, float beta, float[] c, int cOff, int ldc) {
+        if (m < 0 || n < 0 || k < 0 || ldc < n)
+            throw new IllegalArgumentException("gemm: bad sizes m=" + m + " n=" + n + " k=" + k + " ldc=" + ldc);
+        if (m == 0 || n == 0) return;
+        if (k == 0 || alpha == 0f) {
+            scale(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        long work = (long) m * n * k;
+        int threads = work >= PARALLEL_MIN && Parallel.available() ? Parallel.threads() : 1;
+        packed(m, n, k, alpha, a, b, beta, c, cOff, ldc, threads);
+    }
+
     static void packed(
             boolean transA,
             boolean transB,
@@ -195,6 +239,32 @@ public final class Gemm {
             int cOff,
             int ldc,
             int threads) {
+        packed(
+                m,
+                n,
+                k,
+                alpha,
+                matrixA(transA, a, aOff, lda),
+                matrixB(transB, b, bOff, ldb),
+                beta,
+                c,
+                cOff,
+                ldc,
+                threads);
+    }
+
+    static void packed(
+            int m,
+            int n,
+            int k,
+            float alpha,
+            ASource a,
+            BSource b,
+            float beta,
+            float[] c,
+            int cOff,
+            int ldc,
+            int threads) {
         scale(m, n, beta, c, cOff, ldc);
         int ncMax = Math.min(NC, roundUp(n, NR));
         float[] bp = buffer(B_PACK, Math.min(KC, k) * ncMax);
@@ -208,21 +278,21 @@ public final class Gemm {
                 int kc = Math.min(KC, k - pc);
                 final int fjc = jc, fpc = pc;
                 if (threads == 1) {
-                    packB(transB, b, bOff, ldb, fpc, kc, fjc, nc, 0, strips, bp);
-                    macro(transA, m, alpha, a, aOff, lda, bp, c, cOff, ldc, fpc, kc, fjc, nc, 0, m, 0, strips);
+                    packB(b, fpc, kc, fjc, nc, 0, strips, bp);
+                    macro(m, alpha, a, bp, c, cOff, ldc, fpc, kc, fjc, nc, 0, m, 0, strips);
                     continue;
                 }
                 Parallel.tasks(threads, t -> {
                     int s0 = strips * t / threads, s1 = strips * (t + 1) / threads;
-                    packB(transB, b, bOff, ldb, fpc, kc, fjc, nc, s0, s1, bp);
+                    packB(b, fpc, kc, fjc, nc, s0, s1, bp);
                 });
                 Parallel.tasks(threads, t -> {
                     if (splitRows) {
                         int r0 = rowTiles * t / threads * MR, r1 = Math.min(m, rowTiles * (t + 1) / threads * MR);
-                        macro(transA, m, alpha, a, aOff, lda, bp, c, cOff, ldc, fpc, kc, fjc, nc, r0, r1, 0, strips);
+                        macro(m, alpha, a, bp, c, cOff, ldc, fpc, kc, fjc, nc, r0, r1, 0, strips);
                     } else {
                         int s0 = strips * t / threads, s1 = strips * (t + 1) / threads;
-                        macro(transA, m, alpha, a, aOff, lda, bp, c, cOff, ldc, fpc, kc, fjc, nc, 0, m, s0, s1);
+                        macro(m, alpha, a, bp, c, cOff, ldc, fpc, kc, fjc, nc, 0, m, s0, s1);
                     }
                 });
             }
@@ -231,12 +301,9 @@ public final class Gemm {
 
     /** Rows [i0, i1) x strips [s0, s1) of the current (jc, pc) panel. */
     private static void macro(
-            boolean transA,
             int m,
             float alpha,
-            float[] a,
-            int aOff,
-            int lda,
+            ASource a,
             float[] bp,
             float[] c,
             int cOff,
@@ -254,7 +321,7 @@ public final class Gemm {
         float[] tile = TILE.get();
         for (int ic = i0; ic < i1; ic += MC) {
             int mc = Math.min(MC, i1 - ic);
-            packA(transA, a, aOff, lda, alpha, ic, mc, pc, kc, ap);
+            for (int ir = 0; ir < mc; ir += MR) a.pack(ic + ir, Math.min(MR, mc - ir), pc, kc, alpha, ap, ir * kc);
             for (int s = s0; s < s1; s++) {
                 int j = jc + s * NR, w = Math.min(NR, jc + nc - j);
                 int bi = s * kc * NR;
@@ -273,46 +340,50 @@ public final class Gemm {
         }
     }
 
-    /** ap[(r / MR) * MR * kc + p * MR + r % MR] = alpha * A[ic + r][pc + p], zero-padded rows. */
-    static void packA(
-            boolean transA, float[] a, int aOff, int lda, float alpha, int ic, int mc, int pc, int kc, float[] ap) {
-        for (int ir = 0; ir < mc; ir += MR) {
-            int h = Math.min(MR, mc - ir), base = ir * kc;
-            if (transA) {
+    /** op(A) of a row-major array as a packing source. */
+    public static ASource matrixA(boolean transA, float[] a, int aOff, int lda) {
+        if (transA)
+            return (i0, h, p0, kc, alpha, dst, off) -> {
                 for (int p = 0; p < kc; p++) {
-                    int src = aOff + (pc + p) * lda + ic + ir, dst = base + p * MR;
-                    for (int r = 0; r < h; r++) ap[dst + r] = alpha * a[src + r];
-                    for (int r = h; r < MR; r++) ap[dst + r] = 0f;
+                    int src = aOff + (p0 + p) * lda + i0, d = off + p * MR;
+                    for (int r = 0; r < h; r++) dst[d + r] = alpha * a[src + r];
+                    for (int r = h; r < MR; r++) dst[d + r] = 0f;
                 }
-            } else {
-                for (int r = 0; r < h; r++) {
-                    int src = aOff + (ic + ir + r) * lda + pc;
-                    for (int p = 0; p < kc; p++) ap[base + p * MR + r] = alpha * a[src + p];
-                }
-                for (int r = h; r < MR; r++) for (int p = 0; p < kc; p++) ap[base + p * MR + r] = 0f;
+            };
+        return (i0, h, p0, kc, alpha, dst, off) -> {
+            for (int r = 0; r < h; r++) {
+                int src = aOff + (i0 + r) * lda + p0;
+                for (int p = 0; p < kc; p++) dst[off + p * MR + r] = alpha * a[src + p];
             }
-        }
+            for (int r = h; r < MR; r++) for (int p = 0; p < kc; p++) dst[off + p * MR + r] = 0f;
+        };
     }
 
-    /** Strips [s0, s1): bp[s * kc * NR + p * NR + x] = B[pc + p][jc + s * NR + x], zero-padded. */
-    static void packB(
-            boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, int s0, int s1, float[] bp) {
-        for (int s = s0; s < s1; s++) {
-            int j = jc + s * NR, w = Math.min(NR, jc + nc - j), base = s * kc * NR;
-            if (transB) {
+    /** op(B) of a row-major array as a packing source. */
+    public static BSource matrixB(boolean transB, float[] b, int bOff, int ldb) {
+        if (transB)
+            return (p0, kc, j0, w, dst, off) -> {
                 for (int x = 0; x < w; x++) {
-                    int src = bOff + (j + x) * ldb + pc;
-                    for (int p = 0; p < kc; p++) bp[base + p * NR + x] = b[src + p];
+                    int src = bOff + (j0 + x) * ldb + p0;
+                    for (int p = 0; p < kc; p++) dst[off + p * NR + x] = b[src + p];
                 }
                 if (w < NR)
-                    for (int p = 0; p < kc; p++) java.util.Arrays.fill(bp, base + p * NR + w, base + (p + 1) * NR, 0f);
-            } else {
-                for (int p = 0; p < kc; p++) {
-                    int src = bOff + (pc + p) * ldb + j, dst = base + p * NR;
-                    System.arraycopy(b, src, bp, dst, w);
-                    if (w < NR) java.util.Arrays.fill(bp, dst + w, dst + NR, 0f);
-                }
+                    for (int p = 0; p < kc; p++) java.util.Arrays.fill(dst, off + p * NR + w, off + (p + 1) * NR, 0f);
+            };
+        return (p0, kc, j0, w, dst, off) -> {
+            for (int p = 0; p < kc; p++) {
+                int src = bOff + (p0 + p) * ldb + j0, d = off + p * NR;
+                System.arraycopy(b, src, dst, d, w);
+                if (w < NR) java.util.Arrays.fill(dst, d + w, d + NR, 0f);
             }
+        };
+    }
+
+    /** Strips [s0, s1) of the (pc, jc) panel: bp[s * kc * NR + p * NR + x] = B[pc + p][jc + s * NR + x]. */
+    private static void packB(BSource b, int pc, int kc, int jc, int nc, int s0, int s1, float[] bp) {
+        for (int s = s0; s < s1; s++) {
+            int j = jc + s * NR;
+            b.pack(pc, kc, j, Math.min(NR, jc + nc - j), bp, s * kc * NR);
         }
     }
 

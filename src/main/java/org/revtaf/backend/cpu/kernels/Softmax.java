@@ -106,10 +106,10 @@ public final class Softmax {
         }
         float sum = vsum.reduceLanes(VectorOperators.ADD);
         if (log) {
-            float shift = max + (float) Math.log(sum);
+            float lse = (float) Math.log(sum); // y = (x - max) - lse: exact for huge max
             for (j = 0; j + L <= cols; j += L)
-                FloatVector.fromArray(S, x, xo + j).sub(shift).intoArray(y, yo + j);
-            for (; j < cols; j++) y[yo + j] = x[xo + j] - shift;
+                FloatVector.fromArray(S, x, xo + j).sub(max).sub(lse).intoArray(y, yo + j);
+            for (; j < cols; j++) y[yo + j] = (x[xo + j] - max) - lse;
         } else {
             float inv = 1f / sum;
             for (j = 0; j + L <= cols; j += L)

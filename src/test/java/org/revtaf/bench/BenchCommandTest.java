@@ -1,0 +1,118 @@
+package org.revtaf.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import org.revtaf.backend.cpu.kernels.Parallel;
+import org.revtaf.cli.Main;
+import picocli.CommandLine;
+
+class BenchCommandTest {
+    record Run(int status, String out, String err) {}
+
+    static Run run(String... args) {
+        CommandLine cl = Main.commandLine();
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int status = cl.execute(args);
+        return new Run(status, out.toString(), err.toString());
+    }
+
+    @Test
+    void gemmJsonHasTheContractKeysAndPlausibleFigures() throws Exception {
+        int t = Parallel.threads();
+        try {
+            Run r = run(
+                    "bench",
+                    "gemm",
+                    "--m",
+                    "64",
+                    "--n",
+                    "48",
+                    "--k",
+                    "33",
+                    "--json",
+                    "--seconds",
+                    "0.05",
+                    "--warmup",
+                    "0.01",
+                    "--threads",
+                    "1");
+            assertEquals(0, r.status(), r.err());
+            JsonNode j = new ObjectMapper().readTree(r.out());
+            assertEquals("gemm", j.get("name").asText());
+            assertEquals("cpu", j.get("device").asText());
+            assertEquals(1, j.get("threads").asInt());
+            double seconds = j.get("seconds").asDouble(),
+                    gflops = j.get("gflops").asDouble();
+            assertTrue(seconds > 0 && gflops > 0);
+            assertEquals(2.0 * 64 * 48 * 33 / seconds * 1e-9, gflops, 1e-6 * gflops);
+        } finally {
+            Parallel.setThreads(t);
+        }
+    }
+
+    @Test
+    void convRunsOnReferenceAndCpu() throws Exception {
+        for (String device : new String[] {"cpu", "reference"}) {
+            Run r = run(
+                    "bench",
+                    "conv",
+                    "--device",
+                    device,
+                    "--batch",
+                    "1",
+                    "--size",
+                    "16",
+                    "--pass",
+                    "train",
+                    "--seconds",
+                    "0.01",
+                    "--json");
+            assertEquals(0, r.status(), r.err());
+            JsonNode j = new ObjectMapper().readTree(r.out());
+            assertEquals("conv", j.get("name").asText());
+            assertEquals(device, j.get("device").asText());
+            assertTrue(j.get("gflops").asDouble() > 0);
+            assertTrue(j.get("layers_gflops").has("stem7x7s2"));
+        }
+    }
+
+    @Test
+    void badUsageExitsTwoWithAClearMessage() {
+        Run unknown = run("bench", "nope");
+        assertEquals(2, unknown.status());
+        assertTrue(
+                unknown.err().contains("unknown workload 'nope'")
+                        && unknown.err().contains("gemm, conv"),
+                unknown.err());
+        Run device = run("bench", "gemm", "--device", "cuda");
+        assertEquals(2, device.status());
+        assertTrue(device.err().contains("does not run on device 'cuda'")
+                && device.err().contains("cpu, reference"));
+        Run option = run("bench", "gemm", "--mm", "3");
+        assertEquals(2, option.status());
+        assertTrue(
+                option.err().contains("unknown option --mm") && option.err().contains("--m, --n, --k"), option.err());
+        Run value = run("bench", "gemm", "--m", "abc");
+        assertEquals(2, value.status());
+        assertTrue(value.err().contains("--m must be an integer"), value.err());
+        Run pass = run("bench", "conv", "--pass", "sideways");
+        assertEquals(2, pass.status());
+        assertTrue(pass.err().contains("--pass must be forward or train"));
+    }
+
+    @Test
+    void listShowsWorkloadsWithOptions() {
+        Run r = run("bench", "--list");
+        assertEquals(0, r.status());
+        for (Workload w : Workloads.ALL) assertTrue(r.out().contains(w.name()), w.name());
+        assertTrue(r.out().contains("--batch"));
+    }
+}
