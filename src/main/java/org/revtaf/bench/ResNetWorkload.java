@@ -39,6 +39,7 @@ public final class ResNetWorkload implements Workload {
                 new BenchOptions.Spec("depth", "18", "18 | 34 | 50 | 101"),
                 new BenchOptions.Spec("size", "224", "input image side (pixels)"),
                 new BenchOptions.Spec("batch", "8", "images per step"),
+                new BenchOptions.Spec("width", "64", "base width (64 = torchvision)"),
                 new BenchOptions.Spec("iters", "3", "timed steps (after one warm-up step)"));
     }
 
@@ -48,8 +49,9 @@ public final class ResNetWorkload implements Workload {
         if (depth != 18 && depth != 34 && depth != 50 && depth != 101)
             throw new BenchOptions.BadUsage("bench resnet: --depth must be 18, 34, 50 or 101, got " + depth);
         int size = o.integer("size", 32, 1024), batch = o.integer("batch", 2, 1024), iters = o.integer("iters", 1, 100);
+        int width = o.integer("width", 1, 256);
         Device dev = Device.parse(device);
-        ResNet net = new ResNet(NnContext.of(dev, 1), new ResNet.Config(depth, 3, 64, 4, 1000));
+        ResNet net = new ResNet(NnContext.of(dev, 1), new ResNet.Config(depth, 3, width, 4, 1000));
         Tensor x = Tensor.randn(dev, DType.FLOAT32, new Rng(2), 1.0, batch, 3, size, size);
         long[] labels = new long[batch];
         for (int i = 0; i < batch; i++) labels[i] = i * 37 % 1000;
@@ -64,6 +66,7 @@ public final class ResNetWorkload implements Workload {
         extra.put("depth", depth);
         extra.put("size", size);
         extra.put("batch", batch);
+        extra.put("width", width);
         extra.put("parameters", net.parameterCount());
         extra.put("forward_items_per_s", batch / fwd);
         return new BenchResult("resnet", device, train, Double.NaN, Double.NaN, batch / train, extra);

@@ -101,10 +101,11 @@ class ResumeTest {
         var rw = new ResNetWorkload();
         BenchResult r = rw.run(
                 "cpu",
-                BenchOptions.parse(rw, List.of("--depth", "18", "--size", "32", "--batch", "2", "--iters", "1")),
+                BenchOptions.parse(
+                        rw, List.of("--depth", "50", "--size", "32", "--batch", "2", "--width", "4", "--iters", "1")),
                 new PrintWriter(log));
         assertTrue(r.itemsPerS() > 0);
-        assertEquals(11_689_512L, r.extra().get("parameters"));
+        assertEquals(50, r.extra().get("depth"));
         var dw = new DecoderWorkload();
         BenchResult d = dw.run(
                 "cpu",
