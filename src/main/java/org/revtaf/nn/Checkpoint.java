@@ -66,23 +66,21 @@ public record Checkpoint(
 
     /** A scalar state as a long; the error names the key. */
     public long stateLong(String key) {
-        String v = state.get(key);
-        if (v == null) throw new RevtafException("checkpoint: no state '" + key + "' (has " + state.keySet() + ")");
-        try {
-            return Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            throw new RevtafException("checkpoint: state '" + key + "' is not an integer: '" + v + "'");
-        }
+        return parse(key, "an integer", Long::parseLong);
     }
 
     /** A scalar state as a double; the error names the key. */
     public double stateDouble(String key) {
+        return parse(key, "a number", Double::parseDouble);
+    }
+
+    private <T> T parse(String key, String what, java.util.function.Function<String, T> parser) {
         String v = state.get(key);
         if (v == null) throw new RevtafException("checkpoint: no state '" + key + "' (has " + state.keySet() + ")");
         try {
-            return Double.parseDouble(v);
+            return parser.apply(v);
         } catch (NumberFormatException e) {
-            throw new RevtafException("checkpoint: state '" + key + "' is not a number: '" + v + "'");
+            throw new RevtafException("checkpoint: state '" + key + "' is not " + what + ": '" + v + "'");
         }
     }
 

@@ -19,28 +19,29 @@ import org.revtaf.tensor.Tensor;
  * p <- p - lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
  * </pre>
  *
- * Parameters without a gradient are skipped (their step count does not advance). Updates run on
- * the host arrays in place, in double arithmetic per element, so the tensors held by the model stay
- * the same objects.
+ * Parameters without a gradient are skipped (their step count does not advance); a gradient that
+ * was zeroed in place still counts, as in PyTorch with {@code zero_grad(set_to_none=False)}. Updates
+ * run on the host arrays in place, in double arithmetic per element with the moments stored in the
+ * parameter's dtype, so the tensors held by the model stay the same objects.
  */
 public final class AdamW {
     private final List<Slot> slots = new ArrayList<>();
     private final double beta1, beta2, eps, weightDecay;
     private double lr;
 
+    /** One parameter with its moments, kept in the parameter's dtype (as PyTorch does). */
     private static final class Slot {
         final String name;
-        final Tensor p;
+        final Tensor p, m, v;
         final boolean decay;
-        final double[] m, v;
         long step;
 
         Slot(String name, Tensor p, boolean decay) {
             this.name = name;
             this.p = p;
             this.decay = decay;
-            m = new double[p.numel()];
-            v = new double[p.numel()];
+            m = Tensor.zeros(p.device(), p.dtype(), p.shapeRef());
+            v = Tensor.zeros(p.device(), p.dtype(), p.shapeRef());
         }
     }
 
@@ -85,25 +86,31 @@ public final class AdamW {
         for (Slot s : slots) {
             Tensor g = s.p.grad();
             if (g == null) continue;
+            if (!g.isContiguous()) g = g.contiguous();
             s.step++;
             double wd = s.decay ? weightDecay : 0.0;
             double bc1 = 1 - Math.pow(beta1, s.step), bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, s.step));
-            double stepSize = lr / bc1;
-            double[] gv = g.toDoubles();
-            int off = s.p.offset(), n = gv.length;
-            if (s.p.heap().array() instanceof float[] a) {
-                for (int i = 0; i < n; i++) a[off + i] = (float) update(s, i, a[off + i], gv[i], wd, stepSize, bc2Sqrt);
-            } else if (s.p.heap().array() instanceof double[] a) {
-                for (int i = 0; i < n; i++) a[off + i] = update(s, i, a[off + i], gv[i], wd, stepSize, bc2Sqrt);
+            double stepSize = lr / bc1, shrink = 1 - lr * wd;
+            int n = s.p.numel(), po = s.p.offset(), go = g.offset();
+            if (s.p.heap().array() instanceof float[] p) {
+                float[] gr = g.f32(), m = s.m.f32(), v = s.v.f32();
+                for (int i = 0; i < n; i++) {
+                    double gi = gr[go + i];
+                    double mi = beta1 * m[i] + (1 - beta1) * gi, vi = beta2 * v[i] + (1 - beta2) * gi * gi;
+                    m[i] = (float) mi;
+                    v[i] = (float) vi;
+                    p[po + i] = (float) (p[po + i] * shrink - stepSize * mi / (Math.sqrt(vi) / bc2Sqrt + eps));
+                }
+            } else if (s.p.heap().array() instanceof double[] p) {
+                double[] gr = g.f64(), m = s.m.f64(), v = s.v.f64();
+                for (int i = 0; i < n; i++) {
+                    double gi = gr[go + i];
+                    m[i] = beta1 * m[i] + (1 - beta1) * gi;
+                    v[i] = beta2 * v[i] + (1 - beta2) * gi * gi;
+                    p[po + i] = p[po + i] * shrink - stepSize * m[i] / (Math.sqrt(v[i]) / bc2Sqrt + eps);
+                }
             } else throw new IllegalStateException("adamw: parameter " + s.name + " is not floating point");
         }
-    }
-
-    private double update(Slot s, int i, double p, double g, double wd, double stepSize, double bc2Sqrt) {
-        p *= 1 - lr * wd;
-        double m = s.m[i] = beta1 * s.m[i] + (1 - beta1) * g;
-        double v = s.v[i] = beta2 * s.v[i] + (1 - beta2) * g * g;
-        return p - stepSize * m / (Math.sqrt(v) / bc2Sqrt + eps);
     }
 
     /** Clears every parameter's gradient. */
@@ -111,13 +118,15 @@ public final class AdamW {
         for (Slot s : slots) s.p.zeroGrad();
     }
 
-    /** Moments and step counts for a checkpoint: {@code m.NAME}, {@code v.NAME} (float64), {@code step.NAME} (int64 [1]). */
+    /**
+     * Moments and step counts for a checkpoint: {@code m.NAME}, {@code v.NAME} (the parameter's
+     * dtype), {@code step.NAME} (int64 [1]).
+     */
     public Map<String, NdArray> state() {
         Map<String, NdArray> out = new LinkedHashMap<>();
         for (Slot s : slots) {
-            long[] shape = shape(s.p);
-            out.put("m." + s.name, NdArray.ofDoubles(shape, s.m));
-            out.put("v." + s.name, NdArray.ofDoubles(shape, s.v));
+            out.put("m." + s.name, s.m.toNdArray());
+            out.put("v." + s.name, s.v.toNdArray());
             out.put("step." + s.name, NdArray.ofLongs(new long[] {1}, s.step));
         }
         return out;
@@ -128,8 +137,8 @@ public final class AdamW {
         for (Slot s : slots) {
             NdArray m = need(state, "m." + s.name, shape(s.p)), v = need(state, "v." + s.name, shape(s.p));
             NdArray st = need(state, "step." + s.name, new long[] {1});
-            System.arraycopy(m.toDoubles(), 0, s.m, 0, s.m.length);
-            System.arraycopy(v.toDoubles(), 0, s.v, 0, s.v.length);
+            s.m.setDoubles(m.toDoubles());
+            s.v.setDoubles(v.toDoubles());
             s.step = st.toLongs()[0];
         }
         if (state.size() != 3 * slots.size())

@@ -19,9 +19,20 @@ public final class GradClip {
         if (!(clip > 0)) throw new RevtafException("gradient clipping: value must be > 0, got " + clip);
         for (Tensor p : params) {
             Tensor g = p.grad();
-            if (g == null) continue;
+            if (g != null) apply(g, x -> Math.max(-clip, Math.min(clip, x)));
+        }
+    }
+
+    /** g[i] = f(g[i]) in place (direct array loops for contiguous host tensors). */
+    private static void apply(Tensor g, java.util.function.DoubleUnaryOperator f) {
+        int n = g.numel(), o = g.offset();
+        if (g.isContiguous() && g.heap().array() instanceof float[] a) {
+            for (int i = o; i < o + n; i++) a[i] = (float) f.applyAsDouble(a[i]);
+        } else if (g.isContiguous() && g.heap().array() instanceof double[] a) {
+            for (int i = o; i < o + n; i++) a[i] = f.applyAsDouble(a[i]);
+        } else {
             double[] v = g.toDoubles();
-            for (int i = 0; i < v.length; i++) v[i] = Math.max(-clip, Math.min(clip, v[i]));
+            for (int i = 0; i < v.length; i++) v[i] = f.applyAsDouble(v[i]);
             g.setDoubles(v);
         }
     }
@@ -35,21 +46,18 @@ public final class GradClip {
         if (!(maxNorm > 0)) throw new RevtafException("gradient clipping: max norm must be > 0, got " + maxNorm);
         double sq = 0;
         for (Tensor p : params) {
-            if (p.grad() == null) continue;
-            for (double x : p.grad().toDoubles()) sq += x * x;
+            Tensor g = p.grad();
+            if (g == null) continue;
+            if (g.isContiguous() && g.heap().array() instanceof float[] a) {
+                for (int i = g.offset(); i < g.offset() + g.numel(); i++) sq += (double) a[i] * a[i];
+            } else for (double x : g.toDoubles()) sq += x * x;
         }
         double norm = Math.sqrt(sq);
         if (!Double.isFinite(norm))
             throw new RevtafException("gradient clipping: the gradient norm is " + norm + " (NaN or infinite loss?)");
         double coef = maxNorm / (norm + 1e-6);
         if (coef < 1) {
-            for (Tensor p : params) {
-                Tensor g = p.grad();
-                if (g == null) continue;
-                double[] v = g.toDoubles();
-                for (int i = 0; i < v.length; i++) v[i] *= coef;
-                g.setDoubles(v);
-            }
+            for (Tensor p : params) if (p.grad() != null) apply(p.grad(), x -> x * coef);
         }
         return norm;
     }

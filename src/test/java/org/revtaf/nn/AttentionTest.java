@@ -172,4 +172,25 @@ class AttentionTest {
         for (int i = 0; i < 8; i++) mean += o[i] / 8;
         assertEquals(0, mean, 1e-9);
     }
+
+    @Test
+    void decoderLayerGradientsMatchCentralDifferences() {
+        NnContext ctx = f64(8);
+        for (boolean pre : new boolean[] {false, true}) {
+            TransformerLayerSpec s =
+                    new TransformerLayerSpec(4, 2, 6, 0.0, pre, !pre, true, 1e-5, 3, TransformerInit.MEDKLIP);
+            TransformerDecoderLayer l = new TransformerDecoderLayer(ctx, s);
+            Tensor x = randn(ctx, 1, 1, 3, 4).requiresGrad(true),
+                    m = randn(ctx, 2, 1, 2, 3).requiresGrad(true);
+            NnTesting.gradCheck(
+                    pre ? "pre-norm decoder layer" : "post-norm decoder layer",
+                    () -> l.forward(x, m, AttentionMask.causalOnly(), null, null, null, null),
+                    x,
+                    m,
+                    l.selfAttn.value.weight,
+                    l.crossAttn.key.weight,
+                    l.linear1.weight,
+                    l.norm3.bias);
+        }
+    }
 }
