@@ -7,6 +7,7 @@ import org.revtaf.backend.FusedKernels;
 import org.revtaf.backend.IndexKernels;
 import org.revtaf.backend.MatmulKernels;
 import org.revtaf.backend.NormKernels;
+import org.revtaf.backend.OptimKernels;
 import org.revtaf.backend.ReduceKernels;
 import org.revtaf.backend.cpu.CpuBackend;
 import org.revtaf.bindings.RevtafKernels;
@@ -17,8 +18,8 @@ import org.revtaf.tensor.Storage;
 /**
  * Backend for devices {@code cuda} (librevtaf_cuda.so on a GPU) and {@code cuda-emu} (the same
  * kernels under host emulation): tensors live in device memory ({@link CudaStorage}); the REVTAF
- * fused ops run as CUDA kernels ({@link CudaFused}); the other kernel families run on the cpu
- * backend through host copies ({@link HostFallback}) until they get kernels of their own.
+ * fused ops run as CUDA kernels ({@link CudaFused}); the other kernel families (elementwise, reduce,
+ * matmul, conv, norm, index, optim) run on the cpu backend through host copies ({@link HostFallback}) until they get kernels of their own.
  */
 public final class CudaBackend implements Backend {
     private final Device device;
@@ -30,6 +31,7 @@ public final class CudaBackend implements Backend {
     private final ConvKernels conv;
     private final NormKernels norm;
     private final IndexKernels index;
+    private final OptimKernels optim;
 
     CudaBackend(Device device, RevtafKernels kernels) {
         this.device = device;
@@ -42,6 +44,7 @@ public final class CudaBackend implements Backend {
         this.conv = HostFallback.of(ConvKernels.class, cpu.conv());
         this.norm = HostFallback.of(NormKernels.class, cpu.norm());
         this.index = HostFallback.of(IndexKernels.class, cpu.index());
+        this.optim = HostFallback.of(OptimKernels.class, cpu.optim());
     }
 
     /** The kernel library behind this backend. */
@@ -92,5 +95,10 @@ public final class CudaBackend implements Backend {
     @Override
     public FusedKernels fused() {
         return fused;
+    }
+
+    @Override
+    public OptimKernels optim() {
+        return optim;
     }
 }
