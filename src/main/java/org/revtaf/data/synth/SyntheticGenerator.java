@@ -42,7 +42,15 @@ public final class SyntheticGenerator {
 
     private SyntheticGenerator() {}
 
-    /** One generated study. */
+    /**
+     * One generated study.
+     *
+     * @param imagePath its image path relative to images/
+     * @param labels the 18 label codes the labeler gave the report
+     * @param findings the truth
+     * @param cardiothoracicRatio heart width / thorax width as drawn
+     * @param pixels (size, size) 8-bit gray, row-major
+     */
     public record Sample(
             String id,
             Split split,
@@ -50,7 +58,7 @@ public final class SyntheticGenerator {
             String report,
             int[] labels,
             List<Finding> findings,
-            Anatomy anatomy,
+            double cardiothoracicRatio,
             byte[] pixels) {}
 
     /** The id of study i. */
@@ -78,7 +86,7 @@ public final class SyntheticGenerator {
             throw new IllegalStateException("the labeler returned "
                     + (labels == null ? "null" : labels.length + " labels") + ", expected " + LabelClass.ALL.size());
         String id = id(index);
-        return new Sample(id, split(index), id + "/0.png", report, labels.clone(), findings, anatomy, px);
+        return new Sample(id, split(index), id + "/0.png", report, labels.clone(), findings, anatomy.ctr(), px);
     }
 
     /** Summary of a run. */
@@ -132,7 +140,7 @@ public final class SyntheticGenerator {
                             reports[i] = smp.report();
                             labels[i] = smp.labels();
                             truth.set(i, smp.findings());
-                            ctr[i] = smp.anatomy().ctr();
+                            ctr[i] = smp.cardiothoracicRatio();
                         }
                         return written;
                     }));
