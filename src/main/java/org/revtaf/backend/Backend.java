@@ -34,4 +34,6 @@ public interface Backend {
     IndexKernels index();
 
     FusedKernels fused();
+
+    OptimKernels optim();
 }

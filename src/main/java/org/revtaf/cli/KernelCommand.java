@@ -82,8 +82,13 @@ public final class KernelCommand implements Callable<Integer> {
         Tensor result;
         try {
             result = spec.impl().apply(new OpCatalog.Args(name, in, ps));
-        } catch (IllegalArgumentException e) {
-            throw new RevtafException("kernel " + name + ": " + e.getMessage(), e);
+        } catch (RevtafException | IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("--param")) throw e;
+            String shapes = in.entrySet().stream()
+                    .map(x -> "--in " + x.getKey() + " "
+                            + java.util.Arrays.toString(x.getValue().shapeRef()))
+                    .collect(Collectors.joining(", "));
+            throw new RevtafException("kernel " + name + " (" + shapes + "): " + e.getMessage(), e);
         }
         try {
             Files.createDirectories(out);

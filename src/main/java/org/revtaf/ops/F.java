@@ -281,6 +281,34 @@ public final class F {
         return Views.to(x, device);
     }
 
+    /**
+     * One AdamW step in place on a parameter and its moment buffers m, v (same shape, contiguous),
+     * from grad; step counts from 1 (no autograd).
+     */
+    public static void adamwStep(
+            Tensor param,
+            Tensor m,
+            Tensor v,
+            Tensor grad,
+            double lr,
+            double beta1,
+            double beta2,
+            double eps,
+            double weightDecay,
+            int step) {
+        Ops.backend("adamw", param, m, v, grad);
+        for (Tensor t : new Tensor[] {param, m, v, grad}) {
+            if (!java.util.Arrays.equals(t.shapeRef(), param.shapeRef()) || !t.isContiguous())
+                throw new org.revtaf.RevtafException("adamw: buffer " + org.revtaf.tensor.Shapes.str(t.shapeRef())
+                        + " must be contiguous with the parameter's shape "
+                        + org.revtaf.tensor.Shapes.str(param.shapeRef()));
+        }
+        if (step < 1) throw new org.revtaf.RevtafException("adamw: step must be >= 1, got " + step);
+        org.revtaf.backend.Backends.of(param.device())
+                .optim()
+                .adamw(param, m, v, grad, param.numel(), lr, beta1, beta2, eps, weightDecay, step);
+    }
+
     /** dst += src (no autograd). */
     public static void addInPlace(Tensor dst, Tensor src) {
         Views.addInPlace(dst, src);

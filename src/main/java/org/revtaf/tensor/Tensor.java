@@ -71,6 +71,17 @@ public final class Tensor {
         return t.moveTo(device);
     }
 
+    public static Tensor ones(Device device, DType dtype, int... shape) {
+        return full(device, dtype, 1.0, shape);
+    }
+
+    /** 0, 1, ..., n-1. */
+    public static Tensor arange(Device device, DType dtype, int n) {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) v[i] = i;
+        return ofDoubles(device, dtype, v, n);
+    }
+
     public static Tensor scalar(Device device, DType dtype, double value) {
         return full(device, dtype, value);
     }

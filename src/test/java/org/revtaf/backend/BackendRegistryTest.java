@@ -136,6 +136,11 @@ class BackendRegistryTest {
         public FusedKernels fused() {
             return ref.fused();
         }
+
+        @Override
+        public OptimKernels optim() {
+            return ref.optim();
+        }
     }
 
     @AfterEach

@@ -238,7 +238,7 @@ class KernelCommandTest {
         Path g = dir.resolve("g.npy");
         Npy.write(g, NdArray.ofFloats(new long[] {3}, 1, 2, 3));
         expectError("--grad-out out=", "kernel", "relu", "--in", "x=" + x, "--grad-out", "out=" + g, "--out", out);
-        expectError("matmul", "kernel", "matmul", "--in", "a=" + x, "--in", "b=" + g, "--out", out);
+        expectError("--in b [3]", "kernel", "matmul", "--in", "a=" + x, "--in", "b=" + g, "--out", out);
     }
 
     private static void expectError(String fragment, String... args) {

@@ -7,6 +7,7 @@ import org.revtaf.backend.FusedKernels;
 import org.revtaf.backend.IndexKernels;
 import org.revtaf.backend.MatmulKernels;
 import org.revtaf.backend.NormKernels;
+import org.revtaf.backend.OptimKernels;
 import org.revtaf.backend.ReduceKernels;
 import org.revtaf.tensor.Device;
 
@@ -27,6 +28,7 @@ public final class CpuBackend implements Backend {
     private final CpuIndex index = new CpuIndex();
 
     private final CpuFused fused = new CpuFused();
+    private final CpuOptim optim = new CpuOptim();
 
     private CpuBackend() {}
 
@@ -68,5 +70,10 @@ public final class CpuBackend implements Backend {
     @Override
     public FusedKernels fused() {
         return fused;
+    }
+
+    @Override
+    public OptimKernels optim() {
+        return optim;
     }
 }

@@ -57,17 +57,12 @@ final class CpuElementwise implements ElementwiseKernels {
             int i = s;
             switch (op) {
                 case AFFINE, NEG, ABS, SQRT, CLAMP -> {
-                    for (; i < e; i += L) {
+                    for (; i + L <= e; i += L)
+                        simple(op, FloatVector.fromArray(S, xa, xo + i), fa, fb).intoArray(ya, yo + i);
+                    if (i < e) {
                         VectorMask<Float> m = S.indexInRange(i, e);
-                        FloatVector v = FloatVector.fromArray(S, xa, xo + i, m);
-                        FloatVector r = switch (op) {
-                            case AFFINE -> v.fma(fa, fb);
-                            case NEG -> v.neg();
-                            case ABS -> v.abs();
-                            case SQRT -> v.sqrt();
-                            default -> v.max(fa).min(fb);
-                        };
-                        r.intoArray(ya, yo + i, m);
+                        simple(op, FloatVector.fromArray(S, xa, xo + i, m), fa, fb)
+                                .intoArray(ya, yo + i, m);
                     }
                 }
                 default -> {
@@ -75,6 +70,17 @@ final class CpuElementwise implements ElementwiseKernels {
                 }
             }
         });
+    }
+
+    /** The arithmetic unary ops on one vector. */
+    private static FloatVector simple(UnaryOp op, FloatVector v, float a, float b) {
+        return switch (op) {
+            case AFFINE -> v.fma(a, b);
+            case NEG -> v.neg();
+            case ABS -> v.abs();
+            case SQRT -> v.sqrt();
+            default -> v.max(a).min(b); // CLAMP
+        };
     }
 
     @Override
@@ -168,12 +174,18 @@ final class CpuElementwise implements ElementwiseKernels {
         Strided L4 = new Strided(out, cond, a, b);
         float[] o = out.f32(), x = a.f32(), y = b.f32();
         HeapStorage c = cond.heap();
+        Object ca = c.array(); // read the condition in its own type: float/int64 masks are the common ones
+        float[] cf = ca instanceof float[] f ? f : null;
+        long[] cl = ca instanceof long[] l ? l : null;
         int so = L4.colStride(0), sc = L4.colStride(1), sa = L4.colStride(2), sb = L4.colStride(3);
         Parallel.range(L4.rows, Math.max(1, GRAIN / Math.max(L4.cols, 1)), (s, e) -> {
             for (int r = s; r < e; r++) {
                 int oo = L4.rowOffset(0, r), co = L4.rowOffset(1, r), ao = L4.rowOffset(2, r), bo = L4.rowOffset(3, r);
-                for (int i = 0; i < L4.cols; i++)
-                    o[oo + i * so] = c.get(co + i * sc) != 0 ? x[ao + i * sa] : y[bo + i * sb];
+                for (int i = 0; i < L4.cols; i++) {
+                    int k = co + i * sc;
+                    boolean pick = cf != null ? cf[k] != 0 : cl != null ? cl[k] != 0 : c.get(k) != 0;
+                    o[oo + i * so] = pick ? x[ao + i * sa] : y[bo + i * sb];
+                }
             }
         });
     }

@@ -85,7 +85,12 @@ final class CpuReduce implements ReduceKernels {
                 : op == ReduceOp.MAX ? VectorOperators.MAX : VectorOperators.MIN;
         for (int j = 0; j < n; j++) {
             int rb = base + j * inner;
-            for (int i = 0; i < inner; i += L) {
+            int i = 0;
+            for (; i + L <= inner; i += L)
+                FloatVector.fromArray(S, o, ob + i)
+                        .lanewise(vop, FloatVector.fromArray(S, x, rb + i))
+                        .intoArray(o, ob + i);
+            if (i < inner) {
                 VectorMask<Float> m = S.indexInRange(i, inner);
                 FloatVector.fromArray(S, o, ob + i, m)
                         .lanewise(vop, FloatVector.fromArray(S, x, rb + i, m))

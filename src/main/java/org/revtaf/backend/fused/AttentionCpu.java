@@ -69,6 +69,9 @@ public final class AttentionCpu {
             int d,
             double scale,
             boolean causal) {
+        check("attention", q, qOff, k, kOff, v, vOff, keyMask, kmOff, b, h, n, s, d);
+        Args.span("attention", "out", out, outOff, (long) b * h * n * d, false);
+        Args.span("attention", "lse", lse, lseOff, (long) b * h * n, false);
         int qBlocks = (n + BQ - 1) / BQ;
         float sc = (float) scale;
         Parallel.range(b * h * qBlocks, 1, (f, t) -> {
@@ -152,6 +155,14 @@ public final class AttentionCpu {
             int d,
             double scale,
             boolean causal) {
+        String op = "attentionBackward";
+        check(op, q, qOff, k, kOff, v, vOff, keyMask, kmOff, b, h, n, s, d);
+        Args.span(op, "dq", dq, dqOff, (long) b * h * n * d, true);
+        Args.span(op, "dk", dk, dkOff, (long) b * h * s * d, true);
+        Args.span(op, "dv", dv, dvOff, (long) b * h * s * d, true);
+        Args.span(op, "gOut", gOut, gOff, (long) b * h * n * d, false);
+        Args.span(op, "out", out, outOff, (long) b * h * n * d, false);
+        Args.span(op, "lse", lse, lseOff, (long) b * h * n, false);
         float sc = (float) scale;
         Parallel.range(b * h, 1, (f, t) -> {
             float[] p = new float[BQ * BK], ds = new float[BQ * BK], tr = new float[BK * BQ], dsum = new float[BQ];
@@ -196,6 +207,28 @@ public final class AttentionCpu {
                 }
             }
         });
+    }
+
+    private static void check(
+            String op,
+            float[] q,
+            int qOff,
+            float[] k,
+            int kOff,
+            float[] v,
+            int vOff,
+            float[] keyMask,
+            int kmOff,
+            int b,
+            int h,
+            int n,
+            int s,
+            int d) {
+        Args.sizes(op, "b", b, "h", h, "n", n, "s", s, "d", d);
+        Args.span(op, "q", q, qOff, (long) b * h * n * d, false);
+        Args.span(op, "k", k, kOff, (long) b * h * s * d, false);
+        Args.span(op, "v", v, vOff, (long) b * h * s * d, false);
+        Args.span(op, "keyMask", keyMask, kmOff, (long) b * s, true);
     }
 
     /** dst [bk, BQ] = src [bq, BK]^T over the valid bq x bk corner. */

@@ -23,6 +23,11 @@ public final class HyperbolicCpu {
     /** out [n, d] = x [n, d] (+)_c y ([n, d], or [1, d] broadcast when yStride = 0). */
     public static void mobiusAdd(
             float[] out, int outOff, float[] x, int xOff, float[] y, int yOff, int yStride, int n, int d, double c) {
+        String op = "mobiusAdd";
+        checkRows(op, n, d, c);
+        Args.span(op, "out", out, outOff, (long) n * d, false);
+        Args.span(op, "x", x, xOff, (long) n * d, false);
+        Args.span(op, "y", y, yOff, yStride == 0 ? d : (long) n * d, false);
         Parallel.range(n, rowGrain(d), (f, t) -> {
             double[] coef = new double[2];
             float[] r = new float[5];
@@ -51,6 +56,13 @@ public final class HyperbolicCpu {
             int n,
             int d,
             double c) {
+        String op = "mobiusAddBackward";
+        checkRows(op, n, d, c);
+        Args.span(op, "dx", dx, dxOff, (long) n * d, true);
+        Args.span(op, "dy", dy, dyOff, yStride == 0 ? d : (long) n * d, true);
+        Args.span(op, "gOut", gOut, gOff, (long) n * d, false);
+        Args.span(op, "x", x, xOff, (long) n * d, false);
+        Args.span(op, "y", y, yOff, yStride == 0 ? d : (long) n * d, false);
         if (dy != null && yStride == 0) {
             // broadcast y: per-row dy contributions summed, in row order, by one thread
             float[] tmp = new float[d];
@@ -126,6 +138,9 @@ public final class HyperbolicCpu {
 
     /** expmap0 / logmap0 / proj row by row: out [n, d] = s(|x_i|) x_i. */
     public static void rowMap(RowMap map, float[] out, int outOff, float[] x, int xOff, int n, int d, double c) {
+        checkRows("rowMap " + map, n, d, c);
+        Args.span("rowMap " + map, "out", out, outOff, (long) n * d, false);
+        Args.span("rowMap " + map, "x", x, xOff, (long) n * d, false);
         Parallel.range(n, rowGrain(d), (f, t) -> {
             for (int i = f; i < t; i++) {
                 int xi = xOff + i * d;
@@ -138,6 +153,11 @@ public final class HyperbolicCpu {
     /** Backward of {@link #rowMap}: dx [n, d] from gOut [n, d]. */
     public static void rowMapBackward(
             RowMap map, float[] dx, int dxOff, float[] gOut, int gOff, float[] x, int xOff, int n, int d, double c) {
+        String op = "rowMapBackward " + map;
+        checkRows(op, n, d, c);
+        Args.span(op, "dx", dx, dxOff, (long) n * d, false);
+        Args.span(op, "gOut", gOut, gOff, (long) n * d, false);
+        Args.span(op, "x", x, xOff, (long) n * d, false);
         Parallel.range(n, rowGrain(d), (f, t) -> {
             for (int i = f; i < t; i++) {
                 int xi = xOff + i * d, gi = gOff + i * d;
@@ -152,6 +172,10 @@ public final class HyperbolicCpu {
     /** out [n, m] = mobius_matvec(w [m, d], x [n, d]); see {@link HyperbolicRef#mobiusMatvec}. */
     public static void mobiusMatvec(
             float[] out, int outOff, float[] w, int wOff, float[] x, int xOff, int n, int m, int d, double c) {
+        checkPairs("mobiusMatvec", n, m, d, c);
+        Args.span("mobiusMatvec", "out", out, outOff, (long) n * m, false);
+        Args.span("mobiusMatvec", "w", w, wOff, (long) m * d, false);
+        Args.span("mobiusMatvec", "x", x, xOff, (long) n * d, false);
         Vec.gemmABt(out, outOff, x, xOff, w, wOff, n, m, d); // mx
         Parallel.range(n, rowGrain(m), (f, t) -> {
             for (int i = f; i < t; i++) {
@@ -184,6 +208,13 @@ public final class HyperbolicCpu {
             int m,
             int d,
             double c) {
+        String op = "mobiusMatvecBackward";
+        checkPairs(op, n, m, d, c);
+        Args.span(op, "dw", dw, dwOff, (long) m * d, true);
+        Args.span(op, "dx", dx, dxOff, (long) n * d, true);
+        Args.span(op, "gOut", gOut, gOff, (long) n * m, false);
+        Args.span(op, "w", w, wOff, (long) m * d, false);
+        Args.span(op, "x", x, xOff, (long) n * d, false);
         float[] dmx = new float[n * m]; // [n, m]: mx, then overwritten by d mx
         float[] xCoef = new float[n];
         Vec.gemmABt(dmx, 0, x, xOff, w, wOff, n, m, d);
@@ -209,6 +240,16 @@ public final class HyperbolicCpu {
         if (dw != null) Vec.gemmAtB(dw, dwOff, dmx, 0, x, xOff, n, m, d);
     }
 
+    private static void checkRows(String op, int n, int d, double c) {
+        Args.sizes(op, "n", n, "d", d);
+        Args.positive(op, "curvature c", c);
+    }
+
+    private static void checkPairs(String op, int n, int m, int d, double c) {
+        Args.sizes(op, "n", n, "m", m, "d", d);
+        Args.positive(op, "curvature c", c);
+    }
+
     private static boolean allZero(float[] a, int off, int len) {
         for (int k = 0; k < len; k++) if (a[off + k] != 0f) return false;
         return true;
@@ -217,6 +258,10 @@ public final class HyperbolicCpu {
     /** Pairwise Poincare distance out [n, m] for x [n, d], y [m, d]; see {@link HyperbolicRef#poincareDist}. */
     public static void poincareDist(
             float[] out, int outOff, float[] x, int xOff, float[] y, int yOff, int n, int m, int d, double c) {
+        checkPairs("poincareDist", n, m, d, c);
+        Args.span("poincareDist", "out", out, outOff, (long) n * m, false);
+        Args.span("poincareDist", "x", x, xOff, (long) n * d, false);
+        Args.span("poincareDist", "y", y, yOff, (long) m * d, false);
         float[] x2 = rowSumSq(x, xOff, n, d), y2 = rowSumSq(y, yOff, m, d);
         Vec.gemmABt(out, outOff, x, xOff, y, yOff, n, m, d); // (x_i, y_j)
         Parallel.range(n * m, 4096, (f, t) -> {
@@ -244,6 +289,13 @@ public final class HyperbolicCpu {
             int m,
             int d,
             double c) {
+        String op = "poincareDistBackward";
+        checkPairs(op, n, m, d, c);
+        Args.span(op, "dx", dx, dxOff, (long) n * d, true);
+        Args.span(op, "dy", dy, dyOff, (long) m * d, true);
+        Args.span(op, "gOut", gOut, gOff, (long) n * m, false);
+        Args.span(op, "x", x, xOff, (long) n * d, false);
+        Args.span(op, "y", y, yOff, (long) m * d, false);
         float[] x2 = rowSumSq(x, xOff, n, d), y2 = rowSumSq(y, yOff, m, d);
         float[] pxy = new float[n * m]; // [n, m]: (x_i, y_j), then dL/d(x_i, y_j)
         Vec.gemmABt(pxy, 0, x, xOff, y, yOff, n, m, d);

@@ -49,6 +49,10 @@ public final class SinkhornCpu {
             double eps,
             int maxIter,
             double tol) {
+        check("sinkhorn", plan, planOff, cost, costOff, pixelMask, pmOff, tokenMask, tmOff, b, p, t, eps);
+        Args.sizes("sinkhorn", "maxIter", maxIter);
+        Args.span("sinkhorn", "uHist", uHist, 0, (long) uHistSize(b, p, maxIter), false);
+        Args.span("sinkhorn", "vHist", vHist, 0, (long) vHistSize(b, t, maxIter), false);
         java.util.Arrays.fill(uHist, 0, (maxIter + 1) * b * p, 0f);
         java.util.Arrays.fill(vHist, 0, (maxIter + 1) * b * t, 0f);
         java.util.Arrays.fill(plan, planOff, planOff + b * p * t, 0f);
@@ -229,6 +233,28 @@ public final class SinkhornCpu {
             out[oo + j] = (float) Math.exp((vv[vo + j] - cost[ci + j] + ui) * invEps + bias[bo + j] - shift);
     }
 
+    private static void check(
+            String op,
+            float[] out,
+            int outOff,
+            float[] cost,
+            int costOff,
+            float[] pixelMask,
+            int pmOff,
+            float[] tokenMask,
+            int tmOff,
+            int b,
+            int p,
+            int t,
+            double eps) {
+        Args.sizes(op, "b", b, "p", p, "t", t);
+        Args.positive(op, "eps", eps);
+        Args.span(op, "plan/dCost", out, outOff, (long) b * p * t, false);
+        Args.span(op, "cost", cost, costOff, (long) b * p * t, false);
+        Args.span(op, "pixelMask", pixelMask, pmOff, (long) b * p, true);
+        Args.span(op, "tokenMask", tokenMask, tmOff, (long) b * t, true);
+    }
+
     private static float[] colBias(float[] tokenMask, int tmOff, int b, int t) {
         float[] bias = new float[b * t];
         if (tokenMask != null)
@@ -260,6 +286,11 @@ public final class SinkhornCpu {
             int p,
             int t,
             double eps) {
+        check("sinkhornBackward", dCost, dOff, cost, costOff, pixelMask, pmOff, tokenMask, tmOff, b, p, t, eps);
+        Args.span("sinkhornBackward", "gPlan", gPlan, gOff, (long) b * p * t, false);
+        Args.span("sinkhornBackward", "plan", plan, planOff, (long) b * p * t, false);
+        Args.span("sinkhornBackward", "uHist", uHist, 0, (long) (iters + 1) * b * p, false);
+        Args.span("sinkhornBackward", "vHist", vHist, 0, (long) (iters + 1) * b * t, false);
         java.util.Arrays.fill(dCost, dOff, dOff + b * p * t, 0f);
         if (iters == 0) return;
         float[] bias = colBias(tokenMask, tmOff, b, t);

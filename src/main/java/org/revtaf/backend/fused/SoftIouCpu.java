@@ -20,10 +20,18 @@ public final class SoftIouCpu {
      */
     public static void forward(
             float[] out, int outOff, float[] a, int aOff, float[] bm, int bOff, int b, int n, int m, int p) {
+        check("softIou", a, aOff, bm, bOff, b, n, m, p);
+        Args.span("softIou", "out", out, outOff, (long) b * n * m, false);
         float[] union = new float[b * n * m];
         interUnion(out, outOff, union, a, aOff, bm, bOff, b, n, m, p);
         for (int e = 0; e < b * n * m; e++)
             out[outOff + e] = (float) (out[outOff + e] / (union[e] + SoftIouRef.IOU_EPS));
+    }
+
+    private static void check(String op, float[] a, int aOff, float[] bm, int bOff, int b, int n, int m, int p) {
+        Args.sizes(op, "b", b, "n", n, "m", m, "p", p);
+        Args.span(op, "a", a, aOff, (long) b * n * p, false);
+        Args.span(op, "b", bm, bOff, (long) b * m * p, false);
     }
 
     /** inter [b, n, m] = sum_p min, union [b, n, m] = sum_p max; parallel over (b, i). */
@@ -83,6 +91,10 @@ public final class SoftIouCpu {
             int n,
             int m,
             int p) {
+        check("softIouBackward", a, aOff, bm, bOff, b, n, m, p);
+        Args.span("softIouBackward", "da", da, daOff, (long) b * n * p, true);
+        Args.span("softIouBackward", "db", db, dbOff, (long) b * m * p, true);
+        Args.span("softIouBackward", "gOut", gOut, gOff, (long) b * n * m, false);
         float[] gI = new float[b * n * m], gU = new float[b * n * m]; // first I and U, then dL/dI, dL/dU
         interUnion(gI, 0, gU, a, aOff, bm, bOff, b, n, m, p);
         for (int e = 0; e < b * n * m; e++) {

@@ -7,6 +7,7 @@ import org.revtaf.backend.FusedKernels;
 import org.revtaf.backend.IndexKernels;
 import org.revtaf.backend.MatmulKernels;
 import org.revtaf.backend.NormKernels;
+import org.revtaf.backend.OptimKernels;
 import org.revtaf.backend.ReduceKernels;
 import org.revtaf.tensor.Device;
 
@@ -25,6 +26,7 @@ public final class ReferenceBackend implements Backend {
     private final RefNorm norm = new RefNorm();
     private final RefIndex index = new RefIndex();
     private final RefFused fused = new RefFused();
+    private final RefOptim optim = new RefOptim();
 
     private ReferenceBackend() {}
 
@@ -66,5 +68,10 @@ public final class ReferenceBackend implements Backend {
     @Override
     public FusedKernels fused() {
         return fused;
+    }
+
+    @Override
+    public OptimKernels optim() {
+        return optim;
     }
 }

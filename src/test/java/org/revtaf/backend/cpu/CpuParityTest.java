@@ -55,6 +55,12 @@ class CpuParityTest {
                 in -> F.maskedFill(in[0], in[1], -2.5),
                 randn(18, 5, 13),
                 fixed(new double[] {0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 1, 1}, 13));
+        check(
+                "where-int-cond",
+                in -> F.where(in[2], in[0], in[1]),
+                randn(21, 4, 9),
+                randn(22, 4, 9),
+                Parity.longs(new long[] {1, 0, 0, 1}, 4, 1));
         check("transposed-add", in -> F.add(F.transpose(in[0], 0, 1), in[1]), randn(19, 19, 7), randn(20, 7, 19));
     }
 

@@ -25,6 +25,9 @@ public final class Gemm {
     static final int MC = roundUp(Math.max(1, Integer.getInteger("revtaf.gemm.mc", 144)), MR);
     static final int NC = roundUp(Math.max(1, Integer.getInteger("revtaf.gemm.nc", 3072)), NR);
 
+    /** Tasks per thread and phase of the parallel packed path (revtaf.gemm.tasks). */
+    static final int TASKS_PER_THREAD = Math.max(1, Integer.getInteger("revtaf.gemm.tasks", 4));
+
     /** m*n*k at or below which the direct (unpacked) path runs. */
     static final long SMALL = 16L * 16 * 16;
     /** m*n*k below which one thread does everything. */
@@ -282,16 +285,20 @@ public final class Gemm {
                     macro(m, alpha, a, bp, c, cOff, ldc, fpc, kc, fjc, nc, 0, m, 0, strips);
                     continue;
                 }
-                Parallel.tasks(threads, t -> {
-                    int s0 = strips * t / threads, s1 = strips * (t + 1) / threads;
+                // a few tasks per thread, so that a thread delayed by the OS (shared cores) has its
+                // remaining work stolen instead of stalling the barrier
+                int packParts = Math.min(strips, TASKS_PER_THREAD * threads);
+                Parallel.tasks(packParts, t -> {
+                    int s0 = strips * t / packParts, s1 = strips * (t + 1) / packParts;
                     packB(b, fpc, kc, fjc, nc, s0, s1, bp);
                 });
-                Parallel.tasks(threads, t -> {
+                int parts = Math.min(splitRows ? rowTiles : strips, TASKS_PER_THREAD * threads);
+                Parallel.tasks(parts, t -> {
                     if (splitRows) {
-                        int r0 = rowTiles * t / threads * MR, r1 = Math.min(m, rowTiles * (t + 1) / threads * MR);
+                        int r0 = rowTiles * t / parts * MR, r1 = Math.min(m, rowTiles * (t + 1) / parts * MR);
                         macro(m, alpha, a, bp, c, cOff, ldc, fpc, kc, fjc, nc, r0, r1, 0, strips);
                     } else {
-                        int s0 = strips * t / threads, s1 = strips * (t + 1) / threads;
+                        int s0 = strips * t / parts, s1 = strips * (t + 1) / parts;
                         macro(m, alpha, a, bp, c, cOff, ldc, fpc, kc, fjc, nc, 0, m, s0, s1);
                     }
                 });

@@ -1,0 +1,33 @@
+package org.revtaf.backend.reference;
+
+import org.revtaf.backend.OptimKernels;
+import org.revtaf.tensor.Tensor;
+
+/** AdamW in double. */
+public final class RefOptim implements OptimKernels {
+    @Override
+    public void adamw(
+            Tensor param,
+            Tensor m,
+            Tensor v,
+            Tensor grad,
+            int n,
+            double lr,
+            double beta1,
+            double beta2,
+            double eps,
+            double weightDecay,
+            int step) {
+        double[] p = param.toDoubles(), mv = m.toDoubles(), vv = v.toDoubles(), g = grad.toDoubles();
+        double c1 = 1 - Math.pow(beta1, step), c2 = 1 - Math.pow(beta2, step);
+        for (int i = 0; i < n; i++) {
+            p[i] -= lr * weightDecay * p[i];
+            mv[i] = beta1 * mv[i] + (1 - beta1) * g[i];
+            vv[i] = beta2 * vv[i] + (1 - beta2) * g[i] * g[i];
+            p[i] -= lr * (mv[i] / c1) / (Math.sqrt(vv[i] / c2) + eps);
+        }
+        param.setDoubles(p);
+        m.setDoubles(mv);
+        v.setDoubles(vv);
+    }
+}
