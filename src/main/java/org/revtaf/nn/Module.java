@@ -99,6 +99,23 @@ public abstract class Module {
         return out;
     }
 
+    /** Parameters that currently require a gradient (what an optimizer should own). */
+    public Map<String, Parameter> trainableParameters() {
+        Map<String, Parameter> out = new LinkedHashMap<>();
+        namedParameters().forEach((k, p) -> {
+            if (p.tensor().requiresGrad()) out.put(k, p);
+        });
+        return out;
+    }
+
+    /**
+     * Freezes (or unfreezes) every parameter: frozen ones get no gradient and are left out of
+     * {@link #trainableParameters()} (the text encoder after its own stage).
+     */
+    public void freeze(boolean frozen) {
+        for (Parameter p : namedParameters().values()) p.tensor().requiresGrad(!frozen);
+    }
+
     /** Direct children by name. */
     public Map<String, Module> children() {
         return Collections.unmodifiableMap(children);

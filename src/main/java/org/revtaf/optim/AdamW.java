@@ -5,8 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.revtaf.RevtafException;
+import org.revtaf.autograd.GradMode;
 import org.revtaf.io.NdArray;
 import org.revtaf.nn.Parameter;
+import org.revtaf.ops.F;
 import org.revtaf.tensor.Tensor;
 
 /**
@@ -20,9 +22,9 @@ import org.revtaf.tensor.Tensor;
  * </pre>
  *
  * Parameters without a gradient are skipped (their step count does not advance); a gradient that
- * was zeroed in place still counts, as in PyTorch with {@code zero_grad(set_to_none=False)}. Updates
- * run on the host arrays in place, in double arithmetic per element with the moments stored in the
- * parameter's dtype, so the tensors held by the model stay the same objects.
+ * was zeroed in place still counts, as in PyTorch with {@code zero_grad(set_to_none=False)}. The
+ * update is the backend's AdamW kernel ({@code F.adamwStep}), in place, with the moments kept in the
+ * parameter's dtype and device, so the tensors held by the model stay the same objects.
  */
 public final class AdamW {
     private final List<Slot> slots = new ArrayList<>();
@@ -62,8 +64,8 @@ public final class AdamW {
         this.eps = eps;
         this.weightDecay = weightDecay;
         params.forEach((n, p) -> {
-            if (!p.tensor().isContiguous() || !p.tensor().device().isHost())
-                throw new IllegalArgumentException("adamw: parameter " + n + " must be a contiguous host tensor");
+            if (!p.tensor().isContiguous())
+                throw new IllegalArgumentException("adamw: parameter " + n + " must be contiguous");
             slots.add(new Slot(n, p.tensor(), p.decay()));
         });
     }
@@ -81,35 +83,25 @@ public final class AdamW {
         return lr;
     }
 
-    /** One update of every parameter that has a gradient. */
+    /** One update of every parameter that has a gradient (the backend's fused AdamW kernel). */
     public void step() {
-        for (Slot s : slots) {
-            Tensor g = s.p.grad();
-            if (g == null) continue;
-            if (!g.isContiguous()) g = g.contiguous();
-            s.step++;
-            double wd = s.decay ? weightDecay : 0.0;
-            double bc1 = 1 - Math.pow(beta1, s.step), bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, s.step));
-            double stepSize = lr / bc1, shrink = 1 - lr * wd;
-            int n = s.p.numel(), po = s.p.offset(), go = g.offset();
-            if (s.p.heap().array() instanceof float[] p) {
-                float[] gr = g.f32(), m = s.m.f32(), v = s.v.f32();
-                for (int i = 0; i < n; i++) {
-                    double gi = gr[go + i];
-                    double mi = beta1 * m[i] + (1 - beta1) * gi, vi = beta2 * v[i] + (1 - beta2) * gi * gi;
-                    m[i] = (float) mi;
-                    v[i] = (float) vi;
-                    p[po + i] = (float) (p[po + i] * shrink - stepSize * mi / (Math.sqrt(vi) / bc2Sqrt + eps));
-                }
-            } else if (s.p.heap().array() instanceof double[] p) {
-                double[] gr = g.f64(), m = s.m.f64(), v = s.v.f64();
-                for (int i = 0; i < n; i++) {
-                    double gi = gr[go + i];
-                    m[i] = beta1 * m[i] + (1 - beta1) * gi;
-                    v[i] = beta2 * v[i] + (1 - beta2) * gi * gi;
-                    p[po + i] = p[po + i] * shrink - stepSize * m[i] / (Math.sqrt(v[i]) / bc2Sqrt + eps);
-                }
-            } else throw new IllegalStateException("adamw: parameter " + s.name + " is not floating point");
+        try (var ng = GradMode.noGrad()) {
+            for (Slot s : slots) {
+                Tensor g = s.p.grad();
+                if (g == null) continue;
+                s.step++;
+                F.adamwStep(
+                        s.p,
+                        s.m,
+                        s.v,
+                        g.isContiguous() ? g : g.contiguous(),
+                        lr,
+                        beta1,
+                        beta2,
+                        eps,
+                        s.decay ? weightDecay : 0.0,
+                        Math.toIntExact(s.step));
+            }
         }
     }
 

@@ -191,4 +191,42 @@ class ModelsTest {
         a.forEach((k, v) -> assertEquals(v, b.get(k), k));
         NnTesting.assertClose("bias zero", new double[20], b.get("lm_head.bias").toDoubles(), 0);
     }
+
+    @Test
+    void cpuFloat32ModelsMatchTheFloat64ReferenceBackend() {
+        NnContext ref = NnTesting.f64(21);
+        BertLmDecoder dr = new BertLmDecoder(ref, tinyBert(0, 6));
+        BertLmDecoder dc = new BertLmDecoder(NnContext.of(Device.CPU, 22), tinyBert(0, 6));
+        dc.loadStateDict(dr.stateDict(), "reference weights");
+        dr.eval();
+        dc.eval();
+        double[] mem = Tensor.randn(Device.REFERENCE, org.revtaf.tensor.DType.FLOAT64, new Rng(1), 1, 2, 3, 6)
+                .toDoubles();
+        long[] tok = {1, 4, 9, 2, 5, 3, 7, 8};
+        Tensor keep = Tensor.of(Device.CPU, new float[] {1, 1, 1, 1, 1, 1, 1, 0}, 2, 4);
+        double[] r = dr.forward(
+                        Tensor.ofLongs(Device.REFERENCE, tok, 2, 4),
+                        Tensor.ofDoubles(Device.REFERENCE, new double[] {1, 1, 1, 1, 1, 1, 1, 0}, 2, 4),
+                        Tensor.ofDoubles(Device.REFERENCE, mem, 2, 3, 6),
+                        null)
+                .toDoubles();
+        double[] c = dc.forward(
+                        Tensor.ofLongs(Device.CPU, tok, 2, 4),
+                        keep,
+                        Tensor.ofDoubles(Device.CPU, org.revtaf.tensor.DType.FLOAT32, mem, 2, 3, 6),
+                        null)
+                .toDoubles();
+        NnTesting.assertClose("decoder cpu vs reference", r, c, 1e-4);
+
+        ResNet rr = new ResNet(NnTesting.f64(23), new ResNet.Config(50, 3, 2, 4, 4));
+        ResNet rc = new ResNet(NnContext.of(Device.CPU, 24), new ResNet.Config(50, 3, 2, 4, 4));
+        rc.loadStateDict(rr.stateDict(), "reference weights");
+        double[] img = Tensor.randn(Device.REFERENCE, org.revtaf.tensor.DType.FLOAT64, new Rng(2), 1, 2, 3, 33, 31)
+                .toDoubles();
+        double[] yr = rr.forward(Tensor.ofDoubles(Device.REFERENCE, img, 2, 3, 33, 31))
+                .toDoubles();
+        double[] yc = rc.forward(Tensor.ofDoubles(Device.CPU, org.revtaf.tensor.DType.FLOAT32, img, 2, 3, 33, 31))
+                .toDoubles();
+        NnTesting.assertClose("resnet-50 (training mode) cpu vs reference", yr, yc, 1e-3);
+    }
 }

@@ -234,4 +234,25 @@ class WeightImportTest {
                 .report()
                 .requireClean();
     }
+
+    @Test
+    void halfPrecisionFilesConvertOnLoad() {
+        ResNet src = new ResNet(NnContext.of(Device.CPU, 4), new ResNet.Config(18, 3, 2, 1, 0));
+        Map<String, NdArray> sd = new LinkedHashMap<>();
+        src.stateDict().forEach((k, v) -> sd.put(k, half(v)));
+        Path f = dir.resolve("fp16.safetensors");
+        Safetensors.write(f, sd);
+        ResNet dst = new ResNet(NnContext.of(Device.CPU, 5), new ResNet.Config(18, 3, 2, 1, 0));
+        dst.importWeights(f, WeightMapping.torchvisionResNet("", false, 1)).requireClean();
+        float[] a = src.conv1.weight.toFloats(), b = dst.conv1.weight.toFloats();
+        for (int i = 0; i < a.length; i++) assertEquals(Float.float16ToFloat(Float.floatToFloat16(a[i])), b[i], 0f);
+    }
+
+    private static NdArray half(NdArray a) {
+        float[] v = a.toFloats();
+        java.lang.foreign.MemorySegment s = java.lang.foreign.Arena.ofAuto().allocate(2L * v.length, 2);
+        for (int i = 0; i < v.length; i++)
+            s.setAtIndex(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, i, Float.floatToFloat16(v[i]));
+        return new NdArray(org.revtaf.tensor.DType.FLOAT16, a.shape(), s);
+    }
 }

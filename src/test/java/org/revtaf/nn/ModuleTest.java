@@ -100,4 +100,19 @@ class ModuleTest {
         });
         assertNull(new Linear(f64(1), 2, 2, false).bias);
     }
+
+    @Test
+    void frozenParametersGetNoGradientAndLeaveTheOptimizerSet() {
+        Net n = new Net(f64(5));
+        n.fc.freeze(true);
+        assertEquals(
+                List.of("norms.0.weight", "norms.0.bias", "norms.1.weight", "norms.1.bias"),
+                List.copyOf(n.trainableParameters().keySet()));
+        Tensor x = randn(f64(5), 1, 2, 2).requiresGrad(true);
+        n.fc.forward(x).sum().backward();
+        assertNull(n.fc.weight.grad());
+        assertTrue(x.grad() != null, "gradients still flow through a frozen layer to its input");
+        n.fc.freeze(false);
+        assertEquals(6, n.trainableParameters().size());
+    }
 }
