@@ -1,6 +1,7 @@
 package org.revtaf.backend.cpu.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -77,23 +78,28 @@ public final class Norm {
             int rows,
             int d) {
         int chunks = Math.max(1, Math.min(Parallel.threads(), rows / Math.max(1, grain(d))));
-        double[][] pg = new double[chunks][dgamma == null ? 0 : d], pb = new double[chunks][dbeta == null ? 0 : d];
+        float[][] pg = new float[chunks][dgamma == null ? 0 : d], pb = new float[chunks][dbeta == null ? 0 : d];
         Parallel.tasks(chunks, t -> {
             int r0 = (int) ((long) rows * t / chunks), r1 = (int) ((long) rows * (t + 1) / chunks);
-            double[] g = pg[t], b = pb[t];
+            float[] g = pg[t], b = pb[t];
             for (int r = r0; r < r1; r++) {
                 int go = dyOff + r * d, xo = xOff + r * d, o = dxOff + r * d;
                 float mu = mean[meanOff + r], rs = rstd[rstdOff + r];
-                // sums of g = dy*gamma and g*xhat over the row
-                double sg = 0, sgx = 0;
-                for (int j = 0; j < d; j++) {
-                    float xh = (x[xo + j] - mu) * rs;
-                    float gj = gamma == null ? dy[go + j] : dy[go + j] * gamma[gOff + j];
-                    sg += gj;
-                    sgx += gj * xh;
-                    if (g.length > 0) g[j] += dy[go + j] * xh;
-                    if (b.length > 0) b[j] += dy[go + j];
+                // sums of g = dy*gamma and g*xhat over the row; per-column dgamma/dbeta partials
+                FloatVector vsg = FloatVector.zero(S), vsgx = vsg;
+                for (int j = 0; j < d; j += L) {
+                    VectorMask<Float> m = S.indexInRange(j, d);
+                    FloatVector dyv = FloatVector.fromArray(S, dy, go + j, m);
+                    FloatVector xh =
+                            FloatVector.fromArray(S, x, xo + j, m).sub(mu).mul(rs);
+                    FloatVector gj = gamma == null ? dyv : dyv.mul(FloatVector.fromArray(S, gamma, gOff + j, m));
+                    vsg = vsg.add(gj, m);
+                    vsgx = gj.fma(xh, vsgx).blend(vsgx, m.not());
+                    if (g.length > 0)
+                        dyv.fma(xh, FloatVector.fromArray(S, g, j, m)).intoArray(g, j, m);
+                    if (b.length > 0) dyv.add(FloatVector.fromArray(S, b, j, m)).intoArray(b, j, m);
                 }
+                double sg = vsg.reduceLanes(VectorOperators.ADD), sgx = vsgx.reduceLanes(VectorOperators.ADD);
                 float mg = (float) (sg / d), mgx = (float) (sgx / d);
                 if (dx == null) continue;
                 int j = 0;
@@ -322,11 +328,11 @@ public final class Norm {
         for (; i < n; i++) y[yo + i] = x[xo + i] * g + sh;
     }
 
-    private static void reduce(double[][] parts, float[] out, int off, int d) {
+    private static void reduce(float[][] parts, float[] out, int off, int d) {
         if (out == null) return;
         for (int j = 0; j < d; j++) {
             double s = 0;
-            for (double[] p : parts) s += p[j];
+            for (float[] p : parts) s += p[j];
             out[off + j] = (float) s;
         }
     }
