@@ -159,7 +159,7 @@ public final class Norm {
                 double v = 0;
                 for (int b = 0; b < n; b++) {
                     int o = xOff + (b * c + ch) * hw;
-                    for (int i = 0; i < hw; i++) v += (double) (x[o + i] - mu) * (x[o + i] - mu);
+                    v += dotCentered(x, o, mu, x, o, mu, hw);
                 }
                 double var = v / count;
                 float rs = (float) (1.0 / Math.sqrt(var + eps));
@@ -169,10 +169,9 @@ public final class Norm {
                 if (runVar != null)
                     runVar[rvOff + ch] = (float)
                             ((1 - momentum) * runVar[rvOff + ch] + momentum * (count > 1 ? v / (count - 1) : var));
-                float g = gamma == null ? rs : gamma[gOff + ch] * rs,
-                        sh = (beta == null ? 0f : beta[bOff + ch]) - mu * g;
+                float g = gamma == null ? rs : gamma[gOff + ch] * rs, sh = beta == null ? 0f : beta[bOff + ch];
                 for (int b = 0; b < n; b++)
-                    scaleShift(x, xOff + (b * c + ch) * hw, g, sh, y, yOff + (b * c + ch) * hw, hw);
+                    scaleShift(x, xOff + (b * c + ch) * hw, mu, g, sh, y, yOff + (b * c + ch) * hw, hw);
             }
         });
     }
@@ -200,8 +199,8 @@ public final class Norm {
                 int ch = p % c;
                 float rs = (float) (1.0 / Math.sqrt(runVar[rvOff + ch] + (double) eps));
                 float g = gamma == null ? rs : gamma[gOff + ch] * rs;
-                float sh = (beta == null ? 0f : beta[bOff + ch]) - runMean[rmOff + ch] * g;
-                scaleShift(x, xOff + p * hw, g, sh, y, yOff + p * hw, hw);
+                float sh = beta == null ? 0f : beta[bOff + ch];
+                scaleShift(x, xOff + p * hw, runMean[rmOff + ch], g, sh, y, yOff + p * hw, hw);
             }
         });
     }
@@ -237,11 +236,8 @@ public final class Norm {
                 double sdy = 0, sdyx = 0;
                 for (int b = 0; b < n; b++) {
                     int o = (b * c + ch) * hw;
-                    for (int i = 0; i < hw; i++) {
-                        float g = dy[dyOff + o + i];
-                        sdy += g;
-                        sdyx += g * (x[xOff + o + i] - mu);
-                    }
+                    sdy += sum(dy, dyOff + o, hw);
+                    sdyx += dotCentered(dy, dyOff + o, 0f, x, xOff + o, mu, hw);
                 }
                 sdyx *= rs;
                 if (dgamma != null) dgamma[dgOff + ch] = (float) sdyx;
@@ -291,6 +287,23 @@ public final class Norm {
         return total;
     }
 
+    /** sum of (a[i] - ma) * (x[i] - mu) over n elements, in double (vector partial sums over blocks of 1024). */
+    static double dotCentered(float[] a, int ao, float ma, float[] x, int xo, float mu, int n) {
+        double total = 0;
+        for (int b = 0; b < n; b += 1024) {
+            int e = Math.min(n, b + 1024), j = b;
+            FloatVector acc = FloatVector.zero(S);
+            for (; j + L <= e; j += L)
+                acc = FloatVector.fromArray(S, x, xo + j)
+                        .sub(mu)
+                        .fma(FloatVector.fromArray(S, a, ao + j).sub(ma), acc);
+            float part = acc.reduceLanes(VectorOperators.ADD);
+            for (; j < e; j++) part += (a[ao + j] - ma) * (x[xo + j] - mu);
+            total += part;
+        }
+        return total;
+    }
+
     /** y = (x - mu) * rs * gamma + beta over one row. */
     private static void affine(
             float[] x,
@@ -319,13 +332,13 @@ public final class Norm {
         }
     }
 
-    /** y = x * g + sh over n elements. */
-    private static void scaleShift(float[] x, int xo, float g, float sh, float[] y, int yo, int n) {
+    /** y = (x - mu) * g + sh over n elements (centered first: no cancellation for mean >> std). */
+    private static void scaleShift(float[] x, int xo, float mu, float g, float sh, float[] y, int yo, int n) {
         int i = 0;
         FloatVector vg = FloatVector.broadcast(S, g), vs = FloatVector.broadcast(S, sh);
         for (; i + L <= n; i += L)
-            FloatVector.fromArray(S, x, xo + i).fma(vg, vs).intoArray(y, yo + i);
-        for (; i < n; i++) y[yo + i] = x[xo + i] * g + sh;
+            FloatVector.fromArray(S, x, xo + i).sub(mu).fma(vg, vs).intoArray(y, yo + i);
+        for (; i < n; i++) y[yo + i] = (x[xo + i] - mu) * g + sh;
     }
 
     private static void reduce(float[][] parts, float[] out, int off, int d) {
