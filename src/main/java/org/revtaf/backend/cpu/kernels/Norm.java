@@ -1,6 +1,7 @@
 package org.revtaf.backend.cpu.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -77,23 +78,28 @@ public final class Norm {
             int rows,
             int d) {
         int chunks = Math.max(1, Math.min(Parallel.threads(), rows / Math.max(1, grain(d))));
-        double[][] pg = new double[chunks][dgamma == null ? 0 : d], pb = new double[chunks][dbeta == null ? 0 : d];
+        float[][] pg = new float[chunks][dgamma == null ? 0 : d], pb = new float[chunks][dbeta == null ? 0 : d];
         Parallel.tasks(chunks, t -> {
             int r0 = (int) ((long) rows * t / chunks), r1 = (int) ((long) rows * (t + 1) / chunks);
-            double[] g = pg[t], b = pb[t];
+            float[] g = pg[t], b = pb[t];
             for (int r = r0; r < r1; r++) {
                 int go = dyOff + r * d, xo = xOff + r * d, o = dxOff + r * d;
                 float mu = mean[meanOff + r], rs = rstd[rstdOff + r];
-                // sums of g = dy*gamma and g*xhat over the row
-                double sg = 0, sgx = 0;
-                for (int j = 0; j < d; j++) {
-                    float xh = (x[xo + j] - mu) * rs;
-                    float gj = gamma == null ? dy[go + j] : dy[go + j] * gamma[gOff + j];
-                    sg += gj;
-                    sgx += gj * xh;
-                    if (g.length > 0) g[j] += dy[go + j] * xh;
-                    if (b.length > 0) b[j] += dy[go + j];
+                // sums of g = dy*gamma and g*xhat over the row; per-column dgamma/dbeta partials
+                FloatVector vsg = FloatVector.zero(S), vsgx = vsg;
+                for (int j = 0; j < d; j += L) {
+                    VectorMask<Float> m = S.indexInRange(j, d);
+                    FloatVector dyv = FloatVector.fromArray(S, dy, go + j, m);
+                    FloatVector xh =
+                            FloatVector.fromArray(S, x, xo + j, m).sub(mu).mul(rs);
+                    FloatVector gj = gamma == null ? dyv : dyv.mul(FloatVector.fromArray(S, gamma, gOff + j, m));
+                    vsg = vsg.add(gj, m);
+                    vsgx = gj.fma(xh, vsgx).blend(vsgx, m.not());
+                    if (g.length > 0)
+                        dyv.fma(xh, FloatVector.fromArray(S, g, j, m)).intoArray(g, j, m);
+                    if (b.length > 0) dyv.add(FloatVector.fromArray(S, b, j, m)).intoArray(b, j, m);
                 }
+                double sg = vsg.reduceLanes(VectorOperators.ADD), sgx = vsgx.reduceLanes(VectorOperators.ADD);
                 float mg = (float) (sg / d), mgx = (float) (sgx / d);
                 if (dx == null) continue;
                 int j = 0;
@@ -153,7 +159,7 @@ public final class Norm {
                 double v = 0;
                 for (int b = 0; b < n; b++) {
                     int o = xOff + (b * c + ch) * hw;
-                    for (int i = 0; i < hw; i++) v += (double) (x[o + i] - mu) * (x[o + i] - mu);
+                    v += dotCentered(x, o, mu, x, o, mu, hw);
                 }
                 double var = v / count;
                 float rs = (float) (1.0 / Math.sqrt(var + eps));
@@ -163,10 +169,9 @@ public final class Norm {
                 if (runVar != null)
                     runVar[rvOff + ch] = (float)
                             ((1 - momentum) * runVar[rvOff + ch] + momentum * (count > 1 ? v / (count - 1) : var));
-                float g = gamma == null ? rs : gamma[gOff + ch] * rs,
-                        sh = (beta == null ? 0f : beta[bOff + ch]) - mu * g;
+                float g = gamma == null ? rs : gamma[gOff + ch] * rs, sh = beta == null ? 0f : beta[bOff + ch];
                 for (int b = 0; b < n; b++)
-                    scaleShift(x, xOff + (b * c + ch) * hw, g, sh, y, yOff + (b * c + ch) * hw, hw);
+                    scaleShift(x, xOff + (b * c + ch) * hw, mu, g, sh, y, yOff + (b * c + ch) * hw, hw);
             }
         });
     }
@@ -194,8 +199,8 @@ public final class Norm {
                 int ch = p % c;
                 float rs = (float) (1.0 / Math.sqrt(runVar[rvOff + ch] + (double) eps));
                 float g = gamma == null ? rs : gamma[gOff + ch] * rs;
-                float sh = (beta == null ? 0f : beta[bOff + ch]) - runMean[rmOff + ch] * g;
-                scaleShift(x, xOff + p * hw, g, sh, y, yOff + p * hw, hw);
+                float sh = beta == null ? 0f : beta[bOff + ch];
+                scaleShift(x, xOff + p * hw, runMean[rmOff + ch], g, sh, y, yOff + p * hw, hw);
             }
         });
     }
@@ -231,11 +236,8 @@ public final class Norm {
                 double sdy = 0, sdyx = 0;
                 for (int b = 0; b < n; b++) {
                     int o = (b * c + ch) * hw;
-                    for (int i = 0; i < hw; i++) {
-                        float g = dy[dyOff + o + i];
-                        sdy += g;
-                        sdyx += g * (x[xOff + o + i] - mu);
-                    }
+                    sdy += sum(dy, dyOff + o, hw);
+                    sdyx += dotCentered(dy, dyOff + o, 0f, x, xOff + o, mu, hw);
                 }
                 sdyx *= rs;
                 if (dgamma != null) dgamma[dgOff + ch] = (float) sdyx;
@@ -285,6 +287,23 @@ public final class Norm {
         return total;
     }
 
+    /** sum of (a[i] - ma) * (x[i] - mu) over n elements, in double (vector partial sums over blocks of 1024). */
+    static double dotCentered(float[] a, int ao, float ma, float[] x, int xo, float mu, int n) {
+        double total = 0;
+        for (int b = 0; b < n; b += 1024) {
+            int e = Math.min(n, b + 1024), j = b;
+            FloatVector acc = FloatVector.zero(S);
+            for (; j + L <= e; j += L)
+                acc = FloatVector.fromArray(S, x, xo + j)
+                        .sub(mu)
+                        .fma(FloatVector.fromArray(S, a, ao + j).sub(ma), acc);
+            float part = acc.reduceLanes(VectorOperators.ADD);
+            for (; j < e; j++) part += (a[ao + j] - ma) * (x[xo + j] - mu);
+            total += part;
+        }
+        return total;
+    }
+
     /** y = (x - mu) * rs * gamma + beta over one row. */
     private static void affine(
             float[] x,
@@ -313,20 +332,20 @@ public final class Norm {
         }
     }
 
-    /** y = x * g + sh over n elements. */
-    private static void scaleShift(float[] x, int xo, float g, float sh, float[] y, int yo, int n) {
+    /** y = (x - mu) * g + sh over n elements (centered first: no cancellation for mean >> std). */
+    private static void scaleShift(float[] x, int xo, float mu, float g, float sh, float[] y, int yo, int n) {
         int i = 0;
         FloatVector vg = FloatVector.broadcast(S, g), vs = FloatVector.broadcast(S, sh);
         for (; i + L <= n; i += L)
-            FloatVector.fromArray(S, x, xo + i).fma(vg, vs).intoArray(y, yo + i);
-        for (; i < n; i++) y[yo + i] = x[xo + i] * g + sh;
+            FloatVector.fromArray(S, x, xo + i).sub(mu).fma(vg, vs).intoArray(y, yo + i);
+        for (; i < n; i++) y[yo + i] = (x[xo + i] - mu) * g + sh;
     }
 
-    private static void reduce(double[][] parts, float[] out, int off, int d) {
+    private static void reduce(float[][] parts, float[] out, int off, int d) {
         if (out == null) return;
         for (int j = 0; j < d; j++) {
             double s = 0;
-            for (double[] p : parts) s += p[j];
+            for (float[] p : parts) s += p[j];
             out[off + j] = (float) s;
         }
     }

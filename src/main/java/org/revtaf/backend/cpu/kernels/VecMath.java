@@ -166,7 +166,11 @@ public final class VecMath {
             FloatVector hi = xv.mul(xv), lo = xv.fma(xv, hi.neg()).mul(0.5f);
             hi = hi.mul(0.5f);
             FloatVector t = ONE.div(fmaC(xv.abs().mul(INV_SQRT2), FloatVector.broadcast(S, 0.5f), 1f));
-            FloatVector p = erfcPoly(t);
+            // erfcPoly(t) written out: C2 does not inline that call here (cold-site size limit)
+            FloatVector p = fmaC(t, FloatVector.broadcast(S, ERFC_POLY[0]), ERFC_POLY[1]);
+            p = fmaC(fmaC(fmaC(p, t, ERFC_POLY[2]), t, ERFC_POLY[3]), t, ERFC_POLY[4]);
+            p = fmaC(fmaC(fmaC(p, t, ERFC_POLY[5]), t, ERFC_POLY[6]), t, ERFC_POLY[7]);
+            p = fmaC(fmaC(p, t, ERFC_POLY[8]), t, ERFC_POLY[9]);
             FloatVector a = p.sub(hi), bb = a.sub(p);
             FloatVector err = p.sub(a.sub(bb)).sub(hi.add(bb)).sub(lo);
             a.intoArray(buf, i, m);

@@ -79,6 +79,7 @@ class NormTest {
                         g = Checks.rand(r, c),
                         b = Checks.rand(r, c),
                         dy = Checks.rand(r, size);
+                for (int i = 0; i < size; i++) x[i] += 100; // mean >> std: tests the centered variance
                 float[] rmW = Checks.rand(r, c), rvW = new float[c];
                 for (int i = 0; i < c; i++) rvW[i] = 0.5f + i;
                 float[] rmG = rmW.clone(), rvG = rvW.clone();
