@@ -8,7 +8,9 @@ public final class Workloads {
     /** All workloads, in listing order. Add a line here to register a new one. */
     public static final List<Workload> ALL = List.of(
             new GemmWorkload(), //
-            new ConvWorkload());
+            new ConvWorkload(), //
+            new ResNetWorkload(), //
+            new DecoderWorkload());
 
     private Workloads() {}
 
