@@ -15,6 +15,8 @@ import java.util.Set;
  *       side "left / right / bilateral") right after the end of a mention, or right after a finished
  *       verb phrase ("no effusion is seen on the right a small ..."), unless the word before links it
  *       into the list or phrase ("or large effusion", "in the right", "of the");
+ *   <li>a mention right after the last item of a list closed by "or / and" ("no effusion or
+ *       pneumothorax cardiomegaly is stable");
  *   <li>a device mention right after a finding ("without effusion pacemaker leads ..."): a negated
  *       list does not mix findings and devices without a conjunction;
  *   <li>"following / after / post": what follows is the setting, not part of the negated list ("no
@@ -22,7 +24,8 @@ import java.util.Set;
  * </ul>
  *
  * Before any mention the scope is never cut ("no small effusion", "no acute fracture"), so the
- * openers only matter once a negated list has had its head.
+ * openers only matter once a negated list has had its head. "large" opens only where no "or / and"
+ * follows ("no edema, consolidation, large pleural effusion, or pneumothorax" is one negated list).
  */
 final class ClauseStart {
     private ClauseStart() {}
@@ -40,8 +43,6 @@ final class ClauseStart {
             "moderately",
             "moderate-sized",
             "small-to-moderate",
-            "large",
-            "larger",
             "mild",
             "mildly",
             "severe",
@@ -58,6 +59,14 @@ final class ClauseStart {
             "healing",
             "chronic",
             "remote",
+            "retrocardiac",
+            "bibasilar",
+            "bibasal",
+            "perihilar",
+            "patchy",
+            "streaky",
+            "linear",
+            "subsegmental",
             "stable",
             "unchanged",
             "persistent",
@@ -83,11 +92,46 @@ final class ClauseStart {
     /** Words that put what follows outside a negated list. */
     static final Set<String> SETTING = Set.of("following", "after", "post");
 
+    /** State of the negated list a forward scope has crossed: no mention yet, items, closed by "or Z". */
+    static final int NONE = 0, OPEN = 1, CLOSED = 2;
+
+    static final Set<String> CONJUNCTIONS = Set.of("or", "nor", "and");
+    /**
+     * Modal and adverbial hedges: one inside a negation's scope starts a hedged clause of its own ("no
+     * pneumonia, likely atelectasis"). Relational cues ("concerning for", "to suggest") do not: "no
+     * opacity concerning for pneumonia" stays negative.
+     */
+    static final Set<String> HEDGES = Set.of(
+            "likely",
+            "most likely",
+            "possible",
+            "possibly",
+            "probable",
+            "probably",
+            "may",
+            "might",
+            "could",
+            "presumably",
+            "presumed",
+            "questionable",
+            "suspected");
+
+    /**
+     * Whether a predicate ("normal", "within normal limits") followed by {@code next} ends its clause
+     * there: the next word opens a new one ("heart and mediastinum within normal limits no effusion").
+     */
+    static boolean afterPredicate(String next) {
+        return next.equals("no") || next.equals("without") || next.equals("there") || OPENERS.contains(next);
+    }
+
     /**
      * Whether token {@code t}, inside the forward scope of a cue that ended at token {@code from},
-     * opens a new clause. {@code passedVerb}: a verb of the cue's clause lies in [from, t).
+     * opens a new clause. {@code list}: {@link #NONE} / {@link #OPEN} / {@link #CLOSED} ("no A, B or C"
+     * has closed its list at C: a mention right after C is not an item); {@code passedVerb}: a verb of
+     * the cue's clause lies in [from, t).
      */
-    static boolean at(ClinicalSentence s, CueSet.Marks m, int from, int t, boolean passedMention, boolean passedVerb) {
+    static boolean at(ClinicalSentence s, CueSet.Marks m, int from, int t, int list, boolean passedVerb) {
+        boolean passedMention = list != NONE;
         if (t <= from || s.kind[t] != ClinicalSentence.WORD) return false;
         int p = s.kind[t - 1] == ClinicalSentence.COMMA ? t - 2 : t - 1; // the word before (commas aside)
         if (p < from || s.kind[p] != ClinicalSentence.WORD) return false;
@@ -96,7 +140,26 @@ final class ClauseStart {
         if (!passedMention && !passedVerb) return false;
         if (LINKERS.contains(s.tokens[p])) return false;
         if ((m.mention[t] & CueSet.Marks.DEVICE) != 0 && m.mentionEnd(p) && !deviceEndsAt(m, p)) return true;
-        return OPENERS.contains(tok) && (m.mentionEnd(p) || passedVerb);
+        if (list == CLOSED && m.mentionStart(t) && m.mentionEnd(p)) return true;
+        return opens(s, t) && (m.mentionEnd(p) || passedVerb);
+    }
+
+    /**
+     * Whether word {@code t} can open a new clause: an opener not followed by a conjunction ("moderate
+     * or large"); "large" only when no conjunction follows before a verb, since "no edema, large
+     * effusion, or pneumothorax" is a negated list but "no new opacity large effusion persists" is not.
+     */
+    static boolean opens(ClinicalSentence s, int t) {
+        String tok = s.tokens[t];
+        if (t + 1 < s.size() && CONJUNCTIONS.contains(s.tokens[t + 1])) return false;
+        if (tok.equals("large") || tok.equals("larger")) {
+            for (int q = t + 1; q < Math.min(s.size(), t + 7); q++) {
+                if (s.kind[q] == ClinicalSentence.BOUNDARY || CueSet.VERBS.contains(s.tokens[q])) return true;
+                if (CONJUNCTIONS.contains(s.tokens[q])) return false;
+            }
+            return true;
+        }
+        return OPENERS.contains(tok);
     }
 
     /** Whether the mention ending at token {@code e} is itself a device (its start carries DEVICE). */

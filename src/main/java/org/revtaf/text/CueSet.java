@@ -135,7 +135,6 @@ final class CueSet {
             "worsening",
             "minimal",
             "small",
-            "large",
             "possible",
             "possibly",
             "likely",
@@ -156,6 +155,14 @@ final class CueSet {
             "bilateral",
             "trace",
             "tiny",
+            "retrocardiac",
+            "bibasilar",
+            "bibasal",
+            "perihilar",
+            "patchy",
+            "streaky",
+            "subsegmental",
+            "linear",
             "a",
             "an",
             "some");
@@ -296,17 +303,21 @@ final class CueSet {
         static final byte START = 1, END = 2, DEVICE = 4;
         final boolean[] bound; // clause boundary token (";" or a BOUND cue)
         final boolean[] stable; // covered by a STABLE cue (pseudo-negation)
+        final boolean[] hedge; // covered by a modal / adverbial hedge ("likely", "may"), see ClauseStart.HEDGES
         final byte[] mention; // START / END of a mention at this token, DEVICE when that mention is a device
 
         Marks(ClinicalSentence s, List<Occ> occs) {
             int n = s.size();
             bound = new boolean[n];
             stable = new boolean[n];
+            hedge = new boolean[n];
             mention = new byte[n];
             for (int t = 0; t < n; t++) bound[t] = s.kind[t] == ClinicalSentence.BOUNDARY;
             for (Occ o : occs) {
                 if (o.kind() == BOUND) for (int t = o.start; t < o.end; t++) bound[t] = true;
                 if (o.kind() == STABLE) for (int t = o.start; t < o.end; t++) stable[t] = true;
+                if (o.kind() == UNC && ClauseStart.HEDGES.contains(o.cue.phrase()))
+                    for (int t = o.start; t < o.end; t++) hedge[t] = true;
             }
         }
 
@@ -358,19 +369,23 @@ final class CueSet {
 
     private static boolean forward(ClinicalSentence s, Marks m, Occ o, int ms) {
         if (ms - o.end >= o.cue.window) return false;
-        boolean passedVerb = false, passedMention = false;
+        boolean passedVerb = false, conjunction = false;
+        int list = ClauseStart.NONE;
         for (int t = o.end; t < ms; t++) {
             if (m.bound[t]) return false;
-            if (ClauseStart.at(s, m, o.end, t, passedMention, passedVerb)) return false;
-            if (m.mentionEnd(t)) passedMention = true;
+            if (ClauseStart.at(s, m, o.end, t, list, passedVerb)) return false;
+            if (m.mentionEnd(t)) list = conjunction ? ClauseStart.CLOSED : ClauseStart.OPEN;
             if (m.stable[t] && o.kind() != STABLE) return false;
+            if (m.hedge[t] && (o.kind() == NEG || o.kind() == PREUNC))
+                return false; // "no pneumonia, likely atelectasis"
             String tok = s.tokens[t];
+            if (list != ClauseStart.NONE && ClauseStart.CONJUNCTIONS.contains(tok)) conjunction = true;
             if (tok.equals("there")) return false; // "no pneumothorax there is ..." (cleaned text has no commas)
             if (o.cue.predicate && tok.equals("with")) return false; // "normal appearance with sternotomy wires"
             if (s.kind[t] == ClinicalSentence.COMMA) {
                 if (o.kind() == STABLE || passedVerb) return false;
                 if (o.kind() == UNC && !listContinues(s, m, t, ms)) return false;
-                if (t + 1 < s.size() && CLAUSE_STARTERS.contains(s.tokens[t + 1])) return false;
+                if (t + 1 < s.size() && startsAfterComma(s, t + 1)) return false;
             } else if (tok.equals("and")) {
                 if (passedVerb) return false;
                 if (t + 1 < s.size() && NEW_SUBJECT.contains(s.tokens[t + 1])) return false;
@@ -379,7 +394,17 @@ final class CueSet {
             }
             if (VERBS.contains(tok)) passedVerb = true;
         }
-        return !ClauseStart.at(s, m, o.end, ms, passedMention, passedVerb);
+        return !ClauseStart.at(s, m, o.end, ms, list, passedVerb);
+    }
+
+    /** Whether word {@code t}, right after a comma, starts a new clause ("no effusion, small pneumothorax"). */
+    private static boolean startsAfterComma(ClinicalSentence s, int t) {
+        String w = s.tokens[t];
+        if (w.equals("large") || w.equals("larger")) return ClauseStart.opens(s, t);
+        if (!CLAUSE_STARTERS.contains(w)) return false;
+        return !(ClauseStart.OPENERS.contains(w)
+                && t + 1 < s.size()
+                && ClauseStart.CONJUNCTIONS.contains(s.tokens[t + 1]));
     }
 
     /**
@@ -388,7 +413,7 @@ final class CueSet {
      * boundary, and the word after the comma does not start a new clause.
      */
     private static boolean listContinues(ClinicalSentence s, Marks m, int comma, int ms) {
-        if (comma + 1 < s.size() && CLAUSE_STARTERS.contains(s.tokens[comma + 1])) return false;
+        if (comma + 1 < s.size() && startsAfterComma(s, comma + 1)) return false;
         for (int t = comma + 1; t < Math.min(s.size(), comma + 9); t++) {
             if (m.bound[t] || VERBS.contains(s.tokens[t])) return false;
             if (t >= ms && s.kind[t] == ClinicalSentence.COMMA) continue;
@@ -435,6 +460,7 @@ final class CueSet {
                 && DIMENSIONS.contains(s.tokens[q + 1]))
             return true; // "within normal limits for size and contour", "normal in size"
         if (m.mentionStart(q) || CONTINUATIONS.contains(s.tokens[q])) return false;
+        if (ClauseStart.afterPredicate(s.tokens[q])) return true; // "heart within normal limits no effusion"
         int p = o.start - 1;
         while (p >= 0 && ADVERBS.contains(s.tokens[p])) p--;
         return p >= 0 && COPULAS.contains(s.tokens[p]);

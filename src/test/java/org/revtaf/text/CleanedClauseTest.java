@@ -64,7 +64,28 @@ class CleanedClauseTest {
                 c("No evidence of pneumothorax or large effusion.", LabelClass.PLEURAL_EFFUSION, NEG),
                 c("No large pleural effusion.", LabelClass.PLEURAL_EFFUSION, NEG),
                 c("No acute rib fracture.", LabelClass.FRACTURE, NEG),
-                c("No pneumothorax in the right apex.", LabelClass.PNEUMOTHORAX, NEG)));
+                c("No pneumothorax in the right apex.", LabelClass.PNEUMOTHORAX, NEG),
+                c(
+                        "No edema, focal airspace opacity, large effusion, or pneumothorax.",
+                        LabelClass.PLEURAL_EFFUSION,
+                        NEG),
+                c("No edema, focal airspace opacity, large effusion, or pneumothorax.", LabelClass.PNEUMOTHORAX, NEG),
+                c("No pneumothorax, moderate or large pleural effusion.", LabelClass.PLEURAL_EFFUSION, NEG)));
+    }
+
+    @Test
+    void listsCloseAndHedgesOpenTheirOwnClause() {
+        check(List.of(
+                c("No effusion or pneumothorax, cardiomegaly is stable.", LabelClass.CARDIOMEGALY, POS),
+                c("No consolidation or edema, atelectasis at the right base.", LabelClass.ATELECTASIS, POS),
+                c("No evidence of pneumonia, bibasilar opacity possibly atelectasis.", LabelClass.ATELECTASIS, UNC),
+                c("No evidence of pneumonia, bibasilar opacity possibly atelectasis.", LabelClass.LUNG_OPACITY, POS),
+                c("No focal opacity concerning for pneumonia.", LabelClass.PNEUMONIA, NEG),
+                c("No radiographic findings to suggest pneumonia.", LabelClass.PNEUMONIA, NEG),
+                c(
+                        "Heart and mediastinum within normal limits; no acute bony abnormality.",
+                        LabelClass.CARDIOMEGALY,
+                        NEG)));
     }
 
     @Test
