@@ -10,11 +10,13 @@ import java.util.Set;
  * the cue has already reached a finding or a verb:
  *
  * <ul>
- *   <li>an opener (a determiner "the / a", a size or severity word "small / moderate / mild / trace",
- *       a chronicity word "old / healed / chronic", a change word "new / increased / unchanged", a
- *       side "left / right / bilateral") right after the end of a mention, or right after a finished
- *       verb phrase ("no effusion is seen on the right a small ..."), unless the word before links it
- *       into the list or phrase ("or large effusion", "in the right", "of the");
+ *   <li>a determiner ("the / a / these") anywhere after the cue, unless the word before links it in
+ *       ("of the", "in a"): a negated noun phrase has no determiner of its own;
+ *   <li>an opener (a size or severity word "small / moderate / mild / trace", a chronicity word
+ *       "old / healed / chronic", a change word "new / increased / unchanged", a side "left / right /
+ *       bilateral", a location "retrocardiac / bibasilar") once the scope has passed a mention or a
+ *       finished verb phrase ("no effusion is seen on the right small ..."), unless the word before
+ *       links it into the list or phrase ("or moderate effusion", "in the right");
  *   <li>a mention right after the last item of a list closed by "or / and" ("no effusion or
  *       pneumothorax cardiomegaly is stable");
  *   <li>a device mention right after a finding ("without effusion pacemaker leads ..."): a negated
@@ -31,12 +33,6 @@ final class ClauseStart {
     private ClauseStart() {}
 
     static final Set<String> OPENERS = Set.of(
-            "the",
-            "a",
-            "an",
-            "this",
-            "these",
-            "its",
             "small",
             "smaller",
             "moderate",
@@ -84,11 +80,85 @@ final class ClauseStart {
             "bilateral",
             "heart",
             "lungs");
+    /** Determiners: after a word that does not link them in ("of the"), they start a new noun phrase. */
+    static final Set<String> DETERMINERS = Set.of("the", "this", "these", "a", "an", "its");
     /** Words after which an opener still belongs to the phrase before ("or large", "in the", "of a"). */
     static final Set<String> LINKERS = Set.of(
-            "or", "and", "nor", "of", "in", "on", "at", "to", "for", "with", "from", "by", "than", "as", "into",
-            "within", "over", "the", "a", "an", "no", "not", "without", "is", "are", "was", "were", "be", "versus",
-            "vs", "both", "either", "more", "less", "most");
+            // conjunctions, prepositions, determiners, negations, copulas
+            "or",
+            "and",
+            "nor",
+            "of",
+            "in",
+            "on",
+            "at",
+            "to",
+            "for",
+            "with",
+            "from",
+            "by",
+            "than",
+            "as",
+            "into",
+            "within",
+            "over",
+            "near",
+            "along",
+            "above",
+            "below",
+            "under",
+            "beneath",
+            "behind",
+            "through",
+            "throughout",
+            "across",
+            "toward",
+            "towards",
+            "overlying",
+            "involving",
+            "the",
+            "a",
+            "an",
+            "no",
+            "not",
+            "without",
+            "is",
+            "are",
+            "was",
+            "were",
+            "be",
+            "being",
+            "been",
+            "has",
+            "have",
+            // verbs and adverbs that take what follows as their object ("may represent an early pneumonia")
+            "represent",
+            "represents",
+            "representing",
+            "reflect",
+            "reflects",
+            "reflecting",
+            "suggest",
+            "suggests",
+            "suggesting",
+            "indicate",
+            "indicates",
+            "indicating",
+            "include",
+            "includes",
+            "including",
+            "obscuring",
+            "obscures",
+            "likely",
+            "probably",
+            "possibly",
+            "either",
+            "versus",
+            "vs",
+            "both",
+            "more",
+            "less",
+            "most");
     /** Words that put what follows outside a negated list. */
     static final Set<String> SETTING = Set.of("following", "after", "post");
 
@@ -121,7 +191,11 @@ final class ClauseStart {
      * there: the next word opens a new one ("heart and mediastinum within normal limits no effusion").
      */
     static boolean afterPredicate(String next) {
-        return next.equals("no") || next.equals("without") || next.equals("there") || OPENERS.contains(next);
+        return next.equals("no")
+                || next.equals("without")
+                || next.equals("there")
+                || DETERMINERS.contains(next)
+                || OPENERS.contains(next);
     }
 
     /**
@@ -137,11 +211,12 @@ final class ClauseStart {
         if (p < from || s.kind[p] != ClinicalSentence.WORD) return false;
         String tok = s.tokens[t];
         if (SETTING.contains(tok)) return passedMention;
-        if (!passedMention && !passedVerb) return false;
         if (LINKERS.contains(s.tokens[p])) return false;
+        if (DETERMINERS.contains(tok)) return true; // "no acute process the heart is ...": never inside a negated noun
+        if (!passedMention && !passedVerb) return false;
         if ((m.mention[t] & CueSet.Marks.DEVICE) != 0 && m.mentionEnd(p) && !deviceEndsAt(m, p)) return true;
         if (list == CLOSED && m.mentionStart(t) && m.mentionEnd(p)) return true;
-        return opens(s, t) && (m.mentionEnd(p) || passedVerb);
+        return opens(s, t);
     }
 
     /**

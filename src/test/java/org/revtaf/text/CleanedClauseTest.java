@@ -85,7 +85,14 @@ class CleanedClauseTest {
                 c(
                         "Heart and mediastinum within normal limits; no acute bony abnormality.",
                         LabelClass.CARDIOMEGALY,
-                        NEG)));
+                        NEG),
+                c(
+                        "No acute bony abnormality, remote healed fracture of the right seventh rib.",
+                        LabelClass.FRACTURE,
+                        POS),
+                c("No acute cardiopulmonary process; the heart is mildly enlarged.", LabelClass.CARDIOMEGALY, POS),
+                c("Right basilar opacity may represent an early pneumonia.", LabelClass.PNEUMONIA, UNC),
+                c("No opacity to suggest a pneumonia.", LabelClass.PNEUMONIA, NEG)));
     }
 
     @Test
