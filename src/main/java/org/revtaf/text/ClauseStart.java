@@ -237,6 +237,15 @@ final class ClauseStart {
         return OPENERS.contains(tok);
     }
 
+    /**
+     * Whether a mention's last word reads as an adjective ("aortic", "endotracheal", "osseous",
+     * "pulmonary"): then a mention right after it is the noun it modifies ("aortic contour",
+     * "endotracheal tube"), not a second noun phrase.
+     */
+    static boolean adjective(String w) {
+        return w.endsWith("ic") || w.endsWith("al") || w.endsWith("ous") || w.endsWith("ary");
+    }
+
     /** Whether the mention ending at token {@code e} is itself a device (its start carries DEVICE). */
     private static boolean deviceEndsAt(CueSet.Marks m, int e) {
         for (int t = e; t >= 0 && e - t < 6; t--) {

@@ -426,12 +426,20 @@ final class CueSet {
         int t = o.start - 1;
         while (t > me && (COPULAS.contains(s.tokens[t]) || ADVERBS.contains(s.tokens[t]))) t--;
         t = skipCoordinatedPredicate(s, m, t, me);
+        boolean otherMention = false, comma = false, conjunction = false;
         for (; t > me; t--) {
             if (m.bound[t]) return false;
             if (o.start - t > 12) return false;
-            if (VERBS.contains(s.tokens[t])) return false;
+            String tok = s.tokens[t];
+            if (VERBS.contains(tok)) return false;
+            if (ClauseStart.DETERMINERS.contains(tok) && !ClauseStart.LINKERS.contains(s.tokens[t - 1])) return false;
+            otherMention |= m.mentionStart(t) && !(t == me + 1 && ClauseStart.adjective(s.tokens[me]));
+            comma |= s.kind[t] == ClinicalSentence.COMMA;
+            conjunction |= ClauseStart.CONJUNCTIONS.contains(tok);
         }
-        return true;
+        // a post-negated subject is one mention or a coordinated list of them: "effusion and
+        // pneumothorax are not seen", not "chest tube in place, pneumothorax is not seen"
+        return conjunction || !(otherMention || comma);
     }
 
     /**

@@ -96,6 +96,21 @@ class CleanedClauseTest {
     }
 
     @Test
+    void postNegationCoversItsSubjectOnly() {
+        check(List.of(
+                c("Left subclavian line in place, pneumothorax is not seen.", LabelClass.SUPPORT_DEVICES, POS),
+                c("Left subclavian line in place, pneumothorax is not seen.", LabelClass.PNEUMOTHORAX, NEG),
+                c("Small right effusion, pneumothorax is not identified.", LabelClass.PLEURAL_EFFUSION, POS),
+                c("Bibasilar atelectasis; edema has resolved.", LabelClass.ATELECTASIS, POS),
+                c("Bibasilar atelectasis; edema has resolved.", LabelClass.EDEMA, NEG),
+                c("Right basilar opacity, aspiration cannot be excluded.", LabelClass.LUNG_OPACITY, POS),
+                c("Consolidation and effusion are no longer seen.", LabelClass.CONSOLIDATION, NEG),
+                c("Consolidation, edema, or effusion is not seen.", LabelClass.CONSOLIDATION, NEG),
+                c("The nasogastric tube has been removed.", LabelClass.SUPPORT_DEVICES, NEG),
+                c("The aortic contour is unremarkable.", LabelClass.AORTA_ABNORMAL, NEG)));
+    }
+
+    @Test
     void hedgesReachEveryItemOfTheirList() {
         check(List.of(
                 c(
