@@ -9,7 +9,8 @@ import java.util.List;
  * <p>Per sentence: find mentions of the 18 classes (and of CheXpert's no-finding list) with a phrase
  * trie, drop those inside an unmention, classify each as uncertain (pre-negation uncertainty: "cannot
  * be excluded", "no new"), negative (negation cues in scope), uncertain (uncertainty cues, "X or Y",
- * CheXpert's always-uncertain edema phrases, stable heart/mediastinum anatomy) or positive. Per
+ * CheXpert's always-uncertain edema phrases, stable heart/mediastinum anatomy) or positive. Cue
+ * scopes end at clause starts that survive R2Gen cleaning (no commas): see {@link ClauseStart}. Per
  * report: CheXpert's aggregation (positive over uncertain over negative), its "chf / heart failure"
  * rule (adds an uncertain cardiomegaly vote) and its "No Finding" rule (positive when no mention
  * other than support devices is positive or uncertain; otherwise blank). Immutable, thread-safe.
@@ -166,7 +167,8 @@ public final class RuleLabeler implements ReportLabeler {
 
     /**
      * "X or Y" / "X versus Y" (CheXpert's conj:or rule): a mention right before "or", or after it
-     * with at most 2 tokens between, is uncertain.
+     * with at most 2 tokens between (no other mention in between), is uncertain; a device or a
+     * device ("pacemaker/defibrillator") is still a device.
      */
     private static boolean[] orRule(ClinicalSentence s, CueSet.Marks marks, List<Mention> ms) {
         boolean[] out = new boolean[ms.size()];
