@@ -186,6 +186,13 @@ final class ClauseStart {
             "questionable",
             "suspected");
 
+    /** Whether the hedge at {@code t} sits in a relative clause of the negated noun ("no opacity that may ..."). */
+    static boolean relative(ClinicalSentence s, int t) {
+        if (t == 0) return false;
+        String w = s.tokens[t - 1];
+        return w.equals("that") || w.equals("which") || w.equals("to");
+    }
+
     /**
      * Whether a predicate ("normal", "within normal limits") followed by {@code next} ends its clause
      * there: the next word opens a new one ("heart and mediastinum within normal limits no effusion").

@@ -376,8 +376,8 @@ final class CueSet {
             if (ClauseStart.at(s, m, o.end, t, list, passedVerb)) return false;
             if (m.mentionEnd(t)) list = conjunction ? ClauseStart.CLOSED : ClauseStart.OPEN;
             if (m.stable[t] && o.kind() != STABLE) return false;
-            if (m.hedge[t] && (o.kind() == NEG || o.kind() == PREUNC))
-                return false; // "no pneumonia, likely atelectasis"
+            if (m.hedge[t] && (o.kind() == NEG || o.kind() == PREUNC) && !ClauseStart.relative(s, t))
+                return false; // "no pneumonia, likely atelectasis"; not "no opacity that could be pneumonia"
             String tok = s.tokens[t];
             if (list != ClauseStart.NONE && ClauseStart.CONJUNCTIONS.contains(tok)) conjunction = true;
             if (tok.equals("there")) return false; // "no pneumothorax there is ..." (cleaned text has no commas)

@@ -81,6 +81,7 @@ class CleanedClauseTest {
                 c("No evidence of pneumonia, bibasilar opacity possibly atelectasis.", LabelClass.ATELECTASIS, UNC),
                 c("No evidence of pneumonia, bibasilar opacity possibly atelectasis.", LabelClass.LUNG_OPACITY, POS),
                 c("No focal opacity concerning for pneumonia.", LabelClass.PNEUMONIA, NEG),
+                c("No focal consolidation that could represent pneumonia.", LabelClass.PNEUMONIA, NEG),
                 c("No radiographic findings to suggest pneumonia.", LabelClass.PNEUMONIA, NEG),
                 c(
                         "Heart and mediastinum within normal limits; no acute bony abnormality.",
