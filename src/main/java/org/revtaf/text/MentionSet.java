@@ -106,6 +106,7 @@ final class MentionSet {
                     flags |= switch (f[i]) {
                         case "anatomy" -> ANATOMY;
                         case "negative" -> NEGATIVE;
+                        case "uncertain" -> ALWAYS_UNCERTAIN;
                         default -> throw new IllegalStateException("revtaf-phrases.txt: unknown flag " + f[i]);
                     };
                 }
@@ -151,8 +152,10 @@ final class MentionSet {
         if (qs.isEmpty()) return false;
         for (int t = ms - 1; t >= Math.max(0, ms - 6) && !marks.bound[t]; t--) if (qualifierAt(s, qs, t)) return true;
         for (int t = ms; t <= me; t++) if (qualifierAt(s, qs, t)) return true;
-        for (int t = me + 1; t < Math.min(s.size(), me + 7) && !marks.bound[t]; t++)
+        for (int t = me + 1; t < Math.min(s.size(), me + 7) && !marks.bound[t]; t++) {
+            if (s.tokens[t].equals("with")) break; // "silhouette is stable with mild cardiomegaly"
             if (qualifierAt(s, qs, t)) return true;
+        }
         return false;
     }
 

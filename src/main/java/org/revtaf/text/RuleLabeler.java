@@ -9,7 +9,8 @@ import java.util.List;
  * <p>Per sentence: find mentions of the 18 classes (and of CheXpert's no-finding list) with a phrase
  * trie, drop those inside an unmention, classify each as uncertain (pre-negation uncertainty: "cannot
  * be excluded", "no new"), negative (negation cues in scope), uncertain (uncertainty cues, "X or Y",
- * CheXpert's always-uncertain edema phrases, stable heart/mediastinum anatomy) or positive. Per
+ * CheXpert's always-uncertain edema phrases, stable heart/mediastinum anatomy) or positive. Cue
+ * scopes end at clause starts that survive R2Gen cleaning (no commas): see {@link ClauseStart}. Per
  * report: CheXpert's aggregation (positive over uncertain over negative), its "chf / heart failure"
  * rule (adds an uncertain cardiomegaly vote) and its "No Finding" rule (positive when no mention
  * other than support devices is positive or uncertain; otherwise blank). Immutable, thread-safe.
@@ -67,7 +68,12 @@ public final class RuleLabeler implements ReportLabeler {
                     : (v & UNC_BIT) != 0
                             ? LabelStatus.UNCERTAIN.code()
                             : (v & NEG_BIT) != 0 ? LabelStatus.NEGATIVE.code() : LabelStatus.BLANK.code();
-            boolean chexpertFinding = c < LabelClass.NO_FINDING.ordinal() || c == MentionSet.NO_FINDING_LIST;
+            // CheXpert's no-finding list names degenerative change, scoliosis, kyphosis, osteopenia,
+            // deformity, elevation, eventration: a bone/spine or hemidiaphragm finding is one of them
+            boolean chexpertFinding = c < LabelClass.NO_FINDING.ordinal()
+                    || c == MentionSet.NO_FINDING_LIST
+                    || c == LabelClass.BONE_SPINE_ABNORMAL.ordinal()
+                    || c == LabelClass.HEMIDIAPHRAGM_ABNORMAL.ordinal();
             if (chexpertFinding && c != LabelClass.SUPPORT_DEVICES.ordinal() && (v & (POS_BIT | UNC_BIT)) != 0)
                 finding = true;
             if (c < out.length && c != LabelClass.NO_FINDING.ordinal()) out[c] = status;
@@ -112,9 +118,8 @@ public final class RuleLabeler implements ReportLabeler {
     /** Status code (or DROP) of each mention of a sentence. */
     int[] classify(ClinicalSentence s, List<Mention> ms) {
         List<CueSet.Occ> occs = cues.find(s);
-        boolean[] mentionStart = new boolean[s.size()];
-        for (Mention m : ms) mentionStart[m.start] = true;
-        CueSet.Marks marks = new CueSet.Marks(s, occs, mentionStart);
+        CueSet.Marks marks = new CueSet.Marks(s, occs);
+        for (Mention m : ms) marks.mention(m.start, m.end, m.cls == LabelClass.SUPPORT_DEVICES.ordinal());
         boolean[] orUnc = orRule(s, marks, ms);
         int[] out = new int[ms.size()];
         for (int i = 0; i < ms.size(); i++) {
@@ -124,6 +129,8 @@ public final class RuleLabeler implements ReportLabeler {
             boolean preUnc = (f & CueSet.F_PREUNC) != 0, neg = (f & CueSet.F_NEG) != 0;
             boolean negNormal = (f & CueSet.F_NEG_NORMAL) != 0, unc = (f & CueSet.F_UNC) != 0;
             boolean stable = (f & CueSet.F_STABLE) != 0;
+            // a device "unremarkable / normal in position" is present: only a real negation removes it
+            if (m.cls == LabelClass.SUPPORT_DEVICES.ordinal() && (f & CueSet.F_NEG_PLAIN) == 0) neg = false;
             out[i] = status(s, marks, m, flags, preUnc, neg, negNormal, unc || orUnc[i], stable);
         }
         return out;
@@ -139,7 +146,8 @@ public final class RuleLabeler implements ReportLabeler {
             boolean negNormal,
             boolean unc,
             boolean stable) {
-        if ((flags & MentionSet.NEGATIVE) != 0) return LabelStatus.NEGATIVE.code();
+        if ((flags & MentionSet.NEGATIVE) != 0) // "well expanded" is negative, "not well expanded" is not
+        return marks.stable[m.start] ? LabelStatus.POSITIVE.code() : LabelStatus.NEGATIVE.code();
         boolean anatomy = (flags & MentionSet.ANATOMY) != 0;
         boolean aux = m.cls >= LabelClass.AORTA_ABNORMAL.ordinal() && m.cls < MentionSet.NO_FINDING_LIST;
         if (anatomy && aux) {
@@ -159,19 +167,29 @@ public final class RuleLabeler implements ReportLabeler {
 
     /**
      * "X or Y" / "X versus Y" (CheXpert's conj:or rule): a mention right before "or", or after it
-     * with at most 2 tokens between, is uncertain.
+     * with at most 2 tokens between (no other mention in between), is uncertain; a device or a
+     * device ("pacemaker/defibrillator") is still a device.
      */
     private static boolean[] orRule(ClinicalSentence s, CueSet.Marks marks, List<Mention> ms) {
         boolean[] out = new boolean[ms.size()];
         for (int i = 0; i < ms.size(); i++) {
             Mention m = ms.get(i);
-            if (m.end + 1 < s.size() && isOr(s.tokens[m.end + 1])) out[i] = true;
+            boolean device = m.cls == LabelClass.SUPPORT_DEVICES.ordinal();
+            if (m.end + 1 < s.size() && isOr(s.tokens[m.end + 1]) && !(device && deviceAt(ms, m.end + 2, true)))
+                out[i] = true;
             for (int t = m.start - 1; t >= Math.max(0, m.start - 3) && !marks.bound[t]; t--) {
-                if (s.kind[t] != ClinicalSentence.WORD) break;
-                if (isOr(s.tokens[t])) out[i] = true;
+                if (s.kind[t] != ClinicalSentence.WORD || marks.mentionEnd(t)) break;
+                if (isOr(s.tokens[t]) && !(device && deviceAt(ms, t - 1, false))) out[i] = true;
             }
         }
         return out;
+    }
+
+    /** Whether a device mention starts (or, with {@code !starts}, ends) at token {@code t}: "pacemaker/defibrillator". */
+    private static boolean deviceAt(List<Mention> ms, int t, boolean starts) {
+        for (Mention o : ms)
+            if (o.cls == LabelClass.SUPPORT_DEVICES.ordinal() && (starts ? o.start : o.end) == t) return true;
+        return false;
     }
 
     private static boolean isOr(String w) {

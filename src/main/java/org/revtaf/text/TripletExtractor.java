@@ -96,9 +96,8 @@ public final class TripletExtractor {
         if (ents.isEmpty()) return;
         List<int[]> pos = longestMatches(s, POSITION_TRIE);
         List<CueSet.Occ> occs = cues.find(s);
-        boolean[] mentionStart = new boolean[s.size()];
-        for (int[] e : ents) mentionStart[e[1]] = true;
-        CueSet.Marks marks = new CueSet.Marks(s, occs, mentionStart);
+        CueSet.Marks marks = new CueSet.Marks(s, occs);
+        for (int[] e : ents) marks.mention(e[1], e[2], false);
         for (int[] e : ents) {
             int f = CueSet.judge(s, marks, occs, e[1], e[2]);
             Exist ex = (f & CueSet.F_PREUNC) != 0
