@@ -74,13 +74,14 @@ public final class Main implements Callable<Integer> {
 
     private static int handleFailure(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
         PrintWriter err = cl.getErr();
-        String cmd = cl.getCommandName();
+        // the full path of a nested command ("revtaf data check"), so the user sees what failed
+        String cmd = cl.getCommandSpec().qualifiedName();
         boolean verbose = parsed.hasMatchedOption("--verbose")
                 || parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"));
         if (ex instanceof RevtafException || ex instanceof java.io.UncheckedIOException) {
-            err.println("revtaf " + cmd + ": " + ex.getMessage());
+            err.println(cmd + ": " + ex.getMessage());
         } else {
-            err.println("revtaf " + cmd + ": internal error: " + ex
+            err.println(cmd + ": internal error: " + ex
                     + (verbose ? "" : " (run again with --verbose for the stack trace)"));
         }
         if (verbose) ex.printStackTrace(err);

@@ -146,6 +146,17 @@ class MainTest {
     }
 
     @Test
+    void aNestedCommandsErrorNamesTheWholeCommand() {
+        CommandLine cl = Main.commandLine();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(new StringWriter(), true));
+        cl.setErr(new PrintWriter(err, true));
+        int status = cl.execute("data", "check", "--data", "/definitely/not/here");
+        assertEquals(1, status);
+        assertTrue(err.toString().startsWith("revtaf data check: "), err.toString());
+    }
+
+    @Test
     void verboseAddsTheStackTraceBeforeOrAfterTheCommand() {
         for (String[] args : new String[][] {{"--verbose", "stub"}, {"stub", "--verbose"}, {"--verbose", "bug"}}) {
             Result r = run(args);
