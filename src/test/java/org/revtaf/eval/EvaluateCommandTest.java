@@ -145,6 +145,30 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void outPointingAtAFileOrHoldingAFolderNamedLikeACsvIsAnErrorAndWritesNothing() throws Exception {
+        Path refs = write("r.jsonl", "{\"id\": 1, \"report\": \"the lungs are clear .\"}\n");
+        Path hyps = write("h.jsonl", "{\"id\": 1, \"report\": \"the lungs are clear.\"}\n");
+        Path file = write("plain.txt", "keep me");
+        Run r = run(
+                "evaluate", "--refs", refs.toString(), "--hyps", hyps.toString(), "--no-ce", "--out", file.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("--out " + file + ": exists and is not a folder"), r.err());
+        assertEquals("keep me", Files.readString(file));
+        // per_report.csv is a folder: metrics.csv written earlier must not be replaced either
+        Path out = dir.resolve("out");
+        Files.createDirectories(out.resolve("per_report.csv"));
+        Files.writeString(out.resolve("metrics.csv"), "old");
+        Run r2 = run(
+                "evaluate", "--refs", refs.toString(), "--hyps", hyps.toString(), "--no-ce", "--out", out.toString());
+        assertEquals(1, r2.code());
+        assertTrue(r2.err().contains("per_report.csv: is a directory"), r2.err());
+        assertEquals("old", Files.readString(out.resolve("metrics.csv")));
+        try (var s = Files.list(out)) {
+            assertEquals(2, s.count(), "no temporary files left behind");
+        }
+    }
+
+    @Test
     void missingAndExtraIdsAreErrorsNamingTheId() throws Exception {
         Path refs = write("r.jsonl", "{\"id\": \"a\", \"report\": \"x\"}\n{\"id\": \"b\", \"report\": \"y\"}\n");
         Path hyps = write("h.jsonl", "{\"id\": \"a\", \"report\": \"x\"}\n");
