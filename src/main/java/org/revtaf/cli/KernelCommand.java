@@ -118,7 +118,7 @@ public final class KernelCommand implements Callable<Integer> {
         var matched = self.commandLine().getParseResult().matchedOption(option);
         if (matched == null) return;
         java.util.Set<String> seen = new java.util.HashSet<>();
-        for (String v : matched.stringValues()) {
+        for (String v : matched.originalStringValues()) {
             String key = v.contains("=") ? v.substring(0, v.indexOf('=')) : v;
             if (!seen.add(key)) throw new RevtafException(option + " " + key + ": given more than once");
         }
