@@ -42,6 +42,8 @@ public final class ReportFile {
     /** The whole file as text; a byte sequence that is not UTF-8 is an error naming its line. */
     static String readUtf8(Path file) {
         byte[] bytes;
+        if (file.toString().isEmpty()) throw new RevtafException("an empty file name was given for a report file");
+        if (Files.isDirectory(file)) throw new RevtafException(file + ": is a folder, not a report file");
         try {
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {

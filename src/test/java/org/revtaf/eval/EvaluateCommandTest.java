@@ -202,6 +202,8 @@ class EvaluateCommandTest {
             {noKey.toString(), "k.jsonl:1: missing key \"report\""},
             {ann.toString(), "no split 'test'"},
             {dir.resolve("none.jsonl").toString(), "no such file"},
+            {dir.toString(), dir + ": is a folder, not a report file"},
+            {"", "an empty file name"},
         };
         for (String[] c : cases) {
             Run r = run("evaluate", "--refs", c[0], "--hyps", good.toString(), "--no-ce");
