@@ -153,6 +153,7 @@ public final class KernelCommand implements Callable<Integer> {
     }
 
     private static NdArray readNpy(String option, String file) {
+        if (file.isEmpty()) throw new RevtafException(option + "=: no file name");
         Path p = Path.of(file);
         if (Files.isDirectory(p)) throw new RevtafException(option + "=" + file + ": is a folder, not a .npy file");
         if (!Files.isRegularFile(p)) throw new RevtafException(option + "=" + file + ": file not found");
