@@ -166,6 +166,21 @@ class EvaluateCommandTest {
         try (var s = Files.list(out)) {
             assertEquals(2, s.count(), "no temporary files left behind");
         }
+        // once writable, the CSVs get the usual permissions (umask), not a temporary file's owner-only ones
+        Files.delete(out.resolve("per_report.csv"));
+        assertEquals(
+                0,
+                run(
+                                "evaluate",
+                                "--refs",
+                                refs.toString(),
+                                "--hyps",
+                                hyps.toString(),
+                                "--no-ce",
+                                "--out",
+                                out.toString())
+                        .code());
+        assertEquals(Files.getPosixFilePermissions(file), Files.getPosixFilePermissions(out.resolve("metrics.csv")));
     }
 
     @Test

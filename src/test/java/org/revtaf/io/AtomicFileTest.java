@@ -54,6 +54,19 @@ class AtomicFileTest {
     }
 
     @Test
+    void writtenFilesGetTheUsualPermissionsNotThoseOfATempFile() throws IOException {
+        // Files.createTempFile makes owner-only files; a CSV or .npy meant to be shared must not end up 0600
+        Path plain = dir.resolve("plain.txt");
+        Files.writeString(plain, "x");
+        Path one = dir.resolve("one.csv"), set = dir.resolve("set.csv");
+        AtomicFile.writeString(one, "x");
+        AtomicFile.writeAll(java.util.Map.of(set, "x".getBytes()));
+        var expected = Files.getPosixFilePermissions(plain);
+        assertEquals(expected, Files.getPosixFilePermissions(one));
+        assertEquals(expected, Files.getPosixFilePermissions(set));
+    }
+
+    @Test
     void aFailingWriterLeavesTheOldFileAndNoTemporary() throws IOException {
         Path f = dir.resolve("metrics.csv");
         AtomicFile.writeString(f, "old\n");
