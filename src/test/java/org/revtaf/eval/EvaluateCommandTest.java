@@ -184,6 +184,73 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void aBadFunctionWordListIsAClearError() throws Exception {
+        Path refs = write("r.jsonl", "{\"id\": 1, \"report\": \"the lungs are clear .\"}\n");
+        Path fw = dir.resolve("fw.txt");
+        Files.write(fw, new byte[] {'t', 'h', 'e', '\n', (byte) 0xff, '\n'});
+        Run bad = run(
+                "evaluate",
+                "--refs",
+                refs.toString(),
+                "--hyps",
+                refs.toString(),
+                "--no-ce",
+                "--meteor-function-words",
+                fw.toString());
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().contains(fw + ":2: not valid UTF-8 text"), bad.err());
+        Run folder = run(
+                "evaluate",
+                "--refs",
+                refs.toString(),
+                "--hyps",
+                refs.toString(),
+                "--no-ce",
+                "--meteor-function-words",
+                dir.toString());
+        assertEquals(1, folder.code());
+        assertTrue(folder.err().contains(dir + ": is a folder, not a function-word list"), folder.err());
+        // a list saved with Windows line ends scores like the same list with '\n' ends
+        Path hyps = write("h.jsonl", "{\"id\": 1, \"report\": \"the heart is clear are .\"}\n");
+        Files.writeString(fw, "the\nare\nis\n");
+        String lf = run(
+                        "evaluate",
+                        "--refs",
+                        refs.toString(),
+                        "--hyps",
+                        hyps.toString(),
+                        "--no-ce",
+                        "--json",
+                        "--meteor-function-words",
+                        fw.toString())
+                .out();
+        Files.writeString(fw, "the\r\nare\r\nis\r\n");
+        String crlf = run(
+                        "evaluate",
+                        "--refs",
+                        refs.toString(),
+                        "--hyps",
+                        hyps.toString(),
+                        "--no-ce",
+                        "--json",
+                        "--meteor-function-words",
+                        fw.toString())
+                .out();
+        String none = run("evaluate", "--refs", refs.toString(), "--hyps", hyps.toString(), "--no-ce", "--json")
+                .out();
+        assertTrue(lf.contains("\"METEOR\""), lf);
+        assertEquals(meteor(lf), meteor(crlf));
+        assertTrue(meteor(lf) != meteor(none), lf + " vs " + none);
+    }
+
+    private static double meteor(String json) {
+        int i = json.indexOf("\"METEOR\":") + 9;
+        int j = i;
+        while (j < json.length() && ",}".indexOf(json.charAt(j)) < 0) j++;
+        return Double.parseDouble(json.substring(i, j));
+    }
+
+    @Test
     void missingAndExtraIdsAreErrorsNamingTheId() throws Exception {
         Path refs = write("r.jsonl", "{\"id\": \"a\", \"report\": \"x\"}\n{\"id\": \"b\", \"report\": \"y\"}\n");
         Path hyps = write("h.jsonl", "{\"id\": \"a\", \"report\": \"x\"}\n");
