@@ -1,7 +1,5 @@
 package org.revtaf.cli;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -15,6 +13,7 @@ import org.revtaf.eval.EvalOutput;
 import org.revtaf.eval.Evaluation;
 import org.revtaf.eval.LabelCsv;
 import org.revtaf.eval.ReportFile;
+import org.revtaf.io.TextFiles;
 import org.revtaf.text.Labelers;
 import org.revtaf.text.ReportLabeler;
 import picocli.CommandLine.Command;
@@ -127,12 +126,12 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     private Set<String> readFunctionWords() {
         if (functionWords == null) return Set.of();
-        try {
-            Set<String> words = new HashSet<>();
-            for (String line : Files.readAllLines(functionWords)) if (!line.isEmpty()) words.add(line);
-            return words;
-        } catch (IOException e) {
-            throw new RevtafException(functionWords + ": cannot read the function-word list (" + e + ")");
+        Set<String> words = new HashSet<>();
+        for (String line :
+                TextFiles.readUtf8(functionWords, "function-word list").split("\n")) {
+            String w = line.strip();
+            if (!w.isEmpty()) words.add(w);
         }
+        return words;
     }
 }

@@ -75,10 +75,16 @@ public final class KernelCommand implements Callable<Integer> {
         if (name == null) throw new RevtafException("kernel: give an op NAME, or --list to see them");
         Spec spec = OpCatalog.get(name);
         if (out == null) throw new RevtafException("kernel " + name + ": --out DIR is required");
+        if (Files.exists(out) && !Files.isDirectory(out))
+            throw new RevtafException("--out " + out + ": exists and is not a folder");
+        rejectRepeated("--in", inputs);
+        rejectRepeated("--grad-out", gradOut);
+        rejectRepeated("--param", params);
         Device dev = Device.parse(device);
         Backends.of(dev); // a clear error when the device has no backend here
         Map<String, Tensor> in = readInputs(spec, dev, !gradOut.isEmpty());
         Map<String, String> ps = resolveParams(spec);
+        NdArray upstream = gradOut.isEmpty() ? null : readGradOut(spec);
         Tensor result;
         try {
             result = spec.impl().apply(new OpCatalog.Args(name, in, ps));
@@ -90,17 +96,70 @@ public final class KernelCommand implements Callable<Integer> {
                     .collect(Collectors.joining(", "));
             throw new RevtafException("kernel " + name + " (" + shapes + "): " + e.getMessage(), e);
         }
+        // Everything is computed and checked before the first file is written: a failing run leaves
+        // --out as it was.
+        Map<String, NdArray> files = new LinkedHashMap<>();
+        files.put(spec.output() + ".npy", result.toNdArray());
+        if (upstream != null) files.putAll(backward(spec, result, in, upstream));
+        for (var f : files.entrySet()) rejectNaN("kernel " + name + " on " + dev + ": " + f.getKey(), f.getValue());
         try {
             Files.createDirectories(out);
         } catch (java.io.IOException e) {
-            throw new RevtafException("--out " + out + ": cannot create the folder (" + e.getMessage() + ")", e);
+            throw new RevtafException("--out " + out + ": cannot create the folder (" + e + ")", e);
         }
-        Npy.write(out.resolve(spec.output() + ".npy"), result.toNdArray());
-        int written = 1;
-        if (!gradOut.isEmpty()) written += backward(spec, result, in);
-        w.println("kernel " + name + " on " + dev + ": wrote " + written + " file(s) to " + out);
+        for (var f : files.entrySet()) Npy.write(out.resolve(f.getKey()), f.getValue());
+        w.println("kernel " + name + " on " + dev + ": wrote " + files.size() + " file(s) to " + out);
         w.flush();
         return 0;
+    }
+
+    /** picocli keeps the last of repeated map keys; a repeated name is a mistake worth saying. */
+    private void rejectRepeated(String option, Map<String, String> given) {
+        var matched = self.commandLine().getParseResult().matchedOption(option);
+        if (matched == null) return;
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String v : matched.originalStringValues()) {
+            String key = v.contains("=") ? v.substring(0, v.indexOf('=')) : v;
+            if (!seen.add(key)) throw new RevtafException(option + " " + key + ": given more than once");
+        }
+    }
+
+    /**
+     * Never a silent NaN (CLI.md): a NaN in an input or in a result is an error naming the file
+     * and the first index. Infinities pass (they are legitimate inputs and results, e.g. log(0)).
+     */
+    static void rejectNaN(String what, NdArray a) {
+        if (!a.dtype().isFloating()) return;
+        double[] v = a.toDoubles();
+        int count = 0, first = -1;
+        for (int i = 0; i < v.length; i++)
+            if (Double.isNaN(v[i])) {
+                if (first < 0) first = i;
+                count++;
+            }
+        if (count == 0) return;
+        throw new RevtafException(what + ": " + count + " of " + v.length + " values are NaN (first at "
+                + indexString(first, a.shape()) + ")");
+    }
+
+    /** The C-order multi-index of a flat position, e.g. [1, 2]. */
+    static String indexString(long flat, long[] shape) {
+        long[] idx = new long[shape.length];
+        for (int d = shape.length - 1; d >= 0; d--) {
+            idx[d] = shape[d] == 0 ? 0 : flat % shape[d];
+            flat = shape[d] == 0 ? 0 : flat / shape[d];
+        }
+        return java.util.Arrays.toString(idx);
+    }
+
+    private static NdArray readNpy(String option, String file) {
+        if (file.isEmpty()) throw new RevtafException(option + "=: no file name");
+        Path p = Path.of(file);
+        if (Files.isDirectory(p)) throw new RevtafException(option + "=" + file + ": is a folder, not a .npy file");
+        if (!Files.isRegularFile(p)) throw new RevtafException(option + "=" + file + ": file not found");
+        NdArray a = Npy.read(p);
+        rejectNaN(option + "=" + file, a);
+        return a;
     }
 
     private Map<String, Tensor> readInputs(Spec spec, Device dev, boolean grad) {
@@ -117,10 +176,7 @@ public final class KernelCommand implements Callable<Integer> {
                     throw new RevtafException("kernel " + name + ": missing --in " + i.name() + "=FILE.npy");
                 continue;
             }
-            Path p = Path.of(file);
-            if (!Files.isRegularFile(p))
-                throw new RevtafException("--in " + i.name() + "=" + file + ": file not found");
-            arrays.put(i.name(), Npy.read(p));
+            arrays.put(i.name(), readNpy("--in " + i.name(), file));
         }
         DType valueType = arrays.entrySet().stream()
                 .filter(e -> byName.get(e.getKey()).kind() == Kind.VALUE
@@ -165,17 +221,19 @@ public final class KernelCommand implements Callable<Integer> {
         return ps;
     }
 
-    private int backward(Spec spec, Tensor result, Map<String, Tensor> in) {
+    private NdArray readGradOut(Spec spec) {
         if (gradOut.size() != 1 || !gradOut.containsKey(spec.output()))
             throw new RevtafException("--grad-out: op " + name + " has one output, '" + spec.output()
                     + "'; give --grad-out " + spec.output() + "=FILE.npy");
+        return readNpy("--grad-out " + spec.output(), gradOut.get(spec.output()));
+    }
+
+    /** Runs backward from {@code upstream}; returns grad_INPUT.npy arrays for the floating inputs. */
+    private Map<String, NdArray> backward(Spec spec, Tensor result, Map<String, Tensor> in, NdArray upstream) {
         String file = gradOut.get(spec.output());
-        Path p = Path.of(file);
-        if (!Files.isRegularFile(p))
-            throw new RevtafException("--grad-out " + spec.output() + "=" + file + ": file not found");
-        NdArray g = Npy.read(p);
-        int[] shape =
-                java.util.Arrays.stream(g.shape()).mapToInt(Math::toIntExact).toArray();
+        int[] shape = java.util.Arrays.stream(upstream.shape())
+                .mapToInt(Math::toIntExact)
+                .toArray();
         if (!java.util.Arrays.equals(shape, result.shapeRef()))
             throw new RevtafException(
                     "--grad-out " + spec.output() + "=" + file + ": shape " + java.util.Arrays.toString(shape)
@@ -183,16 +241,15 @@ public final class KernelCommand implements Callable<Integer> {
         if (!result.requiresGrad())
             throw new RevtafException(
                     "--grad-out: op " + name + " has no gradient (integer output or no floating input)");
-        result.backward(Tensor.ofDoubles(result.device(), result.dtype(), g.toDoubles(), shape));
-        int n = 0;
+        result.backward(Tensor.ofDoubles(result.device(), result.dtype(), upstream.toDoubles(), shape));
+        Map<String, NdArray> grads = new LinkedHashMap<>();
         for (var e : in.entrySet()) {
             Tensor t = e.getValue();
             if (!t.requiresGrad()) continue;
             Tensor grad = t.grad() != null ? t.grad() : Tensor.zeros(t.device(), t.dtype(), t.shapeRef());
-            Npy.write(out.resolve("grad_" + e.getKey() + ".npy"), grad.toNdArray());
-            n++;
+            grads.put("grad_" + e.getKey() + ".npy", grad.toNdArray());
         }
-        return n;
+        return grads;
     }
 
     private static void printList(PrintWriter w) {

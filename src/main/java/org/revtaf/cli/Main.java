@@ -61,7 +61,24 @@ public final class Main implements Callable<Integer> {
 
     /** Runs the CLI and returns the exit status (tests call this instead of main). */
     public static int run(String... args) {
-        return commandLine().execute(args);
+        return execute(commandLine(), args);
+    }
+
+    /**
+     * Executes {@code cl}; an OutOfMemoryError (which picocli passes through, being an Error) becomes
+     * a one-line message and exit 1 instead of a JVM stack trace.
+     */
+    static int execute(CommandLine cl, String... args) {
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            PrintWriter err = cl.getErr();
+            err.println("revtaf: out of memory (" + e.getMessage() + ", max heap "
+                    + Runtime.getRuntime().maxMemory() / (1 << 20)
+                    + " MiB); use smaller sizes or a machine with more memory");
+            err.flush();
+            return 1;
+        }
     }
 
     /** The configured picocli command line; tests may redirect its out/err writers. */
@@ -74,13 +91,14 @@ public final class Main implements Callable<Integer> {
 
     private static int handleFailure(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
         PrintWriter err = cl.getErr();
-        String cmd = cl.getCommandName();
+        // the full path of a nested command ("revtaf data check"), so the user sees what failed
+        String cmd = cl.getCommandSpec().qualifiedName();
         boolean verbose = parsed.hasMatchedOption("--verbose")
                 || parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"));
         if (ex instanceof RevtafException || ex instanceof java.io.UncheckedIOException) {
-            err.println("revtaf " + cmd + ": " + ex.getMessage());
+            err.println(cmd + ": " + ex.getMessage());
         } else {
-            err.println("revtaf " + cmd + ": internal error: " + ex
+            err.println(cmd + ": internal error: " + ex
                     + (verbose ? "" : " (run again with --verbose for the stack trace)"));
         }
         if (verbose) ex.printStackTrace(err);

@@ -1,17 +1,13 @@
 package org.revtaf.config;
 
-import java.io.IOException;
 import java.io.StringReader;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.revtaf.RevtafException;
+import org.revtaf.io.TextFiles;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -73,18 +69,7 @@ public final class ConfigLoader {
     }
 
     private static String read(Path file) {
-        try {
-            return StandardCharsets.UTF_8
-                    .newDecoder()
-                    .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file)))
-                    .toString();
-        } catch (NoSuchFileException e) {
-            throw new RevtafException(file + ": no such config file", e);
-        } catch (CharacterCodingException e) {
-            throw new RevtafException(file + ": not a UTF-8 text file", e);
-        } catch (IOException e) {
-            throw new RevtafException(file + ": cannot read (" + e.getMessage() + ")", e);
-        }
+        return TextFiles.readUtf8(file, "config file");
     }
 
     private static Yaml yaml() {

@@ -288,6 +288,9 @@ final class RecordBinder {
             } catch (NumberFormatException e) {
                 throw mismatch(s, key, type, quoted(s));
             }
+            // never a silent NaN: no setting means "not a number" (infinities are fine, e.g. a bound)
+            if (Double.isNaN(x))
+                throw new RevtafException(where(s) + ": key '" + key + "': " + v + " (NaN) is not a valid value");
             if ((raw == float.class || raw == Float.class) && Double.isFinite(x) && Math.abs(x) > Float.MAX_VALUE)
                 throw new RevtafException(where(s) + ": key '" + key + "': " + v + " is out of range for float");
             return raw == float.class || raw == Float.class ? (Object) (float) x : (Object) x;

@@ -2,16 +2,14 @@ package org.revtaf.eval;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.revtaf.RevtafException;
+import org.revtaf.io.AtomicFile;
 
 /** Renders {@link Evaluation.Scores}: the printed table, the JSON object and the CSV files. */
 public final class EvalOutput {
@@ -155,41 +153,13 @@ public final class EvalOutput {
                 perReport.append(',').append(s.ce() == null ? "" : s.ce().perReport()[i][k]);
             perReport.append('\n');
         }
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new RevtafException(dir + ": cannot create the output folder (" + e.getMessage() + ")");
-        }
-        Map<String, String> files = new LinkedHashMap<>();
-        files.put("metrics.csv", metrics.toString());
-        files.put("per_class.csv", perClass.toString());
-        files.put("per_report.csv", perReport.toString());
-        Map<Path, Path> temps = new LinkedHashMap<>();
-        try {
-            for (Map.Entry<String, String> e : files.entrySet()) {
-                Path tmp = Files.createTempFile(dir, "." + e.getKey(), ".tmp");
-                temps.put(tmp, dir.resolve(e.getKey()));
-                Files.writeString(tmp, e.getValue(), StandardCharsets.UTF_8);
-            }
-            for (Map.Entry<Path, Path> e : temps.entrySet()) move(e.getKey(), e.getValue());
-        } catch (IOException e) {
-            for (Path tmp : temps.keySet()) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort
-                }
-            }
-            throw new RevtafException(dir + ": cannot write the CSV files (" + e.getMessage() + ")");
-        }
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
+        if (Files.exists(dir) && !Files.isDirectory(dir))
+            throw new RevtafException("--out " + dir + ": exists and is not a folder");
+        Map<Path, byte[]> files = new LinkedHashMap<>();
+        files.put(dir.resolve("metrics.csv"), metrics.toString().getBytes(StandardCharsets.UTF_8));
+        files.put(dir.resolve("per_class.csv"), perClass.toString().getBytes(StandardCharsets.UTF_8));
+        files.put(dir.resolve("per_report.csv"), perReport.toString().getBytes(StandardCharsets.UTF_8));
+        AtomicFile.writeAll(files);
     }
 
     private static String csvCell(String s) {

@@ -82,6 +82,10 @@ public final class LabelCsv {
                         + byId.keySet().iterator().next() + "' which is not among the reports");
             }
             return out;
+        } catch (java.io.UncheckedIOException e) {
+            // commons-csv reports a malformed record (e.g. an unclosed quote) while iterating
+            Throwable c = e.getCause() != null ? e.getCause() : e;
+            throw new RevtafException(file + ": malformed CSV: " + c.getMessage());
         } catch (IOException | IllegalArgumentException | IllegalStateException e) {
             throw new RevtafException(file + ": not a readable label CSV (" + e.getMessage() + ")");
         }

@@ -3,17 +3,11 @@ package org.revtaf.eval;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.revtaf.RevtafException;
+import org.revtaf.io.TextFiles;
 
 /**
  * Reads the reports to evaluate: a {@code .jsonl} file of {"id", "report"} objects, one per line, or
@@ -41,37 +35,7 @@ public final class ReportFile {
 
     /** The whole file as text; a byte sequence that is not UTF-8 is an error naming its line. */
     static String readUtf8(Path file) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new RevtafException(file + ": no such file");
-        } catch (IOException e) {
-            throw new RevtafException(file + ": cannot be read (" + e.getMessage() + ")");
-        }
-        var decoder = StandardCharsets.UTF_8
-                .newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        try {
-            String s = decoder.decode(ByteBuffer.wrap(bytes)).toString();
-            return s.startsWith("\uFEFF") ? s.substring(1) : s;
-        } catch (CharacterCodingException e) {
-            int line = 1;
-            int start = 0;
-            for (int i = 0; i < bytes.length; i++) {
-                if (bytes[i] == '\n') {
-                    try {
-                        decoder.reset().decode(ByteBuffer.wrap(bytes, start, i - start));
-                    } catch (CharacterCodingException bad) {
-                        break;
-                    }
-                    line++;
-                    start = i + 1;
-                }
-            }
-            throw new RevtafException(file + ":" + line + ": not valid UTF-8 text");
-        }
+        return TextFiles.readUtf8(file, "report file");
     }
 
     private static Map<String, String> readJsonl(Path file, String text) {

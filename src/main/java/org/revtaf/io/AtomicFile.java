@@ -12,6 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.revtaf.RevtafException;
 
@@ -85,6 +88,50 @@ public final class AtomicFile {
     /** Atomically replaces {@code target} with this text in UTF-8. */
     public static void writeString(Path target, String text) {
         writeBytes(target, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Replaces a set of files as one step as far as a file system allows: every content is first
+     * written and fsynced to a temporary sibling, and only when all of them succeeded are they
+     * renamed over their targets. A failure while writing leaves every target untouched.
+     */
+    public static void writeAll(Map<Path, byte[]> contents) {
+        Map<Path, Path> temps = new LinkedHashMap<>(); // tmp -> target
+        try {
+            for (Map.Entry<Path, byte[]> e : contents.entrySet()) {
+                Path abs = e.getKey().toAbsolutePath();
+                Path dir = abs.getParent();
+                if (dir == null) throw new RevtafException(e.getKey() + ": has no parent folder");
+                Files.createDirectories(dir);
+                if (Files.isDirectory(abs))
+                    throw new RevtafException(e.getKey() + ": is a directory, cannot write a file there");
+                Path tmp = tempSibling(abs);
+                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    temps.put(tmp, abs);
+                    writeFully(ch, ByteBuffer.wrap(e.getValue()));
+                    ch.force(true);
+                }
+            }
+            for (Iterator<Map.Entry<Path, Path>> it = temps.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<Path, Path> e = it.next();
+                move(e.getKey(), e.getValue());
+                it.remove();
+                syncDirectory(e.getValue().getParent());
+            }
+        } catch (IOException e) {
+            Path where = temps.isEmpty()
+                    ? contents.keySet().iterator().next()
+                    : temps.values().iterator().next();
+            throw new RevtafException(where + ": cannot write (" + describe(e) + ")", e);
+        } finally {
+            for (Path tmp : temps.keySet()) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // best effort: the original error is what the user needs to see
+                }
+            }
+        }
     }
 
     /** Writes all remaining bytes of {@code buf} (a channel may write fewer per call). */

@@ -14,9 +14,6 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -119,15 +116,8 @@ public final class Safetensors implements AutoCloseable {
             Path file, Arena arena, MemorySegment mapped, byte[] header, long dataStart, long dataSize) {
         JsonNode root;
         try {
-            String text = StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(header))
-                    .toString();
+            String text = TextFiles.decodeUtf8(header, file + ": safetensors header");
             root = JSON.readTree(text);
-        } catch (CharacterCodingException e) {
-            throw new RevtafException(file + ": safetensors header is not valid UTF-8");
         } catch (JsonProcessingException e) {
             throw new RevtafException(file + ": malformed safetensors header JSON: " + e.getOriginalMessage());
         }

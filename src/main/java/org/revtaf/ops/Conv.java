@@ -1,5 +1,6 @@
 package org.revtaf.ops;
 
+import java.util.Arrays;
 import org.revtaf.RevtafException;
 import org.revtaf.autograd.Node;
 import org.revtaf.backend.Backend;
@@ -22,6 +23,9 @@ public final class Conv {
         Backend be = Ops.backend("conv2d", x, w, bias);
         Ops.rank("conv2d", x, 4, "input");
         Ops.rank("conv2d", w, 4, "weight");
+        atLeast("conv2d", "stride", stride, 1);
+        atLeast("conv2d", "padding", padding, 0);
+        atLeast("conv2d", "dilation", dilation, 1);
         int n = x.shape(0), c = x.shape(1), h = x.shape(2), wd = x.shape(3);
         int oc = w.shape(0), kh = w.shape(2), kw = w.shape(3);
         if (groups < 1 || c % groups != 0 || oc % groups != 0 || w.shape(1) * groups != c)
@@ -64,8 +68,21 @@ public final class Conv {
         });
     }
 
+    /** Each size (one per spatial axis, h then w) must be at least {@code min}. */
+    private static void atLeast(String op, String what, int[] sizes, int min) {
+        if (sizes.length != 2)
+            throw new RevtafException(op + ": " + what + " needs 2 sizes (h, w), got " + Arrays.toString(sizes));
+        for (int v : sizes)
+            if (v < min)
+                throw new RevtafException(op + ": " + what + " must be at least " + min + ", got "
+                        + (sizes[0] == sizes[1] ? String.valueOf(v) : Arrays.toString(sizes)));
+    }
+
     private static Pool2dGeom poolGeom(String op, Tensor x, int[] k, int[] s, int[] p, boolean countIncludePad) {
         Ops.rank(op, x, 4, "input");
+        atLeast(op, "kernel", k, 1);
+        atLeast(op, "stride", s, 1);
+        atLeast(op, "padding", p, 0);
         if (p[0] * 2 > k[0] || p[1] * 2 > k[1])
             throw new RevtafException(
                     op + ": padding " + p[0] + "x" + p[1] + " must be at most half the kernel " + k[0] + "x" + k[1]);

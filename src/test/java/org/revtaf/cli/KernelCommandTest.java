@@ -241,6 +241,132 @@ class KernelCommandTest {
         expectError("--in b [3]", "kernel", "matmul", "--in", "a=" + x, "--in", "b=" + g, "--out", out);
     }
 
+    @Test
+    void nanInAnInputOrAResultIsAnErrorNamingTheFileAndIndex() {
+        Path x = dir.resolve("x.npy");
+        Npy.write(x, NdArray.ofFloats(new long[] {2, 3}, 0.1f, 0.2f, 0.1f, 0.3f, Float.NaN, 0.2f));
+        Path y = dir.resolve("y.npy");
+        Npy.write(y, NdArray.ofFloats(new long[] {2, 3}, 0.1f, 0.1f, 0.1f, 0.1f, 0.1f, 0.1f));
+        Path out = dir.resolve("nan-in");
+        expectError(
+                "--in x=" + x + ": 1 of 6 values are NaN (first at [1, 1])",
+                "kernel",
+                "mobius-add",
+                "--in",
+                "x=" + x,
+                "--in",
+                "y=" + y,
+                "--out",
+                out.toString());
+        assertTrue(!Files.exists(out), "nothing written");
+        // finite inputs, NaN result: log of a negative number
+        Path neg = dir.resolve("neg.npy");
+        Npy.write(neg, NdArray.ofFloats(new long[] {3}, 1f, -1f, 2f));
+        expectError(
+                "out.npy: 1 of 3 values are NaN (first at [1])",
+                "kernel",
+                "log",
+                "--in",
+                "x=" + neg,
+                "--out",
+                out.toString());
+        assertTrue(!Files.exists(out), "nothing written");
+        // infinities are legitimate results
+        Path zero = dir.resolve("zero.npy");
+        Npy.write(zero, NdArray.ofFloats(new long[] {2}, 0f, 1f));
+        assertEquals(0, run("kernel", "log", "--in", "x=" + zero, "--out", out.toString()).code);
+        assertEquals(Float.NEGATIVE_INFINITY, Npy.read(out.resolve("out.npy")).toFloats()[0]);
+        Path g = dir.resolve("g.npy");
+        Npy.write(g, NdArray.ofFloats(new long[] {2}, Float.NaN, 1f));
+        expectError(
+                "--grad-out out=" + g + ": 1 of 2 values are NaN (first at [0])",
+                "kernel",
+                "exp",
+                "--in",
+                "x=" + zero,
+                "--grad-out",
+                "out=" + g,
+                "--out",
+                out.toString());
+    }
+
+    @Test
+    void aFailingBackwardLeavesTheOutputFolderUntouched() throws Exception {
+        Path x = dir.resolve("x.npy");
+        Npy.write(x, NdArray.ofFloats(new long[] {2, 2}, 1, 2, 3, 4));
+        Path g = dir.resolve("g.npy");
+        Npy.write(g, NdArray.ofFloats(new long[] {3}, 1, 2, 3));
+        Path out = dir.resolve("o");
+        expectError(
+                "shape [3] but the output has shape [2, 2]",
+                "kernel",
+                "exp",
+                "--in",
+                "x=" + x,
+                "--grad-out",
+                "out=" + g,
+                "--out",
+                out.toString());
+        assertTrue(!Files.exists(out), "no out.npy written before the failing backward");
+        expectError(
+                "file not found",
+                "kernel",
+                "exp",
+                "--in",
+                "x=" + x,
+                "--grad-out",
+                "out=" + dir.resolve("nope.npy"),
+                "--out",
+                out.toString());
+        assertTrue(!Files.exists(out), "no out.npy written when the gradient file is missing");
+    }
+
+    @Test
+    void folderAndRepeatedArgumentsAreClearErrors() throws Exception {
+        Path x = dir.resolve("x.npy");
+        Npy.write(x, NdArray.ofFloats(new long[] {2}, 1, 2));
+        Path file = dir.resolve("plain.txt");
+        Files.writeString(file, "not a folder");
+        expectError(
+                "--out " + file + ": exists and is not a folder",
+                "kernel",
+                "exp",
+                "--in",
+                "x=" + x,
+                "--out",
+                file.toString());
+        expectError(
+                "--in x=" + dir + ": is a folder",
+                "kernel",
+                "exp",
+                "--in",
+                "x=" + dir,
+                "--out",
+                dir.resolve("o").toString());
+        expectError(
+                "--in x: given more than once",
+                "kernel",
+                "exp",
+                "--in",
+                "x=" + x,
+                "--in",
+                "x=" + x,
+                "--out",
+                dir.resolve("o").toString());
+        expectError(
+                "--param p: given more than once",
+                "kernel",
+                "pow",
+                "--in",
+                "x=" + x,
+                "--param",
+                "p=2",
+                "--param",
+                "p=3",
+                "--out",
+                dir.resolve("o").toString());
+    }
+
     private static void expectError(String fragment, String... args) {
         Run r = run(args);
         assertEquals(1, r.code, String.join(" ", args) + " -> " + r.out + r.err);

@@ -145,6 +145,36 @@ class MainTest {
         }
     }
 
+    @Command(name = "oom")
+    static final class Oom implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            throw new OutOfMemoryError("Java heap space");
+        }
+    }
+
+    @Test
+    void outOfMemoryIsOneLineAndExitOne() {
+        CommandLine cl = Main.commandLine();
+        cl.addSubcommand(new Oom());
+        StringWriter err = new StringWriter();
+        cl.setErr(new PrintWriter(err, true));
+        assertEquals(1, Main.execute(cl, "oom"));
+        assertTrue(err.toString().startsWith("revtaf: out of memory (Java heap space, max heap "), err.toString());
+        assertEquals(1, err.toString().strip().lines().count(), err.toString());
+    }
+
+    @Test
+    void aNestedCommandsErrorNamesTheWholeCommand() {
+        CommandLine cl = Main.commandLine();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(new StringWriter(), true));
+        cl.setErr(new PrintWriter(err, true));
+        int status = cl.execute("data", "check", "--data", "/definitely/not/here");
+        assertEquals(1, status);
+        assertTrue(err.toString().startsWith("revtaf data check: "), err.toString());
+    }
+
     @Test
     void verboseAddsTheStackTraceBeforeOrAfterTheCommand() {
         for (String[] args : new String[][] {{"--verbose", "stub"}, {"stub", "--verbose"}, {"--verbose", "bug"}}) {

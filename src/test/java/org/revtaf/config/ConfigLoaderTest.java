@@ -159,6 +159,12 @@ class ConfigLoaderTest {
         assertError("- 1\n- 2\n", "t.yaml:1:", "must be a mapping");
         assertError("model:\n  dim: -3\n", "t.yaml:2:", "invalid 'model'", "dim must be positive");
         assertError("model:\n  dim: [1\n", "t.yaml:", "YAML syntax error");
+        assertError(
+                "train:\n  optim:\n    lr: .nan\n", "t.yaml:3: key 'train.optim.lr': .nan (NaN) is not a valid value");
+        assertError("train:\n  optim:\n    betas: [0.9, .NaN]\n", "'train.optim.betas[1]'", "NaN");
+        assertEquals(
+                Double.POSITIVE_INFINITY,
+                parse("train:\n  optim:\n    lr: .inf\n").train().optim().lr());
         assertEquals(Device.CPU, parse("model:\n  device: Cpu\n").model().device());
         assertEquals(
                 0.5f,

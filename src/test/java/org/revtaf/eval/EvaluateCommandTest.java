@@ -145,6 +145,112 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void outPointingAtAFileOrHoldingAFolderNamedLikeACsvIsAnErrorAndWritesNothing() throws Exception {
+        Path refs = write("r.jsonl", "{\"id\": 1, \"report\": \"the lungs are clear .\"}\n");
+        Path hyps = write("h.jsonl", "{\"id\": 1, \"report\": \"the lungs are clear.\"}\n");
+        Path file = write("plain.txt", "keep me");
+        Run r = run(
+                "evaluate", "--refs", refs.toString(), "--hyps", hyps.toString(), "--no-ce", "--out", file.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("--out " + file + ": exists and is not a folder"), r.err());
+        assertEquals("keep me", Files.readString(file));
+        // per_report.csv is a folder: metrics.csv written earlier must not be replaced either
+        Path out = dir.resolve("out");
+        Files.createDirectories(out.resolve("per_report.csv"));
+        Files.writeString(out.resolve("metrics.csv"), "old");
+        Run r2 = run(
+                "evaluate", "--refs", refs.toString(), "--hyps", hyps.toString(), "--no-ce", "--out", out.toString());
+        assertEquals(1, r2.code());
+        assertTrue(r2.err().contains("per_report.csv: is a directory"), r2.err());
+        assertEquals("old", Files.readString(out.resolve("metrics.csv")));
+        try (var s = Files.list(out)) {
+            assertEquals(2, s.count(), "no temporary files left behind");
+        }
+        // once writable, the CSVs get the usual permissions (umask), not a temporary file's owner-only ones
+        Files.delete(out.resolve("per_report.csv"));
+        assertEquals(
+                0,
+                run(
+                                "evaluate",
+                                "--refs",
+                                refs.toString(),
+                                "--hyps",
+                                hyps.toString(),
+                                "--no-ce",
+                                "--out",
+                                out.toString())
+                        .code());
+        assertEquals(Files.getPosixFilePermissions(file), Files.getPosixFilePermissions(out.resolve("metrics.csv")));
+    }
+
+    @Test
+    void aBadFunctionWordListIsAClearError() throws Exception {
+        Path refs = write("r.jsonl", "{\"id\": 1, \"report\": \"the lungs are clear .\"}\n");
+        Path fw = dir.resolve("fw.txt");
+        Files.write(fw, new byte[] {'t', 'h', 'e', '\n', (byte) 0xff, '\n'});
+        Run bad = run(
+                "evaluate",
+                "--refs",
+                refs.toString(),
+                "--hyps",
+                refs.toString(),
+                "--no-ce",
+                "--meteor-function-words",
+                fw.toString());
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().contains(fw + ":2: not valid UTF-8 text"), bad.err());
+        Run folder = run(
+                "evaluate",
+                "--refs",
+                refs.toString(),
+                "--hyps",
+                refs.toString(),
+                "--no-ce",
+                "--meteor-function-words",
+                dir.toString());
+        assertEquals(1, folder.code());
+        assertTrue(folder.err().contains(dir + ": is a folder, not a function-word list"), folder.err());
+        // a list saved with Windows line ends scores like the same list with '\n' ends
+        Path hyps = write("h.jsonl", "{\"id\": 1, \"report\": \"the heart is clear are .\"}\n");
+        Files.writeString(fw, "the\nare\nis\n");
+        String lf = run(
+                        "evaluate",
+                        "--refs",
+                        refs.toString(),
+                        "--hyps",
+                        hyps.toString(),
+                        "--no-ce",
+                        "--json",
+                        "--meteor-function-words",
+                        fw.toString())
+                .out();
+        Files.writeString(fw, "the\r\nare\r\nis\r\n");
+        String crlf = run(
+                        "evaluate",
+                        "--refs",
+                        refs.toString(),
+                        "--hyps",
+                        hyps.toString(),
+                        "--no-ce",
+                        "--json",
+                        "--meteor-function-words",
+                        fw.toString())
+                .out();
+        String none = run("evaluate", "--refs", refs.toString(), "--hyps", hyps.toString(), "--no-ce", "--json")
+                .out();
+        assertTrue(lf.contains("\"METEOR\""), lf);
+        assertEquals(meteor(lf), meteor(crlf));
+        assertTrue(meteor(lf) != meteor(none), lf + " vs " + none);
+    }
+
+    private static double meteor(String json) {
+        int i = json.indexOf("\"METEOR\":") + 9;
+        int j = i;
+        while (j < json.length() && ",}".indexOf(json.charAt(j)) < 0) j++;
+        return Double.parseDouble(json.substring(i, j));
+    }
+
+    @Test
     void missingAndExtraIdsAreErrorsNamingTheId() throws Exception {
         Path refs = write("r.jsonl", "{\"id\": \"a\", \"report\": \"x\"}\n{\"id\": \"b\", \"report\": \"y\"}\n");
         Path hyps = write("h.jsonl", "{\"id\": \"a\", \"report\": \"x\"}\n");
@@ -178,6 +284,8 @@ class EvaluateCommandTest {
             {noKey.toString(), "k.jsonl:1: missing key \"report\""},
             {ann.toString(), "no split 'test'"},
             {dir.resolve("none.jsonl").toString(), "no such file"},
+            {dir.toString(), dir + ": is a folder, not a report file"},
+            {"", "an empty file name"},
         };
         for (String[] c : cases) {
             Run r = run("evaluate", "--refs", c[0], "--hyps", good.toString(), "--no-ce");

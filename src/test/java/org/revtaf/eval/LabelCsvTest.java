@@ -64,5 +64,9 @@ class LabelCsvTest {
         RevtafException e3 =
                 assertThrows(RevtafException.class, () -> LabelCsv.readPositives(missing, List.of("a", "b")));
         assertTrue(e3.getMessage().contains("no labels for id 'b'"), e3.getMessage());
+        Path unclosed = write("id," + CLASSES + "\na,\"1.0\n");
+        RevtafException e4 = assertThrows(RevtafException.class, () -> LabelCsv.readPositives(unclosed, List.of("a")));
+        assertTrue(e4.getMessage().startsWith(unclosed + ": malformed CSV: "), e4.getMessage());
+        assertTrue(!e4.getMessage().contains("Exception"), e4.getMessage());
     }
 }

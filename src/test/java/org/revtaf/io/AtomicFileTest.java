@@ -35,6 +35,38 @@ class AtomicFileTest {
     }
 
     @Test
+    void writeAllReplacesEveryFileOrNone() throws IOException {
+        Path a = dir.resolve("a.csv"), b = dir.resolve("b.csv");
+        AtomicFile.writeAll(java.util.Map.of(a, "A1".getBytes(), b, "B1".getBytes()));
+        assertEquals("A1", Files.readString(a));
+        assertEquals("B1", Files.readString(b));
+        Path blocked = dir.resolve("c.csv");
+        Files.createDirectories(blocked);
+        var set = new java.util.LinkedHashMap<Path, byte[]>();
+        set.put(a, "A2".getBytes());
+        set.put(b, "B2".getBytes());
+        set.put(blocked, "C2".getBytes());
+        RevtafException e = assertThrows(RevtafException.class, () -> AtomicFile.writeAll(set));
+        assertTrue(e.getMessage().contains("c.csv: is a directory"), e.getMessage());
+        assertEquals("A1", Files.readString(a), "a write that fails on one file replaces none");
+        assertEquals("B1", Files.readString(b));
+        assertEquals(List.of(a, b, blocked), listing(), "no temporary files left");
+    }
+
+    @Test
+    void writtenFilesGetTheUsualPermissionsNotThoseOfATempFile() throws IOException {
+        // Files.createTempFile makes owner-only files; a CSV or .npy meant to be shared must not end up 0600
+        Path plain = dir.resolve("plain.txt");
+        Files.writeString(plain, "x");
+        Path one = dir.resolve("one.csv"), set = dir.resolve("set.csv");
+        AtomicFile.writeString(one, "x");
+        AtomicFile.writeAll(java.util.Map.of(set, "x".getBytes()));
+        var expected = Files.getPosixFilePermissions(plain);
+        assertEquals(expected, Files.getPosixFilePermissions(one));
+        assertEquals(expected, Files.getPosixFilePermissions(set));
+    }
+
+    @Test
     void aFailingWriterLeavesTheOldFileAndNoTemporary() throws IOException {
         Path f = dir.resolve("metrics.csv");
         AtomicFile.writeString(f, "old\n");
