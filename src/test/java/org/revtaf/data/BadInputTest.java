@@ -142,6 +142,11 @@ class BadInputTest {
                 "indiana_reports.csv",
                 "missing column",
                 "impression");
+        Files.writeString(dir.resolve("indiana_reports.csv"), "uid,findings,impression\n7,Clear lungs.,Normal.\n");
+        assertMentions(
+                assertThrows(RevtafException.class, () -> KaggleIu.load(dir, BadSamplePolicy.FAIL, log::add)),
+                dir.resolve("indiana_reports.csv") + ": line 2 (uid 7): no image in "
+                        + dir.resolve("indiana_projections.csv"));
     }
 
     @Test
