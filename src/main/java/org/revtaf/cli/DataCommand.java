@@ -3,6 +3,7 @@ package org.revtaf.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.revtaf.RevtafException;
 import org.revtaf.data.BadSamplePolicy;
 import org.revtaf.data.DataCheck;
 import org.revtaf.data.Dataset;
@@ -10,6 +11,7 @@ import org.revtaf.data.Datasets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code revtaf data check}: counts, missing images, label frequencies of a dataset folder. */
@@ -28,12 +30,22 @@ public final class DataCommand implements Callable<Integer> {
         return 2;
     }
 
+    /**
+     * Bad usage (exit 2) when a path option was given as an empty string, which would otherwise mean
+     * the current folder.
+     */
+    static void requirePath(CommandSpec spec, String option, Path value) {
+        if (value != null && value.toString().isBlank())
+            throw new ParameterException(spec.commandLine(), option + ": empty path");
+    }
+
     @Command(
             name = "check",
             mixinStandardHelpOptions = true,
             sortOptions = false,
             description = {
-                "Counts per split, images found/missing/corrupt, label frequencies per class; exit 1 on any problem.",
+                "Counts per split, images found/missing/corrupt, label frequencies per class, then the first problems"
+                        + " (file and entry); checks everything and exits 1 on any problem.",
                 "DIR holds annotation.json (R2Gen/PromptMRG; images under DIR/images or DIR), or the MIMIC-CXR-JPG"
                         + " CSVs (with --reports), or the Kaggle IU X-Ray CSVs."
             })
@@ -63,14 +75,6 @@ public final class DataCommand implements Callable<Integer> {
         Path reports;
 
         @Option(
-                names = "--on-bad-sample",
-                defaultValue = "fail",
-                paramLabel = "fail|skip",
-                description =
-                        "fail: stop at the first bad sample naming file and entry (default); skip: count and list them all.")
-        String onBadSample;
-
-        @Option(
                 names = "--decode",
                 negatable = true,
                 defaultValue = "true",
@@ -80,12 +84,21 @@ public final class DataCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            BadSamplePolicy policy = BadSamplePolicy.parse(onBadSample);
+            requirePath(spec, "--data", data);
+            requirePath(spec, "--annotation", annotation);
+            requirePath(spec, "--images", images);
+            requirePath(spec, "--reports", reports);
             PrintWriter out = spec.commandLine().getOut();
-            Dataset ds =
-                    Datasets.open(data, new Datasets.Where(annotation, images, reports, false), policy, out::println);
-            DataCheck.Result r = DataCheck.run(ds, decode, policy, out);
-            return r.problems() == 0 ? 0 : 1;
+            // every problem is collected and listed after the tables instead of stopping at the first
+            Dataset ds = Datasets.open(
+                    data,
+                    new Datasets.Where(annotation, images, reports, false),
+                    BadSamplePolicy.COLLECT,
+                    out::println);
+            DataCheck.Result r = DataCheck.run(ds, decode, out);
+            if (r.problems() == 0) return 0;
+            throw new RevtafException(r.problems() + " problem" + (r.problems() == 1 ? "" : "s") + " in " + ds.source()
+                    + " (listed above); the first: " + r.first().get(0));
         }
     }
 }

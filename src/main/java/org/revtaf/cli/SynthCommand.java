@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.revtaf.RevtafException;
+import org.revtaf.data.AtomicDirectory;
 import org.revtaf.data.synth.ContactSheet;
 import org.revtaf.data.synth.SyntheticGenerator;
 import org.revtaf.text.Labelers;
@@ -12,6 +12,7 @@ import org.revtaf.text.ReportLabeler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code revtaf synth}: writes the built-in synthetic chest X-ray dataset (shared/SYNTHETIC.md). */
@@ -35,7 +36,10 @@ public final class SynthCommand implements Callable<Integer> {
             description = "Output folder (created; must be empty unless --force).")
     Path out;
 
-    @Option(names = "--studies", defaultValue = "2000", description = "Number of studies (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--studies",
+            defaultValue = "2000",
+            description = "Number of studies, at least 1 (default: ${DEFAULT-VALUE}).")
     int studies;
 
     @Option(
@@ -47,7 +51,9 @@ public final class SynthCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--threads", description = "Worker threads (default: all cores); the output does not depend on it.")
+    @Option(
+            names = "--threads",
+            description = "Worker threads, at least 1 (default: all cores); the output does not depend on it.")
     Integer threads;
 
     @Option(names = "--force", description = "Replace a non-empty output folder (only once the new one is complete).")
@@ -61,12 +67,15 @@ public final class SynthCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        checkUsage();
+        // a bad output path fails here, before minutes of generation
+        AtomicDirectory.checkFolderTarget(out, force, "--out");
+        if (contactSheet != null) AtomicDirectory.checkFileTarget(contactSheet, out, "--contact-sheet");
         int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         ReportLabeler labeler = Labelers.standard();
         var log = spec.commandLine().getOut();
         SyntheticGenerator.write(out, studies, size, seed, t, force, labeler, log::println);
         if (contactSheet != null) {
-            if (studies < 1) throw new RevtafException("--contact-sheet needs at least one study");
             List<SyntheticGenerator.Sample> first = new ArrayList<>();
             for (int i = 0; i < Math.min(16, studies); i++)
                 first.add(SyntheticGenerator.sample(seed, i, size, labeler));
@@ -75,5 +84,20 @@ public final class SynthCommand implements Callable<Integer> {
         }
         log.flush();
         return 0;
+    }
+
+    /** Out-of-range values and empty paths are bad usage: exit 2 with the option and its allowed range. */
+    private void checkUsage() {
+        DataCommand.requirePath(spec, "--out", out);
+        DataCommand.requirePath(spec, "--contact-sheet", contactSheet);
+        if (studies < 1) throw usage("--studies must be at least 1, got " + studies);
+        if (size < SyntheticGenerator.MIN_SIZE || size > SyntheticGenerator.MAX_SIZE)
+            throw usage("--size must be between " + SyntheticGenerator.MIN_SIZE + " and " + SyntheticGenerator.MAX_SIZE
+                    + ", got " + size);
+        if (threads != null && threads < 1) throw usage("--threads must be at least 1, got " + threads);
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
     }
 }

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.revtaf.RevtafException;
+import org.revtaf.io.AtomicFile;
 
 /**
  * Reads and writes R2Gen/PromptMRG {@code annotation.json}. Two layouts are read:
@@ -69,7 +70,7 @@ public final class AnnotationJson {
         BadSamples bad = new BadSamples(options.onBadSample());
         Map<Split, List<Study>> splits = new EnumMap<>(Split.class);
         for (Split s : Split.ALL) splits.put(s, new ArrayList<>());
-        String name = file.getFileName().toString();
+        String name = file.toString(); // as given: every message names the file with its folder
         if (root.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> it = root.properties().iterator(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
@@ -96,7 +97,7 @@ public final class AnnotationJson {
                     + " or a list of entries, found " + kind(root));
         }
         bad.log(name, log);
-        return new Dataset(file, imageRoot, splits, bad.count());
+        return Dataset.of(file, imageRoot, splits, bad);
     }
 
     private static Study entry(
@@ -196,7 +197,7 @@ public final class AnnotationJson {
 
     /** Writes an annotation file atomically (temporary file, then rename). */
     public static void write(Path file, Map<Split, List<Study>> splits) {
-        AtomicDirectory.writeFile(file, toBytes(splits));
+        AtomicFile.writeBytes(file, toBytes(splits));
     }
 
     private static void writeEntry(JsonGenerator g, Study st) throws IOException {

@@ -12,9 +12,9 @@ import java.nio.file.attribute.BasicFileAttributes;
 import org.revtaf.RevtafException;
 
 /**
- * Writes a whole output folder or file so that nothing is ever left half written: the content goes
- * into a hidden temporary sibling first, which is renamed into place only when complete, and deleted
- * on failure.
+ * Writes a whole output folder so that nothing is ever left half written: the content goes into a
+ * hidden temporary sibling first, which is renamed into place only when complete, and deleted on
+ * failure. Single files go through {@link org.revtaf.io.AtomicFile}.
  */
 public final class AtomicDirectory {
     private AtomicDirectory() {}
@@ -31,15 +31,10 @@ public final class AtomicDirectory {
      * only after the new content is complete.
      */
     public static void write(Path target, boolean replace, Filler filler) {
+        checkFolderTarget(target, replace, null);
         Path abs = target.toAbsolutePath().normalize();
-        Path parent = abs.getParent();
         try {
-            if (Files.exists(abs)) {
-                if (!Files.isDirectory(abs)) throw new RevtafException(target + ": exists and is not a folder");
-                if (!isEmpty(abs) && !replace)
-                    throw new RevtafException(target + ": folder exists and is not empty (use --force to replace it)");
-            }
-            Files.createDirectories(parent);
+            Files.createDirectories(abs.getParent());
         } catch (IOException e) {
             throw new RevtafException(target + ": cannot prepare the output folder: " + e.getMessage(), e);
         }
@@ -66,21 +61,60 @@ public final class AtomicDirectory {
         }
     }
 
-    /** Writes one file through a temporary sibling and an atomic rename. */
-    public static void writeFile(Path target, byte[] bytes) {
+    /**
+     * Fails early, naming {@code option} (when not null) and the path, when {@code target} cannot
+     * become the output folder of {@link #write}: it is a file, a non-empty folder without {@code
+     * replace}, or its nearest existing ancestor is a file or not writable.
+     */
+    public static void checkFolderTarget(Path target, boolean replace, String option) {
+        String name = label(target, option);
         Path abs = target.toAbsolutePath().normalize();
-        Path tmp = null;
-        try {
-            Files.createDirectories(abs.getParent());
-            tmp = sibling(abs, ".tmp-");
-            Files.write(tmp, bytes, java.nio.file.StandardOpenOption.CREATE_NEW);
-            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            tmp = null;
-        } catch (IOException e) {
-            throw new RevtafException(target + ": cannot write: " + e.getMessage(), e);
-        } finally {
-            if (tmp != null) deleteTreeQuietly(tmp);
+        if (Files.exists(abs)) {
+            if (!Files.isDirectory(abs)) throw new RevtafException(name + ": exists and is not a folder");
+            boolean empty;
+            try {
+                empty = isEmpty(abs);
+            } catch (IOException e) {
+                throw new RevtafException(name + ": cannot list the folder: " + e.getMessage(), e);
+            }
+            if (!empty && !replace)
+                throw new RevtafException(name + ": folder exists and is not empty (use --force to replace it)");
         }
+        checkAncestor(abs, name);
+    }
+
+    /**
+     * Fails early, naming {@code option} and the path, when {@code file} cannot be written as a file
+     * (by {@link org.revtaf.io.AtomicFile}) next to the output folder {@code folder}: it is that
+     * folder, an existing folder or other non-file, or its nearest existing ancestor is a file or not
+     * writable.
+     */
+    public static void checkFileTarget(Path file, Path folder, String option) {
+        String name = label(file, option);
+        Path abs = file.toAbsolutePath().normalize();
+        if (folder != null && abs.equals(folder.toAbsolutePath().normalize()))
+            throw new RevtafException(name + ": is the output folder itself; give a file name such as sheet.png");
+        if (Files.isDirectory(abs))
+            throw new RevtafException(name + ": is a folder; give a file name such as sheet.png");
+        if (Files.exists(abs) && !Files.isRegularFile(abs))
+            throw new RevtafException(name + ": exists and is not a regular file");
+        checkAncestor(abs, name);
+    }
+
+    private static String label(Path p, String option) {
+        String shown = p.toString().isEmpty() ? "'' (empty path)" : p.toString();
+        return option == null ? shown : option + " " + shown;
+    }
+
+    /** The nearest existing ancestor of abs must be a writable folder (abs and the rest get created there). */
+    private static void checkAncestor(Path abs, String name) {
+        Path a = abs.getParent();
+        if (a == null) throw new RevtafException(name + ": has no parent folder");
+        while (a != null && !Files.exists(a)) a = a.getParent();
+        if (a == null) return; // nothing exists above: let the write report what the file system says
+        if (!Files.isDirectory(a))
+            throw new RevtafException(name + ": cannot create it, " + a + " is a file, not a folder");
+        if (!Files.isWritable(a)) throw new RevtafException(name + ": cannot create it, " + a + " is not writable");
     }
 
     /**

@@ -8,10 +8,12 @@ import org.revtaf.RevtafException;
 
 /**
  * Applies a {@link BadSamplePolicy}: under FAIL a problem becomes a {@link RevtafException} at once;
- * under SKIP it is counted (thread-safe) and the first few messages are kept for the log.
+ * under SKIP and COLLECT it is counted (thread-safe) and the first few messages are kept (SKIP also
+ * writes them to the log).
  */
 public final class BadSamples {
-    private static final int KEEP = 10;
+    /** How many messages are kept. */
+    public static final int KEEP = 10;
 
     private final BadSamplePolicy policy;
     private final List<String> first = new ArrayList<>();
@@ -45,7 +47,7 @@ public final class BadSamples {
     /** Writes "skipped N bad samples" and the first messages to the log when anything was skipped. */
     public void log(String what, Consumer<String> log) {
         int n = count();
-        if (n == 0) return;
+        if (n == 0 || policy == BadSamplePolicy.COLLECT) return;
         log.accept(what + ": skipped " + n + " bad sample" + (n == 1 ? "" : "s") + " (--on-bad-sample skip)");
         for (String m : firstMessages()) log.accept("  " + m);
         if (n > KEEP) log.accept("  ... and " + (n - KEEP) + " more");

@@ -3,6 +3,7 @@ package org.revtaf.data;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -12,9 +13,10 @@ import org.revtaf.text.LabelClass;
 
 /**
  * What {@code revtaf data check} reports about a dataset: studies and images per split, images
- * found, missing and (when decoding) corrupt, label frequencies per class. Under {@link
- * BadSamplePolicy#FAIL} the first problem is an error naming the file and entry; under SKIP every
- * problem is counted and listed.
+ * found, missing and (when decoding) corrupt, label frequencies per class. It checks everything,
+ * never stopping at the first problem: entries the loader left out (opened with {@link
+ * BadSamplePolicy#COLLECT}) and bad images are counted, and the first {@link BadSamples#KEEP} are
+ * listed with their file and entry after the tables.
  */
 public final class DataCheck {
     private DataCheck() {}
@@ -22,15 +24,23 @@ public final class DataCheck {
     /** Per-split counts. */
     public record SplitCounts(int studies, int images, int found, int missing, int corrupt) {}
 
-    /** The result: counts per split, label counts [class][status code], problems (entries skipped + bad images). */
-    public record Result(Map<Split, SplitCounts> splits, int[][] labelCounts, int labelled, int problems) {}
+    /**
+     * The result: counts per split, label counts [class][status code], problems (entries left out while
+     * loading + bad images) and the messages of the first of them.
+     */
+    public record Result(
+            Map<Split, SplitCounts> splits, int[][] labelCounts, int labelled, int problems, List<String> first) {
+        public Result {
+            first = List.copyOf(first);
+        }
+    }
 
     /**
      * Checks a loaded dataset's images (existence, and decoding when {@code decode}) and tallies the
-     * labels; prints the tables to out.
+     * labels; prints the tables, then the first problems, to out.
      */
-    public static Result run(Dataset ds, boolean decode, BadSamplePolicy policy, PrintWriter out) {
-        BadSamples bad = new BadSamples(policy);
+    public static Result run(Dataset ds, boolean decode, PrintWriter out) {
+        BadSamples bad = new BadSamples(BadSamplePolicy.COLLECT);
         Map<Split, SplitCounts> per = new EnumMap<>(Split.class);
         int[][] labels = new int[LabelClass.ALL.size()][4];
         int labelled = 0;
@@ -39,10 +49,17 @@ public final class DataCheck {
             List<Study> list = ds.split(s);
             for (Study st : list) {
                 studies++;
-                String where = ds.source().getFileName() + ": " + s.key() + " (id " + st.id() + ")";
+                String where = ds.source() + ": " + s.key() + " (id " + st.id() + ")";
                 for (String p : st.imagePaths()) {
                     images++;
-                    Path file = ds.resolveImage(p, where);
+                    Path file;
+                    try {
+                        file = ds.resolveImage(p, where);
+                    } catch (RevtafException e) { // escapes the root: never looked at
+                        missing++;
+                        bad.report(e.getMessage());
+                        continue;
+                    }
                     if (!Files.isRegularFile(file)) {
                         missing++;
                         bad.report(where + ": image not found: " + file);
@@ -66,14 +83,19 @@ public final class DataCheck {
             per.put(s, new SplitCounts(studies, images, found, missing, corrupt));
         }
         int problems = ds.skipped() + bad.count();
+        List<String> first = new ArrayList<>(ds.problems());
+        for (String m : bad.firstMessages()) if (first.size() < BadSamples.KEEP) first.add(m);
+        if (first.size() > BadSamples.KEEP) first = first.subList(0, BadSamples.KEEP);
         print(ds, per, labels, labelled, decode, out);
-        bad.log("data check", out::println);
-        out.println(
-                problems == 0
-                        ? "data check: no problems"
-                        : "data check: " + problems + " problem" + (problems == 1 ? "" : "s"));
+        if (problems == 0) {
+            out.println("data check: no problems");
+        } else {
+            out.println("data check: " + problems + " problem" + (problems == 1 ? "" : "s")
+                    + (problems > first.size() ? " (the first " + first.size() + ")" : "") + ":");
+            for (String m : first) out.println("  " + m);
+        }
         out.flush();
-        return new Result(per, labels, labelled, problems);
+        return new Result(per, labels, labelled, problems, first);
     }
 
     private static void print(
@@ -100,7 +122,7 @@ public final class DataCheck {
                     total.corrupt() + c.corrupt());
         }
         row(out, "total", total, decode);
-        if (ds.skipped() > 0) out.println("entries left out while loading: " + ds.skipped());
+        if (ds.skipped() > 0) out.println("entries left out while loading (bad): " + ds.skipped());
         if (labelled == 0) {
             out.println("labels: none in this dataset");
             return;

@@ -15,12 +15,24 @@ import org.revtaf.RevtafException;
  * @param imageRoot image paths of the studies resolve against this folder and may not leave it
  * @param splits the studies of each split, in file order (every split present, possibly empty)
  * @param skipped how many bad samples were skipped while loading
+ * @param problems the messages (file and entry) of the first {@link BadSamples#KEEP} of them
  */
-public record Dataset(Path source, Path imageRoot, Map<Split, List<Study>> splits, int skipped) {
+public record Dataset(Path source, Path imageRoot, Map<Split, List<Study>> splits, int skipped, List<String> problems) {
     public Dataset {
         EnumMap<Split, List<Study>> m = new EnumMap<>(Split.class);
         for (Split s : Split.ALL) m.put(s, List.copyOf(splits.getOrDefault(s, List.of())));
         splits = java.util.Collections.unmodifiableMap(m);
+        problems = List.copyOf(problems);
+    }
+
+    /** A dataset whose loader kept no messages. */
+    public Dataset(Path source, Path imageRoot, Map<Split, List<Study>> splits, int skipped) {
+        this(source, imageRoot, splits, skipped, List.of());
+    }
+
+    /** What a loader collected with {@code bad}. */
+    static Dataset of(Path source, Path imageRoot, Map<Split, List<Study>> splits, BadSamples bad) {
+        return new Dataset(source, imageRoot, splits, bad.count(), bad.firstMessages());
     }
 
     public List<Study> split(Split s) {

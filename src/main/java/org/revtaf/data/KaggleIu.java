@@ -46,7 +46,7 @@ public final class KaggleIu {
         int[] noFindings = {0};
         CsvFiles.read(reports, List.of("uid", "findings", "impression"), r -> {
             String uid = r.get("uid").strip();
-            String where = reports.getFileName() + ": line " + (r.getRecordNumber() + 1) + " (uid " + uid + ")";
+            String where = reports + ": line " + (r.getRecordNumber() + 1) + " (uid " + uid + ")";
             long key;
             try {
                 key = Long.parseLong(uid);
@@ -61,7 +61,7 @@ public final class KaggleIu {
             }
             List<String[]> imgs = files.get(uid);
             if (imgs == null || imgs.isEmpty()) {
-                bad.report(where + ": no image in " + projections.getFileName());
+                bad.report(where + ": no image in " + projections);
                 return;
             }
             List<String> frontal = new ArrayList<>(), lateral = new ArrayList<>();
@@ -84,7 +84,7 @@ public final class KaggleIu {
         for (Study s : byUid.values()) out.get(Split.parse(s.split(), "IU")).add(s);
         if (noFindings[0] > 0) log.accept("IU X-Ray: left out " + noFindings[0] + " reports without findings");
         bad.log("IU X-Ray", log);
-        return new Dataset(root, imageRoot, out, bad.count());
+        return Dataset.of(root, imageRoot, out, bad);
     }
 
     /** "1_IM-0001-4001.dcm.png" with uid 1 -> "CXR1_IM-0001". */

@@ -85,7 +85,7 @@ public final class MimicCxrJpg {
         record StudyRows(String subject, String split, List<String> dicoms) {}
         Map<String, StudyRows> studies = new TreeMap<>();
         CsvFiles.read(splitCsv, List.of("dicom_id", "study_id", "subject_id", "split"), r -> {
-            String where = splitCsv.getFileName() + ": line " + (r.getRecordNumber() + 1);
+            String where = splitCsv + ": line " + (r.getRecordNumber() + 1);
             String split = Split.parse(r.get("split"), where).key();
             StudyRows s = studies.computeIfAbsent(
                     r.get("study_id"), k -> new StudyRows(r.get("subject_id"), split, new ArrayList<>()));
@@ -99,7 +99,7 @@ public final class MimicCxrJpg {
         for (Map.Entry<String, StudyRows> e : studies.entrySet()) {
             String study = e.getKey();
             StudyRows rows = e.getValue();
-            String where = "MIMIC-CXR study s" + study + " (subject " + rows.subject() + ")";
+            String where = splitCsv + ": study s" + study + " (subject " + rows.subject() + ")";
             List<String> dicoms = new ArrayList<>(rows.dicoms());
             dicoms.sort(null);
             if (views == Views.FRONTAL) dicoms.removeIf(d -> !frontal.contains(viewOf.getOrDefault(d, "")));
@@ -130,7 +130,7 @@ public final class MimicCxrJpg {
             for (String d : dicoms) images.add(dir + "/" + d + ".jpg");
             int[] labels = labelsOf.get(study);
             if (labels == null) {
-                bad.report(where + ": no row in " + chexCsv.getFileName());
+                bad.report(where + ": no row in " + chexCsv);
                 continue;
             }
             Map<String, Object> extra = new LinkedHashMap<>();
@@ -143,7 +143,7 @@ public final class MimicCxrJpg {
             log.accept("MIMIC-CXR: left out " + noFindings + " studies without a FINDINGS section and " + noImages
                     + " without a selected view");
         bad.log("MIMIC-CXR", log);
-        return new Dataset(jpgRoot, jpgRoot, out, bad.count());
+        return Dataset.of(jpgRoot, jpgRoot, out, bad);
     }
 
     /** CheXpert CSV cell to a status code: 1.0 positive, 0.0 negative, -1.0 uncertain, empty blank. */

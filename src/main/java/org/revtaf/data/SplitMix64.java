@@ -1,14 +1,17 @@
 package org.revtaf.data;
 
+import org.revtaf.nn.Rng;
+
 /**
  * SplitMix64 (Steele, Lea, Flood 2014): a tiny, fast, fully specified PRNG. The same seed gives the
  * same stream on every JVM and machine, which {@link java.util.Random}'s gaussian and
  * {@link Math#random()} do not promise. Not thread-safe: one instance per study or per worker task.
  * All transcendental functions go through {@link StrictMath} so that derived values are bitwise
- * reproducible too.
+ * reproducible too. The mixing function is {@link Rng#mix64} (one copy of SplitMix64 in the project;
+ * {@link Rng} seeds xoshiro256** with it).
  */
 public final class SplitMix64 {
-    private static final long GOLDEN = 0x9E3779B97F4A7C15L;
+    private static final long GOLDEN = Rng.SPLITMIX_GAMMA;
     private long state;
 
     public SplitMix64(long seed) {
@@ -21,9 +24,7 @@ public final class SplitMix64 {
     }
 
     private static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return Rng.mix64(z);
     }
 
     public long nextLong() {

@@ -39,17 +39,27 @@ public final class Rng extends Random {
         return new Rng(state);
     }
 
-    /** One SplitMix64 step of {@code x}: a well-mixed 64-bit value. */
-    public static long splitMix(long x) {
-        long z = x + 0x9E3779B97F4A7C15L;
+    /** The SplitMix64 increment (the golden ratio in 64 bits). */
+    public static final long SPLITMIX_GAMMA = 0x9E3779B97F4A7C15L;
+
+    /**
+     * The SplitMix64 output function (Stafford's variant 13 finalizer): a bijective mix of all 64
+     * bits. The project's only copy; {@code org.revtaf.data.SplitMix64} uses it too.
+     */
+    public static long mix64(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
     }
 
+    /** One SplitMix64 step of {@code x}: a well-mixed 64-bit value. */
+    public static long splitMix(long x) {
+        return mix64(x + SPLITMIX_GAMMA);
+    }
+
     /** The first four outputs of a SplitMix64 sequence started at {@code seed}. */
     private void reseed(long seed) {
-        final long g = 0x9E3779B97F4A7C15L;
+        final long g = SPLITMIX_GAMMA;
         s0 = splitMix(seed);
         s1 = splitMix(seed + g);
         s2 = splitMix(seed + 2 * g);

@@ -50,6 +50,29 @@ class BadInputTest {
     }
 
     @Test
+    void messagesNameTheFileWithItsFolder() throws IOException {
+        // the path as given, not just "annotation.json": several datasets may be open at once
+        assertMentions(fail("[7]"), dir.resolve("annotation.json") + ": [0]: an entry must be an object");
+    }
+
+    @Test
+    void annotationWriteIsAtomicAndRefusesAFolder() throws IOException {
+        Path target = dir.resolve("out.json");
+        Files.createDirectories(target);
+        RevtafException e = assertThrows(RevtafException.class, () -> AnnotationJson.write(target, java.util.Map.of()));
+        assertMentions(e, target.toString(), "is a directory");
+        Path ok = dir.resolve("ok.json");
+        AnnotationJson.write(ok, java.util.Map.of());
+        assertEquals("{\n  \"train\" : [ ],\n  \"val\" : [ ],\n  \"test\" : [ ]\n}\n", Files.readString(ok));
+        try (var l = Files.list(dir)) {
+            assertEquals(
+                    0,
+                    l.filter(p -> p.getFileName().toString().contains(".tmp-")).count(),
+                    "no temporary left");
+        }
+    }
+
+    @Test
     void wrongShapesNameTheEntry() throws IOException {
         assertMentions(fail("42"), "annotation.json", "expected an object");
         assertMentions(fail("{\"train\": {}}"), "'train' must be a list");
@@ -119,6 +142,11 @@ class BadInputTest {
                 "indiana_reports.csv",
                 "missing column",
                 "impression");
+        Files.writeString(dir.resolve("indiana_reports.csv"), "uid,findings,impression\n7,Clear lungs.,Normal.\n");
+        assertMentions(
+                assertThrows(RevtafException.class, () -> KaggleIu.load(dir, BadSamplePolicy.FAIL, log::add)),
+                dir.resolve("indiana_reports.csv") + ": line 2 (uid 7): no image in "
+                        + dir.resolve("indiana_projections.csv"));
     }
 
     @Test

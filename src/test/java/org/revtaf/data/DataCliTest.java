@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.revtaf.cli.Main;
@@ -58,22 +59,98 @@ class DataCliTest {
         assertTrue(o.contains("Pleural Effusion") && o.contains("Lung Volume Abnormal"), o);
         assertTrue(o.contains("no problems"), o);
 
-        // a missing image: fail names the file and the entry; skip counts and lists it; both exit 1
+        // a missing and a corrupt image: everything is checked, the full table then the problems with
+        // file and entry on stdout, a one-line message on stderr, exit 1
         Files.delete(ds.resolve("images/s000003/0.png"));
         Files.writeString(ds.resolve("images/s000005/0.png"), "corrupt");
+        out.getBuffer().setLength(0);
         err.getBuffer().setLength(0);
         assertEquals(1, run("data", "check", "--data", ds.toString()));
-        assertTrue(
-                err.toString().contains("(id s000003)") && err.toString().contains("image not found"), err.toString());
-        out.getBuffer().setLength(0);
-        assertEquals(1, run("data", "check", "--data", ds.toString(), "--on-bad-sample", "skip"));
         o = out.toString();
         assertTrue(o.matches("(?s).*total\\s+20\\s+20\\s+19\\s+1\\s+1.*"), o);
-        assertTrue(o.contains("skipped 2 bad samples"), o);
-        assertTrue(o.contains("2 problems"), o);
+        assertTrue(o.contains("labels of 20 studies"), o);
+        assertTrue(o.contains("2 problems:"), o);
+        Path ann = ds.resolve("annotation.json");
+        assertTrue(o.contains("  " + ann + ": train (id s000003): image not found"), o);
+        assertTrue(o.contains("  " + ann + ": train (id s000005): ") && o.contains("corrupt"), o);
+        String e = err.toString();
+        assertEquals(1, e.strip().lines().count(), e);
+        assertTrue(e.startsWith("revtaf data check: 2 problems in " + ann) && e.contains("(id s000003)"), e);
         out.getBuffer().setLength(0);
-        assertEquals(1, run("data", "check", "--data", ds.toString(), "--on-bad-sample", "skip", "--no-decode"));
-        assertTrue(out.toString().contains("1 problem"), out.toString());
+        assertEquals(1, run("data", "check", "--data", ds.toString(), "--no-decode"));
+        assertTrue(out.toString().contains("1 problem:"), out.toString());
+
+        // a malformed entry does not stop the check either: it is counted with the image problems
+        String json = Files.readString(ann);
+        Files.writeString(ann, json.replaceFirst("\"report\" : \"[^\"]*\"", "\"report\" : \"\""));
+        out.getBuffer().setLength(0);
+        assertEquals(1, run("data", "check", "--data", ds.toString()));
+        o = out.toString();
+        assertTrue(o.contains("3 problems:") && o.contains(ann + ": train[0] (id s000001): empty report"), o);
+        assertTrue(o.matches("(?s).*train\\s+15\\s+15\\s+14\\s+1\\s+1.*"), o);
+        assertFalse(o.contains("--on-bad-sample"), o);
+    }
+
+    @Test
+    void synthValidatesItsOutputsBeforeGenerating(@TempDir Path tmp) throws Exception {
+        Path ds = tmp.resolve("ds");
+        Path folder = Files.createDirectories(tmp.resolve("sheets"));
+        assertEquals(1, run("synth", "--out", ds.toString(), "--studies", "3", "--contact-sheet", folder.toString()));
+        assertEquals(
+                "revtaf synth: --contact-sheet " + folder + ": is a folder; give a file name such as sheet.png",
+                err.toString().strip());
+        assertFalse(Files.exists(ds), "nothing generated");
+        Path file = Files.writeString(tmp.resolve("file"), "x");
+        err.getBuffer().setLength(0);
+        assertEquals(
+                1,
+                run(
+                        "synth",
+                        "--out",
+                        ds.toString(),
+                        "--studies",
+                        "3",
+                        "--contact-sheet",
+                        file.resolve("s.png").toString()));
+        assertTrue(
+                err.toString()
+                        .contains("--contact-sheet " + file.resolve("s.png") + ": cannot create it, " + file
+                                + " is a file"),
+                err.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(1, run("synth", "--out", file.resolve("d").toString(), "--studies", "3"));
+        assertTrue(err.toString().contains("--out " + file.resolve("d") + ": cannot create it"), err.toString());
+        assertEquals(1, run("synth", "--out", ds.toString(), "--studies", "3", "--contact-sheet", ds.toString()));
+        assertTrue(err.toString().contains("is the output folder itself"), err.toString());
+        assertFalse(Files.exists(ds), "nothing generated");
+        try (var l = Files.list(tmp)) {
+            assertEquals(
+                    List.of("file", "sheets"),
+                    l.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+    }
+
+    @Test
+    void outOfRangeOptionsAreBadUsage(@TempDir Path tmp) {
+        String ds = tmp.resolve("ds").toString();
+        String[][] cases = {
+            {"--studies", "0", "--studies must be at least 1, got 0"},
+            {"--size", "8", "--size must be between 32 and 1024, got 8"},
+            {"--size", "2048", "--size must be between 32 and 1024, got 2048"},
+            {"--threads", "0", "--threads must be at least 1, got 0"},
+        };
+        for (String[] c : cases) {
+            err.getBuffer().setLength(0);
+            assertEquals(2, run("synth", "--out", ds, c[0], c[1]), c[0] + " " + c[1]);
+            assertTrue(err.toString().contains(c[2]), err.toString());
+        }
+        err.getBuffer().setLength(0);
+        assertEquals(2, run("synth", "--out", ""));
+        assertTrue(err.toString().contains("--out: empty path"), err.toString());
+        assertEquals(2, run("data", "check", "--data", ""));
+        assertTrue(err.toString().contains("--data: empty path"), err.toString());
+        assertEquals(2, run("data", "check", "--data", ds, "--on-bad-sample", "skip"), "no such option any more");
+        assertFalse(Files.exists(tmp.resolve("ds")));
     }
 
     @Test
@@ -97,9 +174,6 @@ class DataCliTest {
         assertTrue(err.toString().contains("--reports"), err.toString());
         assertEquals(1, run("data", "check", "--data", tmp.toString()));
         assertTrue(err.toString().contains("no annotation.json"), err.toString());
-        assertEquals(
-                1, run("data", "check", "--data", Fixtures.path("iu-r2gen").toString(), "--on-bad-sample", "ignore"));
-        assertTrue(err.toString().contains("--on-bad-sample"), err.toString());
         assertFalse(err.toString().contains("Exception"), "no stack traces: " + err);
     }
 }

@@ -16,6 +16,16 @@ class SplitMix64Test {
     }
 
     @Test
+    void isTheSameGeneratorAsTheSeedingOfNnRng() {
+        // one SplitMix64 in the project: this stream is nn.Rng's seeding function stepped by the gamma
+        for (long seed : new long[] {0, 1, -7, 0x123456789ABCDEFL}) {
+            SplitMix64 r = new SplitMix64(seed);
+            for (int k = 0; k < 5; k++)
+                assertEquals(org.revtaf.nn.Rng.splitMix(seed + k * org.revtaf.nn.Rng.SPLITMIX_GAMMA), r.nextLong());
+        }
+    }
+
+    @Test
     void uniformAndGaussianMoments() {
         SplitMix64 r = new SplitMix64(42);
         int n = 200_000;

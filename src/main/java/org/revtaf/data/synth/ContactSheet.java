@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
-import org.revtaf.data.AtomicDirectory;
+import org.revtaf.io.AtomicFile;
 import org.revtaf.text.LabelClass;
 
 /**
@@ -36,7 +36,7 @@ public final class ContactSheet {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        AtomicDirectory.writeFile(file, out.toByteArray());
+        AtomicFile.writeBytes(file, out.toByteArray());
     }
 
     static BufferedImage render(List<SyntheticGenerator.Sample> samples, int size, int cols) {
