@@ -82,12 +82,23 @@ public final class DataCommand implements Callable<Integer> {
                 description = "Decode every image to find corrupt ones (default: ${DEFAULT-VALUE}).")
         boolean decode;
 
+        @Option(
+                names = "--on-bad-sample",
+                paramLabel = "fail|skip",
+                defaultValue = "fail",
+                description = "fail: exit 1 when any study has a problem (default); skip: report the same"
+                        + " problems, count them as skipped (as training would) and exit 0.")
+        String onBadSample;
+
         @Override
         public Integer call() {
             requirePath(spec, "--data", data);
             requirePath(spec, "--annotation", annotation);
             requirePath(spec, "--images", images);
             requirePath(spec, "--reports", reports);
+            if (!onBadSample.equals("fail") && !onBadSample.equals("skip"))
+                throw new picocli.CommandLine.ParameterException(
+                        spec.commandLine(), "--on-bad-sample must be fail or skip, got '" + onBadSample + "'");
             PrintWriter out = spec.commandLine().getOut();
             // every problem is collected and listed after the tables instead of stopping at the first
             Dataset ds = Datasets.open(
@@ -97,6 +108,11 @@ public final class DataCommand implements Callable<Integer> {
                     out::println);
             DataCheck.Result r = DataCheck.run(ds, decode, out);
             if (r.problems() == 0) return 0;
+            if (onBadSample.equals("skip")) {
+                out.println("skipped " + r.problems() + " bad sample" + (r.problems() == 1 ? "" : "s")
+                        + " (--on-bad-sample skip)");
+                return 0;
+            }
             throw new RevtafException(r.problems() + " problem" + (r.problems() == 1 ? "" : "s") + " in " + ds.source()
                     + " (listed above); the first: " + r.first().get(0));
         }

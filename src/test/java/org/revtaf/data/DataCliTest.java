@@ -89,6 +89,12 @@ class DataCliTest {
         assertTrue(o.contains("3 problems:") && o.contains(ann + ": train[0] (id s000001): empty report"), o);
         assertTrue(o.matches("(?s).*train\\s+15\\s+15\\s+14\\s+1\\s+1.*"), o);
         assertFalse(o.contains("--on-bad-sample"), o);
+
+        // --on-bad-sample skip: the same report, the problems counted as skipped, exit 0
+        out.getBuffer().setLength(0);
+        assertEquals(0, run("data", "check", "--data", ds.toString(), "--on-bad-sample", "skip"));
+        o = out.toString();
+        assertTrue(o.contains("3 problems:") && o.contains("skipped 3 bad samples (--on-bad-sample skip)"), o);
     }
 
     @Test
@@ -149,7 +155,9 @@ class DataCliTest {
         assertTrue(err.toString().contains("--out: empty path"), err.toString());
         assertEquals(2, run("data", "check", "--data", ""));
         assertTrue(err.toString().contains("--data: empty path"), err.toString());
-        assertEquals(2, run("data", "check", "--data", ds, "--on-bad-sample", "skip"), "no such option any more");
+        err.getBuffer().setLength(0);
+        assertEquals(2, run("data", "check", "--data", ds, "--on-bad-sample", "maybe"));
+        assertTrue(err.toString().contains("--on-bad-sample must be fail or skip, got 'maybe'"), err.toString());
         assertFalse(Files.exists(tmp.resolve("ds")));
     }
 
