@@ -116,6 +116,9 @@ class BenchCommandTest {
         Run eq = run("bench", "gemm", "--seconds=0.01", "--k", "8", "--seconds", "0.02");
         assertEquals(2, eq.status());
         assertTrue(eq.err().contains("option --seconds given more than once"), eq.err());
+        Run device = run("bench", "gemm", "--device", "cpu", "--m", "8", "--device", "reference");
+        assertEquals(2, device.status());
+        assertTrue(device.err().contains("--device"), device.err());
     }
 
     @Test
