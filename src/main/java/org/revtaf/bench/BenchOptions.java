@@ -1,8 +1,10 @@
 package org.revtaf.bench;
 
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** The {@code --key value} options of one workload, validated against its declared specs. */
 public final class BenchOptions {
@@ -24,9 +26,13 @@ public final class BenchOptions {
         this.values = values;
     }
 
-    /** Parses "--key value" / "--key=value" pairs; unknown keys are bad usage naming the known ones. */
+    /**
+     * Parses "--key value" / "--key=value" pairs; an unknown key, or a key given twice, is bad usage
+     * naming the option.
+     */
     public static BenchOptions parse(Workload w, List<String> args) {
         Map<String, String> vals = new LinkedHashMap<>();
+        Set<String> given = new HashSet<>();
         for (Spec s : w.options()) if (s.defaultValue() != null) vals.put(s.name(), s.defaultValue());
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
@@ -45,6 +51,9 @@ public final class BenchOptions {
             String k = key;
             if (w.options().stream().noneMatch(s -> s.name().equals(k)))
                 throw new BadUsage("bench " + w.name() + ": unknown option --" + key + "; options: " + known(w));
+            if (!given.add(key))
+                throw new BadUsage("bench " + w.name() + ": option --" + key + " given more than once ('"
+                        + vals.get(key) + "' and '" + value + "')");
             vals.put(key, value);
         }
         for (Spec s : w.options())
@@ -83,16 +92,28 @@ public final class BenchOptions {
         }
     }
 
-    /** A positive number option. */
+    /** A positive finite number option; anything else is bad usage naming the option. */
     public double number(String key) {
+        return number(key, false);
+    }
+
+    /** A finite number option that is positive or zero (e.g. a warm-up that may be skipped). */
+    public double nonNegative(String key) {
+        return number(key, true);
+    }
+
+    private double number(String key, boolean zeroAllowed) {
         String v = string(key);
+        double x;
         try {
-            double x = Double.parseDouble(v.trim());
-            if (!(x > 0) || Double.isInfinite(x))
-                throw new BadUsage("bench " + workload + ": --" + key + " must be a positive number, got " + v);
-            return x;
+            x = Double.parseDouble(v.trim());
         } catch (NumberFormatException e) {
             throw new BadUsage("bench " + workload + ": --" + key + " must be a number, got '" + v + "'");
         }
+        boolean ok = Double.isFinite(x) && (zeroAllowed ? x >= 0 : x > 0);
+        if (!ok)
+            throw new BadUsage("bench " + workload + ": --" + key + " must be a "
+                    + (zeroAllowed ? "number >= 0" : "positive number") + ", got " + v);
+        return x;
     }
 }

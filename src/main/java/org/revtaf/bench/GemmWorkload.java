@@ -33,13 +33,13 @@ public final class GemmWorkload implements Workload {
                 new BenchOptions.Spec("n", "1024", "columns of B and C"),
                 new BenchOptions.Spec("k", "1024", "columns of A, rows of B"),
                 new BenchOptions.Spec("seconds", "2", "approximate timed duration"),
-                new BenchOptions.Spec("warmup", "1", "approximate warm-up duration in seconds"));
+                new BenchOptions.Spec("warmup", "1", "approximate warm-up duration in seconds (0 = none)"));
     }
 
     @Override
     public BenchResult run(String device, BenchOptions o, PrintWriter log) {
         int m = o.integer("m", 1, 1 << 15), n = o.integer("n", 1, 1 << 15), k = o.integer("k", 1, 1 << 15);
-        double seconds = o.number("seconds"), warmup = o.number("warmup");
+        double seconds = o.number("seconds"), warmup = o.nonNegative("warmup");
         if ((long) m * k > Integer.MAX_VALUE / 2
                 || (long) k * n > Integer.MAX_VALUE / 2
                 || (long) m * n > Integer.MAX_VALUE / 2)

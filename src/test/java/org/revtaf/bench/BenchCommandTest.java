@@ -109,6 +109,37 @@ class BenchCommandTest {
     }
 
     @Test
+    void aRepeatedWorkloadOptionIsBadUsageNamingIt() {
+        Run r = run("bench", "gemm", "--m", "8", "--n", "8", "--k", "8", "--m", "16");
+        assertEquals(2, r.status(), r.out());
+        assertTrue(r.err().contains("option --m given more than once ('8' and '16')"), r.err());
+        Run eq = run("bench", "gemm", "--seconds=0.01", "--k", "8", "--seconds", "0.02");
+        assertEquals(2, eq.status());
+        assertTrue(eq.err().contains("option --seconds given more than once"), eq.err());
+        Run device = run("bench", "gemm", "--device", "cpu", "--m", "8", "--device", "reference");
+        assertEquals(2, device.status());
+        assertTrue(device.err().contains("--device"), device.err());
+    }
+
+    @Test
+    void zeroWarmupIsAllowedAndNegativeIsNot() throws Exception {
+        Run zero = run(
+                "bench", "gemm", "--m", "8", "--n", "8", "--k", "8", "--seconds", "0.001", "--warmup", "0", "--json");
+        assertEquals(0, zero.status(), zero.err());
+        JsonNode j = new ObjectMapper().readTree(zero.out());
+        assertEquals("gemm", j.get("name").asText());
+        assertTrue(j.get("gflops").asDouble() > 0);
+        for (String bad : new String[] {"-1", "-0.5", "NaN", "Infinity"}) {
+            Run r = run("bench", "gemm", "--m", "8", "--n", "8", "--k", "8", "--warmup", bad);
+            assertEquals(2, r.status(), bad);
+            assertTrue(r.err().contains("--warmup must be a number >= 0, got " + bad), r.err());
+        }
+        Run seconds = run("bench", "gemm", "--m", "8", "--seconds", "0");
+        assertEquals(2, seconds.status());
+        assertTrue(seconds.err().contains("--seconds must be a positive number, got 0"), seconds.err());
+    }
+
+    @Test
     void listShowsWorkloadsWithOptions() {
         Run r = run("bench", "--list");
         assertEquals(0, r.status());

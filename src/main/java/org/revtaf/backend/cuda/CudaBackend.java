@@ -20,6 +20,8 @@ import org.revtaf.tensor.Storage;
  * kernels under host emulation): tensors live in device memory ({@link CudaStorage}); the REVTAF
  * fused ops run as CUDA kernels ({@link CudaFused}); the other kernel families (elementwise, reduce,
  * matmul, conv, norm, index, optim) run on the cpu backend through host copies ({@link HostFallback}) until they get kernels of their own.
+ * Fused attention runs on the CUDA kernels for head dims 32, 64 and 128; any other head dim runs
+ * (forward and backward) on the cpu backend through the same host copies.
  */
 public final class CudaBackend implements Backend {
     private final Device device;

@@ -1,8 +1,10 @@
 package org.revtaf.backend.cuda;
 
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicLong;
 import org.revtaf.RevtafException;
 import org.revtaf.backend.FusedKernels;
+import org.revtaf.backend.cpu.CpuBackend;
 import org.revtaf.backend.fused.HyperbolicRef.RowMap;
 import org.revtaf.bindings.DeviceBuffer;
 import org.revtaf.bindings.RevtafKernels;
@@ -16,16 +18,39 @@ import org.revtaf.tensor.Tensor;
  * same contracts as org.revtaf.backend.fused. Tensors must be contiguous float32 on this backend's
  * device; float masks (nonzero = valid) are converted to the kernels' uint8 masks. The kernel
  * version is {@code -Drevtaf.cuda.kernelVersion} (0 = each family's promoted default).
+ *
+ * <p>Fused attention runs as CUDA kernels for head dims {@link #KERNEL_HEAD_DIMS} (32, 64, 128:
+ * the tile sizes of kernels/attention/flash_attention.cu); any other head dim runs forward and
+ * backward on the cpu backend through host copies ({@link HostFallback}), so the op accepts every
+ * head dim on this backend too, only slower.
  */
 final class CudaFused implements FusedKernels {
     private static final MemorySegment STREAM = MemorySegment.NULL;
 
+    /** Head dims the CUDA attention kernels are built for; others take the host path. */
+    static final int[] KERNEL_HEAD_DIMS = {32, 64, 128};
+
     private final RevtafKernels k;
     private final int version;
+    /** The cpu backend's fused ops through host copies: attention with other head dims. */
+    private final FusedKernels host;
+    /** Attention calls (forward or backward) that ran on the host path; for tests. */
+    final AtomicLong attentionOnHost = new AtomicLong();
 
     CudaFused(RevtafKernels k) {
         this.k = k;
         this.version = Integer.getInteger("revtaf.cuda.kernelVersion", 0);
+        this.host = HostFallback.of(FusedKernels.class, CpuBackend.INSTANCE.fused());
+    }
+
+    /** True when the CUDA attention kernels support head dim {@code d}. */
+    static boolean kernelHeadDim(int d) {
+        for (int x : KERNEL_HEAD_DIMS) {
+            if (x == d) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Device address of a contiguous float32 tensor of this backend (NULL for null). */
@@ -283,6 +308,11 @@ final class CudaFused implements FusedKernels {
             int d,
             double scale,
             boolean causal) {
+        if (!kernelHeadDim(d)) {
+            attentionOnHost.incrementAndGet();
+            host.attention(out, lse, q, kk, v, keyMask, b, h, n, s, d, scale, causal);
+            return;
+        }
         DeviceBuffer km = mask(keyMask);
         try {
             k.attentionFwd(
@@ -325,6 +355,11 @@ final class CudaFused implements FusedKernels {
             int d,
             double scale,
             boolean causal) {
+        if (!kernelHeadDim(d)) { // the forward ran on the host path too: same lse convention
+            attentionOnHost.incrementAndGet();
+            host.attentionBackward(dq, dk, dv, gOut, out, lse, q, kk, v, keyMask, b, h, n, s, d, scale, causal);
+            return;
+        }
         DeviceBuffer km = mask(keyMask);
         long qn = 4L * b * h * n * d;
         long kn = 4L * b * h * s * d;

@@ -14,7 +14,8 @@ import org.revtaf.tensor.Tensor;
  * index) for device tensors: every device tensor argument is copied to the host (views of one
  * storage share one copy), the cpu backend's kernel runs, and the device storages are written back.
  * Correct and synchronous, not fast: it keeps whole models runnable on cuda/cuda-emu while only the
- * REVTAF fused ops run as CUDA kernels.
+ * REVTAF fused ops run as CUDA kernels. {@link CudaFused} also sends attention with a head dim the
+ * CUDA kernels are not built for (not 32, 64 or 128) through it.
  */
 final class HostFallback {
     private HostFallback() {}

@@ -114,55 +114,77 @@ class CudaBackendTest {
     @Test
     void everyFusedOpOnCudaEmuMatchesCpuForwardAndBackward() throws Exception {
         for (var c : CASES.entrySet()) {
-            String op = c.getKey();
-            List<String> base = prepare(op, c.getValue(), new Random(op.hashCode()));
-            // upstream gradient shaped like the op's output (found by a cpu forward run)
-            Path probe = dir.resolve(op + "-probe");
-            List<String> fwd = new ArrayList<>(base);
-            fwd.addAll(List.of("--device", "cpu", "--out", probe.toString()));
-            Run r0 = run(fwd);
-            assertEquals(0, r0.code(), op + " forward on cpu: " + r0.err());
-            try (var files = Files.list(probe)) {
-                Path y = files.filter(p -> p.toString().endsWith(".npy"))
-                        .findFirst()
-                        .orElseThrow();
-                NdArray ya = Npy.read(y);
-                float[] g = new float[(int) ya.numel()];
-                for (int k = 0; k < g.length; k++) {
-                    g[k] = (float) Math.sin(k + 1.0);
+            assertCudaEmuMatchesCpu(c.getKey(), c.getKey(), c.getValue());
+        }
+    }
+
+    /**
+     * Attention with head dims the CUDA kernels are not built for (4, 17) still runs on cuda-emu,
+     * forward and backward, through the host path, and matches cpu; a supported one (64) stays on
+     * the kernels.
+     */
+    @Test
+    void attentionWithAnyHeadDimMatchesCpuAndOnlyUnsupportedOnesLeaveTheKernels() throws Exception {
+        CudaFused fused = (CudaFused) Backends.of(Device.CUDA_EMU).fused();
+        for (int d : new int[] {4, 17, 64}) {
+            long before = fused.attentionOnHost.get();
+            String spec =
+                    "q=1x2x7x" + d + " k=1x2x5x" + d + " v=1x2x5x" + d + " key_mask=m1x5 --param causal=" + (d != 17);
+            assertCudaEmuMatchesCpu("attention", "attention-d" + d, spec);
+            long onHost = fused.attentionOnHost.get() - before;
+            // the forward, and the backward of the --grad-out run
+            assertEquals(d == 64 ? 0 : 2, onHost, "head dim " + d + ": attention calls on the host path");
+        }
+    }
+
+    /** Runs {@code revtaf kernel OP} on cpu and cuda-emu with --grad-out and compares every file written. */
+    private void assertCudaEmuMatchesCpu(String op, String tag, String spec) throws Exception {
+        List<String> base = prepare(op, spec, new Random(tag.hashCode()));
+        // upstream gradient shaped like the op's output (found by a cpu forward run)
+        Path probe = dir.resolve(tag + "-probe");
+        List<String> fwd = new ArrayList<>(base);
+        fwd.addAll(List.of("--device", "cpu", "--out", probe.toString()));
+        Run r0 = run(fwd);
+        assertEquals(0, r0.code(), op + " forward on cpu: " + r0.err());
+        try (var files = Files.list(probe)) {
+            Path y =
+                    files.filter(p -> p.toString().endsWith(".npy")).findFirst().orElseThrow();
+            NdArray ya = Npy.read(y);
+            float[] g = new float[(int) ya.numel()];
+            for (int k = 0; k < g.length; k++) {
+                g[k] = (float) Math.sin(k + 1.0);
+            }
+            Path gradFile = dir.resolve(tag + "_g.npy");
+            Npy.write(gradFile, NdArray.ofFloats(ya.shape(), g));
+            base.addAll(List.of("--grad-out", y.getFileName().toString().replace(".npy", "") + "=" + gradFile));
+        }
+        Map<String, Path> outs = new LinkedHashMap<>();
+        for (String dev : List.of("cpu", "cuda-emu")) {
+            Path o = dir.resolve(tag + "-" + dev);
+            List<String> args = new ArrayList<>(base);
+            args.addAll(List.of("--device", dev, "--out", o.toString()));
+            Run r = run(args);
+            assertEquals(0, r.code(), op + " forward and backward on " + dev + ": " + r.err());
+            outs.put(dev, o);
+        }
+        try (var files = Files.list(outs.get("cpu"))) {
+            for (Path f : files.toList()) {
+                Path other = outs.get("cuda-emu").resolve(f.getFileName());
+                assertTrue(Files.exists(other), op + ": cuda-emu did not write " + f.getFileName());
+                double[] want = Npy.read(f).toDoubles();
+                double[] got = Npy.read(other).toDoubles();
+                double scale = 0;
+                for (double w : want) {
+                    scale = Double.isFinite(w) ? Math.max(scale, Math.abs(w)) : scale;
                 }
-                Path gradFile = dir.resolve(op + "_g.npy");
-                Npy.write(gradFile, NdArray.ofFloats(ya.shape(), g));
-                base.addAll(List.of("--grad-out", y.getFileName().toString().replace(".npy", "") + "=" + gradFile));
-            }
-            Map<String, Path> outs = new LinkedHashMap<>();
-            for (String dev : List.of("cpu", "cuda-emu")) {
-                Path o = dir.resolve(op + "-" + dev);
-                List<String> args = new ArrayList<>(base);
-                args.addAll(List.of("--device", dev, "--out", o.toString()));
-                Run r = run(args);
-                assertEquals(0, r.code(), op + " forward and backward on " + dev + ": " + r.err());
-                outs.put(dev, o);
-            }
-            try (var files = Files.list(outs.get("cpu"))) {
-                for (Path f : files.toList()) {
-                    Path other = outs.get("cuda-emu").resolve(f.getFileName());
-                    assertTrue(Files.exists(other), op + ": cuda-emu did not write " + f.getFileName());
-                    double[] want = Npy.read(f).toDoubles();
-                    double[] got = Npy.read(other).toDoubles();
-                    double scale = 0;
-                    for (double w : want) {
-                        scale = Double.isFinite(w) ? Math.max(scale, Math.abs(w)) : scale;
+                for (int i = 0; i < want.length; i++) {
+                    if (Double.isInfinite(want[i]) && got[i] == want[i]) {
+                        continue;
                     }
-                    for (int i = 0; i < want.length; i++) {
-                        if (Double.isInfinite(want[i]) && got[i] == want[i]) {
-                            continue;
-                        }
-                        double tol = 1e-5 * Math.max(1, scale) + 1e-3 * Math.abs(want[i]);
-                        assertTrue(
-                                Math.abs(got[i] - want[i]) <= tol,
-                                op + " " + f.getFileName() + "[" + i + "]: cuda-emu " + got[i] + " cpu " + want[i]);
-                    }
+                    double tol = 1e-5 * Math.max(1, scale) + 1e-3 * Math.abs(want[i]);
+                    assertTrue(
+                            Math.abs(got[i] - want[i]) <= tol,
+                            op + " " + f.getFileName() + "[" + i + "]: cuda-emu " + got[i] + " cpu " + want[i]);
                 }
             }
         }
