@@ -16,6 +16,7 @@ import org.revtaf.eval.Evaluation;
 import org.revtaf.eval.LabelCsv;
 import org.revtaf.eval.ReportFile;
 import org.revtaf.text.Labelers;
+import org.revtaf.text.ReportCleaner;
 import org.revtaf.text.ReportLabeler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -64,6 +65,22 @@ public final class EvaluateCommand implements Callable<Integer> {
                     + ".replace(' - ', '-') before the NLG metrics (paper-compatible; default: on).")
     boolean postprocess;
 
+    /** How references are cleaned before scoring. */
+    enum RefCleaning {
+        none,
+        mimic,
+        iu,
+        promptmrg
+    }
+
+    @Option(
+            names = "--clean-refs",
+            defaultValue = "none",
+            description = "Clean the references first: none (as given; default), mimic or iu (R2Gen's"
+                    + " clean_report_*), promptmrg (PromptMRG's my_pre_caption: mimic cleaning, first 100"
+                    + " words), for raw annotation.json reports.")
+    RefCleaning cleanRefs;
+
     @Option(
             names = "--ref-labels",
             paramLabel = "CSV",
@@ -98,7 +115,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 throw new RevtafException(hyps + ": id '" + id + "' has no reference in " + refs);
             }
         }
-        List<String> r = ids.stream().map(refMap::get).toList();
+        List<String> r = ids.stream().map(refMap::get).map(this::clean).toList();
         List<String> h = ids.stream().map(hypMap::get).toList();
         boolean[][] gt = null;
         boolean[][] pred = null;
@@ -123,6 +140,15 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (out != null && !json) w.println("CSV files written to " + out);
         w.flush();
         return 0;
+    }
+
+    private String clean(String ref) {
+        return switch (cleanRefs) {
+            case none -> ref;
+            case mimic -> ReportCleaner.cleanMimic(ref);
+            case iu -> ReportCleaner.cleanIu(ref);
+            case promptmrg -> ReportCleaner.preCaption(ref);
+        };
     }
 
     private Set<String> readFunctionWords() {
