@@ -46,6 +46,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Option(
             names = "--split",
+            paramLabel = "SPLIT",
             defaultValue = "test",
             description = "Split read from an annotation.json (default: ${DEFAULT-VALUE}).")
     String split;
@@ -75,6 +76,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Option(
             names = "--clean-refs",
+            paramLabel = "MODE",
             defaultValue = "none",
             description = "Clean the references first: none (as given; default), mimic or iu (R2Gen's"
                     + " clean_report_*), promptmrg (PromptMRG's my_pre_caption: mimic cleaning, first 100"
