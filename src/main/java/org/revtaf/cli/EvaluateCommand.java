@@ -15,6 +15,7 @@ import org.revtaf.eval.LabelCsv;
 import org.revtaf.eval.ReportFile;
 import org.revtaf.io.TextFiles;
 import org.revtaf.text.Labelers;
+import org.revtaf.text.ReportCleaner;
 import org.revtaf.text.ReportLabeler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,6 +45,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Option(
             names = "--split",
+            paramLabel = "SPLIT",
             defaultValue = "test",
             description = "Split read from an annotation.json (default: ${DEFAULT-VALUE}).")
     String split;
@@ -62,6 +64,23 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "Apply PromptMRG's prediction post-processing (res + ' ').replace('. ', ' . ')"
                     + ".replace(' - ', '-') before the NLG metrics (paper-compatible; default: on).")
     boolean postprocess;
+
+    /** How references are cleaned before scoring. */
+    enum RefCleaning {
+        none,
+        mimic,
+        iu,
+        promptmrg
+    }
+
+    @Option(
+            names = "--clean-refs",
+            paramLabel = "MODE",
+            defaultValue = "none",
+            description = "Clean the references first: none (as given; default), mimic or iu (R2Gen's"
+                    + " clean_report_*), promptmrg (PromptMRG's my_pre_caption: mimic cleaning, first 100"
+                    + " words), for raw annotation.json reports.")
+    RefCleaning cleanRefs;
 
     @Option(
             names = "--ref-labels",
@@ -97,7 +116,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 throw new RevtafException(hyps + ": id '" + id + "' has no reference in " + refs);
             }
         }
-        List<String> r = ids.stream().map(refMap::get).toList();
+        List<String> r = ids.stream().map(refMap::get).map(this::clean).toList();
         List<String> h = ids.stream().map(hypMap::get).toList();
         boolean[][] gt = null;
         boolean[][] pred = null;
@@ -122,6 +141,15 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (out != null && !json) w.println("CSV files written to " + out);
         w.flush();
         return 0;
+    }
+
+    private String clean(String ref) {
+        return switch (cleanRefs) {
+            case none -> ref;
+            case mimic -> ReportCleaner.cleanMimic(ref);
+            case iu -> ReportCleaner.cleanIu(ref);
+            case promptmrg -> ReportCleaner.preCaption(ref);
+        };
     }
 
     private Set<String> readFunctionWords() {

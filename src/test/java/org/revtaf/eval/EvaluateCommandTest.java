@@ -135,6 +135,37 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void referencesCanBeCleanedLikePromptMrg() throws Exception {
+        // raw "Heart size is normal." cleans to "heart size is normal ." which equals the
+        // post-processed hypothesis "heart size is normal . " up to ROUGE-L's trailing empty token
+        Path refs = write(
+                "r.jsonl",
+                "{\"id\": \"a\", \"report\": \"Heart size is normal.\"}\n"
+                        + "{\"id\": \"b\", \"report\": \"No  effusion.\\nStable.\"}\n");
+        Path hyps = write(
+                "h.jsonl",
+                "{\"id\": \"a\", \"report\": \"heart size is normal.\"}\n"
+                        + "{\"id\": \"b\", \"report\": \"no effusion. stable.\"}\n");
+        JsonNode raw = new ObjectMapper()
+                .readTree(run("evaluate", "--refs", refs.toString(), "--hyps", hyps.toString(), "--json", "--no-ce")
+                        .out());
+        JsonNode clean = new ObjectMapper()
+                .readTree(run(
+                                "evaluate",
+                                "--refs",
+                                refs.toString(),
+                                "--hyps",
+                                hyps.toString(),
+                                "--json",
+                                "--no-ce",
+                                "--clean-refs",
+                                "promptmrg")
+                        .out());
+        assertEquals(1.0, clean.get("BLEU_1").asDouble(), 1e-8);
+        assertTrue(raw.get("BLEU_1").asDouble() < 0.9);
+    }
+
+    @Test
     void tableIsPrinted() throws Exception {
         Path refs = write("r.jsonl", "{\"id\": 1, \"report\": \"the lungs are clear .\"}\n");
         Path hyps = write("h.jsonl", "{\"id\": 1, \"report\": \"the lungs are clear.\"}\n");
