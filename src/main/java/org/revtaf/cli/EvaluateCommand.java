@@ -12,13 +12,15 @@ import org.revtaf.eval.ClinicalEfficacy;
 import org.revtaf.eval.EvalOutput;
 import org.revtaf.eval.Evaluation;
 import org.revtaf.eval.LabelCsv;
-import org.revtaf.eval.ReportFile;
+import org.revtaf.eval.RefCleaning;
 import org.revtaf.io.TextFiles;
 import org.revtaf.text.Labelers;
 import org.revtaf.text.ReportLabeler;
+import org.revtaf.text.ReportSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code revtaf evaluate}; see ../shared/CLI.md. */
@@ -30,7 +32,9 @@ import picocli.CommandLine.Spec;
             "Score generated reports: BLEU-1..4, METEOR, ROUGE-L, CIDEr (as pycocoevalcap computes them) and"
                     + " clinical efficacy (14 CheXpert classes, positive-only).",
             "FILE: .jsonl of {\"id\", \"report\"} lines, or an R2Gen annotation.json (one split is read).",
-            "Reports are matched by id; an id on one side only is an error."
+            "Reports are matched by id; an id on one side only is an error.",
+            "References from an annotation.json are raw reports: by default (--clean-refs auto) they are cleaned"
+                    + " like PromptMRG's ground truth (my_pre_caption); .jsonl references are used as given."
         })
 public final class EvaluateCommand implements Callable<Integer> {
     @Spec
@@ -44,6 +48,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Option(
             names = "--split",
+            paramLabel = "SPLIT",
             defaultValue = "test",
             description = "Split read from an annotation.json (default: ${DEFAULT-VALUE}).")
     String split;
@@ -64,6 +69,17 @@ public final class EvaluateCommand implements Callable<Integer> {
     boolean postprocess;
 
     @Option(
+            names = "--clean-refs",
+            paramLabel = "MODE",
+            defaultValue = "auto",
+            description = "Clean the references before scoring (CE labels included): auto (default) = promptmrg"
+                    + " when --refs is an annotation.json (raw reports; PromptMRG scores against its cleaned"
+                    + " ground truth), none for a .jsonl; none (as given), mimic or iu (R2Gen's clean_report_*),"
+                    + " promptmrg (PromptMRG's my_pre_caption: mimic cleaning, first 100 words). The cleaning"
+                    + " applied is printed in the table and as \"refs_cleaning\" in --json.")
+    RefCleaning cleanRefs;
+
+    @Option(
             names = "--ref-labels",
             paramLabel = "CSV",
             description = "Labels of the references in CheXbert's CSV layout instead of running the labeler.")
@@ -72,7 +88,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--hyp-labels", paramLabel = "CSV", description = "Labels of the hypotheses (CheXbert layout).")
     Path hypLabels;
 
-    @Option(names = "--no-ce", description = "Skip the clinical-efficacy metrics.")
+    @Option(
+            names = "--no-ce",
+            description = "Skip the clinical-efficacy metrics (not together with --ref-labels/--hyp-labels).")
     boolean noCe;
 
     @Option(
@@ -84,8 +102,16 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Map<String, String> refMap = ReportFile.read(refs, split);
-        Map<String, String> hypMap = ReportFile.read(hyps, split);
+        if (noCe && (refLabels != null || hypLabels != null)) {
+            throw new ParameterException(
+                    spec.commandLine(), "--no-ce and --ref-labels/--hyp-labels exclude each other (labels are for CE)");
+        }
+        if (!noCe && (refLabels == null) != (hypLabels == null)) {
+            throw new ParameterException(
+                    spec.commandLine(), "--ref-labels and --hyp-labels go together (give both or neither)");
+        }
+        Map<String, String> refMap = ReportSource.byId(ReportSource.read(refs, split));
+        Map<String, String> hypMap = ReportSource.byId(ReportSource.read(hyps, split));
         List<String> ids = new ArrayList<>(refMap.keySet());
         for (String id : ids) {
             if (!hypMap.containsKey(id)) {
@@ -97,14 +123,12 @@ public final class EvaluateCommand implements Callable<Integer> {
                 throw new RevtafException(hyps + ": id '" + id + "' has no reference in " + refs);
             }
         }
-        List<String> r = ids.stream().map(refMap::get).toList();
+        RefCleaning cleaning = cleanRefs.resolve(ReportSource.isAnnotation(refs));
+        List<String> r = cleaning.apply(ids.stream().map(refMap::get).toList());
         List<String> h = ids.stream().map(hypMap::get).toList();
         boolean[][] gt = null;
         boolean[][] pred = null;
         if (!noCe) {
-            if ((refLabels == null) != (hypLabels == null)) {
-                throw new RevtafException("--ref-labels and --hyp-labels go together (give both or neither)");
-            }
             if (refLabels != null) {
                 gt = LabelCsv.readPositives(refLabels, ids);
                 pred = LabelCsv.readPositives(hypLabels, ids);
@@ -114,7 +138,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 pred = ClinicalEfficacy.label(labeler, h);
             }
         }
-        Evaluation.Options options = new Evaluation.Options(postprocess, readFunctionWords());
+        Evaluation.Options options = new Evaluation.Options(postprocess, readFunctionWords(), cleaning);
         Evaluation.Scores scores = Evaluation.run(ids, r, h, gt, pred, options);
         if (out != null) EvalOutput.writeCsvs(scores, out);
         var w = spec.commandLine().getOut();

@@ -1,16 +1,16 @@
 package org.revtaf.cli;
 
-import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.revtaf.RevtafException;
+import org.revtaf.io.AtomicFile;
 import org.revtaf.text.LabelClass;
 import org.revtaf.text.LabelStatus;
 import org.revtaf.text.Labelers;
@@ -47,38 +47,34 @@ public final class LabelCommand implements Callable<Integer> {
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
         if (classes != 14 && classes != 18) throw new RevtafException("--classes must be 14 or 18, got " + classes);
+        if (out.toString().isEmpty()) throw new RevtafException("--out: an empty file name was given");
+        if (Files.isDirectory(out)) {
+            throw new RevtafException(
+                    "--out " + out + ": is a folder; give the CSV file to write, e.g. " + out.resolve("labels.csv"));
+        }
         List<ReportSource.Report> reports = ReportSource.read(in);
         int[][] labels = Labelers.standard()
                 .labelAll(reports.stream().map(ReportSource.Report::text).toList());
-        Path target = out.toAbsolutePath();
-        Path dir = target.getParent();
-        if (dir != null && !Files.isDirectory(dir))
-            throw new RevtafException("--out " + out + ": directory " + dir + " does not exist");
-        Path tmp = Files.createTempFile(dir, target.getFileName().toString(), ".tmp");
-        try {
-            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
-                    CSVPrinter csv = new CSVPrinter(
-                            w,
-                            CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get())) {
-                String[] header = new String[classes + 1];
-                header[0] = "id";
+        AtomicFile.writeStream(out, stream -> {
+            Writer w = new OutputStreamWriter(stream, StandardCharsets.UTF_8);
+            CSVPrinter csv = new CSVPrinter(
+                    w, CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get());
+            String[] header = new String[classes + 1];
+            header[0] = "id";
+            for (int c = 0; c < classes; c++)
+                header[c + 1] = LabelClass.ALL.get(c).csvName();
+            csv.printRecord((Object[]) header);
+            String[] row = new String[classes + 1];
+            for (int i = 0; i < reports.size(); i++) {
+                row[0] = reports.get(i).id();
                 for (int c = 0; c < classes; c++)
-                    header[c + 1] = LabelClass.ALL.get(c).csvName();
-                csv.printRecord((Object[]) header);
-                String[] row = new String[classes + 1];
-                for (int i = 0; i < reports.size(); i++) {
-                    row[0] = reports.get(i).id();
-                    for (int c = 0; c < classes; c++)
-                        row[c + 1] = LabelStatus.ofCode(labels[i][c]).chexbertCell();
-                    csv.printRecord((Object[]) row);
-                }
+                    row[c + 1] = LabelStatus.ofCode(labels[i][c]).chexbertCell();
+                csv.printRecord((Object[]) row);
             }
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+            csv.flush(); // not closed: AtomicFile owns the stream
+        });
         spec.commandLine().getOut().println("labelled " + reports.size() + " reports -> " + out);
         return 0;
     }

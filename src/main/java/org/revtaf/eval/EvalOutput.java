@@ -40,9 +40,10 @@ public final class EvalOutput {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(
                 Locale.ROOT,
-                "%d reports; prediction post-processing %s; METEOR modules: %s%n",
+                "%d reports; prediction post-processing %s; references cleaning: %s; METEOR modules: %s%n",
                 s.ids().size(),
                 s.options().postprocess() ? "on" : "off",
+                s.options().refsCleaning(),
                 Meteor.MODULES_RUN));
         for (Map.Entry<String, Double> e : headline(s).entrySet()) {
             sb.append(String.format(Locale.ROOT, "%-8s %s%n", e.getKey(), f(e.getValue())));
@@ -103,6 +104,7 @@ public final class EvalOutput {
         }
         o.put("reports", s.ids().size());
         o.put("postprocess", s.options().postprocess());
+        o.put("refs_cleaning", s.options().refsCleaning().name());
         o.put("METEOR_modules", Meteor.MODULES_RUN);
         return o.toString();
     }

@@ -11,8 +11,8 @@ import java.util.Set;
  * <p>Prediction post-processing ({@link Options#postprocess()}, on in the paper-compatible preset):
  * PromptMRG/R2Gen score {@code (res + ' ').replace('. ', ' . ').replace(' - ', '-')} rather than the
  * raw prediction, to match the {@code ' . '} form of the cleaned references; it adds a trailing space,
- * which ROUGE-L's {@code split(" ")} counts as one empty token. It applies to the NLG metrics only;
- * references are used as given.
+ * which ROUGE-L's {@code split(" ")} counts as one empty token. It applies to the NLG metrics only.
+ * References are scored as passed in; {@link RefCleaning} cleans raw ones beforehand.
  */
 public final class Evaluation {
     private Evaluation() {}
@@ -20,9 +20,21 @@ public final class Evaluation {
     /**
      * @param postprocess apply PromptMRG's prediction post-processing before the NLG metrics
      * @param meteorFunctionWords METEOR's function-word list (empty: none known)
+     * @param refsCleaning the (resolved) cleaning the caller applied to the references with {@link
+     *     RefCleaning#apply(List)} before labelling and {@link #run}; reported in the outputs
      */
-    public record Options(boolean postprocess, Set<String> meteorFunctionWords) {
-        /** The paper-compatible preset: post-processing on, no function-word list. */
+    public record Options(boolean postprocess, Set<String> meteorFunctionWords, RefCleaning refsCleaning) {
+        public Options {
+            if (refsCleaning == RefCleaning.auto)
+                throw new IllegalArgumentException("refsCleaning must be resolved (not auto)");
+        }
+
+        /** References used as given. */
+        public Options(boolean postprocess, Set<String> meteorFunctionWords) {
+            this(postprocess, meteorFunctionWords, RefCleaning.none);
+        }
+
+        /** The paper-compatible preset: post-processing on, no function-word list, references as given. */
         public static Options paper() {
             return new Options(true, Set.of());
         }

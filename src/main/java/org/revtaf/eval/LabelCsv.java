@@ -11,6 +11,7 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.revtaf.RevtafException;
+import org.revtaf.io.TextFiles;
 import org.revtaf.text.LabelClass;
 
 /**
@@ -24,7 +25,7 @@ public final class LabelCsv {
 
     /** Positive flags per report, in the order of {@code ids}. */
     public static boolean[][] readPositives(Path file, List<String> ids) {
-        String text = ReportFile.readUtf8(file);
+        String text = TextFiles.readUtf8(file, "label CSV");
         try (CSVParser p = CSVFormat.DEFAULT
                 .builder()
                 .setHeader()

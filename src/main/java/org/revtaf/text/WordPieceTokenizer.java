@@ -1,10 +1,6 @@
 package org.revtaf.text;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,6 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.revtaf.RevtafException;
+import org.revtaf.io.AtomicFile;
+import org.revtaf.io.TextFiles;
 
 /**
  * BERT's WordPiece tokenizer over a standard {@code vocab.txt} (line i = id i), giving the same ids as
@@ -55,9 +53,11 @@ public final class WordPieceTokenizer {
         return new WordPieceTokenizer(v);
     }
 
-    public static WordPieceTokenizer load(Path vocabTxt) throws IOException {
+    /** Reads a {@code vocab.txt} file (strict UTF-8; errors name the file and line). */
+    public static WordPieceTokenizer load(Path vocabTxt) {
+        String text = TextFiles.readUtf8(vocabTxt, "WordPiece vocab.txt");
         try {
-            return fromVocabText(Files.readString(vocabTxt, StandardCharsets.UTF_8));
+            return fromVocabText(text);
         } catch (RevtafException e) {
             throw new RevtafException(vocabTxt + ": " + e.getMessage());
         }
@@ -75,10 +75,8 @@ public final class WordPieceTokenizer {
     }
 
     /** Writes vocab.txt atomically. */
-    public void save(Path vocabTxt) throws IOException {
-        Path tmp = vocabTxt.resolveSibling(vocabTxt.getFileName() + ".tmp");
-        Files.writeString(tmp, toVocabText(), StandardCharsets.UTF_8);
-        Files.move(tmp, vocabTxt, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    public void save(Path vocabTxt) {
+        AtomicFile.writeString(vocabTxt, toVocabText());
     }
 
     public int size() {

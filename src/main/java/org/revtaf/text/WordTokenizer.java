@@ -1,8 +1,5 @@
 package org.revtaf.text;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.revtaf.RevtafException;
+import org.revtaf.io.AtomicFile;
+import org.revtaf.io.TextFiles;
 
 /**
  * R2Gen's word-level tokenizer: words = whitespace split of the cleaned report; the vocabulary is
@@ -103,14 +102,9 @@ public final class WordTokenizer {
         return String.join("\n", idToToken) + "\n";
     }
 
-    public void save(Path file) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, toVocabText(), StandardCharsets.UTF_8);
-        Files.move(
-                tmp,
-                file,
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    /** Writes the vocabulary atomically (temporary sibling, fsync, rename). */
+    public void save(Path file) {
+        AtomicFile.writeString(file, toVocabText());
     }
 
     /** Reads a vocabulary written by {@link #toVocabText()}. */
@@ -121,9 +115,11 @@ public final class WordTokenizer {
         return new WordTokenizer(vocab, cleaner);
     }
 
-    public static WordTokenizer load(Path file, UnaryOperator<String> cleaner) throws IOException {
+    /** Reads a vocabulary file (strict UTF-8; errors name the file and line). */
+    public static WordTokenizer load(Path file, UnaryOperator<String> cleaner) {
+        String text = TextFiles.readUtf8(file, "word vocabulary");
         try {
-            return fromVocabText(Files.readString(file, StandardCharsets.UTF_8), cleaner);
+            return fromVocabText(text, cleaner);
         } catch (RevtafException e) {
             throw new RevtafException(file + ": " + e.getMessage());
         }

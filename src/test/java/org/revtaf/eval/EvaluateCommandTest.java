@@ -119,7 +119,9 @@ class EvaluateCommandTest {
         Run r = run("evaluate", "--refs", refs.toString(), "--hyps", refs.toString(), "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode j = new ObjectMapper().readTree(r.out());
-        List<String> texts = List.copyOf(ReportFile.read(refs, "test").values());
+        List<String> texts = org.revtaf.text.ReportSource.read(refs, "test").stream()
+                .map(org.revtaf.text.ReportSource.Report::text)
+                .toList();
         boolean[][] pos = ClinicalEfficacy.label(org.revtaf.text.Labelers.standard(), texts);
         long withPositive = java.util.Arrays.stream(pos)
                 .filter(p -> {
@@ -132,6 +134,105 @@ class EvaluateCommandTest {
         assertEquals(j.get("CE_F1").asDouble(), j.get("CE_P").asDouble(), 1e-15);
         assertEquals(1.0, j.get("CE_micro").get("F1").asDouble(), 1e-15);
         assertEquals(0, j.get("CE_micro").get("fp").asInt());
+    }
+
+    @Test
+    void referencesCanBeCleanedLikePromptMrg() throws Exception {
+        // raw "Heart size is normal." cleans to "heart size is normal ." which equals the
+        // post-processed hypothesis "heart size is normal . " up to ROUGE-L's trailing empty token
+        Path refs = write(
+                "r.jsonl",
+                "{\"id\": \"a\", \"report\": \"Heart size is normal.\"}\n"
+                        + "{\"id\": \"b\", \"report\": \"No  effusion.\\nStable.\"}\n");
+        Path hyps = write(
+                "h.jsonl",
+                "{\"id\": \"a\", \"report\": \"heart size is normal.\"}\n"
+                        + "{\"id\": \"b\", \"report\": \"no effusion. stable.\"}\n");
+        JsonNode raw = new ObjectMapper()
+                .readTree(run("evaluate", "--refs", refs.toString(), "--hyps", hyps.toString(), "--json", "--no-ce")
+                        .out());
+        JsonNode clean = new ObjectMapper()
+                .readTree(run(
+                                "evaluate",
+                                "--refs",
+                                refs.toString(),
+                                "--hyps",
+                                hyps.toString(),
+                                "--json",
+                                "--no-ce",
+                                "--clean-refs",
+                                "promptmrg")
+                        .out());
+        assertEquals(1.0, clean.get("BLEU_1").asDouble(), 1e-8);
+        assertTrue(raw.get("BLEU_1").asDouble() < 0.9);
+    }
+
+    @Test
+    void annotationReferencesAreCleanedLikePromptMrgByDefaultAndJsonlOnesAreNot() throws Exception {
+        // raw MIMIC-style text: upper case, a newline, a double space; the hypothesis is already clean
+        String raw = "Heart size is normal.\\nNo  effusion.";
+        Path ann = write("annotation.json", "{\"test\": [{\"id\": \"a\", \"report\": \"" + raw + "\"}]}");
+        Path jsonl = write("r.jsonl", "{\"id\": \"a\", \"report\": \"" + raw + "\"}\n");
+        Path hyps = write("h.jsonl", "{\"id\": \"a\", \"report\": \"heart size is normal. no effusion.\"}\n");
+        ObjectMapper m = new ObjectMapper();
+        JsonNode auto =
+                m.readTree(run("evaluate", "--refs", ann.toString(), "--hyps", hyps.toString(), "--json", "--no-ce")
+                        .out());
+        assertEquals("promptmrg", auto.get("refs_cleaning").asText());
+        // cleaned: "heart size is normal . no effusion ." = post-processed hypothesis minus its trailing space
+        assertEquals(1.0, auto.get("BLEU_4").asDouble(), 1e-6);
+        JsonNode asGiven = m.readTree(run(
+                        "evaluate",
+                        "--refs",
+                        ann.toString(),
+                        "--hyps",
+                        hyps.toString(),
+                        "--json",
+                        "--no-ce",
+                        "--clean-refs",
+                        "none")
+                .out());
+        assertEquals("none", asGiven.get("refs_cleaning").asText());
+        assertTrue(asGiven.get("BLEU_1").asDouble() < 0.5, asGiven.toString());
+        JsonNode fromJsonl =
+                m.readTree(run("evaluate", "--refs", jsonl.toString(), "--hyps", hyps.toString(), "--json", "--no-ce")
+                        .out());
+        assertEquals("none", fromJsonl.get("refs_cleaning").asText());
+        assertEquals(asGiven.get("BLEU_1").asDouble(), fromJsonl.get("BLEU_1").asDouble(), 1e-15);
+        Run table = run("evaluate", "--refs", ann.toString(), "--hyps", hyps.toString(), "--no-ce");
+        assertTrue(table.out().contains("references cleaning: promptmrg"), table.out());
+        assertTrue(run("evaluate", "--refs", jsonl.toString(), "--hyps", hyps.toString(), "--no-ce")
+                .out()
+                .contains("references cleaning: none"));
+        Run help = run("evaluate", "--help");
+        assertTrue(help.out().contains("auto") && help.out().contains("my_pre_caption"), help.out());
+    }
+
+    @Test
+    void noCeWithLabelFilesIsAUsageError() throws Exception {
+        Path refs = write("r.jsonl", "{\"id\": \"a\", \"report\": \"x\"}\n");
+        Path labels = write("l.csv", HEADER + "a,,,,,,,,,,,,,,1.0\n");
+        for (String[] extra : new String[][] {
+            {"--ref-labels", labels.toString(), "--hyp-labels", labels.toString()},
+            {"--hyp-labels", labels.toString()}
+        }) {
+            List<String> args = new java.util.ArrayList<>(
+                    List.of("evaluate", "--refs", refs.toString(), "--hyps", refs.toString(), "--no-ce"));
+            args.addAll(List.of(extra));
+            Run r = run(args.toArray(String[]::new));
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().contains("--no-ce") && r.err().contains("--ref-labels/--hyp-labels"), r.err());
+            assertTrue(r.out().isEmpty(), r.out());
+        }
+    }
+
+    @Test
+    void reportFilesForLabelOnlyAreRefusedClearly() throws Exception {
+        Path txt = write("r.txt", "heart size is normal .\n");
+        Path good = write("g.jsonl", "{\"id\": \"1\", \"report\": \"x\"}\n");
+        Run r = run("evaluate", "--refs", txt.toString(), "--hyps", good.toString(), "--no-ce");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("r.txt: .txt input is read by 'label' only"), r.err());
     }
 
     @Test
@@ -295,7 +396,7 @@ class EvaluateCommandTest {
         }
         Run half =
                 run("evaluate", "--refs", good.toString(), "--hyps", good.toString(), "--ref-labels", good.toString());
-        assertEquals(1, half.code());
+        assertEquals(2, half.code(), "one label file without the other is bad usage");
         assertTrue(half.err().contains("--hyp-labels"), half.err());
     }
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.revtaf.text.ReportSource;
 
 /**
  * The regression corpus (30 report pairs in this package's resources, made by
@@ -27,8 +28,8 @@ class NlgRegressionTest {
     @Test
     void twoReferencesPerReport() throws Exception {
         // report i is scored against [ref_i, ref_(i+1 mod n)] (pycoco_formulas.py --two-refs)
-        Map<String, String> refs = ReportFile.read(resource("regression_refs.jsonl"), "test");
-        Map<String, String> hyps = ReportFile.read(resource("regression_hyps.jsonl"), "test");
+        Map<String, String> refs = ReportSource.byId(ReportSource.read(resource("regression_refs.jsonl"), "test"));
+        Map<String, String> hyps = ReportSource.byId(ReportSource.read(resource("regression_hyps.jsonl"), "test"));
         JsonNode exp = new ObjectMapper()
                 .readTree(resource("regression_expected_two_refs.json").toFile());
         List<String> ids = new ArrayList<>(refs.keySet());
@@ -50,8 +51,8 @@ class NlgRegressionTest {
 
     @Test
     void bleuRougeCiderEqualTheReferenceFormulas() throws Exception {
-        Map<String, String> refs = ReportFile.read(resource("regression_refs.jsonl"), "test");
-        Map<String, String> hyps = ReportFile.read(resource("regression_hyps.jsonl"), "test");
+        Map<String, String> refs = ReportSource.byId(ReportSource.read(resource("regression_refs.jsonl"), "test"));
+        Map<String, String> hyps = ReportSource.byId(ReportSource.read(resource("regression_hyps.jsonl"), "test"));
         JsonNode exp =
                 new ObjectMapper().readTree(resource("regression_expected.json").toFile());
         List<String> ids = new ArrayList<>(refs.keySet());

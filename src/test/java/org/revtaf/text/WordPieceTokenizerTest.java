@@ -2,12 +2,16 @@ package org.revtaf.text;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.revtaf.RevtafException;
 
 /** Ids derived by hand from tiny-vocab.txt (line i = id i) and BERT's algorithm. */
 class WordPieceTokenizerTest {
@@ -86,6 +90,23 @@ class WordPieceTokenizerTest {
         assertEquals(
                 t.toVocabText(),
                 WordPieceTokenizer.fromVocabText(t.toVocabText()).toVocabText());
+    }
+
+    @Test
+    void saveIsAtomicWithNormalPermissionsAndIgnoresAStaleFixedTmpName(@TempDir Path dir) throws Exception {
+        WordPieceTokenizer t = tiny().withSpecialTokens();
+        Path f = dir.resolve("vocab.txt");
+        Files.writeString(f, "[UNK]\n");
+        Files.createDirectory(dir.resolve("vocab.txt.tmp")); // left over by an interrupted save of old
+        t.save(f);
+        assertEquals(t.vocab(), WordPieceTokenizer.load(f).vocab());
+        Path plain = Files.writeString(dir.resolve("plain"), "x");
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(f));
+        try (var s = Files.list(dir)) {
+            assertEquals(3, s.count(), "no temporary file left behind");
+        }
+        RevtafException e = assertThrows(RevtafException.class, () -> t.save(dir));
+        assertTrue(e.getMessage().contains(dir + ": is a directory"), e.getMessage());
     }
 
     @Test

@@ -2,12 +2,15 @@ package org.revtaf.text;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.revtaf.RevtafException;
 
 class WordTokenizerTest {
     // cleaned: "heart normal . lungs clear .", "heart normal . effusion .", "lungs clear ."
@@ -46,5 +49,26 @@ class WordTokenizerTest {
         assertEquals(t.size(), u.size());
         assertArrayEquals(t.encode("Heart normal. Effusion."), u.encode("Heart normal. Effusion."));
         assertEquals(List.of(".", "<unk>", "clear", "effusion", "heart", "lungs", "normal"), Files.readAllLines(f));
+    }
+
+    @Test
+    void saveIsAtomicAndIgnoresAStaleFixedTmpName(@TempDir Path dir) throws Exception {
+        WordTokenizer t = WordTokenizer.build(TRAIN, 1, ReportCleaner::cleanMimic);
+        Path f = dir.resolve("words.txt");
+        Files.writeString(f, "old\n");
+        // the former fixed temporary name, left over (here as a folder) by an interrupted save
+        Files.createDirectory(dir.resolve("words.txt.tmp"));
+        t.save(f);
+        assertEquals(t.toVocabText(), Files.readString(f));
+        try (var s = Files.list(dir)) {
+            assertEquals(2, s.count(), "no temporary file left behind");
+        }
+        Path folder = Files.createDirectory(dir.resolve("folder"));
+        RevtafException e = assertThrows(RevtafException.class, () -> t.save(folder));
+        assertTrue(e.getMessage().contains(folder + ": is a directory"), e.getMessage());
+        Files.write(f, new byte[] {'.', '\n', (byte) 0xff, '\n'});
+        RevtafException bad =
+                assertThrows(RevtafException.class, () -> WordTokenizer.load(f, ReportCleaner::cleanMimic));
+        assertTrue(bad.getMessage().contains(f + ":2: not valid UTF-8"), bad.getMessage());
     }
 }
