@@ -14,6 +14,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.revtaf.backend.fused.AttentionCpu;
 import org.revtaf.backend.fused.AttentionRef;
+import org.revtaf.backend.fused.DropoutMask;
 import org.revtaf.backend.fused.HyperbolicCpu;
 import org.revtaf.backend.fused.HyperbolicRef;
 import org.revtaf.backend.fused.SinkhornCpu;
@@ -289,7 +290,8 @@ public class FusedBench {
             vd = toDouble(v);
             outd = new double[q.length];
             lsed = new double[b * h * n];
-            AttentionCpu.forward(out, 0, lse, 0, q, 0, k, 0, v, 0, null, 0, b, h, n, s, d, 0.125, causal);
+            AttentionCpu.forward(
+                    out, 0, lse, 0, q, 0, k, 0, v, 0, null, 0, b, h, n, s, d, 0.125, causal, DropoutMask.NONE);
         }
 
         /** 4 b h n s d, halved under the causal mask. */
@@ -301,7 +303,26 @@ public class FusedBench {
     @Benchmark
     public float[] attention(Attn s, Flops w) {
         AttentionCpu.forward(
-                s.out, 0, s.lse, 0, s.q, 0, s.k, 0, s.v, 0, null, 0, s.b, s.h, s.n, s.s, s.d, 0.125, s.causal);
+                s.out,
+                0,
+                s.lse,
+                0,
+                s.q,
+                0,
+                s.k,
+                0,
+                s.v,
+                0,
+                null,
+                0,
+                s.b,
+                s.h,
+                s.n,
+                s.s,
+                s.d,
+                0.125,
+                s.causal,
+                DropoutMask.NONE);
         w.gflop += s.fwdFlop();
         return s.out;
     }
@@ -309,8 +330,34 @@ public class FusedBench {
     @Benchmark
     public float[] attentionBackward(Attn s, Flops w) {
         AttentionCpu.backward(
-                s.dq, 0, s.dk, 0, s.dv, 0, s.g, 0, s.out, 0, s.lse, 0, s.q, 0, s.k, 0, s.v, 0, null, 0, s.b, s.h, s.n,
-                s.s, s.d, 0.125, s.causal);
+                s.dq,
+                0,
+                s.dk,
+                0,
+                s.dv,
+                0,
+                s.g,
+                0,
+                s.out,
+                0,
+                s.lse,
+                0,
+                s.q,
+                0,
+                s.k,
+                0,
+                s.v,
+                0,
+                null,
+                0,
+                s.b,
+                s.h,
+                s.n,
+                s.s,
+                s.d,
+                0.125,
+                s.causal,
+                DropoutMask.NONE);
         w.gflop += 2.5 * s.fwdFlop(); // FlashAttention convention: backward = 2.5x forward flops
         return s.dq;
     }
@@ -318,7 +365,26 @@ public class FusedBench {
     @Benchmark
     public double[] attentionRef(Attn s, Flops w) {
         AttentionRef.forward(
-                s.outd, 0, s.lsed, 0, s.qd, 0, s.kd, 0, s.vd, 0, null, 0, s.b, s.h, s.n, s.s, s.d, 0.125, s.causal);
+                s.outd,
+                0,
+                s.lsed,
+                0,
+                s.qd,
+                0,
+                s.kd,
+                0,
+                s.vd,
+                0,
+                null,
+                0,
+                s.b,
+                s.h,
+                s.n,
+                s.s,
+                s.d,
+                0.125,
+                s.causal,
+                DropoutMask.NONE);
         w.gflop += s.fwdFlop();
         return s.outd;
     }

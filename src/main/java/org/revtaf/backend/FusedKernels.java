@@ -1,5 +1,6 @@
 package org.revtaf.backend;
 
+import org.revtaf.backend.fused.DropoutMask;
 import org.revtaf.backend.fused.HyperbolicRef.RowMap;
 import org.revtaf.tensor.Tensor;
 
@@ -69,7 +70,11 @@ public interface FusedKernels {
 
     void softIouBackward(Tensor da, Tensor db, Tensor gOut, Tensor a, Tensor bm, int b, int n, int m, int p);
 
-    /** out [b, h, n, d], lse [b, h, n] from q [b, h, n, d], k and v [b, h, s, d]; keyMask [b, s]. */
+    /**
+     * out [b, h, n, d], lse [b, h, n] from q [b, h, n, d], k and v [b, h, s, d]; keyMask [b, s];
+     * dropout on the probabilities by {@code drop} ({@link DropoutMask#NONE}: none; backward takes
+     * the same one).
+     */
     void attention(
             Tensor out,
             Tensor lse,
@@ -83,7 +88,8 @@ public interface FusedKernels {
             int s,
             int d,
             double scale,
-            boolean causal);
+            boolean causal,
+            DropoutMask drop);
 
     void attentionBackward(
             Tensor dq,
@@ -102,5 +108,6 @@ public interface FusedKernels {
             int s,
             int d,
             double scale,
-            boolean causal);
+            boolean causal,
+            DropoutMask drop);
 }

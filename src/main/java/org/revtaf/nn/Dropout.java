@@ -18,6 +18,11 @@ public final class Dropout extends Module implements Layer {
         return p;
     }
 
+    /** A seed for a dropout mask generated inside a fused op (attention), drawn from this layer's generator. */
+    public long nextSeed() {
+        return rng.nextLong();
+    }
+
     @Override
     public Tensor forward(Tensor x) {
         return F.dropout(x, p, isTraining(), rng);

@@ -14,9 +14,11 @@ import org.revtaf.tensor.Tensor;
  * out = out(softmax(scores) v)           (B, Tq, d)
  * </pre>
  *
- * When no attention dropout applies (eval, or p = 0) and the probabilities are not wanted, the
- * fused attention op ({@code F.attention}) runs instead of the composite; both agree except on a
- * query with no visible key (fused: 0, composite: the uniform average, as BERT).
+ * Unless the probabilities are wanted, the fused attention op ({@code F.attention}) runs instead of
+ * the composite, in training with attention dropout too (its mask a function of a seed drawn from
+ * the dropout layer's generator, regenerated in backward: no (B, H, Tq, Tk) tensor is kept); both
+ * agree except on a query with no visible key (fused: 0, composite: the uniform average, as BERT).
+ * With dropout the two paths draw different masks (same rate, same generator).
  */
 public final class MultiHeadAttention extends Module {
     public final Linear query, key, value, out;
@@ -77,6 +79,8 @@ public final class MultiHeadAttention extends Module {
         Tensor ctx, probs = null; // ctx (B, H, Tq, dh)
         if (!wantProbs && (!isTraining() || attnDrop.p() == 0)) {
             ctx = F.attention(qh, kh, vh, mask.keep(), Double.NaN, mask.causal());
+        } else if (!wantProbs) { // training with attention dropout: the mask is regenerated from the seed in backward
+            ctx = F.attention(qh, kh, vh, mask.keep(), Double.NaN, mask.causal(), attnDrop.p(), attnDrop.nextSeed());
         } else {
             Tensor scores = qh.matmul(kh.transpose(2, 3)).mul(1.0 / Math.sqrt(dHead)); // (B, H, Tq, Tk)
             Tensor bias = mask.bias(q.device(), scores.dtype(), tq, kh.shape(2));

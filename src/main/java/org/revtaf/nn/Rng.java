@@ -40,16 +40,14 @@ public final class Rng extends Random {
     }
 
     /** The SplitMix64 increment (the golden ratio in 64 bits). */
-    public static final long SPLITMIX_GAMMA = 0x9E3779B97F4A7C15L;
+    public static final long SPLITMIX_GAMMA = org.revtaf.backend.fused.DropoutMask.GAMMA;
 
     /**
      * The SplitMix64 output function (Stafford's variant 13 finalizer): a bijective mix of all 64
-     * bits. The project's only copy; {@code org.revtaf.data.SplitMix64} uses it too.
+     * bits; the one copy is {@code org.revtaf.backend.fused.DropoutMask#mix64}.
      */
     public static long mix64(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return org.revtaf.backend.fused.DropoutMask.mix64(z);
     }
 
     /** One SplitMix64 step of {@code x}: a well-mixed 64-bit value. */

@@ -363,4 +363,10 @@ public final class F {
     public static Tensor attention(Tensor q, Tensor k, Tensor v, Tensor keyMask, double scale, boolean causal) {
         return FusedOps.attention(q, k, v, keyMask, scale, causal);
     }
+
+    /** Attention with dropout p on the probabilities, mask a function of seed (regenerated in backward). */
+    public static Tensor attention(
+            Tensor q, Tensor k, Tensor v, Tensor keyMask, double scale, boolean causal, double dropout, long seed) {
+        return FusedOps.attention(q, k, v, keyMask, scale, causal, dropout, seed);
+    }
 }

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import org.revtaf.RevtafException;
 import org.revtaf.autograd.Node;
 import org.revtaf.backend.Backend;
+import org.revtaf.backend.fused.DropoutMask;
 import org.revtaf.tensor.Shapes;
 import org.revtaf.tensor.Tensor;
 
@@ -89,6 +90,18 @@ public final class FusedOps {
      * give zeros.
      */
     public static Tensor attention(Tensor q, Tensor k, Tensor v, Tensor keyMask, double scale, boolean causal) {
+        return attention(q, k, v, keyMask, scale, causal, 0, 0);
+    }
+
+    /**
+     * {@link #attention(Tensor, Tensor, Tensor, Tensor, double, boolean)} with dropout p in [0, 1) on
+     * the attention probabilities, kept ones scaled by 1/(1-p). The mask is a function of {@code
+     * seed} ({@link DropoutMask}), regenerated in backward, never stored; p = 0 is exactly the op
+     * without dropout.
+     */
+    public static Tensor attention(
+            Tensor q, Tensor k, Tensor v, Tensor keyMask, double scale, boolean causal, double dropout, long seed) {
+        DropoutMask drop = dropout == 0 ? DropoutMask.NONE : new DropoutMask(dropout, seed);
         Backend be = Ops.backend("attention", q, k, v);
         Ops.rank("attention", q, 4, "q");
         Ops.rank("attention", k, 4, "k");
@@ -102,14 +115,14 @@ public final class FusedOps {
         Tensor qd = Ops.dense(q), kd = Ops.dense(k), vd = Ops.dense(v);
         Tensor out = Ops.emptyLike(q);
         Tensor lse = Tensor.empty(q.device(), q.dtype(), b, h, n);
-        be.fused().attention(out, lse, qd, kd, vd, keyMask, b, h, n, s, d, sc, causal);
+        be.fused().attention(out, lse, qd, kd, vd, keyMask, b, h, n, s, d, sc, causal, drop);
         return Node.record("attention", out, new Tensor[] {q, k, v}, g -> {
             Tensor dq = q.requiresGrad() ? Ops.emptyLike(q) : null;
             Tensor dk = k.requiresGrad() ? Ops.emptyLike(k) : null;
             Tensor dv = v.requiresGrad() ? Ops.emptyLike(v) : null;
             be.fused()
                     .attentionBackward(
-                            dq, dk, dv, Ops.dense(g), out, lse, qd, kd, vd, keyMask, b, h, n, s, d, sc, causal);
+                            dq, dk, dv, Ops.dense(g), out, lse, qd, kd, vd, keyMask, b, h, n, s, d, sc, causal, drop);
             return new Tensor[] {dq, dk, dv};
         });
     }

@@ -1,6 +1,7 @@
 package org.revtaf.kernels;
 
 import org.revtaf.backend.fused.AttentionRef;
+import org.revtaf.backend.fused.DropoutMask;
 import org.revtaf.backend.fused.HyperbolicRef;
 import org.revtaf.backend.fused.SinkhornRef;
 import org.revtaf.backend.fused.SoftIouRef;
@@ -117,12 +118,39 @@ final class KernelReferences {
         double[] out = new double[b * h * n * d];
         double[] lse = new double[b * h * n];
         float[] km = floatMask(keyMask);
-        AttentionRef.forward(out, 0, lse, 0, q, 0, k, 0, v, 0, km, 0, b, h, n, s, d, scale, causal);
+        AttentionRef.forward(out, 0, lse, 0, q, 0, k, 0, v, 0, km, 0, b, h, n, s, d, scale, causal, DropoutMask.NONE);
         double[] dq = new double[q.length];
         double[] dk = new double[k.length];
         double[] dv = new double[v.length];
         AttentionRef.backward(
-                dq, 0, dk, 0, dv, 0, g, 0, out, 0, lse, 0, q, 0, k, 0, v, 0, km, 0, b, h, n, s, d, scale, causal);
+                dq,
+                0,
+                dk,
+                0,
+                dv,
+                0,
+                g,
+                0,
+                out,
+                0,
+                lse,
+                0,
+                q,
+                0,
+                k,
+                0,
+                v,
+                0,
+                km,
+                0,
+                b,
+                h,
+                n,
+                s,
+                d,
+                scale,
+                causal,
+                DropoutMask.NONE);
         return new Result(out, lse, dq, dk, dv);
     }
 }

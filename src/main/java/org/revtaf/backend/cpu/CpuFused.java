@@ -2,6 +2,7 @@ package org.revtaf.backend.cpu;
 
 import org.revtaf.backend.FusedKernels;
 import org.revtaf.backend.fused.AttentionCpu;
+import org.revtaf.backend.fused.DropoutMask;
 import org.revtaf.backend.fused.HyperbolicCpu;
 import org.revtaf.backend.fused.HyperbolicRef.RowMap;
 import org.revtaf.backend.fused.SinkhornCpu;
@@ -190,8 +191,9 @@ final class CpuFused implements FusedKernels {
             int s,
             int d,
             double scale,
-            boolean causal) {
-        if (!f32(q)) ref.attention(out, lse, q, k, v, keyMask, b, h, n, s, d, scale, causal);
+            boolean causal,
+            DropoutMask drop) {
+        if (!f32(q)) ref.attention(out, lse, q, k, v, keyMask, b, h, n, s, d, scale, causal, drop);
         else
             AttentionCpu.forward(
                     a(out),
@@ -212,7 +214,8 @@ final class CpuFused implements FusedKernels {
                     s,
                     d,
                     scale,
-                    causal);
+                    causal,
+                    drop);
     }
 
     @Override
@@ -233,8 +236,10 @@ final class CpuFused implements FusedKernels {
             int s,
             int d,
             double scale,
-            boolean causal) {
-        if (!f32(q)) ref.attentionBackward(dq, dk, dv, gOut, out, lse, q, k, v, keyMask, b, h, n, s, d, scale, causal);
+            boolean causal,
+            DropoutMask drop) {
+        if (!f32(q))
+            ref.attentionBackward(dq, dk, dv, gOut, out, lse, q, k, v, keyMask, b, h, n, s, d, scale, causal, drop);
         else
             AttentionCpu.backward(
                     a(dq),
@@ -263,6 +268,7 @@ final class CpuFused implements FusedKernels {
                     s,
                     d,
                     scale,
-                    causal);
+                    causal,
+                    drop);
     }
 }

@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.revtaf.RevtafException;
 import org.revtaf.backend.FusedKernels;
 import org.revtaf.backend.cpu.CpuBackend;
+import org.revtaf.backend.fused.DropoutMask;
 import org.revtaf.backend.fused.HyperbolicRef.RowMap;
 import org.revtaf.bindings.DeviceBuffer;
 import org.revtaf.bindings.RevtafKernels;
@@ -22,7 +23,8 @@ import org.revtaf.tensor.Tensor;
  * <p>Fused attention runs as CUDA kernels for head dims {@link #KERNEL_HEAD_DIMS} (32, 64, 128:
  * the tile sizes of kernels/attention/flash_attention.cu); any other head dim runs forward and
  * backward on the cpu backend through host copies ({@link HostFallback}), so the op accepts every
- * head dim on this backend too, only slower.
+ * head dim on this backend too, only slower. Attention with dropout on the probabilities (p &gt; 0,
+ * {@link DropoutMask}) takes the same host path: the CUDA kernels have no dropout yet.
  */
 final class CudaFused implements FusedKernels {
     private static final MemorySegment STREAM = MemorySegment.NULL;
@@ -307,10 +309,11 @@ final class CudaFused implements FusedKernels {
             int s,
             int d,
             double scale,
-            boolean causal) {
-        if (!kernelHeadDim(d)) {
+            boolean causal,
+            DropoutMask drop) {
+        if (!kernelHeadDim(d) || drop.active()) {
             attentionOnHost.incrementAndGet();
-            host.attention(out, lse, q, kk, v, keyMask, b, h, n, s, d, scale, causal);
+            host.attention(out, lse, q, kk, v, keyMask, b, h, n, s, d, scale, causal, drop);
             return;
         }
         DeviceBuffer km = mask(keyMask);
@@ -354,10 +357,11 @@ final class CudaFused implements FusedKernels {
             int s,
             int d,
             double scale,
-            boolean causal) {
-        if (!kernelHeadDim(d)) { // the forward ran on the host path too: same lse convention
+            boolean causal,
+            DropoutMask drop) {
+        if (!kernelHeadDim(d) || drop.active()) { // the forward ran on the host path too: same lse convention
             attentionOnHost.incrementAndGet();
-            host.attentionBackward(dq, dk, dv, gOut, out, lse, q, kk, v, keyMask, b, h, n, s, d, scale, causal);
+            host.attentionBackward(dq, dk, dv, gOut, out, lse, q, kk, v, keyMask, b, h, n, s, d, scale, causal, drop);
             return;
         }
         DeviceBuffer km = mask(keyMask);

@@ -15,7 +15,7 @@ import org.revtaf.tensor.Tensor;
  * storage share one copy), the cpu backend's kernel runs, and the device storages are written back.
  * Correct and synchronous, not fast: it keeps whole models runnable on cuda/cuda-emu while only the
  * REVTAF fused ops run as CUDA kernels. {@link CudaFused} also sends attention with a head dim the
- * CUDA kernels are not built for (not 32, 64 or 128) through it.
+ * CUDA kernels are not built for (not 32, 64 or 128), and attention with dropout, through it.
  */
 final class HostFallback {
     private HostFallback() {}

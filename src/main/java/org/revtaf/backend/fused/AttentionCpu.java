@@ -9,7 +9,9 @@ import org.revtaf.backend.cpu.kernels.Parallel;
  * (never [n, s]). Forward keeps a running max and sum per row (online softmax) and rescales the
  * output block; backward recomputes the probabilities from the saved lse. Tiles are small GEMMs
  * (Vector API register blocks, {@link Vec}); fork-join over (batch, head, query block) in forward
- * and over (batch, head) in backward (dk, dv of a head belong to one task). Same contract, shapes
+ * and over (batch, head) in backward (dk, dv of a head belong to one task). Dropout on the
+ * probabilities ({@link DropoutMask}) is applied per tile after the running sum (lse stays the
+ * undropped statistics) and regenerated in backward; no mask is stored. Same contract, shapes
  * and argument order as {@link AttentionRef} (read its Javadoc).
  */
 public final class AttentionCpu {
@@ -41,6 +43,11 @@ public final class AttentionCpu {
         return mx;
     }
 
+    /** Zeroes the dropped entries of an unnormalised probability row (the 1/(1-p) goes into the final 1/l). */
+    private static void dropRow(float[] row, int ro, int bk, DropoutMask drop, long base) {
+        for (int jj = 0; jj < bk; jj++) if (!drop.keep(base + jj)) row[ro + jj] = 0f;
+    }
+
     /**
      * @param out [b, h, n, d] out
      * @param lse [b, h, n] out
@@ -68,12 +75,13 @@ public final class AttentionCpu {
             int s,
             int d,
             double scale,
-            boolean causal) {
+            boolean causal,
+            DropoutMask drop) {
         check("attention", q, qOff, k, kOff, v, vOff, keyMask, kmOff, b, h, n, s, d);
         Args.span("attention", "out", out, outOff, (long) b * h * n * d, false);
         Args.span("attention", "lse", lse, lseOff, (long) b * h * n, false);
         int qBlocks = (n + BQ - 1) / BQ;
-        float sc = (float) scale;
+        float sc = (float) scale, keepScale = (float) drop.keepScale();
         Parallel.range(b * h * qBlocks, 1, (f, t) -> {
             float[] tile = new float[BQ * BK], m = new float[BQ], l = new float[BQ];
             for (int task = f; task < t; task++) {
@@ -106,6 +114,7 @@ public final class AttentionCpu {
                         for (int jj = 0; jj < bk; jj++) sum += tile[ro + jj];
                         l[r] += sum;
                         m[r] = mNew;
+                        if (drop.active()) dropRow(tile, ro, bk, drop, DropoutMask.index(bh, i0 + r, j0, n, s));
                     }
                     Vec.gemmABAcc(out, ob, d, tile, 0, BK, v, vh + j0 * d, d, bq, bk, d); // O += P V
                 }
@@ -115,7 +124,7 @@ public final class AttentionCpu {
                         lse[li] = Float.NEGATIVE_INFINITY; // fully masked row: output stays 0
                         continue;
                     }
-                    Vec.lincomb(out, ob + r * d, 1f / l[r], out, ob + r * d, 0f, null, 0, d);
+                    Vec.lincomb(out, ob + r * d, keepScale / l[r], out, ob + r * d, 0f, null, 0, d);
                     lse[li] = (float) (m[r] + Math.log(l[r]));
                 }
             }
@@ -154,7 +163,8 @@ public final class AttentionCpu {
             int s,
             int d,
             double scale,
-            boolean causal) {
+            boolean causal,
+            DropoutMask drop) {
         String op = "attentionBackward";
         check(op, q, qOff, k, kOff, v, vOff, keyMask, kmOff, b, h, n, s, d);
         Args.span(op, "dq", dq, dqOff, (long) b * h * n * d, true);
@@ -163,7 +173,7 @@ public final class AttentionCpu {
         Args.span(op, "gOut", gOut, gOff, (long) b * h * n * d, false);
         Args.span(op, "out", out, outOff, (long) b * h * n * d, false);
         Args.span(op, "lse", lse, lseOff, (long) b * h * n, false);
-        float sc = (float) scale;
+        float sc = (float) scale, keepScale = (float) drop.keepScale();
         Parallel.range(b * h, 1, (f, t) -> {
             float[] p = new float[BQ * BK], ds = new float[BQ * BK], tr = new float[BK * BQ], dsum = new float[BQ];
             float[] dqLoc = dq != null ? null : new float[BQ * d];
@@ -196,7 +206,16 @@ public final class AttentionCpu {
                             }
                             maskRow(p, ro, bk, j0, causalLimit(i0 + r, n, s, causal), keyMask, kmOff + bi * s, sc, lr);
                             Vec.expShift(p, ro, p, ro, 0f, bk); // P = exp(S scale - lse)
-                            for (int jj = 0; jj < bk; jj++) ds[ro + jj] = sc * p[ro + jj] * (ds[ro + jj] - dsum[r]);
+                            if (!drop.active())
+                                for (int jj = 0; jj < bk; jj++) ds[ro + jj] = sc * p[ro + jj] * (ds[ro + jj] - dsum[r]);
+                            else { // dS = P (dP M - D), then P <- P M for dV
+                                long base = DropoutMask.index(bh, i0 + r, j0, n, s);
+                                for (int jj = 0; jj < bk; jj++) {
+                                    float mk = drop.keep(base + jj) ? keepScale : 0f;
+                                    ds[ro + jj] = sc * p[ro + jj] * (ds[ro + jj] * mk - dsum[r]);
+                                    p[ro + jj] *= mk;
+                                }
+                            }
                         }
                         transpose(tr, p, bq, bk);
                         Vec.gemmABAcc(dvA, dvO + j0 * d, d, tr, 0, BQ, gOut, gb, d, bk, bq, d); // dV += P^T dO

@@ -21,6 +21,11 @@ import java.util.Arrays;
  *   <li>Backward recomputes P_ij = exp(score_ij - lse_i): D_i = (dO_i, out_i), dv_j = sum_i P_ij
  *       dO_i, dS_ij = P_ij ((dO_i, v_j) - D_i), dq_i = scale sum_j dS_ij k_j, dk_j = scale sum_i dS_ij
  *       q_i. Saved for backward: q, k, v, out, lse (and the mask).
+ *   <li>Dropout on the probabilities ({@link DropoutMask}, p = 0: none): out_i = sum_j P_ij M_ij v_j
+ *       with M_ij = 1/(1-p) when kept, else 0; lse stays the statistics of the undropped softmax.
+ *       Backward regenerates M from the seed: dv_j = sum_i P_ij M_ij dO_i, dS_ij = P_ij ((dO_i, v_j)
+ *       M_ij - D_i) with D_i = (dO_i, out_i) = sum_j P_ij M_ij (dO_i, v_j), still the row sum the
+ *       softmax derivative needs.
  * </ul>
  */
 public final class AttentionRef {
@@ -56,7 +61,8 @@ public final class AttentionRef {
             int s,
             int d,
             double scale,
-            boolean causal) {
+            boolean causal,
+            DropoutMask drop) {
         double[] sc = new double[s];
         for (int bi = 0; bi < b; bi++)
             for (int hi = 0; hi < h; hi++) {
@@ -81,7 +87,8 @@ public final class AttentionRef {
                         if (visible(keyMask, kmOff, bi, i, j, n, s, causal)) sum += Math.exp(sc[j] - mx);
                     for (int j = 0; j < s; j++) {
                         if (!visible(keyMask, kmOff, bi, i, j, n, s, causal)) continue;
-                        double pr = Math.exp(sc[j] - mx) / sum;
+                        double pr =
+                                Math.exp(sc[j] - mx) / sum * drop.factor(DropoutMask.index(bi * h + hi, i, j, n, s));
                         for (int e = 0; e < d; e++) out[oh + i * d + e] += pr * v[vh + j * d + e];
                     }
                     lse[lseOff + (bi * h + hi) * n + i] = mx + Math.log(sum);
@@ -122,7 +129,8 @@ public final class AttentionRef {
             int s,
             int d,
             double scale,
-            boolean causal) {
+            boolean causal,
+            DropoutMask drop) {
         if (dq != null) Arrays.fill(dq, dqOff, dqOff + b * h * n * d, 0.0);
         if (dk != null) Arrays.fill(dk, dkOff, dkOff + b * h * s * d, 0.0);
         if (dv != null) Arrays.fill(dv, dvOff, dvOff + b * h * s * d, 0.0);
@@ -142,9 +150,10 @@ public final class AttentionRef {
                             dp += gOut[gOff + qh + i * d + e] * v[vOff + kh + j * d + e];
                         }
                         double pr = Math.exp(scale * dot - l);
-                        double ds = pr * (dp - dsum);
+                        double m = drop.factor(DropoutMask.index(bi * h + hi, i, j, n, s));
+                        double ds = pr * (dp * m - dsum);
                         for (int e = 0; e < d; e++) {
-                            if (dv != null) dv[dvOff + kh + j * d + e] += pr * gOut[gOff + qh + i * d + e];
+                            if (dv != null) dv[dvOff + kh + j * d + e] += pr * m * gOut[gOff + qh + i * d + e];
                             if (dq != null) dq[dqOff + qh + i * d + e] += scale * ds * k[kOff + kh + j * d + e];
                             if (dk != null) dk[dkOff + kh + j * d + e] += scale * ds * q[qOff + qh + i * d + e];
                         }

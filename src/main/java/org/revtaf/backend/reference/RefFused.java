@@ -2,6 +2,7 @@ package org.revtaf.backend.reference;
 
 import org.revtaf.backend.FusedKernels;
 import org.revtaf.backend.fused.AttentionRef;
+import org.revtaf.backend.fused.DropoutMask;
 import org.revtaf.backend.fused.HyperbolicRef;
 import org.revtaf.backend.fused.HyperbolicRef.RowMap;
 import org.revtaf.backend.fused.SinkhornRef;
@@ -193,7 +194,8 @@ public final class RefFused implements FusedKernels {
             int s,
             int d,
             double scale,
-            boolean causal) {
+            boolean causal,
+            DropoutMask drop) {
         D o = D.out(out), l = D.out(lse), qa = D.in(q), ka = D.in(k), va = D.in(v);
         AttentionRef.forward(
                 o.a,
@@ -214,7 +216,8 @@ public final class RefFused implements FusedKernels {
                 s,
                 d,
                 scale,
-                causal);
+                causal,
+                drop);
         o.flush();
         l.flush();
     }
@@ -237,7 +240,8 @@ public final class RefFused implements FusedKernels {
             int s,
             int d,
             double scale,
-            boolean causal) {
+            boolean causal,
+            DropoutMask drop) {
         D gq = D.out(dq), gk = D.out(dk), gv = D.out(dv), g = D.in(gOut), o = D.in(out), l = D.in(lse);
         D qa = D.in(q), ka = D.in(k), va = D.in(v);
         AttentionRef.backward(
@@ -267,7 +271,8 @@ public final class RefFused implements FusedKernels {
                 s,
                 d,
                 scale,
-                causal);
+                causal,
+                drop);
         gq.flush();
         gk.flush();
         gv.flush();

@@ -32,11 +32,39 @@ class AttentionTest {
         double[] q = randn(r, b * h * n * d, 1), k = randn(r, b * h * s * d, 1), v = randn(r, b * h * s * d, 1);
         double[] g = randn(r, b * h * n * d, 1), out = new double[b * h * n * d], lse = new double[b * h * n];
         double[] dq = new double[q.length], dk = new double[k.length], dv = new double[v.length];
-        AttentionRef.forward(out, 0, lse, 0, q, 0, k, 0, v, 0, km, 0, b, h, n, s, d, scale, causal);
+        AttentionRef.forward(out, 0, lse, 0, q, 0, k, 0, v, 0, km, 0, b, h, n, s, d, scale, causal, DropoutMask.NONE);
         AttentionRef.backward(
-                dq, 0, dk, 0, dv, 0, g, 0, out, 0, lse, 0, q, 0, k, 0, v, 0, km, 0, b, h, n, s, d, scale, causal);
+                dq,
+                0,
+                dk,
+                0,
+                dv,
+                0,
+                g,
+                0,
+                out,
+                0,
+                lse,
+                0,
+                q,
+                0,
+                k,
+                0,
+                v,
+                0,
+                km,
+                0,
+                b,
+                h,
+                n,
+                s,
+                d,
+                scale,
+                causal,
+                DropoutMask.NONE);
         java.util.function.DoubleSupplier loss = () -> {
-            AttentionRef.forward(out, 0, lse, 0, q, 0, k, 0, v, 0, km, 0, b, h, n, s, d, scale, causal);
+            AttentionRef.forward(
+                    out, 0, lse, 0, q, 0, k, 0, v, 0, km, 0, b, h, n, s, d, scale, causal, DropoutMask.NONE);
             return dotLoss(g, out);
         };
         gradCheck("attention dq causal=" + causal, q, dq, loss, 1e-5, 1e-8, 1e-6, 1000);
@@ -64,8 +92,8 @@ class AttentionTest {
         int d = 2, s = 4;
         double[] q = randn(r, d, 1), k = randn(r, s * d, 1), v = randn(r, s * d, 1);
         double[] a = new double[d], b = new double[d], lse = new double[1];
-        AttentionRef.forward(a, 0, lse, 0, q, 0, k, 0, v, 0, null, 0, 1, 1, 1, s, d, 0.7, true);
-        AttentionRef.forward(b, 0, lse, 0, q, 0, k, 0, v, 0, null, 0, 1, 1, 1, s, d, 0.7, false);
+        AttentionRef.forward(a, 0, lse, 0, q, 0, k, 0, v, 0, null, 0, 1, 1, 1, s, d, 0.7, true, DropoutMask.NONE);
+        AttentionRef.forward(b, 0, lse, 0, q, 0, k, 0, v, 0, null, 0, 1, 1, 1, s, d, 0.7, false, DropoutMask.NONE);
         for (int e = 0; e < d; e++) assertEquals(b[e], a[e], 1e-15);
     }
 
@@ -92,18 +120,108 @@ class AttentionTest {
             double[] g = roundTrip(randn(r, qLen, 1)), out = new double[qLen], lse = new double[c.b * c.h * c.n];
             double[] dq = new double[qLen], dk = new double[kLen], dv = new double[kLen];
             AttentionRef.forward(
-                    out, 0, lse, 0, q, 0, k, 0, v, 0, c.keyMask, 0, c.b, c.h, c.n, c.s, c.d, scale, c.causal);
+                    out,
+                    0,
+                    lse,
+                    0,
+                    q,
+                    0,
+                    k,
+                    0,
+                    v,
+                    0,
+                    c.keyMask,
+                    0,
+                    c.b,
+                    c.h,
+                    c.n,
+                    c.s,
+                    c.d,
+                    scale,
+                    c.causal,
+                    DropoutMask.NONE);
             AttentionRef.backward(
-                    dq, 0, dk, 0, dv, 0, g, 0, out, 0, lse, 0, q, 0, k, 0, v, 0, c.keyMask, 0, c.b, c.h, c.n, c.s, c.d,
-                    scale, c.causal);
+                    dq,
+                    0,
+                    dk,
+                    0,
+                    dv,
+                    0,
+                    g,
+                    0,
+                    out,
+                    0,
+                    lse,
+                    0,
+                    q,
+                    0,
+                    k,
+                    0,
+                    v,
+                    0,
+                    c.keyMask,
+                    0,
+                    c.b,
+                    c.h,
+                    c.n,
+                    c.s,
+                    c.d,
+                    scale,
+                    c.causal,
+                    DropoutMask.NONE);
             float[] fq = toFloat(q), fk = toFloat(k), fv = toFloat(v), fg = toFloat(g);
             float[] fo = new float[qLen], fl = new float[c.b * c.h * c.n];
             float[] fdq = new float[qLen], fdk = new float[kLen], fdv = new float[kLen];
             AttentionCpu.forward(
-                    fo, 0, fl, 0, fq, 0, fk, 0, fv, 0, c.keyMask, 0, c.b, c.h, c.n, c.s, c.d, scale, c.causal);
+                    fo,
+                    0,
+                    fl,
+                    0,
+                    fq,
+                    0,
+                    fk,
+                    0,
+                    fv,
+                    0,
+                    c.keyMask,
+                    0,
+                    c.b,
+                    c.h,
+                    c.n,
+                    c.s,
+                    c.d,
+                    scale,
+                    c.causal,
+                    DropoutMask.NONE);
             AttentionCpu.backward(
-                    fdq, 0, fdk, 0, fdv, 0, fg, 0, fo, 0, fl, 0, fq, 0, fk, 0, fv, 0, c.keyMask, 0, c.b, c.h, c.n, c.s,
-                    c.d, scale, c.causal);
+                    fdq,
+                    0,
+                    fdk,
+                    0,
+                    fdv,
+                    0,
+                    fg,
+                    0,
+                    fo,
+                    0,
+                    fl,
+                    0,
+                    fq,
+                    0,
+                    fk,
+                    0,
+                    fv,
+                    0,
+                    c.keyMask,
+                    0,
+                    c.b,
+                    c.h,
+                    c.n,
+                    c.s,
+                    c.d,
+                    scale,
+                    c.causal,
+                    DropoutMask.NONE);
             assertClose(tag + " out", fo, out, 1e-5, 1e-4);
             assertClose(tag + " lse", fl, lse, 1e-5, 1e-5);
             assertClose(tag + " dq", fdq, dq, 1e-4, 1e-3);

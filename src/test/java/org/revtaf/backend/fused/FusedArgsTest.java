@@ -31,13 +31,40 @@ class FusedArgsTest {
                 "tokenMask");
         rejects(() -> SoftIouCpu.forward(x, 0, x, 0, small, 0, 1, 2, 3, 3), "softIou", "b");
         rejects(
-                () -> AttentionCpu.forward(x, 0, x, 0, x, 0, x, 0, x, 0, new float[2], 0, 1, 1, 2, 3, 2, 0.5, false),
+                () -> AttentionCpu.forward(
+                        x, 0, x, 0, x, 0, x, 0, x, 0, new float[2], 0, 1, 1, 2, 3, 2, 0.5, false, DropoutMask.NONE),
                 "attention",
                 "keyMask");
         rejects(
                 () -> AttentionCpu.backward(
-                        null, 0, null, 0, null, 0, x, 0, x, 0, null, 0, x, 0, x, 0, x, 0, null, 0, 1, 1, 2, 3, 2, 0.5,
-                        false),
+                        null,
+                        0,
+                        null,
+                        0,
+                        null,
+                        0,
+                        x,
+                        0,
+                        x,
+                        0,
+                        null,
+                        0,
+                        x,
+                        0,
+                        x,
+                        0,
+                        x,
+                        0,
+                        null,
+                        0,
+                        1,
+                        1,
+                        2,
+                        3,
+                        2,
+                        0.5,
+                        false,
+                        DropoutMask.NONE),
                 "attentionBackward",
                 "lse",
                 "null");
