@@ -2,11 +2,14 @@ package org.revtaf.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.revtaf.nn.NnTesting.assertClose;
 import static org.revtaf.nn.NnTesting.f64;
 import static org.revtaf.nn.NnTesting.randn;
 
 import org.junit.jupiter.api.Test;
+import org.revtaf.backend.fused.DropoutMask;
 import org.revtaf.ops.F;
 import org.revtaf.tensor.Tensor;
 
@@ -14,6 +17,21 @@ class AttentionTest {
     /** Naive double attention of one batch row: x (Tq, d), m (Tk, kv), mask bias (Tq, Tk) or null. */
     private static double[] naive(
             MultiHeadAttention a, double[] x, int tq, double[] m, int tk, int d, int kv, double[] bias) {
+        return naive(a, x, tq, m, tk, d, kv, bias, null, 0);
+    }
+
+    /** As above, with dropout factors drop (B, H, Tq, Tk) (null: none) applied to the probabilities of batch row bi. */
+    private static double[] naive(
+            MultiHeadAttention a,
+            double[] x,
+            int tq,
+            double[] m,
+            int tk,
+            int d,
+            int kv,
+            double[] bias,
+            double[] drop,
+            int bi) {
         double[] q = lin(a.query, x, tq, d, d), k = lin(a.key, m, tk, kv, d), v = lin(a.value, m, tk, kv, d);
         int h = a.heads(), dh = d / h;
         double[] ctx = new double[tq * d];
@@ -30,7 +48,11 @@ class AttentionTest {
                 double z = 0;
                 for (int j = 0; j < tk; j++) z += s[j] = Math.exp(s[j] - mx);
                 for (int j = 0; j < tk; j++)
-                    for (int c = 0; c < dh; c++) ctx[i * d + hh * dh + c] += s[j] / z * v[j * d + hh * dh + c];
+                    for (int c = 0; c < dh; c++)
+                        ctx[i * d + hh * dh + c] += s[j]
+                                / z
+                                * (drop == null ? 1 : drop[((bi * h + hh) * tq + i) * tk + j])
+                                * v[j * d + hh * dh + c];
             }
         return lin(a.out, ctx, tq, d, d);
     }
@@ -81,6 +103,45 @@ class AttentionTest {
         Tensor x2 = Tensor.ofDoubles(ctx.device(), xv, 1, 4, 4);
         double[] got2 = a.forward(x2, x2, mask, null).toDoubles();
         assertArrayEquals(java.util.Arrays.copyOf(got, 12), java.util.Arrays.copyOf(got2, 12), 1e-12);
+    }
+
+    @Test
+    void trainingWithAttentionDropoutRunsTheFusedOpWithItsOwnMask() {
+        NnContext ctx = f64(8);
+        int b = 2, tq = 4, d = 6, h = 3;
+        MultiHeadAttention a = new MultiHeadAttention(ctx, d, h, d, 0.3, TransformerInit.BERT);
+        a.train(true);
+        Tensor x = randn(ctx, 9, b, tq, d);
+        Rng twin = Rng.fromState(ctx.dropout().state());
+        DropoutMask mask = new DropoutMask(0.3, twin.nextLong()); // the seed the layer will draw
+        MultiHeadAttention.Result res = a.attend(x, x, x, AttentionMask.causalOnly(), null, false);
+        assertNull(res.probs(), "fused path: no (B, H, Tq, Tk) probabilities built");
+        assertArrayEquals(twin.state(), ctx.dropout().state(), "one seed drawn from the dropout generator");
+        double[] f = mask.factors(b * h, tq, tq),
+                bias = new double[tq * tq],
+                xs = x.toDoubles(),
+                got = res.out().toDoubles();
+        for (int i = 0; i < tq; i++) for (int j = i + 1; j < tq; j++) bias[i * tq + j] = AttentionMask.BLOCKED;
+        assertTrue(java.util.Arrays.stream(f).anyMatch(v -> v == 0), "some probabilities dropped");
+        for (int bi = 0; bi < b; bi++) {
+            double[] row = java.util.Arrays.copyOfRange(xs, bi * tq * d, (bi + 1) * tq * d);
+            assertClose(
+                    "dropout item " + bi,
+                    naive(a, row, tq, row, tq, d, d, bias, f, bi),
+                    java.util.Arrays.copyOfRange(got, bi * tq * d, (bi + 1) * tq * d),
+                    1e-10);
+        }
+        // a second call draws a new seed: another mask
+        assertTrue(!java.util.Arrays.equals(
+                got,
+                a.attend(x, x, x, AttentionMask.causalOnly(), null, false).out().toDoubles()));
+        a.eval(); // eval: no dropout
+        assertClose(
+                "eval",
+                naive(a, java.util.Arrays.copyOf(xs, tq * d), tq, java.util.Arrays.copyOf(xs, tq * d), tq, d, d, bias),
+                java.util.Arrays.copyOf(
+                        a.forward(x, x, AttentionMask.causalOnly(), null).toDoubles(), tq * d),
+                1e-10);
     }
 
     @Test

@@ -121,4 +121,14 @@ class FusedGradCheckTest {
         Tensor out = F.attention(q, rand(8, 2, 1, 5, 2), rand(9, 2, 1, 5, 2), km, 0.4, false);
         for (double v : F.slice(out, 0, 1, 2).toDoubles()) assertEquals(0.0, v); // batch 1 has no visible key
     }
+
+    @Test
+    void attentionWithDropoutOnTheProbabilities() {
+        check(
+                "attention-dropout",
+                in -> F.attention(in[0], in[1], in[2], null, Double.NaN, true, 0.4, 77),
+                rand(10, 2, 2, 4, 3),
+                rand(11, 2, 2, 6, 3),
+                rand(12, 2, 2, 6, 3));
+    }
 }

@@ -72,5 +72,21 @@ class CpuFusedParityTest {
                 randn(9, 2, 1, 5, 3),
                 randn(10, 2, 1, 5, 3),
                 fixed(new double[] {1, 1, 1, 0, 0, 0, 0, 0, 0, 0}, 2, 5));
+        check(
+                "attention-dropout",
+                1e-4,
+                1e-4,
+                in -> F.attention(in[0], in[1], in[2], in[3], Double.NaN, true, 0.2, 31),
+                randn(11, 2, 3, 33, 5),
+                randn(12, 2, 3, 67, 5),
+                randn(13, 2, 3, 67, 5),
+                fixed(padLast(2, 67, 3), 2, 67));
+    }
+
+    /** Key mask [b, s] of ones with the last {@code pad} keys of the last item padded. */
+    private static double[] padLast(int b, int s, int pad) {
+        double[] m = new double[b * s];
+        java.util.Arrays.fill(m, 0, b * s - pad, 1.0);
+        return m;
     }
 }
