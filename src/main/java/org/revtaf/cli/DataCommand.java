@@ -86,9 +86,10 @@ public final class DataCommand implements Callable<Integer> {
                 names = "--on-bad-sample",
                 paramLabel = "fail|skip",
                 defaultValue = "fail",
+                converter = PolicyConverter.class,
                 description = "fail: exit 1 when any study has a problem (default); skip: report the same"
                         + " problems, count them as skipped (as training would) and exit 0.")
-        String onBadSample;
+        BadSamplePolicy onBadSample;
 
         @Override
         public Integer call() {
@@ -96,9 +97,6 @@ public final class DataCommand implements Callable<Integer> {
             requirePath(spec, "--annotation", annotation);
             requirePath(spec, "--images", images);
             requirePath(spec, "--reports", reports);
-            if (!onBadSample.equals("fail") && !onBadSample.equals("skip"))
-                throw new picocli.CommandLine.ParameterException(
-                        spec.commandLine(), "--on-bad-sample must be fail or skip, got '" + onBadSample + "'");
             PrintWriter out = spec.commandLine().getOut();
             // every problem is collected and listed after the tables instead of stopping at the first
             Dataset ds = Datasets.open(
@@ -108,13 +106,25 @@ public final class DataCommand implements Callable<Integer> {
                     out::println);
             DataCheck.Result r = DataCheck.run(ds, decode, out);
             if (r.problems() == 0) return 0;
-            if (onBadSample.equals("skip")) {
+            if (onBadSample == BadSamplePolicy.SKIP) {
                 out.println("skipped " + r.problems() + " bad sample" + (r.problems() == 1 ? "" : "s")
                         + " (--on-bad-sample skip)");
                 return 0;
             }
             throw new RevtafException(r.problems() + " problem" + (r.problems() == 1 ? "" : "s") + " in " + ds.source()
                     + " (listed above); the first: " + r.first().get(0));
+        }
+    }
+
+    /** {@link BadSamplePolicy#parse} as a picocli converter, so a bad value is bad usage (exit 2). */
+    static final class PolicyConverter implements picocli.CommandLine.ITypeConverter<BadSamplePolicy> {
+        @Override
+        public BadSamplePolicy convert(String value) {
+            try {
+                return BadSamplePolicy.parse(value);
+            } catch (RevtafException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
         }
     }
 }

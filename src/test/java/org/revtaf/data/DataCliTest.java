@@ -157,7 +157,7 @@ class DataCliTest {
         assertTrue(err.toString().contains("--data: empty path"), err.toString());
         err.getBuffer().setLength(0);
         assertEquals(2, run("data", "check", "--data", ds, "--on-bad-sample", "maybe"));
-        assertTrue(err.toString().contains("--on-bad-sample must be fail or skip, got 'maybe'"), err.toString());
+        assertTrue(err.toString().contains("--on-bad-sample: expected fail or skip, got 'maybe'"), err.toString());
         assertFalse(Files.exists(tmp.resolve("ds")));
     }
 
