@@ -94,7 +94,8 @@ public final class FccLoss {
             }
         }
         double[] out = new double[x.length];
-        if (mn <= mx) for (int i = 0; i < x.length; i++) out[i] = (x[i] - mn) / (mx - mn + RANGE_EPS) >= threshold ? 1 : 0;
+        if (mn <= mx)
+            for (int i = 0; i < x.length; i++) out[i] = (x[i] - mn) / (mx - mn + RANGE_EPS) >= threshold ? 1 : 0;
         return Tensor.ofDoubles(maps.device(), maps.dtype(), out, maps.shapeRef());
     }
 

@@ -65,8 +65,8 @@ public final class Fvtaf extends Module {
      */
     public Output forward(Tensor tokens, Tensor grp, Tensor grpMask, Tensor lrp) {
         int b = tokens.shape(0);
-        check("grp", grp, b, textProjGlobal.weight.shape(1));
-        check("lrp", lrp, b, textProjLocal.weight.shape(1));
+        check("grp", grp, b, -1, textProjGlobal.weight.shape(1));
+        check("lrp", lrp, b, RetrievalEnhancer.ENTITIES, textProjLocal.weight.shape(1));
         if (grpMask != null && (grpMask.rank() != 2 || grpMask.shape(0) != b || grpMask.shape(1) != grp.shape(1)))
             throw new RevtafException("fvtaf: grp_mask " + java.util.Arrays.toString(grpMask.shape()) + " should be ["
                     + b + ", " + grp.shape(1) + "]");
@@ -77,9 +77,11 @@ public final class Fvtaf extends Module {
         return new Output(F.concat(2, g.fused(), l.fused()), g.maps(), l.maps(), tg, tl);
     }
 
-    private static void check(String what, Tensor t, int b, int dt) {
-        if (t == null || t.rank() != 3 || t.shape(0) != b || t.shape(2) != dt)
-            throw new RevtafException("fvtaf: " + what + " " + (t == null ? "missing" : java.util.Arrays.toString(t.shape()))
-                    + " should be [" + b + ", n, " + dt + "] (dt = the cache's text_width)");
+    /** t (b, n, dt); n any when n < 0. */
+    private static void check(String what, Tensor t, int b, int n, int dt) {
+        if (t == null || t.rank() != 3 || t.shape(0) != b || (n >= 0 && t.shape(1) != n) || t.shape(2) != dt)
+            throw new RevtafException("fvtaf: " + what + " "
+                    + (t == null ? "missing" : java.util.Arrays.toString(t.shape())) + " should be [" + b + ", "
+                    + (n < 0 ? "S" : n) + ", " + dt + "] (dt = the cache's text_width)");
     }
 }

@@ -84,8 +84,8 @@ public record ReportPrompt(int dec, int sep, int pad, int[] status) {
         if (reports.size() != b)
             throw new RevtafException("report prompt: " + reports.size() + " reports for a batch of " + b);
         if (maxTokens < LENGTH + 1)
-            throw new RevtafException("report prompt: max tokens " + maxTokens + " leaves no room after the "
-                    + LENGTH + "-token prompt and [SEP]");
+            throw new RevtafException("report prompt: max tokens " + maxTokens + " leaves no room after the " + LENGTH
+                    + "-token prompt and [SEP]");
         long[] prompt = ids(labels).toLongs();
         int t = 0;
         int[] len = new int[b];
@@ -116,8 +116,8 @@ public record ReportPrompt(int dec, int sep, int pad, int[] status) {
     public static Tensor targets(Tensor ids, Tensor keep) {
         int b = ids.shape(0), t = ids.shape(1);
         if (t <= LENGTH)
-            throw new RevtafException("report prompt: text of " + t + " tokens has no report after the " + LENGTH
-                    + "-token prompt");
+            throw new RevtafException(
+                    "report prompt: text of " + t + " tokens has no report after the " + LENGTH + "-token prompt");
         long[] v = ids.toLongs();
         double[] k = keep == null ? null : keep.toDoubles();
         for (int i = 0; i < b; i++)

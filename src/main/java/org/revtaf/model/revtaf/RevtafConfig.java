@@ -148,8 +148,8 @@ public record RevtafConfig(
             double labelSmoothing) {
         public Decoder {
             if (hidden < 1 || layers < 1 || heads < 1 || intermediate < 1)
-                throw new IllegalArgumentException("decoder sizes must be >= 1 (hidden " + hidden + ", layers "
-                        + layers + ", heads " + heads + ", intermediate " + intermediate + ")");
+                throw new IllegalArgumentException("decoder sizes must be >= 1 (hidden " + hidden + ", layers " + layers
+                        + ", heads " + heads + ", intermediate " + intermediate + ")");
             if (hidden % heads != 0)
                 throw new IllegalArgumentException(
                         "decoder.hidden " + hidden + " is not divisible by decoder.heads " + heads);

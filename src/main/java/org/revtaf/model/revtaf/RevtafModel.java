@@ -108,7 +108,8 @@ public final class RevtafModel extends Module {
             Map<String, Double> v = values();
             if (v.values().stream().allMatch(Double::isFinite)) return;
             StringBuilder b = new StringBuilder();
-            v.forEach((k, x) -> b.append(b.isEmpty() ? "" : ", ").append(k).append(' ').append(x));
+            v.forEach((k, x) ->
+                    b.append(b.isEmpty() ? "" : ", ").append(k).append(' ').append(x));
             throw new RevtafException("non-finite loss at " + where + ": " + b);
         }
     }
@@ -118,8 +119,7 @@ public final class RevtafModel extends Module {
      * @param hyperbolic (B, dh) LRE embeddings, or null without LRE
      * @param mapsGlobal (B, N, P) and mapsLocal (B, 75, P) FVTAF attention maps, or null
      */
-    public record Output(
-            Losses losses, Tensor statusLogits, Tensor hyperbolic, Tensor mapsGlobal, Tensor mapsLocal) {}
+    public record Output(Losses losses, Tensor statusLogits, Tensor hyperbolic, Tensor mapsGlobal, Tensor mapsLocal) {}
 
     /**
      * What generation needs.
@@ -227,12 +227,11 @@ public final class RevtafModel extends Module {
                     e.visual().gridH(),
                     e.visual().gridW());
         Tensor targets = ReportPrompt.targets(ids, batch.keep());
-        Tensor lm = decoder.loss(ids, batch.keep(), e.memory(), null, targets, cfg.decoder().labelSmoothing());
+        Tensor lm = decoder.loss(
+                ids, batch.keep(), e.memory(), null, targets, cfg.decoder().labelSmoothing());
         RevtafConfig.LossWeights w = cfg.loss();
-        Tensor total = lm.mul(w.lm())
-                .add(cls.mul(w.cls()))
-                .add(rank.mul(w.rank()))
-                .add(fcc.mul(w.fcc()));
+        Tensor total =
+                lm.mul(w.lm()).add(cls.mul(w.cls())).add(rank.mul(w.rank())).add(fcc.mul(w.fcc()));
         Tensor mg = e.fused() == null ? null : e.fused().mapsGlobal();
         Tensor ml = e.fused() == null ? null : e.fused().mapsLocal();
         return new Output(new Losses(total, lm, cls, rank, fcc), logits, hyper, mg, ml);

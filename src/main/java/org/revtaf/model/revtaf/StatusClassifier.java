@@ -27,8 +27,7 @@ public final class StatusClassifier extends Module {
     private final boolean adjust;
 
     public StatusClassifier(NnContext ctx, int in, RevtafConfig.Classifier cfg) {
-        head = child(
-                "head", new Linear(ctx, in, STATES * CLASSES, true, Init.normal(cfg.initStd()), Init.zeros()));
+        head = child("head", new Linear(ctx, in, STATES * CLASSES, true, Init.normal(cfg.initStd()), Init.zeros()));
         baseProbs = buffer("base_probs", Tensor.ones(ctx.device(), ctx.dtype(), CLASSES));
         adjust = cfg.logitAdjustment();
     }
@@ -113,8 +112,8 @@ public final class StatusClassifier extends Module {
     public double[] reestimate(double[] posProbs, long[] labels) {
         int n = rows(labels);
         if (posProbs.length != labels.length)
-            throw new RevtafException("base_probs re-estimation: " + posProbs.length + " probabilities for "
-                    + labels.length + " labels");
+            throw new RevtafException(
+                    "base_probs re-estimation: " + posProbs.length + " probabilities for " + labels.length + " labels");
         double[] sum = new double[CLINICAL];
         int[] count = new int[CLINICAL];
         for (int i = 0; i < n; i++)

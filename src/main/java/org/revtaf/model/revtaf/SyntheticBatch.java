@@ -60,7 +60,8 @@ public final class SyntheticBatch {
             for (int k = 0; k < rep.length; k++) rep[k] = 7 + r.nextInt(d.vocab() - 7);
             reports.add(rep);
         }
-        ReportPrompt.Text text = model.prompt().teacherForcing(lab, reports, ReportPrompt.LENGTH + 1 + s.reportTokens());
+        ReportPrompt.Text text =
+                model.prompt().teacherForcing(lab, reports, ReportPrompt.LENGTH + 1 + s.reportTokens());
         return new RevtafModel.Batch(
                 new RevtafModel.Inputs(images, fLogit, lrp, grp, grpMask, memory), lab, text.ids(), text.keep());
     }

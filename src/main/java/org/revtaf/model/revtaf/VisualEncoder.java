@@ -20,8 +20,7 @@ public final class VisualEncoder extends Module {
     private final int stage;
 
     public VisualEncoder(NnContext ctx, RevtafConfig.ImageEncoder cfg) {
-        resnet = child(
-                "resnet", new ResNet(ctx, new ResNet.Config(cfg.depth(), 3, cfg.width(), cfg.lastStage(), 0)));
+        resnet = child("resnet", new ResNet(ctx, new ResNet.Config(cfg.depth(), 3, cfg.width(), cfg.lastStage(), 0)));
         stage = cfg.lastStage();
     }
 

@@ -147,7 +147,8 @@ class FccLossTest {
         RevtafConfig.Fcc up = new RevtafConfig.Fcc(RevtafConfig.FccMode.SOFT, 7, 0.5);
         Tensor g = F.bilinear(in.mg().reshape(B, N, H, W), 7, 7, false).reshape(B, N, 49);
         Tensor l = F.bilinear(in.ml().reshape(B, M, H, W), 7, 7, false).reshape(B, M, 49);
-        double atFull = FccLoss.loss(SOFT, g, l, in.tg(), in.tl(), in.mask(), 7, 7).item();
+        double atFull =
+                FccLoss.loss(SOFT, g, l, in.tg(), in.tl(), in.mask(), 7, 7).item();
         assertEquals(atFull, loss(up, in).item(), 1e-12);
         assertTrue(Math.abs(atFull - loss(SOFT, in).item()) > 1e-6, "resolution changes the loss");
     }
@@ -157,21 +158,31 @@ class FccLossTest {
         NnContext ref = NnTesting.f64(6), cpu = NnTesting.f32(6);
         Inputs in = inputs(ref);
         Tensor none = Tensor.zeros(ref.device(), ref.dtype(), B, N);
-        assertEquals(0.0, FccLoss.loss(SOFT, in.mg(), in.ml(), in.tg(), in.tl(), none, H, W).item());
+        assertEquals(
+                0.0,
+                FccLoss.loss(SOFT, in.mg(), in.ml(), in.tg(), in.tl(), none, H, W)
+                        .item());
         for (RevtafConfig.Fcc cfg : new RevtafConfig.Fcc[] {SOFT, HARD}) {
-            Inputs a = inputs(ref), c = new Inputs(
-                    RevtafTesting.on(cpu, a.mg()).requiresGrad(true),
-                    RevtafTesting.on(cpu, a.ml()).requiresGrad(true),
-                    RevtafTesting.on(cpu, a.tg()).requiresGrad(true),
-                    RevtafTesting.on(cpu, a.tl()).requiresGrad(true),
-                    RevtafTesting.on(cpu, a.mask()));
+            Inputs a = inputs(ref),
+                    c =
+                            new Inputs(
+                                    RevtafTesting.on(cpu, a.mg()).requiresGrad(true),
+                                    RevtafTesting.on(cpu, a.ml()).requiresGrad(true),
+                                    RevtafTesting.on(cpu, a.tg()).requiresGrad(true),
+                                    RevtafTesting.on(cpu, a.tl()).requiresGrad(true),
+                                    RevtafTesting.on(cpu, a.mask()));
             Tensor la = loss(cfg, a), lc = loss(cfg, c);
             assertEquals(la.item(), lc.item(), 1e-5);
             la.backward();
             lc.backward();
-            assertClose(cfg.mode() + " d tg", a.tg().grad().toDoubles(), c.tg().grad().toDoubles(), 1e-4);
+            assertClose(
+                    cfg.mode() + " d tg",
+                    a.tg().grad().toDoubles(),
+                    c.tg().grad().toDoubles(),
+                    1e-4);
             if (cfg.mode() == RevtafConfig.FccMode.SOFT)
-                assertClose("soft d maps", a.mg().grad().toDoubles(), c.mg().grad().toDoubles(), 1e-4);
+                assertClose(
+                        "soft d maps", a.mg().grad().toDoubles(), c.mg().grad().toDoubles(), 1e-4);
         }
     }
 

@@ -26,24 +26,22 @@ class RetrievalEnhancerTest {
     @Test
     void rankTargetsAreTheFirstNearestOtherRowInDiagonalDroppedNumbering() {
         // row 0 and 2 identical; row 1 differs from 0 in one class, from 3 in one class; row 3 far from 0
-        long[] labels = rows(
-                new int[] {1, 2, 0},
-                new int[] {1, 2, 3},
-                new int[] {1, 2, 0},
-                new int[] {0, 2, 3});
+        long[] labels = rows(new int[] {1, 2, 0}, new int[] {1, 2, 3}, new int[] {1, 2, 0}, new int[] {0, 2, 3});
         // Hamming: d(0,1)=2 d(0,2)=0 d(0,3)=4 d(1,2)=2 d(1,3)=2 d(2,3)=4
         // row 0 -> original 2 -> column 1; row 1 -> ties 0, 2, 3 at 2 -> first: 0 -> column 0
         // row 2 -> original 0 -> column 0; row 3 -> original 1 (d 2) -> column 1
         assertArrayEquals(new int[] {1, 0, 0, 1}, RetrievalEnhancer.rankTargets(labels, 4));
         // all equal: every row takes the first other row
-        assertArrayEquals(new int[] {0, 0, 0}, RetrievalEnhancer.rankTargets(rows(new int[0], new int[0], new int[0]), 3));
+        assertArrayEquals(
+                new int[] {0, 0, 0}, RetrievalEnhancer.rankTargets(rows(new int[0], new int[0], new int[0]), 3));
     }
 
     @Test
     void embeddingStaysInTheBallAndFollowsTheHgcnLayers() {
         NnContext ctx = NnTesting.f64(1);
         RetrievalEnhancer lre = new RetrievalEnhancer(ctx, SMALL);
-        assertEquals(List.of("layers.0.weight", "layers.0.bias", "layers.1.weight", "layers.1.bias"),
+        assertEquals(
+                List.of("layers.0.weight", "layers.0.bias", "layers.1.weight", "layers.1.bias"),
                 List.copyOf(lre.namedParameters().keySet()));
         assertArrayEquals(new int[] {5, 75}, lre.layers.get(0).weight.shape());
         lre.layers.get(0).bias.setDoubles(new double[] {0.3, -0.2, 0.1, 0, 0.5});
@@ -76,7 +74,8 @@ class RetrievalEnhancerTest {
         Tensor x = Tensor.uniform(ctx.device(), ctx.dtype(), new java.util.Random(4), 0, 1, 4, 75);
         long[] labels = rows(new int[] {1, 2, 0}, new int[] {1, 2, 3}, new int[] {1, 2, 0}, new int[] {0, 2, 3});
         Tensor h = lre.embed(x);
-        double loss = lre.rankLoss(h, Tensor.ofLongs(ctx.device(), labels, 4, 18)).item();
+        double loss =
+                lre.rankLoss(h, Tensor.ofLongs(ctx.device(), labels, 4, 18)).item();
         double[] d = F.poincareDist(h, h, 0.01).toDoubles();
         int[] t = RetrievalEnhancer.rankTargets(labels, 4);
         double expect = 0;
@@ -88,7 +87,10 @@ class RetrievalEnhancerTest {
             expect += (lse - logits[t[i]]) / 4;
         }
         assertEquals(expect, loss, 1e-10);
-        assertEquals(0.0, lre.rankLoss(h.slice(0, 0, 1), Tensor.ofLongs(ctx.device(), new long[18], 1, 18)).item());
+        assertEquals(
+                0.0,
+                lre.rankLoss(h.slice(0, 0, 1), Tensor.ofLongs(ctx.device(), new long[18], 1, 18))
+                        .item());
     }
 
     @Test

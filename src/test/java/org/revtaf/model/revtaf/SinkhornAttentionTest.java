@@ -14,8 +14,7 @@ import org.revtaf.tensor.Tensor;
 
 class SinkhornAttentionTest {
     private static final RevtafConfig.Ot REAL = RevtafConfig.Ot.defaults();
-    private static final RevtafConfig.Ot RELEASED =
-            new RevtafConfig.Ot(RevtafConfig.OtMode.RELEASED, 0.05, 100, 1e-6);
+    private static final RevtafConfig.Ot RELEASED = new RevtafConfig.Ot(RevtafConfig.OtMode.RELEASED, 0.05, 100, 1e-6);
 
     /** cos(Q_p, K_t) from the module's own projections, (B, P, T). */
     private static double[] similarity(SinkhornAttention a, Tensor v, Tensor t) {
@@ -111,9 +110,18 @@ class SinkhornAttentionTest {
             assertClose(ot.mode() + " maps", ra.maps().toDoubles(), rc.maps().toDoubles(), 1e-3);
             ra.fused().sum().add(ra.maps().sum()).backward();
             rc.fused().sum().add(rc.maps().sum()).backward();
-            assertClose(ot.mode() + " d phi_q", a.phiQ.weight.grad().toDoubles(), c.phiQ.weight.grad().toDoubles(), 3e-3);
-            assertClose(ot.mode() + " d phi_v", a.phiV.weight.grad().toDoubles(), c.phiV.weight.grad().toDoubles(), 1e-3);
-            assertTrue(a.phiQ.weight.grad().toDoubles()[0] != 0 || a.phiQ.weight.grad().toDoubles()[1] != 0);
+            assertClose(
+                    ot.mode() + " d phi_q",
+                    a.phiQ.weight.grad().toDoubles(),
+                    c.phiQ.weight.grad().toDoubles(),
+                    3e-3);
+            assertClose(
+                    ot.mode() + " d phi_v",
+                    a.phiV.weight.grad().toDoubles(),
+                    c.phiV.weight.grad().toDoubles(),
+                    1e-3);
+            assertTrue(a.phiQ.weight.grad().toDoubles()[0] != 0
+                    || a.phiQ.weight.grad().toDoubles()[1] != 0);
         }
     }
 }
