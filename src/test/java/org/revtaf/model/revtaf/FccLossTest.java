@@ -78,6 +78,16 @@ class FccLossTest {
         return out;
     }
 
+    private static double direct(boolean hard, Inputs in) {
+        return direct(
+                hard,
+                in.mg().toDoubles(),
+                in.ml().toDoubles(),
+                in.tg().toDoubles(),
+                in.tl().toDoubles(),
+                in.mask().toDoubles());
+    }
+
     private record Inputs(Tensor mg, Tensor ml, Tensor tg, Tensor tl, Tensor mask) {}
 
     private static Inputs inputs(NnContext ctx) {
@@ -97,26 +107,14 @@ class FccLossTest {
     @Test
     void softLossIsTheMaskedMeanOfOneMinusSigmoidCosineTimesSoftIou() {
         Inputs in = inputs(NnTesting.f64(1));
-        double expect = direct(
-                false,
-                in.mg().toDoubles(),
-                in.ml().toDoubles(),
-                in.tg().toDoubles(),
-                in.tl().toDoubles(),
-                in.mask().toDoubles());
+        double expect = direct(false, in);
         assertEquals(expect, loss(SOFT, in).item(), 1e-12);
     }
 
     @Test
     void hardLossReproducesTheReleasedCode() {
         Inputs in = inputs(NnTesting.f64(2));
-        double expect = direct(
-                true,
-                in.mg().toDoubles(),
-                in.ml().toDoubles(),
-                in.tg().toDoubles(),
-                in.tl().toDoubles(),
-                in.mask().toDoubles());
+        double expect = direct(true, in);
         assertEquals(expect, loss(HARD, in).item(), 1e-12);
     }
 
@@ -131,6 +129,26 @@ class FccLossTest {
         assertNull(hard.mg().grad(), "hard FCC has no gradient into the maps");
         assertNull(hard.ml().grad());
         assertTrue(nonZero(hard.tg().grad()) && nonZero(hard.tl().grad()), "only through sigmoid(cos)");
+    }
+
+    @Test
+    void throughTheFusionOnlyTheSoftLossTrainsTheAttention() {
+        for (RevtafConfig.Fcc cfg : new RevtafConfig.Fcc[] {SOFT, HARD}) {
+            NnContext ctx = NnTesting.f64(8);
+            Fvtaf f = new Fvtaf(ctx, 4, D, new RevtafConfig.Fusion(6, false, 0.0), RevtafConfig.Ot.defaults());
+            Tensor tokens = NnTesting.randn(ctx, 9, B, P, 4);
+            Tensor grp = NnTesting.randn(ctx, 10, B, N, D), lrp = NnTesting.randn(ctx, 11, B, 75, D);
+            Tensor mask = Tensor.ofDoubles(ctx.device(), ctx.dtype(), new double[] {1, 1, 0, 1, 1, 1}, B, N);
+            Fvtaf.Output o = f.forward(tokens, grp, mask, lrp);
+            FccLoss.loss(cfg, o.mapsGlobal(), o.mapsLocal(), o.textGlobal(), o.textLocal(), mask, H, W)
+                    .backward();
+            boolean soft = cfg.mode() == RevtafConfig.FccMode.SOFT;
+            // phi_q reaches the loss only through the maps
+            assertEquals(soft, nonZero(f.global.phiQ.weight.grad()), cfg.mode() + ": d phi_q (global)");
+            assertEquals(soft, nonZero(f.local.phiQ.weight.grad()), cfg.mode() + ": d phi_q (local)");
+            assertTrue(nonZero(f.textProjGlobal.weight.grad()), cfg.mode() + ": S always has a gradient");
+            assertNull(f.global.phiV.weight.grad(), "the values do not enter the maps");
+        }
     }
 
     @Test
