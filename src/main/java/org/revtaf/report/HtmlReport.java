@@ -165,18 +165,19 @@ public final class HtmlReport {
     }
 
     private static String className(int i, int n) {
-        return i < LabelClass.ALL.size() && (n == 18 || n == 14) ? LabelClass.ALL.get(i).csvName() : "class " + i;
+        return i < LabelClass.ALL.size() && (n == 18 || n == 14)
+                ? LabelClass.ALL.get(i).csvName()
+                : "class " + i;
     }
 
     private static String status(int code) {
         LabelStatus s = LabelStatus.ofCode(code);
-        String word =
-                switch (s) {
-                    case BLANK -> "blank";
-                    case POSITIVE -> "pos";
-                    case NEGATIVE -> "neg";
-                    case UNCERTAIN -> "unc";
-                };
+        String word = switch (s) {
+            case BLANK -> "blank";
+            case POSITIVE -> "pos";
+            case NEGATIVE -> "neg";
+            case UNCERTAIN -> "unc";
+        };
         return "<span class=\"st " + word + "\">" + word + "</span>";
     }
 

@@ -35,9 +35,7 @@ public record ReportData(
         Objects.requireNonNull(title, "title");
         about = about == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(about));
         samples = List.copyOf(samples);
-        metrics = metrics == null
-                ? Map.of()
-                : Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
+        metrics = metrics == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
     }
 
     /**
@@ -110,8 +108,8 @@ public record ReportData(
         public AttentionMap {
             Objects.requireNonNull(name, "name");
             if (height < 1 || width < 1 || values.length != height * width)
-                throw new RevtafException("report: attention map '" + name + "' has " + values.length
-                        + " values for a " + height + "x" + width + " grid");
+                throw new RevtafException("report: attention map '" + name + "' has " + values.length + " values for a "
+                        + height + "x" + width + " grid");
             values = values.clone();
         }
 

@@ -20,7 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.revtaf.data.Image;
 import org.revtaf.report.ReportData.AttentionMap;
-import org.revtaf.report.ReportData.Retrieved;
 import org.revtaf.report.ReportData.Sample;
 
 class HtmlReportTest {
@@ -29,13 +28,15 @@ class HtmlReportTest {
 
     /** Every URL-bearing attribute and CSS url(): only data: URIs and in-page anchors. */
     static void assertSelfContained(String html) {
-        Matcher m = Pattern.compile("(?i)\\b(src|href|srcset|poster|data|action|formaction|background)\\s*=\\s*\"([^\"]*)\"")
+        Matcher m = Pattern.compile(
+                        "(?i)\\b(src|href|srcset|poster|data|action|formaction|background)\\s*=\\s*\"([^\"]*)\"")
                 .matcher(html);
         int refs = 0;
         while (m.find()) {
             refs++;
             String v = m.group(2);
-            boolean ok = m.group(1).equalsIgnoreCase("href") ? v.startsWith("#") : v.startsWith("data:image/png;base64,");
+            boolean ok =
+                    m.group(1).equalsIgnoreCase("href") ? v.startsWith("#") : v.startsWith("data:image/png;base64,");
             if (!ok) fail("external reference " + m.group(1) + "=\"" + v + "\"");
         }
         assertTrue(refs > 0, "the page has images");
@@ -43,8 +44,9 @@ class HtmlReportTest {
         assertFalse(css.find(), "no url() or @import in the style");
         for (String tag : List.of("<script", "<link", "<iframe", "<object", "<embed", "<base", "<audio", "<video"))
             assertFalse(html.toLowerCase().contains(tag), "no " + tag + " element");
-        assertFalse(Pattern.compile("(?i)(https?:)?//[a-z0-9.-]+\\.[a-z]{2,}").matcher(html.replaceAll(
-                                "data:image/png;base64,[A-Za-z0-9+/=]+", ""))
+        assertFalse(
+                Pattern.compile("(?i)(https?:)?//[a-z0-9.-]+\\.[a-z]{2,}")
+                        .matcher(html.replaceAll("data:image/png;base64,[A-Za-z0-9+/=]+", ""))
                         .find(),
                 "no URL anywhere outside data: URIs");
         assertTrue(
@@ -74,7 +76,8 @@ class HtmlReportTest {
         List<String> images = dataImages(page);
         assertEquals(data.samples().size() + maps + 3, images.size(), "studies, overlays, 3 charts");
         for (String b64 : images) {
-            BufferedImage img = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(b64)));
+            BufferedImage img =
+                    ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(b64)));
             assertTrue(img != null && img.getWidth() > 0, "every inlined image decodes");
         }
         assertTrue(page.contains("<th>CE_F1</th>") && page.contains("Clinical efficacy per class"));
@@ -109,7 +112,8 @@ class HtmlReportTest {
         assertEquals(2, dataImages(page).size(), "the study image and one overlay");
         // the check itself catches a page that loads from elsewhere
         assertThrows(
-                AssertionError.class, () -> assertSelfContained(page.replaceFirst("data:image/png;base64,", "//x.org/")));
+                AssertionError.class,
+                () -> assertSelfContained(page.replaceFirst("data:image/png;base64,", "//x.org/")));
         assertThrows(AssertionError.class, () -> assertSelfContained(page.replace("<meta http-equiv", "<meta x")));
     }
 

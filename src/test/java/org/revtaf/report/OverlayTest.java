@@ -57,8 +57,8 @@ class OverlayTest {
             int last = (n * n - 1) * 3 + k; // bottom-right: the minimum
             assertEquals((1 - a0) * 0.5 + a0 * cold[k], (rgb[last] & 0xFF) / 255.0, 1.0 / 255 + 1e-9);
         }
-        BufferedImage png = ImageIO.read(new ByteArrayInputStream(
-                Overlay.overlayPng(img, new AttentionMap("hot", 4, 4, grid))));
+        BufferedImage png =
+                ImageIO.read(new ByteArrayInputStream(Overlay.overlayPng(img, new AttentionMap("hot", 4, 4, grid))));
         assertEquals(n, png.getWidth());
         assertEquals(((rgb[0] & 0xFF) << 16) | ((rgb[1] & 0xFF) << 8) | (rgb[2] & 0xFF), png.getRGB(0, 0) & 0xFFFFFF);
     }
@@ -78,13 +78,16 @@ class OverlayTest {
     @Test
     void plotsDrawEachCurveAndSkipWhatIsMissing() throws Exception {
         List<Plots.Chart> charts = Plots.render(SampleReports.curves(50, 3));
-        assertEquals(List.of("loss.png", "lr.png", "validation.png"), charts.stream().map(Plots.Chart::file).toList());
+        assertEquals(
+                List.of("loss.png", "lr.png", "validation.png"),
+                charts.stream().map(Plots.Chart::file).toList());
         for (Plots.Chart c : charts) {
             BufferedImage img = ImageIO.read(new ByteArrayInputStream(c.png()));
             assertEquals(Plots.HEIGHT, img.getHeight());
             assertEquals(c.file().equals("loss.png") ? Plots.WIDE : Plots.NARROW, img.getWidth());
             java.util.Set<Integer> colours = new java.util.HashSet<>();
-            for (int y = 0; y < img.getHeight(); y += 3) for (int x = 0; x < img.getWidth(); x += 3) colours.add(img.getRGB(x, y));
+            for (int y = 0; y < img.getHeight(); y += 3)
+                for (int x = 0; x < img.getWidth(); x += 3) colours.add(img.getRGB(x, y));
             assertTrue(colours.size() > 20, c.file() + " is drawn, not blank");
         }
         Curves onlyLr = new Curves(List.of(new StepRow(1, 1e-4, Map.of("loss", Double.NaN))), List.<EpochRow>of());

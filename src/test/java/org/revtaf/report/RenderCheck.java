@@ -92,7 +92,8 @@ public final class RenderCheck {
                 page.toUri().toString());
         Process p = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
-                .redirectOutput(netlog.resolveSibling(netlog.getFileName() + ".out").toFile())
+                .redirectOutput(
+                        netlog.resolveSibling(netlog.getFileName() + ".out").toFile())
                 .start();
         if (!p.waitFor(180, TimeUnit.SECONDS)) {
             p.destroyForcibly();
@@ -115,15 +116,18 @@ public final class RenderCheck {
     /** URLs of URL_REQUEST_START_JOB events that a page (not the browser itself) started. */
     static List<String> pageRequests(JsonNode log) {
         Map<Integer, String> types = new HashMap<>();
-        log.path("constants").path("logEventTypes").properties().forEach(e -> types.put(e.getValue()
-                .asInt(), e.getKey()));
+        log.path("constants")
+                .path("logEventTypes")
+                .properties()
+                .forEach(e -> types.put(e.getValue().asInt(), e.getKey()));
         List<String> urls = new ArrayList<>();
         for (JsonNode e : log.path("events")) {
             if (!"URL_REQUEST_START_JOB".equals(types.get(e.path("type").asInt()))) continue;
             JsonNode p = e.path("params");
             String initiator = p.path("initiator").asText("not an origin");
             String nik = p.path("network_isolation_key").asText("");
-            if (!initiator.equals("not an origin") || nik.contains("file://")) urls.add(p.path("url").asText());
+            if (!initiator.equals("not an origin") || nik.contains("file://"))
+                urls.add(p.path("url").asText());
         }
         return urls;
     }

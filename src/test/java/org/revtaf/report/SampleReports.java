@@ -125,7 +125,8 @@ public final class SampleReports {
         for (int j = 0; j < all.size(); j++) {
             if (j == i) continue;
             int d = 0;
-            for (int c = 0; c < 18; c++) if (all.get(i).labels()[c] != all.get(j).labels()[c]) d++;
+            for (int c = 0; c < 18; c++)
+                if (all.get(i).labels()[c] != all.get(j).labels()[c]) d++;
             if (d < bestD) {
                 bestD = d;
                 best = j;

@@ -9,6 +9,7 @@ import org.revtaf.autograd.GradMode;
 import org.revtaf.model.BertLmDecoder;
 import org.revtaf.ops.F;
 import org.revtaf.tensor.Scope;
+import org.revtaf.tensor.Shapes;
 import org.revtaf.tensor.Storage;
 import org.revtaf.tensor.Tensor;
 
@@ -40,15 +41,15 @@ public final class DecoderStepper implements TokenStepper {
         if (decoder.isTraining())
             throw new IllegalStateException("generation: the decoder is in training mode (call eval() first)");
         if (memory.rank() != 3 || memory.shape(2) != decoder.config().encoderWidth())
-            throw new RevtafException("generation: memory must be (B, S, " + decoder.config().encoderWidth()
-                    + "), got " + org.revtaf.tensor.Shapes.str(memory.shapeRef()));
+            throw new RevtafException("generation: memory must be (B, S, "
+                    + decoder.config().encoderWidth() + "), got " + Shapes.str(memory.shapeRef()));
         if (memoryKeep != null
                 && (memoryKeep.rank() != 2
                         || memoryKeep.shape(0) != memory.shape(0)
                         || memoryKeep.shape(1) != memory.shape(1)))
             throw new RevtafException("generation: memory mask "
-                    + org.revtaf.tensor.Shapes.str(memoryKeep.shapeRef()) + " does not match memory "
-                    + org.revtaf.tensor.Shapes.str(memory.shapeRef()));
+                    + Shapes.str(memoryKeep.shapeRef()) + " does not match memory "
+                    + Shapes.str(memory.shapeRef()));
         this.decoder = decoder;
         this.memory = memory;
         this.memoryKeep = memoryKeep;
