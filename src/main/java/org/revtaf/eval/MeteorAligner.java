@@ -216,17 +216,15 @@ final class MeteorAligner {
     }
 
     private static Match[] resolve(List<List<Match>> cand, Path start, double[] alignWeights) {
-        List<Path> next = new ArrayList<>();
-        next.add(start);
-        List<Path> paths;
+        Paths paths = new Paths(1);
+        paths.add(start);
         for (int current = 0; current <= cand.size(); current++) {
-            paths = next;
-            paths.sort(ORDER);
-            int beam = Math.min(BEAM, paths.size());
-            next = new ArrayList<>(
-                    current < cand.size() ? beam * (cand.get(current).size() + 1) : beam);
+            paths.sort();
+            int beam = Math.min(BEAM, paths.size);
+            Paths next =
+                    new Paths(current < cand.size() ? beam * (cand.get(current).size() + 1) : beam);
             for (int rank = 0; rank < beam; rank++) {
-                Path path = paths.get(rank);
+                Path path = paths.items[rank];
                 if (current == cand.size()) {
                     if (path.lastMatchEnd != -1) path.chunks++;
                     next.add(path);
@@ -259,10 +257,68 @@ final class MeteorAligner {
                 path.idx++;
                 next.add(path);
             }
-            if (next.isEmpty()) next.add(paths.get(0));
+            if (next.size == 0) next.add(paths.items[0]);
+            paths = next;
         }
-        next.sort(ORDER);
-        return next.get(0).matches();
+        paths.sort();
+        return paths.items[0].matches();
+    }
+
+    /**
+     * The partial alignments of one step, sorted as METEOR sorts them: a stable sort by {@link #ORDER}.
+     * Where the three keys and the insertion index fit in 63 bits (always, but for huge segments) they
+     * are packed into one long per path and sorted as primitives: the same order, without a comparator.
+     */
+    private static final class Paths {
+        final Path[] items;
+        int size;
+
+        Paths(int capacity) {
+            items = new Path[capacity];
+        }
+
+        void add(Path p) {
+            items[size++] = p;
+        }
+
+        void sort() {
+            if (size < 2) return;
+            int maxMatches = 0;
+            int maxChunks = 0;
+            int maxDistance = 0;
+            for (int i = 0; i < size; i++) {
+                Path p = items[i];
+                maxMatches = Math.max(maxMatches, p.matches1 + p.matches2);
+                maxChunks = Math.max(maxChunks, p.chunks);
+                maxDistance = Math.max(maxDistance, p.distance);
+            }
+            int bIndex = bits(size - 1);
+            int bDistance = bits(maxDistance);
+            int bChunks = bits(maxChunks);
+            if (bIndex + bDistance + bChunks + bits(maxMatches) > 63
+                    || Math.min(maxMatches, Math.min(maxChunks, maxDistance)) < 0) {
+                Arrays.sort(items, 0, size, ORDER);
+                return;
+            }
+            long[] keys = new long[size];
+            for (int i = 0; i < size; i++) {
+                Path p = items[i];
+                // more matches first, then fewer chunks, shorter distance, earlier insertion
+                keys[i] = ((((((long) (maxMatches - (p.matches1 + p.matches2)) << bChunks) | p.chunks) << bDistance)
+                                        | p.distance)
+                                << bIndex)
+                        | i;
+            }
+            Arrays.sort(keys);
+            Path[] sorted = new Path[size];
+            long mask = (1L << bIndex) - 1;
+            for (int i = 0; i < size; i++) sorted[i] = items[(int) (keys[i] & mask)];
+            System.arraycopy(sorted, 0, items, 0, size);
+        }
+
+        private static int bits(int max) {
+            return 32 - Integer.numberOfLeadingZeros(max);
+        }
     }
 
     /** Chunks of an alignment: maximal runs contiguous and in order on both sides. */
