@@ -346,6 +346,14 @@ class EvaluateCommandTest {
         assertTrue(meteor(lf) != meteor(none), lf + " vs " + none);
     }
 
+    /** {@code evaluate --refs R --hyps H --no-ce EXTRA...}. */
+    static Run nlgOnly(Path refs, Path hyps, String... extra) {
+        List<String> args = new java.util.ArrayList<>(
+                List.of("evaluate", "--refs", refs.toString(), "--hyps", hyps.toString(), "--no-ce"));
+        args.addAll(List.of(extra));
+        return run(args.toArray(String[]::new));
+    }
+
     @Test
     void meteorModulesAreSelectableAndBadListsAreUsageErrors() throws Exception {
         // "large" / "big" are WordNet synonyms, "effusions" / "effusion" share a stem
@@ -354,16 +362,7 @@ class EvaluateCommandTest {
         ObjectMapper m = new ObjectMapper();
         java.util.Map<String, Double> score = new java.util.HashMap<>();
         for (String modules : List.of("exact", "exact,stem", "exact stem synonym")) {
-            Run r = run(
-                    "evaluate",
-                    "--refs",
-                    refs.toString(),
-                    "--hyps",
-                    hyps.toString(),
-                    "--no-ce",
-                    "--json",
-                    "--meteor-modules",
-                    modules);
+            Run r = nlgOnly(refs, hyps, "--json", "--meteor-modules", modules);
             assertEquals(0, r.code(), r.err());
             JsonNode j = m.readTree(r.out());
             assertEquals(modules.replace(',', ' '), j.get("METEOR_modules").asText());
@@ -371,30 +370,14 @@ class EvaluateCommandTest {
         }
         assertTrue(score.get("exact") < score.get("exact,stem"), score.toString());
         assertTrue(score.get("exact,stem") < score.get("exact stem synonym"), score.toString());
-        Run table = run(
-                "evaluate",
-                "--refs",
-                refs.toString(),
-                "--hyps",
-                hyps.toString(),
-                "--no-ce",
-                "--meteor-modules",
-                "exact");
+        Run table = nlgOnly(refs, hyps, "--meteor-modules", "exact");
         assertTrue(table.out().contains("METEOR modules: exact (function words"), table.out());
         for (String[] bad : new String[][] {
             {"exact,paraphrase", "paraphrase' is not available"},
             {"exact,wordnet", "unknown module 'wordnet'"},
             {"", "no module"}
         }) {
-            Run r = run(
-                    "evaluate",
-                    "--refs",
-                    refs.toString(),
-                    "--hyps",
-                    hyps.toString(),
-                    "--no-ce",
-                    "--meteor-modules",
-                    bad[0]);
+            Run r = nlgOnly(refs, hyps, "--meteor-modules", bad[0]);
             assertEquals(2, r.code(), r.err());
             assertTrue(r.err().contains("--meteor-modules") && r.err().contains(bad[1]), r.err());
             assertFalse(r.err().contains("Exception"), r.err());
@@ -412,30 +395,10 @@ class EvaluateCommandTest {
         }
         Path empty = write("none.txt", "\n");
         ObjectMapper m = new ObjectMapper();
-        JsonNode byDefault =
-                m.readTree(run("evaluate", "--refs", refs.toString(), "--hyps", hyps.toString(), "--no-ce", "--json")
-                        .out());
-        JsonNode sameList = m.readTree(run(
-                        "evaluate",
-                        "--refs",
-                        refs.toString(),
-                        "--hyps",
-                        hyps.toString(),
-                        "--no-ce",
-                        "--json",
-                        "--meteor-function-words",
-                        shipped.toString())
+        JsonNode byDefault = m.readTree(nlgOnly(refs, hyps, "--json").out());
+        JsonNode sameList = m.readTree(nlgOnly(refs, hyps, "--json", "--meteor-function-words", shipped.toString())
                 .out());
-        JsonNode noList = m.readTree(run(
-                        "evaluate",
-                        "--refs",
-                        refs.toString(),
-                        "--hyps",
-                        hyps.toString(),
-                        "--no-ce",
-                        "--json",
-                        "--meteor-function-words",
-                        empty.toString())
+        JsonNode noList = m.readTree(nlgOnly(refs, hyps, "--json", "--meteor-function-words", empty.toString())
                 .out());
         assertEquals(byDefault.get("METEOR").asDouble(), sameList.get("METEOR").asDouble(), 0.0);
         assertEquals(shipped.toString(), sameList.get("METEOR_function_words").asText());
