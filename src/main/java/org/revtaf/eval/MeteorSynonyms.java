@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.StringTokenizer;
 import java.util.concurrent.ConcurrentHashMap;
 import org.revtaf.RevtafException;
 
@@ -112,25 +113,37 @@ final class MeteorSynonyms {
         while ((base = ex.readLine()) != null) {
             String forms = ex.readLine();
             if (forms == null) break;
-            for (String form : forms.trim().split("\\s+")) {
-                if (!form.isEmpty())
-                    bases.computeIfAbsent(form, k -> new ArrayList<>(1)).add(base);
+            for (StringTokenizer t = new StringTokenizer(forms); t.hasMoreTokens(); ) {
+                bases.computeIfAbsent(t.nextToken(), k -> new ArrayList<>(1)).add(base);
             }
         }
         return new MeteorSynonyms(syn, bases);
     }
 
+    /** Synset ids separated by white space (parsed by hand: the file has 147k such lines). */
     private static int[] parseIds(String ids, int line) throws IOException {
-        String[] parts = ids.trim().split("\\s+");
-        int[] out = new int[parts.length];
+        int[] out = new int[8];
         int n = 0;
-        for (String p : parts) {
-            if (p.isEmpty()) continue;
-            try {
-                out[n++] = Integer.parseInt(p);
-            } catch (NumberFormatException e) {
-                throw new IOException("english.synsets: line " + line + ": not a synset id: '" + p + "'");
+        int i = 0;
+        int len = ids.length();
+        while (i < len) {
+            char c = ids.charAt(i);
+            if (Character.isWhitespace(c)) {
+                i++;
+                continue;
             }
+            int start = i;
+            long v = 0;
+            while (i < len && !Character.isWhitespace(ids.charAt(i))) {
+                char d = ids.charAt(i++);
+                if (d < '0' || d > '9' || v > Integer.MAX_VALUE / 10) {
+                    throw new IOException("english.synsets: line " + line + ": not a synset id: '"
+                            + ids.substring(start, Math.min(len, start + 20)).strip() + "'");
+                }
+                v = v * 10 + (d - '0');
+            }
+            if (n == out.length) out = Arrays.copyOf(out, 2 * n);
+            out[n++] = (int) v;
         }
         return Arrays.copyOf(out, n);
     }
