@@ -120,6 +120,17 @@ class MeteorTest {
         // U.S. style abbreviations drop their dots; runs of dots are one token
         assertEquals("us based ...", MeteorNormalizer.normalize("U.S.-based ..."));
         assertEquals("( left ) effusion ; stable", MeteorNormalizer.normalize("(left) effusion; stable"));
+        // the rules that only run where their characters occur: curly quotes, non-ASCII spaces,
+        // double dashes, contractions, commas between digits
+        assertEquals(
+                "he said \" no effusion \" and ' mild ' ' edema ' .",
+                MeteorNormalizer.normalize("He said \u201cno effusion\u201d and \u2018mild\u2019 `edema`."));
+        assertEquals(
+                "no effusion ; stable heart .", MeteorNormalizer.normalize("No\u00a0effusion ;  stable\u2003heart."));
+        assertEquals("tube in place ... unchanged", MeteorNormalizer.normalize("Tube--in place... unchanged"));
+        assertEquals(
+                "the patient 's lungs aren 't clear , 1,000 cc .",
+                MeteorNormalizer.normalize("The patient's lungs aren't clear, 1,000 cc."));
     }
 
     static double meteor(String hyp, String ref, String modules) {
