@@ -2,7 +2,6 @@ package org.revtaf.cli;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -12,6 +11,8 @@ import org.revtaf.eval.ClinicalEfficacy;
 import org.revtaf.eval.EvalOutput;
 import org.revtaf.eval.Evaluation;
 import org.revtaf.eval.LabelCsv;
+import org.revtaf.eval.Meteor;
+import org.revtaf.eval.MeteorModule;
 import org.revtaf.eval.RefCleaning;
 import org.revtaf.io.TextFiles;
 import org.revtaf.text.Labelers;
@@ -94,10 +95,18 @@ public final class EvaluateCommand implements Callable<Integer> {
     boolean noCe;
 
     @Option(
+            names = "--meteor-modules",
+            paramLabel = "LIST",
+            description = "METEOR's matching modules, in order, separated by commas or spaces: exact, stem, synonym"
+                    + " (default: exact,stem,synonym = METEOR 1.5's English modules except paraphrase, whose table"
+                    + " is not available). Weights 1.0 0.6 0.8 go by position, as meteor-1.5.jar -m gives them.")
+    String meteorModules;
+
+    @Option(
             names = "--meteor-function-words",
             paramLabel = "FILE",
-            description = "METEOR's function-word list (one word a line, e.g. function/english.words from"
-                    + " meteor-1.5.jar); without it every word counts as a content word.")
+            description = "METEOR's function-word list (one word a line) instead of the shipped english.words of"
+                    + " METEOR 1.5.")
     Path functionWords;
 
     @Override
@@ -110,6 +119,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             throw new ParameterException(
                     spec.commandLine(), "--ref-labels and --hyp-labels go together (give both or neither)");
         }
+        Meteor.Settings meteor = meteorSettings();
         Map<String, String> refMap = ReportSource.byId(ReportSource.read(refs, split));
         Map<String, String> hypMap = ReportSource.byId(ReportSource.read(hyps, split));
         List<String> ids = new ArrayList<>(refMap.keySet());
@@ -138,7 +148,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 pred = ClinicalEfficacy.label(labeler, h);
             }
         }
-        Evaluation.Options options = new Evaluation.Options(postprocess, readFunctionWords(), cleaning);
+        Evaluation.Options options = new Evaluation.Options(postprocess, meteor, cleaning);
         Evaluation.Scores scores = Evaluation.run(ids, r, h, gt, pred, options);
         if (out != null) EvalOutput.writeCsvs(scores, out);
         var w = spec.commandLine().getOut();
@@ -148,14 +158,21 @@ public final class EvaluateCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Set<String> readFunctionWords() {
-        if (functionWords == null) return Set.of();
-        Set<String> words = new HashSet<>();
-        for (String line :
-                TextFiles.readUtf8(functionWords, "function-word list").split("\n")) {
-            String w = line.strip();
-            if (!w.isEmpty()) words.add(w);
+    /** The METEOR settings of the options; a bad module list is a usage error naming the option. */
+    private Meteor.Settings meteorSettings() {
+        Meteor.Settings m = Meteor.Settings.standard();
+        if (meteorModules != null) {
+            try {
+                m = m.withModules(MeteorModule.parseList(meteorModules));
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(
+                        spec.commandLine(), "--meteor-modules '" + meteorModules + "': " + e.getMessage());
+            }
         }
-        return words;
+        if (functionWords != null) {
+            Set<String> words = Meteor.parseFunctionWords(TextFiles.readUtf8(functionWords, "function-word list"));
+            m = m.withFunctionWords(words, functionWords.toString());
+        }
+        return m;
     }
 }

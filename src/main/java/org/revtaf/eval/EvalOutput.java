@@ -40,11 +40,13 @@ public final class EvalOutput {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(
                 Locale.ROOT,
-                "%d reports; prediction post-processing %s; references cleaning: %s; METEOR modules: %s%n",
+                "%d reports; prediction post-processing %s; references cleaning: %s; METEOR modules: %s"
+                        + " (function words: %s)%n",
                 s.ids().size(),
                 s.options().postprocess() ? "on" : "off",
                 s.options().refsCleaning(),
-                Meteor.MODULES_RUN));
+                s.options().meteor().modulesRun(),
+                s.options().meteor().functionWordsSource()));
         for (Map.Entry<String, Double> e : headline(s).entrySet()) {
             sb.append(String.format(Locale.ROOT, "%-8s %s%n", e.getKey(), f(e.getValue())));
         }
@@ -105,7 +107,8 @@ public final class EvalOutput {
         o.put("reports", s.ids().size());
         o.put("postprocess", s.options().postprocess());
         o.put("refs_cleaning", s.options().refsCleaning().name());
-        o.put("METEOR_modules", Meteor.MODULES_RUN);
+        o.put("METEOR_modules", s.options().meteor().modulesRun());
+        o.put("METEOR_function_words", s.options().meteor().functionWordsSource());
         return o.toString();
     }
 

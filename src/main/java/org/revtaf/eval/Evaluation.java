@@ -2,7 +2,6 @@ package org.revtaf.eval;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Scores generated reports against references with every metric: BLEU-1..4, METEOR, ROUGE-L,
@@ -19,24 +18,24 @@ public final class Evaluation {
 
     /**
      * @param postprocess apply PromptMRG's prediction post-processing before the NLG metrics
-     * @param meteorFunctionWords METEOR's function-word list (empty: none known)
+     * @param meteor METEOR's modules and function words ({@link Meteor.Settings#standard()}: as METEOR 1.5)
      * @param refsCleaning the (resolved) cleaning the caller applied to the references with {@link
      *     RefCleaning#apply(List)} before labelling and {@link #run}; reported in the outputs
      */
-    public record Options(boolean postprocess, Set<String> meteorFunctionWords, RefCleaning refsCleaning) {
+    public record Options(boolean postprocess, Meteor.Settings meteor, RefCleaning refsCleaning) {
         public Options {
             if (refsCleaning == RefCleaning.auto)
                 throw new IllegalArgumentException("refsCleaning must be resolved (not auto)");
         }
 
         /** References used as given. */
-        public Options(boolean postprocess, Set<String> meteorFunctionWords) {
-            this(postprocess, meteorFunctionWords, RefCleaning.none);
+        public Options(boolean postprocess, Meteor.Settings meteor) {
+            this(postprocess, meteor, RefCleaning.none);
         }
 
-        /** The paper-compatible preset: post-processing on, no function-word list, references as given. */
+        /** The paper-compatible preset: post-processing on, METEOR as 1.5 runs it, references as given. */
         public static Options paper() {
-            return new Options(true, Set.of());
+            return new Options(true, Meteor.Settings.standard());
         }
     }
 
@@ -69,7 +68,7 @@ public final class Evaluation {
         return new Scores(
                 List.copyOf(ids),
                 Bleu.score(res, gts),
-                Meteor.score(res, gts, o.meteorFunctionWords()),
+                Meteor.score(res, gts, o.meteor()),
                 RougeL.score(res, gts),
                 Cider.score(res, gts),
                 ce,

@@ -56,28 +56,65 @@ public final class MeteorNormalizer {
         return m;
     }
 
+    /**
+     * Whether every character is an ASCII letter or digit, an ASCII white-space character or one of
+     * {@code . ' ` , -}: then SEP_OTHER cannot match, and no WHITE character other than the single
+     * spaces the tokens are joined with is present.
+     */
+    private static boolean plainAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == ' '
+                    || c == '\t'
+                    || c == '\n'
+                    || c == '\u000B'
+                    || c == '\f'
+                    || c == '\r'
+                    || c == '.'
+                    || c == '\''
+                    || c == '`'
+                    || c == ','
+                    || c == '-';
+            if (!ok) return false;
+        }
+        return true;
+    }
+
     /** Normalised, lower-cased text; tokens separated by single spaces. */
     public static String normalize(String line) {
+        // each rule runs only where it can match (checked on the characters it needs); the result is
+        // that of running every rule
         String s = " " + line + " ";
-        s = SEP_OTHER.matcher(s).replaceAll(" $1 ");
-        s = MULTI_DOT.matcher(s).replaceAll(" DOTMULTI$1");
-        while (s.contains("DOTMULTI.")) {
-            s = MULTI_DOT2.matcher(s).replaceAll("DOTDOTMULTI $1");
-            s = s.replace("DOTMULTI.", "DOTDOTMULTI");
+        if (!plainAscii(s)) s = SEP_OTHER.matcher(s).replaceAll(" $1 ");
+        if (s.contains("..") || s.contains("DOTMULTI")) {
+            s = MULTI_DOT.matcher(s).replaceAll(" DOTMULTI$1");
+            while (s.contains("DOTMULTI.")) {
+                s = MULTI_DOT2.matcher(s).replaceAll("DOTDOTMULTI $1");
+                s = s.replace("DOTMULTI.", "DOTDOTMULTI");
+            }
         }
-        s = COMMA1.matcher(s).replaceAll("$1 , $2");
-        s = COMMA2.matcher(s).replaceAll("$1 , $2");
-        s = COMMA3.matcher(s).replaceAll("$1 , $2");
-        s = QUOTE1.matcher(s).replaceAll("'");
-        s = QUOTE2.matcher(s).replaceAll(" \" ");
+        if (s.indexOf(',') >= 0) {
+            s = COMMA1.matcher(s).replaceAll("$1 , $2");
+            s = COMMA2.matcher(s).replaceAll("$1 , $2");
+            s = COMMA3.matcher(s).replaceAll("$1 , $2");
+        }
+        if (s.indexOf('`') >= 0 || s.indexOf('‘') >= 0 || s.indexOf('’') >= 0)
+            s = QUOTE1.matcher(s).replaceAll("'");
+        if (s.indexOf('“') >= 0 || s.indexOf('”') >= 0 || s.contains("''"))
+            s = QUOTE2.matcher(s).replaceAll(" \" ");
         s = s.replace("–", "-");
         s = s.replace("--", "-");
-        s = RM_DASH.matcher(s).replaceAll("$1 $2");
-        s = CONT1.matcher(s).replaceAll("$1 ' $2");
-        s = CONT2.matcher(s).replaceAll("$1 ' $2");
-        s = CONT3.matcher(s).replaceAll("$1 ' $2");
-        s = CONT4.matcher(s).replaceAll("$1 '$2");
-        s = CONT5.matcher(s).replaceAll("$1 '$2");
+        if (s.indexOf('-') >= 0) s = RM_DASH.matcher(s).replaceAll("$1 $2");
+        if (s.indexOf('\'') >= 0) {
+            s = CONT1.matcher(s).replaceAll("$1 ' $2");
+            s = CONT2.matcher(s).replaceAll("$1 ' $2");
+            s = CONT3.matcher(s).replaceAll("$1 ' $2");
+            s = CONT4.matcher(s).replaceAll("$1 '$2");
+            s = CONT5.matcher(s).replaceAll("$1 '$2");
+        }
 
         StringTokenizer tok = new StringTokenizer(s);
         String[] words = new String[tok.countTokens()];
@@ -109,7 +146,8 @@ public final class MeteorNormalizer {
         s = sb.toString();
         while (s.contains("DOTDOTMULTI")) s = s.replace("DOTDOTMULTI", "DOTMULTI.");
         s = s.replace("DOTMULTI", ".");
-        s = WHITE.matcher(s).replaceAll(" ").trim();
+        if (!plainAscii(s)) s = WHITE.matcher(s).replaceAll(" ");
+        s = s.trim();
         return s.toLowerCase(java.util.Locale.ROOT);
     }
 }

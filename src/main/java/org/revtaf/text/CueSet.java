@@ -337,12 +337,14 @@ final class CueSet {
     }
 
     static final int F_PREUNC = 1, F_NEG = 2, F_NEG_NORMAL = 4, F_UNC = 8, F_STABLE = 16, F_NEG_PLAIN = 32;
+    static final int F_UNC_BEFORE = 64;
 
     /**
      * The cues in scope of the mention over tokens [ms, me], as flags: {@link #F_PREUNC},
      * {@link #F_NEG} (with {@link #F_NEG_NORMAL} when a predicate cue like "normal" is among them,
      * {@link #F_NEG_PLAIN} when another negation cue is),
-     * {@link #F_UNC}, {@link #F_STABLE}.
+     * {@link #F_UNC} (with {@link #F_UNC_BEFORE} when an uncertainty cue before the mention is among
+     * them: "possible pacemaker", not "the tube tip is likely in the stomach"), {@link #F_STABLE}.
      */
     static int judge(ClinicalSentence s, Marks m, List<Occ> occs, int ms, int me) {
         int f = 0;
@@ -351,7 +353,7 @@ final class CueSet {
             f |= switch (o.kind()) {
                 case PREUNC -> F_PREUNC;
                 case NEG -> F_NEG | (o.cue.predicate ? F_NEG_NORMAL : F_NEG_PLAIN);
-                case UNC -> F_UNC;
+                case UNC -> F_UNC | (o.end <= ms ? F_UNC_BEFORE : 0);
                 case STABLE -> F_STABLE;
                 default -> 0;
             };
@@ -457,6 +459,40 @@ final class CueSet {
         return t;
     }
 
+    /** Words that name the imaging technique a size judgement allows for. */
+    static final Set<String> TECHNIQUE = Set.of(
+            "technique",
+            "projection",
+            "positioning",
+            "position",
+            "portable",
+            "ap",
+            "pa",
+            "supine",
+            "rotation",
+            "film",
+            "exam",
+            "examination",
+            "study",
+            "view",
+            "inspiration",
+            "volumes");
+
+    /**
+     * Whether the words from {@code q} allow for the technique ("given the AP technique", "for
+     * portable technique", "allowing for rotation"): "given / for / allowing / considering" and a
+     * technique word within the next 4 tokens.
+     */
+    private static boolean technique(ClinicalSentence s, int q) {
+        String w = s.tokens[q];
+        if (!(w.equals("given") || w.equals("for") || w.equals("allowing") || w.equals("considering"))) return false;
+        for (int t = q + 1; t < Math.min(s.size(), q + 5); t++) {
+            if (s.kind[t] != ClinicalSentence.WORD) return false;
+            if (TECHNIQUE.contains(s.tokens[t])) return true;
+        }
+        return false;
+    }
+
     /** A predicate adjective: after a copula, or ending its clause ("heart size normal."). */
     private static boolean isPredicate(ClinicalSentence s, Marks m, Occ o) {
         int q = o.end;
@@ -467,6 +503,7 @@ final class CueSet {
                 && (s.tokens[q].equals("for") || s.tokens[q].equals("in"))
                 && DIMENSIONS.contains(s.tokens[q + 1]))
             return true; // "within normal limits for size and contour", "normal in size"
+        if (technique(s, q)) return true; // "heart size is normal given the AP technique"
         if (m.mentionStart(q) || CONTINUATIONS.contains(s.tokens[q])) return false;
         if (ClauseStart.afterPredicate(s.tokens[q])) return true; // "heart within normal limits no effusion"
         int p = o.start - 1;

@@ -129,8 +129,13 @@ public final class RuleLabeler implements ReportLabeler {
             boolean preUnc = (f & CueSet.F_PREUNC) != 0, neg = (f & CueSet.F_NEG) != 0;
             boolean negNormal = (f & CueSet.F_NEG_NORMAL) != 0, unc = (f & CueSet.F_UNC) != 0;
             boolean stable = (f & CueSet.F_STABLE) != 0;
-            // a device "unremarkable / normal in position" is present: only a real negation removes it
-            if (m.cls == LabelClass.SUPPORT_DEVICES.ordinal() && (f & CueSet.F_NEG_PLAIN) == 0) neg = false;
+            if (m.cls == LabelClass.SUPPORT_DEVICES.ordinal()) {
+                // a device "unremarkable / normal in position" is present: only a real negation removes it
+                if ((f & CueSet.F_NEG_PLAIN) == 0) neg = false;
+                // "the tube tip is likely in the stomach": a hedge after a device is about its
+                // position, not its presence (CheXbert calls such devices present)
+                unc = (f & CueSet.F_UNC_BEFORE) != 0;
+            }
             out[i] = status(s, marks, m, flags, preUnc, neg, negNormal, unc || orUnc[i], stable);
         }
         return out;
@@ -160,8 +165,12 @@ public final class RuleLabeler implements ReportLabeler {
         if (preUnc) return LabelStatus.UNCERTAIN.code();
         if (neg) return LabelStatus.NEGATIVE.code();
         if (unc || (flags & MentionSet.ALWAYS_UNCERTAIN) != 0) return LabelStatus.UNCERTAIN.code();
-        if (anatomy && stable && !mentions.qualified(s, marks, m.cls, m.start, m.end))
-            return LabelStatus.UNCERTAIN.code();
+        if (anatomy && !mentions.qualified(s, marks, m.cls, m.start, m.end)) {
+            // the heart or mediastinum merely described ("the mediastinum is midline", "the heart
+            // border is indistinct") is no finding: positive only when called enlarged (a qualifier
+            // near it), uncertain when "stable" (CheXpert's rule)
+            return stable ? LabelStatus.UNCERTAIN.code() : DROP;
+        }
         return LabelStatus.POSITIVE.code();
     }
 

@@ -59,7 +59,9 @@ class EvaluateCommandTest {
             assertTrue(j.has(k), k);
         }
         assertTrue(j.get("METEOR").asDouble() > 0 && j.get("METEOR").asDouble() < 1);
-        assertEquals("exact, stem", j.get("METEOR_modules").asText());
+        assertEquals("exact stem synonym", j.get("METEOR_modules").asText());
+        assertEquals(
+                Meteor.SHIPPED_FUNCTION_WORDS, j.get("METEOR_function_words").asText());
     }
 
     @Test
@@ -242,7 +244,7 @@ class EvaluateCommandTest {
         Run r = run("evaluate", "--refs", refs.toString(), "--hyps", hyps.toString(), "--no-ce");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("BLEU_4"));
-        assertTrue(r.out().contains("METEOR modules: exact, stem"));
+        assertTrue(r.out().contains("METEOR modules: exact stem synonym (function words: english.words"), r.out());
     }
 
     @Test
@@ -342,6 +344,67 @@ class EvaluateCommandTest {
         assertTrue(lf.contains("\"METEOR\""), lf);
         assertEquals(meteor(lf), meteor(crlf));
         assertTrue(meteor(lf) != meteor(none), lf + " vs " + none);
+    }
+
+    /** {@code evaluate --refs R --hyps H --no-ce EXTRA...}. */
+    static Run nlgOnly(Path refs, Path hyps, String... extra) {
+        List<String> args = new java.util.ArrayList<>(
+                List.of("evaluate", "--refs", refs.toString(), "--hyps", hyps.toString(), "--no-ce"));
+        args.addAll(List.of(extra));
+        return run(args.toArray(String[]::new));
+    }
+
+    @Test
+    void meteorModulesAreSelectableAndBadListsAreUsageErrors() throws Exception {
+        // "large" / "big" are WordNet synonyms, "effusions" / "effusion" share a stem
+        Path refs = write("r.jsonl", "{\"id\": 1, \"report\": \"big right effusion .\"}\n");
+        Path hyps = write("h.jsonl", "{\"id\": 1, \"report\": \"large right effusions.\"}\n");
+        ObjectMapper m = new ObjectMapper();
+        java.util.Map<String, Double> score = new java.util.HashMap<>();
+        for (String modules : List.of("exact", "exact,stem", "exact stem synonym")) {
+            Run r = nlgOnly(refs, hyps, "--json", "--meteor-modules", modules);
+            assertEquals(0, r.code(), r.err());
+            JsonNode j = m.readTree(r.out());
+            assertEquals(modules.replace(',', ' '), j.get("METEOR_modules").asText());
+            score.put(modules, j.get("METEOR").asDouble());
+        }
+        assertTrue(score.get("exact") < score.get("exact,stem"), score.toString());
+        assertTrue(score.get("exact,stem") < score.get("exact stem synonym"), score.toString());
+        Run table = nlgOnly(refs, hyps, "--meteor-modules", "exact");
+        assertTrue(table.out().contains("METEOR modules: exact (function words"), table.out());
+        for (String[] bad : new String[][] {
+            {"exact,paraphrase", "paraphrase' is not available"},
+            {"exact,wordnet", "unknown module 'wordnet'"},
+            {"", "no module"}
+        }) {
+            Run r = nlgOnly(refs, hyps, "--meteor-modules", bad[0]);
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().contains("--meteor-modules") && r.err().contains(bad[1]), r.err());
+            assertFalse(r.err().contains("Exception"), r.err());
+            assertTrue(r.out().isEmpty(), r.out());
+        }
+    }
+
+    @Test
+    void aFunctionWordFileReplacesTheShippedList() throws Exception {
+        Path refs = write("r.jsonl", "{\"id\": 1, \"report\": \"the lungs are clear .\"}\n");
+        Path hyps = write("h.jsonl", "{\"id\": 1, \"report\": \"the heart is clear.\"}\n");
+        Path shipped = dir.resolve("english.words");
+        try (var in = MeteorSynonyms.class.getResourceAsStream("/org/revtaf/eval/meteor/english.words")) {
+            Files.write(shipped, in.readAllBytes());
+        }
+        Path empty = write("none.txt", "\n");
+        ObjectMapper m = new ObjectMapper();
+        JsonNode byDefault = m.readTree(nlgOnly(refs, hyps, "--json").out());
+        JsonNode sameList = m.readTree(nlgOnly(refs, hyps, "--json", "--meteor-function-words", shipped.toString())
+                .out());
+        JsonNode noList = m.readTree(nlgOnly(refs, hyps, "--json", "--meteor-function-words", empty.toString())
+                .out());
+        assertEquals(byDefault.get("METEOR").asDouble(), sameList.get("METEOR").asDouble(), 0.0);
+        assertEquals(shipped.toString(), sameList.get("METEOR_function_words").asText());
+        // "the", "." and "is" are function words in the shipped list: without a list the matched "the"
+        // and "." weigh as much as content words
+        assertTrue(noList.get("METEOR").asDouble() > byDefault.get("METEOR").asDouble(), noList + " " + byDefault);
     }
 
     private static double meteor(String json) {

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.revtaf.text.ReportSource;
 
@@ -58,7 +57,7 @@ class NlgRegressionTest {
         List<String> ids = new ArrayList<>(refs.keySet());
         List<String> r = ids.stream().map(refs::get).toList();
         List<String> h = ids.stream().map(hyps::get).toList();
-        Evaluation.Scores s = Evaluation.run(ids, r, h, null, null, new Evaluation.Options(true, Set.of()));
+        Evaluation.Scores s = Evaluation.run(ids, r, h, null, null, Evaluation.Options.paper());
         for (int k = 0; k < 4; k++) {
             assertEquals(exp.get("BLEU_" + (k + 1)).asDouble(), s.bleu().corpus()[k], 1e-12, "BLEU_" + (k + 1));
         }
