@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.revtaf.RevtafException;
 import org.revtaf.nn.AttentionMask;
+import org.revtaf.nn.KvCache;
 import org.revtaf.nn.Module;
 import org.revtaf.nn.ModuleList;
 import org.revtaf.nn.NnContext;
@@ -47,6 +48,21 @@ public final class BertLmDecoder extends Module {
 
         public int length() {
             return length;
+        }
+
+        /**
+         * The cached key and value tensors of every layer (those filled so far), so a caller that
+         * decodes step by step inside a {@link org.revtaf.tensor.Scope} can keep them.
+         */
+        public List<Tensor> tensors() {
+            List<Tensor> out = new ArrayList<>();
+            for (TransformerDecoderLayer.Cache c : caches)
+                for (KvCache kv : List.of(c.self(), c.cross()))
+                    if (!kv.isEmpty()) {
+                        out.add(kv.keys());
+                        out.add(kv.values());
+                    }
+            return out;
         }
 
         /** Keeps batch rows {@code idx} (int64 (B')) of every cache (beam search). */
