@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.revtaf.RevtafException;
+import org.revtaf.model.revtaf.RevtafConfig;
 
 /**
  * The root of a run configuration ({@code configs/*.yaml}): one optional section per stage group,
@@ -15,13 +16,29 @@ import org.revtaf.RevtafException;
  * @param text the WordPiece tokenizer and text pooling
  * @param foundation the foundation model and its pretraining
  * @param precompute the feature cache
+ * @param model the REVTAF model ({@code train}, {@code generate})
+ * @param train REVTAF's training schedule
+ * @param generate report generation (and the lengths of validation's greedy decoding)
  */
 public record RunConfig(
         long seed,
         Optional<DataConfig> data,
         Optional<TextConfig> text,
         Optional<FoundationConfig> foundation,
-        Optional<PrecomputeConfig> precompute) {
+        Optional<PrecomputeConfig> precompute,
+        Optional<RevtafConfig> model,
+        Optional<TrainConfig> train,
+        Optional<GenerateConfig> generate) {
+
+    /** The sections up to the feature cache, without the training sections. */
+    public RunConfig(
+            long seed,
+            Optional<DataConfig> data,
+            Optional<TextConfig> text,
+            Optional<FoundationConfig> foundation,
+            Optional<PrecomputeConfig> precompute) {
+        this(seed, data, text, foundation, precompute, Optional.empty(), Optional.empty(), Optional.empty());
+    }
 
     /** Seed 1, no sections. */
     public static RunConfig defaults() {

@@ -231,7 +231,7 @@ public final class Precompute {
      * {@code precompute}, and {@code foundation} when the seeded initialisation embeds the texts);
      * later sections (training, generation) do not invalidate a cache.
      */
-    static String configHash(RunConfig c, boolean seededText) {
+    public static String configHash(RunConfig c, boolean seededText) {
         RunConfig keyed = new RunConfig(
                 c.seed(), c.data(), c.text(), seededText ? c.foundation() : java.util.Optional.empty(), c.precompute());
         return Hashes.text(keyed.toYaml());
