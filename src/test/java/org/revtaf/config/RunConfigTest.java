@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.revtaf.RevtafException;
+import org.revtaf.model.revtaf.RevtafConfig;
 
 class RunConfigTest {
     @TempDir
@@ -79,5 +81,61 @@ class RunConfigTest {
                 () -> RunConfig.load(Path.of("configs/tiny.yaml"), List.of("foundation.decoder.heads=3")));
         assertTrue(
                 e.getMessage().contains("foundation.decoder") && e.getMessage().contains("divisible"), e.getMessage());
+    }
+
+    @Test
+    void ablationConfigsAreTinyWithTheSwitchesAndShareItsCache() {
+        RunConfig tiny = RunConfig.load(Path.of("configs/tiny.yaml"), List.of());
+        String tinyCache = org.revtaf.pipeline.cache.Precompute.configHash(tiny, true);
+        Map<String, boolean[]> rows = Map.of(
+                "baseline", new boolean[] {false, false},
+                "lre", new boolean[] {true, false},
+                "fvtaf", new boolean[] {false, true},
+                "full", new boolean[] {true, true});
+        rows.forEach((name, sw) -> {
+            RunConfig a = RunConfig.load(Path.of("configs/ablation/" + name + ".yaml"), List.of());
+            RevtafConfig m = a.model().orElseThrow();
+            assertEquals(sw[0], m.lre(), name);
+            assertEquals(sw[1], m.fvtaf(), name);
+            RunConfig same = new RunConfig(
+                    a.seed(),
+                    a.data(),
+                    a.text(),
+                    a.foundation(),
+                    a.precompute(),
+                    Optional.of(m.withSwitches(true, true)),
+                    a.train(),
+                    a.generate());
+            assertEquals(tiny, same, name + " differs from tiny.yaml in more than model.lre/model.fvtaf");
+            assertEquals(tinyCache, org.revtaf.pipeline.cache.Precompute.configHash(a, true), name);
+        });
+    }
+
+    @Test
+    void theTrainingSectionsHoldThePapersValues() {
+        RunConfig paper = RunConfig.load(Path.of("configs/mimic-cxr-paper.yaml"), List.of());
+        assertEquals(RevtafConfig.defaults(), paper.model().orElseThrow());
+        TrainConfig t = paper.train().orElseThrow(), d = TrainConfig.defaults();
+        assertEquals(
+                List.of(6, 18, 2000, 0.05, 0.1, 5e-5, 5e-6, 5e-7),
+                List.of(t.epochs(), t.batchSize(), t.warmupSteps(), t.weightDecay(), t.gradClip(), t.lr(), t.minLr(),
+                        t.warmupLr()));
+        assertEquals(List.of(d.epochs(), d.batchSize(), d.lr()), List.of(t.epochs(), t.batchSize(), t.lr()));
+        assertEquals(GenerateConfig.defaults(), paper.generate().orElseThrow());
+        GenerateConfig iu = RunConfig.load(Path.of("configs/iu-xray.yaml"), List.of())
+                .generate()
+                .orElseThrow();
+        assertEquals(110, iu.maxNewTokens());
+        assertEquals(60, iu.minLength());
+        RunConfig hyp = RunConfig.load(Path.of("configs/tiny.yaml"), List.of("train.grp_source=hyperbolic"));
+        assertEquals(TrainConfig.GrpSource.HYPERBOLIC, hyp.train().orElseThrow().grpSource());
+        RevtafException e = assertThrows(
+                RevtafException.class,
+                () -> RunConfig.load(Path.of("configs/tiny.yaml"), List.of("train.grp_source=nearest")));
+        assertTrue(e.getMessage().contains("train.grp_source"), e.getMessage());
+        e = assertThrows(
+                RevtafException.class,
+                () -> RunConfig.load(Path.of("configs/tiny.yaml"), List.of("train.min_lr=1")));
+        assertTrue(e.getMessage().contains("min_lr"), e.getMessage());
     }
 }

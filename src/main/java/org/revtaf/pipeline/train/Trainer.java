@@ -293,9 +293,10 @@ public final class Trainer {
 
         private String lastGood() {
             Path last = dir.file(RevtafCheckpoint.LAST);
-            return Files.isRegularFile(last)
-                    ? "the last good checkpoint is " + last + " (continue with --resume)"
-                    : "no checkpoint was written yet";
+            if (!Files.isRegularFile(last)) return "no checkpoint was written yet";
+            try (org.revtaf.io.Safetensors st = org.revtaf.io.Safetensors.open(last)) {
+                return "the last good checkpoint is " + last + " (step " + st.metadata().get("step") + ")";
+            }
         }
 
         private void logRow(int epoch, double lr) {
