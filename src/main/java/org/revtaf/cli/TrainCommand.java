@@ -100,9 +100,7 @@ public final class TrainCommand implements Callable<Integer> {
                     "train: stopped after step %d (--stop-after); continue with --resume; %s",
                     r.steps(),
                     best));
-        else
-            w.println(String.format(
-                    Locale.ROOT, "train: %d steps in %.1f s; %s", r.steps(), r.seconds(), best));
+        else w.println(String.format(Locale.ROOT, "train: %d steps in %.1f s; %s", r.steps(), r.seconds(), best));
         if (stage.json) w.println(json(r));
         w.flush();
         return 0;

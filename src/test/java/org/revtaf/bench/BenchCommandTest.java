@@ -153,7 +153,8 @@ class BenchCommandTest {
                         .getResource("/org/revtaf/pipeline/train/micro-train.yaml")
                         .toURI())
                 .toString();
-        Run r = run("bench", "train-step", "--config", micro, "--batch", "2", "--warmup", "0", "--iters", "1", "--json");
+        Run r = run(
+                "bench", "train-step", "--config", micro, "--batch", "2", "--warmup", "0", "--iters", "1", "--json");
         assertEquals(0, r.status(), r.err());
         JsonNode j = new ObjectMapper().readTree(r.out());
         assertEquals("train-step", j.get("name").asText());

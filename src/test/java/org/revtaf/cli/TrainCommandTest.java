@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +23,6 @@ import org.revtaf.io.Safetensors;
 import org.revtaf.nn.Checkpoint;
 import org.revtaf.pipeline.StageFixtures;
 import org.revtaf.pipeline.train.Trainer;
-import picocli.CommandLine;
 
 /**
  * {@code revtaf train} end to end on a synthetic set of 40 studies with the micro config (32
@@ -39,19 +36,15 @@ class TrainCommandTest {
     static Path data, cache;
     static String config;
 
-    record Result(int status, String out, String err) {
-        JsonNode json() throws Exception {
-            return new ObjectMapper().readTree(out.strip().lines().reduce((a, b) -> b).orElseThrow());
-        }
+    /** The command line's result ({@link PrecomputeCommandTest#run}). */
+    static PrecomputeCommandTest.Result run(String... args) {
+        return PrecomputeCommandTest.run(args);
     }
 
-    static Result run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int status = Main.execute(cl, args);
-        return new Result(status, out.toString(), err.toString());
+    /** The JSON object on the last line of stdout. */
+    static JsonNode json(PrecomputeCommandTest.Result r) throws Exception {
+        return new ObjectMapper()
+                .readTree(r.out().strip().lines().reduce((a, b) -> b).orElseThrow());
     }
 
     static Path microTrainConfig() {
@@ -69,7 +62,7 @@ class TrainCommandTest {
         data = StageFixtures.synth(dir.resolve("data"), 40, 32, 3);
         config = microTrainConfig().toString();
         cache = dir.resolve("cache");
-        Result r = run(
+        PrecomputeCommandTest.Result r = run(
                 "precompute",
                 "--config",
                 config,
@@ -83,6 +76,10 @@ class TrainCommandTest {
     }
 
     static String[] train(Path out, String... more) {
+        return train(config, data, cache, out, more);
+    }
+
+    static String[] train(String config, Path data, Path cache, Path out, String... more) {
         List<String> a = new ArrayList<>(List.of(
                 "train",
                 "--config",
@@ -108,7 +105,7 @@ class TrainCommandTest {
     @Test
     void aRunWritesEveryFileAndResumingEqualsTheUninterruptedRun() throws Exception {
         Path full = dir.resolve("full");
-        Result r = run(train(full, "--json"));
+        PrecomputeCommandTest.Result r = run(train(full, "--json"));
         assertEquals(0, r.status(), r.err());
         for (String f : List.of(
                 "metrics.csv",
@@ -118,8 +115,7 @@ class TrainCommandTest {
                 "log.txt",
                 "run.json",
                 "checkpoints/step-8.safetensors",
-                "checkpoints/step-6.safetensors"))
-            assertTrue(Files.isRegularFile(full.resolve(f)), f);
+                "checkpoints/step-6.safetensors")) assertTrue(Files.isRegularFile(full.resolve(f)), f);
         try (Stream<Path> s = Files.list(full.resolve("checkpoints"))) {
             assertEquals(2, s.count(), "keep_checkpoints: 2 keeps the two newest step files");
         }
@@ -130,7 +126,7 @@ class TrainCommandTest {
                 lines.get(0));
         assertEquals(1 + 8 + 2, lines.size(), "a step row per step (log_every 1) and one validation row per epoch");
         assertTrue(lines.get(5).startsWith("4,1,,,,,,,"), "validation row after epoch 1: " + lines.get(5));
-        JsonNode j = r.json();
+        JsonNode j = json(r);
         for (String k : Trainer.VALIDATION) assertTrue(j.has(k), k + " in " + j);
         assertTrue(j.get("best_step").asLong() == 4 || j.get("best_step").asLong() == 8, j.toString());
         assertTrue(j.get("seconds").asDouble() > 0);
@@ -149,8 +145,7 @@ class TrainCommandTest {
                 "state.foundation.hash",
                 "state.scheduler.epoch",
                 "state.best.CE_F1",
-                "config"))
-            assertTrue(meta.containsKey(k), k + " in " + meta.keySet());
+                "config")) assertTrue(meta.containsKey(k), k + " in " + meta.keySet());
         assertEquals("revtaf", meta.get("state.kind"));
         assertEquals("truth", meta.get("state.foundation.hash"));
         assertEquals("3", meta.get("state.scheduler.epoch"), "the position after the last epoch: finished");
@@ -164,7 +159,8 @@ class TrainCommandTest {
         assertEquals(4, Files.readAllLines(split.resolve("metrics.csv")).size(), "header and steps 1-3");
         r = run(train(split, "--resume"));
         assertEquals(0, r.status(), r.err());
-        assertEquals(Files.readAllLines(full.resolve("metrics.csv")).size(),
+        assertEquals(
+                Files.readAllLines(full.resolve("metrics.csv")).size(),
                 Files.readAllLines(split.resolve("metrics.csv")).size());
         Checkpoint a = Checkpoint.load(full.resolve("last.safetensors"));
 
@@ -172,7 +168,7 @@ class TrainCommandTest {
         r = run(train(full, "--resume", "--json"));
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("is finished"), r.out());
-        assertEquals(j.get("CE_F1"), r.json().get("CE_F1"));
+        assertEquals(j.get("CE_F1"), json(r).get("CE_F1"));
 
         // a checkpoint of another model, or of another kind, is refused on resume
         Path other = copyRun(full, "other-model");
@@ -198,11 +194,10 @@ class TrainCommandTest {
         Files.writeString(cache2.resolve("manifest.json"), Files.readString(cache2.resolve("manifest.json")) + "\n");
         Path mid = dir.resolve("mid");
         assertEquals(0, run(train(mid, "--stop-after", "2")).status());
-        r = run("train", "--config", config, "--data", data.toString(), "--cache", cache2.toString(), "--out",
-                mid.toString(), "--resume");
+        r = run(train(config, data, cache2, mid, "--resume"));
         assertEquals(1, r.status(), r.err());
-        assertTrue(r.err().contains("was trained on the cache " + cache) && r.err().contains(cache2.toString()),
-                r.err());
+        assertTrue(
+                r.err().contains("was trained on the cache " + cache) && r.err().contains(cache2.toString()), r.err());
     }
 
     /**
@@ -217,12 +212,23 @@ class TrainCommandTest {
         Path full = dir.resolve("c1-full"), split = dir.resolve("c1-split");
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments())
-            if (a.startsWith("--add-modules") || a.startsWith("--enable-native-access") || a.startsWith("-D")
+        for (String a :
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments())
+            if (a.startsWith("--add-modules")
+                    || a.startsWith("--enable-native-access")
+                    || a.startsWith("-D")
                     || a.startsWith("-Xss")) cmd.add(a);
-        cmd.addAll(List.of("-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                ResumeEquality.class.getName(), config, data.toString(), cache.toString(), full.toString(),
-                split.toString(), "3"));
+        cmd.addAll(List.of(
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                ResumeEquality.class.getName(),
+                config,
+                data.toString(),
+                cache.toString(),
+                full.toString(),
+                split.toString(),
+                "3"));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), log);
@@ -233,13 +239,15 @@ class TrainCommandTest {
         for (Map.Entry<String, NdArray> e : a.model().entrySet())
             assertArrayEquals(e.getValue().toFloats(), b.model().get(e.getKey()).toFloats(), e.getKey());
         for (Map.Entry<String, NdArray> e : a.optimizer().entrySet())
-            assertArrayEquals(e.getValue().toFloats(), b.optimizer().get(e.getKey()).toFloats(), e.getKey());
+            assertArrayEquals(
+                    e.getValue().toFloats(), b.optimizer().get(e.getKey()).toFloats(), e.getKey());
     }
 
     @Test
     void theSwitchesAndTheHyperbolicGrpSourceTrain() throws Exception {
         Path base = dir.resolve("baseline");
-        Result r = run(train(base, "--set", "model.lre=false", "--set", "model.fvtaf=false", "--set", "train.epochs=1"));
+        Result r =
+                run(train(base, "--set", "model.lre=false", "--set", "model.fvtaf=false", "--set", "train.epochs=1"));
         assertEquals(0, r.status(), r.err());
         assertTrue(r.err().contains("lre off, fvtaf off"), r.err());
         Checkpoint best = Checkpoint.load(base.resolve("best.safetensors"));
@@ -265,8 +273,7 @@ class TrainCommandTest {
     void aCacheOfOtherDataOrAnotherConfigIsRefusedBeforeAnythingIsWritten() throws Exception {
         Path smaller = StageFixtures.synth(dir.resolve("data30"), 30, 32, 3);
         Path out = dir.resolve("refused");
-        Result r = run("train", "--config", config, "--data", smaller.toString(), "--cache", cache.toString(),
-                "--out", out.toString());
+        PrecomputeCommandTest.Result r = run(train(config, smaller, cache, out));
         assertEquals(1, r.status(), r.err());
         assertTrue(r.err().contains("was not made from --data " + smaller), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
@@ -278,8 +285,7 @@ class TrainCommandTest {
         Path noModel = Files.writeString(
                 dir.resolve("no-model.yaml"),
                 Files.readString(microTrainConfig()).replaceAll("(?s)\nmodel:.*?\ntrain:", "\ntrain:"));
-        r = run("train", "--config", noModel.toString(), "--data", data.toString(), "--cache", cache.toString(),
-                "--out", out.toString());
+        r = run(train(noModel.toString(), data, cache, out));
         assertEquals(1, r.status(), r.err());
         assertTrue(r.err().contains(noModel + " is not a config for train: it has no 'model' section"), r.err());
         assertFalse(Files.exists(out), "nothing written");
@@ -291,8 +297,16 @@ class TrainCommandTest {
     @Test
     void aNonFiniteLossStopsTheRunNamingItAndKeepsTheLastGoodCheckpoint() throws Exception {
         Path out = dir.resolve("nan");
-        Result r = run(train(out, "--set", "train.lr=1e30", "--set", "train.warmup_lr=1e30",
-                "--set", "train.min_lr=1e30", "--set", "train.checkpoint_every=1"));
+        PrecomputeCommandTest.Result r = run(train(
+                out,
+                "--set",
+                "train.lr=1e30",
+                "--set",
+                "train.warmup_lr=1e30",
+                "--set",
+                "train.min_lr=1e30",
+                "--set",
+                "train.checkpoint_every=1"));
         assertEquals(1, r.status(), r.err());
         assertTrue(r.err().contains("non-finite") && r.err().contains("at step "), r.err());
         assertTrue(r.err().contains("the last good checkpoint is " + out.resolve("last.safetensors")), r.err());

@@ -118,7 +118,14 @@ class RunConfigTest {
         TrainConfig t = paper.train().orElseThrow(), d = TrainConfig.defaults();
         assertEquals(
                 List.of(6, 18, 2000, 0.05, 0.1, 5e-5, 5e-6, 5e-7),
-                List.of(t.epochs(), t.batchSize(), t.warmupSteps(), t.weightDecay(), t.gradClip(), t.lr(), t.minLr(),
+                List.of(
+                        t.epochs(),
+                        t.batchSize(),
+                        t.warmupSteps(),
+                        t.weightDecay(),
+                        t.gradClip(),
+                        t.lr(),
+                        t.minLr(),
                         t.warmupLr()));
         assertEquals(List.of(d.epochs(), d.batchSize(), d.lr()), List.of(t.epochs(), t.batchSize(), t.lr()));
         assertEquals(GenerateConfig.defaults(), paper.generate().orElseThrow());
@@ -134,8 +141,7 @@ class RunConfigTest {
                 () -> RunConfig.load(Path.of("configs/tiny.yaml"), List.of("train.grp_source=nearest")));
         assertTrue(e.getMessage().contains("train.grp_source"), e.getMessage());
         e = assertThrows(
-                RevtafException.class,
-                () -> RunConfig.load(Path.of("configs/tiny.yaml"), List.of("train.min_lr=1")));
+                RevtafException.class, () -> RunConfig.load(Path.of("configs/tiny.yaml"), List.of("train.min_lr=1")));
         assertTrue(e.getMessage().contains("min_lr"), e.getMessage());
     }
 }

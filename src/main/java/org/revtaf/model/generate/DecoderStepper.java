@@ -40,8 +40,8 @@ public final class DecoderStepper implements TokenStepper {
         if (decoder.isTraining())
             throw new IllegalStateException("generation: the decoder is in training mode (call eval() first)");
         if (memory.rank() != 3 || memory.shape(2) != decoder.config().encoderWidth())
-            throw new RevtafException("generation: memory must be (B, S, " + decoder.config().encoderWidth()
-                    + "), got " + org.revtaf.tensor.Shapes.str(memory.shapeRef()));
+            throw new RevtafException("generation: memory must be (B, S, "
+                    + decoder.config().encoderWidth() + "), got " + org.revtaf.tensor.Shapes.str(memory.shapeRef()));
         if (memoryKeep != null
                 && (memoryKeep.rank() != 2
                         || memoryKeep.shape(0) != memory.shape(0)

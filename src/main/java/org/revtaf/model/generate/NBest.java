@@ -37,7 +37,9 @@ final class NBest {
                 for (int i = 1; i < items.size(); i++)
                     if (items.get(i).score() < items.get(lowest).score()) lowest = i;
                 for (int i = 0; i < items.size(); i++)
-                    if (i != lowest && (second < 0 || items.get(i).score() < items.get(second).score())) second = i;
+                    if (i != lowest
+                            && (second < 0
+                                    || items.get(i).score() < items.get(second).score())) second = i;
                 worst = items.get(second).score();
                 items.remove(lowest);
             } else {

@@ -59,11 +59,10 @@ public final class PoincareIndex {
      *     index and compared by {@link #loadIfFresh}
      */
     public static PoincareIndex build(Tensor points, double c, Map<String, String> key) {
-        if (!(c > 0) || Double.isInfinite(c))
-            throw new RevtafException("retrieval: curvature c must be > 0, got " + c);
+        if (!(c > 0) || Double.isInfinite(c)) throw new RevtafException("retrieval: curvature c must be > 0, got " + c);
         if (points.rank() != 2 || points.shape(0) < 1 || points.shape(1) < 1)
-            throw new RevtafException("retrieval: points must be (N, d) with N, d >= 1, got "
-                    + Shapes.str(points.shapeRef()));
+            throw new RevtafException(
+                    "retrieval: points must be (N, d) with N, d >= 1, got " + Shapes.str(points.shapeRef()));
         if (points.dtype() != DType.FLOAT32)
             throw new RevtafException("retrieval: points must be float32, got " + points.dtype());
         for (var e : key.entrySet())
@@ -134,7 +133,8 @@ public final class PoincareIndex {
     public Neighbors search(Tensor queries, int k, int[] exclude) {
         int n = size(), d = dim();
         if (queries.rank() != 2 || queries.shape(1) != d)
-            throw new RevtafException("retrieval: queries must be (B, " + d + "), got " + Shapes.str(queries.shapeRef()));
+            throw new RevtafException(
+                    "retrieval: queries must be (B, " + d + "), got " + Shapes.str(queries.shapeRef()));
         int b = queries.shape(0);
         if (exclude != null && exclude.length != b)
             throw new RevtafException("retrieval: " + exclude.length + " exclusions for " + b + " queries");
@@ -211,8 +211,8 @@ public final class PoincareIndex {
         try (Safetensors st = Safetensors.open(file)) {
             Map<String, String> meta = st.metadata();
             if (!FORMAT.equals(meta.get("format")))
-                throw new RevtafException(file + ": not a Poincare index (metadata 'format' is "
-                        + meta.get("format") + ", expected " + FORMAT + ")");
+                throw new RevtafException(file + ": not a Poincare index (metadata 'format' is " + meta.get("format")
+                        + ", expected " + FORMAT + ")");
             if (!Integer.toString(VERSION).equals(meta.get("version")))
                 throw new RevtafException(file + ": Poincare index version " + meta.get("version")
                         + " is not supported (this build reads " + VERSION + ")");
@@ -222,8 +222,7 @@ public final class PoincareIndex {
             } catch (NumberFormatException e) {
                 throw new RevtafException(file + ": metadata 'curvature' is not a number: " + meta.get("curvature"));
             }
-            if (!st.contains("points"))
-                throw new RevtafException(file + ": has no 'points' tensor");
+            if (!st.contains("points")) throw new RevtafException(file + ": has no 'points' tensor");
             NdArray p = st.get("points");
             if (p.dtype() != DType.FLOAT32 || p.rank() != 2)
                 throw new RevtafException(file + ": 'points' must be float32 (N, d), got " + p.dtype() + " "

@@ -100,7 +100,8 @@ public final class CachedFeatures implements AutoCloseable {
             throw new RevtafException(findings + ": no such file; the cache " + dir + " is an oracle cache"
                     + " (--foundation truth) of synthetic data, which has it");
         String datasetHash = truth ? Hashes.dataset(data, findings) : Hashes.dataset(data);
-        String configHash = Precompute.configHash(config, truth && m.embeddingsFrom().seededInit());
+        String configHash =
+                Precompute.configHash(config, truth && m.embeddingsFrom().seededInit());
         if (!m.configHash().equals(configHash))
             throw new RevtafException(manifestFile + ": the cache was made with another config (config_hash "
                     + m.configHash() + ") than " + configFile + " (" + configHash + "; its seed, data, text,"

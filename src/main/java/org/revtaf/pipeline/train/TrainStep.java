@@ -78,8 +78,8 @@ public final class TrainStep {
         }
         double norm = Math.sqrt(sq);
         if (!Double.isFinite(norm))
-            throw new RevtafException("non-finite gradient at " + where + ": the gradient norm overflows (" + norm
-                    + ")");
+            throw new RevtafException(
+                    "non-finite gradient at " + where + ": the gradient norm overflows (" + norm + ")");
         return norm;
     }
 

@@ -50,8 +50,8 @@ import org.revtaf.tensor.Scope;
  */
 public final class Trainer {
     static final List<String> LOSSES = List.of("total", "lm", "cls", "rank", "fcc");
-    public static final List<String> VALIDATION = List.of(
-            "BLEU_1", "BLEU_2", "BLEU_3", "BLEU_4", "METEOR", "ROUGE_L", "CIDEr", "CE_P", "CE_R", "CE_F1");
+    public static final List<String> VALIDATION =
+            List.of("BLEU_1", "BLEU_2", "BLEU_3", "BLEU_4", "METEOR", "ROUGE_L", "CIDEr", "CE_P", "CE_R", "CE_F1");
     /** metrics.csv columns before {@code wall_s}. */
     public static final List<String> COLUMNS = columns();
 
@@ -106,8 +106,8 @@ public final class Trainer {
         TrainConfig tc = RunConfig.require(cfg.train(), file, "train", "train");
         GenerateConfig gc = RunConfig.require(cfg.generate(), file, "train", "generate");
         if (tc.grpSource() == TrainConfig.GrpSource.HYPERBOLIC && !mc.lre())
-            throw new RevtafException(file + ": train.grp_source: hyperbolic retrieves through the LRE; it needs"
-                    + " model.lre: true");
+            throw new RevtafException(
+                    file + ": train.grp_source: hyperbolic retrieves through the LRE; it needs" + " model.lre: true");
         List<Study> train = r.data().split(Split.TRAIN), val = r.data().split(Split.VAL);
         if (train.isEmpty()) throw new RevtafException("--data " + r.dataDir() + ": no training studies");
         if (val.isEmpty())
@@ -160,8 +160,7 @@ public final class Trainer {
 
             int batches = (train.size() + tc.batchSize() - 1) / tc.batchSize();
             long total = (long) batches * tc.epochs();
-            LrSchedule schedule =
-                    new LrSchedule(tc.lr(), tc.minLr(), tc.warmupLr(), tc.warmupSteps(), tc.epochs());
+            LrSchedule schedule = new LrSchedule(tc.lr(), tc.minLr(), tc.warmupLr(), tc.warmupSteps(), tc.epochs());
             log.line(String.format(
                     Locale.ROOT,
                     "train: %d training / %d validation studies, %,d parameters (lre %s, fvtaf %s), batch %d,"
@@ -176,8 +175,23 @@ public final class Trainer {
                     batches,
                     r.device()));
             Loop loop = new Loop(
-                    r, cfg, dc, tc, gc, f, model, ctx.dropout(), step, inputs, identity, st, metrics, run, tokenizer,
-                    val, log);
+                    r,
+                    cfg,
+                    dc,
+                    tc,
+                    gc,
+                    f,
+                    model,
+                    ctx.dropout(),
+                    step,
+                    inputs,
+                    identity,
+                    st,
+                    metrics,
+                    run,
+                    tokenizer,
+                    val,
+                    log);
             try (metrics;
                     Progress p = log.progress(
                             "train", total, "steps", st.steps, Duration.ofMillis((long) (st.wallBefore * 1000)))) {
@@ -248,7 +262,15 @@ public final class Trainer {
                 int first = epoch == st.position.epoch() ? Math.toIntExact(st.position.stepInEpoch()) : 0;
                 BadSamples bad = new BadSamples(dc.onBadSample());
                 try (BatchLoader loader = new BatchLoader(
-                        r.data(), train, dc.trainPipeline(), tc.batchSize(), cfg.seed(), epoch, true, dc.workers(), 2,
+                        r.data(),
+                        train,
+                        dc.trainPipeline(),
+                        tc.batchSize(),
+                        cfg.seed(),
+                        epoch,
+                        true,
+                        dc.workers(),
+                        2,
                         bad)) {
                     for (int k = 0; k < first && loader.hasNext(); k++) loader.next(); // resumed mid-epoch
                     for (int k = first; loader.hasNext(); k++) {
@@ -271,14 +293,20 @@ public final class Trainer {
                         st.steps++;
                         st.position = new LrSchedule.State(epoch, k + 1);
                         st.windowSteps++;
-                        for (int i = 0; i < LOSSES.size(); i++) st.window[i] += res.losses().get(LOSSES.get(i));
+                        for (int i = 0; i < LOSSES.size(); i++)
+                            st.window[i] += res.losses().get(LOSSES.get(i));
                         boolean endOfRun = epoch == tc.epochs() && k + 1 == batches;
                         if (st.steps % tc.logEvery() == 0 || endOfRun) logRow(epoch, lr);
-                        p.update(st.steps, String.format(Locale.ROOT, "epoch %d, loss %.4f", epoch, res.losses().get("total")));
+                        p.update(
+                                st.steps,
+                                String.format(
+                                        Locale.ROOT,
+                                        "epoch %d, loss %.4f",
+                                        epoch,
+                                        res.losses().get("total")));
                         boolean endOfEpoch = !loader.hasNext();
                         boolean stop = r.stopAfter() > 0 && st.steps >= r.stopAfter();
-                        if (!endOfEpoch
-                                && (stop || (tc.checkpointEvery() > 0 && st.steps % tc.checkpointEvery() == 0)))
+                        if (!endOfEpoch && (stop || (tc.checkpointEvery() > 0 && st.steps % tc.checkpointEvery() == 0)))
                             save();
                         if (stop && !endOfEpoch) return result(false, true);
                     }
@@ -295,7 +323,8 @@ public final class Trainer {
             Path last = dir.file(RevtafCheckpoint.LAST);
             if (!Files.isRegularFile(last)) return "no checkpoint was written yet";
             try (org.revtaf.io.Safetensors st = org.revtaf.io.Safetensors.open(last)) {
-                return "the last good checkpoint is " + last + " (step " + st.metadata().get("step") + ")";
+                return "the last good checkpoint is " + last + " (step "
+                        + st.metadata().get("step") + ")";
             }
         }
 

@@ -70,8 +70,8 @@ public record Validation(Evaluation.Scores scores, double[] posProbs, long[] lab
         List<String> ids = new ArrayList<>(n), refs = new ArrayList<>(n), hyps = new ArrayList<>(n);
         double[] pos = new double[n * StatusClassifier.CLASSES];
         long[] labels = new long[n * StatusClassifier.CLASSES];
-        BeamSearch.Options greedy =
-                BeamSearch.Options.greedy(gen.maxNewTokens(), gen.minLength(), model.prompt().sep());
+        BeamSearch.Options greedy = BeamSearch.Options.greedy(
+                gen.maxNewTokens(), gen.minLength(), model.prompt().sep());
         BadSamples bad = new BadSamples(BadSamplePolicy.FAIL); // every validation study is scored
         int done = 0;
         try (Scope outer = Scope.open();
@@ -83,8 +83,7 @@ public record Validation(Evaluation.Scores scores, double[] posProbs, long[] lab
                 BatchLoader.Batch b = loader.next();
                 try (Scope s = Scope.open()) {
                     int[] rows = features.rows(b.studies());
-                    int[] sources =
-                            index != null ? inputs.lreSources(index, rows, null) : inputs.baselineSources(rows);
+                    int[] sources = index != null ? inputs.lreSources(index, rows, null) : inputs.baselineSources(rows);
                     RevtafModel.Conditioning c = model.condition(inputs.inputs(b, rows, sources));
                     double[] pp = StatusClassifier.positiveProbabilities(c.statusLogits())
                             .toDoubles(); // (B, 18)

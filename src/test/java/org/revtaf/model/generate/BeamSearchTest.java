@@ -98,8 +98,8 @@ class BeamSearchTest {
                         Function<long[], float[]> lm = FnStepper.hashLm(vocab, seed, 1.5, EOS, 0.5);
                         Options o = new Options(wide, maxNew, minLength, EOS, pen);
                         long[][] prompts = {{2, 0}, {0, 2}, {3 % vocab, 2}};
-                        List<Hypothesis> got =
-                                BeamSearch.run(new FnStepper(vocab, lm), prompts, o).best();
+                        List<Hypothesis> got = BeamSearch.run(new FnStepper(vocab, lm), prompts, o)
+                                .best();
                         for (int s = 0; s < prompts.length; s++)
                             assertSame(
                                     exhaustive(lm, prompts[s], vocab, o),
@@ -118,7 +118,8 @@ class BeamSearchTest {
             Function<long[], float[]> lm = FnStepper.hashLm(vocab, seed, 2.0, EOS, 1.0);
             Options o = Options.greedy(12, (int) (seed % 6), EOS);
             long[][] prompts = {{2, 3, 4}, {5, 6, 0}};
-            List<Hypothesis> got = BeamSearch.run(new FnStepper(vocab, lm), prompts, o).best();
+            List<Hypothesis> got =
+                    BeamSearch.run(new FnStepper(vocab, lm), prompts, o).best();
             for (int s = 0; s < 2; s++) assertSame(greedy(lm, prompts[s], o), got.get(s), 1e-12, "seed " + seed);
         }
     }
@@ -136,8 +137,7 @@ class BeamSearchTest {
             assertEquals(0, free.length(), "without a minimum, EOS comes first");
             assertTrue(free.eos());
             for (int min : new int[] {5, 6, 9}) {
-                Hypothesis h = BeamSearch.run(
-                                new FnStepper(vocab, lm), prompt, new Options(beams, 20, min, EOS, 1.0))
+                Hypothesis h = BeamSearch.run(new FnStepper(vocab, lm), prompt, new Options(beams, 20, min, EOS, 1.0))
                         .best()
                         .getFirst();
                 assertEquals(Math.max(0, min - 5), h.length(), "min length " + min + " counts the 5 prompt tokens");
@@ -177,7 +177,8 @@ class BeamSearchTest {
                 "9 2 2", new float[] {n, -0.01f, -5f, -5f},
                 "9 2 3", new float[] {n, -0.01f, -5f, -5f});
         Function<long[], float[]> lm = seq -> {
-            String key = String.join(" ", Arrays.stream(seq).mapToObj(Long::toString).toList());
+            String key =
+                    String.join(" ", Arrays.stream(seq).mapToObj(Long::toString).toList());
             float[] row = table.get(key);
             if (row == null) throw new AssertionError("the search should not have reached " + key);
             return row;

@@ -44,7 +44,9 @@ class DecoderStepperTest {
     /** The model as a pure function of the sequence: a full forward without cache. */
     static Function<long[], float[]> uncached(BertLmDecoder d, Tensor memory, Tensor memoryKeep, int study) {
         Tensor mem = memory.slice(0, study, study + 1).contiguous();
-        Tensor keep = memoryKeep == null ? null : memoryKeep.slice(0, study, study + 1).contiguous();
+        Tensor keep = memoryKeep == null
+                ? null
+                : memoryKeep.slice(0, study, study + 1).contiguous();
         return seq -> {
             Tensor logits = d.forward(Tensor.ofLongs(Device.CPU, seq, 1, seq.length), null, mem, keep);
             return F.logSoftmax(logits.slice(1, seq.length - 1, seq.length).contiguous(), 2)
@@ -96,7 +98,8 @@ class DecoderStepperTest {
             all = BeamSearch.run(new DecoderStepper(d, mem, keep), prompts, o).best();
         }
         for (int s = 0; s < n; s++) {
-            Tensor m1 = mem.slice(0, s, s + 1).contiguous(), k1 = keep.slice(0, s, s + 1).contiguous();
+            Tensor m1 = mem.slice(0, s, s + 1).contiguous(),
+                    k1 = keep.slice(0, s, s + 1).contiguous();
             Hypothesis one = BeamSearch.run(new DecoderStepper(d, m1, k1), new long[][] {prompts[s]}, o)
                     .best()
                     .getFirst();

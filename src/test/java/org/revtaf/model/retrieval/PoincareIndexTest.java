@@ -91,7 +91,9 @@ class PoincareIndexTest {
                     Integer[] truth = bruteForce(q, i, db, n, d, ex == null ? -1 : ex[i]);
                     for (int rank = 0; rank < k; rank++) {
                         double dTrue = dist(q, i, db, truth[rank], d), dNext = dist(q, i, db, truth[rank + 1], d);
-                        assertTrue(dNext - dTrue > 1e-5 * dTrue, "test data must have no near-ties: " + dTrue + " " + dNext);
+                        assertTrue(
+                                dNext - dTrue > 1e-5 * dTrue,
+                                "test data must have no near-ties: " + dTrue + " " + dNext);
                         assertEquals(truth[rank], got.index()[i][rank], "query " + i + " rank " + rank);
                         assertEquals(dTrue, got.distance()[i][rank], 1e-4 * dTrue, "distance");
                     }
@@ -130,8 +132,10 @@ class PoincareIndexTest {
         assertArrayEquals(index.search(q, 4).index(), back.search(q, 4).index());
 
         assertTrue(PoincareIndex.loadIfFresh(file, key, Device.CPU).isPresent());
-        assertFalse(PoincareIndex.loadIfFresh(file, Map.of("foundation_hash", "abc", "revtaf_hash", "zzz"), Device.CPU)
-                .isPresent(), "another checkpoint: stale");
+        assertFalse(
+                PoincareIndex.loadIfFresh(file, Map.of("foundation_hash", "abc", "revtaf_hash", "zzz"), Device.CPU)
+                        .isPresent(),
+                "another checkpoint: stale");
         assertFalse(PoincareIndex.loadIfFresh(dir.resolve("none.safetensors"), key, Device.CPU)
                 .isPresent());
     }

@@ -102,13 +102,13 @@ class CachedFeaturesTest {
         RunConfig cfg = config(S);
         long[] mem = {1, 2, 0, 3, 3, 2, 0, 1, 2, 2, 1, 0};
         try (CachedFeatures f = CachedFeatures.open(cache("c", d, cfg, mem), d, dir, cfg, Path.of("c.yaml"))) {
-            int[] rows = f.rows(List.of(d.split(Split.VAL).get(1), d.split(Split.TRAIN).get(2)));
+            int[] rows = f.rows(
+                    List.of(d.split(Split.VAL).get(1), d.split(Split.TRAIN).get(2)));
             assertArrayEquals(new int[] {5, 2}, rows);
             float[] m = f.memory(Device.CPU, rows).toFloats(); // (2, K, MD)
             float[] want = new float[2 * K * MD];
             long[] idx = {mem[5 * K], mem[5 * K + 1], mem[2 * K], mem[2 * K + 1]};
-            for (int i = 0; i < idx.length; i++)
-                for (int c = 0; c < MD; c++) want[i * MD + c] = 5000 + idx[i] * MD + c;
+            for (int i = 0; i < idx.length; i++) for (int c = 0; c < MD; c++) want[i * MD + c] = 5000 + idx[i] * MD + c;
             assertArrayEquals(want, m);
             float[] lrp = f.lrp(Device.CPU, rows).toFloats();
             assertEquals(2000 + 5 * 75 * DT, lrp[0]);
@@ -116,8 +116,12 @@ class CachedFeaturesTest {
             float[] grp = f.grp(Device.CPU, new int[] {3, 0}).toFloats();
             assertEquals(3000 + 3 * S * DT, grp[0]);
             assertEquals(3000, grp[S * DT]);
-            assertArrayEquals(new float[] {4000 + 2, 4000 + 3}, f.grpMask(Device.CPU, new int[] {1}).toFloats());
-            assertArrayEquals(new float[] {1000 + 2 * 75, 1000 + 2 * 75 + 74}, pick(f.fLogit(Device.CPU, new int[] {2}).toFloats()));
+            assertArrayEquals(
+                    new float[] {4000 + 2, 4000 + 3},
+                    f.grpMask(Device.CPU, new int[] {1}).toFloats());
+            assertArrayEquals(
+                    new float[] {1000 + 2 * 75, 1000 + 2 * 75 + 74},
+                    pick(f.fLogit(Device.CPU, new int[] {2}).toFloats()));
             assertEquals(2, f.hammingNeighbour(1));
             assertEquals((int) mem[4 * K], f.firstMemory(4));
             assertEquals(4 * 18, f.trainLabels().length);
@@ -137,10 +141,10 @@ class CachedFeaturesTest {
         RevtafException e = assertThrows(
                 RevtafException.class, () -> CachedFeatures.open(c, dataset(5, 2), dir, cfg, Path.of("c.yaml")));
         assertTrue(e.getMessage().contains("its train study 5 is '(none)', the data's is 't4'"), e.getMessage());
-        e = assertThrows(
-                RevtafException.class, () -> CachedFeatures.open(c, d, dir, config(S + 1), Path.of("x.yaml")));
+        e = assertThrows(RevtafException.class, () -> CachedFeatures.open(c, d, dir, config(S + 1), Path.of("x.yaml")));
         assertTrue(
-                e.getMessage().contains("made with another config") && e.getMessage().contains("x.yaml"),
+                e.getMessage().contains("made with another config")
+                        && e.getMessage().contains("x.yaml"),
                 e.getMessage());
         Dataset relabelled = new Dataset(
                 Path.of("mem"),
@@ -153,8 +157,7 @@ class CachedFeaturesTest {
                         Split.VAL,
                         d.split(Split.VAL)),
                 0);
-        e = assertThrows(
-                RevtafException.class, () -> CachedFeatures.open(c, relabelled, dir, cfg, Path.of("c.yaml")));
+        e = assertThrows(RevtafException.class, () -> CachedFeatures.open(c, relabelled, dir, cfg, Path.of("c.yaml")));
         assertTrue(e.getMessage().contains("another dataset"), e.getMessage());
         mem[3] = 4; // not a training index
         Path bad = cache("bad", d, cfg, mem);
