@@ -246,7 +246,7 @@ class TrainCommandTest {
     @Test
     void theSwitchesAndTheHyperbolicGrpSourceTrain() throws Exception {
         Path base = dir.resolve("baseline");
-        Result r =
+        PrecomputeCommandTest.Result r =
                 run(train(base, "--set", "model.lre=false", "--set", "model.fvtaf=false", "--set", "train.epochs=1"));
         assertEquals(0, r.status(), r.err());
         assertTrue(r.err().contains("lre off, fvtaf off"), r.err());
