@@ -116,8 +116,6 @@ public final class Trainer {
         if (tc.valStudies() > 0 && tc.valStudies() < val.size()) val = val.subList(0, tc.valStudies());
 
         try (CachedFeatures f = CachedFeatures.open(r.cache(), r.data(), r.dataDir(), cfg, file)) {
-            String yaml = cfg.toYaml();
-            RunDir run = RunDir.open(r.out(), "--out", "train", r.resume(), yaml, log);
             NnContext ctx = NnContext.of(r.device(), cfg.seed());
             var tokenizer = f.tokenizer();
             RevtafModel model = RevtafModel.build(ctx, mc, tokenizer, f.textWidth(), f.memoryDim());
@@ -126,6 +124,7 @@ public final class Trainer {
             RevtafInputs inputs = new RevtafInputs(f, model, r.device(), tokenizer, dc.maxWords(), dc.crop());
             Map<String, String> identity = RevtafCheckpoint.identity(f, model);
             State st = new State();
+            RunDir run = RunDir.open(r.out(), "--out", "train", r.resume(), cfg.toYaml(), log); // after the model built
 
             Path checkpoints = run.file(RevtafCheckpoint.DIR);
             MetricsLog metrics;

@@ -179,9 +179,11 @@ class PrecomputeOracleTest {
         assertTrue(err.toString().contains("the config changed"), err.toString());
         assertEquals(5, FeatureCache.readManifest(c2).maxSentences());
 
-        // a training-stage key that is not part of the cache's sections is an error of the config, not a
-        // silent recompute
-        assertThrows(RevtafException.class, () -> run(d2, c2, List.of("train.lr=1"), new StringWriter()));
+        // training-stage keys are not part of the cache's sections: the cache stays up to date; a key that
+        // does not exist is an error of the config, not a silent recompute
+        assertTrue(run(d2, c2, List.of("precompute.max_sentences=5", "train.lr=1"), new StringWriter())
+                .upToDate());
+        assertThrows(RevtafException.class, () -> run(d2, c2, List.of("train.lrr=1"), new StringWriter()));
 
         StageFixtures.synth(tmp.resolve("d3"), 30, 32, 7);
         Files.delete(d2.resolve("annotation.json"));
