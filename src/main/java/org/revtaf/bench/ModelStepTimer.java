@@ -41,8 +41,14 @@ final class ModelStepTimer {
                 iters);
     }
 
-    private static double median(Runnable step, int iters) {
+    /** Median seconds of {@code step} over {@code iters} runs after one warm-up run. */
+    static double median(Runnable step, int iters) {
         step.run(); // warm-up: JIT, allocator pool
+        return timed(step, iters);
+    }
+
+    /** Median seconds of {@code step} over {@code iters} runs, without warm-up. */
+    static double timed(Runnable step, int iters) {
         double[] t = new double[iters];
         for (int i = 0; i < iters; i++) {
             long a = System.nanoTime();

@@ -10,7 +10,8 @@ public final class Workloads {
             new GemmWorkload(), //
             new ConvWorkload(), //
             new ResNetWorkload(), //
-            new DecoderWorkload());
+            new DecoderWorkload(), //
+            new TrainStepWorkload());
 
     private Workloads() {}
 

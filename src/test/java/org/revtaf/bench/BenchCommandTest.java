@@ -146,4 +146,35 @@ class BenchCommandTest {
         for (Workload w : Workloads.ALL) assertTrue(r.out().contains(w.name()), w.name());
         assertTrue(r.out().contains("--batch"));
     }
+
+    @Test
+    void trainStepTimesTheWholeStepOfAConfigAndNamesAMissingSection() throws Exception {
+        String micro = java.nio.file.Path.of(BenchCommandTest.class
+                        .getResource("/org/revtaf/pipeline/train/micro-train.yaml")
+                        .toURI())
+                .toString();
+        Run r = run(
+                "bench", "train-step", "--config", micro, "--batch", "2", "--warmup", "0", "--iters", "1", "--json");
+        assertEquals(0, r.status(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals("train-step", j.get("name").asText());
+        assertEquals(2, j.get("batch").asInt());
+        assertEquals(32, j.get("image_size").asInt());
+        assertTrue(j.get("seconds").asDouble() > 0 && j.get("items_per_s").asDouble() > 0, j.toString());
+        assertTrue(j.get("peak_heap_mb").asLong() > 0 && j.get("live_heap_mb").asLong() > 0, j.toString());
+        assertTrue(j.get("parameters").asLong() > 1000, j.toString());
+
+        java.nio.file.Path noModel = java.nio.file.Files.createTempFile("no-model", ".yaml");
+        try {
+            java.nio.file.Files.writeString(noModel, "seed: 1\ndata:\n  crop: 32\n  resize: 32\n");
+            r = run("bench", "train-step", "--config", noModel.toString());
+            assertEquals(1, r.status(), r.err());
+            assertTrue(r.err().contains("is not a config for bench train-step: it has no 'text' section"), r.err());
+        } finally {
+            java.nio.file.Files.deleteIfExists(noModel);
+        }
+        r = run("bench", "train-step");
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("--config"), r.err());
+    }
 }

@@ -1,0 +1,71 @@
+package org.revtaf.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.revtaf.RevtafException;
+import org.revtaf.config.DataConfig;
+import org.revtaf.config.RunConfig;
+import org.revtaf.data.BadSamplePolicy;
+import org.revtaf.data.Dataset;
+import org.revtaf.data.Datasets;
+import org.revtaf.pipeline.Log;
+import org.revtaf.tensor.Device;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * The options every pipeline stage shares ({@code pretrain}, {@code precompute}; later {@code train}):
+ * the config file with {@code --set} overrides, the dataset folder, the device and {@code --json}.
+ */
+public final class StageOptions {
+    @Option(
+            names = "--config",
+            required = true,
+            paramLabel = "YAML",
+            description = "Run configuration (configs/*.yaml).")
+    Path config;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "Dataset folder (annotation.json).")
+    Path data;
+
+    @Option(
+            names = "--device",
+            defaultValue = "cpu",
+            paramLabel = "D",
+            description = "cpu (default), reference, cuda, cuda-emu.")
+    String device;
+
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
+            description =
+                    "Override a config key (dotted path from the root, e.g. foundation.train.epochs=2); repeatable.")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--json", description = "End with one JSON object on the last line of stdout.")
+    boolean json;
+
+    /** Empty paths and an unknown device are bad usage (exit 2). */
+    Device check(CommandSpec spec) {
+        DataCommand.requirePath(spec, "--config", config);
+        DataCommand.requirePath(spec, "--data", data);
+        try {
+            return Device.parse(device);
+        } catch (RevtafException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    /** The config with the overrides applied (errors name the file, line and key: exit 1). */
+    RunConfig loadConfig() {
+        return RunConfig.load(config, overrides);
+    }
+
+    /** The dataset, bad samples handled as the config's data section says (fail without one). */
+    Dataset dataset(RunConfig cfg, Log log) {
+        BadSamplePolicy policy = cfg.data().map(DataConfig::onBadSample).orElse(BadSamplePolicy.FAIL);
+        return Datasets.open(data, Datasets.Where.DEFAULT, policy, log::line);
+    }
+}

@@ -1,0 +1,129 @@
+package org.revtaf.pipeline.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.revtaf.autograd.GradMode;
+import org.revtaf.config.GenerateConfig;
+import org.revtaf.data.BadSamplePolicy;
+import org.revtaf.data.BadSamples;
+import org.revtaf.data.BatchLoader;
+import org.revtaf.data.Dataset;
+import org.revtaf.data.ImagePipeline;
+import org.revtaf.data.Study;
+import org.revtaf.eval.ClinicalEfficacy;
+import org.revtaf.eval.EvalOutput;
+import org.revtaf.eval.Evaluation;
+import org.revtaf.eval.RefCleaning;
+import org.revtaf.model.generate.BeamSearch;
+import org.revtaf.model.generate.DecoderStepper;
+import org.revtaf.model.generate.Hypothesis;
+import org.revtaf.model.retrieval.PoincareIndex;
+import org.revtaf.model.revtaf.RevtafModel;
+import org.revtaf.model.revtaf.StatusClassifier;
+import org.revtaf.pipeline.Log;
+import org.revtaf.pipeline.Progress;
+import org.revtaf.tensor.Scope;
+import org.revtaf.tensor.Tensor;
+import org.revtaf.text.Labelers;
+import org.revtaf.text.ReportLabeler;
+import org.revtaf.text.WordPieceTokenizer;
+
+/**
+ * Validation during training: greedy decoding (the beam search at one beam, with the generate
+ * section's lengths) of the validation studies, scored by the evaluator exactly as {@code evaluate
+ * --refs annotation.json} scores them (references cleaned as PromptMRG's ground truth, NLG metrics
+ * and clinical efficacy from the labeler), and the classifier's P(POS) per study, from which
+ * base_probs are re-estimated.
+ *
+ * @param scores every metric; {@link #headline()} gives the contract's keys
+ * @param posProbs (N, 18) P(POS) per validation study, row-major
+ * @param labels (N, 18) their ground-truth statuses
+ */
+public record Validation(Evaluation.Scores scores, double[] posProbs, long[] labels) {
+
+    /** BLEU_1..4, METEOR, ROUGE_L, CIDEr, CE_P, CE_R, CE_F1 (the keys of {@code evaluate --json}). */
+    public Map<String, Double> headline() {
+        return EvalOutput.headline(scores);
+    }
+
+    /**
+     * Decodes and scores {@code studies} with the model in eval mode (left in eval mode).
+     *
+     * @param task progress label, e.g. "validate epoch 2"
+     */
+    public static Validation run(
+            RevtafModel model,
+            RevtafInputs inputs,
+            CachedFeatures features,
+            Dataset data,
+            List<Study> studies,
+            ImagePipeline pipeline,
+            GenerateConfig gen,
+            int batchSize,
+            int workers,
+            WordPieceTokenizer tokenizer,
+            Log log,
+            String task) {
+        model.eval();
+        int n = studies.size();
+        List<String> ids = new ArrayList<>(n), refs = new ArrayList<>(n), hyps = new ArrayList<>(n);
+        double[] pos = new double[n * StatusClassifier.CLASSES];
+        long[] labels = new long[n * StatusClassifier.CLASSES];
+        BeamSearch.Options greedy = BeamSearch.Options.greedy(
+                gen.maxNewTokens(), gen.minLength(), model.prompt().sep());
+        BadSamples bad = new BadSamples(BadSamplePolicy.FAIL); // every validation study is scored
+        int done = 0;
+        try (Scope outer = Scope.open();
+                GradMode.Guard g = GradMode.noGrad();
+                BatchLoader loader = new BatchLoader(data, studies, pipeline, batchSize, 0, 0, false, workers, 2, bad);
+                Progress p = log.progress(task, n, "studies")) {
+            PoincareIndex index = model.config().lre() ? inputs.lreIndex() : null;
+            while (loader.hasNext()) {
+                BatchLoader.Batch b = loader.next();
+                try (Scope s = Scope.open()) {
+                    int[] rows = features.rows(b.studies());
+                    int[] sources = index != null ? inputs.lreSources(index, rows, null) : inputs.baselineSources(rows);
+                    RevtafModel.Conditioning c = model.condition(inputs.inputs(b, rows, sources));
+                    double[] pp = StatusClassifier.positiveProbabilities(c.statusLogits())
+                            .toDoubles(); // (B, 18)
+                    System.arraycopy(pp, 0, pos, done * StatusClassifier.CLASSES, pp.length);
+                    long[] lab = features.labelValues(rows);
+                    System.arraycopy(lab, 0, labels, done * StatusClassifier.CLASSES, lab.length);
+                    long[][] prompts = prompts(c.promptIds());
+                    BeamSearch.Result r =
+                            BeamSearch.run(new DecoderStepper(model.decoder(), c.memory(), null), prompts, greedy);
+                    for (int i = 0; i < b.size(); i++) {
+                        Study st = b.studies().get(i);
+                        Hypothesis h = r.best().get(i);
+                        ids.add(st.id());
+                        refs.add(st.report());
+                        hyps.add(tokenizer.decode(h.tokens(), true));
+                    }
+                }
+                done += b.size();
+                p.update(done, null);
+            }
+        }
+        RefCleaning cleaning = RefCleaning.promptmrg;
+        List<String> cleaned = cleaning.apply(refs);
+        ReportLabeler labeler = Labelers.standard();
+        Evaluation.Scores scores = Evaluation.run(
+                ids,
+                cleaned,
+                hyps,
+                ClinicalEfficacy.label(labeler, cleaned),
+                ClinicalEfficacy.label(labeler, hyps),
+                new Evaluation.Options(true, org.revtaf.eval.Meteor.Settings.standard(), cleaning));
+        return new Validation(scores, pos, labels);
+    }
+
+    /** Rows of a (B, 19) int64 prompt tensor. */
+    private static long[][] prompts(Tensor ids) {
+        int b = ids.shape(0), t = ids.shape(1);
+        long[] v = ids.toLongs();
+        long[][] out = new long[b][t];
+        for (int i = 0; i < b; i++) System.arraycopy(v, i * t, out[i], 0, t);
+        return out;
+    }
+}
