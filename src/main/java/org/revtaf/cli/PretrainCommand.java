@@ -38,7 +38,11 @@ public final class PretrainCommand implements Callable<Integer> {
     @Mixin
     StageOptions stage;
 
-    @Option(names = "--out", required = true, paramLabel = "RUN", description = "Run folder (new, or the run to resume).")
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "RUN",
+            description = "Run folder (new, or the run to resume).")
     Path out;
 
     @Option(names = "--resume", description = "Continue the run in RUN from its last checkpoint.")

@@ -38,7 +38,8 @@ public final class Foundation {
     /** A freshly initialised foundation model (seeded by {@code ctx}) over {@code tokenizer}. */
     public static Foundation create(NnContext ctx, FoundationConfig c, TextConfig t, WordPieceTokenizer tokenizer) {
         TextEncoder te = TextEncoder.create(ctx, c.textEncoder(), t, tokenizer);
-        return new Foundation(te, new FoundationModel(ctx, c, te.width()), c.decoder().standardizeBooks());
+        return new Foundation(
+                te, new FoundationModel(ctx, c, te.width()), c.decoder().standardizeBooks());
     }
 
     /**

@@ -73,7 +73,13 @@ public final class Pretrainer {
      * @param dataName how the data is named in messages ({@code --data DIR})
      */
     public record Request(
-            String dataName, Dataset dataset, RunConfig config, Path configFile, Path out, Device device, boolean resume) {}
+            String dataName,
+            Dataset dataset,
+            RunConfig config,
+            Path configFile,
+            Path out,
+            Device device,
+            boolean resume) {}
 
     /**
      * The outcome.
@@ -153,7 +159,8 @@ public final class Pretrainer {
         ctx = NnContext.of(req.device(), cfg.seed());
         WordPieceTokenizer tok = last != null
                 ? WordPieceTokenizer.fromVocabText(last.state().get(FoundationCheckpoint.VOCAB))
-                : Foundation.vocabulary(textCfg, train.stream().map(Study::report).toList());
+                : Foundation.vocabulary(
+                        textCfg, train.stream().map(Study::report).toList());
         if (last == null) log.line("pretrain: WordPiece vocabulary of " + tok.size() + " tokens");
         model = Foundation.create(ctx, fc, textCfg, tok);
         log.line(String.format(
@@ -199,12 +206,7 @@ public final class Pretrainer {
         AtomicFile.writeString(run.file(ENTITY_TABLE), lastEval.table().replace('\t', ','));
         FoundationCheckpoint.save(run.file(FOUNDATION), model, cfg.toYaml(), datasetHash, step, state);
         return new Result(
-                false,
-                run.file(FOUNDATION),
-                lastEval.meanAuroc(),
-                lastEval.positionAccuracy(),
-                seconds,
-                lastEval);
+                false, run.file(FOUNDATION), lastEval.meanAuroc(), lastEval.positionAccuracy(), seconds, lastEval);
     }
 
     private static double number(String s) {
@@ -240,7 +242,8 @@ public final class Pretrainer {
                     for (int i = b * c.batchSize(); i < Math.min(order.length, (b + 1) * c.batchSize()); i++)
                         ex.add(masking.apply(
                                 trainIds[order[i]],
-                                new SplitMix64(SplitMix64.derive(SplitMix64.derive(cfg.seed(), 2000 + epoch), order[i]))));
+                                new SplitMix64(
+                                        SplitMix64.derive(SplitMix64.derive(cfg.seed(), 2000 + epoch), order[i]))));
                     double loss;
                     try (Scope s = Scope.open()) {
                         Tensor l = mlmLoss(ex);
@@ -266,9 +269,13 @@ public final class Pretrainer {
                     p.step(String.format(Locale.ROOT, "epoch %d, loss %.4f", epoch, loss));
                 }
                 double vl = valMlmLoss(valIds, masking, c.batchSize());
-                metrics.at(step).put("phase", MLM).put("epoch", epoch).put("val_mlm_loss", vl).write();
-                log.line(String.format(Locale.ROOT, "pretrain mlm: epoch %d/%d, validation MLM loss %.4f", epoch,
-                        c.epochs(), vl));
+                metrics.at(step)
+                        .put("phase", MLM)
+                        .put("epoch", epoch)
+                        .put("val_mlm_loss", vl)
+                        .write();
+                log.line(String.format(
+                        Locale.ROOT, "pretrain mlm: epoch %d/%d, validation MLM loss %.4f", epoch, c.epochs(), vl));
                 checkpoint(MLM, epoch, opt);
             }
         }
@@ -276,7 +283,8 @@ public final class Pretrainer {
 
     private int[][] encode(List<Study> studies) {
         int[][] out = new int[studies.size()][];
-        for (int i = 0; i < out.length; i++) out[i] = model.text().encode(studies.get(i).report());
+        for (int i = 0; i < out.length; i++)
+            out[i] = model.text().encode(studies.get(i).report());
         return out;
     }
 
@@ -346,7 +354,11 @@ public final class Pretrainer {
         Device dev = req.device();
         if (epochsDone == c.epochs() && lastEval == null) lastEval = evaluate(valTargets);
         try (Progress p = log.progress(
-                "pretrain entity", (long) perEpoch * c.epochs(), "steps", (long) perEpoch * epochsDone, Duration.ZERO)) {
+                "pretrain entity",
+                (long) perEpoch * c.epochs(),
+                "steps",
+                (long) perEpoch * epochsDone,
+                Duration.ZERO)) {
             for (int epoch = epochsDone + 1; epoch <= c.epochs(); epoch++) {
                 img.train(true);
                 double[] sums = new double[3];
@@ -407,7 +419,8 @@ public final class Pretrainer {
                             java.util.Arrays.fill(sums, 0);
                             count = 0;
                         }
-                        p.update((long) perEpoch * (epoch - 1) + batch.index() + 1,
+                        p.update(
+                                (long) perEpoch * (epoch - 1) + batch.index() + 1,
                                 String.format(Locale.ROOT, "epoch %d, loss %.4f", epoch, parts[0]));
                     }
                 }
@@ -439,8 +452,16 @@ public final class Pretrainer {
         BadSamples bad = new BadSamples(org.revtaf.data.BadSamplePolicy.FAIL);
         int at = 0;
         try (BatchLoader loader = new BatchLoader(
-                req.dataset(), val, data.evalPipeline(), fc.train().batchSize(), cfg.seed(), 0, false,
-                data.workers(), 2, bad)) {
+                req.dataset(),
+                val,
+                data.evalPipeline(),
+                fc.train().batchSize(),
+                cfg.seed(),
+                0,
+                false,
+                data.workers(),
+                2,
+                bad)) {
             while (loader.hasNext()) {
                 BatchLoader.Batch b = loader.next();
                 Tensor images = Tensor.of(req.device(), b.images(), b.size(), 3, data.crop(), data.crop());
@@ -462,7 +483,13 @@ public final class Pretrainer {
         state.put(FoundationCheckpoint.DATASET, datasetHash);
         state.put(FoundationCheckpoint.VOCAB, model.text().tokenizer().toVocabText());
         state.put(FoundationCheckpoint.KIND_KEY, "pretrain-state");
-        new Checkpoint(step, model.stateDict(), opt.state(), Map.of("dropout", ctx.dropout().state()), state, cfg.toYaml())
+        new Checkpoint(
+                        step,
+                        model.stateDict(),
+                        opt.state(),
+                        Map.of("dropout", ctx.dropout().state()),
+                        state,
+                        cfg.toYaml())
                 .save(run.file(LAST));
     }
 
