@@ -129,6 +129,8 @@ public final class Precompute {
             text = TextEncoder.create(NnContext.of(r.device(), cfg.seed()), fc.textEncoder(), tc, tok);
         }
         int dt = text.width(), m = FeatureCache.ENTITIES, s = pc.maxSentences(), k = pc.memoryK();
+        checkSize("lrp", (long) n * m * dt, n + " x 75 x " + dt);
+        checkSize("grp", (long) ntr * s * dt, ntr + " x " + s + " x " + dt);
 
         // ---- per study: F_logit and the predicted triplet of every entity
         float[] fLogit = new float[n * m];
@@ -245,6 +247,14 @@ public final class Precompute {
         if (!old.configHash().equals(config)) why.add("the config changed");
         if (!old.embeddingsFrom().equals(emb)) why.add("the text encoder changed (was " + old.embeddingsFrom() + ")");
         return String.join(", ", why);
+    }
+
+    /** The cache tensors are built in Java arrays: at most 2^31 - 9 elements each. */
+    private static void checkSize(String tensor, long elements, String shape) {
+        if (elements > Integer.MAX_VALUE - 8)
+            throw new RevtafException("precompute: the cache tensor '" + tensor + "' would have " + shape + " = "
+                    + elements + " floats (" + elements * 4 / (1L << 30) + " GiB), more than one array holds;"
+                    + " use fewer studies or a smaller text width");
     }
 
     private static float[] embed(TextEncoder text, List<String> texts, int batch, String task, Log log) {
