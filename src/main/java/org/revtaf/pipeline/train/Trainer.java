@@ -122,7 +122,7 @@ public final class Trainer {
             model.classifier.setBaseProbs(StatusClassifier.baseProbsFromLabels(f.trainLabels()));
             TrainStep step = new TrainStep(model, tc);
             RevtafInputs inputs = new RevtafInputs(f, model, r.device(), tokenizer, dc.maxWords(), dc.crop());
-            Map<String, String> identity = RevtafCheckpoint.identity(f, model);
+            Map<String, String> identity = RevtafCheckpoint.identity(f, model, r.dataDir());
             State st = new State();
             RunDir run = RunDir.open(r.out(), "--out", "train", r.resume(), cfg.toYaml(), log); // after the model built
 
