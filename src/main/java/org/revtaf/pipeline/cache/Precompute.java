@@ -69,7 +69,6 @@ public final class Precompute {
         PrecomputeConfig pc = RunConfig.require(cfg.precompute(), file, "precompute", "precompute");
         boolean truth = r.foundation() == null;
         Path findings = r.dataDir().resolve("findings.json");
-        if (!truth) RunConfig.require(cfg.data(), file, "precompute", "data");
         if (truth && r.textEncoder() == null) {
             RunConfig.require(cfg.text(), file, "precompute", "text");
             RunConfig.require(cfg.foundation(), file, "precompute", "foundation");
@@ -114,12 +113,16 @@ public final class Precompute {
             throw new RevtafException(file + ": precompute.memory_k (" + pc.memoryK() + ") needs at least "
                     + (pc.memoryK() + 1) + " training studies; " + r.dataDir() + " has " + ntr);
         Foundation foundation = null;
+        DataConfig images = null; // the foundation model's own image transform
         TextEncoder text;
         if (embPath != null) {
             log.line("precompute: loading " + embPath);
             FoundationCheckpoint.Loaded l = FoundationCheckpoint.load(embPath, r.device(), pc.batchSize());
             foundation = l.foundation();
             text = foundation.text();
+            if (!truth)
+                images = RunConfig.require(
+                        l.config().data(), Path.of(embPath + " (embedded config)"), "a foundation model", "data");
         } else {
             TextConfig tc = cfg.text().orElseThrow();
             FoundationConfig fc = cfg.foundation().orElseThrow();
@@ -142,7 +145,7 @@ public final class Precompute {
                 System.arraycopy(o.get(i).position(), 0, position, i * m, m);
             }
         } else {
-            predict(foundation, d, cfg.data().orElseThrow(), pc, cfg.seed(), fLogit, position, log);
+            predict(foundation, d, images, pc, cfg.seed(), fLogit, position, log);
         }
 
         // ---- the triplet table and the LRPs
@@ -272,7 +275,10 @@ public final class Precompute {
         return out;
     }
 
-    /** The foundation model's P(present) and top position of every study (eval transform, batches in order). */
+    /**
+     * The foundation model's P(present) and top position of every study: the evaluation transform of
+     * the data section the model was trained with, batches in study order.
+     */
     private static void predict(
             Foundation f,
             Dataset d,
