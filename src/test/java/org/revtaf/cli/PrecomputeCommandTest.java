@@ -43,17 +43,18 @@ class PrecomputeCommandTest {
     @Test
     void oracleCacheThenUpToDateWithJsonOnTheLastLine() throws Exception {
         Path cache = dir.resolve("cache");
-        Result r = run(
-                "precompute",
-                "--config",
-                config,
-                "--data",
-                data.toString(),
-                "--foundation",
-                "truth",
-                "--out",
-                cache.toString(),
-                "--json");
+        String[] truth = {
+            "precompute",
+            "--config",
+            config,
+            "--data",
+            data.toString(),
+            "--foundation",
+            "truth",
+            "--out",
+            cache.toString()
+        };
+        Result r = run(concat(truth, "--json"));
         assertEquals(0, r.status(), r.err());
         assertTrue(Files.isRegularFile(cache.resolve("manifest.json")));
         JsonNode j = new ObjectMapper()
@@ -62,16 +63,7 @@ class PrecomputeCommandTest {
         assertEquals(30, j.get("studies").asInt());
         assertTrue(r.err().contains("seeded initialisation"), r.err());
 
-        r = run(
-                "precompute",
-                "--config",
-                config,
-                "--data",
-                data.toString(),
-                "--foundation",
-                "truth",
-                "--out",
-                cache.toString());
+        r = run(truth);
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("up to date"), r.out());
     }

@@ -26,16 +26,20 @@ public final class Foundation {
 
     private final TextEncoder text;
     private final FoundationModel image;
+    private final boolean standardize;
 
-    public Foundation(TextEncoder text, FoundationModel image) {
+    /** @param standardize whether the books are standardised ({@code foundation.decoder.standardize_books}) */
+    public Foundation(TextEncoder text, FoundationModel image, boolean standardize) {
         this.text = text;
         this.image = image;
+        this.standardize = standardize;
     }
 
     /** A freshly initialised foundation model (seeded by {@code ctx}) over {@code tokenizer}. */
     public static Foundation create(NnContext ctx, FoundationConfig c, TextConfig t, WordPieceTokenizer tokenizer) {
         TextEncoder te = TextEncoder.create(ctx, c.textEncoder(), t, tokenizer);
-        return new Foundation(te, new FoundationModel(ctx, c, te.width()));
+        return new Foundation(
+                te, new FoundationModel(ctx, c, te.width()), c.decoder().standardizeBooks());
     }
 
     /**
@@ -62,16 +66,39 @@ public final class Foundation {
     }
 
     /**
-     * Embeds the entity descriptions and position phrases with the (frozen) text encoder and sets
-     * them as the image side's books.
+     * Embeds the entity descriptions and position phrases with the (frozen) text encoder, standardises
+     * them when the config says so, and sets them as the image side's books.
      */
     public void updateBooks(int batchSize) {
         var dev = image.classifier.weight.device();
         int d = text.width();
         float[] ents = text.embed(EntityTexts.ENTITIES, batchSize);
         float[] poss = text.embed(EntityTexts.POSITIONS, batchSize);
+        if (standardize) {
+            standardize(ents, FoundationModel.ENTITIES, d);
+            standardize(poss, FoundationModel.POSITIONS, d);
+        }
         image.setBooks(
                 Tensor.of(dev, ents, FoundationModel.ENTITIES, d), Tensor.of(dev, poss, FoundationModel.POSITIONS, d));
+    }
+
+    /**
+     * Centres the n rows (n x d) on their mean and scales them so that the entries have unit variance
+     * ({@code foundation.decoder.standardize_books}).
+     */
+    static void standardize(float[] rows, int n, int d) {
+        double[] mean = new double[d];
+        for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) mean[j] += rows[i * d + j];
+        for (int j = 0; j < d; j++) mean[j] /= n;
+        double var = 0;
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < d; j++) {
+                double c = rows[i * d + j] - mean[j];
+                var += c * c;
+            }
+        double scale = var > 0 ? 1 / Math.sqrt(var / ((double) n * d)) : 1;
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < d; j++) rows[i * d + j] = (float) ((rows[i * d + j] - mean[j]) * scale);
     }
 
     /** What the image side predicts for a batch: P(present) (B x 75) and the top position per entity (B x 75). */

@@ -69,7 +69,6 @@ public final class Precompute {
         PrecomputeConfig pc = RunConfig.require(cfg.precompute(), file, "precompute", "precompute");
         boolean truth = r.foundation() == null;
         Path findings = r.dataDir().resolve("findings.json");
-        if (!truth) RunConfig.require(cfg.data(), file, "precompute", "data");
         if (truth && r.textEncoder() == null) {
             RunConfig.require(cfg.text(), file, "precompute", "text");
             RunConfig.require(cfg.foundation(), file, "precompute", "foundation");
@@ -114,12 +113,16 @@ public final class Precompute {
             throw new RevtafException(file + ": precompute.memory_k (" + pc.memoryK() + ") needs at least "
                     + (pc.memoryK() + 1) + " training studies; " + r.dataDir() + " has " + ntr);
         Foundation foundation = null;
+        DataConfig images = null; // the foundation model's own image transform
         TextEncoder text;
         if (embPath != null) {
             log.line("precompute: loading " + embPath);
             FoundationCheckpoint.Loaded l = FoundationCheckpoint.load(embPath, r.device(), pc.batchSize());
             foundation = l.foundation();
             text = foundation.text();
+            if (!truth)
+                images = RunConfig.require(
+                        l.config().data(), Path.of(embPath + " (embedded config)"), "a foundation model", "data");
         } else {
             TextConfig tc = cfg.text().orElseThrow();
             FoundationConfig fc = cfg.foundation().orElseThrow();
@@ -129,6 +132,8 @@ public final class Precompute {
             text = TextEncoder.create(NnContext.of(r.device(), cfg.seed()), fc.textEncoder(), tc, tok);
         }
         int dt = text.width(), m = FeatureCache.ENTITIES, s = pc.maxSentences(), k = pc.memoryK();
+        checkSize("lrp", (long) n * m * dt, n + " x 75 x " + dt);
+        checkSize("grp", (long) ntr * s * dt, ntr + " x " + s + " x " + dt);
 
         // ---- per study: F_logit and the predicted triplet of every entity
         float[] fLogit = new float[n * m];
@@ -140,7 +145,7 @@ public final class Precompute {
                 System.arraycopy(o.get(i).position(), 0, position, i * m, m);
             }
         } else {
-            predict(foundation, d, cfg.data().orElseThrow(), pc, cfg.seed(), fLogit, position, log);
+            predict(foundation, d, images, pc, cfg.seed(), fLogit, position, log);
         }
 
         // ---- the triplet table and the LRPs
@@ -247,6 +252,14 @@ public final class Precompute {
         return String.join(", ", why);
     }
 
+    /** The cache tensors are built in Java arrays: at most 2^31 - 9 elements each. */
+    private static void checkSize(String tensor, long elements, String shape) {
+        if (elements > Integer.MAX_VALUE - 8)
+            throw new RevtafException("precompute: the cache tensor '" + tensor + "' would have " + shape + " = "
+                    + elements + " floats (" + elements * 4 / (1L << 30) + " GiB), more than one array holds;"
+                    + " use fewer studies or a smaller text width");
+    }
+
     private static float[] embed(TextEncoder text, List<String> texts, int batch, String task, Log log) {
         int dt = text.width();
         float[] out = new float[texts.size() * dt];
@@ -262,7 +275,10 @@ public final class Precompute {
         return out;
     }
 
-    /** The foundation model's P(present) and top position of every study (eval transform, batches in order). */
+    /**
+     * The foundation model's P(present) and top position of every study: the evaluation transform of
+     * the data section the model was trained with, batches in study order.
+     */
     private static void predict(
             Foundation f,
             Dataset d,
