@@ -99,6 +99,20 @@ def randn(gen, *shape, scale=1.0):
     return (torch.randn(*shape, generator=gen) * scale).float()
 
 
+def bert_scales(module):
+    """Embedding tables at BERT's 0.02 scale (LayerNorm inputs of variance ~1e-3, where its eps
+    1e-12 vs 1e-5 shows) and wide FFN / LM-transform pre-activations (std ~2, where erf and tanh
+    GELU differ)."""
+    with torch.no_grad():
+        for name, p in module.named_parameters():
+            if "_embeddings." in name:
+                p.mul_(0.2)
+            elif name.endswith("intermediate.dense.weight") or name.endswith("transform.dense.weight"):
+                p.mul_(5.0)
+            elif name.endswith(".output.dense.weight") and "attention" not in name:
+                p.mul_(3.0)  # the FFN's share of the residual sum
+
+
 def randomize(module, gen, scale=0.1):
     """Every floating parameter and buffer redrawn (float32), so no convention hides behind 0/1."""
     with torch.no_grad():
@@ -190,6 +204,7 @@ def fixture_bert_encoder(seed=11):
     vocab, hidden, layers, heads, inner, positions = 50, 16, 2, 2, 32, 24
     m = tm.HfBertModel(vocab, hidden, layers, heads, inner, positions, 2, 1e-12, 0.0)
     randomize(m, gen)
+    bert_scales(m)
     wrapper = nn.Module()
     wrapper.bert = m
     save_weights(d, wrapper)
@@ -218,6 +233,7 @@ def fixture_blip_decoder(seed=12):
     vocab, hidden, layers, heads, inner, positions, mem_width = 40, 16, 2, 2, 32, 16, 12
     m = tm.BlipLmDecoder(vocab, hidden, layers, heads, inner, positions, 1e-12, 0.0, mem_width)
     randomize(m, gen)
+    bert_scales(m)
     save_weights(d, m)
     ids = torch.tensor([[30, 31, 35, 6, 9, 21, 4, 13], [30, 32, 36, 17, 8, 2, 0, 0]], dtype=torch.long)
     keep = (ids != 0).long()

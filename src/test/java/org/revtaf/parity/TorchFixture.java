@@ -32,12 +32,17 @@ import org.revtaf.tensor.Tensor;
  * benchmarks/pytorch/make_fixtures.py: {@code weights.safetensors} (PyTorch names), arrays as
  * {@code NAME.npy}, parameter gradients as {@code grads/PYTORCH_NAME.npy}, state after a step as
  * {@code after/PYTORCH_NAME.npy}. Values are compared norm-wise: |actual - expected|_2 /
- * |expected|_2, with the denominator at least {@code floor} (gradients that are zero analytically,
- * such as attention key biases, are compared against the model's gradient scale instead).
+ * |expected|_2. A parameter gradient's denominator is at least 1e-3 of the largest gradient norm
+ * of the model: gradients that are zero analytically (attention key biases; query and key weights
+ * of a DETR decoder's first self-attention, whose values are all equal) hold only float32 rounding
+ * noise (about 1e-7 of the gradient scale) and are held to 1e-6 of the scale instead.
  */
 final class TorchFixture {
     /** Norm-wise relative tolerances of issue 16 (float32). */
     static final double FORWARD_TOL = 1e-4, GRAD_TOL = 1e-3;
+
+    /** {@code -Drevtaf.parity.verbose=true} prints every measured error (for the records). */
+    private static final boolean VERBOSE = Boolean.getBoolean("revtaf.parity.verbose");
 
     final Path dir;
     final String name;
@@ -129,7 +134,8 @@ final class TorchFixture {
                 failures.add(p + ": no gradient");
                 continue;
             }
-            double e = relErr(grad.toDoubles(), g.get(p).toDoubles(), 1e-4 * scale);
+            double e = relErr(grad.toDoubles(), g.get(p).toDoubles(), 1e-3 * scale);
+            log(what + " grad " + p, e);
             if (!(e <= GRAD_TOL)) failures.add(String.format("%s: %.3g", p, e));
         }
         if (!failures.isEmpty())
@@ -143,6 +149,10 @@ final class TorchFixture {
         double d = 0;
         for (int i = 0; i < a.length; i++) d += (a[i] - e[i]) * (a[i] - e[i]);
         return Math.sqrt(d) / Math.max(norm(e), floor);
+    }
+
+    private static void log(String what, double err) {
+        if (VERBOSE) System.out.printf("parity %-90s %.3g%n", what, err);
     }
 
     static double norm(double[] v) {
@@ -160,6 +170,7 @@ final class TorchFixture {
         long[] shape = Arrays.stream(actual.shapeRef()).asLongStream().toArray();
         assertArrayEquals(expected.shape(), shape, what + ": shape");
         double e = relErr(actual.toDoubles(), expected.toDoubles(), 0);
+        log(what, e);
         assertTrue(e <= tol, String.format("%s: norm-wise relative error %.3g > %.1g", what, e, tol));
     }
 
