@@ -76,7 +76,8 @@ class ResNetParityTest {
         // running statistics after the one training forward
         List<String> running = TorchFixture.bufferNames(net, "running_");
         Map<String, NdArray> after = fx.mapped("after", net, map, running);
-        for (String b : running) TorchFixture.assertClose(at + " " + b, net.namedBuffers().get(b), after.get(b), FORWARD_TOL);
+        for (String b : running)
+            TorchFixture.assertClose(at + " " + b, net.namedBuffers().get(b), after.get(b), FORWARD_TOL);
         net.eval();
         try (var ng = GradMode.noGrad()) {
             fx.assertClose(at + " eval-mode output", evalForward.get(), "out_eval", FORWARD_TOL);

@@ -192,7 +192,8 @@ final class TorchFixture {
         long[] s = a.shape();
         long[] rs = Arrays.copyOfRange(s, 1, s.length);
         int n = (int) NdArray.numel(rs);
-        if (a.dtype() == DType.FLOAT32) return NdArray.ofFloats(rs, Arrays.copyOfRange(a.toFloats(), i * n, (i + 1) * n));
+        if (a.dtype() == DType.FLOAT32)
+            return NdArray.ofFloats(rs, Arrays.copyOfRange(a.toFloats(), i * n, (i + 1) * n));
         return NdArray.ofDoubles(rs, Arrays.copyOfRange(a.toDoubles(), i * n, (i + 1) * n));
     }
 
