@@ -88,11 +88,13 @@ def save_grads(d, module, prefix=""):
             save(d, "grads/" + prefix + k, p.grad)
 
 
-def fixture_dir(name):
+def start(name, seed):
+    """A fresh fixture directory and a seeded generator (torch's global seed set too)."""
     d = os.path.join(OUT, name)
     shutil.rmtree(d, ignore_errors=True)
     os.makedirs(d)
-    return d
+    torch.manual_seed(seed)
+    return d, torch.Generator().manual_seed(seed)
 
 
 def randn(gen, *shape, scale=1.0):
@@ -158,9 +160,7 @@ def resnet_features(m, x, stages):
 def fixture_resnet(name, block, layers, width, classes, stages, size, seed):
     """Train-mode forward, loss, backward (input and weight gradients), BatchNorm running
     statistics after the step, then an eval-mode forward with them."""
-    d = fixture_dir(name)
-    gen = torch.Generator().manual_seed(seed)
-    torch.manual_seed(seed)
+    d, gen = start(name, seed)
     m = narrow_resnet(block, layers, width, classes, stages)
     randomize(m, gen, scale=0.3)
     for mod in m.modules():
@@ -198,9 +198,7 @@ def fixture_resnet(name, block, layers, width, classes, stages, size, seed):
 
 
 def fixture_bert_encoder(seed=11):
-    d = fixture_dir("bert_encoder")
-    gen = torch.Generator().manual_seed(seed)
-    torch.manual_seed(seed)
+    d, gen = start("bert_encoder", seed)
     vocab, hidden, layers, heads, inner, positions = 50, 16, 2, 2, 32, 24
     m = tm.HfBertModel(vocab, hidden, layers, heads, inner, positions, 2, 1e-12, 0.0)
     randomize(m, gen)
@@ -227,9 +225,7 @@ def fixture_bert_encoder(seed=11):
 
 
 def fixture_blip_decoder(seed=12):
-    d = fixture_dir("blip_decoder")
-    gen = torch.Generator().manual_seed(seed)
-    torch.manual_seed(seed)
+    d, gen = start("blip_decoder", seed)
     vocab, hidden, layers, heads, inner, positions, mem_width = 40, 16, 2, 2, 32, 16, 12
     m = tm.BlipLmDecoder(vocab, hidden, layers, heads, inner, positions, 1e-12, 0.0, mem_width)
     randomize(m, gen)
@@ -259,9 +255,7 @@ def fixture_blip_decoder(seed=12):
 
 
 def fixture_detr(seed=13):
-    d = fixture_dir("detr")
-    gen = torch.Generator().manual_seed(seed)
-    torch.manual_seed(seed)
+    d, gen = start("detr", seed)
     dm, heads, ffn, batch, items, queries = 16, 4, 24, 2, 6, 3
     m = tm.DetrTransformer(dm, heads, ffn, 1, 2, 0.0)
     randomize(m, gen, scale=0.3)
@@ -285,9 +279,7 @@ def fixture_detr(seed=13):
 
 
 def fixture_medklip(seed=14):
-    d = fixture_dir("medklip")
-    gen = torch.Generator().manual_seed(seed)
-    torch.manual_seed(seed)
+    d, gen = start("medklip", seed)
     dm, heads, ffn, layers, batch, queries, items = 16, 4, 24, 2, 2, 5, 6
     m = tm.MedklipDecoder(dm, heads, ffn, layers, 0.0)
     randomize(m, gen, scale=0.3)
@@ -314,8 +306,7 @@ def fixture_medklip(seed=14):
 
 
 def fixture_cross_entropy(seed=15):
-    d = fixture_dir("cross_entropy")
-    gen = torch.Generator().manual_seed(seed)
+    d, gen = start("cross_entropy", seed)
     # token loss: label smoothing 0.1, ignore index -100
     logits = randn(gen, 10, 7, scale=2.0)
     target = torch.tensor([3, -100, 0, 6, 2, -100, 5, 1, 1, 4], dtype=torch.long)
@@ -342,8 +333,7 @@ def fixture_adamw(seed=16):
     """torch.optim.AdamW over 8 steps, two groups (decay for matrices, none for the rest, as our
     AdamW's decay flags), learning rate set per step by the warm-up + cosine schedule; at step 5
     the bias has no gradient (skipped: its step count does not advance)."""
-    d = fixture_dir("adamw")
-    gen = torch.Generator().manual_seed(seed)
+    d, gen = start("adamw", seed)
     w, b, g = randn(gen, 4, 3), randn(gen, 3), 1.0 + randn(gen, 3, scale=0.1)
     params = [nn.Parameter(t.double().clone()) for t in (w, b, g)]
     opt = torch.optim.AdamW([{"params": [params[0]], "weight_decay": 0.05},
@@ -375,7 +365,7 @@ def fixture_adamw(seed=16):
 
 def fixture_schedule():
     """The paper's schedule (peak 5e-5, min 5e-6, start 5e-7, 2000 warm-up steps, 6 epochs)."""
-    d = fixture_dir("schedule")
+    d, _ = start("schedule", 0)
     cfg = dict(max_epoch=6, init_lr=5e-5, min_lr=5e-6, warmup_steps=2000, warmup_start_lr=5e-7)
     pts = [(1, s) for s in (0, 1, 2, 999, 1999, 2000, 2001, 5000)] + [(e, s) for e in range(2, 7) for s in (0, 777)]
     opt = torch.optim.AdamW([nn.Parameter(torch.zeros(1))], lr=1.0)
@@ -398,8 +388,7 @@ def fixture_sinkhorn(seed=17):
     1 - cos(pixel, token), eps 0.05, uniform marginals over the valid pixels and tokens (item 1 has
     2 padded tokens: POT solves the valid block, zeros elsewhere). Gradient of sum(plan * r) with
     respect to the cost by autograd through POT's torch backend."""
-    d = fixture_dir("sinkhorn")
-    gen = torch.Generator().manual_seed(seed)
+    d, gen = start("sinkhorn", seed)
     b, p, t, dim, eps = 2, 12, 5, 8, 0.05
     x, y = randn(gen, b, p, dim), randn(gen, b, t, dim)
     cost = (1.0 - F.cosine_similarity(x[:, :, None], y[:, None], dim=-1)).float()  # (b, p, t)

@@ -23,13 +23,9 @@ import org.revtaf.tensor.Tensor;
  * eval-mode forward with them. Weights come in through the torchvision import table.
  */
 class ResNetParityTest {
-    static java.util.stream.Stream<Device> devices() {
-        return TorchFixture.devices();
-    }
-
     /** ResNet-18 (basic blocks, width 2, 5 classes): logits, cross-entropy, gradients. */
     @ParameterizedTest
-    @MethodSource("devices")
+    @MethodSource("org.revtaf.parity.TorchFixture#devices")
     void resnet18BasicBlocksMatchTorchvision(Device dev) {
         TorchFixture fx = new TorchFixture("resnet18");
         ResNet net = new ResNet(NnContext.of(dev, 1), new ResNet.Config(18, 3, 2, 4, 5));
@@ -45,7 +41,7 @@ class ResNetParityTest {
 
     /** ResNet-50 bottlenecks (stride on the 3x3, v1.5) up to layer2, width 4: features, gradients. */
     @ParameterizedTest
-    @MethodSource("devices")
+    @MethodSource("org.revtaf.parity.TorchFixture#devices")
     void resnet50BottlenecksMatchTorchvision(Device dev) {
         TorchFixture fx = new TorchFixture("resnet50");
         ResNet net = new ResNet(NnContext.of(dev, 1), new ResNet.Config(50, 3, 4, 2, 0));

@@ -1,7 +1,6 @@
 package org.revtaf.parity;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -12,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -174,13 +172,6 @@ final class TorchFixture {
         assertTrue(e <= tol, String.format("%s: norm-wise relative error %.3g > %.1g", what, e, tol));
     }
 
-    /** The fixture's single-value array {@code n}. */
-    double scalar(String n) {
-        double[] v = array(n).toDoubles();
-        assertEquals(1, v.length, n);
-        return v[0];
-    }
-
     static int[] ints(long[] s) {
         int[] out = new int[s.length];
         for (int i = 0; i < s.length; i++) out[i] = Math.toIntExact(s[i]);
@@ -202,10 +193,5 @@ final class TorchFixture {
         List<String> out = new ArrayList<>();
         for (String k : m.namedBuffers().keySet()) if (k.contains(part)) out.add(k);
         return out;
-    }
-
-    /** Parameters and buffers of {@code m} by name (for comparisons after a step). */
-    static Map<String, Tensor> state(Module m) {
-        return new LinkedHashMap<>(m.stateTensors());
     }
 }

@@ -6,7 +6,6 @@ import static org.revtaf.parity.TorchFixture.GRAD_TOL;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -25,12 +24,8 @@ import org.revtaf.tensor.Tensor;
  * parameter, and PromptMRG's warm-up + cosine schedule (modules/optims.py).
  */
 class TrainingParityTest {
-    static Stream<Device> devices() {
-        return TorchFixture.devices();
-    }
-
     @ParameterizedTest
-    @MethodSource("devices")
+    @MethodSource("org.revtaf.parity.TorchFixture#devices")
     void labelSmoothedCrossEntropyWithIgnoreIndexMatchesTorch(Device dev) {
         TorchFixture fx = new TorchFixture("cross_entropy");
         Tensor logits = fx.input("logits", dev); // (10, 7), two targets -100
@@ -42,7 +37,7 @@ class TrainingParityTest {
 
     /** CrossEntropyLoss()(out.view(-1, 4, 18), labels): classes on dim 1, flat index = state * 18 + class. */
     @ParameterizedTest
-    @MethodSource("devices")
+    @MethodSource("org.revtaf.parity.TorchFixture#devices")
     void promptMrgClassifierLossMatchesTorch(Device dev) {
         TorchFixture fx = new TorchFixture("cross_entropy");
         Tensor out = fx.input("cls_logits", dev); // (3, 72)
@@ -54,7 +49,7 @@ class TrainingParityTest {
     }
 
     @ParameterizedTest
-    @MethodSource("devices")
+    @MethodSource("org.revtaf.parity.TorchFixture#devices")
     void adamwMatchesTorchOverEightScheduledSteps(Device dev) {
         TorchFixture fx = new TorchFixture("adamw");
         String[] names = {"w", "b", "g"}; // (4, 3) decayed; (3) and (3) not

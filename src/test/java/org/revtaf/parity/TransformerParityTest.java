@@ -3,7 +3,6 @@ package org.revtaf.parity;
 import static org.revtaf.parity.TorchFixture.FORWARD_TOL;
 import static org.revtaf.parity.TorchFixture.GRAD_TOL;
 
-import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.revtaf.model.BertConfig;
@@ -31,12 +30,8 @@ import org.revtaf.tensor.Tensor;
  * head-averaged cross-attention maps. Dropout is 0 on both sides.
  */
 class TransformerParityTest {
-    static Stream<Device> devices() {
-        return TorchFixture.devices();
-    }
-
     @ParameterizedTest
-    @MethodSource("devices")
+    @MethodSource("org.revtaf.parity.TorchFixture#devices")
     void bertEncoderMatchesHuggingFace(Device dev) {
         TorchFixture fx = new TorchFixture("bert_encoder");
         BertConfig c = new BertConfig(50, 16, 2, 2, 32, 24, 2, 0.0, 1e-12, 0, 16);
@@ -57,7 +52,7 @@ class TransformerParityTest {
     }
 
     @ParameterizedTest
-    @MethodSource("devices")
+    @MethodSource("org.revtaf.parity.TorchFixture#devices")
     void blipDecoderMatchesHuggingFace(Device dev) {
         TorchFixture fx = new TorchFixture("blip_decoder");
         BertConfig c = new BertConfig(40, 16, 2, 2, 32, 16, 0, 0.0, 1e-12, 0, 12);
@@ -77,7 +72,7 @@ class TransformerParityTest {
     }
 
     @ParameterizedTest
-    @MethodSource("devices")
+    @MethodSource("org.revtaf.parity.TorchFixture#devices")
     void detrMemoryMatchesPromptMrg(Device dev) {
         TorchFixture fx = new TorchFixture("detr");
         DetrTransformer detr =
@@ -96,7 +91,7 @@ class TransformerParityTest {
     }
 
     @ParameterizedTest
-    @MethodSource("devices")
+    @MethodSource("org.revtaf.parity.TorchFixture#devices")
     void medklipDecoderMatches(Device dev) {
         TorchFixture fx = new TorchFixture("medklip");
         MedklipDecoder m = new MedklipDecoder(NnContext.of(dev, 1), 2);
