@@ -211,6 +211,11 @@ public final class F {
         return Indexing.embedding(table, idx);
     }
 
+    /** Row paddingIdx gets no gradient (PyTorch's padding_idx); negative: none. */
+    public static Tensor embedding(Tensor table, Tensor idx, int paddingIdx) {
+        return Indexing.embedding(table, idx, paddingIdx);
+    }
+
     public static Tensor indexSelect(Tensor x, int axis, Tensor idx) {
         return Indexing.indexSelect(x, axis, idx);
     }

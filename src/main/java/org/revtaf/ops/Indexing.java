@@ -14,9 +14,50 @@ public final class Indexing {
 
     /** Rows of table (v, d) picked by idx (any shape, int) -> (idx..., d). */
     public static Tensor embedding(Tensor table, Tensor idx) {
+        return embedding(table, idx, -1);
+    }
+
+    /**
+     * {@link #embedding(Tensor, Tensor)} where row {@code paddingIdx} gets no gradient from the
+     * positions that look it up, as PyTorch's {@code nn.Embedding(padding_idx=...)} (BERT's word
+     * embeddings); a negative paddingIdx means none.
+     */
+    public static Tensor embedding(Tensor table, Tensor idx, int paddingIdx) {
         Ops.rank("embedding", table, 2, "table");
-        Tensor rows = indexSelect(table, 0, Views.reshape(Ops.dense(idx), idx.numel()));
+        Tensor flat = Views.reshape(Ops.dense(idx), idx.numel());
+        Tensor rows = paddingIdx >= 0 && Node.needsGrad(table)
+                ? rowsWithoutPaddingGrad(table, flat, paddingIdx)
+                : indexSelect(table, 0, flat);
         return Views.reshape(rows, MatMul.concat(idx.shapeRef(), table.shape(1)));
+    }
+
+    /** table[flat] (k, d); backward scatters only the rows of positions whose index is not pad. */
+    private static Tensor rowsWithoutPaddingGrad(Tensor table, Tensor flat, int pad) {
+        long[] ids = flat.toLongs();
+        int k = ids.length, kept = 0;
+        for (long i : ids) if (i != pad) kept++;
+        if (kept == k) return indexSelect(table, 0, flat);
+        Backend be = Ops.backend("embedding", table);
+        Ops.indexTensor("embedding", table, flat);
+        int v = table.shape(0), d = table.shape(1);
+        long[] pos = new long[kept], keptIds = new long[kept];
+        for (int i = 0, j = 0; i < k; i++)
+            if (ids[i] != pad) {
+                pos[j] = i;
+                keptIds[j++] = ids[i];
+            }
+        Tensor out = Tensor.empty(table.device(), table.dtype(), k, d);
+        be.index().indexSelect(out, Ops.dense(table), flat, 1, v, d, k);
+        int n = kept;
+        return Node.record("embedding", out, new Tensor[] {table}, g -> {
+            Tensor dx = Ops.zerosLike(table);
+            if (n == 0) return new Tensor[] {dx};
+            Tensor at = Tensor.ofLongs(table.device(), pos, n), rowIds = Tensor.ofLongs(table.device(), keptIds, n);
+            Tensor gk = Tensor.empty(table.device(), table.dtype(), n, d); // (kept, d): g without padded positions
+            be.index().indexSelect(gk, Ops.dense(g), at, 1, k, d, n);
+            be.index().indexAdd(dx, gk, rowIds, 1, v, d, n);
+            return new Tensor[] {dx};
+        });
     }
 
     /** x with axis restricted to the entries idx (1-D) in order; repeats allowed. */
