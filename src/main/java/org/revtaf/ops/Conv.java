@@ -2,7 +2,7 @@ package org.revtaf.ops;
 
 import java.util.Arrays;
 import org.revtaf.RevtafException;
-import org.revtaf.autograd.Node;
+import org.revtaf.autograd.Graph;
 import org.revtaf.backend.Backend;
 import org.revtaf.backend.Conv2dGeom;
 import org.revtaf.backend.Pool2dGeom;
@@ -59,7 +59,7 @@ public final class Conv {
         Tensor xd = Ops.dense(x), wdn = Ops.dense(w);
         Tensor out = Tensor.empty(x.device(), x.dtype(), n, oc, oh, ow);
         be.conv().conv2d(out, xd, wdn, bias == null ? null : Ops.dense(bias), g);
-        return Node.record("conv2d", out, new Tensor[] {x, w, bias}, gr -> {
+        return Graph.record("conv2d", out, new Tensor[] {x, w, bias}, gr -> {
             Tensor dx = x.requiresGrad() ? Ops.emptyLike(x) : null;
             Tensor dw = w.requiresGrad() ? Ops.emptyLike(w) : null;
             Tensor db = bias != null && bias.requiresGrad() ? Ops.emptyLike(bias) : null;
@@ -112,7 +112,7 @@ public final class Conv {
         Tensor out = Tensor.empty(x.device(), x.dtype(), g.n(), g.c(), g.oh(), g.ow());
         Tensor arg = Tensor.empty(x.device(), DType.INT32, g.n(), g.c(), g.oh(), g.ow());
         be.conv().maxPool2d(out, arg, Ops.dense(x), g);
-        return Node.record("max_pool2d", out, new Tensor[] {x}, gr -> {
+        return Graph.record("max_pool2d", out, new Tensor[] {x}, gr -> {
             Tensor dx = Ops.emptyLike(x);
             be.conv().maxPool2dBackward(dx, Ops.dense(gr), arg, g);
             return new Tensor[] {dx};
@@ -124,7 +124,7 @@ public final class Conv {
         Pool2dGeom g = poolGeom("avg_pool2d", x, kernel, stride, padding, countIncludePad);
         Tensor out = Tensor.empty(x.device(), x.dtype(), g.n(), g.c(), g.oh(), g.ow());
         be.conv().avgPool2d(out, Ops.dense(x), g);
-        return Node.record("avg_pool2d", out, new Tensor[] {x}, gr -> {
+        return Graph.record("avg_pool2d", out, new Tensor[] {x}, gr -> {
             Tensor dx = Ops.emptyLike(x);
             be.conv().avgPool2dBackward(dx, Ops.dense(gr), g);
             return new Tensor[] {dx};
@@ -138,7 +138,7 @@ public final class Conv {
         if (oh < 1 || ow < 1) throw new RevtafException("adaptive_avg_pool2d: output size " + oh + "x" + ow);
         Tensor out = Tensor.empty(x.device(), x.dtype(), n, c, oh, ow);
         be.conv().adaptiveAvgPool2d(out, Ops.dense(x), n, c, h, w, oh, ow);
-        return Node.record("adaptive_avg_pool2d", out, new Tensor[] {x}, gr -> {
+        return Graph.record("adaptive_avg_pool2d", out, new Tensor[] {x}, gr -> {
             Tensor dx = Ops.emptyLike(x);
             be.conv().adaptiveAvgPool2dBackward(dx, Ops.dense(gr), n, c, h, w, oh, ow);
             return new Tensor[] {dx};
@@ -154,7 +154,7 @@ public final class Conv {
             throw new RevtafException("bilinear: cannot resize " + Shapes.str(x.shapeRef()) + " to " + oh + "x" + ow);
         Tensor out = Tensor.empty(x.device(), x.dtype(), n, c, oh, ow);
         be.conv().bilinear(out, Ops.dense(x), n, c, h, w, oh, ow, alignCorners);
-        return Node.record("bilinear", out, new Tensor[] {x}, gr -> {
+        return Graph.record("bilinear", out, new Tensor[] {x}, gr -> {
             Tensor dx = Ops.emptyLike(x);
             be.conv().bilinearBackward(dx, Ops.dense(gr), n, c, h, w, oh, ow, alignCorners);
             return new Tensor[] {dx};

@@ -296,7 +296,7 @@ public final class F {
             double eps,
             double weightDecay,
             int step) {
-        Ops.backend("adamw", param, m, v, grad);
+        org.revtaf.backend.Backend be = Ops.backend("adamw", param, m, v, grad);
         for (Tensor t : new Tensor[] {param, m, v, grad}) {
             if (!java.util.Arrays.equals(t.shapeRef(), param.shapeRef()) || !t.isContiguous())
                 throw new org.revtaf.RevtafException("adamw: buffer " + org.revtaf.tensor.Shapes.str(t.shapeRef())
@@ -304,9 +304,7 @@ public final class F {
                         + org.revtaf.tensor.Shapes.str(param.shapeRef()));
         }
         if (step < 1) throw new org.revtaf.RevtafException("adamw: step must be >= 1, got " + step);
-        org.revtaf.backend.Backends.of(param.device())
-                .optim()
-                .adamw(param, m, v, grad, param.numel(), lr, beta1, beta2, eps, weightDecay, step);
+        be.optim().adamw(param, m, v, grad, param.numel(), lr, beta1, beta2, eps, weightDecay, step);
     }
 
     /** dst += src (no autograd). */

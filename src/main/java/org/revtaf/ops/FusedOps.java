@@ -2,7 +2,7 @@ package org.revtaf.ops;
 
 import java.util.Arrays;
 import org.revtaf.RevtafException;
-import org.revtaf.autograd.Node;
+import org.revtaf.autograd.Graph;
 import org.revtaf.backend.Backend;
 import org.revtaf.backend.fused.DropoutMask;
 import org.revtaf.tensor.Shapes;
@@ -34,7 +34,7 @@ public final class FusedOps {
         Tensor uHist = Tensor.empty(cost.device(), cost.dtype(), (maxIter + 1) * b * p);
         Tensor vHist = Tensor.empty(cost.device(), cost.dtype(), (maxIter + 1) * b * t);
         int iters = be.fused().sinkhorn(plan, uHist, vHist, cd, pixelMask, tokenMask, b, p, t, eps, maxIter, tol);
-        return Node.record("sinkhorn", plan, new Tensor[] {cost}, g -> {
+        return Graph.record("sinkhorn", plan, new Tensor[] {cost}, g -> {
             Tensor dc = Ops.emptyLike(cost);
             be.fused()
                     .sinkhornBackward(
@@ -76,7 +76,7 @@ public final class FusedOps {
         Tensor ad = Ops.dense(a), bd = Ops.dense(bm);
         Tensor out = Tensor.empty(a.device(), a.dtype(), b, n, m);
         be.fused().softIou(out, ad, bd, b, n, m, p);
-        return Node.record("soft_iou", out, new Tensor[] {a, bm}, g -> {
+        return Graph.record("soft_iou", out, new Tensor[] {a, bm}, g -> {
             Tensor da = a.requiresGrad() ? Ops.emptyLike(a) : null, db = bm.requiresGrad() ? Ops.emptyLike(bm) : null;
             be.fused().softIouBackward(da, db, Ops.dense(g), ad, bd, b, n, m, p);
             return new Tensor[] {da, db};
@@ -116,7 +116,7 @@ public final class FusedOps {
         Tensor out = Ops.emptyLike(q);
         Tensor lse = Tensor.empty(q.device(), q.dtype(), b, h, n);
         be.fused().attention(out, lse, qd, kd, vd, keyMask, b, h, n, s, d, sc, causal, drop);
-        return Node.record("attention", out, new Tensor[] {q, k, v}, g -> {
+        return Graph.record("attention", out, new Tensor[] {q, k, v}, g -> {
             Tensor dq = q.requiresGrad() ? Ops.emptyLike(q) : null;
             Tensor dk = k.requiresGrad() ? Ops.emptyLike(k) : null;
             Tensor dv = v.requiresGrad() ? Ops.emptyLike(v) : null;

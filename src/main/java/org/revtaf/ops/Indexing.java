@@ -2,9 +2,8 @@ package org.revtaf.ops;
 
 import java.util.Arrays;
 import org.revtaf.RevtafException;
-import org.revtaf.autograd.Node;
+import org.revtaf.autograd.Graph;
 import org.revtaf.backend.Backend;
-import org.revtaf.backend.Backends;
 import org.revtaf.tensor.Shapes;
 import org.revtaf.tensor.Tensor;
 
@@ -33,7 +32,7 @@ public final class Indexing {
         Tensor id = Ops.dense(idx);
         Tensor out = Tensor.empty(x.device(), x.dtype(), os);
         be.index().indexSelect(out, Ops.dense(x), id, outer, size, inner, k);
-        return Node.record("index_select", out, new Tensor[] {x}, g -> {
+        return Graph.record("index_select", out, new Tensor[] {x}, g -> {
             Tensor dx = Ops.zerosLike(x);
             be.index().indexAdd(dx, Ops.dense(g), id, outer, size, inner, k);
             return new Tensor[] {dx};
@@ -55,7 +54,7 @@ public final class Indexing {
         Tensor id = Ops.dense(idx);
         Tensor out = Tensor.empty(x.device(), x.dtype(), is);
         be.index().gather(out, Ops.dense(x), id, outer, size, inner, k);
-        return Node.record("gather", out, new Tensor[] {x}, g -> {
+        return Graph.record("gather", out, new Tensor[] {x}, g -> {
             Tensor dx = Ops.zerosLike(x);
             be.index().scatterAdd(dx, Ops.dense(g), id, outer, size, inner, k);
             return new Tensor[] {dx};
@@ -86,9 +85,9 @@ public final class Indexing {
             int[] part = os.clone();
             part[ax] = ts[i].shapeRef()[ax];
             Tensor dst = out.asStrided(part, out.stridesRef(), starts[i] * out.stridesRef()[ax]);
-            Backends.of(out.device()).elementwise().copy(dst, ts[i]);
+            Ops.on(out).elementwise().copy(dst, ts[i]);
         }
-        return Node.record("concat", out, ts, g -> {
+        return Graph.record("concat", out, ts, g -> {
             Tensor[] gs = new Tensor[ts.length];
             for (int i = 0; i < ts.length; i++)
                 gs[i] = Views.contiguous(Views.slice(g, ax, starts[i], starts[i] + ts[i].shapeRef()[ax]));

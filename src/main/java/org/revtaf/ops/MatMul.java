@@ -2,7 +2,7 @@ package org.revtaf.ops;
 
 import java.util.Arrays;
 import org.revtaf.RevtafException;
-import org.revtaf.autograd.Node;
+import org.revtaf.autograd.Graph;
 import org.revtaf.backend.Backend;
 import org.revtaf.backend.BinaryOp;
 import org.revtaf.tensor.Shapes;
@@ -34,7 +34,7 @@ public final class MatMul {
         int strideB = shareB ? 0 : k * n;
         Tensor out = Tensor.empty(a.device(), a.dtype(), concat(batchShape, m, n));
         be.matmul().gemm(out, ad, bd, batch, m, n, k, false, false, m * k, strideB, 1, 0);
-        return Node.record("matmul", out, new Tensor[] {a, b}, g -> {
+        return Graph.record("matmul", out, new Tensor[] {a, b}, g -> {
             Tensor gd = Ops.dense(g);
             Tensor da = Tensor.empty(a.device(), a.dtype(), concat(batchShape, m, k));
             be.matmul().gemm(da, gd, bd, batch, m, k, n, false, true, m * n, strideB, 1, 0);
@@ -68,7 +68,7 @@ public final class MatMul {
         Tensor out = Tensor.empty(x.device(), x.dtype(), outShape);
         be.matmul().gemm(out, xd, wd, 1, rows, outF, in, false, true, 0, 0, 1, 0);
         if (bias != null) be.elementwise().binary(out, out, Ops.broadcastView(bias, outShape), BinaryOp.ADD);
-        return Node.record("linear", out, new Tensor[] {x, w, bias}, g -> {
+        return Graph.record("linear", out, new Tensor[] {x, w, bias}, g -> {
             Tensor gd = Ops.dense(g);
             Tensor dx = null, dw = null, db = null;
             if (x.requiresGrad()) {

@@ -1,7 +1,7 @@
 package org.revtaf.ops;
 
 import org.revtaf.RevtafException;
-import org.revtaf.autograd.Node;
+import org.revtaf.autograd.Graph;
 import org.revtaf.backend.Backend;
 import org.revtaf.tensor.Shapes;
 import org.revtaf.tensor.Tensor;
@@ -22,7 +22,7 @@ public final class Norms {
         Tensor out = Ops.emptyLike(x);
         Tensor mean = Tensor.empty(x.device(), x.dtype(), rows), rstd = Tensor.empty(x.device(), x.dtype(), rows);
         be.norm().layerNorm(out, mean, rstd, xd, wd, bias == null ? null : Ops.dense(bias), rows, d, eps);
-        return Node.record("layer_norm", out, new Tensor[] {x, weight, bias}, g -> {
+        return Graph.record("layer_norm", out, new Tensor[] {x, weight, bias}, g -> {
             Tensor dx = Ops.emptyLike(x);
             Tensor dw = weight != null && weight.requiresGrad() ? Ops.emptyLike(weight) : null;
             Tensor db = bias != null && bias.requiresGrad() ? Ops.emptyLike(bias) : null;
@@ -76,7 +76,7 @@ public final class Norms {
                         training,
                         momentum,
                         eps);
-        return Node.record("batch_norm", out, new Tensor[] {x, weight, bias}, g -> {
+        return Graph.record("batch_norm", out, new Tensor[] {x, weight, bias}, g -> {
             Tensor dx = Ops.emptyLike(x);
             Tensor dw = weight != null && weight.requiresGrad() ? Ops.emptyLike(weight) : null;
             Tensor db = bias != null && bias.requiresGrad() ? Ops.emptyLike(bias) : null;

@@ -90,7 +90,7 @@ class ResumeTest {
         assertEquals(2, c.step());
         b.restore(c);
         for (int i = 2; i < 5; i++) b.step(i);
-        Map<String, org.revtaf.io.NdArray> sa = a.model.stateDict(), sb = b.model.stateDict();
+        Map<String, org.revtaf.tensor.NdArray> sa = a.model.stateDict(), sb = b.model.stateDict();
         sa.forEach((k, v) -> assertEquals(v, sb.get(k), k));
         assertEquals(a.pos, b.pos);
     }

@@ -1,6 +1,7 @@
 package org.revtaf.backend.cpu;
 
 import org.revtaf.backend.Backend;
+import org.revtaf.backend.BackendProvider;
 import org.revtaf.backend.ConvKernels;
 import org.revtaf.backend.ElementwiseKernels;
 import org.revtaf.backend.FusedKernels;
@@ -75,5 +76,23 @@ public final class CpuBackend implements Backend {
     @Override
     public OptimKernels optim() {
         return optim;
+    }
+
+    /** Registers this backend with the dispatcher (META-INF/services/org.revtaf.backend.BackendProvider). */
+    public static final class Provider implements BackendProvider {
+        @Override
+        public Device device() {
+            return Device.CPU;
+        }
+
+        @Override
+        public String unavailableReason() {
+            return null;
+        }
+
+        @Override
+        public Backend create() {
+            return INSTANCE;
+        }
     }
 }

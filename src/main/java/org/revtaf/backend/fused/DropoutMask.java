@@ -1,6 +1,7 @@
 package org.revtaf.backend.fused;
 
 import org.revtaf.RevtafException;
+import org.revtaf.tensor.SplitMix;
 
 /**
  * Attention dropout on the probabilities without a stored mask (flash-attention style): a
@@ -17,9 +18,6 @@ public final class DropoutMask {
     /** No dropout: every probability kept, unscaled. */
     public static final DropoutMask NONE = new DropoutMask(0, 0);
 
-    /** The SplitMix64 increment (the golden ratio in 64 bits). */
-    public static final long GAMMA = 0x9E3779B97F4A7C15L;
-
     private final double p;
     private final long seed, key, threshold;
     private final double keepScale;
@@ -32,19 +30,9 @@ public final class DropoutMask {
         if (!(p >= 0 && p < 1)) throw new RevtafException("attention: dropout p=" + p + " outside [0, 1)");
         this.p = p;
         this.seed = seed;
-        this.key = mix64(seed);
+        this.key = SplitMix.mix64(seed);
         this.threshold = Math.round(p * 0x1p32);
         this.keepScale = 1.0 / (1.0 - p);
-    }
-
-    /**
-     * The SplitMix64 output function (Stafford's variant 13 finalizer): a bijective mix of all 64
-     * bits. The project's only copy ({@code org.revtaf.nn.Rng} and {@code data.SplitMix64} use it).
-     */
-    public static long mix64(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 
     public double p() {
@@ -72,7 +60,7 @@ public final class DropoutMask {
 
     /** Whether element {@code idx} (see {@link #index}) is kept. */
     public boolean keep(long idx) {
-        return (mix64(key + idx * GAMMA) >>> 32) >= threshold;
+        return (SplitMix.mix64(key + idx * SplitMix.GAMMA) >>> 32) >= threshold;
     }
 
     /** The factor of element idx: 1/(1-p) if kept, else 0 (1 when inactive). */

@@ -1,6 +1,7 @@
 package org.revtaf.backend.reference;
 
 import org.revtaf.backend.Backend;
+import org.revtaf.backend.BackendProvider;
 import org.revtaf.backend.ConvKernels;
 import org.revtaf.backend.ElementwiseKernels;
 import org.revtaf.backend.FusedKernels;
@@ -73,5 +74,23 @@ public final class ReferenceBackend implements Backend {
     @Override
     public OptimKernels optim() {
         return optim;
+    }
+
+    /** Registers this backend with the dispatcher (META-INF/services/org.revtaf.backend.BackendProvider). */
+    public static final class Provider implements BackendProvider {
+        @Override
+        public Device device() {
+            return Device.REFERENCE;
+        }
+
+        @Override
+        public String unavailableReason() {
+            return null;
+        }
+
+        @Override
+        public Backend create() {
+            return INSTANCE;
+        }
     }
 }

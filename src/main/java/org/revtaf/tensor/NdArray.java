@@ -1,10 +1,9 @@
-package org.revtaf.io;
+package org.revtaf.tensor;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
-import org.revtaf.tensor.DType;
 
 /**
  * A dense, C-ordered, little-endian host array as the file formats (.npy, safetensors) carry it.
