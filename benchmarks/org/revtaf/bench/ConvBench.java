@@ -10,8 +10,9 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.revtaf.backend.Buf;
+import org.revtaf.backend.Conv2dGeom;
 import org.revtaf.backend.cpu.kernels.Conv2d;
-import org.revtaf.backend.cpu.kernels.ConvShape;
 
 /**
  * Conv2d forward / backward-data / backward-weight on ResNet-18 layers (batch 4, 224 input; the
@@ -26,7 +27,7 @@ public class ConvBench {
     @Param({"stem7x7s2", "l1_3x3_64", "l2_1x1s2_down", "l3_3x3_256", "l4_3x3_512"})
     public String layer;
 
-    ConvShape s;
+    Conv2dGeom s;
     float[] x, w, bias, y, dy, dx, dw, db;
 
     @Setup
@@ -51,21 +52,21 @@ public class ConvBench {
 
     @Benchmark
     public float[] forward(Counters k) {
-        Conv2d.forward(s, x, 0, w, 0, bias, 0, y, 0);
+        Conv2d.forward(s, Buf.of(x, 0), Buf.of(w, 0), Buf.of(bias, 0), Buf.of(y, 0));
         k.gflop += s.flops() * 1e-9;
         return y;
     }
 
     @Benchmark
     public float[] backwardData(Counters k) {
-        Conv2d.backwardData(s, dy, 0, w, 0, dx, 0);
+        Conv2d.backwardData(s, Buf.of(dy, 0), Buf.of(w, 0), Buf.of(dx, 0));
         k.gflop += s.flops() * 1e-9;
         return dx;
     }
 
     @Benchmark
     public float[] backwardWeight(Counters k) {
-        Conv2d.backwardWeight(s, x, 0, dy, 0, dw, 0, db, 0);
+        Conv2d.backwardWeight(s, Buf.of(x, 0), Buf.of(dy, 0), Buf.of(dw, 0), Buf.of(db, 0));
         k.gflop += s.flops() * 1e-9;
         return dw;
     }

@@ -12,15 +12,17 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.revtaf.backend.fused.AttentionCpu;
-import org.revtaf.backend.fused.AttentionRef;
-import org.revtaf.backend.fused.DropoutMask;
-import org.revtaf.backend.fused.HyperbolicCpu;
-import org.revtaf.backend.fused.HyperbolicRef;
-import org.revtaf.backend.fused.SinkhornCpu;
-import org.revtaf.backend.fused.SinkhornRef;
-import org.revtaf.backend.fused.SoftIouCpu;
-import org.revtaf.backend.fused.SoftIouRef;
+import org.revtaf.backend.Buf;
+import org.revtaf.backend.DropoutMask;
+import org.revtaf.backend.RowMap;
+import org.revtaf.backend.cpu.kernels.AttentionCpu;
+import org.revtaf.backend.cpu.kernels.HyperbolicCpu;
+import org.revtaf.backend.cpu.kernels.SinkhornCpu;
+import org.revtaf.backend.cpu.kernels.SoftIouCpu;
+import org.revtaf.backend.reference.AttentionRef;
+import org.revtaf.backend.reference.HyperbolicRef;
+import org.revtaf.backend.reference.SinkhornRef;
+import org.revtaf.backend.reference.SoftIouRef;
 
 /**
  * REVTAF fused ops at paper-like sizes: the fast float cpu kernels and, as the named baseline
@@ -112,7 +114,7 @@ public class FusedBench {
 
         float[] ball(SplittableRandom r, int rows) {
             float[] a = randn(r, rows * d, 1), o = new float[rows * d];
-            HyperbolicCpu.rowMap(HyperbolicRef.RowMap.EXPMAP0, o, 0, a, 0, rows, d, c);
+            HyperbolicCpu.poincareMap(Buf.of(o, 0), Buf.of(a, 0), rows, d, c, RowMap.EXPMAP0);
             return o;
         }
 
@@ -123,21 +125,22 @@ public class FusedBench {
 
     @Benchmark
     public float[] poincareDist(Dist s, Flops w) {
-        HyperbolicCpu.poincareDist(s.out, 0, s.x, 0, s.y, 0, s.n, s.m, s.d, s.c);
+        HyperbolicCpu.poincareDist(Buf.of(s.out, 0), Buf.of(s.x, 0), Buf.of(s.y, 0), s.n, s.m, s.d, s.c);
         w.gflop += s.flop();
         return s.out;
     }
 
     @Benchmark
     public float[] poincareDistBackward(Dist s, Flops w) {
-        HyperbolicCpu.poincareDistBackward(s.dx, 0, s.dy, 0, s.g, 0, s.x, 0, s.y, 0, s.n, s.m, s.d, s.c);
+        HyperbolicCpu.poincareDistBackward(
+                Buf.of(s.dx, 0), Buf.of(s.dy, 0), Buf.of(s.g, 0), Buf.of(s.x, 0), Buf.of(s.y, 0), s.n, s.m, s.d, s.c);
         w.gflop += 3 * s.flop();
         return s.dx;
     }
 
     @Benchmark
     public double[] poincareDistRef(Dist s, Flops w) {
-        HyperbolicRef.poincareDist(s.outd, 0, s.xd, 0, s.yd, 0, s.n, s.m, s.d, s.c);
+        HyperbolicRef.poincareDist(Buf.of(s.outd, 0), Buf.of(s.xd, 0), Buf.of(s.yd, 0), s.n, s.m, s.d, s.c);
         w.gflop += s.flop();
         return s.outd;
     }
@@ -182,7 +185,8 @@ public class FusedBench {
             pland = new double[b * p * t];
             uhd = new double[uh.length];
             vhd = new double[vh.length];
-            iters = SinkhornCpu.forward(plan, 0, uh, vh, cost, 0, null, 0, null, 0, b, p, t, eps, maxIter, tol);
+            iters = SinkhornCpu.forward(
+                    Buf.of(plan, 0), uh, vh, Buf.of(cost, 0), null, null, b, p, t, eps, maxIter, tol);
             System.out.println("sinkhorn b=" + b + " p=" + p + " t=" + t + ": " + iters + " iterations");
         }
     }
@@ -190,7 +194,7 @@ public class FusedBench {
     @Benchmark
     public float[] sinkhorn(Sink s, Exps w) {
         int k = SinkhornCpu.forward(
-                s.plan, 0, s.uh, s.vh, s.cost, 0, null, 0, null, 0, s.b, s.p, s.t, s.eps, s.maxIter, s.tol);
+                Buf.of(s.plan, 0), s.uh, s.vh, Buf.of(s.cost, 0), null, null, s.b, s.p, s.t, s.eps, s.maxIter, s.tol);
         w.gexp += (2.0 * k + 1) * s.b * s.p * s.t * 1e-9;
         return s.plan;
     }
@@ -198,7 +202,19 @@ public class FusedBench {
     @Benchmark
     public float[] sinkhornBackward(Sink s, Exps w) {
         SinkhornCpu.backward(
-                s.dCost, 0, s.g, 0, s.plan, 0, s.uh, s.vh, s.iters, s.cost, 0, null, 0, null, 0, s.b, s.p, s.t, s.eps);
+                Buf.of(s.dCost, 0),
+                Buf.of(s.g, 0),
+                Buf.of(s.plan, 0),
+                s.uh,
+                s.vh,
+                s.iters,
+                Buf.of(s.cost, 0),
+                null,
+                null,
+                s.b,
+                s.p,
+                s.t,
+                s.eps);
         w.gexp += 2.0 * s.iters * s.b * s.p * s.t * 1e-9;
         return s.dCost;
     }
@@ -206,7 +222,18 @@ public class FusedBench {
     @Benchmark
     public double[] sinkhornRef(Sink s, Exps w) {
         int k = SinkhornRef.forward(
-                s.pland, 0, s.uhd, s.vhd, s.costd, 0, null, 0, null, 0, s.b, s.p, s.t, s.eps, s.maxIter, s.tol);
+                Buf.of(s.pland, 0),
+                s.uhd,
+                s.vhd,
+                Buf.of(s.costd, 0),
+                null,
+                null,
+                s.b,
+                s.p,
+                s.t,
+                s.eps,
+                s.maxIter,
+                s.tol);
         w.gexp += (2.0 * k + 1) * s.b * s.p * s.t * 1e-9;
         return s.pland;
     }
@@ -245,21 +272,22 @@ public class FusedBench {
 
     @Benchmark
     public float[] softIou(Iou s, Ops w) {
-        SoftIouCpu.forward(s.out, 0, s.a, 0, s.bm, 0, s.b, s.n, s.m, s.p);
+        SoftIouCpu.forward(Buf.of(s.out, 0), Buf.of(s.a, 0), Buf.of(s.bm, 0), s.b, s.n, s.m, s.p);
         w.gop += s.gop();
         return s.out;
     }
 
     @Benchmark
     public float[] softIouBackward(Iou s, Ops w) {
-        SoftIouCpu.backward(s.da, 0, s.db, 0, s.g, 0, s.a, 0, s.bm, 0, s.b, s.n, s.m, s.p);
+        SoftIouCpu.backward(
+                Buf.of(s.da, 0), Buf.of(s.db, 0), Buf.of(s.g, 0), Buf.of(s.a, 0), Buf.of(s.bm, 0), s.b, s.n, s.m, s.p);
         w.gop += 3 * s.gop();
         return s.da;
     }
 
     @Benchmark
     public double[] softIouRef(Iou s, Ops w) {
-        SoftIouRef.forward(s.outd, 0, s.ad, 0, s.bd, 0, s.b, s.n, s.m, s.p);
+        SoftIouRef.forward(Buf.of(s.outd, 0), Buf.of(s.ad, 0), Buf.of(s.bd, 0), s.b, s.n, s.m, s.p);
         w.gop += s.gop();
         return s.outd;
     }
@@ -291,7 +319,20 @@ public class FusedBench {
             outd = new double[q.length];
             lsed = new double[b * h * n];
             AttentionCpu.forward(
-                    out, 0, lse, 0, q, 0, k, 0, v, 0, null, 0, b, h, n, s, d, 0.125, causal, DropoutMask.NONE);
+                    Buf.of(out, 0),
+                    Buf.of(lse, 0),
+                    Buf.of(q, 0),
+                    Buf.of(k, 0),
+                    Buf.of(v, 0),
+                    null,
+                    b,
+                    h,
+                    n,
+                    s,
+                    d,
+                    0.125,
+                    causal,
+                    DropoutMask.NONE);
         }
 
         /** 4 b h n s d, halved under the causal mask. */
@@ -303,18 +344,12 @@ public class FusedBench {
     @Benchmark
     public float[] attention(Attn s, Flops w) {
         AttentionCpu.forward(
-                s.out,
-                0,
-                s.lse,
-                0,
-                s.q,
-                0,
-                s.k,
-                0,
-                s.v,
-                0,
+                Buf.of(s.out, 0),
+                Buf.of(s.lse, 0),
+                Buf.of(s.q, 0),
+                Buf.of(s.k, 0),
+                Buf.of(s.v, 0),
                 null,
-                0,
                 s.b,
                 s.h,
                 s.n,
@@ -330,26 +365,16 @@ public class FusedBench {
     @Benchmark
     public float[] attentionBackward(Attn s, Flops w) {
         AttentionCpu.backward(
-                s.dq,
-                0,
-                s.dk,
-                0,
-                s.dv,
-                0,
-                s.g,
-                0,
-                s.out,
-                0,
-                s.lse,
-                0,
-                s.q,
-                0,
-                s.k,
-                0,
-                s.v,
-                0,
+                Buf.of(s.dq, 0),
+                Buf.of(s.dk, 0),
+                Buf.of(s.dv, 0),
+                Buf.of(s.g, 0),
+                Buf.of(s.out, 0),
+                Buf.of(s.lse, 0),
+                Buf.of(s.q, 0),
+                Buf.of(s.k, 0),
+                Buf.of(s.v, 0),
                 null,
-                0,
                 s.b,
                 s.h,
                 s.n,
@@ -365,18 +390,12 @@ public class FusedBench {
     @Benchmark
     public double[] attentionRef(Attn s, Flops w) {
         AttentionRef.forward(
-                s.outd,
-                0,
-                s.lsed,
-                0,
-                s.qd,
-                0,
-                s.kd,
-                0,
-                s.vd,
-                0,
+                Buf.of(s.outd, 0),
+                Buf.of(s.lsed, 0),
+                Buf.of(s.qd, 0),
+                Buf.of(s.kd, 0),
+                Buf.of(s.vd, 0),
                 null,
-                0,
                 s.b,
                 s.h,
                 s.n,

@@ -10,6 +10,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.revtaf.backend.Buf;
 import org.revtaf.backend.cpu.kernels.Gemm;
 
 /**
@@ -46,7 +47,20 @@ public class GemmBench {
     @Benchmark
     public float[] sgemm(Counters k) {
         int n = size;
-        Gemm.sgemm(op.charAt(0) == 'T', op.charAt(1) == 'T', n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n);
+        Gemm.sgemm(
+                op.charAt(0) == 'T',
+                op.charAt(1) == 'T',
+                n,
+                n,
+                n,
+                1f,
+                Buf.of(a, 0),
+                n,
+                Buf.of(b, 0),
+                n,
+                0f,
+                Buf.of(c, 0),
+                n);
         k.gflop += 2.0 * n * n * n * 1e-9;
         return c;
     }

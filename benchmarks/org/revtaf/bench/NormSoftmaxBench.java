@@ -9,6 +9,7 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.revtaf.backend.Buf;
 import org.revtaf.backend.cpu.kernels.Norm;
 import org.revtaf.backend.cpu.kernels.Softmax;
 import org.revtaf.backend.cpu.kernels.VecMath;
@@ -49,7 +50,16 @@ public class NormSoftmaxBench {
         rv = new float[C];
         sm = new float[C];
         sr = new float[C];
-        Norm.layerNormForward(x, 0, g, 0, b, 0, y, 0, mean, 0, rstd, 0, ROWS, D, 1e-5f);
+        Norm.layerNormForward(
+                Buf.of(x, 0),
+                Buf.of(g, 0),
+                Buf.of(b, 0),
+                Buf.of(y, 0),
+                Buf.of(mean, 0),
+                Buf.of(rstd, 0),
+                ROWS,
+                D,
+                1e-5f);
     }
 
     static float[] fill(SplittableRandom r, int n) {
@@ -67,35 +77,67 @@ public class NormSoftmaxBench {
 
     @Benchmark
     public float[] layerNormForward(Counters k) {
-        Norm.layerNormForward(x, 0, g, 0, b, 0, y, 0, mean, 0, rstd, 0, ROWS, D, 1e-5f);
+        Norm.layerNormForward(
+                Buf.of(x, 0),
+                Buf.of(g, 0),
+                Buf.of(b, 0),
+                Buf.of(y, 0),
+                Buf.of(mean, 0),
+                Buf.of(rstd, 0),
+                ROWS,
+                D,
+                1e-5f);
         k.gb += 8.0 * x.length * 1e-9;
         return y;
     }
 
     @Benchmark
     public float[] layerNormBackward(Counters k) {
-        Norm.layerNormBackward(dy, 0, x, 0, mean, 0, rstd, 0, g, 0, dx, 0, dg, 0, db, 0, ROWS, D);
+        Norm.layerNormBackward(
+                Buf.of(dy, 0),
+                Buf.of(x, 0),
+                Buf.of(mean, 0),
+                Buf.of(rstd, 0),
+                Buf.of(g, 0),
+                Buf.of(dx, 0),
+                Buf.of(dg, 0),
+                Buf.of(db, 0),
+                ROWS,
+                D);
         k.gb += 12.0 * x.length * 1e-9;
         return dx;
     }
 
     @Benchmark
     public float[] softmaxForward(Counters k) {
-        Softmax.forward(sx, 0, sy, 0, ROWS, COLS);
+        Softmax.forward(Buf.of(sx, 0), Buf.of(sy, 0), ROWS, COLS);
         k.gb += 8.0 * sx.length * 1e-9;
         return sy;
     }
 
     @Benchmark
     public float[] softmaxBackward(Counters k) {
-        Softmax.backward(sy, 0, sx, 0, dx, 0, ROWS, COLS);
+        Softmax.backward(Buf.of(sy, 0), Buf.of(sx, 0), Buf.of(dx, 0), ROWS, COLS);
         k.gb += 12.0 * sx.length * 1e-9;
         return dx;
     }
 
     @Benchmark
     public float[] batchNormForwardTrain(Counters k) {
-        Norm.batchNormForwardTrain(bx, 0, null, 0, null, 0, by, 0, rm, 0, rv, 0, sm, 0, sr, 0, N, C, HW, 1e-5f, 0.1f);
+        Norm.batchNormForwardTrain(
+                Buf.of(bx, 0),
+                null,
+                null,
+                Buf.of(by, 0),
+                Buf.of(rm, 0),
+                Buf.of(rv, 0),
+                Buf.of(sm, 0),
+                Buf.of(sr, 0),
+                N,
+                C,
+                HW,
+                1e-5f,
+                0.1f);
         k.gb += 8.0 * bx.length * 1e-9;
         return by;
     }

@@ -2,6 +2,7 @@ package org.revtaf.bench;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.revtaf.tensor.Device;
 
 /**
  * Result of one workload run: seconds per operation (median over the timed repetitions) and the
@@ -10,7 +11,7 @@ import java.util.Map;
  */
 public record BenchResult(
         String name,
-        String device,
+        Device device,
         double seconds,
         double gflops,
         double gbps,
@@ -21,7 +22,7 @@ public record BenchResult(
     public Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", name);
-        m.put("device", device);
+        m.put("device", device.cliName());
         m.put("seconds", seconds);
         if (!Double.isNaN(gflops)) m.put("gflops", gflops);
         if (!Double.isNaN(gbps)) m.put("gbps", gbps);

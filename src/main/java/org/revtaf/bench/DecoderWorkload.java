@@ -19,43 +19,33 @@ import org.revtaf.tensor.Tensor;
  * sequences per second, forward-only (eval) beside it.
  */
 public final class DecoderWorkload implements Workload {
+    private static final Info INFO = new Info(
+            "decoder",
+            "BERT-style LM decoder with cross-attention, training step (forward + backward), sequences/s",
+            List.of(Device.CPU, Device.REFERENCE),
+            List.of(
+                    new BenchOptions.Spec("layers", "12", "transformer layers"),
+                    new BenchOptions.Spec("width", "768", "model width (heads = width / 64)"),
+                    new BenchOptions.Spec("seq", "100", "tokens per sequence"),
+                    new BenchOptions.Spec("batch", "8", "sequences per step"),
+                    new BenchOptions.Spec("memory", "49", "visual memory tokens"),
+                    new BenchOptions.Spec("memory-width", "2048", "visual memory width"),
+                    new BenchOptions.Spec("vocab", "30527", "vocabulary size"),
+                    new BenchOptions.Spec("iters", "3", "timed steps (after one warm-up step)")));
+
     @Override
-    public String name() {
-        return "decoder";
+    public Info info() {
+        return INFO;
     }
 
     @Override
-    public String description() {
-        return "BERT-style LM decoder with cross-attention, training step (forward + backward), sequences/s";
-    }
-
-    @Override
-    public List<String> devices() {
-        return List.of("cpu", "reference");
-    }
-
-    @Override
-    public List<BenchOptions.Spec> options() {
-        return List.of(
-                new BenchOptions.Spec("layers", "12", "transformer layers"),
-                new BenchOptions.Spec("width", "768", "model width (heads = width / 64)"),
-                new BenchOptions.Spec("seq", "100", "tokens per sequence"),
-                new BenchOptions.Spec("batch", "8", "sequences per step"),
-                new BenchOptions.Spec("memory", "49", "visual memory tokens"),
-                new BenchOptions.Spec("memory-width", "2048", "visual memory width"),
-                new BenchOptions.Spec("vocab", "30527", "vocabulary size"),
-                new BenchOptions.Spec("iters", "3", "timed steps (after one warm-up step)"));
-    }
-
-    @Override
-    public BenchResult run(String device, BenchOptions o, PrintWriter log) {
+    public BenchResult run(Device dev, BenchOptions o, PrintWriter log) {
         int layers = o.integer("layers", 1, 48), width = o.integer("width", 64, 4096), seq = o.integer("seq", 2, 512);
         int batch = o.integer("batch", 1, 1024), mem = o.integer("memory", 1, 4096);
         int memWidth = o.integer("memory-width", 1, 8192), vocab = o.integer("vocab", 2, 1 << 20);
         int iters = o.integer("iters", 1, 100);
         if (width % 64 != 0)
             throw new BenchOptions.BadUsage("bench decoder: --width must be a multiple of 64, got " + width);
-        Device dev = Device.parse(device);
         BertConfig c = new BertConfig(
                 vocab, width, layers, width / 64, 4 * width, Math.max(512, seq), 0, 0.1, 1e-12, 0, memWidth);
         BertLmDecoder dec = new BertLmDecoder(NnContext.of(dev, 1), c);
@@ -78,6 +68,6 @@ public final class DecoderWorkload implements Workload {
         extra.put("parameters", dec.parameterCount());
         extra.put("tokens_per_s", batch * (double) seq / train);
         extra.put("forward_items_per_s", batch / fwd);
-        return new BenchResult("decoder", device, train, Double.NaN, Double.NaN, batch / train, extra);
+        return new BenchResult("decoder", dev, train, Double.NaN, Double.NaN, batch / train, extra);
     }
 }

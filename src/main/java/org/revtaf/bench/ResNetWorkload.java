@@ -18,39 +18,29 @@ import org.revtaf.tensor.Tensor;
  * (eval) rate of the same run is reported beside it.
  */
 public final class ResNetWorkload implements Workload {
+    private static final Info INFO = new Info(
+            "resnet",
+            "ResNet-18/34/50/101 training step (forward + backward), images/s",
+            List.of(Device.CPU, Device.REFERENCE),
+            List.of(
+                    new BenchOptions.Spec("depth", "18", "18 | 34 | 50 | 101"),
+                    new BenchOptions.Spec("size", "224", "input image side (pixels)"),
+                    new BenchOptions.Spec("batch", "8", "images per step"),
+                    new BenchOptions.Spec("width", "64", "base width (64 = torchvision)"),
+                    new BenchOptions.Spec("iters", "3", "timed steps (after one warm-up step)")));
+
     @Override
-    public String name() {
-        return "resnet";
+    public Info info() {
+        return INFO;
     }
 
     @Override
-    public String description() {
-        return "ResNet-18/34/50/101 training step (forward + backward), images/s";
-    }
-
-    @Override
-    public List<String> devices() {
-        return List.of("cpu", "reference");
-    }
-
-    @Override
-    public List<BenchOptions.Spec> options() {
-        return List.of(
-                new BenchOptions.Spec("depth", "18", "18 | 34 | 50 | 101"),
-                new BenchOptions.Spec("size", "224", "input image side (pixels)"),
-                new BenchOptions.Spec("batch", "8", "images per step"),
-                new BenchOptions.Spec("width", "64", "base width (64 = torchvision)"),
-                new BenchOptions.Spec("iters", "3", "timed steps (after one warm-up step)"));
-    }
-
-    @Override
-    public BenchResult run(String device, BenchOptions o, PrintWriter log) {
+    public BenchResult run(Device dev, BenchOptions o, PrintWriter log) {
         int depth = o.integer("depth", 18, 101);
         if (depth != 18 && depth != 34 && depth != 50 && depth != 101)
             throw new BenchOptions.BadUsage("bench resnet: --depth must be 18, 34, 50 or 101, got " + depth);
         int size = o.integer("size", 32, 1024), batch = o.integer("batch", 2, 1024), iters = o.integer("iters", 1, 100);
         int width = o.integer("width", 1, 256);
-        Device dev = Device.parse(device);
         ResNet net = new ResNet(NnContext.of(dev, 1), new ResNet.Config(depth, 3, width, 4, 1000));
         Tensor x = Tensor.randn(dev, DType.FLOAT32, new Rng(2), 1.0, batch, 3, size, size);
         long[] labels = new long[batch];
@@ -69,6 +59,6 @@ public final class ResNetWorkload implements Workload {
         extra.put("width", width);
         extra.put("parameters", net.parameterCount());
         extra.put("forward_items_per_s", batch / fwd);
-        return new BenchResult("resnet", device, train, Double.NaN, Double.NaN, batch / train, extra);
+        return new BenchResult("resnet", dev, train, Double.NaN, Double.NaN, batch / train, extra);
     }
 }

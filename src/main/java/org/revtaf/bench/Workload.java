@@ -2,28 +2,44 @@ package org.revtaf.bench;
 
 import java.io.PrintWriter;
 import java.util.List;
+import org.revtaf.tensor.Device;
 
 /**
- * One benchmark workload of {@code revtaf bench NAME}. A workload declares its options (all
- * {@code --key value}) and devices, and times itself. To add one: write a class implementing this
- * interface in this package and add one line to {@link Workloads#ALL}.
+ * One benchmark workload of {@code revtaf bench NAME}. A workload declares its name, options (all
+ * {@code --key value}) and devices in its {@link Info}, and times itself on the backends. To add
+ * one: write a class implementing this interface in this package and add one line to {@link
+ * Workloads#ALL}.
  */
 public interface Workload {
-    /** Name on the command line, e.g. "gemm". */
-    String name();
+    /** What a workload is: name on the command line, one listing line, devices, options (without "--"). */
+    record Info(String name, String description, List<Device> devices, List<BenchOptions.Spec> options) {}
 
-    /** One line for the listing of workloads. */
-    String description();
-
-    /** Devices it can run on, e.g. ["cpu", "reference"]. */
-    List<String> devices();
-
-    /** Options it accepts (without "--"), with defaults and help. */
-    List<BenchOptions.Spec> options();
+    Info info();
 
     /**
      * Runs the workload; progress or a human table may go to {@code log}. Bad option values throw
      * {@link BenchOptions.BadUsage}.
      */
-    BenchResult run(String device, BenchOptions options, PrintWriter log);
+    BenchResult run(Device device, BenchOptions options, PrintWriter log);
+
+    default String name() {
+        return info().name();
+    }
+
+    default String description() {
+        return info().description();
+    }
+
+    default List<Device> devices() {
+        return info().devices();
+    }
+
+    default List<BenchOptions.Spec> options() {
+        return info().options();
+    }
+
+    /** "cpu, reference" for listings and errors. */
+    static String names(List<Device> devices) {
+        return String.join(", ", devices.stream().map(Device::cliName).toList());
+    }
 }

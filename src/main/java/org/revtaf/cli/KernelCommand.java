@@ -45,7 +45,7 @@ public final class KernelCommand implements Callable<Integer> {
             names = "--device",
             defaultValue = "cpu",
             description = "reference, cpu, cuda or cuda-emu (default: ${DEFAULT-VALUE}).")
-    String device;
+    Device device;
 
     @Option(names = "--in", paramLabel = "NAME=FILE.npy", description = "An input array (repeat for each input).")
     Map<String, String> inputs = new LinkedHashMap<>();
@@ -80,7 +80,7 @@ public final class KernelCommand implements Callable<Integer> {
         rejectRepeated("--in", inputs);
         rejectRepeated("--grad-out", gradOut);
         rejectRepeated("--param", params);
-        Device dev = Device.parse(device);
+        Device dev = device;
         Backends.of(dev); // a clear error when the device has no backend here
         Map<String, Tensor> in = readInputs(spec, dev, !gradOut.isEmpty());
         Map<String, String> ps = resolveParams(spec);

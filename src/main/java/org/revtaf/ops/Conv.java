@@ -47,8 +47,6 @@ public final class Conv {
                 oc,
                 kh,
                 kw,
-                oh,
-                ow,
                 stride[0],
                 stride[1],
                 padding[0],
@@ -78,7 +76,7 @@ public final class Conv {
                         + (sizes[0] == sizes[1] ? String.valueOf(v) : Arrays.toString(sizes)));
     }
 
-    private static Pool2dGeom poolGeom(String op, Tensor x, int[] k, int[] s, int[] p, boolean countIncludePad) {
+    private static Pool2dGeom poolGeom(String op, Tensor x, int[] k, int[] s, int[] p) {
         Ops.rank(op, x, 4, "input");
         atLeast(op, "kernel", k, 1);
         atLeast(op, "stride", s, 1);
@@ -90,25 +88,12 @@ public final class Conv {
         if (oh <= 0 || ow <= 0)
             throw new RevtafException(
                     op + ": input " + Shapes.str(x.shapeRef()) + " too small for kernel " + k[0] + "x" + k[1]);
-        return new Pool2dGeom(
-                x.shape(0),
-                x.shape(1),
-                x.shape(2),
-                x.shape(3),
-                oh,
-                ow,
-                k[0],
-                k[1],
-                s[0],
-                s[1],
-                p[0],
-                p[1],
-                countIncludePad);
+        return new Pool2dGeom(x.shape(0), x.shape(1), x.shape(2), x.shape(3), k[0], k[1], s[0], s[1], p[0], p[1]);
     }
 
     public static Tensor maxPool2d(Tensor x, int[] kernel, int[] stride, int[] padding) {
         Backend be = Ops.backend("max_pool2d", x);
-        Pool2dGeom g = poolGeom("max_pool2d", x, kernel, stride, padding, false);
+        Pool2dGeom g = poolGeom("max_pool2d", x, kernel, stride, padding);
         Tensor out = Tensor.empty(x.device(), x.dtype(), g.n(), g.c(), g.oh(), g.ow());
         Tensor arg = Tensor.empty(x.device(), DType.INT32, g.n(), g.c(), g.oh(), g.ow());
         be.conv().maxPool2d(out, arg, Ops.dense(x), g);
@@ -121,12 +106,12 @@ public final class Conv {
 
     public static Tensor avgPool2d(Tensor x, int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
         Backend be = Ops.backend("avg_pool2d", x);
-        Pool2dGeom g = poolGeom("avg_pool2d", x, kernel, stride, padding, countIncludePad);
+        Pool2dGeom g = poolGeom("avg_pool2d", x, kernel, stride, padding);
         Tensor out = Tensor.empty(x.device(), x.dtype(), g.n(), g.c(), g.oh(), g.ow());
-        be.conv().avgPool2d(out, Ops.dense(x), g);
+        be.conv().avgPool2d(out, Ops.dense(x), g, countIncludePad);
         return Graph.record("avg_pool2d", out, new Tensor[] {x}, gr -> {
             Tensor dx = Ops.emptyLike(x);
-            be.conv().avgPool2dBackward(dx, Ops.dense(gr), g);
+            be.conv().avgPool2dBackward(dx, Ops.dense(gr), g, countIncludePad);
             return new Tensor[] {dx};
         });
     }

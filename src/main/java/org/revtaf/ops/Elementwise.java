@@ -30,7 +30,7 @@ public final class Elementwise {
         int[] shape = Shapes.broadcast(name, a.shapeRef(), b.shapeRef());
         Tensor out = Tensor.empty(a.device(), a.dtype(), shape);
         be.elementwise().binary(out, Ops.broadcastView(a, shape), Ops.broadcastView(b, shape), op);
-        if (op == BinaryOp.EQ) return out;
+        if (op == BinaryOp.EQ || op == BinaryOp.GE) return out; // comparisons have no gradient
         return Graph.record(name, out, new Tensor[] {a, b}, g -> {
             Tensor ga, gb;
             switch (op) {

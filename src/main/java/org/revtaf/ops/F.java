@@ -44,6 +44,11 @@ public final class F {
         return Elementwise.binary("eq", a, b, BinaryOp.EQ);
     }
 
+    /** 1 where a >= b else 0 (no gradient). */
+    public static Tensor ge(Tensor a, Tensor b) {
+        return Elementwise.binary("ge", a, b, BinaryOp.GE);
+    }
+
     public static Tensor scale(Tensor x, double s) {
         return Elementwise.unary("scale", x, UnaryOp.AFFINE, s, 0);
     }
@@ -353,8 +358,8 @@ public final class F {
         return FusedOps.sinkhornReleased(cost, pixelMask, tokenMask, eps, maxIter, tol);
     }
 
-    public static Tensor softIou(Tensor a, Tensor b) {
-        return FusedOps.softIou(a, b);
+    public static Tensor softIou(Tensor a, Tensor g) {
+        return FusedOps.softIou(a, g);
     }
 
     /** Scaled-dot-product attention; scale NaN means 1/sqrt(d). */

@@ -4,14 +4,14 @@ import java.util.Arrays;
 import org.revtaf.RevtafException;
 import org.revtaf.autograd.Graph;
 import org.revtaf.backend.Backend;
-import org.revtaf.backend.fused.DropoutMask;
+import org.revtaf.backend.DropoutMask;
 import org.revtaf.tensor.Shapes;
 import org.revtaf.tensor.Tensor;
 
 /**
  * Fused REVTAF ops with hand-written backward kernels: log-domain Sinkhorn transport plan, soft
  * IoU between map sets, and scaled-dot-product attention (definitions in
- * org.revtaf.backend.fused: SinkhornRef, SoftIouRef, AttentionRef).
+ * org.revtaf.backend.reference: SinkhornRef, SoftIouRef, AttentionRef).
  */
 public final class FusedOps {
     private FusedOps() {}
@@ -35,11 +35,11 @@ public final class FusedOps {
         Tensor vHist = Tensor.empty(cost.device(), cost.dtype(), (maxIter + 1) * b * t);
         int iters = be.fused().sinkhorn(plan, uHist, vHist, cd, pixelMask, tokenMask, b, p, t, eps, maxIter, tol);
         return Graph.record("sinkhorn", plan, new Tensor[] {cost}, g -> {
-            Tensor dc = Ops.emptyLike(cost);
+            Tensor dcost = Ops.emptyLike(cost);
             be.fused()
                     .sinkhornBackward(
-                            dc, Ops.dense(g), plan, uHist, vHist, cd, pixelMask, tokenMask, b, p, t, iters, eps);
-            return new Tensor[] {dc};
+                            dcost, Ops.dense(g), plan, uHist, vHist, iters, cd, pixelMask, tokenMask, b, p, t, eps);
+            return new Tensor[] {dcost};
         });
     }
 
@@ -64,22 +64,22 @@ public final class FusedOps {
         return Views.permute(Views.reshape(planT, b, t, p), 0, 2, 1);
     }
 
-    /** Soft IoU (b, n, m) between maps a (b, n, p) and bm (b, m, p). */
-    public static Tensor softIou(Tensor a, Tensor bm) {
-        Backend be = Ops.backend("soft_iou", a, bm);
+    /** Soft IoU (b, n, m) between maps a (b, n, p) and g (b, m, p). */
+    public static Tensor softIou(Tensor a, Tensor g) {
+        Backend be = Ops.backend("soft_iou", a, g);
         Ops.rank("soft_iou", a, 3, "a");
-        Ops.rank("soft_iou", bm, 3, "b");
-        int b = a.shape(0), n = a.shape(1), p = a.shape(2), m = bm.shape(1);
-        if (bm.shape(0) != b || bm.shape(2) != p)
-            throw new RevtafException("soft_iou: maps " + Shapes.str(a.shapeRef()) + " and " + Shapes.str(bm.shapeRef())
+        Ops.rank("soft_iou", g, 3, "b");
+        int b = a.shape(0), n = a.shape(1), p = a.shape(2), m = g.shape(1);
+        if (g.shape(0) != b || g.shape(2) != p)
+            throw new RevtafException("soft_iou: maps " + Shapes.str(a.shapeRef()) + " and " + Shapes.str(g.shapeRef())
                     + " differ in batch or map size");
-        Tensor ad = Ops.dense(a), bd = Ops.dense(bm);
+        Tensor ad = Ops.dense(a), gd = Ops.dense(g);
         Tensor out = Tensor.empty(a.device(), a.dtype(), b, n, m);
-        be.fused().softIou(out, ad, bd, b, n, m, p);
-        return Graph.record("soft_iou", out, new Tensor[] {a, bm}, g -> {
-            Tensor da = a.requiresGrad() ? Ops.emptyLike(a) : null, db = bm.requiresGrad() ? Ops.emptyLike(bm) : null;
-            be.fused().softIouBackward(da, db, Ops.dense(g), ad, bd, b, n, m, p);
-            return new Tensor[] {da, db};
+        be.fused().softIou(out, ad, gd, b, n, m, p);
+        return Graph.record("soft_iou", out, new Tensor[] {a, g}, dout -> {
+            Tensor da = a.requiresGrad() ? Ops.emptyLike(a) : null, dg = g.requiresGrad() ? Ops.emptyLike(g) : null;
+            be.fused().softIouBackward(da, dg, Ops.dense(dout), ad, gd, b, n, m, p);
+            return new Tensor[] {da, dg};
         });
     }
 

@@ -4,13 +4,13 @@ import java.util.Arrays;
 import org.revtaf.RevtafException;
 import org.revtaf.autograd.Graph;
 import org.revtaf.backend.Backend;
-import org.revtaf.backend.fused.HyperbolicRef.RowMap;
+import org.revtaf.backend.RowMap;
 import org.revtaf.tensor.Shapes;
 import org.revtaf.tensor.Tensor;
 
 /**
  * Poincare-ball ops of curvature c > 0 as fused autograd ops with hand-written backward kernels
- * (definitions and clamps: org.revtaf.backend.fused.HyperbolicRef). Points are rows (..., d).
+ * (definitions and clamps: org.revtaf.backend.reference.HyperbolicRef). Points are rows (..., d).
  */
 public final class Hyperbolic {
     private Hyperbolic() {}
@@ -58,10 +58,10 @@ public final class Hyperbolic {
         int d = x.shape(-1), n = x.numel() / Math.max(d, 1);
         Tensor xd = Ops.dense(x);
         Tensor out = Ops.emptyLike(x);
-        be.fused().rowMap(out, xd, n, d, map, c);
+        be.fused().poincareMap(out, xd, n, d, c, map);
         return Graph.record(name, out, new Tensor[] {x}, g -> {
             Tensor dx = Ops.emptyLike(x);
-            be.fused().rowMapBackward(dx, Ops.dense(g), xd, n, d, map, c);
+            be.fused().poincareMapBackward(dx, Ops.dense(g), xd, n, d, c, map);
             return new Tensor[] {dx};
         });
     }

@@ -1,13 +1,15 @@
 package org.revtaf.kernels;
 
-import org.revtaf.backend.fused.AttentionRef;
-import org.revtaf.backend.fused.DropoutMask;
-import org.revtaf.backend.fused.HyperbolicRef;
-import org.revtaf.backend.fused.SinkhornRef;
-import org.revtaf.backend.fused.SoftIouRef;
+import org.revtaf.backend.Buf;
+import org.revtaf.backend.DropoutMask;
+import org.revtaf.backend.RowMap;
+import org.revtaf.backend.reference.AttentionRef;
+import org.revtaf.backend.reference.HyperbolicRef;
+import org.revtaf.backend.reference.SinkhornRef;
+import org.revtaf.backend.reference.SoftIouRef;
 
 /**
- * The oracles of the kernel parity tests: the double references of org.revtaf.backend.fused (the
+ * The oracles of the kernel parity tests: the double references of org.revtaf.backend.reference (the
  * op contracts the CUDA kernels implement), wrapped to return fresh arrays. Masks are converted from
  * the kernels' uint8 to the references' float (nonzero = valid).
  */
@@ -30,46 +32,49 @@ final class KernelReferences {
 
     static Result mobiusAdd(double[] x, double[] y, int yStride, int n, int d, double c, double[] g) {
         double[] out = new double[n * d];
-        HyperbolicRef.mobiusAdd(out, 0, x, 0, y, 0, yStride, n, d, c);
+        HyperbolicRef.mobiusAdd(Buf.of(out, 0), Buf.of(x, 0), Buf.of(y, 0), yStride, n, d, c);
         double[] dx = new double[n * d];
         double[] dy = new double[y.length];
-        HyperbolicRef.mobiusAddBackward(dx, 0, dy, 0, g, 0, x, 0, y, 0, yStride, n, d, c);
+        HyperbolicRef.mobiusAddBackward(
+                Buf.of(dx, 0), Buf.of(dy, 0), Buf.of(g, 0), Buf.of(x, 0), Buf.of(y, 0), yStride, n, d, c);
         return new Result(out, dx, dy);
     }
 
     static Result rowMap(int op, double[] x, int n, int d, double c, double[] g) {
-        HyperbolicRef.RowMap map = HyperbolicRef.RowMap.values()[op];
+        RowMap map = RowMap.values()[op];
         double[] out = new double[n * d];
-        HyperbolicRef.rowMap(map, out, 0, x, 0, n, d, c);
+        HyperbolicRef.poincareMap(Buf.of(out, 0), Buf.of(x, 0), n, d, c, map);
         double[] dx = new double[n * d];
-        HyperbolicRef.rowMapBackward(map, dx, 0, g, 0, x, 0, n, d, c);
+        HyperbolicRef.poincareMapBackward(Buf.of(dx, 0), Buf.of(g, 0), Buf.of(x, 0), n, d, c, map);
         return new Result(out, dx);
     }
 
     static Result matvec(double[] w, double[] x, int n, int r, int d, double c, double[] g) {
         double[] out = new double[n * r];
-        HyperbolicRef.mobiusMatvec(out, 0, w, 0, x, 0, n, r, d, c);
+        HyperbolicRef.mobiusMatvec(Buf.of(out, 0), Buf.of(w, 0), Buf.of(x, 0), n, r, d, c);
         double[] dw = new double[r * d];
         double[] dx = new double[n * d];
-        HyperbolicRef.mobiusMatvecBackward(dw, 0, dx, 0, g, 0, w, 0, x, 0, n, r, d, c);
+        HyperbolicRef.mobiusMatvecBackward(
+                Buf.of(dw, 0), Buf.of(dx, 0), Buf.of(g, 0), Buf.of(w, 0), Buf.of(x, 0), n, r, d, c);
         return new Result(out, dw, dx);
     }
 
     static Result dist(double[] x, double[] y, int n, int m, int d, double c, double[] g) {
         double[] out = new double[n * m];
-        HyperbolicRef.poincareDist(out, 0, x, 0, y, 0, n, m, d, c);
+        HyperbolicRef.poincareDist(Buf.of(out, 0), Buf.of(x, 0), Buf.of(y, 0), n, m, d, c);
         double[] dx = new double[n * d];
         double[] dy = new double[m * d];
-        HyperbolicRef.poincareDistBackward(dx, 0, dy, 0, g, 0, x, 0, y, 0, n, m, d, c);
+        HyperbolicRef.poincareDistBackward(
+                Buf.of(dx, 0), Buf.of(dy, 0), Buf.of(g, 0), Buf.of(x, 0), Buf.of(y, 0), n, m, d, c);
         return new Result(out, dx, dy);
     }
 
     static Result softIou(double[] a, double[] gm, int b, int n, int m, int p, double[] g) {
         double[] out = new double[b * n * m];
-        SoftIouRef.forward(out, 0, a, 0, gm, 0, b, n, m, p);
+        SoftIouRef.forward(Buf.of(out, 0), Buf.of(a, 0), Buf.of(gm, 0), b, n, m, p);
         double[] da = new double[a.length];
         double[] dg = new double[gm.length];
-        SoftIouRef.backward(da, 0, dg, 0, g, 0, a, 0, gm, 0, b, n, m, p);
+        SoftIouRef.backward(Buf.of(da, 0), Buf.of(dg, 0), Buf.of(g, 0), Buf.of(a, 0), Buf.of(gm, 0), b, n, m, p);
         return new Result(out, da, dg);
     }
 
@@ -92,11 +97,25 @@ final class KernelReferences {
         double[] vh = new double[(maxIter + 1) * b * t];
         float[] rm = floatMask(rowMask);
         float[] cm = floatMask(colMask);
-        int k = SinkhornRef.forward(plan, 0, uh, vh, cost, 0, rm, 0, cm, 0, b, p, t, eps, maxIter, tol);
+        int k = SinkhornRef.forward(
+                Buf.of(plan, 0), uh, vh, Buf.of(cost, 0), Buf.of(rm, 0), Buf.of(cm, 0), b, p, t, eps, maxIter, tol);
         double[] dc = null;
         if (g != null) {
             dc = new double[b * p * t];
-            SinkhornRef.backward(dc, 0, g, 0, plan, 0, uh, vh, k, cost, 0, rm, 0, cm, 0, b, p, t, eps);
+            SinkhornRef.backward(
+                    Buf.of(dc, 0),
+                    Buf.of(g, 0),
+                    Buf.of(plan, 0),
+                    uh,
+                    vh,
+                    k,
+                    Buf.of(cost, 0),
+                    Buf.of(rm, 0),
+                    Buf.of(cm, 0),
+                    b,
+                    p,
+                    t,
+                    eps);
         }
         return new Sinkhorn(plan, k, dc);
     }
@@ -118,31 +137,35 @@ final class KernelReferences {
         double[] out = new double[b * h * n * d];
         double[] lse = new double[b * h * n];
         float[] km = floatMask(keyMask);
-        AttentionRef.forward(out, 0, lse, 0, q, 0, k, 0, v, 0, km, 0, b, h, n, s, d, scale, causal, DropoutMask.NONE);
+        AttentionRef.forward(
+                Buf.of(out, 0),
+                Buf.of(lse, 0),
+                Buf.of(q, 0),
+                Buf.of(k, 0),
+                Buf.of(v, 0),
+                Buf.of(km, 0),
+                b,
+                h,
+                n,
+                s,
+                d,
+                scale,
+                causal,
+                DropoutMask.NONE);
         double[] dq = new double[q.length];
         double[] dk = new double[k.length];
         double[] dv = new double[v.length];
         AttentionRef.backward(
-                dq,
-                0,
-                dk,
-                0,
-                dv,
-                0,
-                g,
-                0,
-                out,
-                0,
-                lse,
-                0,
-                q,
-                0,
-                k,
-                0,
-                v,
-                0,
-                km,
-                0,
+                Buf.of(dq, 0),
+                Buf.of(dk, 0),
+                Buf.of(dv, 0),
+                Buf.of(g, 0),
+                Buf.of(out, 0),
+                Buf.of(lse, 0),
+                Buf.of(q, 0),
+                Buf.of(k, 0),
+                Buf.of(v, 0),
+                Buf.of(km, 0),
                 b,
                 h,
                 n,

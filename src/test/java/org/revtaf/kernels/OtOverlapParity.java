@@ -2,13 +2,13 @@ package org.revtaf.kernels;
 
 import static org.revtaf.kernels.KernelTestSupport.STREAM;
 import static org.revtaf.kernels.KernelTestSupport.VERSIONS;
-import static org.revtaf.kernels.KernelTestSupport.assertClose;
 import static org.revtaf.kernels.KernelTestSupport.check;
 import static org.revtaf.kernels.KernelTestSupport.checkEquals;
 import static org.revtaf.kernels.KernelTestSupport.gaussian;
 import static org.revtaf.kernels.KernelTestSupport.maxAbs;
 import static org.revtaf.kernels.KernelTestSupport.toDouble;
 import static org.revtaf.kernels.KernelTestSupport.uniform;
+import static org.revtaf.tensor.TensorAssert.assertClose;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Random;
@@ -17,7 +17,7 @@ import org.revtaf.bindings.RevtafKernels;
 
 /**
  * Parity checks of log-domain Sinkhorn (batched, masks, on-device convergence) and soft IoU against
- * the double references of org.revtaf.backend.fused, forward and backward, every version. Plain
+ * the double references of org.revtaf.backend.reference, forward and backward, every version. Plain
  * methods (no JUnit), see {@link KernelParityMain}.
  */
 final class OtOverlapParity {

@@ -9,7 +9,6 @@ import org.revtaf.backend.MatmulKernels;
 import org.revtaf.backend.NormKernels;
 import org.revtaf.backend.OptimKernels;
 import org.revtaf.backend.ReduceKernels;
-import org.revtaf.backend.cpu.CpuBackend;
 import org.revtaf.bindings.RevtafKernels;
 import org.revtaf.tensor.DType;
 import org.revtaf.tensor.Device;
@@ -18,8 +17,9 @@ import org.revtaf.tensor.Storage;
 /**
  * Backend for devices {@code cuda} (librevtaf_cuda.so on a GPU) and {@code cuda-emu} (the same
  * kernels under host emulation): tensors live in device memory ({@link CudaStorage}); the REVTAF
- * fused ops run as CUDA kernels ({@link CudaFused}); the other kernel families (elementwise, reduce,
- * matmul, conv, norm, index, optim) run on the cpu backend through host copies ({@link HostFallback}) until they get kernels of their own.
+ * fused ops run as CUDA kernels ({@link CudaFused}), and so does the comparison ge ({@link
+ * CudaElementwise}); the other kernels (elementwise, reduce, matmul, conv, norm, index, optim) run on the host kernels through host copies ({@link HostFallback})
+ * until they get kernels of their own.
  * Fused attention runs on the CUDA kernels for head dims 32, 64 and 128; any other head dim runs
  * (forward and backward) on the cpu backend through the same host copies.
  */
@@ -39,14 +39,13 @@ public final class CudaBackend implements Backend {
         this.device = device;
         this.kernels = kernels;
         this.fused = new CudaFused(kernels);
-        CpuBackend cpu = CpuBackend.INSTANCE;
-        this.elementwise = HostFallback.of(ElementwiseKernels.class, cpu.elementwise());
-        this.reduce = HostFallback.of(ReduceKernels.class, cpu.reduce());
-        this.matmul = HostFallback.of(MatmulKernels.class, cpu.matmul());
-        this.conv = HostFallback.of(ConvKernels.class, cpu.conv());
-        this.norm = HostFallback.of(NormKernels.class, cpu.norm());
-        this.index = HostFallback.of(IndexKernels.class, cpu.index());
-        this.optim = HostFallback.of(OptimKernels.class, cpu.optim());
+        this.elementwise = new CudaElementwise(kernels);
+        this.reduce = HostFallback.of(ReduceKernels.class, Backend::reduce);
+        this.matmul = HostFallback.of(MatmulKernels.class, Backend::matmul);
+        this.conv = HostFallback.of(ConvKernels.class, Backend::conv);
+        this.norm = HostFallback.of(NormKernels.class, Backend::norm);
+        this.index = HostFallback.of(IndexKernels.class, Backend::index);
+        this.optim = HostFallback.of(OptimKernels.class, Backend::optim);
     }
 
     /** The kernel library behind this backend. */

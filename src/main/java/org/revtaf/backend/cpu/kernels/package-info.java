@@ -10,10 +10,10 @@
  *       strided leading dimensions, alpha/beta, batched variant, and packing sources for implicit
  *       operands.
  *   <li>{@link org.revtaf.backend.cpu.kernels.Conv2d} / {@code Conv2dRef} with
- *       {@link org.revtaf.backend.cpu.kernels.ConvShape}: NCHW forward, backward-data,
+ *       {@link org.revtaf.backend.Conv2dGeom}: NCHW forward, backward-data,
  *       backward-weight (+ bias), stride, padding, dilation, groups.
  *   <li>{@link org.revtaf.backend.cpu.kernels.Pool} / {@code PoolRef} with
- *       {@link org.revtaf.backend.cpu.kernels.PoolShape}: max (argmax indices), avg, adaptive avg.
+ *       {@link org.revtaf.backend.Pool2dGeom}: max (argmax indices), avg, adaptive avg.
  *   <li>{@link org.revtaf.backend.cpu.kernels.Norm} / {@code NormRef}: layer norm, batch norm 2-D
  *       (train with running stats, eval, backward).
  *   <li>{@link org.revtaf.backend.cpu.kernels.Softmax} / {@code SoftmaxRef}: softmax and

@@ -1,0 +1,91 @@
+package org.revtaf.backend.cpu.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.revtaf.backend.Buf;
+import org.revtaf.backend.DropoutMask;
+import org.revtaf.backend.RowMap;
+
+/** The fast kernels reject wrong spans and scalars with a message naming the op and the argument. */
+class FusedArgsTest {
+
+    private static void rejects(Executable call, String... words) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+        for (String w : words) assertTrue(e.getMessage().contains(w), "'" + e.getMessage() + "' should name " + w);
+    }
+
+    @Test
+    void shortArraysNegativeSizesAndBadScalarsAreNamed() {
+        float[] x = new float[6], small = new float[5];
+        rejects(
+                () -> HyperbolicCpu.mobiusAdd(Buf.of(x, 0), Buf.of(x, 0), Buf.of(small, 0), 3, 2, 3, 0.01),
+                "mobiusAdd",
+                "y",
+                "6",
+                "5");
+        rejects(
+                () -> HyperbolicCpu.mobiusAdd(Buf.of(x, 0), Buf.of(x, 1), Buf.of(x, 0), 3, 2, 3, 0.01),
+                "mobiusAdd",
+                "x",
+                "offset 1");
+        rejects(
+                () -> HyperbolicCpu.poincareDist(Buf.of(x, 0), Buf.of(x, 0), Buf.of(x, 0), 2, 3, 1, 0.0),
+                "poincareDist",
+                "curvature");
+        rejects(() -> HyperbolicCpu.poincareMap(Buf.of(x, 0), Buf.of(x, 0), -1, 3, 1, RowMap.PROJ), "rowMap PROJ", "n");
+        float[] hist = new float[SinkhornCpu.uHistSize(1, 2, 10)];
+        rejects(
+                () -> SinkhornCpu.forward(Buf.of(x, 0), hist, hist, Buf.of(x, 0), null, null, 1, 2, 3, -0.05, 10, 1e-6),
+                "sinkhorn",
+                "eps");
+        rejects(
+                () -> SinkhornCpu.forward(
+                        Buf.of(x, 0), hist, hist, Buf.of(x, 0), null, Buf.of(small, 0), 2, 1, 3, 0.05, 10, 1e-6),
+                "tokenMask");
+        rejects(() -> SoftIouCpu.forward(Buf.of(x, 0), Buf.of(x, 0), Buf.of(small, 0), 1, 2, 3, 3), "softIou", "g");
+        rejects(
+                () -> AttentionCpu.forward(
+                        Buf.of(x, 0),
+                        Buf.of(x, 0),
+                        Buf.of(x, 0),
+                        Buf.of(x, 0),
+                        Buf.of(x, 0),
+                        Buf.of(new float[2], 0),
+                        1,
+                        1,
+                        2,
+                        3,
+                        2,
+                        0.5,
+                        false,
+                        DropoutMask.NONE),
+                "attention",
+                "keyMask");
+        rejects(
+                () -> AttentionCpu.backward(
+                        null,
+                        null,
+                        null,
+                        Buf.of(x, 0),
+                        Buf.of(x, 0),
+                        null,
+                        Buf.of(x, 0),
+                        Buf.of(x, 0),
+                        Buf.of(x, 0),
+                        null,
+                        1,
+                        1,
+                        2,
+                        3,
+                        2,
+                        0.5,
+                        false,
+                        DropoutMask.NONE),
+                "attentionBackward",
+                "lse",
+                "null");
+    }
+}
