@@ -12,9 +12,11 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.revtaf.backend.AttentionGeom;
 import org.revtaf.backend.Buf;
 import org.revtaf.backend.DropoutMask;
 import org.revtaf.backend.RowMap;
+import org.revtaf.backend.SinkhornGeom;
 import org.revtaf.backend.cpu.kernels.AttentionCpu;
 import org.revtaf.backend.cpu.kernels.HyperbolicCpu;
 import org.revtaf.backend.cpu.kernels.SinkhornCpu;
@@ -186,7 +188,7 @@ public class FusedBench {
             uhd = new double[uh.length];
             vhd = new double[vh.length];
             iters = SinkhornCpu.forward(
-                    Buf.of(plan, 0), uh, vh, Buf.of(cost, 0), null, null, b, p, t, eps, maxIter, tol);
+                    Buf.of(plan, 0), uh, vh, Buf.of(cost, 0), null, null, new SinkhornGeom(b, p, t, eps, maxIter, tol));
             System.out.println("sinkhorn b=" + b + " p=" + p + " t=" + t + ": " + iters + " iterations");
         }
     }
@@ -194,7 +196,13 @@ public class FusedBench {
     @Benchmark
     public float[] sinkhorn(Sink s, Exps w) {
         int k = SinkhornCpu.forward(
-                Buf.of(s.plan, 0), s.uh, s.vh, Buf.of(s.cost, 0), null, null, s.b, s.p, s.t, s.eps, s.maxIter, s.tol);
+                Buf.of(s.plan, 0),
+                s.uh,
+                s.vh,
+                Buf.of(s.cost, 0),
+                null,
+                null,
+                new SinkhornGeom(s.b, s.p, s.t, s.eps, s.maxIter, s.tol));
         w.gexp += (2.0 * k + 1) * s.b * s.p * s.t * 1e-9;
         return s.plan;
     }
@@ -211,10 +219,7 @@ public class FusedBench {
                 Buf.of(s.cost, 0),
                 null,
                 null,
-                s.b,
-                s.p,
-                s.t,
-                s.eps);
+                new SinkhornGeom(s.b, s.p, s.t, s.eps, s.iters, 0.0));
         w.gexp += 2.0 * s.iters * s.b * s.p * s.t * 1e-9;
         return s.dCost;
     }
@@ -228,12 +233,7 @@ public class FusedBench {
                 Buf.of(s.costd, 0),
                 null,
                 null,
-                s.b,
-                s.p,
-                s.t,
-                s.eps,
-                s.maxIter,
-                s.tol);
+                new SinkhornGeom(s.b, s.p, s.t, s.eps, s.maxIter, s.tol));
         w.gexp += (2.0 * k + 1) * s.b * s.p * s.t * 1e-9;
         return s.pland;
     }
@@ -325,14 +325,7 @@ public class FusedBench {
                     Buf.of(k, 0),
                     Buf.of(v, 0),
                     null,
-                    b,
-                    h,
-                    n,
-                    s,
-                    d,
-                    0.125,
-                    causal,
-                    DropoutMask.NONE);
+                    new AttentionGeom(b, h, n, s, d, 0.125, causal, DropoutMask.NONE));
         }
 
         /** 4 b h n s d, halved under the causal mask. */
@@ -350,14 +343,7 @@ public class FusedBench {
                 Buf.of(s.k, 0),
                 Buf.of(s.v, 0),
                 null,
-                s.b,
-                s.h,
-                s.n,
-                s.s,
-                s.d,
-                0.125,
-                s.causal,
-                DropoutMask.NONE);
+                new AttentionGeom(s.b, s.h, s.n, s.s, s.d, 0.125, s.causal, DropoutMask.NONE));
         w.gflop += s.fwdFlop();
         return s.out;
     }
@@ -375,14 +361,7 @@ public class FusedBench {
                 Buf.of(s.k, 0),
                 Buf.of(s.v, 0),
                 null,
-                s.b,
-                s.h,
-                s.n,
-                s.s,
-                s.d,
-                0.125,
-                s.causal,
-                DropoutMask.NONE);
+                new AttentionGeom(s.b, s.h, s.n, s.s, s.d, 0.125, s.causal, DropoutMask.NONE));
         w.gflop += 2.5 * s.fwdFlop(); // FlashAttention convention: backward = 2.5x forward flops
         return s.dq;
     }
@@ -396,14 +375,7 @@ public class FusedBench {
                 Buf.of(s.kd, 0),
                 Buf.of(s.vd, 0),
                 null,
-                s.b,
-                s.h,
-                s.n,
-                s.s,
-                s.d,
-                0.125,
-                s.causal,
-                DropoutMask.NONE);
+                new AttentionGeom(s.b, s.h, s.n, s.s, s.d, 0.125, s.causal, DropoutMask.NONE));
         w.gflop += s.fwdFlop();
         return s.outd;
     }

@@ -43,12 +43,7 @@ public interface FusedKernels {
             Tensor cost,
             Tensor pixelMask,
             Tensor tokenMask,
-            int b,
-            int p,
-            int t,
-            double eps,
-            int maxIter,
-            double tol);
+            SinkhornGeom geom);
 
     /** dcost [b, p, t] from dplan through the {@code iters} unrolled iterations of the forward. */
     void sinkhornBackward(
@@ -61,10 +56,7 @@ public interface FusedKernels {
             Tensor cost,
             Tensor pixelMask,
             Tensor tokenMask,
-            int b,
-            int p,
-            int t,
-            double eps);
+            SinkhornGeom geom);
 
     /** out [b, n, m] = soft IoU of maps a [b, n, p] and g [b, m, p]. */
     void softIou(Tensor out, Tensor a, Tensor g, int b, int n, int m, int p);
@@ -76,21 +68,7 @@ public interface FusedKernels {
      * dropout on the probabilities by {@code drop} ({@link DropoutMask#NONE}: none; backward takes
      * the same one).
      */
-    void attention(
-            Tensor out,
-            Tensor lse,
-            Tensor q,
-            Tensor k,
-            Tensor v,
-            Tensor keyMask,
-            int b,
-            int h,
-            int n,
-            int s,
-            int d,
-            double scale,
-            boolean causal,
-            DropoutMask drop);
+    void attention(Tensor out, Tensor lse, Tensor q, Tensor k, Tensor v, Tensor keyMask, AttentionGeom geom);
 
     void attentionBackward(
             Tensor dq,
@@ -103,12 +81,5 @@ public interface FusedKernels {
             Tensor k,
             Tensor v,
             Tensor keyMask,
-            int b,
-            int h,
-            int n,
-            int s,
-            int d,
-            double scale,
-            boolean causal,
-            DropoutMask drop);
+            AttentionGeom geom);
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.revtaf.backend.Backends;
+import org.revtaf.backend.GemmGeom;
 import org.revtaf.backend.MatmulKernels;
 import org.revtaf.backend.cpu.kernels.Parallel;
 import org.revtaf.tensor.DType;
@@ -47,8 +48,8 @@ public final class GemmWorkload implements Workload {
         Tensor c = Tensor.empty(device, DType.FLOAT32, m, n);
         MatmulKernels mm = Backends.of(device, DType.FLOAT32).matmul();
         boolean ref = device == Device.REFERENCE;
-        Timer.Samples s =
-                Timer.time(() -> mm.gemm(c, a, b, 1, m, n, k, false, false, 0, 0, 1, 0), ref ? 0 : warmup, seconds);
+        Timer.Samples s = Timer.time(
+                () -> mm.gemm(c, a, b, new GemmGeom(1, m, n, k, false, false, 0, 0, 1, 0)), ref ? 0 : warmup, seconds);
         double flops = 2.0 * m * n * k;
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("m", m);

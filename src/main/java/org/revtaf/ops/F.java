@@ -1,6 +1,7 @@
 package org.revtaf.ops;
 
 import java.util.Random;
+import org.revtaf.backend.AdamWStep;
 import org.revtaf.backend.BinaryOp;
 import org.revtaf.backend.UnaryOp;
 import org.revtaf.tensor.Device;
@@ -309,7 +310,7 @@ public final class F {
                         + org.revtaf.tensor.Shapes.str(param.shapeRef()));
         }
         if (step < 1) throw new org.revtaf.RevtafException("adamw: step must be >= 1, got " + step);
-        be.optim().adamw(param, m, v, grad, param.numel(), lr, beta1, beta2, eps, weightDecay, step);
+        be.optim().adamw(param, m, v, grad, param.numel(), new AdamWStep(lr, beta1, beta2, eps, weightDecay, step));
     }
 
     /** dst += src (no autograd). */

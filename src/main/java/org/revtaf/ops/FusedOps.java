@@ -3,8 +3,10 @@ package org.revtaf.ops;
 import java.util.Arrays;
 import org.revtaf.RevtafException;
 import org.revtaf.autograd.Graph;
+import org.revtaf.backend.AttentionGeom;
 import org.revtaf.backend.Backend;
 import org.revtaf.backend.DropoutMask;
+import org.revtaf.backend.SinkhornGeom;
 import org.revtaf.tensor.Shapes;
 import org.revtaf.tensor.Tensor;
 
@@ -33,12 +35,11 @@ public final class FusedOps {
         Tensor plan = Ops.emptyLike(cost);
         Tensor uHist = Tensor.empty(cost.device(), cost.dtype(), (maxIter + 1) * b * p);
         Tensor vHist = Tensor.empty(cost.device(), cost.dtype(), (maxIter + 1) * b * t);
-        int iters = be.fused().sinkhorn(plan, uHist, vHist, cd, pixelMask, tokenMask, b, p, t, eps, maxIter, tol);
+        SinkhornGeom geom = new SinkhornGeom(b, p, t, eps, maxIter, tol);
+        int iters = be.fused().sinkhorn(plan, uHist, vHist, cd, pixelMask, tokenMask, geom);
         return Graph.record("sinkhorn", plan, new Tensor[] {cost}, g -> {
             Tensor dcost = Ops.emptyLike(cost);
-            be.fused()
-                    .sinkhornBackward(
-                            dcost, Ops.dense(g), plan, uHist, vHist, iters, cd, pixelMask, tokenMask, b, p, t, eps);
+            be.fused().sinkhornBackward(dcost, Ops.dense(g), plan, uHist, vHist, iters, cd, pixelMask, tokenMask, geom);
             return new Tensor[] {dcost};
         });
     }
@@ -115,14 +116,24 @@ public final class FusedOps {
         Tensor qd = Ops.dense(q), kd = Ops.dense(k), vd = Ops.dense(v);
         Tensor out = Ops.emptyLike(q);
         Tensor lse = Tensor.empty(q.device(), q.dtype(), b, h, n);
-        be.fused().attention(out, lse, qd, kd, vd, keyMask, b, h, n, s, d, sc, causal, drop);
+        be.fused().attention(out, lse, qd, kd, vd, keyMask, new AttentionGeom(b, h, n, s, d, sc, causal, drop));
         return Graph.record("attention", out, new Tensor[] {q, k, v}, g -> {
             Tensor dq = q.requiresGrad() ? Ops.emptyLike(q) : null;
             Tensor dk = k.requiresGrad() ? Ops.emptyLike(k) : null;
             Tensor dv = v.requiresGrad() ? Ops.emptyLike(v) : null;
             be.fused()
                     .attentionBackward(
-                            dq, dk, dv, Ops.dense(g), out, lse, qd, kd, vd, keyMask, b, h, n, s, d, sc, causal, drop);
+                            dq,
+                            dk,
+                            dv,
+                            Ops.dense(g),
+                            out,
+                            lse,
+                            qd,
+                            kd,
+                            vd,
+                            keyMask,
+                            new AttentionGeom(b, h, n, s, d, sc, causal, drop));
             return new Tensor[] {dq, dk, dv};
         });
     }

@@ -1,8 +1,10 @@
 package org.revtaf.kernels;
 
+import org.revtaf.backend.AttentionGeom;
 import org.revtaf.backend.Buf;
 import org.revtaf.backend.DropoutMask;
 import org.revtaf.backend.RowMap;
+import org.revtaf.backend.SinkhornGeom;
 import org.revtaf.backend.reference.AttentionRef;
 import org.revtaf.backend.reference.HyperbolicRef;
 import org.revtaf.backend.reference.SinkhornRef;
@@ -81,24 +83,14 @@ final class KernelReferences {
     /** Sinkhorn plan, iterations K, and dcost for upstream g (null: no backward). */
     record Sinkhorn(double[] plan, int iters, double[] dcost) {}
 
-    static Sinkhorn sinkhorn(
-            double[] cost,
-            byte[] rowMask,
-            byte[] colMask,
-            int b,
-            int p,
-            int t,
-            double eps,
-            int maxIter,
-            double tol,
-            double[] g) {
+    static Sinkhorn sinkhorn(double[] cost, byte[] rowMask, byte[] colMask, SinkhornGeom geom, double[] g) {
+        int b = geom.b(), p = geom.p(), t = geom.t(), maxIter = geom.maxIter();
         double[] plan = new double[b * p * t];
         double[] uh = new double[(maxIter + 1) * b * p];
         double[] vh = new double[(maxIter + 1) * b * t];
         float[] rm = floatMask(rowMask);
         float[] cm = floatMask(colMask);
-        int k = SinkhornRef.forward(
-                Buf.of(plan, 0), uh, vh, Buf.of(cost, 0), Buf.of(rm, 0), Buf.of(cm, 0), b, p, t, eps, maxIter, tol);
+        int k = SinkhornRef.forward(Buf.of(plan, 0), uh, vh, Buf.of(cost, 0), Buf.of(rm, 0), Buf.of(cm, 0), geom);
         double[] dc = null;
         if (g != null) {
             dc = new double[b * p * t];
@@ -112,10 +104,7 @@ final class KernelReferences {
                     Buf.of(cost, 0),
                     Buf.of(rm, 0),
                     Buf.of(cm, 0),
-                    b,
-                    p,
-                    t,
-                    eps);
+                    geom);
         }
         return new Sinkhorn(plan, k, dc);
     }
@@ -144,14 +133,7 @@ final class KernelReferences {
                 Buf.of(k, 0),
                 Buf.of(v, 0),
                 Buf.of(km, 0),
-                b,
-                h,
-                n,
-                s,
-                d,
-                scale,
-                causal,
-                DropoutMask.NONE);
+                new AttentionGeom(b, h, n, s, d, scale, causal, DropoutMask.NONE));
         double[] dq = new double[q.length];
         double[] dk = new double[k.length];
         double[] dv = new double[v.length];
@@ -166,14 +148,7 @@ final class KernelReferences {
                 Buf.of(k, 0),
                 Buf.of(v, 0),
                 Buf.of(km, 0),
-                b,
-                h,
-                n,
-                s,
-                d,
-                scale,
-                causal,
-                DropoutMask.NONE);
+                new AttentionGeom(b, h, n, s, d, scale, causal, DropoutMask.NONE));
         return new Result(out, lse, dq, dk, dv);
     }
 }

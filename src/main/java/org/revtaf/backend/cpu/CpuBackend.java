@@ -2,14 +2,6 @@ package org.revtaf.backend.cpu;
 
 import org.revtaf.backend.Backend;
 import org.revtaf.backend.BackendProvider;
-import org.revtaf.backend.ConvKernels;
-import org.revtaf.backend.ElementwiseKernels;
-import org.revtaf.backend.FusedKernels;
-import org.revtaf.backend.IndexKernels;
-import org.revtaf.backend.MatmulKernels;
-import org.revtaf.backend.NormKernels;
-import org.revtaf.backend.OptimKernels;
-import org.revtaf.backend.ReduceKernels;
 import org.revtaf.tensor.Device;
 
 /**
@@ -21,15 +13,15 @@ import org.revtaf.tensor.Device;
 public final class CpuBackend implements Backend {
     public static final CpuBackend INSTANCE = new CpuBackend();
 
-    private final CpuElementwise elementwise = new CpuElementwise();
-    private final CpuReduce reduce = new CpuReduce();
-    private final CpuMatmul matmul = new CpuMatmul();
-    private final CpuConv conv = new CpuConv();
-    private final CpuNorm norm = new CpuNorm();
-    private final CpuIndex index = new CpuIndex();
-
-    private final CpuFused fused = new CpuFused();
-    private final CpuOptim optim = new CpuOptim();
+    private final Kernels kernels = new Kernels(
+            new CpuElementwise(),
+            new CpuReduce(),
+            new CpuMatmul(),
+            new CpuConv(),
+            new CpuNorm(),
+            new CpuIndex(),
+            new CpuFused(),
+            new CpuOptim());
 
     private CpuBackend() {}
 
@@ -39,43 +31,8 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public ElementwiseKernels elementwise() {
-        return elementwise;
-    }
-
-    @Override
-    public ReduceKernels reduce() {
-        return reduce;
-    }
-
-    @Override
-    public MatmulKernels matmul() {
-        return matmul;
-    }
-
-    @Override
-    public ConvKernels conv() {
-        return conv;
-    }
-
-    @Override
-    public NormKernels norm() {
-        return norm;
-    }
-
-    @Override
-    public IndexKernels index() {
-        return index;
-    }
-
-    @Override
-    public FusedKernels fused() {
-        return fused;
-    }
-
-    @Override
-    public OptimKernels optim() {
-        return optim;
+    public Kernels kernels() {
+        return kernels;
     }
 
     /** Registers this backend with the dispatcher (META-INF/services/org.revtaf.backend.BackendProvider). */

@@ -1,9 +1,10 @@
 package org.revtaf.backend.cpu;
 
+import org.revtaf.backend.AttentionGeom;
 import org.revtaf.backend.Buf;
-import org.revtaf.backend.DropoutMask;
 import org.revtaf.backend.FusedKernels;
 import org.revtaf.backend.RowMap;
+import org.revtaf.backend.SinkhornGeom;
 import org.revtaf.backend.cpu.kernels.AttentionCpu;
 import org.revtaf.backend.cpu.kernels.HyperbolicCpu;
 import org.revtaf.backend.cpu.kernels.SinkhornCpu;
@@ -71,25 +72,8 @@ final class CpuFused implements FusedKernels {
             Tensor cost,
             Tensor pixelMask,
             Tensor tokenMask,
-            int b,
-            int p,
-            int t,
-            double eps,
-            int maxIter,
-            double tol) {
-        return SinkhornCpu.forward(
-                f(plan),
-                uHist.f32(),
-                vHist.f32(),
-                f(cost),
-                mask(pixelMask),
-                mask(tokenMask),
-                b,
-                p,
-                t,
-                eps,
-                maxIter,
-                tol);
+            SinkhornGeom geom) {
+        return SinkhornCpu.forward(f(plan), uHist.f32(), vHist.f32(), f(cost), mask(pixelMask), mask(tokenMask), geom);
     }
 
     @Override
@@ -103,10 +87,7 @@ final class CpuFused implements FusedKernels {
             Tensor cost,
             Tensor pixelMask,
             Tensor tokenMask,
-            int b,
-            int p,
-            int t,
-            double eps) {
+            SinkhornGeom geom) {
         SinkhornCpu.backward(
                 f(dcost),
                 f(dplan),
@@ -117,10 +98,7 @@ final class CpuFused implements FusedKernels {
                 f(cost),
                 mask(pixelMask),
                 mask(tokenMask),
-                b,
-                p,
-                t,
-                eps);
+                geom);
     }
 
     @Override
@@ -134,22 +112,8 @@ final class CpuFused implements FusedKernels {
     }
 
     @Override
-    public void attention(
-            Tensor out,
-            Tensor lse,
-            Tensor q,
-            Tensor k,
-            Tensor v,
-            Tensor keyMask,
-            int b,
-            int h,
-            int n,
-            int s,
-            int d,
-            double scale,
-            boolean causal,
-            DropoutMask drop) {
-        AttentionCpu.forward(f(out), f(lse), f(q), f(k), f(v), mask(keyMask), b, h, n, s, d, scale, causal, drop);
+    public void attention(Tensor out, Tensor lse, Tensor q, Tensor k, Tensor v, Tensor keyMask, AttentionGeom geom) {
+        AttentionCpu.forward(f(out), f(lse), f(q), f(k), f(v), mask(keyMask), geom);
     }
 
     @Override
@@ -164,32 +128,7 @@ final class CpuFused implements FusedKernels {
             Tensor k,
             Tensor v,
             Tensor keyMask,
-            int b,
-            int h,
-            int n,
-            int s,
-            int d,
-            double scale,
-            boolean causal,
-            DropoutMask drop) {
-        AttentionCpu.backward(
-                f(dq),
-                f(dk),
-                f(dv),
-                f(dout),
-                f(out),
-                f(lse),
-                f(q),
-                f(k),
-                f(v),
-                mask(keyMask),
-                b,
-                h,
-                n,
-                s,
-                d,
-                scale,
-                causal,
-                drop);
+            AttentionGeom geom) {
+        AttentionCpu.backward(f(dq), f(dk), f(dv), f(dout), f(out), f(lse), f(q), f(k), f(v), mask(keyMask), geom);
     }
 }

@@ -1,6 +1,7 @@
 package org.revtaf.backend.cpu;
 
 import org.revtaf.backend.Buf;
+import org.revtaf.backend.GemmGeom;
 import org.revtaf.backend.MatmulKernels;
 import org.revtaf.backend.cpu.kernels.Gemm;
 import org.revtaf.tensor.Tensor;
@@ -8,20 +9,15 @@ import org.revtaf.tensor.Tensor;
 /** Batched GEMM on the packed Vector API SGEMM. */
 final class CpuMatmul implements MatmulKernels {
     @Override
-    public void gemm(
-            Tensor c,
-            Tensor a,
-            Tensor b,
-            int batch,
-            int m,
-            int n,
-            int k,
-            boolean transA,
-            boolean transB,
-            int strideA,
-            int strideB,
-            double alpha,
-            double beta) {
+    public void gemm(Tensor c, Tensor a, Tensor b, GemmGeom geom) {
+        int batch = geom.batch(),
+                m = geom.m(),
+                n = geom.n(),
+                k = geom.k(),
+                strideA = geom.strideA(),
+                strideB = geom.strideB();
+        boolean transA = geom.transA(), transB = geom.transB();
+        double alpha = geom.alpha(), beta = geom.beta();
         if (batch == 0 || m == 0 || n == 0) return;
         if (k == 0) { // empty sum: c = beta * c
             float[] ca = c.f32();

@@ -2,6 +2,7 @@ package org.revtaf.backend.cpu;
 
 import static org.revtaf.backend.Buf.F32.of;
 
+import org.revtaf.backend.BatchNormGeom;
 import org.revtaf.backend.NormKernels;
 import org.revtaf.backend.cpu.kernels.Norm;
 import org.revtaf.tensor.Tensor;
@@ -30,12 +31,10 @@ final class CpuNorm implements NormKernels {
             Tensor x,
             Tensor w,
             Tensor b,
-            int n,
-            int c,
-            int hw,
-            boolean training,
-            double momentum,
-            double eps) {
+            BatchNormGeom geom) {
+        int n = geom.n(), c = geom.c(), hw = geom.hw();
+        boolean training = geom.training();
+        double momentum = geom.momentum(), eps = geom.eps();
         if (training)
             Norm.batchNormForwardTrain(
                     of(x),
@@ -77,11 +76,7 @@ final class CpuNorm implements NormKernels {
             Tensor w,
             Tensor saveMean,
             Tensor saveInvStd,
-            int n,
-            int c,
-            int hw,
-            boolean training) {
-        Norm.batchNormBackward(
-                of(dy), of(x), of(saveMean), of(saveInvStd), of(w), of(dx), of(dw), of(db), n, c, hw, training);
+            BatchNormGeom geom) {
+        Norm.batchNormBackward(of(dy), of(x), of(saveMean), of(saveInvStd), of(w), of(dx), of(dw), of(db), geom);
     }
 }

@@ -3,6 +3,7 @@ package org.revtaf.backend.cpu;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
+import org.revtaf.backend.AdamWStep;
 import org.revtaf.backend.OptimKernels;
 import org.revtaf.backend.cpu.kernels.Parallel;
 import org.revtaf.tensor.Tensor;
@@ -12,18 +13,13 @@ final class CpuOptim implements OptimKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
     @Override
-    public void adamw(
-            Tensor param,
-            Tensor m,
-            Tensor v,
-            Tensor grad,
-            int n,
-            double lr,
-            double beta1,
-            double beta2,
-            double eps,
-            double weightDecay,
-            int step) {
+    public void adamw(Tensor param, Tensor m, Tensor v, Tensor grad, int n, AdamWStep geom) {
+        double lr = geom.lr(),
+                beta1 = geom.beta1(),
+                beta2 = geom.beta2(),
+                eps = geom.eps(),
+                weightDecay = geom.weightDecay();
+        int step = geom.step();
         float[] p = param.f32(), ma = m.f32(), va = v.f32(), g = grad.f32();
         int po = param.offset(), mo = m.offset(), vo = v.offset(), go = grad.offset();
         float decay = (float) (1 - lr * weightDecay), b1 = (float) beta1, b2 = (float) beta2;

@@ -2,8 +2,6 @@ package org.revtaf.backend.cuda;
 
 import org.revtaf.backend.Backend;
 import org.revtaf.backend.ConvKernels;
-import org.revtaf.backend.ElementwiseKernels;
-import org.revtaf.backend.FusedKernels;
 import org.revtaf.backend.IndexKernels;
 import org.revtaf.backend.MatmulKernels;
 import org.revtaf.backend.NormKernels;
@@ -25,32 +23,21 @@ import org.revtaf.tensor.Storage;
  */
 public final class CudaBackend implements Backend {
     private final Device device;
-    private final RevtafKernels kernels;
-    private final FusedKernels fused;
-    private final ElementwiseKernels elementwise;
-    private final ReduceKernels reduce;
-    private final MatmulKernels matmul;
-    private final ConvKernels conv;
-    private final NormKernels norm;
-    private final IndexKernels index;
-    private final OptimKernels optim;
+    private final RevtafKernels library;
+    private final Kernels kernels;
 
-    CudaBackend(Device device, RevtafKernels kernels) {
+    CudaBackend(Device device, RevtafKernels library) {
         this.device = device;
-        this.kernels = kernels;
-        this.fused = new CudaFused(kernels);
-        this.elementwise = new CudaElementwise(kernels);
-        this.reduce = HostFallback.of(ReduceKernels.class, Backend::reduce);
-        this.matmul = HostFallback.of(MatmulKernels.class, Backend::matmul);
-        this.conv = HostFallback.of(ConvKernels.class, Backend::conv);
-        this.norm = HostFallback.of(NormKernels.class, Backend::norm);
-        this.index = HostFallback.of(IndexKernels.class, Backend::index);
-        this.optim = HostFallback.of(OptimKernels.class, Backend::optim);
-    }
-
-    /** The kernel library behind this backend. */
-    public RevtafKernels kernels() {
-        return kernels;
+        this.library = library;
+        this.kernels = new Kernels(
+                new CudaElementwise(library),
+                HostFallback.of(ReduceKernels.class, Backend::reduce),
+                HostFallback.of(MatmulKernels.class, Backend::matmul),
+                HostFallback.of(ConvKernels.class, Backend::conv),
+                HostFallback.of(NormKernels.class, Backend::norm),
+                HostFallback.of(IndexKernels.class, Backend::index),
+                new CudaFused(library),
+                HostFallback.of(OptimKernels.class, Backend::optim));
     }
 
     @Override
@@ -59,47 +46,12 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public Kernels kernels() {
+        return kernels;
+    }
+
+    @Override
     public Storage allocate(DType dtype, int n, boolean zero) {
-        return new CudaStorage(kernels, device, dtype, n, zero);
-    }
-
-    @Override
-    public ElementwiseKernels elementwise() {
-        return elementwise;
-    }
-
-    @Override
-    public ReduceKernels reduce() {
-        return reduce;
-    }
-
-    @Override
-    public MatmulKernels matmul() {
-        return matmul;
-    }
-
-    @Override
-    public ConvKernels conv() {
-        return conv;
-    }
-
-    @Override
-    public NormKernels norm() {
-        return norm;
-    }
-
-    @Override
-    public IndexKernels index() {
-        return index;
-    }
-
-    @Override
-    public FusedKernels fused() {
-        return fused;
-    }
-
-    @Override
-    public OptimKernels optim() {
-        return optim;
+        return new CudaStorage(library, device, dtype, n, zero);
     }
 }

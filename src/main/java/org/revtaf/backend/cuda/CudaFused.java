@@ -3,10 +3,12 @@ package org.revtaf.backend.cuda;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicLong;
 import org.revtaf.RevtafException;
+import org.revtaf.backend.AttentionGeom;
 import org.revtaf.backend.Backend;
 import org.revtaf.backend.DropoutMask;
 import org.revtaf.backend.FusedKernels;
 import org.revtaf.backend.RowMap;
+import org.revtaf.backend.SinkhornGeom;
 import org.revtaf.bindings.DeviceBuffer;
 import org.revtaf.bindings.RevtafKernels;
 import org.revtaf.tensor.DType;
@@ -155,12 +157,9 @@ final class CudaFused implements FusedKernels {
             Tensor cost,
             Tensor pixelMask,
             Tensor tokenMask,
-            int b,
-            int p,
-            int t,
-            double eps,
-            int maxIter,
-            double tol) {
+            SinkhornGeom geom) {
+        int b = geom.b(), p = geom.p(), t = geom.t(), maxIter = geom.maxIter();
+        double eps = geom.eps(), tol = geom.tol();
         try (DeviceBuffer pm = mask(pixelMask);
                 DeviceBuffer tm = mask(tokenMask);
                 DeviceBuffer iters = DeviceBuffer.allocate(k, 4)) {
@@ -195,14 +194,13 @@ final class CudaFused implements FusedKernels {
             Tensor cost,
             Tensor pixelMask,
             Tensor tokenMask,
-            int b,
-            int p,
-            int t,
-            double eps) {
+            SinkhornGeom geom) {
+        int b = geom.b(), p = geom.p(), t = geom.t();
+        double eps = geom.eps();
         if (dcost == null) {
             return;
         }
-        int maxIter = uHist.numel() / Math.max(1, b * p) - 1;
+        int maxIter = geom.maxIter();
         try (DeviceBuffer pm = mask(pixelMask);
                 DeviceBuffer tm = mask(tokenMask);
                 DeviceBuffer it = DeviceBuffer.of(k, new int[] {iters})) {
@@ -240,24 +238,14 @@ final class CudaFused implements FusedKernels {
     }
 
     @Override
-    public void attention(
-            Tensor out,
-            Tensor lse,
-            Tensor q,
-            Tensor kk,
-            Tensor v,
-            Tensor keyMask,
-            int b,
-            int h,
-            int n,
-            int s,
-            int d,
-            double scale,
-            boolean causal,
-            DropoutMask drop) {
+    public void attention(Tensor out, Tensor lse, Tensor q, Tensor kk, Tensor v, Tensor keyMask, AttentionGeom geom) {
+        int b = geom.b(), h = geom.h(), n = geom.n(), s = geom.s(), d = geom.d();
+        double scale = geom.scale();
+        boolean causal = geom.causal();
+        DropoutMask drop = geom.drop();
         if (!kernelHeadDim(d) || drop.active()) {
             attentionOnHost.incrementAndGet();
-            host.attention(out, lse, q, kk, v, keyMask, b, h, n, s, d, scale, causal, drop);
+            host.attention(out, lse, q, kk, v, keyMask, geom);
             return;
         }
         try (DeviceBuffer km = mask(keyMask)) {
@@ -292,17 +280,14 @@ final class CudaFused implements FusedKernels {
             Tensor kk,
             Tensor v,
             Tensor keyMask,
-            int b,
-            int h,
-            int n,
-            int s,
-            int d,
-            double scale,
-            boolean causal,
-            DropoutMask drop) {
+            AttentionGeom geom) {
+        int b = geom.b(), h = geom.h(), n = geom.n(), s = geom.s(), d = geom.d();
+        double scale = geom.scale();
+        boolean causal = geom.causal();
+        DropoutMask drop = geom.drop();
         if (!kernelHeadDim(d) || drop.active()) { // the forward ran on the host path too: same lse convention
             attentionOnHost.incrementAndGet();
-            host.attentionBackward(dq, dk, dv, dout, out, lse, q, kk, v, keyMask, b, h, n, s, d, scale, causal, drop);
+            host.attentionBackward(dq, dk, dv, dout, out, lse, q, kk, v, keyMask, geom);
             return;
         }
         try (DeviceBuffer km = mask(keyMask);

@@ -1,6 +1,7 @@
 package org.revtaf.backend.reference;
 
 import java.util.Arrays;
+import org.revtaf.backend.AttentionGeom;
 import org.revtaf.backend.Buf;
 import org.revtaf.backend.DropoutMask;
 
@@ -45,20 +46,11 @@ public final class AttentionRef {
      * @param keyMask [b, s] or null
      */
     public static void forward(
-            Buf.F64 out,
-            Buf.F64 lse,
-            Buf.F64 q,
-            Buf.F64 k,
-            Buf.F64 v,
-            Buf.F32 keyMask,
-            int b,
-            int h,
-            int n,
-            int s,
-            int d,
-            double scale,
-            boolean causal,
-            DropoutMask drop) {
+            Buf.F64 out, Buf.F64 lse, Buf.F64 q, Buf.F64 k, Buf.F64 v, Buf.F32 keyMask, AttentionGeom geom) {
+        int b = geom.b(), h = geom.h(), n = geom.n(), s = geom.s(), d = geom.d();
+        double scale = geom.scale();
+        boolean causal = geom.causal();
+        DropoutMask drop = geom.drop();
         double[] outA = Buf.arr(out), lseA = Buf.arr(lse), qA = Buf.arr(q), kA = Buf.arr(k), vA = Buf.arr(v);
         float[] keyMaskA = Buf.arr(keyMask);
         int outOff = Buf.off(out),
@@ -117,14 +109,11 @@ public final class AttentionRef {
             Buf.F64 k,
             Buf.F64 v,
             Buf.F32 keyMask,
-            int b,
-            int h,
-            int n,
-            int s,
-            int d,
-            double scale,
-            boolean causal,
-            DropoutMask drop) {
+            AttentionGeom geom) {
+        int b = geom.b(), h = geom.h(), n = geom.n(), s = geom.s(), d = geom.d();
+        double scale = geom.scale();
+        boolean causal = geom.causal();
+        DropoutMask drop = geom.drop();
         double[] dqA = Buf.arr(dq),
                 dkA = Buf.arr(dk),
                 dvA = Buf.arr(dv),

@@ -3,9 +3,10 @@ package org.revtaf.backend.reference;
 import static org.revtaf.backend.reference.Staging.mask;
 import static org.revtaf.backend.reference.Staging.run;
 
-import org.revtaf.backend.DropoutMask;
+import org.revtaf.backend.AttentionGeom;
 import org.revtaf.backend.FusedKernels;
 import org.revtaf.backend.RowMap;
+import org.revtaf.backend.SinkhornGeom;
 import org.revtaf.tensor.Tensor;
 
 /** The fused ops on the double oracles of this package (through {@link Staging}). */
@@ -61,26 +62,10 @@ final class RefFused implements FusedKernels {
             Tensor cost,
             Tensor pixelMask,
             Tensor tokenMask,
-            int b,
-            int p,
-            int t,
-            double eps,
-            int maxIter,
-            double tol) {
+            SinkhornGeom geom) {
         int[] iters = new int[1];
         run(s -> iters[0] = SinkhornRef.forward(
-                s.out(plan),
-                s.out(uHist).a(),
-                s.out(vHist).a(),
-                s.in(cost),
-                mask(pixelMask),
-                mask(tokenMask),
-                b,
-                p,
-                t,
-                eps,
-                maxIter,
-                tol));
+                s.out(plan), s.out(uHist).a(), s.out(vHist).a(), s.in(cost), mask(pixelMask), mask(tokenMask), geom));
         return iters[0];
     }
 
@@ -95,10 +80,7 @@ final class RefFused implements FusedKernels {
             Tensor cost,
             Tensor pixelMask,
             Tensor tokenMask,
-            int b,
-            int p,
-            int t,
-            double eps) {
+            SinkhornGeom geom) {
         run(s -> SinkhornRef.backward(
                 s.out(dcost),
                 s.in(dplan),
@@ -109,10 +91,7 @@ final class RefFused implements FusedKernels {
                 s.in(cost),
                 mask(pixelMask),
                 mask(tokenMask),
-                b,
-                p,
-                t,
-                eps));
+                geom));
     }
 
     @Override
@@ -126,36 +105,8 @@ final class RefFused implements FusedKernels {
     }
 
     @Override
-    public void attention(
-            Tensor out,
-            Tensor lse,
-            Tensor q,
-            Tensor k,
-            Tensor v,
-            Tensor keyMask,
-            int b,
-            int h,
-            int n,
-            int s,
-            int d,
-            double scale,
-            boolean causal,
-            DropoutMask drop) {
-        run(st -> AttentionRef.forward(
-                st.out(out),
-                st.out(lse),
-                st.in(q),
-                st.in(k),
-                st.in(v),
-                mask(keyMask),
-                b,
-                h,
-                n,
-                s,
-                d,
-                scale,
-                causal,
-                drop));
+    public void attention(Tensor out, Tensor lse, Tensor q, Tensor k, Tensor v, Tensor keyMask, AttentionGeom geom) {
+        run(st -> AttentionRef.forward(st.out(out), st.out(lse), st.in(q), st.in(k), st.in(v), mask(keyMask), geom));
     }
 
     @Override
@@ -170,14 +121,7 @@ final class RefFused implements FusedKernels {
             Tensor k,
             Tensor v,
             Tensor keyMask,
-            int b,
-            int h,
-            int n,
-            int s,
-            int d,
-            double scale,
-            boolean causal,
-            DropoutMask drop) {
+            AttentionGeom geom) {
         run(st -> AttentionRef.backward(
                 st.out(dq),
                 st.out(dk),
@@ -189,13 +133,6 @@ final class RefFused implements FusedKernels {
                 st.in(k),
                 st.in(v),
                 mask(keyMask),
-                b,
-                h,
-                n,
-                s,
-                d,
-                scale,
-                causal,
-                drop));
+                geom));
     }
 }

@@ -3,6 +3,7 @@ package org.revtaf.backend.reference;
 import static org.revtaf.backend.reference.Staging.run;
 
 import org.revtaf.backend.Buf;
+import org.revtaf.backend.GemmGeom;
 import org.revtaf.backend.MatmulKernels;
 import org.revtaf.tensor.Tensor;
 
@@ -12,37 +13,24 @@ import org.revtaf.tensor.Tensor;
  */
 public final class RefMatmul implements MatmulKernels {
     @Override
-    public void gemm(
-            Tensor c,
-            Tensor a,
-            Tensor b,
-            int batch,
-            int m,
-            int n,
-            int k,
-            boolean transA,
-            boolean transB,
-            int strideA,
-            int strideB,
-            double alpha,
-            double beta) {
+    public void gemm(Tensor c, Tensor a, Tensor b, GemmGeom geom) {
         run(s -> {
             Buf.F64 av = s.in(a), bv = s.in(b), cv = s.out(c);
-            for (int t = 0; t < batch; t++)
+            for (int t = 0; t < geom.batch(); t++)
                 gemm(
-                        transA,
-                        transB,
-                        m,
-                        n,
-                        k,
-                        alpha,
-                        new Buf.F64(av.a(), av.off() + t * strideA),
-                        transA ? m : k,
-                        new Buf.F64(bv.a(), bv.off() + t * strideB),
-                        transB ? k : n,
-                        beta,
-                        new Buf.F64(cv.a(), cv.off() + t * m * n),
-                        n);
+                        geom.transA(),
+                        geom.transB(),
+                        geom.m(),
+                        geom.n(),
+                        geom.k(),
+                        geom.alpha(),
+                        new Buf.F64(av.a(), av.off() + t * geom.strideA()),
+                        geom.transA() ? geom.m() : geom.k(),
+                        new Buf.F64(bv.a(), bv.off() + t * geom.strideB()),
+                        geom.transB() ? geom.k() : geom.n(),
+                        geom.beta(),
+                        new Buf.F64(cv.a(), cv.off() + t * geom.m() * geom.n()),
+                        geom.n());
         });
     }
 

@@ -2,6 +2,7 @@ package org.revtaf.backend.reference;
 
 import static org.revtaf.backend.reference.Staging.run;
 
+import org.revtaf.backend.BatchNormGeom;
 import org.revtaf.backend.Buf;
 import org.revtaf.backend.NormKernels;
 import org.revtaf.tensor.Tensor;
@@ -35,12 +36,10 @@ public final class RefNorm implements NormKernels {
             Tensor x,
             Tensor w,
             Tensor b,
-            int n,
-            int c,
-            int hw,
-            boolean training,
-            double momentum,
-            double eps) {
+            BatchNormGeom geom) {
+        int n = geom.n(), c = geom.c(), hw = geom.hw();
+        boolean training = geom.training();
+        double momentum = geom.momentum(), eps = geom.eps();
         run(s -> {
             if (training)
                 batchNormForwardTrain(
@@ -84,23 +83,9 @@ public final class RefNorm implements NormKernels {
             Tensor w,
             Tensor saveMean,
             Tensor saveInvStd,
-            int n,
-            int c,
-            int hw,
-            boolean training) {
+            BatchNormGeom geom) {
         run(s -> batchNormBackward(
-                s.in(dy),
-                s.in(x),
-                s.in(saveMean),
-                s.in(saveInvStd),
-                s.in(w),
-                s.out(dx),
-                s.out(dw),
-                s.out(db),
-                n,
-                c,
-                hw,
-                training));
+                s.in(dy), s.in(x), s.in(saveMean), s.in(saveInvStd), s.in(w), s.out(dx), s.out(dw), s.out(db), geom));
     }
 
     public static void layerNormForward(
@@ -302,10 +287,9 @@ public final class RefNorm implements NormKernels {
             Buf.F64 dx,
             Buf.F64 dgamma,
             Buf.F64 dbeta,
-            int n,
-            int c,
-            int hw,
-            boolean training) {
+            BatchNormGeom geom) {
+        int n = geom.n(), c = geom.c(), hw = geom.hw();
+        boolean training = geom.training();
         double[] dyA = Buf.arr(dy),
                 xA = Buf.arr(x),
                 saveMeanA = Buf.arr(saveMean),

@@ -2,14 +2,6 @@ package org.revtaf.backend.reference;
 
 import org.revtaf.backend.Backend;
 import org.revtaf.backend.BackendProvider;
-import org.revtaf.backend.ConvKernels;
-import org.revtaf.backend.ElementwiseKernels;
-import org.revtaf.backend.FusedKernels;
-import org.revtaf.backend.IndexKernels;
-import org.revtaf.backend.MatmulKernels;
-import org.revtaf.backend.NormKernels;
-import org.revtaf.backend.OptimKernels;
-import org.revtaf.backend.ReduceKernels;
 import org.revtaf.tensor.Device;
 
 /**
@@ -20,14 +12,15 @@ import org.revtaf.tensor.Device;
 public final class ReferenceBackend implements Backend {
     public static final ReferenceBackend INSTANCE = new ReferenceBackend();
 
-    private final RefElementwise elementwise = new RefElementwise();
-    private final RefReduce reduce = new RefReduce();
-    private final RefMatmul matmul = new RefMatmul();
-    private final RefConv conv = new RefConv();
-    private final RefNorm norm = new RefNorm();
-    private final RefIndex index = new RefIndex();
-    private final RefFused fused = new RefFused();
-    private final RefOptim optim = new RefOptim();
+    private final Kernels kernels = new Kernels(
+            new RefElementwise(),
+            new RefReduce(),
+            new RefMatmul(),
+            new RefConv(),
+            new RefNorm(),
+            new RefIndex(),
+            new RefFused(),
+            new RefOptim());
 
     private ReferenceBackend() {}
 
@@ -37,43 +30,8 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override
-    public ElementwiseKernels elementwise() {
-        return elementwise;
-    }
-
-    @Override
-    public ReduceKernels reduce() {
-        return reduce;
-    }
-
-    @Override
-    public MatmulKernels matmul() {
-        return matmul;
-    }
-
-    @Override
-    public ConvKernels conv() {
-        return conv;
-    }
-
-    @Override
-    public NormKernels norm() {
-        return norm;
-    }
-
-    @Override
-    public IndexKernels index() {
-        return index;
-    }
-
-    @Override
-    public FusedKernels fused() {
-        return fused;
-    }
-
-    @Override
-    public OptimKernels optim() {
-        return optim;
+    public Kernels kernels() {
+        return kernels;
     }
 
     /** Registers this backend with the dispatcher (META-INF/services/org.revtaf.backend.BackendProvider). */

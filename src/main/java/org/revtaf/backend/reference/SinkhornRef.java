@@ -2,6 +2,7 @@ package org.revtaf.backend.reference;
 
 import java.util.Arrays;
 import org.revtaf.backend.Buf;
+import org.revtaf.backend.SinkhornGeom;
 
 /**
  * Log-domain Sinkhorn optimal transport (OTSeg / REVTAF {@code Sinkhorn_log_exp_sum}, METHOD.md
@@ -62,12 +63,9 @@ public final class SinkhornRef {
             Buf.F64 cost,
             Buf.F32 pixelMask,
             Buf.F32 tokenMask,
-            int b,
-            int p,
-            int t,
-            double eps,
-            int maxIter,
-            double tol) {
+            SinkhornGeom geom) {
+        int b = geom.b(), p = geom.p(), t = geom.t(), maxIter = geom.maxIter();
+        double eps = geom.eps(), tol = geom.tol();
         double[] planA = Buf.arr(plan), costA = Buf.arr(cost);
         float[] pixelMaskA = Buf.arr(pixelMask), tokenMaskA = Buf.arr(tokenMask);
         int planOff = Buf.off(plan), costOff = Buf.off(cost), pmOff = Buf.off(pixelMask), tmOff = Buf.off(tokenMask);
@@ -146,10 +144,9 @@ public final class SinkhornRef {
             Buf.F64 cost,
             Buf.F32 pixelMask,
             Buf.F32 tokenMask,
-            int b,
-            int p,
-            int t,
-            double eps) {
+            SinkhornGeom geom) {
+        int b = geom.b(), p = geom.p(), t = geom.t();
+        double eps = geom.eps();
         double[] dcostA = Buf.arr(dcost), dplanA = Buf.arr(dplan), planA = Buf.arr(plan), costA = Buf.arr(cost);
         float[] pixelMaskA = Buf.arr(pixelMask), tokenMaskA = Buf.arr(tokenMask);
         int dOff = Buf.off(dcost),

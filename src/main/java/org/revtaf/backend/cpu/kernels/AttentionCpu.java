@@ -1,6 +1,7 @@
 package org.revtaf.backend.cpu.kernels;
 
 import java.util.Arrays;
+import org.revtaf.backend.AttentionGeom;
 import org.revtaf.backend.Buf;
 import org.revtaf.backend.DropoutMask;
 import org.revtaf.backend.reference.AttentionRef;
@@ -59,20 +60,11 @@ public final class AttentionCpu {
      * @param keyMask [b, s] or null (nonzero = attend)
      */
     public static void forward(
-            Buf.F32 out,
-            Buf.F32 lse,
-            Buf.F32 q,
-            Buf.F32 k,
-            Buf.F32 v,
-            Buf.F32 keyMask,
-            int b,
-            int h,
-            int n,
-            int s,
-            int d,
-            double scale,
-            boolean causal,
-            DropoutMask drop) {
+            Buf.F32 out, Buf.F32 lse, Buf.F32 q, Buf.F32 k, Buf.F32 v, Buf.F32 keyMask, AttentionGeom geom) {
+        int b = geom.b(), h = geom.h(), n = geom.n(), s = geom.s(), d = geom.d();
+        double scale = geom.scale();
+        boolean causal = geom.causal();
+        DropoutMask drop = geom.drop();
         float[] outA = Buf.arr(out),
                 lseA = Buf.arr(lse),
                 qA = Buf.arr(q),
@@ -155,14 +147,11 @@ public final class AttentionCpu {
             Buf.F32 k,
             Buf.F32 v,
             Buf.F32 keyMask,
-            int b,
-            int h,
-            int n,
-            int s,
-            int d,
-            double scale,
-            boolean causal,
-            DropoutMask drop) {
+            AttentionGeom geom) {
+        int b = geom.b(), h = geom.h(), n = geom.n(), s = geom.s(), d = geom.d();
+        double scale = geom.scale();
+        boolean causal = geom.causal();
+        DropoutMask drop = geom.drop();
         float[] dqA = Buf.arr(dq),
                 dkA = Buf.arr(dk),
                 dvA = Buf.arr(dv),

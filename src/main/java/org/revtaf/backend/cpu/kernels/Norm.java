@@ -4,6 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.revtaf.backend.BatchNormGeom;
 import org.revtaf.backend.Buf;
 
 /**
@@ -247,10 +248,9 @@ public final class Norm {
             Buf.F32 dx,
             Buf.F32 dgamma,
             Buf.F32 dbeta,
-            int n,
-            int c,
-            int hw,
-            boolean training) {
+            BatchNormGeom geom) {
+        int n = geom.n(), c = geom.c(), hw = geom.hw();
+        boolean training = geom.training();
         float[] dyA = Buf.arr(dy),
                 xA = Buf.arr(x),
                 saveMeanA = Buf.arr(saveMean),

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import org.revtaf.backend.Buf;
+import org.revtaf.backend.SinkhornGeom;
 import org.revtaf.backend.reference.SinkhornRef;
 
 /**
@@ -100,18 +101,15 @@ public final class SinkhornCpu {
             Buf.F32 cost,
             Buf.F32 pixelMask,
             Buf.F32 tokenMask,
-            int b,
-            int p,
-            int t,
-            double eps,
-            int maxIter,
-            double tol) {
+            SinkhornGeom geom) {
+        int b = geom.b(), p = geom.p(), t = geom.t(), maxIter = geom.maxIter();
+        double eps = geom.eps(), tol = geom.tol();
         float[] planA = Buf.arr(plan),
                 costA = Buf.arr(cost),
                 pixelMaskA = Buf.arr(pixelMask),
                 tokenMaskA = Buf.arr(tokenMask);
         int planOff = Buf.off(plan), costOff = Buf.off(cost), pmOff = Buf.off(pixelMask), tmOff = Buf.off(tokenMask);
-        check("sinkhorn", planA, planOff, costA, costOff, pixelMaskA, pmOff, tokenMaskA, tmOff, b, p, t, eps);
+        check("sinkhorn", planA, planOff, costA, costOff, pixelMaskA, pmOff, tokenMaskA, tmOff, geom);
         Args.sizes("sinkhorn", "maxIter", maxIter);
         Args.span("sinkhorn", "uHist", uHist, 0, (long) uHistSize(b, p, maxIter), false);
         Args.span("sinkhorn", "vHist", vHist, 0, (long) vHistSize(b, t, maxIter), false);
@@ -131,8 +129,7 @@ public final class SinkhornCpu {
             Parallel.range(items.length, grain, (f, to) -> {
                 float[] row = new float[items[f].tp], colMax = new float[row.length], colSum = new float[row.length];
                 for (int e = f; e < to; e++)
-                    err[e] = iterate(
-                            items[e], uHist, vHist, tokenMaskA, tmOff, b, p, t, eps, invEps, kk, row, colMax, colSum);
+                    err[e] = iterate(items[e], uHist, vHist, tokenMaskA, tmOff, geom, invEps, kk, row, colMax, colSum);
             });
             double errSum = 0;
             for (double e : err) errSum += e;
@@ -163,15 +160,14 @@ public final class SinkhornCpu {
             float[] vHist,
             float[] tokenMask,
             int tmOff,
-            int b,
-            int p,
-            int t,
-            double eps,
+            SinkhornGeom geom,
             float invEps,
             int k,
             float[] row,
             float[] colMax,
             float[] colSum) {
+        int b = geom.b(), p = geom.p(), t = geom.t();
+        double eps = geom.eps();
         int tp = it.tp, ub = Vec.bound(tp);
         int u0 = (k - 1) * b * p + it.bi * p, u1 = k * b * p + it.bi * p, v1 = k * b * t + it.bi * t;
         double errSum = 0;
@@ -266,10 +262,9 @@ public final class SinkhornCpu {
             int pmOff,
             float[] tokenMask,
             int tmOff,
-            int b,
-            int p,
-            int t,
-            double eps) {
+            SinkhornGeom geom) {
+        int b = geom.b(), p = geom.p(), t = geom.t();
+        double eps = geom.eps();
         Args.sizes(op, "b", b, "p", p, "t", t);
         Args.positive(op, "eps", eps);
         Args.span(op, "plan/dcost", out, outOff, (long) b * p * t, false);
@@ -292,10 +287,9 @@ public final class SinkhornCpu {
             Buf.F32 cost,
             Buf.F32 pixelMask,
             Buf.F32 tokenMask,
-            int b,
-            int p,
-            int t,
-            double eps) {
+            SinkhornGeom geom) {
+        int b = geom.b(), p = geom.p(), t = geom.t();
+        double eps = geom.eps();
         float[] dcostA = Buf.arr(dcost),
                 dplanA = Buf.arr(dplan),
                 planA = Buf.arr(plan),
@@ -308,7 +302,7 @@ public final class SinkhornCpu {
                 costOff = Buf.off(cost),
                 pmOff = Buf.off(pixelMask),
                 tmOff = Buf.off(tokenMask);
-        check("sinkhornBackward", dcostA, dOff, costA, costOff, pixelMaskA, pmOff, tokenMaskA, tmOff, b, p, t, eps);
+        check("sinkhornBackward", dcostA, dOff, costA, costOff, pixelMaskA, pmOff, tokenMaskA, tmOff, geom);
         Args.span("sinkhornBackward", "dplan", dplanA, gOff, (long) b * p * t, false);
         Args.span("sinkhornBackward", "plan", planA, planOff, (long) b * p * t, false);
         Args.span("sinkhornBackward", "uHist", uHist, 0, (long) (iters + 1) * b * p, false);

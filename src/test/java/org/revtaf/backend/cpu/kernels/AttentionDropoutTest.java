@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.revtaf.RevtafException;
+import org.revtaf.backend.AttentionGeom;
 import org.revtaf.backend.Buf;
 import org.revtaf.backend.DropoutMask;
 import org.revtaf.backend.reference.AttentionRef;
@@ -69,14 +70,7 @@ class AttentionDropoutTest {
                     Buf.of(k, 0),
                     Buf.of(v, 0),
                     Buf.of(km, 0),
-                    B,
-                    H,
-                    N,
-                    S,
-                    D,
-                    0.6,
-                    causal,
-                    drop);
+                    new AttentionGeom(B, H, N, S, D, 0.6, causal, drop));
             double[] expect = composite(q, k, v, km, 0.6, causal, drop);
             for (int x = 0; x < out.length; x++) assertEquals(expect[x], out[x], 1e-12, "out " + x);
             AttentionRef.forward(
@@ -86,14 +80,7 @@ class AttentionDropoutTest {
                     Buf.of(k, 0),
                     Buf.of(v, 0),
                     Buf.of(km, 0),
-                    B,
-                    H,
-                    N,
-                    S,
-                    D,
-                    0.6,
-                    causal,
-                    DropoutMask.NONE);
+                    new AttentionGeom(B, H, N, S, D, 0.6, causal, DropoutMask.NONE));
             assertArrayEquals(lse0, lse, "lse stays the statistics of the undropped softmax");
             assertTrue(Arrays.stream(drop.factors(B * H, N, S)).anyMatch(f -> f == 0), "some probabilities dropped");
         }
@@ -117,14 +104,7 @@ class AttentionDropoutTest {
                     Buf.of(k, 0),
                     Buf.of(v, 0),
                     null,
-                    B,
-                    H,
-                    n,
-                    s,
-                    d,
-                    0.4,
-                    true,
-                    drops[t]);
+                    new AttentionGeom(B, H, n, s, d, 0.4, true, drops[t]));
             AttentionCpu.backward(
                     Buf.of(dq, 0),
                     Buf.of(dk, 0),
@@ -136,14 +116,7 @@ class AttentionDropoutTest {
                     Buf.of(k, 0),
                     Buf.of(v, 0),
                     null,
-                    B,
-                    H,
-                    n,
-                    s,
-                    d,
-                    0.4,
-                    true,
-                    drops[t]);
+                    new AttentionGeom(B, H, n, s, d, 0.4, true, drops[t]));
             float[] all = new float[out.length + dq.length + dk.length + dv.length];
             System.arraycopy(out, 0, all, 0, out.length);
             System.arraycopy(dq, 0, all, out.length, dq.length);
@@ -170,14 +143,7 @@ class AttentionDropoutTest {
                     Buf.of(k, 0),
                     Buf.of(v, 0),
                     Buf.of(km, 0),
-                    B,
-                    H,
-                    N,
-                    S,
-                    D,
-                    0.5,
-                    causal,
-                    drop);
+                    new AttentionGeom(B, H, N, S, D, 0.5, causal, drop));
             AttentionRef.backward(
                     Buf.of(dq, 0),
                     Buf.of(dk, 0),
@@ -189,14 +155,7 @@ class AttentionDropoutTest {
                     Buf.of(k, 0),
                     Buf.of(v, 0),
                     Buf.of(km, 0),
-                    B,
-                    H,
-                    N,
-                    S,
-                    D,
-                    0.5,
-                    causal,
-                    drop);
+                    new AttentionGeom(B, H, N, S, D, 0.5, causal, drop));
             java.util.function.DoubleSupplier loss = () -> {
                 AttentionRef.forward(
                         Buf.of(out, 0),
@@ -205,14 +164,7 @@ class AttentionDropoutTest {
                         Buf.of(k, 0),
                         Buf.of(v, 0),
                         Buf.of(km, 0),
-                        B,
-                        H,
-                        N,
-                        S,
-                        D,
-                        0.5,
-                        causal,
-                        drop);
+                        new AttentionGeom(B, H, N, S, D, 0.5, causal, drop));
                 return dotLoss(g, out);
             };
             gradCheck("dropout dq causal=" + causal, q, dq, loss, 1e-5, 1e-8, 1e-6, 1000);
@@ -243,14 +195,7 @@ class AttentionDropoutTest {
                     Buf.of(k, 0),
                     Buf.of(v, 0),
                     Buf.of(km, 0),
-                    b,
-                    h,
-                    n,
-                    s,
-                    d,
-                    0.45,
-                    causal,
-                    drop);
+                    new AttentionGeom(b, h, n, s, d, 0.45, causal, drop));
             AttentionRef.backward(
                     Buf.of(dq, 0),
                     Buf.of(dk, 0),
@@ -262,14 +207,7 @@ class AttentionDropoutTest {
                     Buf.of(k, 0),
                     Buf.of(v, 0),
                     Buf.of(km, 0),
-                    b,
-                    h,
-                    n,
-                    s,
-                    d,
-                    0.45,
-                    causal,
-                    drop);
+                    new AttentionGeom(b, h, n, s, d, 0.45, causal, drop));
             float[] fq = toFloat(q), fk = toFloat(k), fv = toFloat(v), fg = toFloat(g);
             float[] fo = new float[qLen], fl = new float[b * h * n];
             float[] fdq = new float[qLen], fdk = new float[kLen], fdv = new float[kLen];
@@ -280,14 +218,7 @@ class AttentionDropoutTest {
                     Buf.of(fk, 0),
                     Buf.of(fv, 0),
                     Buf.of(km, 0),
-                    b,
-                    h,
-                    n,
-                    s,
-                    d,
-                    0.45,
-                    causal,
-                    drop);
+                    new AttentionGeom(b, h, n, s, d, 0.45, causal, drop));
             AttentionCpu.backward(
                     Buf.of(fdq, 0),
                     Buf.of(fdk, 0),
@@ -299,14 +230,7 @@ class AttentionDropoutTest {
                     Buf.of(fk, 0),
                     Buf.of(fv, 0),
                     Buf.of(km, 0),
-                    b,
-                    h,
-                    n,
-                    s,
-                    d,
-                    0.45,
-                    causal,
-                    drop);
+                    new AttentionGeom(b, h, n, s, d, 0.45, causal, drop));
             String tag = "dropout causal=" + causal;
             assertClose(tag + " out", fo, out, 1e-5, 1e-4);
             assertClose(tag + " lse", fl, lse, 1e-5, 1e-5);

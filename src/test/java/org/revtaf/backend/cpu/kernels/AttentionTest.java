@@ -12,6 +12,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.revtaf.backend.AttentionGeom;
 import org.revtaf.backend.Buf;
 import org.revtaf.backend.DropoutMask;
 import org.revtaf.backend.reference.AttentionRef;
@@ -42,14 +43,7 @@ class AttentionTest {
                 Buf.of(k, 0),
                 Buf.of(v, 0),
                 Buf.of(km, 0),
-                b,
-                h,
-                n,
-                s,
-                d,
-                scale,
-                causal,
-                DropoutMask.NONE);
+                new AttentionGeom(b, h, n, s, d, scale, causal, DropoutMask.NONE));
         AttentionRef.backward(
                 Buf.of(dq, 0),
                 Buf.of(dk, 0),
@@ -61,14 +55,7 @@ class AttentionTest {
                 Buf.of(k, 0),
                 Buf.of(v, 0),
                 Buf.of(km, 0),
-                b,
-                h,
-                n,
-                s,
-                d,
-                scale,
-                causal,
-                DropoutMask.NONE);
+                new AttentionGeom(b, h, n, s, d, scale, causal, DropoutMask.NONE));
         java.util.function.DoubleSupplier loss = () -> {
             AttentionRef.forward(
                     Buf.of(out, 0),
@@ -77,14 +64,7 @@ class AttentionTest {
                     Buf.of(k, 0),
                     Buf.of(v, 0),
                     Buf.of(km, 0),
-                    b,
-                    h,
-                    n,
-                    s,
-                    d,
-                    scale,
-                    causal,
-                    DropoutMask.NONE);
+                    new AttentionGeom(b, h, n, s, d, scale, causal, DropoutMask.NONE));
             return dotLoss(g, out);
         };
         gradCheck("attention dq causal=" + causal, q, dq, loss, 1e-5, 1e-8, 1e-6, 1000);
@@ -119,14 +99,7 @@ class AttentionTest {
                 Buf.of(k, 0),
                 Buf.of(v, 0),
                 null,
-                1,
-                1,
-                1,
-                s,
-                d,
-                0.7,
-                true,
-                DropoutMask.NONE);
+                new AttentionGeom(1, 1, 1, s, d, 0.7, true, DropoutMask.NONE));
         AttentionRef.forward(
                 Buf.of(b, 0),
                 Buf.of(lse, 0),
@@ -134,14 +107,7 @@ class AttentionTest {
                 Buf.of(k, 0),
                 Buf.of(v, 0),
                 null,
-                1,
-                1,
-                1,
-                s,
-                d,
-                0.7,
-                false,
-                DropoutMask.NONE);
+                new AttentionGeom(1, 1, 1, s, d, 0.7, false, DropoutMask.NONE));
         for (int e = 0; e < d; e++) assertEquals(b[e], a[e], 1e-15);
     }
 
@@ -174,14 +140,7 @@ class AttentionTest {
                     Buf.of(k, 0),
                     Buf.of(v, 0),
                     Buf.of(c.keyMask, 0),
-                    c.b,
-                    c.h,
-                    c.n,
-                    c.s,
-                    c.d,
-                    scale,
-                    c.causal,
-                    DropoutMask.NONE);
+                    new AttentionGeom(c.b, c.h, c.n, c.s, c.d, scale, c.causal, DropoutMask.NONE));
             AttentionRef.backward(
                     Buf.of(dq, 0),
                     Buf.of(dk, 0),
@@ -193,14 +152,7 @@ class AttentionTest {
                     Buf.of(k, 0),
                     Buf.of(v, 0),
                     Buf.of(c.keyMask, 0),
-                    c.b,
-                    c.h,
-                    c.n,
-                    c.s,
-                    c.d,
-                    scale,
-                    c.causal,
-                    DropoutMask.NONE);
+                    new AttentionGeom(c.b, c.h, c.n, c.s, c.d, scale, c.causal, DropoutMask.NONE));
             float[] fq = toFloat(q), fk = toFloat(k), fv = toFloat(v), fg = toFloat(g);
             float[] fo = new float[qLen], fl = new float[c.b * c.h * c.n];
             float[] fdq = new float[qLen], fdk = new float[kLen], fdv = new float[kLen];
@@ -211,14 +163,7 @@ class AttentionTest {
                     Buf.of(fk, 0),
                     Buf.of(fv, 0),
                     Buf.of(c.keyMask, 0),
-                    c.b,
-                    c.h,
-                    c.n,
-                    c.s,
-                    c.d,
-                    scale,
-                    c.causal,
-                    DropoutMask.NONE);
+                    new AttentionGeom(c.b, c.h, c.n, c.s, c.d, scale, c.causal, DropoutMask.NONE));
             AttentionCpu.backward(
                     Buf.of(fdq, 0),
                     Buf.of(fdk, 0),
@@ -230,14 +175,7 @@ class AttentionTest {
                     Buf.of(fk, 0),
                     Buf.of(fv, 0),
                     Buf.of(c.keyMask, 0),
-                    c.b,
-                    c.h,
-                    c.n,
-                    c.s,
-                    c.d,
-                    scale,
-                    c.causal,
-                    DropoutMask.NONE);
+                    new AttentionGeom(c.b, c.h, c.n, c.s, c.d, scale, c.causal, DropoutMask.NONE));
             assertClose(tag + " out", fo, out, 1e-5, 1e-4);
             assertClose(tag + " lse", fl, lse, 1e-5, 1e-5);
             assertClose(tag + " dq", fdq, dq, 1e-4, 1e-3);

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import org.revtaf.backend.AttentionGeom;
 import org.revtaf.backend.Buf;
 import org.revtaf.backend.DropoutMask;
 import org.revtaf.backend.RowMap;
+import org.revtaf.backend.SinkhornGeom;
 
 /** The fast kernels reject wrong spans and scalars with a message naming the op and the argument. */
 class FusedArgsTest {
@@ -38,12 +40,19 @@ class FusedArgsTest {
         rejects(() -> HyperbolicCpu.poincareMap(Buf.of(x, 0), Buf.of(x, 0), -1, 3, 1, RowMap.PROJ), "rowMap PROJ", "n");
         float[] hist = new float[SinkhornCpu.uHistSize(1, 2, 10)];
         rejects(
-                () -> SinkhornCpu.forward(Buf.of(x, 0), hist, hist, Buf.of(x, 0), null, null, 1, 2, 3, -0.05, 10, 1e-6),
+                () -> SinkhornCpu.forward(
+                        Buf.of(x, 0), hist, hist, Buf.of(x, 0), null, null, new SinkhornGeom(1, 2, 3, -0.05, 10, 1e-6)),
                 "sinkhorn",
                 "eps");
         rejects(
                 () -> SinkhornCpu.forward(
-                        Buf.of(x, 0), hist, hist, Buf.of(x, 0), null, Buf.of(small, 0), 2, 1, 3, 0.05, 10, 1e-6),
+                        Buf.of(x, 0),
+                        hist,
+                        hist,
+                        Buf.of(x, 0),
+                        null,
+                        Buf.of(small, 0),
+                        new SinkhornGeom(2, 1, 3, 0.05, 10, 1e-6)),
                 "tokenMask");
         rejects(() -> SoftIouCpu.forward(Buf.of(x, 0), Buf.of(x, 0), Buf.of(small, 0), 1, 2, 3, 3), "softIou", "g");
         rejects(
@@ -54,14 +63,7 @@ class FusedArgsTest {
                         Buf.of(x, 0),
                         Buf.of(x, 0),
                         Buf.of(new float[2], 0),
-                        1,
-                        1,
-                        2,
-                        3,
-                        2,
-                        0.5,
-                        false,
-                        DropoutMask.NONE),
+                        new AttentionGeom(1, 1, 2, 3, 2, 0.5, false, DropoutMask.NONE)),
                 "attention",
                 "keyMask");
         rejects(
@@ -76,14 +78,7 @@ class FusedArgsTest {
                         Buf.of(x, 0),
                         Buf.of(x, 0),
                         null,
-                        1,
-                        1,
-                        2,
-                        3,
-                        2,
-                        0.5,
-                        false,
-                        DropoutMask.NONE),
+                        new AttentionGeom(1, 1, 2, 3, 2, 0.5, false, DropoutMask.NONE)),
                 "attentionBackward",
                 "lse",
                 "null");

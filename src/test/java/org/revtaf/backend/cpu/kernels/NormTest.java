@@ -2,6 +2,7 @@ package org.revtaf.backend.cpu.kernels;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.revtaf.backend.BatchNormGeom;
 import org.revtaf.backend.Buf;
 import org.revtaf.backend.reference.RefNorm;
 
@@ -206,10 +207,7 @@ class NormTest {
                         dxR,
                         dgR,
                         dbR,
-                        n,
-                        c,
-                        hw,
-                        true);
+                        new BatchNormGeom(n, c, hw, true, 0.1, 1e-5));
                 float[] dxW = Checks.f(dxR), dgW = Checks.f(dgR), dbW = Checks.f(dbR);
                 Norm.batchNormBackward(
                         Buf.of(dy, 0),
@@ -220,10 +218,7 @@ class NormTest {
                         Buf.of(dxG, 0),
                         Buf.of(dgG, 0),
                         Buf.of(dbG, 0),
-                        n,
-                        c,
-                        hw,
-                        true);
+                        new BatchNormGeom(n, c, hw, true, 0.1, 1e-5));
                 Checks.close(what + " dx", dxW, dxG, 1e-4, 1e-3);
                 Checks.close(what + " dgamma", dgW, dgG, 1e-5, 1e-4);
                 Checks.close(what + " dbeta", dbW, dbG, 1e-5, 1e-4);
@@ -261,10 +256,7 @@ class NormTest {
                 Buf.of(dx, 0),
                 Buf.of(dg, 0),
                 Buf.of(db, 0),
-                n,
-                c,
-                hw,
-                true);
+                new BatchNormGeom(n, c, hw, true, 0.1, 1e-5));
         double[] xd = Checks.toDouble(x), gd = Checks.toDouble(g), bd = Checks.toDouble(b), w = Checks.toDouble(dy);
         Checks.close(
                 "bn dx",

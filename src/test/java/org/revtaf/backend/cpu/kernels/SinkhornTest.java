@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.revtaf.backend.Buf;
+import org.revtaf.backend.SinkhornGeom;
 import org.revtaf.backend.reference.SinkhornRef;
 import org.revtaf.ops.F;
 import org.revtaf.tensor.Device;
@@ -34,13 +35,12 @@ class SinkhornTest {
 
     private record Run(double[] plan, double[] uHist, double[] vHist, int iters) {}
 
-    private static Run ref(
-            double[] cost, float[] pm, float[] tm, int b, int p, int t, double eps, int maxIter, double tol) {
+    private static Run ref(double[] cost, float[] pm, float[] tm, SinkhornGeom geom) {
+        int b = geom.b(), p = geom.p(), t = geom.t(), maxIter = geom.maxIter();
         double[] plan = new double[b * p * t],
                 uh = new double[(maxIter + 1) * b * p],
                 vh = new double[(maxIter + 1) * b * t];
-        int k = SinkhornRef.forward(
-                Buf.of(plan, 0), uh, vh, Buf.of(cost, 0), Buf.of(pm, 0), Buf.of(tm, 0), b, p, t, eps, maxIter, tol);
+        int k = SinkhornRef.forward(Buf.of(plan, 0), uh, vh, Buf.of(cost, 0), Buf.of(pm, 0), Buf.of(tm, 0), geom);
         return new Run(plan, uh, vh, k);
     }
 
@@ -51,7 +51,8 @@ class SinkhornTest {
         int b = 3, p = 5, t = 4, maxIter = 40;
         double[] cost = uniform(r, b * p * t, 0, 2), g = randn(r, b * p * t, 1);
         float[] pm = mask(b, p, 0, 2, 0), tm = mask(b, t, 0, 1, 2);
-        Run run = ref(cost, pm, tm, b, p, t, eps, maxIter, 0.0); // tol 0: a fixed number of iterations
+        Run run =
+                ref(cost, pm, tm, new SinkhornGeom(b, p, t, eps, maxIter, 0.0)); // tol 0: a fixed number of iterations
         assertEquals(maxIter, run.iters);
         double[] dCost = new double[b * p * t];
         SinkhornRef.backward(
@@ -64,10 +65,7 @@ class SinkhornTest {
                 Buf.of(cost, 0),
                 Buf.of(pm, 0),
                 Buf.of(tm, 0),
-                b,
-                p,
-                t,
-                eps);
+                new SinkhornGeom(b, p, t, eps, maxIter, 0.0));
         double[] plan = new double[b * p * t],
                 uh = new double[(maxIter + 1) * b * p],
                 vh = new double[(maxIter + 1) * b * t];
@@ -83,12 +81,7 @@ class SinkhornTest {
                             Buf.of(cost, 0),
                             Buf.of(pm, 0),
                             Buf.of(tm, 0),
-                            b,
-                            p,
-                            t,
-                            eps,
-                            maxIter,
-                            0.0);
+                            new SinkhornGeom(b, p, t, eps, maxIter, 0.0));
                     return dotLoss(g, plan);
                 },
                 1e-5,
@@ -111,7 +104,7 @@ class SinkhornTest {
         double eps = 0.05;
         // a realistic cost range (1 - cosine similarity in [0, 0.4]): converges within 100 iterations
         double[] cost = uniform(r, b * p * t, 0.6, 1.0), g = randn(r, b * p * t, 1);
-        Run run = ref(cost, null, null, b, p, t, eps, 100, 1e-6);
+        Run run = ref(cost, null, null, new SinkhornGeom(b, p, t, eps, 100, 1e-6));
         assertTrue(run.iters > 1 && run.iters < 100, "stopped early by tolerance: " + run.iters);
         double[] dCost = new double[b * p * t];
         SinkhornRef.backward(
@@ -124,15 +117,12 @@ class SinkhornTest {
                 Buf.of(cost, 0),
                 null,
                 null,
-                b,
-                p,
-                t,
-                eps);
+                new SinkhornGeom(b, p, t, eps, run.iters, 0.0));
         gradCheck(
                 "sinkhorn tol-stop",
                 cost,
                 dCost,
-                () -> dotLoss(g, ref(cost, null, null, b, p, t, eps, run.iters, 0.0).plan),
+                () -> dotLoss(g, ref(cost, null, null, new SinkhornGeom(b, p, t, eps, run.iters, 0.0)).plan),
                 1e-5,
                 1e-7,
                 1e-5,
@@ -148,7 +138,7 @@ class SinkhornTest {
         double[] cost = eps == 0.05 ? uniform(r, b * p * t, 0.6, 1.0) : uniform(r, b * p * t, 0.9, 1.0);
         float[] pm = mask(b, p, 0, 9), tm = mask(b, t, 3, 0);
         // tol 1e-7: the +1e-8 of log(mu + 1e-8) unbalances the masses, u drifts by ~eps (P - T) 1e-8 per step
-        Run run = ref(cost, pm, tm, b, p, t, eps, 1000, 1e-7);
+        Run run = ref(cost, pm, tm, new SinkhornGeom(b, p, t, eps, 1000, 1e-7));
         assertTrue(run.iters < 1000, "converged in " + run.iters);
         for (int bi = 0; bi < b; bi++) {
             int pv = SinkhornRef.count(pm, bi * p, p), tv = SinkhornRef.count(tm, bi * t, t);
@@ -171,7 +161,7 @@ class SinkhornTest {
         double[] cost = uniform(new SplittableRandom(24), b * p * t, 0, 2), g = new double[b * p * t];
         java.util.Arrays.fill(g, 1.0);
         float[] tm = {1, 1, 0, 0};
-        Run run = ref(cost, null, tm, b, p, t, 0.05, 50, 1e-6);
+        Run run = ref(cost, null, tm, new SinkhornGeom(b, p, t, 0.05, 50, 1e-6));
         double[] dCost = new double[b * p * t];
         SinkhornRef.backward(
                 Buf.of(dCost, 0),
@@ -183,10 +173,7 @@ class SinkhornTest {
                 Buf.of(cost, 0),
                 null,
                 Buf.of(tm, 0),
-                b,
-                p,
-                t,
-                0.05);
+                new SinkhornGeom(b, p, t, 0.05, 50, 1e-6));
         for (int e = p * t; e < 2 * p * t; e++) {
             assertEquals(0.0, run.plan[e]);
             assertEquals(0.0, dCost[e]);
@@ -195,7 +182,9 @@ class SinkhornTest {
         for (int e = 0; e < p * t; e++) total += run.plan[e];
         assertEquals(1.0, total, 1e-5, "item 0 transports unit mass");
         assertEquals(
-                0, ref(cost, null, new float[b * t], b, p, t, 0.05, 50, 1e-6).iters, "nothing valid: 0 iterations");
+                0,
+                ref(cost, null, new float[b * t], new SinkhornGeom(b, p, t, 0.05, 50, 1e-6)).iters,
+                "nothing valid: 0 iterations");
     }
 
     @Test
@@ -218,14 +207,9 @@ class SinkhornTest {
                         Buf.of(toFloat(cost), 0),
                         Buf.of(pm, 0),
                         Buf.of(tm, 0),
-                        b,
-                        p,
-                        t,
-                        eps,
-                        maxIter,
-                        1e-6);
-                Run run = ref(cost, pm, tm, b, p, t, eps, k, 0.0); // same unroll depth as the cpu run
-                Run tolRun = ref(cost, pm, tm, b, p, t, eps, maxIter, 1e-6);
+                        new SinkhornGeom(b, p, t, eps, maxIter, 1e-6));
+                Run run = ref(cost, pm, tm, new SinkhornGeom(b, p, t, eps, k, 0.0)); // same unroll depth as the cpu run
+                Run tolRun = ref(cost, pm, tm, new SinkhornGeom(b, p, t, eps, maxIter, 1e-6));
                 assertTrue(
                         Math.abs(tolRun.iters - k) <= 2,
                         tag + ": iterations cpu " + k + " vs reference " + tolRun.iters);
@@ -241,10 +225,7 @@ class SinkhornTest {
                         Buf.of(cost, 0),
                         Buf.of(pm, 0),
                         Buf.of(tm, 0),
-                        b,
-                        p,
-                        t,
-                        eps);
+                        new SinkhornGeom(b, p, t, eps, k, 0.0));
                 float[] fd = new float[b * p * t];
                 SinkhornCpu.backward(
                         Buf.of(fd, 0),
@@ -256,10 +237,7 @@ class SinkhornTest {
                         Buf.of(toFloat(cost), 0),
                         Buf.of(pm, 0),
                         Buf.of(tm, 0),
-                        b,
-                        p,
-                        t,
-                        eps);
+                        new SinkhornGeom(b, p, t, eps, k, 0.0));
                 double scale = 0;
                 for (double v : dCost) scale = Math.max(scale, Math.abs(v));
                 assertClose(tag + " dCost", fd, dCost, 2e-3 * scale, 2e-2);
@@ -290,18 +268,13 @@ class SinkhornTest {
                 Buf.of(toFloat(costT), 0),
                 null,
                 Buf.of(tm, 0),
-                b * t,
-                p,
-                1,
-                eps,
-                maxIter,
-                1e-6);
+                new SinkhornGeom(b * t, p, 1, eps, maxIter, 1e-6));
         // the op (F.sinkhornReleased, on the cpu backend) is that problem, forward and backward
         Tensor costIn = Tensor.of(Device.CPU, toFloat(cost), b, p, t).requiresGrad(true);
         Tensor out = F.sinkhornReleased(costIn, null, Tensor.of(Device.CPU, tm, b, t), eps, maxIter, 1e-6);
         out.backward(Tensor.of(Device.CPU, toFloat(g), b, p, t));
         float[] plan = out.toFloats(), dCost = costIn.grad().toFloats();
-        Run run = ref(costT, null, tm, b * t, p, 1, eps, k, 0.0);
+        Run run = ref(costT, null, tm, new SinkhornGeom(b * t, p, 1, eps, k, 0.0));
         double[] want = new double[b * p * t];
         for (int bi = 0; bi < b; bi++)
             for (int i = 0; i < p; i++)
@@ -323,10 +296,7 @@ class SinkhornTest {
                 Buf.of(costT, 0),
                 null,
                 Buf.of(tm, 0),
-                b * t,
-                p,
-                1,
-                eps);
+                new SinkhornGeom(b * t, p, 1, eps, k, 0.0));
         double[] dWant = new double[b * p * t];
         for (int bi = 0; bi < b; bi++)
             for (int i = 0; i < p; i++)
