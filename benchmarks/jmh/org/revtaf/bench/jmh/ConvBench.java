@@ -1,4 +1,4 @@
-package org.revtaf.bench;
+package org.revtaf.bench.jmh;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +13,7 @@ import org.openjdk.jmh.annotations.State;
 import org.revtaf.backend.Buf;
 import org.revtaf.backend.Conv2dGeom;
 import org.revtaf.backend.cpu.kernels.Conv2d;
+import org.revtaf.bench.ConvWorkload;
 
 /**
  * Conv2d forward / backward-data / backward-weight on ResNet-18 layers (batch 4, 224 input; the

@@ -1,4 +1,4 @@
-package org.revtaf.bench;
+package org.revtaf.bench.jmh;
 
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Level;

@@ -1,4 +1,4 @@
-package org.revtaf.bench;
+package org.revtaf.bench.jmh;
 
 import java.io.IOException;
 import java.nio.file.Files;
