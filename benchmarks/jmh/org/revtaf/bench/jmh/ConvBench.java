@@ -1,5 +1,7 @@
 package org.revtaf.bench.jmh;
 
+import static org.revtaf.backend.Buf.of;
+
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -10,7 +12,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.revtaf.backend.Buf;
 import org.revtaf.backend.Conv2dGeom;
 import org.revtaf.backend.cpu.kernels.Conv2d;
 import org.revtaf.bench.ConvWorkload;
@@ -53,21 +54,21 @@ public class ConvBench {
 
     @Benchmark
     public float[] forward(Counters k) {
-        Conv2d.forward(s, Buf.of(x, 0), Buf.of(w, 0), Buf.of(bias, 0), Buf.of(y, 0));
+        Conv2d.forward(s, of(x), of(w), of(bias), of(y));
         k.gflop += s.flops() * 1e-9;
         return y;
     }
 
     @Benchmark
     public float[] backwardData(Counters k) {
-        Conv2d.backwardData(s, Buf.of(dy, 0), Buf.of(w, 0), Buf.of(dx, 0));
+        Conv2d.backwardData(s, of(dy), of(w), of(dx));
         k.gflop += s.flops() * 1e-9;
         return dx;
     }
 
     @Benchmark
     public float[] backwardWeight(Counters k) {
-        Conv2d.backwardWeight(s, Buf.of(x, 0), Buf.of(dy, 0), Buf.of(dw, 0), Buf.of(db, 0));
+        Conv2d.backwardWeight(s, of(x), of(dy), of(dw), of(db));
         k.gflop += s.flops() * 1e-9;
         return dw;
     }

@@ -1,5 +1,7 @@
 package org.revtaf.bench.jmh;
 
+import static org.revtaf.backend.Buf.of;
+
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -13,7 +15,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.revtaf.backend.AttentionGeom;
-import org.revtaf.backend.Buf;
 import org.revtaf.backend.DropoutMask;
 import org.revtaf.backend.RowMap;
 import org.revtaf.backend.SinkhornGeom;
@@ -116,7 +117,7 @@ public class FusedBench {
 
         float[] ball(SplittableRandom r, int rows) {
             float[] a = randn(r, rows * d, 1), o = new float[rows * d];
-            HyperbolicCpu.poincareMap(Buf.of(o, 0), Buf.of(a, 0), rows, d, c, RowMap.EXPMAP0);
+            HyperbolicCpu.poincareMap(of(o), of(a), rows, d, c, RowMap.EXPMAP0);
             return o;
         }
 
@@ -127,22 +128,21 @@ public class FusedBench {
 
     @Benchmark
     public float[] poincareDist(Dist s, Flops w) {
-        HyperbolicCpu.poincareDist(Buf.of(s.out, 0), Buf.of(s.x, 0), Buf.of(s.y, 0), s.n, s.m, s.d, s.c);
+        HyperbolicCpu.poincareDist(of(s.out), of(s.x), of(s.y), s.n, s.m, s.d, s.c);
         w.gflop += s.flop();
         return s.out;
     }
 
     @Benchmark
     public float[] poincareDistBackward(Dist s, Flops w) {
-        HyperbolicCpu.poincareDistBackward(
-                Buf.of(s.dx, 0), Buf.of(s.dy, 0), Buf.of(s.g, 0), Buf.of(s.x, 0), Buf.of(s.y, 0), s.n, s.m, s.d, s.c);
+        HyperbolicCpu.poincareDistBackward(of(s.dx), of(s.dy), of(s.g), of(s.x), of(s.y), s.n, s.m, s.d, s.c);
         w.gflop += 3 * s.flop();
         return s.dx;
     }
 
     @Benchmark
     public double[] poincareDistRef(Dist s, Flops w) {
-        HyperbolicRef.poincareDist(Buf.of(s.outd, 0), Buf.of(s.xd, 0), Buf.of(s.yd, 0), s.n, s.m, s.d, s.c);
+        HyperbolicRef.poincareDist(of(s.outd), of(s.xd), of(s.yd), s.n, s.m, s.d, s.c);
         w.gflop += s.flop();
         return s.outd;
     }
@@ -188,7 +188,7 @@ public class FusedBench {
             uhd = new double[uh.length];
             vhd = new double[vh.length];
             iters = SinkhornCpu.forward(
-                    Buf.of(plan, 0), uh, vh, Buf.of(cost, 0), null, null, new SinkhornGeom(b, p, t, eps, maxIter, tol));
+                    of(plan), uh, vh, of(cost), null, null, new SinkhornGeom(b, p, t, eps, maxIter, tol));
             System.out.println("sinkhorn b=" + b + " p=" + p + " t=" + t + ": " + iters + " iterations");
         }
     }
@@ -196,10 +196,10 @@ public class FusedBench {
     @Benchmark
     public float[] sinkhorn(Sink s, Exps w) {
         int k = SinkhornCpu.forward(
-                Buf.of(s.plan, 0),
+                of(s.plan),
                 s.uh,
                 s.vh,
-                Buf.of(s.cost, 0),
+                of(s.cost),
                 null,
                 null,
                 new SinkhornGeom(s.b, s.p, s.t, s.eps, s.maxIter, s.tol));
@@ -210,13 +210,13 @@ public class FusedBench {
     @Benchmark
     public float[] sinkhornBackward(Sink s, Exps w) {
         SinkhornCpu.backward(
-                Buf.of(s.dCost, 0),
-                Buf.of(s.g, 0),
-                Buf.of(s.plan, 0),
+                of(s.dCost),
+                of(s.g),
+                of(s.plan),
                 s.uh,
                 s.vh,
                 s.iters,
-                Buf.of(s.cost, 0),
+                of(s.cost),
                 null,
                 null,
                 new SinkhornGeom(s.b, s.p, s.t, s.eps, s.iters, 0.0));
@@ -227,10 +227,10 @@ public class FusedBench {
     @Benchmark
     public double[] sinkhornRef(Sink s, Exps w) {
         int k = SinkhornRef.forward(
-                Buf.of(s.pland, 0),
+                of(s.pland),
                 s.uhd,
                 s.vhd,
-                Buf.of(s.costd, 0),
+                of(s.costd),
                 null,
                 null,
                 new SinkhornGeom(s.b, s.p, s.t, s.eps, s.maxIter, s.tol));
@@ -272,22 +272,21 @@ public class FusedBench {
 
     @Benchmark
     public float[] softIou(Iou s, Ops w) {
-        SoftIouCpu.forward(Buf.of(s.out, 0), Buf.of(s.a, 0), Buf.of(s.bm, 0), s.b, s.n, s.m, s.p);
+        SoftIouCpu.forward(of(s.out), of(s.a), of(s.bm), s.b, s.n, s.m, s.p);
         w.gop += s.gop();
         return s.out;
     }
 
     @Benchmark
     public float[] softIouBackward(Iou s, Ops w) {
-        SoftIouCpu.backward(
-                Buf.of(s.da, 0), Buf.of(s.db, 0), Buf.of(s.g, 0), Buf.of(s.a, 0), Buf.of(s.bm, 0), s.b, s.n, s.m, s.p);
+        SoftIouCpu.backward(of(s.da), of(s.db), of(s.g), of(s.a), of(s.bm), s.b, s.n, s.m, s.p);
         w.gop += 3 * s.gop();
         return s.da;
     }
 
     @Benchmark
     public double[] softIouRef(Iou s, Ops w) {
-        SoftIouRef.forward(Buf.of(s.outd, 0), Buf.of(s.ad, 0), Buf.of(s.bd, 0), s.b, s.n, s.m, s.p);
+        SoftIouRef.forward(of(s.outd), of(s.ad), of(s.bd), s.b, s.n, s.m, s.p);
         w.gop += s.gop();
         return s.outd;
     }
@@ -319,11 +318,11 @@ public class FusedBench {
             outd = new double[q.length];
             lsed = new double[b * h * n];
             AttentionCpu.forward(
-                    Buf.of(out, 0),
-                    Buf.of(lse, 0),
-                    Buf.of(q, 0),
-                    Buf.of(k, 0),
-                    Buf.of(v, 0),
+                    of(out),
+                    of(lse),
+                    of(q),
+                    of(k),
+                    of(v),
                     null,
                     new AttentionGeom(b, h, n, s, d, 0.125, causal, DropoutMask.NONE));
         }
@@ -337,11 +336,11 @@ public class FusedBench {
     @Benchmark
     public float[] attention(Attn s, Flops w) {
         AttentionCpu.forward(
-                Buf.of(s.out, 0),
-                Buf.of(s.lse, 0),
-                Buf.of(s.q, 0),
-                Buf.of(s.k, 0),
-                Buf.of(s.v, 0),
+                of(s.out),
+                of(s.lse),
+                of(s.q),
+                of(s.k),
+                of(s.v),
                 null,
                 new AttentionGeom(s.b, s.h, s.n, s.s, s.d, 0.125, s.causal, DropoutMask.NONE));
         w.gflop += s.fwdFlop();
@@ -351,15 +350,15 @@ public class FusedBench {
     @Benchmark
     public float[] attentionBackward(Attn s, Flops w) {
         AttentionCpu.backward(
-                Buf.of(s.dq, 0),
-                Buf.of(s.dk, 0),
-                Buf.of(s.dv, 0),
-                Buf.of(s.g, 0),
-                Buf.of(s.out, 0),
-                Buf.of(s.lse, 0),
-                Buf.of(s.q, 0),
-                Buf.of(s.k, 0),
-                Buf.of(s.v, 0),
+                of(s.dq),
+                of(s.dk),
+                of(s.dv),
+                of(s.g),
+                of(s.out),
+                of(s.lse),
+                of(s.q),
+                of(s.k),
+                of(s.v),
                 null,
                 new AttentionGeom(s.b, s.h, s.n, s.s, s.d, 0.125, s.causal, DropoutMask.NONE));
         w.gflop += 2.5 * s.fwdFlop(); // FlashAttention convention: backward = 2.5x forward flops
@@ -369,11 +368,11 @@ public class FusedBench {
     @Benchmark
     public double[] attentionRef(Attn s, Flops w) {
         AttentionRef.forward(
-                Buf.of(s.outd, 0),
-                Buf.of(s.lsed, 0),
-                Buf.of(s.qd, 0),
-                Buf.of(s.kd, 0),
-                Buf.of(s.vd, 0),
+                of(s.outd),
+                of(s.lsed),
+                of(s.qd),
+                of(s.kd),
+                of(s.vd),
                 null,
                 new AttentionGeom(s.b, s.h, s.n, s.s, s.d, 0.125, s.causal, DropoutMask.NONE));
         w.gflop += s.fwdFlop();

@@ -1,5 +1,7 @@
 package org.revtaf.bench.jmh;
 
+import static org.revtaf.backend.Buf.of;
+
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -10,7 +12,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.revtaf.backend.Buf;
 import org.revtaf.backend.cpu.kernels.Gemm;
 
 /**
@@ -47,20 +48,7 @@ public class GemmBench {
     @Benchmark
     public float[] sgemm(Counters k) {
         int n = size;
-        Gemm.sgemm(
-                op.charAt(0) == 'T',
-                op.charAt(1) == 'T',
-                n,
-                n,
-                n,
-                1f,
-                Buf.of(a, 0),
-                n,
-                Buf.of(b, 0),
-                n,
-                0f,
-                Buf.of(c, 0),
-                n);
+        Gemm.sgemm(op.charAt(0) == 'T', op.charAt(1) == 'T', n, n, n, 1f, of(a), n, of(b), n, 0f, of(c), n);
         k.gflop += 2.0 * n * n * n * 1e-9;
         return c;
     }

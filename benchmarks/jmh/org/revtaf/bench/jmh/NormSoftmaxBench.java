@@ -1,5 +1,7 @@
 package org.revtaf.bench.jmh;
 
+import static org.revtaf.backend.Buf.of;
+
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -9,7 +11,6 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.revtaf.backend.Buf;
 import org.revtaf.backend.cpu.kernels.Norm;
 import org.revtaf.backend.cpu.kernels.Softmax;
 import org.revtaf.backend.cpu.kernels.VecMath;
@@ -50,16 +51,7 @@ public class NormSoftmaxBench {
         rv = new float[C];
         sm = new float[C];
         sr = new float[C];
-        Norm.layerNormForward(
-                Buf.of(x, 0),
-                Buf.of(g, 0),
-                Buf.of(b, 0),
-                Buf.of(y, 0),
-                Buf.of(mean, 0),
-                Buf.of(rstd, 0),
-                ROWS,
-                D,
-                1e-5f);
+        Norm.layerNormForward(of(x), of(g), of(b), of(y), of(mean), of(rstd), ROWS, D, 1e-5f);
     }
 
     static float[] fill(SplittableRandom r, int n) {
@@ -77,74 +69,42 @@ public class NormSoftmaxBench {
 
     @Benchmark
     public float[] layerNormForward(Counters k) {
-        Norm.layerNormForward(
-                Buf.of(x, 0),
-                Buf.of(g, 0),
-                Buf.of(b, 0),
-                Buf.of(y, 0),
-                Buf.of(mean, 0),
-                Buf.of(rstd, 0),
-                ROWS,
-                D,
-                1e-5f);
+        Norm.layerNormForward(of(x), of(g), of(b), of(y), of(mean), of(rstd), ROWS, D, 1e-5f);
         k.gb += 8.0 * x.length * 1e-9;
         return y;
     }
 
     @Benchmark
     public float[] layerNormBackward(Counters k) {
-        Norm.layerNormBackward(
-                Buf.of(dy, 0),
-                Buf.of(x, 0),
-                Buf.of(mean, 0),
-                Buf.of(rstd, 0),
-                Buf.of(g, 0),
-                Buf.of(dx, 0),
-                Buf.of(dg, 0),
-                Buf.of(db, 0),
-                ROWS,
-                D);
+        Norm.layerNormBackward(of(dy), of(x), of(mean), of(rstd), of(g), of(dx), of(dg), of(db), ROWS, D);
         k.gb += 12.0 * x.length * 1e-9;
         return dx;
     }
 
     @Benchmark
     public float[] softmaxForward(Counters k) {
-        Softmax.forward(Buf.of(sx, 0), Buf.of(sy, 0), ROWS, COLS);
+        Softmax.forward(of(sx), of(sy), ROWS, COLS);
         k.gb += 8.0 * sx.length * 1e-9;
         return sy;
     }
 
     @Benchmark
     public float[] softmaxBackward(Counters k) {
-        Softmax.backward(Buf.of(sy, 0), Buf.of(sx, 0), Buf.of(dx, 0), ROWS, COLS);
+        Softmax.backward(of(sy), of(sx), of(dx), ROWS, COLS);
         k.gb += 12.0 * sx.length * 1e-9;
         return dx;
     }
 
     @Benchmark
     public float[] batchNormForwardTrain(Counters k) {
-        Norm.batchNormForwardTrain(
-                Buf.of(bx, 0),
-                null,
-                null,
-                Buf.of(by, 0),
-                Buf.of(rm, 0),
-                Buf.of(rv, 0),
-                Buf.of(sm, 0),
-                Buf.of(sr, 0),
-                N,
-                C,
-                HW,
-                1e-5f,
-                0.1f);
+        Norm.batchNormForwardTrain(of(bx), null, null, of(by), of(rm), of(rv), of(sm), of(sr), N, C, HW, 1e-5f, 0.1f);
         k.gb += 8.0 * bx.length * 1e-9;
         return by;
     }
 
     @Benchmark
     public float[] gelu(Counters k) {
-        VecMath.map(VecMath.Fn.GELU, Buf.of(x, 0), Buf.of(y, 0), x.length);
+        VecMath.map(VecMath.Fn.GELU, of(x), of(y), x.length);
         k.gb += 8.0 * x.length * 1e-9;
         return y;
     }

@@ -36,6 +36,19 @@ public sealed interface Buf {
         }
     }
 
+    /** a from element 0 (null stays null). */
+    static F32 of(float[] a) {
+        return a == null ? null : new F32(a, 0);
+    }
+
+    static F64 of(double[] a) {
+        return a == null ? null : new F64(a, 0);
+    }
+
+    static I32 of(int[] a) {
+        return a == null ? null : new I32(a, 0);
+    }
+
     static F32 of(float[] a, int off) {
         return new F32(a, off);
     }

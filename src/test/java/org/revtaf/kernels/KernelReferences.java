@@ -1,7 +1,8 @@
 package org.revtaf.kernels;
 
+import static org.revtaf.backend.Buf.of;
+
 import org.revtaf.backend.AttentionGeom;
-import org.revtaf.backend.Buf;
 import org.revtaf.backend.DropoutMask;
 import org.revtaf.backend.RowMap;
 import org.revtaf.backend.SinkhornGeom;
@@ -34,49 +35,46 @@ final class KernelReferences {
 
     static Result mobiusAdd(double[] x, double[] y, int yStride, int n, int d, double c, double[] g) {
         double[] out = new double[n * d];
-        HyperbolicRef.mobiusAdd(Buf.of(out, 0), Buf.of(x, 0), Buf.of(y, 0), yStride, n, d, c);
+        HyperbolicRef.mobiusAdd(of(out), of(x), of(y), yStride, n, d, c);
         double[] dx = new double[n * d];
         double[] dy = new double[y.length];
-        HyperbolicRef.mobiusAddBackward(
-                Buf.of(dx, 0), Buf.of(dy, 0), Buf.of(g, 0), Buf.of(x, 0), Buf.of(y, 0), yStride, n, d, c);
+        HyperbolicRef.mobiusAddBackward(of(dx), of(dy), of(g), of(x), of(y), yStride, n, d, c);
         return new Result(out, dx, dy);
     }
 
     static Result rowMap(int op, double[] x, int n, int d, double c, double[] g) {
         RowMap map = RowMap.values()[op];
         double[] out = new double[n * d];
-        HyperbolicRef.poincareMap(Buf.of(out, 0), Buf.of(x, 0), n, d, c, map);
+        HyperbolicRef.poincareMap(of(out), of(x), n, d, c, map);
         double[] dx = new double[n * d];
-        HyperbolicRef.poincareMapBackward(Buf.of(dx, 0), Buf.of(g, 0), Buf.of(x, 0), n, d, c, map);
+        HyperbolicRef.poincareMapBackward(of(dx), of(g), of(x), n, d, c, map);
         return new Result(out, dx);
     }
 
     static Result matvec(double[] w, double[] x, int n, int r, int d, double c, double[] g) {
         double[] out = new double[n * r];
-        HyperbolicRef.mobiusMatvec(Buf.of(out, 0), Buf.of(w, 0), Buf.of(x, 0), n, r, d, c);
+        HyperbolicRef.mobiusMatvec(of(out), of(w), of(x), n, r, d, c);
         double[] dw = new double[r * d];
         double[] dx = new double[n * d];
-        HyperbolicRef.mobiusMatvecBackward(
-                Buf.of(dw, 0), Buf.of(dx, 0), Buf.of(g, 0), Buf.of(w, 0), Buf.of(x, 0), n, r, d, c);
+        HyperbolicRef.mobiusMatvecBackward(of(dw), of(dx), of(g), of(w), of(x), n, r, d, c);
         return new Result(out, dw, dx);
     }
 
     static Result dist(double[] x, double[] y, int n, int m, int d, double c, double[] g) {
         double[] out = new double[n * m];
-        HyperbolicRef.poincareDist(Buf.of(out, 0), Buf.of(x, 0), Buf.of(y, 0), n, m, d, c);
+        HyperbolicRef.poincareDist(of(out), of(x), of(y), n, m, d, c);
         double[] dx = new double[n * d];
         double[] dy = new double[m * d];
-        HyperbolicRef.poincareDistBackward(
-                Buf.of(dx, 0), Buf.of(dy, 0), Buf.of(g, 0), Buf.of(x, 0), Buf.of(y, 0), n, m, d, c);
+        HyperbolicRef.poincareDistBackward(of(dx), of(dy), of(g), of(x), of(y), n, m, d, c);
         return new Result(out, dx, dy);
     }
 
     static Result softIou(double[] a, double[] gm, int b, int n, int m, int p, double[] g) {
         double[] out = new double[b * n * m];
-        SoftIouRef.forward(Buf.of(out, 0), Buf.of(a, 0), Buf.of(gm, 0), b, n, m, p);
+        SoftIouRef.forward(of(out), of(a), of(gm), b, n, m, p);
         double[] da = new double[a.length];
         double[] dg = new double[gm.length];
-        SoftIouRef.backward(Buf.of(da, 0), Buf.of(dg, 0), Buf.of(g, 0), Buf.of(a, 0), Buf.of(gm, 0), b, n, m, p);
+        SoftIouRef.backward(of(da), of(dg), of(g), of(a), of(gm), b, n, m, p);
         return new Result(out, da, dg);
     }
 
@@ -90,21 +88,11 @@ final class KernelReferences {
         double[] vh = new double[(maxIter + 1) * b * t];
         float[] rm = floatMask(rowMask);
         float[] cm = floatMask(colMask);
-        int k = SinkhornRef.forward(Buf.of(plan, 0), uh, vh, Buf.of(cost, 0), Buf.of(rm, 0), Buf.of(cm, 0), geom);
+        int k = SinkhornRef.forward(of(plan), uh, vh, of(cost), of(rm), of(cm), geom);
         double[] dc = null;
         if (g != null) {
             dc = new double[b * p * t];
-            SinkhornRef.backward(
-                    Buf.of(dc, 0),
-                    Buf.of(g, 0),
-                    Buf.of(plan, 0),
-                    uh,
-                    vh,
-                    k,
-                    Buf.of(cost, 0),
-                    Buf.of(rm, 0),
-                    Buf.of(cm, 0),
-                    geom);
+            SinkhornRef.backward(of(dc), of(g), of(plan), uh, vh, k, of(cost), of(rm), of(cm), geom);
         }
         return new Sinkhorn(plan, k, dc);
     }
@@ -127,27 +115,27 @@ final class KernelReferences {
         double[] lse = new double[b * h * n];
         float[] km = floatMask(keyMask);
         AttentionRef.forward(
-                Buf.of(out, 0),
-                Buf.of(lse, 0),
-                Buf.of(q, 0),
-                Buf.of(k, 0),
-                Buf.of(v, 0),
-                Buf.of(km, 0),
+                of(out),
+                of(lse),
+                of(q),
+                of(k),
+                of(v),
+                of(km),
                 new AttentionGeom(b, h, n, s, d, scale, causal, DropoutMask.NONE));
         double[] dq = new double[q.length];
         double[] dk = new double[k.length];
         double[] dv = new double[v.length];
         AttentionRef.backward(
-                Buf.of(dq, 0),
-                Buf.of(dk, 0),
-                Buf.of(dv, 0),
-                Buf.of(g, 0),
-                Buf.of(out, 0),
-                Buf.of(lse, 0),
-                Buf.of(q, 0),
-                Buf.of(k, 0),
-                Buf.of(v, 0),
-                Buf.of(km, 0),
+                of(dq),
+                of(dk),
+                of(dv),
+                of(g),
+                of(out),
+                of(lse),
+                of(q),
+                of(k),
+                of(v),
+                of(km),
                 new AttentionGeom(b, h, n, s, d, scale, causal, DropoutMask.NONE));
         return new Result(out, lse, dq, dk, dv);
     }

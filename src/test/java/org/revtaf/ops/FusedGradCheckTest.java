@@ -1,13 +1,13 @@
 package org.revtaf.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.revtaf.backend.Buf.of;
 import static org.revtaf.ops.GradCheck.check;
 import static org.revtaf.ops.GradCheck.rand;
 import static org.revtaf.ops.GradCheck.uniform;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.revtaf.backend.Buf;
 import org.revtaf.backend.SinkhornGeom;
 import org.revtaf.tensor.DType;
 import org.revtaf.tensor.Device;
@@ -99,13 +99,7 @@ class FusedGradCheckTest {
                 }
         float[] u = new float[51 * 2 * 3 * 4], v = new float[51 * 2 * 3];
         org.revtaf.backend.cpu.kernels.SinkhornCpu.forward(
-                Buf.of(planT, 0),
-                u,
-                v,
-                Buf.of(costT, 0),
-                Buf.of(pmT, 0),
-                Buf.of(tmv, 0),
-                new SinkhornGeom(6, 4, 1, 0.1, 50, 1e-7));
+                of(planT), u, v, of(costT), of(pmT), of(tmv), new SinkhornGeom(6, 4, 1, 0.1, 50, 1e-7));
         double[] expected = new double[24];
         for (int bi = 0; bi < 2; bi++)
             for (int i = 0; i < 4; i++)

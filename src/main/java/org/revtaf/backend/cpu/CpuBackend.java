@@ -5,12 +5,11 @@ import org.revtaf.backend.BackendProvider;
 import org.revtaf.tensor.Device;
 
 /**
- * The fast CPU backend: float32 kernels with the Vector API and fork-join, delegating to cpukern's
- * array kernels (org.revtaf.backend.cpu.kernels) and revops' fused kernels
- * (org.revtaf.backend.fused). It is a float32 backend: float64 tensors on the cpu device run the
- * reference kernels.
+ * The fast CPU backend: float32 kernels with the Vector API and fork-join (the array kernels of
+ * {@code backend/cpu/kernels}). The dispatcher sends every other dtype on the cpu device to the
+ * reference backend.
  */
-public final class CpuBackend implements Backend {
+public final class CpuBackend implements Backend, BackendProvider {
     public static final CpuBackend INSTANCE = new CpuBackend();
 
     private final Kernels kernels = new Kernels(
@@ -23,7 +22,8 @@ public final class CpuBackend implements Backend {
             new CpuFused(),
             new CpuOptim());
 
-    private CpuBackend() {}
+    /** The provider the dispatcher loads (META-INF/services); it hands out {@link #INSTANCE}. */
+    public CpuBackend() {}
 
     @Override
     public Device device() {
@@ -35,21 +35,8 @@ public final class CpuBackend implements Backend {
         return kernels;
     }
 
-    /** Registers this backend with the dispatcher (META-INF/services/org.revtaf.backend.BackendProvider). */
-    public static final class Provider implements BackendProvider {
-        @Override
-        public Device device() {
-            return Device.CPU;
-        }
-
-        @Override
-        public String unavailableReason() {
-            return null;
-        }
-
-        @Override
-        public Backend create() {
-            return INSTANCE;
-        }
+    @Override
+    public Backend create() {
+        return INSTANCE;
     }
 }

@@ -9,7 +9,7 @@ import org.revtaf.tensor.Device;
  * once when writing the output. Works for float32 and float64 tensors alike; float64 is what the
  * gradient checks use. Speed is not a goal here.
  */
-public final class ReferenceBackend implements Backend {
+public final class ReferenceBackend implements Backend, BackendProvider {
     public static final ReferenceBackend INSTANCE = new ReferenceBackend();
 
     private final Kernels kernels = new Kernels(
@@ -22,7 +22,8 @@ public final class ReferenceBackend implements Backend {
             new RefFused(),
             new RefOptim());
 
-    private ReferenceBackend() {}
+    /** The provider the dispatcher loads (META-INF/services); it hands out {@link #INSTANCE}. */
+    public ReferenceBackend() {}
 
     @Override
     public Device device() {
@@ -34,21 +35,8 @@ public final class ReferenceBackend implements Backend {
         return kernels;
     }
 
-    /** Registers this backend with the dispatcher (META-INF/services/org.revtaf.backend.BackendProvider). */
-    public static final class Provider implements BackendProvider {
-        @Override
-        public Device device() {
-            return Device.REFERENCE;
-        }
-
-        @Override
-        public String unavailableReason() {
-            return null;
-        }
-
-        @Override
-        public Backend create() {
-            return INSTANCE;
-        }
+    @Override
+    public Backend create() {
+        return INSTANCE;
     }
 }

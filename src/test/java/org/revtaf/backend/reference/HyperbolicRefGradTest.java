@@ -2,6 +2,7 @@ package org.revtaf.backend.reference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.revtaf.backend.Buf.of;
 import static org.revtaf.backend.cpu.kernels.FusedAssert.dotLoss;
 import static org.revtaf.backend.cpu.kernels.FusedAssert.gradCheck;
 import static org.revtaf.backend.cpu.kernels.FusedAssert.randn;
@@ -11,7 +12,6 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.revtaf.backend.Buf;
 import org.revtaf.backend.PoincareScalar;
 import org.revtaf.backend.RowMap;
 
@@ -33,10 +33,9 @@ class HyperbolicRefGradTest {
         for (double[] range : new double[][] {{0.05, 0.9}, {0.99, 0.996}}) { // interior, near the boundary
             double[] x = ball(r, n, d, c, range[0], range[1]), y = ball(r, n, d, c, range[0], range[1]);
             double[] g = randn(r, n * d, 1), out = new double[n * d], dx = new double[n * d], dy = new double[n * d];
-            HyperbolicRef.mobiusAddBackward(
-                    Buf.of(dx, 0), Buf.of(dy, 0), Buf.of(g, 0), Buf.of(x, 0), Buf.of(y, 0), d, n, d, c);
+            HyperbolicRef.mobiusAddBackward(of(dx), of(dy), of(g), of(x), of(y), d, n, d, c);
             java.util.function.DoubleSupplier loss = () -> {
-                HyperbolicRef.mobiusAdd(Buf.of(out, 0), Buf.of(x, 0), Buf.of(y, 0), d, n, d, c);
+                HyperbolicRef.mobiusAdd(of(out), of(x), of(y), d, n, d, c);
                 return dotLoss(g, out);
             };
             gradCheck("mobiusAdd dx c=" + c + " " + range[0], x, dx, loss, H / Math.sqrt(c), ATOL, RTOL, 1000);
@@ -51,17 +50,16 @@ class HyperbolicRefGradTest {
         double c = 0.01;
         double[] x = ball(r, n, d, c, 0.1, 0.99), y = ball(r, 1, d, c, 0.1, 0.5);
         double[] g = randn(r, n * d, 1), out = new double[n * d], dy = new double[d], dx = new double[n * d];
-        HyperbolicRef.mobiusAddBackward(
-                Buf.of(dx, 0), Buf.of(dy, 0), Buf.of(g, 0), Buf.of(x, 0), Buf.of(y, 0), 0, n, d, c);
+        HyperbolicRef.mobiusAddBackward(of(dx), of(dy), of(g), of(x), of(y), 0, n, d, c);
         java.util.function.DoubleSupplier loss = () -> {
-            HyperbolicRef.mobiusAdd(Buf.of(out, 0), Buf.of(x, 0), Buf.of(y, 0), 0, n, d, c);
+            HyperbolicRef.mobiusAdd(of(out), of(x), of(y), 0, n, d, c);
             return dotLoss(g, out);
         };
         gradCheck("mobiusAdd broadcast dy", y, dy, loss, H / Math.sqrt(c), ATOL, RTOL, 1000);
         gradCheck("mobiusAdd broadcast dx", x, dx, loss, H / Math.sqrt(c), ATOL, RTOL, 1000);
         // x (+) 0 = x and 0 (+) y = y
         double[] zero = new double[n * d], o2 = new double[n * d];
-        HyperbolicRef.mobiusAdd(Buf.of(o2, 0), Buf.of(x, 0), Buf.of(zero, 0), d, n, d, c);
+        HyperbolicRef.mobiusAdd(of(o2), of(x), of(zero), d, n, d, c);
         for (int i = 0; i < n * d; i++) assertEquals(x[i], o2[i], 1e-12);
     }
 
@@ -82,13 +80,13 @@ class HyperbolicRefGradTest {
                 case PROJ -> withNorms(r, randn(r, n * d, 1), n, d, 0.5 * radius, 1.5 * radius);
             };
             double[] g = randn(r, n * d, 1), out = new double[n * d], dx = new double[n * d];
-            HyperbolicRef.poincareMapBackward(Buf.of(dx, 0), Buf.of(g, 0), Buf.of(x, 0), n, d, c, map);
+            HyperbolicRef.poincareMapBackward(of(dx), of(g), of(x), n, d, c, map);
             gradCheck(
                     name + " c=" + c,
                     x,
                     dx,
                     () -> {
-                        HyperbolicRef.poincareMap(Buf.of(out, 0), Buf.of(x, 0), n, d, c, map);
+                        HyperbolicRef.poincareMap(of(out), of(x), n, d, c, map);
                         return dotLoss(g, out);
                     },
                     H * radius,
@@ -104,18 +102,18 @@ class HyperbolicRefGradTest {
         int n = 6, d = 9;
         double c = 0.01;
         double[] u = withNorms(r, randn(r, n * d, 1), n, d, 0.1, 40), p = new double[n * d], back = new double[n * d];
-        HyperbolicRef.poincareMap(Buf.of(p, 0), Buf.of(u, 0), n, d, c, RowMap.EXPMAP0);
-        HyperbolicRef.poincareMap(Buf.of(back, 0), Buf.of(p, 0), n, d, c, RowMap.LOGMAP0);
+        HyperbolicRef.poincareMap(of(p), of(u), n, d, c, RowMap.EXPMAP0);
+        HyperbolicRef.poincareMap(of(back), of(p), n, d, c, RowMap.LOGMAP0);
         for (int i = 0; i < n * d; i++) assertEquals(u[i], back[i], 1e-9 * (1 + Math.abs(u[i])), "logmap0(expmap0(u))");
         double[] far = withNorms(r, randn(r, n * d, 1), n, d, 20, 30), pr = new double[n * d];
-        HyperbolicRef.poincareMap(Buf.of(pr, 0), Buf.of(far, 0), n, d, c, RowMap.PROJ);
+        HyperbolicRef.poincareMap(of(pr), of(far), n, d, c, RowMap.PROJ);
         for (int i = 0; i < n; i++)
             assertEquals(
                     0.996 * 10, Math.sqrt(HyperbolicRef.sumSq(pr, i * d, d)), 1e-12, "proj clips to (1-4e-3)/sqrt(c)");
         // the zero vector: expmap0(0) = 0 with gradient identity (norm clamp 1e-15 passes no gradient)
         double[] z = new double[d], gz = randn(r, d, 1), dz = new double[d], oz = new double[d];
-        HyperbolicRef.poincareMap(Buf.of(oz, 0), Buf.of(z, 0), 1, d, c, RowMap.EXPMAP0);
-        HyperbolicRef.poincareMapBackward(Buf.of(dz, 0), Buf.of(gz, 0), Buf.of(z, 0), 1, d, c, RowMap.EXPMAP0);
+        HyperbolicRef.poincareMap(of(oz), of(z), 1, d, c, RowMap.EXPMAP0);
+        HyperbolicRef.poincareMapBackward(of(dz), of(gz), of(z), 1, d, c, RowMap.EXPMAP0);
         for (int k = 0; k < d; k++) {
             assertEquals(0.0, oz[k]);
             assertEquals(gz[k], dz[k], 1e-12);
@@ -130,10 +128,9 @@ class HyperbolicRefGradTest {
         for (double[] range : new double[][] {{0.05, 0.9}, {0.99, 0.996}}) {
             double[] x = ball(r, n, d, c, range[0], range[1]), w = randn(r, m * d, 0.7);
             double[] g = randn(r, n * m, 1), out = new double[n * m], dx = new double[n * d], dw = new double[m * d];
-            HyperbolicRef.mobiusMatvecBackward(
-                    Buf.of(dw, 0), Buf.of(dx, 0), Buf.of(g, 0), Buf.of(w, 0), Buf.of(x, 0), n, m, d, c);
+            HyperbolicRef.mobiusMatvecBackward(of(dw), of(dx), of(g), of(w), of(x), n, m, d, c);
             java.util.function.DoubleSupplier loss = () -> {
-                HyperbolicRef.mobiusMatvec(Buf.of(out, 0), Buf.of(w, 0), Buf.of(x, 0), n, m, d, c);
+                HyperbolicRef.mobiusMatvec(of(out), of(w), of(x), n, m, d, c);
                 return dotLoss(g, out);
             };
             gradCheck("matvec dx c=" + c + " " + range[0], x, dx, loss, H / Math.sqrt(c), ATOL, RTOL, 1000);
@@ -146,9 +143,8 @@ class HyperbolicRefGradTest {
         int n = 2, m = 3, d = 2;
         double[] w = {1, 2, -1, 0.5, 0.3, -0.7}, x = {0, 0, 0.3, -0.2};
         double[] out = new double[n * m], dx = new double[n * d], dw = new double[m * d], g = {1, 1, 1, 1, 1, 1};
-        HyperbolicRef.mobiusMatvec(Buf.of(out, 0), Buf.of(w, 0), Buf.of(x, 0), n, m, d, 0.01);
-        HyperbolicRef.mobiusMatvecBackward(
-                Buf.of(dw, 0), Buf.of(dx, 0), Buf.of(g, 0), Buf.of(w, 0), Buf.of(x, 0), n, m, d, 0.01);
+        HyperbolicRef.mobiusMatvec(of(out), of(w), of(x), n, m, d, 0.01);
+        HyperbolicRef.mobiusMatvecBackward(of(dw), of(dx), of(g), of(w), of(x), n, m, d, 0.01);
         for (int j = 0; j < m; j++) assertEquals(0.0, out[j], "W 0 = 0 row gives 0");
         assertEquals(0.0, dx[0]);
         assertEquals(0.0, dx[1]);
@@ -163,7 +159,7 @@ class HyperbolicRefGradTest {
         for (double[] range : new double[][] {{0.05, 0.9}, {0.97, 0.99}}) {
             double[] x = ball(r, n, d, c, range[0], range[1]), y = ball(r, m, d, c, range[0], range[1]);
             double[] g = randn(r, n * m, 1), out = new double[n * m], dx = new double[n * d], dy = new double[m * d];
-            HyperbolicRef.poincareDist(Buf.of(out, 0), Buf.of(x, 0), Buf.of(y, 0), n, m, d, c);
+            HyperbolicRef.poincareDist(of(out), of(x), of(y), n, m, d, c);
             // forward against hyptorch's direct [d]-vector computation of (-x) (+) y (denominator + 1e-5)
             for (int i = 0; i < n; i++)
                 for (int j = 0; j < m; j++) {
@@ -182,10 +178,9 @@ class HyperbolicRefGradTest {
                     double want = 2 / Math.sqrt(c) * PoincareScalar.artanh(Math.sqrt(c * norm2), 1e-5);
                     assertEquals(want, out[i * m + j], 1e-9 * want, "dist(" + i + "," + j + ")");
                 }
-            HyperbolicRef.poincareDistBackward(
-                    Buf.of(dx, 0), Buf.of(dy, 0), Buf.of(g, 0), Buf.of(x, 0), Buf.of(y, 0), n, m, d, c);
+            HyperbolicRef.poincareDistBackward(of(dx), of(dy), of(g), of(x), of(y), n, m, d, c);
             java.util.function.DoubleSupplier loss = () -> {
-                HyperbolicRef.poincareDist(Buf.of(out, 0), Buf.of(x, 0), Buf.of(y, 0), n, m, d, c);
+                HyperbolicRef.poincareDist(of(out), of(x), of(y), n, m, d, c);
                 return dotLoss(g, out);
             };
             gradCheck("dist dx c=" + c + " " + range[0], x, dx, loss, H / Math.sqrt(c), ATOL, RTOL, 1000);
@@ -199,10 +194,9 @@ class HyperbolicRefGradTest {
         double c = 0.01;
         int d = 3;
         double[] x = {9.99, 0, 0}, y = {-9.99, 0, 0}, out = new double[1], dx = new double[d], dy = new double[d];
-        HyperbolicRef.poincareDist(Buf.of(out, 0), Buf.of(x, 0), Buf.of(y, 0), 1, 1, d, c);
+        HyperbolicRef.poincareDist(of(out), of(x), of(y), 1, 1, d, c);
         assertEquals(2 / Math.sqrt(c) * PoincareScalar.artanh(1 - 1e-5, 0), out[0], 1e-9);
-        HyperbolicRef.poincareDistBackward(
-                Buf.of(dx, 0), Buf.of(dy, 0), Buf.of(new double[] {1}, 0), Buf.of(x, 0), Buf.of(y, 0), 1, 1, d, c);
+        HyperbolicRef.poincareDistBackward(of(dx), of(dy), of(new double[] {1}), of(x), of(y), 1, 1, d, c);
         // hyptorch's Artanh backward uses g / (1 - xc^2) with the clamped xc: finite, non-zero, pushes apart
         assertTrue(Double.isFinite(dx[0]) && dx[0] > 0 && dy[0] < 0, "dx=" + dx[0] + " dy=" + dy[0]);
     }

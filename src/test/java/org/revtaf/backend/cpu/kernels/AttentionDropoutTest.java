@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.revtaf.backend.Buf.of;
 import static org.revtaf.backend.cpu.kernels.FusedAssert.dotLoss;
 import static org.revtaf.backend.cpu.kernels.FusedAssert.gradCheck;
 import static org.revtaf.backend.cpu.kernels.FusedAssert.randn;
@@ -16,7 +17,6 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.revtaf.RevtafException;
 import org.revtaf.backend.AttentionGeom;
-import org.revtaf.backend.Buf;
 import org.revtaf.backend.DropoutMask;
 import org.revtaf.backend.reference.AttentionRef;
 
@@ -64,22 +64,16 @@ class AttentionDropoutTest {
             DropoutMask drop = new DropoutMask(0.3, 99);
             double[] out = new double[q.length], lse = new double[B * H * N], lse0 = new double[B * H * N];
             AttentionRef.forward(
-                    Buf.of(out, 0),
-                    Buf.of(lse, 0),
-                    Buf.of(q, 0),
-                    Buf.of(k, 0),
-                    Buf.of(v, 0),
-                    Buf.of(km, 0),
-                    new AttentionGeom(B, H, N, S, D, 0.6, causal, drop));
+                    of(out), of(lse), of(q), of(k), of(v), of(km), new AttentionGeom(B, H, N, S, D, 0.6, causal, drop));
             double[] expect = composite(q, k, v, km, 0.6, causal, drop);
             for (int x = 0; x < out.length; x++) assertEquals(expect[x], out[x], 1e-12, "out " + x);
             AttentionRef.forward(
-                    Buf.of(new double[q.length], 0),
-                    Buf.of(lse0, 0),
-                    Buf.of(q, 0),
-                    Buf.of(k, 0),
-                    Buf.of(v, 0),
-                    Buf.of(km, 0),
+                    of(new double[q.length]),
+                    of(lse0),
+                    of(q),
+                    of(k),
+                    of(v),
+                    of(km),
                     new AttentionGeom(B, H, N, S, D, 0.6, causal, DropoutMask.NONE));
             assertArrayEquals(lse0, lse, "lse stays the statistics of the undropped softmax");
             assertTrue(Arrays.stream(drop.factors(B * H, N, S)).anyMatch(f -> f == 0), "some probabilities dropped");
@@ -98,23 +92,17 @@ class AttentionDropoutTest {
             float[] out = new float[q.length], lse = new float[B * H * n], dq = new float[q.length];
             float[] dk = new float[k.length], dv = new float[v.length];
             AttentionCpu.forward(
-                    Buf.of(out, 0),
-                    Buf.of(lse, 0),
-                    Buf.of(q, 0),
-                    Buf.of(k, 0),
-                    Buf.of(v, 0),
-                    null,
-                    new AttentionGeom(B, H, n, s, d, 0.4, true, drops[t]));
+                    of(out), of(lse), of(q), of(k), of(v), null, new AttentionGeom(B, H, n, s, d, 0.4, true, drops[t]));
             AttentionCpu.backward(
-                    Buf.of(dq, 0),
-                    Buf.of(dk, 0),
-                    Buf.of(dv, 0),
-                    Buf.of(g, 0),
-                    Buf.of(out, 0),
-                    Buf.of(lse, 0),
-                    Buf.of(q, 0),
-                    Buf.of(k, 0),
-                    Buf.of(v, 0),
+                    of(dq),
+                    of(dk),
+                    of(dv),
+                    of(g),
+                    of(out),
+                    of(lse),
+                    of(q),
+                    of(k),
+                    of(v),
                     null,
                     new AttentionGeom(B, H, n, s, d, 0.4, true, drops[t]));
             float[] all = new float[out.length + dq.length + dk.length + dv.length];
@@ -137,33 +125,27 @@ class AttentionDropoutTest {
             double[] g = randn(r, q.length, 1), out = new double[q.length], lse = new double[B * H * N];
             double[] dq = new double[q.length], dk = new double[k.length], dv = new double[v.length];
             AttentionRef.forward(
-                    Buf.of(out, 0),
-                    Buf.of(lse, 0),
-                    Buf.of(q, 0),
-                    Buf.of(k, 0),
-                    Buf.of(v, 0),
-                    Buf.of(km, 0),
-                    new AttentionGeom(B, H, N, S, D, 0.5, causal, drop));
+                    of(out), of(lse), of(q), of(k), of(v), of(km), new AttentionGeom(B, H, N, S, D, 0.5, causal, drop));
             AttentionRef.backward(
-                    Buf.of(dq, 0),
-                    Buf.of(dk, 0),
-                    Buf.of(dv, 0),
-                    Buf.of(g, 0),
-                    Buf.of(out, 0),
-                    Buf.of(lse, 0),
-                    Buf.of(q, 0),
-                    Buf.of(k, 0),
-                    Buf.of(v, 0),
-                    Buf.of(km, 0),
+                    of(dq),
+                    of(dk),
+                    of(dv),
+                    of(g),
+                    of(out),
+                    of(lse),
+                    of(q),
+                    of(k),
+                    of(v),
+                    of(km),
                     new AttentionGeom(B, H, N, S, D, 0.5, causal, drop));
             java.util.function.DoubleSupplier loss = () -> {
                 AttentionRef.forward(
-                        Buf.of(out, 0),
-                        Buf.of(lse, 0),
-                        Buf.of(q, 0),
-                        Buf.of(k, 0),
-                        Buf.of(v, 0),
-                        Buf.of(km, 0),
+                        of(out),
+                        of(lse),
+                        of(q),
+                        of(k),
+                        of(v),
+                        of(km),
                         new AttentionGeom(B, H, N, S, D, 0.5, causal, drop));
                 return dotLoss(g, out);
             };
@@ -189,47 +171,47 @@ class AttentionDropoutTest {
             double[] g = roundTrip(randn(r, qLen, 1)), out = new double[qLen], lse = new double[b * h * n];
             double[] dq = new double[qLen], dk = new double[kLen], dv = new double[kLen];
             AttentionRef.forward(
-                    Buf.of(out, 0),
-                    Buf.of(lse, 0),
-                    Buf.of(q, 0),
-                    Buf.of(k, 0),
-                    Buf.of(v, 0),
-                    Buf.of(km, 0),
+                    of(out),
+                    of(lse),
+                    of(q),
+                    of(k),
+                    of(v),
+                    of(km),
                     new AttentionGeom(b, h, n, s, d, 0.45, causal, drop));
             AttentionRef.backward(
-                    Buf.of(dq, 0),
-                    Buf.of(dk, 0),
-                    Buf.of(dv, 0),
-                    Buf.of(g, 0),
-                    Buf.of(out, 0),
-                    Buf.of(lse, 0),
-                    Buf.of(q, 0),
-                    Buf.of(k, 0),
-                    Buf.of(v, 0),
-                    Buf.of(km, 0),
+                    of(dq),
+                    of(dk),
+                    of(dv),
+                    of(g),
+                    of(out),
+                    of(lse),
+                    of(q),
+                    of(k),
+                    of(v),
+                    of(km),
                     new AttentionGeom(b, h, n, s, d, 0.45, causal, drop));
             float[] fq = toFloat(q), fk = toFloat(k), fv = toFloat(v), fg = toFloat(g);
             float[] fo = new float[qLen], fl = new float[b * h * n];
             float[] fdq = new float[qLen], fdk = new float[kLen], fdv = new float[kLen];
             AttentionCpu.forward(
-                    Buf.of(fo, 0),
-                    Buf.of(fl, 0),
-                    Buf.of(fq, 0),
-                    Buf.of(fk, 0),
-                    Buf.of(fv, 0),
-                    Buf.of(km, 0),
+                    of(fo),
+                    of(fl),
+                    of(fq),
+                    of(fk),
+                    of(fv),
+                    of(km),
                     new AttentionGeom(b, h, n, s, d, 0.45, causal, drop));
             AttentionCpu.backward(
-                    Buf.of(fdq, 0),
-                    Buf.of(fdk, 0),
-                    Buf.of(fdv, 0),
-                    Buf.of(fg, 0),
-                    Buf.of(fo, 0),
-                    Buf.of(fl, 0),
-                    Buf.of(fq, 0),
-                    Buf.of(fk, 0),
-                    Buf.of(fv, 0),
-                    Buf.of(km, 0),
+                    of(fdq),
+                    of(fdk),
+                    of(fdv),
+                    of(fg),
+                    of(fo),
+                    of(fl),
+                    of(fq),
+                    of(fk),
+                    of(fv),
+                    of(km),
                     new AttentionGeom(b, h, n, s, d, 0.45, causal, drop));
             String tag = "dropout causal=" + causal;
             assertClose(tag + " out", fo, out, 1e-5, 1e-4);

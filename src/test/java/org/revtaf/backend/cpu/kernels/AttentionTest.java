@@ -1,6 +1,7 @@
 package org.revtaf.backend.cpu.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.revtaf.backend.Buf.of;
 import static org.revtaf.backend.cpu.kernels.FusedAssert.dotLoss;
 import static org.revtaf.backend.cpu.kernels.FusedAssert.gradCheck;
 import static org.revtaf.backend.cpu.kernels.FusedAssert.randn;
@@ -13,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.revtaf.backend.AttentionGeom;
-import org.revtaf.backend.Buf;
 import org.revtaf.backend.DropoutMask;
 import org.revtaf.backend.reference.AttentionRef;
 
@@ -37,33 +37,33 @@ class AttentionTest {
         double[] g = randn(r, b * h * n * d, 1), out = new double[b * h * n * d], lse = new double[b * h * n];
         double[] dq = new double[q.length], dk = new double[k.length], dv = new double[v.length];
         AttentionRef.forward(
-                Buf.of(out, 0),
-                Buf.of(lse, 0),
-                Buf.of(q, 0),
-                Buf.of(k, 0),
-                Buf.of(v, 0),
-                Buf.of(km, 0),
+                of(out),
+                of(lse),
+                of(q),
+                of(k),
+                of(v),
+                of(km),
                 new AttentionGeom(b, h, n, s, d, scale, causal, DropoutMask.NONE));
         AttentionRef.backward(
-                Buf.of(dq, 0),
-                Buf.of(dk, 0),
-                Buf.of(dv, 0),
-                Buf.of(g, 0),
-                Buf.of(out, 0),
-                Buf.of(lse, 0),
-                Buf.of(q, 0),
-                Buf.of(k, 0),
-                Buf.of(v, 0),
-                Buf.of(km, 0),
+                of(dq),
+                of(dk),
+                of(dv),
+                of(g),
+                of(out),
+                of(lse),
+                of(q),
+                of(k),
+                of(v),
+                of(km),
                 new AttentionGeom(b, h, n, s, d, scale, causal, DropoutMask.NONE));
         java.util.function.DoubleSupplier loss = () -> {
             AttentionRef.forward(
-                    Buf.of(out, 0),
-                    Buf.of(lse, 0),
-                    Buf.of(q, 0),
-                    Buf.of(k, 0),
-                    Buf.of(v, 0),
-                    Buf.of(km, 0),
+                    of(out),
+                    of(lse),
+                    of(q),
+                    of(k),
+                    of(v),
+                    of(km),
                     new AttentionGeom(b, h, n, s, d, scale, causal, DropoutMask.NONE));
             return dotLoss(g, out);
         };
@@ -93,19 +93,19 @@ class AttentionTest {
         double[] q = randn(r, d, 1), k = randn(r, s * d, 1), v = randn(r, s * d, 1);
         double[] a = new double[d], b = new double[d], lse = new double[1];
         AttentionRef.forward(
-                Buf.of(a, 0),
-                Buf.of(lse, 0),
-                Buf.of(q, 0),
-                Buf.of(k, 0),
-                Buf.of(v, 0),
+                of(a),
+                of(lse),
+                of(q),
+                of(k),
+                of(v),
                 null,
                 new AttentionGeom(1, 1, 1, s, d, 0.7, true, DropoutMask.NONE));
         AttentionRef.forward(
-                Buf.of(b, 0),
-                Buf.of(lse, 0),
-                Buf.of(q, 0),
-                Buf.of(k, 0),
-                Buf.of(v, 0),
+                of(b),
+                of(lse),
+                of(q),
+                of(k),
+                of(v),
                 null,
                 new AttentionGeom(1, 1, 1, s, d, 0.7, false, DropoutMask.NONE));
         for (int e = 0; e < d; e++) assertEquals(b[e], a[e], 1e-15);
@@ -134,47 +134,47 @@ class AttentionTest {
             double[] g = roundTrip(randn(r, qLen, 1)), out = new double[qLen], lse = new double[c.b * c.h * c.n];
             double[] dq = new double[qLen], dk = new double[kLen], dv = new double[kLen];
             AttentionRef.forward(
-                    Buf.of(out, 0),
-                    Buf.of(lse, 0),
-                    Buf.of(q, 0),
-                    Buf.of(k, 0),
-                    Buf.of(v, 0),
-                    Buf.of(c.keyMask, 0),
+                    of(out),
+                    of(lse),
+                    of(q),
+                    of(k),
+                    of(v),
+                    of(c.keyMask),
                     new AttentionGeom(c.b, c.h, c.n, c.s, c.d, scale, c.causal, DropoutMask.NONE));
             AttentionRef.backward(
-                    Buf.of(dq, 0),
-                    Buf.of(dk, 0),
-                    Buf.of(dv, 0),
-                    Buf.of(g, 0),
-                    Buf.of(out, 0),
-                    Buf.of(lse, 0),
-                    Buf.of(q, 0),
-                    Buf.of(k, 0),
-                    Buf.of(v, 0),
-                    Buf.of(c.keyMask, 0),
+                    of(dq),
+                    of(dk),
+                    of(dv),
+                    of(g),
+                    of(out),
+                    of(lse),
+                    of(q),
+                    of(k),
+                    of(v),
+                    of(c.keyMask),
                     new AttentionGeom(c.b, c.h, c.n, c.s, c.d, scale, c.causal, DropoutMask.NONE));
             float[] fq = toFloat(q), fk = toFloat(k), fv = toFloat(v), fg = toFloat(g);
             float[] fo = new float[qLen], fl = new float[c.b * c.h * c.n];
             float[] fdq = new float[qLen], fdk = new float[kLen], fdv = new float[kLen];
             AttentionCpu.forward(
-                    Buf.of(fo, 0),
-                    Buf.of(fl, 0),
-                    Buf.of(fq, 0),
-                    Buf.of(fk, 0),
-                    Buf.of(fv, 0),
-                    Buf.of(c.keyMask, 0),
+                    of(fo),
+                    of(fl),
+                    of(fq),
+                    of(fk),
+                    of(fv),
+                    of(c.keyMask),
                     new AttentionGeom(c.b, c.h, c.n, c.s, c.d, scale, c.causal, DropoutMask.NONE));
             AttentionCpu.backward(
-                    Buf.of(fdq, 0),
-                    Buf.of(fdk, 0),
-                    Buf.of(fdv, 0),
-                    Buf.of(fg, 0),
-                    Buf.of(fo, 0),
-                    Buf.of(fl, 0),
-                    Buf.of(fq, 0),
-                    Buf.of(fk, 0),
-                    Buf.of(fv, 0),
-                    Buf.of(c.keyMask, 0),
+                    of(fdq),
+                    of(fdk),
+                    of(fdv),
+                    of(fg),
+                    of(fo),
+                    of(fl),
+                    of(fq),
+                    of(fk),
+                    of(fv),
+                    of(c.keyMask),
                     new AttentionGeom(c.b, c.h, c.n, c.s, c.d, scale, c.causal, DropoutMask.NONE));
             assertClose(tag + " out", fo, out, 1e-5, 1e-4);
             assertClose(tag + " lse", fl, lse, 1e-5, 1e-5);

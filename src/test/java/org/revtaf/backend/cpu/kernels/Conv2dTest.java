@@ -1,10 +1,10 @@
 package org.revtaf.backend.cpu.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.revtaf.backend.Buf.of;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.revtaf.backend.Buf;
 import org.revtaf.backend.Conv2dGeom;
 import org.revtaf.backend.reference.RefConv;
 
@@ -36,18 +36,18 @@ class Conv2dTest {
                             w,
                             bias,
                             want);
-                    Conv2d.forward(s, Buf.of(x, 0), Buf.of(w, 0), Buf.of(bias, 0), Buf.of(got, 3));
+                    Conv2d.forward(s, of(x), of(w), of(bias), of(got, 3));
                     Checks.close("forward " + s, want, got, 1e-5, 1e-4);
                 }
                 float[] dxWant = new float[(int) s.xSize()], dxGot = Checks.rand(r, s.xSize()); // garbage overwritten
                 Checks.ref(bufs -> RefConv.backwardData(s, bufs[0], bufs[1], bufs[2]), dy, w, dxWant);
-                Conv2d.backwardData(s, Buf.of(dy, 0), Buf.of(w, 0), Buf.of(dxGot, 0));
+                Conv2d.backwardData(s, of(dy), of(w), of(dxGot));
                 Checks.close("backwardData " + s, dxWant, dxGot, 1e-5, 1e-4);
                 float[] dwWant = new float[(int) s.wSize()], dwGot = Checks.rand(r, s.wSize());
                 float[] dbWant = new float[s.oc()], dbGot = Checks.rand(r, s.oc());
                 Checks.ref(
                         bufs -> RefConv.backwardWeight(s, bufs[0], bufs[1], bufs[2], bufs[3]), x, dy, dwWant, dbWant);
-                Conv2d.backwardWeight(s, Buf.of(x, 0), Buf.of(dy, 0), Buf.of(dwGot, 0), Buf.of(dbGot, 0));
+                Conv2d.backwardWeight(s, of(x), of(dy), of(dwGot), of(dbGot));
                 Checks.close("backwardWeight " + s, dwWant, dwGot, 1e-5, 1e-4);
                 Checks.close("backwardBias " + s, dbWant, dbGot, 1e-5, 1e-4);
             }
@@ -69,8 +69,8 @@ class Conv2dTest {
                     bd = Checks.toDouble(b),
                     dyd = Checks.toDouble(dy);
             float[] dx = new float[x.length], dw = new float[w.length], db = new float[b.length];
-            Conv2d.backwardData(s, Buf.of(dy, 0), Buf.of(w, 0), Buf.of(dx, 0));
-            Conv2d.backwardWeight(s, Buf.of(x, 0), Buf.of(dy, 0), Buf.of(dw, 0), Buf.of(db, 0));
+            Conv2d.backwardData(s, of(dy), of(w), of(dx));
+            Conv2d.backwardWeight(s, of(x), of(dy), of(dw), of(db));
             Checks.close(
                     "dx " + s, Checks.numericGrad(v -> DoubleRef.conv2d(s, v, wd, bd), xd, dyd, 1e-4), dx, 1e-4, 1e-3);
             Checks.close(

@@ -2,11 +2,11 @@ package org.revtaf.backend.cpu.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.revtaf.backend.Buf.of;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.revtaf.backend.AttentionGeom;
-import org.revtaf.backend.Buf;
 import org.revtaf.backend.DropoutMask;
 import org.revtaf.backend.RowMap;
 import org.revtaf.backend.SinkhornGeom;
@@ -22,47 +22,29 @@ class FusedArgsTest {
     @Test
     void shortArraysNegativeSizesAndBadScalarsAreNamed() {
         float[] x = new float[6], small = new float[5];
-        rejects(
-                () -> HyperbolicCpu.mobiusAdd(Buf.of(x, 0), Buf.of(x, 0), Buf.of(small, 0), 3, 2, 3, 0.01),
-                "mobiusAdd",
-                "y",
-                "6",
-                "5");
-        rejects(
-                () -> HyperbolicCpu.mobiusAdd(Buf.of(x, 0), Buf.of(x, 1), Buf.of(x, 0), 3, 2, 3, 0.01),
-                "mobiusAdd",
-                "x",
-                "offset 1");
-        rejects(
-                () -> HyperbolicCpu.poincareDist(Buf.of(x, 0), Buf.of(x, 0), Buf.of(x, 0), 2, 3, 1, 0.0),
-                "poincareDist",
-                "curvature");
-        rejects(() -> HyperbolicCpu.poincareMap(Buf.of(x, 0), Buf.of(x, 0), -1, 3, 1, RowMap.PROJ), "rowMap PROJ", "n");
+        rejects(() -> HyperbolicCpu.mobiusAdd(of(x), of(x), of(small), 3, 2, 3, 0.01), "mobiusAdd", "y", "6", "5");
+        rejects(() -> HyperbolicCpu.mobiusAdd(of(x), of(x, 1), of(x), 3, 2, 3, 0.01), "mobiusAdd", "x", "offset 1");
+        rejects(() -> HyperbolicCpu.poincareDist(of(x), of(x), of(x), 2, 3, 1, 0.0), "poincareDist", "curvature");
+        rejects(() -> HyperbolicCpu.poincareMap(of(x), of(x), -1, 3, 1, RowMap.PROJ), "rowMap PROJ", "n");
         float[] hist = new float[SinkhornCpu.uHistSize(1, 2, 10)];
         rejects(
                 () -> SinkhornCpu.forward(
-                        Buf.of(x, 0), hist, hist, Buf.of(x, 0), null, null, new SinkhornGeom(1, 2, 3, -0.05, 10, 1e-6)),
+                        of(x), hist, hist, of(x), null, null, new SinkhornGeom(1, 2, 3, -0.05, 10, 1e-6)),
                 "sinkhorn",
                 "eps");
         rejects(
                 () -> SinkhornCpu.forward(
-                        Buf.of(x, 0),
-                        hist,
-                        hist,
-                        Buf.of(x, 0),
-                        null,
-                        Buf.of(small, 0),
-                        new SinkhornGeom(2, 1, 3, 0.05, 10, 1e-6)),
+                        of(x), hist, hist, of(x), null, of(small), new SinkhornGeom(2, 1, 3, 0.05, 10, 1e-6)),
                 "tokenMask");
-        rejects(() -> SoftIouCpu.forward(Buf.of(x, 0), Buf.of(x, 0), Buf.of(small, 0), 1, 2, 3, 3), "softIou", "g");
+        rejects(() -> SoftIouCpu.forward(of(x), of(x), of(small), 1, 2, 3, 3), "softIou", "g");
         rejects(
                 () -> AttentionCpu.forward(
-                        Buf.of(x, 0),
-                        Buf.of(x, 0),
-                        Buf.of(x, 0),
-                        Buf.of(x, 0),
-                        Buf.of(x, 0),
-                        Buf.of(new float[2], 0),
+                        of(x),
+                        of(x),
+                        of(x),
+                        of(x),
+                        of(x),
+                        of(new float[2]),
                         new AttentionGeom(1, 1, 2, 3, 2, 0.5, false, DropoutMask.NONE)),
                 "attention",
                 "keyMask");
@@ -71,12 +53,12 @@ class FusedArgsTest {
                         null,
                         null,
                         null,
-                        Buf.of(x, 0),
-                        Buf.of(x, 0),
+                        of(x),
+                        of(x),
                         null,
-                        Buf.of(x, 0),
-                        Buf.of(x, 0),
-                        Buf.of(x, 0),
+                        of(x),
+                        of(x),
+                        of(x),
                         null,
                         new AttentionGeom(1, 1, 2, 3, 2, 0.5, false, DropoutMask.NONE)),
                 "attentionBackward",

@@ -2,11 +2,11 @@ package org.revtaf.backend.cpu.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.revtaf.backend.Buf.of;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.revtaf.backend.Buf;
 import org.revtaf.backend.reference.RefMatmul;
 
 class GemmTest {
@@ -45,21 +45,7 @@ class GemmTest {
                 b,
                 want);
         switch (path) {
-            case 0 ->
-                Gemm.sgemm(
-                        ta,
-                        tb,
-                        m,
-                        n,
-                        k,
-                        alpha,
-                        Buf.of(a, aOff),
-                        lda,
-                        Buf.of(b, bOff),
-                        ldb,
-                        beta,
-                        Buf.of(got, cOff),
-                        ldc);
+            case 0 -> Gemm.sgemm(ta, tb, m, n, k, alpha, of(a, aOff), lda, of(b, bOff), ldb, beta, of(got, cOff), ldc);
             case 1 -> Gemm.packed(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, got, cOff, ldc, 1);
             default ->
                 Gemm.packed(
@@ -130,46 +116,13 @@ class GemmTest {
             float[] a = rand(r, m * k * batch + 2), b = rand(r, k * n * batch), c = new float[m * n * batch + 4];
             float[] want = c.clone();
             Gemm.sgemmBatched(
-                    ta,
-                    tb,
-                    m,
-                    n,
-                    k,
-                    1f,
-                    Buf.of(a, 2),
-                    lda,
-                    m * k,
-                    Buf.of(b, 0),
-                    ldb,
-                    k * n,
-                    0f,
-                    Buf.of(c, 4),
-                    n,
-                    m * n,
-                    batch);
+                    ta, tb, m, n, k, 1f, of(a, 2), lda, m * k, of(b), ldb, k * n, 0f, of(c, 4), n, m * n, batch);
             refBatched(ta, tb, m, n, k, a, 2, lda, m * k, b, 0, ldb, k * n, want, 4, n, m * n, batch);
             for (int i = 0; i < c.length; i++) assertEquals(want[i], c[i], 1e-5f);
         }
         // shared B (stride 0), larger products run one after another
         float[] a = rand(r, 2 * 70 * 80), b = rand(r, 80 * 90), c = new float[2 * 70 * 90], want = c.clone();
-        Gemm.sgemmBatched(
-                false,
-                false,
-                70,
-                90,
-                80,
-                1f,
-                Buf.of(a, 0),
-                80,
-                70 * 80,
-                Buf.of(b, 0),
-                90,
-                0,
-                0f,
-                Buf.of(c, 0),
-                90,
-                70 * 90,
-                2);
+        Gemm.sgemmBatched(false, false, 70, 90, 80, 1f, of(a), 80, 70 * 80, of(b), 90, 0, 0f, of(c), 90, 70 * 90, 2);
         refBatched(false, false, 70, 90, 80, a, 0, 80, 70 * 80, b, 0, 90, 0, want, 0, 90, 70 * 90, 2);
         for (int i = 0; i < c.length; i++) assertEquals(want[i], c[i], 1e-4f);
     }
@@ -179,7 +132,7 @@ class GemmTest {
         float[] x = new float[100];
         assertThrows(
                 IllegalArgumentException.class,
-                () -> Gemm.sgemm(false, false, 4, 5, 6, 1f, Buf.of(x, 0), 5, Buf.of(x, 0), 5, 0f, Buf.of(x, 0), 5));
+                () -> Gemm.sgemm(false, false, 4, 5, 6, 1f, of(x), 5, of(x), 5, 0f, of(x), 5));
     }
 
     /** The oracle once per product of a batch (alpha 1, beta 0). */

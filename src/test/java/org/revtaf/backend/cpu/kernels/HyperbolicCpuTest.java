@@ -1,5 +1,6 @@
 package org.revtaf.backend.cpu.kernels;
 
+import static org.revtaf.backend.Buf.of;
 import static org.revtaf.backend.cpu.kernels.FusedAssert.randn;
 import static org.revtaf.backend.cpu.kernels.FusedAssert.roundTrip;
 import static org.revtaf.backend.cpu.kernels.FusedAssert.toFloat;
@@ -8,7 +9,6 @@ import static org.revtaf.tensor.TensorAssert.assertClose;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.revtaf.backend.Buf;
 import org.revtaf.backend.RowMap;
 import org.revtaf.backend.reference.HyperbolicRef;
 
@@ -32,21 +32,12 @@ class HyperbolicCpuTest {
                         y = ball(r, yRows, d, 0.05, 0.996),
                         g = roundTrip(randn(r, n * d, 1));
                 double[] out = new double[n * d], dx = new double[n * d], dy = new double[yRows * d];
-                HyperbolicRef.mobiusAdd(Buf.of(out, 0), Buf.of(x, 0), Buf.of(y, 0), yStride, n, d, C);
-                HyperbolicRef.mobiusAddBackward(
-                        Buf.of(dx, 0), Buf.of(dy, 0), Buf.of(g, 0), Buf.of(x, 0), Buf.of(y, 0), yStride, n, d, C);
+                HyperbolicRef.mobiusAdd(of(out), of(x), of(y), yStride, n, d, C);
+                HyperbolicRef.mobiusAddBackward(of(dx), of(dy), of(g), of(x), of(y), yStride, n, d, C);
                 float[] fo = new float[n * d], fdx = new float[n * d], fdy = new float[yRows * d];
-                HyperbolicCpu.mobiusAdd(Buf.of(fo, 0), Buf.of(toFloat(x), 0), Buf.of(toFloat(y), 0), yStride, n, d, C);
+                HyperbolicCpu.mobiusAdd(of(fo), of(toFloat(x)), of(toFloat(y)), yStride, n, d, C);
                 HyperbolicCpu.mobiusAddBackward(
-                        Buf.of(fdx, 0),
-                        Buf.of(fdy, 0),
-                        Buf.of(toFloat(g), 0),
-                        Buf.of(toFloat(x), 0),
-                        Buf.of(toFloat(y), 0),
-                        yStride,
-                        n,
-                        d,
-                        C);
+                        of(fdx), of(fdy), of(toFloat(g)), of(toFloat(x)), of(toFloat(y)), yStride, n, d, C);
                 assertClose(tag + " out", fo, out, 1e-4, 1e-4);
                 assertClose(tag + " dx", fdx, dx, 1e-3, 1e-3);
                 assertClose(tag + " dy", fdy, dy, 1e-3, 1e-3);
@@ -62,12 +53,11 @@ class HyperbolicCpuTest {
                 String tag = map + " n=" + n + " d=" + d;
                 double[] x = map == RowMap.LOGMAP0 ? ball(r, n, d, 1e-3, 0.996) : ball(r, n, d, 1e-3, 3);
                 double[] g = roundTrip(randn(r, n * d, 1)), out = new double[n * d], dx = new double[n * d];
-                HyperbolicRef.poincareMap(Buf.of(out, 0), Buf.of(x, 0), n, d, C, map);
-                HyperbolicRef.poincareMapBackward(Buf.of(dx, 0), Buf.of(g, 0), Buf.of(x, 0), n, d, C, map);
+                HyperbolicRef.poincareMap(of(out), of(x), n, d, C, map);
+                HyperbolicRef.poincareMapBackward(of(dx), of(g), of(x), n, d, C, map);
                 float[] fo = new float[n * d], fdx = new float[n * d];
-                HyperbolicCpu.poincareMap(Buf.of(fo, 0), Buf.of(toFloat(x), 0), n, d, C, map);
-                HyperbolicCpu.poincareMapBackward(
-                        Buf.of(fdx, 0), Buf.of(toFloat(g), 0), Buf.of(toFloat(x), 0), n, d, C, map);
+                HyperbolicCpu.poincareMap(of(fo), of(toFloat(x)), n, d, C, map);
+                HyperbolicCpu.poincareMapBackward(of(fdx), of(toFloat(g)), of(toFloat(x)), n, d, C, map);
                 assertClose(tag + " out", fo, out, 1e-4, 1e-4);
                 assertClose(tag + " dx", fdx, dx, 1e-3, 1e-3);
             }
@@ -83,21 +73,12 @@ class HyperbolicCpuTest {
             double[] x = ball(r, n, d, 0.05, 0.996), w = roundTrip(randn(r, m * d, Math.sqrt(2.0 / (m + d))));
             double[] g = roundTrip(randn(r, n * m, 1));
             double[] out = new double[n * m], dx = new double[n * d], dw = new double[m * d];
-            HyperbolicRef.mobiusMatvec(Buf.of(out, 0), Buf.of(w, 0), Buf.of(x, 0), n, m, d, C);
-            HyperbolicRef.mobiusMatvecBackward(
-                    Buf.of(dw, 0), Buf.of(dx, 0), Buf.of(g, 0), Buf.of(w, 0), Buf.of(x, 0), n, m, d, C);
+            HyperbolicRef.mobiusMatvec(of(out), of(w), of(x), n, m, d, C);
+            HyperbolicRef.mobiusMatvecBackward(of(dw), of(dx), of(g), of(w), of(x), n, m, d, C);
             float[] fo = new float[n * m], fdx = new float[n * d], fdw = new float[m * d];
-            HyperbolicCpu.mobiusMatvec(Buf.of(fo, 0), Buf.of(toFloat(w), 0), Buf.of(toFloat(x), 0), n, m, d, C);
+            HyperbolicCpu.mobiusMatvec(of(fo), of(toFloat(w)), of(toFloat(x)), n, m, d, C);
             HyperbolicCpu.mobiusMatvecBackward(
-                    Buf.of(fdw, 0),
-                    Buf.of(fdx, 0),
-                    Buf.of(toFloat(g), 0),
-                    Buf.of(toFloat(w), 0),
-                    Buf.of(toFloat(x), 0),
-                    n,
-                    m,
-                    d,
-                    C);
+                    of(fdw), of(fdx), of(toFloat(g)), of(toFloat(w)), of(toFloat(x)), n, m, d, C);
             assertClose(tag + " out", fo, out, 1e-4, 1e-4);
             assertClose(tag + " dx", fdx, dx, 1e-3, 1e-3);
             assertClose(tag + " dw", fdw, dw, 1e-3, 1e-3);
@@ -113,21 +94,12 @@ class HyperbolicCpuTest {
             String tag = "dist n=" + n + " m=" + m + " d=" + d;
             double[] x = ball(r, n, d, 0.05, 0.99), y = ball(r, m, d, 0.05, 0.99), g = roundTrip(randn(r, n * m, 1));
             double[] out = new double[n * m], dx = new double[n * d], dy = new double[m * d];
-            HyperbolicRef.poincareDist(Buf.of(out, 0), Buf.of(x, 0), Buf.of(y, 0), n, m, d, C);
-            HyperbolicRef.poincareDistBackward(
-                    Buf.of(dx, 0), Buf.of(dy, 0), Buf.of(g, 0), Buf.of(x, 0), Buf.of(y, 0), n, m, d, C);
+            HyperbolicRef.poincareDist(of(out), of(x), of(y), n, m, d, C);
+            HyperbolicRef.poincareDistBackward(of(dx), of(dy), of(g), of(x), of(y), n, m, d, C);
             float[] fo = new float[n * m], fdx = new float[n * d], fdy = new float[m * d];
-            HyperbolicCpu.poincareDist(Buf.of(fo, 0), Buf.of(toFloat(x), 0), Buf.of(toFloat(y), 0), n, m, d, C);
+            HyperbolicCpu.poincareDist(of(fo), of(toFloat(x)), of(toFloat(y)), n, m, d, C);
             HyperbolicCpu.poincareDistBackward(
-                    Buf.of(fdx, 0),
-                    Buf.of(fdy, 0),
-                    Buf.of(toFloat(g), 0),
-                    Buf.of(toFloat(x), 0),
-                    Buf.of(toFloat(y), 0),
-                    n,
-                    m,
-                    d,
-                    C);
+                    of(fdx), of(fdy), of(toFloat(g)), of(toFloat(x)), of(toFloat(y)), n, m, d, C);
             // float expansion |(-x)(+)y|^2 = A^2|x|^2 - 2AB(x,y) + B^2|y|^2 loses digits: looser tolerances
             assertClose(tag + " out", fo, out, 1e-3, 1e-3);
             assertClose(tag + " dx", fdx, dx, 1e-2, 1e-2);
@@ -141,11 +113,11 @@ class HyperbolicCpuTest {
         int n = 3, d = 5, pad = 7;
         double[] x = ball(r, n, d, 0.1, 0.9), y = ball(r, n, d, 0.1, 0.9);
         double[] want = new double[n * d];
-        HyperbolicRef.mobiusAdd(Buf.of(want, 0), Buf.of(x, 0), Buf.of(y, 0), d, n, d, C);
+        HyperbolicRef.mobiusAdd(of(want), of(x), of(y), d, n, d, C);
         float[] fx = new float[pad + n * d], fy = new float[2 * pad + n * d], fo = new float[3 * pad + n * d];
         System.arraycopy(toFloat(x), 0, fx, pad, n * d);
         System.arraycopy(toFloat(y), 0, fy, 2 * pad, n * d);
-        HyperbolicCpu.mobiusAdd(Buf.of(fo, 3 * pad), Buf.of(fx, pad), Buf.of(fy, 2 * pad), d, n, d, C);
+        HyperbolicCpu.mobiusAdd(of(fo, 3 * pad), of(fx, pad), of(fy, 2 * pad), d, n, d, C);
         assertClose("mobiusAdd with offsets", java.util.Arrays.copyOfRange(fo, 3 * pad, fo.length), want, 1e-4, 1e-4);
         for (int i = 0; i < 3 * pad; i++)
             org.junit.jupiter.api.Assertions.assertEquals(0f, fo[i], "wrote before offset");

@@ -1,5 +1,7 @@
 package org.revtaf.backend.cpu.kernels;
 
+import static org.revtaf.backend.Buf.of;
+
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.revtaf.backend.BatchNormGeom;
@@ -22,16 +24,7 @@ class NormTest {
                     Buf.F64 yR = Checks.d(n), mR = Checks.d(rows), sR = Checks.d(rows);
                     RefNorm.layerNormForward(Checks.d(x), Checks.d(gg), Checks.d(bb), yR, mR, sR, rows, d, 1e-5f);
                     float[] yW = Checks.f(yR), mW = Checks.f(mR), sW = Checks.f(sR);
-                    Norm.layerNormForward(
-                            Buf.of(x, 0),
-                            Buf.of(gg, 0),
-                            Buf.of(bb, 0),
-                            Buf.of(yG, 0),
-                            Buf.of(mG, 0),
-                            Buf.of(sG, 0),
-                            rows,
-                            d,
-                            1e-5f);
+                    Norm.layerNormForward(of(x), of(gg), of(bb), of(yG), of(mG), of(sG), rows, d, 1e-5f);
                     String what = "layernorm " + rows + "x" + d + " affine=" + affine;
                     Checks.close(what + " y", yW, yG, 1e-5, 1e-4);
                     Checks.close(what + " mean", mW, mG, 1e-6, 1e-5);
@@ -50,17 +43,7 @@ class NormTest {
                             rows,
                             d);
                     float[] dxW = Checks.f(dxR), dgW = Checks.f(dgR), dbW = Checks.f(dbR);
-                    Norm.layerNormBackward(
-                            Buf.of(dy, 0),
-                            Buf.of(x, 0),
-                            Buf.of(mW, 0),
-                            Buf.of(sW, 0),
-                            Buf.of(gg, 0),
-                            Buf.of(dxG, 0),
-                            Buf.of(dgG, 0),
-                            Buf.of(dbG, 0),
-                            rows,
-                            d);
+                    Norm.layerNormBackward(of(dy), of(x), of(mW), of(sW), of(gg), of(dxG), of(dgG), of(dbG), rows, d);
                     Checks.close(what + " dx", dxW, dxG, 1e-5, 1e-4);
                     Checks.close(what + " dgamma", dgW, dgG, 1e-5, 1e-4);
                     Checks.close(what + " dbeta", dbW, dbG, 1e-5, 1e-4);
@@ -78,28 +61,9 @@ class NormTest {
                 b = Checks.rand(r, d),
                 dy = Checks.rand(r, rows * d);
         float[] y = new float[x.length], mean = new float[rows], rstd = new float[rows];
-        Norm.layerNormForward(
-                Buf.of(x, 0),
-                Buf.of(g, 0),
-                Buf.of(b, 0),
-                Buf.of(y, 0),
-                Buf.of(mean, 0),
-                Buf.of(rstd, 0),
-                rows,
-                d,
-                1e-5f);
+        Norm.layerNormForward(of(x), of(g), of(b), of(y), of(mean), of(rstd), rows, d, 1e-5f);
         float[] dx = new float[x.length], dg = new float[d], db = new float[d];
-        Norm.layerNormBackward(
-                Buf.of(dy, 0),
-                Buf.of(x, 0),
-                Buf.of(mean, 0),
-                Buf.of(rstd, 0),
-                Buf.of(g, 0),
-                Buf.of(dx, 0),
-                Buf.of(dg, 0),
-                Buf.of(db, 0),
-                rows,
-                d);
+        Norm.layerNormBackward(of(dy), of(x), of(mean), of(rstd), of(g), of(dx), of(dg), of(db), rows, d);
         double[] xd = Checks.toDouble(x), gd = Checks.toDouble(g), bd = Checks.toDouble(b), w = Checks.toDouble(dy);
         Checks.close(
                 "ln dx",
@@ -148,19 +112,7 @@ class NormTest {
                 rmW = Checks.f(rmR);
                 rvW = Checks.f(rvR);
                 Norm.batchNormForwardTrain(
-                        Buf.of(x, 0),
-                        Buf.of(g, 0),
-                        Buf.of(b, 0),
-                        Buf.of(yG, 0),
-                        Buf.of(rmG, 0),
-                        Buf.of(rvG, 0),
-                        Buf.of(smG, 0),
-                        Buf.of(srG, 0),
-                        n,
-                        c,
-                        hw,
-                        1e-5f,
-                        0.1f);
+                        of(x), of(g), of(b), of(yG), of(rmG), of(rvG), of(smG), of(srG), n, c, hw, 1e-5f, 0.1f);
                 String what = "batchnorm " + n + "x" + c + "x" + hw;
                 Checks.close(what + " y", yW, yG, 1e-4, 1e-4);
                 Checks.close(what + " running mean", rmW, rmG, 1e-6, 1e-5);
@@ -182,19 +134,7 @@ class NormTest {
                         hw,
                         1e-5f);
                 float[] eW = Checks.f(eR);
-                Norm.batchNormForwardEval(
-                        Buf.of(x, 0),
-                        Buf.of(g, 0),
-                        Buf.of(b, 0),
-                        Buf.of(eG, 0),
-                        Buf.of(rmW, 0),
-                        Buf.of(rvW, 0),
-                        null,
-                        null,
-                        n,
-                        c,
-                        hw,
-                        1e-5f);
+                Norm.batchNormForwardEval(of(x), of(g), of(b), of(eG), of(rmW), of(rvW), null, null, n, c, hw, 1e-5f);
                 Checks.close(what + " eval", eW, eG, 1e-5, 1e-5);
                 float[] dxG = new float[size], dgG = new float[c], dbG = new float[c];
                 Buf.F64 dxR = Checks.d(size), dgR = Checks.d(c), dbR = Checks.d(c);
@@ -210,14 +150,14 @@ class NormTest {
                         new BatchNormGeom(n, c, hw, true, 0.1, 1e-5));
                 float[] dxW = Checks.f(dxR), dgW = Checks.f(dgR), dbW = Checks.f(dbR);
                 Norm.batchNormBackward(
-                        Buf.of(dy, 0),
-                        Buf.of(x, 0),
-                        Buf.of(smW, 0),
-                        Buf.of(srW, 0),
-                        Buf.of(g, 0),
-                        Buf.of(dxG, 0),
-                        Buf.of(dgG, 0),
-                        Buf.of(dbG, 0),
+                        of(dy),
+                        of(x),
+                        of(smW),
+                        of(srW),
+                        of(g),
+                        of(dxG),
+                        of(dgG),
+                        of(dbG),
                         new BatchNormGeom(n, c, hw, true, 0.1, 1e-5));
                 Checks.close(what + " dx", dxW, dxG, 1e-4, 1e-3);
                 Checks.close(what + " dgamma", dgW, dgG, 1e-5, 1e-4);
@@ -232,30 +172,17 @@ class NormTest {
         int n = 3, c = 2, hw = 5, size = n * c * hw;
         float[] x = Checks.rand(r, size), g = Checks.rand(r, c), b = Checks.rand(r, c), dy = Checks.rand(r, size);
         float[] y = new float[size], sm = new float[c], sr = new float[c];
-        Norm.batchNormForwardTrain(
-                Buf.of(x, 0),
-                Buf.of(g, 0),
-                Buf.of(b, 0),
-                Buf.of(y, 0),
-                null,
-                null,
-                Buf.of(sm, 0),
-                Buf.of(sr, 0),
-                n,
-                c,
-                hw,
-                1e-5f,
-                0.1f);
+        Norm.batchNormForwardTrain(of(x), of(g), of(b), of(y), null, null, of(sm), of(sr), n, c, hw, 1e-5f, 0.1f);
         float[] dx = new float[size], dg = new float[c], db = new float[c];
         Norm.batchNormBackward(
-                Buf.of(dy, 0),
-                Buf.of(x, 0),
-                Buf.of(sm, 0),
-                Buf.of(sr, 0),
-                Buf.of(g, 0),
-                Buf.of(dx, 0),
-                Buf.of(dg, 0),
-                Buf.of(db, 0),
+                of(dy),
+                of(x),
+                of(sm),
+                of(sr),
+                of(g),
+                of(dx),
+                of(dg),
+                of(db),
                 new BatchNormGeom(n, c, hw, true, 0.1, 1e-5));
         double[] xd = Checks.toDouble(x), gd = Checks.toDouble(g), bd = Checks.toDouble(b), w = Checks.toDouble(dy);
         Checks.close(

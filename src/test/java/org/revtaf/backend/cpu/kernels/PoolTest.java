@@ -3,10 +3,10 @@ package org.revtaf.backend.cpu.kernels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.revtaf.backend.Buf.of;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.revtaf.backend.Buf;
 import org.revtaf.backend.Pool2dGeom;
 import org.revtaf.backend.reference.RefConv;
 
@@ -29,20 +29,20 @@ class PoolTest {
                 float[] x = Checks.rand(r, in), dy = Checks.rand(r, out);
                 float[] yW = new float[out], yG = new float[out];
                 int[] iW = new int[out], iG = new int[out];
-                Checks.ref(bufs -> RefConv.maxForward(s, bufs[0], bufs[1], Buf.of(iW, 0)), x, yW);
-                Pool.maxForward(s, Buf.of(x, 0), Buf.of(yG, 0), Buf.of(iG, 0));
+                Checks.ref(bufs -> RefConv.maxForward(s, bufs[0], bufs[1], of(iW)), x, yW);
+                Pool.maxForward(s, of(x), of(yG), of(iG));
                 assertArrayEquals(yW, yG, "max " + s);
                 assertArrayEquals(iW, iG, "argmax " + s);
                 float[] dW = new float[in], dG = Checks.rand(r, in);
-                Checks.ref(bufs -> RefConv.maxBackward(s, bufs[0], Buf.of(iW, 0), bufs[1]), dy, dW);
-                Pool.maxBackward(s, Buf.of(dy, 0), Buf.of(iG, 0), Buf.of(dG, 0));
+                Checks.ref(bufs -> RefConv.maxBackward(s, bufs[0], of(iW), bufs[1]), dy, dW);
+                Pool.maxBackward(s, of(dy), of(iG), of(dG));
                 Checks.close("max backward " + s, dW, dG, 1e-6, 1e-6);
                 for (boolean cip : new boolean[] {true, false}) {
                     Checks.ref(bufs -> RefConv.avgForward(s, cip, bufs[0], bufs[1]), x, yW);
-                    Pool.avgForward(s, cip, Buf.of(x, 0), Buf.of(yG, 0));
+                    Pool.avgForward(s, cip, of(x), of(yG));
                     Checks.close("avg " + cip + " " + s, yW, yG, 1e-6, 1e-5);
                     Checks.ref(bufs -> RefConv.avgBackward(s, cip, bufs[0], bufs[1]), dy, dW);
-                    Pool.avgBackward(s, cip, Buf.of(dy, 0), Buf.of(dG, 0));
+                    Pool.avgBackward(s, cip, of(dy), of(dG));
                     Checks.close("avg backward " + cip + " " + s, dW, dG, 1e-6, 1e-5);
                 }
             }
@@ -52,11 +52,11 @@ class PoolTest {
                 float[] x = Checks.rand(r, planes * h * w), dy = Checks.rand(r, planes * oh * ow);
                 float[] yW = new float[planes * oh * ow], yG = new float[yW.length];
                 Checks.ref(bufs -> RefConv.adaptiveAvgForward(planes, h, w, oh, ow, bufs[0], bufs[1]), x, yW);
-                Pool.adaptiveAvgForward(planes, h, w, oh, ow, Buf.of(x, 0), Buf.of(yG, 0));
+                Pool.adaptiveAvgForward(planes, h, w, oh, ow, of(x), of(yG));
                 Checks.close("adaptive", yW, yG, 1e-6, 1e-5);
                 float[] dW = new float[x.length], dG = Checks.rand(r, x.length);
                 Checks.ref(bufs -> RefConv.adaptiveAvgBackward(planes, h, w, oh, ow, bufs[0], bufs[1]), dy, dW);
-                Pool.adaptiveAvgBackward(planes, h, w, oh, ow, Buf.of(dy, 0), Buf.of(dG, 0));
+                Pool.adaptiveAvgBackward(planes, h, w, oh, ow, of(dy), of(dG));
                 Checks.close("adaptive backward", dW, dG, 1e-6, 1e-5);
             }
         });
@@ -67,10 +67,10 @@ class PoolTest {
         Pool2dGeom s = Pool2dGeom.of(1, 1, 2, 2, 2, 2, 0);
         float[] y = new float[1];
         int[] idx = new int[1];
-        Pool.maxForward(s, Buf.of(new float[] {1, 3, 3, 2}, 0), Buf.of(y, 0), Buf.of(idx, 0));
+        Pool.maxForward(s, of(new float[] {1, 3, 3, 2}, 0), of(y), of(idx));
         assertEquals(3f, y[0]);
         assertEquals(1, idx[0]);
-        Pool.maxForward(s, Buf.of(new float[] {1, Float.NaN, 5, 2}, 0), Buf.of(y, 0), Buf.of(idx, 0));
+        Pool.maxForward(s, of(new float[] {1, Float.NaN, 5, 2}, 0), of(y), of(idx));
         assertEquals(Float.NaN, y[0]);
         assertEquals(1, idx[0]);
     }
@@ -85,11 +85,11 @@ class PoolTest {
         float[] dy = Checks.rand(r, out), y = new float[out], dx = new float[in];
         double[] xd = Checks.toDouble(x), w = Checks.toDouble(dy);
         int[] idx = new int[out];
-        Pool.maxForward(s, Buf.of(x, 0), Buf.of(y, 0), Buf.of(idx, 0));
-        Pool.maxBackward(s, Buf.of(dy, 0), Buf.of(idx, 0), Buf.of(dx, 0));
+        Pool.maxForward(s, of(x), of(y), of(idx));
+        Pool.maxBackward(s, of(dy), of(idx), of(dx));
         Checks.close("max grad", Checks.numericGrad(v -> DoubleRef.pool(s, v, 0), xd, w, 1e-6), dx, 1e-5, 1e-4);
         for (boolean cip : new boolean[] {true, false}) {
-            Pool.avgBackward(s, cip, Buf.of(dy, 0), Buf.of(dx, 0));
+            Pool.avgBackward(s, cip, of(dy), of(dx));
             Checks.close(
                     "avg grad " + cip,
                     Checks.numericGrad(v -> DoubleRef.pool(s, v, cip ? 1 : 2), xd, w, 1e-5),
@@ -101,7 +101,7 @@ class PoolTest {
         float[] ax = Checks.rand(r, planes * h * wd),
                 ady = Checks.rand(r, planes * oh * ow),
                 adx = new float[ax.length];
-        Pool.adaptiveAvgBackward(planes, h, wd, oh, ow, Buf.of(ady, 0), Buf.of(adx, 0));
+        Pool.adaptiveAvgBackward(planes, h, wd, oh, ow, of(ady), of(adx));
         Checks.close(
                 "adaptive grad",
                 Checks.numericGrad(

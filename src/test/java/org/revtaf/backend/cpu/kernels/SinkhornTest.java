@@ -2,6 +2,7 @@ package org.revtaf.backend.cpu.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.revtaf.backend.Buf.of;
 import static org.revtaf.backend.cpu.kernels.FusedAssert.dotLoss;
 import static org.revtaf.backend.cpu.kernels.FusedAssert.gradCheck;
 import static org.revtaf.backend.cpu.kernels.FusedAssert.randn;
@@ -14,7 +15,6 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.revtaf.backend.Buf;
 import org.revtaf.backend.SinkhornGeom;
 import org.revtaf.backend.reference.SinkhornRef;
 import org.revtaf.ops.F;
@@ -40,7 +40,7 @@ class SinkhornTest {
         double[] plan = new double[b * p * t],
                 uh = new double[(maxIter + 1) * b * p],
                 vh = new double[(maxIter + 1) * b * t];
-        int k = SinkhornRef.forward(Buf.of(plan, 0), uh, vh, Buf.of(cost, 0), Buf.of(pm, 0), Buf.of(tm, 0), geom);
+        int k = SinkhornRef.forward(of(plan), uh, vh, of(cost), of(pm), of(tm), geom);
         return new Run(plan, uh, vh, k);
     }
 
@@ -56,15 +56,15 @@ class SinkhornTest {
         assertEquals(maxIter, run.iters);
         double[] dCost = new double[b * p * t];
         SinkhornRef.backward(
-                Buf.of(dCost, 0),
-                Buf.of(g, 0),
-                Buf.of(run.plan, 0),
+                of(dCost),
+                of(g),
+                of(run.plan),
                 run.uHist,
                 run.vHist,
                 run.iters,
-                Buf.of(cost, 0),
-                Buf.of(pm, 0),
-                Buf.of(tm, 0),
+                of(cost),
+                of(pm),
+                of(tm),
                 new SinkhornGeom(b, p, t, eps, maxIter, 0.0));
         double[] plan = new double[b * p * t],
                 uh = new double[(maxIter + 1) * b * p],
@@ -75,13 +75,7 @@ class SinkhornTest {
                 dCost,
                 () -> {
                     SinkhornRef.forward(
-                            Buf.of(plan, 0),
-                            uh,
-                            vh,
-                            Buf.of(cost, 0),
-                            Buf.of(pm, 0),
-                            Buf.of(tm, 0),
-                            new SinkhornGeom(b, p, t, eps, maxIter, 0.0));
+                            of(plan), uh, vh, of(cost), of(pm), of(tm), new SinkhornGeom(b, p, t, eps, maxIter, 0.0));
                     return dotLoss(g, plan);
                 },
                 1e-5,
@@ -108,13 +102,13 @@ class SinkhornTest {
         assertTrue(run.iters > 1 && run.iters < 100, "stopped early by tolerance: " + run.iters);
         double[] dCost = new double[b * p * t];
         SinkhornRef.backward(
-                Buf.of(dCost, 0),
-                Buf.of(g, 0),
-                Buf.of(run.plan, 0),
+                of(dCost),
+                of(g),
+                of(run.plan),
                 run.uHist,
                 run.vHist,
                 run.iters,
-                Buf.of(cost, 0),
+                of(cost),
                 null,
                 null,
                 new SinkhornGeom(b, p, t, eps, run.iters, 0.0));
@@ -164,15 +158,15 @@ class SinkhornTest {
         Run run = ref(cost, null, tm, new SinkhornGeom(b, p, t, 0.05, 50, 1e-6));
         double[] dCost = new double[b * p * t];
         SinkhornRef.backward(
-                Buf.of(dCost, 0),
-                Buf.of(g, 0),
-                Buf.of(run.plan, 0),
+                of(dCost),
+                of(g),
+                of(run.plan),
                 run.uHist,
                 run.vHist,
                 run.iters,
-                Buf.of(cost, 0),
+                of(cost),
                 null,
-                Buf.of(tm, 0),
+                of(tm),
                 new SinkhornGeom(b, p, t, 0.05, 50, 1e-6));
         for (int e = p * t; e < 2 * p * t; e++) {
             assertEquals(0.0, run.plan[e]);
@@ -201,12 +195,12 @@ class SinkhornTest {
                 float[] fPlan = new float[b * p * t], fu = new float[SinkhornCpu.uHistSize(b, p, maxIter)];
                 float[] fv = new float[SinkhornCpu.vHistSize(b, t, maxIter)];
                 int k = SinkhornCpu.forward(
-                        Buf.of(fPlan, 0),
+                        of(fPlan),
                         fu,
                         fv,
-                        Buf.of(toFloat(cost), 0),
-                        Buf.of(pm, 0),
-                        Buf.of(tm, 0),
+                        of(toFloat(cost)),
+                        of(pm),
+                        of(tm),
                         new SinkhornGeom(b, p, t, eps, maxIter, 1e-6));
                 Run run = ref(cost, pm, tm, new SinkhornGeom(b, p, t, eps, k, 0.0)); // same unroll depth as the cpu run
                 Run tolRun = ref(cost, pm, tm, new SinkhornGeom(b, p, t, eps, maxIter, 1e-6));
@@ -216,27 +210,27 @@ class SinkhornTest {
                 assertClose(tag + " plan", fPlan, run.plan, 1e-7, 2e-3);
                 double[] dCost = new double[b * p * t];
                 SinkhornRef.backward(
-                        Buf.of(dCost, 0),
-                        Buf.of(g, 0),
-                        Buf.of(run.plan, 0),
+                        of(dCost),
+                        of(g),
+                        of(run.plan),
                         run.uHist,
                         run.vHist,
                         k,
-                        Buf.of(cost, 0),
-                        Buf.of(pm, 0),
-                        Buf.of(tm, 0),
+                        of(cost),
+                        of(pm),
+                        of(tm),
                         new SinkhornGeom(b, p, t, eps, k, 0.0));
                 float[] fd = new float[b * p * t];
                 SinkhornCpu.backward(
-                        Buf.of(fd, 0),
-                        Buf.of(toFloat(g), 0),
-                        Buf.of(fPlan, 0),
+                        of(fd),
+                        of(toFloat(g)),
+                        of(fPlan),
                         fu,
                         fv,
                         k,
-                        Buf.of(toFloat(cost), 0),
-                        Buf.of(pm, 0),
-                        Buf.of(tm, 0),
+                        of(toFloat(cost)),
+                        of(pm),
+                        of(tm),
                         new SinkhornGeom(b, p, t, eps, k, 0.0));
                 double scale = 0;
                 for (double v : dCost) scale = Math.max(scale, Math.abs(v));
@@ -262,13 +256,7 @@ class SinkhornTest {
         float[] planT = new float[b * t * p], uh = new float[SinkhornCpu.uHistSize(b * t, p, maxIter)];
         float[] vh = new float[SinkhornCpu.vHistSize(b * t, 1, maxIter)];
         int k = SinkhornCpu.forward(
-                Buf.of(planT, 0),
-                uh,
-                vh,
-                Buf.of(toFloat(costT), 0),
-                null,
-                Buf.of(tm, 0),
-                new SinkhornGeom(b * t, p, 1, eps, maxIter, 1e-6));
+                of(planT), uh, vh, of(toFloat(costT)), null, of(tm), new SinkhornGeom(b * t, p, 1, eps, maxIter, 1e-6));
         // the op (F.sinkhornReleased, on the cpu backend) is that problem, forward and backward
         Tensor costIn = Tensor.of(Device.CPU, toFloat(cost), b, p, t).requiresGrad(true);
         Tensor out = F.sinkhornReleased(costIn, null, Tensor.of(Device.CPU, tm, b, t), eps, maxIter, 1e-6);
@@ -287,15 +275,15 @@ class SinkhornTest {
         assertClose("released plan", plan, want, 1e-7, 1e-5);
         double[] dT = new double[b * t * p];
         SinkhornRef.backward(
-                Buf.of(dT, 0),
-                Buf.of(gT, 0),
-                Buf.of(run.plan, 0),
+                of(dT),
+                of(gT),
+                of(run.plan),
                 run.uHist,
                 run.vHist,
                 k,
-                Buf.of(costT, 0),
+                of(costT),
                 null,
-                Buf.of(tm, 0),
+                of(tm),
                 new SinkhornGeom(b * t, p, 1, eps, k, 0.0));
         double[] dWant = new double[b * p * t];
         for (int bi = 0; bi < b; bi++)

@@ -1,6 +1,7 @@
 package org.revtaf.backend.cpu.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.revtaf.backend.Buf.of;
 import static org.revtaf.backend.cpu.kernels.FusedAssert.dotLoss;
 import static org.revtaf.backend.cpu.kernels.FusedAssert.gradCheck;
 import static org.revtaf.backend.cpu.kernels.FusedAssert.randn;
@@ -11,7 +12,6 @@ import static org.revtaf.tensor.TensorAssert.assertClose;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.revtaf.backend.Buf;
 import org.revtaf.backend.reference.SoftIouRef;
 
 /** Soft IoU: gradient checks (double, away from ties), empty and disjoint maps, ties, cpu vs reference. */
@@ -24,9 +24,9 @@ class SoftIouTest {
         // random continuous maps: ties have probability 0 and every |a - b| is far above the step h
         double[] a = uniform(r, b * n * p, 0, 1), bm = uniform(r, b * m * p, 0, 1), g = randn(r, b * n * m, 1);
         double[] out = new double[b * n * m], da = new double[b * n * p], db = new double[b * m * p];
-        SoftIouRef.backward(Buf.of(da, 0), Buf.of(db, 0), Buf.of(g, 0), Buf.of(a, 0), Buf.of(bm, 0), b, n, m, p);
+        SoftIouRef.backward(of(da), of(db), of(g), of(a), of(bm), b, n, m, p);
         java.util.function.DoubleSupplier loss = () -> {
-            SoftIouRef.forward(Buf.of(out, 0), Buf.of(a, 0), Buf.of(bm, 0), b, n, m, p);
+            SoftIouRef.forward(of(out), of(a), of(bm), b, n, m, p);
             return dotLoss(g, out);
         };
         gradCheck("softIou da", a, da, loss, 1e-7, 1e-8, 1e-6, 1000);
@@ -37,18 +37,9 @@ class SoftIouTest {
     void emptyMapsGiveZeroAndDisjointMapsGiveZeroWithFiniteGradients() {
         int p = 4;
         double[] zero = new double[p], out = new double[1], da = new double[p], db = new double[p];
-        SoftIouRef.forward(Buf.of(out, 0), Buf.of(zero, 0), Buf.of(zero, 0), 1, 1, 1, p);
+        SoftIouRef.forward(of(out), of(zero), of(zero), 1, 1, 1, p);
         assertEquals(0.0, out[0], "0/(0+1e-8) = 0");
-        SoftIouRef.backward(
-                Buf.of(da, 0),
-                Buf.of(db, 0),
-                Buf.of(new double[] {1}, 0),
-                Buf.of(zero, 0),
-                Buf.of(zero, 0),
-                1,
-                1,
-                1,
-                p);
+        SoftIouRef.backward(of(da), of(db), of(new double[] {1}), of(zero), of(zero), 1, 1, 1, p);
         for (int k = 0; k < p; k++) assertEquals(5e-1 / 1e-8, da[k], 1e-3, "ties split: (1/2)/(U + eps)");
         // disjoint supports: IoU 0, d/da of the overlap where b > 0 = 1/U, and FD agrees (no ties: a != b everywhere)
         double[] a = {0.9, 0.7, 0, 0}, bm = {0, 0, 0.8, 0.6};
@@ -56,15 +47,15 @@ class SoftIouTest {
             a[k] += 1e-3 * (k + 1); // lift exact zeros off each other
         }
         double[] g = {1}, da2 = new double[p], db2 = new double[p];
-        SoftIouRef.forward(Buf.of(out, 0), Buf.of(a, 0), Buf.of(bm, 0), 1, 1, 1, p);
+        SoftIouRef.forward(of(out), of(a), of(bm), 1, 1, 1, p);
         assertEquals((0.003 + 0.004) / (0.901 + 0.702 + 0.8 + 0.6 + 1e-8), out[0], 1e-12);
-        SoftIouRef.backward(Buf.of(da2, 0), Buf.of(db2, 0), Buf.of(g, 0), Buf.of(a, 0), Buf.of(bm, 0), 1, 1, 1, p);
+        SoftIouRef.backward(of(da2), of(db2), of(g), of(a), of(bm), 1, 1, 1, p);
         gradCheck(
                 "softIou disjoint da",
                 a,
                 da2,
                 () -> {
-                    SoftIouRef.forward(Buf.of(out, 0), Buf.of(a, 0), Buf.of(bm, 0), 1, 1, 1, p);
+                    SoftIouRef.forward(of(out), of(a), of(bm), 1, 1, 1, p);
                     return out[0];
                 },
                 1e-7,
@@ -73,7 +64,7 @@ class SoftIouTest {
                 p);
         // identical maps: IoU 1 (up to eps); every element is a tie, gradients split
         double[] same = {0.2, 0.5, 0.9, 0.1};
-        SoftIouRef.forward(Buf.of(out, 0), Buf.of(same, 0), Buf.of(same, 0), 1, 1, 1, p);
+        SoftIouRef.forward(of(out), of(same), of(same), 1, 1, 1, p);
         assertEquals(1.0, out[0], 1e-7);
     }
 
@@ -94,20 +85,11 @@ class SoftIouTest {
             }
             double[] g = roundTrip(randn(r, b * n * m, 1));
             double[] out = new double[b * n * m], da = new double[b * n * p], db = new double[b * m * p];
-            SoftIouRef.forward(Buf.of(out, 0), Buf.of(a, 0), Buf.of(bm, 0), b, n, m, p);
-            SoftIouRef.backward(Buf.of(da, 0), Buf.of(db, 0), Buf.of(g, 0), Buf.of(a, 0), Buf.of(bm, 0), b, n, m, p);
+            SoftIouRef.forward(of(out), of(a), of(bm), b, n, m, p);
+            SoftIouRef.backward(of(da), of(db), of(g), of(a), of(bm), b, n, m, p);
             float[] fo = new float[b * n * m], fda = new float[b * n * p], fdb = new float[b * m * p];
-            SoftIouCpu.forward(Buf.of(fo, 0), Buf.of(toFloat(a), 0), Buf.of(toFloat(bm), 0), b, n, m, p);
-            SoftIouCpu.backward(
-                    Buf.of(fda, 0),
-                    Buf.of(fdb, 0),
-                    Buf.of(toFloat(g), 0),
-                    Buf.of(toFloat(a), 0),
-                    Buf.of(toFloat(bm), 0),
-                    b,
-                    n,
-                    m,
-                    p);
+            SoftIouCpu.forward(of(fo), of(toFloat(a)), of(toFloat(bm)), b, n, m, p);
+            SoftIouCpu.backward(of(fda), of(fdb), of(toFloat(g)), of(toFloat(a)), of(toFloat(bm)), b, n, m, p);
             assertClose(tag + " out", fo, out, 1e-5, 1e-4);
             double scale = 0;
             for (double v : da) scale = Math.max(scale, Math.abs(v));

@@ -2,10 +2,10 @@ package org.revtaf.backend.cpu.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.revtaf.backend.Buf.of;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.revtaf.backend.Buf;
 import org.revtaf.backend.reference.RefReduce;
 
 class SoftmaxTest {
@@ -22,8 +22,8 @@ class SoftmaxTest {
                 for (boolean log : new boolean[] {false, true}) {
                     float[] want = new float[n + 2], got = new float[n + 2];
                     Checks.ref(bufs -> RefReduce.softmax(log, bufs[0], Checks.at(bufs[1], 2), rows, cols, 1), x, want);
-                    if (log) Softmax.logForward(Buf.of(x, 0), Buf.of(got, 2), rows, cols);
-                    else Softmax.forward(Buf.of(x, 0), Buf.of(got, 2), rows, cols);
+                    if (log) Softmax.logForward(of(x), of(got, 2), rows, cols);
+                    else Softmax.forward(of(x), of(got, 2), rows, cols);
                     Checks.close("forward log=" + log + " " + rows + "x" + cols, want, got, 2e-6, 1e-5);
                     float[] dxWant = new float[n], dxGot = new float[n];
                     Checks.ref(
@@ -32,8 +32,8 @@ class SoftmaxTest {
                             want,
                             dy,
                             dxWant);
-                    if (log) Softmax.logBackward(Buf.of(want, 2), Buf.of(dy, 0), Buf.of(dxGot, 0), rows, cols);
-                    else Softmax.backward(Buf.of(want, 2), Buf.of(dy, 0), Buf.of(dxGot, 0), rows, cols);
+                    if (log) Softmax.logBackward(of(want, 2), of(dy), of(dxGot), rows, cols);
+                    else Softmax.backward(of(want, 2), of(dy), of(dxGot), rows, cols);
                     Checks.close("backward log=" + log, dxWant, dxGot, 2e-6, 1e-5);
                 }
             }
@@ -44,8 +44,8 @@ class SoftmaxTest {
     void numericallySafeForHugeAndInfiniteInputs() {
         float[] x = {1e4f, 1e4f - 1, -1e4f, Float.NEGATIVE_INFINITY, 3e38f, 3e38f};
         float[] y = new float[6], ly = new float[6];
-        Softmax.forward(Buf.of(x, 0), Buf.of(y, 0), 2, 3);
-        Softmax.logForward(Buf.of(x, 0), Buf.of(ly, 0), 2, 3);
+        Softmax.forward(of(x), of(y), 2, 3);
+        Softmax.logForward(of(x), of(ly), 2, 3);
         assertEquals(1 / (1 + Math.exp(-1)), y[0], 1e-6);
         assertEquals(0f, y[2]);
         assertEquals(0f, y[3]);
@@ -63,11 +63,11 @@ class SoftmaxTest {
         for (boolean log : new boolean[] {false, true}) {
             float[] y = new float[x.length], dx = new float[x.length];
             if (log) {
-                Softmax.logForward(Buf.of(x, 0), Buf.of(y, 0), rows, cols);
-                Softmax.logBackward(Buf.of(y, 0), Buf.of(dy, 0), Buf.of(dx, 0), rows, cols);
+                Softmax.logForward(of(x), of(y), rows, cols);
+                Softmax.logBackward(of(y), of(dy), of(dx), rows, cols);
             } else {
-                Softmax.forward(Buf.of(x, 0), Buf.of(y, 0), rows, cols);
-                Softmax.backward(Buf.of(y, 0), Buf.of(dy, 0), Buf.of(dx, 0), rows, cols);
+                Softmax.forward(of(x), of(y), rows, cols);
+                Softmax.backward(of(y), of(dy), of(dx), rows, cols);
             }
             double[] num = Checks.numericGrad(
                     v -> DoubleRef.softmax(v, rows, cols, log), Checks.toDouble(x), Checks.toDouble(dy), 1e-5);

@@ -2,10 +2,10 @@ package org.revtaf.backend.cpu.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.revtaf.backend.Buf.of;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.revtaf.backend.Buf;
 import org.revtaf.backend.ScalarMath;
 import org.revtaf.backend.UnaryOp;
 
@@ -23,7 +23,7 @@ class VecMathTest {
     /** Returns {max ulp error, max abs error, max rel error} of f over x. */
     static double[] errors(VecMath.Fn f, float[] x) {
         float[] y = new float[x.length + 1];
-        VecMath.map(f, Buf.of(x, 0), Buf.of(y, 1), x.length);
+        VecMath.map(f, of(x), of(y, 1), x.length);
         double ulp = 0, abs = 0, rel = 0;
         for (int i = 0; i < x.length; i++) {
             double want = ref(f, x[i]);
@@ -62,7 +62,7 @@ class VecMathTest {
         assertTrue(erfSmall[2] <= 3e-7, "erf near 0 max rel " + erfSmall[2]);
         float[] gx = sweep(-10f, 10f, 200_001);
         float[] gy = new float[gx.length];
-        VecMath.map(VecMath.Fn.GELU, Buf.of(gx, 0), Buf.of(gy, 0), gx.length);
+        VecMath.map(VecMath.Fn.GELU, of(gx), of(gy), gx.length);
         for (int i = 0; i < gx.length; i++) {
             double want = ScalarMath.gelu(gx[i]), err = Math.abs(gy[i] - want);
             assertTrue(err <= 2.5e-7 * Math.abs(gx[i]) + 1e-7, "gelu at " + gx[i] + ": " + gy[i] + " vs " + want);
@@ -75,27 +75,27 @@ class VecMathTest {
     void specialValues() {
         float[] x = {0f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -1f, 100f, -100f, 1e-40f};
         float[] y = new float[x.length];
-        VecMath.map(VecMath.Fn.EXP, Buf.of(x, 0), Buf.of(y, 0), x.length);
+        VecMath.map(VecMath.Fn.EXP, of(x), of(y), x.length);
         assertEquals(1f, y[0]);
         assertTrue(Float.isNaN(y[2]));
         assertEquals(Float.POSITIVE_INFINITY, y[3]);
         assertEquals(0f, y[4]);
         assertEquals(Float.POSITIVE_INFINITY, y[6]);
         assertEquals(0f, y[7]);
-        VecMath.map(VecMath.Fn.LOG, Buf.of(x, 0), Buf.of(y, 0), x.length);
+        VecMath.map(VecMath.Fn.LOG, of(x), of(y), x.length);
         assertEquals(Float.NEGATIVE_INFINITY, y[0]);
         assertTrue(Float.isNaN(y[2]) && Float.isNaN(y[5]));
         assertEquals(Float.POSITIVE_INFINITY, y[3]);
         assertEquals(Math.log(1e-40f), y[8], 1e-5); // subnormal input
-        VecMath.map(VecMath.Fn.TANH, Buf.of(x, 0), Buf.of(y, 0), x.length);
+        VecMath.map(VecMath.Fn.TANH, of(x), of(y), x.length);
         assertEquals(1f, y[3]);
         assertEquals(-1f, y[4]);
         assertEquals(1f, y[6]);
-        VecMath.map(VecMath.Fn.SIGMOID, Buf.of(x, 0), Buf.of(y, 0), x.length);
+        VecMath.map(VecMath.Fn.SIGMOID, of(x), of(y), x.length);
         assertEquals(0.5f, y[0]);
         assertEquals(1f, y[3]);
         assertEquals(0f, y[4]);
-        VecMath.map(VecMath.Fn.RELU, Buf.of(x, 0), Buf.of(y, 0), x.length);
+        VecMath.map(VecMath.Fn.RELU, of(x), of(y), x.length);
         assertEquals(0f, y[5]);
         assertEquals(100f, y[6]);
     }
@@ -119,11 +119,11 @@ class VecMathTest {
                 float[] in = x.clone();
                 if (g == VecMath.Grad.LOG) for (int i = 0; i < n; i++) in[i] = Math.abs(in[i]) + 0.1f;
                 if (fn == null) saved = in;
-                else VecMath.map(fn, Buf.of(in, 0), Buf.of(saved, 0), n);
+                else VecMath.map(fn, of(in), of(saved), n);
                 float[] want = new float[n], got = new float[n];
                 for (int i = 0; i < n; i++)
                     want[i] = (float) (dy[i] * ScalarMath.derivative(op(g), saved[i], saved[i], 0, 0));
-                VecMath.grad(g, Buf.of(saved, 0), Buf.of(dy, 0), Buf.of(got, 0), n);
+                VecMath.grad(g, of(saved), of(dy), of(got), n);
                 Checks.close("grad " + g, want, got, 1e-6, 1e-5);
                 // derivative of the reference function by central differences at a few points
                 VecMath.Fn f = switch (g) {
