@@ -16,7 +16,7 @@ import org.revtaf.tensor.StridedIndex;
 import org.revtaf.tensor.Tensor;
 
 /**
- * float32 elementwise kernels: VecMath (cpukern) for the transcendental functions, Vector API loops
+ * float32 elementwise kernels: VecMath for the transcendental functions, Vector API loops
  * with a masked tail for arithmetic, fork-join over large arrays and over rows of broadcast views.
  */
 final class CpuElementwise implements ElementwiseKernels {

@@ -13,7 +13,7 @@ import org.revtaf.tensor.Tensor;
 
 /**
  * float32 reductions over the middle axis of (outer, n, inner): vector loops along the contiguous
- * axis (n when inner = 1, else inner), fork-join over outer; softmax rows through cpukern's Softmax,
+ * axis (n when inner = 1, else inner), fork-join over outer; softmax rows through the Softmax kernel,
  * softmax over a non-last axis as a fork-join loop over strided columns.
  */
 final class CpuReduce implements ReduceKernels {
