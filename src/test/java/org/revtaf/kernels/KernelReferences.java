@@ -114,29 +114,12 @@ final class KernelReferences {
         double[] out = new double[b * h * n * d];
         double[] lse = new double[b * h * n];
         float[] km = floatMask(keyMask);
-        AttentionRef.forward(
-                of(out),
-                of(lse),
-                of(q),
-                of(k),
-                of(v),
-                of(km),
-                new AttentionGeom(b, h, n, s, d, scale, causal, DropoutMask.NONE));
+        AttentionGeom geom = new AttentionGeom(b, h, n, s, d, scale, causal, DropoutMask.NONE);
+        AttentionRef.forward(of(out), of(lse), of(q), of(k), of(v), of(km), geom);
         double[] dq = new double[q.length];
         double[] dk = new double[k.length];
         double[] dv = new double[v.length];
-        AttentionRef.backward(
-                of(dq),
-                of(dk),
-                of(dv),
-                of(g),
-                of(out),
-                of(lse),
-                of(q),
-                of(k),
-                of(v),
-                of(km),
-                new AttentionGeom(b, h, n, s, d, scale, causal, DropoutMask.NONE));
+        AttentionRef.backward(of(dq), of(dk), of(dv), of(g), of(out), of(lse), of(q), of(k), of(v), of(km), geom);
         return new Result(out, lse, dq, dk, dv);
     }
 }

@@ -63,18 +63,12 @@ class AttentionDropoutTest {
         for (boolean causal : new boolean[] {false, true}) {
             DropoutMask drop = new DropoutMask(0.3, 99);
             double[] out = new double[q.length], lse = new double[B * H * N], lse0 = new double[B * H * N];
-            AttentionRef.forward(
-                    of(out), of(lse), of(q), of(k), of(v), of(km), new AttentionGeom(B, H, N, S, D, 0.6, causal, drop));
+            AttentionGeom geom = new AttentionGeom(B, H, N, S, D, 0.6, causal, drop);
+            AttentionRef.forward(of(out), of(lse), of(q), of(k), of(v), of(km), geom);
             double[] expect = composite(q, k, v, km, 0.6, causal, drop);
             for (int x = 0; x < out.length; x++) assertEquals(expect[x], out[x], 1e-12, "out " + x);
-            AttentionRef.forward(
-                    of(new double[q.length]),
-                    of(lse0),
-                    of(q),
-                    of(k),
-                    of(v),
-                    of(km),
-                    new AttentionGeom(B, H, N, S, D, 0.6, causal, DropoutMask.NONE));
+            AttentionGeom plain = new AttentionGeom(B, H, N, S, D, 0.6, causal, DropoutMask.NONE);
+            AttentionRef.forward(of(new double[q.length]), of(lse0), of(q), of(k), of(v), of(km), plain);
             assertArrayEquals(lse0, lse, "lse stays the statistics of the undropped softmax");
             assertTrue(Arrays.stream(drop.factors(B * H, N, S)).anyMatch(f -> f == 0), "some probabilities dropped");
         }
@@ -91,20 +85,9 @@ class AttentionDropoutTest {
         for (int t = 0; t < 2; t++) {
             float[] out = new float[q.length], lse = new float[B * H * n], dq = new float[q.length];
             float[] dk = new float[k.length], dv = new float[v.length];
-            AttentionCpu.forward(
-                    of(out), of(lse), of(q), of(k), of(v), null, new AttentionGeom(B, H, n, s, d, 0.4, true, drops[t]));
-            AttentionCpu.backward(
-                    of(dq),
-                    of(dk),
-                    of(dv),
-                    of(g),
-                    of(out),
-                    of(lse),
-                    of(q),
-                    of(k),
-                    of(v),
-                    null,
-                    new AttentionGeom(B, H, n, s, d, 0.4, true, drops[t]));
+            AttentionGeom geom = new AttentionGeom(B, H, n, s, d, 0.4, true, drops[t]);
+            AttentionCpu.forward(of(out), of(lse), of(q), of(k), of(v), null, geom);
+            AttentionCpu.backward(of(dq), of(dk), of(dv), of(g), of(out), of(lse), of(q), of(k), of(v), null, geom);
             float[] all = new float[out.length + dq.length + dk.length + dv.length];
             System.arraycopy(out, 0, all, 0, out.length);
             System.arraycopy(dq, 0, all, out.length, dq.length);
@@ -124,29 +107,11 @@ class AttentionDropoutTest {
             double[] q = randn(r, B * H * N * D, 1), k = randn(r, B * H * S * D, 1), v = randn(r, B * H * S * D, 1);
             double[] g = randn(r, q.length, 1), out = new double[q.length], lse = new double[B * H * N];
             double[] dq = new double[q.length], dk = new double[k.length], dv = new double[v.length];
-            AttentionRef.forward(
-                    of(out), of(lse), of(q), of(k), of(v), of(km), new AttentionGeom(B, H, N, S, D, 0.5, causal, drop));
-            AttentionRef.backward(
-                    of(dq),
-                    of(dk),
-                    of(dv),
-                    of(g),
-                    of(out),
-                    of(lse),
-                    of(q),
-                    of(k),
-                    of(v),
-                    of(km),
-                    new AttentionGeom(B, H, N, S, D, 0.5, causal, drop));
+            AttentionGeom geom = new AttentionGeom(B, H, N, S, D, 0.5, causal, drop);
+            AttentionRef.forward(of(out), of(lse), of(q), of(k), of(v), of(km), geom);
+            AttentionRef.backward(of(dq), of(dk), of(dv), of(g), of(out), of(lse), of(q), of(k), of(v), of(km), geom);
             java.util.function.DoubleSupplier loss = () -> {
-                AttentionRef.forward(
-                        of(out),
-                        of(lse),
-                        of(q),
-                        of(k),
-                        of(v),
-                        of(km),
-                        new AttentionGeom(B, H, N, S, D, 0.5, causal, drop));
+                AttentionRef.forward(of(out), of(lse), of(q), of(k), of(v), of(km), geom);
                 return dotLoss(g, out);
             };
             gradCheck("dropout dq causal=" + causal, q, dq, loss, 1e-5, 1e-8, 1e-6, 1000);
@@ -170,49 +135,15 @@ class AttentionDropoutTest {
                     v = roundTrip(randn(r, kLen, 1));
             double[] g = roundTrip(randn(r, qLen, 1)), out = new double[qLen], lse = new double[b * h * n];
             double[] dq = new double[qLen], dk = new double[kLen], dv = new double[kLen];
-            AttentionRef.forward(
-                    of(out),
-                    of(lse),
-                    of(q),
-                    of(k),
-                    of(v),
-                    of(km),
-                    new AttentionGeom(b, h, n, s, d, 0.45, causal, drop));
-            AttentionRef.backward(
-                    of(dq),
-                    of(dk),
-                    of(dv),
-                    of(g),
-                    of(out),
-                    of(lse),
-                    of(q),
-                    of(k),
-                    of(v),
-                    of(km),
-                    new AttentionGeom(b, h, n, s, d, 0.45, causal, drop));
+            AttentionGeom geom = new AttentionGeom(b, h, n, s, d, 0.45, causal, drop);
+            AttentionRef.forward(of(out), of(lse), of(q), of(k), of(v), of(km), geom);
+            AttentionRef.backward(of(dq), of(dk), of(dv), of(g), of(out), of(lse), of(q), of(k), of(v), of(km), geom);
             float[] fq = toFloat(q), fk = toFloat(k), fv = toFloat(v), fg = toFloat(g);
             float[] fo = new float[qLen], fl = new float[b * h * n];
             float[] fdq = new float[qLen], fdk = new float[kLen], fdv = new float[kLen];
-            AttentionCpu.forward(
-                    of(fo),
-                    of(fl),
-                    of(fq),
-                    of(fk),
-                    of(fv),
-                    of(km),
-                    new AttentionGeom(b, h, n, s, d, 0.45, causal, drop));
+            AttentionCpu.forward(of(fo), of(fl), of(fq), of(fk), of(fv), of(km), geom);
             AttentionCpu.backward(
-                    of(fdq),
-                    of(fdk),
-                    of(fdv),
-                    of(fg),
-                    of(fo),
-                    of(fl),
-                    of(fq),
-                    of(fk),
-                    of(fv),
-                    of(km),
-                    new AttentionGeom(b, h, n, s, d, 0.45, causal, drop));
+                    of(fdq), of(fdk), of(fdv), of(fg), of(fo), of(fl), of(fq), of(fk), of(fv), of(km), geom);
             String tag = "dropout causal=" + causal;
             assertClose(tag + " out", fo, out, 1e-5, 1e-4);
             assertClose(tag + " lse", fl, lse, 1e-5, 1e-5);

@@ -36,35 +36,11 @@ class AttentionTest {
         double[] q = randn(r, b * h * n * d, 1), k = randn(r, b * h * s * d, 1), v = randn(r, b * h * s * d, 1);
         double[] g = randn(r, b * h * n * d, 1), out = new double[b * h * n * d], lse = new double[b * h * n];
         double[] dq = new double[q.length], dk = new double[k.length], dv = new double[v.length];
-        AttentionRef.forward(
-                of(out),
-                of(lse),
-                of(q),
-                of(k),
-                of(v),
-                of(km),
-                new AttentionGeom(b, h, n, s, d, scale, causal, DropoutMask.NONE));
-        AttentionRef.backward(
-                of(dq),
-                of(dk),
-                of(dv),
-                of(g),
-                of(out),
-                of(lse),
-                of(q),
-                of(k),
-                of(v),
-                of(km),
-                new AttentionGeom(b, h, n, s, d, scale, causal, DropoutMask.NONE));
+        AttentionGeom geom = new AttentionGeom(b, h, n, s, d, scale, causal, DropoutMask.NONE);
+        AttentionRef.forward(of(out), of(lse), of(q), of(k), of(v), of(km), geom);
+        AttentionRef.backward(of(dq), of(dk), of(dv), of(g), of(out), of(lse), of(q), of(k), of(v), of(km), geom);
         java.util.function.DoubleSupplier loss = () -> {
-            AttentionRef.forward(
-                    of(out),
-                    of(lse),
-                    of(q),
-                    of(k),
-                    of(v),
-                    of(km),
-                    new AttentionGeom(b, h, n, s, d, scale, causal, DropoutMask.NONE));
+            AttentionRef.forward(of(out), of(lse), of(q), of(k), of(v), of(km), geom);
             return dotLoss(g, out);
         };
         gradCheck("attention dq causal=" + causal, q, dq, loss, 1e-5, 1e-8, 1e-6, 1000);
@@ -92,22 +68,10 @@ class AttentionTest {
         int d = 2, s = 4;
         double[] q = randn(r, d, 1), k = randn(r, s * d, 1), v = randn(r, s * d, 1);
         double[] a = new double[d], b = new double[d], lse = new double[1];
-        AttentionRef.forward(
-                of(a),
-                of(lse),
-                of(q),
-                of(k),
-                of(v),
-                null,
-                new AttentionGeom(1, 1, 1, s, d, 0.7, true, DropoutMask.NONE));
-        AttentionRef.forward(
-                of(b),
-                of(lse),
-                of(q),
-                of(k),
-                of(v),
-                null,
-                new AttentionGeom(1, 1, 1, s, d, 0.7, false, DropoutMask.NONE));
+        AttentionGeom geom = new AttentionGeom(1, 1, 1, s, d, 0.7, true, DropoutMask.NONE);
+        AttentionRef.forward(of(a), of(lse), of(q), of(k), of(v), null, geom);
+        AttentionGeom full = new AttentionGeom(1, 1, 1, s, d, 0.7, false, DropoutMask.NONE);
+        AttentionRef.forward(of(b), of(lse), of(q), of(k), of(v), null, full);
         for (int e = 0; e < d; e++) assertEquals(b[e], a[e], 1e-15);
     }
 
@@ -133,49 +97,16 @@ class AttentionTest {
                     v = roundTrip(randn(r, kLen, 1));
             double[] g = roundTrip(randn(r, qLen, 1)), out = new double[qLen], lse = new double[c.b * c.h * c.n];
             double[] dq = new double[qLen], dk = new double[kLen], dv = new double[kLen];
-            AttentionRef.forward(
-                    of(out),
-                    of(lse),
-                    of(q),
-                    of(k),
-                    of(v),
-                    of(c.keyMask),
-                    new AttentionGeom(c.b, c.h, c.n, c.s, c.d, scale, c.causal, DropoutMask.NONE));
+            AttentionGeom geom = new AttentionGeom(c.b, c.h, c.n, c.s, c.d, scale, c.causal, DropoutMask.NONE);
+            AttentionRef.forward(of(out), of(lse), of(q), of(k), of(v), of(c.keyMask), geom);
             AttentionRef.backward(
-                    of(dq),
-                    of(dk),
-                    of(dv),
-                    of(g),
-                    of(out),
-                    of(lse),
-                    of(q),
-                    of(k),
-                    of(v),
-                    of(c.keyMask),
-                    new AttentionGeom(c.b, c.h, c.n, c.s, c.d, scale, c.causal, DropoutMask.NONE));
+                    of(dq), of(dk), of(dv), of(g), of(out), of(lse), of(q), of(k), of(v), of(c.keyMask), geom);
             float[] fq = toFloat(q), fk = toFloat(k), fv = toFloat(v), fg = toFloat(g);
             float[] fo = new float[qLen], fl = new float[c.b * c.h * c.n];
             float[] fdq = new float[qLen], fdk = new float[kLen], fdv = new float[kLen];
-            AttentionCpu.forward(
-                    of(fo),
-                    of(fl),
-                    of(fq),
-                    of(fk),
-                    of(fv),
-                    of(c.keyMask),
-                    new AttentionGeom(c.b, c.h, c.n, c.s, c.d, scale, c.causal, DropoutMask.NONE));
+            AttentionCpu.forward(of(fo), of(fl), of(fq), of(fk), of(fv), of(c.keyMask), geom);
             AttentionCpu.backward(
-                    of(fdq),
-                    of(fdk),
-                    of(fdv),
-                    of(fg),
-                    of(fo),
-                    of(fl),
-                    of(fq),
-                    of(fk),
-                    of(fv),
-                    of(c.keyMask),
-                    new AttentionGeom(c.b, c.h, c.n, c.s, c.d, scale, c.causal, DropoutMask.NONE));
+                    of(fdq), of(fdk), of(fdv), of(fg), of(fo), of(fl), of(fq), of(fk), of(fv), of(c.keyMask), geom);
             assertClose(tag + " out", fo, out, 1e-5, 1e-4);
             assertClose(tag + " lse", fl, lse, 1e-5, 1e-5);
             assertClose(tag + " dq", fdq, dq, 1e-4, 1e-3);
