@@ -53,12 +53,8 @@ public final class AttentionRef {
         DropoutMask drop = geom.drop();
         double[] outA = Buf.arr(out), lseA = Buf.arr(lse), qA = Buf.arr(q), kA = Buf.arr(k), vA = Buf.arr(v);
         float[] keyMaskA = Buf.arr(keyMask);
-        int outOff = Buf.off(out),
-                lseOff = Buf.off(lse),
-                qOff = Buf.off(q),
-                kOff = Buf.off(k),
-                vOff = Buf.off(v),
-                kmOff = Buf.off(keyMask);
+        int outOff = Buf.off(out), lseOff = Buf.off(lse), qOff = Buf.off(q), kOff = Buf.off(k);
+        int vOff = Buf.off(v), kmOff = Buf.off(keyMask);
         double[] sc = new double[s];
         for (int bi = 0; bi < b; bi++)
             for (int hi = 0; hi < h; hi++) {
@@ -114,26 +110,12 @@ public final class AttentionRef {
         double scale = geom.scale();
         boolean causal = geom.causal();
         DropoutMask drop = geom.drop();
-        double[] dqA = Buf.arr(dq),
-                dkA = Buf.arr(dk),
-                dvA = Buf.arr(dv),
-                doutA = Buf.arr(dout),
-                outA = Buf.arr(out),
-                lseA = Buf.arr(lse),
-                qA = Buf.arr(q),
-                kA = Buf.arr(k),
-                vA = Buf.arr(v);
+        double[] dqA = Buf.arr(dq), dkA = Buf.arr(dk), dvA = Buf.arr(dv), doutA = Buf.arr(dout);
+        double[] outA = Buf.arr(out), lseA = Buf.arr(lse), qA = Buf.arr(q), kA = Buf.arr(k), vA = Buf.arr(v);
         float[] keyMaskA = Buf.arr(keyMask);
-        int dqOff = Buf.off(dq),
-                dkOff = Buf.off(dk),
-                dvOff = Buf.off(dv),
-                doutOff = Buf.off(dout),
-                outOff = Buf.off(out),
-                lseOff = Buf.off(lse),
-                qOff = Buf.off(q),
-                kOff = Buf.off(k),
-                vOff = Buf.off(v),
-                kmOff = Buf.off(keyMask);
+        int dqOff = Buf.off(dq), dkOff = Buf.off(dk), dvOff = Buf.off(dv), doutOff = Buf.off(dout);
+        int outOff = Buf.off(out), lseOff = Buf.off(lse), qOff = Buf.off(q), kOff = Buf.off(k);
+        int vOff = Buf.off(v), kmOff = Buf.off(keyMask);
         if (dqA != null) Arrays.fill(dqA, dqOff, dqOff + b * h * n * d, 0.0);
         if (dkA != null) Arrays.fill(dkA, dkOff, dkOff + b * h * s * d, 0.0);
         if (dvA != null) Arrays.fill(dvA, dvOff, dvOff + b * h * s * d, 0.0);

@@ -51,7 +51,8 @@ public final class HyperbolicRef {
     public static void mobiusAddBackward(
             Buf.F64 dx, Buf.F64 dy, Buf.F64 dout, Buf.F64 x, Buf.F64 y, int yStride, int n, int d, double c) {
         double[] dxA = Buf.arr(dx), dyA = Buf.arr(dy), doutA = Buf.arr(dout), xA = Buf.arr(x), yA = Buf.arr(y);
-        int dxOff = Buf.off(dx), dyOff = Buf.off(dy), doutOff = Buf.off(dout), xOff = Buf.off(x), yOff = Buf.off(y);
+        int dxOff = Buf.off(dx), dyOff = Buf.off(dy), doutOff = Buf.off(dout), xOff = Buf.off(x);
+        int yOff = Buf.off(y);
         double[] coef = new double[6];
         if (dyA != null && yStride == 0) java.util.Arrays.fill(dyA, dyOff, dyOff + d, 0.0);
         for (int i = 0; i < n; i++) {
@@ -134,7 +135,8 @@ public final class HyperbolicRef {
     public static void mobiusMatvecBackward(
             Buf.F64 dw, Buf.F64 dx, Buf.F64 dout, Buf.F64 w, Buf.F64 x, int n, int m, int d, double c) {
         double[] dwA = Buf.arr(dw), dxA = Buf.arr(dx), doutA = Buf.arr(dout), wA = Buf.arr(w), xA = Buf.arr(x);
-        int dwOff = Buf.off(dw), dxOff = Buf.off(dx), doutOff = Buf.off(dout), wOff = Buf.off(w), xOff = Buf.off(x);
+        int dwOff = Buf.off(dw), dxOff = Buf.off(dx), doutOff = Buf.off(dout), wOff = Buf.off(w);
+        int xOff = Buf.off(x);
         double[] mx = new double[m], dmx = new double[m], coef = new double[3];
         if (dwA != null) java.util.Arrays.fill(dwA, dwOff, dwOff + m * d, 0.0);
         for (int i = 0; i < n; i++) {
@@ -203,7 +205,8 @@ public final class HyperbolicRef {
     public static void poincareDistBackward(
             Buf.F64 dx, Buf.F64 dy, Buf.F64 dout, Buf.F64 x, Buf.F64 y, int n, int m, int d, double c) {
         double[] dxA = Buf.arr(dx), dyA = Buf.arr(dy), doutA = Buf.arr(dout), xA = Buf.arr(x), yA = Buf.arr(y);
-        int dxOff = Buf.off(dx), dyOff = Buf.off(dy), doutOff = Buf.off(dout), xOff = Buf.off(x), yOff = Buf.off(y);
+        int dxOff = Buf.off(dx), dyOff = Buf.off(dy), doutOff = Buf.off(dout), xOff = Buf.off(x);
+        int yOff = Buf.off(y);
         if (dxA != null) java.util.Arrays.fill(dxA, dxOff, dxOff + n * d, 0.0);
         if (dyA != null) java.util.Arrays.fill(dyA, dyOff, dyOff + m * d, 0.0);
         double[] gr = new double[3];

@@ -98,18 +98,10 @@ public final class RefNorm implements NormKernels {
             int rows,
             int d,
             double eps) {
-        double[] xA = Buf.arr(x),
-                gammaA = Buf.arr(gamma),
-                betaA = Buf.arr(beta),
-                yA = Buf.arr(y),
-                meanA = Buf.arr(mean),
-                rstdA = Buf.arr(rstd);
-        int xOff = Buf.off(x),
-                gOff = Buf.off(gamma),
-                bOff = Buf.off(beta),
-                yOff = Buf.off(y),
-                meanOff = Buf.off(mean),
-                rstdOff = Buf.off(rstd);
+        double[] xA = Buf.arr(x), gammaA = Buf.arr(gamma), betaA = Buf.arr(beta), yA = Buf.arr(y);
+        double[] meanA = Buf.arr(mean), rstdA = Buf.arr(rstd);
+        int xOff = Buf.off(x), gOff = Buf.off(gamma), bOff = Buf.off(beta), yOff = Buf.off(y);
+        int meanOff = Buf.off(mean), rstdOff = Buf.off(rstd);
         for (int r = 0; r < rows; r++) {
             int o = r * d;
             double mu = 0, var = 0;
@@ -139,22 +131,10 @@ public final class RefNorm implements NormKernels {
             Buf.F64 dbeta,
             int rows,
             int d) {
-        double[] dyA = Buf.arr(dy),
-                xA = Buf.arr(x),
-                meanA = Buf.arr(mean),
-                rstdA = Buf.arr(rstd),
-                gammaA = Buf.arr(gamma),
-                dxA = Buf.arr(dx),
-                dgammaA = Buf.arr(dgamma),
-                dbetaA = Buf.arr(dbeta);
-        int dyOff = Buf.off(dy),
-                xOff = Buf.off(x),
-                meanOff = Buf.off(mean),
-                rstdOff = Buf.off(rstd),
-                gOff = Buf.off(gamma),
-                dxOff = Buf.off(dx),
-                dgOff = Buf.off(dgamma),
-                dbOff = Buf.off(dbeta);
+        double[] dyA = Buf.arr(dy), xA = Buf.arr(x), meanA = Buf.arr(mean), rstdA = Buf.arr(rstd);
+        double[] gammaA = Buf.arr(gamma), dxA = Buf.arr(dx), dgammaA = Buf.arr(dgamma), dbetaA = Buf.arr(dbeta);
+        int dyOff = Buf.off(dy), xOff = Buf.off(x), meanOff = Buf.off(mean), rstdOff = Buf.off(rstd);
+        int gOff = Buf.off(gamma), dxOff = Buf.off(dx), dgOff = Buf.off(dgamma), dbOff = Buf.off(dbeta);
         double[] dg = new double[d], db = new double[d];
         for (int r = 0; r < rows; r++) {
             int o = r * d;
@@ -194,22 +174,12 @@ public final class RefNorm implements NormKernels {
             int hw,
             double eps,
             double momentum) {
-        double[] xA = Buf.arr(x),
-                gammaA = Buf.arr(gamma),
-                betaA = Buf.arr(beta),
-                yA = Buf.arr(y),
-                runMeanA = Buf.arr(runMean),
-                runVarA = Buf.arr(runVar),
-                saveMeanA = Buf.arr(saveMean),
-                saveRstdA = Buf.arr(saveRstd);
-        int xOff = Buf.off(x),
-                gOff = Buf.off(gamma),
-                bOff = Buf.off(beta),
-                yOff = Buf.off(y),
-                rmOff = Buf.off(runMean),
-                rvOff = Buf.off(runVar),
-                smOff = Buf.off(saveMean),
-                srOff = Buf.off(saveRstd);
+        double[] xA = Buf.arr(x), gammaA = Buf.arr(gamma), betaA = Buf.arr(beta), yA = Buf.arr(y);
+        double[] runMeanA = Buf.arr(runMean), runVarA = Buf.arr(runVar), saveMeanA = Buf.arr(saveMean);
+        double[] saveRstdA = Buf.arr(saveRstd);
+        int xOff = Buf.off(x), gOff = Buf.off(gamma), bOff = Buf.off(beta), yOff = Buf.off(y);
+        int rmOff = Buf.off(runMean), rvOff = Buf.off(runVar), smOff = Buf.off(saveMean);
+        int srOff = Buf.off(saveRstd);
         long count = (long) n * hw;
         for (int ch = 0; ch < c; ch++) {
             double mu = 0, v = 0;
@@ -251,18 +221,10 @@ public final class RefNorm implements NormKernels {
             int c,
             int hw,
             double eps) {
-        double[] xA = Buf.arr(x),
-                gammaA = Buf.arr(gamma),
-                betaA = Buf.arr(beta),
-                yA = Buf.arr(y),
-                runMeanA = Buf.arr(runMean),
-                runVarA = Buf.arr(runVar);
-        int xOff = Buf.off(x),
-                gOff = Buf.off(gamma),
-                bOff = Buf.off(beta),
-                yOff = Buf.off(y),
-                rmOff = Buf.off(runMean),
-                rvOff = Buf.off(runVar);
+        double[] xA = Buf.arr(x), gammaA = Buf.arr(gamma), betaA = Buf.arr(beta), yA = Buf.arr(y);
+        double[] runMeanA = Buf.arr(runMean), runVarA = Buf.arr(runVar);
+        int xOff = Buf.off(x), gOff = Buf.off(gamma), bOff = Buf.off(beta), yOff = Buf.off(y);
+        int rmOff = Buf.off(runMean), rvOff = Buf.off(runVar);
         for (int ch = 0; ch < c; ch++) {
             if (saveMean != null) saveMean.a()[saveMean.off() + ch] = runMeanA[rmOff + ch];
             if (saveRstd != null) saveRstd.a()[saveRstd.off() + ch] = 1.0 / Math.sqrt(runVarA[rvOff + ch] + eps);
@@ -290,22 +252,11 @@ public final class RefNorm implements NormKernels {
             BatchNormGeom geom) {
         int n = geom.n(), c = geom.c(), hw = geom.hw();
         boolean training = geom.training();
-        double[] dyA = Buf.arr(dy),
-                xA = Buf.arr(x),
-                saveMeanA = Buf.arr(saveMean),
-                saveRstdA = Buf.arr(saveRstd),
-                gammaA = Buf.arr(gamma),
-                dxA = Buf.arr(dx),
-                dgammaA = Buf.arr(dgamma),
-                dbetaA = Buf.arr(dbeta);
-        int dyOff = Buf.off(dy),
-                xOff = Buf.off(x),
-                smOff = Buf.off(saveMean),
-                srOff = Buf.off(saveRstd),
-                gOff = Buf.off(gamma),
-                dxOff = Buf.off(dx),
-                dgOff = Buf.off(dgamma),
-                dbOff = Buf.off(dbeta);
+        double[] dyA = Buf.arr(dy), xA = Buf.arr(x), saveMeanA = Buf.arr(saveMean);
+        double[] saveRstdA = Buf.arr(saveRstd), gammaA = Buf.arr(gamma), dxA = Buf.arr(dx);
+        double[] dgammaA = Buf.arr(dgamma), dbetaA = Buf.arr(dbeta);
+        int dyOff = Buf.off(dy), xOff = Buf.off(x), smOff = Buf.off(saveMean), srOff = Buf.off(saveRstd);
+        int gOff = Buf.off(gamma), dxOff = Buf.off(dx), dgOff = Buf.off(dgamma), dbOff = Buf.off(dbeta);
         long count = (long) n * hw;
         for (int ch = 0; ch < c; ch++) {
             double mu = saveMeanA[smOff + ch], rs = saveRstdA[srOff + ch], sdy = 0, sdyx = 0;

@@ -68,7 +68,8 @@ public final class SinkhornRef {
         double eps = geom.eps(), tol = geom.tol();
         double[] planA = Buf.arr(plan), costA = Buf.arr(cost);
         float[] pixelMaskA = Buf.arr(pixelMask), tokenMaskA = Buf.arr(tokenMask);
-        int planOff = Buf.off(plan), costOff = Buf.off(cost), pmOff = Buf.off(pixelMask), tmOff = Buf.off(tokenMask);
+        int planOff = Buf.off(plan), costOff = Buf.off(cost), pmOff = Buf.off(pixelMask);
+        int tmOff = Buf.off(tokenMask);
         Arrays.fill(uHist, 0, (maxIter + 1) * b * p, 0.0);
         Arrays.fill(vHist, 0, (maxIter + 1) * b * t, 0.0);
         Arrays.fill(planA, planOff, planOff + b * p * t, 0.0);
@@ -149,12 +150,8 @@ public final class SinkhornRef {
         double eps = geom.eps();
         double[] dcostA = Buf.arr(dcost), dplanA = Buf.arr(dplan), planA = Buf.arr(plan), costA = Buf.arr(cost);
         float[] pixelMaskA = Buf.arr(pixelMask), tokenMaskA = Buf.arr(tokenMask);
-        int dOff = Buf.off(dcost),
-                gOff = Buf.off(dplan),
-                planOff = Buf.off(plan),
-                costOff = Buf.off(cost),
-                pmOff = Buf.off(pixelMask),
-                tmOff = Buf.off(tokenMask);
+        int dOff = Buf.off(dcost), gOff = Buf.off(dplan), planOff = Buf.off(plan), costOff = Buf.off(cost);
+        int pmOff = Buf.off(pixelMask), tmOff = Buf.off(tokenMask);
         Arrays.fill(dcostA, dOff, dOff + b * p * t, 0.0);
         if (iters == 0) return;
         double[] du = new double[p], dv = new double[t], dvPrev = new double[t];

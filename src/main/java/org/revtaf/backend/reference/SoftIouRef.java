@@ -53,7 +53,8 @@ public final class SoftIouRef {
     public static void backward(
             Buf.F64 da, Buf.F64 dg, Buf.F64 dout, Buf.F64 a, Buf.F64 g, int b, int n, int m, int p) {
         double[] daA = Buf.arr(da), dgA = Buf.arr(dg), doutA = Buf.arr(dout), aA = Buf.arr(a), gA = Buf.arr(g);
-        int daOff = Buf.off(da), dgOff = Buf.off(dg), doutOff = Buf.off(dout), aOff = Buf.off(a), gOff = Buf.off(g);
+        int daOff = Buf.off(da), dgOff = Buf.off(dg), doutOff = Buf.off(dout), aOff = Buf.off(a);
+        int gOff = Buf.off(g);
         if (daA != null) Arrays.fill(daA, daOff, daOff + b * n * p, 0.0);
         if (dgA != null) Arrays.fill(dgA, dgOff, dgOff + b * m * p, 0.0);
         for (int bi = 0; bi < b; bi++)

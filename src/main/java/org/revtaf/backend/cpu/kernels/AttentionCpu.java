@@ -65,18 +65,10 @@ public final class AttentionCpu {
         double scale = geom.scale();
         boolean causal = geom.causal();
         DropoutMask drop = geom.drop();
-        float[] outA = Buf.arr(out),
-                lseA = Buf.arr(lse),
-                qA = Buf.arr(q),
-                kA = Buf.arr(k),
-                vA = Buf.arr(v),
-                keyMaskA = Buf.arr(keyMask);
-        int outOff = Buf.off(out),
-                lseOff = Buf.off(lse),
-                qOff = Buf.off(q),
-                kOff = Buf.off(k),
-                vOff = Buf.off(v),
-                kmOff = Buf.off(keyMask);
+        float[] outA = Buf.arr(out), lseA = Buf.arr(lse), qA = Buf.arr(q), kA = Buf.arr(k), vA = Buf.arr(v);
+        float[] keyMaskA = Buf.arr(keyMask);
+        int outOff = Buf.off(out), lseOff = Buf.off(lse), qOff = Buf.off(q), kOff = Buf.off(k);
+        int vOff = Buf.off(v), kmOff = Buf.off(keyMask);
         check("attention", qA, qOff, kA, kOff, vA, vOff, keyMaskA, kmOff, b, h, n, s, d);
         Args.span("attention", "out", outA, outOff, (long) b * h * n * d, false);
         Args.span("attention", "lse", lseA, lseOff, (long) b * h * n, false);
@@ -152,26 +144,12 @@ public final class AttentionCpu {
         double scale = geom.scale();
         boolean causal = geom.causal();
         DropoutMask drop = geom.drop();
-        float[] dqA = Buf.arr(dq),
-                dkA = Buf.arr(dk),
-                dvA = Buf.arr(dv),
-                doutA = Buf.arr(dout),
-                outA = Buf.arr(out),
-                lseA = Buf.arr(lse),
-                qA = Buf.arr(q),
-                kA = Buf.arr(k),
-                vA = Buf.arr(v),
-                keyMaskA = Buf.arr(keyMask);
-        int dqOff = Buf.off(dq),
-                dkOff = Buf.off(dk),
-                dvOff = Buf.off(dv),
-                doutOff = Buf.off(dout),
-                outOff = Buf.off(out),
-                lseOff = Buf.off(lse),
-                qOff = Buf.off(q),
-                kOff = Buf.off(k),
-                vOff = Buf.off(v),
-                kmOff = Buf.off(keyMask);
+        float[] dqA = Buf.arr(dq), dkA = Buf.arr(dk), dvA = Buf.arr(dv), doutA = Buf.arr(dout);
+        float[] outA = Buf.arr(out), lseA = Buf.arr(lse), qA = Buf.arr(q), kA = Buf.arr(k), vA = Buf.arr(v);
+        float[] keyMaskA = Buf.arr(keyMask);
+        int dqOff = Buf.off(dq), dkOff = Buf.off(dk), dvOff = Buf.off(dv), doutOff = Buf.off(dout);
+        int outOff = Buf.off(out), lseOff = Buf.off(lse), qOff = Buf.off(q), kOff = Buf.off(k);
+        int vOff = Buf.off(v), kmOff = Buf.off(keyMask);
         String op = "attentionBackward";
         check(op, qA, qOff, kA, kOff, vA, vOff, keyMaskA, kmOff, b, h, n, s, d);
         Args.span(op, "dq", dqA, dqOff, (long) b * h * n * d, true);

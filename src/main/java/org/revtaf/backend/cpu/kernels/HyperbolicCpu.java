@@ -47,7 +47,8 @@ public final class HyperbolicCpu {
     public static void mobiusAddBackward(
             Buf.F32 dx, Buf.F32 dy, Buf.F32 dout, Buf.F32 x, Buf.F32 y, int yStride, int n, int d, double c) {
         float[] dxA = Buf.arr(dx), dyA = Buf.arr(dy), doutA = Buf.arr(dout), xA = Buf.arr(x), yA = Buf.arr(y);
-        int dxOff = Buf.off(dx), dyOff = Buf.off(dy), doutOff = Buf.off(dout), xOff = Buf.off(x), yOff = Buf.off(y);
+        int dxOff = Buf.off(dx), dyOff = Buf.off(dy), doutOff = Buf.off(dout), xOff = Buf.off(x);
+        int yOff = Buf.off(y);
         String op = "mobiusAddBackward";
         checkRows(op, n, d, c);
         Args.span(op, "dx", dxA, dxOff, (long) n * d, true);
@@ -192,7 +193,8 @@ public final class HyperbolicCpu {
     public static void mobiusMatvecBackward(
             Buf.F32 dw, Buf.F32 dx, Buf.F32 dout, Buf.F32 w, Buf.F32 x, int n, int m, int d, double c) {
         float[] dwA = Buf.arr(dw), dxA = Buf.arr(dx), doutA = Buf.arr(dout), wA = Buf.arr(w), xA = Buf.arr(x);
-        int dwOff = Buf.off(dw), dxOff = Buf.off(dx), doutOff = Buf.off(dout), wOff = Buf.off(w), xOff = Buf.off(x);
+        int dwOff = Buf.off(dw), dxOff = Buf.off(dx), doutOff = Buf.off(dout), wOff = Buf.off(w);
+        int xOff = Buf.off(x);
         String op = "mobiusMatvecBackward";
         checkPairs(op, n, m, d, c);
         Args.span(op, "dw", dwA, dwOff, (long) m * d, true);
@@ -263,7 +265,8 @@ public final class HyperbolicCpu {
     public static void poincareDistBackward(
             Buf.F32 dx, Buf.F32 dy, Buf.F32 dout, Buf.F32 x, Buf.F32 y, int n, int m, int d, double c) {
         float[] dxA = Buf.arr(dx), dyA = Buf.arr(dy), doutA = Buf.arr(dout), xA = Buf.arr(x), yA = Buf.arr(y);
-        int dxOff = Buf.off(dx), dyOff = Buf.off(dy), doutOff = Buf.off(dout), xOff = Buf.off(x), yOff = Buf.off(y);
+        int dxOff = Buf.off(dx), dyOff = Buf.off(dy), doutOff = Buf.off(dout), xOff = Buf.off(x);
+        int yOff = Buf.off(y);
         String op = "poincareDistBackward";
         checkPairs(op, n, m, d, c);
         Args.span(op, "dx", dxA, dxOff, (long) n * d, true);

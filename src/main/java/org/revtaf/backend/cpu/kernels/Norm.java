@@ -24,18 +24,10 @@ public final class Norm {
     // x, y: (rows, d); gamma, beta: (d) or null; mean, rstd: (rows) saved for backward (may be null)
     public static void layerNormForward(
             Buf.F32 x, Buf.F32 gamma, Buf.F32 beta, Buf.F32 y, Buf.F32 mean, Buf.F32 rstd, int rows, int d, float eps) {
-        float[] xA = Buf.arr(x),
-                gammaA = Buf.arr(gamma),
-                betaA = Buf.arr(beta),
-                yA = Buf.arr(y),
-                meanA = Buf.arr(mean),
-                rstdA = Buf.arr(rstd);
-        int xOff = Buf.off(x),
-                gOff = Buf.off(gamma),
-                bOff = Buf.off(beta),
-                yOff = Buf.off(y),
-                meanOff = Buf.off(mean),
-                rstdOff = Buf.off(rstd);
+        float[] xA = Buf.arr(x), gammaA = Buf.arr(gamma), betaA = Buf.arr(beta), yA = Buf.arr(y);
+        float[] meanA = Buf.arr(mean), rstdA = Buf.arr(rstd);
+        int xOff = Buf.off(x), gOff = Buf.off(gamma), bOff = Buf.off(beta), yOff = Buf.off(y);
+        int meanOff = Buf.off(mean), rstdOff = Buf.off(rstd);
         Parallel.range(rows, grain(d), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 int xo = xOff + r * d, yo = yOff + r * d;
@@ -69,22 +61,10 @@ public final class Norm {
             Buf.F32 dbeta,
             int rows,
             int d) {
-        float[] dyA = Buf.arr(dy),
-                xA = Buf.arr(x),
-                meanA = Buf.arr(mean),
-                rstdA = Buf.arr(rstd),
-                gammaA = Buf.arr(gamma),
-                dxA = Buf.arr(dx),
-                dgammaA = Buf.arr(dgamma),
-                dbetaA = Buf.arr(dbeta);
-        int dyOff = Buf.off(dy),
-                xOff = Buf.off(x),
-                meanOff = Buf.off(mean),
-                rstdOff = Buf.off(rstd),
-                gOff = Buf.off(gamma),
-                dxOff = Buf.off(dx),
-                dgOff = Buf.off(dgamma),
-                dbOff = Buf.off(dbeta);
+        float[] dyA = Buf.arr(dy), xA = Buf.arr(x), meanA = Buf.arr(mean), rstdA = Buf.arr(rstd);
+        float[] gammaA = Buf.arr(gamma), dxA = Buf.arr(dx), dgammaA = Buf.arr(dgamma), dbetaA = Buf.arr(dbeta);
+        int dyOff = Buf.off(dy), xOff = Buf.off(x), meanOff = Buf.off(mean), rstdOff = Buf.off(rstd);
+        int gOff = Buf.off(gamma), dxOff = Buf.off(dx), dgOff = Buf.off(dgamma), dbOff = Buf.off(dbeta);
         int chunks = Math.max(1, Math.min(Parallel.threads(), rows / Math.max(1, grain(d))));
         float[][] pg = new float[chunks][dgammaA == null ? 0 : d], pb = new float[chunks][dbetaA == null ? 0 : d];
         Parallel.tasks(chunks, t -> {
@@ -151,22 +131,12 @@ public final class Norm {
             int hw,
             float eps,
             float momentum) {
-        float[] xA = Buf.arr(x),
-                gammaA = Buf.arr(gamma),
-                betaA = Buf.arr(beta),
-                yA = Buf.arr(y),
-                runMeanA = Buf.arr(runMean),
-                runVarA = Buf.arr(runVar),
-                saveMeanA = Buf.arr(saveMean),
-                saveRstdA = Buf.arr(saveRstd);
-        int xOff = Buf.off(x),
-                gOff = Buf.off(gamma),
-                bOff = Buf.off(beta),
-                yOff = Buf.off(y),
-                rmOff = Buf.off(runMean),
-                rvOff = Buf.off(runVar),
-                smOff = Buf.off(saveMean),
-                srOff = Buf.off(saveRstd);
+        float[] xA = Buf.arr(x), gammaA = Buf.arr(gamma), betaA = Buf.arr(beta), yA = Buf.arr(y);
+        float[] runMeanA = Buf.arr(runMean), runVarA = Buf.arr(runVar), saveMeanA = Buf.arr(saveMean);
+        float[] saveRstdA = Buf.arr(saveRstd);
+        int xOff = Buf.off(x), gOff = Buf.off(gamma), bOff = Buf.off(beta), yOff = Buf.off(y);
+        int rmOff = Buf.off(runMean), rvOff = Buf.off(runVar), smOff = Buf.off(saveMean);
+        int srOff = Buf.off(saveRstd);
         long count = (long) n * hw;
         Parallel.range(c, 1, (c0, c1) -> {
             for (int ch = c0; ch < c1; ch++) {
@@ -207,18 +177,10 @@ public final class Norm {
             int c,
             int hw,
             float eps) {
-        float[] xA = Buf.arr(x),
-                gammaA = Buf.arr(gamma),
-                betaA = Buf.arr(beta),
-                yA = Buf.arr(y),
-                runMeanA = Buf.arr(runMean),
-                runVarA = Buf.arr(runVar);
-        int xOff = Buf.off(x),
-                gOff = Buf.off(gamma),
-                bOff = Buf.off(beta),
-                yOff = Buf.off(y),
-                rmOff = Buf.off(runMean),
-                rvOff = Buf.off(runVar);
+        float[] xA = Buf.arr(x), gammaA = Buf.arr(gamma), betaA = Buf.arr(beta), yA = Buf.arr(y);
+        float[] runMeanA = Buf.arr(runMean), runVarA = Buf.arr(runVar);
+        int xOff = Buf.off(x), gOff = Buf.off(gamma), bOff = Buf.off(beta), yOff = Buf.off(y);
+        int rmOff = Buf.off(runMean), rvOff = Buf.off(runVar);
         for (int ch = 0; ch < c; ch++) {
             if (saveMean != null) saveMean.a()[saveMean.off() + ch] = runMeanA[rmOff + ch];
             if (saveRstd != null)
@@ -251,22 +213,11 @@ public final class Norm {
             BatchNormGeom geom) {
         int n = geom.n(), c = geom.c(), hw = geom.hw();
         boolean training = geom.training();
-        float[] dyA = Buf.arr(dy),
-                xA = Buf.arr(x),
-                saveMeanA = Buf.arr(saveMean),
-                saveRstdA = Buf.arr(saveRstd),
-                gammaA = Buf.arr(gamma),
-                dxA = Buf.arr(dx),
-                dgammaA = Buf.arr(dgamma),
-                dbetaA = Buf.arr(dbeta);
-        int dyOff = Buf.off(dy),
-                xOff = Buf.off(x),
-                smOff = Buf.off(saveMean),
-                srOff = Buf.off(saveRstd),
-                gOff = Buf.off(gamma),
-                dxOff = Buf.off(dx),
-                dgOff = Buf.off(dgamma),
-                dbOff = Buf.off(dbeta);
+        float[] dyA = Buf.arr(dy), xA = Buf.arr(x), saveMeanA = Buf.arr(saveMean);
+        float[] saveRstdA = Buf.arr(saveRstd), gammaA = Buf.arr(gamma), dxA = Buf.arr(dx);
+        float[] dgammaA = Buf.arr(dgamma), dbetaA = Buf.arr(dbeta);
+        int dyOff = Buf.off(dy), xOff = Buf.off(x), smOff = Buf.off(saveMean), srOff = Buf.off(saveRstd);
+        int gOff = Buf.off(gamma), dxOff = Buf.off(dx), dgOff = Buf.off(dgamma), dbOff = Buf.off(dbeta);
         long count = (long) n * hw;
         Parallel.range(c, 1, (c0, c1) -> {
             for (int ch = c0; ch < c1; ch++) {

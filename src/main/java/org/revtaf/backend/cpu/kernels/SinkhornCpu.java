@@ -104,11 +104,10 @@ public final class SinkhornCpu {
             SinkhornGeom geom) {
         int b = geom.b(), p = geom.p(), t = geom.t(), maxIter = geom.maxIter();
         double eps = geom.eps(), tol = geom.tol();
-        float[] planA = Buf.arr(plan),
-                costA = Buf.arr(cost),
-                pixelMaskA = Buf.arr(pixelMask),
-                tokenMaskA = Buf.arr(tokenMask);
-        int planOff = Buf.off(plan), costOff = Buf.off(cost), pmOff = Buf.off(pixelMask), tmOff = Buf.off(tokenMask);
+        float[] planA = Buf.arr(plan), costA = Buf.arr(cost), pixelMaskA = Buf.arr(pixelMask);
+        float[] tokenMaskA = Buf.arr(tokenMask);
+        int planOff = Buf.off(plan), costOff = Buf.off(cost), pmOff = Buf.off(pixelMask);
+        int tmOff = Buf.off(tokenMask);
         check("sinkhorn", planA, planOff, costA, costOff, pixelMaskA, pmOff, tokenMaskA, tmOff, geom);
         Args.sizes("sinkhorn", "maxIter", maxIter);
         Args.span("sinkhorn", "uHist", uHist, 0, (long) uHistSize(b, p, maxIter), false);
@@ -290,18 +289,10 @@ public final class SinkhornCpu {
             SinkhornGeom geom) {
         int b = geom.b(), p = geom.p(), t = geom.t();
         double eps = geom.eps();
-        float[] dcostA = Buf.arr(dcost),
-                dplanA = Buf.arr(dplan),
-                planA = Buf.arr(plan),
-                costA = Buf.arr(cost),
-                pixelMaskA = Buf.arr(pixelMask),
-                tokenMaskA = Buf.arr(tokenMask);
-        int dOff = Buf.off(dcost),
-                gOff = Buf.off(dplan),
-                planOff = Buf.off(plan),
-                costOff = Buf.off(cost),
-                pmOff = Buf.off(pixelMask),
-                tmOff = Buf.off(tokenMask);
+        float[] dcostA = Buf.arr(dcost), dplanA = Buf.arr(dplan), planA = Buf.arr(plan), costA = Buf.arr(cost);
+        float[] pixelMaskA = Buf.arr(pixelMask), tokenMaskA = Buf.arr(tokenMask);
+        int dOff = Buf.off(dcost), gOff = Buf.off(dplan), planOff = Buf.off(plan), costOff = Buf.off(cost);
+        int pmOff = Buf.off(pixelMask), tmOff = Buf.off(tokenMask);
         check("sinkhornBackward", dcostA, dOff, costA, costOff, pixelMaskA, pmOff, tokenMaskA, tmOff, geom);
         Args.span("sinkhornBackward", "dplan", dplanA, gOff, (long) b * p * t, false);
         Args.span("sinkhornBackward", "plan", planA, planOff, (long) b * p * t, false);

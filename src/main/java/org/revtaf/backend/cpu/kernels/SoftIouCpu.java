@@ -81,7 +81,8 @@ public final class SoftIouCpu {
     public static void backward(
             Buf.F32 da, Buf.F32 dg, Buf.F32 dout, Buf.F32 a, Buf.F32 g, int b, int n, int m, int p) {
         float[] daA = Buf.arr(da), dgA = Buf.arr(dg), doutA = Buf.arr(dout), aA = Buf.arr(a), gA = Buf.arr(g);
-        int daOff = Buf.off(da), dgOff = Buf.off(dg), doutOff = Buf.off(dout), aOff = Buf.off(a), gOff = Buf.off(g);
+        int daOff = Buf.off(da), dgOff = Buf.off(dg), doutOff = Buf.off(dout), aOff = Buf.off(a);
+        int gOff = Buf.off(g);
         check("softIouBackward", aA, aOff, gA, gOff, b, n, m, p);
         Args.span("softIouBackward", "da", daA, daOff, (long) b * n * p, true);
         Args.span("softIouBackward", "db", dgA, dgOff, (long) b * m * p, true);
