@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.revtaf.RevtafException;
 import org.revtaf.pipeline.Log;
 import org.revtaf.pipeline.generate.Generate;
 import org.revtaf.tensor.Device;
@@ -74,11 +73,11 @@ public final class GenerateCommand implements Callable<Integer> {
             defaultValue = "cpu",
             paramLabel = "D",
             description = "cpu (default), reference, cuda, cuda-emu.")
-    String device;
+    Device device;
 
     @Override
     public Integer call() {
-        Device dev = parseDevice(spec, device);
+        Device dev = device;
         DataCommand.requirePath(spec, "--checkpoint", checkpoint);
         DataCommand.requirePath(spec, "--data", data);
         DataCommand.requirePath(spec, "--out", out);
@@ -103,14 +102,5 @@ public final class GenerateCommand implements Callable<Integer> {
             log.line(Generate.summary(r));
         }
         return 0;
-    }
-
-    /** An unknown device is bad usage (exit 2). */
-    static Device parseDevice(CommandSpec spec, String device) {
-        try {
-            return Device.parse(device);
-        } catch (RevtafException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
     }
 }

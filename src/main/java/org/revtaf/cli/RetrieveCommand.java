@@ -56,11 +56,11 @@ public final class RetrieveCommand implements Callable<Integer> {
             defaultValue = "cpu",
             paramLabel = "D",
             description = "cpu (default), reference, cuda, cuda-emu.")
-    String device;
+    Device device;
 
     @Override
     public Integer call() {
-        Device dev = GenerateCommand.parseDevice(spec, device);
+        Device dev = device;
         DataCommand.requirePath(spec, "--checkpoint", checkpoint);
         DataCommand.requirePath(spec, "--image", image);
         if (top < 1) throw new ParameterException(spec.commandLine(), "--top must be >= 1, got " + top);

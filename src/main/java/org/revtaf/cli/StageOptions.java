@@ -4,12 +4,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.revtaf.RevtafException;
-import org.revtaf.config.DataConfig;
-import org.revtaf.config.RunConfig;
+import org.revtaf.backend.cpu.kernels.Parallel;
 import org.revtaf.data.BadSamplePolicy;
+import org.revtaf.data.DataConfig;
 import org.revtaf.data.Dataset;
 import org.revtaf.data.Datasets;
 import org.revtaf.pipeline.Log;
+import org.revtaf.pipeline.RunConfig;
 import org.revtaf.tensor.Device;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -47,10 +48,22 @@ public final class StageOptions {
     @Option(names = "--json", description = "End with one JSON object on the last line of stdout.")
     boolean json;
 
-    /** Empty paths and an unknown device are bad usage (exit 2). */
+    @Option(
+            names = "--threads",
+            paramLabel = "T",
+            description = "Threads of the cpu kernels (default: all cores, or -Drevtaf.threads); small models on"
+                    + " shared cores can run faster with 1.")
+    Integer threads;
+
+    /** Empty paths, an unknown device and a bad thread count are bad usage (exit 2); applies --threads. */
     Device check(CommandSpec spec) {
         DataCommand.requirePath(spec, "--config", config);
         DataCommand.requirePath(spec, "--data", data);
+        if (threads != null) {
+            if (threads < 1 || threads > 1024)
+                throw new ParameterException(spec.commandLine(), "--threads must be in [1, 1024], got " + threads);
+            Parallel.setThreads(threads);
+        }
         try {
             return Device.parse(device);
         } catch (RevtafException e) {

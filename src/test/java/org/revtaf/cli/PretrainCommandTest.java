@@ -59,6 +59,10 @@ class PretrainCommandTest {
         r = PrecomputeCommandTest.run(
                 "pretrain", "--config", cfg, "--data", data.toString(), "--out", "", "--device", "cpu");
         assertEquals(2, r.status());
+        r = PrecomputeCommandTest.run(
+                "pretrain", "--config", cfg, "--data", data.toString(), "--out", "x", "--threads", "0");
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("--threads"), r.err());
         Path noFoundation = Files.writeString(dir.resolve("pre.yaml"), "precompute: {memory_k: 3}\n");
         Path run = dir.resolve("run");
         r = PrecomputeCommandTest.run(

@@ -11,6 +11,9 @@ import static org.revtaf.nn.NnTesting.randn;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.revtaf.ops.F;
+import org.revtaf.tensor.DType;
+import org.revtaf.tensor.Device;
 import org.revtaf.tensor.Tensor;
 
 class LayersTest {
@@ -100,6 +103,29 @@ class LayersTest {
             assertEquals(w[6 + k], o[k], 0.0);
             assertEquals(0.0, o[3 + k], 0.0);
             assertEquals(w[9 + k], o[6 + k], 0.0);
+        }
+    }
+
+    /** PyTorch's padding_idx: lookups of the padding row send it no gradient; other rows as plain lookups. */
+    @Test
+    void paddingRowGetsNoGradientFromLookups() {
+        for (Device dev : new Device[] {Device.REFERENCE, Device.CPU}) {
+            NnContext ctx = new NnContext(dev, DType.FLOAT32, new Rng(5), new Rng(6));
+            Embedding e = new Embedding(ctx, 4, 3, Init.normal(1.0), 1);
+            Tensor ids = Tensor.ofLongs(dev, new long[] {2, 1, 3, 1, 2, 0}, 2, 3);
+            Tensor up = Tensor.randn(dev, DType.FLOAT32, new Rng(7), 1.0, 2, 3, 3);
+            e.forward(ids).backward(up);
+            double[] g = e.weight.grad().toDoubles(), u = up.toDoubles();
+            Tensor plain = e.weight.detach().requiresGrad(true);
+            F.embedding(plain, ids).backward(up);
+            double[] p = plain.grad().toDoubles();
+            for (int k = 0; k < 3; k++) {
+                assertEquals(0.0, g[3 + k], 0.0, dev + ": padding row");
+                assertEquals(u[3 + k] + u[9 + k], p[3 + k], 1e-6, dev + ": plain lookup of row 1");
+                assertEquals(u[k] + u[12 + k], g[6 + k], 1e-6, dev + ": row 2");
+                assertEquals(p[k], g[k], 0.0, dev + ": row 0");
+                assertEquals(p[9 + k], g[9 + k], 0.0, dev + ": row 3");
+            }
         }
     }
 

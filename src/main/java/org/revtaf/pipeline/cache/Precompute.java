@@ -6,25 +6,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.revtaf.RevtafException;
-import org.revtaf.config.DataConfig;
 import org.revtaf.config.FoundationConfig;
 import org.revtaf.config.PrecomputeConfig;
-import org.revtaf.config.RunConfig;
 import org.revtaf.config.TextConfig;
 import org.revtaf.data.BadSamples;
 import org.revtaf.data.BatchLoader;
+import org.revtaf.data.DataConfig;
 import org.revtaf.data.Dataset;
 import org.revtaf.data.Split;
 import org.revtaf.data.Study;
-import org.revtaf.io.NdArray;
 import org.revtaf.model.foundation.Foundation;
-import org.revtaf.model.foundation.FoundationCheckpoint;
 import org.revtaf.model.foundation.TextEncoder;
 import org.revtaf.nn.NnContext;
 import org.revtaf.pipeline.Hashes;
 import org.revtaf.pipeline.Log;
 import org.revtaf.pipeline.Progress;
+import org.revtaf.pipeline.RunConfig;
+import org.revtaf.pipeline.pretrain.FoundationCheckpoint;
 import org.revtaf.tensor.Device;
+import org.revtaf.tensor.NdArray;
 import org.revtaf.tensor.Tensor;
 import org.revtaf.text.ClinicalSentence;
 import org.revtaf.text.StatusVectors;
@@ -68,7 +68,6 @@ public final class Precompute {
         PrecomputeConfig pc = RunConfig.require(cfg.precompute(), file, "precompute", "precompute");
         boolean truth = r.foundation() == null;
         Path findings = r.dataDir().resolve("findings.json");
-        if (!truth) RunConfig.require(cfg.data(), file, "precompute", "data");
         if (truth && r.textEncoder() == null) {
             RunConfig.require(cfg.text(), file, "precompute", "text");
             RunConfig.require(cfg.foundation(), file, "precompute", "foundation");
@@ -113,12 +112,16 @@ public final class Precompute {
             throw new RevtafException(file + ": precompute.memory_k (" + pc.memoryK() + ") needs at least "
                     + (pc.memoryK() + 1) + " training studies; " + r.dataDir() + " has " + ntr);
         Foundation foundation = null;
+        DataConfig images = null; // the foundation model's own image transform
         TextEncoder text;
         if (embPath != null) {
             log.line("precompute: loading " + embPath);
             FoundationCheckpoint.Loaded l = FoundationCheckpoint.load(embPath, r.device(), pc.batchSize());
             foundation = l.foundation();
             text = foundation.text();
+            if (!truth)
+                images = RunConfig.require(
+                        l.config().data(), Path.of(embPath + " (embedded config)"), "a foundation model", "data");
         } else {
             TextConfig tc = cfg.text().orElseThrow();
             FoundationConfig fc = cfg.foundation().orElseThrow();
@@ -141,7 +144,7 @@ public final class Precompute {
                 System.arraycopy(o.get(i).position(), 0, position, i * m, m);
             }
         } else {
-            predict(foundation, d, cfg.data().orElseThrow(), pc, cfg.seed(), fLogit, position, log);
+            predict(foundation, d, images, pc, cfg.seed(), fLogit, position, log);
         }
 
         // ---- the triplet table and the LRPs
@@ -282,7 +285,10 @@ public final class Precompute {
         return out;
     }
 
-    /** The foundation model's P(present) and top position of every study (eval transform, batches in order). */
+    /**
+     * The foundation model's P(present) and top position of every study: the evaluation transform of
+     * the data section the model was trained with, batches in study order.
+     */
     private static void predict(
             Foundation f,
             Dataset d,

@@ -22,6 +22,7 @@ import org.revtaf.model.retrieval.PoincareIndex;
 import org.revtaf.model.revtaf.RevtafModel;
 import org.revtaf.pipeline.Log;
 import org.revtaf.pipeline.Progress;
+import org.revtaf.pipeline.train.ReportDecoder;
 import org.revtaf.tensor.Device;
 import org.revtaf.tensor.Scope;
 import org.revtaf.tensor.Tensor;
@@ -87,14 +88,14 @@ public final class Generate {
             if (r.images() != null) {
                 dataset = ImageFiles.dataset(r.images());
                 studies = dataset.split(Split.TEST);
-                source = StudyFeatures.foundation(inf, "--image");
+                source = StudyFeatures.foundation(inf, dataset, "--image");
             } else {
                 dataset = inf.givenIsTraining()
                         ? inf.trainingData()
                         : Datasets.open(
                                 r.data(), Datasets.Where.DEFAULT, inf.data().onBadSample(), log::line);
                 studies = studies(dataset, r.split(), r.data());
-                source = source(inf, r.data(), studies, log);
+                source = source(inf, r.data(), dataset, studies, log);
             }
             List<String> lines = new ArrayList<>(studies.size());
             long t0 = System.nanoTime(), tokens = 0;
@@ -151,7 +152,7 @@ public final class Generate {
     }
 
     /** The features of --data's studies: the cache for the training data, else computed. */
-    private static StudyFeatures source(Inference inf, Path dir, List<Study> studies, Log log) {
+    private static StudyFeatures source(Inference inf, Path dir, Dataset dataset, List<Study> studies, Log log) {
         if (inf.givenIsTraining()) return StudyFeatures.cached(inf);
         if (inf.oracle()) {
             Path findings = dir.resolve("findings.json");
@@ -165,7 +166,7 @@ public final class Generate {
         }
         log.line("generate: " + dir + " is new data; its features come from the foundation model, retrieval from"
                 + " the training data " + inf.trainingDir());
-        return StudyFeatures.foundation(inf, "--data " + dir + " (not the training data)");
+        return StudyFeatures.foundation(inf, dataset, "--data " + dir + " (not the training data)");
     }
 
     /** The training report of each study whose GRPs condition FVTAF: LRE top-1, or the baseline's top-1. */

@@ -8,25 +8,24 @@ import java.util.TreeMap;
 import org.revtaf.RevtafException;
 import org.revtaf.autograd.GradMode;
 import org.revtaf.config.ConfigLoader;
-import org.revtaf.config.DataConfig;
 import org.revtaf.config.GenerateConfig;
 import org.revtaf.config.PrecomputeConfig;
-import org.revtaf.config.RunConfig;
 import org.revtaf.data.BadSamplePolicy;
+import org.revtaf.data.DataConfig;
 import org.revtaf.data.Dataset;
 import org.revtaf.data.Datasets;
 import org.revtaf.data.Split;
 import org.revtaf.data.Study;
-import org.revtaf.model.foundation.Foundation;
-import org.revtaf.model.foundation.FoundationCheckpoint;
 import org.revtaf.model.revtaf.RevtafConfig;
 import org.revtaf.model.revtaf.RevtafModel;
 import org.revtaf.nn.Checkpoint;
 import org.revtaf.nn.NnContext;
 import org.revtaf.pipeline.Hashes;
 import org.revtaf.pipeline.Log;
+import org.revtaf.pipeline.RunConfig;
 import org.revtaf.pipeline.cache.CacheManifest;
 import org.revtaf.pipeline.cache.FeatureCache;
+import org.revtaf.pipeline.pretrain.FoundationCheckpoint;
 import org.revtaf.pipeline.train.CachedFeatures;
 import org.revtaf.pipeline.train.RevtafCheckpoint;
 import org.revtaf.tensor.Device;
@@ -61,7 +60,7 @@ public final class Inference implements AutoCloseable {
     private final Device device;
     private final Log log;
     private LreIndex lre;
-    private Foundation foundation;
+    private FoundationCheckpoint.Loaded foundation;
 
     private Inference(
             Path file,
@@ -231,12 +230,13 @@ public final class Inference implements AutoCloseable {
     }
 
     /**
-     * The foundation checkpoint the cache was made with, loaded on first use: an error for an oracle
-     * cache, a missing file or a file that is not the one the checkpoint names (hash).
+     * The foundation checkpoint the cache was made with, loaded on first use (its model, and its
+     * config: images go through its own data section, as precompute sends them): an error for an
+     * oracle cache, a missing file or a file that is not the one the checkpoint names (hash).
      *
      * @param what what needs it, for the message ("--image")
      */
-    public Foundation foundation(String what) {
+    public FoundationCheckpoint.Loaded foundation(String what) {
         if (foundation != null) return foundation;
         CacheManifest m = features.manifest();
         if (oracle())
@@ -258,7 +258,8 @@ public final class Inference implements AutoCloseable {
             throw new RevtafException(p + " is not the foundation checkpoint " + file + " was trained with: its hash"
                     + " is " + l.hash() + ", the cache " + features.dir() + " was made with "
                     + m.foundationHash() + "; restore that file (or precompute and train again with this one)");
-        foundation = l.foundation();
+        RunConfig.require(l.config().data(), Path.of(p + " (embedded config)"), "a foundation model", "data");
+        foundation = l;
         return foundation;
     }
 

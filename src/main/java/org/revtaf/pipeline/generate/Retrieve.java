@@ -37,8 +37,8 @@ public final class Retrieve {
                         + " learned hyperbolic space to retrieve in");
             int n = inf.features().trainStudies();
             if (top > n) throw new RevtafException("--top " + top + ": the training database holds " + n + " studies");
-            StudyFeatures source = StudyFeatures.foundation(inf, "retrieve --image");
             Dataset d = ImageFiles.dataset(List.of(image));
+            StudyFeatures source = StudyFeatures.foundation(inf, d, "retrieve --image");
             try (Scope s = Scope.open();
                     BatchLoader loader = new BatchLoader(
                             d,

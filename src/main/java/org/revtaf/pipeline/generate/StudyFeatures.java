@@ -5,13 +5,19 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.revtaf.data.BatchLoader;
+import org.revtaf.data.Dataset;
+import org.revtaf.data.Image;
+import org.revtaf.data.ImagePipeline;
+import org.revtaf.data.Images;
 import org.revtaf.data.Split;
+import org.revtaf.data.SplitMix64;
 import org.revtaf.data.Study;
 import org.revtaf.model.foundation.Foundation;
 import org.revtaf.pipeline.cache.FeatureCache;
 import org.revtaf.pipeline.cache.Memory;
 import org.revtaf.pipeline.cache.OracleFindings;
 import org.revtaf.pipeline.cache.Precompute;
+import org.revtaf.pipeline.pretrain.FoundationCheckpoint;
 import org.revtaf.pipeline.train.CachedFeatures;
 import org.revtaf.tensor.Device;
 import org.revtaf.tensor.Tensor;
@@ -22,7 +28,8 @@ import org.revtaf.tensor.Tensor;
  * <ul>
  *   <li>{@link #cached}: studies of the training data, read from the checkpoint's feature cache;
  *   <li>{@link #foundation}: images never seen, through the foundation model the cache was made
- *       with: P(present) and the top position per entity, the LRPs looked up in the cache's
+ *       with (on the evaluation transform of its own data section, as precompute): P(present) and
+ *       the top position per entity, the LRPs looked up in the cache's
  *       triplet table, the memory retrieved from the training reports as precompute retrieves it
  *       (cosine of f_logit with the reports' entity vectors);
  *   <li>{@link #oracle}: studies of other synthetic data for an oracle-cache checkpoint: the same
@@ -45,9 +52,12 @@ public sealed interface StudyFeatures {
         return new Cached(inf.features(), inf.device());
     }
 
-    /** Never-seen images through the foundation model ({@code what} names the caller for errors). */
-    static StudyFeatures foundation(Inference inf, String what) {
-        return new Computed(inf, inf.foundation(what), null);
+    /**
+     * Never-seen images of {@code d} through the foundation model ({@code what} names the caller for
+     * errors).
+     */
+    static StudyFeatures foundation(Inference inf, Dataset d, String what) {
+        return new Computed(inf, inf.foundation(what), d, null);
     }
 
     /** Studies of other synthetic data with their ground truth ({@code findings.json}). */
@@ -55,7 +65,7 @@ public sealed interface StudyFeatures {
         List<OracleFindings.Triplets> t = OracleFindings.read(findings, studies);
         Map<String, OracleFindings.Triplets> byId = new HashMap<>();
         for (int i = 0; i < studies.size(); i++) byId.put(studies.get(i).id(), t.get(i));
-        return new Computed(inf, null, byId);
+        return new Computed(inf, null, null, byId);
     }
 
     /** Rows of the cache. */
@@ -73,12 +83,23 @@ public sealed interface StudyFeatures {
     final class Computed implements StudyFeatures {
         private final Inference inf;
         private final Foundation foundation;
+        private final ImagePipeline foundationImages; // null: the batch's images are the foundation's too
+        private final Dataset images;
         private final Map<String, OracleFindings.Triplets> truth;
         private final float[] table, reportEntities;
 
-        Computed(Inference inf, Foundation foundation, Map<String, OracleFindings.Triplets> truth) {
+        Computed(
+                Inference inf,
+                FoundationCheckpoint.Loaded foundation,
+                Dataset images,
+                Map<String, OracleFindings.Triplets> truth) {
             this.inf = inf;
-            this.foundation = foundation;
+            this.foundation = foundation == null ? null : foundation.foundation();
+            ImagePipeline own = foundation == null
+                    ? null
+                    : foundation.config().data().orElseThrow().evalPipeline();
+            this.foundationImages = own == null || own.equals(inf.data().evalPipeline()) ? null : own;
+            this.images = images;
             this.truth = truth;
             this.table = inf.features().tripletTable();
             this.reportEntities = Memory.reportEntities(inf.trainingData().split(Split.TRAIN).stream()
@@ -92,9 +113,7 @@ public sealed interface StudyFeatures {
             float[] presence;
             int[] position;
             if (foundation != null) {
-                int crop = inf.data().crop();
-                Device dev = inf.device();
-                Foundation.Prediction p = foundation.predict(Tensor.of(dev, b.images(), n, 3, crop, crop));
+                Foundation.Prediction p = foundation.predict(foundationImages(b));
                 presence = p.presence();
                 position = p.topPosition();
             } else {
@@ -107,6 +126,27 @@ public sealed interface StudyFeatures {
                 }
             }
             return features(presence, position, n);
+        }
+
+        /**
+         * The batch's images as the foundation model takes them (B, 3, h, w): the evaluation transform
+         * of its own data section, as precompute applies it; the batch's own when that is the same.
+         */
+        private Tensor foundationImages(BatchLoader.Batch b) {
+            Device dev = inf.device();
+            int n = b.size();
+            if (foundationImages == null) {
+                int crop = inf.data().crop();
+                return Tensor.of(dev, b.images(), n, 3, crop, crop);
+            }
+            int per = foundationImages.outputSize(), crop = foundationImages.crop();
+            float[] px = new float[n * per];
+            for (int i = 0; i < n; i++) {
+                Study s = b.studies().get(i);
+                Image img = Images.read(images.resolveImage(s.imagePaths().getFirst(), "study " + s.id()));
+                foundationImages.applyInto(img, new SplitMix64(0), px, i * per); // evaluation: no randomness
+            }
+            return Tensor.of(dev, px, n, 3, crop, crop);
         }
 
         /** The features of n studies from P(present) (n, 75) and positions (n, 75). */

@@ -21,7 +21,6 @@ import org.revtaf.model.revtaf.RevtafModel;
 import org.revtaf.model.revtaf.StatusClassifier;
 import org.revtaf.pipeline.Log;
 import org.revtaf.pipeline.Progress;
-import org.revtaf.pipeline.generate.ReportDecoder;
 import org.revtaf.tensor.Scope;
 import org.revtaf.text.Labelers;
 import org.revtaf.text.ReportLabeler;

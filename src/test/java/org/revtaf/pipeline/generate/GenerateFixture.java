@@ -7,25 +7,25 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.revtaf.config.RunConfig;
 import org.revtaf.data.BadSamplePolicy;
 import org.revtaf.data.Dataset;
 import org.revtaf.data.Datasets;
 import org.revtaf.data.Split;
 import org.revtaf.data.Study;
-import org.revtaf.io.NdArray;
 import org.revtaf.model.foundation.Foundation;
-import org.revtaf.model.foundation.FoundationCheckpoint;
 import org.revtaf.model.revtaf.RevtafModel;
 import org.revtaf.nn.Checkpoint;
 import org.revtaf.nn.NnContext;
 import org.revtaf.pipeline.Hashes;
 import org.revtaf.pipeline.Log;
+import org.revtaf.pipeline.RunConfig;
 import org.revtaf.pipeline.StageFixtures;
 import org.revtaf.pipeline.cache.Precompute;
+import org.revtaf.pipeline.pretrain.FoundationCheckpoint;
 import org.revtaf.pipeline.train.CachedFeatures;
 import org.revtaf.pipeline.train.RevtafCheckpoint;
 import org.revtaf.tensor.Device;
+import org.revtaf.tensor.NdArray;
 
 /**
  * What generation tests need, made in seconds without training: a small synthetic dataset, a

@@ -25,6 +25,7 @@ import org.revtaf.model.retrieval.PoincareIndex;
 import org.revtaf.model.retrieval.PoincareIndexTest;
 import org.revtaf.pipeline.Log;
 import org.revtaf.pipeline.cache.FeatureCache;
+import org.revtaf.pipeline.train.ReportDecoder;
 import org.revtaf.tensor.Device;
 import org.revtaf.tensor.Scope;
 import org.revtaf.tensor.Tensor;
@@ -76,7 +77,7 @@ class InferenceTest {
             Dataset images = ImageFiles.dataset(files);
             StudyFeatures.Batch cached = StudyFeatures.cached(inf).of(batch(fx.dataset, test, inf));
             StudyFeatures.Batch chain =
-                    StudyFeatures.foundation(inf, "test").of(batch(images, images.split(Split.TEST), inf));
+                    StudyFeatures.foundation(inf, images, "test").of(batch(images, images.split(Split.TEST), inf));
             float[] a = cached.fLogit().toFloats(), b = chain.fLogit().toFloats();
             assertEquals(a.length, b.length);
             double spread = 0;
