@@ -25,19 +25,26 @@ public record DemoPlan(
     public static final long DATA_SEED = 1;
 
     public static DemoPlan full() {
-        return new DemoPlan("demo", 1200, 64, 1, 12, 6, 8);
+        return new DemoPlan("demo", 1200, 64, 1, 8, 8, 8);
     }
 
     public static DemoPlan quick() {
         return new DemoPlan("quick", 240, 64, 1, 2, 1, 4);
     }
 
-    /** The config overrides (dotted keys as {@code --set} takes them). */
+    /**
+     * The config overrides (dotted keys as {@code --set} takes them). Logit adjustment is off: after
+     * a few hundred steps on 960 studies, the classifier trained for balanced recall calls rare
+     * findings in most normal studies at inference (which has no adjustment), costing more CE
+     * precision than the tiny model gains in recall (measured: validation CE F1 0.30 with it, the
+     * same as writing a normal report for every study; 0.42 without it after 420 steps).
+     */
     public List<String> overrides() {
         return List.of(
                 "foundation.mlm.epochs=" + mlmEpochs,
                 "foundation.train.epochs=" + foundationEpochs,
-                "train.epochs=" + trainEpochs);
+                "train.epochs=" + trainEpochs,
+                "model.classifier.logit_adjustment=false");
     }
 
     /** One line saying what runs, for the output and the top of the resolved config. */
