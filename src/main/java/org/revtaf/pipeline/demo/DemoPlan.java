@@ -25,7 +25,7 @@ public record DemoPlan(
     public static final long DATA_SEED = 1;
 
     public static DemoPlan full() {
-        return new DemoPlan("demo", 1200, 64, 1, 8, 8, 8);
+        return new DemoPlan("demo", 1200, 64, 1, 12, 12, 8);
     }
 
     public static DemoPlan quick() {
@@ -37,7 +37,9 @@ public record DemoPlan(
      * a few hundred steps on 960 studies, the classifier trained for balanced recall calls rare
      * findings in most normal studies at inference (which has no adjustment), costing more CE
      * precision than the tiny model gains in recall (measured: validation CE F1 0.30 with it, the
-     * same as writing a normal report for every study; 0.42 without it after 420 steps).
+     * same as writing a normal report for every study; 0.42 without it after 420 steps). The REVTAF
+     * stage needs 500-700 steps before its reports follow the predicted findings (before that every
+     * report is a normal one): 12 epochs of 60 steps.
      */
     public List<String> overrides() {
         return List.of(
