@@ -36,8 +36,8 @@ __global__ void poincare_dist_fwd_kernel1(float* dist, const float* x, const flo
 // block (16,16): thread (tx,ty) owns dist[i0+ty, j0+tx]
 __global__ void __launch_bounds__(RT_DIST_TILE* RT_DIST_TILE)
     poincare_dist_fwd_kernel2(float* dist, const float* x, const float* y, int64_t n, int64_t m, int64_t d, float c) {
-  __shared__ float xs[RT_DIST_TILE][RT_DIST_KT + 1];
-  __shared__ float ys[RT_DIST_TILE][RT_DIST_KT + 1];
+  STATIC_SHARED(float, xs, [RT_DIST_TILE][RT_DIST_KT + 1]);
+  STATIC_SHARED(float, ys, [RT_DIST_TILE][RT_DIST_KT + 1]);
   int tx = threadIdx.x, ty = threadIdx.y;
   int64_t i0 = (int64_t)blockIdx.y * RT_DIST_TILE, j0 = (int64_t)blockIdx.x * RT_DIST_TILE;
   int lin = ty * RT_DIST_TILE + tx;

@@ -64,7 +64,7 @@ __global__ void __launch_bounds__(RT_SK_BLOCK)
     sinkhorn_iter_kernel(float* u_hist, float* v_hist, double* err, const double* valid, const float* cost,
                          const uint8_t* row_mask, const uint8_t* col_mask, int64_t b, int64_t p, int64_t t, float eps,
                          float tol, int k) {
-  __shared__ float red[32];
+  STATIC_SHARED(float, red, [32]);
   EXTERN_SHARED(float, cs);
   double nvalid = *valid;
   if (nvalid == 0.0 || (k > 1 && err[k - 1] / nvalid < (double)tol)) return;  // block-uniform
@@ -111,7 +111,7 @@ __global__ void __launch_bounds__(RT_SK_BLOCK)
 // valid = number of valid rows of the items that have a valid row and a valid column
 __global__ void sinkhorn_count_kernel(double* valid, const uint8_t* row_mask, const uint8_t* col_mask, int64_t b,
                                       int64_t p, int64_t t) {
-  __shared__ float red[32];
+  STATIC_SHARED(float, red, [32]);
   float total = 0;
   for (int64_t bi = 0; bi < b; bi++) {
     float nr = 0, nc = 0;
@@ -271,6 +271,9 @@ extern "C" int rt_sinkhorn_fwd(void* stream, float* plan, int32_t* iters, float*
   }
   // one launch per iteration, no host sync: each launch tests the previous iteration's error itself
   bool smem = version == 2 && p * t <= RT_SK_SMEM_FLOATS;
+  if (smem && e == cudaSuccess)  // up to 48 KB dynamic + the static `red`: over the default without the opt-in
+    e = cudaFuncSetAttribute(sinkhorn_iter_kernel<true, true>, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                             (int)((size_t)(p * t) * sizeof(float)));
   for (int k = 1; k <= max_iter && e == cudaSuccess; k++) {
     if (smem)
       RT_LAUNCH((sinkhorn_iter_kernel<true, true>), (unsigned)b, RT_SK_BLOCK, (size_t)(p * t) * sizeof(float), stream,
@@ -301,6 +304,10 @@ extern "C" int rt_sinkhorn_bwd(void* stream, float* dcost, const float* dplan, c
   RT_REQUIRE(p + t <= RT_SK_SMEM_FLOATS, "rt_sinkhorn_bwd", "p + t too large for the shared-memory adjoints");
   bool smem = version == 2 && p * t + p + t <= RT_SK_SMEM_FLOATS;
   size_t bytes = (size_t)(p + t + (smem ? p * t : 0)) * sizeof(float);
+  if (smem)
+    RT_CUDA(cudaFuncSetAttribute(sinkhorn_bwd_kernel<true, true>, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                 (int)bytes),
+            "rt_sinkhorn_bwd");
   if (smem)
     RT_LAUNCH((sinkhorn_bwd_kernel<true, true>), (unsigned)b, RT_SK_BLOCK, bytes, stream, dcost, dplan, plan, u_hist,
               v_hist, iters, cost, row_mask, col_mask, b, p, t, eps);

@@ -11,7 +11,7 @@
 // out[b] = sum of x[b*n .. b*n+n): one block per row; warp shuffles then one smem slot per warp
 template <int BLOCK>
 __global__ void block_sum_kernel(float* out, const float* x, int n) {
-  __shared__ float warp_sums[BLOCK / 32];
+  STATIC_SHARED(float, warp_sums, [BLOCK / 32]);
   const float* row = x + (int64_t)blockIdx.x * n;
   float acc = 0.0f;
   for (int i = threadIdx.x; i < n; i += BLOCK) acc += row[i];

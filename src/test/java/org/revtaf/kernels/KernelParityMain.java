@@ -31,6 +31,7 @@ public final class KernelParityMain {
         checks.put("mobius_matvec", HyperbolicParity::mobiusMatvecForwardAndBackward);
         checks.put("poincare_dist", HyperbolicParity::pairwiseDistanceForwardAndBackward);
         checks.put("sinkhorn fwd", OtOverlapParity::sinkhornConvergesOnDeviceAndMatchesReference);
+        checks.put("sinkhorn 96x128", OtOverlapParity::sinkhornLargestSharedMemoryCostLaunches);
         checks.put("sinkhorn bwd", OtOverlapParity::sinkhornBackwardMatchesReference);
         checks.put("soft_iou", OtOverlapParity::softIouForwardAndBackward);
         checks.put("soft_iou empty maps", OtOverlapParity::softIouOfEmptyMapsIsZero);

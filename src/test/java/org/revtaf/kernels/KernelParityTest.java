@@ -55,6 +55,11 @@ class KernelParityTest {
     }
 
     @Test
+    void sinkhornLargestSharedMemoryCost() {
+        OtOverlapParity.sinkhornLargestSharedMemoryCostLaunches(k());
+    }
+
+    @Test
     void sinkhornBackward() {
         OtOverlapParity.sinkhornBackwardMatchesReference(k());
     }
