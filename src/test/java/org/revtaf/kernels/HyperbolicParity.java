@@ -15,7 +15,7 @@ import org.revtaf.bindings.RevtafKernels;
  * Parity checks of the Poincare-ball kernels (mobius_add with full and broadcast y,
  * expmap0/logmap0/proj, mobius_matvec, pairwise distance) against the double references of
  * org.revtaf.backend.reference: forward values and backward gradients, every version, odd shapes. Plain
- * methods (no JUnit) so that {@link KernelParityMain} runs them on a GPU machine without Maven.
+ * methods (no JUnit), shared by {@link KernelParityTest} and {@link KernelParityCudaTest}.
  */
 final class HyperbolicParity {
     private HyperbolicParity() {}

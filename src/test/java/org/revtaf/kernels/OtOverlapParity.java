@@ -19,7 +19,7 @@ import org.revtaf.bindings.RevtafKernels;
 /**
  * Parity checks of log-domain Sinkhorn (batched, masks, on-device convergence) and soft IoU against
  * the double references of org.revtaf.backend.reference, forward and backward, every version. Plain
- * methods (no JUnit), see {@link KernelParityMain}.
+ * methods (no JUnit), shared by {@link KernelParityTest} and {@link KernelParityCudaTest}.
  */
 final class OtOverlapParity {
     private OtOverlapParity() {}
