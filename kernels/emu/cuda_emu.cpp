@@ -64,6 +64,7 @@ const char* kind_name(int k) {
     case kBallot: return "__ballot_sync";
     case kAny: return "__any_sync";
     case kAll: return "__all_sync";
+    case kWmma: return "wmma";
     case kSyncwarp: return "__syncwarp";
   }
   return "__syncthreads";
@@ -700,6 +701,27 @@ void static_smem(const void* addr, size_t bytes, const Site& site) {
     throw Abort{};
 #endif
   }
+}
+
+void kernel_fault(const char* what, const Site& site) {
+  Lane& me = *tl_lane;
+  Block& blk = *tl_block;
+  {
+#if !CUDA_EMU_FIBERS
+    std::unique_lock<std::mutex> lk(*t_mu);
+#endif
+    if (!blk.fault)
+      blk.failf("%s at %s:%u:%u (block (%u,%u,%u), thread (%u,%u,%u))", what, base(site.file_name()),
+                (unsigned)site.line(), (unsigned)site.column(), blk.bid.x, blk.bid.y, blk.bid.z, me.tid.x, me.tid.y,
+                me.tid.z);
+  }
+#if CUDA_EMU_FIBERS
+  tl_worker->to_sched(me);  // never resumed
+  __builtin_unreachable();
+#else
+  t_cv->notify_all();
+  throw Abort{};
+#endif
 }
 
 int smem_optin_limit() {

@@ -23,6 +23,9 @@
 #if defined(__CUDACC__)
 // ============================== nvcc: the real thing ==========================================
 #include <cuda_runtime.h>
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
+#include <mma.h>
 #define CUDA_EMU 0
 #define RT_LAUNCH(kernel, grid, block, smem, stream, ...) \
   kernel<<<(grid), (block), (smem), (cudaStream_t)(stream)>>>(__VA_ARGS__)
@@ -117,7 +120,7 @@ inline thread_local uint3 tl_threadIdx, tl_blockIdx;
 inline thread_local dim3 tl_blockDim, tl_gridDim;
 
 using Site = std::source_location;
-enum WarpKind : int { kShflIdx = 1, kShflUp, kShflDown, kShflXor, kBallot, kAny, kAll, kSyncwarp };
+enum WarpKind : int { kShflIdx = 1, kShflUp, kShflDown, kShflXor, kBallot, kAny, kAll, kSyncwarp, kWmma };
 
 // engine entry points (cuda_emu.cpp)
 void syncthreads(const Site& site);
@@ -138,6 +141,9 @@ void static_smem(const void* addr, size_t bytes, const Site& site = Site::curren
 // (sm_80, A100/A800: 163 KB; H100 allows 227 KB); CUDA_EMU_SMEM_OPTIN_KB overrides the latter
 constexpr int kSmemDefault = 48 * 1024;
 int smem_optin_limit();
+// a kernel broke a rule the GPU enforces (e.g. a misaligned WMMA pointer): the launch fails with
+// status 5 and `what` at the caller's file:line; does not return
+[[noreturn]] void kernel_fault(const char* what, const Site& site);
 
 template <typename... P>
 struct ArgPack {
@@ -354,4 +360,6 @@ cudaError_t cudaFuncSetAttribute(F* fn, cudaFuncAttribute attr, int value) {
   if (attr != cudaFuncAttributeMaxDynamicSharedMemorySize) return cudaErrorInvalidValue;
   return cuda_emu::set_max_dyn_smem((const void*)fn, value);
 }
+// __half, __nv_bfloat16, TF32 and the WMMA API (nvcuda::wmma) as warp-collective operations
+#include "cuda_emu_wmma.h"
 #endif

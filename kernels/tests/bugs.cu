@@ -1,8 +1,8 @@
 // bugs.cu - deliberately buggy kernels: the emulator must report each one with file:line (status 5)
 // instead of hanging or crashing. Compiled only into test/librevtaf_emu_bugs*.so (never into the
 // product libraries); checked from JUnit (org.revtaf.kernels.EmulatorBugsTest) for both engines.
-// defines: rtb_divergent_sync rtb_divergent_warp rtb_partial_mask rtb_deadlock rtb_missing_sync
-//          rtb_early_return rtb_bad_config rtb_smem_limit rtb_stale_static_smem
+// defines: rtb_divergent_sync rtb_divergent_warp rtb_partial_mask rtb_deadlock rtb_missing_sync rtb_early_return
+//          rtb_bad_config rtb_smem_limit rtb_stale_static_smem rtb_wmma_misaligned rtb_wmma_half_warp
 #include "../emu/cuda_emu.h"
 #include "../common/rt_check.cuh"
 
@@ -128,5 +128,32 @@ __global__ void stale_static_smem_kernel(float* out) {
 RTB_API int rtb_stale_static_smem(float* out) {
   RT_LAUNCH(stale_static_smem_kernel, 1, 64, 0, nullptr, out);
   RT_LAUNCHED("rtb_stale_static_smem");
+  return 0;
+}
+
+// WMMA from a pointer 16 bytes off the required 32-byte alignment: a GPU faults (misaligned address)
+__global__ void wmma_misaligned_kernel(float* out) {
+  using namespace nvcuda;
+  wmma::fragment<wmma::accumulator, 16, 16, 16, float> acc;
+  wmma::load_matrix_sync(acc, out + 4, 16, wmma::mem_row_major);  // BUG: out + 16 bytes
+  wmma::store_matrix_sync(out + 512, acc, 16, wmma::mem_row_major);
+}
+RTB_API int rtb_wmma_misaligned(float* out) {
+  RT_LAUNCH(wmma_misaligned_kernel, 1, 32, 0, nullptr, out);
+  RT_LAUNCHED("rtb_wmma_misaligned");
+  return 0;
+}
+
+// WMMA by half a warp (the other lanes have returned): the whole warp must execute it
+__global__ void wmma_half_warp_kernel(float* out) {
+  using namespace nvcuda;
+  if (threadIdx.x >= 16) return;  // BUG: wmma needs all 32 lanes
+  wmma::fragment<wmma::accumulator, 16, 16, 16, float> acc;
+  wmma::fill_fragment(acc, 1.0f);
+  wmma::store_matrix_sync(out, acc, 16, wmma::mem_row_major);
+}
+RTB_API int rtb_wmma_half_warp(float* out) {
+  RT_LAUNCH(wmma_half_warp_kernel, 1, 32, 0, nullptr, out);
+  RT_LAUNCHED("rtb_wmma_half_warp");
   return 0;
 }

@@ -293,7 +293,10 @@ void run_case(const Case& c, int v, Checker& ck) {
 }
 
 // the versions of each family (0 = the promoted default; see each .cu header)
-std::vector<int> versions(const std::string&) { return {0, 1, 2}; }
+std::vector<int> versions(const std::string& op) {
+  if (op == "sinkhorn") return {0, 1, 2, 3};
+  return {0, 1, 2};
+}
 
 int check_all(const std::vector<Case>& cases, const std::string& only) {
   int failed = 0, passed = 0;
@@ -379,11 +382,26 @@ std::vector<Bench::Row> Bench::rows() {
   int64_t ib = quick ? 2 : 16, in_ = quick ? 8 : 75, im = quick ? 8 : 64, ip = quick ? 49 : 3136;
   float *ia = buf(ib * in_ * ip, 1, 0), *ig = buf(ib * im * ip, 1, 0), *iou = buf(ib * in_ * im, 0);
   float *giou = buf(ib * in_ * im, 1), *ida = buf(ib * in_ * ip, 0), *idg = buf(ib * im * ip, 0);
-  for (int v : {1, 2}) {
+  // REVTAF shapes: batch 64 x 49 pixels x 64 tokens for 50 iterations, and a small batch (18 x 49 x
+  // 18, 7 iterations) where launch latency dominates (version 3: one launch)
+  int64_t sb2 = quick ? 2 : 18, st2 = quick ? 8 : 18;
+  int it2 = quick ? 3 : 7;
+  float *cost2 = buf(sb2 * sp * st2, 1, 0), *plan2 = buf(sb2 * sp * st2, 0), *uh2 = buf((it2 + 1) * sb2 * sp, 0);
+  float* vh2 = buf((it2 + 1) * sb2 * st2, 0);
+  double sk2 = 2.0 * it2 * sb2 * sp * st2;
+  for (int v : {1, 2, 3}) {
     std::string sv = " v" + std::to_string(v);
     add("sinkhorn_fwd" + sv + " (" + std::to_string(iters) + " it)",
         [=] { return K.rt_sinkhorn_fwd(nullptr, plan, it, uh, vh, cost, nullptr, nullptr, sb, sp, st, 0.05f, iters, 0, v); },
         4 * sk, 4 * sk);
+    add("sinkhorn_fwd small" + sv + " (" + std::to_string(it2) + " it)",
+        [=] {
+          return K.rt_sinkhorn_fwd(nullptr, plan2, it, uh2, vh2, cost2, nullptr, nullptr, sb2, sp, st2, 0.05f, it2, 0, v);
+        },
+        4 * sk2, 4 * sk2);
+  }
+  for (int v : {1, 2}) {
+    std::string sv = " v" + std::to_string(v);
     add("sinkhorn_bwd" + sv + " (" + std::to_string(iters) + " it)",
         [=] {
           return K.rt_sinkhorn_bwd(nullptr, dcost, gplan, plan, uh, vh, it, cost, nullptr, nullptr, sb, sp, st, 0.05f,
