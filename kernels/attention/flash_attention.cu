@@ -9,28 +9,15 @@
 //          p = exp(scale q.k - lse) and D_i = dout_i . out_i)
 //   bwd 2  dq: one warp per query row over K/V tiles in shared memory; dk/dv: one warp per key row
 //          over 32-query Q/dO tiles in shared memory; default
+//   fwd 3  tensor cores (WMMA, TF32), 64 queries per block: flash_attention_wmma.cu; not the default
+//   bwd 3  = bwd 2 (a tensor-core backward is still to be written)
 // Semantics: include/revtaf_kernels.h (query with no visible key: out 0, lse -inf, no gradient).
 #include "../common/rt_check.cuh"
 #include "../common/rt_warp.cuh"
+#include "att_common.cuh"
 
 #define RT_ATT_WARPS 4
 #define RT_ATT_TILE 32
-
-struct AttDims {
-  int64_t h, n, s;
-  float scale;
-  int causal;
-};
-// key j visible to query i: valid key and, if causal, j <= i + (s - n) (bottom-right aligned)
-__device__ __forceinline__ bool att_visible(const uint8_t* km, int64_t bi, const AttDims& a, int64_t i, int64_t j) {
-  return (km == nullptr || km[bi * a.s + j] != 0) && (!a.causal || j <= i + (a.s - a.n));
-}
-// keys [0, end) can be visible to the queries < i_end of a block
-__device__ __forceinline__ int64_t att_key_end(const AttDims& a, int64_t i_end) {
-  if (!a.causal) return a.s;
-  int64_t e = i_end + (a.s - a.n);
-  return e < 0 ? 0 : (e < a.s ? e : a.s);
-}
 
 // ---- version 1 ---------------------------------------------------------------------------------------
 // out: (b,h,n,D); lse: (b,h,n); q: (b,h,n,D); k, v: (b,h,s,D); key_mask: (b,s)
@@ -356,7 +343,7 @@ __global__ void __launch_bounds__(32 * RT_ATT_WARPS)
 #define RT_ATT_CHECKS(op)                                                                             \
   RT_REQUIRE(b >= 0 && h >= 0 && n >= 0 && s >= 0, op, "negative size");                              \
   RT_REQUIRE(d == 32 || d == 64 || d == 128, op, "head dim d must be 32, 64 or 128");                 \
-  RT_REQUIRE(version >= 0 && version <= 2, op, "unknown version (0, 1 or 2)");                        \
+  RT_REQUIRE(version >= 0 && version <= 3, op, "unknown version (0, 1, 2 or 3)");                     \
   RT_REQUIRE(b * h <= 65535, op, "b*h must be <= 65535");                                             \
   RT_REQUIRE(RT_CEIL_DIV(b * h * (n > s ? n : s), 64) < ((int64_t)1 << 31), op, "too many rows");     \
   if (version == 0) version = 2
@@ -415,6 +402,11 @@ extern "C" int rt_attention_fwd(void* stream, float* out, float* lse, const floa
   if (b * h * n == 0) return 0;
   RT_REQUIRE(out && lse && q && (s == 0 || (k && v)), "rt_attention_fwd", "null pointer");
   AttDims a{h, n, s, scale, causal};
+  if (version == 3) {
+    cudaError_t e = att_fwd_wmma(d, stream, out, lse, q, k, v, key_mask, b * h, a);
+    if (e != cudaSuccess) return ::rt::launch_failed(e, "rt_attention_fwd", __FILE__, __LINE__);
+    return 0;
+  }
   if (d == 32) att_fwd<32>(version, stream, out, lse, q, k, v, key_mask, b * h, a);
   else if (d == 64) att_fwd<64>(version, stream, out, lse, q, k, v, key_mask, b * h, a);
   else att_fwd<128>(version, stream, out, lse, q, k, v, key_mask, b * h, a);
@@ -430,6 +422,7 @@ extern "C" int rt_attention_bwd(void* stream, float* dq, float* dk, float* dv, c
   if (b * h * (n + s) == 0) return 0;
   RT_REQUIRE(dq && dk && dv && dout && out && lse && q && k && v, "rt_attention_bwd", "null pointer");
   AttDims a{h, n, s, scale, causal};
+  if (version == 3) version = 2;  // version 3 has a forward only so far
   cudaError_t e;
   if (d == 32) e = att_bwd<32>(version, stream, dq, dk, dv, dout, out, lse, q, k, v, key_mask, b * h, a);
   else if (d == 64) e = att_bwd<64>(version, stream, dq, dk, dv, dout, out, lse, q, k, v, key_mask, b * h, a);

@@ -278,6 +278,8 @@ thread_local char tl_fault[1200] = "";
 thread_local Lane* tl_lane = nullptr;
 thread_local Block* tl_block = nullptr;
 thread_local unsigned char* tl_dyn = nullptr;
+// dynamic shared memory starts 128-byte aligned, as on a GPU (WMMA needs 32 bytes); buffers hold smem + 128
+unsigned char* align128(unsigned char* p) { return (unsigned char*)(((uintptr_t)p + 127) & ~(uintptr_t)127); }
 
 uint3 block_index(long b, dim3 g) {
   return uint3{(unsigned)(b % g.x), (unsigned)(b / g.x % g.y), (unsigned)(b / ((long)g.x * g.y))};
@@ -427,8 +429,8 @@ void Worker::run_block(long b) {
   tl_blockIdx = blk.bid;
   tl_blockDim = L.block;
   tl_gridDim = L.grid;
-  poison(dyn.data(), L.smem);
-  tl_dyn = dyn.data();
+  tl_dyn = align128(dyn.data());
+  poison(tl_dyn, L.smem);
   for (int i = 0; i < blk.nthreads; i++) {
 #if defined(__x86_64__)
     // initial frame: 6 callee-saved registers (r12 = arg, r13 = function), then the entry address;
@@ -526,7 +528,7 @@ struct Pool {
     int threads = (int)(L.block.x * L.block.y * L.block.z);
     for (Worker* w : workers) {
       if (!w->ensure_stacks(threads)) return false;
-      if (w->dyn.size() < L.smem + 16) w->dyn.resize(L.smem + 16);
+      if (w->dyn.size() < L.smem + 128) w->dyn.resize(L.smem + 128);
     }
     return true;
   }
@@ -583,11 +585,11 @@ bool run_engine(Launch& L) {
   Block blk;
   std::mutex mu;
   std::condition_variable cv;
-  std::vector<unsigned char> dyn(L.smem + 16);
+  std::vector<unsigned char> dyn(L.smem + 128);
   for (long b = 0; b < L.nblocks && !L.fault; b++) {
     blk.reset(block_index(b, L.grid), L.block);
     blk.launch = &L;
-    poison(dyn.data(), L.smem);
+    poison(align128(dyn.data()), L.smem);
     std::vector<std::thread> ts;
     ts.reserve(blk.nthreads);
     for (int i = 0; i < blk.nthreads; i++) {
@@ -597,7 +599,7 @@ bool run_engine(Launch& L) {
         tl_block = &blk;
         t_mu = &mu;
         t_cv = &cv;
-        tl_dyn = dyn.data();
+        tl_dyn = align128(dyn.data());
         tl_threadIdx = me.tid;
         tl_blockIdx = blk.bid;
         tl_blockDim = L.block;

@@ -88,15 +88,13 @@ class EmulatorWmmaTest {
             float[] special = {0f, -0f, 1f, 65504f, 65520f, 1e-8f, 6e-5f, 3.4e38f, Float.POSITIVE_INFINITY, -1.00390625f
             }; // ties, fp16 max / overflow, subnormals
             for (int i = 0; i < n; i++) {
-                xs[i] = i < special.length
-                        ? special[i]
-                        : (float) (r.nextGaussian() * Math.pow(10, r.nextInt(9) - 4));
+                xs[i] = i < special.length ? special[i] : (float) (r.nextGaussian() * Math.pow(10, r.nextInt(9) - 4));
                 x.setAtIndex(JAVA_FLOAT, i, xs[i]);
             }
             for (int type = 0; type < 3; type++) {
                 MemorySegment out = a.allocate(JAVA_FLOAT, n);
-                assertEquals(
-                        0, (int) fn(l, "rtp_convert", ADDRESS, ADDRESS, JAVA_INT, JAVA_INT).invokeExact(out, x, n, type));
+                assertEquals(0, (int) fn(l, "rtp_convert", ADDRESS, ADDRESS, JAVA_INT, JAVA_INT)
+                        .invokeExact(out, x, n, type));
                 for (int i = 0; i < n; i++) {
                     float want = round(type, xs[i]);
                     float got = out.getAtIndex(JAVA_FLOAT, i);
@@ -114,8 +112,13 @@ class EmulatorWmmaTest {
      * (the emulator refuses that, as the GPU does).
      */
     private static final int[][] GEMMS = {
-        {0, 0, 32, 48, 64}, {0, 1, 64, 8, 32}, {0, 2, 8, 64, 48}, {1, 0, 48, 32, 80}, {1, 1, 32, 8, 16},
-        {1, 2, 8, 32, 32}, {2, 0, 32, 32, 40}
+        {0, 0, 32, 48, 64},
+        {0, 1, 64, 8, 32},
+        {0, 2, 8, 64, 48},
+        {1, 0, 48, 32, 80},
+        {1, 1, 32, 8, 16},
+        {1, 2, 8, 32, 32},
+        {2, 0, 32, 32, 40}
     };
 
     @ParameterizedTest
@@ -125,7 +128,17 @@ class EmulatorWmmaTest {
         int type = g[0], shape = g[1], m = g[2], n = g[3], k = g[4];
         SymbolLookup l = lib("librevtaf_emu_bugs.so");
         MethodHandle gemm = fn(
-                l, "rtp_wmma_gemm", ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
+                l,
+                "rtp_wmma_gemm",
+                ADDRESS,
+                ADDRESS,
+                ADDRESS,
+                JAVA_INT,
+                JAVA_INT,
+                JAVA_INT,
+                JAVA_INT,
+                JAVA_INT,
+                JAVA_INT,
                 JAVA_INT);
         Random r = new Random(40 + which);
         for (int layout = 0; layout < 4; layout++) {
@@ -155,10 +168,12 @@ class EmulatorWmmaTest {
                         // fp32 accumulation of exact products; the input format's rounding (2^-11 for
                         // fp16 and TF32, 2^-8 for bf16, on each factor) against the fp32 inputs
                         double unit = type == 1 ? 0x1p-8 : 0x1p-11;
-                        assertTrue(Math.abs(got - exact) <= 1e-6 * (k + 1) * mag, tag + " (" + i + "," + j + ") " + got
-                                + " vs rounded-input product " + exact);
-                        assertTrue(Math.abs(got - fp32) <= 2 * unit * mag, tag + " (" + i + "," + j + ") " + got
-                                + " vs fp32 product " + fp32);
+                        assertTrue(
+                                Math.abs(got - exact) <= 1e-6 * (k + 1) * mag,
+                                tag + " (" + i + "," + j + ") " + got + " vs rounded-input product " + exact);
+                        assertTrue(
+                                Math.abs(got - fp32) <= 2 * unit * mag,
+                                tag + " (" + i + "," + j + ") " + got + " vs fp32 product " + fp32);
                     }
                 }
             }
