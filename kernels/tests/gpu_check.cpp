@@ -299,7 +299,7 @@ void run_case(const Case& c, int v, Checker& ck) {
 
 // the versions of each family (0 = the promoted default; see each .cu header)
 std::vector<int> versions(const std::string& op) {
-  if (op == "sinkhorn" || op == "attention") return {0, 1, 2, 3};
+  if (op == "sinkhorn" || op == "attention" || op == "mobius_matvec" || op == "poincare_dist") return {0, 1, 2, 3};
   return {0, 1, 2};
 }
 // versions on tensor cores: TF32 operands (10-bit mantissa) instead of fp32, so the fixtures' fp32
@@ -383,6 +383,13 @@ std::vector<Bench::Row> Bench::rows() {
     add("poincare_dist_bwd" + sv, [=] { return K.rt_poincare_dist_bwd(nullptr, o1, o2, dg, x, y, dn, dm, d, 1, v); },
         16.0 * dn * dm * d, 4.0 * (2 * dn * d + 2 * dm * d + 2 * dn * dm));
   }
+  // version 3 of mobius_matvec (both passes) and of the distance backward: GEMM-shaped
+  add("mobius_matvec_fwd v3", [=] { return K.rt_mobius_matvec_fwd(nullptr, mo, w, x, mn, mv, d, 1, 3); },
+      2.0 * mn * mv * d, 4.0 * (mv * d + mn * d + mn * mv));
+  add("mobius_matvec_bwd v3", [=] { return K.rt_mobius_matvec_bwd(nullptr, o2, o1, mg, w, x, mn, mv, d, 1, 3); },
+      6.0 * mn * mv * d, 4.0 * (2 * mv * d + 2 * mn * d + mn * mv));
+  add("poincare_dist_bwd v3", [=] { return K.rt_poincare_dist_bwd(nullptr, o1, o2, dg, x, y, dn, dm, d, 1, 3); },
+      6.0 * dn * dm * d, 4.0 * (2 * dn * d + 2 * dm * d + 2 * dn * dm));
   int64_t sb = quick ? 2 : 64, sp = 49, st = quick ? 16 : 64;
   int iters = quick ? 5 : 50;
   float *cost = buf(sb * sp * st, 1, 0), *plan = buf(sb * sp * st, 0), *gplan = buf(sb * sp * st, 1);
@@ -434,13 +441,12 @@ std::vector<Bench::Row> Bench::rows() {
       std::string sv = " d" + std::to_string(hd) + " v" + std::to_string(v);
       add("attention_fwd" + sv + (v == 3 ? " (tf32)" : ""),
           [=] { return K.rt_attention_fwd(nullptr, out, lse, q, k, vv, nullptr, ab, ah, an, an, hd, scale, 0, v); }, fl, by);
-      if (v < 3)
-        add("attention_bwd" + sv,
-            [=] {
-              return K.rt_attention_bwd(nullptr, gq, gk, gv, gout, out, lse, q, k, vv, nullptr, ab, ah, an, an, hd, scale, 0,
-                                        v);
-            },
-            2.5 * fl, 2 * by);
+      add("attention_bwd" + sv,
+          [=] {
+            return K.rt_attention_bwd(nullptr, gq, gk, gv, gout, out, lse, q, k, vv, nullptr, ab, ah, an, an, hd, scale, 0,
+                                      v);
+          },
+          2.5 * fl, 2 * by);
     }
   }
   return rs;
