@@ -8,7 +8,8 @@
 #      Java references, org.revtaf.kernels.GpuCheckFixtures), every version, forward and backward
 #   5. the cuda-tagged JUnit tests through Maven offline, only where a JDK 25 and a warm Maven
 #      repository exist (skipped, and said so, on a bare GPU machine: step 4 covers the kernels)
-#   6. benchmark: ms, GB/s, GFLOP/s and share of the device's peak per kernel and version
+#   6. benchmark: ms, GB/s, GFLOP/s and share of the device's peak per kernel and version (tensor-core
+#      versions against the TF32 peak), then cuBLAS GEMMs (fp32, TF32, BF16) as the yardstick
 #      (NSYS=1 records target/gpu-check.nsys-rep with Nsight Systems)
 # Every step runs under `timeout`; a compiler error or a failed check fails the script.
 # Usage: benchmarks/gpu-check.sh [--emu] [--quick] [--no-bench] [--no-ptxas]
@@ -104,6 +105,10 @@ if [ $BENCH = 1 ]; then
     echo "== 6. benchmark (NVTX range around every launch)"
     ARGS=("$CHECK" "$LIB" --bench)
     [ $QUICK = 1 ] || [ $EMU = 1 ] && ARGS+=(--quick)
+    if [ $EMU = 0 ]; then  # cuBLAS GEMMs (fp32 / TF32 / BF16) as the yardstick, from the toolkit's lib64
+        ARGS+=(--cublas)
+        export LD_LIBRARY_PATH="$(dirname "$(readlink -f "$NVCC")")/../lib64:${LD_LIBRARY_PATH:-}"
+    fi
     if [ "${NSYS:-0}" = 1 ] && command -v nsys >/dev/null; then
         step 300 "benchmark (nsys)" nsys profile -t cuda,nvtx -o target/gpu-check --force-overwrite true "${ARGS[@]}" \
             || STATUS=1

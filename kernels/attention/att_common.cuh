@@ -19,7 +19,7 @@ __device__ __forceinline__ int64_t att_key_end(const AttDims& a, int64_t i_end) 
   return e < 0 ? 0 : (e < a.s ? e : a.s);
 }
 
-// version 3 (flash_attention_wmma.cu): forward on tensor cores (TF32) for head dim d; returns the
-// launch error. q, k, v, out, lse as rt_attention_fwd; bh = b * h.
-cudaError_t att_fwd_wmma(int64_t d, void* stream, float* out, float* lse, const float* q, const float* k,
+// versions 3 / 4 (flash_attention_wmma.cu): forward on tensor cores, TF32 / BF16 (bf16) operands, for
+// head dim d; returns the launch error. q, k, v, out, lse as rt_attention_fwd; bh = b * h.
+cudaError_t att_fwd_wmma(int64_t d, bool bf16, void* stream, float* out, float* lse, const float* q, const float* k,
                          const float* v, const uint8_t* km, int64_t bh, AttDims a);

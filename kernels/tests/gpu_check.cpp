@@ -5,7 +5,8 @@
 //    double references of org.revtaf.backend.reference), every version of its kernel family,
 //    forward and backward, |got - want| <= atol + rtol |want| (non-finite values must match)
 // 2. --bench: ms per launch (CUDA events), GB/s and GFLOP/s with the share of the device's peak
-//    (rt_device_info) per kernel and version; --quick: tiny shapes, one repetition (emulator)
+//    (rt_device_info) per kernel and version; --quick: tiny shapes, one repetition (emulator);
+//    --cublas: cuBLAS GEMMs (fp32, TF32, BF16) as the yardstick of the device's attainable peak
 // Exit status: 0 all passed; 1 a check failed; 2 bad usage or unreadable fixtures; 3 no usable
 // device (prints "no usable NVIDIA GPU"). Built by `make -C kernels check` (no kernel code inside:
 // it calls the C ABI of include/revtaf_kernels.h through dlsym).
@@ -24,6 +25,7 @@
 #include <vector>
 
 #include "../include/revtaf_kernels.h"
+
 
 namespace {
 
@@ -299,12 +301,17 @@ void run_case(const Case& c, int v, Checker& ck) {
 
 // the versions of each family (0 = the promoted default; see each .cu header)
 std::vector<int> versions(const std::string& op) {
-  if (op == "sinkhorn" || op == "attention" || op == "mobius_matvec" || op == "poincare_dist") return {0, 1, 2, 3};
+  if (op == "attention") return {0, 1, 2, 3, 4};
+  if (op == "sinkhorn" || op == "mobius_matvec" || op == "poincare_dist") return {0, 1, 2, 3};
   return {0, 1, 2};
 }
-// versions on tensor cores: TF32 operands (10-bit mantissa) instead of fp32, so the fixtures' fp32
-// tolerances are widened by this share of the largest |expected value| of each array
-double tf32_slack(const std::string& op, int version) { return op == "attention" && version == 3 ? 4e-3 : 0.0; }
+// versions on tensor cores: TF32 (10-bit mantissa) or BF16 (7-bit) operands instead of fp32, so the
+// fixtures' fp32 tolerances are widened by this share of the largest |expected value| of each array
+// (AttentionParity.TF32_SLACK / BF16_SLACK: the same numbers)
+double tf32_slack(const std::string& op, int version) {
+  if (op != "attention") return 0.0;
+  return version == 3 ? 4e-3 : version == 4 ? 2e-2 : 0.0;
+}
 
 int check_all(const std::vector<Case>& cases, const std::string& only) {
   int failed = 0, passed = 0;
@@ -349,7 +356,7 @@ struct Bench {
     std::string name;
     std::function<int()> launch;
     double flops, bytes;
-    bool tf32 = false;  // runs on tensor cores in TF32: its share is of the TF32 peak
+    int tc = 0;  // 1 / 2: runs on tensor cores in TF32 / BF16: its share is of that peak
   };
   std::vector<Row> rows();
 };
@@ -357,7 +364,7 @@ struct Bench {
 std::vector<Bench::Row> Bench::rows() {
   std::vector<Row> rs;
   auto add = [&](std::string name, std::function<int()> f, double flops, double bytes) {
-    bool tc = name.find("(tf32)") != std::string::npos;
+    int tc = name.find("(tf32)") != std::string::npos ? 1 : name.find("(bf16)") != std::string::npos ? 2 : 0;
     rs.push_back({std::move(name), std::move(f), flops, bytes, tc});
   };
   int64_t n = quick ? 64 : 16384, d = quick ? 64 : 512;
@@ -437,11 +444,12 @@ std::vector<Bench::Row> Bench::rows() {
     float *gout = buf(e, 1), *gq = buf(e, 0), *gk = buf(e, 0), *gv = buf(e, 0);
     float scale = 1 / std::sqrt((float)hd);
     double fl = 4.0 * ab * ah * an * an * hd, by = 4.0 * 4 * e;
-    for (int v : {1, 2, 3}) {
+    for (int v : {1, 2, 3, 4}) {
       std::string sv = " d" + std::to_string(hd) + " v" + std::to_string(v);
-      add("attention_fwd" + sv + (v == 3 ? " (tf32)" : ""),
+      add("attention_fwd" + sv + (v == 3 ? " (tf32)" : v == 4 ? " (bf16)" : ""),
           [=] { return K.rt_attention_fwd(nullptr, out, lse, q, k, vv, nullptr, ab, ah, an, an, hd, scale, 0, v); }, fl, by);
-      add("attention_bwd" + sv,
+      if (v < 4)  // version 4's backward is version 3's
+        add("attention_bwd" + sv,
           [=] {
             return K.rt_attention_bwd(nullptr, gq, gk, gv, gout, out, lse, q, k, vv, nullptr, ab, ah, an, an, hd, scale, 0,
                                       v);
@@ -475,8 +483,9 @@ int bench(bool quick) {
   ok(K.rt_event_create(&e1), "rt_event_create");
   int reps = quick ? 1 : 10, failed = 0;
   // dense TF32 tensor-core peak from the FP32 peak: x8 on sm_80 (A100: 156 vs 19.5 TFLOP/s), x7.4 on
-  // sm_90 (H100 SXM: 495 vs 67); rows marked (tf32) are shared against it, the others against FP32
-  double tf32_peak = gflops * (ma >= 9 ? 7.4 : 8.0);
+  // sm_90 (H100 SXM: 495 vs 67), BF16 twice that; rows marked (tf32) / (bf16) are shared against
+  // those, the others against FP32
+  double tf32_peak = gflops * (ma >= 9 ? 7.4 : 8.0), bf16_peak = 2 * tf32_peak;
   std::printf("%-34s %10s %10s %7s %10s %7s\n", "kernel", "ms", "GB/s", "%peak", "GFLOP/s", "%peak");
   for (auto& r : rows) {
     try {
@@ -495,7 +504,8 @@ int bench(bool quick) {
       ok(K.rt_event_elapsed_ms(&ms, e0, e1), "rt_event_elapsed_ms");
       double t = ms / reps, gb = r.bytes / (t * 1e6), gf = r.flops / (t * 1e6);
       std::printf("%-34s %10.4f %10.1f %7s %10.1f %7s%s\n", r.name.c_str(), t, gb, pct(gb, gbps).c_str(), gf,
-                  pct(gf, r.tf32 ? tf32_peak : gflops).c_str(), r.tf32 ? " of TF32 tensor-core peak (est.)" : "");
+                  pct(gf, r.tc == 1 ? tf32_peak : r.tc == 2 ? bf16_peak : gflops).c_str(),
+                  r.tc == 1 ? " of the TF32 tensor-core peak (est.)" : r.tc == 2 ? " of the BF16 tensor-core peak (est.)" : "");
     } catch (const Failure& f) {
       failed++;
       std::printf("FAIL %-29s %s\n", r.name.c_str(), f.what.c_str());
@@ -508,12 +518,95 @@ int bench(bool quick) {
   return failed;
 }
 
+// ---- cuBLAS yardstick (GPU only): dlopen'ed, so the harness builds without the cuBLAS headers ----
+using CublasCreate = int (*)(void**);
+using CublasDestroy = int (*)(void*);
+using CublasGemmEx = int (*)(void*, int, int, int, int, int, const void*, const void*, int, int, const void*, int, int,
+                             const void*, void*, int, int, int, int);
+int cublas_bench() {
+  void* h = nullptr;
+  for (const char* lib : {"libcublas.so.13", "libcublas.so", "/usr/local/cuda/lib64/libcublas.so.13",
+                          "/usr/local/cuda/lib64/libcublas.so"})
+    if ((h = dlopen(lib, RTLD_NOW | RTLD_LOCAL))) break;
+  if (!h) {
+    std::printf("cuBLAS: not found (libcublas.so.13), yardstick skipped\n");
+    return 0;
+  }
+  auto create = (CublasCreate)dlsym(h, "cublasCreate_v2");
+  auto destroy = (CublasDestroy)dlsym(h, "cublasDestroy_v2");
+  auto gemm = (CublasGemmEx)dlsym(h, "cublasGemmEx");
+  if (!create || !destroy || !gemm) {
+    std::printf("FAIL cuBLAS: cublasCreate_v2 / cublasGemmEx missing\n");
+    return 1;
+  }
+  char name[256] = {0};
+  int sms = 0, ma = 0, mi = 0;
+  double gbps = 0, gflops = 0;
+  ok(K.rt_device_info(name, sizeof name, &sms, &ma, &mi, &gbps, &gflops), "rt_device_info");
+  const int n = 4096;  // C (n, n) = A (n, n) B (n, n), column-major as cuBLAS; values in [-0.5, 0.5)
+  std::vector<float> hf((size_t)n * n);
+  std::vector<uint16_t> hb((size_t)n * n);
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<float> u(-0.5f, 0.5f);
+  for (size_t i = 0; i < hf.size(); i++) {
+    hf[i] = u(rng);
+    uint32_t bits;
+    std::memcpy(&bits, &hf[i], 4);
+    hb[i] = (uint16_t)(bits >> 16);
+  }
+  Dev a(hf.data(), hf.size() * 4), b(hf.data(), hf.size() * 4), c(hf.size() * 4);
+  Dev ab(hb.data(), hb.size() * 2), bb(hb.data(), hb.size() * 2);
+  void* handle = nullptr;
+  if (create(&handle) != 0) {
+    std::printf("FAIL cuBLAS: cublasCreate_v2\n");
+    return 1;
+  }
+  const int R32F = 0, R16BF = 14, C32F = 68, C32F_TF32 = 77, ALGO_DEFAULT = -1;
+  struct G {
+    const char* name;
+    const void *A, *B;
+    int type, compute;
+    double peak;
+  } gs[] = {{"cuBLAS sgemm 4096^3 fp32", a.p, b.p, R32F, C32F, gflops},
+            {"cuBLAS gemm 4096^3 tf32", a.p, b.p, R32F, C32F_TF32, gflops * (ma >= 9 ? 7.4 : 8.0)},
+            {"cuBLAS gemm 4096^3 bf16 (fp32 acc)", ab.p, bb.p, R16BF, C32F, gflops * (ma >= 9 ? 14.8 : 16.0)}};
+  float one = 1.0f, zero = 0.0f;
+  void *e0 = nullptr, *e1 = nullptr;
+  ok(K.rt_event_create(&e0), "rt_event_create");
+  ok(K.rt_event_create(&e1), "rt_event_create");
+  int failed = 0;
+  for (const G& g : gs) {
+    int st = gemm(handle, 0, 0, n, n, n, &one, g.A, g.type, n, g.B, g.type, n, &zero, c.p, R32F, n, g.compute,
+                  ALGO_DEFAULT);  // warm-up
+    ok(K.rt_synchronize(), "rt_synchronize");
+    ok(K.rt_event_record(e0, nullptr), "rt_event_record");
+    for (int r = 0; r < 10 && st == 0; r++)
+      st = gemm(handle, 0, 0, n, n, n, &one, g.A, g.type, n, g.B, g.type, n, &zero, c.p, R32F, n, g.compute,
+                ALGO_DEFAULT);
+    ok(K.rt_event_record(e1, nullptr), "rt_event_record");
+    float ms = 0;
+    ok(K.rt_event_elapsed_ms(&ms, e0, e1), "rt_event_elapsed_ms");
+    if (st != 0) {
+      std::printf("FAIL %-29s cublasGemmEx status %d\n", g.name, st);
+      failed++;
+      continue;
+    }
+    double t = ms / 10, gf = 2.0 * n * n * (double)n / (t * 1e6);
+    std::printf("%-34s %10.4f %10s %7s %10.1f %7s of its unit's peak (est.)\n", g.name, t, "", "", gf,
+                pct(gf, g.peak).c_str());
+  }
+  K.rt_event_destroy(e0);
+  K.rt_event_destroy(e1);
+  destroy(handle);
+  return failed;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   const char* lib = nullptr;
   const char* fixtures = nullptr;
-  bool do_bench = false, quick = false;
+  bool do_bench = false, quick = false, cublas = false;
   std::string only;
   for (int i = 1; i < argc; i++) {
     std::string a = argv[i];
@@ -521,14 +614,15 @@ int main(int argc, char** argv) {
     else if (a == "--only" && i + 1 < argc) only = argv[++i];
     else if (a == "--bench") do_bench = true;
     else if (a == "--quick") quick = true;
+    else if (a == "--cublas") cublas = true;
     else if (!lib && a[0] != '-') lib = argv[i];
     else {
-      std::fprintf(stderr, "gpu_check: unknown argument %s\nusage: gpu_check LIB [--fixtures FILE] [--only OP] [--bench] [--quick]\n", argv[i]);
+      std::fprintf(stderr, "gpu_check: unknown argument %s\nusage: gpu_check LIB [--fixtures FILE] [--only OP] [--bench] [--quick] [--cublas]\n", argv[i]);
       return 2;
     }
   }
   if (!lib || (!fixtures && !do_bench)) {
-    std::fprintf(stderr, "usage: gpu_check LIB [--fixtures FILE] [--only OP] [--bench] [--quick]\n");
+    std::fprintf(stderr, "usage: gpu_check LIB [--fixtures FILE] [--only OP] [--bench] [--quick] [--cublas]\n");
     return 2;
   }
   void* h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
@@ -554,6 +648,7 @@ int main(int argc, char** argv) {
   if (fixtures) failed += check_all(read_fixtures(fixtures), only);
   try {
     if (do_bench) failed += bench(quick);
+    if (cublas && !K.rt_is_emulated()) failed += cublas_bench();
   } catch (const Failure& f) {
     std::printf("FAIL benchmark: %s\n", f.what.c_str());
     failed++;

@@ -20,14 +20,20 @@ import org.revtaf.bindings.RevtafKernels;
 final class AttentionParity {
     private AttentionParity() {}
 
-    /** Version 3 is the tensor-core forward (TF32; its backward is version 2's). */
-    static final int[] ATTENTION_VERSIONS = {0, 1, 2, 3};
+    /**
+     * Versions 3 and 4: tensor-core forwards (TF32 / BF16 operands) with the FA2-style fp32 backward
+     * of version 3.
+     */
+    static final int[] ATTENTION_VERSIONS = {0, 1, 2, 3, 4};
 
     /**
      * Version 3's operands are TF32 (10-bit mantissa): an absolute slack of this share of each
      * array's largest |value| on top of the fp32 tolerances (gpu_check.cpp uses the same).
      */
     static final double TF32_SLACK = 4e-3;
+
+    /** The same for version 4's BF16 operands (7-bit mantissa). */
+    static final double BF16_SLACK = 2e-2;
 
     /** (head dim, causal, n, s) of every checked case. */
     static final Object[][] CASES = {
@@ -74,7 +80,7 @@ final class AttentionParity {
             MemorySegment km = t.mask(mask);
             for (int ver : ATTENTION_VERSIONS) {
                 String tag = "attention v" + ver + " d=" + d + (causal ? " causal" : "");
-                double tc = ver == 3 ? TF32_SLACK : 0; // TF32 operands: absolute slack of the output's scale
+                double tc = ver == 3 ? TF32_SLACK : ver == 4 ? BF16_SLACK : 0; // of each output's scale
                 DeviceBuffer out = t.out(b * h * n * d);
                 DeviceBuffer lse = t.out(b * h * n);
                 t.k.attentionFwd(
