@@ -45,6 +45,18 @@ final class AttentionParity {
         {128, true, 66, 130}
     };
 
+    /** Key mask (b, s): the last batch item has its first three keys and its last key padded. */
+    static byte[] keyMask(int b, int s) {
+        byte[] mask = new byte[b * s];
+        java.util.Arrays.fill(mask, (byte) 1);
+        int last = (b - 1) * s;
+        mask[last] = 0;
+        mask[last + 1] = 0;
+        mask[last + 2] = 0;
+        mask[last + s - 1] = 0;
+        return mask;
+    }
+
     static void all(RevtafKernels kk) {
         for (Object[] c : CASES) {
             forwardAndBackwardMatchReference(kk, (int) c[0], (boolean) c[1], (int) c[2], (int) c[3]);
@@ -60,12 +72,7 @@ final class AttentionParity {
         float[] k = gaussian(r, b * h * s * d, 1.0);
         float[] v = gaussian(r, b * h * s * d, 1.0);
         float[] dout = gaussian(r, b * h * n * d, 1.0);
-        byte[] mask = new byte[b * s];
-        java.util.Arrays.fill(mask, (byte) 1);
-        mask[s] = 0; // batch 1: first keys and the last one padded
-        mask[s + 1] = 0;
-        mask[s + 2] = 0;
-        mask[2 * s - 1] = 0;
+        byte[] mask = keyMask(b, s);
         KernelReferences.Result ref = KernelReferences.attention(
                 toDouble(q), toDouble(k), toDouble(v), mask, b, h, n, s, d, scale, causal, toDouble(dout));
         double[] lseRef = ref.grads()[0];

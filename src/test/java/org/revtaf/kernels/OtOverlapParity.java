@@ -113,49 +113,6 @@ final class OtOverlapParity {
         }
     }
 
-    /**
-     * A 96 x 128 cost (12,288 floats, the most that version 2 stages in shared memory: 48 KB of
-     * dynamic plus its static shared memory) must launch (issue 17: it failed on a GPU without the
-     * opt-in) and match the reference.
-     */
-    static void sinkhornLargestSharedMemoryCostLaunches(RevtafKernels kk) {
-        int b = 2;
-        int p = 96;
-        int t = 128;
-        float eps = 0.5f;
-        int maxIter = 6;
-        float[] cost = uniform(new Random(24), b * p * t, 0.0, 2.0);
-        KernelReferences.Sinkhorn ref =
-                KernelReferences.sinkhorn(toDouble(cost), null, null, new SinkhornGeom(b, p, t, eps, maxIter, 0), null);
-        try (KernelTestSupport s = new KernelTestSupport(kk)) {
-            DeviceBuffer dc = s.in(cost);
-            for (int v : SINKHORN_VERSIONS) {
-                DeviceBuffer plan = s.out(b * p * t);
-                DeviceBuffer iters = s.out(1);
-                DeviceBuffer uh = s.out((long) (maxIter + 1) * b * p);
-                DeviceBuffer vh = s.out((long) (maxIter + 1) * b * t);
-                s.k.sinkhornFwd(
-                        STREAM,
-                        plan.ptr(),
-                        iters.ptr(),
-                        uh.ptr(),
-                        vh.ptr(),
-                        dc.ptr(),
-                        MemorySegment.NULL,
-                        MemorySegment.NULL,
-                        b,
-                        p,
-                        t,
-                        eps,
-                        maxIter,
-                        0f,
-                        v);
-                checkEquals(maxIter, iters.toInts()[0], "sinkhorn 96x128 v" + v + " iterations");
-                assertClose("sinkhorn 96x128 v" + v, plan.toFloats(), ref.plan(), 1e-4 * maxAbs(ref.plan()), 2e-3);
-            }
-        }
-    }
-
     static void sinkhornBackwardMatchesReference(RevtafKernels kk) {
         Random r = new Random(22);
         for (int[] shape : new int[][] {{3, 5, 4}, {2, 33, 6}}) {
