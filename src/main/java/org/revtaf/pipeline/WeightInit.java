@@ -221,7 +221,8 @@ public final class WeightInit {
             WeightImport.Result r =
                     WeightImport.map(src, target.stateShapes(), mapping, mapping.name() + " from " + file);
             MappingReport rep = r.report();
-            List<String> missing = new ArrayList<>(rep.missing());
+            List<String> missing = new ArrayList<>(rep.missing()); // less those reported as mismatched
+            rep.mismatched().forEach(m -> missing.remove(m.target()));
             for (MayLack o : optional) {
                 List<String> absent = missing.stream()
                         .filter(t -> o.targets().matcher(t).matches())
