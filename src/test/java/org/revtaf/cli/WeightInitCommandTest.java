@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,10 +24,15 @@ import org.revtaf.io.Safetensors;
 import org.revtaf.model.BertConfig;
 import org.revtaf.model.ResNet;
 import org.revtaf.model.TorchStateDicts;
+import org.revtaf.model.revtaf.RevtafModel;
 import org.revtaf.nn.Checkpoint;
+import org.revtaf.nn.NnContext;
 import org.revtaf.nn.Rng;
+import org.revtaf.pipeline.Log;
 import org.revtaf.pipeline.RunConfig;
 import org.revtaf.pipeline.StageFixtures;
+import org.revtaf.pipeline.WeightInit;
+import org.revtaf.tensor.Device;
 import org.revtaf.tensor.NdArray;
 import org.revtaf.text.WordPieceTokenizer;
 import org.revtaf.text.WordPieceTrainer;
@@ -257,5 +264,49 @@ class WeightInitCommandTest {
         assertEquals(1, r.status(), r.err());
         assertTrue(r.err().contains("give it or foundation.image_encoder.init, not both"), r.err());
         assertFalse(Files.exists(out), "nothing written");
+    }
+
+    @Test
+    void aBlipCheckpointLoadsItsTextDecoderWithCrossAttention() throws Exception {
+        RunConfig cfg = RunConfig.load(
+                trainCfg, List.of("text.vocab=" + vocab, "model.decoder.init=blip.safetensors", "model.fvtaf=false"));
+        WordPieceTokenizer tok = WordPieceTokenizer.load(vocab).withSpecialTokens();
+        RevtafModel model =
+                RevtafModel.build(NnContext.of(Device.CPU, 1), cfg.model().orElseThrow(), tok, 16, 24);
+        BertConfig c = model.decoder.config();
+        // BLIP's captioning checkpoint: text_decoder.* beside the ViT and the heads
+        Map<String, NdArray> blip = TorchStateDicts.hfBert(
+                new Rng(8),
+                new BertConfig(
+                        vocabRows + 2,
+                        c.hidden(),
+                        c.layers(),
+                        c.heads(),
+                        c.intermediate(),
+                        c.maxPositions(),
+                        0,
+                        0.1,
+                        1e-12,
+                        0,
+                        c.encoderWidth()),
+                "text_decoder.",
+                true,
+                vocabRows + 2);
+        blip.put("visual_encoder.cls_token", TorchStateDicts.rand(new Rng(9), 1, 1, 4));
+        Safetensors.write(cfgDir.resolve("blip.safetensors"), blip);
+        WeightInit.Imported imported = WeightInit.revtaf(model, cfg, tok, trainCfg);
+        StringWriter err = new StringWriter();
+        imported.log(new Log(new PrintWriter(err), false));
+        assertTrue(err.toString().contains("1 tensors outside text_decoder. skipped"), err.toString());
+        assertTrue(err.toString().contains("rows past the vocab.txt are tokens the checkpoint added"), err.toString());
+        Map<String, NdArray> mine = model.decoder.stateDict();
+        assertSame(
+                blip.get("text_decoder.bert.encoder.layer.0.crossattention.self.key.weight"),
+                mine.get("layers.0.multihead_attn.key.weight"),
+                "cross-attention key");
+        assertSame(
+                blip.get("text_decoder.bert.encoder.layer.0.crossattention.output.LayerNorm.weight"),
+                mine.get("layers.0.norm2.weight"),
+                "cross-attention norm");
     }
 }
