@@ -282,7 +282,8 @@ public final class WeightInit {
             throw new RevtafException(configFile + ": " + i.key() + ": " + i.file() + " has " + rows
                     + " word embeddings but text.vocab " + vocab.get() + " has " + base.size()
                     + " tokens; text.vocab must be the checkpoint's own vocab.txt");
-        if (!tokenizer.vocab().subList(0, base.size()).equals(base))
+        if (tokenizer.size() < base.size()
+                || !tokenizer.vocab().subList(0, base.size()).equals(base))
             throw new RevtafException(configFile + ": " + i.key() + ": the model's vocabulary does not start with the"
                     + " tokens of text.vocab " + vocab.get() + " (a feature cache made with another text.vocab?)");
         List<String> notes = new ArrayList<>(i.notes());
