@@ -23,7 +23,6 @@ public final class Conv2d {
     static final int TARGET_COLS = 1024;
 
     private static final ThreadLocal<float[]> TEMP = new ThreadLocal<>();
-    private static final ThreadLocal<int[]> SEGMENTS = ThreadLocal.withInitial(() -> new int[5 * Gemm.nr()]);
 
     private Conv2d() {}
 
@@ -140,7 +139,7 @@ public final class Conv2d {
         int nr = Gemm.nr();
         return (p0, kc, j0, w, dst, off) -> {
             // segments of the strip: {start x, length, image plane offset, oy, ox0}
-            int[] seg = SEGMENTS.get();
+            int[] seg = new int[5 * nr]; // small: a ThreadLocal look-up per strip cost more
             int ns = 0;
             for (int xq = 0; xq < w; ) {
                 int j = j0 + xq, b = j / p, pix = j % p, oy = pix / ow, ox = pix % ow;
@@ -190,7 +189,7 @@ public final class Conv2d {
         int nr = Gemm.nr();
         boolean pw = pointwise(s);
         return (p0, kc, j0, w, dst, off) -> {
-            int[] seg = SEGMENTS.get(); // per column: plane offset of ci, ky*dh, kx*dw
+            int[] seg = new int[3 * nr]; // per column: plane offset of ci, ky*dh, kx*dw
             for (int xq = 0; xq < w; xq++) {
                 int r = j0 + xq;
                 seg[3 * xq] = (r / kk) * hw;
