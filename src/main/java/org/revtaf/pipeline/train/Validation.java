@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.revtaf.autograd.GradMode;
+import org.revtaf.backend.profile.Profiler;
 import org.revtaf.config.GenerateConfig;
 import org.revtaf.data.BadSamplePolicy;
 import org.revtaf.data.BadSamples;
@@ -76,7 +77,10 @@ public record Validation(Evaluation.Scores scores, double[] posProbs, long[] lab
                 Progress p = log.progress(task, n, "studies")) {
             PoincareIndex index = model.config().lre() ? inputs.lreIndex() : null;
             while (loader.hasNext()) {
-                BatchLoader.Batch b = loader.next();
+                BatchLoader.Batch b;
+                try (var ps = Profiler.stage("data loading")) {
+                    b = loader.next();
+                }
                 try (Scope s = Scope.open()) {
                     int[] rows = features.rows(b.studies());
                     int[] sources = index != null ? inputs.lreSources(index, rows, null) : inputs.baselineSources(rows);
@@ -97,16 +101,18 @@ public record Validation(Evaluation.Scores scores, double[] posProbs, long[] lab
                 p.update(done, null);
             }
         }
-        RefCleaning cleaning = RefCleaning.promptmrg;
-        List<String> cleaned = cleaning.apply(refs);
-        ReportLabeler labeler = Labelers.standard();
-        Evaluation.Scores scores = Evaluation.run(
-                ids,
-                cleaned,
-                hyps,
-                ClinicalEfficacy.label(labeler, cleaned),
-                ClinicalEfficacy.label(labeler, hyps),
-                new Evaluation.Options(true, org.revtaf.eval.Meteor.Settings.standard(), cleaning));
-        return new Validation(scores, pos, labels);
+        try (var ps = Profiler.stage("metrics")) {
+            RefCleaning cleaning = RefCleaning.promptmrg;
+            List<String> cleaned = cleaning.apply(refs);
+            ReportLabeler labeler = Labelers.standard();
+            Evaluation.Scores scores = Evaluation.run(
+                    ids,
+                    cleaned,
+                    hyps,
+                    ClinicalEfficacy.label(labeler, cleaned),
+                    ClinicalEfficacy.label(labeler, hyps),
+                    new Evaluation.Options(true, org.revtaf.eval.Meteor.Settings.standard(), cleaning));
+            return new Validation(scores, pos, labels);
+        }
     }
 }
