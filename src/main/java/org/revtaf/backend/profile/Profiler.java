@@ -2,6 +2,7 @@ package org.revtaf.backend.profile;
 
 import java.util.function.Consumer;
 import org.revtaf.backend.Backend;
+import org.revtaf.bindings.RevtafKernels;
 import org.revtaf.tensor.Device;
 
 /**
@@ -46,6 +47,7 @@ public final class Profiler {
      * to stop; one session at a time.
      */
     public static ProfileSession start(Device device, Consumer<String> warn) {
+        if (!device.isHost()) RevtafKernels.forDevice(device.cliName()); // a device without a GPU: its own error
         return start(device, RangeSink.forDevice(device, warn));
     }
 

@@ -156,6 +156,44 @@ class ProfilerTest {
     }
 
     @Test
+    void onTheEmulatedCudaDeviceTheKernelsRunThroughNvtxAndDeviceBytesCount() {
+        Device emu = Device.CUDA_EMU;
+        Random rng = new Random(6);
+        Tensor a = rand(rng, 4, 8).to(emu), b = rand(rng, 8, 16).to(emu);
+        List<String> warnings = new ArrayList<>();
+        assertTrue(RangeSink.forDevice(emu, warnings::add) instanceof RangeSink.Nvtx);
+        ProfileReport r;
+        Tensor c;
+        try (ProfileSession s = Profiler.start(emu, warnings::add)) {
+            c = F.matmul(a, b); // (4, 16) on the device: 256 bytes
+            F.add(c, c);
+            r = s.report();
+        }
+        assertEquals(List.of(), warnings);
+        Map<String, ProfileReport.OpRow> rows = byKey(r);
+        assertEquals(Map.of("matmul fwd", 1L, "add fwd", 1L), calls(rows));
+        assertTrue(rows.get("matmul fwd").bytes() >= 256, rows.toString());
+        assertTrue(rows.get("add fwd").bytes() >= 256, rows.toString());
+        assertTrue(rows.get("matmul fwd").nanos() > 0 && rows.get("add fwd").nanos() > 0);
+        assertEquals(16, c.shape(1));
+    }
+
+    @Test
+    void withoutAGpuTheCudaSinkIsNoneWithOneMessage() {
+        List<String> warnings = new ArrayList<>();
+        RangeSink sink = RangeSink.forDevice(Device.CUDA, warnings::add);
+        if (Backends.isAvailable(Device.CUDA)) {
+            assertTrue(sink instanceof RangeSink.Nvtx);
+            assertEquals(List.of(), warnings);
+        } else {
+            assertSame(RangeSink.NONE, sink);
+            assertEquals(1, warnings.size(), warnings.toString());
+            assertTrue(warnings.getFirst().startsWith("profile: no NVTX ranges on cuda"), warnings.toString());
+        }
+        assertSame(RangeSink.NONE, RangeSink.forDevice(CPU, warnings::add));
+    }
+
+    @Test
     void opsOnOtherThreadsAreNotCounted() throws Exception {
         Random rng = new Random(4);
         Tensor a = rand(rng, 8);
