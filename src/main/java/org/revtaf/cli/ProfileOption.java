@@ -11,7 +11,8 @@ import org.revtaf.tensor.Device;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --profile} of {@code train} and {@code generate} (../shared/CLI.md): the job runs under
+ * {@code --profile} of {@code train} and {@code generate} (../shared/CLI.md), and of {@code bench}
+ * (the workloads that run through the op layer: train-step, generate, decoder): the job runs under
  * the op profiler ({@link Profiler}) and its table (ops by time: calls, total ms, share, MB
  * allocated; op time against the wall time; the stages) goes to stderr at the end, results staying
  * on stdout; {@code train} also writes it to {@code RUN/profile.txt}. On cuda the stages and

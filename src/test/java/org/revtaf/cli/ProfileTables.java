@@ -10,20 +10,20 @@ import java.util.List;
 import java.util.Map;
 
 /** Reads the table that {@code --profile} prints and checks what every such table must hold. */
-final class ProfileTables {
+public final class ProfileTables {
     private ProfileTables() {}
 
-    static final String TITLE = "ops by time";
+    public static final String TITLE = "ops by time";
 
     /** One op row of the table: op, dir, calls, total ms, share %, MB allocated. */
-    record Row(String op, String dir, long calls, double ms, double share, double mb) {}
+    public record Row(String op, String dir, long calls, double ms, double share, double mb) {}
 
     /**
      * The op rows of the table in {@code text}, after checking: rows sorted by time, every share
      * and time non-negative, shares summing to 100% (to the rounding of the printed figures), the
      * "all ops" line the sum of the rows, and the line comparing op time with the wall time.
      */
-    static List<Row> check(String text) {
+    public static List<Row> check(String text) {
         assertTrue(text.contains(TITLE), "no profile table in:\n" + text);
         List<String> lines = text.lines().toList();
         int head = -1;
@@ -60,7 +60,7 @@ final class ProfileTables {
     }
 
     /** The stage rows: stage path -> calls. */
-    static Map<String, Long> stages(String text) {
+    public static Map<String, Long> stages(String text) {
         Map<String, Long> out = new LinkedHashMap<>();
         List<String> lines = text.lines().toList();
         int head = -1;
