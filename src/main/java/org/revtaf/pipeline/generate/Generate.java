@@ -202,7 +202,7 @@ public final class Generate {
     }
 
     /** The model inputs: what the switched-on parts read (CONTRACTS.md). */
-    static RevtafModel.Inputs inputs(Inference inf, BatchLoader.Batch b, StudyFeatures.Batch f, int[] grpTrain) {
+    public static RevtafModel.Inputs inputs(Inference inf, BatchLoader.Batch b, StudyFeatures.Batch f, int[] grpTrain) {
         RevtafModel model = inf.model();
         Device dev = inf.device();
         int crop = inf.data().crop();

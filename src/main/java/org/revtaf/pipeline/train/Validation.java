@@ -12,10 +12,8 @@ import org.revtaf.data.BatchLoader;
 import org.revtaf.data.Dataset;
 import org.revtaf.data.ImagePipeline;
 import org.revtaf.data.Study;
-import org.revtaf.eval.ClinicalEfficacy;
 import org.revtaf.eval.EvalOutput;
 import org.revtaf.eval.Evaluation;
-import org.revtaf.eval.RefCleaning;
 import org.revtaf.model.generate.BeamSearch;
 import org.revtaf.model.retrieval.PoincareIndex;
 import org.revtaf.model.revtaf.RevtafModel;
@@ -23,8 +21,6 @@ import org.revtaf.model.revtaf.StatusClassifier;
 import org.revtaf.pipeline.Log;
 import org.revtaf.pipeline.Progress;
 import org.revtaf.tensor.Scope;
-import org.revtaf.text.Labelers;
-import org.revtaf.text.ReportLabeler;
 import org.revtaf.text.WordPieceTokenizer;
 
 /**
@@ -102,16 +98,7 @@ public record Validation(Evaluation.Scores scores, double[] posProbs, long[] lab
             }
         }
         try (var ps = Profiler.stage("metrics")) {
-            RefCleaning cleaning = RefCleaning.promptmrg;
-            List<String> cleaned = cleaning.apply(refs);
-            ReportLabeler labeler = Labelers.standard();
-            Evaluation.Scores scores = Evaluation.run(
-                    ids,
-                    cleaned,
-                    hyps,
-                    ClinicalEfficacy.label(labeler, cleaned),
-                    ClinicalEfficacy.label(labeler, hyps),
-                    new Evaluation.Options(true, org.revtaf.eval.Meteor.Settings.standard(), cleaning));
+            Evaluation.Scores scores = Evaluation.labelled(ids, refs, hyps);
             return new Validation(scores, pos, labels);
         }
     }
