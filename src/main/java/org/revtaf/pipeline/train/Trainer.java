@@ -31,6 +31,7 @@ import org.revtaf.pipeline.MetricsLog;
 import org.revtaf.pipeline.Progress;
 import org.revtaf.pipeline.RunConfig;
 import org.revtaf.pipeline.RunDir;
+import org.revtaf.pipeline.WeightInit;
 import org.revtaf.tensor.Device;
 import org.revtaf.tensor.Scope;
 
@@ -120,12 +121,14 @@ public final class Trainer {
             NnContext ctx = NnContext.of(r.device(), cfg.seed());
             var tokenizer = f.tokenizer();
             RevtafModel model = RevtafModel.build(ctx, mc, tokenizer, f.textWidth(), f.memoryDim());
+            var init = r.resume() ? WeightInit.Imported.NONE : WeightInit.revtaf(model, cfg, tokenizer, file);
             model.classifier.setBaseProbs(StatusClassifier.baseProbsFromLabels(f.trainLabels()));
             TrainStep step = new TrainStep(model, tc);
             RevtafInputs inputs = new RevtafInputs(f, model, r.device(), tokenizer, dc.maxWords(), dc.crop());
             Map<String, String> identity = RevtafCheckpoint.identity(f, model, r.dataDir());
             State st = new State();
             RunDir run = RunDir.open(r.out(), "--out", "train", r.resume(), cfg.toYaml(), log); // after the model built
+            init.log(log);
 
             Path checkpoints = run.file(RevtafCheckpoint.DIR);
             MetricsLog metrics;
