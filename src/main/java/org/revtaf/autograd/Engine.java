@@ -12,6 +12,7 @@ import org.revtaf.RevtafException;
 import org.revtaf.backend.Backends;
 import org.revtaf.backend.BinaryOp;
 import org.revtaf.backend.ElementwiseKernels;
+import org.revtaf.backend.profile.Profiler;
 import org.revtaf.tensor.Node;
 import org.revtaf.tensor.Scope;
 import org.revtaf.tensor.Shapes;
@@ -34,7 +35,8 @@ public final class Engine {
         if (upstream == null && root.numel() != 1)
             throw new RevtafException("backward: an upstream gradient is needed for a non-scalar tensor of shape "
                     + Shapes.str(root.shapeRef()));
-        try (var g = GradMode.noGrad()) {
+        try (var g = GradMode.noGrad();
+                var pass = Profiler.backward(null)) {
             Tensor seed = upstream != null ? upstream : Tensor.full(root.device(), root.dtype(), 1.0, root.shapeRef());
             checkGrad("backward", root, seed);
             List<Tensor> order = topoOrder(root);
@@ -50,7 +52,10 @@ public final class Engine {
                 }
                 Node node = t.gradFn();
                 Tensor[] in = node.inputs();
-                Tensor[] gIn = node.runBackward(gOut);
+                Tensor[] gIn;
+                try (var r = Profiler.backward(node.op())) {
+                    gIn = node.runBackward(gOut);
+                }
                 for (int k = 0; k < in.length; k++) {
                     Tensor x = in[k];
                     if (x == null || !x.requiresGrad() || k >= gIn.length || gIn[k] == null) continue;
@@ -62,8 +67,10 @@ public final class Engine {
         }
     }
 
+    /** Kernels for summing and storing gradients (profiled as the op "grad_accumulate"). */
     private static ElementwiseKernels kernels(Tensor t) {
-        return Backends.of(t.device(), t.dtype()).elementwise();
+        return Profiler.op("grad_accumulate", Backends.of(t.device(), t.dtype()))
+                .elementwise();
     }
 
     /** a + b, same shape, dtype and device (a fresh contiguous tensor). */

@@ -50,6 +50,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--list", description = "List the workloads and exit.")
     boolean list;
 
+    @CommandLine.Mixin
+    ProfileOption profile;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -72,7 +75,8 @@ public final class BenchCommand implements Callable<Integer> {
         BenchResult r;
         try {
             BenchOptions opts = BenchOptions.parse(w, rest);
-            r = w.run(device, opts, spec.commandLine().getErr());
+            PrintWriter err = spec.commandLine().getErr();
+            r = profile.run(device, err, null, () -> w.run(device, opts, err));
         } catch (BenchOptions.BadUsage e) {
             throw usage(e.getMessage());
         }

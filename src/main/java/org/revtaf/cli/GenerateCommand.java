@@ -8,6 +8,7 @@ import org.revtaf.pipeline.Log;
 import org.revtaf.pipeline.generate.Generate;
 import org.revtaf.tensor.Device;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -75,6 +76,9 @@ public final class GenerateCommand implements Callable<Integer> {
             description = "cpu (default), reference, cuda, cuda-emu.")
     Device device;
 
+    @Mixin
+    ProfileOption profile;
+
     @Override
     public Integer call() {
         Device dev = device;
@@ -90,10 +94,17 @@ public final class GenerateCommand implements Callable<Integer> {
         if (images != null) for (Path p : images) DataCommand.requirePath(spec, "--image", p);
         if (beam != null && beam < 1) throw new ParameterException(spec.commandLine(), "--beam must be >= 1");
         Log log = Log.stderr(spec.commandLine().getErr());
-        Generate.Result r = Generate.run(
-                new Generate.Request(checkpoint, data, s, images, out, beam, dev),
-                spec.commandLine().getOut(),
-                log);
+        Generate.Request request = new Generate.Request(checkpoint, data, s, images, out, beam, dev);
+        profile.run(dev, spec.commandLine().getErr(), null, () -> {
+            Generate.Result r = Generate.run(request, spec.commandLine().getOut(), log);
+            summary(r, log);
+            return r;
+        });
+        return 0;
+    }
+
+    /** The summary line: on stdout with --out (the reports are in the file), else on stderr. */
+    private void summary(Generate.Result r, Log log) {
         if (out != null) {
             PrintWriter w = spec.commandLine().getOut();
             w.println(Generate.summary(r));
@@ -101,6 +112,5 @@ public final class GenerateCommand implements Callable<Integer> {
         } else {
             log.line(Generate.summary(r));
         }
-        return 0;
     }
 }

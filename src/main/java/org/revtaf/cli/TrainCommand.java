@@ -40,6 +40,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     StageOptions stage;
 
+    @Mixin
+    ProfileOption profile;
+
     @Option(
             names = "--cache",
             required = true,
@@ -71,18 +74,10 @@ public final class TrainCommand implements Callable<Integer> {
         Log log = Log.stderr(spec.commandLine().getErr());
         RunConfig cfg = stage.loadConfig();
         Dataset data = stage.dataset(cfg, log);
-        Trainer.Result r = Trainer.run(
-                new Trainer.Request(
-                        stage.data,
-                        data,
-                        cfg,
-                        stage.config,
-                        cache,
-                        out,
-                        device,
-                        resume,
-                        stopAfter == null ? 0 : stopAfter),
-                log);
+        Trainer.Request request = new Trainer.Request(
+                stage.data, data, cfg, stage.config, cache, out, device, resume, stopAfter == null ? 0 : stopAfter);
+        Trainer.Result r = profile.run(
+                device, spec.commandLine().getErr(), out.resolve("profile.txt"), () -> Trainer.run(request, log));
         PrintWriter w = spec.commandLine().getOut();
         String best = r.bestStep() < 0
                 ? "no validation yet"

@@ -2,6 +2,7 @@ package org.revtaf.ops;
 
 import org.revtaf.autograd.Engine;
 import org.revtaf.backend.Backends;
+import org.revtaf.backend.profile.Profiler;
 import org.revtaf.tensor.Device;
 import org.revtaf.tensor.Tensor;
 import org.revtaf.tensor.TensorOps;
@@ -25,7 +26,7 @@ public final class FluentOps implements TensorOps {
 
     @Override
     public void fill(Tensor t, double value) {
-        Backends.of(t.device(), t.dtype()).elementwise().fill(t, value);
+        Profiler.op("fill", Backends.of(t.device(), t.dtype())).elementwise().fill(t, value);
     }
 
     @Override

@@ -3,11 +3,15 @@ package org.revtaf.ops;
 import org.revtaf.RevtafException;
 import org.revtaf.backend.Backend;
 import org.revtaf.backend.Backends;
+import org.revtaf.backend.profile.Profiler;
 import org.revtaf.tensor.DType;
 import org.revtaf.tensor.Shapes;
 import org.revtaf.tensor.Tensor;
 
-/** Checks and small helpers shared by the op classes. */
+/**
+ * Checks and small helpers shared by the op classes; {@link #backend} and {@link #on} are where
+ * every op meets the dispatcher (and the profiler, {@link Profiler#op}).
+ */
 final class Ops {
     private Ops() {}
 
@@ -34,12 +38,23 @@ final class Ops {
                         + " and " + Shapes.str(t.shapeRef()) + " " + t.dtype());
         }
         if (first == null) throw new IllegalArgumentException(op + ": no tensor input");
-        return on(first);
+        return Profiler.op(op, Backends.of(first.device(), first.dtype()));
     }
 
-    /** The backend for kernels on t without checks: t's device and dtype (the dispatcher decides). */
+    /**
+     * The backend for one call of op on t without checks (any dtype): t's device and dtype (the
+     * dispatcher decides).
+     */
+    static Backend on(String op, Tensor t) {
+        return Profiler.op(op, Backends.of(t.device(), t.dtype()));
+    }
+
+    /**
+     * The backend for kernels on t inside the op that runs now (a helper's kernels, no call of
+     * its own), without checks.
+     */
     static Backend on(Tensor t) {
-        return Backends.of(t.device(), t.dtype());
+        return Profiler.current(Backends.of(t.device(), t.dtype()));
     }
 
     /** Checks that an index tensor is integer-typed and on the same device as x. */

@@ -3,6 +3,7 @@ package org.revtaf.ops;
 import java.util.Arrays;
 import org.revtaf.RevtafException;
 import org.revtaf.autograd.Graph;
+import org.revtaf.backend.Backend;
 import org.revtaf.backend.BinaryOp;
 import org.revtaf.tensor.Device;
 import org.revtaf.tensor.Shapes;
@@ -121,7 +122,7 @@ public final class Views {
     /** A fresh contiguous copy (gradient passes through). */
     public static Tensor copyOf(Tensor x) {
         Tensor out = Ops.emptyLike(x);
-        Ops.on(x).elementwise().copy(out, x);
+        Ops.on("copy", x).elementwise().copy(out, x);
         return Graph.record("copy", out, new Tensor[] {x}, g -> new Tensor[] {g});
     }
 
@@ -134,11 +135,11 @@ public final class Views {
 
     /** dst += src in place (no autograd; used for gradient accumulation and optimizers). */
     public static void addInPlace(Tensor dst, Tensor src) {
-        Ops.backend("add_", dst, src);
+        Backend be = Ops.backend("add_", dst, src);
         if (!Arrays.equals(dst.shapeRef(), src.shapeRef()))
             throw new RevtafException(
                     "add_: shapes " + Shapes.str(dst.shapeRef()) + " and " + Shapes.str(src.shapeRef()));
-        Ops.on(dst).elementwise().binary(dst, dst, src, BinaryOp.ADD);
+        be.elementwise().binary(dst, dst, src, BinaryOp.ADD);
     }
 
     /** dst = src elementwise in place (no autograd). */
@@ -146,6 +147,6 @@ public final class Views {
         if (!Arrays.equals(dst.shapeRef(), src.shapeRef()))
             throw new RevtafException(
                     "copy_: shapes " + Shapes.str(dst.shapeRef()) + " and " + Shapes.str(src.shapeRef()));
-        Ops.on(dst).elementwise().copy(dst, src);
+        Ops.on("copy_", dst).elementwise().copy(dst, src);
     }
 }

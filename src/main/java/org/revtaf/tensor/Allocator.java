@@ -21,6 +21,14 @@ public final class Allocator {
         Storage allocate(DType dtype, int n, boolean zero);
     }
 
+    /** Hears the size in bytes of every storage allocated (the profiler's hook). */
+    @FunctionalInterface
+    public interface Listener {
+        void allocated(long bytes);
+    }
+
+    private static volatile Listener listener;
+
     private static final Map<Device, DeviceAllocator> DEVICES = new EnumMap<>(Device.class);
 
     /**
@@ -48,6 +56,16 @@ public final class Allocator {
         DEVICES.remove(device);
     }
 
+    /** Sets the one allocation listener, or removes it with null (off: one volatile read per allocation). */
+    public static void listen(Listener l) {
+        listener = l;
+    }
+
+    private static void heard(DType dtype, int n) {
+        Listener l = listener;
+        if (l != null) l.allocated((long) n * dtype.byteSize());
+    }
+
     private static synchronized DeviceAllocator registered(Device device) {
         return DEVICES.get(device);
     }
@@ -63,6 +81,7 @@ public final class Allocator {
                 throw new IllegalStateException("device " + device + ": its backend registered no allocator");
         }
         Storage s = a.allocate(dtype, n, zero);
+        heard(dtype, n);
         Scope.register(s);
         return s;
     }
@@ -79,6 +98,7 @@ public final class Allocator {
             if (zero) clear(a);
         }
         HeapStorage s = new HeapStorage(dtype, n, a);
+        heard(dtype, n);
         Scope.register(s);
         return s;
     }

@@ -154,8 +154,25 @@ class BenchCommandTest {
                         .toURI())
                 .toString();
         Run r = run(
-                "bench", "train-step", "--config", micro, "--batch", "2", "--warmup", "0", "--iters", "1", "--json");
+                "bench",
+                "train-step",
+                "--config",
+                micro,
+                "--batch",
+                "2",
+                "--warmup",
+                "0",
+                "--iters",
+                "1",
+                "--json",
+                "--profile");
         assertEquals(0, r.status(), r.err());
+        // --profile: the op table of the whole workload on stderr, the JSON alone on stdout
+        var ops = org.revtaf.cli.ProfileTables.check(r.err());
+        assertTrue(ops.stream().anyMatch(o -> o.op().equals("linear") && o.dir().equals("bwd")), r.err());
+        var stages = org.revtaf.cli.ProfileTables.stages(r.err());
+        for (String st : java.util.List.of("forward", "backward", "optimizer step"))
+            assertTrue(stages.getOrDefault(st, 0L) >= 1, st + " in " + stages);
         JsonNode j = new ObjectMapper().readTree(r.out());
         assertEquals("train-step", j.get("name").asText());
         assertEquals(2, j.get("batch").asInt());

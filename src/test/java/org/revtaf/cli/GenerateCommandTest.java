@@ -1,6 +1,7 @@
 package org.revtaf.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -103,14 +104,28 @@ class GenerateCommandTest {
                 all.stream().map(j -> j.get("id").asText()).toList());
         checkFormat(all, true);
 
-        var test = run("generate", "--checkpoint", full.toString(), "--data", fx.data.toString(), "--beam", "3");
+        assertFalse(r.err().contains(ProfileTables.TITLE), "no table without --profile: " + r.err());
+
+        var test = run(
+                "generate", "--checkpoint", full.toString(), "--data", fx.data.toString(), "--beam", "3", "--profile");
         assertEquals(0, test.status(), test.err());
-        List<JsonNode> t = lines(test.out()); // stdout: the JSON lines only
+        List<JsonNode> t = lines(test.out()); // stdout: the JSON lines only, also with --profile
         assertEquals(
                 fx.dataset.split(Split.TEST).stream().map(Study::id).toList(),
                 t.stream().map(j -> j.get("id").asText()).toList());
         checkFormat(t, true);
         assertTrue(test.err().contains("(beam 3)"), test.err());
+        // --profile: the table ends stderr, after the summary line
+        String err = test.err();
+        String table = err.substring(err.indexOf("profile (cpu): " + ProfileTables.TITLE));
+        assertTrue(err.indexOf("(beam 3)") < err.indexOf(table), err);
+        var ops = ProfileTables.check(table);
+        assertTrue(ops.stream().anyMatch(o -> o.op().equals("linear") && o.dir().equals("fwd")), table);
+        assertTrue(ops.stream().noneMatch(o -> o.dir().equals("bwd")), "no backward in generation: " + table);
+        var stages = ProfileTables.stages(table);
+        for (String st : List.of("loading the checkpoint", "data loading", "features and retrieval", "conditioning"))
+            assertTrue(stages.containsKey(st), st + " in " + stages);
+        assertEquals(stages.get("conditioning"), stages.get("beam search"), "one of each per batch: " + stages);
     }
 
     @Test

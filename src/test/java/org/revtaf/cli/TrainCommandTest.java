@@ -255,9 +255,29 @@ class TrainCommandTest {
         List<String> rows = Files.readAllLines(base.resolve("metrics.csv"));
         assertTrue(rows.get(1).matches("1,1,[^,]+,[^,]+,[^,]+,[^,]+,0,0,.*"), "rank and fcc are 0: " + rows.get(1));
 
-        r = run(train(dir.resolve("fvtaf-only"), "--set", "model.lre=false", "--set", "train.epochs=1"));
+        assertFalse(r.err().contains(ProfileTables.TITLE), "no table without --profile: " + r.err());
+        assertFalse(Files.exists(base.resolve("profile.txt")));
+
+        Path fvtaf = dir.resolve("fvtaf-only");
+        r = run(train(fvtaf, "--set", "model.lre=false", "--set", "train.epochs=1", "--profile"));
         assertEquals(0, r.status(), r.err());
         assertTrue(r.err().contains("validation epoch 1"), r.err());
+        // --profile: the table on stderr and in RUN/profile.txt, stdout as without it
+        String table = Files.readString(fvtaf.resolve("profile.txt"));
+        assertTrue(r.err().endsWith(table), "the table ends stderr:\n" + r.err());
+        assertFalse(r.out().contains(ProfileTables.TITLE), r.out());
+        assertTrue(r.out().startsWith("train: 4 steps"), r.out());
+        var ops = ProfileTables.check(table);
+        var names = ops.stream().map(x -> x.op() + " " + x.dir()).toList();
+        for (String op : List.of("linear fwd", "linear bwd", "grad_accumulate bwd"))
+            assertTrue(names.contains(op), op + " in " + names);
+        assertTrue(ops.stream().allMatch(x -> x.calls() > 0 && x.mb() >= 0), table);
+        var stages = ProfileTables.stages(table);
+        for (String st : List.of("data loading", "batch inputs", "forward", "backward", "optimizer step"))
+            assertEquals(4L, stages.get(st), st + " once per step (4 steps): " + stages);
+        assertEquals(1L, stages.get("validation"), table);
+        assertTrue(stages.get("validation/beam search") >= 1, table);
+        assertEquals(2L, stages.get("checkpoint"), "saves at step 2 (checkpoint_every) and after the epoch: " + stages);
 
         Path hyp = dir.resolve("hyperbolic");
         r = run(train(hyp, "--set", "model.lre=false", "--set", "train.grp_source=hyperbolic"));

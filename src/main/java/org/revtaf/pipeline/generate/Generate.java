@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.revtaf.RevtafException;
+import org.revtaf.backend.profile.Profiler;
 import org.revtaf.data.BadSamples;
 import org.revtaf.data.BatchLoader;
 import org.revtaf.data.Dataset;
@@ -80,7 +81,7 @@ public final class Generate {
         if (r.images() != null)
             for (Path p : r.images())
                 if (!Files.isRegularFile(p)) throw new RevtafException("--image " + p + ": no such file");
-        try (Inference inf = Inference.open(r.checkpoint(), r.data(), r.device(), log)) {
+        try (Inference inf = open(r, log)) {
             int beams = r.beams() == null ? inf.generate().beams() : r.beams();
             Dataset dataset;
             List<Study> studies;
@@ -116,10 +117,17 @@ public final class Generate {
                     Progress p = log.progress("generate", studies.size(), "reports")) {
                 int done = 0;
                 while (loader.hasNext()) {
-                    BatchLoader.Batch b = loader.next();
+                    BatchLoader.Batch b;
+                    try (var ps = Profiler.stage("data loading")) {
+                        b = loader.next();
+                    }
                     try (Scope s = Scope.open()) {
-                        StudyFeatures.Batch f = source.of(b);
-                        Retrieved got = retrieve(inf, f);
+                        StudyFeatures.Batch f;
+                        Retrieved got;
+                        try (var ps = Profiler.stage("features and retrieval")) {
+                            f = source.of(b);
+                            got = retrieve(inf, f);
+                        }
                         List<ReportDecoder.Decoded> d = ReportDecoder.decode(
                                 inf.model(), inputs(inf, b, f, got.train()), options, inf.tokenizer());
                         for (int i = 0; i < b.size(); i++) {
@@ -140,6 +148,13 @@ public final class Generate {
                 stdout.flush();
             }
             return new Result(lines.size(), beams, seconds, tokens, r.out());
+        }
+    }
+
+    /** The checkpoint, its cache, data and foundation model (a profiled stage of its own). */
+    private static Inference open(Request r, Log log) {
+        try (var ps = Profiler.stage("loading the checkpoint")) {
+            return Inference.open(r.checkpoint(), r.data(), r.device(), log);
         }
     }
 

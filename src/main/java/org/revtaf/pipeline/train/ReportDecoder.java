@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.revtaf.autograd.GradMode;
+import org.revtaf.backend.profile.Profiler;
 import org.revtaf.config.GenerateConfig;
 import org.revtaf.model.generate.BeamSearch;
 import org.revtaf.model.generate.DecoderStepper;
@@ -74,12 +75,20 @@ public final class ReportDecoder {
     public static Searched search(RevtafModel model, RevtafModel.Inputs inputs, BeamSearch.Options options) {
         try (GradMode.Guard g = GradMode.noGrad();
                 Scope s = Scope.open()) {
-            RevtafModel.Conditioning cond = model.condition(inputs);
-            double[] pos =
-                    StatusClassifier.positiveProbabilities(cond.statusLogits()).toDoubles(); // (B, 18)
-            long[] statuses = cond.statuses().toLongs(); // (B, 18)
-            BeamSearch.Result r = BeamSearch.run(
-                    new DecoderStepper(model.decoder(), cond.memory(), null), rows(cond.promptIds()), options);
+            RevtafModel.Conditioning cond;
+            double[] pos;
+            long[] statuses;
+            try (var ps = Profiler.stage("conditioning")) {
+                cond = model.condition(inputs);
+                pos = StatusClassifier.positiveProbabilities(cond.statusLogits())
+                        .toDoubles(); // (B, 18)
+                statuses = cond.statuses().toLongs(); // (B, 18)
+            }
+            BeamSearch.Result r;
+            try (var ps = Profiler.stage("beam search")) {
+                r = BeamSearch.run(
+                        new DecoderStepper(model.decoder(), cond.memory(), null), rows(cond.promptIds()), options);
+            }
             return new Searched(statuses, pos, r.best(), r);
         }
     }

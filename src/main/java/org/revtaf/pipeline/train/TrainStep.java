@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.revtaf.RevtafException;
+import org.revtaf.backend.profile.Profiler;
 import org.revtaf.config.TrainConfig;
 import org.revtaf.model.revtaf.RevtafModel;
 import org.revtaf.nn.Parameter;
@@ -53,13 +54,22 @@ public final class TrainStep {
         model.train(true);
         optimizer.setLr(lr);
         optimizer.zeroGrad();
-        RevtafModel.Losses l = model.forward(batch).losses();
-        l.requireFinite(where);
-        Map<String, Double> values = l.values();
-        l.total().backward();
-        double norm = gradientNorm(where);
-        if (clip > 0) GradClip.byValue(tensors, clip);
-        optimizer.step();
+        RevtafModel.Losses l;
+        Map<String, Double> values;
+        try (var st = Profiler.stage("forward")) {
+            l = model.forward(batch).losses();
+            l.requireFinite(where);
+            values = l.values();
+        }
+        double norm;
+        try (var st = Profiler.stage("backward")) {
+            l.total().backward();
+            norm = gradientNorm(where);
+        }
+        try (var st = Profiler.stage("optimizer step")) {
+            if (clip > 0) GradClip.byValue(tensors, clip);
+            optimizer.step();
+        }
         return new Result(values, norm);
     }
 

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.revtaf.RevtafException;
+import org.revtaf.backend.profile.Profiler;
 import org.revtaf.config.GenerateConfig;
 import org.revtaf.config.TrainConfig;
 import org.revtaf.data.BadSamples;
@@ -287,18 +288,25 @@ public final class Trainer {
                         bad)) {
                     for (int k = 0; k < first && loader.hasNext(); k++) loader.next(); // resumed mid-epoch
                     for (int k = first; loader.hasNext(); k++) {
-                        BatchLoader.Batch b = loader.next();
+                        BatchLoader.Batch b;
+                        try (var ps = Profiler.stage("data loading")) {
+                            b = loader.next();
+                        }
                         double lr = schedule.lr(epoch, k);
                         String where = "step " + (st.steps + 1) + " (epoch " + epoch + ", batch " + (k + 1) + ")";
                         TrainStep.Result res;
                         try (Scope s = Scope.open()) {
-                            int[] rows = f.rows(b.studies());
-                            int[] sources = !needGrp
-                                    ? null
-                                    : hyperbolic
-                                            ? inputs.lreSources(inputs.lreIndex(), rows, rows)
-                                            : inputs.hammingSources(rows);
-                            res = step.run(inputs.training(b, rows, sources), lr, where);
+                            RevtafModel.Batch batch;
+                            try (var ps = Profiler.stage("batch inputs")) {
+                                int[] rows = f.rows(b.studies());
+                                int[] sources = !needGrp
+                                        ? null
+                                        : hyperbolic
+                                                ? inputs.lreSources(inputs.lreIndex(), rows, rows)
+                                                : inputs.hammingSources(rows);
+                                batch = inputs.training(b, rows, sources);
+                            }
+                            res = step.run(batch, lr, where);
                         } catch (RevtafException e) {
                             metrics.flush();
                             throw new RevtafException(e.getMessage() + "; " + lastGood(), e);
@@ -324,7 +332,9 @@ public final class Trainer {
                         if (stop && !endOfEpoch) return result(false, true);
                     }
                 }
-                validate(epoch);
+                try (var ps = Profiler.stage("validation")) {
+                    validate(epoch);
+                }
                 st.position = new LrSchedule.State(epoch + 1, 0);
                 save();
                 if (r.stopAfter() > 0 && st.steps >= r.stopAfter() && epoch < tc.epochs()) return result(false, true);
@@ -400,6 +410,12 @@ public final class Trainer {
 
         /** step-N and last (the same bytes), then old step files beyond keep_checkpoints are deleted. */
         private void save() {
+            try (var ps = Profiler.stage("checkpoint")) {
+                saveFiles();
+            }
+        }
+
+        private void saveFiles() {
             metrics.flush();
             Map<String, String> s = new LinkedHashMap<>(identity);
             s.putAll(st.states(metrics.wallSeconds()));

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.revtaf.autograd.GradMode;
+import org.revtaf.backend.profile.Profiler;
 import org.revtaf.config.GenerateConfig;
 import org.revtaf.data.BadSamplePolicy;
 import org.revtaf.data.BadSamples;
@@ -72,7 +73,10 @@ public record Validation(Evaluation.Scores scores, double[] posProbs, long[] lab
                 Progress p = log.progress(task, n, "studies")) {
             PoincareIndex index = model.config().lre() ? inputs.lreIndex() : null;
             while (loader.hasNext()) {
-                BatchLoader.Batch b = loader.next();
+                BatchLoader.Batch b;
+                try (var ps = Profiler.stage("data loading")) {
+                    b = loader.next();
+                }
                 try (Scope s = Scope.open()) {
                     int[] rows = features.rows(b.studies());
                     int[] sources = index != null ? inputs.lreSources(index, rows, null) : inputs.baselineSources(rows);
@@ -93,7 +97,9 @@ public record Validation(Evaluation.Scores scores, double[] posProbs, long[] lab
                 p.update(done, null);
             }
         }
-        Evaluation.Scores scores = Evaluation.labelled(ids, refs, hyps);
-        return new Validation(scores, pos, labels);
+        try (var ps = Profiler.stage("metrics")) {
+            Evaluation.Scores scores = Evaluation.labelled(ids, refs, hyps);
+            return new Validation(scores, pos, labels);
+        }
     }
 }
