@@ -127,6 +127,107 @@ RT_API int rt_attention_bwd(void* stream, float* dq, float* dk, float* dv, const
                             int64_t b, int64_t h, int64_t n, int64_t s, int64_t d, float scale, int causal,
                             int version);
 
+// ==== BEGIN issue 17 (branch cuda): the device-resident backend's kernels =========================
+// Conventions of this section (Java adapters: org.revtaf.backend.cuda.Cuda*):
+// * dtype codes are org.revtaf.tensor.DType ordinals: 0 float32, 1 float64, 2 int32, 3 int64; 6 uint8
+//   (as an output of rt_copy only: 1 where the input is nonzero).
+// * `geom` arguments are HOST arrays of int64 read during the call (the launcher copies them into the
+//   kernel's parameters, so the caller may free them on return): shapes and strides in elements, rank
+//   at most RT_MAX_RANK (8).
+// * `err` is an int64[4] in device memory, all zero when fine: a kernel that meets a bad index writes
+//   {code, position, value, bound} of the first one it sees (code 1: index out of range) and goes on
+//   with the index clamped; the Java backend reads it at its next host synchronisation and raises an
+//   error naming the op (no host sync inside an op).
+// * kernels take `version` last where there are versions (0 = the promoted default, 1 = the simple
+//   first version, 2.. tuned; listed in each .cu header).
+
+// ---- runtime: pinned host memory and stream-ordered copies; kernels/common/runtime.cu ---------------
+RT_API int rt_malloc_host(void** ptr, int64_t bytes);
+RT_API int rt_free_host(void* ptr);
+RT_API int rt_memcpy_h2d_async(void* dst, const void* src, int64_t bytes, void* stream);
+RT_API int rt_memcpy_d2h_async(void* dst, const void* src, int64_t bytes, void* stream);
+RT_API int rt_memcpy_d2d_async(void* dst, const void* src, int64_t bytes, void* stream);
+RT_API int rt_memset_async(void* dst, int value, int64_t bytes, void* stream);
+
+// ---- elementwise; kernels/elementwise/elementwise.cu (contract: org.revtaf.backend.ScalarMath) -------
+// unary op = UnaryOp ordinal: 0 neg 1 exp 2 log 3 sqrt 4 abs 5 relu 6 gelu (erf) 7 tanh 8 sigmoid 9 pow(a)
+// 10 clamp [a, b] 11 affine a x + b. out, x, dx, dy, y: (n) contiguous; y = op(x) (used by exp, sqrt,
+// tanh, sigmoid backward)
+RT_API int rt_unary_fwd(void* stream, float* out, const float* x, int64_t n, int op, float a, float b, int version);
+RT_API int rt_unary_bwd(void* stream, float* dx, const float* dy, const float* x, const float* y, int64_t n, int op,
+                        float a, float b, int version);
+// binary op = BinaryOp ordinal: 0 add 1 sub 2 mul 3 div 4 maximum 5 minimum 6 eq 7 ge (1/0; NaN false).
+// out contiguous of shape geom[0, rank); a read at strides geom[rank, 2 rank), b at geom[2 rank, 3 rank)
+// (0 broadcasts). out may alias a or b when that input is contiguous of out's shape.
+RT_API int rt_binary(void* stream, float* out, const float* a, const float* b, const int64_t* geom, int rank, int op,
+                     int version);
+// out = cond != 0 ? a : b; geom: shape, cond strides, a strides, b strides (cond float32)
+RT_API int rt_where(void* stream, float* out, const float* cond, const float* a, const float* b, const int64_t* geom,
+                    int rank, int version);
+// out[i] = value (converted to out_type), n contiguous elements
+RT_API int rt_fill(void* stream, void* out, int out_type, double value, int64_t n);
+// out = x converted from x_type to out_type (integers truncate toward zero); geom: shape, out strides,
+// x strides
+RT_API int rt_copy(void* stream, void* out, int out_type, const void* x, int x_type, const int64_t* geom, int rank);
+// inverted dropout with org.revtaf.backend.DropoutMask's counter-based mask: element i is kept when
+// (mix64(key + i * 0x9E3779B97F4A7C15) >> 32) >= threshold (key = mix64(seed), SplitMix64's finalizer);
+// out[i] = kept ? x[i] * scale : 0. Backward is the same call on dy. out, x: (n) contiguous
+RT_API int rt_dropout(void* stream, float* out, const float* x, int64_t n, int64_t key, int64_t threshold, float scale,
+                      int version);
+
+// ---- reductions, softmax, cross-entropy; kernels/reduce/reduce.cu ------------------------------------
+// x viewed as (outer, n, inner) contiguous; op = ReduceOp ordinal: 0 sum 1 max 2 min 3 logsumexp
+// 4 argmax 5 argmin (first index; out int64 for 4, 5, else float32). out: (outer, inner)
+RT_API int rt_reduce(void* stream, void* out, const float* x, int64_t outer, int64_t n, int64_t inner, int op,
+                     int version);
+// softmax (log = 0) or log_softmax (log = 1) over axis n of (outer, n, inner); backward from y = forward
+RT_API int rt_softmax_fwd(void* stream, float* out, const float* x, int64_t outer, int64_t n, int64_t inner, int log,
+                          int version);
+RT_API int rt_softmax_bwd(void* stream, float* dx, const float* dy, const float* y, int64_t outer, int64_t n,
+                          int64_t inner, int log, int version);
+// mean cross-entropy of logits (rows, c) against target (rows) of target_type (2 int32, 3 int64):
+// rows whose target == ignore_index count for nothing; per row (1-s) (lse - x_t) + s (lse - mean_j x_j)
+// (label smoothing s); loss[0] = sum / max(count, 1), loss[1] = count (no host sync). lse: (rows) saved
+// for backward; row_loss: (rows) scratch. A target outside [0, c) is reported through err.
+RT_API int rt_cross_entropy_fwd(void* stream, float* loss, float* lse, float* row_loss, const float* logits,
+                                const void* target, int target_type, int64_t rows, int64_t c, int64_t ignore_index,
+                                float smoothing, int64_t* err, int version);
+// dlogits (rows, c) = dloss[0] / max(loss[1], 1) (softmax - (1-s) onehot(t) - s/c) on counted rows, 0 else
+RT_API int rt_cross_entropy_bwd(void* stream, float* dlogits, const float* dloss, const float* loss,
+                                const float* logits, const float* lse, const void* target, int target_type,
+                                int64_t rows, int64_t c, int64_t ignore_index, float smoothing, int version);
+// the softmax of unfused attention (org.revtaf.backend.reference.AttentionRef semantics): p (bh, n, s)
+// holds the raw scores q k^T on entry and p = exp(scale s - lse) on visible keys times the dropout factor
+// of DropoutMask element (bh n + i) s + j (drop_threshold 0: none) on exit; lse (bh, n), -inf for a query
+// with no visible key (its row 0). key_mask (b, s) uint8 (NULL: all); causal: j <= i + s - n.
+RT_API int rt_attention_softmax_fwd(void* stream, float* p, float* lse, const uint8_t* key_mask, int64_t b, int64_t h,
+                                    int64_t n, int64_t s, float scale, int causal, int64_t drop_key,
+                                    int64_t drop_threshold, float drop_scale, int version);
+// ds (bh, n, s) holds dout v^T on entry and the gradient of the raw scores on exit; scores: the raw q k^T
+RT_API int rt_attention_softmax_bwd(void* stream, float* ds, const float* scores, const float* lse,
+                                    const uint8_t* key_mask, int64_t b, int64_t h, int64_t n, int64_t s, float scale,
+                                    int causal, int64_t drop_key, int64_t drop_threshold, float drop_scale,
+                                    int version);
+
+// ---- GEMM; kernels/gemm/gemm.cu (contract: org.revtaf.backend.MatmulKernels) -------------------------
+// for each of batch problems: c (m, n) = alpha op(a) op(b) + beta c; op(a) (m, k) stored (k, m) when
+// trans_a, op(b) (k, n) stored (n, k) when trans_b; problem i reads a + i stride_a, b + i stride_b (0
+// broadcasts), writes c + i m n. beta == 0 ignores c's contents.
+RT_API int rt_gemm(void* stream, float* c, const float* a, const float* b, int64_t batch, int64_t m, int64_t n,
+                   int64_t k, int trans_a, int trans_b, int64_t stride_a, int64_t stride_b, float alpha, float beta,
+                   int version);
+
+// ---- convolution (implicit GEMM); kernels/conv/conv.cu ----------------------------------------------
+// conv geom (14): n c h w oc kh kw sh sw ph pw dh dw groups (org.revtaf.backend.Conv2dGeom); x (n, c, h, w),
+// w (oc, c / groups, kh, kw), out/dy (n, oc, oh, ow); bias/db (oc) or NULL. Backward kernels overwrite.
+RT_API int rt_conv2d_fwd(void* stream, float* out, const float* x, const float* w, const float* bias,
+                         const int64_t* geom, int version);
+RT_API int rt_conv2d_bwd_data(void* stream, float* dx, const float* dy, const float* w, const int64_t* geom,
+                              int version);
+RT_API int rt_conv2d_bwd_weight(void* stream, float* dw, float* db, const float* dy, const float* x,
+                                const int64_t* geom, int version);
+// ==== END issue 17 ==================================================================================
+
 #ifdef __cplusplus
 }
 #endif
