@@ -178,7 +178,7 @@ extern "C" int rt_copy(void* stream, void* out, int out_type, const void* x, int
                        int rank) {
   RtStrided g;
   RT_REQUIRE(rt_strided(&g, geom, rank, 2), "rt_copy", "bad geometry (rank above 8 or negative size)");
-  RT_REQUIRE(rt_type_bytes(out_type) > 0 && rt_type_bytes(x_type) > 0 && x_type != RT_U8, "rt_copy", "bad dtype");
+  RT_REQUIRE(rt_type_bytes(out_type) > 0 && rt_type_bytes(x_type) > 0, "rt_copy", "bad dtype");
   if (g.n == 0) return 0;
   RT_REQUIRE(out != nullptr && x != nullptr, "rt_copy", "null pointer");
   unsigned grid = rt_grid(g.n, RT_EW_BLOCK);

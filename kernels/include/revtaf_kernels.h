@@ -130,7 +130,7 @@ RT_API int rt_attention_bwd(void* stream, float* dq, float* dk, float* dv, const
 // ==== BEGIN issue 17 (branch cuda): the device-resident backend's kernels =========================
 // Conventions of this section (Java adapters: org.revtaf.backend.cuda.Cuda*):
 // * dtype codes are org.revtaf.tensor.DType ordinals: 0 float32, 1 float64, 2 int32, 3 int64; 6 uint8
-//   (as an output of rt_copy only: 1 where the input is nonzero).
+//   (as an output of rt_copy: 1 where the input is nonzero; as an input: its value).
 // * `geom` arguments are HOST arrays of int64 read during the call (the launcher copies them into the
 //   kernel's parameters, so the caller may free them on return): shapes and strides in elements, rank
 //   at most RT_MAX_RANK (8).
@@ -226,6 +226,59 @@ RT_API int rt_conv2d_bwd_data(void* stream, float* dx, const float* dy, const fl
                               int version);
 RT_API int rt_conv2d_bwd_weight(void* stream, float* dw, float* db, const float* dy, const float* x,
                                 const int64_t* geom, int version);
+// pool geom (10): n c h w kh kw sh sw ph pw (org.revtaf.backend.Pool2dGeom, floor mode); kernels/conv/pool.cu.
+// argmax int32 = flat h*w index of the first max in its plane; backward kernels overwrite dx.
+RT_API int rt_max_pool2d_fwd(void* stream, float* out, int32_t* argmax, const float* x, const int64_t* geom);
+RT_API int rt_max_pool2d_bwd(void* stream, float* dx, const float* dy, const int32_t* argmax, const int64_t* geom);
+RT_API int rt_avg_pool2d_fwd(void* stream, float* out, const float* x, const int64_t* geom, int count_include_pad);
+RT_API int rt_avg_pool2d_bwd(void* stream, float* dx, const float* dy, const int64_t* geom, int count_include_pad);
+// planes = n c; adaptive windows [floor(i h / oh), ceil((i + 1) h / oh)); bilinear: PyTorch upsample_bilinear2d
+RT_API int rt_adaptive_avg_pool2d_fwd(void* stream, float* out, const float* x, int64_t planes, int64_t h, int64_t w,
+                                      int64_t oh, int64_t ow);
+RT_API int rt_adaptive_avg_pool2d_bwd(void* stream, float* dx, const float* dy, int64_t planes, int64_t h, int64_t w,
+                                      int64_t oh, int64_t ow);
+RT_API int rt_bilinear_fwd(void* stream, float* out, const float* x, int64_t planes, int64_t h, int64_t w, int64_t oh,
+                           int64_t ow, int align_corners);
+RT_API int rt_bilinear_bwd(void* stream, float* dx, const float* dy, int64_t planes, int64_t h, int64_t w, int64_t oh,
+                           int64_t ow, int align_corners);
+// ---- normalisation; kernels/norm/norm.cu (contract: org.revtaf.backend.reference.RefNorm) ------------
+// layer norm per row of x (rows, d); w, b (d) or NULL; mean, rstd (rows); backward overwrites dx and
+// dw, db (each may be NULL)
+RT_API int rt_layer_norm_fwd(void* stream, float* out, float* mean, float* rstd, const float* x, const float* w,
+                             const float* b, int64_t rows, int64_t d, float eps, int version);
+RT_API int rt_layer_norm_bwd(void* stream, float* dx, float* dw, float* db, const float* dy, const float* x,
+                             const float* w, const float* mean, const float* rstd, int64_t rows, int64_t d,
+                             int version);
+// batch norm of x (n, c, hw) per channel: training (batch statistics, biased variance saved as invstd;
+// run_mean/run_var updated with momentum and the unbiased variance when not NULL) or eval (running
+// statistics, also written to save_mean/save_invstd). w, b (c) or NULL.
+RT_API int rt_batch_norm_fwd(void* stream, float* out, float* save_mean, float* save_invstd, float* run_mean,
+                             float* run_var, const float* x, const float* w, const float* b, int64_t n, int64_t c,
+                             int64_t hw, int training, float momentum, float eps, int version);
+RT_API int rt_batch_norm_bwd(void* stream, float* dx, float* dw, float* db, const float* dy, const float* x,
+                             const float* w, const float* save_mean, const float* save_invstd, int64_t n, int64_t c,
+                             int64_t hw, int training, int version);
+
+// ---- indexing; kernels/index/index.cu (contract: org.revtaf.backend.IndexKernels) ---------------------
+// x viewed as (outer, size, inner) of elem_bytes-sized elements (4 or 8; select and gather copy bits);
+// idx of idx_type (2 int32, 3 int64). select: out (outer, n_idx, inner) = x[:, idx[j], :]; add:
+// dx[:, idx[j], :] += dy[:, j, :] (float32) skipping j whose idx == skip (embedding padding; pass -1 for
+// none); gather: out (outer, n_idx, inner) = x[o, idx[o, j, i], i]; scatter_add: dx[o, idx[o,j,i], i] +=
+// dy[o, j, i]. Bad indices go to err.
+RT_API int rt_index_select(void* stream, void* out, const void* x, int elem_bytes, const void* idx, int idx_type,
+                           int64_t outer, int64_t size, int64_t inner, int64_t n_idx, int64_t* err);
+RT_API int rt_index_add(void* stream, float* dx, const float* dy, const void* idx, int idx_type, int64_t outer,
+                        int64_t size, int64_t inner, int64_t n_idx, int64_t skip, int64_t* err);
+RT_API int rt_gather(void* stream, void* out, const void* x, int elem_bytes, const void* idx, int idx_type,
+                     int64_t outer, int64_t size, int64_t inner, int64_t n_idx, int64_t* err);
+RT_API int rt_scatter_add(void* stream, float* dx, const float* dy, const void* idx, int idx_type, int64_t outer,
+                          int64_t size, int64_t inner, int64_t n_idx, int64_t* err);
+
+// ---- optimizer; kernels/optim/optim.cu ------------------------------------------------------------------
+// AdamW (org.revtaf.backend.OptimKernels): p = decay p - step_size m' / (sqrt(v') inv_bc2 + eps) with
+// decay = 1 - lr wd, step_size = lr / (1 - beta1^t), inv_bc2 = 1 / sqrt(1 - beta2^t); all (n)
+RT_API int rt_adamw(void* stream, float* param, float* m, float* v, const float* grad, int64_t n, float beta1,
+                    float beta2, float eps, float decay, float step_size, float inv_bc2);
 // ==== END issue 17 ==================================================================================
 
 #ifdef __cplusplus

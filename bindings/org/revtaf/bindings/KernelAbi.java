@@ -90,6 +90,23 @@ public abstract class KernelAbi {
     private final MethodHandle conv2dFwd;
     private final MethodHandle conv2dBwdData;
     private final MethodHandle conv2dBwdWeight;
+    private final MethodHandle maxPool2dFwd;
+    private final MethodHandle maxPool2dBwd;
+    private final MethodHandle avgPool2dFwd;
+    private final MethodHandle avgPool2dBwd;
+    private final MethodHandle adaptiveAvgPool2dFwd;
+    private final MethodHandle adaptiveAvgPool2dBwd;
+    private final MethodHandle bilinearFwd;
+    private final MethodHandle bilinearBwd;
+    private final MethodHandle layerNormFwd;
+    private final MethodHandle layerNormBwd;
+    private final MethodHandle batchNormFwd;
+    private final MethodHandle batchNormBwd;
+    private final MethodHandle indexSelect;
+    private final MethodHandle indexAdd;
+    private final MethodHandle gather;
+    private final MethodHandle scatterAdd;
+    private final MethodHandle adamw;
 
     /** Binds every function of the header in the library behind lookup (a missing one is an error). */
     protected KernelAbi(SymbolLookup lookup, Path library) {
@@ -153,6 +170,23 @@ public abstract class KernelAbi {
         conv2dFwd = bind(lookup, library, "rt_conv2d_fwd", ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT);
         conv2dBwdData = bind(lookup, library, "rt_conv2d_bwd_data", ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT);
         conv2dBwdWeight = bind(lookup, library, "rt_conv2d_bwd_weight", ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT);
+        maxPool2dFwd = bind(lookup, library, "rt_max_pool2d_fwd", ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
+        maxPool2dBwd = bind(lookup, library, "rt_max_pool2d_bwd", ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
+        avgPool2dFwd = bind(lookup, library, "rt_avg_pool2d_fwd", ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT);
+        avgPool2dBwd = bind(lookup, library, "rt_avg_pool2d_bwd", ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT);
+        adaptiveAvgPool2dFwd = bind(lookup, library, "rt_adaptive_avg_pool2d_fwd", ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
+        adaptiveAvgPool2dBwd = bind(lookup, library, "rt_adaptive_avg_pool2d_bwd", ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
+        bilinearFwd = bind(lookup, library, "rt_bilinear_fwd", ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT);
+        bilinearBwd = bind(lookup, library, "rt_bilinear_bwd", ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT);
+        layerNormFwd = bind(lookup, library, "rt_layer_norm_fwd", ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_FLOAT, JAVA_INT);
+        layerNormBwd = bind(lookup, library, "rt_layer_norm_bwd", ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_INT);
+        batchNormFwd = bind(lookup, library, "rt_batch_norm_fwd", ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_FLOAT, JAVA_FLOAT, JAVA_INT);
+        batchNormBwd = bind(lookup, library, "rt_batch_norm_bwd", ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT);
+        indexSelect = bind(lookup, library, "rt_index_select", ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS);
+        indexAdd = bind(lookup, library, "rt_index_add", ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS);
+        gather = bind(lookup, library, "rt_gather", ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS);
+        scatterAdd = bind(lookup, library, "rt_scatter_add", ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS);
+        adamw = bind(lookup, library, "rt_adamw", ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_FLOAT, JAVA_FLOAT, JAVA_FLOAT, JAVA_FLOAT, JAVA_FLOAT, JAVA_FLOAT);
     }
 
     private MethodHandle bind(SymbolLookup lookup, Path library, String name, MemoryLayout... args) {
@@ -475,5 +509,90 @@ public abstract class KernelAbi {
     /** rt_conv2d_bwd_weight */
     public final void conv2dBwdWeight(MemorySegment stream, MemorySegment dw, MemorySegment db, MemorySegment dy, MemorySegment x, MemorySegment geom, int version) {
         try { check((int) conv2dBwdWeight.invokeExact(stream, dw, db, dy, x, geom, version)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_max_pool2d_fwd */
+    public final void maxPool2dFwd(MemorySegment stream, MemorySegment out, MemorySegment argmax, MemorySegment x, MemorySegment geom) {
+        try { check((int) maxPool2dFwd.invokeExact(stream, out, argmax, x, geom)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_max_pool2d_bwd */
+    public final void maxPool2dBwd(MemorySegment stream, MemorySegment dx, MemorySegment dy, MemorySegment argmax, MemorySegment geom) {
+        try { check((int) maxPool2dBwd.invokeExact(stream, dx, dy, argmax, geom)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_avg_pool2d_fwd */
+    public final void avgPool2dFwd(MemorySegment stream, MemorySegment out, MemorySegment x, MemorySegment geom, int countIncludePad) {
+        try { check((int) avgPool2dFwd.invokeExact(stream, out, x, geom, countIncludePad)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_avg_pool2d_bwd */
+    public final void avgPool2dBwd(MemorySegment stream, MemorySegment dx, MemorySegment dy, MemorySegment geom, int countIncludePad) {
+        try { check((int) avgPool2dBwd.invokeExact(stream, dx, dy, geom, countIncludePad)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_adaptive_avg_pool2d_fwd */
+    public final void adaptiveAvgPool2dFwd(MemorySegment stream, MemorySegment out, MemorySegment x, long planes, long h, long w, long oh, long ow) {
+        try { check((int) adaptiveAvgPool2dFwd.invokeExact(stream, out, x, planes, h, w, oh, ow)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_adaptive_avg_pool2d_bwd */
+    public final void adaptiveAvgPool2dBwd(MemorySegment stream, MemorySegment dx, MemorySegment dy, long planes, long h, long w, long oh, long ow) {
+        try { check((int) adaptiveAvgPool2dBwd.invokeExact(stream, dx, dy, planes, h, w, oh, ow)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_bilinear_fwd */
+    public final void bilinearFwd(MemorySegment stream, MemorySegment out, MemorySegment x, long planes, long h, long w, long oh, long ow, int alignCorners) {
+        try { check((int) bilinearFwd.invokeExact(stream, out, x, planes, h, w, oh, ow, alignCorners)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_bilinear_bwd */
+    public final void bilinearBwd(MemorySegment stream, MemorySegment dx, MemorySegment dy, long planes, long h, long w, long oh, long ow, int alignCorners) {
+        try { check((int) bilinearBwd.invokeExact(stream, dx, dy, planes, h, w, oh, ow, alignCorners)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_layer_norm_fwd */
+    public final void layerNormFwd(MemorySegment stream, MemorySegment out, MemorySegment mean, MemorySegment rstd, MemorySegment x, MemorySegment w, MemorySegment b, long rows, long d, float eps, int version) {
+        try { check((int) layerNormFwd.invokeExact(stream, out, mean, rstd, x, w, b, rows, d, eps, version)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_layer_norm_bwd */
+    public final void layerNormBwd(MemorySegment stream, MemorySegment dx, MemorySegment dw, MemorySegment db, MemorySegment dy, MemorySegment x, MemorySegment w, MemorySegment mean, MemorySegment rstd, long rows, long d, int version) {
+        try { check((int) layerNormBwd.invokeExact(stream, dx, dw, db, dy, x, w, mean, rstd, rows, d, version)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_batch_norm_fwd */
+    public final void batchNormFwd(MemorySegment stream, MemorySegment out, MemorySegment saveMean, MemorySegment saveInvstd, MemorySegment runMean, MemorySegment runVar, MemorySegment x, MemorySegment w, MemorySegment b, long n, long c, long hw, int training, float momentum, float eps, int version) {
+        try { check((int) batchNormFwd.invokeExact(stream, out, saveMean, saveInvstd, runMean, runVar, x, w, b, n, c, hw, training, momentum, eps, version)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_batch_norm_bwd */
+    public final void batchNormBwd(MemorySegment stream, MemorySegment dx, MemorySegment dw, MemorySegment db, MemorySegment dy, MemorySegment x, MemorySegment w, MemorySegment saveMean, MemorySegment saveInvstd, long n, long c, long hw, int training, int version) {
+        try { check((int) batchNormBwd.invokeExact(stream, dx, dw, db, dy, x, w, saveMean, saveInvstd, n, c, hw, training, version)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_index_select */
+    public final void indexSelect(MemorySegment stream, MemorySegment out, MemorySegment x, int elemBytes, MemorySegment idx, int idxType, long outer, long size, long inner, long nIdx, MemorySegment err) {
+        try { check((int) indexSelect.invokeExact(stream, out, x, elemBytes, idx, idxType, outer, size, inner, nIdx, err)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_index_add */
+    public final void indexAdd(MemorySegment stream, MemorySegment dx, MemorySegment dy, MemorySegment idx, int idxType, long outer, long size, long inner, long nIdx, long skip, MemorySegment err) {
+        try { check((int) indexAdd.invokeExact(stream, dx, dy, idx, idxType, outer, size, inner, nIdx, skip, err)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_gather */
+    public final void gather(MemorySegment stream, MemorySegment out, MemorySegment x, int elemBytes, MemorySegment idx, int idxType, long outer, long size, long inner, long nIdx, MemorySegment err) {
+        try { check((int) gather.invokeExact(stream, out, x, elemBytes, idx, idxType, outer, size, inner, nIdx, err)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_scatter_add */
+    public final void scatterAdd(MemorySegment stream, MemorySegment dx, MemorySegment dy, MemorySegment idx, int idxType, long outer, long size, long inner, long nIdx, MemorySegment err) {
+        try { check((int) scatterAdd.invokeExact(stream, dx, dy, idx, idxType, outer, size, inner, nIdx, err)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_adamw */
+    public final void adamw(MemorySegment stream, MemorySegment param, MemorySegment m, MemorySegment v, MemorySegment grad, long n, float beta1, float beta2, float eps, float decay, float stepSize, float invBc2) {
+        try { check((int) adamw.invokeExact(stream, param, m, v, grad, n, beta1, beta2, eps, decay, stepSize, invBc2)); } catch (Throwable thrown) { throw rethrow(thrown); }
     }
 }
