@@ -5,7 +5,6 @@ import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicLong;
 import org.revtaf.RevtafException;
 import org.revtaf.backend.AttentionGeom;
-import org.revtaf.backend.Backend;
 import org.revtaf.backend.DropoutMask;
 import org.revtaf.backend.FusedKernels;
 import org.revtaf.backend.RowMap;
@@ -24,31 +23,30 @@ import org.revtaf.tensor.Tensor;
  * device; float masks (nonzero = valid) are converted to the kernels' uint8 masks. The kernel
  * version is {@code -Drevtaf.cuda.kernelVersion} (0 = each family's promoted default).
  *
- * <p>Fused attention runs as CUDA kernels for head dims {@link #KERNEL_HEAD_DIMS} (32, 64, 128:
- * the tile sizes of kernels/attention/flash_attention.cu); any other head dim runs forward and
- * backward on the cpu backend through host copies ({@link HostFallback}), so the op accepts every
- * head dim on this backend too, only slower. Attention with dropout on the probabilities (p &gt; 0,
- * {@link DropoutMask}) takes the same host path: the CUDA kernels have no dropout yet.
+ * <p>Fused attention runs as flash kernels for head dims {@link #KERNEL_HEAD_DIMS} (32, 64, 128:
+ * the tile sizes of kernels/attention/flash_attention.cu); any other head dim, and attention with
+ * dropout on the probabilities (p &gt; 0, {@link DropoutMask}), runs unfused on the device
+ * ({@link CudaUnfusedAttention}: GEMMs around a masked row softmax), forward and backward.
  */
 final class CudaFused implements FusedKernels {
-    /** Head dims the CUDA attention kernels are built for; others take the host path. */
+    /** Head dims the flash attention kernels are built for; others take the unfused path. */
     static final int[] KERNEL_HEAD_DIMS = {32, 64, 128};
 
     private final CudaDevice dev;
     private final RevtafKernels k;
     private final MemorySegment stream;
     private final int version;
-    /** The cpu backend's fused ops through host copies: attention with other head dims. */
-    private final FusedKernels host;
-    /** Attention calls (forward or backward) that ran on the host path; for tests. */
-    final AtomicLong attentionOnHost = new AtomicLong();
+    /** Attention for head dims without a flash kernel, and with dropout. */
+    private final CudaUnfusedAttention unfused;
+    /** Attention calls (forward or backward) that took the unfused path; for tests. */
+    final AtomicLong attentionUnfused = new AtomicLong();
 
     CudaFused(CudaDevice d) {
         this.dev = d;
         this.k = d.k;
         this.stream = d.stream;
         this.version = Integer.getInteger("revtaf.cuda.kernelVersion", 0);
-        this.host = HostFallback.of(FusedKernels.class, Backend::fused);
+        this.unfused = new CudaUnfusedAttention(d, version);
     }
 
     /** True when the CUDA attention kernels support head dim {@code d}. */
@@ -259,8 +257,10 @@ final class CudaFused implements FusedKernels {
         boolean causal = geom.causal();
         DropoutMask drop = geom.drop();
         if (!kernelHeadDim(d) || drop.active()) {
-            attentionOnHost.incrementAndGet();
-            host.attention(out, lse, q, kk, v, keyMask, geom);
+            attentionUnfused.incrementAndGet();
+            try (CudaDevice.Temp km = mask(keyMask)) {
+                unfused.forward(p(out), p(lse), p(q), p(kk), p(v), ptr(km), geom);
+            }
             return;
         }
         try (CudaDevice.Temp km = mask(keyMask)) {
@@ -300,9 +300,14 @@ final class CudaFused implements FusedKernels {
         double scale = geom.scale();
         boolean causal = geom.causal();
         DropoutMask drop = geom.drop();
-        if (!kernelHeadDim(d) || drop.active()) { // the forward ran on the host path too: same lse convention
-            attentionOnHost.incrementAndGet();
-            host.attentionBackward(dq, dk, dv, dout, out, lse, q, kk, v, keyMask, geom);
+        if (!kernelHeadDim(d) || drop.active()) { // the forward took the unfused path too
+            attentionUnfused.incrementAndGet();
+            try (CudaDevice.Temp km = mask(keyMask);
+                    CudaDevice.Temp sq = scratch(dq, (long) b * h * n * d);
+                    CudaDevice.Temp sk = scratch(dk, (long) b * h * s * d);
+                    CudaDevice.Temp sv = scratch(dv, (long) b * h * s * d)) {
+                unfused.backward(p(dq, sq), p(dk, sk), p(dv, sv), p(dout), p(q), p(kk), p(v), ptr(km), geom);
+            }
             return;
         }
         try (CudaDevice.Temp km = mask(keyMask);
