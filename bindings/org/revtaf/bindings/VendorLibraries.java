@@ -119,9 +119,10 @@ public final class VendorLibraries {
                     find(lib, "cublasGetVersion_v2"), FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
             setStream = l.downcallHandle(
                     find(lib, "cublasSetStream_v2"), FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-            setMathMode =
-                    l.downcallHandle(find(lib, "cublasSetMathMode"), FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-            // (handle, transa, transb, m, n, k, *alpha, A, lda, strideA, B, ldb, strideB, *beta, C, ldc, strideC, batch)
+            setMathMode = l.downcallHandle(
+                    find(lib, "cublasSetMathMode"), FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+            // (handle, transa, transb, m, n, k, *alpha, A, lda, strideA, B, ldb, strideB, *beta, C, ldc, strideC,
+            // batch)
             sgemmStridedBatched = l.downcallHandle(
                     find(lib, "cublasSgemmStridedBatched"),
                     FunctionDescriptor.of(

@@ -121,8 +121,9 @@ public final class TrainStepWorkload implements Workload {
         if (cuda != null) { // kernel calls that left the device, and the allocator's peak over the steps
             extra.put("host_fallbacks", CudaBackend.hostFallbackCount() - fallbacksBefore);
             extra.put("device_peak_bytes", cuda.peakBytes());
-            log.printf("  device: peak %.1f MiB of tensors, %d host fallbacks%n", cuda.peakBytes() / 1048576.0,
-                    CudaBackend.hostFallbackCount() - fallbacksBefore);
+            log.printf(
+                    "  device: peak %.1f MiB of tensors, %d host fallbacks%n",
+                    cuda.peakBytes() / 1048576.0, CudaBackend.hostFallbackCount() - fallbacksBefore);
             log.flush();
         }
         return new BenchResult(name(), dev, seconds, Double.NaN, Double.NaN, batch / seconds, extra);

@@ -64,7 +64,9 @@ public final class GradClip {
         for (Tensor p : params) {
             Tensor g = p.grad();
             if (g == null) continue;
-            if (g.storage() instanceof HeapStorage && g.isContiguous() && g.heap().array() instanceof float[] a) {
+            if (g.storage() instanceof HeapStorage
+                    && g.isContiguous()
+                    && g.heap().array() instanceof float[] a) {
                 for (int i = g.offset(); i < g.offset() + g.numel(); i++) sq += (double) a[i] * a[i];
             } else for (double x : g.toDoubles()) sq += x * x;
         }

@@ -32,7 +32,20 @@ final class CudaConv implements ConvKernels {
 
     private static MemorySegment geom(Arena a, Conv2dGeom g) {
         return longs(
-                a, g.n(), g.c(), g.h(), g.w(), g.oc(), g.kh(), g.kw(), g.sh(), g.sw(), g.ph(), g.pw(), g.dh(), g.dw(),
+                a,
+                g.n(),
+                g.c(),
+                g.h(),
+                g.w(),
+                g.oc(),
+                g.kh(),
+                g.kw(),
+                g.sh(),
+                g.sw(),
+                g.ph(),
+                g.pw(),
+                g.dh(),
+                g.dw(),
                 g.groups());
     }
 

@@ -61,7 +61,15 @@ final class CudaElementwise implements ElementwiseKernels {
             return;
         }
         try (Arena ar = Arena.ofConfined()) {
-            k.binary(stream, at(out), at(a), at(b), strided(ar, out.shapeRef(), a, b), out.rank(), op.ordinal(), VERSION);
+            k.binary(
+                    stream,
+                    at(out),
+                    at(a),
+                    at(b),
+                    strided(ar, out.shapeRef(), a, b),
+                    out.rank(),
+                    op.ordinal(),
+                    VERSION);
         }
     }
 

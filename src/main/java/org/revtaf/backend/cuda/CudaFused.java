@@ -91,14 +91,20 @@ final class CudaFused implements FusedKernels {
             return null;
         }
         if (!(m.storage() instanceof CudaStorage) || CudaArgs.code(m.dtype()) < 0 || m.rank() > CudaArgs.MAX_RANK) {
-            m = Tensor.ofDoubles(Device.CPU, m.toDoubles(), m.shape())
-                    .copyTo(dev.device);
+            m = Tensor.ofDoubles(Device.CPU, m.toDoubles(), m.shape()).copyTo(dev.device);
         }
         int n = m.numel();
         CudaDevice.Temp out = dev.temp(Math.max(1, n));
         long[] g = CudaArgs.geom(m.shapeRef(), Shapes.contiguousStrides(m.shapeRef()), m.stridesRef());
         try (Arena a = Arena.ofConfined()) {
-            k.copy(stream, out.ptr(), MASK_U8, CudaStorage.at(m), CudaArgs.code(m.dtype()), CudaArgs.longs(a, g), m.rank());
+            k.copy(
+                    stream,
+                    out.ptr(),
+                    MASK_U8,
+                    CudaStorage.at(m),
+                    CudaArgs.code(m.dtype()),
+                    CudaArgs.longs(a, g),
+                    m.rank());
         }
         return out;
     }

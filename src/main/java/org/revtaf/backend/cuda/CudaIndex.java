@@ -27,7 +27,9 @@ final class CudaIndex implements IndexKernels {
     /** The kernels' index type code (2 int32, 3 int64) of a contiguous index tensor, else -1. */
     private static int idxType(Tensor idx) {
         if (!idx.isContiguous()) return -1;
-        return idx.dtype() == DType.INT32 || idx.dtype() == DType.INT64 ? idx.dtype().ordinal() : -1;
+        return idx.dtype() == DType.INT32 || idx.dtype() == DType.INT64
+                ? idx.dtype().ordinal()
+                : -1;
     }
 
     /** Element bytes of a contiguous tensor the copy kernels move (4 or 8), else -1. */
@@ -43,7 +45,16 @@ final class CudaIndex implements IndexKernels {
             return;
         }
         d.k.indexSelect(
-                d.stream, at(out), at(x), bits(x), at(idx), idxType(idx), outer, size, inner, nIdx,
+                d.stream,
+                at(out),
+                at(x),
+                bits(x),
+                at(idx),
+                idxType(idx),
+                outer,
+                size,
+                inner,
+                nIdx,
                 d.errorWord("index_select"));
     }
 
@@ -54,7 +65,16 @@ final class CudaIndex implements IndexKernels {
             return;
         }
         d.k.indexAdd(
-                d.stream, at(dx), at(dy), at(idx), idxType(idx), outer, size, inner, nIdx, NO_SKIP,
+                d.stream,
+                at(dx),
+                at(dy),
+                at(idx),
+                idxType(idx),
+                outer,
+                size,
+                inner,
+                nIdx,
+                NO_SKIP,
                 d.errorWord("index_add"));
     }
 
@@ -65,7 +85,16 @@ final class CudaIndex implements IndexKernels {
             return;
         }
         d.k.gather(
-                d.stream, at(out), at(x), bits(x), at(idx), idxType(idx), outer, size, inner, nIdx,
+                d.stream,
+                at(out),
+                at(x),
+                bits(x),
+                at(idx),
+                idxType(idx),
+                outer,
+                size,
+                inner,
+                nIdx,
                 d.errorWord("gather"));
     }
 

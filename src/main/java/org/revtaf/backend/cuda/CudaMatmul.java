@@ -69,8 +69,7 @@ final class CudaMatmul implements MatmulKernels {
                 yield Path.VENDOR;
             }
             case "auto" ->
-                emu || !org.revtaf.bindings.VendorLibraries.available(
-                                org.revtaf.bindings.VendorLibraries.Vendor.CUBLAS)
+                emu || !org.revtaf.bindings.VendorLibraries.available(org.revtaf.bindings.VendorLibraries.Vendor.CUBLAS)
                         ? Path.OWN
                         : Path.VENDOR;
             default ->

@@ -19,7 +19,8 @@ final class CudaNorm implements NormKernels {
     }
 
     @Override
-    public void layerNorm(Tensor out, Tensor mean, Tensor rstd, Tensor x, Tensor w, Tensor b, int rows, int dim, double eps) {
+    public void layerNorm(
+            Tensor out, Tensor mean, Tensor rstd, Tensor x, Tensor w, Tensor b, int rows, int dim, double eps) {
         if (!dense(out, mean, rstd, x, w, b)) {
             host.layerNorm(out, mean, rstd, x, w, b, rows, dim, eps);
             return;
@@ -29,12 +30,22 @@ final class CudaNorm implements NormKernels {
 
     @Override
     public void layerNormBackward(
-            Tensor dx, Tensor dw, Tensor db, Tensor dy, Tensor x, Tensor w, Tensor mean, Tensor rstd, int rows, int dim) {
+            Tensor dx,
+            Tensor dw,
+            Tensor db,
+            Tensor dy,
+            Tensor x,
+            Tensor w,
+            Tensor mean,
+            Tensor rstd,
+            int rows,
+            int dim) {
         if (!dense(dx, dw, db, dy, x, w, mean, rstd)) {
             host.layerNormBackward(dx, dw, db, dy, x, w, mean, rstd, rows, dim);
             return;
         }
-        d.k.layerNormBwd(d.stream, at(dx), at(dw), at(db), at(dy), at(x), at(w), at(mean), at(rstd), rows, dim, VERSION);
+        d.k.layerNormBwd(
+                d.stream, at(dx), at(dw), at(db), at(dy), at(x), at(w), at(mean), at(rstd), rows, dim, VERSION);
     }
 
     @Override

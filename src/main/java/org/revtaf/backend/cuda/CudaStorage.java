@@ -126,7 +126,9 @@ final class CudaStorage implements DeviceStorage {
             case long[] a -> MemorySegment.ofArray(a);
             case byte[] a -> MemorySegment.ofArray(a);
             case short[] a -> MemorySegment.ofArray(a);
-            default -> throw new IllegalArgumentException("unsupported host array " + h.array().getClass());
+            default ->
+                throw new IllegalArgumentException(
+                        "unsupported host array " + h.array().getClass());
         };
     }
 

@@ -28,8 +28,18 @@ final class CudaUnfusedAttention {
     }
 
     /** c (bh, m, n) = op(a) op(b) for bh problems of dense row-major operands. */
-    private void gemm(MemorySegment c, MemorySegment a, MemorySegment b, int bh, int m, int n, int kk, boolean ta,
-            boolean tb, long strideA, long strideB) {
+    private void gemm(
+            MemorySegment c,
+            MemorySegment a,
+            MemorySegment b,
+            int bh,
+            int m,
+            int n,
+            int kk,
+            boolean ta,
+            boolean tb,
+            long strideA,
+            long strideB) {
         k.gemm(stream, c, a, b, bh, m, n, kk, ta ? 1 : 0, tb ? 1 : 0, strideA, strideB, 1f, 0f, version);
     }
 
@@ -38,12 +48,31 @@ final class CudaUnfusedAttention {
         DropoutMask drop = g.drop();
         long key = drop.active() ? SplitMix.mix64(drop.seed()) : 0;
         long threshold = drop.active() ? Math.round(drop.p() * 0x1p32) : 0;
-        k.attentionSoftmaxFwd(stream, p, lse, keyMask, g.b(), g.h(), g.n(), g.s(), (float) g.scale(),
-                g.causal() ? 1 : 0, key, threshold, (float) drop.keepScale(), version);
+        k.attentionSoftmaxFwd(
+                stream,
+                p,
+                lse,
+                keyMask,
+                g.b(),
+                g.h(),
+                g.n(),
+                g.s(),
+                (float) g.scale(),
+                g.causal() ? 1 : 0,
+                key,
+                threshold,
+                (float) drop.keepScale(),
+                version);
     }
 
-    void forward(MemorySegment out, MemorySegment lse, MemorySegment q, MemorySegment kk, MemorySegment v,
-            MemorySegment keyMask, AttentionGeom g) {
+    void forward(
+            MemorySegment out,
+            MemorySegment lse,
+            MemorySegment q,
+            MemorySegment kk,
+            MemorySegment v,
+            MemorySegment keyMask,
+            AttentionGeom g) {
         int bh = g.b() * g.h(), n = g.n(), s = g.s(), d = g.d();
         try (CudaDevice.Temp p = dev.temp(4L * bh * n * s)) {
             gemm(p.ptr(), q, kk, bh, n, s, d, false, true, (long) n * d, (long) s * d); // scores q k^T
@@ -52,8 +81,16 @@ final class CudaUnfusedAttention {
         }
     }
 
-    void backward(MemorySegment dq, MemorySegment dk, MemorySegment dv, MemorySegment dout, MemorySegment q,
-            MemorySegment kk, MemorySegment v, MemorySegment keyMask, AttentionGeom g) {
+    void backward(
+            MemorySegment dq,
+            MemorySegment dk,
+            MemorySegment dv,
+            MemorySegment dout,
+            MemorySegment q,
+            MemorySegment kk,
+            MemorySegment v,
+            MemorySegment keyMask,
+            AttentionGeom g) {
         int bh = g.b() * g.h(), n = g.n(), s = g.s(), d = g.d();
         long ns = 4L * bh * n * s;
         DropoutMask drop = g.drop();
@@ -68,8 +105,22 @@ final class CudaUnfusedAttention {
             softmax(p.ptr(), lse.ptr(), keyMask, g); // the probabilities after dropout, as in forward
             gemm(dv, p.ptr(), dout, bh, s, d, n, true, false, (long) n * s, (long) n * d); // p^T dout
             gemm(ds.ptr(), dout, v, bh, n, s, d, false, true, (long) n * d, (long) s * d); // dout v^T
-            k.attentionSoftmaxBwd(stream, ds.ptr(), scores.ptr(), lse.ptr(), keyMask, g.b(), g.h(), n, s,
-                    (float) g.scale(), g.causal() ? 1 : 0, key, threshold, (float) drop.keepScale(), version);
+            k.attentionSoftmaxBwd(
+                    stream,
+                    ds.ptr(),
+                    scores.ptr(),
+                    lse.ptr(),
+                    keyMask,
+                    g.b(),
+                    g.h(),
+                    n,
+                    s,
+                    (float) g.scale(),
+                    g.causal() ? 1 : 0,
+                    key,
+                    threshold,
+                    (float) drop.keepScale(),
+                    version);
             gemm(dq, ds.ptr(), kk, bh, n, d, s, false, false, (long) n * s, (long) s * d); // ds k
             gemm(dk, ds.ptr(), q, bh, s, d, n, true, false, (long) n * s, (long) n * d); // ds^T q
         }

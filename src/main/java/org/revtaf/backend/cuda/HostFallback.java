@@ -47,7 +47,9 @@ final class HostFallback {
 
     private static void count(String name) {
         if (CALLS.computeIfAbsent(name, k -> new AtomicLong()).getAndIncrement() == 0)
-            LOG.log(System.Logger.Level.INFO, "cuda backend: " + name + " runs on the host (copies to and from the device)");
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "cuda backend: " + name + " runs on the host (copies to and from the device)");
     }
 
     @SuppressWarnings("unchecked")

@@ -80,7 +80,9 @@ public final class TrainStep {
             else onDevice.add(F.sum(F.mul(g, g), false));
             names.add(e.getKey());
         }
-        double[] dev = onDevice.isEmpty() ? new double[0] : F.stack(0, onDevice.toArray(Tensor[]::new)).toDoubles();
+        double[] dev = onDevice.isEmpty()
+                ? new double[0]
+                : F.stack(0, onDevice.toArray(Tensor[]::new)).toDoubles();
         double sq = 0;
         for (int i = 0, d = 0; i < names.size(); i++) {
             Tensor g = params.get(names.get(i)).tensor().grad();

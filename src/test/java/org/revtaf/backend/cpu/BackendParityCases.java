@@ -29,6 +29,7 @@ public abstract class BackendParityCases {
     private void check(String name, double atol, double rtol, Function<Tensor[], Tensor> f, In... ins) {
         Parity.check(device(), name, atol, rtol, f, ins);
     }
+
     @Test
     public void elementwise() {
         for (int n : new int[] {1, 7, 17, 33, 1000}) {

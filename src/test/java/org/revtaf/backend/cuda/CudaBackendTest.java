@@ -210,7 +210,11 @@ class CudaBackendTest {
         String[] names = {"out", "dq", "dk", "dv"};
         for (int i = 0; i < names.length; i++)
             org.revtaf.tensor.TensorAssert.assertClose(
-                    "attention dropout " + names[i], res.get(Device.CUDA_EMU).get(i), res.get(Device.CPU).get(i), 1e-5, 1e-3);
+                    "attention dropout " + names[i],
+                    res.get(Device.CUDA_EMU).get(i),
+                    res.get(Device.CPU).get(i),
+                    1e-5,
+                    1e-3);
     }
 
     @Test

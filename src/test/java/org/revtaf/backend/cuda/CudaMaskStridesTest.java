@@ -40,7 +40,8 @@ class CudaMaskStridesTest {
     private static double[] mask(int rows, int cols, long seed) {
         Random r = new Random(seed);
         double[] m = new double[rows * cols];
-        for (int i = 0; i < m.length; i++) m[i] = i % cols == 0 || r.nextDouble() < 0.7 ? 1 : 0; // a valid entry per row
+        for (int i = 0; i < m.length; i++)
+            m[i] = i % cols == 0 || r.nextDouble() < 0.7 ? 1 : 0; // a valid entry per row
         return m;
     }
 

@@ -15,10 +15,12 @@ class CudaMatmulPathTest {
         assertEquals(CudaMatmul.Path.OWN, CudaMatmul.choice("auto", Device.CUDA_EMU));
         assertEquals(CudaMatmul.Path.OWN, CudaMatmul.choice("own", Device.CUDA_EMU));
         assertEquals(CudaMatmul.Path.OWN, CudaMatmul.choice("OWN", Device.CUDA));
-        RevtafException e =
-                assertThrows(RevtafException.class, () -> CudaMatmul.choice("vendor", Device.CUDA_EMU));
+        RevtafException e = assertThrows(RevtafException.class, () -> CudaMatmul.choice("vendor", Device.CUDA_EMU));
         assertTrue(e.getMessage().contains("cuBLAS needs a GPU"), e.getMessage());
         e = assertThrows(RevtafException.class, () -> CudaMatmul.choice("blas", Device.CUDA));
-        assertTrue(e.getMessage().contains("-Drevtaf.cuda.gemm=blas") && e.getMessage().contains("own"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("-Drevtaf.cuda.gemm=blas")
+                        && e.getMessage().contains("own"),
+                e.getMessage());
     }
 }

@@ -68,11 +68,16 @@ class CudaTrainStepTest {
                 NnContext.of(dev, cfg.seed()),
                 cfg.model().orElseThrow(),
                 SyntheticBatch.dims(
-                        cfg.text().orElseThrow().vocabSize(), cfg.foundation().orElseThrow().textEncoder().hidden(), cfg.precompute().orElseThrow().memoryDim()));
+                        cfg.text().orElseThrow().vocabSize(),
+                        cfg.foundation().orElseThrow().textEncoder().hidden(),
+                        cfg.precompute().orElseThrow().memoryDim()));
         RevtafModel.Batch b = SyntheticBatch.random(
                 model,
                 new SyntheticBatch.Sizes(
-                        tc.batchSize(), cfg.data().orElseThrow().crop(), cfg.precompute().orElseThrow().maxSentences(), cfg.data().orElseThrow().maxWords(),
+                        tc.batchSize(),
+                        cfg.data().orElseThrow().crop(),
+                        cfg.precompute().orElseThrow().maxSentences(),
+                        cfg.data().orElseThrow().maxWords(),
                         cfg.precompute().orElseThrow().memoryK()),
                 cfg.seed());
         TrainStep step = new TrainStep(model, tc);
@@ -98,7 +103,8 @@ class CudaTrainStepTest {
         System.out.printf("cuda-emu vs cpu, %d training steps: largest relative loss difference %.2e%n", STEPS, worst);
         for (int i = 0; i < STEPS; i++) System.out.printf("  step %d: cpu %.6f cuda-emu %.6f%n", i, cpu[i], emu[i]);
         for (int i = 0; i < STEPS; i++)
-            if (!(Math.abs(emu[i] - cpu[i]) <= 1e-3 * Math.abs(cpu[i]))) bad.add(i + ": cpu " + cpu[i] + " cuda-emu " + emu[i]);
+            if (!(Math.abs(emu[i] - cpu[i]) <= 1e-3 * Math.abs(cpu[i])))
+                bad.add(i + ": cpu " + cpu[i] + " cuda-emu " + emu[i]);
         assertTrue(bad.isEmpty(), "losses differ beyond 1e-3 relative at steps " + bad);
         assertTrue(cpu[STEPS - 1] < cpu[0], "the loss goes down: " + cpu[0] + " -> " + cpu[STEPS - 1]);
     }

@@ -43,7 +43,8 @@ class CudaVendorGemmCudaTest {
                     boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
                     int sa = m * k, sb = shareB ? 0 : k * n;
                     Tensor a = Tensor.randn(Device.CUDA, DType.FLOAT32, r, 1, batch, ta ? k : m, ta ? m : k);
-                    Tensor b = Tensor.randn(Device.CUDA, DType.FLOAT32, r, 1, shareB ? 1 : batch, tb ? n : k, tb ? k : n);
+                    Tensor b =
+                            Tensor.randn(Device.CUDA, DType.FLOAT32, r, 1, shareB ? 1 : batch, tb ? n : k, tb ? k : n);
                     Tensor c0 = Tensor.randn(Device.CUDA, DType.FLOAT32, r, 1, batch, m, n);
                     GemmGeom g = new GemmGeom(batch, m, n, k, ta, tb, sa, sb, 0.5, 0.25);
                     Tensor cv = c0.copyTo(Device.CUDA), co = c0.copyTo(Device.CUDA);
