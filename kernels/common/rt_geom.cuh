@@ -110,3 +110,15 @@ static inline unsigned rt_grid(int64_t n, int block) {
 }
 #define RT_GRID_STRIDE(i, n) \
   for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < (n); i += (int64_t)gridDim.x * blockDim.x)
+
+// SplitMix64's finalizer (org.revtaf.tensor.SplitMix.mix64)
+__device__ __forceinline__ unsigned long long rt_mix64(unsigned long long z) {
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+#define RT_SPLITMIX_GAMMA 0x9E3779B97F4A7C15ull
+// whether DropoutMask element idx is kept
+__device__ __forceinline__ bool rt_dropout_keep(unsigned long long key, long long threshold, long long idx) {
+  return (long long)(rt_mix64(key + (unsigned long long)idx * RT_SPLITMIX_GAMMA) >> 32) >= threshold;
+}

@@ -100,18 +100,6 @@ __global__ void copy_convert_kernel1(void* out, int out_type, const void* x, int
   RT_GRID_STRIDE(i, g.n) rt_store(out, out_type, rt_offset(g, 0, i), rt_load(x, x_type, rt_offset(g, 1, i)));
 }
 
-// SplitMix64's finalizer (org.revtaf.tensor.SplitMix.mix64)
-__device__ __forceinline__ unsigned long long rt_mix64(unsigned long long z) {
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-#define RT_SPLITMIX_GAMMA 0x9E3779B97F4A7C15ull
-// whether DropoutMask element idx is kept
-__device__ __forceinline__ bool rt_dropout_keep(unsigned long long key, long long threshold, long long idx) {
-  return (long long)(rt_mix64(key + (unsigned long long)idx * RT_SPLITMIX_GAMMA) >> 32) >= threshold;
-}
-
 __global__ void dropout_kernel1(float* out, const float* x, int64_t n, unsigned long long key, long long threshold,
                                 float scale) {
   RT_GRID_STRIDE(i, n) out[i] = rt_dropout_keep(key, threshold, i) ? x[i] * scale : 0.0f;

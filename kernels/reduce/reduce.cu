@@ -308,16 +308,10 @@ extern "C" int rt_cross_entropy_bwd(void* stream, float* dlogits, const float* d
 }
 
 // ---- attention softmax (unfused attention: other head dims, dropout) -------------------------------------
-__device__ __forceinline__ unsigned long long att_mix64(unsigned long long z) {
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
 // DropoutMask factor of element idx (threshold 0: 1)
 __device__ __forceinline__ float att_drop(unsigned long long key, long long threshold, float scale, long long idx) {
   if (threshold == 0) return 1.0f;
-  bool keep = (long long)(att_mix64(key + (unsigned long long)idx * 0x9E3779B97F4A7C15ull) >> 32) >= threshold;
-  return keep ? scale : 0.0f;
+  return rt_dropout_keep(key, threshold, idx) ? scale : 0.0f;
 }
 __device__ __forceinline__ bool att_visible(const uint8_t* key_mask, int64_t bi, int64_t i, int64_t j, int64_t n,
                                             int64_t s, int causal) {

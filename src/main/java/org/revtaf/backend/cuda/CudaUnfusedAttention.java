@@ -43,11 +43,18 @@ final class CudaUnfusedAttention {
         k.gemm(stream, c, a, b, bh, m, n, kk, ta ? 1 : 0, tb ? 1 : 0, strideA, strideB, 1f, 0f, version);
     }
 
+    /** The kernels' form of a {@link DropoutMask}: key = mix64(seed), threshold = round(p 2^32); 0, 0 for none. */
+    private record Drop(long key, long threshold, float scale) {
+        static Drop of(DropoutMask d) {
+            return d.active()
+                    ? new Drop(SplitMix.mix64(d.seed()), Math.round(d.p() * 0x1p32), (float) d.keepScale())
+                    : new Drop(0, 0, 1f);
+        }
+    }
+
     /** The masked, scaled softmax (with dropout) of the raw scores in p, in place; writes lse. */
     private void softmax(MemorySegment p, MemorySegment lse, MemorySegment keyMask, AttentionGeom g) {
-        DropoutMask drop = g.drop();
-        long key = drop.active() ? SplitMix.mix64(drop.seed()) : 0;
-        long threshold = drop.active() ? Math.round(drop.p() * 0x1p32) : 0;
+        Drop drop = Drop.of(g.drop());
         k.attentionSoftmaxFwd(
                 stream,
                 p,
@@ -59,9 +66,9 @@ final class CudaUnfusedAttention {
                 g.s(),
                 (float) g.scale(),
                 g.causal() ? 1 : 0,
-                key,
-                threshold,
-                (float) drop.keepScale(),
+                drop.key(),
+                drop.threshold(),
+                drop.scale(),
                 version);
     }
 
@@ -93,9 +100,7 @@ final class CudaUnfusedAttention {
             AttentionGeom g) {
         int bh = g.b() * g.h(), n = g.n(), s = g.s(), d = g.d();
         long ns = 4L * bh * n * s;
-        DropoutMask drop = g.drop();
-        long key = drop.active() ? SplitMix.mix64(drop.seed()) : 0;
-        long threshold = drop.active() ? Math.round(drop.p() * 0x1p32) : 0;
+        Drop drop = Drop.of(g.drop());
         try (CudaDevice.Temp scores = dev.temp(ns);
                 CudaDevice.Temp p = dev.temp(ns);
                 CudaDevice.Temp ds = dev.temp(ns);
@@ -117,9 +122,9 @@ final class CudaUnfusedAttention {
                     s,
                     (float) g.scale(),
                     g.causal() ? 1 : 0,
-                    key,
-                    threshold,
-                    (float) drop.keepScale(),
+                    drop.key(),
+                    drop.threshold(),
+                    drop.scale(),
                     version);
             gemm(dq, ds.ptr(), kk, bh, n, d, s, false, false, (long) n * s, (long) s * d); // ds k
             gemm(dk, ds.ptr(), q, bh, s, d, n, true, false, (long) n * s, (long) n * d); // ds^T q
