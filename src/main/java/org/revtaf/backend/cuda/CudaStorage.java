@@ -1,6 +1,5 @@
 package org.revtaf.backend.cuda;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Cleaner;
 import org.revtaf.RevtafException;
@@ -89,12 +88,11 @@ final class CudaStorage implements DeviceStorage {
         HeapStorage h = Allocator.allocate(dtype, length, false);
         long bytes = byteSize();
         if (bytes > 0) {
-            try (Arena a = Arena.ofConfined()) {
-                MemorySegment staging = a.allocate(bytes, 16);
+            dev.staged(bytes, staging -> {
                 dev.k.memcpyD2hAsync(staging, live(), bytes, dev.stream);
                 dev.k.streamSynchronize(dev.stream);
                 MemorySegment.copy(staging, 0, heapSegment(h), 0, bytes);
-            }
+            });
         }
         dev.checkErrors();
         return h;
@@ -108,12 +106,11 @@ final class CudaStorage implements DeviceStorage {
         }
         long bytes = byteSize();
         if (bytes > 0) {
-            try (Arena a = Arena.ofConfined()) {
-                MemorySegment staging = a.allocate(bytes, 16);
+            dev.staged(bytes, staging -> {
                 MemorySegment.copy(heapSegment(src), 0, staging, 0, bytes);
                 dev.k.memcpyH2dAsync(live(), staging, bytes, dev.stream);
-                dev.k.streamSynchronize(dev.stream); // the staging arena closes next
-            }
+                dev.k.streamSynchronize(dev.stream); // the staging buffer is reused by the next copy
+            });
         }
     }
 

@@ -3,7 +3,6 @@ package org.revtaf.backend.cuda;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.revtaf.backend.Backends;
@@ -21,11 +20,6 @@ class CudaMaskStridesTest {
     @BeforeAll
     static void register() {
         Backends.register(new CudaBackendProvider.CudaEmu());
-    }
-
-    @AfterAll
-    static void unregister() {
-        Backends.unregister(Device.CUDA_EMU);
     }
 
     /** A (rows, cols) 0/1 mask as the transpose of a contiguous (cols, rows) tensor on {@code d}. */

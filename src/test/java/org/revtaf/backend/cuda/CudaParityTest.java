@@ -32,7 +32,6 @@ class CudaParityTest extends BackendParityCases {
             long n = v - before.getOrDefault(k, 0L);
             if (n > 0) used.put(k, n);
         });
-        Backends.unregister(Device.CUDA_EMU);
         assertEquals(Map.of(), used, "kernel calls that took the host path on cuda-emu");
     }
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.revtaf.backend.Backends;
@@ -54,11 +53,6 @@ class CudaTrainStepTest {
     @BeforeAll
     static void register() {
         Backends.register(new CudaBackendProvider.CudaEmu());
-    }
-
-    @AfterAll
-    static void unregister() {
-        Backends.unregister(Device.CUDA_EMU);
     }
 
     /** Total loss of each of STEPS steps on {@code dev}. */
