@@ -198,3 +198,42 @@ extern "C" int rt_nvtx_pop(void) {
   return 0;
 }
 #endif
+
+// ---- issue 17 (branch cuda): pinned host memory and stream-ordered copies ---------------------------
+extern "C" int rt_malloc_host(void** ptr, int64_t bytes) {
+  RT_REQUIRE(ptr != nullptr && bytes >= 0, "rt_malloc_host", "bad arguments");
+  RT_CUDA(cudaMallocHost(ptr, (size_t)(bytes > 0 ? bytes : 1)), "rt_malloc_host");
+  return 0;
+}
+
+extern "C" int rt_free_host(void* ptr) {
+  RT_CUDA(cudaFreeHost(ptr), "rt_free_host");
+  return 0;
+}
+
+static int rt_copy_async(void* dst, const void* src, int64_t bytes, void* stream, cudaMemcpyKind kind, const char* op) {
+  RT_REQUIRE(bytes >= 0, op, "negative size");
+  if (bytes == 0) return 0;
+  RT_REQUIRE(dst != nullptr && src != nullptr, op, "null pointer");
+  RT_CUDA(cudaMemcpyAsync(dst, src, (size_t)bytes, kind, (cudaStream_t)stream), op);
+  return 0;
+}
+
+extern "C" int rt_memcpy_h2d_async(void* dst, const void* src, int64_t bytes, void* stream) {
+  return rt_copy_async(dst, src, bytes, stream, cudaMemcpyHostToDevice, "rt_memcpy_h2d_async");
+}
+
+extern "C" int rt_memcpy_d2h_async(void* dst, const void* src, int64_t bytes, void* stream) {
+  return rt_copy_async(dst, src, bytes, stream, cudaMemcpyDeviceToHost, "rt_memcpy_d2h_async");
+}
+
+extern "C" int rt_memcpy_d2d_async(void* dst, const void* src, int64_t bytes, void* stream) {
+  return rt_copy_async(dst, src, bytes, stream, cudaMemcpyDeviceToDevice, "rt_memcpy_d2d_async");
+}
+
+extern "C" int rt_memset_async(void* dst, int value, int64_t bytes, void* stream) {
+  RT_REQUIRE(bytes >= 0, "rt_memset_async", "negative size");
+  if (bytes == 0) return 0;
+  RT_CUDA(cudaMemsetAsync(dst, value, (size_t)bytes, (cudaStream_t)stream), "rt_memset_async");
+  return 0;
+}

@@ -66,6 +66,47 @@ public abstract class KernelAbi {
     private final MethodHandle softIouBwd;
     private final MethodHandle attentionFwd;
     private final MethodHandle attentionBwd;
+    private final MethodHandle mallocHost;
+    private final MethodHandle freeHost;
+    private final MethodHandle memcpyH2dAsync;
+    private final MethodHandle memcpyD2hAsync;
+    private final MethodHandle memcpyD2dAsync;
+    private final MethodHandle memsetAsync;
+    private final MethodHandle unaryFwd;
+    private final MethodHandle unaryBwd;
+    private final MethodHandle binary;
+    private final MethodHandle where;
+    private final MethodHandle fill;
+    private final MethodHandle copy;
+    private final MethodHandle dropout;
+    private final MethodHandle reduce;
+    private final MethodHandle softmaxFwd;
+    private final MethodHandle softmaxBwd;
+    private final MethodHandle crossEntropyFwd;
+    private final MethodHandle crossEntropyBwd;
+    private final MethodHandle attentionSoftmaxFwd;
+    private final MethodHandle attentionSoftmaxBwd;
+    private final MethodHandle gemm;
+    private final MethodHandle conv2dFwd;
+    private final MethodHandle conv2dBwdData;
+    private final MethodHandle conv2dBwdWeight;
+    private final MethodHandle maxPool2dFwd;
+    private final MethodHandle maxPool2dBwd;
+    private final MethodHandle avgPool2dFwd;
+    private final MethodHandle avgPool2dBwd;
+    private final MethodHandle adaptiveAvgPool2dFwd;
+    private final MethodHandle adaptiveAvgPool2dBwd;
+    private final MethodHandle bilinearFwd;
+    private final MethodHandle bilinearBwd;
+    private final MethodHandle layerNormFwd;
+    private final MethodHandle layerNormBwd;
+    private final MethodHandle batchNormFwd;
+    private final MethodHandle batchNormBwd;
+    private final MethodHandle indexSelect;
+    private final MethodHandle indexAdd;
+    private final MethodHandle gather;
+    private final MethodHandle scatterAdd;
+    private final MethodHandle adamw;
 
     /** Binds every function of the header in the library behind lookup (a missing one is an error). */
     protected KernelAbi(SymbolLookup lookup, Path library) {
@@ -105,6 +146,47 @@ public abstract class KernelAbi {
         softIouBwd = bind(lookup, library, "rt_soft_iou_bwd", ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT);
         attentionFwd = bind(lookup, library, "rt_attention_fwd", ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_FLOAT, JAVA_INT, JAVA_INT);
         attentionBwd = bind(lookup, library, "rt_attention_bwd", ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_FLOAT, JAVA_INT, JAVA_INT);
+        mallocHost = bind(lookup, library, "rt_malloc_host", ADDRESS, JAVA_LONG);
+        freeHost = bind(lookup, library, "rt_free_host", ADDRESS);
+        memcpyH2dAsync = bind(lookup, library, "rt_memcpy_h2d_async", ADDRESS, ADDRESS, JAVA_LONG, ADDRESS);
+        memcpyD2hAsync = bind(lookup, library, "rt_memcpy_d2h_async", ADDRESS, ADDRESS, JAVA_LONG, ADDRESS);
+        memcpyD2dAsync = bind(lookup, library, "rt_memcpy_d2d_async", ADDRESS, ADDRESS, JAVA_LONG, ADDRESS);
+        memsetAsync = bind(lookup, library, "rt_memset_async", ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS);
+        unaryFwd = bind(lookup, library, "rt_unary_fwd", ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_FLOAT, JAVA_FLOAT, JAVA_INT);
+        unaryBwd = bind(lookup, library, "rt_unary_bwd", ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_FLOAT, JAVA_FLOAT, JAVA_INT);
+        binary = bind(lookup, library, "rt_binary", ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT);
+        where = bind(lookup, library, "rt_where", ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT);
+        fill = bind(lookup, library, "rt_fill", ADDRESS, ADDRESS, JAVA_INT, JAVA_DOUBLE, JAVA_LONG);
+        copy = bind(lookup, library, "rt_copy", ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT);
+        dropout = bind(lookup, library, "rt_dropout", ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_FLOAT, JAVA_INT);
+        reduce = bind(lookup, library, "rt_reduce", ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT);
+        softmaxFwd = bind(lookup, library, "rt_softmax_fwd", ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT);
+        softmaxBwd = bind(lookup, library, "rt_softmax_bwd", ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT);
+        crossEntropyFwd = bind(lookup, library, "rt_cross_entropy_fwd", ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_FLOAT, ADDRESS, JAVA_INT);
+        crossEntropyBwd = bind(lookup, library, "rt_cross_entropy_bwd", ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_FLOAT, JAVA_INT);
+        attentionSoftmaxFwd = bind(lookup, library, "rt_attention_softmax_fwd", ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_FLOAT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_FLOAT, JAVA_INT);
+        attentionSoftmaxBwd = bind(lookup, library, "rt_attention_softmax_bwd", ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_FLOAT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_FLOAT, JAVA_INT);
+        gemm = bind(lookup, library, "rt_gemm", ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_FLOAT, JAVA_FLOAT, JAVA_INT);
+        conv2dFwd = bind(lookup, library, "rt_conv2d_fwd", ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT);
+        conv2dBwdData = bind(lookup, library, "rt_conv2d_bwd_data", ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT);
+        conv2dBwdWeight = bind(lookup, library, "rt_conv2d_bwd_weight", ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT);
+        maxPool2dFwd = bind(lookup, library, "rt_max_pool2d_fwd", ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
+        maxPool2dBwd = bind(lookup, library, "rt_max_pool2d_bwd", ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
+        avgPool2dFwd = bind(lookup, library, "rt_avg_pool2d_fwd", ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT);
+        avgPool2dBwd = bind(lookup, library, "rt_avg_pool2d_bwd", ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT);
+        adaptiveAvgPool2dFwd = bind(lookup, library, "rt_adaptive_avg_pool2d_fwd", ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
+        adaptiveAvgPool2dBwd = bind(lookup, library, "rt_adaptive_avg_pool2d_bwd", ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
+        bilinearFwd = bind(lookup, library, "rt_bilinear_fwd", ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT);
+        bilinearBwd = bind(lookup, library, "rt_bilinear_bwd", ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT);
+        layerNormFwd = bind(lookup, library, "rt_layer_norm_fwd", ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_FLOAT, JAVA_INT);
+        layerNormBwd = bind(lookup, library, "rt_layer_norm_bwd", ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_INT);
+        batchNormFwd = bind(lookup, library, "rt_batch_norm_fwd", ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_FLOAT, JAVA_FLOAT, JAVA_INT);
+        batchNormBwd = bind(lookup, library, "rt_batch_norm_bwd", ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT);
+        indexSelect = bind(lookup, library, "rt_index_select", ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS);
+        indexAdd = bind(lookup, library, "rt_index_add", ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS);
+        gather = bind(lookup, library, "rt_gather", ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS);
+        scatterAdd = bind(lookup, library, "rt_scatter_add", ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS);
+        adamw = bind(lookup, library, "rt_adamw", ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_FLOAT, JAVA_FLOAT, JAVA_FLOAT, JAVA_FLOAT, JAVA_FLOAT, JAVA_FLOAT);
     }
 
     private MethodHandle bind(SymbolLookup lookup, Path library, String name, MemoryLayout... args) {
@@ -307,5 +389,210 @@ public abstract class KernelAbi {
     /** rt_attention_bwd */
     public final void attentionBwd(MemorySegment stream, MemorySegment dq, MemorySegment dk, MemorySegment dv, MemorySegment dout, MemorySegment out, MemorySegment lse, MemorySegment q, MemorySegment k, MemorySegment v, MemorySegment keyMask, long b, long h, long n, long s, long d, float scale, int causal, int version) {
         try { check((int) attentionBwd.invokeExact(stream, dq, dk, dv, dout, out, lse, q, k, v, keyMask, b, h, n, s, d, scale, causal, version)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_malloc_host */
+    public final void mallocHost(MemorySegment ptr, long bytes) {
+        try { check((int) mallocHost.invokeExact(ptr, bytes)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_free_host */
+    public final void freeHost(MemorySegment ptr) {
+        try { check((int) freeHost.invokeExact(ptr)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_memcpy_h2d_async */
+    public final void memcpyH2dAsync(MemorySegment dst, MemorySegment src, long bytes, MemorySegment stream) {
+        try { check((int) memcpyH2dAsync.invokeExact(dst, src, bytes, stream)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_memcpy_d2h_async */
+    public final void memcpyD2hAsync(MemorySegment dst, MemorySegment src, long bytes, MemorySegment stream) {
+        try { check((int) memcpyD2hAsync.invokeExact(dst, src, bytes, stream)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_memcpy_d2d_async */
+    public final void memcpyD2dAsync(MemorySegment dst, MemorySegment src, long bytes, MemorySegment stream) {
+        try { check((int) memcpyD2dAsync.invokeExact(dst, src, bytes, stream)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_memset_async */
+    public final void memsetAsync(MemorySegment dst, int value, long bytes, MemorySegment stream) {
+        try { check((int) memsetAsync.invokeExact(dst, value, bytes, stream)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_unary_fwd */
+    public final void unaryFwd(MemorySegment stream, MemorySegment out, MemorySegment x, long n, int op, float a, float b, int version) {
+        try { check((int) unaryFwd.invokeExact(stream, out, x, n, op, a, b, version)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_unary_bwd */
+    public final void unaryBwd(MemorySegment stream, MemorySegment dx, MemorySegment dy, MemorySegment x, MemorySegment y, long n, int op, float a, float b, int version) {
+        try { check((int) unaryBwd.invokeExact(stream, dx, dy, x, y, n, op, a, b, version)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_binary */
+    public final void binary(MemorySegment stream, MemorySegment out, MemorySegment a, MemorySegment b, MemorySegment geom, int rank, int op, int version) {
+        try { check((int) binary.invokeExact(stream, out, a, b, geom, rank, op, version)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_where */
+    public final void where(MemorySegment stream, MemorySegment out, MemorySegment cond, MemorySegment a, MemorySegment b, MemorySegment geom, int rank, int version) {
+        try { check((int) where.invokeExact(stream, out, cond, a, b, geom, rank, version)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_fill */
+    public final void fill(MemorySegment stream, MemorySegment out, int outType, double value, long n) {
+        try { check((int) fill.invokeExact(stream, out, outType, value, n)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_copy */
+    public final void copy(MemorySegment stream, MemorySegment out, int outType, MemorySegment x, int xType, MemorySegment geom, int rank) {
+        try { check((int) copy.invokeExact(stream, out, outType, x, xType, geom, rank)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_dropout */
+    public final void dropout(MemorySegment stream, MemorySegment out, MemorySegment x, long n, long key, long threshold, float scale, int version) {
+        try { check((int) dropout.invokeExact(stream, out, x, n, key, threshold, scale, version)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_reduce */
+    public final void reduce(MemorySegment stream, MemorySegment out, MemorySegment x, long outer, long n, long inner, int op, int version) {
+        try { check((int) reduce.invokeExact(stream, out, x, outer, n, inner, op, version)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_softmax_fwd */
+    public final void softmaxFwd(MemorySegment stream, MemorySegment out, MemorySegment x, long outer, long n, long inner, int log, int version) {
+        try { check((int) softmaxFwd.invokeExact(stream, out, x, outer, n, inner, log, version)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_softmax_bwd */
+    public final void softmaxBwd(MemorySegment stream, MemorySegment dx, MemorySegment dy, MemorySegment y, long outer, long n, long inner, int log, int version) {
+        try { check((int) softmaxBwd.invokeExact(stream, dx, dy, y, outer, n, inner, log, version)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_cross_entropy_fwd */
+    public final void crossEntropyFwd(MemorySegment stream, MemorySegment loss, MemorySegment lse, MemorySegment rowLoss, MemorySegment logits, MemorySegment target, int targetType, long rows, long c, long ignoreIndex, float smoothing, MemorySegment err, int version) {
+        try { check((int) crossEntropyFwd.invokeExact(stream, loss, lse, rowLoss, logits, target, targetType, rows, c, ignoreIndex, smoothing, err, version)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_cross_entropy_bwd */
+    public final void crossEntropyBwd(MemorySegment stream, MemorySegment dlogits, MemorySegment dloss, MemorySegment loss, MemorySegment logits, MemorySegment lse, MemorySegment target, int targetType, long rows, long c, long ignoreIndex, float smoothing, int version) {
+        try { check((int) crossEntropyBwd.invokeExact(stream, dlogits, dloss, loss, logits, lse, target, targetType, rows, c, ignoreIndex, smoothing, version)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_attention_softmax_fwd */
+    public final void attentionSoftmaxFwd(MemorySegment stream, MemorySegment p, MemorySegment lse, MemorySegment keyMask, long b, long h, long n, long s, float scale, int causal, long dropKey, long dropThreshold, float dropScale, int version) {
+        try { check((int) attentionSoftmaxFwd.invokeExact(stream, p, lse, keyMask, b, h, n, s, scale, causal, dropKey, dropThreshold, dropScale, version)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_attention_softmax_bwd */
+    public final void attentionSoftmaxBwd(MemorySegment stream, MemorySegment ds, MemorySegment scores, MemorySegment lse, MemorySegment keyMask, long b, long h, long n, long s, float scale, int causal, long dropKey, long dropThreshold, float dropScale, int version) {
+        try { check((int) attentionSoftmaxBwd.invokeExact(stream, ds, scores, lse, keyMask, b, h, n, s, scale, causal, dropKey, dropThreshold, dropScale, version)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_gemm */
+    public final void gemm(MemorySegment stream, MemorySegment c, MemorySegment a, MemorySegment b, long batch, long m, long n, long k, int transA, int transB, long strideA, long strideB, float alpha, float beta, int version) {
+        try { check((int) gemm.invokeExact(stream, c, a, b, batch, m, n, k, transA, transB, strideA, strideB, alpha, beta, version)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_conv2d_fwd */
+    public final void conv2dFwd(MemorySegment stream, MemorySegment out, MemorySegment x, MemorySegment w, MemorySegment bias, MemorySegment geom, int version) {
+        try { check((int) conv2dFwd.invokeExact(stream, out, x, w, bias, geom, version)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_conv2d_bwd_data */
+    public final void conv2dBwdData(MemorySegment stream, MemorySegment dx, MemorySegment dy, MemorySegment w, MemorySegment geom, int version) {
+        try { check((int) conv2dBwdData.invokeExact(stream, dx, dy, w, geom, version)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_conv2d_bwd_weight */
+    public final void conv2dBwdWeight(MemorySegment stream, MemorySegment dw, MemorySegment db, MemorySegment dy, MemorySegment x, MemorySegment geom, int version) {
+        try { check((int) conv2dBwdWeight.invokeExact(stream, dw, db, dy, x, geom, version)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_max_pool2d_fwd */
+    public final void maxPool2dFwd(MemorySegment stream, MemorySegment out, MemorySegment argmax, MemorySegment x, MemorySegment geom) {
+        try { check((int) maxPool2dFwd.invokeExact(stream, out, argmax, x, geom)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_max_pool2d_bwd */
+    public final void maxPool2dBwd(MemorySegment stream, MemorySegment dx, MemorySegment dy, MemorySegment argmax, MemorySegment geom) {
+        try { check((int) maxPool2dBwd.invokeExact(stream, dx, dy, argmax, geom)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_avg_pool2d_fwd */
+    public final void avgPool2dFwd(MemorySegment stream, MemorySegment out, MemorySegment x, MemorySegment geom, int countIncludePad) {
+        try { check((int) avgPool2dFwd.invokeExact(stream, out, x, geom, countIncludePad)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_avg_pool2d_bwd */
+    public final void avgPool2dBwd(MemorySegment stream, MemorySegment dx, MemorySegment dy, MemorySegment geom, int countIncludePad) {
+        try { check((int) avgPool2dBwd.invokeExact(stream, dx, dy, geom, countIncludePad)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_adaptive_avg_pool2d_fwd */
+    public final void adaptiveAvgPool2dFwd(MemorySegment stream, MemorySegment out, MemorySegment x, long planes, long h, long w, long oh, long ow) {
+        try { check((int) adaptiveAvgPool2dFwd.invokeExact(stream, out, x, planes, h, w, oh, ow)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_adaptive_avg_pool2d_bwd */
+    public final void adaptiveAvgPool2dBwd(MemorySegment stream, MemorySegment dx, MemorySegment dy, long planes, long h, long w, long oh, long ow) {
+        try { check((int) adaptiveAvgPool2dBwd.invokeExact(stream, dx, dy, planes, h, w, oh, ow)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_bilinear_fwd */
+    public final void bilinearFwd(MemorySegment stream, MemorySegment out, MemorySegment x, long planes, long h, long w, long oh, long ow, int alignCorners) {
+        try { check((int) bilinearFwd.invokeExact(stream, out, x, planes, h, w, oh, ow, alignCorners)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_bilinear_bwd */
+    public final void bilinearBwd(MemorySegment stream, MemorySegment dx, MemorySegment dy, long planes, long h, long w, long oh, long ow, int alignCorners) {
+        try { check((int) bilinearBwd.invokeExact(stream, dx, dy, planes, h, w, oh, ow, alignCorners)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_layer_norm_fwd */
+    public final void layerNormFwd(MemorySegment stream, MemorySegment out, MemorySegment mean, MemorySegment rstd, MemorySegment x, MemorySegment w, MemorySegment b, long rows, long d, float eps, int version) {
+        try { check((int) layerNormFwd.invokeExact(stream, out, mean, rstd, x, w, b, rows, d, eps, version)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_layer_norm_bwd */
+    public final void layerNormBwd(MemorySegment stream, MemorySegment dx, MemorySegment dw, MemorySegment db, MemorySegment dy, MemorySegment x, MemorySegment w, MemorySegment mean, MemorySegment rstd, long rows, long d, int version) {
+        try { check((int) layerNormBwd.invokeExact(stream, dx, dw, db, dy, x, w, mean, rstd, rows, d, version)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_batch_norm_fwd */
+    public final void batchNormFwd(MemorySegment stream, MemorySegment out, MemorySegment saveMean, MemorySegment saveInvstd, MemorySegment runMean, MemorySegment runVar, MemorySegment x, MemorySegment w, MemorySegment b, long n, long c, long hw, int training, float momentum, float eps, int version) {
+        try { check((int) batchNormFwd.invokeExact(stream, out, saveMean, saveInvstd, runMean, runVar, x, w, b, n, c, hw, training, momentum, eps, version)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_batch_norm_bwd */
+    public final void batchNormBwd(MemorySegment stream, MemorySegment dx, MemorySegment dw, MemorySegment db, MemorySegment dy, MemorySegment x, MemorySegment w, MemorySegment saveMean, MemorySegment saveInvstd, long n, long c, long hw, int training, int version) {
+        try { check((int) batchNormBwd.invokeExact(stream, dx, dw, db, dy, x, w, saveMean, saveInvstd, n, c, hw, training, version)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_index_select */
+    public final void indexSelect(MemorySegment stream, MemorySegment out, MemorySegment x, int elemBytes, MemorySegment idx, int idxType, long outer, long size, long inner, long nIdx, MemorySegment err) {
+        try { check((int) indexSelect.invokeExact(stream, out, x, elemBytes, idx, idxType, outer, size, inner, nIdx, err)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_index_add */
+    public final void indexAdd(MemorySegment stream, MemorySegment dx, MemorySegment dy, MemorySegment idx, int idxType, long outer, long size, long inner, long nIdx, long skip, MemorySegment err) {
+        try { check((int) indexAdd.invokeExact(stream, dx, dy, idx, idxType, outer, size, inner, nIdx, skip, err)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_gather */
+    public final void gather(MemorySegment stream, MemorySegment out, MemorySegment x, int elemBytes, MemorySegment idx, int idxType, long outer, long size, long inner, long nIdx, MemorySegment err) {
+        try { check((int) gather.invokeExact(stream, out, x, elemBytes, idx, idxType, outer, size, inner, nIdx, err)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_scatter_add */
+    public final void scatterAdd(MemorySegment stream, MemorySegment dx, MemorySegment dy, MemorySegment idx, int idxType, long outer, long size, long inner, long nIdx, MemorySegment err) {
+        try { check((int) scatterAdd.invokeExact(stream, dx, dy, idx, idxType, outer, size, inner, nIdx, err)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_adamw */
+    public final void adamw(MemorySegment stream, MemorySegment param, MemorySegment m, MemorySegment v, MemorySegment grad, long n, float beta1, float beta2, float eps, float decay, float stepSize, float invBc2) {
+        try { check((int) adamw.invokeExact(stream, param, m, v, grad, n, beta1, beta2, eps, decay, stepSize, invBc2)); } catch (Throwable thrown) { throw rethrow(thrown); }
     }
 }

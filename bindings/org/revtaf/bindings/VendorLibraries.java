@@ -1,6 +1,7 @@
 package org.revtaf.bindings;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -96,11 +97,19 @@ public final class VendorLibraries {
         return dirs;
     }
 
-    /** cuBLAS handle functions (the subset the CUDA backend uses). */
+    /** cuBLAS functions the CUDA backend uses: handles, stream, math mode and strided batched SGEMM. */
     public static final class Cublas {
+        /** cublasOperation_t. */
+        public static final int OP_N = 0, OP_T = 1;
+        /** cublasMath_t: default fp32, and fp32 inputs through TF32 tensor cores. */
+        public static final int DEFAULT_MATH = 0, TF32_TENSOR_OP_MATH = 3;
+
         private final MethodHandle create;
         private final MethodHandle destroy;
         private final MethodHandle getVersion;
+        private final MethodHandle setStream;
+        private final MethodHandle setMathMode;
+        private final MethodHandle sgemmStridedBatched;
 
         private Cublas(SymbolLookup lib) {
             Linker l = Linker.nativeLinker();
@@ -108,6 +117,80 @@ public final class VendorLibraries {
             destroy = l.downcallHandle(find(lib, "cublasDestroy_v2"), FunctionDescriptor.of(JAVA_INT, ADDRESS));
             getVersion = l.downcallHandle(
                     find(lib, "cublasGetVersion_v2"), FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+            setStream = l.downcallHandle(
+                    find(lib, "cublasSetStream_v2"), FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+            setMathMode = l.downcallHandle(
+                    find(lib, "cublasSetMathMode"), FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+            // (handle, transa, transb, m, n, k, *alpha, A, lda, strideA, B, ldb, strideB, *beta, C, ldc, strideC,
+            // batch)
+            sgemmStridedBatched = l.downcallHandle(
+                    find(lib, "cublasSgemmStridedBatched"),
+                    FunctionDescriptor.of(
+                            JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS,
+                            JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG,
+                            JAVA_INT));
+        }
+
+        private static void check(int status, String call) {
+            if (status != 0) throw new RevtafException(call + " failed with cuBLAS status " + status);
+        }
+
+        /** Orders the handle's work on {@code stream} (NULL: the default stream). */
+        public void setStream(MemorySegment handle, MemorySegment stream) {
+            try {
+                check((int) setStream.invokeExact(handle, stream), "cublasSetStream");
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
+            }
+        }
+
+        public void setMathMode(MemorySegment handle, int mode) {
+            try {
+                check((int) setMathMode.invokeExact(handle, mode), "cublasSetMathMode");
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
+            }
+        }
+
+        /**
+         * Column-major C = alpha op(A) op(B) + beta C for {@code batch} problems (cuBLAS's own
+         * convention; a row-major caller passes its operands swapped). Status checked.
+         */
+        public void sgemmStridedBatched(
+                MemorySegment handle,
+                int transA,
+                int transB,
+                int m,
+                int n,
+                int k,
+                float alpha,
+                MemorySegment a,
+                int lda,
+                long strideA,
+                MemorySegment b,
+                int ldb,
+                long strideB,
+                float beta,
+                MemorySegment c,
+                int ldc,
+                long strideC,
+                int batch) {
+            try (Arena ar = Arena.ofConfined()) {
+                MemorySegment al = ar.allocateFrom(JAVA_FLOAT, alpha), be = ar.allocateFrom(JAVA_FLOAT, beta);
+                check(
+                        (int) sgemmStridedBatched.invokeExact(
+                                handle, transA, transB, m, n, k, al, a, lda, strideA, b, ldb, strideB, be, c, ldc,
+                                strideC, batch),
+                        "cublasSgemmStridedBatched");
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
+            }
         }
 
         /** Loads cuBLAS (13, else 12) on first use. */

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.revtaf.backend.Backends;
+import org.revtaf.backend.cuda.CudaBackend;
 import org.revtaf.config.FoundationConfig;
 import org.revtaf.config.PrecomputeConfig;
 import org.revtaf.config.TextConfig;
@@ -38,7 +40,7 @@ public final class TrainStepWorkload implements Workload {
     private static final Info INFO = new Info(
             "train-step",
             "the whole REVTAF training step of a config (forward, backward, AdamW), images/s and peak heap",
-            List.of(Device.CPU, Device.REFERENCE),
+            List.of(Device.CPU, Device.REFERENCE, Device.CUDA, Device.CUDA_EMU),
             List.of(
                     new BenchOptions.Spec(
                             "config", null, "run config (configs/*.yaml) with the model and train sections"),
@@ -80,9 +82,13 @@ public final class TrainStepWorkload implements Workload {
                 step.run(b, tc.lr(), "bench step");
             }
         };
+        CudaBackend cuda = Backends.of(dev) instanceof CudaBackend cb ? cb : null;
+        long fallbacksBefore = CudaBackend.hostFallbackCount();
         resetPeaks();
+        if (cuda != null) cuda.resetPeak();
         for (int i = 1; i < warmup; i++) one.run(); // the timer's own warm-up step is the last
         double seconds = warmup == 0 ? ModelStepTimer.timed(one, iters) : ModelStepTimer.median(one, iters);
+        if (cuda != null) cuda.synchronize();
         double peakMb = peakHeap() / (1024.0 * 1024.0);
         System.gc(); // what stays: weights, AdamW moments, the batch and the allocator's pooled step arrays
         double liveMb = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024.0 * 1024.0);
@@ -112,6 +118,14 @@ public final class TrainStepWorkload implements Workload {
         extra.put("peak_heap_mb", Math.round(peakMb));
         extra.put("live_heap_mb", Math.round(liveMb));
         extra.put("max_heap_mb", Math.round(Runtime.getRuntime().maxMemory() / (1024.0 * 1024.0)));
+        if (cuda != null) { // kernel calls that left the device, and the allocator's peak over the steps
+            extra.put("host_fallbacks", CudaBackend.hostFallbackCount() - fallbacksBefore);
+            extra.put("device_peak_bytes", cuda.peakBytes());
+            log.printf(
+                    "  device: peak %.1f MiB of tensors, %d host fallbacks%n",
+                    cuda.peakBytes() / 1048576.0, CudaBackend.hostFallbackCount() - fallbacksBefore);
+            log.flush();
+        }
         return new BenchResult(name(), dev, seconds, Double.NaN, Double.NaN, batch / seconds, extra);
     }
 

@@ -2,6 +2,9 @@ package org.revtaf.optim;
 
 import java.util.Collection;
 import org.revtaf.RevtafException;
+import org.revtaf.backend.Backends;
+import org.revtaf.backend.UnaryOp;
+import org.revtaf.tensor.HeapStorage;
 import org.revtaf.tensor.Tensor;
 
 /**
@@ -19,8 +22,21 @@ public final class GradClip {
         if (!(clip > 0)) throw new RevtafException("gradient clipping: value must be > 0, got " + clip);
         for (Tensor p : params) {
             Tensor g = p.grad();
-            if (g != null) apply(g, x -> Math.max(-clip, Math.min(clip, x)));
+            if (g != null) clamp(g, clip);
         }
+    }
+
+    /** Clamps every gradient element to [-clip, clip]; device gradients in place on the device. */
+    private static void clamp(Tensor g, double clip) {
+        if (!(g.storage() instanceof HeapStorage)) unaryInPlace(g, UnaryOp.CLAMP, -clip, clip);
+        else apply(g, x -> Math.max(-clip, Math.min(clip, x)));
+    }
+
+    /** g = op(g; a, b) in place by the backend's elementwise kernel (device memory stays on the device). */
+    private static void unaryInPlace(Tensor g, UnaryOp op, double a, double b) {
+        Tensor c = g.isContiguous() ? g : g.contiguous();
+        Backends.of(c.device(), c.dtype()).elementwise().unary(c, c, c.numel(), op, a, b);
+        if (c != g) Backends.of(g.device(), g.dtype()).elementwise().copy(g, c);
     }
 
     /** g[i] = f(g[i]) in place (direct array loops for contiguous host tensors). */
@@ -48,7 +64,9 @@ public final class GradClip {
         for (Tensor p : params) {
             Tensor g = p.grad();
             if (g == null) continue;
-            if (g.isContiguous() && g.heap().array() instanceof float[] a) {
+            if (g.storage() instanceof HeapStorage
+                    && g.isContiguous()
+                    && g.heap().array() instanceof float[] a) {
                 for (int i = g.offset(); i < g.offset() + g.numel(); i++) sq += (double) a[i] * a[i];
             } else for (double x : g.toDoubles()) sq += x * x;
         }
@@ -57,7 +75,12 @@ public final class GradClip {
             throw new RevtafException("gradient clipping: the gradient norm is " + norm + " (NaN or infinite loss?)");
         double coef = maxNorm / (norm + 1e-6);
         if (coef < 1) {
-            for (Tensor p : params) if (p.grad() != null) apply(p.grad(), x -> x * coef);
+            for (Tensor p : params) {
+                Tensor g = p.grad();
+                if (g == null) continue;
+                if (g.storage() instanceof HeapStorage) apply(g, x -> x * coef);
+                else unaryInPlace(g, UnaryOp.AFFINE, coef, 0);
+            }
         }
         return norm;
     }

@@ -321,9 +321,19 @@ public final class Tensor {
         return out;
     }
 
-    /** Writes values (C order) into this tensor's elements, whatever its strides. */
+    /**
+     * Writes values (C order) into this tensor's elements, whatever its strides. On a device this is
+     * an explicit host copy point: the storage comes to the host, the elements are written, and it
+     * goes back (initialisation, weight loading; not for the training loop).
+     */
     public void setDoubles(double[] values) {
         if (values.length != numel()) throw new IllegalArgumentException(values.length + " values for " + this);
+        if (storage instanceof DeviceStorage ds) {
+            HeapStorage h = ds.toHost();
+            new Tensor(h, Device.CPU, dtype, shape, strides, offset).setDoubles(values);
+            ds.copyFromHost(h);
+            return;
+        }
         HeapStorage s = heap();
         if (isContiguous() && s.array() instanceof double[] a) System.arraycopy(values, 0, a, offset, values.length);
         else if (isContiguous() && s.array() instanceof float[] a) {

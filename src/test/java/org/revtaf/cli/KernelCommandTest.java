@@ -14,6 +14,9 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.revtaf.backend.Backends;
+import org.revtaf.backend.cuda.CudaBackend;
+import org.revtaf.backend.cuda.CudaBackendProvider;
 import org.revtaf.io.Npy;
 import org.revtaf.ops.F;
 import org.revtaf.ops.OpCatalog;
@@ -137,8 +140,15 @@ class KernelCommandTest {
         return args;
     }
 
+    /**
+     * Every op of {@code kernel --list} forward and backward on reference, cpu and cuda-emu; cpu and
+     * cuda-emu agree with reference, and cuda-emu runs every one on its device kernels (no host
+     * fallback).
+     */
     @Test
-    void everyOpRunsForwardAndBackwardOnReferenceAndCpuAndTheyAgree() throws Exception {
+    void everyOpRunsForwardAndBackwardOnEveryDeviceAndTheyAgree() throws Exception {
+        Backends.register(new CudaBackendProvider.CudaEmu()); // other tests may have unregistered it
+        long fallbacks = CudaBackend.hostFallbackCount();
         List<String> missing = OpCatalog.all().stream()
                 .map(OpCatalog.Spec::name)
                 .filter(n -> !CASES.containsKey(n))
@@ -149,7 +159,7 @@ class KernelCommandTest {
             List<String> base = prepare(op, c.getValue(), new Random(tag.hashCode()));
             String output = OpCatalog.get(op).output();
             Map<Device, Path> outs = new LinkedHashMap<>();
-            for (Device dev : List.of(Device.REFERENCE, Device.CPU)) {
+            for (Device dev : List.of(Device.REFERENCE, Device.CPU, Device.CUDA_EMU)) {
                 Path o = dir.resolve(tag + "-" + dev);
                 List<String> args = new ArrayList<>(base);
                 args.addAll(List.of("--device", dev.cliName(), "--out", o.toString()));
@@ -168,19 +178,21 @@ class KernelCommandTest {
                 }
                 outs.put(dev, o);
             }
-            try (var files = Files.list(outs.get(Device.REFERENCE))) {
-                for (Path f : files.toList()) {
-                    Path other = outs.get(Device.CPU).resolve(f.getFileName());
-                    assertTrue(Files.exists(other), op + ": cpu did not write " + f.getFileName());
-                    TensorAssert.assertClose(
-                            op + " " + f.getFileName(),
-                            Npy.read(other).toDoubles(),
-                            Npy.read(f).toDoubles(),
-                            1e-4,
-                            1e-3);
+            for (Device dev : List.of(Device.CPU, Device.CUDA_EMU))
+                try (var files = Files.list(outs.get(Device.REFERENCE))) {
+                    for (Path f : files.toList()) {
+                        Path other = outs.get(dev).resolve(f.getFileName());
+                        assertTrue(Files.exists(other), op + ": " + dev + " did not write " + f.getFileName());
+                        TensorAssert.assertClose(
+                                op + " " + f.getFileName() + " on " + dev,
+                                Npy.read(other).toDoubles(),
+                                Npy.read(f).toDoubles(),
+                                1e-4,
+                                1e-3);
+                    }
                 }
-            }
         }
+        assertEquals(0, CudaBackend.hostFallbackCount() - fallbacks, "host fallbacks: " + CudaBackend.hostFallbacks());
     }
 
     @Test

@@ -1,12 +1,7 @@
 package org.revtaf.backend.cuda;
 
+import java.util.Map;
 import org.revtaf.backend.Backend;
-import org.revtaf.backend.ConvKernels;
-import org.revtaf.backend.IndexKernels;
-import org.revtaf.backend.MatmulKernels;
-import org.revtaf.backend.NormKernels;
-import org.revtaf.backend.OptimKernels;
-import org.revtaf.backend.ReduceKernels;
 import org.revtaf.bindings.RevtafKernels;
 import org.revtaf.tensor.DType;
 import org.revtaf.tensor.Device;
@@ -14,35 +9,33 @@ import org.revtaf.tensor.Storage;
 
 /**
  * Backend for devices {@code cuda} (librevtaf_cuda.so on a GPU) and {@code cuda-emu} (the same
- * kernels under host emulation): tensors live in device memory ({@link CudaStorage}); the REVTAF
- * fused ops run as CUDA kernels ({@link CudaFused}), and so does the comparison ge ({@link
- * CudaElementwise}); the other kernels (elementwise, reduce, matmul, conv, norm, index, optim) run on the host kernels through host copies ({@link HostFallback})
- * until they get kernels of their own.
- * Fused attention runs on the CUDA kernels for head dims 32, 64 and 128; any other head dim runs
- * (forward and backward) on the cpu backend through the same host copies.
+ * kernels under host emulation): tensors live in device memory ({@link CudaStorage}) from a caching
+ * allocator, and every kernel family runs as CUDA kernels on one stream ({@link CudaDevice}):
+ * elementwise, reduce, matmul, conv (with pooling and resize), norm, index, the REVTAF fused ops and
+ * AdamW. What those kernels do not cover (dtypes other than float32 for the math, ranks above 8,
+ * attention head dims other than 32/64/128 or with dropout) takes the explicit, counted host path
+ * ({@link HostFallback}), whose calls {@link #hostFallbacks} reports.
  */
 public final class CudaBackend implements Backend {
-    private final Device device;
-    private final RevtafKernels library;
+    private final CudaDevice dev;
     private final Kernels kernels;
 
     CudaBackend(Device device, RevtafKernels library) {
-        this.device = device;
-        this.library = library;
+        this.dev = new CudaDevice(library, device);
         this.kernels = new Kernels(
-                new CudaElementwise(library),
-                HostFallback.of(ReduceKernels.class, Backend::reduce),
-                HostFallback.of(MatmulKernels.class, Backend::matmul),
-                HostFallback.of(ConvKernels.class, Backend::conv),
-                HostFallback.of(NormKernels.class, Backend::norm),
-                HostFallback.of(IndexKernels.class, Backend::index),
-                new CudaFused(library),
-                HostFallback.of(OptimKernels.class, Backend::optim));
+                new CudaElementwise(dev),
+                new CudaReduce(dev),
+                new CudaMatmul(dev),
+                new CudaConv(dev),
+                new CudaNorm(dev),
+                new CudaIndex(dev),
+                new CudaFused(dev),
+                new CudaOptim(dev));
     }
 
     @Override
     public Device device() {
-        return device;
+        return dev.device;
     }
 
     @Override
@@ -52,6 +45,41 @@ public final class CudaBackend implements Backend {
 
     @Override
     public Storage allocate(DType dtype, int n, boolean zero) {
-        return new CudaStorage(library, device, dtype, n, zero);
+        return new CudaStorage(dev, dtype, n, zero);
+    }
+
+    /** Host-path calls of the cuda backends so far, per kernel method (a snapshot). */
+    public static Map<String, Long> hostFallbacks() {
+        return HostFallback.calls();
+    }
+
+    /** The total of {@link #hostFallbacks}. */
+    public static long hostFallbackCount() {
+        return HostFallback.total();
+    }
+
+    /** Device bytes held by live tensors (allocator size classes). */
+    public long currentBytes() {
+        return dev.currentBytes();
+    }
+
+    /** The most device bytes held by live tensors since the start or the last {@link #resetPeak}. */
+    public long peakBytes() {
+        return dev.peakBytes();
+    }
+
+    /** Freed blocks the allocator keeps for reuse. */
+    public long cachedBytes() {
+        return dev.cachedBytes();
+    }
+
+    public void resetPeak() {
+        dev.resetPeak();
+    }
+
+    /** Waits for the compute stream (timings, and before reading results by other means). */
+    public void synchronize() {
+        dev.k.streamSynchronize(dev.stream);
+        dev.checkErrors();
     }
 }

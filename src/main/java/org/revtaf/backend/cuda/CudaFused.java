@@ -1,10 +1,10 @@
 package org.revtaf.backend.cuda;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicLong;
 import org.revtaf.RevtafException;
 import org.revtaf.backend.AttentionGeom;
-import org.revtaf.backend.Backend;
 import org.revtaf.backend.DropoutMask;
 import org.revtaf.backend.FusedKernels;
 import org.revtaf.backend.RowMap;
@@ -12,8 +12,8 @@ import org.revtaf.backend.SinkhornGeom;
 import org.revtaf.bindings.DeviceBuffer;
 import org.revtaf.bindings.RevtafKernels;
 import org.revtaf.tensor.DType;
-import org.revtaf.tensor.DeviceStorage;
-import org.revtaf.tensor.HeapStorage;
+import org.revtaf.tensor.Device;
+import org.revtaf.tensor.Shapes;
 import org.revtaf.tensor.Tensor;
 
 /**
@@ -23,29 +23,30 @@ import org.revtaf.tensor.Tensor;
  * device; float masks (nonzero = valid) are converted to the kernels' uint8 masks. The kernel
  * version is {@code -Drevtaf.cuda.kernelVersion} (0 = each family's promoted default).
  *
- * <p>Fused attention runs as CUDA kernels for head dims {@link #KERNEL_HEAD_DIMS} (32, 64, 128:
- * the tile sizes of kernels/attention/flash_attention.cu); any other head dim runs forward and
- * backward on the cpu backend through host copies ({@link HostFallback}), so the op accepts every
- * head dim on this backend too, only slower. Attention with dropout on the probabilities (p &gt; 0,
- * {@link DropoutMask}) takes the same host path: the CUDA kernels have no dropout yet.
+ * <p>Fused attention runs as flash kernels for head dims {@link #KERNEL_HEAD_DIMS} (32, 64, 128:
+ * the tile sizes of kernels/attention/flash_attention.cu); any other head dim, and attention with
+ * dropout on the probabilities (p &gt; 0, {@link DropoutMask}), runs unfused on the device
+ * ({@link CudaUnfusedAttention}: GEMMs around a masked row softmax), forward and backward.
  */
 final class CudaFused implements FusedKernels {
-    private static final MemorySegment STREAM = MemorySegment.NULL;
-
-    /** Head dims the CUDA attention kernels are built for; others take the host path. */
+    /** Head dims the flash attention kernels are built for; others take the unfused path. */
     static final int[] KERNEL_HEAD_DIMS = {32, 64, 128};
 
+    private final CudaDevice dev;
     private final RevtafKernels k;
+    private final MemorySegment stream;
     private final int version;
-    /** The cpu backend's fused ops through host copies: attention with other head dims. */
-    private final FusedKernels host;
-    /** Attention calls (forward or backward) that ran on the host path; for tests. */
-    final AtomicLong attentionOnHost = new AtomicLong();
+    /** Attention for head dims without a flash kernel, and with dropout. */
+    private final CudaUnfusedAttention unfused;
+    /** Attention calls (forward or backward) that took the unfused path; for tests. */
+    final AtomicLong attentionUnfused = new AtomicLong();
 
-    CudaFused(RevtafKernels k) {
-        this.k = k;
+    CudaFused(CudaDevice d) {
+        this.dev = d;
+        this.k = d.k;
+        this.stream = d.stream;
         this.version = Integer.getInteger("revtaf.cuda.kernelVersion", 0);
-        this.host = HostFallback.of(FusedKernels.class, Backend::fused);
+        this.unfused = new CudaUnfusedAttention(d, version);
     }
 
     /** True when the CUDA attention kernels support head dim {@code d}. */
@@ -71,81 +72,99 @@ final class CudaFused implements FusedKernels {
     }
 
     /** Device scratch for a gradient the op does not need (the kernels write every gradient). */
-    private DeviceBuffer scratch(Tensor grad, long floats) {
-        return grad == null ? DeviceBuffer.allocate(k, 4L * floats) : null;
+    private CudaDevice.Temp scratch(Tensor grad, long floats) {
+        return grad == null ? dev.temp(4L * floats) : null;
     }
 
     /** The gradient's address, or the scratch buffer's when the gradient is not needed. */
-    private MemorySegment p(Tensor grad, DeviceBuffer scratch) {
+    private MemorySegment p(Tensor grad, CudaDevice.Temp scratch) {
         return grad == null ? scratch.ptr() : p(grad);
     }
 
-    /** uint8 device copy of a float mask (nonzero = valid); null for no mask. */
-    private DeviceBuffer mask(Tensor m) {
+    /**
+     * The kernels' uint8 mask (1 where valid = nonzero) of a mask tensor of any strides, converted on
+     * the device by rt_copy (no host round trip); null for no mask. A mask on another device is
+     * moved here first; dtypes rt_copy does not convert go through the host once.
+     */
+    CudaDevice.Temp mask(Tensor m) {
         if (m == null) {
             return null;
         }
-        HeapStorage h = m.storage() instanceof DeviceStorage ds ? ds.toHost() : m.heap();
-        byte[] bytes = new byte[m.numel()];
-        for (int i = 0; i < bytes.length; i++) {
-            bytes[i] = h.get(m.offset() + i) != 0 ? (byte) 1 : (byte) 0;
+        if (!(m.storage() instanceof CudaStorage) || CudaArgs.code(m.dtype()) < 0 || m.rank() > CudaArgs.MAX_RANK) {
+            m = Tensor.ofDoubles(Device.CPU, m.toDoubles(), m.shape()).copyTo(dev.device);
         }
-        return DeviceBuffer.of(k, bytes);
+        int n = m.numel();
+        CudaDevice.Temp out = dev.temp(Math.max(1, n));
+        long[] g = CudaArgs.geom(m.shapeRef(), Shapes.contiguousStrides(m.shapeRef()), m.stridesRef());
+        try (Arena a = Arena.ofConfined()) {
+            k.copy(
+                    stream,
+                    out.ptr(),
+                    MASK_U8,
+                    CudaStorage.at(m),
+                    CudaArgs.code(m.dtype()),
+                    CudaArgs.longs(a, g),
+                    m.rank());
+        }
+        return out;
     }
 
-    private static MemorySegment ptr(DeviceBuffer b) {
+    /** rt_copy's output code for a 0/1 uint8 mask. */
+    private static final int MASK_U8 = 6;
+
+    private static MemorySegment ptr(CudaDevice.Temp b) {
         return b == null ? MemorySegment.NULL : b.ptr();
     }
 
     @Override
     public void mobiusAdd(Tensor out, Tensor x, Tensor y, int yStride, int n, int d, double c) {
-        k.mobiusAddFwd(STREAM, p(out), p(x), p(y), yStride, n, d, (float) c, version);
+        k.mobiusAddFwd(stream, p(out), p(x), p(y), yStride, n, d, (float) c, version);
     }
 
     @Override
     public void mobiusAddBackward(
             Tensor dx, Tensor dy, Tensor dout, Tensor x, Tensor y, int yStride, int n, int d, double c) {
-        try (DeviceBuffer sx = scratch(dx, (long) n * d);
-                DeviceBuffer sy = scratch(dy, yStride == 0 ? d : (long) n * d)) {
-            k.mobiusAddBwd(STREAM, p(dx, sx), p(dy, sy), p(dout), p(x), p(y), yStride, n, d, (float) c, version);
+        try (CudaDevice.Temp sx = scratch(dx, (long) n * d);
+                CudaDevice.Temp sy = scratch(dy, yStride == 0 ? d : (long) n * d)) {
+            k.mobiusAddBwd(stream, p(dx, sx), p(dy, sy), p(dout), p(x), p(y), yStride, n, d, (float) c, version);
         }
     }
 
     @Override
     public void poincareMap(Tensor out, Tensor x, int n, int d, double c, RowMap map) {
-        k.poincareMapFwd(STREAM, p(out), p(x), n, d, (float) c, map.ordinal(), version);
+        k.poincareMapFwd(stream, p(out), p(x), n, d, (float) c, map.ordinal(), version);
     }
 
     @Override
     public void poincareMapBackward(Tensor dx, Tensor dout, Tensor x, int n, int d, double c, RowMap map) {
-        if (dx != null) k.poincareMapBwd(STREAM, p(dx), p(dout), p(x), n, d, (float) c, map.ordinal(), version);
+        if (dx != null) k.poincareMapBwd(stream, p(dx), p(dout), p(x), n, d, (float) c, map.ordinal(), version);
     }
 
     @Override
     public void mobiusMatvec(Tensor out, Tensor w, Tensor x, int n, int m, int d, double c) {
-        k.mobiusMatvecFwd(STREAM, p(out), p(w), p(x), n, m, d, (float) c, version);
+        k.mobiusMatvecFwd(stream, p(out), p(w), p(x), n, m, d, (float) c, version);
     }
 
     @Override
     public void mobiusMatvecBackward(
             Tensor dw, Tensor dx, Tensor dout, Tensor w, Tensor x, int n, int m, int d, double c) {
-        try (DeviceBuffer sw = scratch(dw, (long) m * d);
-                DeviceBuffer sx = scratch(dx, (long) n * d)) {
-            k.mobiusMatvecBwd(STREAM, p(dw, sw), p(dx, sx), p(dout), p(w), p(x), n, m, d, (float) c, version);
+        try (CudaDevice.Temp sw = scratch(dw, (long) m * d);
+                CudaDevice.Temp sx = scratch(dx, (long) n * d)) {
+            k.mobiusMatvecBwd(stream, p(dw, sw), p(dx, sx), p(dout), p(w), p(x), n, m, d, (float) c, version);
         }
     }
 
     @Override
     public void poincareDist(Tensor out, Tensor x, Tensor y, int n, int m, int d, double c) {
-        k.poincareDistFwd(STREAM, p(out), p(x), p(y), n, m, d, (float) c, version);
+        k.poincareDistFwd(stream, p(out), p(x), p(y), n, m, d, (float) c, version);
     }
 
     @Override
     public void poincareDistBackward(
             Tensor dx, Tensor dy, Tensor dout, Tensor x, Tensor y, int n, int m, int d, double c) {
-        try (DeviceBuffer sx = scratch(dx, (long) n * d);
-                DeviceBuffer sy = scratch(dy, (long) m * d)) {
-            k.poincareDistBwd(STREAM, p(dx, sx), p(dy, sy), p(dout), p(x), p(y), n, m, d, (float) c, version);
+        try (CudaDevice.Temp sx = scratch(dx, (long) n * d);
+                CudaDevice.Temp sy = scratch(dy, (long) m * d)) {
+            k.poincareDistBwd(stream, p(dx, sx), p(dy, sy), p(dout), p(x), p(y), n, m, d, (float) c, version);
         }
     }
 
@@ -160,11 +179,11 @@ final class CudaFused implements FusedKernels {
             SinkhornGeom geom) {
         int b = geom.b(), p = geom.p(), t = geom.t(), maxIter = geom.maxIter();
         double eps = geom.eps(), tol = geom.tol();
-        try (DeviceBuffer pm = mask(pixelMask);
-                DeviceBuffer tm = mask(tokenMask);
+        try (CudaDevice.Temp pm = mask(pixelMask);
+                CudaDevice.Temp tm = mask(tokenMask);
                 DeviceBuffer iters = DeviceBuffer.allocate(k, 4)) {
             k.sinkhornFwd(
-                    STREAM,
+                    stream,
                     p(plan),
                     iters.ptr(),
                     p(uHist),
@@ -201,11 +220,11 @@ final class CudaFused implements FusedKernels {
             return;
         }
         int maxIter = geom.maxIter();
-        try (DeviceBuffer pm = mask(pixelMask);
-                DeviceBuffer tm = mask(tokenMask);
+        try (CudaDevice.Temp pm = mask(pixelMask);
+                CudaDevice.Temp tm = mask(tokenMask);
                 DeviceBuffer it = DeviceBuffer.of(k, new int[] {iters})) {
             k.sinkhornBwd(
-                    STREAM,
+                    stream,
                     p(dcost),
                     p(dplan),
                     p(plan),
@@ -226,14 +245,14 @@ final class CudaFused implements FusedKernels {
 
     @Override
     public void softIou(Tensor out, Tensor a, Tensor g, int b, int n, int m, int p) {
-        k.softIouFwd(STREAM, p(out), p(a), p(g), b, n, m, p, version);
+        k.softIouFwd(stream, p(out), p(a), p(g), b, n, m, p, version);
     }
 
     @Override
     public void softIouBackward(Tensor da, Tensor dg, Tensor dout, Tensor a, Tensor g, int b, int n, int m, int p) {
-        try (DeviceBuffer sa = scratch(da, (long) b * n * p);
-                DeviceBuffer sg = scratch(dg, (long) b * m * p)) {
-            k.softIouBwd(STREAM, p(da, sa), p(dg, sg), p(dout), p(a), p(g), b, n, m, p, version);
+        try (CudaDevice.Temp sa = scratch(da, (long) b * n * p);
+                CudaDevice.Temp sg = scratch(dg, (long) b * m * p)) {
+            k.softIouBwd(stream, p(da, sa), p(dg, sg), p(dout), p(a), p(g), b, n, m, p, version);
         }
     }
 
@@ -244,13 +263,15 @@ final class CudaFused implements FusedKernels {
         boolean causal = geom.causal();
         DropoutMask drop = geom.drop();
         if (!kernelHeadDim(d) || drop.active()) {
-            attentionOnHost.incrementAndGet();
-            host.attention(out, lse, q, kk, v, keyMask, geom);
+            attentionUnfused.incrementAndGet();
+            try (CudaDevice.Temp km = mask(keyMask)) {
+                unfused.forward(p(out), p(lse), p(q), p(kk), p(v), ptr(km), geom);
+            }
             return;
         }
-        try (DeviceBuffer km = mask(keyMask)) {
+        try (CudaDevice.Temp km = mask(keyMask)) {
             k.attentionFwd(
-                    STREAM,
+                    stream,
                     p(out),
                     p(lse),
                     p(q),
@@ -285,17 +306,22 @@ final class CudaFused implements FusedKernels {
         double scale = geom.scale();
         boolean causal = geom.causal();
         DropoutMask drop = geom.drop();
-        if (!kernelHeadDim(d) || drop.active()) { // the forward ran on the host path too: same lse convention
-            attentionOnHost.incrementAndGet();
-            host.attentionBackward(dq, dk, dv, dout, out, lse, q, kk, v, keyMask, geom);
+        if (!kernelHeadDim(d) || drop.active()) { // the forward took the unfused path too
+            attentionUnfused.incrementAndGet();
+            try (CudaDevice.Temp km = mask(keyMask);
+                    CudaDevice.Temp sq = scratch(dq, (long) b * h * n * d);
+                    CudaDevice.Temp sk = scratch(dk, (long) b * h * s * d);
+                    CudaDevice.Temp sv = scratch(dv, (long) b * h * s * d)) {
+                unfused.backward(p(dq, sq), p(dk, sk), p(dv, sv), p(dout), p(q), p(kk), p(v), ptr(km), geom);
+            }
             return;
         }
-        try (DeviceBuffer km = mask(keyMask);
-                DeviceBuffer sq = scratch(dq, (long) b * h * n * d);
-                DeviceBuffer sk = scratch(dk, (long) b * h * s * d);
-                DeviceBuffer sv = scratch(dv, (long) b * h * s * d)) {
+        try (CudaDevice.Temp km = mask(keyMask);
+                CudaDevice.Temp sq = scratch(dq, (long) b * h * n * d);
+                CudaDevice.Temp sk = scratch(dk, (long) b * h * s * d);
+                CudaDevice.Temp sv = scratch(dv, (long) b * h * s * d)) {
             k.attentionBwd(
-                    STREAM,
+                    stream,
                     p(dq, sq),
                     p(dk, sk),
                     p(dv, sv),

@@ -1,9 +1,8 @@
 package org.revtaf.backend.cuda;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.Cleaner;
 import org.revtaf.RevtafException;
-import org.revtaf.bindings.RevtafKernels;
 import org.revtaf.tensor.Allocator;
 import org.revtaf.tensor.DType;
 import org.revtaf.tensor.Device;
@@ -12,25 +11,49 @@ import org.revtaf.tensor.HeapStorage;
 import org.revtaf.tensor.Tensor;
 
 /**
- * Device memory of one tensor storage on {@code cuda} or {@code cuda-emu}: one rt_malloc'ed
- * allocation. Host code reaches it only through {@link #toHost()} / {@link #copyFromHost}.
+ * Device memory of one tensor storage on {@code cuda} or {@code cuda-emu}: a block of the backend's
+ * caching allocator ({@link CudaDevice}), given back on {@link #release} or, for a tensor that
+ * escaped its Scope, when the storage becomes unreachable. Host code reaches it only through
+ * {@link #toHost()} / {@link #copyFromHost}, the explicit synchronisation points (which also raise
+ * bad indices the kernels recorded).
  */
 final class CudaStorage implements DeviceStorage {
-    private final RevtafKernels k;
-    private final Device device;
+    private final CudaDevice dev;
     private final DType dtype;
     private final int length;
-    private MemorySegment ptr;
+    private final Block block;
+    private final Cleaner.Cleanable cleanable;
 
-    CudaStorage(RevtafKernels k, Device device, DType dtype, int length, boolean zero) {
-        this.k = k;
-        this.device = device;
+    /** The allocation, shared with the cleaner (which must not reach the storage itself). */
+    private static final class Block implements Runnable {
+        private final CudaDevice dev;
+        private final long bytes;
+        private volatile MemorySegment ptr;
+
+        Block(CudaDevice dev, long bytes) {
+            this.dev = dev;
+            this.bytes = bytes;
+            this.ptr = dev.allocate(bytes);
+        }
+
+        @Override
+        public synchronized void run() {
+            if (ptr != null) {
+                dev.release(ptr, bytes);
+                ptr = null;
+            }
+        }
+    }
+
+    CudaStorage(CudaDevice dev, DType dtype, int length, boolean zero) {
+        this.dev = dev;
         this.dtype = dtype;
         this.length = length;
         long bytes = Math.max(1L, (long) length * dtype.byteSize());
-        this.ptr = k.malloc(bytes);
+        this.block = new Block(dev, bytes);
+        this.cleanable = CudaDevice.onUnreachable(this, block);
         if (zero) {
-            k.memset(ptr, 0, bytes);
+            dev.k.memsetAsync(block.ptr, 0, bytes, dev.stream);
         }
     }
 
@@ -48,15 +71,16 @@ final class CudaStorage implements DeviceStorage {
     }
 
     private MemorySegment live() {
-        if (ptr == null) {
-            throw new RevtafException("device " + device.cliName() + ": tensor storage used after release");
+        MemorySegment p = block.ptr;
+        if (p == null) {
+            throw new RevtafException("device " + dev.device.cliName() + ": tensor storage used after release");
         }
-        return ptr;
+        return p;
     }
 
     @Override
     public Device device() {
-        return device;
+        return dev.device;
     }
 
     @Override
@@ -64,12 +88,13 @@ final class CudaStorage implements DeviceStorage {
         HeapStorage h = Allocator.allocate(dtype, length, false);
         long bytes = byteSize();
         if (bytes > 0) {
-            try (Arena a = Arena.ofConfined()) {
-                MemorySegment staging = a.allocate(bytes, 16);
-                k.memcpyD2h(staging, live(), bytes);
+            dev.staged(bytes, staging -> {
+                dev.k.memcpyD2hAsync(staging, live(), bytes, dev.stream);
+                dev.k.streamSynchronize(dev.stream);
                 MemorySegment.copy(staging, 0, heapSegment(h), 0, bytes);
-            }
+            });
         }
+        dev.checkErrors();
         return h;
     }
 
@@ -81,11 +106,11 @@ final class CudaStorage implements DeviceStorage {
         }
         long bytes = byteSize();
         if (bytes > 0) {
-            try (Arena a = Arena.ofConfined()) {
-                MemorySegment staging = a.allocate(bytes, 16);
+            dev.staged(bytes, staging -> {
                 MemorySegment.copy(heapSegment(src), 0, staging, 0, bytes);
-                k.memcpyH2d(live(), staging, bytes);
-            }
+                dev.k.memcpyH2dAsync(live(), staging, bytes, dev.stream);
+                dev.k.streamSynchronize(dev.stream); // the staging buffer is reused by the next copy
+            });
         }
     }
 
@@ -116,14 +141,11 @@ final class CudaStorage implements DeviceStorage {
 
     @Override
     public void release() {
-        if (ptr != null) {
-            k.free(ptr);
-            ptr = null;
-        }
+        cleanable.clean();
     }
 
     @Override
     public boolean isReleased() {
-        return ptr == null;
+        return block.ptr == null;
     }
 }

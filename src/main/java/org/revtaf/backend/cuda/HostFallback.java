@@ -4,6 +4,9 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.revtaf.backend.Backend;
 import org.revtaf.backend.Backends;
@@ -14,16 +17,40 @@ import org.revtaf.tensor.HeapStorage;
 import org.revtaf.tensor.Tensor;
 
 /**
- * The kernel families that have no CUDA kernels yet (elementwise, reduce, matmul, conv, norm,
- * index) for device tensors: every device tensor argument is copied to the host (views of one
- * storage share one copy), the host kernel runs (the dispatcher's choice for the cpu device and the
- * dtype of the first floating-point tensor argument), and the device storages are written back.
- * Correct and synchronous, not fast: it keeps whole models runnable on cuda/cuda-emu while only the
- * REVTAF fused ops run as CUDA kernels. {@link CudaFused} also sends attention with a head dim the
- * CUDA kernels are not built for (not 32, 64 or 128), and attention with dropout, through it.
+ * The explicit, counted host path of the cuda backend: every device tensor argument is copied to
+ * the host (views of one storage share one copy), the host kernel runs (the dispatcher's choice for
+ * the cpu device and the dtype of the first floating-point tensor argument), and the device storages
+ * are written back. Correct and synchronous, not fast. The device adapters send here only what their
+ * kernels do not cover (dtypes other than float32, ranks above 8, attention head dims without a
+ * kernel, ...); every call is counted per kernel method ({@link #calls}) and the first one of each
+ * is logged, so a training step can report {@code host_fallbacks} and tests can require zero.
  */
 final class HostFallback {
+    private static final System.Logger LOG = System.getLogger(HostFallback.class.getName());
+    private static final Map<String, AtomicLong> CALLS = new ConcurrentHashMap<>();
+
     private HostFallback() {}
+
+    /** Host-path calls so far per kernel method ({@code family.method}), a snapshot. */
+    static Map<String, Long> calls() {
+        Map<String, Long> out = new TreeMap<>();
+        CALLS.forEach((k, v) -> out.put(k, v.get()));
+        return out;
+    }
+
+    /** The total number of host-path calls so far. */
+    static long total() {
+        long n = 0;
+        for (AtomicLong v : CALLS.values()) n += v.get();
+        return n;
+    }
+
+    private static void count(String name) {
+        if (CALLS.computeIfAbsent(name, k -> new AtomicLong()).getAndIncrement() == 0)
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "cuda backend: " + name + " runs on the host (copies to and from the device)");
+    }
 
     @SuppressWarnings("unchecked")
     static <T> T of(Class<T> family, Function<Backend, T> kernels) {
@@ -32,6 +59,7 @@ final class HostFallback {
             if (m.getDeclaringClass() == Object.class) {
                 return m.invoke(host, args);
             }
+            count(family.getSimpleName().replace("Kernels", "").toLowerCase(java.util.Locale.ROOT) + "." + m.getName());
             Map<DeviceStorage, HeapStorage> staged = new IdentityHashMap<>();
             Object[] hostArgs = args == null ? null : args.clone();
             if (hostArgs != null) {

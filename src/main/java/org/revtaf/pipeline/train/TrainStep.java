@@ -8,6 +8,7 @@ import org.revtaf.backend.profile.Profiler;
 import org.revtaf.config.TrainConfig;
 import org.revtaf.model.revtaf.RevtafModel;
 import org.revtaf.nn.Parameter;
+import org.revtaf.ops.F;
 import org.revtaf.optim.AdamW;
 import org.revtaf.optim.GradClip;
 import org.revtaf.tensor.HeapStorage;
@@ -73,16 +74,32 @@ public final class TrainStep {
         return new Result(values, norm);
     }
 
-    /** The global gradient norm; an error naming the first parameter with a NaN or infinite gradient. */
+    /**
+     * The global gradient norm; an error naming the first parameter with a NaN or infinite gradient.
+     * Gradients in device memory are squared and summed on the device and read back together: one
+     * host synchronisation per step, not one per parameter.
+     */
     private double gradientNorm(String where) {
-        double sq = 0;
+        List<String> names = new ArrayList<>();
+        List<Tensor> onDevice = new ArrayList<>();
+        double[] host = new double[params.size()];
         for (Map.Entry<String, Parameter> e : params.entrySet()) {
             Tensor g = e.getValue().tensor().grad();
             if (g == null) continue;
-            double s = squares(g);
+            if (g.storage() instanceof HeapStorage) host[names.size()] = squares(g);
+            else onDevice.add(F.sum(F.mul(g, g), false));
+            names.add(e.getKey());
+        }
+        double[] dev = onDevice.isEmpty()
+                ? new double[0]
+                : F.stack(0, onDevice.toArray(Tensor[]::new)).toDoubles();
+        double sq = 0;
+        for (int i = 0, d = 0; i < names.size(); i++) {
+            Tensor g = params.get(names.get(i)).tensor().grad();
+            double s = g.storage() instanceof HeapStorage ? host[i] : dev[d++];
             if (!Double.isFinite(s))
                 throw new RevtafException("non-finite gradient at " + where + ": the gradient of "
-                        + e.getKey() + " holds " + (Double.isNaN(s) ? "NaN" : "infinite")
+                        + names.get(i) + " holds " + (Double.isNaN(s) ? "NaN" : "infinite")
                         + " values (the loss was finite)");
             sq += s;
         }

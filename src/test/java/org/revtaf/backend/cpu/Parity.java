@@ -11,11 +11,11 @@ import org.revtaf.tensor.TensorAssert;
  * cpu backend vs reference backend on identical float32 inputs: forward outputs, then backward with
  * one random upstream gradient, every input gradient compared with TensorAssert.
  */
-final class Parity {
+public final class Parity {
     private Parity() {}
 
     /** Builds the same input on a given device. */
-    interface In extends Function<Device, Tensor> {}
+    public interface In extends Function<Device, Tensor> {}
 
     static In randn(long seed, int... shape) {
         return d -> Tensor.randn(d, DType.FLOAT32, new Random(seed), 1.0, shape).requiresGrad(true);
@@ -44,21 +44,30 @@ final class Parity {
     }
 
     static void check(String name, Function<Tensor[], Tensor> f, In... ins) {
-        check(name, 1e-5, 1e-4, f, ins);
+        check(Device.CPU, name, 1e-5, 1e-4, f, ins);
+    }
+
+    static void check(Device device, String name, Function<Tensor[], Tensor> f, In... ins) {
+        check(device, name, 1e-5, 1e-4, f, ins);
     }
 
     static void check(String name, double atol, double rtol, Function<Tensor[], Tensor> f, In... ins) {
+        check(Device.CPU, name, atol, rtol, f, ins);
+    }
+
+    /** {@code device} vs reference on the same float32 inputs, forward and every input gradient. */
+    static void check(Device device, String name, double atol, double rtol, Function<Tensor[], Tensor> f, In... ins) {
         Tensor[] ref = new Tensor[ins.length], cpu = new Tensor[ins.length];
         for (int i = 0; i < ins.length; i++) {
             ref[i] = ins[i].apply(Device.REFERENCE);
-            cpu[i] = ins[i].apply(Device.CPU);
+            cpu[i] = ins[i].apply(device);
         }
         Tensor yr = f.apply(ref), yc = f.apply(cpu);
         TensorAssert.assertClose(name + " forward", yc, yr, atol, rtol);
         if (!yr.requiresGrad()) return;
         long seed = 7;
         Tensor gr = Tensor.randn(Device.REFERENCE, DType.FLOAT32, new Random(seed), 1.0, yr.shapeRef());
-        Tensor gc = Tensor.randn(Device.CPU, DType.FLOAT32, new Random(seed), 1.0, yc.shapeRef());
+        Tensor gc = Tensor.randn(device, DType.FLOAT32, new Random(seed), 1.0, yc.shapeRef());
         yr.backward(gr);
         yc.backward(gc);
         for (int i = 0; i < ins.length; i++) {

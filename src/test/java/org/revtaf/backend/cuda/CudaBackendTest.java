@@ -34,7 +34,7 @@ import picocli.CommandLine;
 /**
  * The cuda backend on device cuda-emu: every REVTAF fused op through {@code revtaf kernel NAME
  * --device cuda-emu} (op layer, autograd, forward and backward) agrees with {@code --device cpu};
- * other ops run through the host fallback; {@code cuda} without a GPU is unavailable with the
+ * other ops run on the device kernels too; {@code cuda} without a GPU is unavailable with the
  * bindings' reason.
  */
 class CudaBackendTest {
@@ -120,20 +120,20 @@ class CudaBackendTest {
 
     /**
      * Attention with head dims the CUDA kernels are not built for (4, 17) still runs on cuda-emu,
-     * forward and backward, through the host path, and matches cpu; a supported one (64) stays on
+     * forward and backward, unfused on the device, and matches cpu; a supported one (64) stays on
      * the kernels.
      */
     @Test
     void attentionWithAnyHeadDimMatchesCpuAndOnlyUnsupportedOnesLeaveTheKernels() throws Exception {
         CudaFused fused = (CudaFused) Backends.of(Device.CUDA_EMU).fused();
         for (int d : new int[] {4, 17, 64}) {
-            long before = fused.attentionOnHost.get();
+            long before = fused.attentionUnfused.get();
             String spec =
                     "q=1x2x7x" + d + " k=1x2x5x" + d + " v=1x2x5x" + d + " key_mask=m1x5 --param causal=" + (d != 17);
             assertCudaEmuMatchesCpu("attention", "attention-d" + d, spec);
-            long onHost = fused.attentionOnHost.get() - before;
+            long unfused = fused.attentionUnfused.get() - before;
             // the forward, and the backward of the --grad-out run
-            assertEquals(d == 64 ? 0 : 2, onHost, "head dim " + d + ": attention calls on the host path");
+            assertEquals(d == 64 ? 0 : 2, unfused, "head dim " + d + ": attention calls on the unfused path");
         }
     }
 
@@ -190,8 +190,35 @@ class CudaBackendTest {
         }
     }
 
+    /** Attention with dropout on the probabilities: the same counter-based mask as cpu, forward and backward. */
     @Test
-    void tensorsLiveInDeviceMemoryAndOtherOpsUseTheHostFallback() {
+    void attentionWithDropoutMatchesCpuForwardAndBackward() {
+        Random r = new Random(9);
+        int b = 2, h = 2, n = 5, s = 7, d = 16;
+        Tensor q = Tensor.randn(Device.CPU, org.revtaf.tensor.DType.FLOAT32, r, 1, b, h, n, d);
+        Tensor k = Tensor.randn(Device.CPU, org.revtaf.tensor.DType.FLOAT32, r, 1, b, h, s, d);
+        Tensor v = Tensor.randn(Device.CPU, org.revtaf.tensor.DType.FLOAT32, r, 1, b, h, s, d);
+        Tensor g = Tensor.randn(Device.CPU, org.revtaf.tensor.DType.FLOAT32, r, 1, b, h, n, d);
+        Map<Device, List<Tensor>> res = new LinkedHashMap<>();
+        for (Device dev : List.of(Device.CPU, Device.CUDA_EMU)) {
+            Tensor qd = q.copyTo(dev).requiresGrad(true), kd = k.copyTo(dev).requiresGrad(true);
+            Tensor vd = v.copyTo(dev).requiresGrad(true);
+            Tensor out = F.attention(qd, kd, vd, null, 0.25, true, 0.3, 42);
+            out.backward(g.copyTo(dev));
+            res.put(dev, List.of(out, qd.grad(), kd.grad(), vd.grad()));
+        }
+        String[] names = {"out", "dq", "dk", "dv"};
+        for (int i = 0; i < names.length; i++)
+            org.revtaf.tensor.TensorAssert.assertClose(
+                    "attention dropout " + names[i],
+                    res.get(Device.CUDA_EMU).get(i),
+                    res.get(Device.CPU).get(i),
+                    1e-5,
+                    1e-3);
+    }
+
+    @Test
+    void tensorsLiveInDeviceMemoryAndOpsRunOnTheDevice() {
         Tensor h = Tensor.of(Device.CPU, new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
         Tensor d = h.copyTo(Device.CUDA_EMU);
         assertInstanceOf(DeviceStorage.class, d.storage());
@@ -199,8 +226,10 @@ class CudaBackendTest {
         Tensor sum = F.add(d, d);
         assertInstanceOf(DeviceStorage.class, sum.storage());
         assertArrayEquals(new double[] {2, 4, 6, 8, 10, 12}, sum.toDoubles());
-        Tensor t = F.add(d.transpose(0, 1), d.transpose(0, 1)); // strided views go through the fallback too
+        long fallbacks = CudaBackend.hostFallbackCount();
+        Tensor t = F.add(d.transpose(0, 1), d.transpose(0, 1)); // strided views: the kernel reads their strides
         assertArrayEquals(new double[] {2, 8, 4, 10, 6, 12}, t.toDoubles());
+        assertEquals(fallbacks, CudaBackend.hostFallbackCount(), "host fallbacks");
     }
 
     @Test
