@@ -1,6 +1,5 @@
 package org.revtaf.pipeline.train;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +18,6 @@ import org.revtaf.data.BatchLoader;
 import org.revtaf.data.Dataset;
 import org.revtaf.data.Split;
 import org.revtaf.data.Study;
-import org.revtaf.io.AtomicFile;
 import org.revtaf.model.revtaf.RevtafConfig;
 import org.revtaf.model.revtaf.RevtafModel;
 import org.revtaf.model.revtaf.StatusClassifier;
@@ -29,6 +27,7 @@ import org.revtaf.optim.LrSchedule;
 import org.revtaf.pipeline.Log;
 import org.revtaf.pipeline.MetricsLog;
 import org.revtaf.pipeline.Progress;
+import org.revtaf.pipeline.RunCheckpoints;
 import org.revtaf.pipeline.RunDir;
 import org.revtaf.tensor.Device;
 import org.revtaf.tensor.Scope;
@@ -126,14 +125,12 @@ public final class Trainer {
             State st = new State();
             RunDir run = RunDir.open(r.out(), "--out", "train", r.resume(), cfg.toYaml(), log); // after the model built
 
-            Path checkpoints = run.file(RevtafCheckpoint.DIR);
+            RunCheckpoints checkpoints = new RunCheckpoints(r.out(), tc.keepCheckpoints());
             MetricsLog metrics;
-            if (run.resumed()) {
-                Path lastFile = run.file(RevtafCheckpoint.LAST);
-                if (!Files.isRegularFile(lastFile))
-                    throw new RevtafException(lastFile + ": no such file; the run in " + r.out()
-                            + " has no checkpoint to resume from (start it again in an empty --out)");
-                Checkpoint last = RevtafCheckpoint.read(lastFile);
+            var found = run.resumed() ? checkpoints.resumePoint(log) : java.util.Optional.<RunCheckpoints.Found>empty();
+            if (found.isPresent()) {
+                Path lastFile = found.get().file();
+                Checkpoint last = RevtafCheckpoint.requireKind(found.get().checkpoint(), lastFile);
                 RevtafCheckpoint.requireCache(last, lastFile, r.cache());
                 RevtafCheckpoint.loadWeights(last, lastFile, model);
                 step.optimizer().loadState(last.optimizer());
@@ -148,13 +145,11 @@ public final class Trainer {
                 metrics = MetricsLog.resume(run.file("metrics.csv"), COLUMNS, st.steps, st.wallBefore);
                 log.line("train: resuming " + r.out() + " at step " + st.steps + " (epoch " + st.position.epoch()
                         + ", batch " + st.position.stepInEpoch() + ")");
+            } else if (run.resumed()) {
+                log.line("train: the run in " + r.out() + " stopped before its first checkpoint; starting it over");
+                metrics = MetricsLog.resume(run.file("metrics.csv"), COLUMNS, 0, 0);
             } else {
                 metrics = MetricsLog.create(run.file("metrics.csv"), COLUMNS);
-            }
-            try {
-                Files.createDirectories(checkpoints);
-            } catch (IOException e) {
-                throw new RevtafException(checkpoints + ": cannot create the folder: " + e.getMessage(), e);
             }
 
             int batches = (train.size() + tc.batchSize() - 1) / tc.batchSize();
@@ -188,6 +183,7 @@ public final class Trainer {
                     st,
                     metrics,
                     run,
+                    checkpoints,
                     tokenizer,
                     val,
                     log);
@@ -250,6 +246,7 @@ public final class Trainer {
             State st,
             MetricsLog metrics,
             RunDir dir,
+            RunCheckpoints checkpoints,
             org.revtaf.text.WordPieceTokenizer tokenizer,
             List<Study> val,
             Log log) {
@@ -390,36 +387,14 @@ public final class Trainer {
             metrics.flush();
             Map<String, String> s = new LinkedHashMap<>(identity);
             s.putAll(st.states(metrics.wallSeconds()));
-            Path folder = dir.file(RevtafCheckpoint.DIR);
-            Path stepFile = folder.resolve(RevtafCheckpoint.stepFile(st.steps));
-            new Checkpoint(
+            checkpoints.save(new Checkpoint(
                             st.steps,
                             model.stateDict(),
                             step.optimizer().state(),
                             Map.of(RevtafCheckpoint.RNG_DROPOUT, dropout.state()),
                             s,
                             cfg.toYaml())
-                    .withScheduler(st.position)
-                    .save(stepFile);
-            AtomicFile.writeStream(dir.file(RevtafCheckpoint.LAST), out -> Files.copy(stepFile, out));
-            prune(folder);
-        }
-
-        private void prune(Path dir) {
-            if (tc.keepCheckpoints() == 0) return;
-            List<Long> steps = new ArrayList<>();
-            try (var s = Files.list(dir)) {
-                s.forEach(p -> {
-                    String n = p.getFileName().toString();
-                    if (n.matches("step-\\d+\\.safetensors"))
-                        steps.add(Long.parseLong(n.substring(5, n.length() - ".safetensors".length())));
-                });
-                steps.sort(java.util.Comparator.reverseOrder());
-                for (int i = tc.keepCheckpoints(); i < steps.size(); i++)
-                    Files.deleteIfExists(dir.resolve(RevtafCheckpoint.stepFile(steps.get(i))));
-            } catch (IOException e) {
-                throw new RevtafException(dir + ": cannot remove old checkpoints: " + e.getMessage(), e);
-            }
+                    .withScheduler(st.position));
         }
 
         private Result result(boolean before, boolean stopped) {
