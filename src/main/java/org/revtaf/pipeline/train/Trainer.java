@@ -26,6 +26,7 @@ import org.revtaf.nn.NnContext;
 import org.revtaf.optim.LrSchedule;
 import org.revtaf.pipeline.Log;
 import org.revtaf.pipeline.MetricsLog;
+import org.revtaf.pipeline.NonFinite;
 import org.revtaf.pipeline.Progress;
 import org.revtaf.pipeline.RunCheckpoints;
 import org.revtaf.pipeline.RunDir;
@@ -52,13 +53,25 @@ public final class Trainer {
     public static final List<String> VALIDATION =
             List.of("BLEU_1", "BLEU_2", "BLEU_3", "BLEU_4", "METEOR", "ROUGE_L", "CIDEr", "CE_P", "CE_R", "CE_F1");
     /** metrics.csv columns before {@code wall_s}. */
-    public static final List<String> COLUMNS = columns();
+    public static final List<String> COLUMNS = columns(false);
 
-    private static List<String> columns() {
+    static final String SKIPPED = "skipped_steps";
+
+    /** The columns; with {@code --on-nonfinite skip} also {@value #SKIPPED} (steps skipped so far). */
+    public static List<String> columns(boolean skipNonFinite) {
         List<String> c = new ArrayList<>(List.of("step", "epoch", "lr", "loss", "loss_lm", "loss_cls", "loss_rank"));
         c.add("loss_fcc");
         c.addAll(VALIDATION);
+        if (skipNonFinite) c.add(SKIPPED);
         return List.copyOf(c);
+    }
+
+    /** What a non-finite loss or gradient does ({@code --on-nonfinite}). */
+    public enum OnNonFinite {
+        /** stop the run with exit 1 (the last good checkpoint stays) */
+        FAIL,
+        /** skip the step (no update; counted in the log and in {@value #SKIPPED}) */
+        SKIP
     }
 
     private Trainer() {}
@@ -77,7 +90,27 @@ public final class Trainer {
             Path out,
             Device device,
             boolean resume,
-            long stopAfter) {}
+            long stopAfter,
+            OnNonFinite onNonFinite,
+            boolean detectAnomaly) {
+        public Request {
+            if (onNonFinite == null) onNonFinite = OnNonFinite.FAIL;
+        }
+
+        /** Fails on a non-finite step, no anomaly checks. */
+        public Request(
+                Path dataDir,
+                Dataset data,
+                RunConfig config,
+                Path configFile,
+                Path cache,
+                Path out,
+                Device device,
+                boolean resume,
+                long stopAfter) {
+            this(dataDir, data, config, configFile, cache, out, device, resume, stopAfter, OnNonFinite.FAIL, false);
+        }
+    }
 
     /**
      * The outcome.
@@ -119,7 +152,8 @@ public final class Trainer {
             var tokenizer = f.tokenizer();
             RevtafModel model = RevtafModel.build(ctx, mc, tokenizer, f.textWidth(), f.memoryDim());
             model.classifier.setBaseProbs(StatusClassifier.baseProbsFromLabels(f.trainLabels()));
-            TrainStep step = new TrainStep(model, tc);
+            TrainStep step = new TrainStep(model, tc, r.detectAnomaly());
+            List<String> columns = columns(r.onNonFinite() == OnNonFinite.SKIP);
             RevtafInputs inputs = new RevtafInputs(f, model, r.device(), tokenizer, dc.maxWords(), dc.crop());
             Map<String, String> identity = RevtafCheckpoint.identity(f, model);
             State st = new State();
@@ -142,14 +176,14 @@ public final class Trainer {
                             + "); nothing to resume");
                     return new Result(true, false, st.steps, st.bestStep, st.best, st.wallBefore);
                 }
-                metrics = MetricsLog.resume(run.file("metrics.csv"), COLUMNS, st.steps, st.wallBefore);
+                metrics = MetricsLog.resume(run.file("metrics.csv"), columns, st.steps, st.wallBefore);
                 log.line("train: resuming " + r.out() + " at step " + st.steps + " (epoch " + st.position.epoch()
                         + ", batch " + st.position.stepInEpoch() + ")");
             } else if (run.resumed()) {
                 log.line("train: the run in " + r.out() + " stopped before its first checkpoint; starting it over");
-                metrics = MetricsLog.resume(run.file("metrics.csv"), COLUMNS, 0, 0);
+                metrics = MetricsLog.resume(run.file("metrics.csv"), columns, 0, 0);
             } else {
-                metrics = MetricsLog.create(run.file("metrics.csv"), COLUMNS);
+                metrics = MetricsLog.create(run.file("metrics.csv"), columns);
             }
 
             int batches = (train.size() + tc.batchSize() - 1) / tc.batchSize();
@@ -204,10 +238,12 @@ public final class Trainer {
         final double[] window = new double[LOSSES.size()];
         long bestStep = -1;
         Map<String, Double> best = new LinkedHashMap<>();
+        long skipped;
 
         Map<String, String> states(double wall) {
             Map<String, String> s = new LinkedHashMap<>();
             s.put(RevtafCheckpoint.WALL, Double.toString(wall));
+            s.put(SKIPPED, Long.toString(skipped));
             s.put("window.steps", Integer.toString(windowSteps));
             for (int i = 0; i < LOSSES.size(); i++) s.put("window." + LOSSES.get(i), Double.toString(window[i]));
             if (bestStep >= 0) {
@@ -222,6 +258,7 @@ public final class Trainer {
             steps = c.step();
             wallBefore = c.stateDouble(RevtafCheckpoint.WALL);
             windowSteps = Math.toIntExact(c.stateLong("window.steps"));
+            skipped = c.state().containsKey(SKIPPED) ? c.stateLong(SKIPPED) : 0;
             for (int i = 0; i < LOSSES.size(); i++) window[i] = c.stateDouble("window." + LOSSES.get(i));
             if (c.state().containsKey(RevtafCheckpoint.BEST_STEP)) {
                 bestStep = c.stateLong(RevtafCheckpoint.BEST_STEP);
@@ -282,15 +319,23 @@ public final class Trainer {
                                             ? inputs.lreSources(inputs.lreIndex(), rows, rows)
                                             : inputs.hammingSources(rows);
                             res = step.run(inputs.training(b, rows, sources), lr, where);
-                        } catch (RevtafException e) {
-                            metrics.flush();
-                            throw new RevtafException(e.getMessage() + "; " + lastGood(), e);
+                        } catch (NonFinite.Fault e) {
+                            if (r.onNonFinite() != OnNonFinite.SKIP) {
+                                metrics.flush();
+                                throw new RevtafException(e.getMessage() + "; " + lastGood(), e);
+                            }
+                            st.skipped++;
+                            log.line(e.getMessage() + "; skipped the step (--on-nonfinite skip; " + st.skipped
+                                    + " skipped so far)");
+                            res = null;
                         }
                         st.steps++;
                         st.position = new LrSchedule.State(epoch, k + 1);
-                        st.windowSteps++;
-                        for (int i = 0; i < LOSSES.size(); i++)
-                            st.window[i] += res.losses().get(LOSSES.get(i));
+                        if (res != null) {
+                            st.windowSteps++;
+                            for (int i = 0; i < LOSSES.size(); i++)
+                                st.window[i] += res.losses().get(LOSSES.get(i));
+                        }
                         boolean endOfRun = epoch == tc.epochs() && k + 1 == batches;
                         if (st.steps % tc.logEvery() == 0 || endOfRun) logRow(epoch, lr);
                         p.update(
@@ -299,7 +344,7 @@ public final class Trainer {
                                         Locale.ROOT,
                                         "epoch %d, loss %.4f",
                                         epoch,
-                                        res.losses().get("total")));
+                                        res == null ? Double.NaN : res.losses().get("total")));
                         boolean endOfEpoch = !loader.hasNext();
                         boolean stop = r.stopAfter() > 0 && st.steps >= r.stopAfter();
                         if (!endOfEpoch && (stop || (tc.checkpointEvery() > 0 && st.steps % tc.checkpointEvery() == 0)))
@@ -327,7 +372,9 @@ public final class Trainer {
         private void logRow(int epoch, double lr) {
             MetricsLog.Row row = metrics.at(st.steps).put("epoch", epoch).put("lr", lr);
             String[] cols = {"loss", "loss_lm", "loss_cls", "loss_rank", "loss_fcc"};
-            for (int i = 0; i < cols.length; i++) row.put(cols[i], st.window[i] / st.windowSteps);
+            if (st.windowSteps > 0) // else every step since the last row was skipped: no losses
+                for (int i = 0; i < cols.length; i++) row.put(cols[i], st.window[i] / st.windowSteps);
+            if (r.onNonFinite() == OnNonFinite.SKIP) row.put(SKIPPED, st.skipped);
             row.write();
             st.windowSteps = 0;
             java.util.Arrays.fill(st.window, 0);
