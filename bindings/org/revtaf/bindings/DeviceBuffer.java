@@ -1,6 +1,5 @@
 package org.revtaf.bindings;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
@@ -34,17 +33,22 @@ public final class DeviceBuffer implements AutoCloseable {
     }
 
     public static DeviceBuffer of(RevtafKernels kernels, float[] host) {
-        DeviceBuffer b = new DeviceBuffer(kernels, (long) host.length * Float.BYTES);
-        try (Arena a = Arena.ofConfined()) {
-            kernels.memcpyH2d(b.ptr, a.allocateFrom(JAVA_FLOAT, host), b.bytes);
-        }
-        return b;
+        return copyOf(kernels, MemorySegment.ofArray(host));
     }
 
     public static DeviceBuffer of(RevtafKernels kernels, byte[] host) {
-        DeviceBuffer b = new DeviceBuffer(kernels, host.length);
+        return copyOf(kernels, MemorySegment.ofArray(host));
+    }
+
+    public static DeviceBuffer of(RevtafKernels kernels, int[] host) {
+        return copyOf(kernels, MemorySegment.ofArray(host));
+    }
+
+    /** A device copy of host memory (staged off-heap: native code cannot read the Java heap). */
+    private static DeviceBuffer copyOf(RevtafKernels kernels, MemorySegment heap) {
+        DeviceBuffer b = new DeviceBuffer(kernels, heap.byteSize());
         try (Arena a = Arena.ofConfined()) {
-            kernels.memcpyH2d(b.ptr, a.allocateFrom(JAVA_BYTE, host), b.bytes);
+            kernels.memcpyH2d(b.ptr, a.allocate(heap.byteSize(), 16).copyFrom(heap), b.bytes);
         }
         return b;
     }
@@ -63,18 +67,20 @@ public final class DeviceBuffer implements AutoCloseable {
 
     public float[] toFloats() {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment host = a.allocate(bytes, 16);
-            kernels.memcpyD2h(host, ptr(), bytes);
-            return host.toArray(JAVA_FLOAT);
+            return toHost(a).toArray(JAVA_FLOAT);
         }
     }
 
     public int[] toInts() {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment host = a.allocate(bytes, 16);
-            kernels.memcpyD2h(host, ptr(), bytes);
-            return host.toArray(JAVA_INT);
+            return toHost(a).toArray(JAVA_INT);
         }
+    }
+
+    private MemorySegment toHost(Arena a) {
+        MemorySegment host = a.allocate(bytes, 16);
+        kernels.memcpyD2h(host, ptr(), bytes);
+        return host;
     }
 
     @Override

@@ -2,23 +2,27 @@ package org.revtaf.autograd;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.revtaf.RevtafException;
-import org.revtaf.ops.F;
+import org.revtaf.backend.Backends;
+import org.revtaf.backend.BinaryOp;
+import org.revtaf.backend.ElementwiseKernels;
+import org.revtaf.tensor.Node;
 import org.revtaf.tensor.Scope;
 import org.revtaf.tensor.Shapes;
 import org.revtaf.tensor.Tensor;
 
 /**
  * Reverse-mode differentiation: topological order of the graph behind a tensor, then a reverse walk
- * that calls each node's backward and sums gradients per tensor. Leaf tensors that require grad
- * receive their gradient in {@code grad}, accumulated across calls (zero them with
- * {@code zeroGrad}). Leaf gradient buffers are allocated outside any {@link Scope} so they outlive
- * the step that produced them.
+ * that calls each node's backward and sums gradients per tensor (elementwise kernels of the
+ * gradient's backend, no graph recorded). Leaf tensors that require grad receive their gradient in
+ * {@code grad}, accumulated across calls (zero them with {@code zeroGrad}). Leaf gradient buffers
+ * are allocated outside any {@link Scope} so they outlive the step that produced them.
  */
 public final class Engine {
     private Engine() {}
@@ -52,21 +56,35 @@ public final class Engine {
                     if (x == null || !x.requiresGrad() || k >= gIn.length || gIn[k] == null) continue;
                     checkGrad(node.op(), x, gIn[k]);
                     Tensor prev = grads.get(x);
-                    grads.put(x, prev == null ? gIn[k] : F.add(prev, gIn[k]));
+                    grads.put(x, prev == null ? gIn[k] : sum(prev, gIn[k]));
                 }
             }
         }
     }
 
+    private static ElementwiseKernels kernels(Tensor t) {
+        return Backends.of(t.device(), t.dtype()).elementwise();
+    }
+
+    /** a + b, same shape, dtype and device (a fresh contiguous tensor). */
+    private static Tensor sum(Tensor a, Tensor b) {
+        Tensor out = Tensor.empty(a.device(), a.dtype(), a.shapeRef());
+        kernels(a).binary(out, a, b, BinaryOp.ADD);
+        return out;
+    }
+
     private static void accumulateLeaf(Tensor leaf, Tensor g) {
         try (Scope s = Scope.suspend()) {
-            if (leaf.grad() == null) leaf.setGrad(F.copyOf(g));
-            else F.addInPlace(leaf.grad(), g);
+            if (leaf.grad() == null) {
+                Tensor copy = Tensor.empty(g.device(), g.dtype(), g.shapeRef());
+                kernels(g).copy(copy, g);
+                leaf.setGrad(copy);
+            } else kernels(g).binary(leaf.grad(), leaf.grad(), g, BinaryOp.ADD);
         }
     }
 
     private static void checkGrad(String op, Tensor x, Tensor g) {
-        if (!java.util.Arrays.equals(x.shapeRef(), g.shapeRef()))
+        if (!Arrays.equals(x.shapeRef(), g.shapeRef()))
             throw new IllegalStateException(op + " backward: gradient of shape " + Shapes.str(g.shapeRef())
                     + " for an input of shape " + Shapes.str(x.shapeRef()));
         if (x.dtype() != g.dtype() || x.device() != g.device())

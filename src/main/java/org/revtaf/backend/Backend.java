@@ -6,12 +6,26 @@ import org.revtaf.tensor.Device;
 import org.revtaf.tensor.Storage;
 
 /**
- * A table of kernel families for one device. Ops (org.revtaf.ops) validate shapes, allocate outputs
- * and call these; every kernel signature lists out-params first, then inputs, then sizes, then
- * scalars, mirroring the C ABI of the cuda kernels (kernels/include).
+ * The kernels of one device: a {@link Kernels} table of kernel families plus the device's memory.
+ * Ops (org.revtaf.ops) validate shapes, allocate outputs and call these; every kernel signature
+ * lists out-params first, then inputs, then sizes, then scalars, mirroring the C ABI of the cuda
+ * kernels (kernels/include), with the same argument names.
  */
 public interface Backend {
+    /** The kernel families of a backend, one value. */
+    record Kernels(
+            ElementwiseKernels elementwise,
+            ReduceKernels reduce,
+            MatmulKernels matmul,
+            ConvKernels conv,
+            NormKernels norm,
+            IndexKernels index,
+            FusedKernels fused,
+            OptimKernels optim) {}
+
     Device device();
+
+    Kernels kernels();
 
     /**
      * Memory for n elements of a tensor on this device (zero-filled when asked). Host backends use
@@ -21,19 +35,35 @@ public interface Backend {
         return Allocator.allocate(dtype, n, zero);
     }
 
-    ElementwiseKernels elementwise();
+    default ElementwiseKernels elementwise() {
+        return kernels().elementwise();
+    }
 
-    ReduceKernels reduce();
+    default ReduceKernels reduce() {
+        return kernels().reduce();
+    }
 
-    MatmulKernels matmul();
+    default MatmulKernels matmul() {
+        return kernels().matmul();
+    }
 
-    ConvKernels conv();
+    default ConvKernels conv() {
+        return kernels().conv();
+    }
 
-    NormKernels norm();
+    default NormKernels norm() {
+        return kernels().norm();
+    }
 
-    IndexKernels index();
+    default IndexKernels index() {
+        return kernels().index();
+    }
 
-    FusedKernels fused();
+    default FusedKernels fused() {
+        return kernels().fused();
+    }
 
-    OptimKernels optim();
+    default OptimKernels optim() {
+        return kernels().optim();
+    }
 }

@@ -12,7 +12,9 @@ public interface BackendProvider {
     Device device();
 
     /** Null when the backend can run here, else why not (e.g. "no GPU", "library not built"). */
-    String unavailableReason();
+    default String unavailableReason() {
+        return null;
+    }
 
     /** The backend; called once, only when {@link #unavailableReason()} is null. */
     Backend create();

@@ -4,14 +4,18 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.ServiceLoader;
 import org.revtaf.RevtafException;
-import org.revtaf.backend.cpu.CpuBackend;
-import org.revtaf.backend.reference.ReferenceBackend;
+import org.revtaf.tensor.Allocator;
+import org.revtaf.tensor.DType;
 import org.revtaf.tensor.Device;
 
 /**
- * Registry: the backend that runs ops for each device. Reference and cpu are built in; other
- * devices come from {@link BackendProvider}s (registered in code or through ServiceLoader).
- * Selection is explicit: asking for a device with no usable backend is an error, never a silent
+ * The dispatcher: the backend that runs an op, by device x dtype. Every backend is a {@link
+ * BackendProvider} (reference, cpu and cuda are listed in META-INF/services; tests may register
+ * others), so this package names none of its implementations; each device backend registers its
+ * allocator with {@link Allocator} when it is created.
+ * The cpu backend's kernels are float32 only: every other dtype on the cpu device runs the
+ * reference kernels ({@link #of(Device, DType)} is the one place that decides this). Selection of
+ * a device is explicit: asking for a device with no usable backend is an error, never a silent
  * fallback.
  */
 public final class Backends {
@@ -21,16 +25,18 @@ public final class Backends {
 
     private Backends() {}
 
-    /** The backend for a device, or a RevtafException saying why there is none. */
+    /** The backend that runs an op on tensors of this device and (compute) dtype. */
+    public static Backend of(Device device, DType dtype) {
+        return of(device == Device.CPU && dtype != DType.FLOAT32 ? Device.REFERENCE : device);
+    }
+
+    /** The backend of a device, or a RevtafException saying why there is none. */
     public static synchronized Backend of(Device device) {
         Backend b = CACHE.get(device);
         if (b != null) return b;
-        b = switch (device) {
-            case REFERENCE -> ReferenceBackend.INSTANCE;
-            case CPU -> CpuBackend.INSTANCE;
-            default -> fromProvider(device);
-        };
+        b = fromProvider(device);
         CACHE.put(device, b);
+        if (!device.isHost()) Allocator.register(device, b::allocate);
         return b;
     }
 
@@ -45,13 +51,18 @@ public final class Backends {
     /** Registers (or replaces) the provider for its device. */
     public static synchronized void register(BackendProvider provider) {
         PROVIDERS.put(provider.device(), provider);
-        CACHE.remove(provider.device());
+        forget(provider.device());
     }
 
     /** Removes the provider of a device (tests). */
     public static synchronized void unregister(Device device) {
         PROVIDERS.remove(device);
+        forget(device);
+    }
+
+    private static void forget(Device device) {
         CACHE.remove(device);
+        Allocator.unregister(device);
     }
 
     private static Backend fromProvider(Device device) {

@@ -9,5 +9,7 @@ public enum BinaryOp {
     MAXIMUM,
     MINIMUM,
     /** 1 where a == b, else 0 (no gradient). */
-    EQ
+    EQ,
+    /** 1 where a >= b, else 0 (no gradient). */
+    GE
 }

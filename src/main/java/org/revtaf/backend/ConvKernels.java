@@ -16,9 +16,10 @@ public interface ConvKernels {
     /** dx (zeroed here) += dy routed to argmax. */
     void maxPool2dBackward(Tensor dx, Tensor dy, Tensor argmax, Pool2dGeom g);
 
-    void avgPool2d(Tensor out, Tensor x, Pool2dGeom g);
+    /** out (n, c, oh, ow) = window mean; padding cells count in the divisor when countIncludePad. */
+    void avgPool2d(Tensor out, Tensor x, Pool2dGeom g, boolean countIncludePad);
 
-    void avgPool2dBackward(Tensor dx, Tensor dy, Pool2dGeom g);
+    void avgPool2dBackward(Tensor dx, Tensor dy, Pool2dGeom g, boolean countIncludePad);
 
     /** PyTorch adaptive average pooling: window [floor(i*h/oh), ceil((i+1)*h/oh)). */
     void adaptiveAvgPool2d(Tensor out, Tensor x, int n, int c, int h, int w, int oh, int ow);

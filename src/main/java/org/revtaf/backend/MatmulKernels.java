@@ -9,18 +9,5 @@ public interface MatmulKernels {
      * (m, k) (stored (k, m) when transA) and op(b) is (k, n) (stored (n, k) when transB). Problem i
      * reads a at offset i*strideA and b at i*strideB (0 broadcasts one matrix); c is dense.
      */
-    void gemm(
-            Tensor c,
-            Tensor a,
-            Tensor b,
-            int batch,
-            int m,
-            int n,
-            int k,
-            boolean transA,
-            boolean transB,
-            int strideA,
-            int strideB,
-            double alpha,
-            double beta);
+    void gemm(Tensor c, Tensor a, Tensor b, GemmGeom geom);
 }

@@ -28,12 +28,7 @@ public interface NormKernels {
             Tensor x,
             Tensor w,
             Tensor b,
-            int n,
-            int c,
-            int hw,
-            boolean training,
-            double momentum,
-            double eps);
+            BatchNormGeom geom);
 
     /** Gradients of batchNorm (training: through the batch statistics); dw/db may be null. */
     void batchNormBackward(
@@ -45,8 +40,5 @@ public interface NormKernels {
             Tensor w,
             Tensor saveMean,
             Tensor saveInvStd,
-            int n,
-            int c,
-            int hw,
-            boolean training);
+            BatchNormGeom geom);
 }

@@ -9,16 +9,5 @@ public interface OptimKernels {
      * v = b2 v + (1-b2) g^2; p -= lr * (m / (1-b1^step)) / (sqrt(v / (1-b2^step)) + eps). param, m
      * and v are updated in place; step counts from 1.
      */
-    void adamw(
-            Tensor param,
-            Tensor m,
-            Tensor v,
-            Tensor grad,
-            int n,
-            double lr,
-            double beta1,
-            double beta2,
-            double eps,
-            double weightDecay,
-            int step);
+    void adamw(Tensor param, Tensor m, Tensor v, Tensor grad, int n, AdamWStep geom);
 }

@@ -1,8 +1,9 @@
 package org.revtaf.backend;
 
 /**
- * Scalar definitions of the elementwise functions and their derivatives, in double. The reference
- * backend uses them directly; fast backends use them for tails and as the spec they must match.
+ * Scalar definitions of the elementwise functions and their derivatives, in double: the oracle of
+ * the elementwise kernels. The reference backend uses them directly; fast backends use them for
+ * tails and as the spec they must match (the cpu kernels' VecMath is tested against them).
  */
 public final class ScalarMath {
     private static final double TWO_OVER_SQRT_PI = 2.0 / Math.sqrt(Math.PI);
@@ -12,29 +13,40 @@ public final class ScalarMath {
 
     private ScalarMath() {}
 
-    /** The error function to about 1e-14: Taylor series below 2.5, continued fraction above. */
+    /**
+     * The error function in double, relative error about 1e-15: Taylor series below |x| = 1.5,
+     * continued fraction of erfc above.
+     */
     public static double erf(double x) {
+        if (Double.isNaN(x)) return x;
         double ax = Math.abs(x);
-        if (ax < 2.5) {
-            double x2 = x * x, term = x, sum = x;
-            for (int n = 1; n < 80; n++) {
-                term *= -x2 / n;
-                double t = term / (2 * n + 1);
-                sum += t;
-                if (Math.abs(t) < 1e-17 * Math.abs(sum)) break;
-            }
-            return TWO_OVER_SQRT_PI * sum;
+        if (ax >= 1.5) return Math.copySign(1 - erfcLarge(ax), x);
+        // erf(x) = 2/sqrt(pi) * sum_n (-1)^n x^(2n+1) / (n! (2n+1))
+        double term = x, sum = x, x2 = x * x;
+        for (int n = 1; n < 200; n++) {
+            term *= -x2 / n;
+            double add = term / (2 * n + 1);
+            sum += add;
+            if (Math.abs(add) < 1e-17 * Math.abs(sum)) break;
         }
-        if (ax > 6.5) return Math.signum(x);
-        // erfc(ax) = exp(-ax^2)/sqrt(pi) / (ax + (1/2)/(ax + 1/(ax + (3/2)/(ax + ...))))
-        double f = ax;
-        for (int k = 120; k >= 1; k--) f = ax + (k * 0.5) / f;
-        double erfc = Math.exp(-ax * ax) * INV_SQRT_PI / f;
-        return Math.signum(x) * (1.0 - erfc);
+        return TWO_OVER_SQRT_PI * sum;
     }
 
+    public static double erfc(double x) {
+        if (x >= 1.5) return erfcLarge(x);
+        return 1 - erf(x);
+    }
+
+    /** erfc(x) for x >= 1.5: continued fraction exp(-x^2)/sqrt(pi) / (x + 1/2 / (x + 1 / (x + 3/2 / ...))). */
+    private static double erfcLarge(double x) {
+        double f = x;
+        for (int k = 120; k >= 1; k--) f = x + (k / 2.0) / f;
+        return Math.exp(-x * x) * INV_SQRT_PI / f;
+    }
+
+    /** Exact GELU x Phi(x) (through erfc for negative x, so that it stays accurate in the tail). */
     public static double gelu(double x) {
-        return 0.5 * x * (1.0 + erf(x * INV_SQRT2));
+        return x < 0 ? 0.5 * x * erfc(-x * INV_SQRT2) : 0.5 * x * (1.0 + erf(x * INV_SQRT2));
     }
 
     public static double geluGrad(double x) {
@@ -90,6 +102,7 @@ public final class ScalarMath {
             case MAXIMUM -> Math.max(x, y);
             case MINIMUM -> Math.min(x, y);
             case EQ -> x == y ? 1.0 : 0.0;
+            case GE -> x >= y ? 1.0 : 0.0;
         };
     }
 }

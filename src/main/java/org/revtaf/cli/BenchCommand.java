@@ -10,6 +10,7 @@ import org.revtaf.bench.BenchOptions;
 import org.revtaf.bench.BenchResult;
 import org.revtaf.bench.Workload;
 import org.revtaf.bench.Workloads;
+import org.revtaf.tensor.Device;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,7 +39,7 @@ public final class BenchCommand implements Callable<Integer> {
             names = "--device",
             defaultValue = "cpu",
             description = "Device: cpu (default), reference, ... (per workload).")
-    String device;
+    Device device;
 
     @Option(names = "--json", description = "Print one JSON object instead of a line.")
     boolean json;
@@ -63,7 +64,7 @@ public final class BenchCommand implements Callable<Integer> {
                 .orElseThrow(() -> usage("unknown workload '" + name + "'; known: " + Workloads.names()));
         if (!w.devices().contains(device))
             throw usage("workload " + name + " does not run on device '" + device + "'; its devices: "
-                    + String.join(", ", w.devices()));
+                    + Workload.names(w.devices()));
         if (threads != null) {
             if (threads < 1 || threads > 1024) throw usage("--threads must be in [1, 1024], got " + threads);
             Parallel.setThreads(threads);
@@ -87,7 +88,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     private static void listWorkloads(PrintWriter out) {
         for (Workload w : Workloads.ALL) {
-            out.printf("%-12s %s  [devices: %s]%n", w.name(), w.description(), String.join(", ", w.devices()));
+            out.printf("%-12s %s  [devices: %s]%n", w.name(), w.description(), Workload.names(w.devices()));
             for (BenchOptions.Spec s : w.options())
                 out.printf(
                         "    --%-10s %s%s%n",

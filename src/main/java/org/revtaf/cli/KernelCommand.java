@@ -9,7 +9,6 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.revtaf.RevtafException;
 import org.revtaf.backend.Backends;
-import org.revtaf.io.NdArray;
 import org.revtaf.io.Npy;
 import org.revtaf.ops.OpCatalog;
 import org.revtaf.ops.OpCatalog.Input;
@@ -17,6 +16,7 @@ import org.revtaf.ops.OpCatalog.Kind;
 import org.revtaf.ops.OpCatalog.Spec;
 import org.revtaf.tensor.DType;
 import org.revtaf.tensor.Device;
+import org.revtaf.tensor.NdArray;
 import org.revtaf.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -45,7 +45,7 @@ public final class KernelCommand implements Callable<Integer> {
             names = "--device",
             defaultValue = "cpu",
             description = "reference, cpu, cuda or cuda-emu (default: ${DEFAULT-VALUE}).")
-    String device;
+    Device device;
 
     @Option(names = "--in", paramLabel = "NAME=FILE.npy", description = "An input array (repeat for each input).")
     Map<String, String> inputs = new LinkedHashMap<>();
@@ -80,7 +80,7 @@ public final class KernelCommand implements Callable<Integer> {
         rejectRepeated("--in", inputs);
         rejectRepeated("--grad-out", gradOut);
         rejectRepeated("--param", params);
-        Device dev = Device.parse(device);
+        Device dev = device;
         Backends.of(dev); // a clear error when the device has no backend here
         Map<String, Tensor> in = readInputs(spec, dev, !gradOut.isEmpty());
         Map<String, String> ps = resolveParams(spec);

@@ -3,6 +3,7 @@ package org.revtaf.cli;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.revtaf.RevtafException;
+import org.revtaf.tensor.Device;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -84,6 +85,7 @@ public final class Main implements Callable<Integer> {
     /** The configured picocli command line; tests may redirect its out/err writers. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        cl.registerConverter(Device.class, new DeviceConverter());
         cl.setExecutionExceptionHandler(Main::handleFailure);
         cl.setUsageHelpAutoWidth(true);
         return cl;

@@ -6,9 +6,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.revtaf.config.RunConfig;
 import org.revtaf.data.Dataset;
 import org.revtaf.pipeline.Log;
+import org.revtaf.pipeline.RunConfig;
 import org.revtaf.pipeline.train.Trainer;
 import org.revtaf.tensor.Device;
 import picocli.CommandLine.Command;
@@ -81,14 +81,13 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Device device = stage.check(spec);
-        Trainer.OnNonFinite mode =
-                switch (onNonFinite) {
-                    case "fail" -> Trainer.OnNonFinite.FAIL;
-                    case "skip" -> Trainer.OnNonFinite.SKIP;
-                    default ->
-                        throw new ParameterException(
-                                spec.commandLine(), "--on-nonfinite must be fail or skip, got '" + onNonFinite + "'");
-                };
+        Trainer.OnNonFinite mode = switch (onNonFinite) {
+            case "fail" -> Trainer.OnNonFinite.FAIL;
+            case "skip" -> Trainer.OnNonFinite.SKIP;
+            default ->
+                throw new ParameterException(
+                        spec.commandLine(), "--on-nonfinite must be fail or skip, got '" + onNonFinite + "'");
+        };
         DataCommand.requirePath(spec, "--cache", cache);
         DataCommand.requirePath(spec, "--out", out);
         if (stopAfter != null && stopAfter < 1)

@@ -1,17 +1,17 @@
 package org.revtaf.data;
 
-import org.revtaf.nn.Rng;
+import org.revtaf.tensor.SplitMix;
 
 /**
  * SplitMix64 (Steele, Lea, Flood 2014): a tiny, fast, fully specified PRNG. The same seed gives the
  * same stream on every JVM and machine, which {@link java.util.Random}'s gaussian and
  * {@link Math#random()} do not promise. Not thread-safe: one instance per study or per worker task.
  * All transcendental functions go through {@link StrictMath} so that derived values are bitwise
- * reproducible too. The mixing function is {@link Rng#mix64} (one copy of SplitMix64 in the project;
- * {@link Rng} seeds xoshiro256** with it).
+ * reproducible too. The mixing function is {@link SplitMix#mix64} (one copy of SplitMix64 in the
+ * project; {@code nn.Rng} seeds xoshiro256** with it).
  */
 public final class SplitMix64 {
-    private static final long GOLDEN = Rng.SPLITMIX_GAMMA;
+    private static final long GOLDEN = SplitMix.GAMMA;
     private long state;
 
     public SplitMix64(long seed) {
@@ -24,7 +24,7 @@ public final class SplitMix64 {
     }
 
     private static long mix(long z) {
-        return Rng.mix64(z);
+        return SplitMix.mix64(z);
     }
 
     public long nextLong() {

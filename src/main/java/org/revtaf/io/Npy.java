@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import org.revtaf.RevtafException;
 import org.revtaf.tensor.DType;
+import org.revtaf.tensor.NdArray;
 
 /**
  * NumPy's {@code .npy} format (numpy.lib.format). Reads format versions 1.0, 2.0 and 3.0 with a

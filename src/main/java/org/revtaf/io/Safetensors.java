@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import org.revtaf.RevtafException;
 import org.revtaf.tensor.DType;
+import org.revtaf.tensor.NdArray;
 
 /**
  * The safetensors format (checkpoints): an 8-byte little-endian header size N, N bytes of JSON

@@ -6,10 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import org.revtaf.RevtafException;
-import org.revtaf.io.NdArray;
 import org.revtaf.io.Safetensors;
 import org.revtaf.optim.LrSchedule;
 import org.revtaf.tensor.DType;
+import org.revtaf.tensor.NdArray;
 
 /**
  * A training checkpoint in one safetensors file: everything a resumed run needs to continue

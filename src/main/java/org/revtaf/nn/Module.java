@@ -8,8 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.revtaf.RevtafException;
-import org.revtaf.io.NdArray;
 import org.revtaf.io.Safetensors;
+import org.revtaf.tensor.NdArray;
 import org.revtaf.tensor.Shapes;
 import org.revtaf.tensor.Tensor;
 

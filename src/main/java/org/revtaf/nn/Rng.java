@@ -40,14 +40,14 @@ public final class Rng extends Random {
     }
 
     /** The SplitMix64 increment (the golden ratio in 64 bits). */
-    public static final long SPLITMIX_GAMMA = org.revtaf.backend.fused.DropoutMask.GAMMA;
+    public static final long SPLITMIX_GAMMA = org.revtaf.tensor.SplitMix.GAMMA;
 
     /**
      * The SplitMix64 output function (Stafford's variant 13 finalizer): a bijective mix of all 64
-     * bits; the one copy is {@code org.revtaf.backend.fused.DropoutMask#mix64}.
+     * bits; the one copy is {@code org.revtaf.tensor.SplitMix#mix64}.
      */
     public static long mix64(long z) {
-        return org.revtaf.backend.fused.DropoutMask.mix64(z);
+        return org.revtaf.tensor.SplitMix.mix64(z);
     }
 
     /** One SplitMix64 step of {@code x}: a well-mixed 64-bit value. */

@@ -10,8 +10,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.revtaf.io.NdArray;
 import org.revtaf.io.Safetensors;
+import org.revtaf.tensor.NdArray;
 
 /**
  * Maps the tensors of a converted PyTorch state dict onto a model's names with a

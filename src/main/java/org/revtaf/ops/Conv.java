@@ -2,7 +2,7 @@ package org.revtaf.ops;
 
 import java.util.Arrays;
 import org.revtaf.RevtafException;
-import org.revtaf.autograd.Node;
+import org.revtaf.autograd.Graph;
 import org.revtaf.backend.Backend;
 import org.revtaf.backend.Conv2dGeom;
 import org.revtaf.backend.Pool2dGeom;
@@ -47,8 +47,6 @@ public final class Conv {
                 oc,
                 kh,
                 kw,
-                oh,
-                ow,
                 stride[0],
                 stride[1],
                 padding[0],
@@ -59,7 +57,7 @@ public final class Conv {
         Tensor xd = Ops.dense(x), wdn = Ops.dense(w);
         Tensor out = Tensor.empty(x.device(), x.dtype(), n, oc, oh, ow);
         be.conv().conv2d(out, xd, wdn, bias == null ? null : Ops.dense(bias), g);
-        return Node.record("conv2d", out, new Tensor[] {x, w, bias}, gr -> {
+        return Graph.record("conv2d", out, new Tensor[] {x, w, bias}, gr -> {
             Tensor dx = x.requiresGrad() ? Ops.emptyLike(x) : null;
             Tensor dw = w.requiresGrad() ? Ops.emptyLike(w) : null;
             Tensor db = bias != null && bias.requiresGrad() ? Ops.emptyLike(bias) : null;
@@ -78,7 +76,7 @@ public final class Conv {
                         + (sizes[0] == sizes[1] ? String.valueOf(v) : Arrays.toString(sizes)));
     }
 
-    private static Pool2dGeom poolGeom(String op, Tensor x, int[] k, int[] s, int[] p, boolean countIncludePad) {
+    private static Pool2dGeom poolGeom(String op, Tensor x, int[] k, int[] s, int[] p) {
         Ops.rank(op, x, 4, "input");
         atLeast(op, "kernel", k, 1);
         atLeast(op, "stride", s, 1);
@@ -90,29 +88,16 @@ public final class Conv {
         if (oh <= 0 || ow <= 0)
             throw new RevtafException(
                     op + ": input " + Shapes.str(x.shapeRef()) + " too small for kernel " + k[0] + "x" + k[1]);
-        return new Pool2dGeom(
-                x.shape(0),
-                x.shape(1),
-                x.shape(2),
-                x.shape(3),
-                oh,
-                ow,
-                k[0],
-                k[1],
-                s[0],
-                s[1],
-                p[0],
-                p[1],
-                countIncludePad);
+        return new Pool2dGeom(x.shape(0), x.shape(1), x.shape(2), x.shape(3), k[0], k[1], s[0], s[1], p[0], p[1]);
     }
 
     public static Tensor maxPool2d(Tensor x, int[] kernel, int[] stride, int[] padding) {
         Backend be = Ops.backend("max_pool2d", x);
-        Pool2dGeom g = poolGeom("max_pool2d", x, kernel, stride, padding, false);
+        Pool2dGeom g = poolGeom("max_pool2d", x, kernel, stride, padding);
         Tensor out = Tensor.empty(x.device(), x.dtype(), g.n(), g.c(), g.oh(), g.ow());
         Tensor arg = Tensor.empty(x.device(), DType.INT32, g.n(), g.c(), g.oh(), g.ow());
         be.conv().maxPool2d(out, arg, Ops.dense(x), g);
-        return Node.record("max_pool2d", out, new Tensor[] {x}, gr -> {
+        return Graph.record("max_pool2d", out, new Tensor[] {x}, gr -> {
             Tensor dx = Ops.emptyLike(x);
             be.conv().maxPool2dBackward(dx, Ops.dense(gr), arg, g);
             return new Tensor[] {dx};
@@ -121,12 +106,12 @@ public final class Conv {
 
     public static Tensor avgPool2d(Tensor x, int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
         Backend be = Ops.backend("avg_pool2d", x);
-        Pool2dGeom g = poolGeom("avg_pool2d", x, kernel, stride, padding, countIncludePad);
+        Pool2dGeom g = poolGeom("avg_pool2d", x, kernel, stride, padding);
         Tensor out = Tensor.empty(x.device(), x.dtype(), g.n(), g.c(), g.oh(), g.ow());
-        be.conv().avgPool2d(out, Ops.dense(x), g);
-        return Node.record("avg_pool2d", out, new Tensor[] {x}, gr -> {
+        be.conv().avgPool2d(out, Ops.dense(x), g, countIncludePad);
+        return Graph.record("avg_pool2d", out, new Tensor[] {x}, gr -> {
             Tensor dx = Ops.emptyLike(x);
-            be.conv().avgPool2dBackward(dx, Ops.dense(gr), g);
+            be.conv().avgPool2dBackward(dx, Ops.dense(gr), g, countIncludePad);
             return new Tensor[] {dx};
         });
     }
@@ -138,7 +123,7 @@ public final class Conv {
         if (oh < 1 || ow < 1) throw new RevtafException("adaptive_avg_pool2d: output size " + oh + "x" + ow);
         Tensor out = Tensor.empty(x.device(), x.dtype(), n, c, oh, ow);
         be.conv().adaptiveAvgPool2d(out, Ops.dense(x), n, c, h, w, oh, ow);
-        return Node.record("adaptive_avg_pool2d", out, new Tensor[] {x}, gr -> {
+        return Graph.record("adaptive_avg_pool2d", out, new Tensor[] {x}, gr -> {
             Tensor dx = Ops.emptyLike(x);
             be.conv().adaptiveAvgPool2dBackward(dx, Ops.dense(gr), n, c, h, w, oh, ow);
             return new Tensor[] {dx};
@@ -154,7 +139,7 @@ public final class Conv {
             throw new RevtafException("bilinear: cannot resize " + Shapes.str(x.shapeRef()) + " to " + oh + "x" + ow);
         Tensor out = Tensor.empty(x.device(), x.dtype(), n, c, oh, ow);
         be.conv().bilinear(out, Ops.dense(x), n, c, h, w, oh, ow, alignCorners);
-        return Node.record("bilinear", out, new Tensor[] {x}, gr -> {
+        return Graph.record("bilinear", out, new Tensor[] {x}, gr -> {
             Tensor dx = Ops.emptyLike(x);
             be.conv().bilinearBackward(dx, Ops.dense(gr), n, c, h, w, oh, ow, alignCorners);
             return new Tensor[] {dx};

@@ -1,6 +1,6 @@
 package org.revtaf.ops;
 
-import org.revtaf.autograd.Node;
+import org.revtaf.autograd.Graph;
 import org.revtaf.backend.Backend;
 import org.revtaf.backend.BinaryOp;
 import org.revtaf.backend.UnaryOp;
@@ -17,7 +17,7 @@ public final class Elementwise {
         Tensor xd = Ops.dense(x);
         Tensor y = Ops.emptyLike(x);
         be.elementwise().unary(y, xd, x.numel(), op, a, b);
-        return Node.record(name, y, new Tensor[] {x}, g -> {
+        return Graph.record(name, y, new Tensor[] {x}, g -> {
             Tensor dx = Ops.emptyLike(x);
             be.elementwise().unaryBackward(dx, Ops.dense(g), xd, y, x.numel(), op, a, b);
             return new Tensor[] {dx};
@@ -30,8 +30,8 @@ public final class Elementwise {
         int[] shape = Shapes.broadcast(name, a.shapeRef(), b.shapeRef());
         Tensor out = Tensor.empty(a.device(), a.dtype(), shape);
         be.elementwise().binary(out, Ops.broadcastView(a, shape), Ops.broadcastView(b, shape), op);
-        if (op == BinaryOp.EQ) return out;
-        return Node.record(name, out, new Tensor[] {a, b}, g -> {
+        if (op == BinaryOp.EQ || op == BinaryOp.GE) return out; // comparisons have no gradient
+        return Graph.record(name, out, new Tensor[] {a, b}, g -> {
             Tensor ga, gb;
             switch (op) {
                 case ADD -> {
@@ -69,7 +69,7 @@ public final class Elementwise {
         Tensor out = Tensor.empty(a.device(), a.dtype(), shape);
         Tensor cv = Ops.broadcastView(cond, shape);
         be.elementwise().where(out, cv, Ops.broadcastView(a, shape), Ops.broadcastView(b, shape));
-        return Node.record("where", out, new Tensor[] {a, b}, g -> {
+        return Graph.record("where", out, new Tensor[] {a, b}, g -> {
             Tensor zero = Tensor.zeros(g.device(), g.dtype());
             Tensor ga = where(cv, g, zero), gb = where(cv, zero, g);
             return new Tensor[] {Ops.reduceTo(ga, a.shapeRef()), Ops.reduceTo(gb, b.shapeRef())};

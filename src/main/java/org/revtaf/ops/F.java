@@ -1,6 +1,7 @@
 package org.revtaf.ops;
 
 import java.util.Random;
+import org.revtaf.backend.AdamWStep;
 import org.revtaf.backend.BinaryOp;
 import org.revtaf.backend.UnaryOp;
 import org.revtaf.tensor.Device;
@@ -42,6 +43,11 @@ public final class F {
     /** 1 where a == b else 0 (no gradient). */
     public static Tensor eq(Tensor a, Tensor b) {
         return Elementwise.binary("eq", a, b, BinaryOp.EQ);
+    }
+
+    /** 1 where a >= b else 0 (no gradient). */
+    public static Tensor ge(Tensor a, Tensor b) {
+        return Elementwise.binary("ge", a, b, BinaryOp.GE);
     }
 
     public static Tensor scale(Tensor x, double s) {
@@ -301,7 +307,7 @@ public final class F {
             double eps,
             double weightDecay,
             int step) {
-        Ops.backend("adamw", param, m, v, grad);
+        org.revtaf.backend.Backend be = Ops.backend("adamw", param, m, v, grad);
         for (Tensor t : new Tensor[] {param, m, v, grad}) {
             if (!java.util.Arrays.equals(t.shapeRef(), param.shapeRef()) || !t.isContiguous())
                 throw new org.revtaf.RevtafException("adamw: buffer " + org.revtaf.tensor.Shapes.str(t.shapeRef())
@@ -309,9 +315,7 @@ public final class F {
                         + org.revtaf.tensor.Shapes.str(param.shapeRef()));
         }
         if (step < 1) throw new org.revtaf.RevtafException("adamw: step must be >= 1, got " + step);
-        org.revtaf.backend.Backends.of(param.device())
-                .optim()
-                .adamw(param, m, v, grad, param.numel(), lr, beta1, beta2, eps, weightDecay, step);
+        be.optim().adamw(param, m, v, grad, param.numel(), new AdamWStep(lr, beta1, beta2, eps, weightDecay, step));
     }
 
     /** dst += src (no autograd). */
@@ -360,8 +364,8 @@ public final class F {
         return FusedOps.sinkhornReleased(cost, pixelMask, tokenMask, eps, maxIter, tol);
     }
 
-    public static Tensor softIou(Tensor a, Tensor b) {
-        return FusedOps.softIou(a, b);
+    public static Tensor softIou(Tensor a, Tensor g) {
+        return FusedOps.softIou(a, g);
     }
 
     /** Scaled-dot-product attention; scale NaN means 1/sqrt(d). */

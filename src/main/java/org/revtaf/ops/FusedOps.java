@@ -2,16 +2,18 @@ package org.revtaf.ops;
 
 import java.util.Arrays;
 import org.revtaf.RevtafException;
-import org.revtaf.autograd.Node;
+import org.revtaf.autograd.Graph;
+import org.revtaf.backend.AttentionGeom;
 import org.revtaf.backend.Backend;
-import org.revtaf.backend.fused.DropoutMask;
+import org.revtaf.backend.DropoutMask;
+import org.revtaf.backend.SinkhornGeom;
 import org.revtaf.tensor.Shapes;
 import org.revtaf.tensor.Tensor;
 
 /**
  * Fused REVTAF ops with hand-written backward kernels: log-domain Sinkhorn transport plan, soft
  * IoU between map sets, and scaled-dot-product attention (definitions in
- * org.revtaf.backend.fused: SinkhornRef, SoftIouRef, AttentionRef).
+ * org.revtaf.backend.reference: SinkhornRef, SoftIouRef, AttentionRef).
  */
 public final class FusedOps {
     private FusedOps() {}
@@ -33,13 +35,12 @@ public final class FusedOps {
         Tensor plan = Ops.emptyLike(cost);
         Tensor uHist = Tensor.empty(cost.device(), cost.dtype(), (maxIter + 1) * b * p);
         Tensor vHist = Tensor.empty(cost.device(), cost.dtype(), (maxIter + 1) * b * t);
-        int iters = be.fused().sinkhorn(plan, uHist, vHist, cd, pixelMask, tokenMask, b, p, t, eps, maxIter, tol);
-        return Node.record("sinkhorn", plan, new Tensor[] {cost}, g -> {
-            Tensor dc = Ops.emptyLike(cost);
-            be.fused()
-                    .sinkhornBackward(
-                            dc, Ops.dense(g), plan, uHist, vHist, cd, pixelMask, tokenMask, b, p, t, iters, eps);
-            return new Tensor[] {dc};
+        SinkhornGeom geom = new SinkhornGeom(b, p, t, eps, maxIter, tol);
+        int iters = be.fused().sinkhorn(plan, uHist, vHist, cd, pixelMask, tokenMask, geom);
+        return Graph.record("sinkhorn", plan, new Tensor[] {cost}, g -> {
+            Tensor dcost = Ops.emptyLike(cost);
+            be.fused().sinkhornBackward(dcost, Ops.dense(g), plan, uHist, vHist, iters, cd, pixelMask, tokenMask, geom);
+            return new Tensor[] {dcost};
         });
     }
 
@@ -64,22 +65,22 @@ public final class FusedOps {
         return Views.permute(Views.reshape(planT, b, t, p), 0, 2, 1);
     }
 
-    /** Soft IoU (b, n, m) between maps a (b, n, p) and bm (b, m, p). */
-    public static Tensor softIou(Tensor a, Tensor bm) {
-        Backend be = Ops.backend("soft_iou", a, bm);
+    /** Soft IoU (b, n, m) between maps a (b, n, p) and g (b, m, p). */
+    public static Tensor softIou(Tensor a, Tensor g) {
+        Backend be = Ops.backend("soft_iou", a, g);
         Ops.rank("soft_iou", a, 3, "a");
-        Ops.rank("soft_iou", bm, 3, "b");
-        int b = a.shape(0), n = a.shape(1), p = a.shape(2), m = bm.shape(1);
-        if (bm.shape(0) != b || bm.shape(2) != p)
-            throw new RevtafException("soft_iou: maps " + Shapes.str(a.shapeRef()) + " and " + Shapes.str(bm.shapeRef())
+        Ops.rank("soft_iou", g, 3, "b");
+        int b = a.shape(0), n = a.shape(1), p = a.shape(2), m = g.shape(1);
+        if (g.shape(0) != b || g.shape(2) != p)
+            throw new RevtafException("soft_iou: maps " + Shapes.str(a.shapeRef()) + " and " + Shapes.str(g.shapeRef())
                     + " differ in batch or map size");
-        Tensor ad = Ops.dense(a), bd = Ops.dense(bm);
+        Tensor ad = Ops.dense(a), gd = Ops.dense(g);
         Tensor out = Tensor.empty(a.device(), a.dtype(), b, n, m);
-        be.fused().softIou(out, ad, bd, b, n, m, p);
-        return Node.record("soft_iou", out, new Tensor[] {a, bm}, g -> {
-            Tensor da = a.requiresGrad() ? Ops.emptyLike(a) : null, db = bm.requiresGrad() ? Ops.emptyLike(bm) : null;
-            be.fused().softIouBackward(da, db, Ops.dense(g), ad, bd, b, n, m, p);
-            return new Tensor[] {da, db};
+        be.fused().softIou(out, ad, gd, b, n, m, p);
+        return Graph.record("soft_iou", out, new Tensor[] {a, g}, dout -> {
+            Tensor da = a.requiresGrad() ? Ops.emptyLike(a) : null, dg = g.requiresGrad() ? Ops.emptyLike(g) : null;
+            be.fused().softIouBackward(da, dg, Ops.dense(dout), ad, gd, b, n, m, p);
+            return new Tensor[] {da, dg};
         });
     }
 
@@ -115,14 +116,24 @@ public final class FusedOps {
         Tensor qd = Ops.dense(q), kd = Ops.dense(k), vd = Ops.dense(v);
         Tensor out = Ops.emptyLike(q);
         Tensor lse = Tensor.empty(q.device(), q.dtype(), b, h, n);
-        be.fused().attention(out, lse, qd, kd, vd, keyMask, b, h, n, s, d, sc, causal, drop);
-        return Node.record("attention", out, new Tensor[] {q, k, v}, g -> {
+        be.fused().attention(out, lse, qd, kd, vd, keyMask, new AttentionGeom(b, h, n, s, d, sc, causal, drop));
+        return Graph.record("attention", out, new Tensor[] {q, k, v}, g -> {
             Tensor dq = q.requiresGrad() ? Ops.emptyLike(q) : null;
             Tensor dk = k.requiresGrad() ? Ops.emptyLike(k) : null;
             Tensor dv = v.requiresGrad() ? Ops.emptyLike(v) : null;
             be.fused()
                     .attentionBackward(
-                            dq, dk, dv, Ops.dense(g), out, lse, qd, kd, vd, keyMask, b, h, n, s, d, sc, causal, drop);
+                            dq,
+                            dk,
+                            dv,
+                            Ops.dense(g),
+                            out,
+                            lse,
+                            qd,
+                            kd,
+                            vd,
+                            keyMask,
+                            new AttentionGeom(b, h, n, s, d, sc, causal, drop));
             return new Tensor[] {dq, dk, dv};
         });
     }

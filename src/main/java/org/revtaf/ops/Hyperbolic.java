@@ -2,15 +2,15 @@ package org.revtaf.ops;
 
 import java.util.Arrays;
 import org.revtaf.RevtafException;
-import org.revtaf.autograd.Node;
+import org.revtaf.autograd.Graph;
 import org.revtaf.backend.Backend;
-import org.revtaf.backend.fused.HyperbolicRef.RowMap;
+import org.revtaf.backend.RowMap;
 import org.revtaf.tensor.Shapes;
 import org.revtaf.tensor.Tensor;
 
 /**
  * Poincare-ball ops of curvature c > 0 as fused autograd ops with hand-written backward kernels
- * (definitions and clamps: org.revtaf.backend.fused.HyperbolicRef). Points are rows (..., d).
+ * (definitions and clamps: org.revtaf.backend.reference.HyperbolicRef). Points are rows (..., d).
  */
 public final class Hyperbolic {
     private Hyperbolic() {}
@@ -32,7 +32,7 @@ public final class Hyperbolic {
         Tensor xd = Ops.dense(x), yd = Ops.dense(y);
         Tensor out = Ops.emptyLike(x);
         be.fused().mobiusAdd(out, xd, yd, yStride, n, d, c);
-        return Node.record("mobius_add", out, new Tensor[] {x, y}, g -> {
+        return Graph.record("mobius_add", out, new Tensor[] {x, y}, g -> {
             Tensor dx = x.requiresGrad() ? Ops.emptyLike(x) : null, dy = y.requiresGrad() ? Ops.emptyLike(y) : null;
             be.fused().mobiusAddBackward(dx, dy, Ops.dense(g), xd, yd, yStride, n, d, c);
             return new Tensor[] {dx, dy};
@@ -58,10 +58,10 @@ public final class Hyperbolic {
         int d = x.shape(-1), n = x.numel() / Math.max(d, 1);
         Tensor xd = Ops.dense(x);
         Tensor out = Ops.emptyLike(x);
-        be.fused().rowMap(out, xd, n, d, map, c);
-        return Node.record(name, out, new Tensor[] {x}, g -> {
+        be.fused().poincareMap(out, xd, n, d, c, map);
+        return Graph.record(name, out, new Tensor[] {x}, g -> {
             Tensor dx = Ops.emptyLike(x);
-            be.fused().rowMapBackward(dx, Ops.dense(g), xd, n, d, map, c);
+            be.fused().poincareMapBackward(dx, Ops.dense(g), xd, n, d, c, map);
             return new Tensor[] {dx};
         });
     }
@@ -81,7 +81,7 @@ public final class Hyperbolic {
         Tensor wd = Ops.dense(w), xd = Ops.dense(x);
         Tensor out = Tensor.empty(x.device(), x.dtype(), os);
         be.fused().mobiusMatvec(out, wd, xd, n, m, d, c);
-        return Node.record("mobius_matvec", out, new Tensor[] {w, x}, g -> {
+        return Graph.record("mobius_matvec", out, new Tensor[] {w, x}, g -> {
             Tensor dw = w.requiresGrad() ? Ops.emptyLike(w) : null, dx = x.requiresGrad() ? Ops.emptyLike(x) : null;
             be.fused().mobiusMatvecBackward(dw, dx, Ops.dense(g), wd, xd, n, m, d, c);
             return new Tensor[] {dw, dx};
@@ -101,7 +101,7 @@ public final class Hyperbolic {
         Tensor xd = Ops.dense(x), yd = Ops.dense(y);
         Tensor out = Tensor.empty(x.device(), x.dtype(), n, m);
         be.fused().poincareDist(out, xd, yd, n, m, d, c);
-        return Node.record("poincare_dist", out, new Tensor[] {x, y}, g -> {
+        return Graph.record("poincare_dist", out, new Tensor[] {x, y}, g -> {
             Tensor dx = x.requiresGrad() ? Ops.emptyLike(x) : null, dy = y.requiresGrad() ? Ops.emptyLike(y) : null;
             be.fused().poincareDistBackward(dx, dy, Ops.dense(g), xd, yd, n, m, d, c);
             return new Tensor[] {dx, dy};

@@ -2,9 +2,8 @@ package org.revtaf.ops;
 
 import java.util.Arrays;
 import org.revtaf.RevtafException;
-import org.revtaf.autograd.Node;
+import org.revtaf.autograd.Graph;
 import org.revtaf.backend.Backend;
-import org.revtaf.backend.Backends;
 import org.revtaf.tensor.Shapes;
 import org.revtaf.tensor.Tensor;
 
@@ -25,7 +24,7 @@ public final class Indexing {
     public static Tensor embedding(Tensor table, Tensor idx, int paddingIdx) {
         Ops.rank("embedding", table, 2, "table");
         Tensor flat = Views.reshape(Ops.dense(idx), idx.numel());
-        Tensor rows = paddingIdx >= 0 && Node.needsGrad(table)
+        Tensor rows = paddingIdx >= 0 && Graph.needsGrad(table)
                 ? rowsWithoutPaddingGrad(table, flat, paddingIdx)
                 : indexSelect(table, 0, flat);
         return Views.reshape(rows, MatMul.concat(idx.shapeRef(), table.shape(1)));
@@ -49,7 +48,7 @@ public final class Indexing {
         Tensor out = Tensor.empty(table.device(), table.dtype(), k, d);
         be.index().indexSelect(out, Ops.dense(table), flat, 1, v, d, k);
         int n = kept;
-        return Node.record("embedding", out, new Tensor[] {table}, g -> {
+        return Graph.record("embedding", out, new Tensor[] {table}, g -> {
             Tensor dx = Ops.zerosLike(table);
             if (n == 0) return new Tensor[] {dx};
             Tensor at = Tensor.ofLongs(table.device(), pos, n), rowIds = Tensor.ofLongs(table.device(), keptIds, n);
@@ -74,7 +73,7 @@ public final class Indexing {
         Tensor id = Ops.dense(idx);
         Tensor out = Tensor.empty(x.device(), x.dtype(), os);
         be.index().indexSelect(out, Ops.dense(x), id, outer, size, inner, k);
-        return Node.record("index_select", out, new Tensor[] {x}, g -> {
+        return Graph.record("index_select", out, new Tensor[] {x}, g -> {
             Tensor dx = Ops.zerosLike(x);
             be.index().indexAdd(dx, Ops.dense(g), id, outer, size, inner, k);
             return new Tensor[] {dx};
@@ -96,7 +95,7 @@ public final class Indexing {
         Tensor id = Ops.dense(idx);
         Tensor out = Tensor.empty(x.device(), x.dtype(), is);
         be.index().gather(out, Ops.dense(x), id, outer, size, inner, k);
-        return Node.record("gather", out, new Tensor[] {x}, g -> {
+        return Graph.record("gather", out, new Tensor[] {x}, g -> {
             Tensor dx = Ops.zerosLike(x);
             be.index().scatterAdd(dx, Ops.dense(g), id, outer, size, inner, k);
             return new Tensor[] {dx};
@@ -127,9 +126,9 @@ public final class Indexing {
             int[] part = os.clone();
             part[ax] = ts[i].shapeRef()[ax];
             Tensor dst = out.asStrided(part, out.stridesRef(), starts[i] * out.stridesRef()[ax]);
-            Backends.of(out.device()).elementwise().copy(dst, ts[i]);
+            Ops.on(out).elementwise().copy(dst, ts[i]);
         }
-        return Node.record("concat", out, ts, g -> {
+        return Graph.record("concat", out, ts, g -> {
             Tensor[] gs = new Tensor[ts.length];
             for (int i = 0; i < ts.length; i++)
                 gs[i] = Views.contiguous(Views.slice(g, ax, starts[i], starts[i] + ts[i].shapeRef()[ax]));

@@ -2,9 +2,10 @@ package org.revtaf.ops;
 
 import java.util.Arrays;
 import org.revtaf.RevtafException;
-import org.revtaf.autograd.Node;
+import org.revtaf.autograd.Graph;
 import org.revtaf.backend.Backend;
 import org.revtaf.backend.BinaryOp;
+import org.revtaf.backend.GemmGeom;
 import org.revtaf.tensor.Shapes;
 import org.revtaf.tensor.Tensor;
 
@@ -33,18 +34,18 @@ public final class MatMul {
         Tensor bd = shareB ? Ops.dense(b) : Ops.dense(Ops.broadcastView(b, concat(batchShape, k, n)));
         int strideB = shareB ? 0 : k * n;
         Tensor out = Tensor.empty(a.device(), a.dtype(), concat(batchShape, m, n));
-        be.matmul().gemm(out, ad, bd, batch, m, n, k, false, false, m * k, strideB, 1, 0);
-        return Node.record("matmul", out, new Tensor[] {a, b}, g -> {
+        be.matmul().gemm(out, ad, bd, new GemmGeom(batch, m, n, k, false, false, m * k, strideB, 1, 0));
+        return Graph.record("matmul", out, new Tensor[] {a, b}, g -> {
             Tensor gd = Ops.dense(g);
             Tensor da = Tensor.empty(a.device(), a.dtype(), concat(batchShape, m, k));
-            be.matmul().gemm(da, gd, bd, batch, m, k, n, false, true, m * n, strideB, 1, 0);
+            be.matmul().gemm(da, gd, bd, new GemmGeom(batch, m, k, n, false, true, m * n, strideB, 1, 0));
             Tensor db;
             if (shareB) {
                 db = Tensor.empty(b.device(), b.dtype(), k, n);
-                be.matmul().gemm(db, ad, gd, 1, k, n, batch * m, true, false, 0, 0, 1, 0);
+                be.matmul().gemm(db, ad, gd, new GemmGeom(1, k, n, batch * m, true, false, 0, 0, 1, 0));
             } else {
                 db = Tensor.empty(b.device(), b.dtype(), concat(batchShape, k, n));
-                be.matmul().gemm(db, ad, gd, batch, k, n, m, true, false, m * k, m * n, 1, 0);
+                be.matmul().gemm(db, ad, gd, new GemmGeom(batch, k, n, m, true, false, m * k, m * n, 1, 0));
             }
             return new Tensor[] {Ops.reduceTo(da, a.shapeRef()), Ops.reduceTo(db, b.shapeRef())};
         });
@@ -66,18 +67,18 @@ public final class MatMul {
         outShape[outShape.length - 1] = outF;
         Tensor xd = Ops.dense(x), wd = Ops.dense(w);
         Tensor out = Tensor.empty(x.device(), x.dtype(), outShape);
-        be.matmul().gemm(out, xd, wd, 1, rows, outF, in, false, true, 0, 0, 1, 0);
+        be.matmul().gemm(out, xd, wd, new GemmGeom(1, rows, outF, in, false, true, 0, 0, 1, 0));
         if (bias != null) be.elementwise().binary(out, out, Ops.broadcastView(bias, outShape), BinaryOp.ADD);
-        return Node.record("linear", out, new Tensor[] {x, w, bias}, g -> {
+        return Graph.record("linear", out, new Tensor[] {x, w, bias}, g -> {
             Tensor gd = Ops.dense(g);
             Tensor dx = null, dw = null, db = null;
             if (x.requiresGrad()) {
                 dx = Ops.emptyLike(x);
-                be.matmul().gemm(dx, gd, wd, 1, rows, in, outF, false, false, 0, 0, 1, 0);
+                be.matmul().gemm(dx, gd, wd, new GemmGeom(1, rows, in, outF, false, false, 0, 0, 1, 0));
             }
             if (w.requiresGrad()) {
                 dw = Ops.emptyLike(w);
-                be.matmul().gemm(dw, gd, xd, 1, outF, in, rows, true, false, 0, 0, 1, 0);
+                be.matmul().gemm(dw, gd, xd, new GemmGeom(1, outF, in, rows, true, false, 0, 0, 1, 0));
             }
             if (bias != null && bias.requiresGrad())
                 db = Views.reshape(Reductions.sum(gd.viewAs(rows, outF), false, 0), outF);

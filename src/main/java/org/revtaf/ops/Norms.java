@@ -1,8 +1,9 @@
 package org.revtaf.ops;
 
 import org.revtaf.RevtafException;
-import org.revtaf.autograd.Node;
+import org.revtaf.autograd.Graph;
 import org.revtaf.backend.Backend;
+import org.revtaf.backend.BatchNormGeom;
 import org.revtaf.tensor.Shapes;
 import org.revtaf.tensor.Tensor;
 
@@ -22,7 +23,7 @@ public final class Norms {
         Tensor out = Ops.emptyLike(x);
         Tensor mean = Tensor.empty(x.device(), x.dtype(), rows), rstd = Tensor.empty(x.device(), x.dtype(), rows);
         be.norm().layerNorm(out, mean, rstd, xd, wd, bias == null ? null : Ops.dense(bias), rows, d, eps);
-        return Node.record("layer_norm", out, new Tensor[] {x, weight, bias}, g -> {
+        return Graph.record("layer_norm", out, new Tensor[] {x, weight, bias}, g -> {
             Tensor dx = Ops.emptyLike(x);
             Tensor dw = weight != null && weight.requiresGrad() ? Ops.emptyLike(weight) : null;
             Tensor db = bias != null && bias.requiresGrad() ? Ops.emptyLike(bias) : null;
@@ -60,27 +61,13 @@ public final class Norms {
         Tensor xd = Ops.dense(x), wd = weight == null ? null : Ops.dense(weight);
         Tensor out = Ops.emptyLike(x);
         Tensor mean = Tensor.empty(x.device(), x.dtype(), c), inv = Tensor.empty(x.device(), x.dtype(), c);
-        be.norm()
-                .batchNorm(
-                        out,
-                        mean,
-                        inv,
-                        runMean,
-                        runVar,
-                        xd,
-                        wd,
-                        bias == null ? null : Ops.dense(bias),
-                        n,
-                        c,
-                        hw,
-                        training,
-                        momentum,
-                        eps);
-        return Node.record("batch_norm", out, new Tensor[] {x, weight, bias}, g -> {
+        BatchNormGeom geom = new BatchNormGeom(n, c, hw, training, momentum, eps);
+        be.norm().batchNorm(out, mean, inv, runMean, runVar, xd, wd, bias == null ? null : Ops.dense(bias), geom);
+        return Graph.record("batch_norm", out, new Tensor[] {x, weight, bias}, g -> {
             Tensor dx = Ops.emptyLike(x);
             Tensor dw = weight != null && weight.requiresGrad() ? Ops.emptyLike(weight) : null;
             Tensor db = bias != null && bias.requiresGrad() ? Ops.emptyLike(bias) : null;
-            be.norm().batchNormBackward(dx, dw, db, Ops.dense(g), xd, wd, mean, inv, n, c, hw, training);
+            be.norm().batchNormBackward(dx, dw, db, Ops.dense(g), xd, wd, mean, inv, geom);
             return new Tensor[] {dx, dw, db};
         });
     }

@@ -162,6 +162,7 @@ public final class OpCatalog {
         add("div", "a / b (broadcast)", ab, List.of(), a -> F.div(a.in("a"), a.in("b")));
         add("maximum", "elementwise max (broadcast)", ab, List.of(), a -> F.maximum(a.in("a"), a.in("b")));
         add("minimum", "elementwise min (broadcast)", ab, List.of(), a -> F.minimum(a.in("a"), a.in("b")));
+        add("ge", "1 where a >= b, else 0 (broadcast; no gradient)", ab, List.of(), a -> F.ge(a.in("a"), a.in("b")));
         add("neg", "-x", x, List.of(), a -> F.neg(a.in("x")));
         add("exp", "exp(x)", x, List.of(), a -> F.exp(a.in("x")));
         add("log", "log(x)", x, List.of(), a -> F.log(a.in("x")));

@@ -34,7 +34,12 @@ final class Ops {
                         + " and " + Shapes.str(t.shapeRef()) + " " + t.dtype());
         }
         if (first == null) throw new IllegalArgumentException(op + ": no tensor input");
-        return Backends.of(first.device());
+        return on(first);
+    }
+
+    /** The backend for kernels on t without checks: t's device and dtype (the dispatcher decides). */
+    static Backend on(Tensor t) {
+        return Backends.of(t.device(), t.dtype());
     }
 
     /** Checks that an index tensor is integer-typed and on the same device as x. */
@@ -65,7 +70,7 @@ final class Ops {
     static Tensor dense(Tensor x) {
         if (x.isContiguous()) return x;
         Tensor out = emptyLike(x);
-        Backends.of(x.device()).elementwise().copy(out, x);
+        on(x).elementwise().copy(out, x);
         return out;
     }
 

@@ -1,7 +1,7 @@
 package org.revtaf.ops;
 
 import org.revtaf.RevtafException;
-import org.revtaf.autograd.Node;
+import org.revtaf.autograd.Graph;
 import org.revtaf.backend.Backend;
 import org.revtaf.backend.BinaryOp;
 import org.revtaf.backend.ReduceOp;
@@ -71,7 +71,7 @@ public final class Reductions {
     public static Tensor sum(Tensor x, boolean keepDim, int... axes) {
         Tensor out = run("sum", x, keepDim, axes, ReduceOp.SUM, x.dtype());
         int[] keep = plan("sum", x, true, axes).keepShape;
-        return Node.record("sum", out, new Tensor[] {x}, g ->
+        return Graph.record("sum", out, new Tensor[] {x}, g ->
                 new Tensor[] {Views.contiguous(Views.expand(Views.reshape(g, keep), x.shapeRef()))});
     }
 
@@ -93,7 +93,7 @@ public final class Reductions {
     private static Tensor extreme(String name, Tensor x, boolean keepDim, int[] axes, ReduceOp op) {
         Tensor out = run(name, x, keepDim, axes, op, x.dtype());
         int[] keep = plan(name, x, true, axes).keepShape;
-        return Node.record(name, out, new Tensor[] {x}, g -> {
+        return Graph.record(name, out, new Tensor[] {x}, g -> {
             Tensor mask = Elementwise.binary("eq", x, Views.reshape(out, keep), BinaryOp.EQ);
             Tensor count = sum(mask, true, axes);
             Tensor share = Elementwise.binary("div", Views.reshape(g, keep), count, BinaryOp.DIV);
@@ -105,7 +105,7 @@ public final class Reductions {
     public static Tensor logsumexp(Tensor x, boolean keepDim, int... axes) {
         Tensor out = run("logsumexp", x, keepDim, axes, ReduceOp.LOGSUMEXP, x.dtype());
         int[] keep = plan("logsumexp", x, true, axes).keepShape;
-        return Node.record("logsumexp", out, new Tensor[] {x}, g -> {
+        return Graph.record("logsumexp", out, new Tensor[] {x}, g -> {
             Tensor p = Elementwise.unary(
                     "exp", Elementwise.binary("sub", x, Views.reshape(out, keep), BinaryOp.SUB), UnaryOp.EXP, 0, 0);
             return new Tensor[] {Elementwise.binary("mul", p, Views.reshape(g, keep), BinaryOp.MUL)};
@@ -139,7 +139,7 @@ public final class Reductions {
         int outer = Shapes.prod(sh, 0, ax), n = sh[ax], inner = Shapes.prod(sh, ax + 1, sh.length);
         Tensor y = Ops.emptyLike(x);
         be.reduce().softmax(y, Ops.dense(x), outer, n, inner, log);
-        return Node.record(name, y, new Tensor[] {x}, g -> {
+        return Graph.record(name, y, new Tensor[] {x}, g -> {
             Tensor dx = Ops.emptyLike(x);
             be.reduce().softmaxBackward(dx, Ops.dense(g), y, outer, n, inner, log);
             return new Tensor[] {dx};

@@ -2,8 +2,8 @@ package org.revtaf.ops;
 
 import java.util.Arrays;
 import org.revtaf.RevtafException;
-import org.revtaf.autograd.Node;
-import org.revtaf.backend.Backends;
+import org.revtaf.autograd.Graph;
+import org.revtaf.backend.BinaryOp;
 import org.revtaf.tensor.Device;
 import org.revtaf.tensor.Shapes;
 import org.revtaf.tensor.Tensor;
@@ -17,7 +17,7 @@ public final class Views {
         int[] s = inferShape(x, shape);
         if (Arrays.equals(s, x.shapeRef())) return x;
         Tensor out = Ops.dense(x).viewAs(s);
-        return Node.record("reshape", out, new Tensor[] {x}, g -> new Tensor[] {reshape(g, x.shapeRef())});
+        return Graph.record("reshape", out, new Tensor[] {x}, g -> new Tensor[] {reshape(g, x.shapeRef())});
     }
 
     private static int[] inferShape(Tensor x, int[] shape) {
@@ -57,7 +57,7 @@ public final class Views {
             inv[a] = i;
         }
         Tensor out = x.asStrided(sh, st, x.offset());
-        return Node.record("permute", out, new Tensor[] {x}, g -> new Tensor[] {permute(g, inv)});
+        return Graph.record("permute", out, new Tensor[] {x}, g -> new Tensor[] {permute(g, inv)});
     }
 
     public static Tensor transpose(Tensor x, int a, int b) {
@@ -79,12 +79,12 @@ public final class Views {
         int[] sh = x.shape();
         sh[ax] = end - start;
         Tensor out = x.asStrided(sh, x.stridesRef(), x.offset() + start * x.stridesRef()[ax]);
-        return Node.record("slice", out, new Tensor[] {x}, g -> {
+        return Graph.record("slice", out, new Tensor[] {x}, g -> {
             Tensor dx = Ops.zerosLike(x);
             int[] dsh = dx.shape();
             dsh[ax] = end - start;
             Tensor dst = dx.asStrided(dsh, dx.stridesRef(), start * dx.stridesRef()[ax]);
-            Backends.of(dx.device()).elementwise().copy(dst, g);
+            Ops.on(dx).elementwise().copy(dst, g);
             return new Tensor[] {dx};
         });
     }
@@ -93,7 +93,7 @@ public final class Views {
     public static Tensor expand(Tensor x, int... shape) {
         if (Arrays.equals(shape, x.shapeRef())) return x;
         Tensor out = Ops.broadcastView(x, shape);
-        return Node.record("expand", out, new Tensor[] {x}, g -> new Tensor[] {Ops.reduceTo(g, x.shapeRef())});
+        return Graph.record("expand", out, new Tensor[] {x}, g -> new Tensor[] {Ops.reduceTo(g, x.shapeRef())});
     }
 
     public static Tensor unsqueeze(Tensor x, int axis) {
@@ -121,15 +121,15 @@ public final class Views {
     /** A fresh contiguous copy (gradient passes through). */
     public static Tensor copyOf(Tensor x) {
         Tensor out = Ops.emptyLike(x);
-        Backends.of(x.device()).elementwise().copy(out, x);
-        return Node.record("copy", out, new Tensor[] {x}, g -> new Tensor[] {g});
+        Ops.on(x).elementwise().copy(out, x);
+        return Graph.record("copy", out, new Tensor[] {x}, g -> new Tensor[] {g});
     }
 
     /** A copy on another device (gradient copied back). */
     public static Tensor to(Tensor x, Device target) {
         if (x.device() == target) return x;
         Tensor out = x.copyTo(target);
-        return Node.record("to", out, new Tensor[] {x}, g -> new Tensor[] {to(g, x.device())});
+        return Graph.record("to", out, new Tensor[] {x}, g -> new Tensor[] {to(g, x.device())});
     }
 
     /** dst += src in place (no autograd; used for gradient accumulation and optimizers). */
@@ -138,7 +138,7 @@ public final class Views {
         if (!Arrays.equals(dst.shapeRef(), src.shapeRef()))
             throw new RevtafException(
                     "add_: shapes " + Shapes.str(dst.shapeRef()) + " and " + Shapes.str(src.shapeRef()));
-        Backends.of(dst.device()).elementwise().binary(dst, dst, src, org.revtaf.backend.BinaryOp.ADD);
+        Ops.on(dst).elementwise().binary(dst, dst, src, BinaryOp.ADD);
     }
 
     /** dst = src elementwise in place (no autograd). */
@@ -146,6 +146,6 @@ public final class Views {
         if (!Arrays.equals(dst.shapeRef(), src.shapeRef()))
             throw new RevtafException(
                     "copy_: shapes " + Shapes.str(dst.shapeRef()) + " and " + Shapes.str(src.shapeRef()));
-        Backends.of(dst.device()).elementwise().copy(dst, src);
+        Ops.on(dst).elementwise().copy(dst, src);
     }
 }

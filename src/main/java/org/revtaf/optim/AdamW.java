@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 import org.revtaf.RevtafException;
 import org.revtaf.autograd.GradMode;
-import org.revtaf.io.NdArray;
 import org.revtaf.nn.Parameter;
 import org.revtaf.ops.F;
+import org.revtaf.tensor.NdArray;
 import org.revtaf.tensor.Tensor;
 
 /**

@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.revtaf.RevtafException;
-import org.revtaf.autograd.Node;
 import org.revtaf.tensor.HeapStorage;
+import org.revtaf.tensor.Node;
 import org.revtaf.tensor.Shapes;
 import org.revtaf.tensor.Tensor;
 
@@ -78,8 +78,7 @@ public final class NonFinite {
             Tensor t = todo.pop();
             List<Tensor> badInputs = new ArrayList<>();
             if (!names.inputs.containsKey(t) && !names.parameters.containsKey(t) && t.gradFn() != null)
-                for (Tensor in : t.gradFn().inputs())
-                    if (in != null && value(in, bad) != null) badInputs.add(in);
+                for (Tensor in : t.gradFn().inputs()) if (in != null && value(in, bad) != null) badInputs.add(in);
             if (badInputs.isEmpty()) return Optional.of(origin(t, bad.get(t), names));
             for (int i = badInputs.size() - 1; i >= 0; i--) if (seen.add(badInputs.get(i))) todo.push(badInputs.get(i));
         }
@@ -96,12 +95,11 @@ public final class NonFinite {
             if (!"NaN".equals(badValue(t))) continue;
             boolean inputsClean = true;
             if (!names.inputs.containsKey(t) && !names.parameters.containsKey(t) && t.gradFn() != null)
-                for (Tensor in : t.gradFn().inputs())
-                    if (in != null && "NaN".equals(badValue(in))) inputsClean = false;
+                for (Tensor in : t.gradFn().inputs()) if (in != null && "NaN".equals(badValue(in))) inputsClean = false;
             if (inputsClean) return Optional.of(origin(t, "NaN", names));
         }
         for (Map.Entry<Tensor, String> e : names.inputs.entrySet()) // inputs no op consumed yet
-            if ("NaN".equals(badValue(e.getKey()))) return Optional.of(origin(e.getKey(), "NaN", names));
+        if ("NaN".equals(badValue(e.getKey()))) return Optional.of(origin(e.getKey(), "NaN", names));
         return Optional.empty();
     }
 

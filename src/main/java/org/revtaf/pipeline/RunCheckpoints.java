@@ -126,7 +126,8 @@ public final class RunCheckpoints {
         try {
             return Files.move(f, to);
         } catch (IOException e) {
-            throw new RevtafException(f + ": damaged, and it cannot be moved aside to " + to + ": " + e.getMessage(), e);
+            throw new RevtafException(
+                    f + ": damaged, and it cannot be moved aside to " + to + ": " + e.getMessage(), e);
         }
     }
 }

@@ -1,17 +1,28 @@
 package org.revtaf.tensor;
 
 import java.util.ArrayDeque;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Pooled host allocator. Arrays released by a {@link Scope} go back to a free list keyed by dtype
- * and size class, so a training step that repeats the same shapes allocates nothing new after the
- * first step. The pool is capped ({@code -Drevtaf.pool.maxBytes}, default 2 GiB); beyond the cap a
- * released array is left to the GC.
+ * Where tensor memory comes from. Host devices: a pooled heap allocator; arrays released by a
+ * {@link Scope} go back to a free list keyed by dtype and size class, so a training step that
+ * repeats the same shapes allocates nothing new after the first step. The pool is capped ({@code
+ * -Drevtaf.pool.maxBytes}, default 2 GiB); beyond the cap a released array is left to the GC.
+ * Other devices: the allocator their backend registered ({@link #register}); a device nobody
+ * registered yet is opened through {@link TensorOps#open} first.
  */
 public final class Allocator {
+    /** Memory on one non-host device (a backend's {@code allocate}). */
+    @FunctionalInterface
+    public interface DeviceAllocator {
+        Storage allocate(DType dtype, int n, boolean zero);
+    }
+
+    private static final Map<Device, DeviceAllocator> DEVICES = new EnumMap<>(Device.class);
+
     private static final long MAX_POOL_BYTES = Long.getLong("revtaf.pool.maxBytes", 2L << 30);
     private static final Map<Long, ArrayDeque<Object>> FREE = new HashMap<>();
     private static long pooledBytes;
@@ -20,7 +31,36 @@ public final class Allocator {
 
     private Allocator() {}
 
-    /** A storage of n elements; zero-filled when {@code zero}, else contents are unspecified. */
+    /** Registers (or replaces) the allocator of a non-host device; the backend layer calls this. */
+    public static synchronized void register(Device device, DeviceAllocator allocator) {
+        DEVICES.put(device, allocator);
+    }
+
+    /** Forgets the allocator of a device (its backend was replaced or removed). */
+    public static synchronized void unregister(Device device) {
+        DEVICES.remove(device);
+    }
+
+    private static synchronized DeviceAllocator registered(Device device) {
+        return DEVICES.get(device);
+    }
+
+    /** n elements on a device, zero-filled when asked, registered with the current {@link Scope}. */
+    public static Storage allocate(Device device, DType dtype, int n, boolean zero) {
+        if (device.isHost()) return allocate(dtype, n, zero);
+        DeviceAllocator a = registered(device);
+        if (a == null) {
+            TensorOps.get().open(device); // its backend registers the allocator, or says why it cannot
+            a = registered(device);
+            if (a == null)
+                throw new IllegalStateException("device " + device + ": its backend registered no allocator");
+        }
+        Storage s = a.allocate(dtype, n, zero);
+        Scope.register(s);
+        return s;
+    }
+
+    /** A host storage of n elements; zero-filled when {@code zero}, else contents are unspecified. */
     public static HeapStorage allocate(DType dtype, int n, boolean zero) {
         int cap = sizeClass(n);
         Object a = take(dtype, cap);

@@ -1,9 +1,9 @@
 package org.revtaf.tensor;
 
 /**
- * Slot for memory that is not a Java array: the cuda backend's device buffers (a device pointer,
- * a stream, a caching allocator) implement this interface in {@code org.revtaf.backend.cuda}.
- * Host code never reads it directly; it copies to a {@link HeapStorage} first.
+ * Slot for memory that is not a Java array: the cuda backend's device buffers (one rt_malloc'ed
+ * allocation each, {@code org.revtaf.backend.cuda.CudaStorage}) implement this interface. Host
+ * code never reads it directly; it copies to a {@link HeapStorage} first.
  */
 public non-sealed interface DeviceStorage extends Storage {
     /** The device this memory is on. */

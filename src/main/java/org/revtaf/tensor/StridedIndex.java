@@ -34,4 +34,19 @@ public final class StridedIndex {
         }
         return cur;
     }
+
+    /**
+     * dst = src element by element for host tensors of one shape, any strides and any dtypes
+     * (converted through double; int64 to int64 exactly).
+     */
+    public static void copy(Tensor dst, Tensor src) {
+        HeapStorage s = src.heap(), d = dst.heap();
+        StridedIndex si = new StridedIndex(src), di = new StridedIndex(dst);
+        int n = src.numel();
+        if (s.array() instanceof long[] sa && d.array() instanceof long[] da) {
+            for (int i = 0; i < n; i++) da[di.next()] = sa[si.next()];
+        } else {
+            for (int i = 0; i < n; i++) d.set(di.next(), s.get(si.next()));
+        }
+    }
 }

@@ -2,17 +2,17 @@ package org.revtaf.tensor;
 
 import java.util.Random;
 import org.revtaf.RevtafException;
-import org.revtaf.autograd.Engine;
-import org.revtaf.autograd.Node;
-import org.revtaf.backend.Backends;
-import org.revtaf.io.NdArray;
-import org.revtaf.ops.F;
 
 /**
  * An n-dimensional array on a device: a strided view (shape, strides, offset) of a
  * {@link Storage}, with an element type and, for autograd, {@code requiresGrad}, {@code grad}
  * and the node that produced it. Views (reshape, permute, slice, expand) share storage.
- * The fluent math methods forward to the op facade {@link F}.
+ *
+ * <p>This is the data layer: it imports nothing above {@code org.revtaf.tensor}. The fluent math
+ * methods ({@code x.add(y)}, {@code x.matmul(w)}, ...) and {@link #backward()} are the ops of the
+ * same name in {@code org.revtaf.ops.F}, reached through {@link TensorOps} (a plug-in the ops
+ * layer provides), and device memory comes from the allocator the device's backend registered
+ * with {@link Allocator}.
  */
 public final class Tensor {
     private final Storage storage;
@@ -53,10 +53,7 @@ public final class Tensor {
      * otherwise (registered with the current {@link Scope} either way).
      */
     private static Storage allocate(Device device, DType dtype, int n, boolean zero) {
-        if (device.isHost()) return Allocator.allocate(dtype, n, zero);
-        Storage s = Backends.of(device).allocate(dtype, n, zero);
-        Scope.register(s);
-        return s;
+        return Allocator.allocate(device, dtype, n, zero);
     }
 
     /** Host device on which a factory fills values before moving them to the target device. */
@@ -230,7 +227,7 @@ public final class Tensor {
     public Tensor copyTo(Device target) {
         Tensor src = host();
         Tensor dst = empty(staging(target), dtype, shape);
-        Backends.of(Device.REFERENCE).elementwise().copy(dst, src);
+        StridedIndex.copy(dst, src);
         return dst.moveTo(target);
     }
 
@@ -395,12 +392,12 @@ public final class Tensor {
 
     /** Backward from a one-element tensor (seed 1). */
     public void backward() {
-        Engine.backward(this, null);
+        TensorOps.get().backward(this, null);
     }
 
     /** Backward with an explicit upstream gradient of this tensor's shape. */
     public void backward(Tensor upstream) {
-        Engine.backward(this, upstream);
+        TensorOps.get().backward(this, upstream);
     }
 
     /** The same data, cut from the graph (shares storage). */
@@ -410,8 +407,7 @@ public final class Tensor {
 
     /** Sets the accumulated gradient to zero in place (the buffer is kept for the next step). */
     public void zeroGrad() {
-        if (grad != null)
-            org.revtaf.backend.Backends.of(grad.device()).elementwise().fill(grad, 0.0);
+        if (grad != null) TensorOps.get().fill(grad, 0.0);
     }
 
     /** Drops the gradient buffer. */
@@ -419,95 +415,95 @@ public final class Tensor {
         grad = null;
     }
 
-    // ---- fluent ops (see F) -----------------------------------------------------------------
+    // ---- fluent ops (org.revtaf.ops.F through TensorOps) ------------------------------------
 
     public Tensor add(Tensor o) {
-        return F.add(this, o);
+        return TensorOps.get().add(this, o);
     }
 
     public Tensor sub(Tensor o) {
-        return F.sub(this, o);
+        return TensorOps.get().sub(this, o);
     }
 
     public Tensor mul(Tensor o) {
-        return F.mul(this, o);
+        return TensorOps.get().mul(this, o);
     }
 
     public Tensor div(Tensor o) {
-        return F.div(this, o);
+        return TensorOps.get().div(this, o);
     }
 
     public Tensor mul(double s) {
-        return F.scale(this, s);
+        return TensorOps.get().scale(this, s);
     }
 
     public Tensor add(double s) {
-        return F.addScalar(this, s);
+        return TensorOps.get().addScalar(this, s);
     }
 
     public Tensor neg() {
-        return F.neg(this);
+        return TensorOps.get().neg(this);
     }
 
     public Tensor exp() {
-        return F.exp(this);
+        return TensorOps.get().exp(this);
     }
 
     public Tensor log() {
-        return F.log(this);
+        return TensorOps.get().log(this);
     }
 
     public Tensor sqrt() {
-        return F.sqrt(this);
+        return TensorOps.get().sqrt(this);
     }
 
     public Tensor pow(double p) {
-        return F.pow(this, p);
+        return TensorOps.get().pow(this, p);
     }
 
     public Tensor matmul(Tensor o) {
-        return F.matmul(this, o);
+        return TensorOps.get().matmul(this, o);
     }
 
     public Tensor sum(int... axes) {
-        return F.sum(this, false, axes);
+        return TensorOps.get().sum(this, false, axes);
     }
 
     public Tensor mean(int... axes) {
-        return F.mean(this, false, axes);
+        return TensorOps.get().mean(this, false, axes);
     }
 
     public Tensor reshape(int... newShape) {
-        return F.reshape(this, newShape);
+        return TensorOps.get().reshape(this, newShape);
     }
 
     public Tensor permute(int... order) {
-        return F.permute(this, order);
+        return TensorOps.get().permute(this, order);
     }
 
     public Tensor transpose(int a, int b) {
-        return F.transpose(this, a, b);
+        return TensorOps.get().transpose(this, a, b);
     }
 
     public Tensor slice(int axis, int start, int end) {
-        return F.slice(this, axis, start, end);
+        return TensorOps.get().slice(this, axis, start, end);
     }
 
     public Tensor expand(int... newShape) {
-        return F.expand(this, newShape);
+        return TensorOps.get().expand(this, newShape);
     }
 
     public Tensor unsqueeze(int axis) {
-        return F.unsqueeze(this, axis);
+        return TensorOps.get().unsqueeze(this, axis);
     }
 
     public Tensor contiguous() {
-        return F.contiguous(this);
+        return TensorOps.get().contiguous(this);
     }
 
     /** A copy on another device (differentiable; host devices copy arrays). */
     public Tensor to(Device target) {
-        return F.to(this, target);
+        return TensorOps.get().to(this, target);
     }
 
     @Override

@@ -90,56 +90,19 @@ class BackendRegistryTest {
 
     /** Kernels are the reference ones (unused here); only allocation is device-specific. */
     static final class FakeBackend implements Backend {
-        private final Backend ref = ReferenceBackend.INSTANCE;
-
         @Override
         public Device device() {
             return Device.CUDA_EMU;
         }
 
         @Override
+        public Kernels kernels() {
+            return ReferenceBackend.INSTANCE.kernels();
+        }
+
+        @Override
         public Storage allocate(DType dtype, int n, boolean zero) {
             return new FakeDeviceStorage(dtype, n);
-        }
-
-        @Override
-        public ElementwiseKernels elementwise() {
-            return ref.elementwise();
-        }
-
-        @Override
-        public ReduceKernels reduce() {
-            return ref.reduce();
-        }
-
-        @Override
-        public MatmulKernels matmul() {
-            return ref.matmul();
-        }
-
-        @Override
-        public ConvKernels conv() {
-            return ref.conv();
-        }
-
-        @Override
-        public NormKernels norm() {
-            return ref.norm();
-        }
-
-        @Override
-        public IndexKernels index() {
-            return ref.index();
-        }
-
-        @Override
-        public FusedKernels fused() {
-            return ref.fused();
-        }
-
-        @Override
-        public OptimKernels optim() {
-            return ref.optim();
         }
     }
 

@@ -14,11 +14,11 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.revtaf.io.NdArray;
 import org.revtaf.io.Npy;
 import org.revtaf.ops.F;
 import org.revtaf.ops.OpCatalog;
 import org.revtaf.tensor.Device;
+import org.revtaf.tensor.NdArray;
 import org.revtaf.tensor.Tensor;
 import org.revtaf.tensor.TensorAssert;
 import picocli.CommandLine;
@@ -34,7 +34,7 @@ class KernelCommandTest {
     private static final Map<String, String> CASES = new LinkedHashMap<>();
 
     static {
-        for (String op : List.of("add", "sub", "mul", "maximum", "minimum")) CASES.put(op, "a=3x5 b=5");
+        for (String op : List.of("add", "sub", "mul", "maximum", "minimum", "ge")) CASES.put(op, "a=3x5 b=5");
         CASES.put("div", "a=3x5 b=+5");
         for (String op : List.of("neg", "exp", "abs", "relu", "gelu", "tanh", "sigmoid")) CASES.put(op, "x=2x7");
         CASES.put("log", "x=+2x7");
@@ -155,7 +155,7 @@ class KernelCommandTest {
                 args.addAll(List.of("--device", dev.cliName(), "--out", o.toString()));
                 Run r = run(args.toArray(String[]::new));
                 assertEquals(0, r.code, op + " forward on " + dev + ": " + r.err);
-                boolean differentiable = !op.startsWith("arg");
+                boolean differentiable = !op.startsWith("arg") && !op.equals("ge");
                 if (differentiable) {
                     NdArray y = Npy.read(o.resolve(output + ".npy"));
                     float[] g = new float[(int) y.numel()];
@@ -234,7 +234,9 @@ class KernelCommandTest {
         expectError("--param axis=zz", "kernel", "softmax", "--in", "x=" + x, "--param", "axis=zz", "--out", out);
         expectError(
                 "--device cuda: not available", "kernel", "relu", "--device", "cuda", "--in", "x=" + x, "--out", out);
-        expectError("--device", "kernel", "relu", "--device", "tpu", "--in", "x=" + x, "--out", out);
+        Run badDevice = run("kernel", "relu", "--device", "tpu", "--in", "x=" + x, "--out", out);
+        assertEquals(2, badDevice.code, "an unknown --device is bad usage (CLI.md): " + badDevice.err);
+        assertTrue(badDevice.err.contains("--device") && badDevice.err.contains("tpu"), badDevice.err);
         Path g = dir.resolve("g.npy");
         Npy.write(g, NdArray.ofFloats(new long[] {3}, 1, 2, 3));
         expectError("--grad-out out=", "kernel", "relu", "--in", "x=" + x, "--grad-out", "out=" + g, "--out", out);

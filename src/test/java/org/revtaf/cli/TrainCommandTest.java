@@ -18,11 +18,11 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.revtaf.io.NdArray;
 import org.revtaf.io.Safetensors;
 import org.revtaf.nn.Checkpoint;
 import org.revtaf.pipeline.StageFixtures;
 import org.revtaf.pipeline.train.Trainer;
+import org.revtaf.tensor.NdArray;
 
 /**
  * {@code revtaf train} end to end on a synthetic set of 40 studies with the micro config (32

@@ -15,10 +15,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.revtaf.io.NdArray;
 import org.revtaf.io.Safetensors;
 import org.revtaf.nn.Checkpoint;
 import org.revtaf.pipeline.StageFixtures;
+import org.revtaf.tensor.NdArray;
 
 /**
  * {@code train} on bad numbers and damaged checkpoints (issue 20): a cache row that holds NaN or an
@@ -39,7 +39,14 @@ class TrainFaultsTest {
         config = TrainCommandTest.microTrainConfig().toString();
         cache = dir.resolve("cache");
         PrecomputeCommandTest.Result r = PrecomputeCommandTest.run(
-                "precompute", "--config", config, "--data", data.toString(), "--foundation", "truth", "--out",
+                "precompute",
+                "--config",
+                config,
+                "--data",
+                data.toString(),
+                "--foundation",
+                "truth",
+                "--out",
                 cache.toString());
         assertEquals(0, r.status(), r.err());
         nanCache = withLrpRow(cache, dir.resolve("nan-cache"), 5, Float.NaN);
@@ -91,7 +98,8 @@ class TrainFaultsTest {
         assertTrue(r.err().contains(" holds "), r.err());
         assertTrue(r.err().contains("the last good checkpoint is " + out.resolve("last.safetensors")), r.err());
         long failed = Long.parseLong(m.group(2));
-        assertEquals(failed - 1, Checkpoint.load(out.resolve("last.safetensors")).step());
+        assertEquals(
+                failed - 1, Checkpoint.load(out.resolve("last.safetensors")).step());
         assertFalse(r.err().contains("\tat org."), "no stack trace: " + r.err());
 
         // an infinite input: the loss names the batch input as where the values came from
@@ -113,7 +121,8 @@ class TrainFaultsTest {
         Path skip = dir.resolve("skip");
         r = train(nanCache, skip, "--on-nonfinite", "skip", "--json");
         assertEquals(0, r.status(), r.err());
-        assertEquals(2, r.err().lines().filter(l -> l.contains("skipped the step")).count(), r.err());
+        assertEquals(
+                2, r.err().lines().filter(l -> l.contains("skipped the step")).count(), r.err());
         assertTrue(r.err().contains("(--on-nonfinite skip; 2 skipped so far)"), r.err());
         List<String> lines = Files.readAllLines(skip.resolve("metrics.csv"));
         assertTrue(lines.get(0).endsWith(",CE_F1,skipped_steps,wall_s"), lines.get(0));
@@ -170,8 +179,15 @@ class TrainFaultsTest {
         Files.write(named, b);
         Path out = dir.resolve("cache-from-damaged");
         PrecomputeCommandTest.Result r = PrecomputeCommandTest.run(
-                "precompute", "--config", config, "--data", data.toString(), "--foundation", named.toString(),
-                "--out", out.toString());
+                "precompute",
+                "--config",
+                config,
+                "--data",
+                data.toString(),
+                "--foundation",
+                named.toString(),
+                "--out",
+                out.toString());
         assertEquals(1, r.status(), r.err());
         assertTrue(r.err().contains(named + ": damaged: the CRC32C"), r.err());
         assertArrayEquals(b, Files.readAllBytes(named));

@@ -18,6 +18,7 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.revtaf.tensor.DType;
+import org.revtaf.tensor.NdArray;
 
 class NpyTest {
     private static final String MAGIC = "\u0093NUMPY";

@@ -22,6 +22,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.revtaf.tensor.DType;
+import org.revtaf.tensor.NdArray;
 
 class SafetensorsTest {
     @TempDir

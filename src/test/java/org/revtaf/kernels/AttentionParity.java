@@ -2,10 +2,10 @@ package org.revtaf.kernels;
 
 import static org.revtaf.kernels.KernelTestSupport.STREAM;
 import static org.revtaf.kernels.KernelTestSupport.VERSIONS;
-import static org.revtaf.kernels.KernelTestSupport.assertClose;
 import static org.revtaf.kernels.KernelTestSupport.gaussian;
 import static org.revtaf.kernels.KernelTestSupport.maxAbs;
 import static org.revtaf.kernels.KernelTestSupport.toDouble;
+import static org.revtaf.tensor.TensorAssert.assertClose;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Random;
@@ -13,7 +13,7 @@ import org.revtaf.bindings.DeviceBuffer;
 import org.revtaf.bindings.RevtafKernels;
 
 /**
- * Parity check of fused attention against org.revtaf.backend.fused.AttentionRef: head dims
+ * Parity check of fused attention against org.revtaf.backend.reference.AttentionRef: head dims
  * 32/64/128, key padding mask (batch 1 has its first keys padded, so under the causal mask its
  * first queries see no key), causal or not, n = s and n != s (bottom-right causal alignment),
  * every version, forward (out, lse) and backward (dq, dk, dv). Plain methods (no JUnit).

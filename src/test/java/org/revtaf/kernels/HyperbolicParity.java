@@ -2,10 +2,10 @@ package org.revtaf.kernels;
 
 import static org.revtaf.kernels.KernelTestSupport.STREAM;
 import static org.revtaf.kernels.KernelTestSupport.VERSIONS;
-import static org.revtaf.kernels.KernelTestSupport.assertClose;
 import static org.revtaf.kernels.KernelTestSupport.gaussian;
 import static org.revtaf.kernels.KernelTestSupport.maxAbs;
 import static org.revtaf.kernels.KernelTestSupport.toDouble;
+import static org.revtaf.tensor.TensorAssert.assertClose;
 
 import java.util.Random;
 import org.revtaf.bindings.DeviceBuffer;
@@ -14,7 +14,7 @@ import org.revtaf.bindings.RevtafKernels;
 /**
  * Parity checks of the Poincare-ball kernels (mobius_add with full and broadcast y,
  * expmap0/logmap0/proj, mobius_matvec, pairwise distance) against the double references of
- * org.revtaf.backend.fused: forward values and backward gradients, every version, odd shapes. Plain
+ * org.revtaf.backend.reference: forward values and backward gradients, every version, odd shapes. Plain
  * methods (no JUnit) so that {@link KernelParityMain} runs them on a GPU machine without Maven.
  */
 final class HyperbolicParity {

@@ -25,6 +25,7 @@ public final class KernelParityMain {
             return;
         }
         Map<String, Consumer<RevtafKernels>> checks = new LinkedHashMap<>();
+        checks.put("ge", ElementwiseParity::geMatchesReference);
         checks.put("mobius_add", HyperbolicParity::mobiusAddForwardAndBackward);
         checks.put("expmap0/logmap0/proj", HyperbolicParity::expmapLogmapProjForwardAndBackward);
         checks.put("mobius_matvec", HyperbolicParity::mobiusMatvecForwardAndBackward);

@@ -10,10 +10,10 @@ import org.revtaf.bindings.RevtafKernels;
 
 /**
  * Every CUDA kernel (forward and backward, every version, odd shapes) against the double references
- * of org.revtaf.backend.fused, on device {@link #device()}: {@code cuda-emu} (the same .cu files
+ * of org.revtaf.backend.reference, on device {@link #device()}: {@code cuda-emu} (the same .cu files
  * under host emulation) in every build; {@link KernelParityCudaTest} runs the same on a GPU. The
- * checks themselves are plain methods ({@link HyperbolicParity}, {@link OtOverlapParity},
- * {@link AttentionParity}) that {@link KernelParityMain} can also run without JUnit.
+ * checks themselves are plain methods ({@link ElementwiseParity}, {@link HyperbolicParity}, {@link
+ * OtOverlapParity}, {@link AttentionParity}) that {@link KernelParityMain} can also run without JUnit.
  */
 class KernelParityTest {
     String device() {
@@ -22,6 +22,11 @@ class KernelParityTest {
 
     RevtafKernels k() {
         return RevtafKernels.forDevice(device());
+    }
+
+    @Test
+    void ge() {
+        ElementwiseParity.geMatchesReference(k());
     }
 
     @Test

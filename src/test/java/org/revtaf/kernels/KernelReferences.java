@@ -1,13 +1,18 @@
 package org.revtaf.kernels;
 
-import org.revtaf.backend.fused.AttentionRef;
-import org.revtaf.backend.fused.DropoutMask;
-import org.revtaf.backend.fused.HyperbolicRef;
-import org.revtaf.backend.fused.SinkhornRef;
-import org.revtaf.backend.fused.SoftIouRef;
+import static org.revtaf.backend.Buf.of;
+
+import org.revtaf.backend.AttentionGeom;
+import org.revtaf.backend.DropoutMask;
+import org.revtaf.backend.RowMap;
+import org.revtaf.backend.SinkhornGeom;
+import org.revtaf.backend.reference.AttentionRef;
+import org.revtaf.backend.reference.HyperbolicRef;
+import org.revtaf.backend.reference.SinkhornRef;
+import org.revtaf.backend.reference.SoftIouRef;
 
 /**
- * The oracles of the kernel parity tests: the double references of org.revtaf.backend.fused (the
+ * The oracles of the kernel parity tests: the double references of org.revtaf.backend.reference (the
  * op contracts the CUDA kernels implement), wrapped to return fresh arrays. Masks are converted from
  * the kernels' uint8 to the references' float (nonzero = valid).
  */
@@ -30,73 +35,64 @@ final class KernelReferences {
 
     static Result mobiusAdd(double[] x, double[] y, int yStride, int n, int d, double c, double[] g) {
         double[] out = new double[n * d];
-        HyperbolicRef.mobiusAdd(out, 0, x, 0, y, 0, yStride, n, d, c);
+        HyperbolicRef.mobiusAdd(of(out), of(x), of(y), yStride, n, d, c);
         double[] dx = new double[n * d];
         double[] dy = new double[y.length];
-        HyperbolicRef.mobiusAddBackward(dx, 0, dy, 0, g, 0, x, 0, y, 0, yStride, n, d, c);
+        HyperbolicRef.mobiusAddBackward(of(dx), of(dy), of(g), of(x), of(y), yStride, n, d, c);
         return new Result(out, dx, dy);
     }
 
     static Result rowMap(int op, double[] x, int n, int d, double c, double[] g) {
-        HyperbolicRef.RowMap map = HyperbolicRef.RowMap.values()[op];
+        RowMap map = RowMap.values()[op];
         double[] out = new double[n * d];
-        HyperbolicRef.rowMap(map, out, 0, x, 0, n, d, c);
+        HyperbolicRef.poincareMap(of(out), of(x), n, d, c, map);
         double[] dx = new double[n * d];
-        HyperbolicRef.rowMapBackward(map, dx, 0, g, 0, x, 0, n, d, c);
+        HyperbolicRef.poincareMapBackward(of(dx), of(g), of(x), n, d, c, map);
         return new Result(out, dx);
     }
 
     static Result matvec(double[] w, double[] x, int n, int r, int d, double c, double[] g) {
         double[] out = new double[n * r];
-        HyperbolicRef.mobiusMatvec(out, 0, w, 0, x, 0, n, r, d, c);
+        HyperbolicRef.mobiusMatvec(of(out), of(w), of(x), n, r, d, c);
         double[] dw = new double[r * d];
         double[] dx = new double[n * d];
-        HyperbolicRef.mobiusMatvecBackward(dw, 0, dx, 0, g, 0, w, 0, x, 0, n, r, d, c);
+        HyperbolicRef.mobiusMatvecBackward(of(dw), of(dx), of(g), of(w), of(x), n, r, d, c);
         return new Result(out, dw, dx);
     }
 
     static Result dist(double[] x, double[] y, int n, int m, int d, double c, double[] g) {
         double[] out = new double[n * m];
-        HyperbolicRef.poincareDist(out, 0, x, 0, y, 0, n, m, d, c);
+        HyperbolicRef.poincareDist(of(out), of(x), of(y), n, m, d, c);
         double[] dx = new double[n * d];
         double[] dy = new double[m * d];
-        HyperbolicRef.poincareDistBackward(dx, 0, dy, 0, g, 0, x, 0, y, 0, n, m, d, c);
+        HyperbolicRef.poincareDistBackward(of(dx), of(dy), of(g), of(x), of(y), n, m, d, c);
         return new Result(out, dx, dy);
     }
 
     static Result softIou(double[] a, double[] gm, int b, int n, int m, int p, double[] g) {
         double[] out = new double[b * n * m];
-        SoftIouRef.forward(out, 0, a, 0, gm, 0, b, n, m, p);
+        SoftIouRef.forward(of(out), of(a), of(gm), b, n, m, p);
         double[] da = new double[a.length];
         double[] dg = new double[gm.length];
-        SoftIouRef.backward(da, 0, dg, 0, g, 0, a, 0, gm, 0, b, n, m, p);
+        SoftIouRef.backward(of(da), of(dg), of(g), of(a), of(gm), b, n, m, p);
         return new Result(out, da, dg);
     }
 
     /** Sinkhorn plan, iterations K, and dcost for upstream g (null: no backward). */
     record Sinkhorn(double[] plan, int iters, double[] dcost) {}
 
-    static Sinkhorn sinkhorn(
-            double[] cost,
-            byte[] rowMask,
-            byte[] colMask,
-            int b,
-            int p,
-            int t,
-            double eps,
-            int maxIter,
-            double tol,
-            double[] g) {
+    static Sinkhorn sinkhorn(double[] cost, byte[] rowMask, byte[] colMask, SinkhornGeom geom, double[] g) {
+        int b = geom.b(), p = geom.p(), t = geom.t(), maxIter = geom.maxIter();
         double[] plan = new double[b * p * t];
         double[] uh = new double[(maxIter + 1) * b * p];
         double[] vh = new double[(maxIter + 1) * b * t];
         float[] rm = floatMask(rowMask);
         float[] cm = floatMask(colMask);
-        int k = SinkhornRef.forward(plan, 0, uh, vh, cost, 0, rm, 0, cm, 0, b, p, t, eps, maxIter, tol);
+        int k = SinkhornRef.forward(of(plan), uh, vh, of(cost), of(rm), of(cm), geom);
         double[] dc = null;
         if (g != null) {
             dc = new double[b * p * t];
-            SinkhornRef.backward(dc, 0, g, 0, plan, 0, uh, vh, k, cost, 0, rm, 0, cm, 0, b, p, t, eps);
+            SinkhornRef.backward(of(dc), of(g), of(plan), uh, vh, k, of(cost), of(rm), of(cm), geom);
         }
         return new Sinkhorn(plan, k, dc);
     }
@@ -118,39 +114,12 @@ final class KernelReferences {
         double[] out = new double[b * h * n * d];
         double[] lse = new double[b * h * n];
         float[] km = floatMask(keyMask);
-        AttentionRef.forward(out, 0, lse, 0, q, 0, k, 0, v, 0, km, 0, b, h, n, s, d, scale, causal, DropoutMask.NONE);
+        AttentionGeom geom = new AttentionGeom(b, h, n, s, d, scale, causal, DropoutMask.NONE);
+        AttentionRef.forward(of(out), of(lse), of(q), of(k), of(v), of(km), geom);
         double[] dq = new double[q.length];
         double[] dk = new double[k.length];
         double[] dv = new double[v.length];
-        AttentionRef.backward(
-                dq,
-                0,
-                dk,
-                0,
-                dv,
-                0,
-                g,
-                0,
-                out,
-                0,
-                lse,
-                0,
-                q,
-                0,
-                k,
-                0,
-                v,
-                0,
-                km,
-                0,
-                b,
-                h,
-                n,
-                s,
-                d,
-                scale,
-                causal,
-                DropoutMask.NONE);
+        AttentionRef.backward(of(dq), of(dk), of(dv), of(g), of(out), of(lse), of(q), of(k), of(v), of(km), geom);
         return new Result(out, lse, dq, dk, dv);
     }
 }

@@ -8,8 +8,8 @@ import org.revtaf.bindings.DeviceBuffer;
 import org.revtaf.bindings.RevtafKernels;
 
 /**
- * Shared by the kernel parity tests: device buffers freed together, seeded inputs and an llm.c-style
- * closeness check (|a - r| <= atol + rtol |r|, first mismatches printed).
+ * Shared by the kernel parity tests: device buffers freed together, seeded inputs and small checks
+ * (closeness: {@code org.revtaf.tensor.TensorAssert}).
  */
 final class KernelTestSupport implements AutoCloseable {
     /** Every kernel version: 0 (the default) and 1, 2. */
@@ -75,36 +75,6 @@ final class KernelTestSupport implements AutoCloseable {
             d[i] = a[i];
         }
         return d;
-    }
-
-    /** Fails with the first mismatches and the worst relative use of the tolerance. */
-    static void assertClose(String name, float[] actual, double[] expected, double atol, double rtol) {
-        if (actual.length < expected.length) {
-            throw new AssertionError(name + ": " + actual.length + " values, expected " + expected.length);
-        }
-        int bad = 0;
-        double worst = 0;
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < expected.length; i++) {
-            double e = expected[i];
-            double a = actual[i];
-            if (Double.isInfinite(e) && a == e) {
-                continue;
-            }
-            double tol = atol + rtol * Math.abs(e);
-            double diff = Math.abs(a - e);
-            if (!(diff <= tol)) {
-                if (bad < 5) {
-                    sb.append(String.format("%n  [%d] got %.8g expected %.8g", i, a, e));
-                }
-                bad++;
-            }
-            worst = Math.max(worst, Double.isNaN(diff) ? Double.POSITIVE_INFINITY : diff / tol);
-        }
-        if (bad > 0) {
-            throw new AssertionError(String.format(
-                    "%s: %d of %d values off (worst %.1f x tolerance)%s", name, bad, expected.length, worst, sb));
-        }
     }
 
     static void check(boolean ok, String what) {

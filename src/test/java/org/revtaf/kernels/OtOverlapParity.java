@@ -2,22 +2,23 @@ package org.revtaf.kernels;
 
 import static org.revtaf.kernels.KernelTestSupport.STREAM;
 import static org.revtaf.kernels.KernelTestSupport.VERSIONS;
-import static org.revtaf.kernels.KernelTestSupport.assertClose;
 import static org.revtaf.kernels.KernelTestSupport.check;
 import static org.revtaf.kernels.KernelTestSupport.checkEquals;
 import static org.revtaf.kernels.KernelTestSupport.gaussian;
 import static org.revtaf.kernels.KernelTestSupport.maxAbs;
 import static org.revtaf.kernels.KernelTestSupport.toDouble;
 import static org.revtaf.kernels.KernelTestSupport.uniform;
+import static org.revtaf.tensor.TensorAssert.assertClose;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Random;
+import org.revtaf.backend.SinkhornGeom;
 import org.revtaf.bindings.DeviceBuffer;
 import org.revtaf.bindings.RevtafKernels;
 
 /**
  * Parity checks of log-domain Sinkhorn (batched, masks, on-device convergence) and soft IoU against
- * the double references of org.revtaf.backend.fused, forward and backward, every version. Plain
+ * the double references of org.revtaf.backend.reference, forward and backward, every version. Plain
  * methods (no JUnit), see {@link KernelParityMain}.
  */
 final class OtOverlapParity {
@@ -52,8 +53,8 @@ final class OtOverlapParity {
             if (b == 4) {
                 java.util.Arrays.fill(mk[1], 3 * t, 4 * t, (byte) 0); // item 3: no valid column -> zero plan
             }
-            KernelReferences.Sinkhorn ref =
-                    KernelReferences.sinkhorn(toDouble(cost), mk[0], mk[1], b, p, t, eps, maxIter, 1e-6, null);
+            KernelReferences.Sinkhorn ref = KernelReferences.sinkhorn(
+                    toDouble(cost), mk[0], mk[1], new SinkhornGeom(b, p, t, eps, maxIter, 1e-6), null);
             try (KernelTestSupport s = new KernelTestSupport(kk)) {
                 DeviceBuffer dc = s.in(cost);
                 MemorySegment rm = s.mask(mk[0]);
@@ -122,7 +123,7 @@ final class OtOverlapParity {
             byte[][] mk = masks(b, p, t);
             for (float tol : new float[] {0f, 1e-3f}) { // all iterations, and an early stop
                 KernelReferences.Sinkhorn ref = KernelReferences.sinkhorn(
-                        toDouble(cost), mk[0], mk[1], b, p, t, eps, maxIter, tol, toDouble(g));
+                        toDouble(cost), mk[0], mk[1], new SinkhornGeom(b, p, t, eps, maxIter, tol), toDouble(g));
                 try (KernelTestSupport s = new KernelTestSupport(kk)) {
                     DeviceBuffer dc = s.in(cost);
                     DeviceBuffer dg = s.in(g);

@@ -14,11 +14,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.revtaf.RevtafException;
 import org.revtaf.autograd.GradMode;
-import org.revtaf.io.NdArray;
 import org.revtaf.nn.NnContext;
 import org.revtaf.nn.NnTesting;
 import org.revtaf.nn.Rng;
 import org.revtaf.tensor.Device;
+import org.revtaf.tensor.NdArray;
 import org.revtaf.tensor.Tensor;
 
 class ModelsTest {

@@ -90,7 +90,7 @@ class ResumeTest {
         assertEquals(2, c.step());
         b.restore(c);
         for (int i = 2; i < 5; i++) b.step(i);
-        Map<String, org.revtaf.io.NdArray> sa = a.model.stateDict(), sb = b.model.stateDict();
+        Map<String, org.revtaf.tensor.NdArray> sa = a.model.stateDict(), sb = b.model.stateDict();
         sa.forEach((k, v) -> assertEquals(v, sb.get(k), k));
         assertEquals(a.pos, b.pos);
     }
@@ -100,7 +100,7 @@ class ResumeTest {
         StringWriter log = new StringWriter();
         var rw = new ResNetWorkload();
         BenchResult r = rw.run(
-                "cpu",
+                org.revtaf.tensor.Device.CPU,
                 BenchOptions.parse(
                         rw, List.of("--depth", "50", "--size", "32", "--batch", "2", "--width", "4", "--iters", "1")),
                 new PrintWriter(log));
@@ -108,7 +108,7 @@ class ResumeTest {
         assertEquals(50, r.extra().get("depth"));
         var dw = new DecoderWorkload();
         BenchResult d = dw.run(
-                "cpu",
+                org.revtaf.tensor.Device.CPU,
                 BenchOptions.parse(
                         dw,
                         List.of(

@@ -13,7 +13,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.revtaf.RevtafException;
-import org.revtaf.io.NdArray;
 import org.revtaf.io.Safetensors;
 import org.revtaf.nn.MappingReport;
 import org.revtaf.nn.NnContext;
@@ -21,6 +20,7 @@ import org.revtaf.nn.Rng;
 import org.revtaf.nn.WeightImport;
 import org.revtaf.nn.WeightMapping;
 import org.revtaf.tensor.Device;
+import org.revtaf.tensor.NdArray;
 
 /** Imports of synthetic state dicts with PyTorch names, written as safetensors here. */
 class WeightImportTest {

@@ -9,7 +9,7 @@ import static org.revtaf.nn.NnTesting.f64;
 import static org.revtaf.nn.NnTesting.randn;
 
 import org.junit.jupiter.api.Test;
-import org.revtaf.backend.fused.DropoutMask;
+import org.revtaf.backend.DropoutMask;
 import org.revtaf.ops.F;
 import org.revtaf.tensor.Tensor;
 

@@ -12,9 +12,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.revtaf.RevtafException;
-import org.revtaf.io.NdArray;
 import org.revtaf.io.Safetensors;
 import org.revtaf.optim.LrSchedule;
+import org.revtaf.tensor.NdArray;
 
 class CheckpointTest {
     @TempDir
@@ -100,9 +100,10 @@ class CheckpointTest {
         Path good = dir.resolve("good.safetensors");
         sample(1234).save(good);
         byte[] b = Files.readAllBytes(good);
-        long headerEnd = 8 + java.nio.ByteBuffer.wrap(b, 0, 8)
-                .order(java.nio.ByteOrder.LITTLE_ENDIAN)
-                .getLong();
+        long headerEnd = 8
+                + java.nio.ByteBuffer.wrap(b, 0, 8)
+                        .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                        .getLong();
 
         byte[] truncated = java.util.Arrays.copyOf(b, b.length - 5);
         assertDamaged(Files.write(dir.resolve("truncated.safetensors"), truncated), "truncated");
@@ -126,7 +127,8 @@ class CheckpointTest {
         String noSum = text.replaceFirst("\"revtaf\\.crc32c\":\"[0-9a-f]{8}\"", "\"revtaf.xxxxxx\":\"00000000\"");
         assertEquals(text.length(), noSum.length());
         assertDamaged(
-                Files.write(dir.resolve("nosum.safetensors"), noSum.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)),
+                Files.write(
+                        dir.resolve("nosum.safetensors"), noSum.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)),
                 "has no checksum");
         assertEquals(1234, Checkpoint.load(good).step(), "the original still loads");
     }

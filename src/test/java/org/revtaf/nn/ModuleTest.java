@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.revtaf.RevtafException;
-import org.revtaf.io.NdArray;
+import org.revtaf.tensor.NdArray;
 import org.revtaf.tensor.Tensor;
 
 class ModuleTest {

@@ -1,6 +1,5 @@
 package org.revtaf.nn;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.function.Supplier;
@@ -28,11 +27,9 @@ public final class NnTesting {
         return Tensor.randn(ctx.device(), ctx.dtype(), new Rng(seed), 1.0, shape);
     }
 
+    /** |actual - expected| <= tol (1 + |expected|) elementwise (TensorAssert). */
     public static void assertClose(String what, double[] expected, double[] actual, double tol) {
-        assertEquals(expected.length, actual.length, what + ": length");
-        for (int i = 0; i < expected.length; i++)
-            if (!(Math.abs(expected[i] - actual[i]) <= tol * (1 + Math.abs(expected[i]))))
-                fail(what + ": element " + i + " expected " + expected[i] + " got " + actual[i]);
+        org.revtaf.tensor.TensorAssert.assertClose(what, actual, expected, tol, tol);
     }
 
     /**

@@ -1,12 +1,14 @@
 package org.revtaf.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.revtaf.backend.Buf.of;
 import static org.revtaf.ops.GradCheck.check;
 import static org.revtaf.ops.GradCheck.rand;
 import static org.revtaf.ops.GradCheck.uniform;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.revtaf.backend.SinkhornGeom;
 import org.revtaf.tensor.DType;
 import org.revtaf.tensor.Device;
 import org.revtaf.tensor.Tensor;
@@ -86,11 +88,22 @@ class FusedGradCheckTest {
                 uniform(1, 0, 2, 2, 4, 3));
         Tensor cost = Tensor.uniform(Device.CPU, DType.FLOAT32, new Random(5), 0, 2, 2, 4, 3);
         Tensor ours = F.sinkhornReleased(cost, pm.to(Device.CPU), tm.to(Device.CPU), 0.1, 50, 1e-7);
-        float[] plan = new float[24], u = new float[51 * 2 * 3 * 4], v = new float[51 * 2 * 3];
-        org.revtaf.backend.fused.SinkhornCpu.forwardReleased(
-                plan, 0, u, v, cost.toFloats(), 0, pm.toFloats(), 0, tm.toFloats(), 0, 2, 4, 3, 0.1, 50, 1e-7);
+        // the definition: Sinkhorn of the fused kernels on each (batch item, token) column, cost [b*t, p, 1]
+        float[] c = cost.toFloats(), pmv = pm.toFloats(), tmv = tm.toFloats();
+        float[] costT = new float[24], pmT = new float[24], planT = new float[24];
+        for (int bi = 0; bi < 2; bi++)
+            for (int i = 0; i < 4; i++)
+                for (int j = 0; j < 3; j++) {
+                    costT[(bi * 3 + j) * 4 + i] = c[(bi * 4 + i) * 3 + j];
+                    pmT[(bi * 3 + j) * 4 + i] = pmv[bi * 4 + i];
+                }
+        float[] u = new float[51 * 2 * 3 * 4], v = new float[51 * 2 * 3];
+        org.revtaf.backend.cpu.kernels.SinkhornCpu.forward(
+                of(planT), u, v, of(costT), of(pmT), of(tmv), new SinkhornGeom(6, 4, 1, 0.1, 50, 1e-7));
         double[] expected = new double[24];
-        for (int i = 0; i < 24; i++) expected[i] = plan[i];
+        for (int bi = 0; bi < 2; bi++)
+            for (int i = 0; i < 4; i++)
+                for (int j = 0; j < 3; j++) expected[(bi * 4 + i) * 3 + j] = planT[(bi * 3 + j) * 4 + i];
         org.revtaf.tensor.TensorAssert.assertClose("released plan", ours.toDoubles(), expected, 1e-6, 1e-5);
     }
 

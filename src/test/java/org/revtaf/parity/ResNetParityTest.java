@@ -8,12 +8,12 @@ import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.revtaf.autograd.GradMode;
-import org.revtaf.io.NdArray;
 import org.revtaf.model.ResNet;
 import org.revtaf.nn.NnContext;
 import org.revtaf.nn.WeightMapping;
 import org.revtaf.ops.F;
 import org.revtaf.tensor.Device;
+import org.revtaf.tensor.NdArray;
 import org.revtaf.tensor.Tensor;
 
 /**

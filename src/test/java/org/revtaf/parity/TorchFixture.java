@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.revtaf.io.NdArray;
 import org.revtaf.io.Npy;
 import org.revtaf.nn.MappingReport;
 import org.revtaf.nn.Module;
@@ -23,6 +22,7 @@ import org.revtaf.nn.WeightImport;
 import org.revtaf.nn.WeightMapping;
 import org.revtaf.tensor.DType;
 import org.revtaf.tensor.Device;
+import org.revtaf.tensor.NdArray;
 import org.revtaf.tensor.Tensor;
 
 /**

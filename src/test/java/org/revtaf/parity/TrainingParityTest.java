@@ -9,12 +9,12 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.revtaf.io.NdArray;
 import org.revtaf.nn.Parameter;
 import org.revtaf.ops.F;
 import org.revtaf.optim.AdamW;
 import org.revtaf.optim.LrSchedule;
 import org.revtaf.tensor.Device;
+import org.revtaf.tensor.NdArray;
 import org.revtaf.tensor.Tensor;
 
 /**

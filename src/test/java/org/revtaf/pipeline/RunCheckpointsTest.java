@@ -15,8 +15,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.revtaf.RevtafException;
-import org.revtaf.io.NdArray;
 import org.revtaf.nn.Checkpoint;
+import org.revtaf.tensor.NdArray;
 
 /** Rotation of the step files and the fallback of {@code --resume} past damaged checkpoints. */
 class RunCheckpointsTest {

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.util.Arrays;
 
 /**
- * Closeness check in the style of llm.c's check_tensor: element i passes when
+ * The closeness check of every test (one place), in the style of llm.c's check_tensor: element i passes when
  * |actual - expected| <= atol + rtol * |expected|. On failure the message shows the first
  * mismatches, the max abs and rel error, and how much of the threshold the worst element used.
  * Expected NaN/Inf must be matched exactly.
@@ -17,6 +17,13 @@ public final class TensorAssert {
         if (!Arrays.equals(actual.shapeRef(), expected.shapeRef()))
             fail(name + ": shape " + Shapes.str(actual.shapeRef()) + " vs expected " + Shapes.str(expected.shapeRef()));
         assertClose(name, actual.toDoubles(), expected.toDoubles(), atol, rtol);
+    }
+
+    /** A float result against double expected values (the float values widened exactly). */
+    public static void assertClose(String name, float[] actual, double[] expected, double atol, double rtol) {
+        double[] a = new double[actual.length];
+        for (int i = 0; i < a.length; i++) a[i] = actual[i];
+        assertClose(name, a, expected, atol, rtol);
     }
 
     public static void assertClose(String name, double[] a, double[] e, double atol, double rtol) {

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.revtaf.RevtafException;
-import org.revtaf.io.NdArray;
 import org.revtaf.ops.F;
 
 class TensorTest {

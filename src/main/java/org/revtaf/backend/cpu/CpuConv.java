@@ -1,156 +1,81 @@
 package org.revtaf.backend.cpu;
 
+import static org.revtaf.backend.Buf.F32.of;
+
 import java.util.Arrays;
+import org.revtaf.backend.Buf;
 import org.revtaf.backend.Conv2dGeom;
 import org.revtaf.backend.ConvKernels;
+import org.revtaf.backend.Lerp;
 import org.revtaf.backend.Pool2dGeom;
 import org.revtaf.backend.cpu.kernels.Conv2d;
-import org.revtaf.backend.cpu.kernels.ConvShape;
 import org.revtaf.backend.cpu.kernels.Parallel;
 import org.revtaf.backend.cpu.kernels.Pool;
-import org.revtaf.backend.cpu.kernels.PoolShape;
-import org.revtaf.backend.reference.RefConv.Lerp;
-import org.revtaf.backend.reference.ReferenceBackend;
-import org.revtaf.tensor.DType;
 import org.revtaf.tensor.Tensor;
 
 /**
- * float32 convolution and pooling on cpukern's kernels (im2col + packed GEMM, vectorized pools),
- * bilinear resize as a fork-join loop over planes. float64 runs the reference.
+ * float32 convolution and pooling on the cpu kernels (im2col + packed GEMM, vectorized pools),
+ * bilinear resize as a fork-join loop over planes.
  */
 final class CpuConv implements ConvKernels {
-    private final ConvKernels ref = ReferenceBackend.INSTANCE.conv();
-
-    private static boolean f32(Tensor t) {
-        return t.dtype() == DType.FLOAT32;
+    private static Buf.I32 ints(Tensor t) {
+        return new Buf.I32(t.heap().i32(), t.offset());
     }
 
-    private static ConvShape shape(Conv2dGeom g) {
-        return new ConvShape(
-                g.n(),
-                g.c(),
-                g.h(),
-                g.w(),
-                g.oc(),
-                g.kh(),
-                g.kw(),
-                g.sh(),
-                g.sw(),
-                g.ph(),
-                g.pw(),
-                g.dh(),
-                g.dw(),
-                g.groups());
-    }
-
-    private static PoolShape shape(Pool2dGeom g) {
-        return new PoolShape(g.n(), g.c(), g.h(), g.w(), g.kh(), g.kw(), g.sh(), g.sw(), g.ph(), g.pw());
+    private static void zero(Tensor t) {
+        Arrays.fill(t.f32(), t.offset(), t.offset() + t.numel(), 0f);
     }
 
     @Override
     public void conv2d(Tensor out, Tensor x, Tensor w, Tensor bias, Conv2dGeom g) {
-        if (!f32(x)) {
-            ref.conv2d(out, x, w, bias, g);
-            return;
-        }
-        Conv2d.forward(
-                shape(g),
-                x.f32(),
-                x.offset(),
-                w.f32(),
-                w.offset(),
-                bias == null ? null : bias.f32(),
-                bias == null ? 0 : bias.offset(),
-                out.f32(),
-                out.offset());
+        Conv2d.forward(g, of(x), of(w), of(bias), of(out));
     }
 
     @Override
     public void conv2dBackward(Tensor dx, Tensor dw, Tensor db, Tensor dy, Tensor x, Tensor w, Conv2dGeom g) {
-        if (!f32(x)) {
-            ref.conv2dBackward(dx, dw, db, dy, x, w, g);
-            return;
-        }
-        ConvShape s = shape(g);
-        if (dx != null) Conv2d.backwardData(s, dy.f32(), dy.offset(), w.f32(), w.offset(), dx.f32(), dx.offset());
+        if (dx != null) Conv2d.backwardData(g, of(dy), of(w), of(dx));
         if (dw != null || db != null) {
             Tensor dwt = dw != null ? dw : Tensor.empty(w.device(), w.dtype(), w.shapeRef());
-            Conv2d.backwardWeight(
-                    s,
-                    x.f32(),
-                    x.offset(),
-                    dy.f32(),
-                    dy.offset(),
-                    dwt.f32(),
-                    dwt.offset(),
-                    db == null ? null : db.f32(),
-                    db == null ? 0 : db.offset());
+            Conv2d.backwardWeight(g, of(x), of(dy), of(dwt), of(db));
         }
     }
 
     @Override
     public void maxPool2d(Tensor out, Tensor argmax, Tensor x, Pool2dGeom g) {
-        if (!f32(x) || argmax.dtype() != DType.INT32) {
-            ref.maxPool2d(out, argmax, x, g);
-            return;
-        }
-        Pool.maxForward(
-                shape(g),
-                x.f32(),
-                x.offset(),
-                out.f32(),
-                out.offset(),
-                argmax.heap().i32(),
-                argmax.offset());
+        Pool.maxForward(g, of(x), of(out), ints(argmax));
     }
 
     @Override
     public void maxPool2dBackward(Tensor dx, Tensor dy, Tensor argmax, Pool2dGeom g) {
-        if (!f32(dx) || argmax.dtype() != DType.INT32) {
-            ref.maxPool2dBackward(dx, dy, argmax, g);
-            return;
-        }
-        Arrays.fill(dx.f32(), dx.offset(), dx.offset() + dx.numel(), 0f);
-        Pool.maxBackward(shape(g), dy.f32(), dy.offset(), argmax.heap().i32(), argmax.offset(), dx.f32(), dx.offset());
+        zero(dx);
+        Pool.maxBackward(g, of(dy), ints(argmax), of(dx));
     }
 
     @Override
-    public void avgPool2d(Tensor out, Tensor x, Pool2dGeom g) {
-        if (!f32(x)) ref.avgPool2d(out, x, g);
-        else Pool.avgForward(shape(g), g.countIncludePad(), x.f32(), x.offset(), out.f32(), out.offset());
+    public void avgPool2d(Tensor out, Tensor x, Pool2dGeom g, boolean countIncludePad) {
+        Pool.avgForward(g, countIncludePad, of(x), of(out));
     }
 
     @Override
-    public void avgPool2dBackward(Tensor dx, Tensor dy, Pool2dGeom g) {
-        if (!f32(dx)) ref.avgPool2dBackward(dx, dy, g);
-        else {
-            Arrays.fill(dx.f32(), dx.offset(), dx.offset() + dx.numel(), 0f);
-            Pool.avgBackward(shape(g), g.countIncludePad(), dy.f32(), dy.offset(), dx.f32(), dx.offset());
-        }
+    public void avgPool2dBackward(Tensor dx, Tensor dy, Pool2dGeom g, boolean countIncludePad) {
+        zero(dx);
+        Pool.avgBackward(g, countIncludePad, of(dy), of(dx));
     }
 
     @Override
     public void adaptiveAvgPool2d(Tensor out, Tensor x, int n, int c, int h, int w, int oh, int ow) {
-        if (!f32(x)) ref.adaptiveAvgPool2d(out, x, n, c, h, w, oh, ow);
-        else Pool.adaptiveAvgForward(n * c, h, w, oh, ow, x.f32(), x.offset(), out.f32(), out.offset());
+        Pool.adaptiveAvgForward(n * c, h, w, oh, ow, of(x), of(out));
     }
 
     @Override
     public void adaptiveAvgPool2dBackward(Tensor dx, Tensor dy, int n, int c, int h, int w, int oh, int ow) {
-        if (!f32(dx)) ref.adaptiveAvgPool2dBackward(dx, dy, n, c, h, w, oh, ow);
-        else {
-            Arrays.fill(dx.f32(), dx.offset(), dx.offset() + dx.numel(), 0f);
-            Pool.adaptiveAvgBackward(n * c, h, w, oh, ow, dy.f32(), dy.offset(), dx.f32(), dx.offset());
-        }
+        zero(dx);
+        Pool.adaptiveAvgBackward(n * c, h, w, oh, ow, of(dy), of(dx));
     }
 
     // x: (n, c, h, w) -> out: (n, c, oh, ow); taps per output row/column computed once
     @Override
     public void bilinear(Tensor out, Tensor x, int n, int c, int h, int w, int oh, int ow, boolean alignCorners) {
-        if (!f32(x)) {
-            ref.bilinear(out, x, n, c, h, w, oh, ow, alignCorners);
-            return;
-        }
         Lerp[] ly = taps(h, oh, alignCorners), lx = taps(w, ow, alignCorners);
         float[] xa = x.f32(), oa = out.f32();
         int xo = x.offset(), oo = out.offset();
@@ -173,10 +98,6 @@ final class CpuConv implements ConvKernels {
     @Override
     public void bilinearBackward(
             Tensor dx, Tensor dy, int n, int c, int h, int w, int oh, int ow, boolean alignCorners) {
-        if (!f32(dx)) {
-            ref.bilinearBackward(dx, dy, n, c, h, w, oh, ow, alignCorners);
-            return;
-        }
         Lerp[] ly = taps(h, oh, alignCorners), lx = taps(w, ow, alignCorners);
         float[] ga = dy.f32(), da = dx.f32();
         int go = dy.offset(), dO = dx.offset();

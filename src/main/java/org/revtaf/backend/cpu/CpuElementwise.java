@@ -5,38 +5,28 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.revtaf.backend.BinaryOp;
+import org.revtaf.backend.Buf;
 import org.revtaf.backend.ElementwiseKernels;
 import org.revtaf.backend.ScalarMath;
 import org.revtaf.backend.UnaryOp;
 import org.revtaf.backend.cpu.kernels.Parallel;
 import org.revtaf.backend.cpu.kernels.VecMath;
-import org.revtaf.backend.reference.ReferenceBackend;
-import org.revtaf.tensor.DType;
 import org.revtaf.tensor.HeapStorage;
+import org.revtaf.tensor.StridedIndex;
 import org.revtaf.tensor.Tensor;
 
 /**
- * float32 elementwise kernels: VecMath (cpukern) for the transcendental functions, Vector API loops
+ * float32 elementwise kernels: VecMath for the transcendental functions, Vector API loops
  * with a masked tail for arithmetic, fork-join over large arrays and over rows of broadcast views.
- * Other dtypes run the reference kernels.
  */
 final class CpuElementwise implements ElementwiseKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final int GRAIN = 1 << 14;
-    private final ElementwiseKernels ref = ReferenceBackend.INSTANCE.elementwise();
-
-    private static boolean f32(Tensor... ts) {
-        for (Tensor t : ts) if (t.dtype() != DType.FLOAT32) return false;
-        return true;
-    }
+    private static final FloatVector ZERO = FloatVector.zero(S), ONE = FloatVector.broadcast(S, 1f);
 
     @Override
     public void unary(Tensor out, Tensor x, int n, UnaryOp op, double a, double b) {
-        if (!f32(out, x)) {
-            ref.unary(out, x, n, op, a, b);
-            return;
-        }
         float[] xa = x.f32(), ya = out.f32();
         int xo = x.offset(), yo = out.offset();
         VecMath.Fn fn = switch (op) {
@@ -49,7 +39,7 @@ final class CpuElementwise implements ElementwiseKernels {
             default -> null;
         };
         if (fn != null) {
-            VecMath.map(fn, xa, xo, ya, yo, n);
+            VecMath.map(fn, Buf.F32.of(x), Buf.F32.of(out), n);
             return;
         }
         float fa = (float) a, fb = (float) b;
@@ -85,10 +75,6 @@ final class CpuElementwise implements ElementwiseKernels {
 
     @Override
     public void unaryBackward(Tensor dx, Tensor dy, Tensor x, Tensor y, int n, UnaryOp op, double a, double b) {
-        if (!f32(dx, dy, x, y)) {
-            ref.unaryBackward(dx, dy, x, y, n, op, a, b);
-            return;
-        }
         float[] g = dy.f32(), xa = x.f32(), ya = y.f32(), d = dx.f32();
         VecMath.Grad gr = switch (op) {
             case RELU -> VecMath.Grad.RELU;
@@ -102,7 +88,7 @@ final class CpuElementwise implements ElementwiseKernels {
         if (gr != null) {
             boolean fromY = op == UnaryOp.TANH || op == UnaryOp.SIGMOID || op == UnaryOp.EXP;
             Tensor saved = fromY ? y : x;
-            VecMath.grad(gr, saved.f32(), saved.offset(), g, dy.offset(), d, dx.offset(), n);
+            VecMath.grad(gr, Buf.F32.of(saved), Buf.F32.of(dy), Buf.F32.of(dx), n);
             return;
         }
         int go = dy.offset(), xo = x.offset(), yo = y.offset(), dO = dx.offset();
@@ -114,10 +100,6 @@ final class CpuElementwise implements ElementwiseKernels {
 
     @Override
     public void binary(Tensor out, Tensor a, Tensor b, BinaryOp op) {
-        if (!f32(out, a, b) || op == BinaryOp.EQ) {
-            ref.binary(out, a, b, op);
-            return;
-        }
         Strided L3 = new Strided(out, a, b);
         float[] o = out.f32(), x = a.f32(), y = b.f32();
         int so = L3.colStride(0), sa = L3.colStride(1), sb = L3.colStride(2), cols = L3.cols;
@@ -138,13 +120,15 @@ final class CpuElementwise implements ElementwiseKernels {
     private static void row(
             BinaryOp op, float[] o, int oo, int so, float[] x, int ao, int sa, float[] y, int bo, int sb, int n) {
         if (so == 1 && (sa == 1 || sa == 0) && (sb == 1 || sb == 0)) {
-            VectorOperators.Binary vop = switch (op) {
+            VectorOperators.Operator vop = switch (op) {
                 case ADD -> VectorOperators.ADD;
                 case SUB -> VectorOperators.SUB;
                 case MUL -> VectorOperators.MUL;
                 case DIV -> VectorOperators.DIV;
                 case MAXIMUM -> VectorOperators.MAX;
-                default -> VectorOperators.MIN;
+                case MINIMUM -> VectorOperators.MIN;
+                case EQ -> VectorOperators.EQ;
+                case GE -> VectorOperators.GE;
             };
             FloatVector xs = sa == 0 ? FloatVector.broadcast(S, x[ao]) : null;
             FloatVector ys = sb == 0 ? FloatVector.broadcast(S, y[bo]) : null;
@@ -152,25 +136,27 @@ final class CpuElementwise implements ElementwiseKernels {
             for (; i + L <= n; i += L) {
                 FloatVector xv = xs != null ? xs : FloatVector.fromArray(S, x, ao + i);
                 FloatVector yv = ys != null ? ys : FloatVector.fromArray(S, y, bo + i);
-                xv.lanewise(vop, yv).intoArray(o, oo + i);
+                apply(vop, xv, yv).intoArray(o, oo + i);
             }
             if (i < n) {
                 VectorMask<Float> m = S.indexInRange(i, n);
                 FloatVector xv = xs != null ? xs : FloatVector.fromArray(S, x, ao + i, m);
                 FloatVector yv = ys != null ? ys : FloatVector.fromArray(S, y, bo + i, m);
-                xv.lanewise(vop, yv).intoArray(o, oo + i, m);
+                apply(vop, xv, yv).intoArray(o, oo + i, m);
             }
             return;
         }
         for (int i = 0; i < n; i++) o[oo + i * so] = (float) ScalarMath.apply(op, x[ao + i * sa], y[bo + i * sb]);
     }
 
+    /** x op y lanewise; a comparison gives 1 where it holds, else 0. */
+    private static FloatVector apply(VectorOperators.Operator op, FloatVector x, FloatVector y) {
+        if (op instanceof VectorOperators.Comparison c) return ZERO.blend(ONE, x.compare(c, y));
+        return x.lanewise((VectorOperators.Binary) op, y);
+    }
+
     @Override
     public void where(Tensor out, Tensor cond, Tensor a, Tensor b) {
-        if (!f32(out, a, b)) {
-            ref.where(out, cond, a, b);
-            return;
-        }
         Strided L4 = new Strided(out, cond, a, b);
         float[] o = out.f32(), x = a.f32(), y = b.f32();
         HeapStorage c = cond.heap();
@@ -192,14 +178,13 @@ final class CpuElementwise implements ElementwiseKernels {
 
     @Override
     public void fill(Tensor out, double value) {
-        if (!f32(out)) ref.fill(out, value);
-        else java.util.Arrays.fill(out.f32(), out.offset(), out.offset() + out.numel(), (float) value);
+        java.util.Arrays.fill(out.f32(), out.offset(), out.offset() + out.numel(), (float) value);
     }
 
     @Override
     public void copy(Tensor out, Tensor x) {
-        if (!f32(out, x)) {
-            ref.copy(out, x);
+        if (out.dtype() != x.dtype()) { // a conversion: element by element through double
+            StridedIndex.copy(out, x);
             return;
         }
         float[] o = out.f32(), s = x.f32();

@@ -2,17 +2,14 @@ package org.revtaf.backend.cpu;
 
 import org.revtaf.backend.IndexKernels;
 import org.revtaf.backend.cpu.kernels.Parallel;
-import org.revtaf.backend.reference.ReferenceBackend;
-import org.revtaf.tensor.DType;
 import org.revtaf.tensor.Tensor;
 
 /**
  * float32 index kernels: row copies (System.arraycopy) for index_select/embedding, direct loops for
  * gather; the scatter-adds run serially over indices (repeated indices must not race). Bounds
- * errors name the op and index. float64 runs the reference.
+ * errors name the op and index.
  */
 final class CpuIndex implements IndexKernels {
-    private final IndexKernels ref = ReferenceBackend.INSTANCE.index();
 
     private static int check(String op, long i, int size) {
         if (i < 0 || i >= size)
@@ -22,10 +19,6 @@ final class CpuIndex implements IndexKernels {
 
     @Override
     public void indexSelect(Tensor out, Tensor x, Tensor idx, int outer, int size, int inner, int nIdx) {
-        if (x.dtype() != DType.FLOAT32) {
-            ref.indexSelect(out, x, idx, outer, size, inner, nIdx);
-            return;
-        }
         long[] iv = idx.toLongs();
         for (long i : iv) check("index_select", i, size);
         float[] xa = x.f32(), oa = out.f32();
@@ -40,10 +33,6 @@ final class CpuIndex implements IndexKernels {
 
     @Override
     public void indexAdd(Tensor dx, Tensor dy, Tensor idx, int outer, int size, int inner, int nIdx) {
-        if (dx.dtype() != DType.FLOAT32) {
-            ref.indexAdd(dx, dy, idx, outer, size, inner, nIdx);
-            return;
-        }
         long[] iv = idx.toLongs();
         float[] d = dx.f32(), g = dy.f32();
         int dO = dx.offset(), go = dy.offset();
@@ -59,10 +48,6 @@ final class CpuIndex implements IndexKernels {
 
     @Override
     public void gather(Tensor out, Tensor x, Tensor idx, int outer, int size, int inner, int nIdx) {
-        if (x.dtype() != DType.FLOAT32) {
-            ref.gather(out, x, idx, outer, size, inner, nIdx);
-            return;
-        }
         long[] iv = idx.toLongs();
         float[] xa = x.f32(), oa = out.f32();
         int xo = x.offset(), oo = out.offset();
@@ -76,10 +61,6 @@ final class CpuIndex implements IndexKernels {
 
     @Override
     public void scatterAdd(Tensor dx, Tensor dy, Tensor idx, int outer, int size, int inner, int nIdx) {
-        if (dx.dtype() != DType.FLOAT32) {
-            ref.scatterAdd(dx, dy, idx, outer, size, inner, nIdx);
-            return;
-        }
         long[] iv = idx.toLongs();
         float[] d = dx.f32(), g = dy.f32();
         int dO = dx.offset(), go = dy.offset();

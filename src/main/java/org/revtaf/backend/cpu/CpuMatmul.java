@@ -1,34 +1,23 @@
 package org.revtaf.backend.cpu;
 
+import org.revtaf.backend.Buf;
+import org.revtaf.backend.GemmGeom;
 import org.revtaf.backend.MatmulKernels;
 import org.revtaf.backend.cpu.kernels.Gemm;
-import org.revtaf.backend.reference.ReferenceBackend;
-import org.revtaf.tensor.DType;
 import org.revtaf.tensor.Tensor;
 
-/** Batched GEMM on cpukern's packed Vector API SGEMM; float64 runs the reference. */
+/** Batched GEMM on the packed Vector API SGEMM. */
 final class CpuMatmul implements MatmulKernels {
-    private final MatmulKernels ref = ReferenceBackend.INSTANCE.matmul();
-
     @Override
-    public void gemm(
-            Tensor c,
-            Tensor a,
-            Tensor b,
-            int batch,
-            int m,
-            int n,
-            int k,
-            boolean transA,
-            boolean transB,
-            int strideA,
-            int strideB,
-            double alpha,
-            double beta) {
-        if (c.dtype() != DType.FLOAT32) {
-            ref.gemm(c, a, b, batch, m, n, k, transA, transB, strideA, strideB, alpha, beta);
-            return;
-        }
+    public void gemm(Tensor c, Tensor a, Tensor b, GemmGeom geom) {
+        int batch = geom.batch(),
+                m = geom.m(),
+                n = geom.n(),
+                k = geom.k(),
+                strideA = geom.strideA(),
+                strideB = geom.strideB();
+        boolean transA = geom.transA(), transB = geom.transB();
+        double alpha = geom.alpha(), beta = geom.beta();
         if (batch == 0 || m == 0 || n == 0) return;
         if (k == 0) { // empty sum: c = beta * c
             float[] ca = c.f32();
@@ -43,17 +32,14 @@ final class CpuMatmul implements MatmulKernels {
                 n,
                 k,
                 (float) alpha,
-                a.f32(),
-                a.offset(),
+                Buf.F32.of(a),
                 transA ? m : k,
                 strideA,
-                b.f32(),
-                b.offset(),
+                Buf.F32.of(b),
                 transB ? k : n,
                 strideB,
                 (float) beta,
-                c.f32(),
-                c.offset(),
+                Buf.F32.of(c),
                 n,
                 (long) m * n,
                 batch);

@@ -3,34 +3,23 @@ package org.revtaf.backend.cpu;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
+import org.revtaf.backend.AdamWStep;
 import org.revtaf.backend.OptimKernels;
 import org.revtaf.backend.cpu.kernels.Parallel;
-import org.revtaf.backend.reference.ReferenceBackend;
-import org.revtaf.tensor.DType;
 import org.revtaf.tensor.Tensor;
 
-/** AdamW as one fused Vector API pass over param, m, v and grad (float32); float64 runs the reference. */
+/** AdamW as one fused Vector API pass over param, m, v and grad (float32). */
 final class CpuOptim implements OptimKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private final OptimKernels ref = ReferenceBackend.INSTANCE.optim();
 
     @Override
-    public void adamw(
-            Tensor param,
-            Tensor m,
-            Tensor v,
-            Tensor grad,
-            int n,
-            double lr,
-            double beta1,
-            double beta2,
-            double eps,
-            double weightDecay,
-            int step) {
-        if (param.dtype() != DType.FLOAT32) {
-            ref.adamw(param, m, v, grad, n, lr, beta1, beta2, eps, weightDecay, step);
-            return;
-        }
+    public void adamw(Tensor param, Tensor m, Tensor v, Tensor grad, int n, AdamWStep geom) {
+        double lr = geom.lr(),
+                beta1 = geom.beta1(),
+                beta2 = geom.beta2(),
+                eps = geom.eps(),
+                weightDecay = geom.weightDecay();
+        int step = geom.step();
         float[] p = param.f32(), ma = m.f32(), va = v.f32(), g = grad.f32();
         int po = param.offset(), mo = m.offset(), vo = v.offset(), go = grad.offset();
         float decay = (float) (1 - lr * weightDecay), b1 = (float) beta1, b2 = (float) beta2;

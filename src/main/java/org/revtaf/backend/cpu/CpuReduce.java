@@ -4,31 +4,24 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.revtaf.backend.Buf;
 import org.revtaf.backend.ReduceKernels;
 import org.revtaf.backend.ReduceOp;
 import org.revtaf.backend.cpu.kernels.Parallel;
 import org.revtaf.backend.cpu.kernels.Softmax;
-import org.revtaf.backend.reference.ReferenceBackend;
-import org.revtaf.tensor.DType;
 import org.revtaf.tensor.Tensor;
 
 /**
  * float32 reductions over the middle axis of (outer, n, inner): vector loops along the contiguous
- * axis (n when inner = 1, else inner), fork-join over outer; softmax rows through cpukern's Softmax,
+ * axis (n when inner = 1, else inner), fork-join over outer; softmax rows through the Softmax kernel,
  * softmax over a non-last axis as a fork-join loop over strided columns.
- * Other dtypes run the reference kernels.
  */
 final class CpuReduce implements ReduceKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    private final ReduceKernels ref = ReferenceBackend.INSTANCE.reduce();
 
     @Override
     public void reduce(Tensor out, Tensor x, int outer, int n, int inner, ReduceOp op) {
-        if (x.dtype() != DType.FLOAT32) {
-            ref.reduce(out, x, outer, n, inner, op);
-            return;
-        }
         float[] xa = x.f32();
         int xo = x.offset();
         if (op == ReduceOp.ARGMAX || op == ReduceOp.ARGMIN) {
@@ -134,14 +127,10 @@ final class CpuReduce implements ReduceKernels {
 
     @Override
     public void softmax(Tensor out, Tensor x, int outer, int n, int inner, boolean log) {
-        if (x.dtype() != DType.FLOAT32) {
-            ref.softmax(out, x, outer, n, inner, log);
-            return;
-        }
         float[] xa = x.f32(), ya = out.f32();
         if (inner == 1) {
-            if (log) Softmax.logForward(xa, x.offset(), ya, out.offset(), outer, n);
-            else Softmax.forward(xa, x.offset(), ya, out.offset(), outer, n);
+            if (log) Softmax.logForward(Buf.F32.of(x), Buf.F32.of(out), outer, n);
+            else Softmax.forward(Buf.F32.of(x), Buf.F32.of(out), outer, n);
             return;
         }
         // strided columns (axis not last): one (outer, inner) column of n values at a time
@@ -164,14 +153,10 @@ final class CpuReduce implements ReduceKernels {
 
     @Override
     public void softmaxBackward(Tensor dx, Tensor dy, Tensor y, int outer, int n, int inner, boolean log) {
-        if (y.dtype() != DType.FLOAT32) {
-            ref.softmaxBackward(dx, dy, y, outer, n, inner, log);
-            return;
-        }
         float[] ya = y.f32(), ga = dy.f32(), da = dx.f32();
         if (inner == 1) {
-            if (log) Softmax.logBackward(ya, y.offset(), ga, dy.offset(), da, dx.offset(), outer, n);
-            else Softmax.backward(ya, y.offset(), ga, dy.offset(), da, dx.offset(), outer, n);
+            if (log) Softmax.logBackward(Buf.F32.of(y), Buf.F32.of(dy), Buf.F32.of(dx), outer, n);
+            else Softmax.backward(Buf.F32.of(y), Buf.F32.of(dy), Buf.F32.of(dx), outer, n);
             return;
         }
         int yo = y.offset(), go = dy.offset(), dO = dx.offset();

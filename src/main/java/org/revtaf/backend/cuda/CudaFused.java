@@ -3,10 +3,12 @@ package org.revtaf.backend.cuda;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicLong;
 import org.revtaf.RevtafException;
+import org.revtaf.backend.AttentionGeom;
+import org.revtaf.backend.Backend;
+import org.revtaf.backend.DropoutMask;
 import org.revtaf.backend.FusedKernels;
-import org.revtaf.backend.cpu.CpuBackend;
-import org.revtaf.backend.fused.DropoutMask;
-import org.revtaf.backend.fused.HyperbolicRef.RowMap;
+import org.revtaf.backend.RowMap;
+import org.revtaf.backend.SinkhornGeom;
 import org.revtaf.bindings.DeviceBuffer;
 import org.revtaf.bindings.RevtafKernels;
 import org.revtaf.tensor.DType;
@@ -15,8 +17,9 @@ import org.revtaf.tensor.HeapStorage;
 import org.revtaf.tensor.Tensor;
 
 /**
- * The REVTAF fused ops as CUDA kernels (kernels/include/revtaf_kernels.h) on device tensors: the
- * same contracts as org.revtaf.backend.fused. Tensors must be contiguous float32 on this backend's
+ * The REVTAF fused ops as CUDA kernels (kernels/include/revtaf_kernels.h, bound in the generated
+ * KernelAbi) on device tensors: the same contracts as the oracles of backend/reference, one adapter
+ * method per kernel with the header's argument names. Tensors must be contiguous float32 on this backend's
  * device; float masks (nonzero = valid) are converted to the kernels' uint8 masks. The kernel
  * version is {@code -Drevtaf.cuda.kernelVersion} (0 = each family's promoted default).
  *
@@ -42,7 +45,7 @@ final class CudaFused implements FusedKernels {
     CudaFused(RevtafKernels k) {
         this.k = k;
         this.version = Integer.getInteger("revtaf.cuda.kernelVersion", 0);
-        this.host = HostFallback.of(FusedKernels.class, CpuBackend.INSTANCE.fused());
+        this.host = HostFallback.of(FusedKernels.class, Backend::fused);
     }
 
     /** True when the CUDA attention kernels support head dim {@code d}. */
@@ -60,15 +63,21 @@ final class CudaFused implements FusedKernels {
         if (t == null) {
             return MemorySegment.NULL;
         }
-        if (!(t.storage() instanceof CudaStorage cs)) {
-            throw new RevtafException("device " + k.device() + ": tensor is on " + t.device()
-                    + "; move it with .copyTo(" + k.device() + ") first");
-        }
         if (t.dtype() != DType.FLOAT32 || !t.isContiguous()) {
             throw new RevtafException("device " + k.device() + ": fused kernels need contiguous float32 tensors, got "
                     + t.dtype() + (t.isContiguous() ? "" : " (strided)"));
         }
-        return cs.at(t.offset());
+        return CudaStorage.at(t);
+    }
+
+    /** Device scratch for a gradient the op does not need (the kernels write every gradient). */
+    private DeviceBuffer scratch(Tensor grad, long floats) {
+        return grad == null ? DeviceBuffer.allocate(k, 4L * floats) : null;
+    }
+
+    /** The gradient's address, or the scratch buffer's when the gradient is not needed. */
+    private MemorySegment p(Tensor grad, DeviceBuffer scratch) {
+        return grad == null ? scratch.ptr() : p(grad);
     }
 
     /** uint8 device copy of a float mask (nonzero = valid); null for no mask. */
@@ -88,14 +97,6 @@ final class CudaFused implements FusedKernels {
         return b == null ? MemorySegment.NULL : b.ptr();
     }
 
-    private static void close(DeviceBuffer... bs) {
-        for (DeviceBuffer b : bs) {
-            if (b != null) {
-                b.close();
-            }
-        }
-    }
-
     @Override
     public void mobiusAdd(Tensor out, Tensor x, Tensor y, int yStride, int n, int d, double c) {
         k.mobiusAddFwd(STREAM, p(out), p(x), p(y), yStride, n, d, (float) c, version);
@@ -103,36 +104,21 @@ final class CudaFused implements FusedKernels {
 
     @Override
     public void mobiusAddBackward(
-            Tensor dx, Tensor dy, Tensor gOut, Tensor x, Tensor y, int yStride, int n, int d, double c) {
-        // the kernel writes both gradients: give it scratch for a skipped one
-        try (DeviceBuffer sx = dx == null ? DeviceBuffer.allocate(k, 4L * n * d) : null;
-                DeviceBuffer sy =
-                        dy == null ? DeviceBuffer.allocate(k, 4L * (yStride == 0 ? d : (long) n * d)) : null) {
-            k.mobiusAddBwd(
-                    STREAM,
-                    dx == null ? sx.ptr() : p(dx),
-                    dy == null ? sy.ptr() : p(dy),
-                    p(gOut),
-                    p(x),
-                    p(y),
-                    yStride,
-                    n,
-                    d,
-                    (float) c,
-                    version);
+            Tensor dx, Tensor dy, Tensor dout, Tensor x, Tensor y, int yStride, int n, int d, double c) {
+        try (DeviceBuffer sx = scratch(dx, (long) n * d);
+                DeviceBuffer sy = scratch(dy, yStride == 0 ? d : (long) n * d)) {
+            k.mobiusAddBwd(STREAM, p(dx, sx), p(dy, sy), p(dout), p(x), p(y), yStride, n, d, (float) c, version);
         }
     }
 
     @Override
-    public void rowMap(Tensor out, Tensor x, int n, int d, RowMap map, double c) {
+    public void poincareMap(Tensor out, Tensor x, int n, int d, double c, RowMap map) {
         k.poincareMapFwd(STREAM, p(out), p(x), n, d, (float) c, map.ordinal(), version);
     }
 
     @Override
-    public void rowMapBackward(Tensor dx, Tensor gOut, Tensor x, int n, int d, RowMap map, double c) {
-        if (dx != null) {
-            k.poincareMapBwd(STREAM, p(dx), p(gOut), p(x), n, d, (float) c, map.ordinal(), version);
-        }
+    public void poincareMapBackward(Tensor dx, Tensor dout, Tensor x, int n, int d, double c, RowMap map) {
+        if (dx != null) k.poincareMapBwd(STREAM, p(dx), p(dout), p(x), n, d, (float) c, map.ordinal(), version);
     }
 
     @Override
@@ -142,21 +128,10 @@ final class CudaFused implements FusedKernels {
 
     @Override
     public void mobiusMatvecBackward(
-            Tensor dw, Tensor dx, Tensor gOut, Tensor w, Tensor x, int n, int m, int d, double c) {
-        try (DeviceBuffer sw = dw == null ? DeviceBuffer.allocate(k, 4L * m * d) : null;
-                DeviceBuffer sx = dx == null ? DeviceBuffer.allocate(k, 4L * n * d) : null) {
-            k.mobiusMatvecBwd(
-                    STREAM,
-                    dw == null ? sw.ptr() : p(dw),
-                    dx == null ? sx.ptr() : p(dx),
-                    p(gOut),
-                    p(w),
-                    p(x),
-                    n,
-                    m,
-                    d,
-                    (float) c,
-                    version);
+            Tensor dw, Tensor dx, Tensor dout, Tensor w, Tensor x, int n, int m, int d, double c) {
+        try (DeviceBuffer sw = scratch(dw, (long) m * d);
+                DeviceBuffer sx = scratch(dx, (long) n * d)) {
+            k.mobiusMatvecBwd(STREAM, p(dw, sw), p(dx, sx), p(dout), p(w), p(x), n, m, d, (float) c, version);
         }
     }
 
@@ -167,21 +142,10 @@ final class CudaFused implements FusedKernels {
 
     @Override
     public void poincareDistBackward(
-            Tensor dx, Tensor dy, Tensor gOut, Tensor x, Tensor y, int n, int m, int d, double c) {
-        try (DeviceBuffer sx = dx == null ? DeviceBuffer.allocate(k, 4L * n * d) : null;
-                DeviceBuffer sy = dy == null ? DeviceBuffer.allocate(k, 4L * m * d) : null) {
-            k.poincareDistBwd(
-                    STREAM,
-                    dx == null ? sx.ptr() : p(dx),
-                    dy == null ? sy.ptr() : p(dy),
-                    p(gOut),
-                    p(x),
-                    p(y),
-                    n,
-                    m,
-                    d,
-                    (float) c,
-                    version);
+            Tensor dx, Tensor dy, Tensor dout, Tensor x, Tensor y, int n, int m, int d, double c) {
+        try (DeviceBuffer sx = scratch(dx, (long) n * d);
+                DeviceBuffer sy = scratch(dy, (long) m * d)) {
+            k.poincareDistBwd(STREAM, p(dx, sx), p(dy, sy), p(dout), p(x), p(y), n, m, d, (float) c, version);
         }
     }
 
@@ -193,15 +157,12 @@ final class CudaFused implements FusedKernels {
             Tensor cost,
             Tensor pixelMask,
             Tensor tokenMask,
-            int b,
-            int p,
-            int t,
-            double eps,
-            int maxIter,
-            double tol) {
-        DeviceBuffer pm = mask(pixelMask);
-        DeviceBuffer tm = mask(tokenMask);
-        try (DeviceBuffer iters = DeviceBuffer.allocate(k, 4)) {
+            SinkhornGeom geom) {
+        int b = geom.b(), p = geom.p(), t = geom.t(), maxIter = geom.maxIter();
+        double eps = geom.eps(), tol = geom.tol();
+        try (DeviceBuffer pm = mask(pixelMask);
+                DeviceBuffer tm = mask(tokenMask);
+                DeviceBuffer iters = DeviceBuffer.allocate(k, 4)) {
             k.sinkhornFwd(
                     STREAM,
                     p(plan),
@@ -219,40 +180,34 @@ final class CudaFused implements FusedKernels {
                     (float) tol,
                     version);
             return iters.toInts()[0]; // the interface returns K: one host sync per Sinkhorn call
-        } finally {
-            close(pm, tm);
         }
     }
 
     @Override
     public void sinkhornBackward(
-            Tensor dCost,
-            Tensor gPlan,
+            Tensor dcost,
+            Tensor dplan,
             Tensor plan,
             Tensor uHist,
             Tensor vHist,
+            int iters,
             Tensor cost,
             Tensor pixelMask,
             Tensor tokenMask,
-            int b,
-            int p,
-            int t,
-            int iters,
-            double eps) {
-        if (dCost == null) {
+            SinkhornGeom geom) {
+        int b = geom.b(), p = geom.p(), t = geom.t();
+        double eps = geom.eps();
+        if (dcost == null) {
             return;
         }
-        DeviceBuffer pm = mask(pixelMask);
-        DeviceBuffer tm = mask(tokenMask);
-        int maxIter = uHist.numel() / Math.max(1, b * p) - 1;
-        try (DeviceBuffer it = DeviceBuffer.allocate(k, 4)) {
-            try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
-                k.memcpyH2d(it.ptr(), a.allocateFrom(java.lang.foreign.ValueLayout.JAVA_INT, iters), 4);
-            }
+        int maxIter = geom.maxIter();
+        try (DeviceBuffer pm = mask(pixelMask);
+                DeviceBuffer tm = mask(tokenMask);
+                DeviceBuffer it = DeviceBuffer.of(k, new int[] {iters})) {
             k.sinkhornBwd(
                     STREAM,
-                    p(dCost),
-                    p(gPlan),
+                    p(dcost),
+                    p(dplan),
                     p(plan),
                     p(uHist),
                     p(vHist),
@@ -266,58 +221,34 @@ final class CudaFused implements FusedKernels {
                     (float) eps,
                     Math.max(1, maxIter),
                     version);
-        } finally {
-            close(pm, tm);
         }
     }
 
     @Override
-    public void softIou(Tensor out, Tensor a, Tensor bm, int b, int n, int m, int p) {
-        k.softIouFwd(STREAM, p(out), p(a), p(bm), b, n, m, p, version);
+    public void softIou(Tensor out, Tensor a, Tensor g, int b, int n, int m, int p) {
+        k.softIouFwd(STREAM, p(out), p(a), p(g), b, n, m, p, version);
     }
 
     @Override
-    public void softIouBackward(Tensor da, Tensor db, Tensor gOut, Tensor a, Tensor bm, int b, int n, int m, int p) {
-        try (DeviceBuffer sa = da == null ? DeviceBuffer.allocate(k, 4L * b * n * p) : null;
-                DeviceBuffer sb = db == null ? DeviceBuffer.allocate(k, 4L * b * m * p) : null) {
-            k.softIouBwd(
-                    STREAM,
-                    da == null ? sa.ptr() : p(da),
-                    db == null ? sb.ptr() : p(db),
-                    p(gOut),
-                    p(a),
-                    p(bm),
-                    b,
-                    n,
-                    m,
-                    p,
-                    version);
+    public void softIouBackward(Tensor da, Tensor dg, Tensor dout, Tensor a, Tensor g, int b, int n, int m, int p) {
+        try (DeviceBuffer sa = scratch(da, (long) b * n * p);
+                DeviceBuffer sg = scratch(dg, (long) b * m * p)) {
+            k.softIouBwd(STREAM, p(da, sa), p(dg, sg), p(dout), p(a), p(g), b, n, m, p, version);
         }
     }
 
     @Override
-    public void attention(
-            Tensor out,
-            Tensor lse,
-            Tensor q,
-            Tensor kk,
-            Tensor v,
-            Tensor keyMask,
-            int b,
-            int h,
-            int n,
-            int s,
-            int d,
-            double scale,
-            boolean causal,
-            DropoutMask drop) {
+    public void attention(Tensor out, Tensor lse, Tensor q, Tensor kk, Tensor v, Tensor keyMask, AttentionGeom geom) {
+        int b = geom.b(), h = geom.h(), n = geom.n(), s = geom.s(), d = geom.d();
+        double scale = geom.scale();
+        boolean causal = geom.causal();
+        DropoutMask drop = geom.drop();
         if (!kernelHeadDim(d) || drop.active()) {
             attentionOnHost.incrementAndGet();
-            host.attention(out, lse, q, kk, v, keyMask, b, h, n, s, d, scale, causal, drop);
+            host.attention(out, lse, q, kk, v, keyMask, geom);
             return;
         }
-        DeviceBuffer km = mask(keyMask);
-        try {
+        try (DeviceBuffer km = mask(keyMask)) {
             k.attentionFwd(
                     STREAM,
                     p(out),
@@ -334,8 +265,6 @@ final class CudaFused implements FusedKernels {
                     (float) scale,
                     causal ? 1 : 0,
                     version);
-        } finally {
-            close(km);
         }
     }
 
@@ -344,38 +273,33 @@ final class CudaFused implements FusedKernels {
             Tensor dq,
             Tensor dk,
             Tensor dv,
-            Tensor gOut,
+            Tensor dout,
             Tensor out,
             Tensor lse,
             Tensor q,
             Tensor kk,
             Tensor v,
             Tensor keyMask,
-            int b,
-            int h,
-            int n,
-            int s,
-            int d,
-            double scale,
-            boolean causal,
-            DropoutMask drop) {
+            AttentionGeom geom) {
+        int b = geom.b(), h = geom.h(), n = geom.n(), s = geom.s(), d = geom.d();
+        double scale = geom.scale();
+        boolean causal = geom.causal();
+        DropoutMask drop = geom.drop();
         if (!kernelHeadDim(d) || drop.active()) { // the forward ran on the host path too: same lse convention
             attentionOnHost.incrementAndGet();
-            host.attentionBackward(dq, dk, dv, gOut, out, lse, q, kk, v, keyMask, b, h, n, s, d, scale, causal, drop);
+            host.attentionBackward(dq, dk, dv, dout, out, lse, q, kk, v, keyMask, geom);
             return;
         }
-        DeviceBuffer km = mask(keyMask);
-        long qn = 4L * b * h * n * d;
-        long kn = 4L * b * h * s * d;
-        try (DeviceBuffer sq = dq == null ? DeviceBuffer.allocate(k, qn) : null;
-                DeviceBuffer sk = dk == null ? DeviceBuffer.allocate(k, kn) : null;
-                DeviceBuffer sv = dv == null ? DeviceBuffer.allocate(k, kn) : null) {
+        try (DeviceBuffer km = mask(keyMask);
+                DeviceBuffer sq = scratch(dq, (long) b * h * n * d);
+                DeviceBuffer sk = scratch(dk, (long) b * h * s * d);
+                DeviceBuffer sv = scratch(dv, (long) b * h * s * d)) {
             k.attentionBwd(
                     STREAM,
-                    dq == null ? sq.ptr() : p(dq),
-                    dk == null ? sk.ptr() : p(dk),
-                    dv == null ? sv.ptr() : p(dv),
-                    p(gOut),
+                    p(dq, sq),
+                    p(dk, sk),
+                    p(dv, sv),
+                    p(dout),
                     p(out),
                     p(lse),
                     p(q),
@@ -390,8 +314,6 @@ final class CudaFused implements FusedKernels {
                     (float) scale,
                     causal ? 1 : 0,
                     version);
-        } finally {
-            close(km);
         }
     }
 }

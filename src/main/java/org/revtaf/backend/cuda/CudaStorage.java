@@ -9,6 +9,7 @@ import org.revtaf.tensor.DType;
 import org.revtaf.tensor.Device;
 import org.revtaf.tensor.DeviceStorage;
 import org.revtaf.tensor.HeapStorage;
+import org.revtaf.tensor.Tensor;
 
 /**
  * Device memory of one tensor storage on {@code cuda} or {@code cuda-emu}: one rt_malloc'ed
@@ -31,6 +32,14 @@ final class CudaStorage implements DeviceStorage {
         if (zero) {
             k.memset(ptr, 0, bytes);
         }
+    }
+
+    /** Device address of a device tensor's first element (an error for a tensor on another device). */
+    static MemorySegment at(Tensor t) {
+        if (!(t.storage() instanceof CudaStorage cs))
+            throw new RevtafException(
+                    "tensor on " + t.device() + " where device memory is needed; move it with .to(cuda) first");
+        return cs.at(t.offset());
     }
 
     /** Device address of element {@code offset}. */

@@ -1,192 +1,61 @@
 package org.revtaf.backend.reference;
 
+import static org.revtaf.backend.reference.Staging.run;
+
+import org.revtaf.backend.Buf;
 import org.revtaf.backend.Conv2dGeom;
 import org.revtaf.backend.ConvKernels;
+import org.revtaf.backend.Lerp;
 import org.revtaf.backend.Pool2dGeom;
 import org.revtaf.tensor.Tensor;
 
-/** Direct-loop convolution, pooling and bilinear resize (NCHW, double accumulation). */
+/**
+ * Convolution, pooling and bilinear resize (NCHW): the double oracles (static, direct loops, the
+ * signatures of the cpu kernels {@code Conv2d} and {@code Pool}) and the reference backend's kernels
+ * on them. Outputs are overwritten, never accumulated.
+ */
 public final class RefConv implements ConvKernels {
     @Override
     public void conv2d(Tensor out, Tensor x, Tensor w, Tensor bias, Conv2dGeom g) {
-        double[] xv = x.toDoubles(), wv = w.toDoubles(), bv = bias == null ? null : bias.toDoubles();
-        double[] ov = new double[g.n() * g.oc() * g.oh() * g.ow()];
-        int cg = g.c() / g.groups(), ocg = g.oc() / g.groups();
-        for (int n = 0; n < g.n(); n++)
-            for (int oc = 0; oc < g.oc(); oc++) {
-                int c0 = (oc / ocg) * cg;
-                for (int oy = 0; oy < g.oh(); oy++)
-                    for (int ox = 0; ox < g.ow(); ox++) {
-                        double s = bv == null ? 0 : bv[oc];
-                        for (int ci = 0; ci < cg; ci++)
-                            for (int ky = 0; ky < g.kh(); ky++) {
-                                int iy = oy * g.sh() - g.ph() + ky * g.dh();
-                                if (iy < 0 || iy >= g.h()) continue;
-                                for (int kx = 0; kx < g.kw(); kx++) {
-                                    int ix = ox * g.sw() - g.pw() + kx * g.dw();
-                                    if (ix < 0 || ix >= g.w()) continue;
-                                    s += xv[((n * g.c() + c0 + ci) * g.h() + iy) * g.w() + ix]
-                                            * wv[((oc * cg + ci) * g.kh() + ky) * g.kw() + kx];
-                                }
-                            }
-                        ov[((n * g.oc() + oc) * g.oh() + oy) * g.ow() + ox] = s;
-                    }
-            }
-        out.setDoubles(ov);
+        run(s -> forward(g, s.in(x), s.in(w), s.in(bias), s.out(out)));
     }
 
     @Override
     public void conv2dBackward(Tensor dx, Tensor dw, Tensor db, Tensor dy, Tensor x, Tensor w, Conv2dGeom g) {
-        double[] xv = x.toDoubles(), wv = w.toDoubles(), gv = dy.toDoubles();
-        double[] dxv = new double[xv.length], dwv = new double[wv.length], dbv = new double[g.oc()];
-        int cg = g.c() / g.groups(), ocg = g.oc() / g.groups();
-        for (int n = 0; n < g.n(); n++)
-            for (int oc = 0; oc < g.oc(); oc++) {
-                int c0 = (oc / ocg) * cg;
-                for (int oy = 0; oy < g.oh(); oy++)
-                    for (int ox = 0; ox < g.ow(); ox++) {
-                        double go = gv[((n * g.oc() + oc) * g.oh() + oy) * g.ow() + ox];
-                        dbv[oc] += go;
-                        for (int ci = 0; ci < cg; ci++)
-                            for (int ky = 0; ky < g.kh(); ky++) {
-                                int iy = oy * g.sh() - g.ph() + ky * g.dh();
-                                if (iy < 0 || iy >= g.h()) continue;
-                                for (int kx = 0; kx < g.kw(); kx++) {
-                                    int ix = ox * g.sw() - g.pw() + kx * g.dw();
-                                    if (ix < 0 || ix >= g.w()) continue;
-                                    int xi = ((n * g.c() + c0 + ci) * g.h() + iy) * g.w() + ix;
-                                    int wi = ((oc * cg + ci) * g.kh() + ky) * g.kw() + kx;
-                                    dxv[xi] += go * wv[wi];
-                                    dwv[wi] += go * xv[xi];
-                                }
-                            }
-                    }
-            }
-        if (dx != null) dx.setDoubles(dxv);
-        if (dw != null) dw.setDoubles(dwv);
-        if (db != null) db.setDoubles(dbv);
+        run(s -> {
+            if (dx != null) backwardData(g, s.in(dy), s.in(w), s.out(dx));
+            if (dw != null || db != null) backwardWeight(g, s.in(x), s.in(dy), s.out(dw), s.out(db));
+        });
     }
 
     @Override
     public void maxPool2d(Tensor out, Tensor argmax, Tensor x, Pool2dGeom g) {
-        double[] xv = x.toDoubles();
-        int planes = g.n() * g.c(), osz = g.oh() * g.ow();
-        double[] ov = new double[planes * osz], iv = new double[planes * osz];
-        for (int p = 0; p < planes; p++)
-            for (int oy = 0; oy < g.oh(); oy++)
-                for (int ox = 0; ox < g.ow(); ox++) {
-                    double m = Double.NEGATIVE_INFINITY;
-                    int best = -1;
-                    for (int ky = 0; ky < g.kh(); ky++) {
-                        int iy = oy * g.sh() - g.ph() + ky;
-                        if (iy < 0 || iy >= g.h()) continue;
-                        for (int kx = 0; kx < g.kw(); kx++) {
-                            int ix = ox * g.sw() - g.pw() + kx;
-                            if (ix < 0 || ix >= g.w()) continue;
-                            double v = xv[(p * g.h() + iy) * g.w() + ix];
-                            if (v > m || best < 0 || Double.isNaN(v)) {
-                                m = v;
-                                best = iy * g.w() + ix;
-                            }
-                        }
-                    }
-                    ov[p * osz + oy * g.ow() + ox] = m;
-                    iv[p * osz + oy * g.ow() + ox] = best;
-                }
-        out.setDoubles(ov);
-        argmax.setDoubles(iv);
+        run(s -> maxForward(g, s.in(x), s.out(out), new Buf.I32(argmax.heap().i32(), argmax.offset())));
     }
 
     @Override
     public void maxPool2dBackward(Tensor dx, Tensor dy, Tensor argmax, Pool2dGeom g) {
-        double[] gv = dy.toDoubles();
-        long[] idx = argmax.toLongs();
-        int planes = g.n() * g.c(), osz = g.oh() * g.ow(), isz = g.h() * g.w();
-        double[] d = new double[planes * isz];
-        for (int p = 0; p < planes; p++)
-            for (int o = 0; o < osz; o++) d[p * isz + (int) idx[p * osz + o]] += gv[p * osz + o];
-        dx.setDoubles(d);
+        run(s -> maxBackward(g, s.in(dy), new Buf.I32(argmax.heap().i32(), argmax.offset()), s.out(dx)));
     }
 
     @Override
-    public void avgPool2d(Tensor out, Tensor x, Pool2dGeom g) {
-        double[] xv = x.toDoubles();
-        int planes = g.n() * g.c();
-        double[] ov = new double[planes * g.oh() * g.ow()];
-        for (int p = 0; p < planes; p++)
-            for (int oy = 0; oy < g.oh(); oy++)
-                for (int ox = 0; ox < g.ow(); ox++) {
-                    int[] win = avgWindow(g, oy, ox);
-                    double s = 0;
-                    for (int iy = win[0]; iy < win[1]; iy++)
-                        for (int ix = win[2]; ix < win[3]; ix++) s += xv[(p * g.h() + iy) * g.w() + ix];
-                    ov[(p * g.oh() + oy) * g.ow() + ox] = s / win[4];
-                }
-        out.setDoubles(ov);
+    public void avgPool2d(Tensor out, Tensor x, Pool2dGeom g, boolean countIncludePad) {
+        run(s -> avgForward(g, countIncludePad, s.in(x), s.out(out)));
     }
 
     @Override
-    public void avgPool2dBackward(Tensor dx, Tensor dy, Pool2dGeom g) {
-        double[] gv = dy.toDoubles();
-        int planes = g.n() * g.c();
-        double[] d = new double[planes * g.h() * g.w()];
-        for (int p = 0; p < planes; p++)
-            for (int oy = 0; oy < g.oh(); oy++)
-                for (int ox = 0; ox < g.ow(); ox++) {
-                    int[] win = avgWindow(g, oy, ox);
-                    double v = gv[(p * g.oh() + oy) * g.ow() + ox] / win[4];
-                    for (int iy = win[0]; iy < win[1]; iy++)
-                        for (int ix = win[2]; ix < win[3]; ix++) d[(p * g.h() + iy) * g.w() + ix] += v;
-                }
-        dx.setDoubles(d);
-    }
-
-    /** {y0, y1, x0, x1, divisor} of one avg-pool window (PyTorch's rule for the divisor). */
-    static int[] avgWindow(Pool2dGeom g, int oy, int ox) {
-        int y0 = oy * g.sh() - g.ph(), x0 = ox * g.sw() - g.pw();
-        int y1 = Math.min(y0 + g.kh(), g.h() + g.ph()), x1 = Math.min(x0 + g.kw(), g.w() + g.pw());
-        int padded = (y1 - y0) * (x1 - x0);
-        y0 = Math.max(y0, 0);
-        x0 = Math.max(x0, 0);
-        y1 = Math.min(y1, g.h());
-        x1 = Math.min(x1, g.w());
-        int div = g.countIncludePad() ? padded : (y1 - y0) * (x1 - x0);
-        return new int[] {y0, y1, x0, x1, Math.max(div, 1)};
+    public void avgPool2dBackward(Tensor dx, Tensor dy, Pool2dGeom g, boolean countIncludePad) {
+        run(s -> avgBackward(g, countIncludePad, s.in(dy), s.out(dx)));
     }
 
     @Override
     public void adaptiveAvgPool2d(Tensor out, Tensor x, int n, int c, int h, int w, int oh, int ow) {
-        double[] xv = x.toDoubles();
-        double[] ov = new double[n * c * oh * ow];
-        for (int p = 0; p < n * c; p++)
-            for (int oy = 0; oy < oh; oy++)
-                for (int ox = 0; ox < ow; ox++) {
-                    int y0 = oy * h / oh, y1 = ceilDiv((oy + 1) * h, oh);
-                    int x0 = ox * w / ow, x1 = ceilDiv((ox + 1) * w, ow);
-                    double s = 0;
-                    for (int iy = y0; iy < y1; iy++) for (int ix = x0; ix < x1; ix++) s += xv[(p * h + iy) * w + ix];
-                    ov[(p * oh + oy) * ow + ox] = s / ((y1 - y0) * (x1 - x0));
-                }
-        out.setDoubles(ov);
+        run(s -> adaptiveAvgForward(n * c, h, w, oh, ow, s.in(x), s.out(out)));
     }
 
     @Override
     public void adaptiveAvgPool2dBackward(Tensor dx, Tensor dy, int n, int c, int h, int w, int oh, int ow) {
-        double[] gv = dy.toDoubles();
-        double[] d = new double[n * c * h * w];
-        for (int p = 0; p < n * c; p++)
-            for (int oy = 0; oy < oh; oy++)
-                for (int ox = 0; ox < ow; ox++) {
-                    int y0 = oy * h / oh, y1 = ceilDiv((oy + 1) * h, oh);
-                    int x0 = ox * w / ow, x1 = ceilDiv((ox + 1) * w, ow);
-                    double v = gv[(p * oh + oy) * ow + ox] / ((y1 - y0) * (x1 - x0));
-                    for (int iy = y0; iy < y1; iy++) for (int ix = x0; ix < x1; ix++) d[(p * h + iy) * w + ix] += v;
-                }
-        dx.setDoubles(d);
-    }
-
-    private static int ceilDiv(int a, int b) {
-        return (a + b - 1) / b;
+        run(s -> adaptiveAvgBackward(n * c, h, w, oh, ow, s.in(dy), s.out(dx)));
     }
 
     @Override
@@ -199,9 +68,12 @@ public final class RefConv implements ConvKernels {
                 for (int ox = 0; ox < ow; ox++) {
                     Lerp lx = Lerp.of(ox, w, ow, alignCorners);
                     int b = p * h * w;
-                    ov[(p * oh + oy) * ow + ox] =
-                            ly.w0 * (lx.w0 * xv[b + ly.i0 * w + lx.i0] + lx.w1 * xv[b + ly.i0 * w + lx.i1])
-                                    + ly.w1 * (lx.w0 * xv[b + ly.i1 * w + lx.i0] + lx.w1 * xv[b + ly.i1 * w + lx.i1]);
+                    ov[(p * oh + oy) * ow + ox] = ly.w0()
+                                    * (lx.w0() * xv[b + ly.i0() * w + lx.i0()]
+                                            + lx.w1() * xv[b + ly.i0() * w + lx.i1()])
+                            + ly.w1()
+                                    * (lx.w0() * xv[b + ly.i1() * w + lx.i0()]
+                                            + lx.w1() * xv[b + ly.i1() * w + lx.i1()]);
                 }
             }
         out.setDoubles(ov);
@@ -219,25 +91,201 @@ public final class RefConv implements ConvKernels {
                     Lerp lx = Lerp.of(ox, w, ow, alignCorners);
                     double v = gv[(p * oh + oy) * ow + ox];
                     int b = p * h * w;
-                    d[b + ly.i0 * w + lx.i0] += v * ly.w0 * lx.w0;
-                    d[b + ly.i0 * w + lx.i1] += v * ly.w0 * lx.w1;
-                    d[b + ly.i1 * w + lx.i0] += v * ly.w1 * lx.w0;
-                    d[b + ly.i1 * w + lx.i1] += v * ly.w1 * lx.w1;
+                    d[b + ly.i0() * w + lx.i0()] += v * ly.w0() * lx.w0();
+                    d[b + ly.i0() * w + lx.i1()] += v * ly.w0() * lx.w1();
+                    d[b + ly.i1() * w + lx.i0()] += v * ly.w1() * lx.w0();
+                    d[b + ly.i1() * w + lx.i1()] += v * ly.w1() * lx.w1();
                 }
             }
         dx.setDoubles(d);
     }
 
-    /** Source taps of one output coordinate (PyTorch upsample_bilinear2d). */
-    public record Lerp(int i0, int i1, double w0, double w1) {
-        public static Lerp of(int dst, int in, int out, boolean alignCorners) {
-            double src;
-            if (alignCorners) src = out > 1 ? dst * (double) (in - 1) / (out - 1) : 0;
-            else src = Math.max((dst + 0.5) * in / out - 0.5, 0);
-            int i0 = Math.min((int) src, in - 1);
-            int i1 = i0 < in - 1 ? i0 + 1 : i0;
-            double l1 = src - i0;
-            return new Lerp(i0, i1, 1 - l1, l1);
+    // x: (n, c, h, w), wt: (oc, c/g, kh, kw), bias: (oc) or null, y: (n, oc, oh, ow)
+    public static void forward(Conv2dGeom s, Buf.F64 x, Buf.F64 wt, Buf.F64 bias, Buf.F64 y) {
+        double[] xA = Buf.arr(x), wtA = Buf.arr(wt), biasA = Buf.arr(bias), yA = Buf.arr(y);
+        int xOff = Buf.off(x), wOff = Buf.off(wt), bOff = Buf.off(bias), yOff = Buf.off(y);
+        int oh = s.oh(), ow = s.ow(), cg = s.cg(), ocg = s.ocg();
+        for (int b = 0; b < s.n(); b++)
+            for (int o = 0; o < s.oc(); o++) {
+                int g = o / ocg;
+                for (int oy = 0; oy < oh; oy++)
+                    for (int ox = 0; ox < ow; ox++) {
+                        double acc = biasA == null ? 0 : biasA[bOff + o];
+                        for (int ci = 0; ci < cg; ci++)
+                            for (int ky = 0; ky < s.kh(); ky++) {
+                                int iy = oy * s.sh() - s.ph() + ky * s.dh();
+                                if (iy < 0 || iy >= s.h()) continue;
+                                for (int kx = 0; kx < s.kw(); kx++) {
+                                    int ix = ox * s.sw() - s.pw() + kx * s.dw();
+                                    if (ix < 0 || ix >= s.w()) continue;
+                                    acc += xA[xOff + ((b * s.c() + g * cg + ci) * s.h() + iy) * s.w() + ix]
+                                            * wtA[wOff + ((o * cg + ci) * s.kh() + ky) * s.kw() + kx];
+                                }
+                            }
+                        yA[yOff + ((b * s.oc() + o) * oh + oy) * ow + ox] = acc;
+                    }
+            }
+    }
+
+    // dy: (n, oc, oh, ow), wt: (oc, c/g, kh, kw) -> dx: (n, c, h, w)
+    public static void backwardData(Conv2dGeom s, Buf.F64 dy, Buf.F64 wt, Buf.F64 dx) {
+        double[] dyA = Buf.arr(dy), wtA = Buf.arr(wt), dxA = Buf.arr(dx);
+        int dyOff = Buf.off(dy), wOff = Buf.off(wt), dxOff = Buf.off(dx);
+        int oh = s.oh(), ow = s.ow(), cg = s.cg(), ocg = s.ocg();
+        double[] acc = new double[(int) s.xSize()];
+        for (int b = 0; b < s.n(); b++)
+            for (int o = 0; o < s.oc(); o++) {
+                int g = o / ocg;
+                for (int oy = 0; oy < oh; oy++)
+                    for (int ox = 0; ox < ow; ox++) {
+                        double d = dyA[dyOff + ((b * s.oc() + o) * oh + oy) * ow + ox];
+                        for (int ci = 0; ci < cg; ci++)
+                            for (int ky = 0; ky < s.kh(); ky++) {
+                                int iy = oy * s.sh() - s.ph() + ky * s.dh();
+                                if (iy < 0 || iy >= s.h()) continue;
+                                for (int kx = 0; kx < s.kw(); kx++) {
+                                    int ix = ox * s.sw() - s.pw() + kx * s.dw();
+                                    if (ix < 0 || ix >= s.w()) continue;
+                                    acc[((b * s.c() + g * cg + ci) * s.h() + iy) * s.w() + ix] +=
+                                            d * wtA[wOff + ((o * cg + ci) * s.kh() + ky) * s.kw() + kx];
+                                }
+                            }
+                    }
+            }
+        for (int i = 0; i < acc.length; i++) dxA[dxOff + i] = acc[i];
+    }
+
+    // x: (n, c, h, w), dy: (n, oc, oh, ow) -> dw: (oc, c/g, kh, kw), dbias: (oc) or null
+    public static void backwardWeight(Conv2dGeom s, Buf.F64 x, Buf.F64 dy, Buf.F64 dw, Buf.F64 dbias) {
+        double[] xA = Buf.arr(x), dyA = Buf.arr(dy), dwA = Buf.arr(dw), dbiasA = Buf.arr(dbias);
+        int xOff = Buf.off(x), dyOff = Buf.off(dy), dwOff = Buf.off(dw), dbOff = Buf.off(dbias);
+        int oh = s.oh(), ow = s.ow(), cg = s.cg(), ocg = s.ocg();
+        for (int o = 0; o < s.oc(); o++) {
+            int g = o / ocg;
+            double bsum = 0;
+            for (int b = 0; b < s.n(); b++)
+                for (int p = 0; p < oh * ow; p++) bsum += dyA[dyOff + (b * s.oc() + o) * oh * ow + p];
+            if (dbiasA != null) dbiasA[dbOff + o] = bsum;
+            for (int ci = 0; ci < cg; ci++)
+                for (int ky = 0; ky < s.kh(); ky++)
+                    for (int kx = 0; kx < s.kw(); kx++) {
+                        double acc = 0;
+                        for (int b = 0; b < s.n(); b++)
+                            for (int oy = 0; oy < oh; oy++) {
+                                int iy = oy * s.sh() - s.ph() + ky * s.dh();
+                                if (iy < 0 || iy >= s.h()) continue;
+                                for (int ox = 0; ox < ow; ox++) {
+                                    int ix = ox * s.sw() - s.pw() + kx * s.dw();
+                                    if (ix < 0 || ix >= s.w()) continue;
+                                    acc += dyA[dyOff + ((b * s.oc() + o) * oh + oy) * ow + ox]
+                                            * xA[xOff + ((b * s.c() + g * cg + ci) * s.h() + iy) * s.w() + ix];
+                                }
+                            }
+                        dwA[dwOff + ((o * cg + ci) * s.kh() + ky) * s.kw() + kx] = acc;
+                    }
         }
+    }
+
+    public static void maxForward(Pool2dGeom s, Buf.F64 x, Buf.F64 y, Buf.I32 idx) {
+        double[] xA = Buf.arr(x), yA = Buf.arr(y);
+        int[] idxA = Buf.arr(idx);
+        int xOff = Buf.off(x), yOff = Buf.off(y), iOff = Buf.off(idx);
+        int oh = s.oh(), ow = s.ow();
+        for (int p = 0; p < s.planes(); p++)
+            for (int oy = 0; oy < oh; oy++)
+                for (int ox = 0; ox < ow; ox++) {
+                    double best = Double.NEGATIVE_INFINITY;
+                    int arg = -1;
+                    for (int ky = 0; ky < s.kh(); ky++)
+                        for (int kx = 0; kx < s.kw(); kx++) {
+                            int iy = oy * s.sh() - s.ph() + ky, ix = ox * s.sw() - s.pw() + kx;
+                            if (iy < 0 || iy >= s.h() || ix < 0 || ix >= s.w()) continue;
+                            double v = xA[xOff + (p * s.h() + iy) * s.w() + ix];
+                            if (arg < 0 || v > best || (Double.isNaN(v) && !Double.isNaN(best))) {
+                                best = v;
+                                arg = iy * s.w() + ix;
+                            }
+                        }
+                    int o = (p * oh + oy) * ow + ox;
+                    yA[yOff + o] = best;
+                    idxA[iOff + o] = arg;
+                }
+    }
+
+    public static void maxBackward(Pool2dGeom s, Buf.F64 dy, Buf.I32 idx, Buf.F64 dx) {
+        double[] dyA = Buf.arr(dy), dxA = Buf.arr(dx);
+        int[] idxA = Buf.arr(idx);
+        int dyOff = Buf.off(dy), iOff = Buf.off(idx), dxOff = Buf.off(dx);
+        int hw = s.h() * s.w(), ohw = s.oh() * s.ow();
+        java.util.Arrays.fill(dxA, dxOff, dxOff + s.planes() * hw, 0f);
+        for (int p = 0; p < s.planes(); p++)
+            for (int o = 0; o < ohw; o++) dxA[dxOff + p * hw + idxA[iOff + p * ohw + o]] += dyA[dyOff + p * ohw + o];
+    }
+
+    public static void avgForward(Pool2dGeom s, boolean countIncludePad, Buf.F64 x, Buf.F64 y) {
+        double[] xA = Buf.arr(x), yA = Buf.arr(y);
+        int xOff = Buf.off(x), yOff = Buf.off(y);
+        int oh = s.oh(), ow = s.ow();
+        for (int p = 0; p < s.planes(); p++)
+            for (int oy = 0; oy < oh; oy++)
+                for (int ox = 0; ox < ow; ox++) {
+                    double acc = 0;
+                    for (int ky = 0; ky < s.kh(); ky++)
+                        for (int kx = 0; kx < s.kw(); kx++) {
+                            int iy = oy * s.sh() - s.ph() + ky, ix = ox * s.sw() - s.pw() + kx;
+                            if (iy >= 0 && iy < s.h() && ix >= 0 && ix < s.w())
+                                acc += xA[xOff + (p * s.h() + iy) * s.w() + ix];
+                        }
+                    yA[yOff + (p * oh + oy) * ow + ox] = (acc / s.divisor(oy, ox, countIncludePad));
+                }
+    }
+
+    public static void avgBackward(Pool2dGeom s, boolean countIncludePad, Buf.F64 dy, Buf.F64 dx) {
+        double[] dyA = Buf.arr(dy), dxA = Buf.arr(dx);
+        int dyOff = Buf.off(dy), dxOff = Buf.off(dx);
+        int oh = s.oh(), ow = s.ow();
+        java.util.Arrays.fill(dxA, dxOff, dxOff + s.planes() * s.h() * s.w(), 0f);
+        for (int p = 0; p < s.planes(); p++)
+            for (int oy = 0; oy < oh; oy++)
+                for (int ox = 0; ox < ow; ox++) {
+                    double g = dyA[dyOff + (p * oh + oy) * ow + ox] / s.divisor(oy, ox, countIncludePad);
+                    for (int ky = 0; ky < s.kh(); ky++)
+                        for (int kx = 0; kx < s.kw(); kx++) {
+                            int iy = oy * s.sh() - s.ph() + ky, ix = ox * s.sw() - s.pw() + kx;
+                            if (iy >= 0 && iy < s.h() && ix >= 0 && ix < s.w())
+                                dxA[dxOff + (p * s.h() + iy) * s.w() + ix] += g;
+                        }
+                }
+    }
+
+    // x: (planes, h, w) -> y: (planes, oh, ow); bin [floor(o*h/oh), ceil((o+1)*h/oh))
+    public static void adaptiveAvgForward(int planes, int h, int w, int oh, int ow, Buf.F64 x, Buf.F64 y) {
+        double[] xA = Buf.arr(x), yA = Buf.arr(y);
+        int xOff = Buf.off(x), yOff = Buf.off(y);
+        for (int p = 0; p < planes; p++)
+            for (int oy = 0; oy < oh; oy++)
+                for (int ox = 0; ox < ow; ox++) {
+                    int y0 = oy * h / oh, y1 = ((oy + 1) * h + oh - 1) / oh;
+                    int x0 = ox * w / ow, x1 = ((ox + 1) * w + ow - 1) / ow;
+                    double acc = 0;
+                    for (int iy = y0; iy < y1; iy++)
+                        for (int ix = x0; ix < x1; ix++) acc += xA[xOff + (p * h + iy) * w + ix];
+                    yA[yOff + (p * oh + oy) * ow + ox] = (acc / ((y1 - y0) * (x1 - x0)));
+                }
+    }
+
+    public static void adaptiveAvgBackward(int planes, int h, int w, int oh, int ow, Buf.F64 dy, Buf.F64 dx) {
+        double[] dyA = Buf.arr(dy), dxA = Buf.arr(dx);
+        int dyOff = Buf.off(dy), dxOff = Buf.off(dx);
+        java.util.Arrays.fill(dxA, dxOff, dxOff + planes * h * w, 0f);
+        for (int p = 0; p < planes; p++)
+            for (int oy = 0; oy < oh; oy++)
+                for (int ox = 0; ox < ow; ox++) {
+                    int y0 = oy * h / oh, y1 = ((oy + 1) * h + oh - 1) / oh;
+                    int x0 = ox * w / ow, x1 = ((ox + 1) * w + ow - 1) / ow;
+                    double g = dyA[dyOff + (p * oh + oy) * ow + ox] / ((y1 - y0) * (x1 - x0));
+                    for (int iy = y0; iy < y1; iy++)
+                        for (int ix = x0; ix < x1; ix++) dxA[dxOff + (p * h + iy) * w + ix] += g;
+                }
     }
 }

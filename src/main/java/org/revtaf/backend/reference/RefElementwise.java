@@ -4,7 +4,6 @@ import org.revtaf.backend.BinaryOp;
 import org.revtaf.backend.ElementwiseKernels;
 import org.revtaf.backend.ScalarMath;
 import org.revtaf.backend.UnaryOp;
-import org.revtaf.tensor.HeapStorage;
 import org.revtaf.tensor.StridedIndex;
 import org.revtaf.tensor.Tensor;
 
@@ -47,13 +46,6 @@ public final class RefElementwise implements ElementwiseKernels {
 
     @Override
     public void copy(Tensor out, Tensor x) {
-        HeapStorage src = x.heap(), dst = out.heap();
-        StridedIndex si = new StridedIndex(x), di = new StridedIndex(out);
-        int n = x.numel();
-        if (src.array() instanceof long[] s && dst.array() instanceof long[] d) {
-            for (int i = 0; i < n; i++) d[di.next()] = s[si.next()];
-        } else {
-            for (int i = 0; i < n; i++) dst.set(di.next(), src.get(si.next()));
-        }
+        StridedIndex.copy(out, x);
     }
 }

@@ -1,106 +1,57 @@
 package org.revtaf.backend.reference;
 
+import static org.revtaf.backend.reference.Staging.mask;
+import static org.revtaf.backend.reference.Staging.run;
+
+import org.revtaf.backend.AttentionGeom;
 import org.revtaf.backend.FusedKernels;
-import org.revtaf.backend.fused.AttentionRef;
-import org.revtaf.backend.fused.DropoutMask;
-import org.revtaf.backend.fused.HyperbolicRef;
-import org.revtaf.backend.fused.HyperbolicRef.RowMap;
-import org.revtaf.backend.fused.SinkhornRef;
-import org.revtaf.backend.fused.SoftIouRef;
-import org.revtaf.tensor.DType;
+import org.revtaf.backend.RowMap;
+import org.revtaf.backend.SinkhornGeom;
 import org.revtaf.tensor.Tensor;
 
-/**
- * The fused ops on the double references of {@code org.revtaf.backend.fused}. float64 tensors are
- * passed straight through; float32 tensors are widened to double and the result rounded once.
- */
-public final class RefFused implements FusedKernels {
-    /** A double view of a tensor: its own array when float64, else a copy to write back. */
-    private record D(double[] a, int off, Tensor t, boolean copy) {
-        static D in(Tensor t) {
-            if (t == null) return new D(null, 0, null, false);
-            if (t.dtype() == DType.FLOAT64 && t.isContiguous()) return new D(t.f64(), t.offset(), t, false);
-            return new D(t.toDoubles(), 0, t, false);
-        }
-
-        static D out(Tensor t) {
-            if (t == null) return new D(null, 0, null, false);
-            if (t.dtype() == DType.FLOAT64) return new D(t.f64(), t.offset(), t, false);
-            return new D(new double[t.numel()], 0, t, true);
-        }
-
-        void flush() {
-            if (copy) t.setDoubles(a);
-        }
-    }
-
-    static float[] mask(Tensor m) {
-        return m == null ? null : m.toFloats();
-    }
-
+/** The fused ops on the double oracles of this package (through {@link Staging}). */
+final class RefFused implements FusedKernels {
     @Override
     public void mobiusAdd(Tensor out, Tensor x, Tensor y, int yStride, int n, int d, double c) {
-        D o = D.out(out), xa = D.in(x), ya = D.in(y);
-        HyperbolicRef.mobiusAdd(o.a, o.off, xa.a, xa.off, ya.a, ya.off, yStride, n, d, c);
-        o.flush();
+        run(s -> HyperbolicRef.mobiusAdd(s.out(out), s.in(x), s.in(y), yStride, n, d, c));
     }
 
     @Override
     public void mobiusAddBackward(
-            Tensor dx, Tensor dy, Tensor gOut, Tensor x, Tensor y, int yStride, int n, int d, double c) {
-        D gx = D.out(dx), gy = D.out(dy), g = D.in(gOut), xa = D.in(x), ya = D.in(y);
-        HyperbolicRef.mobiusAddBackward(
-                gx.a, gx.off, gy.a, gy.off, g.a, g.off, xa.a, xa.off, ya.a, ya.off, yStride, n, d, c);
-        gx.flush();
-        gy.flush();
+            Tensor dx, Tensor dy, Tensor dout, Tensor x, Tensor y, int yStride, int n, int d, double c) {
+        run(s -> HyperbolicRef.mobiusAddBackward(s.out(dx), s.out(dy), s.in(dout), s.in(x), s.in(y), yStride, n, d, c));
     }
 
     @Override
-    public void rowMap(Tensor out, Tensor x, int n, int d, RowMap map, double c) {
-        D o = D.out(out), xa = D.in(x);
-        HyperbolicRef.rowMap(map, o.a, o.off, xa.a, xa.off, n, d, c);
-        o.flush();
+    public void poincareMap(Tensor out, Tensor x, int n, int d, double c, RowMap map) {
+        run(s -> HyperbolicRef.poincareMap(s.out(out), s.in(x), n, d, c, map));
     }
 
     @Override
-    public void rowMapBackward(Tensor dx, Tensor gOut, Tensor x, int n, int d, RowMap map, double c) {
-        D gx = D.out(dx), g = D.in(gOut), xa = D.in(x);
-        HyperbolicRef.rowMapBackward(map, gx.a, gx.off, g.a, g.off, xa.a, xa.off, n, d, c);
-        gx.flush();
+    public void poincareMapBackward(Tensor dx, Tensor dout, Tensor x, int n, int d, double c, RowMap map) {
+        run(s -> HyperbolicRef.poincareMapBackward(s.out(dx), s.in(dout), s.in(x), n, d, c, map));
     }
 
     @Override
     public void mobiusMatvec(Tensor out, Tensor w, Tensor x, int n, int m, int d, double c) {
-        D o = D.out(out), wa = D.in(w), xa = D.in(x);
-        HyperbolicRef.mobiusMatvec(o.a, o.off, wa.a, wa.off, xa.a, xa.off, n, m, d, c);
-        o.flush();
+        run(s -> HyperbolicRef.mobiusMatvec(s.out(out), s.in(w), s.in(x), n, m, d, c));
     }
 
     @Override
     public void mobiusMatvecBackward(
-            Tensor dw, Tensor dx, Tensor gOut, Tensor w, Tensor x, int n, int m, int d, double c) {
-        D gw = D.out(dw), gx = D.out(dx), g = D.in(gOut), wa = D.in(w), xa = D.in(x);
-        HyperbolicRef.mobiusMatvecBackward(
-                gw.a, gw.off, gx.a, gx.off, g.a, g.off, wa.a, wa.off, xa.a, xa.off, n, m, d, c);
-        gw.flush();
-        gx.flush();
+            Tensor dw, Tensor dx, Tensor dout, Tensor w, Tensor x, int n, int m, int d, double c) {
+        run(s -> HyperbolicRef.mobiusMatvecBackward(s.out(dw), s.out(dx), s.in(dout), s.in(w), s.in(x), n, m, d, c));
     }
 
     @Override
     public void poincareDist(Tensor out, Tensor x, Tensor y, int n, int m, int d, double c) {
-        D o = D.out(out), xa = D.in(x), ya = D.in(y);
-        HyperbolicRef.poincareDist(o.a, o.off, xa.a, xa.off, ya.a, ya.off, n, m, d, c);
-        o.flush();
+        run(s -> HyperbolicRef.poincareDist(s.out(out), s.in(x), s.in(y), n, m, d, c));
     }
 
     @Override
     public void poincareDistBackward(
-            Tensor dx, Tensor dy, Tensor gOut, Tensor x, Tensor y, int n, int m, int d, double c) {
-        D gx = D.out(dx), gy = D.out(dy), g = D.in(gOut), xa = D.in(x), ya = D.in(y);
-        HyperbolicRef.poincareDistBackward(
-                gx.a, gx.off, gy.a, gy.off, g.a, g.off, xa.a, xa.off, ya.a, ya.off, n, m, d, c);
-        gx.flush();
-        gy.flush();
+            Tensor dx, Tensor dy, Tensor dout, Tensor x, Tensor y, int n, int m, int d, double c) {
+        run(s -> HyperbolicRef.poincareDistBackward(s.out(dx), s.out(dy), s.in(dout), s.in(x), s.in(y), n, m, d, c));
     }
 
     @Override
@@ -111,115 +62,51 @@ public final class RefFused implements FusedKernels {
             Tensor cost,
             Tensor pixelMask,
             Tensor tokenMask,
-            int b,
-            int p,
-            int t,
-            double eps,
-            int maxIter,
-            double tol) {
-        D o = D.out(plan), u = D.out(uHist), v = D.out(vHist), ca = D.in(cost);
-        int iters = SinkhornRef.forward(
-                o.a, o.off, u.a, v.a, ca.a, ca.off, mask(pixelMask), 0, mask(tokenMask), 0, b, p, t, eps, maxIter, tol);
-        o.flush();
-        u.flush();
-        v.flush();
-        return iters;
+            SinkhornGeom geom) {
+        int[] iters = new int[1];
+        run(s -> iters[0] = SinkhornRef.forward(
+                s.out(plan), s.out(uHist).a(), s.out(vHist).a(), s.in(cost), mask(pixelMask), mask(tokenMask), geom));
+        return iters[0];
     }
 
     @Override
     public void sinkhornBackward(
-            Tensor dCost,
-            Tensor gPlan,
+            Tensor dcost,
+            Tensor dplan,
             Tensor plan,
             Tensor uHist,
             Tensor vHist,
+            int iters,
             Tensor cost,
             Tensor pixelMask,
             Tensor tokenMask,
-            int b,
-            int p,
-            int t,
-            int iters,
-            double eps) {
-        D dc = D.out(dCost), g = D.in(gPlan), pl = D.in(plan), u = D.in(uHist), v = D.in(vHist), ca = D.in(cost);
-        SinkhornRef.backward(
-                dc.a,
-                dc.off,
-                g.a,
-                g.off,
-                pl.a,
-                pl.off,
-                u.a,
-                v.a,
+            SinkhornGeom geom) {
+        run(s -> SinkhornRef.backward(
+                s.out(dcost),
+                s.in(dplan),
+                s.in(plan),
+                s.in(uHist).a(),
+                s.in(vHist).a(),
                 iters,
-                ca.a,
-                ca.off,
+                s.in(cost),
                 mask(pixelMask),
-                0,
                 mask(tokenMask),
-                0,
-                b,
-                p,
-                t,
-                eps);
-        dc.flush();
+                geom));
     }
 
     @Override
-    public void softIou(Tensor out, Tensor a, Tensor bm, int b, int n, int m, int p) {
-        D o = D.out(out), aa = D.in(a), ba = D.in(bm);
-        SoftIouRef.forward(o.a, o.off, aa.a, aa.off, ba.a, ba.off, b, n, m, p);
-        o.flush();
+    public void softIou(Tensor out, Tensor a, Tensor g, int b, int n, int m, int p) {
+        run(s -> SoftIouRef.forward(s.out(out), s.in(a), s.in(g), b, n, m, p));
     }
 
     @Override
-    public void softIouBackward(Tensor da, Tensor db, Tensor gOut, Tensor a, Tensor bm, int b, int n, int m, int p) {
-        D ga = D.out(da), gb = D.out(db), g = D.in(gOut), aa = D.in(a), ba = D.in(bm);
-        SoftIouRef.backward(ga.a, ga.off, gb.a, gb.off, g.a, g.off, aa.a, aa.off, ba.a, ba.off, b, n, m, p);
-        ga.flush();
-        gb.flush();
+    public void softIouBackward(Tensor da, Tensor dg, Tensor dout, Tensor a, Tensor g, int b, int n, int m, int p) {
+        run(s -> SoftIouRef.backward(s.out(da), s.out(dg), s.in(dout), s.in(a), s.in(g), b, n, m, p));
     }
 
     @Override
-    public void attention(
-            Tensor out,
-            Tensor lse,
-            Tensor q,
-            Tensor k,
-            Tensor v,
-            Tensor keyMask,
-            int b,
-            int h,
-            int n,
-            int s,
-            int d,
-            double scale,
-            boolean causal,
-            DropoutMask drop) {
-        D o = D.out(out), l = D.out(lse), qa = D.in(q), ka = D.in(k), va = D.in(v);
-        AttentionRef.forward(
-                o.a,
-                o.off,
-                l.a,
-                l.off,
-                qa.a,
-                qa.off,
-                ka.a,
-                ka.off,
-                va.a,
-                va.off,
-                mask(keyMask),
-                0,
-                b,
-                h,
-                n,
-                s,
-                d,
-                scale,
-                causal,
-                drop);
-        o.flush();
-        l.flush();
+    public void attention(Tensor out, Tensor lse, Tensor q, Tensor k, Tensor v, Tensor keyMask, AttentionGeom geom) {
+        run(st -> AttentionRef.forward(st.out(out), st.out(lse), st.in(q), st.in(k), st.in(v), mask(keyMask), geom));
     }
 
     @Override
@@ -227,54 +114,25 @@ public final class RefFused implements FusedKernels {
             Tensor dq,
             Tensor dk,
             Tensor dv,
-            Tensor gOut,
+            Tensor dout,
             Tensor out,
             Tensor lse,
             Tensor q,
             Tensor k,
             Tensor v,
             Tensor keyMask,
-            int b,
-            int h,
-            int n,
-            int s,
-            int d,
-            double scale,
-            boolean causal,
-            DropoutMask drop) {
-        D gq = D.out(dq), gk = D.out(dk), gv = D.out(dv), g = D.in(gOut), o = D.in(out), l = D.in(lse);
-        D qa = D.in(q), ka = D.in(k), va = D.in(v);
-        AttentionRef.backward(
-                gq.a,
-                gq.off,
-                gk.a,
-                gk.off,
-                gv.a,
-                gv.off,
-                g.a,
-                g.off,
-                o.a,
-                o.off,
-                l.a,
-                l.off,
-                qa.a,
-                qa.off,
-                ka.a,
-                ka.off,
-                va.a,
-                va.off,
+            AttentionGeom geom) {
+        run(st -> AttentionRef.backward(
+                st.out(dq),
+                st.out(dk),
+                st.out(dv),
+                st.in(dout),
+                st.in(out),
+                st.in(lse),
+                st.in(q),
+                st.in(k),
+                st.in(v),
                 mask(keyMask),
-                0,
-                b,
-                h,
-                n,
-                s,
-                d,
-                scale,
-                causal,
-                drop);
-        gq.flush();
-        gk.flush();
-        gv.flush();
+                geom));
     }
 }

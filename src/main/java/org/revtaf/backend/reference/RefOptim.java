@@ -1,23 +1,19 @@
 package org.revtaf.backend.reference;
 
+import org.revtaf.backend.AdamWStep;
 import org.revtaf.backend.OptimKernels;
 import org.revtaf.tensor.Tensor;
 
 /** AdamW in double. */
 public final class RefOptim implements OptimKernels {
     @Override
-    public void adamw(
-            Tensor param,
-            Tensor m,
-            Tensor v,
-            Tensor grad,
-            int n,
-            double lr,
-            double beta1,
-            double beta2,
-            double eps,
-            double weightDecay,
-            int step) {
+    public void adamw(Tensor param, Tensor m, Tensor v, Tensor grad, int n, AdamWStep geom) {
+        double lr = geom.lr(),
+                beta1 = geom.beta1(),
+                beta2 = geom.beta2(),
+                eps = geom.eps(),
+                weightDecay = geom.weightDecay();
+        int step = geom.step();
         double[] p = param.toDoubles(), mv = m.toDoubles(), vv = v.toDoubles(), g = grad.toDoubles();
         double c1 = 1 - Math.pow(beta1, step), c2 = 1 - Math.pow(beta2, step);
         for (int i = 0; i < n; i++) {

@@ -1,5 +1,6 @@
 package org.revtaf.backend.reference;
 
+import org.revtaf.backend.Buf;
 import org.revtaf.backend.ReduceKernels;
 import org.revtaf.backend.ReduceOp;
 import org.revtaf.tensor.Tensor;
@@ -54,39 +55,49 @@ public final class RefReduce implements ReduceKernels {
 
     @Override
     public void softmax(Tensor out, Tensor x, int outer, int n, int inner, boolean log) {
-        double[] v = x.toDoubles();
-        for (int o = 0; o < outer; o++)
-            for (int i = 0; i < inner; i++) {
-                int base = o * n * inner + i;
-                double m = Double.NEGATIVE_INFINITY;
-                for (int j = 0; j < n; j++) m = Math.max(m, v[base + j * inner]);
-                double s = 0;
-                for (int j = 0; j < n; j++) s += Math.exp(v[base + j * inner] - m);
-                double lse = m + Math.log(s);
-                for (int j = 0; j < n; j++) {
-                    int k = base + j * inner;
-                    v[k] = log ? v[k] - lse : Math.exp(v[k] - lse);
-                }
-            }
-        out.setDoubles(v);
+        Staging.run(s -> softmax(log, s.in(x), s.out(out), outer, n, inner));
     }
 
     @Override
     public void softmaxBackward(Tensor dx, Tensor dy, Tensor y, int outer, int n, int inner, boolean log) {
-        double[] g = dy.toDoubles(), yv = y.toDoubles();
+        Staging.run(s -> softmaxBackward(log, s.in(y), s.in(dy), s.out(dx), outer, n, inner));
+    }
+
+    /** y = softmax (or log_softmax) of x over axis n of (outer, n, inner). */
+    public static void softmax(boolean log, Buf.F64 x, Buf.F64 y, int outer, int n, int inner) {
+        double[] v = x.a(), out = y.a();
+        for (int o = 0; o < outer; o++)
+            for (int i = 0; i < inner; i++) {
+                int base = o * n * inner + i;
+                double m = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < n; j++) m = Math.max(m, v[x.off() + base + j * inner]);
+                double s = 0;
+                for (int j = 0; j < n; j++) s += Math.exp(v[x.off() + base + j * inner] - m);
+                double lse = m + Math.log(s);
+                for (int j = 0; j < n; j++) {
+                    int k = base + j * inner;
+                    double d = v[x.off() + k] - lse;
+                    out[y.off() + k] = log ? d : Math.exp(d);
+                }
+            }
+    }
+
+    /** dx from dy and the forward output y (softmax or log_softmax), layout (outer, n, inner). */
+    public static void softmaxBackward(boolean log, Buf.F64 y, Buf.F64 dy, Buf.F64 dx, int outer, int n, int inner) {
+        double[] g = dy.a(), yv = y.a(), d = dx.a();
         for (int o = 0; o < outer; o++)
             for (int i = 0; i < inner; i++) {
                 int base = o * n * inner + i;
                 double s = 0;
                 for (int j = 0; j < n; j++) {
                     int k = base + j * inner;
-                    s += log ? g[k] : g[k] * yv[k];
+                    s += log ? g[dy.off() + k] : g[dy.off() + k] * yv[y.off() + k];
                 }
                 for (int j = 0; j < n; j++) {
                     int k = base + j * inner;
-                    g[k] = log ? g[k] - Math.exp(yv[k]) * s : yv[k] * (g[k] - s);
+                    double gk = g[dy.off() + k], yk = yv[y.off() + k];
+                    d[dx.off() + k] = log ? gk - Math.exp(yk) * s : yk * (gk - s);
                 }
             }
-        dx.setDoubles(g);
     }
 }

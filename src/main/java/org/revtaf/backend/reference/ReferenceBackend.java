@@ -1,14 +1,7 @@
 package org.revtaf.backend.reference;
 
 import org.revtaf.backend.Backend;
-import org.revtaf.backend.ConvKernels;
-import org.revtaf.backend.ElementwiseKernels;
-import org.revtaf.backend.FusedKernels;
-import org.revtaf.backend.IndexKernels;
-import org.revtaf.backend.MatmulKernels;
-import org.revtaf.backend.NormKernels;
-import org.revtaf.backend.OptimKernels;
-import org.revtaf.backend.ReduceKernels;
+import org.revtaf.backend.BackendProvider;
 import org.revtaf.tensor.Device;
 
 /**
@@ -16,19 +9,21 @@ import org.revtaf.tensor.Device;
  * once when writing the output. Works for float32 and float64 tensors alike; float64 is what the
  * gradient checks use. Speed is not a goal here.
  */
-public final class ReferenceBackend implements Backend {
+public final class ReferenceBackend implements Backend, BackendProvider {
     public static final ReferenceBackend INSTANCE = new ReferenceBackend();
 
-    private final RefElementwise elementwise = new RefElementwise();
-    private final RefReduce reduce = new RefReduce();
-    private final RefMatmul matmul = new RefMatmul();
-    private final RefConv conv = new RefConv();
-    private final RefNorm norm = new RefNorm();
-    private final RefIndex index = new RefIndex();
-    private final RefFused fused = new RefFused();
-    private final RefOptim optim = new RefOptim();
+    private final Kernels kernels = new Kernels(
+            new RefElementwise(),
+            new RefReduce(),
+            new RefMatmul(),
+            new RefConv(),
+            new RefNorm(),
+            new RefIndex(),
+            new RefFused(),
+            new RefOptim());
 
-    private ReferenceBackend() {}
+    /** The provider the dispatcher loads (META-INF/services); it hands out {@link #INSTANCE}. */
+    public ReferenceBackend() {}
 
     @Override
     public Device device() {
@@ -36,42 +31,12 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override
-    public ElementwiseKernels elementwise() {
-        return elementwise;
+    public Kernels kernels() {
+        return kernels;
     }
 
     @Override
-    public ReduceKernels reduce() {
-        return reduce;
-    }
-
-    @Override
-    public MatmulKernels matmul() {
-        return matmul;
-    }
-
-    @Override
-    public ConvKernels conv() {
-        return conv;
-    }
-
-    @Override
-    public NormKernels norm() {
-        return norm;
-    }
-
-    @Override
-    public IndexKernels index() {
-        return index;
-    }
-
-    @Override
-    public FusedKernels fused() {
-        return fused;
-    }
-
-    @Override
-    public OptimKernels optim() {
-        return optim;
+    public Backend create() {
+        return INSTANCE;
     }
 }

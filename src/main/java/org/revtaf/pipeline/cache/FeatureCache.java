@@ -12,10 +12,10 @@ import org.revtaf.RevtafException;
 import org.revtaf.data.AtomicDirectory;
 import org.revtaf.data.Split;
 import org.revtaf.io.AtomicFile;
-import org.revtaf.io.NdArray;
 import org.revtaf.io.Safetensors;
 import org.revtaf.io.TextFiles;
 import org.revtaf.tensor.DType;
+import org.revtaf.tensor.NdArray;
 import org.revtaf.text.TripletExtractor;
 import org.revtaf.text.WordPieceTokenizer;
 

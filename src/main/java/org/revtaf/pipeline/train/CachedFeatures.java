@@ -8,16 +8,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.revtaf.RevtafException;
-import org.revtaf.config.RunConfig;
 import org.revtaf.data.Dataset;
 import org.revtaf.data.Split;
 import org.revtaf.data.Study;
-import org.revtaf.io.NdArray;
 import org.revtaf.pipeline.Hashes;
+import org.revtaf.pipeline.RunConfig;
 import org.revtaf.pipeline.cache.CacheManifest;
 import org.revtaf.pipeline.cache.FeatureCache;
 import org.revtaf.pipeline.cache.Precompute;
 import org.revtaf.tensor.Device;
+import org.revtaf.tensor.NdArray;
 import org.revtaf.tensor.Tensor;
 import org.revtaf.text.WordPieceTokenizer;
 

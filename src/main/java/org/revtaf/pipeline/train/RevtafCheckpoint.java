@@ -7,13 +7,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.revtaf.RevtafException;
-import org.revtaf.io.NdArray;
 import org.revtaf.model.revtaf.RevtafModel;
 import org.revtaf.nn.Checkpoint;
 import org.revtaf.pipeline.Hashes;
 import org.revtaf.pipeline.RunCheckpoints;
 import org.revtaf.pipeline.cache.CacheManifest;
 import org.revtaf.pipeline.cache.FeatureCache;
+import org.revtaf.tensor.NdArray;
 
 /**
  * The files {@code train} writes: {@code RUN/checkpoints/step-N.safetensors} and {@code

@@ -82,7 +82,8 @@ public final class TrainStep {
             }
             if (!values.values().stream().allMatch(Double::isFinite)) {
                 StringBuilder b = new StringBuilder();
-                values.forEach((k, x) -> b.append(b.isEmpty() ? "" : ", ").append(k).append(' ').append(x));
+                values.forEach((k, x) ->
+                        b.append(b.isEmpty() ? "" : ", ").append(k).append(' ').append(x));
                 Tensor bad = l.total();
                 for (Tensor t : List.of(l.lm(), l.cls(), l.rank(), l.fcc()))
                     if (!Double.isFinite(t.item())) bad = t; // trace a term, the total only sums them

@@ -23,11 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.revtaf.RevtafException;
 import org.revtaf.backend.Backends;
 import org.revtaf.cli.Main;
-import org.revtaf.io.NdArray;
 import org.revtaf.io.Npy;
 import org.revtaf.ops.F;
 import org.revtaf.tensor.Device;
 import org.revtaf.tensor.DeviceStorage;
+import org.revtaf.tensor.NdArray;
 import org.revtaf.tensor.Tensor;
 import picocli.CommandLine;
 

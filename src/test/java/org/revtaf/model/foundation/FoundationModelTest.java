@@ -9,7 +9,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.revtaf.config.FoundationConfig;
 import org.revtaf.data.SplitMix64;
-import org.revtaf.io.NdArray;
 import org.revtaf.model.ResNet;
 import org.revtaf.nn.MappingReport;
 import org.revtaf.nn.NnContext;
@@ -19,6 +18,7 @@ import org.revtaf.nn.WeightImport;
 import org.revtaf.nn.WeightMapping;
 import org.revtaf.tensor.DType;
 import org.revtaf.tensor.Device;
+import org.revtaf.tensor.NdArray;
 import org.revtaf.tensor.Tensor;
 
 class FoundationModelTest {

@@ -16,9 +16,9 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.revtaf.RevtafException;
-import org.revtaf.io.NdArray;
 import org.revtaf.io.Safetensors;
 import org.revtaf.tensor.Device;
+import org.revtaf.tensor.NdArray;
 import org.revtaf.tensor.Tensor;
 
 class PoincareIndexTest {

@@ -7,7 +7,7 @@ import static org.revtaf.nn.NnTesting.assertClose;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.revtaf.backend.fused.PoincareScalar;
+import org.revtaf.backend.PoincareScalar;
 import org.revtaf.nn.NnContext;
 import org.revtaf.nn.NnTesting;
 import org.revtaf.ops.F;

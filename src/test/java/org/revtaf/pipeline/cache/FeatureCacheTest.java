@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.revtaf.RevtafException;
 import org.revtaf.data.Split;
-import org.revtaf.io.NdArray;
 import org.revtaf.tensor.DType;
+import org.revtaf.tensor.NdArray;
 
 class FeatureCacheTest {
     @TempDir

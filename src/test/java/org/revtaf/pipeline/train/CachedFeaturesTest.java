@@ -15,16 +15,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.revtaf.RevtafException;
 import org.revtaf.config.PrecomputeConfig;
-import org.revtaf.config.RunConfig;
 import org.revtaf.data.Dataset;
 import org.revtaf.data.Split;
 import org.revtaf.data.Study;
-import org.revtaf.io.NdArray;
 import org.revtaf.pipeline.Hashes;
+import org.revtaf.pipeline.RunConfig;
 import org.revtaf.pipeline.cache.CacheManifest;
 import org.revtaf.pipeline.cache.FeatureCache;
 import org.revtaf.pipeline.cache.Precompute;
 import org.revtaf.tensor.Device;
+import org.revtaf.tensor.NdArray;
 import org.revtaf.text.WordPieceTokenizer;
 
 /** The cache as training reads it: rows gathered right, and caches of other data or configs refused. */

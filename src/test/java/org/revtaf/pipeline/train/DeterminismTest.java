@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.revtaf.backend.cpu.kernels.Parallel;
-import org.revtaf.io.NdArray;
+import org.revtaf.tensor.NdArray;
 
 /**
  * Issue 20, determinism: the same seed on the same device gives the same losses, bit for bit, for
@@ -34,7 +34,8 @@ class DeterminismTest {
                 for (int i = 0; i < STEPS; i++) {
                     TrainStep.Result r = m.run(i);
                     double[] v = new double[Trainer.LOSSES.size() + 1];
-                    for (int k = 0; k < Trainer.LOSSES.size(); k++) v[k] = r.losses().get(Trainer.LOSSES.get(k));
+                    for (int k = 0; k < Trainer.LOSSES.size(); k++)
+                        v[k] = r.losses().get(Trainer.LOSSES.get(k));
                     v[v.length - 1] = r.gradNorm();
                     losses.add(v);
                 }

@@ -1,6 +1,8 @@
 package org.revtaf.backend.cpu.kernels;
 
 import java.util.Arrays;
+import org.revtaf.backend.Buf;
+import org.revtaf.backend.Conv2dGeom;
 
 /**
  * Fast 2-D convolution, NCHW, as GEMMs over chunks of the batch with implicit im2col: the GEMM's
@@ -26,7 +28,7 @@ public final class Conv2d {
     private Conv2d() {}
 
     /** Images per chunk: enough for TARGET_COLS columns, within TEMP_LIMIT for rows * nb * P. */
-    static int chunk(ConvShape s, int rows) {
+    static int chunk(Conv2dGeom s, int rows) {
         int p = s.oh() * s.ow();
         int want = Math.max(1, (TARGET_COLS + p - 1) / p);
         int fit = (int) Math.max(1, TEMP_LIMIT / Math.max(1L, (long) rows * p));
@@ -34,56 +36,61 @@ public final class Conv2d {
     }
 
     // x: (n, c, h, w), wt: (oc, c/g, kh, kw), bias: (oc) or null -> y: (n, oc, oh, ow)
-    public static void forward(
-            ConvShape s, float[] x, int xOff, float[] wt, int wOff, float[] bias, int bOff, float[] y, int yOff) {
+    public static void forward(Conv2dGeom s, Buf.F32 x, Buf.F32 wt, Buf.F32 bias, Buf.F32 y) {
+        float[] xA = Buf.arr(x), wtA = Buf.arr(wt), biasA = Buf.arr(bias), yA = Buf.arr(y);
+        int xOff = Buf.off(x), wOff = Buf.off(wt), bOff = Buf.off(bias), yOff = Buf.off(y);
         int p = s.oh() * s.ow(), k = s.kdim(), ocg = s.ocg();
         int nb = chunk(s, ocg);
         for (int b0 = 0; b0 < s.n(); b0 += nb) {
             int cnt = Math.min(nb, s.n() - b0), cols = cnt * p;
             for (int g = 0; g < s.groups(); g++) {
-                Gemm.ASource wa = Gemm.matrixA(false, wt, wOff + g * ocg * k, k);
-                Gemm.BSource col = im2col(s, x, xOff, b0, g);
+                Gemm.ASource wa = Gemm.matrixA(false, wtA, wOff + g * ocg * k, k);
+                Gemm.BSource col = im2col(s, xA, xOff, b0, g);
                 if (cnt == 1) {
-                    Gemm.sgemm(ocg, p, k, 1f, wa, col, 0f, y, yOff + (b0 * s.oc() + g * ocg) * p, p);
+                    Gemm.sgemm(ocg, p, k, 1f, wa, col, 0f, yA, yOff + (b0 * s.oc() + g * ocg) * p, p);
                 } else {
                     float[] tmp = temp(ocg * cols);
                     Gemm.sgemm(ocg, cols, k, 1f, wa, col, 0f, tmp, 0, cols);
                     for (int b = 0; b < cnt; b++)
                         for (int o = 0; o < ocg; o++)
-                            System.arraycopy(tmp, o * cols + b * p, y, yOff + ((b0 + b) * s.oc() + g * ocg + o) * p, p);
+                            System.arraycopy(
+                                    tmp, o * cols + b * p, yA, yOff + ((b0 + b) * s.oc() + g * ocg + o) * p, p);
                 }
             }
         }
-        if (bias != null) {
+        if (biasA != null) {
             Parallel.range(s.n() * s.oc(), Math.max(1, 16384 / Math.max(1, p)), (r0, r1) -> {
                 for (int r = r0; r < r1; r++) {
-                    float bv = bias[bOff + r % s.oc()];
+                    float bv = biasA[bOff + r % s.oc()];
                     int o = yOff + r * p;
-                    for (int i = 0; i < p; i++) y[o + i] += bv;
+                    for (int i = 0; i < p; i++) yA[o + i] += bv;
                 }
             });
         }
     }
 
     // dy: (n, oc, oh, ow), wt: (oc, c/g, kh, kw) -> dx: (n, c, h, w)
-    public static void backwardData(ConvShape s, float[] dy, int dyOff, float[] wt, int wOff, float[] dx, int dxOff) {
+    public static void backwardData(Conv2dGeom s, Buf.F32 dy, Buf.F32 wt, Buf.F32 dx) {
+        float[] dyA = Buf.arr(dy), wtA = Buf.arr(wt), dxA = Buf.arr(dx);
+        int dyOff = Buf.off(dy), wOff = Buf.off(wt), dxOff = Buf.off(dx);
         int p = s.oh() * s.ow(), k = s.kdim(), ocg = s.ocg();
         int nb = chunk(s, k);
         for (int b0 = 0; b0 < s.n(); b0 += nb) {
             int cnt = Math.min(nb, s.n() - b0), cols = cnt * p;
             float[] col = temp(k * cols);
             for (int g = 0; g < s.groups(); g++) {
-                Gemm.ASource wt_ = Gemm.matrixA(true, wt, wOff + g * ocg * k, k);
-                Gemm.sgemm(k, cols, ocg, 1f, wt_, outputRows(s, dy, dyOff, b0, g), 0f, col, 0, cols);
+                Gemm.ASource wt_ = Gemm.matrixA(true, wtA, wOff + g * ocg * k, k);
+                Gemm.sgemm(k, cols, ocg, 1f, wt_, outputRows(s, dyA, dyOff, b0, g), 0f, col, 0, cols);
                 for (int b = 0; b < cnt; b++)
-                    col2im(s, col, b * p, cols, dx, dxOff + ((b0 + b) * s.c() + g * s.cg()) * s.h() * s.w());
+                    col2im(s, col, b * p, cols, dxA, dxOff + ((b0 + b) * s.c() + g * s.cg()) * s.h() * s.w());
             }
         }
     }
 
     // x: (n, c, h, w), dy: (n, oc, oh, ow) -> dw: (oc, c/g, kh, kw), dbias: (oc) or null
-    public static void backwardWeight(
-            ConvShape s, float[] x, int xOff, float[] dy, int dyOff, float[] dw, int dwOff, float[] dbias, int dbOff) {
+    public static void backwardWeight(Conv2dGeom s, Buf.F32 x, Buf.F32 dy, Buf.F32 dw, Buf.F32 dbias) {
+        float[] xA = Buf.arr(x), dyA = Buf.arr(dy), dwA = Buf.arr(dw), dbiasA = Buf.arr(dbias);
+        int xOff = Buf.off(x), dyOff = Buf.off(dy), dwOff = Buf.off(dw), dbOff = Buf.off(dbias);
         int p = s.oh() * s.ow(), k = s.kdim(), ocg = s.ocg();
         for (int g = 0; g < s.groups(); g++) {
             Gemm.sgemm(
@@ -91,19 +98,19 @@ public final class Conv2d {
                     k,
                     s.n() * p,
                     1f,
-                    outputColumns(s, dy, dyOff, g),
-                    im2colT(s, x, xOff, g),
+                    outputColumns(s, dyA, dyOff, g),
+                    im2colT(s, xA, xOff, g),
                     0f,
-                    dw,
+                    dwA,
                     dwOff + g * ocg * k,
                     k);
         }
-        if (dbias != null) {
+        if (dbiasA != null) {
             Parallel.range(s.oc(), 8, (o0, o1) -> {
                 for (int o = o0; o < o1; o++) {
                     double acc = 0;
-                    for (int b = 0; b < s.n(); b++) acc += Norm.sum(dy, dyOff + (b * s.oc() + o) * p, p);
-                    dbias[dbOff + o] = (float) acc;
+                    for (int b = 0; b < s.n(); b++) acc += Norm.sum(dyA, dyOff + (b * s.oc() + o) * p, p);
+                    dbiasA[dbOff + o] = (float) acc;
                 }
             });
         }
@@ -116,7 +123,7 @@ public final class Conv2d {
      * j = (image, oy, ox). Column runs that share (image, oy) are copied as contiguous (stride 1)
      * or strided spans with the out-of-image parts zero-filled.
      */
-    static Gemm.BSource im2col(ConvShape s, float[] x, int xOff, int b0, int g) {
+    static Gemm.BSource im2col(Conv2dGeom s, float[] x, int xOff, int b0, int g) {
         int p = s.oh() * s.ow(), ow = s.ow(), kk = s.kh() * s.kw(), hw = s.h() * s.w();
         int nr = Gemm.nr();
         return (p0, kc, j0, w, dst, off) -> {
@@ -161,7 +168,7 @@ public final class Conv2d {
     }
 
     /** col^T (n*P, K) of group g over the whole batch as a GEMM B source: row = (image, oy, ox), column = (ci, ky, kx). */
-    static Gemm.BSource im2colT(ConvShape s, float[] x, int xOff, int g) {
+    static Gemm.BSource im2colT(Conv2dGeom s, float[] x, int xOff, int g) {
         int p = s.oh() * s.ow(), ow = s.ow(), kk = s.kh() * s.kw(), hw = s.h() * s.w();
         int nr = Gemm.nr();
         return (p0, kc, j0, w, dst, off) -> {
@@ -196,7 +203,7 @@ public final class Conv2d {
     }
 
     /** dY_g of images b0.. as a B source (ocg, cnt*P): row o, column (image, pixel). */
-    static Gemm.BSource outputRows(ConvShape s, float[] dy, int dyOff, int b0, int g) {
+    static Gemm.BSource outputRows(Conv2dGeom s, float[] dy, int dyOff, int b0, int g) {
         int p = s.oh() * s.ow(), nr = Gemm.nr();
         return (p0, kc, j0, w, dst, off) -> {
             for (int q = 0; q < kc; q++) {
@@ -212,7 +219,7 @@ public final class Conv2d {
     }
 
     /** dY_g of the whole batch as an A source (ocg, n*P): row o, column (image, pixel). */
-    static Gemm.ASource outputColumns(ConvShape s, float[] dy, int dyOff, int g) {
+    static Gemm.ASource outputColumns(Conv2dGeom s, float[] dy, int dyOff, int g) {
         int p = s.oh() * s.ow(), mr = Gemm.mr();
         return (i0, h, p0, kc, alpha, dst, off) -> {
             for (int r = 0; r < mr; r++) {
@@ -235,7 +242,7 @@ public final class Conv2d {
      * dx of one image's group (overwritten) = sum of the col entries (K rows, columns
      * colOff..colOff+P of a buffer with row length ld) landing on each pixel; channels in parallel.
      */
-    static void col2im(ConvShape s, float[] col, int colOff, int ld, float[] dx, int xo) {
+    static void col2im(Conv2dGeom s, float[] col, int colOff, int ld, float[] dx, int xo) {
         int oh = s.oh(), ow = s.ow(), kh = s.kh(), kw = s.kw(), hw = s.h() * s.w();
         Parallel.range(s.cg(), Math.max(1, 16384 / Math.max(1, oh * ow * kh * kw)), (c0, c1) -> {
             for (int ci = c0; ci < c1; ci++) {

@@ -2,6 +2,7 @@ package org.revtaf.backend.cpu.kernels;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
+import org.revtaf.backend.Buf;
 
 /**
  * Fast SGEMM on float arrays, row-major: C = alpha * op(A) * op(B) + beta * C (BLAS semantics;
@@ -49,29 +50,28 @@ public final class Gemm {
             int n,
             int k,
             float alpha,
-            float[] a,
-            int aOff,
+            Buf.F32 a,
             int lda,
-            float[] b,
-            int bOff,
+            Buf.F32 b,
             int ldb,
             float beta,
-            float[] c,
-            int cOff,
+            Buf.F32 c,
             int ldc) {
+        float[] aA = Buf.arr(a), bA = Buf.arr(b), cA = Buf.arr(c);
+        int aOff = Buf.off(a), bOff = Buf.off(b), cOff = Buf.off(c);
         check(transA, transB, m, n, k, lda, ldb, ldc);
         if (m == 0 || n == 0) return;
         if (k == 0 || alpha == 0f) {
-            scale(m, n, beta, c, cOff, ldc);
+            scale(m, n, beta, cA, cOff, ldc);
             return;
         }
         long work = (long) m * n * k;
         if (work <= SMALL) {
-            direct(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            direct(transA, transB, m, n, k, alpha, aA, aOff, lda, bA, bOff, ldb, beta, cA, cOff, ldc);
             return;
         }
         int threads = work >= PARALLEL_MIN && Parallel.available() ? Parallel.threads() : 1;
-        packed(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, threads);
+        packed(transA, transB, m, n, k, alpha, aA, aOff, lda, bA, bOff, ldb, beta, cA, cOff, ldc, threads);
     }
 
     /**
@@ -86,20 +86,19 @@ public final class Gemm {
             int n,
             int k,
             float alpha,
-            float[] a,
-            int aOff,
+            Buf.F32 a,
             int lda,
             long strideA,
-            float[] b,
-            int bOff,
+            Buf.F32 b,
             int ldb,
             long strideB,
             float beta,
-            float[] c,
-            int cOff,
+            Buf.F32 c,
             int ldc,
             long strideC,
             int batch) {
+        float[] aA = Buf.arr(a), bA = Buf.arr(b), cA = Buf.arr(c);
+        int aOff = Buf.off(a), bOff = Buf.off(b), cOff = Buf.off(c);
         if (batch < 0) throw new IllegalArgumentException("gemm: batch < 0: " + batch);
         long work = (long) m * n * k;
         boolean perThread = batch >= Parallel.threads() && work < 256L * 256 * 256;
@@ -112,15 +111,12 @@ public final class Gemm {
                         n,
                         k,
                         alpha,
-                        a,
-                        Math.toIntExact(aOff + t * strideA),
+                        new Buf.F32(aA, Math.toIntExact(aOff + t * strideA)),
                         lda,
-                        b,
-                        Math.toIntExact(bOff + t * strideB),
+                        new Buf.F32(bA, Math.toIntExact(bOff + t * strideB)),
                         ldb,
                         beta,
-                        c,
-                        Math.toIntExact(cOff + t * strideC),
+                        new Buf.F32(cA, Math.toIntExact(cOff + t * strideC)),
                         ldc);
             }
         };

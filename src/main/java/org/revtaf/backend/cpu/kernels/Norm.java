@@ -4,6 +4,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.revtaf.backend.BatchNormGeom;
+import org.revtaf.backend.Buf;
 
 /**
  * Layer norm over the last axis and 2-D batch norm (NCHW), forward and backward; rows / channels
@@ -21,78 +23,64 @@ public final class Norm {
 
     // x, y: (rows, d); gamma, beta: (d) or null; mean, rstd: (rows) saved for backward (may be null)
     public static void layerNormForward(
-            float[] x,
-            int xOff,
-            float[] gamma,
-            int gOff,
-            float[] beta,
-            int bOff,
-            float[] y,
-            int yOff,
-            float[] mean,
-            int meanOff,
-            float[] rstd,
-            int rstdOff,
-            int rows,
-            int d,
-            float eps) {
+            Buf.F32 x, Buf.F32 gamma, Buf.F32 beta, Buf.F32 y, Buf.F32 mean, Buf.F32 rstd, int rows, int d, float eps) {
+        float[] xA = Buf.arr(x), gammaA = Buf.arr(gamma), betaA = Buf.arr(beta), yA = Buf.arr(y);
+        float[] meanA = Buf.arr(mean), rstdA = Buf.arr(rstd);
+        int xOff = Buf.off(x), gOff = Buf.off(gamma), bOff = Buf.off(beta), yOff = Buf.off(y);
+        int meanOff = Buf.off(mean), rstdOff = Buf.off(rstd);
         Parallel.range(rows, grain(d), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 int xo = xOff + r * d, yo = yOff + r * d;
-                float mu = (float) (sum(x, xo, d) / d);
+                float mu = (float) (sum(xA, xo, d) / d);
                 double var = 0;
                 int j = 0;
                 FloatVector acc = FloatVector.zero(S);
                 for (; j + L <= d; j += L) {
-                    FloatVector c = FloatVector.fromArray(S, x, xo + j).sub(mu);
+                    FloatVector c = FloatVector.fromArray(S, xA, xo + j).sub(mu);
                     acc = c.fma(c, acc);
                 }
                 var += acc.reduceLanes(VectorOperators.ADD);
-                for (; j < d; j++) var += (double) (x[xo + j] - mu) * (x[xo + j] - mu);
+                for (; j < d; j++) var += (double) (xA[xo + j] - mu) * (xA[xo + j] - mu);
                 float rs = (float) (1.0 / Math.sqrt(var / d + eps));
-                if (mean != null) mean[meanOff + r] = mu;
-                if (rstd != null) rstd[rstdOff + r] = rs;
-                affine(x, xo, mu, rs, gamma, gOff, beta, bOff, y, yo, d);
+                if (meanA != null) meanA[meanOff + r] = mu;
+                if (rstdA != null) rstdA[rstdOff + r] = rs;
+                affine(xA, xo, mu, rs, gammaA, gOff, betaA, bOff, yA, yo, d);
             }
         });
     }
 
     // dy, x, dx: (rows, d); mean, rstd: (rows) from forward; gamma (d) or null; dgamma, dbeta: (d) or null
     public static void layerNormBackward(
-            float[] dy,
-            int dyOff,
-            float[] x,
-            int xOff,
-            float[] mean,
-            int meanOff,
-            float[] rstd,
-            int rstdOff,
-            float[] gamma,
-            int gOff,
-            float[] dx,
-            int dxOff,
-            float[] dgamma,
-            int dgOff,
-            float[] dbeta,
-            int dbOff,
+            Buf.F32 dy,
+            Buf.F32 x,
+            Buf.F32 mean,
+            Buf.F32 rstd,
+            Buf.F32 gamma,
+            Buf.F32 dx,
+            Buf.F32 dgamma,
+            Buf.F32 dbeta,
             int rows,
             int d) {
+        float[] dyA = Buf.arr(dy), xA = Buf.arr(x), meanA = Buf.arr(mean), rstdA = Buf.arr(rstd);
+        float[] gammaA = Buf.arr(gamma), dxA = Buf.arr(dx), dgammaA = Buf.arr(dgamma), dbetaA = Buf.arr(dbeta);
+        int dyOff = Buf.off(dy), xOff = Buf.off(x), meanOff = Buf.off(mean), rstdOff = Buf.off(rstd);
+        int gOff = Buf.off(gamma), dxOff = Buf.off(dx), dgOff = Buf.off(dgamma), dbOff = Buf.off(dbeta);
         int chunks = Math.max(1, Math.min(Parallel.threads(), rows / Math.max(1, grain(d))));
-        float[][] pg = new float[chunks][dgamma == null ? 0 : d], pb = new float[chunks][dbeta == null ? 0 : d];
+        float[][] pg = new float[chunks][dgammaA == null ? 0 : d], pb = new float[chunks][dbetaA == null ? 0 : d];
         Parallel.tasks(chunks, t -> {
             int r0 = (int) ((long) rows * t / chunks), r1 = (int) ((long) rows * (t + 1) / chunks);
             float[] g = pg[t], b = pb[t];
             for (int r = r0; r < r1; r++) {
                 int go = dyOff + r * d, xo = xOff + r * d, o = dxOff + r * d;
-                float mu = mean[meanOff + r], rs = rstd[rstdOff + r];
+                float mu = meanA[meanOff + r], rs = rstdA[rstdOff + r];
                 // sums of g = dy*gamma and g*xhat over the row; per-column dgamma/dbeta partials
                 FloatVector vsg = FloatVector.zero(S), vsgx = vsg;
                 for (int j = 0; j < d; j += L) {
                     VectorMask<Float> m = S.indexInRange(j, d);
-                    FloatVector dyv = FloatVector.fromArray(S, dy, go + j, m);
+                    FloatVector dyv = FloatVector.fromArray(S, dyA, go + j, m);
                     FloatVector xh =
-                            FloatVector.fromArray(S, x, xo + j, m).sub(mu).mul(rs);
-                    FloatVector gj = gamma == null ? dyv : dyv.mul(FloatVector.fromArray(S, gamma, gOff + j, m));
+                            FloatVector.fromArray(S, xA, xo + j, m).sub(mu).mul(rs);
+                    FloatVector gj = gammaA == null ? dyv : dyv.mul(FloatVector.fromArray(S, gammaA, gOff + j, m));
                     vsg = vsg.add(gj, m);
                     vsgx = gj.fma(xh, vsgx).blend(vsgx, m.not());
                     if (g.length > 0)
@@ -101,23 +89,24 @@ public final class Norm {
                 }
                 double sg = vsg.reduceLanes(VectorOperators.ADD), sgx = vsgx.reduceLanes(VectorOperators.ADD);
                 float mg = (float) (sg / d), mgx = (float) (sgx / d);
-                if (dx == null) continue;
+                if (dxA == null) continue;
                 int j = 0;
-                for (; gamma != null && j + L <= d; j += L) {
-                    FloatVector xh = FloatVector.fromArray(S, x, xo + j).sub(mu).mul(rs);
+                for (; gammaA != null && j + L <= d; j += L) {
+                    FloatVector xh =
+                            FloatVector.fromArray(S, xA, xo + j).sub(mu).mul(rs);
                     FloatVector gj =
-                            FloatVector.fromArray(S, dy, go + j).mul(FloatVector.fromArray(S, gamma, gOff + j));
-                    gj.sub(mg).sub(xh.mul(mgx)).mul(rs).intoArray(dx, o + j);
+                            FloatVector.fromArray(S, dyA, go + j).mul(FloatVector.fromArray(S, gammaA, gOff + j));
+                    gj.sub(mg).sub(xh.mul(mgx)).mul(rs).intoArray(dxA, o + j);
                 }
                 for (; j < d; j++) {
-                    float xh = (x[xo + j] - mu) * rs;
-                    float gj = gamma == null ? dy[go + j] : dy[go + j] * gamma[gOff + j];
-                    dx[o + j] = rs * (gj - mg - xh * mgx);
+                    float xh = (xA[xo + j] - mu) * rs;
+                    float gj = gammaA == null ? dyA[go + j] : dyA[go + j] * gammaA[gOff + j];
+                    dxA[o + j] = rs * (gj - mg - xh * mgx);
                 }
             }
         });
-        reduce(pg, dgamma, dgOff, d);
-        reduce(pb, dbeta, dbOff, d);
+        reduce(pg, dgammaA, dgOff, d);
+        reduce(pb, dbetaA, dbOff, d);
     }
 
     // ---- batch norm 2-D ----
@@ -129,138 +118,139 @@ public final class Norm {
      */
     // x, y: (n, c, hw); gamma, beta, runMean, runVar, saveMean, saveRstd: (c)
     public static void batchNormForwardTrain(
-            float[] x,
-            int xOff,
-            float[] gamma,
-            int gOff,
-            float[] beta,
-            int bOff,
-            float[] y,
-            int yOff,
-            float[] runMean,
-            int rmOff,
-            float[] runVar,
-            int rvOff,
-            float[] saveMean,
-            int smOff,
-            float[] saveRstd,
-            int srOff,
+            Buf.F32 x,
+            Buf.F32 gamma,
+            Buf.F32 beta,
+            Buf.F32 y,
+            Buf.F32 runMean,
+            Buf.F32 runVar,
+            Buf.F32 saveMean,
+            Buf.F32 saveRstd,
             int n,
             int c,
             int hw,
             float eps,
             float momentum) {
+        float[] xA = Buf.arr(x), gammaA = Buf.arr(gamma), betaA = Buf.arr(beta), yA = Buf.arr(y);
+        float[] runMeanA = Buf.arr(runMean), runVarA = Buf.arr(runVar), saveMeanA = Buf.arr(saveMean);
+        float[] saveRstdA = Buf.arr(saveRstd);
+        int xOff = Buf.off(x), gOff = Buf.off(gamma), bOff = Buf.off(beta), yOff = Buf.off(y);
+        int rmOff = Buf.off(runMean), rvOff = Buf.off(runVar), smOff = Buf.off(saveMean);
+        int srOff = Buf.off(saveRstd);
         long count = (long) n * hw;
         Parallel.range(c, 1, (c0, c1) -> {
             for (int ch = c0; ch < c1; ch++) {
                 double s = 0;
-                for (int b = 0; b < n; b++) s += sum(x, xOff + (b * c + ch) * hw, hw);
+                for (int b = 0; b < n; b++) s += sum(xA, xOff + (b * c + ch) * hw, hw);
                 float mu = (float) (s / count);
                 double v = 0;
                 for (int b = 0; b < n; b++) {
                     int o = xOff + (b * c + ch) * hw;
-                    v += dotCentered(x, o, mu, x, o, mu, hw);
+                    v += dotCentered(xA, o, mu, xA, o, mu, hw);
                 }
                 double var = v / count;
                 float rs = (float) (1.0 / Math.sqrt(var + eps));
-                if (saveMean != null) saveMean[smOff + ch] = mu;
-                if (saveRstd != null) saveRstd[srOff + ch] = rs;
-                if (runMean != null) runMean[rmOff + ch] = (1 - momentum) * runMean[rmOff + ch] + momentum * mu;
-                if (runVar != null)
-                    runVar[rvOff + ch] = (float)
-                            ((1 - momentum) * runVar[rvOff + ch] + momentum * (count > 1 ? v / (count - 1) : var));
-                float g = gamma == null ? rs : gamma[gOff + ch] * rs, sh = beta == null ? 0f : beta[bOff + ch];
+                if (saveMeanA != null) saveMeanA[smOff + ch] = mu;
+                if (saveRstdA != null) saveRstdA[srOff + ch] = rs;
+                if (runMeanA != null) runMeanA[rmOff + ch] = (1 - momentum) * runMeanA[rmOff + ch] + momentum * mu;
+                if (runVarA != null)
+                    runVarA[rvOff + ch] = (float)
+                            ((1 - momentum) * runVarA[rvOff + ch] + momentum * (count > 1 ? v / (count - 1) : var));
+                float g = gammaA == null ? rs : gammaA[gOff + ch] * rs, sh = betaA == null ? 0f : betaA[bOff + ch];
                 for (int b = 0; b < n; b++)
-                    scaleShift(x, xOff + (b * c + ch) * hw, mu, g, sh, y, yOff + (b * c + ch) * hw, hw);
+                    scaleShift(xA, xOff + (b * c + ch) * hw, mu, g, sh, yA, yOff + (b * c + ch) * hw, hw);
             }
         });
     }
 
     /** Inference forward with the running statistics. */
     public static void batchNormForwardEval(
-            float[] x,
-            int xOff,
-            float[] gamma,
-            int gOff,
-            float[] beta,
-            int bOff,
-            float[] y,
-            int yOff,
-            float[] runMean,
-            int rmOff,
-            float[] runVar,
-            int rvOff,
+            Buf.F32 x,
+            Buf.F32 gamma,
+            Buf.F32 beta,
+            Buf.F32 y,
+            Buf.F32 runMean,
+            Buf.F32 runVar,
+            Buf.F32 saveMean,
+            Buf.F32 saveRstd,
             int n,
             int c,
             int hw,
             float eps) {
+        float[] xA = Buf.arr(x), gammaA = Buf.arr(gamma), betaA = Buf.arr(beta), yA = Buf.arr(y);
+        float[] runMeanA = Buf.arr(runMean), runVarA = Buf.arr(runVar);
+        int xOff = Buf.off(x), gOff = Buf.off(gamma), bOff = Buf.off(beta), yOff = Buf.off(y);
+        int rmOff = Buf.off(runMean), rvOff = Buf.off(runVar);
+        for (int ch = 0; ch < c; ch++) {
+            if (saveMean != null) saveMean.a()[saveMean.off() + ch] = runMeanA[rmOff + ch];
+            if (saveRstd != null)
+                saveRstd.a()[saveRstd.off() + ch] = (float) (1.0 / Math.sqrt(runVarA[rvOff + ch] + (double) eps));
+        }
         Parallel.range(n * c, Math.max(1, 8192 / Math.max(1, hw)), (p0, p1) -> {
             for (int p = p0; p < p1; p++) {
                 int ch = p % c;
-                float rs = (float) (1.0 / Math.sqrt(runVar[rvOff + ch] + (double) eps));
-                float g = gamma == null ? rs : gamma[gOff + ch] * rs;
-                float sh = beta == null ? 0f : beta[bOff + ch];
-                scaleShift(x, xOff + p * hw, runMean[rmOff + ch], g, sh, y, yOff + p * hw, hw);
+                float rs = (float) (1.0 / Math.sqrt(runVarA[rvOff + ch] + (double) eps));
+                float g = gammaA == null ? rs : gammaA[gOff + ch] * rs;
+                float sh = betaA == null ? 0f : betaA[bOff + ch];
+                scaleShift(xA, xOff + p * hw, runMeanA[rmOff + ch], g, sh, yA, yOff + p * hw, hw);
             }
         });
     }
 
     /**
-     * Training backward (batch statistics): dx = g rstd (dy - mean(dy) - xhat mean(dy xhat)),
-     * dgamma = sum dy xhat, dbeta = sum dy. dx, dgamma, dbeta may each be null.
+     * Backward: training through the batch statistics, dx = g rstd (dy - mean(dy) - xhat mean(dy xhat)); eval
+     * with constant statistics, dx = g rstd dy. dgamma = sum dy xhat, dbeta = sum dy; dx, dgamma, dbeta may be null.
      */
     public static void batchNormBackward(
-            float[] dy,
-            int dyOff,
-            float[] x,
-            int xOff,
-            float[] saveMean,
-            int smOff,
-            float[] saveRstd,
-            int srOff,
-            float[] gamma,
-            int gOff,
-            float[] dx,
-            int dxOff,
-            float[] dgamma,
-            int dgOff,
-            float[] dbeta,
-            int dbOff,
-            int n,
-            int c,
-            int hw) {
+            Buf.F32 dy,
+            Buf.F32 x,
+            Buf.F32 saveMean,
+            Buf.F32 saveRstd,
+            Buf.F32 gamma,
+            Buf.F32 dx,
+            Buf.F32 dgamma,
+            Buf.F32 dbeta,
+            BatchNormGeom geom) {
+        int n = geom.n(), c = geom.c(), hw = geom.hw();
+        boolean training = geom.training();
+        float[] dyA = Buf.arr(dy), xA = Buf.arr(x), saveMeanA = Buf.arr(saveMean);
+        float[] saveRstdA = Buf.arr(saveRstd), gammaA = Buf.arr(gamma), dxA = Buf.arr(dx);
+        float[] dgammaA = Buf.arr(dgamma), dbetaA = Buf.arr(dbeta);
+        int dyOff = Buf.off(dy), xOff = Buf.off(x), smOff = Buf.off(saveMean), srOff = Buf.off(saveRstd);
+        int gOff = Buf.off(gamma), dxOff = Buf.off(dx), dgOff = Buf.off(dgamma), dbOff = Buf.off(dbeta);
         long count = (long) n * hw;
         Parallel.range(c, 1, (c0, c1) -> {
             for (int ch = c0; ch < c1; ch++) {
-                float mu = saveMean[smOff + ch], rs = saveRstd[srOff + ch];
+                float mu = saveMeanA[smOff + ch], rs = saveRstdA[srOff + ch];
                 double sdy = 0, sdyx = 0;
                 for (int b = 0; b < n; b++) {
                     int o = (b * c + ch) * hw;
-                    sdy += sum(dy, dyOff + o, hw);
-                    sdyx += dotCentered(dy, dyOff + o, 0f, x, xOff + o, mu, hw);
+                    sdy += sum(dyA, dyOff + o, hw);
+                    sdyx += dotCentered(dyA, dyOff + o, 0f, xA, xOff + o, mu, hw);
                 }
                 sdyx *= rs;
-                if (dgamma != null) dgamma[dgOff + ch] = (float) sdyx;
-                if (dbeta != null) dbeta[dbOff + ch] = (float) sdy;
-                if (dx == null) continue;
-                float k = (gamma == null ? 1f : gamma[gOff + ch]) * rs;
-                float mdy = (float) (sdy / count), mdyx = (float) (sdyx / count);
+                if (dgammaA != null) dgammaA[dgOff + ch] = (float) sdyx;
+                if (dbetaA != null) dbetaA[dbOff + ch] = (float) sdy;
+                if (dxA == null) continue;
+                float k = (gammaA == null ? 1f : gammaA[gOff + ch]) * rs;
+                // eval: the statistics are constants, dx = dy * gamma * rstd
+                float mdy = training ? (float) (sdy / count) : 0f, mdyx = training ? (float) (sdyx / count) : 0f;
                 for (int b = 0; b < n; b++) {
                     int o = (b * c + ch) * hw;
                     int i = 0;
                     for (; i + L <= hw; i += L) {
-                        FloatVector xh = FloatVector.fromArray(S, x, xOff + o + i)
+                        FloatVector xh = FloatVector.fromArray(S, xA, xOff + o + i)
                                 .sub(mu)
                                 .mul(rs);
-                        FloatVector.fromArray(S, dy, dyOff + o + i)
+                        FloatVector.fromArray(S, dyA, dyOff + o + i)
                                 .sub(mdy)
                                 .sub(xh.mul(mdyx))
                                 .mul(k)
-                                .intoArray(dx, dxOff + o + i);
+                                .intoArray(dxA, dxOff + o + i);
                     }
                     for (; i < hw; i++) {
-                        float xh = (x[xOff + o + i] - mu) * rs;
-                        dx[dxOff + o + i] = k * (dy[dyOff + o + i] - mdy - xh * mdyx);
+                        float xh = (xA[xOff + o + i] - mu) * rs;
+                        dxA[dxOff + o + i] = k * (dyA[dyOff + o + i] - mdy - xh * mdyx);
                     }
                 }
             }

@@ -87,15 +87,6 @@ public final class Parallel {
         tasks(chunks, i -> body.run(starts[i], starts[i + 1]));
     }
 
-    /**
-     * Like {@link #range} but every chunk boundary is a multiple of {@code align} (the last chunk
-     * ends at n), e.g. to keep register-tile rows of a GEMM together.
-     */
-    public static void rangeAligned(int n, int grain, int align, Range body) {
-        int units = (n + align - 1) / align;
-        range(units, Math.max(1, grain / Math.max(1, align)), (s, e) -> body.run(s * align, Math.min(n, e * align)));
-    }
-
     /** Runs {@code count} independent tasks, in parallel when possible; waits for all. */
     public static void tasks(int count, Task task) {
         if (count <= 0) return;

@@ -1,6 +1,8 @@
 package org.revtaf.backend.cpu.kernels;
 
 import java.util.Arrays;
+import org.revtaf.backend.Buf;
+import org.revtaf.backend.Pool2dGeom;
 
 /**
  * 2-D pooling over NCHW planes, in parallel over the (n, c) planes, windows clipped once per
@@ -17,7 +19,10 @@ public final class Pool {
     }
 
     // x: (n, c, h, w) -> y, idx: (n, c, oh, ow)
-    public static void maxForward(PoolShape s, float[] x, int xOff, float[] y, int yOff, int[] idx, int iOff) {
+    public static void maxForward(Pool2dGeom s, Buf.F32 x, Buf.F32 y, Buf.I32 idx) {
+        float[] xA = Buf.arr(x), yA = Buf.arr(y);
+        int[] idxA = Buf.arr(idx);
+        int xOff = Buf.off(x), yOff = Buf.off(y), iOff = Buf.off(idx);
         int oh = s.oh(), ow = s.ow(), h = s.h(), w = s.w();
         Parallel.range(s.planes(), grain(oh * ow * s.kh() * s.kw()), (p0, p1) -> {
             for (int p = p0; p < p1; p++) {
@@ -27,18 +32,18 @@ public final class Pool {
                     for (int ox = 0; ox < ow; ox++) {
                         int x0 = Math.max(0, ox * s.sw() - s.pw()), x1 = Math.min(w, ox * s.sw() - s.pw() + s.kw());
                         int arg = y0 * w + x0;
-                        float best = x[xp + arg];
+                        float best = xA[xp + arg];
                         for (int iy = y0; iy < y1 && !Float.isNaN(best); iy++)
                             for (int ix = iy == y0 ? x0 + 1 : x0; ix < x1; ix++) {
-                                float v = x[xp + iy * w + ix];
+                                float v = xA[xp + iy * w + ix];
                                 if (v > best || Float.isNaN(v)) {
                                     best = v;
                                     arg = iy * w + ix;
                                     if (Float.isNaN(v)) break;
                                 }
                             }
-                        y[yOff + op + oy * ow + ox] = best;
-                        idx[iOff + op + oy * ow + ox] = arg;
+                        yA[yOff + op + oy * ow + ox] = best;
+                        idxA[iOff + op + oy * ow + ox] = arg;
                     }
                 }
             }
@@ -46,19 +51,24 @@ public final class Pool {
     }
 
     // dy, idx: (n, c, oh, ow) -> dx: (n, c, h, w)
-    public static void maxBackward(PoolShape s, float[] dy, int dyOff, int[] idx, int iOff, float[] dx, int dxOff) {
+    public static void maxBackward(Pool2dGeom s, Buf.F32 dy, Buf.I32 idx, Buf.F32 dx) {
+        float[] dyA = Buf.arr(dy), dxA = Buf.arr(dx);
+        int[] idxA = Buf.arr(idx);
+        int dyOff = Buf.off(dy), iOff = Buf.off(idx), dxOff = Buf.off(dx);
         int hw = s.h() * s.w(), ohw = s.oh() * s.ow();
         Parallel.range(s.planes(), grain(hw + ohw), (p0, p1) -> {
             for (int p = p0; p < p1; p++) {
                 int xp = dxOff + p * hw, op = p * ohw;
-                Arrays.fill(dx, xp, xp + hw, 0f);
-                for (int o = 0; o < ohw; o++) dx[xp + idx[iOff + op + o]] += dy[dyOff + op + o];
+                Arrays.fill(dxA, xp, xp + hw, 0f);
+                for (int o = 0; o < ohw; o++) dxA[xp + idxA[iOff + op + o]] += dyA[dyOff + op + o];
             }
         });
     }
 
     // x: (n, c, h, w) -> y: (n, c, oh, ow)
-    public static void avgForward(PoolShape s, boolean countIncludePad, float[] x, int xOff, float[] y, int yOff) {
+    public static void avgForward(Pool2dGeom s, boolean countIncludePad, Buf.F32 x, Buf.F32 y) {
+        float[] xA = Buf.arr(x), yA = Buf.arr(y);
+        int xOff = Buf.off(x), yOff = Buf.off(y);
         int oh = s.oh(), ow = s.ow(), h = s.h(), w = s.w();
         Parallel.range(s.planes(), grain(oh * ow * s.kh() * s.kw()), (p0, p1) -> {
             for (int p = p0; p < p1; p++) {
@@ -68,8 +78,8 @@ public final class Pool {
                     for (int ox = 0; ox < ow; ox++) {
                         int x0 = Math.max(0, ox * s.sw() - s.pw()), x1 = Math.min(w, ox * s.sw() - s.pw() + s.kw());
                         float acc = 0;
-                        for (int iy = y0; iy < y1; iy++) for (int ix = x0; ix < x1; ix++) acc += x[xp + iy * w + ix];
-                        y[op + oy * ow + ox] = acc / PoolRef.divisor(s, oy, ox, countIncludePad);
+                        for (int iy = y0; iy < y1; iy++) for (int ix = x0; ix < x1; ix++) acc += xA[xp + iy * w + ix];
+                        yA[op + oy * ow + ox] = acc / s.divisor(oy, ox, countIncludePad);
                     }
                 }
             }
@@ -77,18 +87,20 @@ public final class Pool {
     }
 
     // dy: (n, c, oh, ow) -> dx: (n, c, h, w)
-    public static void avgBackward(PoolShape s, boolean countIncludePad, float[] dy, int dyOff, float[] dx, int dxOff) {
+    public static void avgBackward(Pool2dGeom s, boolean countIncludePad, Buf.F32 dy, Buf.F32 dx) {
+        float[] dyA = Buf.arr(dy), dxA = Buf.arr(dx);
+        int dyOff = Buf.off(dy), dxOff = Buf.off(dx);
         int oh = s.oh(), ow = s.ow(), h = s.h(), w = s.w();
         Parallel.range(s.planes(), grain(oh * ow * s.kh() * s.kw()), (p0, p1) -> {
             for (int p = p0; p < p1; p++) {
                 int xp = dxOff + p * h * w, op = dyOff + p * oh * ow;
-                Arrays.fill(dx, xp, xp + h * w, 0f);
+                Arrays.fill(dxA, xp, xp + h * w, 0f);
                 for (int oy = 0; oy < oh; oy++) {
                     int y0 = Math.max(0, oy * s.sh() - s.ph()), y1 = Math.min(h, oy * s.sh() - s.ph() + s.kh());
                     for (int ox = 0; ox < ow; ox++) {
                         int x0 = Math.max(0, ox * s.sw() - s.pw()), x1 = Math.min(w, ox * s.sw() - s.pw() + s.kw());
-                        float g = dy[op + oy * ow + ox] / PoolRef.divisor(s, oy, ox, countIncludePad);
-                        for (int iy = y0; iy < y1; iy++) for (int ix = x0; ix < x1; ix++) dx[xp + iy * w + ix] += g;
+                        float g = dyA[op + oy * ow + ox] / s.divisor(oy, ox, countIncludePad);
+                        for (int iy = y0; iy < y1; iy++) for (int ix = x0; ix < x1; ix++) dxA[xp + iy * w + ix] += g;
                     }
                 }
             }
@@ -96,14 +108,15 @@ public final class Pool {
     }
 
     // x: (planes, h, w) -> y: (planes, oh, ow); bin [floor(o*h/oh), ceil((o+1)*h/oh))
-    public static void adaptiveAvgForward(
-            int planes, int h, int w, int oh, int ow, float[] x, int xOff, float[] y, int yOff) {
+    public static void adaptiveAvgForward(int planes, int h, int w, int oh, int ow, Buf.F32 x, Buf.F32 y) {
+        float[] xA = Buf.arr(x), yA = Buf.arr(y);
+        int xOff = Buf.off(x), yOff = Buf.off(y);
         checkAdaptive(planes, h, w, oh, ow);
         Parallel.range(planes, grain(h * w), (p0, p1) -> {
             for (int p = p0; p < p1; p++) {
                 int xp = xOff + p * h * w;
                 if (oh == 1 && ow == 1) {
-                    y[yOff + p] = (float) (Norm.sum(x, xp, h * w) / (h * w));
+                    yA[yOff + p] = (float) (Norm.sum(xA, xp, h * w) / (h * w));
                     continue;
                 }
                 for (int oy = 0; oy < oh; oy++) {
@@ -111,31 +124,32 @@ public final class Pool {
                     for (int ox = 0; ox < ow; ox++) {
                         int x0 = ox * w / ow, x1 = ((ox + 1) * w + ow - 1) / ow;
                         float acc = 0;
-                        for (int iy = y0; iy < y1; iy++) for (int ix = x0; ix < x1; ix++) acc += x[xp + iy * w + ix];
-                        y[yOff + (p * oh + oy) * ow + ox] = acc / ((y1 - y0) * (x1 - x0));
+                        for (int iy = y0; iy < y1; iy++) for (int ix = x0; ix < x1; ix++) acc += xA[xp + iy * w + ix];
+                        yA[yOff + (p * oh + oy) * ow + ox] = acc / ((y1 - y0) * (x1 - x0));
                     }
                 }
             }
         });
     }
 
-    public static void adaptiveAvgBackward(
-            int planes, int h, int w, int oh, int ow, float[] dy, int dyOff, float[] dx, int dxOff) {
+    public static void adaptiveAvgBackward(int planes, int h, int w, int oh, int ow, Buf.F32 dy, Buf.F32 dx) {
+        float[] dyA = Buf.arr(dy), dxA = Buf.arr(dx);
+        int dyOff = Buf.off(dy), dxOff = Buf.off(dx);
         checkAdaptive(planes, h, w, oh, ow);
         Parallel.range(planes, grain(h * w), (p0, p1) -> {
             for (int p = p0; p < p1; p++) {
                 int xp = dxOff + p * h * w;
                 if (oh == 1 && ow == 1) {
-                    Arrays.fill(dx, xp, xp + h * w, dy[dyOff + p] / (h * w));
+                    Arrays.fill(dxA, xp, xp + h * w, dyA[dyOff + p] / (h * w));
                     continue;
                 }
-                Arrays.fill(dx, xp, xp + h * w, 0f);
+                Arrays.fill(dxA, xp, xp + h * w, 0f);
                 for (int oy = 0; oy < oh; oy++) {
                     int y0 = oy * h / oh, y1 = ((oy + 1) * h + oh - 1) / oh;
                     for (int ox = 0; ox < ow; ox++) {
                         int x0 = ox * w / ow, x1 = ((ox + 1) * w + ow - 1) / ow;
-                        float g = dy[dyOff + (p * oh + oy) * ow + ox] / ((y1 - y0) * (x1 - x0));
-                        for (int iy = y0; iy < y1; iy++) for (int ix = x0; ix < x1; ix++) dx[xp + iy * w + ix] += g;
+                        float g = dyA[dyOff + (p * oh + oy) * ow + ox] / ((y1 - y0) * (x1 - x0));
+                        for (int iy = y0; iy < y1; iy++) for (int ix = x0; ix < x1; ix++) dxA[xp + iy * w + ix] += g;
                     }
                 }
             }

@@ -4,6 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.revtaf.backend.Buf;
 
 /**
  * Softmax and log-softmax over the last axis of a row-major (rows, cols) block, forward and
@@ -17,55 +18,62 @@ public final class Softmax {
     private Softmax() {}
 
     // x, y: (rows, cols)
-    public static void forward(float[] x, int xOff, float[] y, int yOff, int rows, int cols) {
-        run(false, x, xOff, y, yOff, rows, cols);
+    public static void forward(Buf.F32 x, Buf.F32 y, int rows, int cols) {
+        float[] xA = Buf.arr(x), yA = Buf.arr(y);
+        int xOff = Buf.off(x), yOff = Buf.off(y);
+        run(false, xA, xOff, yA, yOff, rows, cols);
     }
 
     // x, y: (rows, cols); y = x - max - log(sum(exp(x - max)))
-    public static void logForward(float[] x, int xOff, float[] y, int yOff, int rows, int cols) {
-        run(true, x, xOff, y, yOff, rows, cols);
+    public static void logForward(Buf.F32 x, Buf.F32 y, int rows, int cols) {
+        float[] xA = Buf.arr(x), yA = Buf.arr(y);
+        int xOff = Buf.off(x), yOff = Buf.off(y);
+        run(true, xA, xOff, yA, yOff, rows, cols);
     }
 
     // y = softmax(x), dy, dx: (rows, cols); dx = y * (dy - sum(dy * y))
-    public static void backward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int rows, int cols) {
+    public static void backward(Buf.F32 y, Buf.F32 dy, Buf.F32 dx, int rows, int cols) {
+        float[] yA = Buf.arr(y), dyA = Buf.arr(dy), dxA = Buf.arr(dx);
+        int yOff = Buf.off(y), dyOff = Buf.off(dy), dxOff = Buf.off(dx);
         Parallel.range(rows, grain(cols), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 int yo = yOff + r * cols, go = dyOff + r * cols, xo = dxOff + r * cols;
                 FloatVector acc = FloatVector.zero(S);
                 int j = 0;
                 for (; j + L <= cols; j += L)
-                    acc = FloatVector.fromArray(S, dy, go + j).fma(FloatVector.fromArray(S, y, yo + j), acc);
+                    acc = FloatVector.fromArray(S, dyA, go + j).fma(FloatVector.fromArray(S, yA, yo + j), acc);
                 float dot = acc.reduceLanes(VectorOperators.ADD);
-                for (; j < cols; j++) dot += dy[go + j] * y[yo + j];
+                for (; j < cols; j++) dot += dyA[go + j] * yA[yo + j];
                 j = 0;
                 for (; j + L <= cols; j += L)
-                    FloatVector.fromArray(S, dy, go + j)
+                    FloatVector.fromArray(S, dyA, go + j)
                             .sub(dot)
-                            .mul(FloatVector.fromArray(S, y, yo + j))
-                            .intoArray(dx, xo + j);
-                for (; j < cols; j++) dx[xo + j] = (dy[go + j] - dot) * y[yo + j];
+                            .mul(FloatVector.fromArray(S, yA, yo + j))
+                            .intoArray(dxA, xo + j);
+                for (; j < cols; j++) dxA[xo + j] = (dyA[go + j] - dot) * yA[yo + j];
             }
         });
     }
 
     // y = log_softmax(x), dy, dx: (rows, cols); dx = dy - exp(y) * sum(dy)
-    public static void logBackward(
-            float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int rows, int cols) {
+    public static void logBackward(Buf.F32 y, Buf.F32 dy, Buf.F32 dx, int rows, int cols) {
+        float[] yA = Buf.arr(y), dyA = Buf.arr(dy), dxA = Buf.arr(dx);
+        int yOff = Buf.off(y), dyOff = Buf.off(dy), dxOff = Buf.off(dx);
         Parallel.range(rows, grain(cols), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 int yo = yOff + r * cols, go = dyOff + r * cols, xo = dxOff + r * cols;
                 FloatVector acc = FloatVector.zero(S);
                 int j = 0;
-                for (; j + L <= cols; j += L) acc = acc.add(FloatVector.fromArray(S, dy, go + j));
+                for (; j + L <= cols; j += L) acc = acc.add(FloatVector.fromArray(S, dyA, go + j));
                 float sum = acc.reduceLanes(VectorOperators.ADD);
-                for (; j < cols; j++) sum += dy[go + j];
+                for (; j < cols; j++) sum += dyA[go + j];
                 j = 0;
                 for (; j + L <= cols; j += L)
-                    VecMath.exp(FloatVector.fromArray(S, y, yo + j))
+                    VecMath.exp(FloatVector.fromArray(S, yA, yo + j))
                             .mul(-sum)
-                            .add(FloatVector.fromArray(S, dy, go + j))
-                            .intoArray(dx, xo + j);
-                for (; j < cols; j++) dx[xo + j] = dy[go + j] - (float) Math.exp(y[yo + j]) * sum;
+                            .add(FloatVector.fromArray(S, dyA, go + j))
+                            .intoArray(dxA, xo + j);
+                for (; j < cols; j++) dxA[xo + j] = dyA[go + j] - (float) Math.exp(yA[yo + j]) * sum;
             }
         });
     }

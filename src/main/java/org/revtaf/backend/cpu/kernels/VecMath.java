@@ -5,10 +5,11 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.revtaf.backend.Buf;
 
 /**
  * Vectorized elementwise math on float arrays (Vector API, masked tail, parallel for large n) and
- * the matching vector functions for fused kernels. Oracle: {@link VecMathRef} (double precision).
+ * the matching vector functions for fused kernels. Oracle: {@link org.revtaf.backend.ScalarMath} (double precision).
  *
  * <p>Accuracy against the double reference, measured on 400k-point sweeps (VecMathTest asserts
  * bounds slightly above these): exp on [-87, 88.7]: 0.9 ulp; log on [1e-30, 1e30]: 0.5 ulp, on
@@ -64,25 +65,29 @@ public final class VecMath {
      * loop so that C2 inlines just that function's vector code into it (a shared loop with a
      * switch exceeds the inlining budget and boxes the vectors).
      */
-    public static void map(Fn f, float[] x, int xOff, float[] y, int yOff, int n) {
+    public static void map(Fn f, Buf.F32 x, Buf.F32 y, int n) {
+        float[] xA = Buf.arr(x), yA = Buf.arr(y);
+        int xOff = Buf.off(x), yOff = Buf.off(y);
         Parallel.range(n, GRAIN, (s, e) -> {
             switch (f) {
-                case EXP -> expLoop(x, xOff, y, yOff, s, e);
-                case LOG -> logLoop(x, xOff, y, yOff, s, e);
-                case TANH -> tanhLoop(x, xOff, y, yOff, s, e);
-                case SIGMOID -> sigmoidLoop(x, xOff, y, yOff, s, e);
-                case GELU -> geluLoop(x, xOff, y, yOff, s, e);
-                case RELU -> reluLoop(x, xOff, y, yOff, s, e);
-                case ERF -> erfLoop(x, xOff, y, yOff, s, e);
+                case EXP -> expLoop(xA, xOff, yA, yOff, s, e);
+                case LOG -> logLoop(xA, xOff, yA, yOff, s, e);
+                case TANH -> tanhLoop(xA, xOff, yA, yOff, s, e);
+                case SIGMOID -> sigmoidLoop(xA, xOff, yA, yOff, s, e);
+                case GELU -> geluLoop(xA, xOff, yA, yOff, s, e);
+                case RELU -> reluLoop(xA, xOff, yA, yOff, s, e);
+                case ERF -> erfLoop(xA, xOff, yA, yOff, s, e);
             }
         });
     }
 
     /** dx[i] = g(saved[i], dy[i]); saved is x or y as {@link Grad} says. */
-    public static void grad(Grad g, float[] saved, int sOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
+    public static void grad(Grad g, Buf.F32 saved, Buf.F32 dy, Buf.F32 dx, int n) {
+        float[] savedA = Buf.arr(saved), dyA = Buf.arr(dy), dxA = Buf.arr(dx);
+        int sOff = Buf.off(saved), dyOff = Buf.off(dy), dxOff = Buf.off(dx);
         Parallel.range(n, GRAIN, (s, e) -> {
-            if (g == Grad.GELU) geluGradLoop(saved, sOff, dy, dyOff, dx, dxOff, s, e);
-            else simpleGradLoop(g, saved, sOff, dy, dyOff, dx, dxOff, s, e);
+            if (g == Grad.GELU) geluGradLoop(savedA, sOff, dyA, dyOff, dxA, dxOff, s, e);
+            else simpleGradLoop(g, savedA, sOff, dyA, dyOff, dxA, dxOff, s, e);
         });
     }
 
@@ -208,34 +213,6 @@ public final class VecMath {
             };
             r.intoArray(dx, o + i, m);
         }
-    }
-
-    public static void exp(float[] x, int xOff, float[] y, int yOff, int n) {
-        map(Fn.EXP, x, xOff, y, yOff, n);
-    }
-
-    public static void log(float[] x, int xOff, float[] y, int yOff, int n) {
-        map(Fn.LOG, x, xOff, y, yOff, n);
-    }
-
-    public static void tanh(float[] x, int xOff, float[] y, int yOff, int n) {
-        map(Fn.TANH, x, xOff, y, yOff, n);
-    }
-
-    public static void sigmoid(float[] x, int xOff, float[] y, int yOff, int n) {
-        map(Fn.SIGMOID, x, xOff, y, yOff, n);
-    }
-
-    public static void gelu(float[] x, int xOff, float[] y, int yOff, int n) {
-        map(Fn.GELU, x, xOff, y, yOff, n);
-    }
-
-    public static void relu(float[] x, int xOff, float[] y, int yOff, int n) {
-        map(Fn.RELU, x, xOff, y, yOff, n);
-    }
-
-    public static void erf(float[] x, int xOff, float[] y, int yOff, int n) {
-        map(Fn.ERF, x, xOff, y, yOff, n);
     }
 
     // ---- vector functions ----

@@ -1,29 +1,31 @@
 /**
- * Fast CPU kernels of the cpu backend: static methods on float arrays with offsets, row-major and
- * contiguous, each beside a plain scalar reference used by the tests as the oracle (llm.c style).
+ * Every fast float32 kernel of the cpu backend: static methods on {@link org.revtaf.backend.Buf.F32}
+ * buffers (row-major, contiguous from the buffer's offset), Vector API with scalar tails and
+ * fork-join over rows or batches. Each has a double oracle of the same signature in {@code
+ * backend/reference}, and the tests hold the two together at odd shapes (llm.c style).
  *
  * <ul>
- *   <li>{@link org.revtaf.backend.cpu.kernels.Parallel}: the one ForkJoinPool (size =
- *       cores or {@code -Drevtaf.threads}); range/task helpers with a grain so tiny work stays
- *       serial; nested calls run serially.
- *   <li>{@link org.revtaf.backend.cpu.kernels.Gemm} / {@code GemmRef}: SGEMM with transposes,
- *       strided leading dimensions, alpha/beta, batched variant, and packing sources for implicit
- *       operands.
- *   <li>{@link org.revtaf.backend.cpu.kernels.Conv2d} / {@code Conv2dRef} with
- *       {@link org.revtaf.backend.cpu.kernels.ConvShape}: NCHW forward, backward-data,
- *       backward-weight (+ bias), stride, padding, dilation, groups.
- *   <li>{@link org.revtaf.backend.cpu.kernels.Pool} / {@code PoolRef} with
- *       {@link org.revtaf.backend.cpu.kernels.PoolShape}: max (argmax indices), avg, adaptive avg.
- *   <li>{@link org.revtaf.backend.cpu.kernels.Norm} / {@code NormRef}: layer norm, batch norm 2-D
- *       (train with running stats, eval, backward).
- *   <li>{@link org.revtaf.backend.cpu.kernels.Softmax} / {@code SoftmaxRef}: softmax and
- *       log-softmax over the last axis.
- *   <li>{@link org.revtaf.backend.cpu.kernels.VecMath} / {@code VecMathRef}: exp, log, tanh,
- *       sigmoid, exact gelu, erf, relu and their backward helpers, with documented accuracy.
+ *   <li>{@link org.revtaf.backend.cpu.kernels.Parallel}: the one ForkJoinPool (size = cores or
+ *       {@code -Drevtaf.threads}); range/task helpers with a grain so tiny work stays serial.
+ *   <li>{@link org.revtaf.backend.cpu.kernels.Gemm}: SGEMM with transposes, strided leading
+ *       dimensions, alpha/beta, batched variant, packing sources for implicit operands.
+ *   <li>{@link org.revtaf.backend.cpu.kernels.Conv2d}, {@link org.revtaf.backend.cpu.kernels.Pool}:
+ *       NCHW convolution (forward, backward-data, backward-weight + bias) and pooling (max with
+ *       argmax, avg, adaptive avg) on {@link org.revtaf.backend.Conv2dGeom} / {@link
+ *       org.revtaf.backend.Pool2dGeom}.
+ *   <li>{@link org.revtaf.backend.cpu.kernels.Norm}: layer norm, batch norm (train, eval, backward).
+ *   <li>{@link org.revtaf.backend.cpu.kernels.Softmax}, {@link org.revtaf.backend.cpu.kernels.VecMath}:
+ *       softmax / log-softmax rows; exp, log, tanh, sigmoid, exact gelu, erf, relu and their
+ *       backward helpers (oracle: {@link org.revtaf.backend.ScalarMath}).
+ *   <li>The REVTAF fused ops: {@link org.revtaf.backend.cpu.kernels.HyperbolicCpu}, {@link
+ *       org.revtaf.backend.cpu.kernels.SinkhornCpu}, {@link org.revtaf.backend.cpu.kernels.SoftIouCpu},
+ *       {@link org.revtaf.backend.cpu.kernels.AttentionCpu} (helpers {@code Vec}, entry checks
+ *       {@code Args}).
  * </ul>
  *
- * <p>Conventions: outputs and gradients are overwritten, never accumulated (except GEMM with
- * beta != 0); optional operands (bias, gamma, beta, saved statistics) may be null; invalid
- * geometry throws IllegalArgumentException naming the sizes.
+ * <p>Conventions: outputs first, then inputs, sizes, scalars; outputs and gradients are
+ * overwritten, never accumulated (except GEMM with beta != 0); optional operands (bias, gamma,
+ * beta, saved statistics, gradients) may be null; invalid geometry throws IllegalArgumentException
+ * naming the op and the argument (a caller bug: the ops report user errors before calling down).
  */
 package org.revtaf.backend.cpu.kernels;

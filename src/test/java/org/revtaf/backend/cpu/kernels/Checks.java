@@ -1,10 +1,9 @@
 package org.revtaf.backend.cpu.kernels;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
-
 import java.util.SplittableRandom;
 import java.util.function.Function;
+import org.revtaf.backend.Buf;
+import org.revtaf.tensor.TensorAssert;
 
 /** Test helpers: random data, closeness checks, thread-count sweeps, central-difference gradients. */
 final class Checks {
@@ -17,27 +16,53 @@ final class Checks {
     }
 
     static double[] toDouble(float[] x) {
+        if (x == null) return null;
         double[] d = new double[x.length];
         for (int i = 0; i < x.length; i++) d[i] = x[i];
         return d;
     }
 
-    /** |got - want| <= atol + rtol * |want| elementwise (NaN must match NaN). */
-    static void close(String what, float[] want, float[] got, double atol, double rtol) {
-        assertEquals(want.length, got.length, what + ": length");
-        for (int i = 0; i < want.length; i++) {
-            if (Float.isNaN(want[i]) || Float.isNaN(got[i])) {
-                if (Float.isNaN(want[i]) != Float.isNaN(got[i]))
-                    fail(what + ": NaN mismatch at " + i + ": want " + want[i] + " got " + got[i]);
-                continue;
-            }
-            if (want[i] == got[i]) continue;
-            double err = Math.abs((double) got[i] - want[i]);
-            if (!(err <= atol + rtol * Math.abs(want[i])))
-                fail(what + ": at " + i + " want " + want[i] + " got " + got[i] + " (err " + err + ")");
-        }
+    /**
+     * Runs a double oracle on float arrays: each array (null stays null) becomes a double buffer
+     * b[i], and after the call every buffer is rounded back into its array (inputs come back
+     * unchanged; outputs hold the oracle's results).
+     */
+    static void ref(java.util.function.Consumer<Buf.F64[]> call, float[]... arrays) {
+        Buf.F64[] b = new Buf.F64[arrays.length];
+        for (int i = 0; i < b.length; i++) b[i] = d(arrays[i]);
+        call.accept(b);
+        for (int i = 0; i < b.length; i++)
+            if (arrays[i] != null) for (int j = 0; j < arrays[i].length; j++) arrays[i][j] = (float) b[i].a()[j];
     }
 
+    /** b's array from element off on. */
+    static Buf.F64 at(Buf.F64 b, int off) {
+        return new Buf.F64(b.a(), off);
+    }
+
+    /** A float array as a double buffer for the reference oracles (null stays null). */
+    static Buf.F64 d(float[] x) {
+        return x == null ? null : Buf.F64.of(toDouble(x));
+    }
+
+    /** A double buffer of n zeros (an oracle output). */
+    static Buf.F64 d(int n) {
+        return Buf.F64.of(new double[n]);
+    }
+
+    /** The values of a double buffer rounded to float. */
+    static float[] f(Buf.F64 b) {
+        float[] f = new float[b.a().length];
+        for (int i = 0; i < f.length; i++) f[i] = (float) b.a()[i];
+        return f;
+    }
+
+    /** |got - want| <= atol + rtol * |want| elementwise (TensorAssert; NaN must match NaN). */
+    static void close(String what, float[] want, float[] got, double atol, double rtol) {
+        TensorAssert.assertClose(what, got, toDouble(want), atol, rtol);
+    }
+
+    /** The same against a double oracle, its values rounded to float first. */
     static void close(String what, double[] want, float[] got, double atol, double rtol) {
         float[] w = new float[want.length];
         for (int i = 0; i < w.length; i++) w[i] = (float) want[i];

@@ -1,44 +1,53 @@
 package org.revtaf.backend.cpu.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.revtaf.backend.Buf.of;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.revtaf.backend.Conv2dGeom;
+import org.revtaf.backend.reference.RefConv;
 
 class Conv2dTest {
-    static final ConvShape[] SHAPES = {
-        ConvShape.of(1, 1, 1, 1, 1, 1, 1, 0),
-        ConvShape.of(2, 3, 7, 5, 4, 3, 1, 1),
-        ConvShape.of(3, 5, 11, 13, 7, 3, 2, 1), // stride 2, odd sizes
-        new ConvShape(2, 4, 9, 10, 6, 3, 2, 1, 2, 2, 0, 2, 1, 2), // rect kernel, dilation, groups 2
-        new ConvShape(1, 6, 8, 8, 6, 3, 3, 1, 1, 1, 1, 1, 1, 6), // depthwise
-        ConvShape.of(2, 17, 6, 5, 19, 1, 1, 0), // 1x1 fast path
-        ConvShape.of(1, 8, 9, 9, 5, 1, 2, 0), // 1x1 stride 2 (im2col)
-        ConvShape.of(1, 3, 23, 23, 16, 7, 2, 3), // stem-like
+    static final Conv2dGeom[] SHAPES = {
+        Conv2dGeom.of(1, 1, 1, 1, 1, 1, 1, 0),
+        Conv2dGeom.of(2, 3, 7, 5, 4, 3, 1, 1),
+        Conv2dGeom.of(3, 5, 11, 13, 7, 3, 2, 1), // stride 2, odd sizes
+        new Conv2dGeom(2, 4, 9, 10, 6, 3, 2, 1, 2, 2, 0, 2, 1, 2), // rect kernel, dilation, groups 2
+        new Conv2dGeom(1, 6, 8, 8, 6, 3, 3, 1, 1, 1, 1, 1, 1, 6), // depthwise
+        Conv2dGeom.of(2, 17, 6, 5, 19, 1, 1, 0), // 1x1 fast path
+        Conv2dGeom.of(1, 8, 9, 9, 5, 1, 2, 0), // 1x1 stride 2 (im2col)
+        Conv2dGeom.of(1, 3, 23, 23, 16, 7, 2, 3), // stem-like
     };
 
     @Test
     void matchesReferenceForwardAndBackward() {
         Checks.bothThreadCounts(() -> {
             SplittableRandom r = new SplittableRandom(11);
-            for (ConvShape s : SHAPES) {
+            for (Conv2dGeom s : SHAPES) {
                 float[] x = Checks.rand(r, s.xSize()), w = Checks.rand(r, s.wSize()), b = Checks.rand(r, s.oc());
                 float[] dy = Checks.rand(r, s.ySize());
                 for (boolean withBias : new boolean[] {true, false}) {
                     float[] bias = withBias ? b : null;
                     float[] want = new float[(int) s.ySize() + 3], got = want.clone();
-                    Conv2dRef.forward(s, x, 0, w, 0, bias, 0, want, 3);
-                    Conv2d.forward(s, x, 0, w, 0, bias, 0, got, 3);
+                    Checks.ref(
+                            bufs -> RefConv.forward(s, bufs[0], bufs[1], bufs[2], Checks.at(bufs[3], 3)),
+                            x,
+                            w,
+                            bias,
+                            want);
+                    Conv2d.forward(s, of(x), of(w), of(bias), of(got, 3));
                     Checks.close("forward " + s, want, got, 1e-5, 1e-4);
                 }
                 float[] dxWant = new float[(int) s.xSize()], dxGot = Checks.rand(r, s.xSize()); // garbage overwritten
-                Conv2dRef.backwardData(s, dy, 0, w, 0, dxWant, 0);
-                Conv2d.backwardData(s, dy, 0, w, 0, dxGot, 0);
+                Checks.ref(bufs -> RefConv.backwardData(s, bufs[0], bufs[1], bufs[2]), dy, w, dxWant);
+                Conv2d.backwardData(s, of(dy), of(w), of(dxGot));
                 Checks.close("backwardData " + s, dxWant, dxGot, 1e-5, 1e-4);
                 float[] dwWant = new float[(int) s.wSize()], dwGot = Checks.rand(r, s.wSize());
                 float[] dbWant = new float[s.oc()], dbGot = Checks.rand(r, s.oc());
-                Conv2dRef.backwardWeight(s, x, 0, dy, 0, dwWant, 0, dbWant, 0);
-                Conv2d.backwardWeight(s, x, 0, dy, 0, dwGot, 0, dbGot, 0);
+                Checks.ref(
+                        bufs -> RefConv.backwardWeight(s, bufs[0], bufs[1], bufs[2], bufs[3]), x, dy, dwWant, dbWant);
+                Conv2d.backwardWeight(s, of(x), of(dy), of(dwGot), of(dbGot));
                 Checks.close("backwardWeight " + s, dwWant, dwGot, 1e-5, 1e-4);
                 Checks.close("backwardBias " + s, dbWant, dbGot, 1e-5, 1e-4);
             }
@@ -48,11 +57,11 @@ class Conv2dTest {
     @Test
     void gradientsMatchCentralDifferences() {
         SplittableRandom r = new SplittableRandom(12);
-        ConvShape[] small = {
-            new ConvShape(2, 4, 5, 6, 4, 3, 2, 2, 1, 1, 1, 1, 2, 2),
-            new ConvShape(1, 2, 5, 5, 3, 2, 2, 1, 2, 0, 1, 2, 1, 1)
+        Conv2dGeom[] small = {
+            new Conv2dGeom(2, 4, 5, 6, 4, 3, 2, 2, 1, 1, 1, 1, 2, 2),
+            new Conv2dGeom(1, 2, 5, 5, 3, 2, 2, 1, 2, 0, 1, 2, 1, 1)
         };
-        for (ConvShape s : small) {
+        for (Conv2dGeom s : small) {
             float[] x = Checks.rand(r, s.xSize()), w = Checks.rand(r, s.wSize()), b = Checks.rand(r, s.oc());
             float[] dy = Checks.rand(r, s.ySize());
             double[] xd = Checks.toDouble(x),
@@ -60,8 +69,8 @@ class Conv2dTest {
                     bd = Checks.toDouble(b),
                     dyd = Checks.toDouble(dy);
             float[] dx = new float[x.length], dw = new float[w.length], db = new float[b.length];
-            Conv2d.backwardData(s, dy, 0, w, 0, dx, 0);
-            Conv2d.backwardWeight(s, x, 0, dy, 0, dw, 0, db, 0);
+            Conv2d.backwardData(s, of(dy), of(w), of(dx));
+            Conv2d.backwardWeight(s, of(x), of(dy), of(dw), of(db));
             Checks.close(
                     "dx " + s, Checks.numericGrad(v -> DoubleRef.conv2d(s, v, wd, bd), xd, dyd, 1e-4), dx, 1e-4, 1e-3);
             Checks.close(
@@ -73,8 +82,8 @@ class Conv2dTest {
 
     @Test
     void rejectsBadGeometry() {
-        assertThrows(IllegalArgumentException.class, () -> new ConvShape(1, 3, 8, 8, 4, 3, 3, 1, 1, 0, 0, 1, 1, 2));
-        assertThrows(IllegalArgumentException.class, () -> ConvShape.of(1, 3, 2, 2, 4, 5, 1, 0));
-        assertThrows(IllegalArgumentException.class, () -> ConvShape.of(1, 3, 8, 8, 4, 3, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Conv2dGeom(1, 3, 8, 8, 4, 3, 3, 1, 1, 0, 0, 1, 1, 2));
+        assertThrows(IllegalArgumentException.class, () -> Conv2dGeom.of(1, 3, 2, 2, 4, 5, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> Conv2dGeom.of(1, 3, 8, 8, 4, 3, 0, 0));
     }
 }

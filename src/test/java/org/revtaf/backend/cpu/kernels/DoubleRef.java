@@ -1,5 +1,8 @@
 package org.revtaf.backend.cpu.kernels;
 
+import org.revtaf.backend.Conv2dGeom;
+import org.revtaf.backend.Pool2dGeom;
+
 /**
  * Tiny double-precision forward functions used only for central-difference gradient checks of
  * the float backward kernels (independent of the kernels under test).
@@ -7,7 +10,7 @@ package org.revtaf.backend.cpu.kernels;
 final class DoubleRef {
     private DoubleRef() {}
 
-    static double[] conv2d(ConvShape s, double[] x, double[] w, double[] bias) {
+    static double[] conv2d(Conv2dGeom s, double[] x, double[] w, double[] bias) {
         int oh = s.oh(), ow = s.ow(), cg = s.cg(), ocg = s.ocg();
         double[] y = new double[(int) s.ySize()];
         for (int b = 0; b < s.n(); b++)
@@ -71,7 +74,7 @@ final class DoubleRef {
     }
 
     /** op: 0 = max, 1 = avg (count_include_pad), 2 = avg (exclude pad). */
-    static double[] pool(PoolShape s, double[] x, int op) {
+    static double[] pool(Pool2dGeom s, double[] x, int op) {
         int oh = s.oh(), ow = s.ow();
         double[] y = new double[s.planes() * oh * ow];
         for (int p = 0; p < s.planes(); p++)

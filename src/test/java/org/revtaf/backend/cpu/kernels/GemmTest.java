@@ -2,10 +2,12 @@ package org.revtaf.backend.cpu.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.revtaf.backend.Buf.of;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.revtaf.backend.reference.RefMatmul;
 
 class GemmTest {
     static float[] rand(SplittableRandom r, int n) {
@@ -24,9 +26,26 @@ class GemmTest {
         float[] c0 = rand(r, cOff + ldc * m + 1);
         if (beta == 0f) Arrays.fill(c0, cOff, cOff + ldc * (m - 1) + n, Float.NaN); // must be overwritten
         float[] want = c0.clone(), got = c0.clone();
-        GemmRef.sgemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, want, cOff, ldc);
+        Checks.ref(
+                bufs -> RefMatmul.gemm(
+                        ta,
+                        tb,
+                        m,
+                        n,
+                        k,
+                        alpha,
+                        Checks.at(bufs[0], aOff),
+                        lda,
+                        Checks.at(bufs[1], bOff),
+                        ldb,
+                        beta,
+                        Checks.at(bufs[2], cOff),
+                        ldc),
+                a,
+                b,
+                want);
         switch (path) {
-            case 0 -> Gemm.sgemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, got, cOff, ldc);
+            case 0 -> Gemm.sgemm(ta, tb, m, n, k, alpha, of(a, aOff), lda, of(b, bOff), ldb, beta, of(got, cOff), ldc);
             case 1 -> Gemm.packed(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, got, cOff, ldc, 1);
             default ->
                 Gemm.packed(
@@ -96,14 +115,15 @@ class GemmTest {
             int lda = ta ? m : k, ldb = tb ? k : n;
             float[] a = rand(r, m * k * batch + 2), b = rand(r, k * n * batch), c = new float[m * n * batch + 4];
             float[] want = c.clone();
-            Gemm.sgemmBatched(ta, tb, m, n, k, 1f, a, 2, lda, m * k, b, 0, ldb, k * n, 0f, c, 4, n, m * n, batch);
-            GemmRef.sgemmBatched(ta, tb, m, n, k, 1f, a, 2, lda, m * k, b, 0, ldb, k * n, 0f, want, 4, n, m * n, batch);
+            Gemm.sgemmBatched(
+                    ta, tb, m, n, k, 1f, of(a, 2), lda, m * k, of(b), ldb, k * n, 0f, of(c, 4), n, m * n, batch);
+            refBatched(ta, tb, m, n, k, a, 2, lda, m * k, b, 0, ldb, k * n, want, 4, n, m * n, batch);
             for (int i = 0; i < c.length; i++) assertEquals(want[i], c[i], 1e-5f);
         }
         // shared B (stride 0), larger products run one after another
         float[] a = rand(r, 2 * 70 * 80), b = rand(r, 80 * 90), c = new float[2 * 70 * 90], want = c.clone();
-        Gemm.sgemmBatched(false, false, 70, 90, 80, 1f, a, 0, 80, 70 * 80, b, 0, 90, 0, 0f, c, 0, 90, 70 * 90, 2);
-        GemmRef.sgemmBatched(false, false, 70, 90, 80, 1f, a, 0, 80, 70 * 80, b, 0, 90, 0, 0f, want, 0, 90, 70 * 90, 2);
+        Gemm.sgemmBatched(false, false, 70, 90, 80, 1f, of(a), 80, 70 * 80, of(b), 90, 0, 0f, of(c), 90, 70 * 90, 2);
+        refBatched(false, false, 70, 90, 80, a, 0, 80, 70 * 80, b, 0, 90, 0, want, 0, 90, 70 * 90, 2);
         for (int i = 0; i < c.length; i++) assertEquals(want[i], c[i], 1e-4f);
     }
 
@@ -112,6 +132,49 @@ class GemmTest {
         float[] x = new float[100];
         assertThrows(
                 IllegalArgumentException.class,
-                () -> Gemm.sgemm(false, false, 4, 5, 6, 1f, x, 0, 5, x, 0, 5, 0f, x, 0, 5));
+                () -> Gemm.sgemm(false, false, 4, 5, 6, 1f, of(x), 5, of(x), 5, 0f, of(x), 5));
+    }
+
+    /** The oracle once per product of a batch (alpha 1, beta 0). */
+    private static void refBatched(
+            boolean ta,
+            boolean tb,
+            int m,
+            int n,
+            int k,
+            float[] a,
+            int aOff,
+            int lda,
+            int strideA,
+            float[] b,
+            int bOff,
+            int ldb,
+            int strideB,
+            float[] c,
+            int cOff,
+            int ldc,
+            int strideC,
+            int batch) {
+        Checks.ref(
+                bufs -> {
+                    for (int t = 0; t < batch; t++)
+                        RefMatmul.gemm(
+                                ta,
+                                tb,
+                                m,
+                                n,
+                                k,
+                                1,
+                                Checks.at(bufs[0], aOff + t * strideA),
+                                lda,
+                                Checks.at(bufs[1], bOff + t * strideB),
+                                ldb,
+                                0,
+                                Checks.at(bufs[2], cOff + t * strideC),
+                                ldc);
+                },
+                a,
+                b,
+                c);
     }
 }

@@ -1,7 +1,12 @@
 package org.revtaf.backend.cpu.kernels;
 
+import static org.revtaf.backend.Buf.of;
+
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.revtaf.backend.BatchNormGeom;
+import org.revtaf.backend.Buf;
+import org.revtaf.backend.reference.RefNorm;
 
 class NormTest {
     @Test
@@ -15,18 +20,30 @@ class NormTest {
                 for (int i = 0; i < n; i++) x[i] = x[i] * 3 + 5; // offset mean: tests the two-pass variance
                 for (boolean affine : new boolean[] {true, false}) {
                     float[] gg = affine ? g : null, bb = affine ? b : null;
-                    float[] yW = new float[n], yG = new float[n], mW = new float[rows], mG = new float[rows];
-                    float[] sW = new float[rows], sG = new float[rows];
-                    NormRef.layerNormForward(x, 0, gg, 0, bb, 0, yW, 0, mW, 0, sW, 0, rows, d, 1e-5f);
-                    Norm.layerNormForward(x, 0, gg, 0, bb, 0, yG, 0, mG, 0, sG, 0, rows, d, 1e-5f);
+                    float[] yG = new float[n], mG = new float[rows], sG = new float[rows];
+                    Buf.F64 yR = Checks.d(n), mR = Checks.d(rows), sR = Checks.d(rows);
+                    RefNorm.layerNormForward(Checks.d(x), Checks.d(gg), Checks.d(bb), yR, mR, sR, rows, d, 1e-5f);
+                    float[] yW = Checks.f(yR), mW = Checks.f(mR), sW = Checks.f(sR);
+                    Norm.layerNormForward(of(x), of(gg), of(bb), of(yG), of(mG), of(sG), rows, d, 1e-5f);
                     String what = "layernorm " + rows + "x" + d + " affine=" + affine;
                     Checks.close(what + " y", yW, yG, 1e-5, 1e-4);
                     Checks.close(what + " mean", mW, mG, 1e-6, 1e-5);
                     Checks.close(what + " rstd", sW, sG, 1e-6, 1e-4);
-                    float[] dxW = new float[n], dxG = new float[n], dgW = new float[d], dgG = new float[d];
-                    float[] dbW = new float[d], dbG = new float[d];
-                    NormRef.layerNormBackward(dy, 0, x, 0, mW, 0, sW, 0, gg, 0, dxW, 0, dgW, 0, dbW, 0, rows, d);
-                    Norm.layerNormBackward(dy, 0, x, 0, mW, 0, sW, 0, gg, 0, dxG, 0, dgG, 0, dbG, 0, rows, d);
+                    float[] dxG = new float[n], dgG = new float[d], dbG = new float[d];
+                    Buf.F64 dxR = Checks.d(n), dgR = Checks.d(d), dbR = Checks.d(d);
+                    RefNorm.layerNormBackward(
+                            Checks.d(dy),
+                            Checks.d(x),
+                            Checks.d(mW),
+                            Checks.d(sW),
+                            Checks.d(gg),
+                            dxR,
+                            dgR,
+                            dbR,
+                            rows,
+                            d);
+                    float[] dxW = Checks.f(dxR), dgW = Checks.f(dgR), dbW = Checks.f(dbR);
+                    Norm.layerNormBackward(of(dy), of(x), of(mW), of(sW), of(gg), of(dxG), of(dgG), of(dbG), rows, d);
                     Checks.close(what + " dx", dxW, dxG, 1e-5, 1e-4);
                     Checks.close(what + " dgamma", dgW, dgG, 1e-5, 1e-4);
                     Checks.close(what + " dbeta", dbW, dbG, 1e-5, 1e-4);
@@ -44,9 +61,9 @@ class NormTest {
                 b = Checks.rand(r, d),
                 dy = Checks.rand(r, rows * d);
         float[] y = new float[x.length], mean = new float[rows], rstd = new float[rows];
-        Norm.layerNormForward(x, 0, g, 0, b, 0, y, 0, mean, 0, rstd, 0, rows, d, 1e-5f);
+        Norm.layerNormForward(of(x), of(g), of(b), of(y), of(mean), of(rstd), rows, d, 1e-5f);
         float[] dx = new float[x.length], dg = new float[d], db = new float[d];
-        Norm.layerNormBackward(dy, 0, x, 0, mean, 0, rstd, 0, g, 0, dx, 0, dg, 0, db, 0, rows, d);
+        Norm.layerNormBackward(of(dy), of(x), of(mean), of(rstd), of(g), of(dx), of(dg), of(db), rows, d);
         double[] xd = Checks.toDouble(x), gd = Checks.toDouble(g), bd = Checks.toDouble(b), w = Checks.toDouble(dy);
         Checks.close(
                 "ln dx",
@@ -83,25 +100,65 @@ class NormTest {
                 float[] rmW = Checks.rand(r, c), rvW = new float[c];
                 for (int i = 0; i < c; i++) rvW[i] = 0.5f + i;
                 float[] rmG = rmW.clone(), rvG = rvW.clone();
-                float[] yW = new float[size], yG = new float[size], smW = new float[c], smG = new float[c];
-                float[] srW = new float[c], srG = new float[c];
-                NormRef.batchNormForwardTrain(
-                        x, 0, g, 0, b, 0, yW, 0, rmW, 0, rvW, 0, smW, 0, srW, 0, n, c, hw, 1e-5f, 0.1f);
+                float[] yG = new float[size], smG = new float[c], srG = new float[c];
+                Buf.F64 yR = Checks.d(size),
+                        rmR = Checks.d(rmW),
+                        rvR = Checks.d(rvW),
+                        smR = Checks.d(c),
+                        srR = Checks.d(c);
+                RefNorm.batchNormForwardTrain(
+                        Checks.d(x), Checks.d(g), Checks.d(b), yR, rmR, rvR, smR, srR, n, c, hw, 1e-5f, 0.1f);
+                float[] yW = Checks.f(yR), smW = Checks.f(smR), srW = Checks.f(srR);
+                rmW = Checks.f(rmR);
+                rvW = Checks.f(rvR);
                 Norm.batchNormForwardTrain(
-                        x, 0, g, 0, b, 0, yG, 0, rmG, 0, rvG, 0, smG, 0, srG, 0, n, c, hw, 1e-5f, 0.1f);
+                        of(x), of(g), of(b), of(yG), of(rmG), of(rvG), of(smG), of(srG), n, c, hw, 1e-5f, 0.1f);
                 String what = "batchnorm " + n + "x" + c + "x" + hw;
                 Checks.close(what + " y", yW, yG, 1e-4, 1e-4);
                 Checks.close(what + " running mean", rmW, rmG, 1e-6, 1e-5);
                 Checks.close(what + " running var", rvW, rvG, 1e-6, 1e-5);
                 Checks.close(what + " saved rstd", srW, srG, 1e-5, 1e-4);
-                float[] eW = new float[size], eG = new float[size];
-                NormRef.batchNormForwardEval(x, 0, g, 0, b, 0, eW, 0, rmW, 0, rvW, 0, n, c, hw, 1e-5f);
-                Norm.batchNormForwardEval(x, 0, g, 0, b, 0, eG, 0, rmW, 0, rvW, 0, n, c, hw, 1e-5f);
+                float[] eG = new float[size];
+                Buf.F64 eR = Checks.d(size);
+                RefNorm.batchNormForwardEval(
+                        Checks.d(x),
+                        Checks.d(g),
+                        Checks.d(b),
+                        eR,
+                        Checks.d(rmW),
+                        Checks.d(rvW),
+                        null,
+                        null,
+                        n,
+                        c,
+                        hw,
+                        1e-5f);
+                float[] eW = Checks.f(eR);
+                Norm.batchNormForwardEval(of(x), of(g), of(b), of(eG), of(rmW), of(rvW), null, null, n, c, hw, 1e-5f);
                 Checks.close(what + " eval", eW, eG, 1e-5, 1e-5);
-                float[] dxW = new float[size], dxG = new float[size], dgW = new float[c], dgG = new float[c];
-                float[] dbW = new float[c], dbG = new float[c];
-                NormRef.batchNormBackward(dy, 0, x, 0, smW, 0, srW, 0, g, 0, dxW, 0, dgW, 0, dbW, 0, n, c, hw);
-                Norm.batchNormBackward(dy, 0, x, 0, smW, 0, srW, 0, g, 0, dxG, 0, dgG, 0, dbG, 0, n, c, hw);
+                float[] dxG = new float[size], dgG = new float[c], dbG = new float[c];
+                Buf.F64 dxR = Checks.d(size), dgR = Checks.d(c), dbR = Checks.d(c);
+                RefNorm.batchNormBackward(
+                        Checks.d(dy),
+                        Checks.d(x),
+                        Checks.d(smW),
+                        Checks.d(srW),
+                        Checks.d(g),
+                        dxR,
+                        dgR,
+                        dbR,
+                        new BatchNormGeom(n, c, hw, true, 0.1, 1e-5));
+                float[] dxW = Checks.f(dxR), dgW = Checks.f(dgR), dbW = Checks.f(dbR);
+                Norm.batchNormBackward(
+                        of(dy),
+                        of(x),
+                        of(smW),
+                        of(srW),
+                        of(g),
+                        of(dxG),
+                        of(dgG),
+                        of(dbG),
+                        new BatchNormGeom(n, c, hw, true, 0.1, 1e-5));
                 Checks.close(what + " dx", dxW, dxG, 1e-4, 1e-3);
                 Checks.close(what + " dgamma", dgW, dgG, 1e-5, 1e-4);
                 Checks.close(what + " dbeta", dbW, dbG, 1e-5, 1e-4);
@@ -115,9 +172,18 @@ class NormTest {
         int n = 3, c = 2, hw = 5, size = n * c * hw;
         float[] x = Checks.rand(r, size), g = Checks.rand(r, c), b = Checks.rand(r, c), dy = Checks.rand(r, size);
         float[] y = new float[size], sm = new float[c], sr = new float[c];
-        Norm.batchNormForwardTrain(x, 0, g, 0, b, 0, y, 0, null, 0, null, 0, sm, 0, sr, 0, n, c, hw, 1e-5f, 0.1f);
+        Norm.batchNormForwardTrain(of(x), of(g), of(b), of(y), null, null, of(sm), of(sr), n, c, hw, 1e-5f, 0.1f);
         float[] dx = new float[size], dg = new float[c], db = new float[c];
-        Norm.batchNormBackward(dy, 0, x, 0, sm, 0, sr, 0, g, 0, dx, 0, dg, 0, db, 0, n, c, hw);
+        Norm.batchNormBackward(
+                of(dy),
+                of(x),
+                of(sm),
+                of(sr),
+                of(g),
+                of(dx),
+                of(dg),
+                of(db),
+                new BatchNormGeom(n, c, hw, true, 0.1, 1e-5));
         double[] xd = Checks.toDouble(x), gd = Checks.toDouble(g), bd = Checks.toDouble(b), w = Checks.toDouble(dy);
         Checks.close(
                 "bn dx",

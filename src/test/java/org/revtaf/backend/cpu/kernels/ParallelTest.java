@@ -26,12 +26,6 @@ class ParallelTest {
                 assertTrue(chunks.get() <= 3);
                 if (n == 7) assertEquals(1, chunks.get(), "tiny work must stay serial");
             }
-            AtomicIntegerArray hits = new AtomicIntegerArray(37);
-            Parallel.rangeAligned(37, 1, 8, (s, e) -> {
-                assertEquals(0, s % 8);
-                for (int i = s; i < e; i++) hits.incrementAndGet(i);
-            });
-            for (int i = 0; i < 37; i++) assertEquals(1, hits.get(i));
         } finally {
             Parallel.setThreads(t);
         }

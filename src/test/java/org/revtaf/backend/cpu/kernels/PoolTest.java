@@ -3,43 +3,46 @@ package org.revtaf.backend.cpu.kernels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.revtaf.backend.Buf.of;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.revtaf.backend.Pool2dGeom;
+import org.revtaf.backend.reference.RefConv;
 
 class PoolTest {
-    static final PoolShape[] SHAPES = {
-        PoolShape.of(1, 1, 1, 1, 1, 1, 0),
-        PoolShape.of(2, 3, 7, 9, 3, 2, 1),
-        PoolShape.of(1, 4, 112, 112, 3, 2, 1), // ResNet stem pool
-        new PoolShape(3, 2, 10, 7, 2, 3, 2, 1, 1, 1),
-        PoolShape.of(2, 5, 8, 8, 2, 2, 0),
-        PoolShape.of(1, 2, 5, 5, 5, 1, 2),
+    static final Pool2dGeom[] SHAPES = {
+        Pool2dGeom.of(1, 1, 1, 1, 1, 1, 0),
+        Pool2dGeom.of(2, 3, 7, 9, 3, 2, 1),
+        Pool2dGeom.of(1, 4, 112, 112, 3, 2, 1), // ResNet stem pool
+        new Pool2dGeom(3, 2, 10, 7, 2, 3, 2, 1, 1, 1),
+        Pool2dGeom.of(2, 5, 8, 8, 2, 2, 0),
+        Pool2dGeom.of(1, 2, 5, 5, 5, 1, 2),
     };
 
     @Test
     void matchesReference() {
         Checks.bothThreadCounts(() -> {
             SplittableRandom r = new SplittableRandom(41);
-            for (PoolShape s : SHAPES) {
+            for (Pool2dGeom s : SHAPES) {
                 int in = s.planes() * s.h() * s.w(), out = s.planes() * s.oh() * s.ow();
                 float[] x = Checks.rand(r, in), dy = Checks.rand(r, out);
                 float[] yW = new float[out], yG = new float[out];
                 int[] iW = new int[out], iG = new int[out];
-                PoolRef.maxForward(s, x, 0, yW, 0, iW, 0);
-                Pool.maxForward(s, x, 0, yG, 0, iG, 0);
+                Checks.ref(bufs -> RefConv.maxForward(s, bufs[0], bufs[1], of(iW)), x, yW);
+                Pool.maxForward(s, of(x), of(yG), of(iG));
                 assertArrayEquals(yW, yG, "max " + s);
                 assertArrayEquals(iW, iG, "argmax " + s);
                 float[] dW = new float[in], dG = Checks.rand(r, in);
-                PoolRef.maxBackward(s, dy, 0, iW, 0, dW, 0);
-                Pool.maxBackward(s, dy, 0, iG, 0, dG, 0);
+                Checks.ref(bufs -> RefConv.maxBackward(s, bufs[0], of(iW), bufs[1]), dy, dW);
+                Pool.maxBackward(s, of(dy), of(iG), of(dG));
                 Checks.close("max backward " + s, dW, dG, 1e-6, 1e-6);
                 for (boolean cip : new boolean[] {true, false}) {
-                    PoolRef.avgForward(s, cip, x, 0, yW, 0);
-                    Pool.avgForward(s, cip, x, 0, yG, 0);
+                    Checks.ref(bufs -> RefConv.avgForward(s, cip, bufs[0], bufs[1]), x, yW);
+                    Pool.avgForward(s, cip, of(x), of(yG));
                     Checks.close("avg " + cip + " " + s, yW, yG, 1e-6, 1e-5);
-                    PoolRef.avgBackward(s, cip, dy, 0, dW, 0);
-                    Pool.avgBackward(s, cip, dy, 0, dG, 0);
+                    Checks.ref(bufs -> RefConv.avgBackward(s, cip, bufs[0], bufs[1]), dy, dW);
+                    Pool.avgBackward(s, cip, of(dy), of(dG));
                     Checks.close("avg backward " + cip + " " + s, dW, dG, 1e-6, 1e-5);
                 }
             }
@@ -48,12 +51,12 @@ class PoolTest {
                 int planes = a[0], h = a[1], w = a[2], oh = a[3], ow = a[4];
                 float[] x = Checks.rand(r, planes * h * w), dy = Checks.rand(r, planes * oh * ow);
                 float[] yW = new float[planes * oh * ow], yG = new float[yW.length];
-                PoolRef.adaptiveAvgForward(planes, h, w, oh, ow, x, 0, yW, 0);
-                Pool.adaptiveAvgForward(planes, h, w, oh, ow, x, 0, yG, 0);
+                Checks.ref(bufs -> RefConv.adaptiveAvgForward(planes, h, w, oh, ow, bufs[0], bufs[1]), x, yW);
+                Pool.adaptiveAvgForward(planes, h, w, oh, ow, of(x), of(yG));
                 Checks.close("adaptive", yW, yG, 1e-6, 1e-5);
                 float[] dW = new float[x.length], dG = Checks.rand(r, x.length);
-                PoolRef.adaptiveAvgBackward(planes, h, w, oh, ow, dy, 0, dW, 0);
-                Pool.adaptiveAvgBackward(planes, h, w, oh, ow, dy, 0, dG, 0);
+                Checks.ref(bufs -> RefConv.adaptiveAvgBackward(planes, h, w, oh, ow, bufs[0], bufs[1]), dy, dW);
+                Pool.adaptiveAvgBackward(planes, h, w, oh, ow, of(dy), of(dG));
                 Checks.close("adaptive backward", dW, dG, 1e-6, 1e-5);
             }
         });
@@ -61,13 +64,13 @@ class PoolTest {
 
     @Test
     void maxPoolPropagatesNanAndPicksFirstMax() {
-        PoolShape s = PoolShape.of(1, 1, 2, 2, 2, 2, 0);
+        Pool2dGeom s = Pool2dGeom.of(1, 1, 2, 2, 2, 2, 0);
         float[] y = new float[1];
         int[] idx = new int[1];
-        Pool.maxForward(s, new float[] {1, 3, 3, 2}, 0, y, 0, idx, 0);
+        Pool.maxForward(s, of(new float[] {1, 3, 3, 2}, 0), of(y), of(idx));
         assertEquals(3f, y[0]);
         assertEquals(1, idx[0]);
-        Pool.maxForward(s, new float[] {1, Float.NaN, 5, 2}, 0, y, 0, idx, 0);
+        Pool.maxForward(s, of(new float[] {1, Float.NaN, 5, 2}, 0), of(y), of(idx));
         assertEquals(Float.NaN, y[0]);
         assertEquals(1, idx[0]);
     }
@@ -75,18 +78,18 @@ class PoolTest {
     @Test
     void gradientsMatchCentralDifferences() {
         SplittableRandom r = new SplittableRandom(42);
-        PoolShape s = new PoolShape(2, 2, 6, 5, 3, 2, 2, 1, 1, 1);
+        Pool2dGeom s = new Pool2dGeom(2, 2, 6, 5, 3, 2, 2, 1, 1, 1);
         int in = s.planes() * s.h() * s.w(), out = s.planes() * s.oh() * s.ow();
         float[] x = new float[in];
         for (int i = 0; i < in; i++) x[i] = (float) ((i * 37 % in) * 0.01 + r.nextDouble() * 1e-3); // distinct: no ties
         float[] dy = Checks.rand(r, out), y = new float[out], dx = new float[in];
         double[] xd = Checks.toDouble(x), w = Checks.toDouble(dy);
         int[] idx = new int[out];
-        Pool.maxForward(s, x, 0, y, 0, idx, 0);
-        Pool.maxBackward(s, dy, 0, idx, 0, dx, 0);
+        Pool.maxForward(s, of(x), of(y), of(idx));
+        Pool.maxBackward(s, of(dy), of(idx), of(dx));
         Checks.close("max grad", Checks.numericGrad(v -> DoubleRef.pool(s, v, 0), xd, w, 1e-6), dx, 1e-5, 1e-4);
         for (boolean cip : new boolean[] {true, false}) {
-            Pool.avgBackward(s, cip, dy, 0, dx, 0);
+            Pool.avgBackward(s, cip, of(dy), of(dx));
             Checks.close(
                     "avg grad " + cip,
                     Checks.numericGrad(v -> DoubleRef.pool(s, v, cip ? 1 : 2), xd, w, 1e-5),
@@ -98,7 +101,7 @@ class PoolTest {
         float[] ax = Checks.rand(r, planes * h * wd),
                 ady = Checks.rand(r, planes * oh * ow),
                 adx = new float[ax.length];
-        Pool.adaptiveAvgBackward(planes, h, wd, oh, ow, ady, 0, adx, 0);
+        Pool.adaptiveAvgBackward(planes, h, wd, oh, ow, of(ady), of(adx));
         Checks.close(
                 "adaptive grad",
                 Checks.numericGrad(
@@ -113,7 +116,7 @@ class PoolTest {
 
     @Test
     void rejectsBadGeometry() {
-        assertThrows(IllegalArgumentException.class, () -> PoolShape.of(1, 1, 4, 4, 2, 1, 2));
-        assertThrows(IllegalArgumentException.class, () -> PoolShape.of(1, 1, 2, 2, 3, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> Pool2dGeom.of(1, 1, 4, 4, 2, 1, 2));
+        assertThrows(IllegalArgumentException.class, () -> Pool2dGeom.of(1, 1, 2, 2, 3, 1, 0));
     }
 }

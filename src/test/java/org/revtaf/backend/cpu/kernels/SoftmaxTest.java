@@ -2,9 +2,11 @@ package org.revtaf.backend.cpu.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.revtaf.backend.Buf.of;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.revtaf.backend.reference.RefReduce;
 
 class SoftmaxTest {
     @Test
@@ -19,14 +21,19 @@ class SoftmaxTest {
                 float[] dy = Checks.rand(r, n);
                 for (boolean log : new boolean[] {false, true}) {
                     float[] want = new float[n + 2], got = new float[n + 2];
-                    SoftmaxRef.forward(log, x, 0, want, 2, rows, cols);
-                    if (log) Softmax.logForward(x, 0, got, 2, rows, cols);
-                    else Softmax.forward(x, 0, got, 2, rows, cols);
+                    Checks.ref(bufs -> RefReduce.softmax(log, bufs[0], Checks.at(bufs[1], 2), rows, cols, 1), x, want);
+                    if (log) Softmax.logForward(of(x), of(got, 2), rows, cols);
+                    else Softmax.forward(of(x), of(got, 2), rows, cols);
                     Checks.close("forward log=" + log + " " + rows + "x" + cols, want, got, 2e-6, 1e-5);
                     float[] dxWant = new float[n], dxGot = new float[n];
-                    SoftmaxRef.backward(log, want, 2, dy, 0, dxWant, 0, rows, cols);
-                    if (log) Softmax.logBackward(want, 2, dy, 0, dxGot, 0, rows, cols);
-                    else Softmax.backward(want, 2, dy, 0, dxGot, 0, rows, cols);
+                    Checks.ref(
+                            bufs -> RefReduce.softmaxBackward(
+                                    log, Checks.at(bufs[0], 2), bufs[1], bufs[2], rows, cols, 1),
+                            want,
+                            dy,
+                            dxWant);
+                    if (log) Softmax.logBackward(of(want, 2), of(dy), of(dxGot), rows, cols);
+                    else Softmax.backward(of(want, 2), of(dy), of(dxGot), rows, cols);
                     Checks.close("backward log=" + log, dxWant, dxGot, 2e-6, 1e-5);
                 }
             }
@@ -37,8 +44,8 @@ class SoftmaxTest {
     void numericallySafeForHugeAndInfiniteInputs() {
         float[] x = {1e4f, 1e4f - 1, -1e4f, Float.NEGATIVE_INFINITY, 3e38f, 3e38f};
         float[] y = new float[6], ly = new float[6];
-        Softmax.forward(x, 0, y, 0, 2, 3);
-        Softmax.logForward(x, 0, ly, 0, 2, 3);
+        Softmax.forward(of(x), of(y), 2, 3);
+        Softmax.logForward(of(x), of(ly), 2, 3);
         assertEquals(1 / (1 + Math.exp(-1)), y[0], 1e-6);
         assertEquals(0f, y[2]);
         assertEquals(0f, y[3]);
@@ -56,11 +63,11 @@ class SoftmaxTest {
         for (boolean log : new boolean[] {false, true}) {
             float[] y = new float[x.length], dx = new float[x.length];
             if (log) {
-                Softmax.logForward(x, 0, y, 0, rows, cols);
-                Softmax.logBackward(y, 0, dy, 0, dx, 0, rows, cols);
+                Softmax.logForward(of(x), of(y), rows, cols);
+                Softmax.logBackward(of(y), of(dy), of(dx), rows, cols);
             } else {
-                Softmax.forward(x, 0, y, 0, rows, cols);
-                Softmax.backward(y, 0, dy, 0, dx, 0, rows, cols);
+                Softmax.forward(of(x), of(y), rows, cols);
+                Softmax.backward(of(y), of(dy), of(dx), rows, cols);
             }
             double[] num = Checks.numericGrad(
                     v -> DoubleRef.softmax(v, rows, cols, log), Checks.toDouble(x), Checks.toDouble(dy), 1e-5);
