@@ -2,11 +2,11 @@ package org.revtaf.pipeline;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import org.revtaf.RevtafException;
 
 /**
  * Where a long stage's progress and log lines go (../shared/CLI.md: progress and logs to stderr,
@@ -73,7 +73,7 @@ public final class Log {
                     StandardOpenOption.APPEND,
                     StandardOpenOption.WRITE);
         } catch (IOException e) {
-            throw new UncheckedIOException(copy + ": cannot append to the log: " + e.getMessage(), e);
+            throw new RevtafException(copy + ": cannot append to the log (" + e + ")", e);
         }
     }
 

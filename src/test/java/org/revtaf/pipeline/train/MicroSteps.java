@@ -29,6 +29,10 @@ final class MicroSteps {
     private final List<RevtafModel.Batch> batches = new ArrayList<>();
 
     MicroSteps(Path configFile, int batchCount) {
+        this(configFile, batchCount, Device.CPU);
+    }
+
+    MicroSteps(Path configFile, int batchCount, Device device) {
         RunConfig cfg = RunConfig.load(configFile, List.of());
         String stage = "test";
         DataConfig dc = RunConfig.require(cfg.data(), configFile, stage, "data");
@@ -38,7 +42,7 @@ final class MicroSteps {
         RevtafConfig mc = RunConfig.require(cfg.model(), configFile, stage, "model");
         train = RunConfig.require(cfg.train(), configFile, stage, "train");
         model = new RevtafModel(
-                NnContext.of(Device.CPU, cfg.seed()),
+                NnContext.of(device, cfg.seed()),
                 mc,
                 SyntheticBatch.dims(text.vocabSize(), fc.textEncoder().hidden(), pc.memoryDim()));
         int reportTokens = Math.max(1, Math.min(dc.maxWords(), mc.decoder().maxPositions() - ReportPrompt.LENGTH - 1));
