@@ -6,7 +6,10 @@
 # Not part of `mvn test` (a browser start alone takes 10-20 s); the test suite checks the HTML is
 # self-contained (HtmlReportTest). About a minute.
 #
-#   benchmarks/check-report-render.sh [OUT_DIR]     (default target/report-check)
+#   benchmarks/check-report-render.sh [OUT_DIR] [REPORT_HTML]   (default target/report-check)
+#
+# With REPORT_HTML (e.g. runs/demo/report.html after `./revtaf demo`) that page is checked instead of
+# the sample report.
 #
 # Output: OUT_DIR/sample/report.html, OUT_DIR/sample/plots/*.png, OUT_DIR/screenshot.png,
 # OUT_DIR/netlog.json; exit 0 when the page rendered and made no request.
@@ -25,4 +28,4 @@ fi
 # offline when the Maven repository is warm; MVN_FLAGS= to allow downloads
 ./mvnw -B -q ${MVN_FLAGS--o} test-compile
 ./mvnw -B -q ${MVN_FLAGS--o} exec:exec -Dexec.scope=test -Drun.main=org.revtaf.report.RenderCheck \
-    -Dapp.args="$OUT $(command -v chromium)"
+    -Dapp.args="$OUT $(command -v chromium)${2:+ $(realpath "$2")}"

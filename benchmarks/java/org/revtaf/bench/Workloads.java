@@ -11,7 +11,8 @@ public final class Workloads {
             new ConvWorkload(), //
             new ResNetWorkload(), //
             new DecoderWorkload(), //
-            new TrainStepWorkload());
+            new TrainStepWorkload(), //
+            new GenerateWorkload());
 
     private Workloads() {}
 

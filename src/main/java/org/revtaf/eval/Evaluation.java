@@ -2,6 +2,8 @@ package org.revtaf.eval;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.revtaf.text.Labelers;
+import org.revtaf.text.ReportLabeler;
 
 /**
  * Scores generated reports against references with every metric: BLEU-1..4, METEOR, ROUGE-L,
@@ -73,5 +75,24 @@ public final class Evaluation {
                 Cider.score(res, gts),
                 ce,
                 o);
+    }
+
+    /**
+     * Scores generated reports against the references of a data set as training validation and the
+     * demo do, and as {@code evaluate} does for an annotation.json: references cleaned as PromptMRG
+     * cleans them, both sides labelled by the standard labeler for clinical efficacy, METEOR as 1.5
+     * runs it, post-processing on.
+     */
+    public static Scores labelled(List<String> ids, List<String> refs, List<String> hyps) {
+        RefCleaning cleaning = RefCleaning.promptmrg;
+        List<String> cleaned = cleaning.apply(refs);
+        ReportLabeler labeler = Labelers.standard();
+        return run(
+                ids,
+                cleaned,
+                hyps,
+                ClinicalEfficacy.label(labeler, cleaned),
+                ClinicalEfficacy.label(labeler, hyps),
+                new Options(true, Meteor.Settings.standard(), cleaning));
     }
 }

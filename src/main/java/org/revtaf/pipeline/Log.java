@@ -16,7 +16,7 @@ import org.revtaf.RevtafException;
 public final class Log {
     private final PrintWriter err;
     private final boolean terminal;
-    private Path copy;
+    private Path copy, always;
     private long intervalMs = 5000;
 
     /**
@@ -37,6 +37,14 @@ public final class Log {
     /** Copies every later line to {@code file} (appended; created when absent). */
     public void copyTo(Path file) {
         this.copy = file;
+    }
+
+    /**
+     * Copies every later line to {@code file} as well, whatever {@link #copyTo} names later (the
+     * demo's {@code DIR/log.txt} while each stage's run folder gets its own).
+     */
+    public void alsoCopyTo(Path file) {
+        this.always = file;
     }
 
     /** Plain progress lines come at most this often (default 5000 ms; 0: every update). */
@@ -63,17 +71,22 @@ public final class Log {
 
     /** One line to the log file only (what a terminal progress bar showed). */
     void toFile(String text) {
-        if (copy == null) return;
+        append(copy, text);
+        if (always != null && !always.equals(copy)) append(always, text);
+    }
+
+    private static void append(Path file, String text) {
+        if (file == null) return;
         try {
             Files.writeString(
-                    copy,
+                    file,
                     text + "\n",
                     StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND,
                     StandardOpenOption.WRITE);
         } catch (IOException e) {
-            throw new RevtafException(copy + ": cannot append to the log (" + e + ")", e);
+            throw new RevtafException(file + ": cannot append to the log (" + e + ")", e);
         }
     }
 

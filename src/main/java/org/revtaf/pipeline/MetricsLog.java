@@ -67,32 +67,14 @@ public final class MetricsLog implements AutoCloseable {
     public static MetricsLog resume(Path file, List<String> columns, long step, double wallSeconds) {
         MetricsLog m = new MetricsLog(file, columns, wallSeconds);
         if (Files.exists(file)) {
-            String text = TextFiles.readUtf8(file, "metrics file");
-            try (CSVParser p = CSVParser.parse(
-                    new StringReader(text),
-                    CSVFormat.DEFAULT
-                            .builder()
-                            .setHeader()
-                            .setSkipHeaderRecord(true)
-                            .get())) {
-                if (!p.getHeaderNames().equals(m.columns))
-                    throw new RevtafException(file + ": columns " + p.getHeaderNames() + " are not this stage's "
-                            + m.columns + " (a metrics file of another kind of run?)");
-                for (CSVRecord r : p) {
-                    String s = r.get(STEP);
-                    long rowStep;
-                    try {
-                        rowStep = Long.parseLong(s);
-                    } catch (NumberFormatException e) {
-                        throw new RevtafException(
-                                file + ":" + (r.getRecordNumber() + 1) + ": step '" + s + "' is not an integer");
-                    }
-                    if (rowStep <= step) m.rows.add(r.toList());
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(file + ": " + e.getMessage(), e);
-            } catch (IllegalArgumentException | IllegalStateException e) {
-                throw new RevtafException(file + ": not a readable metrics CSV: " + e.getMessage());
+            Table t = read(file);
+            if (!t.columns().equals(m.columns))
+                throw new RevtafException(file + ": columns " + t.columns() + " are not this stage's " + m.columns
+                        + " (a metrics file of another kind of run?)");
+            int stepAt = m.columns.indexOf(STEP);
+            for (int i = 0; i < t.rows().size(); i++) {
+                List<String> r = t.rows().get(i);
+                if (t.step(i, stepAt) <= step) m.rows.add(r);
             }
         }
         m.dirty = true;
@@ -145,6 +127,47 @@ public final class MetricsLog implements AutoCloseable {
 
         public void write() {
             row(values);
+        }
+    }
+
+    /**
+     * A metrics file as written: its header and rows (cells as strings; an empty cell is a value the
+     * row does not have).
+     */
+    public record Table(Path file, List<String> columns, List<List<String>> rows) {
+        /** The step of row {@code i}, whose step column is {@code stepAt}; a bad cell names file and line. */
+        long step(int i, int stepAt) {
+            String s = rows.get(i).get(stepAt);
+            try {
+                return Long.parseLong(s);
+            } catch (NumberFormatException e) {
+                throw new RevtafException(file + ":" + (i + 2) + ": step '" + s + "' is not an integer");
+            }
+        }
+    }
+
+    /** Reads a metrics file (an error naming it when it is not a readable CSV). */
+    public static Table read(Path file) {
+        String text = TextFiles.readUtf8(file, "metrics file");
+        try (CSVParser p = CSVParser.parse(
+                new StringReader(text),
+                CSVFormat.DEFAULT
+                        .builder()
+                        .setHeader()
+                        .setSkipHeaderRecord(true)
+                        .get())) {
+            List<List<String>> rows = new ArrayList<>();
+            for (CSVRecord r : p) {
+                if (r.size() != p.getHeaderNames().size())
+                    throw new RevtafException(file + ":" + (r.getRecordNumber() + 1) + ": " + r.size() + " cells for "
+                            + p.getHeaderNames().size() + " columns");
+                rows.add(r.toList());
+            }
+            return new Table(file, List.copyOf(p.getHeaderNames()), rows);
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new RevtafException(file + ": not a readable metrics CSV: " + e.getMessage());
         }
     }
 

@@ -35,7 +35,10 @@ public final class RenderCheck {
         Path out = Path.of(args.length > 0 ? args[0] : "target/report-check").toAbsolutePath();
         String chromium = args.length > 1 ? args[1] : "/usr/bin/chromium";
         Files.createDirectories(out);
-        Path html = HtmlReport.write(out.resolve("sample"), SampleReports.synthetic(16, 128, 6));
+        // a given report (e.g. runs/demo/report.html), else the sample report of stand-in outputs
+        Path html = args.length > 2
+                ? Path.of(args[2]).toAbsolutePath()
+                : HtmlReport.write(out.resolve("sample"), SampleReports.synthetic(16, 128, 6));
         Path control = out.resolve("control/control.html");
         Files.createDirectories(control.getParent());
         Files.writeString(

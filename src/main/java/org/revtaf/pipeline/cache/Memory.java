@@ -1,7 +1,9 @@
 package org.revtaf.pipeline.cache;
 
+import java.util.List;
 import java.util.stream.IntStream;
 import org.revtaf.data.SplitMix64;
+import org.revtaf.text.TripletExtractor;
 
 /**
  * The baseline's retrieved memory (METHOD.md section 1.2, our decision in place of PromptMRG's CLIP
@@ -67,6 +69,20 @@ public final class Memory {
                 out[i * dim + r] = (float) acc;
             }
         });
+        return out;
+    }
+
+    /**
+     * The 75-bit entity existence vector of each report (n, 75) row-major: 1 where the triplet
+     * extractor finds the entity present. The retrieval database the memory of an image is chosen from.
+     */
+    public static float[] reportEntities(List<String> reports) {
+        int m = TripletExtractor.ENTITIES.size();
+        TripletExtractor ex = TripletExtractor.standard();
+        float[] out = new float[reports.size() * m];
+        for (int i = 0; i < reports.size(); i++)
+            for (TripletExtractor.Triplet t : ex.extract(reports.get(i)))
+                if (t.exist() == TripletExtractor.Exist.PRESENT) out[i * m + t.entity()] = 1;
         return out;
     }
 

@@ -28,7 +28,6 @@ import org.revtaf.tensor.NdArray;
 import org.revtaf.tensor.Tensor;
 import org.revtaf.text.ClinicalSentence;
 import org.revtaf.text.StatusVectors;
-import org.revtaf.text.TripletExtractor;
 import org.revtaf.text.WordPieceTokenizer;
 
 /**
@@ -154,13 +153,7 @@ public final class Precompute {
             for (int p = 0; p < FeatureCache.POSITIONS; p++)
                 for (int x = 0; x < 2; x++) triplets.add(FeatureCache.tripletText(e, p, x == 1));
         float[] table = embed(text, triplets, pc.batchSize(), "precompute triplet texts", log);
-        float[] lrp = new float[n * m * dt];
-        for (int i = 0; i < n; i++)
-            for (int e = 0; e < m; e++) {
-                int x = fLogit[i * m + e] > 0.5f ? 1 : 0;
-                int row = (e * FeatureCache.POSITIONS + position[i * m + e]) * 2 + x;
-                System.arraycopy(table, row * dt, lrp, (i * m + e) * dt, dt);
-            }
+        float[] lrp = lrp(table, fLogit, position, n, dt);
 
         // ---- training reports: sentence embeddings (GRP), memory features, neighbours
         List<String> sentences = new ArrayList<>();
@@ -179,11 +172,8 @@ public final class Precompute {
             }
         double[] w = Memory.orthogonal(pc.memoryDim(), dt, cfg.seed());
         float[] memFeat = Memory.features(grp, grpMask, ntr, s, dt, w, pc.memoryDim());
-        TripletExtractor ex = TripletExtractor.standard();
-        float[] reportEntities = new float[ntr * m];
-        for (int i = 0; i < ntr; i++)
-            for (TripletExtractor.Triplet t : ex.extract(train.get(i).report()))
-                if (t.exist() == TripletExtractor.Exist.PRESENT) reportEntities[i * m + t.entity()] = 1;
+        float[] reportEntities =
+                Memory.reportEntities(train.stream().map(Study::report).toList());
         // rows 0..ntr-1 are the training images (self excluded); later rows index past the reports
         long[] memIdx = Memory.topK(fLogit, n, reportEntities, ntr, m, k, 0);
         long[] labels = new long[n * FeatureCache.LABELS];
@@ -229,6 +219,26 @@ public final class Precompute {
         CacheManifest written =
                 FeatureCache.write(r.out(), manifest, text.tokenizer().toVocabText(), t);
         return new Result(false, written, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * The LRPs (n, 75, dt) of n studies: per entity the triplet table's (75, 51, 2, dt) embedding of
+     * "entity position exist" when P(present) > 0.5, else of "entity position not exist", at the
+     * entity's predicted position.
+     *
+     * @param fLogit (n, 75) P(present)
+     * @param position (n, 75) predicted position per entity
+     */
+    public static float[] lrp(float[] table, float[] fLogit, int[] position, int n, int dt) {
+        int m = FeatureCache.ENTITIES;
+        float[] lrp = new float[n * m * dt];
+        for (int i = 0; i < n; i++)
+            for (int e = 0; e < m; e++) {
+                int x = fLogit[i * m + e] > 0.5f ? 1 : 0;
+                int row = (e * FeatureCache.POSITIONS + position[i * m + e]) * 2 + x;
+                System.arraycopy(table, row * dt, lrp, (i * m + e) * dt, dt);
+            }
+        return lrp;
     }
 
     /**

@@ -226,7 +226,28 @@ public final class CachedFeatures implements AutoCloseable {
         int[] idx = new int[rows.length * memoryK];
         for (int i = 0; i < rows.length; i++)
             for (int j = 0; j < memoryK; j++) idx[i * memoryK + j] = (int) memoryIdx[rows[i] * memoryK + j];
-        return Tensor.of(d, gather(memoryFeat, idx, memoryDim), rows.length, memoryK, memoryDim);
+        return memoryOf(d, idx);
+    }
+
+    /**
+     * memory (B, K, md) of K training indices per study (B * K of them, row-major): the memory of
+     * studies outside the cache, retrieved from its training reports.
+     */
+    public Tensor memoryOf(Device d, int[] trainIdx) {
+        if (trainIdx.length % memoryK != 0)
+            throw new IllegalArgumentException(trainIdx.length + " memory indices are not B x " + memoryK);
+        for (int t : trainIdx) checkTrainIndex(t, "a memory index");
+        return Tensor.of(d, gather(memoryFeat, trainIdx, memoryDim), trainIdx.length / memoryK, memoryK, memoryDim);
+    }
+
+    /** K, the memory items per study (precompute.memory_k). */
+    public int memoryK() {
+        return memoryK;
+    }
+
+    /** triplet_emb (75, 51, 2, dt) row-major: the embedding of every triplet text. */
+    public float[] tripletTable() {
+        return cache.get("triplet_emb").toFloats();
     }
 
     /** Rows of {@code rowFloats} float32 values each, read from the (memory-mapped) array. */

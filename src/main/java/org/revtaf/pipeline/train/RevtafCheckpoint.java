@@ -26,7 +26,8 @@ import org.revtaf.tensor.NdArray;
  * <pre>
  * kind                    "revtaf"
  * model.vocab, model.text_width, model.memory_dim     sizes that came with the cache
- * cache.path, cache.manifest_hash                     the feature cache (its manifest.json's SHA-256)
+ * data.path                                           the training data folder (absolute)
+ * cache.path, cache.manifest_hash                     the feature cache (absolute; its manifest.json's SHA-256)
  * cache.dataset_hash, cache.config_hash               from the manifest
  * foundation.path, foundation.hash                    the foundation checkpoint behind the cache ("truth")
  * embeddings_from                                     the manifest's text encoder
@@ -44,15 +45,16 @@ public final class RevtafCheckpoint {
 
     private RevtafCheckpoint() {}
 
-    /** The states that name the cache and the model's data-given sizes. */
-    public static Map<String, String> identity(CachedFeatures f, RevtafModel model) {
+    /** The states that name the data, the cache and the model's data-given sizes. */
+    public static Map<String, String> identity(CachedFeatures f, RevtafModel model, Path dataDir) {
         CacheManifest m = f.manifest();
         Map<String, String> s = new LinkedHashMap<>();
         s.put(KIND_KEY, KIND);
         s.put("model.vocab", Integer.toString(model.dims().vocab()));
         s.put("model.text_width", Integer.toString(model.dims().textWidth()));
         s.put("model.memory_dim", Integer.toString(model.dims().memoryDim()));
-        s.put("cache.path", f.dir().toString());
+        s.put("data.path", dataDir.toAbsolutePath().normalize().toString());
+        s.put("cache.path", f.dir().toAbsolutePath().normalize().toString());
         s.put("cache.manifest_hash", manifestHash(f.dir()));
         s.put("cache.dataset_hash", m.datasetHash());
         s.put("cache.config_hash", m.configHash());
@@ -62,7 +64,8 @@ public final class RevtafCheckpoint {
         return s;
     }
 
-    static String manifestHash(Path cacheDir) {
+    /** SHA-256 of the cache's manifest.json: what a checkpoint's {@code cache.manifest_hash} holds. */
+    public static String manifestHash(Path cacheDir) {
         return Hashes.file(cacheDir.resolve(FeatureCache.MANIFEST));
     }
 

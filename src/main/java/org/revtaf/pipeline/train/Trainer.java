@@ -38,7 +38,7 @@ import org.revtaf.tensor.Scope;
  * Every epoch the training split is shuffled (seeded by the config's seed and the epoch) and run
  * through {@link TrainStep} at the scheduled learning rate, then the validation split is decoded
  * greedily and scored ({@link Validation}), base_probs are re-estimated from it, and the weights are
- * kept as {@code best.safetensors} when the CE F1 is the best so far.
+ * kept as {@code best.safetensors} when the CE F1 is the best so far (ties: the higher BLEU-4).
  *
  * <p>Files of RUN (../shared/CLI.md): {@code metrics.csv} ({@link #COLUMNS}; a step row every
  * {@code train.log_every} steps with the mean losses since the previous row, a validation row after
@@ -155,7 +155,7 @@ public final class Trainer {
             TrainStep step = new TrainStep(model, tc, r.detectAnomaly());
             List<String> columns = columns(r.onNonFinite() == OnNonFinite.SKIP);
             RevtafInputs inputs = new RevtafInputs(f, model, r.device(), tokenizer, dc.maxWords(), dc.crop());
-            Map<String, String> identity = RevtafCheckpoint.identity(f, model);
+            Map<String, String> identity = RevtafCheckpoint.identity(f, model, r.dataDir());
             State st = new State();
             RunDir run = RunDir.open(r.out(), "--out", "train", r.resume(), cfg.toYaml(), log); // after the model built
 
@@ -227,6 +227,17 @@ public final class Trainer {
                 return loop.run(train, batches, schedule, p);
             }
         }
+    }
+
+    /**
+     * Whether validation {@code h} beats {@code best}: a higher CE F1, or the same CE F1 and a higher
+     * BLEU-4 (a tie is common early on, when every report is a normal one and the CE F1 is that of
+     * the normal studies; the first of the tied epochs is rarely the best model).
+     */
+    static boolean better(Map<String, Double> h, Map<String, Double> best) {
+        double f1 = h.get("CE_F1"), bestF1 = best.get("CE_F1");
+        if (f1 != bestF1) return f1 > bestF1 || Double.isNaN(bestF1) && !Double.isNaN(f1);
+        return h.get("BLEU_4") > best.get("BLEU_4");
     }
 
     /** Position, logging window and best validation: what a checkpoint carries besides the tensors. */
@@ -399,8 +410,7 @@ public final class Trainer {
             MetricsLog.Row row = metrics.at(st.steps).put("epoch", epoch);
             h.forEach(row::put);
             row.write();
-            double f1 = h.get("CE_F1");
-            boolean better = st.bestStep < 0 || f1 > st.best.get("CE_F1");
+            boolean better = st.bestStep < 0 || better(h, st.best);
             if (better) {
                 st.bestStep = st.steps;
                 st.best = new LinkedHashMap<>(h);
@@ -417,7 +427,7 @@ public final class Trainer {
                     fmt(h.get("ROUGE_L")),
                     fmt(h.get("CE_P")),
                     fmt(h.get("CE_R")),
-                    fmt(f1),
+                    fmt(h.get("CE_F1")),
                     better ? " (best so far)" : ""));
             model.train(true);
             if (better) {

@@ -11,22 +11,15 @@ import org.revtaf.data.BatchLoader;
 import org.revtaf.data.Dataset;
 import org.revtaf.data.ImagePipeline;
 import org.revtaf.data.Study;
-import org.revtaf.eval.ClinicalEfficacy;
 import org.revtaf.eval.EvalOutput;
 import org.revtaf.eval.Evaluation;
-import org.revtaf.eval.RefCleaning;
 import org.revtaf.model.generate.BeamSearch;
-import org.revtaf.model.generate.DecoderStepper;
-import org.revtaf.model.generate.Hypothesis;
 import org.revtaf.model.retrieval.PoincareIndex;
 import org.revtaf.model.revtaf.RevtafModel;
 import org.revtaf.model.revtaf.StatusClassifier;
 import org.revtaf.pipeline.Log;
 import org.revtaf.pipeline.Progress;
 import org.revtaf.tensor.Scope;
-import org.revtaf.tensor.Tensor;
-import org.revtaf.text.Labelers;
-import org.revtaf.text.ReportLabeler;
 import org.revtaf.text.WordPieceTokenizer;
 
 /**
@@ -70,8 +63,7 @@ public record Validation(Evaluation.Scores scores, double[] posProbs, long[] lab
         List<String> ids = new ArrayList<>(n), refs = new ArrayList<>(n), hyps = new ArrayList<>(n);
         double[] pos = new double[n * StatusClassifier.CLASSES];
         long[] labels = new long[n * StatusClassifier.CLASSES];
-        BeamSearch.Options greedy = BeamSearch.Options.greedy(
-                gen.maxNewTokens(), gen.minLength(), model.prompt().sep());
+        BeamSearch.Options greedy = ReportDecoder.options(gen, 1, model);
         BadSamples bad = new BadSamples(BadSamplePolicy.FAIL); // every validation study is scored
         int done = 0;
         try (Scope outer = Scope.open();
@@ -84,46 +76,24 @@ public record Validation(Evaluation.Scores scores, double[] posProbs, long[] lab
                 try (Scope s = Scope.open()) {
                     int[] rows = features.rows(b.studies());
                     int[] sources = index != null ? inputs.lreSources(index, rows, null) : inputs.baselineSources(rows);
-                    RevtafModel.Conditioning c = model.condition(inputs.inputs(b, rows, sources));
-                    double[] pp = StatusClassifier.positiveProbabilities(c.statusLogits())
-                            .toDoubles(); // (B, 18)
-                    System.arraycopy(pp, 0, pos, done * StatusClassifier.CLASSES, pp.length);
+                    List<ReportDecoder.Decoded> d =
+                            ReportDecoder.decode(model, inputs.inputs(b, rows, sources), greedy, tokenizer);
                     long[] lab = features.labelValues(rows);
                     System.arraycopy(lab, 0, labels, done * StatusClassifier.CLASSES, lab.length);
-                    long[][] prompts = prompts(c.promptIds());
-                    BeamSearch.Result r =
-                            BeamSearch.run(new DecoderStepper(model.decoder(), c.memory(), null), prompts, greedy);
                     for (int i = 0; i < b.size(); i++) {
                         Study st = b.studies().get(i);
-                        Hypothesis h = r.best().get(i);
+                        double[] pp = d.get(i).posProbs(); // (18)
+                        System.arraycopy(pp, 0, pos, (done + i) * StatusClassifier.CLASSES, pp.length);
                         ids.add(st.id());
                         refs.add(st.report());
-                        hyps.add(tokenizer.decode(h.tokens(), true));
+                        hyps.add(d.get(i).report());
                     }
                 }
                 done += b.size();
                 p.update(done, null);
             }
         }
-        RefCleaning cleaning = RefCleaning.promptmrg;
-        List<String> cleaned = cleaning.apply(refs);
-        ReportLabeler labeler = Labelers.standard();
-        Evaluation.Scores scores = Evaluation.run(
-                ids,
-                cleaned,
-                hyps,
-                ClinicalEfficacy.label(labeler, cleaned),
-                ClinicalEfficacy.label(labeler, hyps),
-                new Evaluation.Options(true, org.revtaf.eval.Meteor.Settings.standard(), cleaning));
+        Evaluation.Scores scores = Evaluation.labelled(ids, refs, hyps);
         return new Validation(scores, pos, labels);
-    }
-
-    /** Rows of a (B, 19) int64 prompt tensor. */
-    private static long[][] prompts(Tensor ids) {
-        int b = ids.shape(0), t = ids.shape(1);
-        long[] v = ids.toLongs();
-        long[][] out = new long[b][t];
-        for (int i = 0; i < b; i++) System.arraycopy(v, i * t, out[i], 0, t);
-        return out;
     }
 }

@@ -21,8 +21,8 @@ import org.revtaf.tensor.Device;
 import org.revtaf.tensor.NdArray;
 import org.revtaf.tensor.Tensor;
 
-class PoincareIndexTest {
-    static final double C = 0.01; // REVTAF's curvature: ball radius 10
+public class PoincareIndexTest {
+    public static final double C = 0.01; // REVTAF's curvature: ball radius 10
 
     @TempDir
     Path dir;
@@ -44,7 +44,7 @@ class PoincareIndexTest {
     }
 
     /** hyptorch dist_matrix in double, written out: 2/sqrt(c) artanh(sqrt(c) |(-x) (+) y|). */
-    static double dist(float[] xs, int xi, float[] ys, int yi, int d) {
+    public static double dist(float[] xs, int xi, float[] ys, int yi, int d) {
         double[] x = new double[d], y = new double[d];
         for (int j = 0; j < d; j++) {
             x[j] = -xs[xi * d + j];
