@@ -40,18 +40,7 @@ class CrashResumeTest {
     static void dataAndCache() {
         data = StageFixtures.synth(dir.resolve("data"), 40, 32, 3);
         config = TrainCommandTest.microTrainConfig().toString();
-        cache = dir.resolve("cache");
-        PrecomputeCommandTest.Result r = PrecomputeCommandTest.run(
-                "precompute",
-                "--config",
-                config,
-                "--data",
-                data.toString(),
-                "--foundation",
-                "truth",
-                "--out",
-                cache.toString());
-        assertEquals(0, r.status(), r.err());
+        cache = StageFixtures.oracleCache(config, data, dir.resolve("cache"));
     }
 
     @Test

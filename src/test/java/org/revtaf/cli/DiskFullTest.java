@@ -38,18 +38,7 @@ class DiskFullTest {
     static void dataAndCache() {
         data = StageFixtures.synth(dir.resolve("data"), 40, 32, 3);
         config = TrainCommandTest.microTrainConfig().toString();
-        cache = dir.resolve("cache");
-        PrecomputeCommandTest.Result r = PrecomputeCommandTest.run(
-                "precompute",
-                "--config",
-                config,
-                "--data",
-                data.toString(),
-                "--foundation",
-                "truth",
-                "--out",
-                cache.toString());
-        assertEquals(0, r.status(), r.err());
+        cache = StageFixtures.oracleCache(config, data, dir.resolve("cache"));
     }
 
     @AfterEach
@@ -87,16 +76,7 @@ class DiskFullTest {
     void aFullDiskWhilePrecomputingLeavesNoCache() throws IOException {
         Path out = dir.resolve("cache-full");
         AtomicFile.setQuota(20_000);
-        PrecomputeCommandTest.Result r = PrecomputeCommandTest.run(
-                "precompute",
-                "--config",
-                config,
-                "--data",
-                data.toString(),
-                "--foundation",
-                "truth",
-                "--out",
-                out.toString());
+        PrecomputeCommandTest.Result r = PrecomputeCommandTest.run(StageFixtures.oracleCacheArgs(config, data, out));
         AtomicFile.setQuota(-1);
         assertEquals(1, r.status(), r.err());
         assertTrue(r.err().contains("No space left on device"), r.err());

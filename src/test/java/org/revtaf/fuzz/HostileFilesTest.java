@@ -1,7 +1,5 @@
 package org.revtaf.fuzz;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,7 +17,6 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.revtaf.cli.Main;
 import org.revtaf.data.AnnotationJson;
 import org.revtaf.data.BadSamplePolicy;
 import org.revtaf.data.Images;
@@ -117,22 +114,7 @@ class HostileFilesTest {
     @BeforeAll
     static void fixtures() {
         data = StageFixtures.synth(dir.resolve("data"), 12, 32, 4);
-        cache = dir.resolve("cache");
-        picocli.CommandLine cl = Main.commandLine();
-        java.io.StringWriter err = new java.io.StringWriter();
-        cl.setOut(new java.io.PrintWriter(new java.io.StringWriter()));
-        cl.setErr(new java.io.PrintWriter(err));
-        int status = cl.execute(
-                "precompute",
-                "--config",
-                StageFixtures.microConfig().toString(),
-                "--data",
-                data.toString(),
-                "--foundation",
-                "truth",
-                "--out",
-                cache.toString());
-        assertEquals(0, status, "precompute of the fixture cache: " + err);
+        cache = StageFixtures.oracleCache(StageFixtures.microConfig(), data, dir.resolve("cache"));
     }
 
     @Test
