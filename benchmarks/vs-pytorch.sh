@@ -82,6 +82,15 @@ print(f"\n| workload ({threads} threads) | revtaf | PyTorch {rt['torch']} / Open
 print("|---|---|---|---|---|")
 for name, ours, theirs, ratio, goal in rows:
     print(f"| {name} | {ours:.3g} | {theirs:.3g} | {(ratio or ours / theirs):.2f}x | {goal} |")
+# process CPU seconds per step (all threads): on shared cores less disturbed by the other jobs than
+# the wall time; ratio = PyTorch CPU / revtaf CPU (above 1: revtaf does the step with less CPU)
+cpu = [("ResNet train step", rr, rt, "train_cpu_s"), ("ResNet forward", rr, rt, "forward_cpu_s"),
+       ("decoder train step", dr, dt, "train_cpu_s")]
+print("\n| process CPU s per step | revtaf | PyTorch | ratio |")
+print("|---|---|---|---|")
+for name, ours, theirs, key in cpu:
+    if key in ours and key in theirs:
+        print(f"| {name} | {ours[key]:.3g} | {theirs[key]:.3g} | {theirs[key] / ours[key]:.2f}x |")
 print(f"\n(GEMM: revtaf and OpenBLAS medians over the rounds, ratio = median of the per-round ratios; best single calls ratio {float(g['best_ratio']):.2f}. "
       f"Backward / forward time, ResNet-{rr['depth']}: revtaf "
       f"{rr['seconds'] * rr['forward_items_per_s'] / rr['batch'] - 1:.1f}x, "

@@ -24,13 +24,18 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import torch_models as tm  # noqa: E402
 
 
-def median_seconds(step, iters):
+CPU = {}  # median process CPU seconds (all threads) of the last timed steps, by kind
+
+
+def median_seconds(step, iters, kind):
     step()  # warm-up
-    t = []
+    t, cpu = [], []
     for _ in range(iters):
-        a = time.perf_counter()
+        c, a = time.process_time(), time.perf_counter()
         step()
         t.append(time.perf_counter() - a)
+        cpu.append(time.process_time() - c)
+    CPU[kind] = statistics.median(cpu)
     return statistics.median(t)
 
 
@@ -44,9 +49,9 @@ def timed(model, loss_fn, forward_fn, iters):
             forward_fn()
 
     model.train()
-    train = median_seconds(train_step, iters)
+    train = median_seconds(train_step, iters, "train_cpu_s")
     model.eval()
-    fwd = median_seconds(forward_step, iters)
+    fwd = median_seconds(forward_step, iters, "forward_cpu_s")
     return train, fwd
 
 
@@ -97,7 +102,7 @@ def main():
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     out = resnet(a) if a.workload == "resnet" else decoder(a)
-    out.update(threads=torch.get_num_threads(), torch=torch.__version__)
+    out.update(CPU, threads=torch.get_num_threads(), torch=torch.__version__)
     print(json.dumps(out))
 
 

@@ -9,28 +9,19 @@
 //          p = exp(scale q.k - lse) and D_i = dout_i . out_i)
 //   bwd 2  dq: one warp per query row over K/V tiles in shared memory; dk/dv: one warp per key row
 //          over 32-query Q/dO tiles in shared memory; default
+//   fwd 3  tensor cores (WMMA, TF32), 64 queries per block: flash_attention_wmma.cu; not the default
+//   fwd 4  the same with BF16 operands (fp32 accumulation); bwd 4 = bwd 3
+//   bwd 3  FA2-style bookkeeping on bwd 2's kernels: D_i = rowsum(dO_i * O_i) computed once by a
+//          pre-pass (bwd 2 recomputes it in every block for every 32-query tile), K/V and Q/dO tiles
+//          padded to D + 1 floats per row (bwd 2's lane-per-row reads hit one bank 32 times); fp32,
+//          CUDA cores (a tensor-core backward is still to be written); not the default
 // Semantics: include/revtaf_kernels.h (query with no visible key: out 0, lse -inf, no gradient).
 #include "../common/rt_check.cuh"
 #include "../common/rt_warp.cuh"
+#include "att_common.cuh"
 
 #define RT_ATT_WARPS 4
 #define RT_ATT_TILE 32
-
-struct AttDims {
-  int64_t h, n, s;
-  float scale;
-  int causal;
-};
-// key j visible to query i: valid key and, if causal, j <= i + (s - n) (bottom-right aligned)
-__device__ __forceinline__ bool att_visible(const uint8_t* km, int64_t bi, const AttDims& a, int64_t i, int64_t j) {
-  return (km == nullptr || km[bi * a.s + j] != 0) && (!a.causal || j <= i + (a.s - a.n));
-}
-// keys [0, end) can be visible to the queries < i_end of a block
-__device__ __forceinline__ int64_t att_key_end(const AttDims& a, int64_t i_end) {
-  if (!a.causal) return a.s;
-  int64_t e = i_end + (a.s - a.n);
-  return e < 0 ? 0 : (e < a.s ? e : a.s);
-}
 
 // ---- version 1 ---------------------------------------------------------------------------------------
 // out: (b,h,n,D); lse: (b,h,n); q: (b,h,n,D); k, v: (b,h,s,D); key_mask: (b,s)
@@ -197,16 +188,19 @@ __global__ void __launch_bounds__(32 * RT_ATT_WARPS)
   }
 }
 
-// dq: warp per query row over K/V tiles. Shared: K, V tiles + q, dout rows (4 x D each) + ds (4 x 32)
-template <int D>
+// dq: warp per query row over K/V tiles. Shared: K, V tiles + q, dout rows (4 x D each) + ds (4 x 32).
+// V3 (backward version 3): D_i = rowsum(dO_i * O_i) read from dpre (computed once by
+// attention_bwd_rowsum3) and K/V tile rows padded to D + 1 floats, so the lane-per-key reads
+// ks[lane * LD + e] fall in 32 different banks (with LD = D they all hit one bank).
+template <int D, bool V3>
 __global__ void __launch_bounds__(32 * RT_ATT_WARPS)
     attention_bwd_dq_kernel2(float* dq, const float* dout, const float* out, const float* lse, const float* q,
-                             const float* k, const float* v, const uint8_t* km, AttDims a) {
-  constexpr int PER = D / 32;
+                             const float* k, const float* v, const uint8_t* km, AttDims a, const float* dpre) {
+  constexpr int PER = D / 32, LD = V3 ? D + 1 : D;
   EXTERN_SHARED(float, sm);
   float* ks = sm;
-  float* vs = ks + RT_ATT_TILE * D;
-  float* qs = vs + RT_ATT_TILE * D;
+  float* vs = ks + RT_ATT_TILE * LD;
+  float* qs = vs + RT_ATT_TILE * LD;
   float* dos = qs + RT_ATT_WARPS * D;
   float* dss = dos + RT_ATT_WARPS * D;
   int w = threadIdx.x / 32, lane = threadIdx.x % 32;
@@ -220,9 +214,9 @@ __global__ void __launch_bounds__(32 * RT_ATT_WARPS)
     float qv = active ? q[row * D + e] : 0.0f, dov = active ? dout[row * D + e] : 0.0f;
     qs[w * D + e] = qv;
     dos[w * D + e] = dov;
-    Di += active ? dov * out[row * D + e] : 0.0f;
+    if (!V3) Di += active ? dov * out[row * D + e] : 0.0f;
   }
-  Di = warp_sum(Di);
+  Di = V3 ? (active ? dpre[row] : 0.0f) : warp_sum(Di);
   float acc[PER];
 #pragma unroll
   for (int t = 0; t < PER; t++) acc[t] = 0.0f;
@@ -233,8 +227,9 @@ __global__ void __launch_bounds__(32 * RT_ATT_WARPS)
     __syncthreads();
     for (int e = threadIdx.x; e < RT_ATT_TILE * D; e += blockDim.x) {
       int64_t j = j0 + e / D;
-      ks[e] = j < a.s ? kb[j0 * D + e] : 0.0f;
-      vs[e] = j < a.s ? vb[j0 * D + e] : 0.0f;
+      int at = e / D * LD + e % D;
+      ks[at] = j < a.s ? kb[j0 * D + e] : 0.0f;
+      vs[at] = j < a.s ? vb[j0 * D + e] : 0.0f;
     }
     __syncthreads();
     int64_t j = j0 + lane;
@@ -243,8 +238,8 @@ __global__ void __launch_bounds__(32 * RT_ATT_WARPS)
       float sc = 0.0f, dp = 0.0f;
 #pragma unroll 8
       for (int e = 0; e < D; e++) {
-        sc += qs[w * D + e] * ks[lane * D + e];
-        dp += dos[w * D + e] * vs[lane * D + e];
+        sc += qs[w * D + e] * ks[lane * LD + e];
+        dp += dos[w * D + e] * vs[lane * LD + e];
       }
       float p = __expf(sc * a.scale - L);
       ds = p * (dp - Di) * a.scale;
@@ -254,7 +249,7 @@ __global__ void __launch_bounds__(32 * RT_ATT_WARPS)
 #pragma unroll
     for (int t = 0; t < PER; t++) {
       float x = acc[t];
-      for (int jj = 0; jj < RT_ATT_TILE; jj++) x += dss[w * 32 + jj] * ks[jj * D + t * 32 + lane];
+      for (int jj = 0; jj < RT_ATT_TILE; jj++) x += dss[w * 32 + jj] * ks[jj * LD + t * 32 + lane];
       acc[t] = x;
     }
     __syncwarp();
@@ -266,16 +261,19 @@ __global__ void __launch_bounds__(32 * RT_ATT_WARPS)
 }
 
 // dk, dv: warp per key row over 32-query tiles. Shared: Q, dO tiles (32 x D), lse and D_i of the
-// tile (32 each), per-warp k, v rows (4 x D each), per-warp p and ds (4 x 32 each)
-template <int D>
+// tile (32 each), per-warp k, v rows (4 x D each), per-warp p and ds (4 x 32 each). V3: D_i from
+// dpre instead of recomputed per tile (each block used to redo it for every query tile), Q / dO
+// rows padded to D + 1 (lane-per-query reads without bank conflicts)
+template <int D, bool V3>
 __global__ void __launch_bounds__(32 * RT_ATT_WARPS)
     attention_bwd_dkdv_kernel2(float* dk, float* dv, const float* dout, const float* out, const float* lse,
-                               const float* q, const float* k, const float* v, const uint8_t* km, AttDims a) {
-  constexpr int PER = D / 32;
+                               const float* q, const float* k, const float* v, const uint8_t* km, AttDims a,
+                               const float* dpre) {
+  constexpr int PER = D / 32, LD = V3 ? D + 1 : D;
   EXTERN_SHARED(float, sm);
   float* qs = sm;
-  float* dos = qs + RT_ATT_TILE * D;
-  float* ls = dos + RT_ATT_TILE * D;
+  float* dos = qs + RT_ATT_TILE * LD;
+  float* ls = dos + RT_ATT_TILE * LD;
   float* dis = ls + RT_ATT_TILE;
   float* kr = dis + RT_ATT_TILE;
   float* vr = kr + RT_ATT_WARPS * D;
@@ -302,14 +300,19 @@ __global__ void __launch_bounds__(32 * RT_ATT_WARPS)
     __syncthreads();
     for (int e = threadIdx.x; e < RT_ATT_TILE * D; e += blockDim.x) {
       int64_t ii = i0 + e / D;
-      qs[e] = ii < a.n ? qb[i0 * D + e] : 0.0f;
-      dos[e] = ii < a.n ? dob[i0 * D + e] : 0.0f;
+      int at = e / D * LD + e % D;
+      qs[at] = ii < a.n ? qb[i0 * D + e] : 0.0f;
+      dos[at] = ii < a.n ? dob[i0 * D + e] : 0.0f;
     }
     for (int r = w; r < RT_ATT_TILE; r += RT_ATT_WARPS) {  // D_i of the tile rows, one warp per row
       int64_t ii = i0 + r;
       float di = 0.0f;
-      for (int e = lane; e < D; e += 32) di += ii < a.n ? dob[ii * D + e] * ob[ii * D + e] : 0.0f;
-      di = warp_sum(di);
+      if (V3) {
+        di = ii < a.n ? dpre[bh * a.n + ii] : 0.0f;
+      } else {
+        for (int e = lane; e < D; e += 32) di += ii < a.n ? dob[ii * D + e] * ob[ii * D + e] : 0.0f;
+        di = warp_sum(di);
+      }
       if (lane == 0) {
         dis[r] = di;
         ls[r] = ii < a.n ? lse[bh * a.n + ii] : -INFINITY;
@@ -322,8 +325,8 @@ __global__ void __launch_bounds__(32 * RT_ATT_WARPS)
       float sc = 0.0f, dp = 0.0f;
 #pragma unroll 8
       for (int e = 0; e < D; e++) {
-        sc += qs[lane * D + e] * kr[w * D + e];
-        dp += dos[lane * D + e] * vr[w * D + e];
+        sc += qs[lane * LD + e] * kr[w * D + e];
+        dp += dos[lane * LD + e] * vr[w * D + e];
       }
       p = __expf(sc * a.scale - ls[lane]);
       ds = p * (dp - dis[lane]) * a.scale;
@@ -335,8 +338,8 @@ __global__ void __launch_bounds__(32 * RT_ATT_WARPS)
     for (int t = 0; t < PER; t++) {
       float xa = av[t], xk = ak[t];
       for (int r = 0; r < RT_ATT_TILE; r++) {
-        xa += pw[w * 32 + r] * dos[r * D + t * 32 + lane];
-        xk += dw[w * 32 + r] * qs[r * D + t * 32 + lane];
+        xa += pw[w * 32 + r] * dos[r * LD + t * 32 + lane];
+        xk += dw[w * 32 + r] * qs[r * LD + t * 32 + lane];
       }
       av[t] = xa;
       ak[t] = xk;
@@ -352,11 +355,23 @@ __global__ void __launch_bounds__(32 * RT_ATT_WARPS)
   }
 }
 
+// backward version 3's pre-pass: dpre[row] = rowsum(dO_row * O_row), warp per row (rows = bh * n)
+template <int D>
+__global__ void attention_bwd_rowsum3(float* dpre, const float* dout, const float* out, int64_t rows) {
+  int64_t row = (int64_t)blockIdx.x * RT_ATT_WARPS + threadIdx.x / 32;
+  int lane = threadIdx.x % 32;
+  if (row >= rows) return;
+  float di = 0.0f;
+  for (int e = lane; e < D; e += 32) di += dout[row * D + e] * out[row * D + e];
+  di = warp_sum(di);
+  if (lane == 0) dpre[row] = di;
+}
+
 // ---- launchers ---------------------------------------------------------------------------------------
 #define RT_ATT_CHECKS(op)                                                                             \
   RT_REQUIRE(b >= 0 && h >= 0 && n >= 0 && s >= 0, op, "negative size");                              \
   RT_REQUIRE(d == 32 || d == 64 || d == 128, op, "head dim d must be 32, 64 or 128");                 \
-  RT_REQUIRE(version >= 0 && version <= 2, op, "unknown version (0, 1 or 2)");                        \
+  RT_REQUIRE(version >= 0 && version <= 4, op, "unknown version (0 to 4)");                           \
   RT_REQUIRE(b * h <= 65535, op, "b*h must be <= 65535");                                             \
   RT_REQUIRE(RT_CEIL_DIV(b * h * (n > s ? n : s), 64) < ((int64_t)1 << 31), op, "too many rows");     \
   if (version == 0) version = 2
@@ -365,13 +380,14 @@ template <int D>
 static size_t att_fwd_smem() {
   return (size_t)(2 * RT_ATT_TILE * D + RT_ATT_WARPS * 32 + RT_ATT_WARPS * D) * sizeof(float);
 }
-template <int D>
+template <int D, bool V3>
 static size_t att_dq_smem() {
-  return (size_t)(2 * RT_ATT_TILE * D + 2 * RT_ATT_WARPS * D + RT_ATT_WARPS * 32) * sizeof(float);
+  return (size_t)(2 * RT_ATT_TILE * (V3 ? D + 1 : D) + 2 * RT_ATT_WARPS * D + RT_ATT_WARPS * 32) * sizeof(float);
 }
-template <int D>
+template <int D, bool V3>
 static size_t att_dkdv_smem() {
-  return (size_t)(2 * RT_ATT_TILE * D + 2 * RT_ATT_TILE + 2 * RT_ATT_WARPS * D + 2 * RT_ATT_WARPS * 32) * sizeof(float);
+  return (size_t)(2 * RT_ATT_TILE * (V3 ? D + 1 : D) + 2 * RT_ATT_TILE + 2 * RT_ATT_WARPS * D + 2 * RT_ATT_WARPS * 32) *
+         sizeof(float);
 }
 
 template <int D>
@@ -397,13 +413,33 @@ static cudaError_t att_bwd(int version, void* stream, float* dq, float* dk, floa
     if (e != cudaSuccess) return e;
     RT_LAUNCH(attention_bwd_dkdv_kernel1<D>, (unsigned)RT_CEIL_DIV(bh * a.s, 64), 64, 0, stream, dk, dv, dout, out,
               lse, q, k, v, km, bh, a);
-  } else {
-    RT_LAUNCH(attention_bwd_dq_kernel2<D>, dim3((unsigned)RT_CEIL_DIV(a.n, RT_ATT_WARPS), (unsigned)bh),
-              32 * RT_ATT_WARPS, att_dq_smem<D>(), stream, dq, dout, out, lse, q, k, v, km, a);
+  } else if (version == 2) {
+    RT_LAUNCH((attention_bwd_dq_kernel2<D, false>), dim3((unsigned)RT_CEIL_DIV(a.n, RT_ATT_WARPS), (unsigned)bh),
+              32 * RT_ATT_WARPS, (att_dq_smem<D, false>()), stream, dq, dout, out, lse, q, k, v, km, a, nullptr);
     cudaError_t e = cudaGetLastError();
     if (e != cudaSuccess) return e;
-    RT_LAUNCH(attention_bwd_dkdv_kernel2<D>, dim3((unsigned)RT_CEIL_DIV(a.s, RT_ATT_WARPS), (unsigned)bh),
-              32 * RT_ATT_WARPS, att_dkdv_smem<D>(), stream, dk, dv, dout, out, lse, q, k, v, km, a);
+    RT_LAUNCH((attention_bwd_dkdv_kernel2<D, false>), dim3((unsigned)RT_CEIL_DIV(a.s, RT_ATT_WARPS), (unsigned)bh),
+              32 * RT_ATT_WARPS, (att_dkdv_smem<D, false>()), stream, dk, dv, dout, out, lse, q, k, v, km, a, nullptr);
+  } else {  // 3: rowsum(dO * O) once, then the padded kernels
+    cudaStream_t st = (cudaStream_t)stream;
+    float* dpre = nullptr;
+    cudaError_t e = cudaMallocAsync((void**)&dpre, (size_t)(bh * a.n) * sizeof(float), st);
+    if (e != cudaSuccess) return e;
+    RT_LAUNCH(attention_bwd_rowsum3<D>, (unsigned)RT_CEIL_DIV(bh * a.n, RT_ATT_WARPS), 32 * RT_ATT_WARPS, 0, stream,
+              dpre, dout, out, bh * a.n);
+    e = cudaGetLastError();
+    if (e == cudaSuccess) {
+      RT_LAUNCH((attention_bwd_dq_kernel2<D, true>), dim3((unsigned)RT_CEIL_DIV(a.n, RT_ATT_WARPS), (unsigned)bh),
+                32 * RT_ATT_WARPS, (att_dq_smem<D, true>()), stream, dq, dout, out, lse, q, k, v, km, a, dpre);
+      e = cudaGetLastError();
+    }
+    if (e == cudaSuccess) {
+      RT_LAUNCH((attention_bwd_dkdv_kernel2<D, true>), dim3((unsigned)RT_CEIL_DIV(a.s, RT_ATT_WARPS), (unsigned)bh),
+                32 * RT_ATT_WARPS, (att_dkdv_smem<D, true>()), stream, dk, dv, dout, out, lse, q, k, v, km, a, dpre);
+      e = cudaGetLastError();
+    }
+    cudaFreeAsync(dpre, st);
+    return e;
   }
   return cudaGetLastError();
 }
@@ -415,6 +451,11 @@ extern "C" int rt_attention_fwd(void* stream, float* out, float* lse, const floa
   if (b * h * n == 0) return 0;
   RT_REQUIRE(out && lse && q && (s == 0 || (k && v)), "rt_attention_fwd", "null pointer");
   AttDims a{h, n, s, scale, causal};
+  if (version >= 3) {
+    cudaError_t e = att_fwd_wmma(d, version == 4, stream, out, lse, q, k, v, key_mask, b * h, a);
+    if (e != cudaSuccess) return ::rt::launch_failed(e, "rt_attention_fwd", __FILE__, __LINE__);
+    return 0;
+  }
   if (d == 32) att_fwd<32>(version, stream, out, lse, q, k, v, key_mask, b * h, a);
   else if (d == 64) att_fwd<64>(version, stream, out, lse, q, k, v, key_mask, b * h, a);
   else att_fwd<128>(version, stream, out, lse, q, k, v, key_mask, b * h, a);
@@ -430,6 +471,7 @@ extern "C" int rt_attention_bwd(void* stream, float* dq, float* dk, float* dv, c
   if (b * h * (n + s) == 0) return 0;
   RT_REQUIRE(dq && dk && dv && dout && out && lse && q && k && v, "rt_attention_bwd", "null pointer");
   AttDims a{h, n, s, scale, causal};
+  if (version == 4) version = 3;  // the BF16 forward's backward is version 3's (fp32)
   cudaError_t e;
   if (d == 32) e = att_bwd<32>(version, stream, dq, dk, dv, dout, out, lse, q, k, v, key_mask, b * h, a);
   else if (d == 64) e = att_bwd<64>(version, stream, dq, dk, dv, dout, out, lse, q, k, v, key_mask, b * h, a);

@@ -12,7 +12,8 @@
 // Environment: CUDA_EMU_WORKERS (fiber workers, default = cores), CUDA_EMU_ORDER=forward|reverse
 // (fiber scheduling order), CUDA_EMU_STACK_KB (fiber stack, default 256), CUDA_EMU_STRICT=1
 // (report threads that returned before a __syncthreads that others executed), CUDA_EMU_VERBOSE=1
-// (print faults to stderr as well).
+// (print faults to stderr as well), CUDA_EMU_SMEM_OPTIN_KB (opt-in shared-memory maximum, default
+// 163 = sm_80).
 #include "cuda_emu.h"
 
 #include <sys/mman.h>
@@ -63,6 +64,7 @@ const char* kind_name(int k) {
     case kBallot: return "__ballot_sync";
     case kAny: return "__any_sync";
     case kAll: return "__all_sync";
+    case kWmma: return "wmma";
     case kSyncwarp: return "__syncwarp";
   }
   return "__syncthreads";
@@ -96,7 +98,12 @@ struct Warp {
   unsigned part[2] = {0, 0};  // lanes that arrived in the phase using slots[i]
 };
 
+struct Launch;
 struct Block {
+  Launch* launch = nullptr;
+  std::vector<const void*> smem_seen;  // STATIC_SHARED arrays this block declared
+  size_t smem_static = 0;
+  bool config = false;  // the fault is a launch-configuration error (status 4), not a kernel bug
   uint3 bid{};
   int nthreads = 0, live = 0, arrived = 0, waiting = 0, blocked = 0;
   uint64_t gen = 0;
@@ -114,7 +121,10 @@ struct Block {
     arrived = waiting = blocked = 0;
     gen = 0;
     fault = false;
+    config = false;
     msg[0] = 0;
+    smem_seen.clear();
+    smem_static = 0;
     lanes.assign(nthreads, Lane{});
     warps.assign((nthreads + 31) / 32, Warp{});
     for (int i = 0; i < nthreads; i++) {
@@ -203,6 +213,7 @@ struct Block {
     if (w.arrived > 0 && w.arrived == w.live) release_warp(w);
   }
   void report_deadlock();
+  void check_smem(const SiteRec& s);
 };
 
 void Block::failf(const char* fmt, ...) {
@@ -240,6 +251,10 @@ void Block::report_deadlock() {
 
 // ---- launch-wide state --------------------------------------------------------------------------
 struct Launch {
+  const char* name = "";
+  const void* fn = nullptr;
+  int dyn_attr = -1;  // cudaFuncAttributeMaxDynamicSharedMemorySize of the kernel, -1 = not set
+  bool config_fault = false;
   dim3 grid, block;
   size_t smem = 0;
   void (*thunk)(const void*) = nullptr;
@@ -252,6 +267,7 @@ struct Launch {
   void record(const Block& b, const char* name) {
     std::lock_guard<std::mutex> g(fault_mu);
     if (fault.exchange(true)) return;
+    config_fault = b.config;
     std::snprintf(msg, sizeof msg, "%s: %s", name, b.msg);
   }
 };
@@ -262,6 +278,8 @@ thread_local char tl_fault[1200] = "";
 thread_local Lane* tl_lane = nullptr;
 thread_local Block* tl_block = nullptr;
 thread_local unsigned char* tl_dyn = nullptr;
+// dynamic shared memory starts 128-byte aligned, as on a GPU (WMMA needs 32 bytes); buffers hold smem + 128
+unsigned char* align128(unsigned char* p) { return (unsigned char*)(((uintptr_t)p + 127) & ~(uintptr_t)127); }
 
 uint3 block_index(long b, dim3 g) {
   return uint3{(unsigned)(b % g.x), (unsigned)(b / g.x % g.y), (unsigned)(b / ((long)g.x * g.y))};
@@ -272,9 +290,45 @@ void poison(unsigned char* p, size_t n) {
 }
 
 std::mutex g_attr_mu;
-std::map<const void*, int>& dyn_limits() {
+std::map<const void*, int>& dyn_limits() {  // per kernel: the opted-in dynamic shared memory
   static std::map<const void*, int> m;
   return m;
+}
+std::map<const void*, size_t>& static_sizes() {  // per kernel: static shared memory seen in a launch
+  static std::map<const void*, size_t> m;
+  return m;
+}
+
+// The shared-memory rule of CUDA: dynamic bytes <= the opted-in maximum (default 48 KB - static),
+// static + opted-in maximum <= the device's opt-in limit. Returns "" or what is wrong.
+void smem_problem(char* out, size_t cap, size_t static_bytes, size_t dyn, int attr) {
+  out[0] = 0;
+  long max_dyn = attr >= 0 ? attr : (long)kSmemDefault - (long)static_bytes;
+  if (attr < 0 && (long)(static_bytes + dyn) > kSmemDefault)
+    std::snprintf(out, cap,
+                  "%zu B static + %zu B dynamic shared memory = %zu B > the 48 KB default (opt in with "
+                  "cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes))",
+                  static_bytes, dyn, static_bytes + dyn);
+  else if ((long)dyn > max_dyn)
+    std::snprintf(out, cap, "%zu B dynamic shared memory > the %ld B opted in with cudaFuncSetAttribute", dyn,
+                  max_dyn);
+  else if (attr >= 0 && (long)static_bytes + attr > smem_optin_limit())
+    std::snprintf(out, cap, "%zu B static + %d B opted-in dynamic shared memory > the %d B opt-in limit (sm_80)",
+                  static_bytes, attr, smem_optin_limit());
+}
+
+void Block::check_smem(const SiteRec& s) {
+  {
+    std::lock_guard<std::mutex> g(g_attr_mu);
+    size_t& known = static_sizes()[launch->fn];
+    if (smem_static > known) known = smem_static;
+  }
+  char why[400];
+  smem_problem(why, sizeof why, smem_static, launch->smem, launch->dyn_attr);
+  if (why[0] && !fault) {
+    failf("%s (STATIC_SHARED at %s:%u)", why, base(s.file), s.line);
+    config = true;
+  }
 }
 
 #if CUDA_EMU_FIBERS
@@ -370,12 +424,13 @@ void fiber_main_uc(unsigned hi, unsigned lo) { fiber_main((void*)(((uintptr_t)hi
 void Worker::run_block(long b) {
   Launch& L = *launch;
   blk.reset(block_index(b, L.grid), L.block);
+  blk.launch = &L;
   tl_block = &blk;
   tl_blockIdx = blk.bid;
   tl_blockDim = L.block;
   tl_gridDim = L.grid;
-  poison(dyn.data(), L.smem);
-  tl_dyn = dyn.data();
+  tl_dyn = align128(dyn.data());
+  poison(tl_dyn, L.smem);
   for (int i = 0; i < blk.nthreads; i++) {
 #if defined(__x86_64__)
     // initial frame: 6 callee-saved registers (r12 = arg, r13 = function), then the entry address;
@@ -473,7 +528,7 @@ struct Pool {
     int threads = (int)(L.block.x * L.block.y * L.block.z);
     for (Worker* w : workers) {
       if (!w->ensure_stacks(threads)) return false;
-      if (w->dyn.size() < L.smem + 16) w->dyn.resize(L.smem + 16);
+      if (w->dyn.size() < L.smem + 128) w->dyn.resize(L.smem + 128);
     }
     return true;
   }
@@ -530,10 +585,11 @@ bool run_engine(Launch& L) {
   Block blk;
   std::mutex mu;
   std::condition_variable cv;
-  std::vector<unsigned char> dyn(L.smem + 16);
+  std::vector<unsigned char> dyn(L.smem + 128);
   for (long b = 0; b < L.nblocks && !L.fault; b++) {
     blk.reset(block_index(b, L.grid), L.block);
-    poison(dyn.data(), L.smem);
+    blk.launch = &L;
+    poison(align128(dyn.data()), L.smem);
     std::vector<std::thread> ts;
     ts.reserve(blk.nthreads);
     for (int i = 0; i < blk.nthreads; i++) {
@@ -543,7 +599,7 @@ bool run_engine(Launch& L) {
         tl_block = &blk;
         t_mu = &mu;
         t_cv = &cv;
-        tl_dyn = dyn.data();
+        tl_dyn = align128(dyn.data());
         tl_threadIdx = me.tid;
         tl_blockIdx = blk.bid;
         tl_blockDim = L.block;
@@ -626,6 +682,55 @@ const uint64_t* warp_exchange(int kind, unsigned mask, uint64_t value, const Sit
 
 unsigned active_mask() { return tl_block->warps[tl_lane->warp].live_mask; }
 
+void static_smem(const void* addr, size_t bytes, const Site& site) {
+  Lane& me = *tl_lane;
+  Block& blk = *tl_block;
+#if !CUDA_EMU_FIBERS
+  std::unique_lock<std::mutex> lk(*t_mu);
+#endif
+  if (!blk.fault && std::find(blk.smem_seen.begin(), blk.smem_seen.end(), addr) == blk.smem_seen.end()) {
+    blk.smem_seen.push_back(addr);
+    blk.smem_static += bytes;
+    poison((unsigned char*)const_cast<void*>(addr), bytes);  // first thread of the block to get here
+    blk.check_smem(rec(site));
+  }
+  if (blk.fault) {
+#if CUDA_EMU_FIBERS
+    tl_worker->to_sched(me);  // never resumed
+#else
+    (void)me;
+    t_cv->notify_all();
+    throw Abort{};
+#endif
+  }
+}
+
+void kernel_fault(const char* what, const Site& site) {
+  Lane& me = *tl_lane;
+  Block& blk = *tl_block;
+  {
+#if !CUDA_EMU_FIBERS
+    std::unique_lock<std::mutex> lk(*t_mu);
+#endif
+    if (!blk.fault)
+      blk.failf("%s at %s:%u:%u (block (%u,%u,%u), thread (%u,%u,%u))", what, base(site.file_name()),
+                (unsigned)site.line(), (unsigned)site.column(), blk.bid.x, blk.bid.y, blk.bid.z, me.tid.x, me.tid.y,
+                me.tid.z);
+  }
+#if CUDA_EMU_FIBERS
+  tl_worker->to_sched(me);  // never resumed
+  __builtin_unreachable();
+#else
+  t_cv->notify_all();
+  throw Abort{};
+#endif
+}
+
+int smem_optin_limit() {
+  static const int kb = env_int("CUDA_EMU_SMEM_OPTIN_KB", 163);
+  return kb * 1024;
+}
+
 void* dyn_smem() { return tl_dyn; }
 const char* fault_message() { return tl_fault; }
 void set_last_error(cudaError_t e) { tl_last = e; }
@@ -635,8 +740,10 @@ cudaError_t get_last_error(bool clear) {
   return e;
 }
 cudaError_t set_max_dyn_smem(const void* fn, int bytes) {
-  if (bytes < 0 || bytes > 227 * 1024) return cudaErrorInvalidValue;
   std::lock_guard<std::mutex> g(g_attr_mu);
+  auto known = static_sizes().find(fn);
+  size_t st = known == static_sizes().end() ? 0 : known->second;
+  if (bytes < 0 || (long)st + bytes > smem_optin_limit()) return cudaErrorInvalidValue;
   dyn_limits()[fn] = bytes;
   return cudaSuccess;
 }
@@ -645,21 +752,28 @@ cudaError_t launch_raw(const char* name, dim3 grid, dim3 block, size_t smem, voi
                        const void* args, const void* fn) {
   tl_fault[0] = 0;
   long threads = (long)block.x * block.y * block.z;
-  int limit = 48 * 1024;
+  int attr = -1;
+  size_t known_static = 0;
   {
     std::lock_guard<std::mutex> g(g_attr_mu);
     auto it = dyn_limits().find(fn);
-    if (it != dyn_limits().end()) limit = it->second;
+    if (it != dyn_limits().end()) attr = it->second;
+    auto st = static_sizes().find(fn);
+    if (st != static_sizes().end()) known_static = st->second;
   }
+  char why[400];
+  smem_problem(why, sizeof why, known_static, smem, attr);  // static bytes as seen by earlier launches
   if (threads <= 0 || threads > 1024 || block.z > 64 || grid.x == 0 || grid.y == 0 || grid.z == 0 ||
-      grid.y > 65535 || grid.z > 65535 || (long)smem > limit) {
-    std::snprintf(tl_fault, sizeof tl_fault,
-                  "%s: invalid launch configuration grid (%u,%u,%u) block (%u,%u,%u) dynamic smem %zu (limit %d)", name,
-                  grid.x, grid.y, grid.z, block.x, block.y, block.z, smem, limit);
+      grid.y > 65535 || grid.z > 65535 || why[0]) {
+    std::snprintf(tl_fault, sizeof tl_fault, "%s: invalid launch configuration grid (%u,%u,%u) block (%u,%u,%u)%s%s",
+                  name, grid.x, grid.y, grid.z, block.x, block.y, block.z, why[0] ? ": " : "", why);
     return cudaErrorInvalidConfiguration;
   }
   std::lock_guard<std::mutex> g(g_launch_mu);
   Launch L;
+  L.name = name;
+  L.fn = fn;
+  L.dyn_attr = attr;
   L.grid = grid;
   L.block = block;
   L.smem = smem;
@@ -669,6 +783,10 @@ cudaError_t launch_raw(const char* name, dim3 grid, dim3 block, size_t smem, voi
   if (!run_engine(L)) {
     std::snprintf(tl_fault, sizeof tl_fault, "%s: cannot map fiber stacks", name);
     return cudaErrorMemoryAllocation;
+  }
+  if (L.fault && L.config_fault) {
+    std::snprintf(tl_fault, sizeof tl_fault, "%s: invalid launch configuration: %.1100s", name, L.msg + 2);
+    return cudaErrorInvalidConfiguration;
   }
   if (L.fault) {
     std::snprintf(tl_fault, sizeof tl_fault, "%s%s", name, L.msg);

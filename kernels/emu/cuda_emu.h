@@ -12,6 +12,9 @@
 // Portability macros used by kernels (both worlds):
 //   RT_LAUNCH(kernel, grid, block, smem, stream, args...)  instead of kernel<<<...>>>(args...)
 //   EXTERN_SHARED(T, name)                                  dynamic shared memory as T* name
+//   STATIC_SHARED(T, name, dims)                            static shared memory (bare __shared__ is an
+//                                                           error under emulation: the emulator counts
+//                                                           static + dynamic bytes against the limits)
 // Rules for kernel authors: kernels/README.md.
 #pragma once
 #include <math.h>
@@ -20,12 +23,16 @@
 #if defined(__CUDACC__)
 // ============================== nvcc: the real thing ==========================================
 #include <cuda_runtime.h>
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
+#include <mma.h>
 #define CUDA_EMU 0
 #define RT_LAUNCH(kernel, grid, block, smem, stream, ...) \
   kernel<<<(grid), (block), (smem), (cudaStream_t)(stream)>>>(__VA_ARGS__)
 #define EXTERN_SHARED(T, name)                                      \
   extern __shared__ __align__(16) unsigned char cuda_emu_dyn_smem_[]; \
   T* name = reinterpret_cast<T*>(cuda_emu_dyn_smem_)
+#define STATIC_SHARED(T, name, dims) __shared__ T name dims
 #else
 // ============================== g++: host emulation ===========================================
 #define CUDA_EMU 1
@@ -49,10 +56,19 @@
 #define __launch_bounds__(...)
 #define __align__(n) __attribute__((aligned(n)))
 #if CUDA_EMU_FIBERS
-#define __shared__ static thread_local  // one copy per worker = per running block
+#define CUDA_EMU_SHARED_STORAGE static thread_local  // one copy per worker = per running block
 #else
-#define __shared__ static  // blocks run one after another in the threads engine
+#define CUDA_EMU_SHARED_STORAGE static  // blocks run one after another in the threads engine
 #endif
+// Static shared memory is declared with STATIC_SHARED so the emulator can count it: the launch
+// fails (status 4) when static + dynamic bytes exceed 48 KB without cudaFuncSetAttribute, or the
+// opt-in limit with it, as on a GPU. The first thread of a block to reach the declaration poisons
+// the array (0xFF), so contents left over from another block show up as NaN.
+#define __shared__ \
+  _Pragma("GCC error \"bare __shared__: declare static shared memory with STATIC_SHARED(T, name, dims) (kernels/README.md rule 3)\"")
+#define STATIC_SHARED(T, name, dims)  \
+  CUDA_EMU_SHARED_STORAGE T name dims; \
+  ::cuda_emu::static_smem(&name, sizeof(name))
 
 #define CUDA_EMU_HIDDEN __attribute__((visibility("hidden")))
 
@@ -104,7 +120,7 @@ inline thread_local uint3 tl_threadIdx, tl_blockIdx;
 inline thread_local dim3 tl_blockDim, tl_gridDim;
 
 using Site = std::source_location;
-enum WarpKind : int { kShflIdx = 1, kShflUp, kShflDown, kShflXor, kBallot, kAny, kAll, kSyncwarp };
+enum WarpKind : int { kShflIdx = 1, kShflUp, kShflDown, kShflXor, kBallot, kAny, kAll, kSyncwarp, kWmma };
 
 // engine entry points (cuda_emu.cpp)
 void syncthreads(const Site& site);
@@ -119,6 +135,15 @@ const char* fault_message();  // detail of the last emulator fault on this host 
 void set_last_error(cudaError_t e);
 cudaError_t get_last_error(bool clear);
 cudaError_t set_max_dyn_smem(const void* fn, int bytes);
+// a STATIC_SHARED array of `bytes` at `addr` is in use by the running block (counted once per block)
+void static_smem(const void* addr, size_t bytes, const Site& site = Site::current());
+// shared-memory limits (bytes): the default per block, and the opt-in maximum of the smallest target
+// (sm_80, A100/A800: 163 KB; H100 allows 227 KB); CUDA_EMU_SMEM_OPTIN_KB overrides the latter
+constexpr int kSmemDefault = 48 * 1024;
+int smem_optin_limit();
+// a kernel broke a rule the GPU enforces (e.g. a misaligned WMMA pointer): the launch fails with
+// status 5 and `what` at the caller's file:line; does not return
+[[noreturn]] void kernel_fault(const char* what, const Site& site);
 
 template <typename... P>
 struct ArgPack {
@@ -335,4 +360,6 @@ cudaError_t cudaFuncSetAttribute(F* fn, cudaFuncAttribute attr, int value) {
   if (attr != cudaFuncAttributeMaxDynamicSharedMemorySize) return cudaErrorInvalidValue;
   return cuda_emu::set_max_dyn_smem((const void*)fn, value);
 }
+// __half, __nv_bfloat16, TF32 and the WMMA API (nvcuda::wmma) as warp-collective operations
+#include "cuda_emu_wmma.h"
 #endif

@@ -4,9 +4,14 @@
 // versions (all six entry points):
 //   1  one thread per row, serial loops over d (literal port of the reference)
 //   2  one warp per row, lanes stride over d (coalesced), shuffle reductions; default (0)
-// The formulas live in poincare_math.cuh, shared by both versions.
+//   3  mobius_matvec only, GEMM-shaped: Wx for all rows by the tiled GEMM of hyp_gemm.cuh (W read
+//      once per 16 rows, not once per row) + a warp-per-row epilogue; backward: Wx again, the
+//      per-row coefficients in one epilogue, then dx += G' W and dW = G'^T x as two GEMMs (no
+//      atomics); scratch (n, r) from cudaMallocAsync. Not the default: no GPU has timed it yet
+// The formulas live in poincare_math.cuh, shared by every version.
 #include "../common/rt_check.cuh"
 #include "../common/rt_warp.cuh"
+#include "hyp_gemm.cuh"
 #include "poincare_math.cuh"
 
 #define RT_ROWS_PER_BLOCK 4  // version 2: 4 warps = 4 rows per 128-thread block
@@ -316,10 +321,64 @@ __global__ void mobius_matvec_bwd_kernel2(float* dm, float* dx, const float* g, 
   }
 }
 
+// v3 epilogues, warp per row. Forward: out_i (holding Wx_i) *= h(|x_i|, |Wx_i|).
+__global__ void mobius_matvec_fwd_epilogue3(float* out, const float* x, int64_t n, int64_t r, int64_t d, float c) {
+  int64_t i = (int64_t)blockIdx.x * RT_ROWS_PER_BLOCK + threadIdx.x / 32;
+  int lane = threadIdx.x % 32;
+  if (i >= n) return;  // whole warp
+  float x2 = 0, m2 = 0;
+  for (int64_t k = lane; k < d; k += 32) x2 += x[i * d + k] * x[i * d + k];
+  for (int64_t j = lane; j < r; j += 32) m2 += out[i * r + j] * out[i * r + j];
+  float h = matvec_coef(warp_sum(x2), warp_sum(m2), 0.0, c).s;
+  for (int64_t j = lane; j < r; j += 32) out[i * r + j] *= h;
+}
+// Backward: mx_i (holding Wx_i) becomes G'_i = s g_i + cm Wx_i (the gradient reaching Wx_i), and
+// dx_i = cx x_i (the part through |x_i|; the GEMM adds G'_i W)
+__global__ void mobius_matvec_bwd_epilogue3(float* mx, float* dx, const float* g, const float* x, int64_t n, int64_t r,
+                                            int64_t d, float c) {
+  int64_t i = (int64_t)blockIdx.x * RT_ROWS_PER_BLOCK + threadIdx.x / 32;
+  int lane = threadIdx.x % 32;
+  if (i >= n) return;
+  float x2 = 0, m2 = 0, gm = 0;
+  for (int64_t k = lane; k < d; k += 32) x2 += x[i * d + k] * x[i * d + k];
+  for (int64_t j = lane; j < r; j += 32) {
+    float v = mx[i * r + j];
+    m2 += v * v;
+    gm += g[i * r + j] * v;
+  }
+  MatvecCoef co = matvec_coef(warp_sum(x2), warp_sum(m2), warp_sum(gm), c);
+  for (int64_t j = lane; j < r; j += 32) mx[i * r + j] = co.s * g[i * r + j] + co.cm * mx[i * r + j];
+  for (int64_t k = lane; k < d; k += 32) dx[i * d + k] = co.cx * x[i * d + k];
+}
+
+static cudaError_t matvec_fwd3(void* stream, float* out, const float* m, const float* x, int64_t n, int64_t r, int64_t d,
+                               float c) {
+  cudaError_t e = hyp_gemm<false, true, false>(stream, out, x, m, n, r, d);  // out = x W^T: (n, r)
+  if (e != cudaSuccess) return e;
+  RT_LAUNCH(mobius_matvec_fwd_epilogue3, rows_grid(2, n), 32 * RT_ROWS_PER_BLOCK, 0, stream, out, x, n, r, d, c);
+  return cudaGetLastError();
+}
+static cudaError_t matvec_bwd3(void* stream, float* dm, float* dx, const float* g, const float* m, const float* x,
+                               int64_t n, int64_t r, int64_t d, float c) {
+  cudaStream_t st = (cudaStream_t)stream;
+  float* mx = nullptr;  // (n, r): Wx, then G'
+  cudaError_t e = cudaMallocAsync((void**)&mx, (size_t)(n * r) * sizeof(float), st);
+  if (e != cudaSuccess) return e;
+  e = hyp_gemm<false, true, false>(stream, mx, x, m, n, r, d);
+  if (e == cudaSuccess) {
+    RT_LAUNCH(mobius_matvec_bwd_epilogue3, rows_grid(2, n), 32 * RT_ROWS_PER_BLOCK, 0, stream, mx, dx, g, x, n, r, d, c);
+    e = cudaGetLastError();
+  }
+  if (e == cudaSuccess) e = hyp_gemm<false, false, true>(stream, dx, mx, m, n, d, r);  // dx += G' W: (n, d)
+  if (e == cudaSuccess) e = hyp_gemm<true, false, false>(stream, dm, mx, x, r, d, n);  // dW = G'^T x: (r, d)
+  cudaFreeAsync(mx, st);
+  return e;
+}
+
 #define RT_MATVEC_CHECKS(op)                                                         \
   RT_REQUIRE(n >= 0 && r > 0 && d > 0, op, "need n >= 0, r > 0, d > 0");             \
   RT_REQUIRE(c > 0.0f, op, "curvature c must be > 0");                               \
-  RT_REQUIRE(version >= 0 && version <= 2, op, "unknown version (0, 1 or 2)");       \
+  RT_REQUIRE(version >= 0 && version <= 3, op, "unknown version (0, 1, 2 or 3)");    \
   if (n == 0) return 0;                                                              \
   if (version == 0) version = 2
 
@@ -327,6 +386,11 @@ extern "C" int rt_mobius_matvec_fwd(void* stream, float* out, const float* m, co
                                     int64_t d, float c, int version) {
   RT_MATVEC_CHECKS("rt_mobius_matvec_fwd");
   RT_REQUIRE(out && m && x, "rt_mobius_matvec_fwd", "null pointer");
+  if (version == 3) {
+    cudaError_t e = matvec_fwd3(stream, out, m, x, n, r, d, c);
+    if (e != cudaSuccess) return ::rt::launch_failed(e, "rt_mobius_matvec_fwd", __FILE__, __LINE__);
+    return 0;
+  }
   if (version == 1)
     RT_LAUNCH(mobius_matvec_fwd_kernel1, rows_grid(1, n), 128, 0, stream, out, m, x, n, r, d, c);
   else
@@ -339,6 +403,11 @@ extern "C" int rt_mobius_matvec_bwd(void* stream, float* dm, float* dx, const fl
                                     const float* x, int64_t n, int64_t r, int64_t d, float c, int version) {
   RT_MATVEC_CHECKS("rt_mobius_matvec_bwd");
   RT_REQUIRE(dm && dx && dout && m && x, "rt_mobius_matvec_bwd", "null pointer");
+  if (version == 3) {  // writes dm and dx whole
+    cudaError_t e = matvec_bwd3(stream, dm, dx, dout, m, x, n, r, d, c);
+    if (e != cudaSuccess) return ::rt::launch_failed(e, "rt_mobius_matvec_bwd", __FILE__, __LINE__);
+    return 0;
+  }
   RT_CUDA(cudaMemsetAsync(dm, 0, (size_t)(r * d) * sizeof(float), (cudaStream_t)stream), "rt_mobius_matvec_bwd");
   if (version == 1)
     RT_LAUNCH(mobius_matvec_bwd_kernel1, rows_grid(1, n), 128, 0, stream, dm, dx, dout, m, x, n, r, d, c);

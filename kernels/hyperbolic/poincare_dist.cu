@@ -7,9 +7,16 @@
 //   fwd 2  16x16 output tile per block, 32-wide d-slices of x and y staged in shared memory; default
 //   bwd 1  one thread per row of x (then of y), serial loops; accumulates its gradient row in place
 //   bwd 2  one warp per row, lanes over d, shuffle reductions, gradient row kept in shared memory
-//          (d <= 1024); default
+//          (d <= 1024); default. Every pair's statistics and gradient are computed twice (once for
+//          dx, once for dy) and each thread re-reads the other side's rows.
+//   bwd 3  GEMM-shaped, each pair once: S = x y^T (tiled GEMM, hyp_gemm.cuh), one epilogue per row
+//          of pairs turning S into A = g d(dist)/ds and summing 2 g d(dist)/d|x|^2 per row (dx_i
+//          starts as that times x_i) while storing B = 2 g d(dist)/d|y|^2, column sums of B start
+//          dy, then dx += A y and dy += A^T x as two GEMMs; no atomics; scratch 2 (n, m) + m floats.
+//          Not the default: no GPU has timed it yet (fwd 3 = fwd 2)
 #include "../common/rt_check.cuh"
 #include "../common/rt_warp.cuh"
+#include "hyp_gemm.cuh"
 #include "poincare_math.cuh"
 
 #define RT_DIST_TILE 16
@@ -36,8 +43,8 @@ __global__ void poincare_dist_fwd_kernel1(float* dist, const float* x, const flo
 // block (16,16): thread (tx,ty) owns dist[i0+ty, j0+tx]
 __global__ void __launch_bounds__(RT_DIST_TILE* RT_DIST_TILE)
     poincare_dist_fwd_kernel2(float* dist, const float* x, const float* y, int64_t n, int64_t m, int64_t d, float c) {
-  __shared__ float xs[RT_DIST_TILE][RT_DIST_KT + 1];
-  __shared__ float ys[RT_DIST_TILE][RT_DIST_KT + 1];
+  STATIC_SHARED(float, xs, [RT_DIST_TILE][RT_DIST_KT + 1]);
+  STATIC_SHARED(float, ys, [RT_DIST_TILE][RT_DIST_KT + 1]);
   int tx = threadIdx.x, ty = threadIdx.y;
   int64_t i0 = (int64_t)blockIdx.y * RT_DIST_TILE, j0 = (int64_t)blockIdx.x * RT_DIST_TILE;
   int lin = ty * RT_DIST_TILE + tx;
@@ -135,10 +142,73 @@ __global__ void __launch_bounds__(32 * RT_DIST_WARPS)
   for (int64_t k = lane; k < d; k += 32) dself[p * d + k] = drow[k] + self_coef * srow[k];
 }
 
+// ---- backward version 3 -------------------------------------------------------------------------------
+// yn[j] = |y_j|^2, warp per row
+__global__ void poincare_row_norms(float* yn, const float* y, int64_t m, int64_t d) {
+  int64_t j = (int64_t)blockIdx.x * RT_DIST_WARPS + threadIdx.x / 32;
+  int lane = threadIdx.x % 32;
+  if (j >= m) return;
+  float s = 0;
+  for (int64_t k = lane; k < d; k += 32) s += y[j * d + k] * y[j * d + k];
+  s = warp_sum(s);
+  if (lane == 0) yn[j] = s;
+}
+// warp per row i of pairs: S_i. (x_i . y_j) -> A_i. = g d/ds; B_i. = 2 g d/d|y_j|^2; dx_i = (sum_j 2 g d/d|x_i|^2) x_i
+__global__ void poincare_dist_bwd_epilogue3(float* S, float* B, float* dx, const float* g, const float* x,
+                                            const float* yn, int64_t n, int64_t m, int64_t d, float c) {
+  int64_t i = (int64_t)blockIdx.x * RT_DIST_WARPS + threadIdx.x / 32;
+  int lane = threadIdx.x % 32;
+  if (i >= n) return;
+  float a = 0;
+  for (int64_t k = lane; k < d; k += 32) a += x[i * d + k] * x[i * d + k];
+  a = warp_sum(a);
+  float px = 0;
+  for (int64_t j = lane; j < m; j += 32) {
+    DistGrad r = poincare_dist_grad(S[i * m + j], a, yn[j], c, g[i * m + j]);
+    S[i * m + j] = r.dxy;
+    B[i * m + j] = 2.0f * r.dy2;
+    px += 2.0f * r.dx2;
+  }
+  px = warp_sum(px);
+  for (int64_t k = lane; k < d; k += 32) dx[i * d + k] = px * x[i * d + k];
+}
+// thread per column j: dy_j = (sum_i B_ij) y_j (coalesced over j)
+__global__ void poincare_dist_bwd_colsum3(float* dy, const float* B, const float* y, int64_t n, int64_t m, int64_t d) {
+  int64_t j = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;
+  if (j >= m) return;
+  float q = 0;
+  for (int64_t i = 0; i < n; i++) q += B[i * m + j];
+  for (int64_t k = 0; k < d; k++) dy[j * d + k] = q * y[j * d + k];
+}
+static cudaError_t dist_bwd3(void* stream, float* dx, float* dy, const float* g, const float* x, const float* y,
+                             int64_t n, int64_t m, int64_t d, float c) {
+  cudaStream_t st = (cudaStream_t)stream;
+  float* work = nullptr;  // S/A (n, m), B (n, m), yn (m)
+  cudaError_t e = cudaMallocAsync((void**)&work, (size_t)(2 * n * m + m) * sizeof(float), st);
+  if (e != cudaSuccess) return e;
+  float *S = work, *B = work + n * m, *yn = work + 2 * n * m;
+  RT_LAUNCH(poincare_row_norms, (unsigned)RT_CEIL_DIV(m, RT_DIST_WARPS), 32 * RT_DIST_WARPS, 0, stream, yn, y, m, d);
+  e = cudaGetLastError();
+  if (e == cudaSuccess) e = hyp_gemm<false, true, false>(stream, S, x, y, n, m, d);  // S = x y^T
+  if (e == cudaSuccess) {
+    RT_LAUNCH(poincare_dist_bwd_epilogue3, (unsigned)RT_CEIL_DIV(n, RT_DIST_WARPS), 32 * RT_DIST_WARPS, 0, stream, S,
+              B, dx, g, x, yn, n, m, d, c);
+    e = cudaGetLastError();
+  }
+  if (e == cudaSuccess) {
+    RT_LAUNCH(poincare_dist_bwd_colsum3, (unsigned)RT_CEIL_DIV(m, 128), 128, 0, stream, dy, B, y, n, m, d);
+    e = cudaGetLastError();
+  }
+  if (e == cudaSuccess) e = hyp_gemm<false, false, true>(stream, dx, S, y, n, d, m);  // dx += A y
+  if (e == cudaSuccess) e = hyp_gemm<true, false, true>(stream, dy, S, x, m, d, n);   // dy += A^T x
+  cudaFreeAsync(work, st);
+  return e;
+}
+
 #define RT_DIST_CHECKS(op)                                                               \
   RT_REQUIRE(n >= 0 && m >= 0 && d > 0, op, "need n, m >= 0 and d > 0");                 \
   RT_REQUIRE(c > 0.0f, op, "curvature c must be > 0");                                   \
-  RT_REQUIRE(version >= 0 && version <= 2, op, "unknown version (0, 1 or 2)");           \
+  RT_REQUIRE(version >= 0 && version <= 3, op, "unknown version (0, 1, 2 or 3)");        \
   RT_REQUIRE(n * m < ((int64_t)1 << 40), op, "n*m too large");                            \
   if (version == 0) version = 2
 
@@ -147,6 +217,7 @@ extern "C" int rt_poincare_dist_fwd(void* stream, float* dist, const float* x, c
   RT_DIST_CHECKS("rt_poincare_dist_fwd");
   if (n == 0 || m == 0) return 0;
   RT_REQUIRE(dist && x && y, "rt_poincare_dist_fwd", "null pointer");
+  if (version == 3) version = 2;  // the forward is already a tiled pair kernel
   if (version == 1) {
     RT_REQUIRE(RT_CEIL_DIV(n * m, 256) < ((int64_t)1 << 31), "rt_poincare_dist_fwd", "n*m too large for version 1");
     RT_LAUNCH(poincare_dist_fwd_kernel1, (unsigned)RT_CEIL_DIV(n * m, 256), 256, 0, stream, dist, x, y, n, m, d, c);
@@ -166,6 +237,11 @@ extern "C" int rt_poincare_dist_bwd(void* stream, float* dx, float* dy, const fl
   if (n == 0 || m == 0) {  // nothing to pair with: zero gradients
     if (n) RT_CUDA(cudaMemsetAsync(dx, 0, (size_t)(n * d) * sizeof(float), (cudaStream_t)stream), "rt_poincare_dist_bwd");
     if (m) RT_CUDA(cudaMemsetAsync(dy, 0, (size_t)(m * d) * sizeof(float), (cudaStream_t)stream), "rt_poincare_dist_bwd");
+    return 0;
+  }
+  if (version == 3) {
+    cudaError_t e = dist_bwd3(stream, dx, dy, ddist, x, y, n, m, d, c);
+    if (e != cudaSuccess) return ::rt::launch_failed(e, "rt_poincare_dist_bwd", __FILE__, __LINE__);
     return 0;
   }
   if (version == 2 && d > RT_DIST_MAXD) version = 1;  // shared-memory rows would not fit

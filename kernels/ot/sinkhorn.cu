@@ -10,6 +10,11 @@
 //   1  cost read from global memory; one thread per row / column, serial logsumexp
 //   2  cost staged in shared memory (p*t <= 12288 floats, else version 1 runs); one warp per row /
 //      column with a shuffle-merged online logsumexp; default
+//   3  forward fused into ONE launch of one block (for small problems, where max_iter launches of
+//      b blocks cost more than the work): counts, every iteration with the batch-global stop rule
+//      decided inside the block, and the plan; warp per row / column as version 2, cost read from
+//      global memory (L2-resident at these sizes); b <= 6144. Backward as version 2. Not the
+//      default: no GPU has timed it yet (benchmarks/gpu-check.sh)
 // Backward: with the history u^k, v^k the softmaxes of iteration k are
 //   Q_ij = exp((-C_ij + u^k_i + v^k_j)/eps) / nu'   (column step)   and
 //   P_ij = exp((-C_ij + u^k_i + v^(k-1)_j)/eps) / mu' (row step),
@@ -19,6 +24,8 @@
 
 #define RT_SK_BLOCK 128
 #define RT_SK_SMEM_FLOATS 12288
+#define RT_SK_FUSED_BLOCK 512
+#define RT_SK_FUSED_MAX_B 6144
 
 struct SkItem {    // one batch item
   const float* C;  // (p, t): global or shared
@@ -64,7 +71,7 @@ __global__ void __launch_bounds__(RT_SK_BLOCK)
     sinkhorn_iter_kernel(float* u_hist, float* v_hist, double* err, const double* valid, const float* cost,
                          const uint8_t* row_mask, const uint8_t* col_mask, int64_t b, int64_t p, int64_t t, float eps,
                          float tol, int k) {
-  __shared__ float red[32];
+  STATIC_SHARED(float, red, [32]);
   EXTERN_SHARED(float, cs);
   double nvalid = *valid;
   if (nvalid == 0.0 || (k > 1 && err[k - 1] / nvalid < (double)tol)) return;  // block-uniform
@@ -111,7 +118,7 @@ __global__ void __launch_bounds__(RT_SK_BLOCK)
 // valid = number of valid rows of the items that have a valid row and a valid column
 __global__ void sinkhorn_count_kernel(double* valid, const uint8_t* row_mask, const uint8_t* col_mask, int64_t b,
                                       int64_t p, int64_t t) {
-  __shared__ float red[32];
+  STATIC_SHARED(float, red, [32]);
   float total = 0;
   for (int64_t bi = 0; bi < b; bi++) {
     float nr = 0, nc = 0;
@@ -151,6 +158,75 @@ __global__ void sinkhorn_plan_kernel(float* plan, int32_t* iters, const float* u
     bool ok = K > 0 && sk_valid(rm, i) && sk_valid(cm, j);
     // (an inactive item has no valid row or no valid column, so `ok` is false everywhere in it)
     plan[bi * p * t + e] = ok ? __expf((-cost[bi * p * t + e] + u[i] + v[j]) * inv_eps) : 0.0f;
+  }
+}
+
+// Version 3: the whole forward in one block of RT_SK_FUSED_BLOCK threads. cnt (dynamic smem, 2b
+// floats): valid rows / columns per item. Iteration k as sinkhorn_iter_kernel over every item, then
+// stop when the batch's mean |u^k - u^(k-1)| < tol (block-uniform: every thread has the block sum).
+__global__ void __launch_bounds__(RT_SK_FUSED_BLOCK)
+    sinkhorn_fused_kernel(float* plan, int32_t* iters, float* u_hist, float* v_hist, const float* cost,
+                          const uint8_t* row_mask, const uint8_t* col_mask, int64_t b, int64_t p, int64_t t, float eps,
+                          int max_iter, float tol) {
+  STATIC_SHARED(float, red, [32]);
+  EXTERN_SHARED(float, cnt);
+  int lane = threadIdx.x % 32, warp = threadIdx.x / 32, nw = blockDim.x / 32;
+  for (int64_t bi = warp; bi < b; bi += nw) {
+    float nr = 0, nc = 0;
+    for (int64_t i = lane; i < p; i += 32) nr += sk_valid(row_mask ? row_mask + bi * p : nullptr, i);
+    for (int64_t j = lane; j < t; j += 32) nc += sk_valid(col_mask ? col_mask + bi * t : nullptr, j);
+    nr = warp_sum(nr);
+    nc = warp_sum(nc);
+    if (lane == 0) {
+      cnt[2 * bi] = nr;
+      cnt[2 * bi + 1] = nc;
+    }
+  }
+  __syncthreads();
+  float nvalid = 0;
+  for (int64_t bi = threadIdx.x; bi < b; bi += blockDim.x)
+    if (cnt[2 * bi + 1] > 0) nvalid += cnt[2 * bi];
+  nvalid = block_sum(nvalid, red);
+  float inv_eps = 1.0f / eps;
+  int K = 0;
+  for (int k = 1; k <= max_iter && nvalid > 0; k++) {  // block-uniform trip count
+    K = k;
+    float e = 0.0f;
+    for (int64_t l = warp; l < b * p; l += nw) {  // row step from v^(k-1); l is warp-uniform
+      int64_t bi = l / p, i = l % p;
+      float nr = cnt[2 * bi], nc = cnt[2 * bi + 1];
+      if (nr == 0 || nc == 0) continue;  // inactive item: its history stays 0
+      SkItem it{cost + bi * p * t, row_mask ? row_mask + bi * p : nullptr, col_mask ? col_mask + bi * t : nullptr, p, t};
+      float lse = sk_line_lse<true, true>(it, i, v_hist + ((int64_t)(k - 1) * b + bi) * t, inv_eps);
+      bool ok = sk_valid(it.rm, i);
+      float un = ok ? eps * logf(1.0f / nr + 1e-8f) - eps * lse : 0.0f;
+      if (lane == 0) {
+        if (ok) e += fabsf(un - u_hist[((int64_t)(k - 1) * b + bi) * p + i]);
+        u_hist[((int64_t)k * b + bi) * p + i] = un;
+      }
+    }
+    __syncthreads();
+    for (int64_t l = warp; l < b * t; l += nw) {  // column step from u^k
+      int64_t bi = l / t, j = l % t;
+      float nr = cnt[2 * bi], nc = cnt[2 * bi + 1];
+      if (nr == 0 || nc == 0) continue;
+      SkItem it{cost + bi * p * t, row_mask ? row_mask + bi * p : nullptr, col_mask ? col_mask + bi * t : nullptr, p, t};
+      float lse = sk_line_lse<false, true>(it, j, u_hist + ((int64_t)k * b + bi) * p, inv_eps);
+      float vn = sk_valid(it.cm, j) ? eps * logf(1.0f / nc + 1e-8f) - eps * lse : 0.0f;
+      if (lane == 0) v_hist[((int64_t)k * b + bi) * t + j] = vn;
+    }
+    e = block_sum(e, red);  // its barriers also publish v^k to the next row step
+    if ((double)e / (double)nvalid < (double)tol) break;
+  }
+  if (threadIdx.x == 0) *iters = K;
+  for (int64_t e = threadIdx.x; e < b * p * t; e += blockDim.x) {
+    int64_t bi = e / (p * t), i = e / t % p, j = e % t;
+    const uint8_t* rm = row_mask ? row_mask + bi * p : nullptr;
+    const uint8_t* cm = col_mask ? col_mask + bi * t : nullptr;
+    bool ok = K > 0 && cnt[2 * bi] > 0 && cnt[2 * bi + 1] > 0 && sk_valid(rm, i) && sk_valid(cm, j);
+    plan[e] = ok ? __expf((-cost[e] + u_hist[((int64_t)K * b + bi) * p + i] + v_hist[((int64_t)K * b + bi) * t + j]) *
+                          inv_eps)
+                 : 0.0f;
   }
 }
 
@@ -243,7 +319,7 @@ __global__ void __launch_bounds__(RT_SK_BLOCK)
   RT_REQUIRE(b >= 0 && p > 0 && t > 0, op, "need b >= 0, p > 0, t > 0");                    \
   RT_REQUIRE(eps > 0.0f, op, "eps must be > 0");                                            \
   RT_REQUIRE(max_iter >= 1, op, "max_iter must be >= 1");                                   \
-  RT_REQUIRE(version >= 0 && version <= 2, op, "unknown version (0, 1 or 2)");              \
+  RT_REQUIRE(version >= 0 && version <= 3, op, "unknown version (0, 1, 2 or 3)");           \
   RT_REQUIRE(b <= 65535, op, "batch must be <= 65535");                                     \
   if (version == 0) version = 2
 
@@ -260,6 +336,13 @@ extern "C" int rt_sinkhorn_fwd(void* stream, float* plan, int32_t* iters, float*
   cudaStream_t st = (cudaStream_t)stream;
   RT_CUDA(cudaMemsetAsync(u_hist, 0, (size_t)((max_iter + 1) * b * p) * sizeof(float), st), "rt_sinkhorn_fwd");
   RT_CUDA(cudaMemsetAsync(v_hist, 0, (size_t)((max_iter + 1) * b * t) * sizeof(float), st), "rt_sinkhorn_fwd");
+  if (version == 3) {
+    RT_REQUIRE(b <= RT_SK_FUSED_MAX_B, "rt_sinkhorn_fwd", "version 3 needs b <= 6144");
+    RT_LAUNCH(sinkhorn_fused_kernel, 1, RT_SK_FUSED_BLOCK, (size_t)(2 * b) * sizeof(float), stream, plan, iters, u_hist,
+              v_hist, cost, row_mask, col_mask, b, p, t, eps, max_iter, tol);
+    RT_LAUNCHED("rt_sinkhorn_fwd");
+    return 0;
+  }
   double* work = nullptr;  // work[0] = valid rows, work[1 + k] = err of iteration k
   RT_CUDA(cudaMallocAsync((void**)&work, (size_t)(max_iter + 2) * sizeof(double), st), "rt_sinkhorn_fwd");
   cudaError_t e = cudaMemsetAsync(work, 0, (size_t)(max_iter + 2) * sizeof(double), st);
@@ -271,6 +354,9 @@ extern "C" int rt_sinkhorn_fwd(void* stream, float* plan, int32_t* iters, float*
   }
   // one launch per iteration, no host sync: each launch tests the previous iteration's error itself
   bool smem = version == 2 && p * t <= RT_SK_SMEM_FLOATS;
+  if (smem && e == cudaSuccess)  // up to 48 KB dynamic + the static `red`: over the default without the opt-in
+    e = cudaFuncSetAttribute(sinkhorn_iter_kernel<true, true>, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                             (int)((size_t)(p * t) * sizeof(float)));
   for (int k = 1; k <= max_iter && e == cudaSuccess; k++) {
     if (smem)
       RT_LAUNCH((sinkhorn_iter_kernel<true, true>), (unsigned)b, RT_SK_BLOCK, (size_t)(p * t) * sizeof(float), stream,
@@ -299,8 +385,13 @@ extern "C" int rt_sinkhorn_bwd(void* stream, float* dcost, const float* dplan, c
   if (b == 0) return 0;
   RT_REQUIRE(dcost && dplan && plan && u_hist && v_hist && iters && cost, "rt_sinkhorn_bwd", "null pointer");
   RT_REQUIRE(p + t <= RT_SK_SMEM_FLOATS, "rt_sinkhorn_bwd", "p + t too large for the shared-memory adjoints");
+  if (version == 3) version = 2;  // the fused forward keeps the same history
   bool smem = version == 2 && p * t + p + t <= RT_SK_SMEM_FLOATS;
   size_t bytes = (size_t)(p + t + (smem ? p * t : 0)) * sizeof(float);
+  if (smem)
+    RT_CUDA(cudaFuncSetAttribute(sinkhorn_bwd_kernel<true, true>, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                 (int)bytes),
+            "rt_sinkhorn_bwd");
   if (smem)
     RT_LAUNCH((sinkhorn_bwd_kernel<true, true>), (unsigned)b, RT_SK_BLOCK, bytes, stream, dcost, dplan, plan, u_hist,
               v_hist, iters, cost, row_mask, col_mask, b, p, t, eps);

@@ -48,8 +48,8 @@ template <bool GRAD>
 __global__ void __launch_bounds__(RT_IOU_TILE* RT_IOU_TILE)
     soft_iou_pair_kernel2(float* o0, float* o1, const float* diou, const float* a, const float* g, int64_t b, int64_t n,
                           int64_t m, int64_t p) {
-  __shared__ float as[RT_IOU_TILE][RT_IOU_KT + 1];
-  __shared__ float gs[RT_IOU_TILE][RT_IOU_KT + 1];
+  STATIC_SHARED(float, as, [RT_IOU_TILE][RT_IOU_KT + 1]);
+  STATIC_SHARED(float, gs, [RT_IOU_TILE][RT_IOU_KT + 1]);
   int tx = threadIdx.x, ty = threadIdx.y, lin = ty * RT_IOU_TILE + tx;
   int64_t bi = blockIdx.z, i0 = (int64_t)blockIdx.y * RT_IOU_TILE, j0 = (int64_t)blockIdx.x * RT_IOU_TILE;
   const float* ab = a + bi * n * p;

@@ -1,8 +1,8 @@
 // bugs.cu - deliberately buggy kernels: the emulator must report each one with file:line (status 5)
 // instead of hanging or crashing. Compiled only into test/librevtaf_emu_bugs*.so (never into the
 // product libraries); checked from JUnit (org.revtaf.kernels.EmulatorBugsTest) for both engines.
-// defines: rtb_divergent_sync rtb_divergent_warp rtb_partial_mask rtb_deadlock rtb_missing_sync
-//          rtb_early_return rtb_bad_config
+// defines: rtb_divergent_sync rtb_divergent_warp rtb_partial_mask rtb_deadlock rtb_missing_sync rtb_early_return
+//          rtb_bad_config rtb_smem_limit rtb_stale_static_smem rtb_wmma_misaligned rtb_wmma_half_warp
 #include "../emu/cuda_emu.h"
 #include "../common/rt_check.cuh"
 
@@ -74,7 +74,7 @@ RTB_API int rtb_missing_sync(float* out, int n) {
 // early return before a barrier: tolerated (exited threads drop out, as on current GPUs); the
 // result of the surviving threads must still be right. CUDA_EMU_STRICT=1 reports it.
 __global__ void early_return_kernel(float* out, int n) {
-  __shared__ float s[64];
+  STATIC_SHARED(float, s, [64]);
   int i = threadIdx.x;
   if (i >= n) return;
   s[i] = (float)i;
@@ -91,5 +91,69 @@ RTB_API int rtb_early_return(float* out, int n) {
 RTB_API int rtb_bad_config(float* out) {
   RT_LAUNCH(divergent_sync_kernel, 1, 2048, 0, nullptr, out);
   RT_LAUNCHED("rtb_bad_config");
+  return 0;
+}
+
+// 128 B static + 48 KB dynamic shared memory: over the 48 KB default unless the kernel opted in with
+// cudaFuncSetAttribute (status 4 then, as a GPU refuses the launch). TAG keeps the opted-in and the
+// plain kernel apart (the attribute belongs to the kernel). out[t] = t + 1 when it ran.
+template <int TAG>
+__global__ void smem_limit_kernel(float* out) {
+  STATIC_SHARED(float, s, [32]);
+  EXTERN_SHARED(float, dyn);
+  int t = threadIdx.x;
+  s[t] = (float)t;
+  dyn[12287 - t] = 1.0f;
+  __syncthreads();
+  out[t] = s[t] + dyn[12287 - t];
+}
+RTB_API int rtb_smem_limit(float* out, int opt_in) {
+  size_t dyn = 48 * 1024;
+  if (opt_in) {
+    RT_CUDA(cudaFuncSetAttribute(smem_limit_kernel<1>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)dyn),
+            "rtb_smem_limit");
+    RT_LAUNCH(smem_limit_kernel<1>, 1, 32, dyn, nullptr, out);
+  } else {
+    RT_LAUNCH(smem_limit_kernel<0>, 1, 32, dyn, nullptr, out);
+  }
+  RT_LAUNCHED("rtb_smem_limit");
+  return 0;
+}
+
+// reads static shared memory nobody wrote in this block: poisoned (NaN) under emulation
+__global__ void stale_static_smem_kernel(float* out) {
+  STATIC_SHARED(float, s, [64]);
+  out[threadIdx.x] = s[threadIdx.x];  // BUG: never written
+}
+RTB_API int rtb_stale_static_smem(float* out) {
+  RT_LAUNCH(stale_static_smem_kernel, 1, 64, 0, nullptr, out);
+  RT_LAUNCHED("rtb_stale_static_smem");
+  return 0;
+}
+
+// WMMA from a pointer 16 bytes off the required 32-byte alignment: a GPU faults (misaligned address)
+__global__ void wmma_misaligned_kernel(float* out) {
+  using namespace nvcuda;
+  wmma::fragment<wmma::accumulator, 16, 16, 16, float> acc;
+  wmma::load_matrix_sync(acc, out + 4, 16, wmma::mem_row_major);  // BUG: out + 16 bytes
+  wmma::store_matrix_sync(out + 512, acc, 16, wmma::mem_row_major);
+}
+RTB_API int rtb_wmma_misaligned(float* out) {
+  RT_LAUNCH(wmma_misaligned_kernel, 1, 32, 0, nullptr, out);
+  RT_LAUNCHED("rtb_wmma_misaligned");
+  return 0;
+}
+
+// WMMA by half a warp (the other lanes have returned): the whole warp must execute it
+__global__ void wmma_half_warp_kernel(float* out) {
+  using namespace nvcuda;
+  if (threadIdx.x >= 16) return;  // BUG: wmma needs all 32 lanes
+  wmma::fragment<wmma::accumulator, 16, 16, 16, float> acc;
+  wmma::fill_fragment(acc, 1.0f);
+  wmma::store_matrix_sync(out, acc, 16, wmma::mem_row_major);
+}
+RTB_API int rtb_wmma_half_warp(float* out) {
+  RT_LAUNCH(wmma_half_warp_kernel, 1, 32, 0, nullptr, out);
+  RT_LAUNCHED("rtb_wmma_half_warp");
   return 0;
 }

@@ -1,8 +1,9 @@
 // probes.cu - small correct kernels that exercise each emulated CUDA feature once (block-wide
 // reduction with static smem + shuffles, dynamic smem, shuffles with width, ballot/any/all,
-// atomics, 3-D indices, many blocks on several workers). Test library only; the JUnit test
-// (org.revtaf.kernels.EmulatorBugsTest) computes the expected values independently.
-// defines: rtp_block_sum rtp_shuffles rtp_votes rtp_atomics rtp_indices
+// atomics, 3-D indices, many blocks on several workers, 16-bit floats and TF32, WMMA fragments).
+// Test library only; the JUnit tests (org.revtaf.kernels.EmulatorBugsTest, EmulatorWmmaTest)
+// compute the expected values independently.
+// defines: rtp_block_sum rtp_shuffles rtp_votes rtp_atomics rtp_indices rtp_convert rtp_wmma_gemm
 #include "../emu/cuda_emu.h"
 #include "../common/rt_check.cuh"
 
@@ -11,7 +12,7 @@
 // out[b] = sum of x[b*n .. b*n+n): one block per row; warp shuffles then one smem slot per warp
 template <int BLOCK>
 __global__ void block_sum_kernel(float* out, const float* x, int n) {
-  __shared__ float warp_sums[BLOCK / 32];
+  STATIC_SHARED(float, warp_sums, [BLOCK / 32]);
   const float* row = x + (int64_t)blockIdx.x * n;
   float acc = 0.0f;
   for (int i = threadIdx.x; i < n; i += BLOCK) acc += row[i];
@@ -107,4 +108,72 @@ RTP_API int rtp_indices(int* out) {
   RT_LAUNCH(indices_kernel, dim3(3, 2, 2), dim3(4, 2, 3), 0, nullptr, out);
   RT_LAUNCHED("rtp_indices");
   return 0;
+}
+
+// ---- tensor cores (WMMA) and 16-bit floats ---------------------------------------------------------
+// out[i] = x[i] rounded through fp16 (kind 0), bf16 (1) or TF32 (2) and back to float
+__global__ void convert_kernel(float* out, const float* x, int n, int kind) {
+  int i = blockIdx.x * blockDim.x + threadIdx.x;
+  if (i >= n) return;
+  float v = x[i];
+  out[i] = kind == 0 ? __half2float(__float2half_rn(v))
+           : kind == 1 ? __bfloat162float(__float2bfloat16_rn(v))
+                       : nvcuda::wmma::__float_to_tf32(v);
+}
+RTP_API int rtp_convert(float* out, const float* x, int n, int kind) {
+  RT_LAUNCH(convert_kernel, RT_CEIL_DIV(n, 64), 64, 0, nullptr, out, x, n, kind);
+  RT_LAUNCHED("rtp_convert");
+  return 0;
+}
+
+// c (m, n) row-major += a (m, k) b (k, n); a and b row- or column-major (a col-major: a[kk*m + i];
+// b col-major: b[j*k + kk]), elements of type S (T = precision::tf32: float, rounded to TF32 in the
+// fragments). One warp per M x N output tile: grid (n/N, m/M), block 32.
+template <typename T, typename S, int M, int N, int K, typename LA, typename LB>
+__global__ void wmma_gemm_kernel(float* c, const S* a, const S* b, int m, int n, int k) {
+  using namespace nvcuda;
+  constexpr bool a_row = std::is_same<LA, wmma::row_major>::value, b_row = std::is_same<LB, wmma::row_major>::value;
+  int tm = blockIdx.y * M, tn = blockIdx.x * N;
+  wmma::fragment<wmma::matrix_a, M, N, K, T, LA> fa;
+  wmma::fragment<wmma::matrix_b, M, N, K, T, LB> fb;
+  wmma::fragment<wmma::accumulator, M, N, K, float> fc;
+  wmma::load_matrix_sync(fc, c + (int64_t)tm * n + tn, n, wmma::mem_row_major);
+  for (int k0 = 0; k0 < k; k0 += K) {
+    wmma::load_matrix_sync(fa, a_row ? a + (int64_t)tm * k + k0 : a + (int64_t)k0 * m + tm, a_row ? k : m);
+    wmma::load_matrix_sync(fb, b_row ? b + (int64_t)k0 * n + tn : b + (int64_t)tn * k + k0, b_row ? n : k);
+    if (std::is_same<T, wmma::precision::tf32>::value) {
+      for (int i = 0; i < fa.num_elements; i++) fa.x[i] = wmma::__float_to_tf32(fa.x[i]);
+      for (int i = 0; i < fb.num_elements; i++) fb.x[i] = wmma::__float_to_tf32(fb.x[i]);
+    }
+    wmma::mma_sync(fc, fa, fb, fc);
+  }
+  wmma::store_matrix_sync(c + (int64_t)tm * n + tn, fc, n, wmma::mem_row_major);
+}
+template <typename T, typename S, int M, int N, int K>
+int wmma_gemm_launch(float* c, const void* a, const void* b, int m, int n, int k, int a_col, int b_col) {
+  using namespace nvcuda;
+  dim3 grid(n / N, m / M);
+  const S* as = (const S*)a;
+  const S* bs = (const S*)b;
+  if (!a_col && !b_col) RT_LAUNCH((wmma_gemm_kernel<T, S, M, N, K, wmma::row_major, wmma::row_major>), grid, 32, 0, nullptr, c, as, bs, m, n, k);
+  if (!a_col && b_col) RT_LAUNCH((wmma_gemm_kernel<T, S, M, N, K, wmma::row_major, wmma::col_major>), grid, 32, 0, nullptr, c, as, bs, m, n, k);
+  if (a_col && !b_col) RT_LAUNCH((wmma_gemm_kernel<T, S, M, N, K, wmma::col_major, wmma::row_major>), grid, 32, 0, nullptr, c, as, bs, m, n, k);
+  if (a_col && b_col) RT_LAUNCH((wmma_gemm_kernel<T, S, M, N, K, wmma::col_major, wmma::col_major>), grid, 32, 0, nullptr, c, as, bs, m, n, k);
+  RT_LAUNCHED("rtp_wmma_gemm");
+  return 0;
+}
+// type: 0 fp16, 1 bf16 (a, b: 16-bit values), 2 tf32 (a, b: float); shape: 0 m16n16k16 (tf32:
+// m16n16k8), 1 m32n8k16, 2 m8n32k16; m, n, k multiples of the tile
+RTP_API int rtp_wmma_gemm(float* c, const void* a, const void* b, int m, int n, int k, int type, int shape, int a_col,
+                          int b_col) {
+  using namespace nvcuda;
+  if (type == 2) return wmma_gemm_launch<wmma::precision::tf32, float, 16, 16, 8>(c, a, b, m, n, k, a_col, b_col);
+  if (type == 0 && shape == 0) return wmma_gemm_launch<__half, __half, 16, 16, 16>(c, a, b, m, n, k, a_col, b_col);
+  if (type == 0 && shape == 1) return wmma_gemm_launch<__half, __half, 32, 8, 16>(c, a, b, m, n, k, a_col, b_col);
+  if (type == 0 && shape == 2) return wmma_gemm_launch<__half, __half, 8, 32, 16>(c, a, b, m, n, k, a_col, b_col);
+  if (type == 1 && shape == 0)
+    return wmma_gemm_launch<__nv_bfloat16, __nv_bfloat16, 16, 16, 16>(c, a, b, m, n, k, a_col, b_col);
+  if (type == 1 && shape == 1)
+    return wmma_gemm_launch<__nv_bfloat16, __nv_bfloat16, 32, 8, 16>(c, a, b, m, n, k, a_col, b_col);
+  return wmma_gemm_launch<__nv_bfloat16, __nv_bfloat16, 8, 32, 16>(c, a, b, m, n, k, a_col, b_col);
 }

@@ -55,12 +55,17 @@ public final class DecoderWorkload implements Workload {
         Tensor in = Tensor.ofLongs(dev, ids, batch, seq);
         Tensor memory = Tensor.randn(dev, DType.FLOAT32, r, 1.0, batch, mem, memWidth);
         double train = ModelStepTimer.trainStep(dec, () -> dec.loss(in, null, memory, null, in, 0.1), iters);
+        double trainCpu = ModelStepTimer.lastCpu();
         double fwd = ModelStepTimer.forward(dec, () -> dec.forward(in, null, memory, null), iters);
+        double fwdCpu = ModelStepTimer.lastCpu();
         log.printf(
                 "  decoder %d x %d, batch %d x %d tokens: train step %.3f s (%.2f seq/s), forward %.3f s (%.2f seq/s)%n",
                 layers, width, batch, seq, train, batch / train, fwd, batch / fwd);
+        log.printf("  process CPU per step (all threads): train %.3f s, forward %.3f s%n", trainCpu, fwdCpu);
         log.flush();
         Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("train_cpu_s", trainCpu);
+        extra.put("forward_cpu_s", fwdCpu);
         extra.put("layers", layers);
         extra.put("width", width);
         extra.put("seq", seq);

@@ -47,12 +47,17 @@ public final class ResNetWorkload implements Workload {
         for (int i = 0; i < batch; i++) labels[i] = i * 37 % 1000;
         Tensor y = Tensor.ofLongs(dev, labels, batch);
         double train = ModelStepTimer.trainStep(net, () -> F.crossEntropy(net.forward(x), y, -100, 0.0), iters);
+        double trainCpu = ModelStepTimer.lastCpu();
         double fwd = ModelStepTimer.forward(net, () -> net.forward(x), iters);
+        double fwdCpu = ModelStepTimer.lastCpu();
         log.printf(
                 "  resnet-%d batch %d at %dx%d: train step %.3f s (%.2f img/s), forward %.3f s (%.2f img/s)%n",
                 depth, batch, size, size, train, batch / train, fwd, batch / fwd);
+        log.printf("  process CPU per step (all threads): train %.3f s, forward %.3f s%n", trainCpu, fwdCpu);
         log.flush();
         Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("train_cpu_s", trainCpu);
+        extra.put("forward_cpu_s", fwdCpu);
         extra.put("depth", depth);
         extra.put("size", size);
         extra.put("batch", batch);

@@ -1,5 +1,8 @@
 package org.revtaf.config;
 
+import java.nio.file.Path;
+import java.util.Optional;
+
 /**
  * The {@code foundation} section: sizes and schedules of the MedKLIP-style foundation model
  * (METHOD.md section 1.1). Defaults are MedKLIP's (reference study section 6) with a bert-base text
@@ -10,9 +13,22 @@ package org.revtaf.config;
  * @param imageEncoder the ResNet up to layer3
  * @param decoder the entity query decoder
  * @param train the image side's training on the report triplets
+ * @param init a converted MedKLIP checkpoint (safetensors) loaded into the image side (backbone,
+ *     projections, entity decoder, classifier) before pretraining; empty: the seeded initialisation.
+ *     A relative path is relative to the config file's folder.
  */
 public record FoundationConfig(
-        TextEncoder textEncoder, Mlm mlm, ImageEncoder imageEncoder, Decoder decoder, Train train) {
+        TextEncoder textEncoder,
+        Mlm mlm,
+        ImageEncoder imageEncoder,
+        Decoder decoder,
+        Train train,
+        Optional<Path> init) {
+
+    /** Without a MedKLIP checkpoint. */
+    public FoundationConfig(TextEncoder textEncoder, Mlm mlm, ImageEncoder imageEncoder, Decoder decoder, Train train) {
+        this(textEncoder, mlm, imageEncoder, decoder, train, Optional.empty());
+    }
 
     public static FoundationConfig defaults() {
         return new FoundationConfig(
@@ -23,8 +39,22 @@ public record FoundationConfig(
      * BERT text encoder sizes (bert-base / Bio_ClinicalBERT: 768, 12 layers, 12 heads, 3072).
      *
      * @param maxPositions learned positions; at least {@code text.max_tokens}
+     * @param init a converted Hugging Face BERT checkpoint (bert-base-uncased, Bio_ClinicalBERT) loaded
+     *     before pretraining; it needs {@code text.vocab} = the checkpoint's vocab.txt. Empty: seeded.
      */
-    public record TextEncoder(int hidden, int layers, int heads, int intermediate, int maxPositions, double dropout) {
+    public record TextEncoder(
+            int hidden,
+            int layers,
+            int heads,
+            int intermediate,
+            int maxPositions,
+            double dropout,
+            Optional<Path> init) {
+        /** Without a checkpoint. */
+        public TextEncoder(int hidden, int layers, int heads, int intermediate, int maxPositions, double dropout) {
+            this(hidden, layers, heads, intermediate, maxPositions, dropout, Optional.empty());
+        }
+
         public TextEncoder {
             if (hidden < 1 || layers < 1 || heads < 1 || intermediate < 1 || maxPositions < 3)
                 throw new IllegalArgumentException("sizes must be positive (max_positions >= 3)");
@@ -71,8 +101,15 @@ public record FoundationConfig(
      *
      * @param depth 18, 34, 50 or 101
      * @param width base width (64 = torchvision; layer3 has 4 x width channels, x 4 for 50/101)
+     * @param init converted torchvision ImageNet weights of this ResNet loaded into the backbone before
+     *     pretraining ({@code fc} and layer4 unused); empty: seeded
      */
-    public record ImageEncoder(int depth, int width) {
+    public record ImageEncoder(int depth, int width, Optional<Path> init) {
+        /** Without a checkpoint. */
+        public ImageEncoder(int depth, int width) {
+            this(depth, width, Optional.empty());
+        }
+
         public ImageEncoder {
             if (depth != 18 && depth != 34 && depth != 50 && depth != 101)
                 throw new IllegalArgumentException("depth must be 18, 34, 50 or 101, got " + depth);

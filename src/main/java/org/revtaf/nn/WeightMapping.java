@@ -97,6 +97,17 @@ public record WeightMapping(String name, List<String> stripPrefixes, List<Rule> 
     /** A matched rule with its target names. */
     public record Match(Rule rule, List<String> targets) {}
 
+    /**
+     * This mapping with an ignore rule tried before the others (a source tensor the target model
+     * has no place for, e.g. the BERT pooler of an encoder built without one).
+     */
+    public WeightMapping ignoring(String regex, String reason) {
+        List<Rule> r = new ArrayList<>();
+        r.add(Rule.ignore(regex, reason));
+        r.addAll(rules);
+        return new WeightMapping(name, stripPrefixes, r, resizable);
+    }
+
     // ---- tables ----------------------------------------------------------------------------
 
     private static final String NORM_W = "(?:weight|gamma)", NORM_B = "(?:bias|beta)";

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Where tensor memory comes from. Host devices: a pooled heap allocator; arrays released by a
  * {@link Scope} go back to a free list keyed by dtype and size class, so a training step that
  * repeats the same shapes allocates nothing new after the first step. The pool is capped ({@code
- * -Drevtaf.pool.maxBytes}, default 2 GiB); beyond the cap a released array is left to the GC.
+ * -Drevtaf.pool.maxBytes}, default a quarter of the heap limit, at least 2 GiB); beyond the cap a released array is left to the GC.
  * Other devices: the allocator their backend registered ({@link #register}); a device nobody
  * registered yet is opened through {@link TensorOps#open} first.
  */
@@ -23,7 +23,14 @@ public final class Allocator {
 
     private static final Map<Device, DeviceAllocator> DEVICES = new EnumMap<>(Device.class);
 
-    private static final long MAX_POOL_BYTES = Long.getLong("revtaf.pool.maxBytes", 2L << 30);
+    /**
+     * Pool cap: a quarter of the heap limit, at least 2 GiB. A cap below a step's working set
+     * (ResNet-50 at batch 8 needs about 3 GiB) makes every step allocate the excess afresh, and the
+     * young collections then copy the step's live activations: seconds of GC per step.
+     */
+    private static final long MAX_POOL_BYTES = Long.getLong(
+            "revtaf.pool.maxBytes", Math.max(2L << 30, Runtime.getRuntime().maxMemory() / 4));
+
     private static final Map<Long, ArrayDeque<Object>> FREE = new HashMap<>();
     private static long pooledBytes;
     private static final AtomicLong REUSED = new AtomicLong();

@@ -95,6 +95,32 @@ class EmulatorBugsTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"librevtaf_emu_bugs.so", "librevtaf_emu_bugs_threads.so"})
+    void staticPlusDynamicSharedMemoryNeedsTheOptIn(String file) throws Throwable {
+        Lib l = lib(file);
+        try (Arena a = Arena.ofConfined()) {
+            MethodHandle f = l.fn("rtb_smem_limit", ADDRESS, JAVA_INT);
+            for (int round = 0; round < 2; round++) { // the second launch knows the static bytes up front
+                MemorySegment out = a.allocate(JAVA_FLOAT, 32);
+                assertEquals(4, (int) f.invokeExact(out, 0), "128 B static + 48 KB dynamic without opt-in");
+                String msg = l.lastError();
+                assertTrue(msg.contains("128 B static + 49152 B dynamic shared memory") && msg.contains("48 KB"), msg);
+                assertEquals(0f, out.getAtIndex(JAVA_FLOAT, 5), "the refused kernel must not have run");
+            }
+            MemorySegment out = a.allocate(JAVA_FLOAT, 32);
+            assertEquals(0, (int) f.invokeExact(out, 1), "with cudaFuncSetAttribute: " + l.lastError());
+            for (int t = 0; t < 32; t++) {
+                assertEquals(t + 1f, out.getAtIndex(JAVA_FLOAT, t), "opted-in kernel, thread " + t);
+            }
+            MemorySegment stale = a.allocate(JAVA_FLOAT, 64);
+            assertEquals(0, (int) l.fn("rtb_stale_static_smem", ADDRESS).invokeExact(stale));
+            for (int t = 0; t < 64; t++) {
+                assertTrue(Float.isNaN(stale.getAtIndex(JAVA_FLOAT, t)), "unwritten static smem must read NaN, " + t);
+            }
+        }
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"librevtaf_emu_bugs.so"})
     void missingBarrierReadsPoisonedSharedMemory(String file) throws Throwable {
         // fiber order is deterministic: thread i reads slot i+1 before thread i+1 has written it

@@ -15,10 +15,13 @@ import org.revtaf.bindings.RevtafKernels;
  * Parity checks of the Poincare-ball kernels (mobius_add with full and broadcast y,
  * expmap0/logmap0/proj, mobius_matvec, pairwise distance) against the double references of
  * org.revtaf.backend.reference: forward values and backward gradients, every version, odd shapes. Plain
- * methods (no JUnit) so that {@link KernelParityMain} runs them on a GPU machine without Maven.
+ * methods (no JUnit), shared by {@link KernelParityTest} and {@link KernelParityCudaTest}.
  */
 final class HyperbolicParity {
     private HyperbolicParity() {}
+
+    /** mobius_matvec and the distance backward have a GEMM-shaped version 3. */
+    static final int[] GEMM_VERSIONS = {0, 1, 2, 3};
 
     /** n rows of dimension d, each scaled to a norm drawn from [lo, hi). */
     static float[] ballPoints(Random r, int n, int d, double lo, double hi) {
@@ -110,7 +113,7 @@ final class HyperbolicParity {
             DeviceBuffer dm = s.in(m);
             DeviceBuffer dx = s.in(x);
             DeviceBuffer dg = s.in(g);
-            for (int v : VERSIONS) {
+            for (int v : GEMM_VERSIONS) {
                 String tag = "mobius_matvec v" + v;
                 DeviceBuffer out = s.out(n * rows);
                 s.k.mobiusMatvecFwd(STREAM, out.ptr(), dm.ptr(), dx.ptr(), n, rows, d, (float) c, v);
@@ -140,7 +143,7 @@ final class HyperbolicParity {
                 DeviceBuffer dx = s.in(x);
                 DeviceBuffer dy = s.in(y);
                 DeviceBuffer dg = s.in(g);
-                for (int v : VERSIONS) {
+                for (int v : GEMM_VERSIONS) {
                     String tag = "poincare_dist v" + v + " " + n + "x" + m + "x" + d;
                     DeviceBuffer out = s.out(n * m);
                     s.k.poincareDistFwd(STREAM, out.ptr(), dx.ptr(), dy.ptr(), n, m, d, (float) c, v);

@@ -13,7 +13,8 @@ import org.revtaf.bindings.RevtafKernels;
  * of org.revtaf.backend.reference, on device {@link #device()}: {@code cuda-emu} (the same .cu files
  * under host emulation) in every build; {@link KernelParityCudaTest} runs the same on a GPU. The
  * checks themselves are plain methods ({@link ElementwiseParity}, {@link HyperbolicParity}, {@link
- * OtOverlapParity}, {@link AttentionParity}) that {@link KernelParityMain} can also run without JUnit.
+ * OtOverlapParity}, {@link AttentionParity}); on a GPU machine without Java, benchmarks/gpu-check.sh runs the
+ * same kind of checks from the reference data of {@link GpuCheckFixtures}.
  */
 class KernelParityTest {
     String device() {

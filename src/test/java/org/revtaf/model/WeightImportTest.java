@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,9 +29,7 @@ class WeightImportTest {
     private final Rng rng = new Rng(42);
 
     private NdArray rand(long... shape) {
-        float[] v = new float[(int) NdArray.numel(shape)];
-        for (int i = 0; i < v.length; i++) v[i] = (float) rng.nextGaussian();
-        return NdArray.ofFloats(shape, v);
+        return TorchStateDicts.rand(rng, shape);
     }
 
     @Test
@@ -72,58 +69,10 @@ class WeightImportTest {
         }
     }
 
-    /** A Hugging Face BERT state dict for {@code c}, names as in bert-base-uncased / BLIP. */
-    private Map<String, NdArray> hfBert(BertConfig c, String prefix, boolean cross, int vocab) {
-        int d = c.hidden(), ff = c.intermediate();
-        Map<String, NdArray> m = new LinkedHashMap<>();
-        String e = prefix + "bert.embeddings.";
-        m.put(e + "position_ids", NdArray.ofLongs(new long[] {1, c.maxPositions()}, new long[c.maxPositions()]));
-        m.put(e + "word_embeddings.weight", rand(vocab, d));
-        m.put(e + "position_embeddings.weight", rand(c.maxPositions(), d));
-        m.put(e + "token_type_embeddings.weight", rand(2, d));
-        m.put(e + "LayerNorm.gamma", rand(d)); // old TF-converted naming
-        m.put(e + "LayerNorm.beta", rand(d));
-        for (int i = 0; i < c.layers(); i++) {
-            String l = prefix + "bert.encoder.layer." + i + ".";
-            List<String> blocks = cross ? List.of("attention", "crossattention") : List.of("attention");
-            for (String a : blocks) {
-                int kv = a.equals("crossattention") ? c.encoderWidth() : d;
-                for (String p : new String[] {"query", "key", "value"}) {
-                    m.put(l + a + ".self." + p + ".weight", rand(d, p.equals("query") ? d : kv));
-                    m.put(l + a + ".self." + p + ".bias", rand(d));
-                }
-                m.put(l + a + ".output.dense.weight", rand(d, d));
-                m.put(l + a + ".output.dense.bias", rand(d));
-                m.put(l + a + ".output.LayerNorm.weight", rand(d));
-                m.put(l + a + ".output.LayerNorm.bias", rand(d));
-            }
-            m.put(l + "intermediate.dense.weight", rand(ff, d));
-            m.put(l + "intermediate.dense.bias", rand(ff));
-            m.put(l + "output.dense.weight", rand(d, ff));
-            m.put(l + "output.dense.bias", rand(d));
-            m.put(l + "output.LayerNorm.weight", rand(d));
-            m.put(l + "output.LayerNorm.bias", rand(d));
-        }
-        if (!cross) {
-            m.put(prefix + "bert.pooler.dense.weight", rand(d, d));
-            m.put(prefix + "bert.pooler.dense.bias", rand(d));
-            m.put(prefix + "cls.seq_relationship.weight", rand(2, d));
-            m.put(prefix + "cls.seq_relationship.bias", rand(2));
-        }
-        m.put(prefix + "cls.predictions.transform.dense.weight", rand(d, d));
-        m.put(prefix + "cls.predictions.transform.dense.bias", rand(d));
-        m.put(prefix + "cls.predictions.transform.LayerNorm.weight", rand(d));
-        m.put(prefix + "cls.predictions.transform.LayerNorm.bias", rand(d));
-        m.put(prefix + "cls.predictions.bias", rand(vocab));
-        m.put(prefix + "cls.predictions.decoder.weight", m.get(e + "word_embeddings.weight"));
-        m.put(prefix + "cls.predictions.decoder.bias", m.get(prefix + "cls.predictions.bias"));
-        return m;
-    }
-
     @Test
     void huggingFaceBertImportsIntoTheEncoder() {
         BertConfig c = ModelsTest.tinyBert(2, 8);
-        Map<String, NdArray> sd = hfBert(c, "", false, c.vocab());
+        Map<String, NdArray> sd = TorchStateDicts.hfBert(rng, c, "", false, c.vocab());
         Path f = dir.resolve("bert.safetensors");
         Safetensors.write(f, sd);
         BertEncoder enc = new BertEncoder(NnContext.of(Device.CPU, 1), c, true, true);
@@ -148,7 +97,7 @@ class WeightImportTest {
     @Test
     void blipDecoderImportResizesTheVocabularyAndDropsTokenTypes() {
         BertConfig c = ModelsTest.tinyBert(0, 6); // vocab 20
-        Map<String, NdArray> sd = hfBert(c, "text_decoder.", true, 17);
+        Map<String, NdArray> sd = TorchStateDicts.hfBert(rng, c, "text_decoder.", true, 17);
         Path f = dir.resolve("blip.safetensors");
         Safetensors.write(f, sd);
         BertLmDecoder dec = new BertLmDecoder(NnContext.of(Device.CPU, 1), c);
@@ -178,7 +127,7 @@ class WeightImportTest {
     @Test
     void reportListsMissingUnexpectedAndMismatchedTensors() {
         BertConfig c = ModelsTest.tinyBert(2, 8);
-        Map<String, NdArray> sd = hfBert(c, "", false, c.vocab());
+        Map<String, NdArray> sd = TorchStateDicts.hfBert(rng, c, "", false, c.vocab());
         sd.remove("bert.encoder.layer.1.output.dense.bias");
         sd.put("bert.encoder.layer.0.intermediate.dense.weight", rand(15, 8));
         sd.put("vision_proj.weight", rand(3, 3));

@@ -1,7 +1,6 @@
 package org.revtaf.backend.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.revtaf.backend.BinaryOp;
@@ -17,7 +16,7 @@ import org.revtaf.tensor.Tensor;
 
 /**
  * float32 elementwise kernels: VecMath for the transcendental functions, Vector API loops
- * with a masked tail for arithmetic, fork-join over large arrays and over rows of broadcast views.
+ * with a scalar tail for arithmetic, fork-join over large arrays and over rows of broadcast views.
  */
 final class CpuElementwise implements ElementwiseKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -47,13 +46,18 @@ final class CpuElementwise implements ElementwiseKernels {
             int i = s;
             switch (op) {
                 case AFFINE, NEG, ABS, SQRT, CLAMP -> {
-                    for (; i + L <= e; i += L)
-                        simple(op, FloatVector.fromArray(S, xa, xo + i), fa, fb).intoArray(ya, yo + i);
-                    if (i < e) {
-                        VectorMask<Float> m = S.indexInRange(i, e);
-                        simple(op, FloatVector.fromArray(S, xa, xo + i, m), fa, fb)
-                                .intoArray(ya, yo + i, m);
+                    for (; i + L <= e; i += L) {
+                        FloatVector v = FloatVector.fromArray(S, xa, xo + i);
+                        FloatVector r = switch (op) { // each operator constant at its call site
+                            case AFFINE -> v.fma(fa, fb);
+                            case NEG -> v.neg();
+                            case ABS -> v.abs();
+                            case SQRT -> v.sqrt();
+                            default -> v.max(fa).min(fb); // CLAMP
+                        };
+                        r.intoArray(ya, yo + i);
                     }
+                    for (; i < e; i++) ya[yo + i] = simple(op, xa[xo + i], fa, fb);
                 }
                 default -> {
                     for (; i < e; i++) ya[yo + i] = (float) ScalarMath.apply(op, xa[xo + i], a, b);
@@ -62,14 +66,14 @@ final class CpuElementwise implements ElementwiseKernels {
         });
     }
 
-    /** The arithmetic unary ops on one vector. */
-    private static FloatVector simple(UnaryOp op, FloatVector v, float a, float b) {
+    /** The arithmetic unary ops on one element, as their vector loop computes them (float FMA for AFFINE). */
+    private static float simple(UnaryOp op, float v, float a, float b) {
         return switch (op) {
-            case AFFINE -> v.fma(a, b);
-            case NEG -> v.neg();
-            case ABS -> v.abs();
-            case SQRT -> v.sqrt();
-            default -> v.max(a).min(b); // CLAMP
+            case AFFINE -> Math.fma(v, a, b);
+            case NEG -> -v;
+            case ABS -> Math.abs(v);
+            case SQRT -> (float) Math.sqrt(v);
+            default -> Math.min(Math.max(v, a), b); // CLAMP
         };
     }
 
@@ -116,43 +120,43 @@ final class CpuElementwise implements ElementwiseKernels {
         });
     }
 
-    /** One row: o[i] = x[i] op y[i] with column strides so (1), sa, sb in {0, 1, other}. */
+    /**
+     * One row: o[i] = x[i] op y[i] with column strides so (1), sa, sb in {0, 1, other}. A broadcast
+     * operand (stride 0) is read from an L-wide copy at index i * 0, so one loop serves every case;
+     * each Vector API operator is a constant at its call site (a run-time operator is not
+     * intrinsified by C2 and falls back to the scalar Java implementation).
+     */
     private static void row(
             BinaryOp op, float[] o, int oo, int so, float[] x, int ao, int sa, float[] y, int bo, int sb, int n) {
         if (so == 1 && (sa == 1 || sa == 0) && (sb == 1 || sb == 0)) {
-            VectorOperators.Operator vop = switch (op) {
-                case ADD -> VectorOperators.ADD;
-                case SUB -> VectorOperators.SUB;
-                case MUL -> VectorOperators.MUL;
-                case DIV -> VectorOperators.DIV;
-                case MAXIMUM -> VectorOperators.MAX;
-                case MINIMUM -> VectorOperators.MIN;
-                case EQ -> VectorOperators.EQ;
-                case GE -> VectorOperators.GE;
-            };
-            FloatVector xs = sa == 0 ? FloatVector.broadcast(S, x[ao]) : null;
-            FloatVector ys = sb == 0 ? FloatVector.broadcast(S, y[bo]) : null;
+            float[] xs = sa == 0 ? splat(x[ao]) : x, ys = sb == 0 ? splat(y[bo]) : y;
+            int xb = sa == 0 ? 0 : ao, yb = sb == 0 ? 0 : bo;
             int i = 0;
             for (; i + L <= n; i += L) {
-                FloatVector xv = xs != null ? xs : FloatVector.fromArray(S, x, ao + i);
-                FloatVector yv = ys != null ? ys : FloatVector.fromArray(S, y, bo + i);
-                apply(vop, xv, yv).intoArray(o, oo + i);
+                FloatVector xv = FloatVector.fromArray(S, xs, xb + i * sa);
+                FloatVector yv = FloatVector.fromArray(S, ys, yb + i * sb);
+                FloatVector r = switch (op) {
+                    case ADD -> xv.add(yv);
+                    case SUB -> xv.sub(yv);
+                    case MUL -> xv.mul(yv);
+                    case DIV -> xv.div(yv);
+                    case MAXIMUM -> xv.max(yv);
+                    case MINIMUM -> xv.min(yv);
+                    case EQ -> ZERO.blend(ONE, xv.compare(VectorOperators.EQ, yv));
+                    case GE -> ZERO.blend(ONE, xv.compare(VectorOperators.GE, yv));
+                };
+                r.intoArray(o, oo + i);
             }
-            if (i < n) {
-                VectorMask<Float> m = S.indexInRange(i, n);
-                FloatVector xv = xs != null ? xs : FloatVector.fromArray(S, x, ao + i, m);
-                FloatVector yv = ys != null ? ys : FloatVector.fromArray(S, y, bo + i, m);
-                apply(vop, xv, yv).intoArray(o, oo + i, m);
-            }
+            for (; i < n; i++) o[oo + i] = (float) ScalarMath.apply(op, x[ao + i * sa], y[bo + i * sb]);
             return;
         }
         for (int i = 0; i < n; i++) o[oo + i * so] = (float) ScalarMath.apply(op, x[ao + i * sa], y[bo + i * sb]);
     }
 
-    /** x op y lanewise; a comparison gives 1 where it holds, else 0. */
-    private static FloatVector apply(VectorOperators.Operator op, FloatVector x, FloatVector y) {
-        if (op instanceof VectorOperators.Comparison c) return ZERO.blend(ONE, x.compare(c, y));
-        return x.lanewise((VectorOperators.Binary) op, y);
+    private static float[] splat(float v) {
+        float[] a = new float[L];
+        java.util.Arrays.fill(a, v);
+        return a;
     }
 
     @Override

@@ -1,5 +1,8 @@
 package org.revtaf.model.revtaf;
 
+import java.nio.file.Path;
+import java.util.Optional;
+
 /**
  * The REVTAF model: the PromptMRG baseline (image encoder, retrieved-report memory, status
  * classifier, report decoder) with the two switchable additions of the paper, the Learnable
@@ -83,8 +86,16 @@ public record RevtafConfig(
      * @param depth 18, 34, 50 or 101
      * @param width base width (64)
      * @param lastStage the stage whose output gives the tokens (4)
+     * @param init converted torchvision ImageNet weights of this ResNet (safetensors) loaded when
+     *     {@code train} starts a run ({@code fc} and unused stages ignored); empty: the seeded
+     *     initialisation. A relative path is relative to the config file's folder.
      */
-    public record ImageEncoder(int depth, int width, int lastStage) {
+    public record ImageEncoder(int depth, int width, int lastStage, Optional<Path> init) {
+        /** Without a checkpoint. */
+        public ImageEncoder(int depth, int width, int lastStage) {
+            this(depth, width, lastStage, Optional.empty());
+        }
+
         public ImageEncoder {
             if (depth != 18 && depth != 34 && depth != 50 && depth != 101)
                 throw new IllegalArgumentException("image_encoder.depth must be 18, 34, 50 or 101, got " + depth);
@@ -137,6 +148,10 @@ public record RevtafConfig(
      * The BERT-style report decoder (vocabulary from the cache's tokenizer).
      *
      * @param labelSmoothing of the next-token loss (0.1)
+     * @param init a converted Hugging Face BERT (bert-base-uncased: cross-attention keeps its
+     *     initialisation, as PromptMRG) or BLIP checkpoint ({@code text_decoder.*}) loaded when
+     *     {@code train} starts a run; it needs {@code text.vocab} = the checkpoint's vocab.txt. Empty:
+     *     the seeded initialisation.
      */
     public record Decoder(
             int hidden,
@@ -145,7 +160,20 @@ public record RevtafConfig(
             int intermediate,
             int maxPositions,
             double dropout,
-            double labelSmoothing) {
+            double labelSmoothing,
+            Optional<Path> init) {
+        /** Without a checkpoint. */
+        public Decoder(
+                int hidden,
+                int layers,
+                int heads,
+                int intermediate,
+                int maxPositions,
+                double dropout,
+                double labelSmoothing) {
+            this(hidden, layers, heads, intermediate, maxPositions, dropout, labelSmoothing, Optional.empty());
+        }
+
         public Decoder {
             if (hidden < 1 || layers < 1 || heads < 1 || intermediate < 1)
                 throw new IllegalArgumentException("decoder sizes must be >= 1 (hidden " + hidden + ", layers " + layers

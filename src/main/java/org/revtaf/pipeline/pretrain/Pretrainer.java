@@ -40,6 +40,7 @@ import org.revtaf.pipeline.Progress;
 import org.revtaf.pipeline.RunCheckpoints;
 import org.revtaf.pipeline.RunConfig;
 import org.revtaf.pipeline.RunDir;
+import org.revtaf.pipeline.WeightInit;
 import org.revtaf.tensor.Device;
 import org.revtaf.tensor.NdArray;
 import org.revtaf.tensor.Scope;
@@ -136,6 +137,7 @@ public final class Pretrainer {
         val = req.dataset().split(Split.VAL);
         if (train.isEmpty()) throw new RevtafException(req.dataName() + ": no training studies to pretrain on");
         datasetHash = Hashes.dataset(req.dataset());
+        if (!req.resume()) WeightInit.requireFoundationFiles(cfg, f); // before the run folder is made
     }
 
     public static Result run(Request req, Log log) {
@@ -180,6 +182,7 @@ public final class Pretrainer {
                         textCfg, train.stream().map(Study::report).toList());
         if (last == null) log.line("pretrain: WordPiece vocabulary of " + tok.size() + " tokens");
         model = Foundation.create(ctx, fc, textCfg, tok);
+        if (last == null) WeightInit.foundation(model, cfg, req.configFile()).log(log);
         log.line(String.format(
                 Locale.ROOT,
                 "pretrain: text encoder %,d parameters, image side %,d parameters; %d training and %d validation"

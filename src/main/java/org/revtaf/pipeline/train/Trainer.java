@@ -30,6 +30,7 @@ import org.revtaf.pipeline.Progress;
 import org.revtaf.pipeline.RunCheckpoints;
 import org.revtaf.pipeline.RunConfig;
 import org.revtaf.pipeline.RunDir;
+import org.revtaf.pipeline.WeightInit;
 import org.revtaf.tensor.Device;
 import org.revtaf.tensor.Scope;
 
@@ -151,6 +152,7 @@ public final class Trainer {
             NnContext ctx = NnContext.of(r.device(), cfg.seed());
             var tokenizer = f.tokenizer();
             RevtafModel model = RevtafModel.build(ctx, mc, tokenizer, f.textWidth(), f.memoryDim());
+            var init = r.resume() ? WeightInit.Imported.NONE : WeightInit.revtaf(model, cfg, tokenizer, file);
             model.classifier.setBaseProbs(StatusClassifier.baseProbsFromLabels(f.trainLabels()));
             TrainStep step = new TrainStep(model, tc, r.detectAnomaly());
             List<String> columns = columns(r.onNonFinite() == OnNonFinite.SKIP);
@@ -158,6 +160,7 @@ public final class Trainer {
             Map<String, String> identity = RevtafCheckpoint.identity(f, model, r.dataDir());
             State st = new State();
             RunDir run = RunDir.open(r.out(), "--out", "train", r.resume(), cfg.toYaml(), log); // after the model built
+            init.log(log);
 
             RunCheckpoints checkpoints = new RunCheckpoints(r.out(), tc.keepCheckpoints());
             MetricsLog metrics;

@@ -22,6 +22,13 @@ class CpuParityTest {
             check("mul-bcast" + n, in -> F.mul(in[0], in[1]), randn(3, 5, n), randn(4, n));
             check("sub-col" + n, in -> F.sub(in[0], in[1]), randn(5, 2, n, 3), randn(6, 2, n, 1));
             check("div" + n, in -> F.div(in[0], in[1]), randn(7, n), unif(8, 0.5, 2, n));
+            // a broadcast left operand (column stride 0) over rows longer than a vector, and the comparisons
+            check("col-sub" + n, in -> F.sub(in[0], in[1]), randn(19, 3, 1), randn(20, 3, n));
+            check(
+                    "ge-eq-bcast" + n,
+                    in -> F.add(F.mul(F.ge(in[0], in[1]), in[0]), F.eq(in[1], in[1])),
+                    randn(21, 2, n),
+                    randn(22, 2, 1));
             check(
                     "max-min" + n,
                     in -> F.add(F.maximum(in[0], in[1]), F.minimum(in[0], in[1])),

@@ -23,7 +23,6 @@ public final class Conv2d {
     static final int TARGET_COLS = 1024;
 
     private static final ThreadLocal<float[]> TEMP = new ThreadLocal<>();
-    private static final ThreadLocal<int[]> SEGMENTS = ThreadLocal.withInitial(() -> new int[5 * Gemm.nr()]);
 
     private Conv2d() {}
 
@@ -77,12 +76,23 @@ public final class Conv2d {
         int nb = chunk(s, k);
         for (int b0 = 0; b0 < s.n(); b0 += nb) {
             int cnt = Math.min(nb, s.n() - b0), cols = cnt * p;
-            float[] col = temp(k * cols);
+            boolean direct = cnt == 1 && pointwise(s); // the column matrix is dx itself
+            float[] col = direct ? null : temp(k * cols);
             for (int g = 0; g < s.groups(); g++) {
                 Gemm.ASource wt_ = Gemm.matrixA(true, wtA, wOff + g * ocg * k, k);
-                Gemm.sgemm(k, cols, ocg, 1f, wt_, outputRows(s, dyA, dyOff, b0, g), 0f, col, 0, cols);
-                for (int b = 0; b < cnt; b++)
-                    col2im(s, col, b * p, cols, dxA, dxOff + ((b0 + b) * s.c() + g * s.cg()) * s.h() * s.w());
+                Gemm.BSource dyg = planeRows(dyA, dyOff, s.oc(), p, b0, g * ocg);
+                int xo = dxOff + (b0 * s.c() + g * s.cg()) * p;
+                if (direct) {
+                    Gemm.sgemm(k, cols, ocg, 1f, wt_, dyg, 0f, dxA, xo, p);
+                    continue;
+                }
+                Gemm.sgemm(k, cols, ocg, 1f, wt_, dyg, 0f, col, 0, cols);
+                for (int b = 0; b < cnt; b++) {
+                    int xb = dxOff + ((b0 + b) * s.c() + g * s.cg()) * s.h() * s.w();
+                    if (pointwise(s))
+                        for (int r = 0; r < k; r++) System.arraycopy(col, r * cols + b * p, dxA, xb + r * p, p);
+                    else col2im(s, col, b * p, cols, dxA, xb);
+                }
             }
         }
     }
@@ -124,11 +134,12 @@ public final class Conv2d {
      * or strided spans with the out-of-image parts zero-filled.
      */
     static Gemm.BSource im2col(Conv2dGeom s, float[] x, int xOff, int b0, int g) {
+        if (pointwise(s)) return planeRows(x, xOff, s.c(), s.h() * s.w(), b0, g * s.cg());
         int p = s.oh() * s.ow(), ow = s.ow(), kk = s.kh() * s.kw(), hw = s.h() * s.w();
         int nr = Gemm.nr();
         return (p0, kc, j0, w, dst, off) -> {
             // segments of the strip: {start x, length, image plane offset, oy, ox0}
-            int[] seg = SEGMENTS.get();
+            int[] seg = new int[5 * nr]; // small: a ThreadLocal look-up per strip cost more
             int ns = 0;
             for (int xq = 0; xq < w; ) {
                 int j = j0 + xq, b = j / p, pix = j % p, oy = pix / ow, ox = pix % ow;
@@ -167,50 +178,66 @@ public final class Conv2d {
         };
     }
 
-    /** col^T (n*P, K) of group g over the whole batch as a GEMM B source: row = (image, oy, ox), column = (ci, ky, kx). */
+    /**
+     * col^T (n*P, K) of group g over the whole batch as a GEMM B source: row = (image, oy, ox),
+     * column = (ci, ky, kx). The rows of a strip are walked in runs along one output row (one
+     * image plane for a pointwise conv), each column of the strip copied along the run with the
+     * out-of-image part zero-filled: no per-element bounds test.
+     */
     static Gemm.BSource im2colT(Conv2dGeom s, float[] x, int xOff, int g) {
-        int p = s.oh() * s.ow(), ow = s.ow(), kk = s.kh() * s.kw(), hw = s.h() * s.w();
+        int p = s.oh() * s.ow(), ow = s.ow(), kk = s.kh() * s.kw(), hw = s.h() * s.w(), sw = s.sw();
         int nr = Gemm.nr();
+        boolean pw = pointwise(s);
         return (p0, kc, j0, w, dst, off) -> {
-            int[] seg = SEGMENTS.get(); // per column: plane offset of ci, ky*dh, kx*dw
+            int[] seg = new int[3 * nr]; // per column: plane offset of ci, ky*dh, kx*dw
             for (int xq = 0; xq < w; xq++) {
                 int r = j0 + xq;
                 seg[3 * xq] = (r / kk) * hw;
                 seg[3 * xq + 1] = ((r % kk) / s.kw()) * s.dh();
                 seg[3 * xq + 2] = (r % s.kw()) * s.dw();
             }
-            int j = p0, b = j / p, pix = j % p, oy = pix / ow, ox = pix % ow;
-            for (int q = 0; q < kc; q++) {
-                int d = off + q * nr;
-                int base = xOff + (b * s.c() + g * s.cg()) * hw;
-                int iy0 = oy * s.sh() - s.ph(), ix0 = ox * s.sw() - s.pw();
+            for (int q = 0; q < kc; ) {
+                int j = p0 + q, b = j / p, pix = j - b * p, oy = pix / ow, ox = pix - oy * ow;
+                int len = Math.min(kc - q, pw ? p - pix : ow - ox);
+                int base = xOff + (b * s.c() + g * s.cg()) * hw, d0 = off + q * nr;
                 for (int xq = 0; xq < w; xq++) {
-                    int iy = iy0 + seg[3 * xq + 1], ix = ix0 + seg[3 * xq + 2];
-                    dst[d + xq] = iy >= 0 && iy < s.h() && ix >= 0 && ix < s.w()
-                            ? x[base + seg[3 * xq] + iy * s.w() + ix]
-                            : 0f;
-                }
-                if (w < nr) Arrays.fill(dst, d + w, d + nr, 0f);
-                if (++ox == ow) {
-                    ox = 0;
-                    if (++oy == s.oh()) {
-                        oy = 0;
-                        b++;
+                    int d = d0 + xq;
+                    if (pw) {
+                        int src = base + seg[3 * xq] + pix;
+                        for (int e = 0; e < len; e++) dst[d + e * nr] = x[src + e];
+                        continue;
                     }
+                    int iy = oy * s.sh() - s.ph() + seg[3 * xq + 1];
+                    int ixs = ox * sw - s.pw() + seg[3 * xq + 2]; // ix of the run's first row
+                    int lo = 0, hi = 0; // valid e in [lo, hi): 0 <= ixs + e*sw < w
+                    if (iy >= 0 && iy < s.h()) {
+                        lo = ixs >= 0 ? 0 : Math.min(len, (-ixs + sw - 1) / sw);
+                        hi = s.w() - 1 - ixs < 0 ? lo : Math.max(lo, Math.min(len, (s.w() - 1 - ixs) / sw + 1));
+                    }
+                    int src = base + seg[3 * xq] + iy * s.w() + ixs;
+                    for (int e = 0; e < lo; e++) dst[d + e * nr] = 0f;
+                    for (int e = lo; e < hi; e++) dst[d + e * nr] = x[src + e * sw];
+                    for (int e = hi; e < len; e++) dst[d + e * nr] = 0f;
                 }
+                if (w < nr) for (int e = 0; e < len; e++) Arrays.fill(dst, d0 + e * nr + w, d0 + (e + 1) * nr, 0f);
+                q += len;
             }
         };
     }
 
-    /** dY_g of images b0.. as a B source (ocg, cnt*P): row o, column (image, pixel). */
-    static Gemm.BSource outputRows(Conv2dGeom s, float[] dy, int dyOff, int b0, int g) {
-        int p = s.oh() * s.ow(), nr = Gemm.nr();
+    /**
+     * Planes c0.. of images b0.. of a (n, planes, P) tensor as a B source (rows = plane, columns =
+     * (image, pixel)): dY_g for backward-data, the input of a pointwise conv (col = x). Each strip
+     * row is copied in runs that stay inside one image.
+     */
+    static Gemm.BSource planeRows(float[] a, int aOff, int planes, int p, int b0, int c0) {
+        int nr = Gemm.nr();
         return (p0, kc, j0, w, dst, off) -> {
             for (int q = 0; q < kc; q++) {
-                int d = off + q * nr, o = g * s.ocg() + p0 + q;
+                int d = off + q * nr, o = c0 + p0 + q;
                 for (int xq = 0; xq < w; ) {
-                    int j = j0 + xq, b = j / p, pix = j % p, len = Math.min(w - xq, p - pix);
-                    System.arraycopy(dy, dyOff + ((b0 + b) * s.oc() + o) * p + pix, dst, d + xq, len);
+                    int j = j0 + xq, b = j / p, pix = j - b * p, len = Math.min(w - xq, p - pix);
+                    System.arraycopy(a, aOff + ((b0 + b) * planes + o) * p + pix, dst, d + xq, len);
                     xq += len;
                 }
                 if (w < nr) Arrays.fill(dst, d + w, d + nr, 0f);
@@ -267,6 +294,11 @@ public final class Conv2d {
                     }
             }
         });
+    }
+
+    /** 1x1, stride 1, no padding: the column matrix of an image is its (c, h*w) planes as they are. */
+    static boolean pointwise(Conv2dGeom s) {
+        return s.kh() == 1 && s.kw() == 1 && s.sh() == 1 && s.sw() == 1 && s.ph() == 0 && s.pw() == 0;
     }
 
     private static float[] temp(int size) {

@@ -33,14 +33,14 @@ public final class Pool {
                         int x0 = Math.max(0, ox * s.sw() - s.pw()), x1 = Math.min(w, ox * s.sw() - s.pw() + s.kw());
                         int arg = y0 * w + x0;
                         float best = xA[xp + arg];
-                        for (int iy = y0; iy < y1 && !Float.isNaN(best); iy++)
+                        // branch-free (conditional moves): a larger value or the first NaN takes over,
+                        // nothing replaces a NaN
+                        for (int iy = y0; iy < y1; iy++)
                             for (int ix = iy == y0 ? x0 + 1 : x0; ix < x1; ix++) {
                                 float v = xA[xp + iy * w + ix];
-                                if (v > best || Float.isNaN(v)) {
-                                    best = v;
-                                    arg = iy * w + ix;
-                                    if (Float.isNaN(v)) break;
-                                }
+                                boolean take = v > best | (v != v & best == best);
+                                best = take ? v : best;
+                                arg = take ? iy * w + ix : arg;
                             }
                         yA[yOff + op + oy * ow + ox] = best;
                         idxA[iOff + op + oy * ow + ox] = arg;

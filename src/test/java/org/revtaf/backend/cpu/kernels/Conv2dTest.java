@@ -18,6 +18,11 @@ class Conv2dTest {
         Conv2dGeom.of(2, 17, 6, 5, 19, 1, 1, 0), // 1x1 fast path
         Conv2dGeom.of(1, 8, 9, 9, 5, 1, 2, 0), // 1x1 stride 2 (im2col)
         Conv2dGeom.of(1, 3, 23, 23, 16, 7, 2, 3), // stem-like
+        Conv2dGeom.of(3, 300, 7, 7, 20, 1, 1, 0), // pointwise: depth over KC, strips across images
+        Conv2dGeom.of(2, 30, 9, 9, 33, 3, 1, 1), // 3x3: depth over KC, runs across output rows
+        new Conv2dGeom(2, 6, 5, 7, 4, 1, 1, 1, 1, 0, 0, 1, 1, 2), // pointwise, groups 2
+        Conv2dGeom.of(2, 4, 40, 3, 5, 3, 2, 1), // narrow: many short runs per strip
+        Conv2dGeom.of(2, 3, 33, 32, 5, 1, 1, 0), // pointwise, one image per chunk: GEMM straight into dx
     };
 
     @Test

@@ -73,6 +73,12 @@ class PoolTest {
         Pool.maxForward(s, of(new float[] {1, Float.NaN, 5, 2}, 0), of(y), of(idx));
         assertEquals(Float.NaN, y[0]);
         assertEquals(1, idx[0]);
+        // nothing replaces a NaN, not a larger value nor a later NaN
+        Pool.maxForward(s, of(new float[] {Float.NaN, 1, 5, Float.NaN}, 0), of(y), of(idx));
+        assertEquals(Float.NaN, y[0]);
+        assertEquals(0, idx[0]);
+        Pool.maxForward(s, of(new float[] {-1, -2, Float.NaN, Float.NaN}, 0), of(y), of(idx));
+        assertEquals(2, idx[0]);
     }
 
     @Test
