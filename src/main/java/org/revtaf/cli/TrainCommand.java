@@ -30,8 +30,10 @@ import picocli.CommandLine.Spec;
                     + " RUN/last.safetensors, RUN/best.safetensors (best validation CE F1), RUN/config.yaml and"
                     + " RUN/log.txt. The config needs the data, model, train and generate sections;"
                     + " model.lre=false / model.fvtaf=false switch the components off (both off: the baseline).",
-            "A non-finite loss or gradient stops the run (exit 1) naming the loss term or the parameter; the last"
-                    + " good checkpoint stays."
+            "A non-finite loss or gradient stops the run (exit 1) naming the first module and tensor that went"
+                    + " non-finite; the last good checkpoint stays (--on-nonfinite skip skips such steps instead)."
+                    + " --resume continues from RUN/last.safetensors, or from the newest intact"
+                    + " RUN/checkpoints/step-N.safetensors when that one is damaged."
         })
 public final class TrainCommand implements Callable<Integer> {
     @Spec
@@ -64,9 +66,31 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Stop once this many steps are done in all, with a checkpoint (continue with --resume).")
     Long stopAfter;
 
+    @Option(
+            names = "--detect-anomaly",
+            description = "Check every tensor of each forward pass for NaN and name the first module and op that"
+                    + " produced one (slower; the loss and the gradient norm are always checked).")
+    boolean detectAnomaly;
+
+    @Option(
+            names = "--on-nonfinite",
+            paramLabel = "fail|skip",
+            defaultValue = "fail",
+            description = "A non-finite loss or gradient: fail (default: stop with exit 1, the last good checkpoint"
+                    + " stays) or skip (no update for that step; counted in the log and in the skipped_steps"
+                    + " column of metrics.csv).")
+    String onNonFinite;
+
     @Override
     public Integer call() {
         Device device = stage.check(spec);
+        Trainer.OnNonFinite mode = switch (onNonFinite) {
+            case "fail" -> Trainer.OnNonFinite.FAIL;
+            case "skip" -> Trainer.OnNonFinite.SKIP;
+            default ->
+                throw new ParameterException(
+                        spec.commandLine(), "--on-nonfinite must be fail or skip, got '" + onNonFinite + "'");
+        };
         DataCommand.requirePath(spec, "--cache", cache);
         DataCommand.requirePath(spec, "--out", out);
         if (stopAfter != null && stopAfter < 1)
@@ -75,7 +99,17 @@ public final class TrainCommand implements Callable<Integer> {
         RunConfig cfg = stage.loadConfig();
         Dataset data = stage.dataset(cfg, log);
         Trainer.Request request = new Trainer.Request(
-                stage.data, data, cfg, stage.config, cache, out, device, resume, stopAfter == null ? 0 : stopAfter);
+                stage.data,
+                data,
+                cfg,
+                stage.config,
+                cache,
+                out,
+                device,
+                resume,
+                stopAfter == null ? 0 : stopAfter,
+                mode,
+                detectAnomaly);
         Trainer.Result r = profile.run(
                 device, spec.commandLine().getErr(), out.resolve("profile.txt"), () -> Trainer.run(request, log));
         PrintWriter w = spec.commandLine().getOut();

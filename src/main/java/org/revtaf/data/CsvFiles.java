@@ -62,6 +62,8 @@ final class CsvFiles {
             throw new RevtafException(file + ": no such file");
         } catch (IOException | UncheckedIOException e) {
             throw new RevtafException(file + ": cannot read CSV: " + e.getMessage(), e);
+        } catch (IllegalArgumentException | IllegalStateException e) { // Commons CSV: an empty or repeated header name
+            throw new RevtafException(file + ": malformed CSV: " + e.getMessage(), e);
         }
     }
 }

@@ -22,6 +22,9 @@ import org.revtaf.RevtafException;
  * the JPEG reader gives for a premature end) is a {@link RevtafException} naming the file.
  */
 public final class Images {
+    /** Largest image accepted (2^26 pixels: 8192 x 8192; chest X-rays are at most ~4k x 5k). */
+    public static final long MAX_PIXELS = 1L << 26;
+
     private Images() {}
 
     public static Image read(Path file) {
@@ -35,6 +38,10 @@ public final class Images {
             reader.addIIOReadWarningListener((r, w) -> warnings.add(w));
             try {
                 reader.setInput(in, true, true);
+                long w = reader.getWidth(0), h = reader.getHeight(0);
+                if (w * h > MAX_PIXELS) // the header alone must not make us allocate gigabytes
+                throw new RevtafException(file + ": image of " + w + " x " + h + " pixels is larger than the "
+                        + MAX_PIXELS + " pixels this reader accepts (a corrupt header?)");
                 BufferedImage img = reader.read(0);
                 if (!warnings.isEmpty()) throw new RevtafException(file + ": corrupt image (" + warnings.get(0) + ")");
                 return convert(img, file);

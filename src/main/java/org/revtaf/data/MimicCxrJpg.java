@@ -39,6 +39,8 @@ import org.revtaf.text.LabelStatus;
  * Studies without a FINDINGS section are left out and counted, as R2Gen's preprocessing does.
  */
 public final class MimicCxrJpg {
+    private static final Pattern DIGITS = Pattern.compile("[0-9]{1,18}");
+
     private static final Pattern FINDINGS = Pattern.compile("(?im)^\\s*FINDINGS\\s*:");
     private static final Pattern NEXT_HEADER = Pattern.compile("(?m)^\\s*[A-Z][A-Z /&()-]{2,}:");
 
@@ -100,6 +102,12 @@ public final class MimicCxrJpg {
             String study = e.getKey();
             StudyRows rows = e.getValue();
             String where = splitCsv + ": study s" + study + " (subject " + rows.subject() + ")";
+            if (!DIGITS.matcher(study).matches()
+                    || !DIGITS.matcher(rows.subject()).matches()) {
+                // the ids become a report path: anything but digits could leave the reports folder
+                bad.report(where + ": subject_id and study_id must be digits");
+                continue;
+            }
             List<String> dicoms = new ArrayList<>(rows.dicoms());
             dicoms.sort(null);
             if (views == Views.FRONTAL) dicoms.removeIf(d -> !frontal.contains(viewOf.getOrDefault(d, "")));

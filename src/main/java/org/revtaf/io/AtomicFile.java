@@ -25,7 +25,26 @@ import org.revtaf.RevtafException;
  * target is left untouched, so a reader sees either the old file or the complete new one.
  */
 public final class AtomicFile {
+    /**
+     * Fault injection for the disk-full tests: bytes this JVM may still write through AtomicFile
+     * before a write fails as on a full disk (negative: no limit). Starts at the system property
+     * {@code revtaf.io.quotaBytes} (unset: no limit); {@link #setQuota} changes it.
+     */
+    private static final java.util.concurrent.atomic.AtomicLong QUOTA =
+            new java.util.concurrent.atomic.AtomicLong(Long.getLong("revtaf.io.quotaBytes", -1));
+
     private AtomicFile() {}
+
+    /** Sets the simulated free space (bytes; negative: unlimited); see {@link #QUOTA}. */
+    public static void setQuota(long bytes) {
+        QUOTA.set(bytes);
+    }
+
+    /** Takes {@code bytes} from the simulated free space; an IOException as on a full disk when it runs out. */
+    private static void charge(long bytes) throws IOException {
+        long left = QUOTA.getAndUpdate(q -> q < 0 ? q : Math.max(0, q - bytes));
+        if (left >= 0 && left < bytes) throw new IOException("No space left on device (simulated)");
+    }
 
     /** Writes the content through a file channel positioned at 0. */
     @FunctionalInterface
@@ -52,6 +71,7 @@ public final class AtomicFile {
             if (tmp == null) throw new RevtafException(target + ": has no parent folder");
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 body.write(ch);
+                charge(ch.size());
                 ch.force(true);
             }
             move(tmp, abs);
@@ -109,6 +129,7 @@ public final class AtomicFile {
                 try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                     temps.put(tmp, abs);
                     writeFully(ch, ByteBuffer.wrap(e.getValue()));
+                    charge(ch.size());
                     ch.force(true);
                 }
             }

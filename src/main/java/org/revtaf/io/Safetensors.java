@@ -40,10 +40,19 @@ import org.revtaf.tensor.NdArray;
  * and the last one ending at the end of the file. Writing sorts tensors by dtype size (largest first)
  * then name, as the reference library does, so every tensor is aligned to its element size, and
  * replaces the file atomically.
+ *
+ * <p>Integrity: every file this class writes carries {@value #CHECKSUM_KEY} in its metadata, a CRC32C
+ * ({@link SafetensorsChecksum}) of the tensor entries, the other metadata and the data area. A file
+ * that carries one is verified on {@link #open}: a flipped bit anywhere in the data or in a header
+ * value is an error naming the file. Files of other writers (no such key) are read as before; {@link
+ * #metadata()} never shows the key, {@link #checksummed()} says whether the file was verified.
  */
 public final class Safetensors implements AutoCloseable {
     /** Upper bound on the JSON header, as in the reference implementation. */
     public static final long MAX_HEADER_BYTES = 100_000_000L;
+
+    /** Metadata key of the CRC32C that every file written here carries (8 lowercase hex digits). */
+    public static final String CHECKSUM_KEY = "revtaf.crc32c";
 
     private static final String METADATA_KEY = "__metadata__";
     private static final ObjectMapper JSON = JsonMapper.builder()
@@ -68,6 +77,7 @@ public final class Safetensors implements AutoCloseable {
     private final long dataStart;
     private final Map<String, Entry> entries;
     private final Map<String, String> metadata;
+    private final boolean checksummed;
 
     private Safetensors(
             Path file,
@@ -75,13 +85,15 @@ public final class Safetensors implements AutoCloseable {
             MemorySegment mapped,
             long dataStart,
             Map<String, Entry> entries,
-            Map<String, String> metadata) {
+            Map<String, String> metadata,
+            boolean checksummed) {
         this.file = file;
         this.arena = arena;
         this.mapped = mapped;
         this.dataStart = dataStart;
         this.entries = entries;
         this.metadata = metadata;
+        this.checksummed = checksummed;
     }
 
     /** Maps and validates {@code file}; close the result to unmap it. */
@@ -160,13 +172,22 @@ public final class Safetensors implements AutoCloseable {
         if (expected != dataSize)
             throw new RevtafException(file + ": the tensors cover " + expected + " bytes but the data area has "
                     + dataSize + " (trailing bytes)");
+        String stored = meta.remove(CHECKSUM_KEY);
+        if (stored != null) {
+            long have = SafetensorsChecksum.of(entries.values(), meta, mapped.asSlice(dataStart, dataSize));
+            if (!SafetensorsChecksum.format(have).equals(stored))
+                throw new RevtafException(file + ": damaged: the CRC32C of its contents is "
+                        + SafetensorsChecksum.format(have) + " but the file records " + stored
+                        + " (a flipped bit, a partial copy or another program changed it)");
+        }
         return new Safetensors(
                 file,
                 arena,
                 mapped,
                 dataStart,
                 Collections.unmodifiableMap(entries),
-                Collections.unmodifiableMap(meta));
+                Collections.unmodifiableMap(meta),
+                stored != null);
     }
 
     private static Entry entry(Path file, String name, JsonNode v) {
@@ -221,9 +242,14 @@ public final class Safetensors implements AutoCloseable {
         return List.copyOf(entries.keySet());
     }
 
-    /** The {@code __metadata__} map (empty when absent). */
+    /** The {@code __metadata__} map (empty when absent), without {@value #CHECKSUM_KEY}. */
     public Map<String, String> metadata() {
         return metadata;
+    }
+
+    /** True when the file carried a checksum (and so was verified on open). */
+    public boolean checksummed() {
+        return checksummed;
     }
 
     public boolean contains(String name) {
@@ -284,7 +310,10 @@ public final class Safetensors implements AutoCloseable {
         write(file, tensors, Map.of());
     }
 
-    /** Writes {@code tensors} and {@code metadata} atomically (temp file, fsync, rename). */
+    /**
+     * Writes {@code tensors} and {@code metadata} atomically (temp file, fsync, rename), with the
+     * checksum {@value #CHECKSUM_KEY} added to the metadata.
+     */
     public static void write(Path file, Map<String, NdArray> tensors, Map<String, String> metadata) {
         List<String> order = new ArrayList<>(tensors.keySet());
         for (String n : order) {
@@ -292,23 +321,31 @@ public final class Safetensors implements AutoCloseable {
                 throw new RevtafException(file + ": invalid tensor name '" + n + "'");
             if (tensors.get(n) == null) throw new RevtafException(file + ": tensor '" + n + "' is null");
         }
+        Map<String, String> meta = new java.util.TreeMap<>(metadata == null ? Map.of() : metadata);
+        if (meta.containsKey(CHECKSUM_KEY))
+            throw new RevtafException(file + ": metadata key '" + CHECKSUM_KEY + "' is reserved for the checksum");
         order.sort(Comparator.comparingInt((String n) -> -tensors.get(n).dtype().byteSize())
                 .thenComparing(Comparator.naturalOrder()));
-        ObjectNode root = JSON.createObjectNode();
-        if (metadata != null && !metadata.isEmpty()) {
-            ObjectNode m = root.putObject(METADATA_KEY);
-            new java.util.TreeMap<>(metadata).forEach(m::put);
-        }
+        List<Entry> layout = new ArrayList<>();
         long off = 0;
         for (String n : order) {
             NdArray a = tensors.get(n);
-            ObjectNode e = root.putObject(n);
-            e.put("dtype", a.dtype().safetensorsName());
-            ArrayNode shape = e.putArray("shape");
-            for (long d : a.shape()) shape.add(d);
             long size = a.data().byteSize();
-            e.putArray("data_offsets").add(off).add(off + size);
+            layout.add(new Entry(n, a.dtype(), a.shape(), off, off + size));
             off += size;
+        }
+        long crc = SafetensorsChecksum.of(
+                layout, meta, order.stream().map(n -> tensors.get(n).data()).toList());
+        meta.put(CHECKSUM_KEY, SafetensorsChecksum.format(crc));
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode m = root.putObject(METADATA_KEY);
+        meta.forEach(m::put);
+        for (Entry en : layout) {
+            ObjectNode e = root.putObject(en.name());
+            e.put("dtype", en.dtype().safetensorsName());
+            ArrayNode shape = e.putArray("shape");
+            for (long d : en.shape) shape.add(d);
+            e.putArray("data_offsets").add(en.begin()).add(en.end());
         }
         byte[] json;
         try {

@@ -106,7 +106,11 @@ public record Checkpoint(
         Safetensors.write(file, tensors, meta);
     }
 
-    /** Reads a checkpoint written by {@link #save}; tensors are copied out of the file. */
+    /**
+     * Reads a checkpoint written by {@link #save}; tensors are copied out of the file. A truncated
+     * file, a flipped bit (the safetensors checksum) or a missing checksum is an error naming the
+     * file and saying it is damaged.
+     */
     public static Checkpoint load(Path file) {
         try (Safetensors st = Safetensors.open(file)) {
             Map<String, String> meta = st.metadata();
@@ -115,6 +119,9 @@ public record Checkpoint(
                 throw new RevtafException(file + ": not a revtaf checkpoint (metadata revtaf.format is "
                         + (fmt == null ? "missing" : "'" + fmt + "'")
                         + "); for plain weights use weight import");
+            if (!st.checksummed())
+                throw new RevtafException(file + ": damaged: the checkpoint has no checksum ("
+                        + Safetensors.CHECKSUM_KEY + "), so its contents cannot be trusted");
             if (!VERSION.equals(meta.get("revtaf.version")))
                 throw new RevtafException(file + ": checkpoint version '" + meta.get("revtaf.version")
                         + "' is not supported (this build reads version " + VERSION + ")");

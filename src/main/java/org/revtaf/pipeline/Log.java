@@ -2,11 +2,11 @@ package org.revtaf.pipeline;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import org.revtaf.RevtafException;
 
 /**
  * Where a long stage's progress and log lines go (../shared/CLI.md: progress and logs to stderr,
@@ -86,7 +86,7 @@ public final class Log {
                     StandardOpenOption.APPEND,
                     StandardOpenOption.WRITE);
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot append to the log: " + e.getMessage(), e);
+            throw new RevtafException(file + ": cannot append to the log (" + e + ")", e);
         }
     }
 

@@ -79,14 +79,47 @@ class SafetensorsTest {
         t.put("c", NdArray.ofLongs(new long[] {1}, 9));
         Path f = dir.resolve("w.safetensors");
         Safetensors.write(f, t, Map.of("z", "1", "format", "pt"));
-        // largest dtype first, then by name; metadata first with sorted keys; compact JSON, space padded
-        String json = "{\"__metadata__\":{\"format\":\"pt\",\"z\":\"1\"},"
+        // largest dtype first, then by name; metadata first with sorted keys; compact JSON, space padded;
+        // the checksum: CRC32C of the canonical header text (entries in data order, then the sorted
+        // metadata) followed by the data area
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(bytes(
+                "c\0I64\0" + "1\0" + "0,8\n" + "a\0F32\0" + "1\0" + "8,12\n" + "b\0F32\0" + "1\0" + "12,16\n"
+                        + "format\0pt\n" + "z\0" + "1\n",
+                i64s(9),
+                f32s(6, 5)));
+        String sum = String.format("%08x", crc.getValue());
+        String json = "{\"__metadata__\":{\"format\":\"pt\",\"revtaf.crc32c\":\"" + sum + "\",\"z\":\"1\"},"
                 + "\"c\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[0,8]},"
                 + "\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]},"
                 + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[12,16]}}";
         int padded = (json.length() + 7) / 8 * 8;
         byte[] expected = bytes(u64(padded), json, " ".repeat(padded - json.length()), i64s(9), f32s(6, 5));
         assertArrayEquals(expected, Files.readAllBytes(f));
+    }
+
+    @Test
+    void aFileWithAChecksumIsVerifiedOnOpenAndOneWithoutIsReadAsBefore() throws IOException {
+        Path f = dir.resolve("sum.safetensors");
+        Safetensors.write(f, Map.of("x", NdArray.ofFloats(new long[] {4}, 1, 2, 3, 4)), Map.of("k", "v"));
+        try (Safetensors st = Safetensors.open(f)) {
+            assertEquals(true, st.checksummed());
+            assertEquals(Map.of("k", "v"), st.metadata(), "the checksum is not part of the user's metadata");
+        }
+        byte[] b = Files.readAllBytes(f);
+        b[b.length - 3] ^= 0x10; // one bit of the last float
+        Path bad = Files.write(dir.resolve("bad.safetensors"), b);
+        assertFails(bad, "damaged: the CRC32C of its contents", () -> Safetensors.open(bad));
+        assertThrows(
+                org.revtaf.RevtafException.class,
+                () -> Safetensors.write(f, Map.of(), Map.of(Safetensors.CHECKSUM_KEY, "0")),
+                "the key is reserved");
+        Path plain = handMade(
+                "plain.safetensors", "{\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", f32s(7));
+        try (Safetensors st = Safetensors.open(plain)) {
+            assertEquals(false, st.checksummed());
+            assertArrayEquals(new float[] {7}, st.get("x").toFloats());
+        }
     }
 
     @Test

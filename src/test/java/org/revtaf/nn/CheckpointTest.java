@@ -93,4 +93,49 @@ class CheckpointTest {
         assertTrue(e.getMessage().contains("scheduler.epoch"), e.getMessage());
         assertThrows(RevtafException.class, () -> c.rng("data"));
     }
+
+    /** Every damage to a saved checkpoint is detected on load, with the file named. */
+    @Test
+    void aTruncatedOrBitFlippedCheckpointIsDetectedOnLoad() throws Exception {
+        Path good = dir.resolve("good.safetensors");
+        sample(1234).save(good);
+        byte[] b = Files.readAllBytes(good);
+        long headerEnd = 8
+                + java.nio.ByteBuffer.wrap(b, 0, 8)
+                        .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                        .getLong();
+
+        byte[] truncated = java.util.Arrays.copyOf(b, b.length - 5);
+        assertDamaged(Files.write(dir.resolve("truncated.safetensors"), truncated), "truncated");
+
+        // one bit in each byte of the data area in turn (a sample of positions), and in a header value
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        for (int k = 0; k < 20; k++) {
+            byte[] flipped = b.clone();
+            int at = (int) (headerEnd + r.nextLong(b.length - headerEnd));
+            flipped[at] ^= (byte) (1 << r.nextInt(8));
+            assertDamaged(Files.write(dir.resolve("flip-" + k + ".safetensors"), flipped), "damaged: the CRC32C");
+        }
+        String text = new String(b, java.nio.charset.StandardCharsets.ISO_8859_1);
+        int step = text.indexOf("\"step\":\"1234\"");
+        assertTrue(step > 0, "the step is in the header");
+        byte[] otherStep = b.clone();
+        otherStep[step + "\"step\":\"123".length()] = '5';
+        assertDamaged(Files.write(dir.resolve("step.safetensors"), otherStep), "damaged: the CRC32C");
+
+        // a checkpoint without a checksum (another writer) is refused, not trusted
+        String noSum = text.replaceFirst("\"revtaf\\.crc32c\":\"[0-9a-f]{8}\"", "\"revtaf.xxxxxx\":\"00000000\"");
+        assertEquals(text.length(), noSum.length());
+        assertDamaged(
+                Files.write(
+                        dir.resolve("nosum.safetensors"), noSum.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)),
+                "has no checksum");
+        assertEquals(1234, Checkpoint.load(good).step(), "the original still loads");
+    }
+
+    private static void assertDamaged(Path f, String what) {
+        RevtafException e = assertThrows(RevtafException.class, () -> Checkpoint.load(f));
+        assertTrue(e.getMessage().startsWith(f.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains(what), e.getMessage());
+    }
 }

@@ -15,6 +15,32 @@ public final class StageFixtures {
         return dir;
     }
 
+    /** The arguments of {@code revtaf precompute --foundation truth} (the oracle cache). */
+    public static String[] oracleCacheArgs(Object config, Path data, Path out) {
+        return new String[] {
+            "precompute",
+            "--config",
+            config.toString(),
+            "--data",
+            data.toString(),
+            "--foundation",
+            "truth",
+            "--out",
+            out.toString()
+        };
+    }
+
+    /** Runs {@code revtaf precompute --foundation truth} in this JVM; an AssertionError with stderr if it fails. */
+    public static Path oracleCache(Object config, Path data, Path out) {
+        picocli.CommandLine cl = org.revtaf.cli.Main.commandLine();
+        java.io.StringWriter err = new java.io.StringWriter();
+        cl.setOut(new java.io.PrintWriter(new java.io.StringWriter()));
+        cl.setErr(new java.io.PrintWriter(err));
+        int status = cl.execute(oracleCacheArgs(config, data, out));
+        if (status != 0) throw new AssertionError("precompute of the test cache failed (" + status + "): " + err);
+        return out;
+    }
+
     /** The test config of src/test/resources/org/revtaf/pipeline/micro.yaml. */
     public static Path microConfig() {
         try {

@@ -9,6 +9,7 @@ import org.revtaf.backend.ReduceKernels;
 import org.revtaf.backend.ReduceOp;
 import org.revtaf.backend.cpu.kernels.Parallel;
 import org.revtaf.backend.cpu.kernels.Softmax;
+import org.revtaf.backend.cpu.kernels.VecMath;
 import org.revtaf.tensor.Tensor;
 
 /**
@@ -99,7 +100,7 @@ final class CpuReduce implements ReduceKernels {
                 FloatVector acc = FloatVector.zero(S);
                 int i = 0;
                 for (; i + L <= n; i += L) acc = acc.add(FloatVector.fromArray(S, x, o + i));
-                double s = acc.reduceLanes(VectorOperators.ADD);
+                double s = VecMath.sum(acc);
                 for (; i < n; i++) s += x[o + i];
                 return (float) s;
             }

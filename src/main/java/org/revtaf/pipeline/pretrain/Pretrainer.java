@@ -37,6 +37,7 @@ import org.revtaf.pipeline.Hashes;
 import org.revtaf.pipeline.Log;
 import org.revtaf.pipeline.MetricsLog;
 import org.revtaf.pipeline.Progress;
+import org.revtaf.pipeline.RunCheckpoints;
 import org.revtaf.pipeline.RunConfig;
 import org.revtaf.pipeline.RunDir;
 import org.revtaf.pipeline.WeightInit;
@@ -52,7 +53,9 @@ import org.revtaf.text.WordPieceTokenizer;
  * on the training reports, then, with the text encoder frozen, the image side on the report
  * triplets (existence cross-entropy + position contrastive loss). Writes into the run folder
  * {@code metrics.csv} (a row every {@code log_every} steps and one per validation), {@code
- * last.safetensors} after every epoch (what {@code --resume} continues from), and at the end
+ * checkpoints/step-N.safetensors} and its copy {@code last.safetensors} after every epoch (what
+ * {@code --resume} continues from; {@link RunCheckpoints}: a damaged one falls back to the previous
+ * step file), and at the end
  * {@code foundation.safetensors} and {@code val_entities.csv} (the per-entity AUROC table).
  *
  * <p>Everything random is derived from the seed, the phase, the epoch and the example index (batch
@@ -60,7 +63,7 @@ import org.revtaf.text.WordPieceTokenizer;
  * checkpoint, so a resumed run takes the same steps as an uninterrupted one.
  */
 public final class Pretrainer {
-    public static final String KIND = "pretrain", FOUNDATION = "foundation.safetensors", LAST = "last.safetensors";
+    public static final String KIND = "pretrain", FOUNDATION = "foundation.safetensors", LAST = RunCheckpoints.LAST;
     public static final String ENTITY_TABLE = "val_entities.csv";
     static final List<String> COLUMNS = List.of(
             "phase",
@@ -115,6 +118,7 @@ public final class Pretrainer {
     private final List<Study> train, val;
     private final String datasetHash;
     private RunDir run;
+    private RunCheckpoints checkpoints;
     private MetricsLog metrics;
     private NnContext ctx;
     private Foundation model;
@@ -153,13 +157,19 @@ public final class Pretrainer {
                     null);
         }
         run = RunDir.open(out, "--out", KIND, req.resume(), cfg.toYaml(), log);
+        checkpoints = new RunCheckpoints(out, 2);
         Checkpoint last = null;
+        Path lp = null;
         if (run.resumed()) {
-            Path lp = run.file(LAST);
-            if (!Files.isRegularFile(lp))
-                throw new RevtafException(lp + ": no checkpoint to resume from (the run stopped before its first"
-                        + " epoch ended); start it again in an empty folder");
-            last = Checkpoint.load(lp);
+            var found = checkpoints.resumePoint(log);
+            if (found.isEmpty())
+                log.line("pretrain: the run in " + out + " stopped before its first checkpoint; starting it over");
+            else {
+                lp = found.get().file();
+                last = found.get().checkpoint();
+            }
+        }
+        if (last != null) {
             String ds = last.state().get(FoundationCheckpoint.DATASET);
             if (!datasetHash.equals(ds))
                 throw new RevtafException(lp + ": the run was trained on another dataset (" + ds + ") than "
@@ -186,7 +196,7 @@ public final class Pretrainer {
         Map<String, NdArray> optimState = null;
         double wall = 0;
         if (last != null) {
-            model.loadStateDict(last.model(), run.file(LAST).toString());
+            model.loadStateDict(last.model(), lp.toString());
             ctx.dropout().restore(last.rng().get("dropout"));
             phase = last.state().get("phase");
             epochsDone = (int) last.stateLong("epochs_done");
@@ -195,6 +205,8 @@ public final class Pretrainer {
             optimState = last.optimizer();
             metrics = MetricsLog.resume(run.file("metrics.csv"), COLUMNS, step, wall);
             log.line("pretrain: resuming " + phase + " phase after epoch " + epochsDone + " (step " + step + ")");
+        } else if (run.resumed()) {
+            metrics = MetricsLog.resume(run.file("metrics.csv"), COLUMNS, 0, 0);
         } else {
             metrics = MetricsLog.create(run.file("metrics.csv"), COLUMNS);
         }
@@ -493,14 +505,13 @@ public final class Pretrainer {
         state.put(FoundationCheckpoint.DATASET, datasetHash);
         state.put(FoundationCheckpoint.VOCAB, model.text().tokenizer().toVocabText());
         state.put(FoundationCheckpoint.KIND_KEY, "pretrain-state");
-        new Checkpoint(
-                        step,
-                        model.stateDict(),
-                        opt.state(),
-                        Map.of("dropout", ctx.dropout().state()),
-                        state,
-                        cfg.toYaml())
-                .save(run.file(LAST));
+        checkpoints.save(new Checkpoint(
+                step,
+                model.stateDict(),
+                opt.state(),
+                Map.of("dropout", ctx.dropout().state()),
+                state,
+                cfg.toYaml()));
     }
 
     private double finite(double loss, String phase) {

@@ -10,6 +10,7 @@ import org.revtaf.RevtafException;
 import org.revtaf.model.revtaf.RevtafModel;
 import org.revtaf.nn.Checkpoint;
 import org.revtaf.pipeline.Hashes;
+import org.revtaf.pipeline.RunCheckpoints;
 import org.revtaf.pipeline.cache.CacheManifest;
 import org.revtaf.pipeline.cache.FeatureCache;
 import org.revtaf.tensor.NdArray;
@@ -38,7 +39,7 @@ import org.revtaf.tensor.NdArray;
  */
 public final class RevtafCheckpoint {
     public static final String KIND_KEY = "kind", KIND = "revtaf";
-    public static final String LAST = "last.safetensors", BEST = "best.safetensors", DIR = "checkpoints";
+    public static final String LAST = RunCheckpoints.LAST, BEST = "best.safetensors", DIR = RunCheckpoints.DIR;
     static final String WALL = "wall_s", BEST_STEP = "best.step", BEST_PREFIX = "best.";
     static final String RNG_DROPOUT = "dropout";
 
@@ -68,18 +69,17 @@ public final class RevtafCheckpoint {
         return Hashes.file(cacheDir.resolve(FeatureCache.MANIFEST));
     }
 
-    /** The step file's name: {@code step-N.safetensors}. */
-    public static String stepFile(long step) {
-        return "step-" + step + ".safetensors";
-    }
-
     /**
-     * Reads a REVTAF checkpoint: an error naming the file when it is not one (another kind of
-     * checkpoint, or no checkpoint at all).
+     * Reads a REVTAF checkpoint the user named: an error naming the file when it is damaged or not
+     * one (another kind of checkpoint, or no checkpoint at all).
      */
     public static Checkpoint read(Path file) {
         if (!Files.isRegularFile(file)) throw new RevtafException(file + ": no such file (a REVTAF checkpoint)");
-        Checkpoint c = Checkpoint.load(file);
+        return requireKind(Checkpoint.load(file), file);
+    }
+
+    /** {@code c} (read from {@code file}) when it is a REVTAF checkpoint; an error naming the file if not. */
+    public static Checkpoint requireKind(Checkpoint c, Path file) {
         String kind = c.state().get(KIND_KEY);
         if (!KIND.equals(kind))
             throw new RevtafException(file + ": not a REVTAF checkpoint (kind "

@@ -1,6 +1,5 @@
 package org.revtaf.pipeline.train;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +18,6 @@ import org.revtaf.data.DataConfig;
 import org.revtaf.data.Dataset;
 import org.revtaf.data.Split;
 import org.revtaf.data.Study;
-import org.revtaf.io.AtomicFile;
 import org.revtaf.model.revtaf.RevtafConfig;
 import org.revtaf.model.revtaf.RevtafModel;
 import org.revtaf.model.revtaf.StatusClassifier;
@@ -28,7 +26,9 @@ import org.revtaf.nn.NnContext;
 import org.revtaf.optim.LrSchedule;
 import org.revtaf.pipeline.Log;
 import org.revtaf.pipeline.MetricsLog;
+import org.revtaf.pipeline.NonFinite;
 import org.revtaf.pipeline.Progress;
+import org.revtaf.pipeline.RunCheckpoints;
 import org.revtaf.pipeline.RunConfig;
 import org.revtaf.pipeline.RunDir;
 import org.revtaf.pipeline.WeightInit;
@@ -55,13 +55,25 @@ public final class Trainer {
     public static final List<String> VALIDATION =
             List.of("BLEU_1", "BLEU_2", "BLEU_3", "BLEU_4", "METEOR", "ROUGE_L", "CIDEr", "CE_P", "CE_R", "CE_F1");
     /** metrics.csv columns before {@code wall_s}. */
-    public static final List<String> COLUMNS = columns();
+    public static final List<String> COLUMNS = columns(false);
 
-    private static List<String> columns() {
+    static final String SKIPPED = "skipped_steps";
+
+    /** The columns; with {@code --on-nonfinite skip} also {@value #SKIPPED} (steps skipped so far). */
+    public static List<String> columns(boolean skipNonFinite) {
         List<String> c = new ArrayList<>(List.of("step", "epoch", "lr", "loss", "loss_lm", "loss_cls", "loss_rank"));
         c.add("loss_fcc");
         c.addAll(VALIDATION);
+        if (skipNonFinite) c.add(SKIPPED);
         return List.copyOf(c);
+    }
+
+    /** What a non-finite loss or gradient does ({@code --on-nonfinite}). */
+    public enum OnNonFinite {
+        /** stop the run with exit 1 (the last good checkpoint stays) */
+        FAIL,
+        /** skip the step (no update; counted in the log and in {@value #SKIPPED}) */
+        SKIP
     }
 
     private Trainer() {}
@@ -80,7 +92,27 @@ public final class Trainer {
             Path out,
             Device device,
             boolean resume,
-            long stopAfter) {}
+            long stopAfter,
+            OnNonFinite onNonFinite,
+            boolean detectAnomaly) {
+        public Request {
+            if (onNonFinite == null) onNonFinite = OnNonFinite.FAIL;
+        }
+
+        /** Fails on a non-finite step, no anomaly checks. */
+        public Request(
+                Path dataDir,
+                Dataset data,
+                RunConfig config,
+                Path configFile,
+                Path cache,
+                Path out,
+                Device device,
+                boolean resume,
+                long stopAfter) {
+            this(dataDir, data, config, configFile, cache, out, device, resume, stopAfter, OnNonFinite.FAIL, false);
+        }
+    }
 
     /**
      * The outcome.
@@ -123,21 +155,20 @@ public final class Trainer {
             RevtafModel model = RevtafModel.build(ctx, mc, tokenizer, f.textWidth(), f.memoryDim());
             var init = r.resume() ? WeightInit.Imported.NONE : WeightInit.revtaf(model, cfg, tokenizer, file);
             model.classifier.setBaseProbs(StatusClassifier.baseProbsFromLabels(f.trainLabels()));
-            TrainStep step = new TrainStep(model, tc);
+            TrainStep step = new TrainStep(model, tc, r.detectAnomaly());
+            List<String> columns = columns(r.onNonFinite() == OnNonFinite.SKIP);
             RevtafInputs inputs = new RevtafInputs(f, model, r.device(), tokenizer, dc.maxWords(), dc.crop());
             Map<String, String> identity = RevtafCheckpoint.identity(f, model, r.dataDir());
             State st = new State();
             RunDir run = RunDir.open(r.out(), "--out", "train", r.resume(), cfg.toYaml(), log); // after the model built
             init.log(log);
 
-            Path checkpoints = run.file(RevtafCheckpoint.DIR);
+            RunCheckpoints checkpoints = new RunCheckpoints(r.out(), tc.keepCheckpoints());
             MetricsLog metrics;
-            if (run.resumed()) {
-                Path lastFile = run.file(RevtafCheckpoint.LAST);
-                if (!Files.isRegularFile(lastFile))
-                    throw new RevtafException(lastFile + ": no such file; the run in " + r.out()
-                            + " has no checkpoint to resume from (start it again in an empty --out)");
-                Checkpoint last = RevtafCheckpoint.read(lastFile);
+            var found = run.resumed() ? checkpoints.resumePoint(log) : java.util.Optional.<RunCheckpoints.Found>empty();
+            if (found.isPresent()) {
+                Path lastFile = found.get().file();
+                Checkpoint last = RevtafCheckpoint.requireKind(found.get().checkpoint(), lastFile);
                 RevtafCheckpoint.requireCache(last, lastFile, r.cache());
                 RevtafCheckpoint.loadWeights(last, lastFile, model);
                 step.optimizer().loadState(last.optimizer());
@@ -149,16 +180,14 @@ public final class Trainer {
                             + "); nothing to resume");
                     return new Result(true, false, st.steps, st.bestStep, st.best, st.wallBefore);
                 }
-                metrics = MetricsLog.resume(run.file("metrics.csv"), COLUMNS, st.steps, st.wallBefore);
+                metrics = MetricsLog.resume(run.file("metrics.csv"), columns, st.steps, st.wallBefore);
                 log.line("train: resuming " + r.out() + " at step " + st.steps + " (epoch " + st.position.epoch()
                         + ", batch " + st.position.stepInEpoch() + ")");
+            } else if (run.resumed()) {
+                log.line("train: the run in " + r.out() + " stopped before its first checkpoint; starting it over");
+                metrics = MetricsLog.resume(run.file("metrics.csv"), columns, 0, 0);
             } else {
-                metrics = MetricsLog.create(run.file("metrics.csv"), COLUMNS);
-            }
-            try {
-                Files.createDirectories(checkpoints);
-            } catch (IOException e) {
-                throw new RevtafException(checkpoints + ": cannot create the folder: " + e.getMessage(), e);
+                metrics = MetricsLog.create(run.file("metrics.csv"), columns);
             }
 
             int batches = (train.size() + tc.batchSize() - 1) / tc.batchSize();
@@ -192,6 +221,7 @@ public final class Trainer {
                     st,
                     metrics,
                     run,
+                    checkpoints,
                     tokenizer,
                     val,
                     log);
@@ -223,10 +253,12 @@ public final class Trainer {
         final double[] window = new double[LOSSES.size()];
         long bestStep = -1;
         Map<String, Double> best = new LinkedHashMap<>();
+        long skipped;
 
         Map<String, String> states(double wall) {
             Map<String, String> s = new LinkedHashMap<>();
             s.put(RevtafCheckpoint.WALL, Double.toString(wall));
+            s.put(SKIPPED, Long.toString(skipped));
             s.put("window.steps", Integer.toString(windowSteps));
             for (int i = 0; i < LOSSES.size(); i++) s.put("window." + LOSSES.get(i), Double.toString(window[i]));
             if (bestStep >= 0) {
@@ -241,6 +273,7 @@ public final class Trainer {
             steps = c.step();
             wallBefore = c.stateDouble(RevtafCheckpoint.WALL);
             windowSteps = Math.toIntExact(c.stateLong("window.steps"));
+            skipped = c.state().containsKey(SKIPPED) ? c.stateLong(SKIPPED) : 0;
             for (int i = 0; i < LOSSES.size(); i++) window[i] = c.stateDouble("window." + LOSSES.get(i));
             if (c.state().containsKey(RevtafCheckpoint.BEST_STEP)) {
                 bestStep = c.stateLong(RevtafCheckpoint.BEST_STEP);
@@ -265,6 +298,7 @@ public final class Trainer {
             State st,
             MetricsLog metrics,
             RunDir dir,
+            RunCheckpoints checkpoints,
             org.revtaf.text.WordPieceTokenizer tokenizer,
             List<Study> val,
             Log log) {
@@ -307,15 +341,23 @@ public final class Trainer {
                                 batch = inputs.training(b, rows, sources);
                             }
                             res = step.run(batch, lr, where);
-                        } catch (RevtafException e) {
-                            metrics.flush();
-                            throw new RevtafException(e.getMessage() + "; " + lastGood(), e);
+                        } catch (NonFinite.Fault e) {
+                            if (r.onNonFinite() != OnNonFinite.SKIP) {
+                                metrics.flush();
+                                throw new RevtafException(e.getMessage() + "; " + lastGood(), e);
+                            }
+                            st.skipped++;
+                            log.line(e.getMessage() + "; skipped the step (--on-nonfinite skip; " + st.skipped
+                                    + " skipped so far)");
+                            res = null;
                         }
                         st.steps++;
                         st.position = new LrSchedule.State(epoch, k + 1);
-                        st.windowSteps++;
-                        for (int i = 0; i < LOSSES.size(); i++)
-                            st.window[i] += res.losses().get(LOSSES.get(i));
+                        if (res != null) {
+                            st.windowSteps++;
+                            for (int i = 0; i < LOSSES.size(); i++)
+                                st.window[i] += res.losses().get(LOSSES.get(i));
+                        }
                         boolean endOfRun = epoch == tc.epochs() && k + 1 == batches;
                         if (st.steps % tc.logEvery() == 0 || endOfRun) logRow(epoch, lr);
                         p.update(
@@ -324,7 +366,7 @@ public final class Trainer {
                                         Locale.ROOT,
                                         "epoch %d, loss %.4f",
                                         epoch,
-                                        res.losses().get("total")));
+                                        res == null ? Double.NaN : res.losses().get("total")));
                         boolean endOfEpoch = !loader.hasNext();
                         boolean stop = r.stopAfter() > 0 && st.steps >= r.stopAfter();
                         if (!endOfEpoch && (stop || (tc.checkpointEvery() > 0 && st.steps % tc.checkpointEvery() == 0)))
@@ -354,7 +396,9 @@ public final class Trainer {
         private void logRow(int epoch, double lr) {
             MetricsLog.Row row = metrics.at(st.steps).put("epoch", epoch).put("lr", lr);
             String[] cols = {"loss", "loss_lm", "loss_cls", "loss_rank", "loss_fcc"};
+            if (st.windowSteps > 0) // else every step since the last row was skipped: no losses
             for (int i = 0; i < cols.length; i++) row.put(cols[i], st.window[i] / st.windowSteps);
+            if (r.onNonFinite() == OnNonFinite.SKIP) row.put(SKIPPED, st.skipped);
             row.write();
             st.windowSteps = 0;
             java.util.Arrays.fill(st.window, 0);
@@ -419,36 +463,14 @@ public final class Trainer {
             metrics.flush();
             Map<String, String> s = new LinkedHashMap<>(identity);
             s.putAll(st.states(metrics.wallSeconds()));
-            Path folder = dir.file(RevtafCheckpoint.DIR);
-            Path stepFile = folder.resolve(RevtafCheckpoint.stepFile(st.steps));
-            new Checkpoint(
+            checkpoints.save(new Checkpoint(
                             st.steps,
                             model.stateDict(),
                             step.optimizer().state(),
                             Map.of(RevtafCheckpoint.RNG_DROPOUT, dropout.state()),
                             s,
                             cfg.toYaml())
-                    .withScheduler(st.position)
-                    .save(stepFile);
-            AtomicFile.writeStream(dir.file(RevtafCheckpoint.LAST), out -> Files.copy(stepFile, out));
-            prune(folder);
-        }
-
-        private void prune(Path dir) {
-            if (tc.keepCheckpoints() == 0) return;
-            List<Long> steps = new ArrayList<>();
-            try (var s = Files.list(dir)) {
-                s.forEach(p -> {
-                    String n = p.getFileName().toString();
-                    if (n.matches("step-\\d+\\.safetensors"))
-                        steps.add(Long.parseLong(n.substring(5, n.length() - ".safetensors".length())));
-                });
-                steps.sort(java.util.Comparator.reverseOrder());
-                for (int i = tc.keepCheckpoints(); i < steps.size(); i++)
-                    Files.deleteIfExists(dir.resolve(RevtafCheckpoint.stepFile(steps.get(i))));
-            } catch (IOException e) {
-                throw new RevtafException(dir + ": cannot remove old checkpoints: " + e.getMessage(), e);
-            }
+                    .withScheduler(st.position));
         }
 
         private Result result(boolean before, boolean stopped) {

@@ -1,7 +1,6 @@
 package org.revtaf.backend.cpu.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import org.revtaf.backend.Buf;
 import org.revtaf.backend.PoincareScalar;
 import org.revtaf.backend.RowMap;
@@ -109,9 +108,9 @@ public final class HyperbolicCpu {
                 gy = vg.fma(vy, gy);
             }
         }
-        float sx2 = x2.reduceLanes(VectorOperators.ADD), sy2 = y2.reduceLanes(VectorOperators.ADD);
-        float sxy = xy.reduceLanes(VectorOperators.ADD), sgx = gx.reduceLanes(VectorOperators.ADD);
-        float sgy = gy.reduceLanes(VectorOperators.ADD);
+        float sx2 = VecMath.sum(x2), sy2 = VecMath.sum(y2);
+        float sxy = VecMath.sum(xy), sgx = VecMath.sum(gx);
+        float sgy = VecMath.sum(gy);
         for (; k < d; k++) {
             float a = x[xo + k], b = y[yo + k];
             sx2 += a * a;

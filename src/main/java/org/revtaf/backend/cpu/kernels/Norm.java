@@ -2,7 +2,6 @@ package org.revtaf.backend.cpu.kernels;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.revtaf.backend.BatchNormGeom;
 import org.revtaf.backend.Buf;
@@ -16,6 +15,9 @@ import org.revtaf.backend.Buf;
 public final class Norm {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
+
+    /** Most row chunks of a parameter-gradient reduction (a constant: see layerNormBackward). */
+    private static final int PARTIAL_CHUNKS = 16;
 
     private Norm() {}
 
@@ -39,7 +41,7 @@ public final class Norm {
                     FloatVector c = FloatVector.fromArray(S, xA, xo + j).sub(mu);
                     acc = c.fma(c, acc);
                 }
-                var += acc.reduceLanes(VectorOperators.ADD);
+                var += VecMath.sum(acc);
                 for (; j < d; j++) var += (double) (xA[xo + j] - mu) * (xA[xo + j] - mu);
                 float rs = (float) (1.0 / Math.sqrt(var / d + eps));
                 if (meanA != null) meanA[meanOff + r] = mu;
@@ -65,7 +67,9 @@ public final class Norm {
         float[] gammaA = Buf.arr(gamma), dxA = Buf.arr(dx), dgammaA = Buf.arr(dgamma), dbetaA = Buf.arr(dbeta);
         int dyOff = Buf.off(dy), xOff = Buf.off(x), meanOff = Buf.off(mean), rstdOff = Buf.off(rstd);
         int gOff = Buf.off(gamma), dxOff = Buf.off(dx), dgOff = Buf.off(dgamma), dbOff = Buf.off(dbeta);
-        int chunks = Math.max(1, Math.min(Parallel.threads(), rows / Math.max(1, grain(d))));
+        // dgamma/dbeta partials per chunk of rows, added in chunk order: the chunks depend on the
+        // sizes only, never on the thread count, so every -Drevtaf.threads gives the same bits
+        int chunks = Math.max(1, Math.min(PARTIAL_CHUNKS, rows / Math.max(1, grain(d))));
         float[][] pg = new float[chunks][dgammaA == null ? 0 : d], pb = new float[chunks][dbetaA == null ? 0 : d];
         Parallel.tasks(chunks, t -> {
             int r0 = (int) ((long) rows * t / chunks), r1 = (int) ((long) rows * (t + 1) / chunks);
@@ -87,7 +91,7 @@ public final class Norm {
                         dyv.fma(xh, FloatVector.fromArray(S, g, j, m)).intoArray(g, j, m);
                     if (b.length > 0) dyv.add(FloatVector.fromArray(S, b, j, m)).intoArray(b, j, m);
                 }
-                double sg = vsg.reduceLanes(VectorOperators.ADD), sgx = vsgx.reduceLanes(VectorOperators.ADD);
+                double sg = VecMath.sum(vsg), sgx = VecMath.sum(vsgx);
                 float mg = (float) (sg / d), mgx = (float) (sgx / d);
                 if (dxA == null) continue;
                 int j = 0;
@@ -270,7 +274,7 @@ public final class Norm {
             int e = Math.min(n, b + 1024), j = b;
             FloatVector acc = FloatVector.zero(S);
             for (; j + L <= e; j += L) acc = acc.add(FloatVector.fromArray(S, a, o + j));
-            float part = acc.reduceLanes(VectorOperators.ADD);
+            float part = VecMath.sum(acc);
             for (; j < e; j++) part += a[o + j];
             total += part;
         }
@@ -287,7 +291,7 @@ public final class Norm {
                 acc = FloatVector.fromArray(S, x, xo + j)
                         .sub(mu)
                         .fma(FloatVector.fromArray(S, a, ao + j).sub(ma), acc);
-            float part = acc.reduceLanes(VectorOperators.ADD);
+            float part = VecMath.sum(acc);
             for (; j < e; j++) part += (a[ao + j] - ma) * (x[xo + j] - mu);
             total += part;
         }

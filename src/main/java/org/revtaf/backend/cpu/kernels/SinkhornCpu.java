@@ -209,10 +209,9 @@ public final class SinkhornCpu {
             float u = uHist[u1 + it.rows[r]];
             FloatVector vu = FloatVector.broadcast(Vec.S, u);
             for (; j < ub; j += Vec.L)
-                vu.sub(FloatVector.fromArray(Vec.S, it.c, ci + j))
-                        .mul(invEps)
-                        .sub(FloatVector.fromArray(Vec.S, colMax, j))
-                        .lanewise(VectorOperators.EXP)
+                VecMath.exp(vu.sub(FloatVector.fromArray(Vec.S, it.c, ci + j))
+                                .mul(invEps)
+                                .sub(FloatVector.fromArray(Vec.S, colMax, j)))
                         .add(FloatVector.fromArray(Vec.S, colSum, j))
                         .intoArray(colSum, j);
             for (; j < tp; j++) colSum[j] += (float) Math.exp((u - it.c[ci + j]) * invEps - colMax[j]);
@@ -230,8 +229,8 @@ public final class SinkhornCpu {
         FloatVector acc = FloatVector.zero(Vec.S);
         int j = 0, ub = Vec.bound(len);
         for (; j < ub; j += Vec.L)
-            acc = acc.add(FloatVector.fromArray(Vec.S, row, j).sub(mx).lanewise(VectorOperators.EXP));
-        float s = acc.reduceLanes(VectorOperators.ADD);
+            acc = acc.add(VecMath.exp(FloatVector.fromArray(Vec.S, row, j).sub(mx)));
+        float s = VecMath.sum(acc);
         for (; j < len; j++) s += (float) Math.exp(row[j] - mx);
         return s;
     }
@@ -241,12 +240,11 @@ public final class SinkhornCpu {
             float[] out, float[] c, int ci, float[] vv, float ui, float invEps, float shift, int tp) {
         int j = 0, ub = Vec.bound(tp);
         for (; j < ub; j += Vec.L)
-            FloatVector.fromArray(Vec.S, vv, j)
-                    .sub(FloatVector.fromArray(Vec.S, c, ci + j))
-                    .add(ui)
-                    .mul(invEps)
-                    .sub(shift)
-                    .lanewise(VectorOperators.EXP)
+            VecMath.exp(FloatVector.fromArray(Vec.S, vv, j)
+                            .sub(FloatVector.fromArray(Vec.S, c, ci + j))
+                            .add(ui)
+                            .mul(invEps)
+                            .sub(shift))
                     .intoArray(out, j);
         for (; j < tp; j++) out[j] = (float) Math.exp((vv[j] - c[ci + j] + ui) * invEps - shift);
     }
@@ -374,7 +372,7 @@ public final class SinkhornCpu {
             if (dv != null) sum = sum.add(contrib);
             else FloatVector.fromArray(Vec.S, acc, j).sub(contrib).intoArray(acc, j);
         }
-        float r = sum.reduceLanes(VectorOperators.ADD);
+        float r = VecMath.sum(sum);
         for (; j < tp; j++) {
             float contrib = w[j] * (dv != null ? dv[j] : s);
             dC[di + j] += contrib;

@@ -62,7 +62,7 @@ public final class SoftIouCpu {
                         vi = vi.add(x.min(y));
                         vu = vu.add(x.max(y));
                     }
-                    float si = vi.reduceLanes(VectorOperators.ADD), su = vu.reduceLanes(VectorOperators.ADD);
+                    float si = VecMath.sum(vi), su = VecMath.sum(vu);
                     for (; k < p; k++) {
                         si += Math.min(a[ai + k], g[bj + k]);
                         su += Math.max(a[ai + k], g[bj + k]);

@@ -42,7 +42,7 @@ public final class Softmax {
                 int j = 0;
                 for (; j + L <= cols; j += L)
                     acc = FloatVector.fromArray(S, dyA, go + j).fma(FloatVector.fromArray(S, yA, yo + j), acc);
-                float dot = acc.reduceLanes(VectorOperators.ADD);
+                float dot = VecMath.sum(acc);
                 for (; j < cols; j++) dot += dyA[go + j] * yA[yo + j];
                 j = 0;
                 for (; j + L <= cols; j += L)
@@ -65,7 +65,7 @@ public final class Softmax {
                 FloatVector acc = FloatVector.zero(S);
                 int j = 0;
                 for (; j + L <= cols; j += L) acc = acc.add(FloatVector.fromArray(S, dyA, go + j));
-                float sum = acc.reduceLanes(VectorOperators.ADD);
+                float sum = VecMath.sum(acc);
                 for (; j < cols; j++) sum += dyA[go + j];
                 j = 0;
                 for (; j + L <= cols; j += L)
@@ -107,7 +107,7 @@ public final class Softmax {
             vsum = vsum.add(e, m);
             if (!log) e.intoArray(y, yo + j, m);
         }
-        float sum = vsum.reduceLanes(VectorOperators.ADD);
+        float sum = VecMath.sum(vsum);
         if (log) {
             float lse = (float) Math.log(sum); // y = (x - max) - lse: exact for huge max
             for (j = 0; j + L <= cols; j += L)

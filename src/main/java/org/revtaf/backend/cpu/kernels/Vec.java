@@ -1,7 +1,6 @@
 package org.revtaf.backend.cpu.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.revtaf.backend.Buf;
 
@@ -37,7 +36,7 @@ final class Vec {
         int k = 0, ub = bound(len);
         FloatVector acc = FloatVector.zero(S);
         for (; k < ub; k += L) acc = FloatVector.fromArray(S, a, ao + k).fma(FloatVector.fromArray(S, b, bo + k), acc);
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = VecMath.sum(acc);
         for (; k < len; k++) s += a[ao + k] * b[bo + k];
         return s;
     }
@@ -108,10 +107,10 @@ final class Vec {
                     c30 = va.fma(vb0, c30);
                     c31 = va.fma(vb1, c31);
                 }
-                float s00 = c00.reduceLanes(VectorOperators.ADD), s01 = c01.reduceLanes(VectorOperators.ADD);
-                float s10 = c10.reduceLanes(VectorOperators.ADD), s11 = c11.reduceLanes(VectorOperators.ADD);
-                float s20 = c20.reduceLanes(VectorOperators.ADD), s21 = c21.reduceLanes(VectorOperators.ADD);
-                float s30 = c30.reduceLanes(VectorOperators.ADD), s31 = c31.reduceLanes(VectorOperators.ADD);
+                float s00 = VecMath.sum(c00), s01 = VecMath.sum(c01);
+                float s10 = VecMath.sum(c10), s11 = VecMath.sum(c11);
+                float s20 = VecMath.sum(c20), s21 = VecMath.sum(c21);
+                float s30 = VecMath.sum(c30), s31 = VecMath.sum(c31);
                 for (; k < d; k++) {
                     float vb0 = b[b0 + k], vb1 = b[b1 + k];
                     s00 += a[a0 + k] * vb0;
@@ -190,10 +189,7 @@ final class Vec {
     static void expShift(float[] out, int oo, float[] x, int xo, float shift, int len) {
         int k = 0, ub = bound(len);
         for (; k < ub; k += L)
-            FloatVector.fromArray(S, x, xo + k)
-                    .sub(shift)
-                    .lanewise(VectorOperators.EXP)
-                    .intoArray(out, oo + k);
+            VecMath.exp(FloatVector.fromArray(S, x, xo + k).sub(shift)).intoArray(out, oo + k);
         for (; k < len; k++) out[oo + k] = (float) Math.exp(x[xo + k] - shift);
     }
 

@@ -4,6 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 import org.revtaf.backend.Buf;
 
@@ -18,6 +19,14 @@ import org.revtaf.backend.Buf;
  * 4.5e-7, abs. 3.8e-7, relative-accurate in the negative tail (computed through erfc). Special
  * values: exp flushes results below 2^-126 to 0 and overflows to +inf above 88.7228; log gives
  * NaN below 0, -inf at 0, handles subnormal inputs; NaN propagates.
+ *
+ * <p>Same bits in every JIT tier: the cpu kernels reduce vectors with {@link #sum} and take
+ * exponentials with {@link #exp}, never with {@code reduceLanes(ADD)} or {@code lanewise(EXP)}. Those
+ * two give different bits in the interpreter and C1 (lane by lane, in lane order, through {@code
+ * Math.exp}) than in C2 (a shuffle tree, a vendor exp), so a run would depend on what the JIT had
+ * compiled when (a resumed run in a fresh JVM would differ from the uninterrupted one). {@link #sum}
+ * and {@link #exp} are built from lane-wise adds, multiplies and FMAs only, each rounded once by
+ * IEEE 754 in every tier.
  */
 public final class VecMath {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -217,34 +226,65 @@ public final class VecMath {
 
     // ---- vector functions ----
 
+    /** Rotations by L/2, L/4, ..., 1 lanes (the fixed pairing of {@link #sum}). */
+    private static final VectorShuffle<Float> ROT8 = rotation(8),
+            ROT4 = rotation(4),
+            ROT2 = rotation(2),
+            ROT1 = rotation(1);
+
+    private static VectorShuffle<Float> rotation(int lanes) {
+        return VectorShuffle.iota(S, lanes % L, 1, true);
+    }
+
+    /**
+     * Sum of the lanes in a fixed order, the same in every JIT tier (unlike {@code
+     * reduceLanes(ADD)}): halves added lane-wise (lane i + lane i + L/2), then quarters, ..., a
+     * pairwise tree. Any species; the preferred one through constant shuffles.
+     */
+    public static float sum(FloatVector v) {
+        if (v.species() != S || L > 16) return sumAnySpecies(v);
+        if (L >= 16) v = v.add(v.rearrange(ROT8));
+        if (L >= 8) v = v.add(v.rearrange(ROT4));
+        if (L >= 4) v = v.add(v.rearrange(ROT2));
+        if (L >= 2) v = v.add(v.rearrange(ROT1));
+        return v.lane(0);
+    }
+
+    /** {@link #sum} for a species other than the preferred one: the same tree, lane by lane. */
+    private static float sumAnySpecies(FloatVector v) {
+        float[] a = v.toArray();
+        for (int h = a.length / 2; h >= 1; h /= 2) for (int i = 0; i < h; i++) a[i] += a[i + h];
+        return a[0];
+    }
+
     private static final float LOG2E = 1.44269504088896341f;
     private static final float LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
     private static final float EXP_HI = 88.72283905206835f, EXP_LO = -87.33654475055310898f;
-    private static final FloatVector ONE = FloatVector.broadcast(S, 1f), SHIFTER = FloatVector.broadcast(S, 12582912f);
-    private static final FloatVector TWO = FloatVector.broadcast(S, 2f);
-    private static final FloatVector V_LOG2E = FloatVector.broadcast(S, LOG2E);
-    private static final FloatVector V_MLN2_HI = FloatVector.broadcast(S, -LN2_HI),
-            V_MLN2_LO = FloatVector.broadcast(S, -LN2_LO);
+    private static final FloatVector ONE = FloatVector.broadcast(S, 1f), TWO = FloatVector.broadcast(S, 2f);
 
     /** p * r + c (keeps the polynomial evaluations short in bytecode, so callers inline them). */
     private static FloatVector fmaC(FloatVector p, FloatVector r, float c) {
-        return p.fma(r, FloatVector.broadcast(S, c));
+        return p.fma(r, FloatVector.broadcast(p.species(), c));
     }
 
-    /** e^x, max 2 ulp; flushes results below 2^-126 to 0. */
+    /**
+     * e^x, max 2 ulp; flushes results below 2^-126 to 0. Any species (the fused kernels' {@code
+     * Vec.S} may be narrower than the preferred one).
+     */
     public static FloatVector exp(FloatVector x) {
-        FloatVector xc = x.min(EXP_HI).max(EXP_LO);
+        VectorSpecies<Float> s = x.species();
+        FloatVector xc = x.min(EXP_HI).max(EXP_LO), shifter = FloatVector.broadcast(s, 12582912f);
         // round-to-nearest n = x*log2(e) with the 1.5*2^23 trick; its low bits are the integer n
-        FloatVector t = xc.fma(V_LOG2E, SHIFTER);
-        FloatVector n = t.sub(SHIFTER);
-        FloatVector r = n.fma(V_MLN2_LO, n.fma(V_MLN2_HI, xc));
+        FloatVector t = xc.fma(FloatVector.broadcast(s, LOG2E), shifter);
+        FloatVector n = t.sub(shifter);
+        FloatVector r = n.fma(FloatVector.broadcast(s, -LN2_LO), n.fma(FloatVector.broadcast(s, -LN2_HI), xc));
         FloatVector y = scale2n(expPoly(r), t.reinterpretAsInts().sub(0x4B400000));
         return expSpecial(x, y);
     }
 
     /** e^r for |r| <= ln2/2: degree-7 Taylor polynomial (truncation 6e-9 relative). */
     private static FloatVector expPoly(FloatVector r) {
-        FloatVector p = fmaC(r, FloatVector.broadcast(S, 1f / 5040f), 1f / 720f);
+        FloatVector p = fmaC(r, FloatVector.broadcast(r.species(), 1f / 5040f), 1f / 720f);
         p = fmaC(p, r, 1f / 120f);
         p = fmaC(p, r, 1f / 24f);
         p = fmaC(p, r, 1f / 6f);
