@@ -7,6 +7,8 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.revtaf.backend.Backends;
+import org.revtaf.backend.cuda.CudaBackend;
 import org.revtaf.tensor.Allocator;
 import org.revtaf.tensor.Device;
 
@@ -17,8 +19,9 @@ import org.revtaf.tensor.Device;
  * lowest of the first half by more than {@link #SLACK}, so a leak of more than SLACK / (steps / 2)
  * per step (about 20 KiB at 200 steps) fails. CI runs {@code revtaf.memory.steps} = 200; the
  * 1,000-step check is {@code ./mvnw -B -o test -Dtest=MemoryFlatTest -Drevtaf.memory.steps=1000}
- * (figures in docs/reliability.md). Device memory is not sampled: the REVTAF model is not built on
- * cuda-emu yet.
+ * (figures in docs/reliability.md). On cuda-emu the device memory held by live tensors (the caching
+ * allocator's count) is sampled too, over {@code revtaf.memory.emuSteps} steps (default 40: the
+ * emulator is slow).
  */
 class MemoryFlatTest {
     static final int EVERY = 10;
@@ -27,6 +30,11 @@ class MemoryFlatTest {
     @Test
     void cpuMemoryIsFlatOverTrainingSteps() {
         check(Device.CPU, Integer.getInteger("revtaf.memory.steps", 200));
+    }
+
+    @Test
+    void cudaEmuDeviceMemoryIsFlatOverTrainingSteps() {
+        check(Device.CUDA_EMU, Integer.getInteger("revtaf.memory.emuSteps", 40));
     }
 
     /** What is sampled: name and reading. */
@@ -39,6 +47,8 @@ class MemoryFlatTest {
                 new Gauge("direct buffers", () -> buffers("direct")),
                 new Gauge("mapped buffers", () -> buffers("mapped")),
                 new Gauge("tensor pool", Allocator::pooledBytes)));
+        if (Backends.of(device) instanceof CudaBackend cuda)
+            gauges.add(new Gauge("device memory of live tensors", cuda::currentBytes));
         int warmup = 2 * EVERY;
         List<long[]> samples = new ArrayList<>();
         for (int i = 0; i < warmup + steps; i++) {
