@@ -9,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.revtaf.backend.Backends;
 import org.revtaf.backend.cuda.CudaBackend;
+import org.revtaf.backend.cuda.CudaBackendProvider;
 import org.revtaf.tensor.Allocator;
 import org.revtaf.tensor.Device;
 
@@ -34,6 +35,7 @@ class MemoryFlatTest {
 
     @Test
     void cudaEmuDeviceMemoryIsFlatOverTrainingSteps() {
+        Backends.register(new CudaBackendProvider.CudaEmu());
         check(Device.CUDA_EMU, Integer.getInteger("revtaf.memory.emuSteps", 40));
     }
 
