@@ -8,7 +8,7 @@ import org.revtaf.data.synth.SyntheticGenerator;
 /**
  * What the demo runs: how many synthetic studies at what size, and the epochs of each stage, as
  * {@code --set} overrides of {@code configs/tiny.yaml} (every model size stays the tiny config's).
- * The full demo is sized to finish in about ten minutes on 2 cores, {@code --quick} in under two;
+ * The full demo is sized to finish well inside ten minutes on 2 cores (about four when idle), {@code --quick} in under two;
  * the measured figures are in the README.
  *
  * @param name "demo" or "quick"
