@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.revtaf.backend.cpu.kernels.Parallel;
 import org.revtaf.pipeline.Log;
 import org.revtaf.pipeline.demo.Demo;
 import org.revtaf.pipeline.demo.DemoPlan;
@@ -13,7 +12,6 @@ import org.revtaf.tensor.Device;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code revtaf demo}; see ../shared/CLI.md (the demo row). */
@@ -65,11 +63,7 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() {
         DataCommand.requirePath(spec, "--out", out);
         DataCommand.requirePath(spec, "--config", config);
-        if (threads != null) {
-            if (threads < 1 || threads > 1024)
-                throw new ParameterException(spec.commandLine(), "--threads must be in [1, 1024], got " + threads);
-            Parallel.setThreads(threads);
-        }
+        StageOptions.applyThreads(spec, threads);
         Log log = Log.stderr(spec.commandLine().getErr());
         DemoPlan plan = quick ? DemoPlan.quick() : DemoPlan.full();
         Demo.Result r = Demo.run(new Demo.Request(out, plan, device, config), log);

@@ -59,16 +59,20 @@ public final class StageOptions {
     Device check(CommandSpec spec) {
         DataCommand.requirePath(spec, "--config", config);
         DataCommand.requirePath(spec, "--data", data);
-        if (threads != null) {
-            if (threads < 1 || threads > 1024)
-                throw new ParameterException(spec.commandLine(), "--threads must be in [1, 1024], got " + threads);
-            Parallel.setThreads(threads);
-        }
+        applyThreads(spec, threads);
         try {
             return Device.parse(device);
         } catch (RevtafException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+    }
+
+    /** A --threads value (null: unset) applied to the cpu kernels; out of [1, 1024] is bad usage (exit 2). */
+    static void applyThreads(CommandSpec spec, Integer threads) {
+        if (threads == null) return;
+        if (threads < 1 || threads > 1024)
+            throw new ParameterException(spec.commandLine(), "--threads must be in [1, 1024], got " + threads);
+        Parallel.setThreads(threads);
     }
 
     /** The config with the overrides applied (errors name the file, line and key: exit 1). */

@@ -105,7 +105,8 @@ public final class RunDir {
                 + ")");
     }
 
-    private static boolean isEmpty(Path dir, String name) {
+    /** Whether the folder {@code dir} has no entry ({@code name} names it in errors). */
+    public static boolean isEmpty(Path dir, String name) {
         try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
             return !s.iterator().hasNext();
         } catch (IOException e) {

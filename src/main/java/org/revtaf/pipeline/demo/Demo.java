@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -291,12 +290,7 @@ public final class Demo {
     }
 
     static boolean nonEmpty(Path dir) {
-        if (!Files.isDirectory(dir)) return false;
-        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
-            return s.iterator().hasNext();
-        } catch (IOException e) {
-            throw new RevtafException(dir + ": cannot list the folder: " + e.getMessage(), e);
-        }
+        return Files.isDirectory(dir) && !RunDir.isEmpty(dir, dir.toString());
     }
 
     private static long banner(Log log, int n, String stage, String what) {
