@@ -27,5 +27,5 @@ if ! command -v chromium >/dev/null; then
 fi
 # offline when the Maven repository is warm; MVN_FLAGS= to allow downloads
 ./mvnw -B -q ${MVN_FLAGS--o} test-compile
-./mvnw -B -q ${MVN_FLAGS--o} exec:exec -Dexec.scope=test -Drun.main=org.revtaf.report.RenderCheck \
+./mvnw -B -q ${MVN_FLAGS--o} exec:exec -Dexec.scope=test -Drun.main=org.revtaf.edges.report.RenderCheck \
     -Dapp.args="$OUT $(command -v chromium)${2:+ $(realpath "$2")}"

@@ -5,7 +5,7 @@
 #   2. build librevtaf_cuda.so with nvcc, then the ptxas register/spill report (make ptxas, sm_90)
 #   3. build the standalone harness kernels/tests/gpu_check.cpp (g++; calls the C ABI via dlopen)
 #   4. correctness: every case of kernels/tests/gpu_check.fixtures (reference outputs written by the
-#      Java references, org.revtaf.kernels.GpuCheckFixtures), every version, forward and backward
+#      Java references, org.revtaf.engine.kernels.GpuCheckFixtures), every version, forward and backward
 #   5. the cuda-tagged JUnit tests through Maven offline, only where a JDK 25 and a warm Maven
 #      repository exist (skipped, and said so, on a bare GPU machine: step 4 covers the kernels)
 #   6. benchmark: ms, GB/s, GFLOP/s and share of the device's peak per kernel and version (tensor-core

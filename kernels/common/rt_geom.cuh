@@ -10,7 +10,7 @@
 #endif
 
 #define RT_MAX_RANK 8
-// dtype codes: org.revtaf.tensor.DType ordinals (6 = uint8, an output of rt_copy only)
+// dtype codes: org.revtaf.engine.tensor.DType ordinals (6 = uint8, an output of rt_copy only)
 #define RT_F32 0
 #define RT_F64 1
 #define RT_I32 2
@@ -111,7 +111,7 @@ static inline unsigned rt_grid(int64_t n, int block) {
 #define RT_GRID_STRIDE(i, n) \
   for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < (n); i += (int64_t)gridDim.x * blockDim.x)
 
-// SplitMix64's finalizer (org.revtaf.tensor.SplitMix.mix64)
+// SplitMix64's finalizer (org.revtaf.engine.tensor.SplitMix.mix64)
 __device__ __forceinline__ unsigned long long rt_mix64(unsigned long long z) {
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;

@@ -6,7 +6,7 @@
 // The cuDNN path is checked against these on a GPU; cuda-emu runs them.
 // defines: rt_conv2d_fwd rt_conv2d_bwd_data rt_conv2d_bwd_weight
 // versions: those of gemm_tile.cuh (1 one thread per output, 2 shared-memory tiles; default 2)
-// Contract: org.revtaf.backend.ConvKernels (reference: org.revtaf.backend.reference.RefConv).
+// Contract: org.revtaf.engine.backend.ConvKernels (reference: org.revtaf.engine.backend.reference.RefConv).
 #include "../gemm/gemm_tile.cuh"
 #include "../common/rt_warp.cuh"
 

@@ -5,7 +5,7 @@
 // defines: rt_max_pool2d_fwd rt_max_pool2d_bwd rt_avg_pool2d_fwd rt_avg_pool2d_bwd
 //          rt_adaptive_avg_pool2d_fwd rt_adaptive_avg_pool2d_bwd rt_bilinear_fwd rt_bilinear_bwd
 // versions: 1 (one thread per element; the only version)
-// Contract: org.revtaf.backend.reference.RefConv (maxForward ... adaptiveAvgBackward, bilinear), Lerp.
+// Contract: org.revtaf.engine.backend.reference.RefConv (maxForward ... adaptiveAvgBackward, bilinear), Lerp.
 #include "../common/rt_geom.cuh"
 
 #define RT_POOL_BLOCK 256
@@ -26,7 +26,7 @@ static bool rt_pool_geom(RtPoolGeom* g, const int64_t* p) {
   return true;
 }
 
-// cells averaged by output (oy, ox) (org.revtaf.backend.Pool2dGeom.divisor)
+// cells averaged by output (oy, ox) (org.revtaf.engine.backend.Pool2dGeom.divisor)
 __device__ __forceinline__ float rt_pool_div(const RtPoolGeom& g, int64_t oy, int64_t ox, int include_pad) {
   int64_t y0 = oy * g.sh - g.ph, x0 = ox * g.sw - g.pw;
   int64_t y1 = min(y0 + g.kh, g.h + g.ph), x1 = min(x0 + g.kw, g.w + g.pw);
@@ -145,7 +145,7 @@ __global__ void adaptive_bwd_kernel(float* dx, const float* dy, int64_t planes, 
   }
 }
 
-// source taps of one output coordinate (org.revtaf.backend.Lerp)
+// source taps of one output coordinate (org.revtaf.engine.backend.Lerp)
 struct RtLerp {
   int64_t i0, i1;
   float w0, w1;

@@ -1,9 +1,9 @@
 // elementwise.cu - the generic elementwise kernels of the device-resident backend (issue 17): unary
 // math and its backward, binary ops over broadcast strides, where, fill, strided copy with dtype
-// conversion, and inverted dropout with the counter-based mask of org.revtaf.backend.DropoutMask.
+// conversion, and inverted dropout with the counter-based mask of org.revtaf.engine.backend.DropoutMask.
 // defines: rt_unary_fwd rt_unary_bwd rt_binary rt_where rt_fill rt_copy rt_dropout
 // versions: 1 (grid-stride loop, one element per thread and step; the only version)
-// Contract: org.revtaf.backend.ScalarMath (apply / derivative), BinaryOp, UnaryOp.
+// Contract: org.revtaf.engine.backend.ScalarMath (apply / derivative), BinaryOp, UnaryOp.
 #include "../common/rt_geom.cuh"
 
 enum RtUnary { U_NEG, U_EXP, U_LOG, U_SQRT, U_ABS, U_RELU, U_GELU, U_TANH, U_SIGMOID, U_POW, U_CLAMP, U_AFFINE };

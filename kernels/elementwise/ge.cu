@@ -1,7 +1,7 @@
 // ge.cu - elementwise comparison out = (a >= b) as 1.0f / 0.0f (no gradient).
 // defines: rt_ge
 // versions: 1 (grid-stride loop)
-// Contract: org.revtaf.backend.ScalarMath.apply(BinaryOp.GE, a, b): 1 where a >= b, else 0 (NaN compares false).
+// Contract: org.revtaf.engine.backend.ScalarMath.apply(BinaryOp.GE, a, b): 1 where a >= b, else 0 (NaN compares false).
 #include "../emu/cuda_emu.h"
 #include "../common/rt_check.cuh"
 

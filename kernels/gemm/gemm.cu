@@ -2,7 +2,7 @@
 // The hand-written kernel the cuBLAS path is checked against on a GPU, and what cuda-emu runs.
 // defines: rt_gemm
 // versions: 1 (one thread per element of c), 2 (shared-memory tiles, gemm_tile.cuh; default)
-// Contract: org.revtaf.backend.MatmulKernels (reference: org.revtaf.backend.reference.RefMatmul).
+// Contract: org.revtaf.engine.backend.MatmulKernels (reference: org.revtaf.engine.backend.reference.RefMatmul).
 #include "gemm_tile.cuh"
 
 struct RtGemmProblem {

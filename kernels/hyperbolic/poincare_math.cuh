@@ -1,6 +1,6 @@
 // poincare_math.cuh - the scalar math of the Poincare-ball kernels, shared by every version so that
 // versions differ only in how they parallelise (row reductions), never in the formula. A line-by-line
-// port of org.revtaf.backend.PoincareScalar (the Java contract): row statistics (dot
+// port of org.revtaf.engine.backend.PoincareScalar (the Java contract): row statistics (dot
 // products, squared norms) are accumulated in fp32 by the kernels, the per-row / per-pair scalar
 // math runs in double so the 1e-15 clamps of the public code mean what they say.
 // Clamps: norms >= 1e-15 (no gradient below); tanh input in [-15, 15] (zero gradient outside);

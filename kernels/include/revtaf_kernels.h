@@ -48,14 +48,14 @@ RT_API int rt_nvtx_pop(void);
 // y[i] = a * x[i] + y[i]; x RO, y RW; n elements.
 RT_API int rt_saxpy(void* stream, float* y, const float* x, float a, int64_t n);
 // out[i] = a[i * a_stride] >= b[i * b_stride] ? 1 : 0 (NaN compares false; no gradient); strides 0 or 1
-// (0 broadcasts one value). out: (n). Contract: org.revtaf.backend.ScalarMath, BinaryOp.GE.
+// (0 broadcasts one value). out: (n). Contract: org.revtaf.engine.backend.ScalarMath, BinaryOp.GE.
 RT_API int rt_ge(void* stream, float* out, const float* a, int64_t a_stride, const float* b, int64_t b_stride,
                  int64_t n);
 
 // ---- hyperbolic (Poincare ball, curvature c > 0, sc = sqrt(c)); kernels/hyperbolic/*.cu ----------
 // Every kernel family takes `version` last: 0 = the promoted default, 1 = the simple first version,
 // 2.. = tuned versions (listed in each .cu header). Rows are contiguous: x (n, d) means x[i*d + k].
-// Contract of the Poincare ops: org.revtaf.backend.reference.HyperbolicRef / org.revtaf.backend.PoincareScalar (clamps:
+// Contract of the Poincare ops: org.revtaf.engine.backend.reference.HyperbolicRef / org.revtaf.engine.backend.PoincareScalar (clamps:
 // norms >= 1e-15, tanh input |.| <= 15, artanh input |.| <= 1-1e-15 with straight-through
 // gradient; per-row scalar math in double).
 // mobius_add: out = ((1+2c<x,y>+c|y|^2) x + (1-c|x|^2) y) / max(1+2c<x,y>+c^2|x|^2|y|^2, 1e-15)
@@ -86,7 +86,7 @@ RT_API int rt_poincare_dist_bwd(void* stream, float* dx, float* dy, const float*
                                 int64_t n, int64_t m, int64_t d, float c, int version);
 
 // ---- optimal transport; kernels/ot/sinkhorn.cu ---------------------------------------------------
-// Log-domain Sinkhorn (contract: org.revtaf.backend.reference.SinkhornRef): per batch item uniform
+// Log-domain Sinkhorn (contract: org.revtaf.engine.backend.reference.SinkhornRef): per batch item uniform
 // marginals over the valid rows (mu = 1/P_valid) and valid columns (nu = 1/T_valid); pixel_mask (b, p)
 // and token_mask (b, t) are uint8 (1 = valid; NULL = all valid). u^0 = v^0 = 0; iteration k:
 // u^k = eps log(mu+1e-8) - eps LSE_j((-C+v^(k-1))/eps), v^k = eps log(nu+1e-8) - eps LSE_i((-C+u^k)/eps);
@@ -115,7 +115,7 @@ RT_API int rt_soft_iou_bwd(void* stream, float* da, float* dg, const float* dout
 
 // ---- fused attention; kernels/attention/flash_attention.cu ------------------------------------------
 // out = softmax(scale q k^T + masks) v per (batch, head), online softmax over key tiles, no (n, s)
-// matrix in memory (contract: org.revtaf.backend.reference.AttentionRef). key_mask: (b, s) uint8
+// matrix in memory (contract: org.revtaf.engine.backend.reference.AttentionRef). key_mask: (b, s) uint8
 // 1 = valid (NULL = all); causal: key j visible to query i iff j <= i + (s - n). A query with no
 // visible key gets out = 0, lse = -inf and no gradient. d in {32, 64, 128}.
 // q, out, dout, dq: (b, h, n, d); k, v, dk, dv: (b, h, s, d); lse: (b, h, n) (natural log)
@@ -128,8 +128,8 @@ RT_API int rt_attention_bwd(void* stream, float* dq, float* dk, float* dv, const
                             int version);
 
 // ==== BEGIN issue 17 (branch cuda): the device-resident backend's kernels =========================
-// Conventions of this section (Java adapters: org.revtaf.backend.cuda.Cuda*):
-// * dtype codes are org.revtaf.tensor.DType ordinals: 0 float32, 1 float64, 2 int32, 3 int64; 6 uint8
+// Conventions of this section (Java adapters: org.revtaf.engine.backend.cuda.Cuda*):
+// * dtype codes are org.revtaf.engine.tensor.DType ordinals: 0 float32, 1 float64, 2 int32, 3 int64; 6 uint8
 //   (as an output of rt_copy: 1 where the input is nonzero; as an input: its value).
 // * `geom` arguments are HOST arrays of int64 read during the call (the launcher copies them into the
 //   kernel's parameters, so the caller may free them on return): shapes and strides in elements, rank
@@ -149,7 +149,7 @@ RT_API int rt_memcpy_d2h_async(void* dst, const void* src, int64_t bytes, void* 
 RT_API int rt_memcpy_d2d_async(void* dst, const void* src, int64_t bytes, void* stream);
 RT_API int rt_memset_async(void* dst, int value, int64_t bytes, void* stream);
 
-// ---- elementwise; kernels/elementwise/elementwise.cu (contract: org.revtaf.backend.ScalarMath) -------
+// ---- elementwise; kernels/elementwise/elementwise.cu (contract: org.revtaf.engine.backend.ScalarMath) -------
 // unary op = UnaryOp ordinal: 0 neg 1 exp 2 log 3 sqrt 4 abs 5 relu 6 gelu (erf) 7 tanh 8 sigmoid 9 pow(a)
 // 10 clamp [a, b] 11 affine a x + b. out, x, dx, dy, y: (n) contiguous; y = op(x) (used by exp, sqrt,
 // tanh, sigmoid backward)
@@ -169,7 +169,7 @@ RT_API int rt_fill(void* stream, void* out, int out_type, double value, int64_t 
 // out = x converted from x_type to out_type (integers truncate toward zero); geom: shape, out strides,
 // x strides
 RT_API int rt_copy(void* stream, void* out, int out_type, const void* x, int x_type, const int64_t* geom, int rank);
-// inverted dropout with org.revtaf.backend.DropoutMask's counter-based mask: element i is kept when
+// inverted dropout with org.revtaf.engine.backend.DropoutMask's counter-based mask: element i is kept when
 // (mix64(key + i * 0x9E3779B97F4A7C15) >> 32) >= threshold (key = mix64(seed), SplitMix64's finalizer);
 // out[i] = kept ? x[i] * scale : 0. Backward is the same call on dy. out, x: (n) contiguous
 RT_API int rt_dropout(void* stream, float* out, const float* x, int64_t n, int64_t key, int64_t threshold, float scale,
@@ -196,7 +196,7 @@ RT_API int rt_cross_entropy_fwd(void* stream, float* loss, float* lse, float* ro
 RT_API int rt_cross_entropy_bwd(void* stream, float* dlogits, const float* dloss, const float* loss,
                                 const float* logits, const float* lse, const void* target, int target_type,
                                 int64_t rows, int64_t c, int64_t ignore_index, float smoothing, int version);
-// the softmax of unfused attention (org.revtaf.backend.reference.AttentionRef semantics): p (bh, n, s)
+// the softmax of unfused attention (org.revtaf.engine.backend.reference.AttentionRef semantics): p (bh, n, s)
 // holds the raw scores q k^T on entry and p = exp(scale s - lse) on visible keys times the dropout factor
 // of DropoutMask element (bh n + i) s + j (drop_threshold 0: none) on exit; lse (bh, n), -inf for a query
 // with no visible key (its row 0). key_mask (b, s) uint8 (NULL: all); causal: j <= i + s - n.
@@ -209,7 +209,7 @@ RT_API int rt_attention_softmax_bwd(void* stream, float* ds, const float* scores
                                     int causal, int64_t drop_key, int64_t drop_threshold, float drop_scale,
                                     int version);
 
-// ---- GEMM; kernels/gemm/gemm.cu (contract: org.revtaf.backend.MatmulKernels) -------------------------
+// ---- GEMM; kernels/gemm/gemm.cu (contract: org.revtaf.engine.backend.MatmulKernels) -------------------------
 // for each of batch problems: c (m, n) = alpha op(a) op(b) + beta c; op(a) (m, k) stored (k, m) when
 // trans_a, op(b) (k, n) stored (n, k) when trans_b; problem i reads a + i stride_a, b + i stride_b (0
 // broadcasts), writes c + i m n. beta == 0 ignores c's contents.
@@ -218,7 +218,7 @@ RT_API int rt_gemm(void* stream, float* c, const float* a, const float* b, int64
                    int version);
 
 // ---- convolution (implicit GEMM); kernels/conv/conv.cu ----------------------------------------------
-// conv geom (14): n c h w oc kh kw sh sw ph pw dh dw groups (org.revtaf.backend.Conv2dGeom); x (n, c, h, w),
+// conv geom (14): n c h w oc kh kw sh sw ph pw dh dw groups (org.revtaf.engine.backend.Conv2dGeom); x (n, c, h, w),
 // w (oc, c / groups, kh, kw), out/dy (n, oc, oh, ow); bias/db (oc) or NULL. Backward kernels overwrite.
 RT_API int rt_conv2d_fwd(void* stream, float* out, const float* x, const float* w, const float* bias,
                          const int64_t* geom, int version);
@@ -226,7 +226,7 @@ RT_API int rt_conv2d_bwd_data(void* stream, float* dx, const float* dy, const fl
                               int version);
 RT_API int rt_conv2d_bwd_weight(void* stream, float* dw, float* db, const float* dy, const float* x,
                                 const int64_t* geom, int version);
-// pool geom (10): n c h w kh kw sh sw ph pw (org.revtaf.backend.Pool2dGeom, floor mode); kernels/conv/pool.cu.
+// pool geom (10): n c h w kh kw sh sw ph pw (org.revtaf.engine.backend.Pool2dGeom, floor mode); kernels/conv/pool.cu.
 // argmax int32 = flat h*w index of the first max in its plane; backward kernels overwrite dx.
 RT_API int rt_max_pool2d_fwd(void* stream, float* out, int32_t* argmax, const float* x, const int64_t* geom);
 RT_API int rt_max_pool2d_bwd(void* stream, float* dx, const float* dy, const int32_t* argmax, const int64_t* geom);
@@ -241,7 +241,7 @@ RT_API int rt_bilinear_fwd(void* stream, float* out, const float* x, int64_t pla
                            int64_t ow, int align_corners);
 RT_API int rt_bilinear_bwd(void* stream, float* dx, const float* dy, int64_t planes, int64_t h, int64_t w, int64_t oh,
                            int64_t ow, int align_corners);
-// ---- normalisation; kernels/norm/norm.cu (contract: org.revtaf.backend.reference.RefNorm) ------------
+// ---- normalisation; kernels/norm/norm.cu (contract: org.revtaf.engine.backend.reference.RefNorm) ------------
 // layer norm per row of x (rows, d); w, b (d) or NULL; mean, rstd (rows); backward overwrites dx and
 // dw, db (each may be NULL)
 RT_API int rt_layer_norm_fwd(void* stream, float* out, float* mean, float* rstd, const float* x, const float* w,
@@ -259,7 +259,7 @@ RT_API int rt_batch_norm_bwd(void* stream, float* dx, float* dw, float* db, cons
                              const float* w, const float* save_mean, const float* save_invstd, int64_t n, int64_t c,
                              int64_t hw, int training, int version);
 
-// ---- indexing; kernels/index/index.cu (contract: org.revtaf.backend.IndexKernels) ---------------------
+// ---- indexing; kernels/index/index.cu (contract: org.revtaf.engine.backend.IndexKernels) ---------------------
 // x viewed as (outer, size, inner) of elem_bytes-sized elements (4 or 8; select and gather copy bits);
 // idx of idx_type (2 int32, 3 int64). select: out (outer, n_idx, inner) = x[:, idx[j], :]; add:
 // dx[:, idx[j], :] += dy[:, j, :] (float32) skipping j whose idx == skip (embedding padding; pass -1 for
@@ -275,7 +275,7 @@ RT_API int rt_scatter_add(void* stream, float* dx, const float* dy, const void* 
                           int64_t size, int64_t inner, int64_t n_idx, int64_t* err);
 
 // ---- optimizer; kernels/optim/optim.cu ------------------------------------------------------------------
-// AdamW (org.revtaf.backend.OptimKernels): p = decay p - step_size m' / (sqrt(v') inv_bc2 + eps) with
+// AdamW (org.revtaf.engine.backend.OptimKernels): p = decay p - step_size m' / (sqrt(v') inv_bc2 + eps) with
 // decay = 1 - lr wd, step_size = lr / (1 - beta1^t), inv_bc2 = 1 / sqrt(1 - beta2^t); all (n)
 RT_API int rt_adamw(void* stream, float* param, float* m, float* v, const float* grad, int64_t n, float beta1,
                     float beta2, float eps, float decay, float step_size, float inv_bc2);

@@ -4,7 +4,7 @@
 // host learns of it at its next synchronisation, without a sync inside the op.
 // defines: rt_index_select rt_index_add rt_gather rt_scatter_add
 // versions: 1 (one thread per element; the adds use atomicAdd; the only version)
-// Contract: org.revtaf.backend.IndexKernels (reference: org.revtaf.backend.reference.RefIndex).
+// Contract: org.revtaf.engine.backend.IndexKernels (reference: org.revtaf.engine.backend.reference.RefIndex).
 #include "../common/rt_geom.cuh"
 
 #define RT_IDX_BLOCK 256

@@ -3,7 +3,7 @@
 // versions: 1 (layer norm: one warp per row, the weight gradients one thread per column over the rows;
 //            batch norm: one block per channel with block reductions; the only version)
 // Statistics in float with two passes (mean, then centred squares), as the reference does in double.
-// Contract: org.revtaf.backend.reference.RefNorm.
+// Contract: org.revtaf.engine.backend.reference.RefNorm.
 #include "../common/rt_geom.cuh"
 #include "../common/rt_warp.cuh"
 

@@ -1,7 +1,7 @@
 // optim.cu - the fused AdamW step on the device (issue 17): one pass over param, m, v, grad.
 // defines: rt_adamw
 // versions: 1 (one thread per element; the only version)
-// Contract: org.revtaf.backend.OptimKernels (reference: org.revtaf.backend.reference.RefOptim).
+// Contract: org.revtaf.engine.backend.OptimKernels (reference: org.revtaf.engine.backend.reference.RefOptim).
 #include "../common/rt_geom.cuh"
 
 #define RT_OPT_BLOCK 256

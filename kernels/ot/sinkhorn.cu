@@ -1,6 +1,6 @@
 // sinkhorn.cu - batched log-domain Sinkhorn (uniform marginals over valid rows/columns, masks for
 // padded tokens) and its backward through the iterations that ran (unrolled, exact). Contract:
-// org.revtaf.backend.reference.SinkhornRef; include/revtaf_kernels.h.
+// org.revtaf.engine.backend.reference.SinkhornRef; include/revtaf_kernels.h.
 // Convergence on the device, no host sync per iteration: the launcher queues max_iter iteration
 // launches (one block per item); each adds its items' |u^k - u^(k-1)| into err[k] (double
 // atomics) and skips itself when err[k-1] / valid < tol (one global mean over the batch, as the

@@ -7,7 +7,7 @@
 //   1  one thread per (outer, inner) row, serial over n
 //   2  one warp per row with shuffle reductions when inner == 1, else version 1; default
 // cross-entropy and attention softmax: one warp per row (their only version).
-// Contracts: org.revtaf.backend.reference.RefReduce, AttentionRef; ScalarMath for NaN (max/min propagate it).
+// Contracts: org.revtaf.engine.backend.reference.RefReduce, AttentionRef; ScalarMath for NaN (max/min propagate it).
 #include "../common/rt_geom.cuh"
 #include "../common/rt_warp.cuh"
 

@@ -1,6 +1,6 @@
 // bugs.cu - deliberately buggy kernels: the emulator must report each one with file:line (status 5)
 // instead of hanging or crashing. Compiled only into test/librevtaf_emu_bugs*.so (never into the
-// product libraries); checked from JUnit (org.revtaf.kernels.EmulatorBugsTest) for both engines.
+// product libraries); checked from JUnit (org.revtaf.engine.kernels.EmulatorBugsTest) for both engines.
 // defines: rtb_divergent_sync rtb_divergent_warp rtb_partial_mask rtb_deadlock rtb_missing_sync rtb_early_return
 //          rtb_bad_config rtb_smem_limit rtb_stale_static_smem rtb_wmma_misaligned rtb_wmma_half_warp
 #include "../emu/cuda_emu.h"

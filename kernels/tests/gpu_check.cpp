@@ -1,8 +1,8 @@
 // gpu_check.cpp - the standalone GPU check: needs neither Java nor nvcc at run time, only g++ to
 // build it and one kernel library to dlopen (librevtaf_cuda.so on a GPU, librevtaf_emu.so here).
 //   gpu_check LIB [--fixtures FILE] [--bench] [--quick] [--only OP]
-// 1. correctness: every case of FILE (written by org.revtaf.kernels.GpuCheckFixtures from the
-//    double references of org.revtaf.backend.reference), every version of its kernel family,
+// 1. correctness: every case of FILE (written by org.revtaf.engine.kernels.GpuCheckFixtures from the
+//    double references of org.revtaf.engine.backend.reference), every version of its kernel family,
 //    forward and backward, |got - want| <= atol + rtol |want| (non-finite values must match)
 // 2. --bench: ms per launch (CUDA events), GB/s and GFLOP/s with the share of the device's peak
 //    (rt_device_info) per kernel and version; --quick: tiny shapes, one repetition (emulator);
@@ -74,7 +74,7 @@ struct Dev {  // one device buffer, freed at scope end
   }
 };
 
-// ---- fixtures (format: org.revtaf.kernels.GpuCheckFixtures) ------------------------------------------
+// ---- fixtures (format: org.revtaf.engine.kernels.GpuCheckFixtures) ------------------------------------------
 struct Arr {
   int kind = 0;  // 0 f32 input, 1 u8 input, 2 f32 expected
   std::vector<float> f;

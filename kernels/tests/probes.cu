@@ -1,7 +1,7 @@
 // probes.cu - small correct kernels that exercise each emulated CUDA feature once (block-wide
 // reduction with static smem + shuffles, dynamic smem, shuffles with width, ballot/any/all,
 // atomics, 3-D indices, many blocks on several workers, 16-bit floats and TF32, WMMA fragments).
-// Test library only; the JUnit tests (org.revtaf.kernels.EmulatorBugsTest, EmulatorWmmaTest)
+// Test library only; the JUnit tests (org.revtaf.engine.kernels.EmulatorBugsTest, EmulatorWmmaTest)
 // compute the expected values independently.
 // defines: rtp_block_sum rtp_shuffles rtp_votes rtp_atomics rtp_indices rtp_convert rtp_wmma_gemm
 #include "../emu/cuda_emu.h"

@@ -90,7 +90,7 @@ class ArchitectureTest {
     /** The layer groups of the folder layout (org.revtaf.engine.tensor, ...), skipped when present. */
     static final java.util.Set<String> GROUPS = java.util.Set.of("engine", "learning", "domain", "edges");
 
-    /** "tensor" for org.revtaf.tensor.X, org.revtaf.tensor.sub.Y and org.revtaf.engine.tensor.X; "" for org.revtaf.X. */
+    /** "tensor" for org.revtaf.engine.tensor.X, org.revtaf.engine.tensor.sub.Y and org.revtaf.engine.tensor.X; "" for org.revtaf.X. */
     static String top(String cls) {
         List<String> parts = new ArrayList<>(List.of(pkg(cls).split("\\.")));
         parts = parts.subList(2, parts.size()); // after org.revtaf

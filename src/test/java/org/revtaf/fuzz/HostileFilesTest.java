@@ -17,19 +17,19 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.revtaf.data.AnnotationJson;
-import org.revtaf.data.BadSamplePolicy;
-import org.revtaf.data.Images;
-import org.revtaf.data.KaggleIu;
-import org.revtaf.data.MimicCxrJpg;
-import org.revtaf.data.PngWriter;
-import org.revtaf.io.Npy;
-import org.revtaf.io.Safetensors;
-import org.revtaf.nn.Checkpoint;
-import org.revtaf.pipeline.RunConfig;
-import org.revtaf.pipeline.StageFixtures;
-import org.revtaf.pipeline.cache.FeatureCache;
-import org.revtaf.tensor.NdArray;
+import org.revtaf.domain.data.AnnotationJson;
+import org.revtaf.domain.data.BadSamplePolicy;
+import org.revtaf.domain.data.Images;
+import org.revtaf.domain.data.KaggleIu;
+import org.revtaf.domain.data.MimicCxrJpg;
+import org.revtaf.domain.data.PngWriter;
+import org.revtaf.edges.io.Npy;
+import org.revtaf.edges.io.Safetensors;
+import org.revtaf.edges.pipeline.RunConfig;
+import org.revtaf.edges.pipeline.StageFixtures;
+import org.revtaf.edges.pipeline.cache.FeatureCache;
+import org.revtaf.engine.tensor.NdArray;
+import org.revtaf.learning.nn.Checkpoint;
 
 /**
  * Issue 20, hostile files: every reader of the project's inputs, fed mutants of valid files by
@@ -208,7 +208,7 @@ class HostileFilesTest {
 
     @Test
     void mimicLabelCsv() throws IOException {
-        Path root = copy(resource("/org/revtaf/data/mimic-cxr-jpg"), dir.resolve("mimic"));
+        Path root = copy(resource("/org/revtaf/domain/data/mimic-cxr-jpg"), dir.resolve("mimic"));
         Path chex = root.resolve("mimic-cxr-2.0.0-chexpert.csv"), split = root.resolve("mimic-cxr-2.0.0-split.csv");
         byte[] chexSeed = Files.readAllBytes(chex), splitSeed = Files.readAllBytes(split);
         MutationFuzzer.Target load = file -> MimicCxrJpg.load(
@@ -220,7 +220,7 @@ class HostileFilesTest {
 
     @Test
     void iuReportCsv() throws IOException {
-        Path root = copy(resource("/org/revtaf/data/kaggle-iu"), dir.resolve("kaggle-iu"));
+        Path root = copy(resource("/org/revtaf/domain/data/kaggle-iu"), dir.resolve("kaggle-iu"));
         Path reports = root.resolve("indiana_reports.csv");
         new MutationFuzzer(
                         "iu-reports-csv",

@@ -7,14 +7,14 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.revtaf.autograd.GradMode;
-import org.revtaf.model.ResNet;
-import org.revtaf.nn.NnContext;
-import org.revtaf.nn.WeightMapping;
-import org.revtaf.ops.F;
-import org.revtaf.tensor.Device;
-import org.revtaf.tensor.NdArray;
-import org.revtaf.tensor.Tensor;
+import org.revtaf.engine.autograd.GradMode;
+import org.revtaf.engine.ops.F;
+import org.revtaf.engine.tensor.Device;
+import org.revtaf.engine.tensor.NdArray;
+import org.revtaf.engine.tensor.Tensor;
+import org.revtaf.learning.model.ResNet;
+import org.revtaf.learning.nn.NnContext;
+import org.revtaf.learning.nn.WeightMapping;
 
 /**
  * torchvision ResNets (narrow, 29x35 / 21x27 inputs so the stride and padding arithmetic is

@@ -7,9 +7,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.revtaf.ops.F;
-import org.revtaf.tensor.Device;
-import org.revtaf.tensor.Tensor;
+import org.revtaf.engine.ops.F;
+import org.revtaf.engine.tensor.Device;
+import org.revtaf.engine.tensor.Tensor;
 
 /**
  * Our log-domain Sinkhorn (OTSeg / REVTAF loop) against POT's {@code ot.bregman.sinkhorn_log} run

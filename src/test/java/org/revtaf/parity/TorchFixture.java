@@ -15,15 +15,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.revtaf.io.Npy;
-import org.revtaf.nn.MappingReport;
-import org.revtaf.nn.Module;
-import org.revtaf.nn.WeightImport;
-import org.revtaf.nn.WeightMapping;
-import org.revtaf.tensor.DType;
-import org.revtaf.tensor.Device;
-import org.revtaf.tensor.NdArray;
-import org.revtaf.tensor.Tensor;
+import org.revtaf.edges.io.Npy;
+import org.revtaf.engine.tensor.DType;
+import org.revtaf.engine.tensor.Device;
+import org.revtaf.engine.tensor.NdArray;
+import org.revtaf.engine.tensor.Tensor;
+import org.revtaf.learning.nn.MappingReport;
+import org.revtaf.learning.nn.Module;
+import org.revtaf.learning.nn.WeightImport;
+import org.revtaf.learning.nn.WeightMapping;
 
 /**
  * One PyTorch fixture directory under src/test/resources/org/revtaf/parity, written by

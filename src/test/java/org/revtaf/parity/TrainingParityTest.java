@@ -9,13 +9,13 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.revtaf.nn.Parameter;
-import org.revtaf.ops.F;
-import org.revtaf.optim.AdamW;
-import org.revtaf.optim.LrSchedule;
-import org.revtaf.tensor.Device;
-import org.revtaf.tensor.NdArray;
-import org.revtaf.tensor.Tensor;
+import org.revtaf.engine.ops.F;
+import org.revtaf.engine.tensor.Device;
+import org.revtaf.engine.tensor.NdArray;
+import org.revtaf.engine.tensor.Tensor;
+import org.revtaf.learning.nn.Parameter;
+import org.revtaf.learning.optim.AdamW;
+import org.revtaf.learning.optim.LrSchedule;
 
 /**
  * Losses and optimisation against PyTorch: cross-entropy with label smoothing 0.1 and ignore index

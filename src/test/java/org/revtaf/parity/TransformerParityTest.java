@@ -5,21 +5,21 @@ import static org.revtaf.parity.TorchFixture.GRAD_TOL;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.revtaf.model.BertConfig;
-import org.revtaf.model.BertEncoder;
-import org.revtaf.model.BertLmDecoder;
-import org.revtaf.nn.AttentionMask;
-import org.revtaf.nn.DetrTransformer;
-import org.revtaf.nn.LayerNorm;
-import org.revtaf.nn.Module;
-import org.revtaf.nn.ModuleList;
-import org.revtaf.nn.NnContext;
-import org.revtaf.nn.TransformerDecoderLayer;
-import org.revtaf.nn.TransformerLayerSpec;
-import org.revtaf.nn.WeightMapping;
-import org.revtaf.ops.F;
-import org.revtaf.tensor.Device;
-import org.revtaf.tensor.Tensor;
+import org.revtaf.engine.ops.F;
+import org.revtaf.engine.tensor.Device;
+import org.revtaf.engine.tensor.Tensor;
+import org.revtaf.learning.model.BertConfig;
+import org.revtaf.learning.model.BertEncoder;
+import org.revtaf.learning.model.BertLmDecoder;
+import org.revtaf.learning.nn.AttentionMask;
+import org.revtaf.learning.nn.DetrTransformer;
+import org.revtaf.learning.nn.LayerNorm;
+import org.revtaf.learning.nn.Module;
+import org.revtaf.learning.nn.ModuleList;
+import org.revtaf.learning.nn.NnContext;
+import org.revtaf.learning.nn.TransformerDecoderLayer;
+import org.revtaf.learning.nn.TransformerLayerSpec;
+import org.revtaf.learning.nn.WeightMapping;
 
 /**
  * Transformer stacks against PyTorch restatements of the references (benchmarks/pytorch/

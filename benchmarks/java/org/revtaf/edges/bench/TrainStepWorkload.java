@@ -1,0 +1,148 @@
+package org.revtaf.edges.bench;
+
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.revtaf.domain.data.DataConfig;
+import org.revtaf.edges.config.FoundationConfig;
+import org.revtaf.edges.config.PrecomputeConfig;
+import org.revtaf.edges.config.TextConfig;
+import org.revtaf.edges.config.TrainConfig;
+import org.revtaf.edges.pipeline.RunConfig;
+import org.revtaf.edges.pipeline.train.TrainStep;
+import org.revtaf.engine.backend.Backends;
+import org.revtaf.engine.backend.cuda.CudaBackend;
+import org.revtaf.engine.tensor.Device;
+import org.revtaf.engine.tensor.Scope;
+import org.revtaf.learning.model.revtaf.ReportPrompt;
+import org.revtaf.learning.model.revtaf.RevtafConfig;
+import org.revtaf.learning.model.revtaf.RevtafModel;
+import org.revtaf.learning.model.revtaf.SyntheticBatch;
+import org.revtaf.learning.nn.NnContext;
+
+/**
+ * {@code bench train-step --config YAML}: one whole REVTAF training step of a config ({@link
+ * TrainStep}: forward with every loss, backward, gradient checks, clipping, AdamW) on a seeded
+ * synthetic batch of the shapes the config's cache would have: images data.crop square, text width
+ * foundation.text_encoder.hidden, precompute.max_sentences GRP sentences, precompute.memory_k
+ * memory features of precompute.memory_dim, text.vocab_size tokens, reports of up to
+ * data.max_words tokens. Reports the median step time, images per second, the peak heap (the sum of
+ * the heap pools' peaks over the steps: garbage not yet collected included, an upper bound) and the
+ * heap still used after a full GC at the end (weights, AdamW moments, the batch and the pooled
+ * arrays of a step: about what the run needs).
+ */
+public final class TrainStepWorkload implements Workload {
+    private static final Info INFO = new Info(
+            "train-step",
+            "the whole REVTAF training step of a config (forward, backward, AdamW), images/s and peak heap",
+            List.of(Device.CPU, Device.REFERENCE, Device.CUDA, Device.CUDA_EMU),
+            List.of(
+                    new BenchOptions.Spec(
+                            "config", null, "run config (configs/*.yaml) with the model and train sections"),
+                    new BenchOptions.Spec("batch", "0", "images per step (0: the config's train.batch_size)"),
+                    new BenchOptions.Spec("warmup", "5", "untimed steps first (JIT compilation, allocator pool)"),
+                    new BenchOptions.Spec("iters", "5", "timed steps (median)")));
+
+    @Override
+    public Info info() {
+        return INFO;
+    }
+
+    @Override
+    public BenchResult run(Device dev, BenchOptions o, PrintWriter log) {
+        Path file = Path.of(o.string("config"));
+        int iters = o.integer("iters", 1, 100), warmup = o.integer("warmup", 0, 100);
+        int batchOpt = o.integer("batch", 0, 4096);
+        RunConfig cfg = RunConfig.load(file, List.of());
+        String stage = "bench train-step";
+        DataConfig dc = RunConfig.require(cfg.data(), file, stage, "data");
+        TextConfig text = RunConfig.require(cfg.text(), file, stage, "text");
+        FoundationConfig fc = RunConfig.require(cfg.foundation(), file, stage, "foundation");
+        PrecomputeConfig pc = RunConfig.require(cfg.precompute(), file, stage, "precompute");
+        RevtafConfig mc = RunConfig.require(cfg.model(), file, stage, "model");
+        TrainConfig tc = RunConfig.require(cfg.train(), file, stage, "train");
+        int batch = batchOpt > 0 ? batchOpt : tc.batchSize();
+        RevtafModel model = new RevtafModel(
+                NnContext.of(dev, cfg.seed()),
+                mc,
+                SyntheticBatch.dims(text.vocabSize(), fc.textEncoder().hidden(), pc.memoryDim()));
+        int reportTokens = Math.max(1, Math.min(dc.maxWords(), mc.decoder().maxPositions() - ReportPrompt.LENGTH - 1));
+        RevtafModel.Batch b = SyntheticBatch.random(
+                model,
+                new SyntheticBatch.Sizes(batch, dc.crop(), pc.maxSentences(), reportTokens, pc.memoryK()),
+                cfg.seed());
+        TrainStep step = new TrainStep(model, tc);
+        Runnable one = () -> {
+            try (Scope s = Scope.open()) {
+                step.run(b, tc.lr(), "bench step");
+            }
+        };
+        CudaBackend cuda = Backends.of(dev) instanceof CudaBackend cb ? cb : null;
+        long fallbacksBefore = CudaBackend.hostFallbackCount();
+        resetPeaks();
+        if (cuda != null) cuda.resetPeak();
+        for (int i = 1; i < warmup; i++) one.run(); // the timer's own warm-up step is the last
+        double seconds = warmup == 0 ? ModelStepTimer.timed(one, iters) : ModelStepTimer.median(one, iters);
+        if (cuda != null) cuda.synchronize();
+        double peakMb = peakHeap() / (1024.0 * 1024.0);
+        System.gc(); // what stays: weights, AdamW moments, the batch and the allocator's pooled step arrays
+        double liveMb = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024.0 * 1024.0);
+        log.printf(
+                "  train-step %s: batch %d at %dx%d, %,d parameters (lre %s, fvtaf %s): %.3f s per step (%.2f img/s),"
+                        + " peak heap %.0f MiB (%.0f MiB live after a GC) of %.0f MiB%n",
+                file,
+                batch,
+                dc.crop(),
+                dc.crop(),
+                model.parameterCount(),
+                mc.lre(),
+                mc.fvtaf(),
+                seconds,
+                batch / seconds,
+                peakMb,
+                liveMb,
+                Runtime.getRuntime().maxMemory() / (1024.0 * 1024.0));
+        log.flush();
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("config", file.toString());
+        extra.put("batch", batch);
+        extra.put("image_size", dc.crop());
+        extra.put("parameters", model.parameterCount());
+        extra.put("lre", mc.lre());
+        extra.put("fvtaf", mc.fvtaf());
+        extra.put("peak_heap_mb", Math.round(peakMb));
+        extra.put("live_heap_mb", Math.round(liveMb));
+        extra.put("max_heap_mb", Math.round(Runtime.getRuntime().maxMemory() / (1024.0 * 1024.0)));
+        if (cuda != null) { // kernel calls that left the device, and the allocator's peak over the steps
+            extra.put("host_fallbacks", CudaBackend.hostFallbackCount() - fallbacksBefore);
+            extra.put("device_peak_bytes", cuda.peakBytes());
+            log.printf(
+                    "  device: peak %.1f MiB of tensors, %d host fallbacks%n",
+                    cuda.peakBytes() / 1048576.0, CudaBackend.hostFallbackCount() - fallbacksBefore);
+            log.flush();
+        }
+        return new BenchResult(name(), dev, seconds, Double.NaN, Double.NaN, batch / seconds, extra);
+    }
+
+    private static List<MemoryPoolMXBean> heapPools() {
+        return ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(p -> p.getType() == MemoryType.HEAP)
+                .toList();
+    }
+
+    private static void resetPeaks() {
+        heapPools().forEach(MemoryPoolMXBean::resetPeakUsage);
+    }
+
+    /** Sum of the heap pools' peak usages since {@link #resetPeaks} (an upper bound of the peak heap). */
+    private static long peakHeap() {
+        long sum = 0;
+        for (MemoryPoolMXBean p : heapPools()) sum += p.getPeakUsage().getUsed();
+        return sum;
+    }
+}

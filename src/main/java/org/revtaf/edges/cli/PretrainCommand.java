@@ -1,0 +1,85 @@
+package org.revtaf.edges.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.revtaf.domain.data.Dataset;
+import org.revtaf.edges.pipeline.Log;
+import org.revtaf.edges.pipeline.RunConfig;
+import org.revtaf.edges.pipeline.pretrain.Pretrainer;
+import org.revtaf.engine.tensor.Device;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code revtaf pretrain}; see ../shared/CLI.md. */
+@Command(
+        name = "pretrain",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Train the foundation model (METHOD.md 1.1): the text encoder by masked-language modelling on the training"
+                    + " reports, then the image encoder and entity decoder on the reports' triplets.",
+            "Writes RUN/foundation.safetensors (weights, resolved config, dataset hash), RUN/metrics.csv,"
+                    + " RUN/config.yaml, RUN/log.txt, RUN/last.safetensors (resume point) and"
+                    + " RUN/val_entities.csv (per-entity validation AUROC).",
+            "Ends by printing the validation entity-existence AUROC (mean over entities with both classes) and the"
+                    + " position accuracy."
+        })
+public final class PretrainCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    StageOptions stage;
+
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "RUN",
+            description = "Run folder (new, or the run to resume).")
+    Path out;
+
+    @Option(names = "--resume", description = "Continue the run in RUN from its last checkpoint.")
+    boolean resume;
+
+    @Override
+    public Integer call() {
+        Device device = stage.check(spec);
+        DataCommand.requirePath(spec, "--out", out);
+        Log log = Log.stderr(spec.commandLine().getErr());
+        RunConfig cfg = stage.loadConfig();
+        Dataset data = stage.dataset(cfg, log);
+        Pretrainer.Result r = Pretrainer.run(
+                new Pretrainer.Request("--data " + stage.data, data, cfg, stage.config, out, device, resume), log);
+        PrintWriter w = spec.commandLine().getOut();
+        if (r.alreadyFinished()) w.println("pretrain: " + out + " is finished (" + r.foundation() + ")");
+        else {
+            if (r.metrics() != null) w.print(r.metrics().table());
+            w.println(String.format(
+                    Locale.ROOT,
+                    "pretrain: validation entity-existence AUROC %.4f (mean over entities with both classes),"
+                            + " position accuracy %.4f, %.1f s; wrote %s",
+                    r.valAuroc(),
+                    r.valPositionAcc(),
+                    r.seconds(),
+                    r.foundation()));
+        }
+        if (stage.json) {
+            ObjectNode j = new ObjectMapper().createObjectNode();
+            j.put("val_auroc", r.valAuroc());
+            j.put("val_position_acc", r.valPositionAcc());
+            j.put("seconds", r.seconds());
+            j.put("foundation", r.foundation().toString());
+            j.put("already_finished", r.alreadyFinished());
+            w.println(j.toString());
+        }
+        w.flush();
+        return 0;
+    }
+}

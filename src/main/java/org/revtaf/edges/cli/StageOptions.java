@@ -1,0 +1,88 @@
+package org.revtaf.edges.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.revtaf.RevtafException;
+import org.revtaf.domain.data.BadSamplePolicy;
+import org.revtaf.domain.data.DataConfig;
+import org.revtaf.domain.data.Dataset;
+import org.revtaf.domain.data.Datasets;
+import org.revtaf.edges.pipeline.Log;
+import org.revtaf.edges.pipeline.RunConfig;
+import org.revtaf.engine.backend.cpu.kernels.Parallel;
+import org.revtaf.engine.tensor.Device;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * The options every pipeline stage shares ({@code pretrain}, {@code precompute}; later {@code train}):
+ * the config file with {@code --set} overrides, the dataset folder, the device and {@code --json}.
+ */
+public final class StageOptions {
+    @Option(
+            names = "--config",
+            required = true,
+            paramLabel = "YAML",
+            description = "Run configuration (configs/*.yaml).")
+    Path config;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "Dataset folder (annotation.json).")
+    Path data;
+
+    @Option(
+            names = "--device",
+            defaultValue = "cpu",
+            paramLabel = "D",
+            description = "cpu (default), reference, cuda, cuda-emu.")
+    String device;
+
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
+            description =
+                    "Override a config key (dotted path from the root, e.g. foundation.train.epochs=2); repeatable.")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--json", description = "End with one JSON object on the last line of stdout.")
+    boolean json;
+
+    @Option(
+            names = "--threads",
+            paramLabel = "T",
+            description = "Threads of the cpu kernels (default: all cores, or -Drevtaf.threads); small models on"
+                    + " shared cores can run faster with 1.")
+    Integer threads;
+
+    /** Empty paths, an unknown device and a bad thread count are bad usage (exit 2); applies --threads. */
+    Device check(CommandSpec spec) {
+        DataCommand.requirePath(spec, "--config", config);
+        DataCommand.requirePath(spec, "--data", data);
+        applyThreads(spec, threads);
+        try {
+            return Device.parse(device);
+        } catch (RevtafException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    /** A --threads value (null: unset) applied to the cpu kernels; out of [1, 1024] is bad usage (exit 2). */
+    static void applyThreads(CommandSpec spec, Integer threads) {
+        if (threads == null) return;
+        if (threads < 1 || threads > 1024)
+            throw new ParameterException(spec.commandLine(), "--threads must be in [1, 1024], got " + threads);
+        Parallel.setThreads(threads);
+    }
+
+    /** The config with the overrides applied (errors name the file, line and key: exit 1). */
+    RunConfig loadConfig() {
+        return RunConfig.load(config, overrides);
+    }
+
+    /** The dataset, bad samples handled as the config's data section says (fail without one). */
+    Dataset dataset(RunConfig cfg, Log log) {
+        BadSamplePolicy policy = cfg.data().map(DataConfig::onBadSample).orElse(BadSamplePolicy.FAIL);
+        return Datasets.open(data, Datasets.Where.DEFAULT, policy, log::line);
+    }
+}

@@ -1,0 +1,35 @@
+package org.revtaf.edges.config;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The {@code text} section: the WordPiece tokenizer shared by the text encoder and the REVTAF
+ * decoder, and how a text becomes one vector.
+ *
+ * @param vocab a {@code vocab.txt} to use (e.g. bert-base-uncased's); empty: trained from the training reports
+ * @param vocabSize size of a trained vocabulary (the project's special tokens included)
+ * @param minFrequency a word-piece merge needs this many occurrences in the training reports
+ * @param maxTokens longest token sequence fed to the text encoder ([CLS] and [SEP] included); longer texts are cut
+ * @param pooling how a text's token states become its embedding: mean over its tokens, or the [CLS] state (MedKLIP)
+ */
+public record TextConfig(Optional<Path> vocab, int vocabSize, int minFrequency, int maxTokens, Pooling pooling) {
+    /** How the text encoder's token states become one embedding. */
+    public enum Pooling {
+        /** Mean over the real tokens ([CLS] and [SEP] included, padding excluded). */
+        MEAN,
+        /** The state of the first token, [CLS] (MedKLIP with Bio_ClinicalBERT). */
+        CLS
+    }
+
+    public TextConfig {
+        if (vocabSize < 16) throw new IllegalArgumentException("vocab_size must be >= 16, got " + vocabSize);
+        if (minFrequency < 1) throw new IllegalArgumentException("min_frequency must be >= 1, got " + minFrequency);
+        if (maxTokens < 3) throw new IllegalArgumentException("max_tokens must be >= 3, got " + maxTokens);
+    }
+
+    /** bert-base-sized vocabulary trained from the reports, 128 tokens, mean pooling. */
+    public static TextConfig defaults() {
+        return new TextConfig(Optional.empty(), 30522, 2, 128, Pooling.MEAN);
+    }
+}

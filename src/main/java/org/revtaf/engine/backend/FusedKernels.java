@@ -1,0 +1,85 @@
+package org.revtaf.engine.backend;
+
+import org.revtaf.engine.tensor.Tensor;
+
+/**
+ * The REVTAF fused ops: Poincare-ball maps, Mobius addition and matvec, pairwise Poincare
+ * distance, log-domain Sinkhorn, soft IoU, scaled-dot-product attention. The contracts (formulas,
+ * clamps, masks) are the double oracles in {@code backend/reference} ({@code HyperbolicRef},
+ * {@code SinkhornRef}, {@code SoftIouRef}, {@code AttentionRef}); argument names are those of the
+ * C ABI (kernels/include/revtaf_kernels.h), {@code dout} being the gradient of the output. All
+ * tensors are contiguous; masks are float32 (nonzero = valid) or null. Backward kernels overwrite
+ * their gradient outputs and skip null ones.
+ */
+public interface FusedKernels {
+    /** out [n, d] = x (+)_c y; y is [n, d] (yStride d) or one row [1, d] (yStride 0). */
+    void mobiusAdd(Tensor out, Tensor x, Tensor y, int yStride, int n, int d, double c);
+
+    void mobiusAddBackward(Tensor dx, Tensor dy, Tensor dout, Tensor x, Tensor y, int yStride, int n, int d, double c);
+
+    /** out [n, d] = map(x) row by row: expmap0, logmap0 or proj. */
+    void poincareMap(Tensor out, Tensor x, int n, int d, double c, RowMap map);
+
+    void poincareMapBackward(Tensor dx, Tensor dout, Tensor x, int n, int d, double c, RowMap map);
+
+    /** out [n, m] = mobius_matvec(w [m, d], x [n, d]). */
+    void mobiusMatvec(Tensor out, Tensor w, Tensor x, int n, int m, int d, double c);
+
+    void mobiusMatvecBackward(Tensor dw, Tensor dx, Tensor dout, Tensor w, Tensor x, int n, int m, int d, double c);
+
+    /** out [n, m] = Poincare distance between rows of x [n, d] and y [m, d]. */
+    void poincareDist(Tensor out, Tensor x, Tensor y, int n, int m, int d, double c);
+
+    void poincareDistBackward(Tensor dx, Tensor dy, Tensor dout, Tensor x, Tensor y, int n, int m, int d, double c);
+
+    /**
+     * plan [b, p, t] from cost [b, p, t]; uHist [(maxIter+1) b p] and vHist [(maxIter+1) b t] are
+     * saved for backward. Returns the number of iterations run.
+     */
+    int sinkhorn(
+            Tensor plan,
+            Tensor uHist,
+            Tensor vHist,
+            Tensor cost,
+            Tensor pixelMask,
+            Tensor tokenMask,
+            SinkhornGeom geom);
+
+    /** dcost [b, p, t] from dplan through the {@code iters} unrolled iterations of the forward. */
+    void sinkhornBackward(
+            Tensor dcost,
+            Tensor dplan,
+            Tensor plan,
+            Tensor uHist,
+            Tensor vHist,
+            int iters,
+            Tensor cost,
+            Tensor pixelMask,
+            Tensor tokenMask,
+            SinkhornGeom geom);
+
+    /** out [b, n, m] = soft IoU of maps a [b, n, p] and g [b, m, p]. */
+    void softIou(Tensor out, Tensor a, Tensor g, int b, int n, int m, int p);
+
+    void softIouBackward(Tensor da, Tensor dg, Tensor dout, Tensor a, Tensor g, int b, int n, int m, int p);
+
+    /**
+     * out [b, h, n, d], lse [b, h, n] from q [b, h, n, d], k and v [b, h, s, d]; keyMask [b, s];
+     * dropout on the probabilities by {@code drop} ({@link DropoutMask#NONE}: none; backward takes
+     * the same one).
+     */
+    void attention(Tensor out, Tensor lse, Tensor q, Tensor k, Tensor v, Tensor keyMask, AttentionGeom geom);
+
+    void attentionBackward(
+            Tensor dq,
+            Tensor dk,
+            Tensor dv,
+            Tensor dout,
+            Tensor out,
+            Tensor lse,
+            Tensor q,
+            Tensor k,
+            Tensor v,
+            Tensor keyMask,
+            AttentionGeom geom);
+}

@@ -1,0 +1,346 @@
+package org.revtaf.engine.backend.cpu.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+import org.revtaf.engine.backend.BatchNormGeom;
+import org.revtaf.engine.backend.Buf;
+
+/**
+ * Layer norm over the last axis and 2-D batch norm (NCHW), forward and backward; rows / channels
+ * in parallel, Vector API inner loops. Statistics are accumulated in double. Gradients are
+ * overwritten (not accumulated). gamma / beta / their gradients may be null (no affine).
+ * Oracle: {@link NormRef}.
+ */
+public final class Norm {
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int L = S.length();
+
+    /** Most row chunks of a parameter-gradient reduction (a constant: see layerNormBackward). */
+    private static final int PARTIAL_CHUNKS = 16;
+
+    private Norm() {}
+
+    // ---- layer norm ----
+
+    // x, y: (rows, d); gamma, beta: (d) or null; mean, rstd: (rows) saved for backward (may be null)
+    public static void layerNormForward(
+            Buf.F32 x, Buf.F32 gamma, Buf.F32 beta, Buf.F32 y, Buf.F32 mean, Buf.F32 rstd, int rows, int d, float eps) {
+        float[] xA = Buf.arr(x), gammaA = Buf.arr(gamma), betaA = Buf.arr(beta), yA = Buf.arr(y);
+        float[] meanA = Buf.arr(mean), rstdA = Buf.arr(rstd);
+        int xOff = Buf.off(x), gOff = Buf.off(gamma), bOff = Buf.off(beta), yOff = Buf.off(y);
+        int meanOff = Buf.off(mean), rstdOff = Buf.off(rstd);
+        Parallel.range(rows, grain(d), (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int xo = xOff + r * d, yo = yOff + r * d;
+                float mu = (float) (sum(xA, xo, d) / d);
+                double var = 0;
+                int j = 0;
+                FloatVector acc = FloatVector.zero(S);
+                for (; j + L <= d; j += L) {
+                    FloatVector c = FloatVector.fromArray(S, xA, xo + j).sub(mu);
+                    acc = c.fma(c, acc);
+                }
+                var += VecMath.sum(acc);
+                for (; j < d; j++) var += (double) (xA[xo + j] - mu) * (xA[xo + j] - mu);
+                float rs = (float) (1.0 / Math.sqrt(var / d + eps));
+                if (meanA != null) meanA[meanOff + r] = mu;
+                if (rstdA != null) rstdA[rstdOff + r] = rs;
+                affine(xA, xo, mu, rs, gammaA, gOff, betaA, bOff, yA, yo, d);
+            }
+        });
+    }
+
+    // dy, x, dx: (rows, d); mean, rstd: (rows) from forward; gamma (d) or null; dgamma, dbeta: (d) or null
+    public static void layerNormBackward(
+            Buf.F32 dy,
+            Buf.F32 x,
+            Buf.F32 mean,
+            Buf.F32 rstd,
+            Buf.F32 gamma,
+            Buf.F32 dx,
+            Buf.F32 dgamma,
+            Buf.F32 dbeta,
+            int rows,
+            int d) {
+        float[] dyA = Buf.arr(dy), xA = Buf.arr(x), meanA = Buf.arr(mean), rstdA = Buf.arr(rstd);
+        float[] gammaA = Buf.arr(gamma), dxA = Buf.arr(dx), dgammaA = Buf.arr(dgamma), dbetaA = Buf.arr(dbeta);
+        int dyOff = Buf.off(dy), xOff = Buf.off(x), meanOff = Buf.off(mean), rstdOff = Buf.off(rstd);
+        int gOff = Buf.off(gamma), dxOff = Buf.off(dx), dgOff = Buf.off(dgamma), dbOff = Buf.off(dbeta);
+        // dgamma/dbeta partials per chunk of rows, added in chunk order: the chunks depend on the
+        // sizes only, never on the thread count, so every -Drevtaf.threads gives the same bits
+        int chunks = Math.max(1, Math.min(PARTIAL_CHUNKS, rows / Math.max(1, grain(d))));
+        float[][] pg = new float[chunks][dgammaA == null ? 0 : d], pb = new float[chunks][dbetaA == null ? 0 : d];
+        Parallel.tasks(chunks, t -> {
+            int r0 = (int) ((long) rows * t / chunks), r1 = (int) ((long) rows * (t + 1) / chunks);
+            float[] g = pg[t], b = pb[t];
+            for (int r = r0; r < r1; r++) {
+                int go = dyOff + r * d, xo = xOff + r * d, o = dxOff + r * d;
+                float mu = meanA[meanOff + r], rs = rstdA[rstdOff + r];
+                // sums of g = dy*gamma and g*xhat over the row; per-column dgamma/dbeta partials
+                FloatVector vsg = FloatVector.zero(S), vsgx = vsg;
+                for (int j = 0; j < d; j += L) {
+                    VectorMask<Float> m = S.indexInRange(j, d);
+                    FloatVector dyv = FloatVector.fromArray(S, dyA, go + j, m);
+                    FloatVector xh =
+                            FloatVector.fromArray(S, xA, xo + j, m).sub(mu).mul(rs);
+                    FloatVector gj = gammaA == null ? dyv : dyv.mul(FloatVector.fromArray(S, gammaA, gOff + j, m));
+                    vsg = vsg.add(gj, m);
+                    vsgx = gj.fma(xh, vsgx).blend(vsgx, m.not());
+                    if (g.length > 0)
+                        dyv.fma(xh, FloatVector.fromArray(S, g, j, m)).intoArray(g, j, m);
+                    if (b.length > 0) dyv.add(FloatVector.fromArray(S, b, j, m)).intoArray(b, j, m);
+                }
+                double sg = VecMath.sum(vsg), sgx = VecMath.sum(vsgx);
+                float mg = (float) (sg / d), mgx = (float) (sgx / d);
+                if (dxA == null) continue;
+                int j = 0;
+                for (; gammaA != null && j + L <= d; j += L) {
+                    FloatVector xh =
+                            FloatVector.fromArray(S, xA, xo + j).sub(mu).mul(rs);
+                    FloatVector gj =
+                            FloatVector.fromArray(S, dyA, go + j).mul(FloatVector.fromArray(S, gammaA, gOff + j));
+                    gj.sub(mg).sub(xh.mul(mgx)).mul(rs).intoArray(dxA, o + j);
+                }
+                for (; j < d; j++) {
+                    float xh = (xA[xo + j] - mu) * rs;
+                    float gj = gammaA == null ? dyA[go + j] : dyA[go + j] * gammaA[gOff + j];
+                    dxA[o + j] = rs * (gj - mg - xh * mgx);
+                }
+            }
+        });
+        reduce(pg, dgammaA, dgOff, d);
+        reduce(pb, dbetaA, dbOff, d);
+    }
+
+    // ---- batch norm 2-D ----
+
+    /**
+     * Training forward: per-channel batch mean and biased variance normalize x; saves mean and
+     * 1/sqrt(var + eps); updates running stats (may be null) as r = (1 - momentum) r + momentum s
+     * with the unbiased variance, as PyTorch.
+     */
+    // x, y: (n, c, hw); gamma, beta, runMean, runVar, saveMean, saveRstd: (c)
+    public static void batchNormForwardTrain(
+            Buf.F32 x,
+            Buf.F32 gamma,
+            Buf.F32 beta,
+            Buf.F32 y,
+            Buf.F32 runMean,
+            Buf.F32 runVar,
+            Buf.F32 saveMean,
+            Buf.F32 saveRstd,
+            int n,
+            int c,
+            int hw,
+            float eps,
+            float momentum) {
+        float[] xA = Buf.arr(x), gammaA = Buf.arr(gamma), betaA = Buf.arr(beta), yA = Buf.arr(y);
+        float[] runMeanA = Buf.arr(runMean), runVarA = Buf.arr(runVar), saveMeanA = Buf.arr(saveMean);
+        float[] saveRstdA = Buf.arr(saveRstd);
+        int xOff = Buf.off(x), gOff = Buf.off(gamma), bOff = Buf.off(beta), yOff = Buf.off(y);
+        int rmOff = Buf.off(runMean), rvOff = Buf.off(runVar), smOff = Buf.off(saveMean);
+        int srOff = Buf.off(saveRstd);
+        long count = (long) n * hw;
+        Parallel.range(c, 1, (c0, c1) -> {
+            for (int ch = c0; ch < c1; ch++) {
+                double s = 0;
+                for (int b = 0; b < n; b++) s += sum(xA, xOff + (b * c + ch) * hw, hw);
+                float mu = (float) (s / count);
+                double v = 0;
+                for (int b = 0; b < n; b++) {
+                    int o = xOff + (b * c + ch) * hw;
+                    v += dotCentered(xA, o, mu, xA, o, mu, hw);
+                }
+                double var = v / count;
+                float rs = (float) (1.0 / Math.sqrt(var + eps));
+                if (saveMeanA != null) saveMeanA[smOff + ch] = mu;
+                if (saveRstdA != null) saveRstdA[srOff + ch] = rs;
+                if (runMeanA != null) runMeanA[rmOff + ch] = (1 - momentum) * runMeanA[rmOff + ch] + momentum * mu;
+                if (runVarA != null)
+                    runVarA[rvOff + ch] = (float)
+                            ((1 - momentum) * runVarA[rvOff + ch] + momentum * (count > 1 ? v / (count - 1) : var));
+                float g = gammaA == null ? rs : gammaA[gOff + ch] * rs, sh = betaA == null ? 0f : betaA[bOff + ch];
+                for (int b = 0; b < n; b++)
+                    scaleShift(xA, xOff + (b * c + ch) * hw, mu, g, sh, yA, yOff + (b * c + ch) * hw, hw);
+            }
+        });
+    }
+
+    /** Inference forward with the running statistics. */
+    public static void batchNormForwardEval(
+            Buf.F32 x,
+            Buf.F32 gamma,
+            Buf.F32 beta,
+            Buf.F32 y,
+            Buf.F32 runMean,
+            Buf.F32 runVar,
+            Buf.F32 saveMean,
+            Buf.F32 saveRstd,
+            int n,
+            int c,
+            int hw,
+            float eps) {
+        float[] xA = Buf.arr(x), gammaA = Buf.arr(gamma), betaA = Buf.arr(beta), yA = Buf.arr(y);
+        float[] runMeanA = Buf.arr(runMean), runVarA = Buf.arr(runVar);
+        int xOff = Buf.off(x), gOff = Buf.off(gamma), bOff = Buf.off(beta), yOff = Buf.off(y);
+        int rmOff = Buf.off(runMean), rvOff = Buf.off(runVar);
+        for (int ch = 0; ch < c; ch++) {
+            if (saveMean != null) saveMean.a()[saveMean.off() + ch] = runMeanA[rmOff + ch];
+            if (saveRstd != null)
+                saveRstd.a()[saveRstd.off() + ch] = (float) (1.0 / Math.sqrt(runVarA[rvOff + ch] + (double) eps));
+        }
+        Parallel.range(n * c, Math.max(1, 8192 / Math.max(1, hw)), (p0, p1) -> {
+            for (int p = p0; p < p1; p++) {
+                int ch = p % c;
+                float rs = (float) (1.0 / Math.sqrt(runVarA[rvOff + ch] + (double) eps));
+                float g = gammaA == null ? rs : gammaA[gOff + ch] * rs;
+                float sh = betaA == null ? 0f : betaA[bOff + ch];
+                scaleShift(xA, xOff + p * hw, runMeanA[rmOff + ch], g, sh, yA, yOff + p * hw, hw);
+            }
+        });
+    }
+
+    /**
+     * Backward: training through the batch statistics, dx = g rstd (dy - mean(dy) - xhat mean(dy xhat)); eval
+     * with constant statistics, dx = g rstd dy. dgamma = sum dy xhat, dbeta = sum dy; dx, dgamma, dbeta may be null.
+     */
+    public static void batchNormBackward(
+            Buf.F32 dy,
+            Buf.F32 x,
+            Buf.F32 saveMean,
+            Buf.F32 saveRstd,
+            Buf.F32 gamma,
+            Buf.F32 dx,
+            Buf.F32 dgamma,
+            Buf.F32 dbeta,
+            BatchNormGeom geom) {
+        int n = geom.n(), c = geom.c(), hw = geom.hw();
+        boolean training = geom.training();
+        float[] dyA = Buf.arr(dy), xA = Buf.arr(x), saveMeanA = Buf.arr(saveMean);
+        float[] saveRstdA = Buf.arr(saveRstd), gammaA = Buf.arr(gamma), dxA = Buf.arr(dx);
+        float[] dgammaA = Buf.arr(dgamma), dbetaA = Buf.arr(dbeta);
+        int dyOff = Buf.off(dy), xOff = Buf.off(x), smOff = Buf.off(saveMean), srOff = Buf.off(saveRstd);
+        int gOff = Buf.off(gamma), dxOff = Buf.off(dx), dgOff = Buf.off(dgamma), dbOff = Buf.off(dbeta);
+        long count = (long) n * hw;
+        Parallel.range(c, 1, (c0, c1) -> {
+            for (int ch = c0; ch < c1; ch++) {
+                float mu = saveMeanA[smOff + ch], rs = saveRstdA[srOff + ch];
+                double sdy = 0, sdyx = 0;
+                for (int b = 0; b < n; b++) {
+                    int o = (b * c + ch) * hw;
+                    sdy += sum(dyA, dyOff + o, hw);
+                    sdyx += dotCentered(dyA, dyOff + o, 0f, xA, xOff + o, mu, hw);
+                }
+                sdyx *= rs;
+                if (dgammaA != null) dgammaA[dgOff + ch] = (float) sdyx;
+                if (dbetaA != null) dbetaA[dbOff + ch] = (float) sdy;
+                if (dxA == null) continue;
+                float k = (gammaA == null ? 1f : gammaA[gOff + ch]) * rs;
+                // eval: the statistics are constants, dx = dy * gamma * rstd
+                float mdy = training ? (float) (sdy / count) : 0f, mdyx = training ? (float) (sdyx / count) : 0f;
+                for (int b = 0; b < n; b++) {
+                    int o = (b * c + ch) * hw;
+                    int i = 0;
+                    for (; i + L <= hw; i += L) {
+                        FloatVector xh = FloatVector.fromArray(S, xA, xOff + o + i)
+                                .sub(mu)
+                                .mul(rs);
+                        FloatVector.fromArray(S, dyA, dyOff + o + i)
+                                .sub(mdy)
+                                .sub(xh.mul(mdyx))
+                                .mul(k)
+                                .intoArray(dxA, dxOff + o + i);
+                    }
+                    for (; i < hw; i++) {
+                        float xh = (xA[xOff + o + i] - mu) * rs;
+                        dxA[dxOff + o + i] = k * (dyA[dyOff + o + i] - mdy - xh * mdyx);
+                    }
+                }
+            }
+        });
+    }
+
+    // ---- helpers ----
+
+    private static int grain(int d) {
+        return Math.max(1, 8192 / Math.max(1, d));
+    }
+
+    /** Sum of a[o .. o+n) in double (vector partial sums in float over blocks of 1024). */
+    static double sum(float[] a, int o, int n) {
+        double total = 0;
+        for (int b = 0; b < n; b += 1024) {
+            int e = Math.min(n, b + 1024), j = b;
+            FloatVector acc = FloatVector.zero(S);
+            for (; j + L <= e; j += L) acc = acc.add(FloatVector.fromArray(S, a, o + j));
+            float part = VecMath.sum(acc);
+            for (; j < e; j++) part += a[o + j];
+            total += part;
+        }
+        return total;
+    }
+
+    /** sum of (a[i] - ma) * (x[i] - mu) over n elements, in double (vector partial sums over blocks of 1024). */
+    static double dotCentered(float[] a, int ao, float ma, float[] x, int xo, float mu, int n) {
+        double total = 0;
+        for (int b = 0; b < n; b += 1024) {
+            int e = Math.min(n, b + 1024), j = b;
+            FloatVector acc = FloatVector.zero(S);
+            for (; j + L <= e; j += L)
+                acc = FloatVector.fromArray(S, x, xo + j)
+                        .sub(mu)
+                        .fma(FloatVector.fromArray(S, a, ao + j).sub(ma), acc);
+            float part = VecMath.sum(acc);
+            for (; j < e; j++) part += (a[ao + j] - ma) * (x[xo + j] - mu);
+            total += part;
+        }
+        return total;
+    }
+
+    /** y = (x - mu) * rs * gamma + beta over one row. */
+    private static void affine(
+            float[] x,
+            int xo,
+            float mu,
+            float rs,
+            float[] gamma,
+            int gOff,
+            float[] beta,
+            int bOff,
+            float[] y,
+            int yo,
+            int d) {
+        int j = 0;
+        for (; j + L <= d; j += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xo + j).sub(mu).mul(rs);
+            if (gamma != null) v = v.mul(FloatVector.fromArray(S, gamma, gOff + j));
+            if (beta != null) v = v.add(FloatVector.fromArray(S, beta, bOff + j));
+            v.intoArray(y, yo + j);
+        }
+        for (; j < d; j++) {
+            float v = (x[xo + j] - mu) * rs;
+            if (gamma != null) v *= gamma[gOff + j];
+            if (beta != null) v += beta[bOff + j];
+            y[yo + j] = v;
+        }
+    }
+
+    /** y = (x - mu) * g + sh over n elements (centered first: no cancellation for mean >> std). */
+    private static void scaleShift(float[] x, int xo, float mu, float g, float sh, float[] y, int yo, int n) {
+        int i = 0;
+        FloatVector vg = FloatVector.broadcast(S, g), vs = FloatVector.broadcast(S, sh);
+        for (; i + L <= n; i += L)
+            FloatVector.fromArray(S, x, xo + i).sub(mu).fma(vg, vs).intoArray(y, yo + i);
+        for (; i < n; i++) y[yo + i] = (x[xo + i] - mu) * g + sh;
+    }
+
+    private static void reduce(float[][] parts, float[] out, int off, int d) {
+        if (out == null) return;
+        for (int j = 0; j < d; j++) {
+            double s = 0;
+            for (float[] p : parts) s += p[j];
+            out[off + j] = (float) s;
+        }
+    }
+}

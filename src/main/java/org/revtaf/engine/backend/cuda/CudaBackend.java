@@ -1,0 +1,85 @@
+package org.revtaf.engine.backend.cuda;
+
+import java.util.Map;
+import org.revtaf.engine.backend.Backend;
+import org.revtaf.engine.bindings.RevtafKernels;
+import org.revtaf.engine.tensor.DType;
+import org.revtaf.engine.tensor.Device;
+import org.revtaf.engine.tensor.Storage;
+
+/**
+ * Backend for devices {@code cuda} (librevtaf_cuda.so on a GPU) and {@code cuda-emu} (the same
+ * kernels under host emulation): tensors live in device memory ({@link CudaStorage}) from a caching
+ * allocator, and every kernel family runs as CUDA kernels on one stream ({@link CudaDevice}):
+ * elementwise, reduce, matmul, conv (with pooling and resize), norm, index, the REVTAF fused ops and
+ * AdamW. What those kernels do not cover (dtypes other than float32 for the math, ranks above 8,
+ * attention head dims other than 32/64/128 or with dropout) takes the explicit, counted host path
+ * ({@link HostFallback}), whose calls {@link #hostFallbacks} reports.
+ */
+public final class CudaBackend implements Backend {
+    private final CudaDevice dev;
+    private final Kernels kernels;
+
+    CudaBackend(Device device, RevtafKernels library) {
+        this.dev = new CudaDevice(library, device);
+        this.kernels = new Kernels(
+                new CudaElementwise(dev),
+                new CudaReduce(dev),
+                new CudaMatmul(dev),
+                new CudaConv(dev),
+                new CudaNorm(dev),
+                new CudaIndex(dev),
+                new CudaFused(dev),
+                new CudaOptim(dev));
+    }
+
+    @Override
+    public Device device() {
+        return dev.device;
+    }
+
+    @Override
+    public Kernels kernels() {
+        return kernels;
+    }
+
+    @Override
+    public Storage allocate(DType dtype, int n, boolean zero) {
+        return new CudaStorage(dev, dtype, n, zero);
+    }
+
+    /** Host-path calls of the cuda backends so far, per kernel method (a snapshot). */
+    public static Map<String, Long> hostFallbacks() {
+        return HostFallback.calls();
+    }
+
+    /** The total of {@link #hostFallbacks}. */
+    public static long hostFallbackCount() {
+        return HostFallback.total();
+    }
+
+    /** Device bytes held by live tensors (allocator size classes). */
+    public long currentBytes() {
+        return dev.currentBytes();
+    }
+
+    /** The most device bytes held by live tensors since the start or the last {@link #resetPeak}. */
+    public long peakBytes() {
+        return dev.peakBytes();
+    }
+
+    /** Freed blocks the allocator keeps for reuse. */
+    public long cachedBytes() {
+        return dev.cachedBytes();
+    }
+
+    public void resetPeak() {
+        dev.resetPeak();
+    }
+
+    /** Waits for the compute stream (timings, and before reading results by other means). */
+    public void synchronize() {
+        dev.k.streamSynchronize(dev.stream);
+        dev.checkErrors();
+    }
+}

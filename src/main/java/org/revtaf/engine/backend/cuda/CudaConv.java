@@ -1,0 +1,148 @@
+package org.revtaf.engine.backend.cuda;
+
+import static org.revtaf.engine.backend.cuda.CudaArgs.VERSION;
+import static org.revtaf.engine.backend.cuda.CudaArgs.at;
+import static org.revtaf.engine.backend.cuda.CudaArgs.dense;
+import static org.revtaf.engine.backend.cuda.CudaArgs.longs;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import org.revtaf.engine.backend.Backend;
+import org.revtaf.engine.backend.Conv2dGeom;
+import org.revtaf.engine.backend.ConvKernels;
+import org.revtaf.engine.backend.Pool2dGeom;
+import org.revtaf.engine.bindings.RevtafKernels;
+import org.revtaf.engine.tensor.DType;
+import org.revtaf.engine.tensor.Tensor;
+
+/**
+ * Convolution (implicit GEMM, kernels/conv/conv.cu), pooling and bilinear resize
+ * (kernels/conv/pool.cu) of the cuda backend on contiguous float32 NCHW tensors; other dtypes take
+ * the counted host path.
+ */
+final class CudaConv implements ConvKernels {
+    private final RevtafKernels k;
+    private final MemorySegment stream;
+    private final ConvKernels host = HostFallback.of(ConvKernels.class, Backend::conv);
+
+    CudaConv(CudaDevice d) {
+        this.k = d.k;
+        this.stream = d.stream;
+    }
+
+    private static MemorySegment geom(Arena a, Conv2dGeom g) {
+        return longs(
+                a,
+                g.n(),
+                g.c(),
+                g.h(),
+                g.w(),
+                g.oc(),
+                g.kh(),
+                g.kw(),
+                g.sh(),
+                g.sw(),
+                g.ph(),
+                g.pw(),
+                g.dh(),
+                g.dw(),
+                g.groups());
+    }
+
+    private static MemorySegment geom(Arena a, Pool2dGeom g) {
+        return longs(a, g.n(), g.c(), g.h(), g.w(), g.kh(), g.kw(), g.sh(), g.sw(), g.ph(), g.pw());
+    }
+
+    @Override
+    public void conv2d(Tensor out, Tensor x, Tensor w, Tensor bias, Conv2dGeom g) {
+        if (!dense(out, x, w, bias)) {
+            host.conv2d(out, x, w, bias, g);
+            return;
+        }
+        try (Arena a = Arena.ofConfined()) {
+            k.conv2dFwd(stream, at(out), at(x), at(w), at(bias), geom(a, g), VERSION);
+        }
+    }
+
+    @Override
+    public void conv2dBackward(Tensor dx, Tensor dw, Tensor db, Tensor dy, Tensor x, Tensor w, Conv2dGeom g) {
+        if (!dense(dx, dw, db, dy, x, w)) {
+            host.conv2dBackward(dx, dw, db, dy, x, w, g);
+            return;
+        }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment geom = geom(a, g);
+            if (dx != null) k.conv2dBwdData(stream, at(dx), at(dy), at(w), geom, VERSION);
+            if (dw != null || db != null) k.conv2dBwdWeight(stream, at(dw), at(db), at(dy), at(x), geom, VERSION);
+        }
+    }
+
+    @Override
+    public void maxPool2d(Tensor out, Tensor argmax, Tensor x, Pool2dGeom g) {
+        if (!dense(out, x) || argmax.dtype() != DType.INT32 || !argmax.isContiguous()) {
+            host.maxPool2d(out, argmax, x, g);
+            return;
+        }
+        try (Arena a = Arena.ofConfined()) {
+            k.maxPool2dFwd(stream, at(out), at(argmax), at(x), geom(a, g));
+        }
+    }
+
+    @Override
+    public void maxPool2dBackward(Tensor dx, Tensor dy, Tensor argmax, Pool2dGeom g) {
+        if (!dense(dx, dy) || argmax.dtype() != DType.INT32 || !argmax.isContiguous()) {
+            host.maxPool2dBackward(dx, dy, argmax, g);
+            return;
+        }
+        try (Arena a = Arena.ofConfined()) {
+            k.maxPool2dBwd(stream, at(dx), at(dy), at(argmax), geom(a, g));
+        }
+    }
+
+    @Override
+    public void avgPool2d(Tensor out, Tensor x, Pool2dGeom g, boolean countIncludePad) {
+        if (!dense(out, x)) {
+            host.avgPool2d(out, x, g, countIncludePad);
+            return;
+        }
+        try (Arena a = Arena.ofConfined()) {
+            k.avgPool2dFwd(stream, at(out), at(x), geom(a, g), countIncludePad ? 1 : 0);
+        }
+    }
+
+    @Override
+    public void avgPool2dBackward(Tensor dx, Tensor dy, Pool2dGeom g, boolean countIncludePad) {
+        if (!dense(dx, dy)) {
+            host.avgPool2dBackward(dx, dy, g, countIncludePad);
+            return;
+        }
+        try (Arena a = Arena.ofConfined()) {
+            k.avgPool2dBwd(stream, at(dx), at(dy), geom(a, g), countIncludePad ? 1 : 0);
+        }
+    }
+
+    @Override
+    public void adaptiveAvgPool2d(Tensor out, Tensor x, int n, int c, int h, int w, int oh, int ow) {
+        if (!dense(out, x)) host.adaptiveAvgPool2d(out, x, n, c, h, w, oh, ow);
+        else k.adaptiveAvgPool2dFwd(stream, at(out), at(x), (long) n * c, h, w, oh, ow);
+    }
+
+    @Override
+    public void adaptiveAvgPool2dBackward(Tensor dx, Tensor dy, int n, int c, int h, int w, int oh, int ow) {
+        if (!dense(dx, dy)) host.adaptiveAvgPool2dBackward(dx, dy, n, c, h, w, oh, ow);
+        else k.adaptiveAvgPool2dBwd(stream, at(dx), at(dy), (long) n * c, h, w, oh, ow);
+    }
+
+    @Override
+    public void bilinear(Tensor out, Tensor x, int n, int c, int h, int w, int oh, int ow, boolean alignCorners) {
+        if (!dense(out, x)) host.bilinear(out, x, n, c, h, w, oh, ow, alignCorners);
+        else k.bilinearFwd(stream, at(out), at(x), (long) n * c, h, w, oh, ow, alignCorners ? 1 : 0);
+    }
+
+    @Override
+    public void bilinearBackward(
+            Tensor dx, Tensor dy, int n, int c, int h, int w, int oh, int ow, boolean alignCorners) {
+        if (!dense(dx, dy)) host.bilinearBackward(dx, dy, n, c, h, w, oh, ow, alignCorners);
+        else k.bilinearBwd(stream, at(dx), at(dy), (long) n * c, h, w, oh, ow, alignCorners ? 1 : 0);
+    }
+}

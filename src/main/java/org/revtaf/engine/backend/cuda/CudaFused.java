@@ -1,0 +1,345 @@
+package org.revtaf.engine.backend.cuda;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicLong;
+import org.revtaf.RevtafException;
+import org.revtaf.engine.backend.AttentionGeom;
+import org.revtaf.engine.backend.DropoutMask;
+import org.revtaf.engine.backend.FusedKernels;
+import org.revtaf.engine.backend.RowMap;
+import org.revtaf.engine.backend.SinkhornGeom;
+import org.revtaf.engine.bindings.DeviceBuffer;
+import org.revtaf.engine.bindings.RevtafKernels;
+import org.revtaf.engine.tensor.DType;
+import org.revtaf.engine.tensor.Device;
+import org.revtaf.engine.tensor.Shapes;
+import org.revtaf.engine.tensor.Tensor;
+
+/**
+ * The REVTAF fused ops as CUDA kernels (kernels/include/revtaf_kernels.h, bound in the generated
+ * KernelAbi) on device tensors: the same contracts as the oracles of backend/reference, one adapter
+ * method per kernel with the header's argument names. Tensors must be contiguous float32 on this backend's
+ * device; float masks (nonzero = valid) are converted to the kernels' uint8 masks. The kernel
+ * version is {@code -Drevtaf.cuda.kernelVersion} (0 = each family's promoted default).
+ *
+ * <p>Fused attention runs as flash kernels for head dims {@link #KERNEL_HEAD_DIMS} (32, 64, 128:
+ * the tile sizes of kernels/attention/flash_attention.cu); any other head dim, and attention with
+ * dropout on the probabilities (p &gt; 0, {@link DropoutMask}), runs unfused on the device
+ * ({@link CudaUnfusedAttention}: GEMMs around a masked row softmax), forward and backward.
+ */
+final class CudaFused implements FusedKernels {
+    /** Head dims the flash attention kernels are built for; others take the unfused path. */
+    static final int[] KERNEL_HEAD_DIMS = {32, 64, 128};
+
+    private final CudaDevice dev;
+    private final RevtafKernels k;
+    private final MemorySegment stream;
+    private final int version;
+    /** Attention for head dims without a flash kernel, and with dropout. */
+    private final CudaUnfusedAttention unfused;
+    /** Attention calls (forward or backward) that took the unfused path; for tests. */
+    final AtomicLong attentionUnfused = new AtomicLong();
+
+    CudaFused(CudaDevice d) {
+        this.dev = d;
+        this.k = d.k;
+        this.stream = d.stream;
+        this.version = Integer.getInteger("revtaf.cuda.kernelVersion", 0);
+        this.unfused = new CudaUnfusedAttention(d, version);
+    }
+
+    /** True when the CUDA attention kernels support head dim {@code d}. */
+    static boolean kernelHeadDim(int d) {
+        for (int x : KERNEL_HEAD_DIMS) {
+            if (x == d) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Device address of a contiguous float32 tensor of this backend (NULL for null). */
+    private MemorySegment p(Tensor t) {
+        if (t == null) {
+            return MemorySegment.NULL;
+        }
+        if (t.dtype() != DType.FLOAT32 || !t.isContiguous()) {
+            throw new RevtafException("device " + k.device() + ": fused kernels need contiguous float32 tensors, got "
+                    + t.dtype() + (t.isContiguous() ? "" : " (strided)"));
+        }
+        return CudaStorage.at(t);
+    }
+
+    /** Device scratch for a gradient the op does not need (the kernels write every gradient). */
+    private CudaDevice.Temp scratch(Tensor grad, long floats) {
+        return grad == null ? dev.temp(4L * floats) : null;
+    }
+
+    /** The gradient's address, or the scratch buffer's when the gradient is not needed. */
+    private MemorySegment p(Tensor grad, CudaDevice.Temp scratch) {
+        return grad == null ? scratch.ptr() : p(grad);
+    }
+
+    /**
+     * The kernels' uint8 mask (1 where valid = nonzero) of a mask tensor of any strides, converted on
+     * the device by rt_copy (no host round trip); null for no mask. A mask on another device is
+     * moved here first; dtypes rt_copy does not convert go through the host once.
+     */
+    CudaDevice.Temp mask(Tensor m) {
+        if (m == null) {
+            return null;
+        }
+        if (!(m.storage() instanceof CudaStorage) || CudaArgs.code(m.dtype()) < 0 || m.rank() > CudaArgs.MAX_RANK) {
+            m = Tensor.ofDoubles(Device.CPU, m.toDoubles(), m.shape()).copyTo(dev.device);
+        }
+        int n = m.numel();
+        CudaDevice.Temp out = dev.temp(Math.max(1, n));
+        long[] g = CudaArgs.geom(m.shapeRef(), Shapes.contiguousStrides(m.shapeRef()), m.stridesRef());
+        try (Arena a = Arena.ofConfined()) {
+            k.copy(
+                    stream,
+                    out.ptr(),
+                    MASK_U8,
+                    CudaStorage.at(m),
+                    CudaArgs.code(m.dtype()),
+                    CudaArgs.longs(a, g),
+                    m.rank());
+        }
+        return out;
+    }
+
+    /** rt_copy's output code for a 0/1 uint8 mask. */
+    private static final int MASK_U8 = 6;
+
+    private static MemorySegment ptr(CudaDevice.Temp b) {
+        return b == null ? MemorySegment.NULL : b.ptr();
+    }
+
+    @Override
+    public void mobiusAdd(Tensor out, Tensor x, Tensor y, int yStride, int n, int d, double c) {
+        k.mobiusAddFwd(stream, p(out), p(x), p(y), yStride, n, d, (float) c, version);
+    }
+
+    @Override
+    public void mobiusAddBackward(
+            Tensor dx, Tensor dy, Tensor dout, Tensor x, Tensor y, int yStride, int n, int d, double c) {
+        try (CudaDevice.Temp sx = scratch(dx, (long) n * d);
+                CudaDevice.Temp sy = scratch(dy, yStride == 0 ? d : (long) n * d)) {
+            k.mobiusAddBwd(stream, p(dx, sx), p(dy, sy), p(dout), p(x), p(y), yStride, n, d, (float) c, version);
+        }
+    }
+
+    @Override
+    public void poincareMap(Tensor out, Tensor x, int n, int d, double c, RowMap map) {
+        k.poincareMapFwd(stream, p(out), p(x), n, d, (float) c, map.ordinal(), version);
+    }
+
+    @Override
+    public void poincareMapBackward(Tensor dx, Tensor dout, Tensor x, int n, int d, double c, RowMap map) {
+        if (dx != null) k.poincareMapBwd(stream, p(dx), p(dout), p(x), n, d, (float) c, map.ordinal(), version);
+    }
+
+    @Override
+    public void mobiusMatvec(Tensor out, Tensor w, Tensor x, int n, int m, int d, double c) {
+        k.mobiusMatvecFwd(stream, p(out), p(w), p(x), n, m, d, (float) c, version);
+    }
+
+    @Override
+    public void mobiusMatvecBackward(
+            Tensor dw, Tensor dx, Tensor dout, Tensor w, Tensor x, int n, int m, int d, double c) {
+        try (CudaDevice.Temp sw = scratch(dw, (long) m * d);
+                CudaDevice.Temp sx = scratch(dx, (long) n * d)) {
+            k.mobiusMatvecBwd(stream, p(dw, sw), p(dx, sx), p(dout), p(w), p(x), n, m, d, (float) c, version);
+        }
+    }
+
+    @Override
+    public void poincareDist(Tensor out, Tensor x, Tensor y, int n, int m, int d, double c) {
+        k.poincareDistFwd(stream, p(out), p(x), p(y), n, m, d, (float) c, version);
+    }
+
+    @Override
+    public void poincareDistBackward(
+            Tensor dx, Tensor dy, Tensor dout, Tensor x, Tensor y, int n, int m, int d, double c) {
+        try (CudaDevice.Temp sx = scratch(dx, (long) n * d);
+                CudaDevice.Temp sy = scratch(dy, (long) m * d)) {
+            k.poincareDistBwd(stream, p(dx, sx), p(dy, sy), p(dout), p(x), p(y), n, m, d, (float) c, version);
+        }
+    }
+
+    @Override
+    public int sinkhorn(
+            Tensor plan,
+            Tensor uHist,
+            Tensor vHist,
+            Tensor cost,
+            Tensor pixelMask,
+            Tensor tokenMask,
+            SinkhornGeom geom) {
+        int b = geom.b(), p = geom.p(), t = geom.t(), maxIter = geom.maxIter();
+        double eps = geom.eps(), tol = geom.tol();
+        try (CudaDevice.Temp pm = mask(pixelMask);
+                CudaDevice.Temp tm = mask(tokenMask);
+                DeviceBuffer iters = DeviceBuffer.allocate(k, 4)) {
+            k.sinkhornFwd(
+                    stream,
+                    p(plan),
+                    iters.ptr(),
+                    p(uHist),
+                    p(vHist),
+                    p(cost),
+                    ptr(pm),
+                    ptr(tm),
+                    b,
+                    p,
+                    t,
+                    (float) eps,
+                    maxIter,
+                    (float) tol,
+                    version);
+            return iters.toInts()[0]; // the interface returns K: one host sync per Sinkhorn call
+        }
+    }
+
+    @Override
+    public void sinkhornBackward(
+            Tensor dcost,
+            Tensor dplan,
+            Tensor plan,
+            Tensor uHist,
+            Tensor vHist,
+            int iters,
+            Tensor cost,
+            Tensor pixelMask,
+            Tensor tokenMask,
+            SinkhornGeom geom) {
+        int b = geom.b(), p = geom.p(), t = geom.t();
+        double eps = geom.eps();
+        if (dcost == null) {
+            return;
+        }
+        int maxIter = geom.maxIter();
+        try (CudaDevice.Temp pm = mask(pixelMask);
+                CudaDevice.Temp tm = mask(tokenMask);
+                DeviceBuffer it = DeviceBuffer.of(k, new int[] {iters})) {
+            k.sinkhornBwd(
+                    stream,
+                    p(dcost),
+                    p(dplan),
+                    p(plan),
+                    p(uHist),
+                    p(vHist),
+                    it.ptr(),
+                    p(cost),
+                    ptr(pm),
+                    ptr(tm),
+                    b,
+                    p,
+                    t,
+                    (float) eps,
+                    Math.max(1, maxIter),
+                    version);
+        }
+    }
+
+    @Override
+    public void softIou(Tensor out, Tensor a, Tensor g, int b, int n, int m, int p) {
+        k.softIouFwd(stream, p(out), p(a), p(g), b, n, m, p, version);
+    }
+
+    @Override
+    public void softIouBackward(Tensor da, Tensor dg, Tensor dout, Tensor a, Tensor g, int b, int n, int m, int p) {
+        try (CudaDevice.Temp sa = scratch(da, (long) b * n * p);
+                CudaDevice.Temp sg = scratch(dg, (long) b * m * p)) {
+            k.softIouBwd(stream, p(da, sa), p(dg, sg), p(dout), p(a), p(g), b, n, m, p, version);
+        }
+    }
+
+    @Override
+    public void attention(Tensor out, Tensor lse, Tensor q, Tensor kk, Tensor v, Tensor keyMask, AttentionGeom geom) {
+        int b = geom.b(), h = geom.h(), n = geom.n(), s = geom.s(), d = geom.d();
+        double scale = geom.scale();
+        boolean causal = geom.causal();
+        DropoutMask drop = geom.drop();
+        if (!kernelHeadDim(d) || drop.active()) {
+            attentionUnfused.incrementAndGet();
+            try (CudaDevice.Temp km = mask(keyMask)) {
+                unfused.forward(p(out), p(lse), p(q), p(kk), p(v), ptr(km), geom);
+            }
+            return;
+        }
+        try (CudaDevice.Temp km = mask(keyMask)) {
+            k.attentionFwd(
+                    stream,
+                    p(out),
+                    p(lse),
+                    p(q),
+                    p(kk),
+                    p(v),
+                    ptr(km),
+                    b,
+                    h,
+                    n,
+                    s,
+                    d,
+                    (float) scale,
+                    causal ? 1 : 0,
+                    version);
+        }
+    }
+
+    @Override
+    public void attentionBackward(
+            Tensor dq,
+            Tensor dk,
+            Tensor dv,
+            Tensor dout,
+            Tensor out,
+            Tensor lse,
+            Tensor q,
+            Tensor kk,
+            Tensor v,
+            Tensor keyMask,
+            AttentionGeom geom) {
+        int b = geom.b(), h = geom.h(), n = geom.n(), s = geom.s(), d = geom.d();
+        double scale = geom.scale();
+        boolean causal = geom.causal();
+        DropoutMask drop = geom.drop();
+        if (!kernelHeadDim(d) || drop.active()) { // the forward took the unfused path too
+            attentionUnfused.incrementAndGet();
+            try (CudaDevice.Temp km = mask(keyMask);
+                    CudaDevice.Temp sq = scratch(dq, (long) b * h * n * d);
+                    CudaDevice.Temp sk = scratch(dk, (long) b * h * s * d);
+                    CudaDevice.Temp sv = scratch(dv, (long) b * h * s * d)) {
+                unfused.backward(p(dq, sq), p(dk, sk), p(dv, sv), p(dout), p(q), p(kk), p(v), ptr(km), geom);
+            }
+            return;
+        }
+        try (CudaDevice.Temp km = mask(keyMask);
+                CudaDevice.Temp sq = scratch(dq, (long) b * h * n * d);
+                CudaDevice.Temp sk = scratch(dk, (long) b * h * s * d);
+                CudaDevice.Temp sv = scratch(dv, (long) b * h * s * d)) {
+            k.attentionBwd(
+                    stream,
+                    p(dq, sq),
+                    p(dk, sk),
+                    p(dv, sv),
+                    p(dout),
+                    p(out),
+                    p(lse),
+                    p(q),
+                    p(kk),
+                    p(v),
+                    ptr(km),
+                    b,
+                    h,
+                    n,
+                    s,
+                    d,
+                    (float) scale,
+                    causal ? 1 : 0,
+                    version);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package org.revtaf.engine.backend.cuda;
+
+import static org.revtaf.engine.backend.cuda.CudaArgs.VERSION;
+import static org.revtaf.engine.backend.cuda.CudaArgs.at;
+import static org.revtaf.engine.backend.cuda.CudaArgs.dense;
+
+import java.lang.foreign.MemorySegment;
+import org.revtaf.engine.backend.Backend;
+import org.revtaf.engine.backend.ReduceKernels;
+import org.revtaf.engine.backend.ReduceOp;
+import org.revtaf.engine.bindings.RevtafKernels;
+import org.revtaf.engine.tensor.DType;
+import org.revtaf.engine.tensor.Tensor;
+
+/**
+ * Reductions and softmax of the cuda backend (kernels/reduce/reduce.cu) over the middle axis of a
+ * contiguous (outer, n, inner) float32 layout; argmax/argmin write int64. Other dtypes take the
+ * counted host path.
+ */
+final class CudaReduce implements ReduceKernels {
+    private final RevtafKernels k;
+    private final MemorySegment stream;
+    private final ReduceKernels host = HostFallback.of(ReduceKernels.class, Backend::reduce);
+
+    CudaReduce(CudaDevice d) {
+        this.k = d.k;
+        this.stream = d.stream;
+    }
+
+    @Override
+    public void reduce(Tensor out, Tensor x, int outer, int n, int inner, ReduceOp op) {
+        boolean arg = op == ReduceOp.ARGMAX || op == ReduceOp.ARGMIN;
+        boolean outOk = out.isContiguous() && out.dtype() == (arg ? DType.INT64 : DType.FLOAT32);
+        if (!dense(x) || !outOk) {
+            host.reduce(out, x, outer, n, inner, op);
+            return;
+        }
+        k.reduce(stream, at(out), at(x), outer, n, inner, op.ordinal(), VERSION);
+    }
+
+    @Override
+    public void softmax(Tensor out, Tensor x, int outer, int n, int inner, boolean log) {
+        if (!dense(out, x)) {
+            host.softmax(out, x, outer, n, inner, log);
+            return;
+        }
+        k.softmaxFwd(stream, at(out), at(x), outer, n, inner, log ? 1 : 0, VERSION);
+    }
+
+    @Override
+    public void softmaxBackward(Tensor dx, Tensor dy, Tensor y, int outer, int n, int inner, boolean log) {
+        if (!dense(dx, dy, y)) {
+            host.softmaxBackward(dx, dy, y, outer, n, inner, log);
+            return;
+        }
+        k.softmaxBwd(stream, at(dx), at(dy), at(y), outer, n, inner, log ? 1 : 0, VERSION);
+    }
+}

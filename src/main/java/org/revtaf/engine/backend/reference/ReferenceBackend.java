@@ -1,0 +1,42 @@
+package org.revtaf.engine.backend.reference;
+
+import org.revtaf.engine.backend.Backend;
+import org.revtaf.engine.backend.BackendProvider;
+import org.revtaf.engine.tensor.Device;
+
+/**
+ * The oracle: obvious scalar loops that read every input as double, compute in double and round
+ * once when writing the output. Works for float32 and float64 tensors alike; float64 is what the
+ * gradient checks use. Speed is not a goal here.
+ */
+public final class ReferenceBackend implements Backend, BackendProvider {
+    public static final ReferenceBackend INSTANCE = new ReferenceBackend();
+
+    private final Kernels kernels = new Kernels(
+            new RefElementwise(),
+            new RefReduce(),
+            new RefMatmul(),
+            new RefConv(),
+            new RefNorm(),
+            new RefIndex(),
+            new RefFused(),
+            new RefOptim());
+
+    /** The provider the dispatcher loads (META-INF/services); it hands out {@link #INSTANCE}. */
+    public ReferenceBackend() {}
+
+    @Override
+    public Device device() {
+        return Device.REFERENCE;
+    }
+
+    @Override
+    public Kernels kernels() {
+        return kernels;
+    }
+
+    @Override
+    public Backend create() {
+        return INSTANCE;
+    }
+}

@@ -1,0 +1,89 @@
+package org.revtaf.engine.ops;
+
+import java.util.Arrays;
+import java.util.Random;
+import org.revtaf.RevtafException;
+import org.revtaf.engine.backend.BinaryOp;
+import org.revtaf.engine.backend.UnaryOp;
+import org.revtaf.engine.tensor.DType;
+import org.revtaf.engine.tensor.Shapes;
+import org.revtaf.engine.tensor.Tensor;
+
+/** Composite ops: cross-entropy, cosine similarity, dropout (gradients come from their parts). */
+public final class Losses {
+    private Losses() {}
+
+    /**
+     * Mean cross-entropy of logits (..., C) against integer targets (...). Targets equal to
+     * ignoreIndex contribute nothing and are not counted; labelSmoothing e mixes in the uniform
+     * distribution as PyTorch does: (1-e) * nll + e * mean_c(-log p_c). With no counted target
+     * the loss is 0 (PyTorch gives NaN).
+     */
+    public static Tensor crossEntropy(Tensor logits, Tensor target, int ignoreIndex, double labelSmoothing) {
+        Ops.indexTensor("cross_entropy", logits, target);
+        int c = logits.shape(-1);
+        int[] lead = Arrays.copyOf(logits.shapeRef(), logits.rank() - 1);
+        if (!Arrays.equals(lead, target.shapeRef()))
+            throw new RevtafException("cross_entropy: targets " + Shapes.str(target.shapeRef()) + " for logits "
+                    + Shapes.str(logits.shapeRef()));
+        if (labelSmoothing < 0 || labelSmoothing > 1)
+            throw new RevtafException("cross_entropy: label_smoothing " + labelSmoothing + " outside [0, 1]");
+        int rows = target.numel();
+        long[] t = target.toLongs();
+        long[] safe = new long[rows];
+        double[] valid = new double[rows];
+        int count = 0;
+        for (int i = 0; i < rows; i++) {
+            if (t[i] == ignoreIndex) continue;
+            if (t[i] < 0 || t[i] >= c)
+                throw new RevtafException("cross_entropy: target " + t[i] + " out of range [0, " + c + ") at row " + i);
+            safe[i] = t[i];
+            valid[i] = 1;
+            count++;
+        }
+        Tensor lsm = Reductions.logSoftmax(Views.reshape(logits, rows, c), 1);
+        Tensor idx = Tensor.ofLongs(logits.device(), safe, rows, 1);
+        Tensor nll = Elementwise.neg(Views.reshape(Indexing.gather(lsm, 1, idx), rows));
+        Tensor per = nll;
+        if (labelSmoothing > 0) {
+            Tensor smooth = Elementwise.neg(Reductions.mean(lsm, false, 1));
+            per = Elementwise.binary(
+                    "add",
+                    Elementwise.unary("scale", nll, UnaryOp.AFFINE, 1 - labelSmoothing, 0),
+                    Elementwise.unary("scale", smooth, UnaryOp.AFFINE, labelSmoothing, 0),
+                    BinaryOp.ADD);
+        }
+        Tensor mask = Tensor.ofDoubles(logits.device(), logits.dtype(), valid, rows);
+        Tensor total = Reductions.sum(Elementwise.binary("mul", per, mask, BinaryOp.MUL), false);
+        return Elementwise.unary("scale", total, UnaryOp.AFFINE, 1.0 / Math.max(count, 1), 0);
+    }
+
+    /** Cosine similarity along axis: a.b / sqrt(max(|a|^2 |b|^2, eps^2)) (broadcasting). */
+    public static Tensor cosineSimilarity(Tensor a, Tensor b, int axis, double eps) {
+        Tensor dot = Reductions.sum(Elementwise.binary("mul", a, b, BinaryOp.MUL), false, axis);
+        Tensor na = Reductions.sum(Elementwise.binary("mul", a, a, BinaryOp.MUL), false, axis);
+        Tensor nb = Reductions.sum(Elementwise.binary("mul", b, b, BinaryOp.MUL), false, axis);
+        Tensor den = Elementwise.unary(
+                "clamp",
+                Elementwise.binary("mul", na, nb, BinaryOp.MUL),
+                UnaryOp.CLAMP,
+                eps * eps,
+                Double.POSITIVE_INFINITY);
+        return Elementwise.binary("div", dot, Elementwise.unary("sqrt", den, UnaryOp.SQRT, 0, 0), BinaryOp.DIV);
+    }
+
+    /** Inverted dropout: zero each element with probability p, scale the rest by 1/(1-p). */
+    public static Tensor dropout(Tensor x, double p, boolean training, Random rng) {
+        if (p < 0 || p >= 1) {
+            if (p == 1 && training) return Elementwise.unary("dropout", x, UnaryOp.AFFINE, 0, 0);
+            if (p < 0 || p > 1) throw new RevtafException("dropout: p=" + p + " outside [0, 1]");
+        }
+        if (!training || p == 0) return x;
+        double[] m = new double[x.numel()];
+        double keep = 1.0 / (1 - p);
+        for (int i = 0; i < m.length; i++) m[i] = rng.nextDouble() < p ? 0 : keep;
+        Tensor mask =
+                Tensor.ofDoubles(x.device(), x.dtype() == DType.FLOAT64 ? DType.FLOAT64 : x.dtype(), m, x.shapeRef());
+        return Elementwise.binary("dropout", x, mask, BinaryOp.MUL);
+    }
+}

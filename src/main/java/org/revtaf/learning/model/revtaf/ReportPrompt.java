@@ -1,0 +1,135 @@
+package org.revtaf.learning.model.revtaf;
+
+import java.util.List;
+import org.revtaf.RevtafException;
+import org.revtaf.domain.text.WordPieceTokenizer;
+import org.revtaf.engine.tensor.DType;
+import org.revtaf.engine.tensor.Device;
+import org.revtaf.engine.tensor.Tensor;
+import org.revtaf.learning.model.BertLmDecoder;
+
+/**
+ * PromptMRG's prompt: {@code [DEC]} followed by one status token ({@code [BLA] [POS] [NEG] [UNC]}
+ * for states 0..3) per class, 19 tokens that the report continues and that the loss ignores. In
+ * training the statuses are the ground truth; in generation the classifier's argmax.
+ *
+ * <pre>
+ * ids     [DEC] S1 .. S18  r1 .. rn [SEP] [PAD] ..
+ * targets -100  -100 ..    r1 .. rn [SEP] -100 ..   (next-token loss: position i predicts i+1)
+ * </pre>
+ *
+ * @param dec id of [DEC]
+ * @param sep id of [SEP] (end of report)
+ * @param pad id of [PAD]
+ * @param status ids of [BLA], [POS], [NEG], [UNC]
+ */
+public record ReportPrompt(int dec, int sep, int pad, int[] status) {
+    /** [DEC] + 18 status tokens. */
+    public static final int LENGTH = 1 + StatusClassifier.CLASSES;
+
+    public ReportPrompt {
+        if (status == null || status.length != StatusClassifier.STATES)
+            throw new IllegalArgumentException("report prompt: needs " + StatusClassifier.STATES + " status token ids");
+        status = status.clone();
+    }
+
+    @Override
+    public int[] status() {
+        return status.clone();
+    }
+
+    /** The ids of the prompt tokens in a tokenizer's vocabulary (which must hold them all). */
+    public static ReportPrompt of(WordPieceTokenizer tok) {
+        List<String> need = List.of(
+                WordPieceTokenizer.DEC,
+                WordPieceTokenizer.SEP,
+                WordPieceTokenizer.PAD,
+                WordPieceTokenizer.BLA,
+                WordPieceTokenizer.POS,
+                WordPieceTokenizer.NEG,
+                WordPieceTokenizer.UNC);
+        int[] id = new int[need.size()];
+        for (int i = 0; i < id.length; i++) {
+            id[i] = tok.idOf(need.get(i));
+            if (id[i] < 0)
+                throw new RevtafException("report prompt: the vocabulary has no " + need.get(i)
+                        + " token (the REVTAF decoder needs [DEC] [BLA] [POS] [NEG] [UNC] [SEP] [PAD])");
+        }
+        return new ReportPrompt(id[0], id[1], id[2], new int[] {id[3], id[4], id[5], id[6]});
+    }
+
+    /** Prompt ids (B, 19) int64 for statuses (B, 18) (codes 0..3). */
+    public Tensor ids(Tensor statuses) {
+        int b = statuses.shape(0);
+        long[] s = statuses.toLongs();
+        long[] out = new long[b * LENGTH];
+        for (int i = 0; i < b; i++) {
+            out[i * LENGTH] = dec;
+            for (int c = 0; c < StatusClassifier.CLASSES; c++)
+                out[i * LENGTH + 1 + c] = status[state(s[i * StatusClassifier.CLASSES + c], i, c)];
+        }
+        return Tensor.ofLongs(statuses.device(), out, b, LENGTH);
+    }
+
+    /**
+     * Teacher-forcing input for training: prompt of the ground-truth statuses, the report's word
+     * pieces (without [CLS]/[SEP]) truncated so the whole sequence has at most {@code maxTokens}
+     * ids, then [SEP], padded with [PAD] to the longest row.
+     *
+     * @param labels (B, 18) int64 statuses
+     * @param reports word-piece ids per row
+     */
+    public Text teacherForcing(Tensor labels, List<int[]> reports, int maxTokens) {
+        int b = labels.shape(0);
+        if (reports.size() != b)
+            throw new RevtafException("report prompt: " + reports.size() + " reports for a batch of " + b);
+        if (maxTokens < LENGTH + 1)
+            throw new RevtafException("report prompt: max tokens " + maxTokens + " leaves no room after the " + LENGTH
+                    + "-token prompt and [SEP]");
+        long[] prompt = ids(labels).toLongs();
+        int t = 0;
+        int[] len = new int[b];
+        for (int i = 0; i < b; i++) {
+            len[i] = Math.min(reports.get(i).length, maxTokens - LENGTH - 1);
+            t = Math.max(t, LENGTH + len[i] + 1);
+        }
+        long[] ids = new long[b * t];
+        double[] keep = new double[b * t];
+        for (int i = 0; i < b; i++) {
+            java.util.Arrays.fill(ids, i * t, (i + 1) * t, pad);
+            System.arraycopy(prompt, i * LENGTH, ids, i * t, LENGTH);
+            for (int k = 0; k < len[i]; k++) ids[i * t + LENGTH + k] = reports.get(i)[k];
+            ids[i * t + LENGTH + len[i]] = sep;
+            java.util.Arrays.fill(keep, i * t, i * t + LENGTH + len[i] + 1, 1.0);
+        }
+        Device d = labels.device();
+        return new Text(Tensor.ofLongs(d, ids, b, t), Tensor.ofDoubles(d, DType.FLOAT32, keep, b, t));
+    }
+
+    /** Decoder input ids (B, T) int64 and keep (B, T) float32: 1 for tokens, 0 for padding. */
+    public record Text(Tensor ids, Tensor keep) {}
+
+    /**
+     * Loss targets (B, T): the ids, with the prompt positions and padding set to {@link
+     * BertLmDecoder#IGNORE}.
+     */
+    public static Tensor targets(Tensor ids, Tensor keep) {
+        int b = ids.shape(0), t = ids.shape(1);
+        if (t <= LENGTH)
+            throw new RevtafException(
+                    "report prompt: text of " + t + " tokens has no report after the " + LENGTH + "-token prompt");
+        long[] v = ids.toLongs();
+        double[] k = keep == null ? null : keep.toDoubles();
+        for (int i = 0; i < b; i++)
+            for (int j = 0; j < t; j++)
+                if (j < LENGTH || (k != null && k[i * t + j] == 0)) v[i * t + j] = BertLmDecoder.IGNORE;
+        return Tensor.ofLongs(ids.device(), v, b, t);
+    }
+
+    private static int state(long code, int row, int cls) {
+        if (code < 0 || code >= StatusClassifier.STATES)
+            throw new RevtafException(
+                    "report prompt: status " + code + " of row " + row + ", class " + cls + " is not 0..3");
+        return (int) code;
+    }
+}

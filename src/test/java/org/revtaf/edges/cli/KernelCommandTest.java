@@ -1,0 +1,390 @@
+package org.revtaf.edges.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.revtaf.edges.io.Npy;
+import org.revtaf.engine.backend.Backends;
+import org.revtaf.engine.backend.cuda.CudaBackend;
+import org.revtaf.engine.backend.cuda.CudaBackendProvider;
+import org.revtaf.engine.ops.F;
+import org.revtaf.engine.ops.OpCatalog;
+import org.revtaf.engine.tensor.Device;
+import org.revtaf.engine.tensor.NdArray;
+import org.revtaf.engine.tensor.Tensor;
+import org.revtaf.engine.tensor.TensorAssert;
+import picocli.CommandLine;
+
+class KernelCommandTest {
+    @TempDir
+    Path dir;
+
+    /**
+     * Inputs per op: NAME=SHAPE (random normal), NAME=+SHAPE (positive), NAME=iBOUND:SHAPE (int64
+     * indices below BOUND), NAME=mSHAPE (0/1 mask); then params.
+     */
+    private static final Map<String, String> CASES = new LinkedHashMap<>();
+
+    static {
+        for (String op : List.of("add", "sub", "mul", "maximum", "minimum", "ge")) CASES.put(op, "a=3x5 b=5");
+        CASES.put("div", "a=3x5 b=+5");
+        for (String op : List.of("neg", "exp", "abs", "relu", "gelu", "tanh", "sigmoid")) CASES.put(op, "x=2x7");
+        CASES.put("log", "x=+2x7");
+        CASES.put("sqrt", "x=+2x7");
+        CASES.put("pow", "x=+2x7 --param p=1.5");
+        CASES.put("clamp", "x=2x7 --param min=-0.5 --param max=0.5");
+        CASES.put("where", "cond=m3x1 a=3x4 b=4");
+        CASES.put("masked-fill", "x=3x4 mask=m4 --param value=-2");
+        for (String op : List.of("sum", "mean", "max", "min", "logsumexp")) CASES.put(op, "x=3x4x5 --param axes=0,2");
+        CASES.put("argmax", "x=3x5 --param axis=1");
+        CASES.put("argmin", "x=3x5 --param axis=0");
+        CASES.put("softmax", "x=3x5");
+        CASES.put("log-softmax", "x=3x5 --param axis=0");
+        CASES.put("matmul", "a=2x3x4 b=2x4x5");
+        CASES.put("linear", "x=3x4 weight=5x4 bias=5");
+        CASES.put("conv2d", "x=1x2x6x5 weight=3x2x3x3 bias=3 --param stride=2 --param padding=1");
+        CASES.put("max-pool2d", "x=1x2x6x5 --param kernel=3 --param stride=2 --param padding=1");
+        CASES.put("avg-pool2d", "x=1x2x6x5 --param kernel=2 --param stride=1 --param count_include_pad=false");
+        CASES.put("adaptive-avg-pool2d", "x=1x2x7x5 --param oh=3 --param ow=2");
+        CASES.put("bilinear", "x=1x2x3x4 --param oh=5 --param ow=7");
+        CASES.put("layernorm", "x=3x6 weight=6 bias=6");
+        CASES.put("batchnorm2d", "x=2x3x2x2 weight=3 bias=3");
+        CASES.put("dropout", "x=4x5 --param p=0.3 --param seed=7");
+        CASES.put("embedding", "weight=6x3 idx=i6:2x4");
+        CASES.put("concat", "a=2x3 b=2x2 --param axis=1");
+        CASES.put("stack", "a=2x3 b=2x3 c=2x3 --param axis=1");
+        CASES.put("index-select", "x=4x3 idx=i4:5 --param axis=0");
+        CASES.put("gather", "x=3x4 idx=i4:3x2 --param axis=1");
+        CASES.put("cross-entropy", "logits=4x5 target=i5:4 --param label_smoothing=0.1");
+        CASES.put("cosine-similarity", "a=3x4 b=3x4");
+        CASES.put("mobius-add", "x=s3x4 y=s3x4 --param c=0.5");
+        CASES.put("poincare-dist", "x=s3x4 y=s2x4 --param c=0.5");
+        CASES.put("expmap0", "x=3x4 --param c=0.5");
+        CASES.put("logmap0", "x=s3x4 --param c=0.5");
+        CASES.put("proj", "x=3x4 --param c=0.5");
+        CASES.put("mobius-matvec", "w=5x4 x=s3x4 --param c=0.5");
+        CASES.put("sinkhorn", "cost=+2x4x3 --param eps=0.1 --param iters=30 --param tol=0");
+        CASES.put(
+                "sinkhorn#released",
+                "cost=+2x4x3 --param eps=0.1 --param iters=30 --param tol=0 --param mode=released");
+        CASES.put("soft-iou", "a=+2x3x6 b=+2x2x6");
+        CASES.put("attention", "q=1x2x3x4 k=1x2x5x4 v=1x2x5x4 key_mask=m1x5 --param causal=true");
+    }
+
+    private record Run(int code, String out, String err) {}
+
+    private static Run run(String... args) {
+        CommandLine cl = Main.commandLine();
+        StringWriter o = new StringWriter(), e = new StringWriter();
+        cl.setOut(new PrintWriter(o));
+        cl.setErr(new PrintWriter(e));
+        int code = cl.execute(args);
+        return new Run(code, o.toString(), e.toString());
+    }
+
+    private static int[] dims(String s) {
+        return java.util.Arrays.stream(s.split("x")).mapToInt(Integer::parseInt).toArray();
+    }
+
+    private static long[] ldims(int[] d) {
+        return java.util.Arrays.stream(d).asLongStream().toArray();
+    }
+
+    /** Writes the case's inputs and returns the kernel arguments (without --device and --out). */
+    private List<String> prepare(String op, String spec, Random rng) {
+        List<String> args = new ArrayList<>(List.of("kernel", op));
+        String[] parts = spec.split(" ");
+        for (int i = 0; i < parts.length; i++) {
+            if (parts[i].equals("--param")) {
+                args.add("--param");
+                args.add(parts[++i]);
+                continue;
+            }
+            String name = parts[i].substring(0, parts[i].indexOf('=')), v = parts[i].substring(name.length() + 1);
+            NdArray a;
+            if (v.startsWith("i")) {
+                int bound = Integer.parseInt(v.substring(1, v.indexOf(':')));
+                int[] d = dims(v.substring(v.indexOf(':') + 1));
+                long[] vals = new long[org.revtaf.engine.tensor.Shapes.numel(d)];
+                for (int k = 0; k < vals.length; k++) vals[k] = rng.nextInt(bound);
+                a = NdArray.ofLongs(ldims(d), vals);
+            } else {
+                char kind = Character.isDigit(v.charAt(0)) ? 'n' : v.charAt(0);
+                int[] d = dims(kind == 'n' ? v : v.substring(1));
+                float[] vals = new float[org.revtaf.engine.tensor.Shapes.numel(d)];
+                for (int k = 0; k < vals.length; k++)
+                    vals[k] = switch (kind) {
+                        case '+' -> (float) (0.2 + rng.nextDouble());
+                        case 'm' -> k % 3 == 2 ? 0f : 1f;
+                        case 's' -> (float) (0.3 * rng.nextGaussian()); // well inside the ball for c = 0.5
+                        default -> (float) rng.nextGaussian();
+                    };
+                a = NdArray.ofFloats(ldims(d), vals);
+            }
+            Path f = dir.resolve(op + "_" + name + ".npy");
+            Npy.write(f, a);
+            args.add("--in");
+            args.add(name + "=" + f);
+        }
+        return args;
+    }
+
+    /**
+     * Every op of {@code kernel --list} forward and backward on reference, cpu and cuda-emu; cpu and
+     * cuda-emu agree with reference, and cuda-emu runs every one on its device kernels (no host
+     * fallback).
+     */
+    @Test
+    void everyOpRunsForwardAndBackwardOnEveryDeviceAndTheyAgree() throws Exception {
+        Backends.register(new CudaBackendProvider.CudaEmu()); // other tests may have unregistered it
+        long fallbacks = CudaBackend.hostFallbackCount();
+        List<String> missing = OpCatalog.all().stream()
+                .map(OpCatalog.Spec::name)
+                .filter(n -> !CASES.containsKey(n))
+                .toList();
+        assertTrue(missing.isEmpty(), "ops without a CLI case: " + missing);
+        for (var c : CASES.entrySet()) {
+            String op = c.getKey().split("#")[0], tag = c.getKey().replace('#', '-');
+            List<String> base = prepare(op, c.getValue(), new Random(tag.hashCode()));
+            String output = OpCatalog.get(op).output();
+            Map<Device, Path> outs = new LinkedHashMap<>();
+            for (Device dev : List.of(Device.REFERENCE, Device.CPU, Device.CUDA_EMU)) {
+                Path o = dir.resolve(tag + "-" + dev);
+                List<String> args = new ArrayList<>(base);
+                args.addAll(List.of("--device", dev.cliName(), "--out", o.toString()));
+                Run r = run(args.toArray(String[]::new));
+                assertEquals(0, r.code, op + " forward on " + dev + ": " + r.err);
+                boolean differentiable = !op.startsWith("arg") && !op.equals("ge");
+                if (differentiable) {
+                    NdArray y = Npy.read(o.resolve(output + ".npy"));
+                    float[] g = new float[(int) y.numel()];
+                    for (int k = 0; k < g.length; k++) g[k] = (float) Math.sin(k + 1.0);
+                    Path gf = dir.resolve(op + "_g.npy");
+                    Npy.write(gf, NdArray.ofFloats(y.shape(), g));
+                    args.addAll(List.of("--grad-out", output + "=" + gf));
+                    r = run(args.toArray(String[]::new));
+                    assertEquals(0, r.code, op + " backward on " + dev + ": " + r.err);
+                }
+                outs.put(dev, o);
+            }
+            for (Device dev : List.of(Device.CPU, Device.CUDA_EMU))
+                try (var files = Files.list(outs.get(Device.REFERENCE))) {
+                    for (Path f : files.toList()) {
+                        Path other = outs.get(dev).resolve(f.getFileName());
+                        assertTrue(Files.exists(other), op + ": " + dev + " did not write " + f.getFileName());
+                        TensorAssert.assertClose(
+                                op + " " + f.getFileName() + " on " + dev,
+                                Npy.read(other).toDoubles(),
+                                Npy.read(f).toDoubles(),
+                                1e-4,
+                                1e-3);
+                    }
+                }
+        }
+        assertEquals(0, CudaBackend.hostFallbackCount() - fallbacks, "host fallbacks: " + CudaBackend.hostFallbacks());
+    }
+
+    @Test
+    void outputsAndGradientsMatchTheOpLayer() {
+        Random rng = new Random(3);
+        List<String> args = prepare("matmul", "a=3x4 b=4x2", rng);
+        Path o = dir.resolve("mm");
+        Path g = dir.resolve("g.npy");
+        Npy.write(g, NdArray.ofFloats(new long[] {3, 2}, 1, 2, 3, 4, 5, 6));
+        args.addAll(List.of("--device", "reference", "--out", o.toString(), "--grad-out", "out=" + g));
+        assertEquals(0, run(args.toArray(String[]::new)).code);
+        Tensor a = Tensor.fromNdArray(Npy.read(dir.resolve("matmul_a.npy")), Device.REFERENCE)
+                .requiresGrad(true);
+        Tensor b = Tensor.fromNdArray(Npy.read(dir.resolve("matmul_b.npy")), Device.REFERENCE)
+                .requiresGrad(true);
+        Tensor y = F.matmul(a, b);
+        y.backward(Tensor.fromNdArray(Npy.read(g), Device.REFERENCE));
+        TensorAssert.assertClose("out", Npy.read(o.resolve("out.npy")).toDoubles(), y.toDoubles(), 1e-6, 1e-6);
+        TensorAssert.assertClose(
+                "grad_a",
+                Npy.read(o.resolve("grad_a.npy")).toDoubles(),
+                a.grad().toDoubles(),
+                1e-6,
+                1e-6);
+        TensorAssert.assertClose(
+                "grad_b",
+                Npy.read(o.resolve("grad_b.npy")).toDoubles(),
+                b.grad().toDoubles(),
+                1e-6,
+                1e-6);
+    }
+
+    @Test
+    void listShowsEveryOpWithItsInterface() {
+        Run r = run("kernel", "--list");
+        assertEquals(0, r.code);
+        for (OpCatalog.Spec s : OpCatalog.all()) assertTrue(r.out.contains(s.name()), "missing " + s.name());
+        assertTrue(r.out.contains("poincare-dist") && r.out.contains("c=1.0") && r.out.contains("plan"), r.out);
+    }
+
+    @Test
+    void badInputsAreClearErrorsNamingTheArgument() {
+        Path x = dir.resolve("x.npy");
+        Npy.write(x, NdArray.ofFloats(new long[] {2, 2}, 1, 2, 3, 4));
+        String out = dir.resolve("o").toString();
+        expectError("unknown op 'nope'", "kernel", "nope", "--out", out);
+        expectError("--param bogus", "kernel", "relu", "--in", "x=" + x, "--param", "bogus=1", "--out", out);
+        expectError("--in y: op relu has no input", "kernel", "relu", "--in", "y=" + x, "--out", out);
+        expectError("file not found", "kernel", "relu", "--in", "x=" + dir.resolve("missing.npy"), "--out", out);
+        expectError("missing --in b", "kernel", "add", "--in", "a=" + x, "--out", out);
+        expectError("--param axis=zz", "kernel", "softmax", "--in", "x=" + x, "--param", "axis=zz", "--out", out);
+        expectError(
+                "--device cuda: not available", "kernel", "relu", "--device", "cuda", "--in", "x=" + x, "--out", out);
+        Run badDevice = run("kernel", "relu", "--device", "tpu", "--in", "x=" + x, "--out", out);
+        assertEquals(2, badDevice.code, "an unknown --device is bad usage (CLI.md): " + badDevice.err);
+        assertTrue(badDevice.err.contains("--device") && badDevice.err.contains("tpu"), badDevice.err);
+        Path g = dir.resolve("g.npy");
+        Npy.write(g, NdArray.ofFloats(new long[] {3}, 1, 2, 3));
+        expectError("--grad-out out=", "kernel", "relu", "--in", "x=" + x, "--grad-out", "out=" + g, "--out", out);
+        expectError("--in b [3]", "kernel", "matmul", "--in", "a=" + x, "--in", "b=" + g, "--out", out);
+    }
+
+    @Test
+    void nanInAnInputOrAResultIsAnErrorNamingTheFileAndIndex() {
+        Path x = dir.resolve("x.npy");
+        Npy.write(x, NdArray.ofFloats(new long[] {2, 3}, 0.1f, 0.2f, 0.1f, 0.3f, Float.NaN, 0.2f));
+        Path y = dir.resolve("y.npy");
+        Npy.write(y, NdArray.ofFloats(new long[] {2, 3}, 0.1f, 0.1f, 0.1f, 0.1f, 0.1f, 0.1f));
+        Path out = dir.resolve("nan-in");
+        expectError(
+                "--in x=" + x + ": 1 of 6 values are NaN (first at [1, 1])",
+                "kernel",
+                "mobius-add",
+                "--in",
+                "x=" + x,
+                "--in",
+                "y=" + y,
+                "--out",
+                out.toString());
+        assertTrue(!Files.exists(out), "nothing written");
+        // finite inputs, NaN result: log of a negative number
+        Path neg = dir.resolve("neg.npy");
+        Npy.write(neg, NdArray.ofFloats(new long[] {3}, 1f, -1f, 2f));
+        expectError(
+                "out.npy: 1 of 3 values are NaN (first at [1])",
+                "kernel",
+                "log",
+                "--in",
+                "x=" + neg,
+                "--out",
+                out.toString());
+        assertTrue(!Files.exists(out), "nothing written");
+        // infinities are legitimate results
+        Path zero = dir.resolve("zero.npy");
+        Npy.write(zero, NdArray.ofFloats(new long[] {2}, 0f, 1f));
+        assertEquals(0, run("kernel", "log", "--in", "x=" + zero, "--out", out.toString()).code);
+        assertEquals(Float.NEGATIVE_INFINITY, Npy.read(out.resolve("out.npy")).toFloats()[0]);
+        Path g = dir.resolve("g.npy");
+        Npy.write(g, NdArray.ofFloats(new long[] {2}, Float.NaN, 1f));
+        expectError(
+                "--grad-out out=" + g + ": 1 of 2 values are NaN (first at [0])",
+                "kernel",
+                "exp",
+                "--in",
+                "x=" + zero,
+                "--grad-out",
+                "out=" + g,
+                "--out",
+                out.toString());
+    }
+
+    @Test
+    void aFailingBackwardLeavesTheOutputFolderUntouched() throws Exception {
+        Path x = dir.resolve("x.npy");
+        Npy.write(x, NdArray.ofFloats(new long[] {2, 2}, 1, 2, 3, 4));
+        Path g = dir.resolve("g.npy");
+        Npy.write(g, NdArray.ofFloats(new long[] {3}, 1, 2, 3));
+        Path out = dir.resolve("o");
+        expectError(
+                "shape [3] but the output has shape [2, 2]",
+                "kernel",
+                "exp",
+                "--in",
+                "x=" + x,
+                "--grad-out",
+                "out=" + g,
+                "--out",
+                out.toString());
+        assertTrue(!Files.exists(out), "no out.npy written before the failing backward");
+        expectError(
+                "file not found",
+                "kernel",
+                "exp",
+                "--in",
+                "x=" + x,
+                "--grad-out",
+                "out=" + dir.resolve("nope.npy"),
+                "--out",
+                out.toString());
+        assertTrue(!Files.exists(out), "no out.npy written when the gradient file is missing");
+    }
+
+    @Test
+    void folderAndRepeatedArgumentsAreClearErrors() throws Exception {
+        Path x = dir.resolve("x.npy");
+        Npy.write(x, NdArray.ofFloats(new long[] {2}, 1, 2));
+        Path file = dir.resolve("plain.txt");
+        Files.writeString(file, "not a folder");
+        expectError(
+                "--out " + file + ": exists and is not a folder",
+                "kernel",
+                "exp",
+                "--in",
+                "x=" + x,
+                "--out",
+                file.toString());
+        expectError(
+                "--in x=" + dir + ": is a folder",
+                "kernel",
+                "exp",
+                "--in",
+                "x=" + dir,
+                "--out",
+                dir.resolve("o").toString());
+        expectError(
+                "--in x: given more than once",
+                "kernel",
+                "exp",
+                "--in",
+                "x=" + x,
+                "--in",
+                "x=" + x,
+                "--out",
+                dir.resolve("o").toString());
+        expectError(
+                "--param p: given more than once",
+                "kernel",
+                "pow",
+                "--in",
+                "x=" + x,
+                "--param",
+                "p=2",
+                "--param",
+                "p=3",
+                "--out",
+                dir.resolve("o").toString());
+    }
+
+    private static void expectError(String fragment, String... args) {
+        Run r = run(args);
+        assertEquals(1, r.code, String.join(" ", args) + " -> " + r.out + r.err);
+        assertTrue(r.err.contains(fragment), "expected '" + fragment + "' in: " + r.err);
+        assertTrue(!r.err.contains("at org.revtaf"), "no stack trace: " + r.err);
+    }
+}

@@ -1,0 +1,207 @@
+package org.revtaf.engine.backend.cpu.kernels;
+
+import static org.revtaf.engine.backend.Buf.of;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.revtaf.engine.backend.BatchNormGeom;
+import org.revtaf.engine.backend.Buf;
+import org.revtaf.engine.backend.reference.RefNorm;
+
+class NormTest {
+    @Test
+    void layerNormMatchesReference() {
+        Checks.bothThreadCounts(() -> {
+            SplittableRandom r = new SplittableRandom(31);
+            int[][] shapes = {{1, 1}, {3, 7}, {5, 16}, {4, 33}, {300, 65}, {2, 768}};
+            for (int[] sh : shapes) {
+                int rows = sh[0], d = sh[1], n = rows * d;
+                float[] x = Checks.rand(r, n), g = Checks.rand(r, d), b = Checks.rand(r, d), dy = Checks.rand(r, n);
+                for (int i = 0; i < n; i++) x[i] = x[i] * 3 + 5; // offset mean: tests the two-pass variance
+                for (boolean affine : new boolean[] {true, false}) {
+                    float[] gg = affine ? g : null, bb = affine ? b : null;
+                    float[] yG = new float[n], mG = new float[rows], sG = new float[rows];
+                    Buf.F64 yR = Checks.d(n), mR = Checks.d(rows), sR = Checks.d(rows);
+                    RefNorm.layerNormForward(Checks.d(x), Checks.d(gg), Checks.d(bb), yR, mR, sR, rows, d, 1e-5f);
+                    float[] yW = Checks.f(yR), mW = Checks.f(mR), sW = Checks.f(sR);
+                    Norm.layerNormForward(of(x), of(gg), of(bb), of(yG), of(mG), of(sG), rows, d, 1e-5f);
+                    String what = "layernorm " + rows + "x" + d + " affine=" + affine;
+                    Checks.close(what + " y", yW, yG, 1e-5, 1e-4);
+                    Checks.close(what + " mean", mW, mG, 1e-6, 1e-5);
+                    Checks.close(what + " rstd", sW, sG, 1e-6, 1e-4);
+                    float[] dxG = new float[n], dgG = new float[d], dbG = new float[d];
+                    Buf.F64 dxR = Checks.d(n), dgR = Checks.d(d), dbR = Checks.d(d);
+                    RefNorm.layerNormBackward(
+                            Checks.d(dy),
+                            Checks.d(x),
+                            Checks.d(mW),
+                            Checks.d(sW),
+                            Checks.d(gg),
+                            dxR,
+                            dgR,
+                            dbR,
+                            rows,
+                            d);
+                    float[] dxW = Checks.f(dxR), dgW = Checks.f(dgR), dbW = Checks.f(dbR);
+                    Norm.layerNormBackward(of(dy), of(x), of(mW), of(sW), of(gg), of(dxG), of(dgG), of(dbG), rows, d);
+                    Checks.close(what + " dx", dxW, dxG, 1e-5, 1e-4);
+                    Checks.close(what + " dgamma", dgW, dgG, 1e-5, 1e-4);
+                    Checks.close(what + " dbeta", dbW, dbG, 1e-5, 1e-4);
+                }
+            }
+        });
+    }
+
+    @Test
+    void layerNormGradientsMatchCentralDifferences() {
+        SplittableRandom r = new SplittableRandom(32);
+        int rows = 3, d = 11;
+        float[] x = Checks.rand(r, rows * d),
+                g = Checks.rand(r, d),
+                b = Checks.rand(r, d),
+                dy = Checks.rand(r, rows * d);
+        float[] y = new float[x.length], mean = new float[rows], rstd = new float[rows];
+        Norm.layerNormForward(of(x), of(g), of(b), of(y), of(mean), of(rstd), rows, d, 1e-5f);
+        float[] dx = new float[x.length], dg = new float[d], db = new float[d];
+        Norm.layerNormBackward(of(dy), of(x), of(mean), of(rstd), of(g), of(dx), of(dg), of(db), rows, d);
+        double[] xd = Checks.toDouble(x), gd = Checks.toDouble(g), bd = Checks.toDouble(b), w = Checks.toDouble(dy);
+        Checks.close(
+                "ln dx",
+                Checks.numericGrad(v -> DoubleRef.layerNorm(v, gd, bd, rows, d, 1e-5), xd, w, 1e-5),
+                dx,
+                1e-4,
+                1e-3);
+        Checks.close(
+                "ln dg",
+                Checks.numericGrad(v -> DoubleRef.layerNorm(xd, v, bd, rows, d, 1e-5), gd, w, 1e-5),
+                dg,
+                1e-4,
+                1e-3);
+        Checks.close(
+                "ln db",
+                Checks.numericGrad(v -> DoubleRef.layerNorm(xd, gd, v, rows, d, 1e-5), bd, w, 1e-5),
+                db,
+                1e-4,
+                1e-3);
+    }
+
+    @Test
+    void batchNormMatchesReferenceTrainEvalBackward() {
+        Checks.bothThreadCounts(() -> {
+            SplittableRandom r = new SplittableRandom(33);
+            int[][] shapes = {{1, 1, 1}, {2, 3, 5}, {3, 7, 17}, {4, 16, 49}, {2, 5, 1}};
+            for (int[] sh : shapes) {
+                int n = sh[0], c = sh[1], hw = sh[2], size = n * c * hw;
+                float[] x = Checks.rand(r, size),
+                        g = Checks.rand(r, c),
+                        b = Checks.rand(r, c),
+                        dy = Checks.rand(r, size);
+                for (int i = 0; i < size; i++) x[i] += 100; // mean >> std: tests the centered variance
+                float[] rmW = Checks.rand(r, c), rvW = new float[c];
+                for (int i = 0; i < c; i++) rvW[i] = 0.5f + i;
+                float[] rmG = rmW.clone(), rvG = rvW.clone();
+                float[] yG = new float[size], smG = new float[c], srG = new float[c];
+                Buf.F64 yR = Checks.d(size),
+                        rmR = Checks.d(rmW),
+                        rvR = Checks.d(rvW),
+                        smR = Checks.d(c),
+                        srR = Checks.d(c);
+                RefNorm.batchNormForwardTrain(
+                        Checks.d(x), Checks.d(g), Checks.d(b), yR, rmR, rvR, smR, srR, n, c, hw, 1e-5f, 0.1f);
+                float[] yW = Checks.f(yR), smW = Checks.f(smR), srW = Checks.f(srR);
+                rmW = Checks.f(rmR);
+                rvW = Checks.f(rvR);
+                Norm.batchNormForwardTrain(
+                        of(x), of(g), of(b), of(yG), of(rmG), of(rvG), of(smG), of(srG), n, c, hw, 1e-5f, 0.1f);
+                String what = "batchnorm " + n + "x" + c + "x" + hw;
+                Checks.close(what + " y", yW, yG, 1e-4, 1e-4);
+                Checks.close(what + " running mean", rmW, rmG, 1e-6, 1e-5);
+                Checks.close(what + " running var", rvW, rvG, 1e-6, 1e-5);
+                Checks.close(what + " saved rstd", srW, srG, 1e-5, 1e-4);
+                float[] eG = new float[size];
+                Buf.F64 eR = Checks.d(size);
+                RefNorm.batchNormForwardEval(
+                        Checks.d(x),
+                        Checks.d(g),
+                        Checks.d(b),
+                        eR,
+                        Checks.d(rmW),
+                        Checks.d(rvW),
+                        null,
+                        null,
+                        n,
+                        c,
+                        hw,
+                        1e-5f);
+                float[] eW = Checks.f(eR);
+                Norm.batchNormForwardEval(of(x), of(g), of(b), of(eG), of(rmW), of(rvW), null, null, n, c, hw, 1e-5f);
+                Checks.close(what + " eval", eW, eG, 1e-5, 1e-5);
+                float[] dxG = new float[size], dgG = new float[c], dbG = new float[c];
+                Buf.F64 dxR = Checks.d(size), dgR = Checks.d(c), dbR = Checks.d(c);
+                RefNorm.batchNormBackward(
+                        Checks.d(dy),
+                        Checks.d(x),
+                        Checks.d(smW),
+                        Checks.d(srW),
+                        Checks.d(g),
+                        dxR,
+                        dgR,
+                        dbR,
+                        new BatchNormGeom(n, c, hw, true, 0.1, 1e-5));
+                float[] dxW = Checks.f(dxR), dgW = Checks.f(dgR), dbW = Checks.f(dbR);
+                Norm.batchNormBackward(
+                        of(dy),
+                        of(x),
+                        of(smW),
+                        of(srW),
+                        of(g),
+                        of(dxG),
+                        of(dgG),
+                        of(dbG),
+                        new BatchNormGeom(n, c, hw, true, 0.1, 1e-5));
+                Checks.close(what + " dx", dxW, dxG, 1e-4, 1e-3);
+                Checks.close(what + " dgamma", dgW, dgG, 1e-5, 1e-4);
+                Checks.close(what + " dbeta", dbW, dbG, 1e-5, 1e-4);
+            }
+        });
+    }
+
+    @Test
+    void batchNormGradientsMatchCentralDifferences() {
+        SplittableRandom r = new SplittableRandom(34);
+        int n = 3, c = 2, hw = 5, size = n * c * hw;
+        float[] x = Checks.rand(r, size), g = Checks.rand(r, c), b = Checks.rand(r, c), dy = Checks.rand(r, size);
+        float[] y = new float[size], sm = new float[c], sr = new float[c];
+        Norm.batchNormForwardTrain(of(x), of(g), of(b), of(y), null, null, of(sm), of(sr), n, c, hw, 1e-5f, 0.1f);
+        float[] dx = new float[size], dg = new float[c], db = new float[c];
+        Norm.batchNormBackward(
+                of(dy),
+                of(x),
+                of(sm),
+                of(sr),
+                of(g),
+                of(dx),
+                of(dg),
+                of(db),
+                new BatchNormGeom(n, c, hw, true, 0.1, 1e-5));
+        double[] xd = Checks.toDouble(x), gd = Checks.toDouble(g), bd = Checks.toDouble(b), w = Checks.toDouble(dy);
+        Checks.close(
+                "bn dx",
+                Checks.numericGrad(v -> DoubleRef.batchNorm(v, gd, bd, n, c, hw, 1e-5), xd, w, 1e-5),
+                dx,
+                1e-4,
+                1e-3);
+        Checks.close(
+                "bn dg",
+                Checks.numericGrad(v -> DoubleRef.batchNorm(xd, v, bd, n, c, hw, 1e-5), gd, w, 1e-5),
+                dg,
+                1e-4,
+                1e-3);
+        Checks.close(
+                "bn db",
+                Checks.numericGrad(v -> DoubleRef.batchNorm(xd, gd, v, n, c, hw, 1e-5), bd, w, 1e-5),
+                db,
+                1e-4,
+                1e-3);
+    }
+}
