@@ -42,23 +42,41 @@ class TrainFaultsTest {
         infCache = withLrpRow(cache, dir.resolve("inf-cache"), 5, Float.NEGATIVE_INFINITY);
     }
 
-    /** A copy of {@code from} whose LRP embeddings of study row {@code row} (a training study) are {@code v}. */
+    /**
+     * A copy of {@code from} in which the LRP of entity 0 of study row {@code row} (a training study),
+     * and only that study's, is {@code v}: its lrp_row points to a triplet of entity 0 that no study
+     * uses, whose triplet_emb row is filled with {@code v}.
+     */
     static Path withLrpRow(Path from, Path to, int row, float v) throws Exception {
         TrainCommandTest.copyTree(from, to);
-        Path studies = to.resolve("studies.safetensors");
-        Map<String, NdArray> t;
+        Path studies = to.resolve("studies.safetensors"), table = to.resolve("triplet_table.safetensors");
+        Map<String, NdArray> st = new LinkedHashMap<>(Safetensors.readAll(studies));
+        Map<String, NdArray> tt = new LinkedHashMap<>(Safetensors.readAll(table));
+        long[] rows = st.get("lrp_row").toLongs();
+        java.util.Set<Long> used = new java.util.HashSet<>();
+        for (long r : rows) used.add(r);
+        long unused = 0; // entity 0's triplets are rows 0..101
+        while (used.contains(unused)) unused++;
+        assertTrue(unused < 102, "entity 0 has an unused triplet");
+        rows[row * 75] = unused;
+        st.put("lrp_row", NdArray.ofLongs(st.get("lrp_row").shape(), rows));
+        NdArray emb = tt.get("triplet_emb");
+        float[] x = emb.toFloats();
+        int dt = (int) emb.shape()[3];
+        java.util.Arrays.fill(x, (int) unused * dt, (int) (unused + 1) * dt, v);
+        tt.put("triplet_emb", NdArray.ofFloats(emb.shape(), x));
+        rewrite(studies, st);
+        rewrite(table, tt);
+        return to;
+    }
+
+    /** Writes {@code tensors} over a safetensors file, keeping its metadata. */
+    private static void rewrite(Path file, Map<String, NdArray> tensors) throws Exception {
         Map<String, String> meta;
-        try (Safetensors st = Safetensors.open(studies)) {
+        try (Safetensors st = Safetensors.open(file)) {
             meta = st.metadata();
         }
-        t = new LinkedHashMap<>(Safetensors.readAll(studies));
-        NdArray lrp = t.get("lrp");
-        float[] x = lrp.toFloats();
-        int per = x.length / (int) lrp.shape()[0];
-        java.util.Arrays.fill(x, row * per, (row + 1) * per, v);
-        t.put("lrp", NdArray.ofFloats(lrp.shape(), x));
-        Safetensors.write(studies, t, meta);
-        return to;
+        Safetensors.write(file, tensors, meta);
     }
 
     static PrecomputeCommandTest.Result train(Path cache, Path out, String... more) {

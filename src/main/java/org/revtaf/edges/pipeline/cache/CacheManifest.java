@@ -43,7 +43,7 @@ public record CacheManifest(
         Map<Split, List<String>> splits,
         Map<String, long[]> tensors) {
     public static final String FORMAT = "revtaf-cache";
-    public static final int VERSION = 1;
+    public static final int VERSION = 2; // 2: LRPs and GRPs as indices into tables of distinct texts
     public static final String TRUTH = "truth";
 
     /**

@@ -27,18 +27,23 @@ import org.revtaf.engine.tensor.NdArray;
  * <pre>
  * studies.safetensors        all studies, train then val then test, each split in annotation order
  *   f_logit     f32 [N, 75]        P(present) per entity
- *   lrp         f32 [N, 75, dt]    LRP triplet-text embeddings (rows of triplet_emb)
+ *   lrp_row     i64 [N, 75]        the LRP of each entity: a row of triplet_emb seen as [75 * 51 * 2, dt],
+ *                                  (entity * 51 + position) * 2 + exist
  *   labels      i64 [N, 18]        status 0 blank, 1 pos, 2 neg, 3 unc (annotation.json)
  *   memory_idx  i64 [N, K]         indices into the train split, self excluded for train
  * train_reports.safetensors  the train split, annotation order
- *   grp         f32 [Ntr, S, dt]   sentence embeddings, zero padded
- *   grp_mask    f32 [Ntr, S]       1 real sentence, 0 padding
+ *   grp_idx     i64 [Ntr, S]       the GRPs: rows of sentence_emb, -1 past the report's last sentence
+ *   sentence_emb f32 [U, dt]       embedding of each distinct sentence of the training reports
  *   memory_feat f32 [Ntr, 512]     memory feature of each report
  *   hamming_nn  i64 [Ntr]          first argmin of the 72-bit status Hamming distance, self excluded
  * triplet_table.safetensors
  *   triplet_emb f32 [75, 51, 2, dt] embedding of "entity position not exist" ([..., 0, :]) and
  *                                   "entity position exist" ([..., 1, :]); see {@link #tripletText}
  * </pre>
+ *
+ * The LRPs and GRPs are stored as indices into tables of distinct texts, not as one embedding per
+ * study: at MIMIC-CXR scale (270k studies, dt 768) the dense lrp [N, 75, dt] and grp [Ntr, S, dt]
+ * would take 62 and 10 GB; the indices take 160 and 26 MB, and the tables hold only distinct texts.
  *
  * A cache is written whole into a temporary sibling folder and renamed into place, so a reader never
  * sees half of one. Opening checks every file, dtype and shape against the manifest.
@@ -50,18 +55,28 @@ public final class FeatureCache implements AutoCloseable {
             TRIPLET_TABLE = "triplet_table.safetensors";
     public static final int ENTITIES = 75, POSITIONS = 51, LABELS = 18;
 
-    /** One tensor of the format: its file, dtype and shape. */
-    public record Spec(String file, DType dtype, long[] shape) {}
+    /** One tensor of the format: its file, dtype and shape ({@link #ANY} where the data decides a size). */
+    public record Spec(String file, DType dtype, long[] shape) {
+        /** A dimension the format leaves free (the number of distinct sentences). */
+        public static final long ANY = -1;
+
+        /** Whether {@code dims} has this spec's rank and sizes, any size where the spec says {@link #ANY}. */
+        public boolean fits(long[] dims) {
+            if (dims.length != shape.length) return false;
+            for (int i = 0; i < dims.length; i++) if (shape[i] != ANY && shape[i] != dims[i]) return false;
+            return true;
+        }
+    }
 
     /** Every tensor of a cache with these sizes, by name, in file order. */
     public static Map<String, Spec> schema(int studies, int train, int dt, int sentences, int k, int memoryDim) {
         Map<String, Spec> m = new LinkedHashMap<>();
         m.put("f_logit", new Spec(STUDIES, DType.FLOAT32, new long[] {studies, ENTITIES}));
-        m.put("lrp", new Spec(STUDIES, DType.FLOAT32, new long[] {studies, ENTITIES, dt}));
+        m.put("lrp_row", new Spec(STUDIES, DType.INT64, new long[] {studies, ENTITIES}));
         m.put("labels", new Spec(STUDIES, DType.INT64, new long[] {studies, LABELS}));
         m.put("memory_idx", new Spec(STUDIES, DType.INT64, new long[] {studies, k}));
-        m.put("grp", new Spec(TRAIN_REPORTS, DType.FLOAT32, new long[] {train, sentences, dt}));
-        m.put("grp_mask", new Spec(TRAIN_REPORTS, DType.FLOAT32, new long[] {train, sentences}));
+        m.put("grp_idx", new Spec(TRAIN_REPORTS, DType.INT64, new long[] {train, sentences}));
+        m.put("sentence_emb", new Spec(TRAIN_REPORTS, DType.FLOAT32, new long[] {Spec.ANY, dt}));
         m.put("memory_feat", new Spec(TRAIN_REPORTS, DType.FLOAT32, new long[] {train, memoryDim}));
         m.put("hamming_nn", new Spec(TRAIN_REPORTS, DType.INT64, new long[] {train}));
         m.put("triplet_emb", new Spec(TRIPLET_TABLE, DType.FLOAT32, new long[] {ENTITIES, POSITIONS, 2, dt}));
@@ -102,11 +117,11 @@ public final class FeatureCache implements AutoCloseable {
             NdArray a = tensors.get(e.getKey());
             Spec s = e.getValue();
             if (a == null) throw new IllegalArgumentException("cache: tensor '" + e.getKey() + "' missing");
-            if (a.dtype() != s.dtype() || !Arrays.equals(a.shape(), s.shape()))
+            if (a.dtype() != s.dtype() || !s.fits(a.shape()))
                 throw new IllegalArgumentException("cache: tensor '" + e.getKey() + "' is " + a.dtype() + " "
                         + Arrays.toString(a.shape()) + ", the format needs " + s.dtype() + " "
                         + Arrays.toString(s.shape()));
-            shapes.put(e.getKey(), s.shape());
+            shapes.put(e.getKey(), a.shape());
             files.computeIfAbsent(s.file(), f -> new LinkedHashMap<>()).put(e.getKey(), a);
         }
         if (tensors.size() != schema.size())
@@ -185,15 +200,17 @@ public final class FeatureCache implements AutoCloseable {
                 }
                 if (!st.contains(e.getKey()))
                     throw new RevtafException(f + ": no tensor '" + e.getKey() + "' (cache incomplete)");
-                if (st.dtype(e.getKey()) != s.dtype() || !Arrays.equals(st.shape(e.getKey()), s.shape()))
+                long[] shape = st.shape(e.getKey());
+                if (st.dtype(e.getKey()) != s.dtype() || !s.fits(shape))
                     throw new RevtafException(f + ": tensor '" + e.getKey() + "' is " + st.dtype(e.getKey()) + " "
-                            + Arrays.toString(st.shape(e.getKey())) + ", the manifest needs " + s.dtype() + " "
-                            + Arrays.toString(s.shape()));
+                            + Arrays.toString(shape) + ", the manifest needs " + s.dtype() + " "
+                            + Arrays.toString(s.shape())
+                            + (Arrays.stream(s.shape()).anyMatch(x -> x == Spec.ANY) ? " (-1: any size)" : ""));
                 long[] listed = m.tensors().get(e.getKey());
-                if (listed == null || !Arrays.equals(listed, s.shape()))
+                if (listed == null || !Arrays.equals(listed, shape))
                     throw new RevtafException(dir.resolve(MANIFEST) + ": 'tensors." + e.getKey() + "' is "
-                            + (listed == null ? "missing" : Arrays.toString(listed)) + ", expected "
-                            + Arrays.toString(s.shape()));
+                            + (listed == null ? "missing" : Arrays.toString(listed)) + ", the file's is "
+                            + Arrays.toString(shape));
             }
             if (!Files.isRegularFile(dir.resolve(VOCAB)))
                 throw new RevtafException(dir.resolve(VOCAB) + ": no such file (cache incomplete)");

@@ -49,18 +49,20 @@ public final class Memory {
     }
 
     /**
-     * Memory features: the masked mean of each report's sentence embeddings, mapped by the
-     * orthogonal (dim x dt) matrix {@code w}. grp (n, S, dt), mask (n, S) -> (n, dim).
+     * Memory features: the mean of each report's sentence embeddings, mapped by the orthogonal
+     * (dim x dt) matrix {@code w}. sentences (U, dt) the distinct sentences' embeddings, grpIdx (n, S)
+     * each report's sentences as rows of it (-1: none) -> (n, dim).
      */
-    public static float[] features(float[] grp, float[] mask, int n, int s, int dt, double[] w, int dim) {
+    public static float[] features(float[] sentences, long[] grpIdx, int n, int s, int dt, double[] w, int dim) {
         float[] out = new float[n * dim];
         IntStream.range(0, n).parallel().forEach(i -> {
             double[] mean = new double[dt];
             double cnt = 0;
             for (int k = 0; k < s; k++) {
-                if (mask[i * s + k] == 0) continue;
+                long row = grpIdx[i * s + k];
+                if (row < 0) continue;
                 cnt++;
-                for (int j = 0; j < dt; j++) mean[j] += grp[(i * s + k) * dt + j];
+                for (int j = 0; j < dt; j++) mean[j] += sentences[(int) row * dt + j];
             }
             if (cnt > 0) for (int j = 0; j < dt; j++) mean[j] /= cnt;
             for (int r = 0; r < dim; r++) {

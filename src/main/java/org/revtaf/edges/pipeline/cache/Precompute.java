@@ -2,6 +2,7 @@ package org.revtaf.edges.pipeline.cache;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -131,8 +132,6 @@ public final class Precompute {
             text = TextEncoder.create(NnContext.of(r.device(), cfg.seed()), fc.textEncoder(), tc, tok);
         }
         int dt = text.width(), m = FeatureCache.ENTITIES, s = pc.maxSentences(), k = pc.memoryK();
-        checkSize("lrp", (long) n * m * dt, n + " x 75 x " + dt);
-        checkSize("grp", (long) ntr * s * dt, ntr + " x " + s + " x " + dt);
 
         // ---- per study: F_logit and the predicted triplet of every entity
         float[] fLogit = new float[n * m];
@@ -153,25 +152,22 @@ public final class Precompute {
             for (int p = 0; p < FeatureCache.POSITIONS; p++)
                 for (int x = 0; x < 2; x++) triplets.add(FeatureCache.tripletText(e, p, x == 1));
         float[] table = embed(text, triplets, pc.batchSize(), "precompute triplet texts", log);
-        float[] lrp = lrp(table, fLogit, position, n, dt);
+        long[] lrpRow = lrpRows(fLogit, position, n);
 
-        // ---- training reports: sentence embeddings (GRP), memory features, neighbours
-        List<String> sentences = new ArrayList<>();
-        int[] count = new int[ntr];
+        // ---- training reports: the distinct sentences, their embeddings (GRP), memory features, neighbours
+        Map<String, Integer> distinct = new LinkedHashMap<>();
+        long[] grpIdx = new long[ntr * s];
+        Arrays.fill(grpIdx, -1);
         for (int i = 0; i < ntr; i++) {
             List<ClinicalSentence> ss = ClinicalSentence.split(train.get(i).report());
-            count[i] = Math.min(s, ss.size());
-            for (int j = 0; j < count[i]; j++) sentences.add(ss.get(j).text);
+            for (int j = 0; j < Math.min(s, ss.size()); j++)
+                grpIdx[i * s + j] = distinct.computeIfAbsent(ss.get(j).text, x -> distinct.size());
         }
-        float[] sentEmb = embed(text, sentences, pc.batchSize(), "precompute report sentences", log);
-        float[] grp = new float[ntr * s * dt], grpMask = new float[ntr * s];
-        for (int i = 0, at = 0; i < ntr; i++)
-            for (int j = 0; j < count[i]; j++, at++) {
-                System.arraycopy(sentEmb, at * dt, grp, (i * s + j) * dt, dt);
-                grpMask[i * s + j] = 1;
-            }
+        checkSize("sentence_emb", (long) distinct.size() * dt, distinct.size() + " x " + dt);
+        float[] sentEmb =
+                embed(text, new ArrayList<>(distinct.keySet()), pc.batchSize(), "precompute report sentences", log);
         double[] w = Memory.orthogonal(pc.memoryDim(), dt, cfg.seed());
-        float[] memFeat = Memory.features(grp, grpMask, ntr, s, dt, w, pc.memoryDim());
+        float[] memFeat = Memory.features(sentEmb, grpIdx, ntr, s, dt, w, pc.memoryDim());
         float[] reportEntities =
                 Memory.reportEntities(train.stream().map(Study::report).toList());
         // rows 0..ntr-1 are the training images (self excluded); later rows index past the reports
@@ -193,11 +189,11 @@ public final class Precompute {
         // ---- write
         Map<String, NdArray> t = new LinkedHashMap<>();
         t.put("f_logit", NdArray.ofFloats(new long[] {n, m}, fLogit));
-        t.put("lrp", NdArray.ofFloats(new long[] {n, m, dt}, lrp));
+        t.put("lrp_row", NdArray.ofLongs(new long[] {n, m}, lrpRow));
         t.put("labels", NdArray.ofLongs(new long[] {n, FeatureCache.LABELS}, labels));
         t.put("memory_idx", NdArray.ofLongs(new long[] {n, k}, memIdx));
-        t.put("grp", NdArray.ofFloats(new long[] {ntr, s, dt}, grp));
-        t.put("grp_mask", NdArray.ofFloats(new long[] {ntr, s}, grpMask));
+        t.put("grp_idx", NdArray.ofLongs(new long[] {ntr, s}, grpIdx));
+        t.put("sentence_emb", NdArray.ofFloats(new long[] {distinct.size(), dt}, sentEmb));
         t.put("memory_feat", NdArray.ofFloats(new long[] {ntr, pc.memoryDim()}, memFeat));
         t.put("hamming_nn", NdArray.ofLongs(new long[] {ntr}, hamming));
         t.put("triplet_emb", NdArray.ofFloats(new long[] {m, FeatureCache.POSITIONS, 2, dt}, table));
@@ -222,23 +218,22 @@ public final class Precompute {
     }
 
     /**
-     * The LRPs (n, 75, dt) of n studies: per entity the triplet table's (75, 51, 2, dt) embedding of
-     * "entity position exist" when P(present) > 0.5, else of "entity position not exist", at the
-     * entity's predicted position.
+     * The LRP of every entity of n studies (n, 75): the row of the triplet table (75, 51, 2, dt), seen
+     * as (75 * 51 * 2, dt), that embeds "entity position exist" when P(present) > 0.5, else "entity
+     * position not exist", at the entity's predicted position.
      *
      * @param fLogit (n, 75) P(present)
      * @param position (n, 75) predicted position per entity
      */
-    public static float[] lrp(float[] table, float[] fLogit, int[] position, int n, int dt) {
+    public static long[] lrpRows(float[] fLogit, int[] position, int n) {
         int m = FeatureCache.ENTITIES;
-        float[] lrp = new float[n * m * dt];
+        long[] rows = new long[n * m];
         for (int i = 0; i < n; i++)
             for (int e = 0; e < m; e++) {
                 int x = fLogit[i * m + e] > 0.5f ? 1 : 0;
-                int row = (e * FeatureCache.POSITIONS + position[i * m + e]) * 2 + x;
-                System.arraycopy(table, row * dt, lrp, (i * m + e) * dt, dt);
+                rows[i * m + e] = (e * FeatureCache.POSITIONS + position[i * m + e]) * 2 + x;
             }
-        return lrp;
+        return rows;
     }
 
     /**

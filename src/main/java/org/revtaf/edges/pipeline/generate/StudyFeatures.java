@@ -86,7 +86,7 @@ public sealed interface StudyFeatures {
         private final ImagePipeline foundationImages; // null: the batch's images are the foundation's too
         private final Dataset images;
         private final Map<String, OracleFindings.Triplets> truth;
-        private final float[] table, reportEntities;
+        private final float[] reportEntities;
 
         Computed(
                 Inference inf,
@@ -101,7 +101,6 @@ public sealed interface StudyFeatures {
             this.foundationImages = own == null || own.equals(inf.data().evalPipeline()) ? null : own;
             this.images = images;
             this.truth = truth;
-            this.table = inf.features().tripletTable();
             this.reportEntities = Memory.reportEntities(inf.trainingData().split(Split.TRAIN).stream()
                     .map(Study::report)
                     .toList());
@@ -152,15 +151,14 @@ public sealed interface StudyFeatures {
         /** The features of n studies from P(present) (n, 75) and positions (n, 75). */
         Batch features(float[] presence, int[] position, int n) {
             CachedFeatures f = inf.features();
-            int m = FeatureCache.ENTITIES, dt = f.textWidth(), k = f.memoryK();
+            int m = FeatureCache.ENTITIES, k = f.memoryK();
             Device dev = inf.device();
-            float[] lrp = Precompute.lrp(table, presence, position, n, dt);
+            long[] triplets = Precompute.lrpRows(presence, position, n);
             long[] mem = Memory.topK(presence, n, reportEntities, f.trainStudies(), m, k, -1);
             int[] idx = new int[mem.length], first = new int[n];
             for (int i = 0; i < idx.length; i++) idx[i] = (int) mem[i];
             for (int i = 0; i < n; i++) first[i] = idx[i * k];
-            return new Batch(
-                    Tensor.of(dev, presence, n, m), Tensor.of(dev, lrp, n, m, dt), f.memoryOf(dev, idx), first);
+            return new Batch(Tensor.of(dev, presence, n, m), f.lrpOf(dev, triplets), f.memoryOf(dev, idx), first);
         }
     }
 }

@@ -24,24 +24,29 @@ import org.revtaf.engine.tensor.Tensor;
 /**
  * The feature cache as the REVTAF stages read it (CONTRACTS.md): opened against the dataset it must
  * describe and the config it must have been made with, the small per-study tables held in memory
- * (labels, f_logit, memory indices, Hamming neighbours, GRP masks), the large ones (lrp, grp,
- * memory_feat) read row by row from the memory-mapped files when a batch needs them.
+ * (labels, f_logit, memory indices, Hamming neighbours, GRP indices), the large ones (the LRP rows,
+ * the triplet and sentence tables, memory_feat) read row by row from the memory-mapped files when a
+ * batch needs them.
  *
  * <pre>
  * study row r (studies.safetensors: train, val, test)   training index t (train_reports.safetensors)
- * f_logit (B, 75)    lrp (B, 75, dt)    labels (B, 18)   memory (B, K, md) = memory_feat[memory_idx[r]]
- * grp (B, S, dt)     grp_mask (B, S)    of the training studies chosen as GRP sources
+ * f_logit (B, 75)    labels (B, 18)    memory (B, K, md) = memory_feat[memory_idx[r]]
+ * lrp (B, 75, dt)    = triplet_emb rows lrp_row[r]
+ * grp (B, S, dt)     = sentence_emb rows grp_idx[t] (zeros past the last sentence), grp_mask (B, S)
+ *                      of the training studies chosen as GRP sources
  * </pre>
  */
 public final class CachedFeatures implements AutoCloseable {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
+    private static final int TRIPLETS = FeatureCache.ENTITIES * FeatureCache.POSITIONS * 2;
+
     private final FeatureCache cache;
     private final CacheManifest manifest;
     private final Map<String, Integer> rowOfId = new HashMap<>();
-    private final long[] labels, memoryIdx, hammingNn;
-    private final float[] fLogit, grpMask;
-    private final NdArray lrp, grp, memoryFeat;
+    private final long[] labels, memoryIdx, hammingNn, grpIdx;
+    private final float[] fLogit;
+    private final NdArray lrpRow, tripletEmb, sentenceEmb, memoryFeat;
     private final int trainStudies, textWidth, sentences, memoryK, memoryDim;
 
     private CachedFeatures(FeatureCache cache) {
@@ -53,9 +58,10 @@ public final class CachedFeatures implements AutoCloseable {
         memoryIdx = cache.get("memory_idx").toLongs();
         hammingNn = cache.get("hamming_nn").toLongs();
         fLogit = cache.get("f_logit").toFloats();
-        grpMask = cache.get("grp_mask").toFloats();
-        lrp = cache.get("lrp");
-        grp = cache.get("grp");
+        grpIdx = cache.get("grp_idx").toLongs();
+        lrpRow = cache.get("lrp_row");
+        tripletEmb = cache.get("triplet_emb");
+        sentenceEmb = cache.get("sentence_emb");
         memoryFeat = cache.get("memory_feat");
         trainStudies = manifest.trainStudies();
         textWidth = manifest.textWidth();
@@ -64,6 +70,39 @@ public final class CachedFeatures implements AutoCloseable {
         memoryDim = manifest.memoryDim();
         for (long v : memoryIdx) checkTrainIndex(v, "memory_idx");
         for (long v : hammingNn) checkTrainIndex(v, "hamming_nn");
+        checkLrpRows();
+        checkGrpIdx();
+    }
+
+    /** Each lrp_row entry names a triplet of its own entity: (entity * 51 + position) * 2 + exist. */
+    private void checkLrpRows() {
+        MemorySegment seg = lrpRow.data();
+        int m = FeatureCache.ENTITIES, per = FeatureCache.POSITIONS * 2;
+        long n = seg.byteSize() / 8;
+        for (long i = 0; i < n; i++) {
+            long v = seg.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, i);
+            if (v < 0 || v >= TRIPLETS || v / per != i % m)
+                throw new RevtafException(cache.dir() + ": lrp_row of study row " + i / m + ", entity " + i % m
+                        + " holds " + v + ", not a triplet of that entity (" + (i % m) * per + ".."
+                        + ((i % m + 1) * per - 1) + "); the cache is damaged, run precompute again");
+        }
+    }
+
+    /** grp_idx rows: sentence_emb rows, then -1 to the end. */
+    private void checkGrpIdx() {
+        long distinct = sentenceEmb.shape()[0];
+        for (int t = 0; t < trainStudies; t++) {
+            boolean padding = false;
+            for (int j = 0; j < sentences; j++) {
+                long v = grpIdx[t * sentences + j];
+                boolean bad = v < -1 || v >= distinct || (padding && v != -1);
+                padding |= v == -1;
+                if (bad)
+                    throw new RevtafException(cache.dir() + ": grp_idx of training study " + t + ", sentence " + j
+                            + " holds " + v + ", not a row of sentence_emb (0.." + (distinct - 1)
+                            + ") or -1 after the last sentence; the cache is damaged, run precompute again");
+            }
+        }
     }
 
     private void checkTrainIndex(long v, String what) {
@@ -202,22 +241,51 @@ public final class CachedFeatures implements AutoCloseable {
         return Tensor.of(d, java.util.Arrays.copyOf(fLogit, trainStudies * m), trainStudies, m);
     }
 
-    /** lrp (B, 75, dt). */
+    /** lrp (B, 75, dt): the triplet_emb rows that lrp_row names. */
     public Tensor lrp(Device d, int[] rows) {
-        int per = FeatureCache.ENTITIES * textWidth;
-        return Tensor.of(d, gather(lrp, rows, per), rows.length, FeatureCache.ENTITIES, textWidth);
+        int m = FeatureCache.ENTITIES;
+        MemorySegment seg = lrpRow.data();
+        long[] triplets = new long[rows.length * m];
+        for (int i = 0; i < rows.length; i++)
+            MemorySegment.copy(seg, ValueLayout.JAVA_LONG_UNALIGNED, (long) rows[i] * m * 8, triplets, i * m, m);
+        return lrpOf(d, triplets);
     }
 
-    /** grp (B, S, dt) of training studies {@code train}. */
+    /**
+     * lrp (B, 75, dt) of B studies whose triplets are given (B * 75 rows of triplet_emb, row-major, as
+     * {@link Precompute#lrpRows} computes them): the LRPs of studies outside the cache.
+     */
+    public Tensor lrpOf(Device d, long[] tripletRows) {
+        int m = FeatureCache.ENTITIES;
+        if (tripletRows.length % m != 0)
+            throw new IllegalArgumentException(tripletRows.length + " triplet rows are not B x " + m);
+        int[] idx = new int[tripletRows.length];
+        for (int i = 0; i < idx.length; i++) {
+            if (tripletRows[i] < 0 || tripletRows[i] >= TRIPLETS)
+                throw new IllegalArgumentException("triplet row " + tripletRows[i] + " outside 0.." + (TRIPLETS - 1));
+            idx[i] = (int) tripletRows[i];
+        }
+        return Tensor.of(d, gather(tripletEmb, idx, textWidth), idx.length / m, m, textWidth);
+    }
+
+    /** grp (B, S, dt) of training studies {@code train}: their sentences' embeddings, zeros past the last. */
     public Tensor grp(Device d, int[] train) {
-        return Tensor.of(d, gather(grp, train, sentences * textWidth), train.length, sentences, textWidth);
+        MemorySegment seg = sentenceEmb.data();
+        float[] out = new float[train.length * sentences * textWidth];
+        for (int i = 0; i < train.length; i++)
+            for (int j = 0; j < sentences; j++) {
+                long row = grpIdx[train[i] * sentences + j];
+                if (row >= 0)
+                    MemorySegment.copy(seg, F32, row * textWidth * 4, out, (i * sentences + j) * textWidth, textWidth);
+            }
+        return Tensor.of(d, out, train.length, sentences, textWidth);
     }
 
-    /** grp_mask (B, S) of training studies {@code train}. */
+    /** grp_mask (B, S) of training studies {@code train}: 1 for a real sentence, 0 for padding. */
     public Tensor grpMask(Device d, int[] train) {
         float[] out = new float[train.length * sentences];
         for (int i = 0; i < train.length; i++)
-            System.arraycopy(grpMask, train[i] * sentences, out, i * sentences, sentences);
+            for (int j = 0; j < sentences; j++) out[i * sentences + j] = grpIdx[train[i] * sentences + j] >= 0 ? 1 : 0;
         return Tensor.of(d, out, train.length, sentences);
     }
 
@@ -243,11 +311,6 @@ public final class CachedFeatures implements AutoCloseable {
     /** K, the memory items per study (precompute.memory_k). */
     public int memoryK() {
         return memoryK;
-    }
-
-    /** triplet_emb (75, 51, 2, dt) row-major: the embedding of every triplet text. */
-    public float[] tripletTable() {
-        return cache.get("triplet_emb").toFloats();
     }
 
     /** Rows of {@code rowFloats} float32 values each, read from the (memory-mapped) array. */

@@ -24,7 +24,7 @@ class FeatureCacheTest {
     @TempDir
     Path dir;
 
-    static final int N = 5, NTR = 3, DT = 4, S = 2, K = 2, MEM = 6;
+    static final int N = 5, NTR = 3, DT = 4, S = 2, K = 2, MEM = 6, DISTINCT = 7;
 
     static CacheManifest manifest(String datasetHash) {
         return new CacheManifest(
@@ -41,12 +41,13 @@ class FeatureCacheTest {
                 Map.of());
     }
 
-    /** Every tensor of the schema filled with its element index (distinct values per tensor). */
+    /** Every tensor of the schema filled with its element index (distinct values per tensor); DISTINCT sentences. */
     static Map<String, NdArray> tensors() {
         Map<String, NdArray> t = new LinkedHashMap<>();
         int salt = 0;
         for (var e : FeatureCache.schema(N, NTR, DT, S, K, MEM).entrySet()) {
-            long[] shape = e.getValue().shape();
+            long[] shape = e.getValue().shape().clone();
+            for (int i = 0; i < shape.length; i++) if (shape[i] == FeatureCache.Spec.ANY) shape[i] = DISTINCT;
             int n = (int) NdArray.numel(shape);
             salt += 1000;
             if (e.getValue().dtype() == DType.FLOAT32) {
@@ -68,6 +69,7 @@ class FeatureCacheTest {
         Map<String, NdArray> t = tensors();
         CacheManifest written = FeatureCache.write(c, manifest("sha256:d"), "[PAD]\n[UNK]\nx\n", t);
         assertArrayEquals(new long[] {75, 51, 2, DT}, written.tensors().get("triplet_emb"));
+        assertArrayEquals(new long[] {DISTINCT, DT}, written.tensors().get("sentence_emb"), "the data's size");
         try (FeatureCache fc = FeatureCache.open(c)) {
             assertEquals(written, fc.manifest());
             t.forEach((k, v) -> assertEquals(v, fc.get(k), k));
@@ -85,11 +87,11 @@ class FeatureCacheTest {
     @Test
     void aTensorOfTheWrongShapeIsNotWritten() {
         Map<String, NdArray> t = tensors();
-        t.put("grp_mask", NdArray.ofFloats(new long[] {NTR, S + 1}, new float[NTR * (S + 1)]));
+        t.put("grp_idx", NdArray.ofLongs(new long[] {NTR, S + 1}, new long[NTR * (S + 1)]));
         Path c = dir.resolve("cache");
         IllegalArgumentException e = assertThrows(
                 IllegalArgumentException.class, () -> FeatureCache.write(c, manifest("sha256:d"), "[UNK]\n", t));
-        assertTrue(e.getMessage().contains("grp_mask"), e.getMessage());
+        assertTrue(e.getMessage().contains("grp_idx"), e.getMessage());
         assertFalse(Files.exists(c));
     }
 

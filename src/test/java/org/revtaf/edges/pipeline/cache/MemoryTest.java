@@ -63,10 +63,11 @@ class MemoryTest {
     @Test
     void memoryFeaturesAreTheProjectedMeanOfTheRealSentences() {
         int n = 2, s = 3, dt = 2, dim = 3;
-        float[] grp = {1, 2, 3, 4, 100, 100, 5, 6, 0, 0, 0, 0};
-        float[] mask = {1, 1, 0, 1, 0, 0};
+        float[] sentences = {1, 2, 3, 4, 100, 100, 5, 6}; // 4 distinct sentences; the third is used by no report
+        long[] grpIdx = {0, 1, -1, 3, 0, -1}; // report 1 shares sentence 0 with report 0
         double[] w = {1, 0, 0, 1, 1, 1};
-        float[] f = Memory.features(grp, mask, n, s, dt, w, dim);
-        assertArrayEquals(new float[] {2, 3, 5, 5, 6, 11}, f);
+        float[] f = Memory.features(sentences, grpIdx, n, s, dt, w, dim);
+        // means (2, 3) and (3, 4), projected by the rows (1, 0), (0, 1), (1, 1)
+        assertArrayEquals(new float[] {2, 3, 5, 3, 4, 7}, f);
     }
 }

@@ -12,7 +12,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,9 +76,7 @@ class PrecomputeOracleTest {
         try (FeatureCache c = FeatureCache.open(cache)) {
             List<String> ids = c.ids();
             float[] f = c.get("f_logit").toFloats();
-            float[] lrp = c.get("lrp").toFloats();
-            float[] table = c.get("triplet_emb").toFloats();
-            int dt = c.manifest().textWidth();
+            long[] lrpRow = c.get("lrp_row").toLongs();
             int effusion = ent("effusion"), normal = ent("normal"), cardio = ent("cardiomegaly");
             int checkedLeftEffusion = 0, checkedNormal = 0;
             for (JsonNode s : studies) {
@@ -97,8 +97,7 @@ class PrecomputeOracleTest {
                         ? (effusion * 51 + pos("left_pleural")) * 2 + 1
                         : eff ? -1 : (effusion * 51 + pos("unspecified")) * 2;
                 if (expect >= 0) {
-                    for (int j = 0; j < dt; j++)
-                        assertEquals(table[expect * dt + j], lrp[(row * 75 + effusion) * dt + j], s.toString());
+                    assertEquals(expect, lrpRow[row * 75 + effusion], s.toString());
                     if (leftEff) checkedLeftEffusion++;
                 }
                 if (!pathology) checkedNormal++;
@@ -121,15 +120,25 @@ class PrecomputeOracleTest {
             int[] ref = StatusVectors.nearestNeighboursReference(st);
             long[] nn = c.get("hamming_nn").toLongs();
             for (int i = 0; i < ref.length; i++) assertEquals(ref[i], nn[i], "hamming_nn of " + i);
-            float[] mask = c.get("grp_mask").toFloats();
-            int s = m.maxSentences();
+            long[] grpIdx = c.get("grp_idx").toLongs();
+            int s = m.maxSentences(), dt = m.textWidth();
+            float[] sentenceEmb = c.get("sentence_emb").toFloats();
+            Map<String, Long> rowOfSentence = new HashMap<>();
             for (int i = 0; i < train.size(); i++) {
-                int n = Math.min(
-                        s, ClinicalSentence.split(train.get(i).report()).size());
-                float sum = 0;
-                for (int j = 0; j < s; j++) sum += mask[i * s + j];
-                assertEquals(n, sum, 0f, "sentences of " + train.get(i).id());
+                List<ClinicalSentence> ss = ClinicalSentence.split(train.get(i).report());
+                for (int j = 0; j < s; j++) {
+                    long row = grpIdx[i * s + j];
+                    if (j >= ss.size()) {
+                        assertEquals(-1, row, "padding of " + train.get(i).id());
+                        continue;
+                    }
+                    // one row per distinct sentence, shared by every report that has it
+                    Long seen = rowOfSentence.putIfAbsent(ss.get(j).text, row);
+                    assertEquals(seen == null ? row : seen, row, ss.get(j).text);
+                }
             }
+            assertEquals(rowOfSentence.size(), sentenceEmb.length / dt, "each distinct sentence embedded once");
+            assertEquals(rowOfSentence.size(), new java.util.HashSet<>(rowOfSentence.values()).size());
             long[] mem = c.get("memory_idx").toLongs();
             int k = m.memoryK();
             for (int i = 0; i < all.size(); i++)

@@ -32,7 +32,21 @@ class CachedFeaturesTest {
     @TempDir
     Path dir;
 
-    static final int DT = 3, S = 2, K = 2, MD = 4;
+    static final int DT = 3, S = 2, K = 2, MD = 4, DISTINCT = 5;
+
+    /** The sentences of the 4 training studies as rows of sentence_emb; study 1 has one sentence. */
+    static final long[] GRP_IDX = {0, 1, 2, -1, 1, 3, 4, 0};
+
+    /** Study r's triplet of entity e: position (r + e) % 51, exist when r is odd. */
+    static long lrpRow(int r, int e) {
+        return (e * 51L + (r + e) % 51) * 2 + r % 2;
+    }
+
+    static long[] lrpRows(int n) {
+        long[] v = new long[n * 75];
+        for (int r = 0; r < n; r++) for (int e = 0; e < 75; e++) v[r * 75 + e] = lrpRow(r, e);
+        return v;
+    }
 
     static Dataset dataset(int train, int val) {
         Map<Split, List<Study>> m = new LinkedHashMap<>();
@@ -53,23 +67,27 @@ class CachedFeaturesTest {
                 Optional.of(new PrecomputeConfig(K, MD, maxSentences, 8)));
     }
 
-    /** A cache whose values encode their position: tensor id * 1000 + flat index. */
     Path cache(String name, Dataset d, RunConfig cfg, long[] memoryIdx) {
+        return cache(name, d, cfg, memoryIdx, lrpRows(d.size()), GRP_IDX);
+    }
+
+    /** A cache whose float values encode their position: tensor id * 1000 + flat index. */
+    Path cache(String name, Dataset d, RunConfig cfg, long[] memoryIdx, long[] lrpRow, long[] grpIdx) {
         int n = d.size(), ntr = d.split(Split.TRAIN).size();
         Map<String, NdArray> t = new LinkedHashMap<>();
         t.put("f_logit", NdArray.ofFloats(new long[] {n, 75}, ramp(n * 75, 1)));
-        t.put("lrp", NdArray.ofFloats(new long[] {n, 75, DT}, ramp(n * 75 * DT, 2)));
+        t.put("lrp_row", NdArray.ofLongs(new long[] {n, 75}, lrpRow));
         long[] labels = new long[n * 18];
         for (int i = 0; i < labels.length; i++) labels[i] = i % 4;
         t.put("labels", NdArray.ofLongs(new long[] {n, 18}, labels));
         t.put("memory_idx", NdArray.ofLongs(new long[] {n, K}, memoryIdx));
-        t.put("grp", NdArray.ofFloats(new long[] {ntr, S, DT}, ramp(ntr * S * DT, 3)));
-        t.put("grp_mask", NdArray.ofFloats(new long[] {ntr, S}, ramp(ntr * S, 4)));
+        t.put("grp_idx", NdArray.ofLongs(new long[] {ntr, S}, grpIdx));
+        t.put("sentence_emb", NdArray.ofFloats(new long[] {DISTINCT, DT}, ramp(DISTINCT * DT, 3)));
         t.put("memory_feat", NdArray.ofFloats(new long[] {ntr, MD}, ramp(ntr * MD, 5)));
         long[] nn = new long[ntr];
         for (int i = 0; i < ntr; i++) nn[i] = (i + 1) % ntr;
         t.put("hamming_nn", NdArray.ofLongs(new long[] {ntr}, nn));
-        t.put("triplet_emb", NdArray.ofFloats(new long[] {75, 51, 2, DT}, new float[75 * 51 * 2 * DT]));
+        t.put("triplet_emb", NdArray.ofFloats(new long[] {75, 51, 2, DT}, ramp(75 * 51 * 2 * DT, 2)));
         Map<Split, List<String>> ids = new LinkedHashMap<>();
         for (Split s : Split.ALL) ids.put(s, d.split(s).stream().map(Study::id).toList());
         CacheManifest m = new CacheManifest(
@@ -110,15 +128,25 @@ class CachedFeaturesTest {
             long[] idx = {mem[5 * K], mem[5 * K + 1], mem[2 * K], mem[2 * K + 1]};
             for (int i = 0; i < idx.length; i++) for (int c = 0; c < MD; c++) want[i * MD + c] = 5000 + idx[i] * MD + c;
             assertArrayEquals(want, m);
-            float[] lrp = f.lrp(Device.CPU, rows).toFloats();
-            assertEquals(2000 + 5 * 75 * DT, lrp[0]);
-            assertEquals(2000 + 2 * 75 * DT + 75 * DT - 1, lrp[lrp.length - 1]);
-            float[] grp = f.grp(Device.CPU, new int[] {3, 0}).toFloats();
-            assertEquals(3000 + 3 * S * DT, grp[0]);
-            assertEquals(3000, grp[S * DT]);
+            float[] lrp = f.lrp(Device.CPU, rows).toFloats(); // (2, 75, DT): triplet_emb rows
+            assertEquals(2000 + lrpRow(5, 0) * DT, lrp[0]);
+            assertEquals(2000 + lrpRow(5, 40) * DT + 1, lrp[40 * DT + 1]);
+            assertEquals(2000 + lrpRow(2, 74) * DT + DT - 1, lrp[lrp.length - 1]);
             assertArrayEquals(
-                    new float[] {4000 + 2, 4000 + 3},
-                    f.grpMask(Device.CPU, new int[] {1}).toFloats());
+                    lrp,
+                    f.lrpOf(Device.CPU, concat(lrpRows(6), 5, 2)).toFloats(),
+                    "lrpOf the same triplets gives the same LRPs");
+            float[] grp = f.grp(Device.CPU, new int[] {3, 1}).toFloats(); // (2, S, DT): sentence_emb rows
+            assertArrayEquals(
+                    new float[] {3000 + 4 * DT, 3000 + 4 * DT + 1, 3000 + 4 * DT + 2, 3000, 3001, 3002},
+                    java.util.Arrays.copyOf(grp, S * DT));
+            assertArrayEquals(
+                    new float[] {3000 + 2 * DT, 3000 + 2 * DT + 1, 3000 + 2 * DT + 2, 0, 0, 0},
+                    java.util.Arrays.copyOfRange(grp, S * DT, 2 * S * DT),
+                    "zeros past the last sentence");
+            assertArrayEquals(
+                    new float[] {1, 0, 1, 1},
+                    f.grpMask(Device.CPU, new int[] {1, 2}).toFloats());
             assertArrayEquals(
                     new float[] {1000 + 2 * 75, 1000 + 2 * 75 + 74},
                     pick(f.fLogit(Device.CPU, new int[] {2}).toFloats()));
@@ -126,6 +154,14 @@ class CachedFeaturesTest {
             assertEquals((int) mem[4 * K], f.firstMemory(4));
             assertEquals(4 * 18, f.trainLabels().length);
         }
+    }
+
+    /** The 75 triplet rows of study a, then those of study b. */
+    private static long[] concat(long[] all, int a, int b) {
+        long[] out = new long[150];
+        System.arraycopy(all, a * 75, out, 0, 75);
+        System.arraycopy(all, b * 75, out, 75, 75);
+        return out;
     }
 
     private static float[] pick(float[] row) {
@@ -163,5 +199,21 @@ class CachedFeaturesTest {
         Path bad = cache("bad", d, cfg, mem);
         e = assertThrows(RevtafException.class, () -> CachedFeatures.open(bad, d, dir, cfg, Path.of("c.yaml")));
         assertTrue(e.getMessage().contains("memory_idx holds 4"), e.getMessage());
+
+        long[] lrp = lrpRows(6);
+        lrp[3 * 75 + 7] = lrpRow(3, 8); // entity 8's triplet in entity 7's place
+        Path wrongEntity = cache("entity", d, cfg, new long[6 * K], lrp, GRP_IDX);
+        e = assertThrows(RevtafException.class, () -> CachedFeatures.open(wrongEntity, d, dir, cfg, Path.of("c.yaml")));
+        assertTrue(e.getMessage().contains("lrp_row of study row 3, entity 7"), e.getMessage());
+        long[] gap = GRP_IDX.clone();
+        gap[4] = -1; // a sentence after padding
+        Path gapped = cache("gap", d, cfg, new long[6 * K], lrpRows(6), gap);
+        e = assertThrows(RevtafException.class, () -> CachedFeatures.open(gapped, d, dir, cfg, Path.of("c.yaml")));
+        assertTrue(e.getMessage().contains("grp_idx of training study 2, sentence 1 holds 3"), e.getMessage());
+        long[] past = GRP_IDX.clone();
+        past[0] = DISTINCT;
+        Path outside = cache("past", d, cfg, new long[6 * K], lrpRows(6), past);
+        e = assertThrows(RevtafException.class, () -> CachedFeatures.open(outside, d, dir, cfg, Path.of("c.yaml")));
+        assertTrue(e.getMessage().contains("grp_idx of training study 0, sentence 0 holds 5"), e.getMessage());
     }
 }
