@@ -15,7 +15,7 @@
 #   runs     configs/ablation/{baseline,lre,fvtaf,full}.yaml x seeds 1 2 3 (--set seed=S), then one
 #            seed each: full on the oracle cache, full with model.ot.mode=released, full with
 #            model.fcc.mode=hard
-#   scoring  generate (beam 3) from RUN/best.safetensors on the 2000-set test split (the cached
+#   scoring  generate (beam 3, and greedy as validation decodes) from RUN/best.safetensors on the 2000-set test split (the cached
 #            studies) and on the 5000-set test split (new studies: the foundation model's features,
 #            or the ground truth for the oracle run; retrieval from the 1600 training studies),
 #            evaluate --json against annotation.json
@@ -64,6 +64,18 @@ $R precompute --config configs/tiny.yaml --data "$OUT/synth2000" --foundation tr
     --text-encoder "$F/foundation.safetensors" --out "$OUT/cache-oracle" >&2
 step "precompute"
 
+# score RUN_DIR SET BEAM TAG: generate the SET test split from RUN_DIR/best.safetensors with beam BEAM,
+# evaluate -> RUN_DIR/eval-TAGSET.json
+score() {
+    local dir="$1" set="$2" beam="$3" tag="$4"
+    [ -f "$dir/eval-$tag$set.json" ] && return 0
+    $R generate --checkpoint "$dir/best.safetensors" --data "$OUT/synth$set" --split test \
+        --beam "$beam" --out "$dir/test-$tag$set.jsonl" >&2
+    $R evaluate --refs "$OUT/synth$set/annotation.json" --split test --hyps "$dir/test-$tag$set.jsonl" \
+        --json | tail -1 > "$dir/eval-$tag$set.tmp"
+    mv "$dir/eval-$tag$set.tmp" "$dir/eval-$tag$set.json"
+}
+
 # run NAME CONFIG CACHE SEED [--set ...]: train, then score on both test sets
 run() {
     local name="$1" config="$2" cache="$3" seed="$4"
@@ -79,13 +91,8 @@ run() {
     fi
     step "train $name"
     for set in 2000 5000; do
-        if [ ! -f "$dir/eval-$set.json" ]; then
-            $R generate --checkpoint "$dir/best.safetensors" --data "$OUT/synth$set" --split test \
-                --beam 3 --out "$dir/test-$set.jsonl" >&2
-            $R evaluate --refs "$OUT/synth$set/annotation.json" --split test --hyps "$dir/test-$set.jsonl" \
-                --json | tail -1 > "$dir/eval-$set.tmp"
-            mv "$dir/eval-$set.tmp" "$dir/eval-$set.json"
-        fi
+        score "$dir" "$set" 3 ""        # the paper's decoding: beam 3
+        score "$dir" "$set" 1 "greedy-" # the validation's decoding: greedy
     done
     step "scored $name"
 }

@@ -56,7 +56,8 @@ def main(out):
         if not os.path.isdir(d):
             continue
         r = {"name": name}
-        for key, file in [("train", "train.json"), ("e2000", "eval-2000.json"), ("e5000", "eval-5000.json")]:
+        for key, file in [("train", "train.json"), ("e2000", "eval-2000.json"), ("e5000", "eval-5000.json"),
+                          ("g2000", "eval-greedy-2000.json"), ("g5000", "eval-greedy-5000.json")]:
             p = os.path.join(d, file)
             if os.path.exists(p):
                 r[key] = load(p)
@@ -76,8 +77,13 @@ def main(out):
     print("```\n" + info + "\n```\n")
     variants = [v for v in ORDER if v in runs] + [v for v in runs if v not in ORDER]
 
-    for key, title in [("e2000", "2000-study set, test split (200 studies)"),
-                       ("e5000", "5000-study set (seed 2), test split (500 studies, never seen in training)")]:
+    sets = [("e2000", "2000-study set, test split (200 studies), beam 3"),
+            ("e5000", "5000-study set (seed 2), test split (500 studies, never seen in training), beam 3"),
+            ("g2000", "2000-study set, test split, greedy (--beam 1)"),
+            ("g5000", "5000-study set, test split, greedy (--beam 1)")]
+    for key, title in sets:
+        if not any(key in r for rs in runs.values() for r in rs):
+            continue
         print(f"### {title}: NLG metrics\n")
         print("| variant | runs | " + " | ".join(NLG) + " |")
         print("|---|---|" + "---|" * len(NLG))
@@ -100,7 +106,7 @@ def main(out):
                 cells += [stat([r[key][agg][k] for r in rs]) for k in ["P", "R", "F1"]]
             print(f"| {LABEL.get(v, v)} | " + " | ".join(cells) + " |")
         print()
-        support = rare_support_2000 if key == "e2000" else rare_support
+        support = rare_support_2000 if key.endswith("2000") else rare_support
         print(f"### {title}: recall of the 5 rarest classes\n")
         print("| variant | " + " | ".join(f"{CHEXPERT[c]} ({n} pos.)" for c, n in zip(rare, support))
               + " | mean of the 5 |")
