@@ -69,19 +69,15 @@ public final class GenerateCommand implements Callable<Integer> {
             description = "Beam size (default: the checkpoint's generate.beams, 3); 1 is greedy decoding.")
     Integer beam;
 
-    @Option(
-            names = "--device",
-            defaultValue = "cpu",
-            paramLabel = "D",
-            description = "cpu (default), reference, cuda, cuda-emu.")
-    Device device;
+    @Mixin
+    DeviceOptions deviceOptions;
 
     @Mixin
     ProfileOption profile;
 
     @Override
     public Integer call() {
-        Device dev = device;
+        Device dev = deviceOptions.apply(spec);
         DataCommand.requirePath(spec, "--checkpoint", checkpoint);
         DataCommand.requirePath(spec, "--data", data);
         DataCommand.requirePath(spec, "--out", out);
