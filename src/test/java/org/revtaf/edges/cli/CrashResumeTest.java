@@ -39,7 +39,7 @@ class CrashResumeTest {
     @BeforeAll
     static void dataAndCache() {
         data = StageFixtures.synth(dir.resolve("data"), 40, 32, 3);
-        config = TrainCommandTest.microTrainConfig().toString();
+        config = StageFixtures.microTrainConfig().toString();
         cache = StageFixtures.oracleCache(config, data, dir.resolve("cache"));
     }
 
@@ -47,13 +47,12 @@ class CrashResumeTest {
     void trainKilledAtARandomStepAndResumedWritesTheRowsAndWeightsOfAnUninterruptedRun() throws Exception {
         String[] common = {"--set", "train.checkpoint_every=1", "--set", "train.epochs=3"};
         Path full = dir.resolve("train-full"), crash = dir.resolve("train-crash");
-        PrecomputeCommandTest.Result r =
-                PrecomputeCommandTest.run(TrainCommandTest.train(config, data, cache, full, common));
+        CliRun r = CliRun.run(TrainCommandTest.train(config, data, cache, full, common));
         assertEquals(0, r.status(), r.err());
 
         int killAfter = 1 + RANDOM.nextInt(11); // of 12 steps: kill while step killAfter + 1 runs
         String why = killAt(TrainCommandTest.train(config, data, cache, crash, common), crash, killAfter);
-        r = PrecomputeCommandTest.run(TrainCommandTest.train(config, data, cache, crash, concat(common, "--resume")));
+        r = CliRun.run(TrainCommandTest.train(config, data, cache, crash, concat(common, "--resume")));
         assertEquals(0, r.status(), why + "\n" + r.err());
         assertEquals(TrainCommandTest.rowsWithoutWall(full), TrainCommandTest.rowsWithoutWall(crash), why);
         assertSameTensors(full.resolve("last.safetensors"), crash.resolve("last.safetensors"), why);
@@ -74,13 +73,13 @@ class CrashResumeTest {
             "--out"
         };
         Path full = dir.resolve("pretrain-full"), crash = dir.resolve("pretrain-crash");
-        PrecomputeCommandTest.Result r = PrecomputeCommandTest.run(concat(concat("pretrain", common), full.toString()));
+        CliRun r = CliRun.run(concat(concat("pretrain", common), full.toString()));
         assertEquals(0, r.status(), r.err());
 
         // checkpoints after each epoch (4 steps): kill before the first, or in the epoch after one
         int epochs = RANDOM.nextInt(4);
         String why = killAt(concat(concat("pretrain", common), crash.toString()), crash, 4 * epochs);
-        r = PrecomputeCommandTest.run(concat(concat("pretrain", common), crash.toString(), "--resume"));
+        r = CliRun.run(concat(concat("pretrain", common), crash.toString(), "--resume"));
         assertEquals(0, r.status(), why + "\n" + r.err());
         assertEquals(TrainCommandTest.rowsWithoutWall(full), TrainCommandTest.rowsWithoutWall(crash), why);
         assertSameTensors(full.resolve("foundation.safetensors"), crash.resolve("foundation.safetensors"), why);

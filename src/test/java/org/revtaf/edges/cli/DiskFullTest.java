@@ -37,7 +37,7 @@ class DiskFullTest {
     @BeforeAll
     static void dataAndCache() {
         data = StageFixtures.synth(dir.resolve("data"), 40, 32, 3);
-        config = TrainCommandTest.microTrainConfig().toString();
+        config = StageFixtures.microTrainConfig().toString();
         cache = StageFixtures.oracleCache(config, data, dir.resolve("cache"));
     }
 
@@ -49,12 +49,12 @@ class DiskFullTest {
     @Test
     void aFullDiskWhileCheckpointingKeepsTheEarlierCheckpointsAndResumeFinishesTheRun() throws Exception {
         Path full = dir.resolve("full"), run = dir.resolve("run");
-        PrecomputeCommandTest.Result r = PrecomputeCommandTest.run(TrainCommandTest.train(config, data, cache, full));
+        CliRun r = CliRun.run(TrainCommandTest.train(config, data, cache, full));
         assertEquals(0, r.status(), r.err());
         long checkpoint = Files.size(full.resolve("last.safetensors"));
 
         AtomicFile.setQuota(3 * checkpoint); // room for the small files and a few checkpoints, not the run
-        r = PrecomputeCommandTest.run(TrainCommandTest.train(config, data, cache, run));
+        r = CliRun.run(TrainCommandTest.train(config, data, cache, run));
         AtomicFile.setQuota(-1);
         assertEquals(1, r.status(), r.err());
         assertTrue(r.err().contains("No space left on device") && r.err().contains(run.toString()), r.err());
@@ -67,7 +67,7 @@ class DiskFullTest {
         assertFalse(written.isEmpty(), "the disk filled up after the first checkpoint");
         for (Path p : written) Checkpoint.load(p); // intact
 
-        r = PrecomputeCommandTest.run(TrainCommandTest.train(config, data, cache, run, "--resume"));
+        r = CliRun.run(TrainCommandTest.train(config, data, cache, run, "--resume"));
         assertEquals(0, r.status(), r.err());
         assertEquals(TrainCommandTest.rowsWithoutWall(full), TrainCommandTest.rowsWithoutWall(run));
     }
@@ -76,7 +76,7 @@ class DiskFullTest {
     void aFullDiskWhilePrecomputingLeavesNoCache() throws IOException {
         Path out = dir.resolve("cache-full");
         AtomicFile.setQuota(20_000);
-        PrecomputeCommandTest.Result r = PrecomputeCommandTest.run(StageFixtures.oracleCacheArgs(config, data, out));
+        CliRun r = CliRun.run(StageFixtures.oracleCacheArgs(config, data, out));
         AtomicFile.setQuota(-1);
         assertEquals(1, r.status(), r.err());
         assertTrue(r.err().contains("No space left on device"), r.err());

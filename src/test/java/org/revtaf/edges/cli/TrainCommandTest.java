@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,43 +34,11 @@ class TrainCommandTest {
     static Path data, cache;
     static String config;
 
-    /** The command line's result ({@link PrecomputeCommandTest#run}). */
-    static PrecomputeCommandTest.Result run(String... args) {
-        return PrecomputeCommandTest.run(args);
-    }
-
-    /** The JSON object on the last line of stdout. */
-    static JsonNode json(PrecomputeCommandTest.Result r) throws Exception {
-        return new ObjectMapper()
-                .readTree(r.out().strip().lines().reduce((a, b) -> b).orElseThrow());
-    }
-
-    static Path microTrainConfig() {
-        try {
-            return Path.of(TrainCommandTest.class
-                    .getResource("/org/revtaf/edges/pipeline/train/micro-train.yaml")
-                    .toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     @BeforeAll
     static void dataAndCache() {
         data = StageFixtures.synth(dir.resolve("data"), 40, 32, 3);
-        config = microTrainConfig().toString();
-        cache = dir.resolve("cache");
-        PrecomputeCommandTest.Result r = run(
-                "precompute",
-                "--config",
-                config,
-                "--data",
-                data.toString(),
-                "--foundation",
-                "truth",
-                "--out",
-                cache.toString());
-        assertEquals(0, r.status(), r.err());
+        config = StageFixtures.microTrainConfig().toString();
+        cache = StageFixtures.oracleCache(config, data, dir.resolve("cache"));
     }
 
     static String[] train(Path out, String... more) {
@@ -105,7 +71,7 @@ class TrainCommandTest {
     @Test
     void aRunWritesEveryFileAndResumingEqualsTheUninterruptedRun() throws Exception {
         Path full = dir.resolve("full");
-        PrecomputeCommandTest.Result r = run(train(full, "--json"));
+        CliRun r = CliRun.run(train(full, "--json"));
         assertEquals(0, r.status(), r.err());
         for (String f : List.of(
                 "metrics.csv",
@@ -126,7 +92,7 @@ class TrainCommandTest {
                 lines.get(0));
         assertEquals(1 + 8 + 2, lines.size(), "a step row per step (log_every 1) and one validation row per epoch");
         assertTrue(lines.get(5).startsWith("4,1,,,,,,,"), "validation row after epoch 1: " + lines.get(5));
-        JsonNode j = json(r);
+        JsonNode j = r.lastJson();
         for (String k : Trainer.VALIDATION) assertTrue(j.has(k), k + " in " + j);
         assertTrue(j.get("best_step").asLong() == 4 || j.get("best_step").asLong() == 8, j.toString());
         assertTrue(j.get("seconds").asDouble() > 0);
@@ -152,12 +118,12 @@ class TrainCommandTest {
 
         // stopped mid-epoch, then resumed: the rows of an uninterrupted run, bit for bit
         Path split = dir.resolve("split");
-        r = run(train(split, "--stop-after", "3"));
+        r = CliRun.run(train(split, "--stop-after", "3"));
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("stopped after step 3"), r.out());
         assertFalse(Files.exists(split.resolve("best.safetensors")), "no validation before the stop");
         assertEquals(4, Files.readAllLines(split.resolve("metrics.csv")).size(), "header and steps 1-3");
-        r = run(train(split, "--resume"));
+        r = CliRun.run(train(split, "--resume"));
         assertEquals(0, r.status(), r.err());
         assertEquals(
                 Files.readAllLines(full.resolve("metrics.csv")).size(),
@@ -165,10 +131,10 @@ class TrainCommandTest {
         Checkpoint a = Checkpoint.load(full.resolve("last.safetensors"));
 
         // resuming a finished run says so and exits 0
-        r = run(train(full, "--resume", "--json"));
+        r = CliRun.run(train(full, "--resume", "--json"));
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("is finished"), r.out());
-        assertEquals(j.get("CE_F1"), json(r).get("CE_F1"));
+        assertEquals(j.get("CE_F1"), r.lastJson().get("CE_F1"));
 
         // a checkpoint of another model, or of another kind, is refused on resume
         Path other = copyRun(full, "other-model");
@@ -177,14 +143,14 @@ class TrainCommandTest {
         new Checkpoint(a.step(), fewer, a.optimizer(), a.rng(), a.state(), a.config())
                 .withScheduler(new org.revtaf.learning.optim.LrSchedule.State(2, 1))
                 .save(other.resolve("last.safetensors"));
-        r = run(train(other, "--resume"));
+        r = CliRun.run(train(other, "--resume"));
         assertEquals(1, r.status(), r.err());
         assertTrue(r.err().contains("another model") && r.err().contains("missing fvtaf."), r.err());
         Map<String, String> foundation = new LinkedHashMap<>(a.state());
         foundation.put("kind", "foundation");
         new Checkpoint(a.step(), a.model(), Map.of(), Map.of(), foundation, a.config())
                 .save(other.resolve("last.safetensors"));
-        r = run(train(other, "--resume"));
+        r = CliRun.run(train(other, "--resume"));
         assertEquals(1, r.status(), r.err());
         assertTrue(r.err().contains("not a REVTAF checkpoint (kind 'foundation')"), r.err());
 
@@ -193,8 +159,8 @@ class TrainCommandTest {
         copyTree(cache, cache2);
         Files.writeString(cache2.resolve("manifest.json"), Files.readString(cache2.resolve("manifest.json")) + "\n");
         Path mid = dir.resolve("mid");
-        assertEquals(0, run(train(mid, "--stop-after", "2")).status());
-        r = run(train(config, data, cache2, mid, "--resume"));
+        assertEquals(0, CliRun.run(train(mid, "--stop-after", "2")).status());
+        r = CliRun.run(train(config, data, cache2, mid, "--resume"));
         assertEquals(1, r.status(), r.err());
         assertTrue(
                 r.err().contains("was trained on the cache " + cache) && r.err().contains(cache2.toString()), r.err());
@@ -246,8 +212,8 @@ class TrainCommandTest {
     @Test
     void theSwitchesAndTheHyperbolicGrpSourceTrain() throws Exception {
         Path base = dir.resolve("baseline");
-        PrecomputeCommandTest.Result r =
-                run(train(base, "--set", "model.lre=false", "--set", "model.fvtaf=false", "--set", "train.epochs=1"));
+        CliRun r = CliRun.run(
+                train(base, "--set", "model.lre=false", "--set", "model.fvtaf=false", "--set", "train.epochs=1"));
         assertEquals(0, r.status(), r.err());
         assertTrue(r.err().contains("lre off, fvtaf off"), r.err());
         Checkpoint best = Checkpoint.load(base.resolve("best.safetensors"));
@@ -259,7 +225,7 @@ class TrainCommandTest {
         assertFalse(Files.exists(base.resolve("profile.txt")));
 
         Path fvtaf = dir.resolve("fvtaf-only");
-        r = run(train(fvtaf, "--set", "model.lre=false", "--set", "train.epochs=1", "--profile"));
+        r = CliRun.run(train(fvtaf, "--set", "model.lre=false", "--set", "train.epochs=1", "--profile"));
         assertEquals(0, r.status(), r.err());
         assertTrue(r.err().contains("validation epoch 1"), r.err());
         // --profile: the table on stderr and in RUN/profile.txt, stdout as without it
@@ -280,11 +246,11 @@ class TrainCommandTest {
         assertEquals(2L, stages.get("checkpoint"), "saves at step 2 (checkpoint_every) and after the epoch: " + stages);
 
         Path hyp = dir.resolve("hyperbolic");
-        r = run(train(hyp, "--set", "model.lre=false", "--set", "train.grp_source=hyperbolic"));
+        r = CliRun.run(train(hyp, "--set", "model.lre=false", "--set", "train.grp_source=hyperbolic"));
         assertEquals(1, r.status(), r.err());
         assertTrue(r.err().contains("it needs model.lre: true"), r.err());
         assertFalse(Files.exists(hyp));
-        r = run(train(hyp, "--set", "train.grp_source=hyperbolic", "--stop-after", "2"));
+        r = CliRun.run(train(hyp, "--set", "train.grp_source=hyperbolic", "--stop-after", "2"));
         assertEquals(0, r.status(), r.err());
         assertEquals(3, Files.readAllLines(hyp.resolve("metrics.csv")).size());
     }
@@ -293,31 +259,31 @@ class TrainCommandTest {
     void aCacheOfOtherDataOrAnotherConfigIsRefusedBeforeAnythingIsWritten() throws Exception {
         Path smaller = StageFixtures.synth(dir.resolve("data30"), 30, 32, 3);
         Path out = dir.resolve("refused");
-        PrecomputeCommandTest.Result r = run(train(config, smaller, cache, out));
+        CliRun r = CliRun.run(train(config, smaller, cache, out));
         assertEquals(1, r.status(), r.err());
         assertTrue(r.err().contains("was not made from --data " + smaller), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
 
-        r = run(train(out, "--set", "precompute.max_sentences=5"));
+        r = CliRun.run(train(out, "--set", "precompute.max_sentences=5"));
         assertEquals(1, r.status(), r.err());
         assertTrue(r.err().contains("made with another config"), r.err());
 
         Path noModel = Files.writeString(
                 dir.resolve("no-model.yaml"),
-                Files.readString(microTrainConfig()).replaceAll("(?s)\nmodel:.*?\ntrain:", "\ntrain:"));
-        r = run(train(noModel.toString(), data, cache, out));
+                Files.readString(StageFixtures.microTrainConfig()).replaceAll("(?s)\nmodel:.*?\ntrain:", "\ntrain:"));
+        r = CliRun.run(train(noModel.toString(), data, cache, out));
         assertEquals(1, r.status(), r.err());
         assertTrue(r.err().contains(noModel + " is not a config for train: it has no 'model' section"), r.err());
         assertFalse(Files.exists(out), "nothing written");
 
-        r = run(train(out, "--stop-after", "0"));
+        r = CliRun.run(train(out, "--stop-after", "0"));
         assertEquals(2, r.status(), r.err());
     }
 
     @Test
     void aNonFiniteLossStopsTheRunNamingItAndKeepsTheLastGoodCheckpoint() throws Exception {
         Path out = dir.resolve("nan");
-        PrecomputeCommandTest.Result r = run(train(
+        CliRun r = CliRun.run(train(
                 out,
                 "--set",
                 "train.lr=1e30",

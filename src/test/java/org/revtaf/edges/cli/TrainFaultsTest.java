@@ -36,7 +36,7 @@ class TrainFaultsTest {
     @BeforeAll
     static void dataAndCaches() throws Exception {
         data = StageFixtures.synth(dir.resolve("data"), 40, 32, 3);
-        config = TrainCommandTest.microTrainConfig().toString();
+        config = StageFixtures.microTrainConfig().toString();
         cache = StageFixtures.oracleCache(config, data, dir.resolve("cache"));
         nanCache = withLrpRow(cache, dir.resolve("nan-cache"), 5, Float.NaN);
         infCache = withLrpRow(cache, dir.resolve("inf-cache"), 5, Float.NEGATIVE_INFINITY);
@@ -61,15 +61,15 @@ class TrainFaultsTest {
         return to;
     }
 
-    static PrecomputeCommandTest.Result train(Path cache, Path out, String... more) {
-        return PrecomputeCommandTest.run(TrainCommandTest.train(config, data, cache, out, more));
+    static CliRun train(Path cache, Path out, String... more) {
+        return CliRun.run(TrainCommandTest.train(config, data, cache, out, more));
     }
 
     @Test
     void aNonFiniteLossNamesTheModuleAndTensorAndKeepsTheLastGoodCheckpoint() throws Exception {
         // weights blown up by a huge learning rate: some module's output overflows from finite inputs
         Path out = dir.resolve("huge");
-        PrecomputeCommandTest.Result r = train(
+        CliRun r = train(
                 cache,
                 out,
                 "--set",
@@ -101,7 +101,7 @@ class TrainFaultsTest {
     @Test
     void detectAnomalyNamesTheNanAtItsSourceAndSkipCountsTheSkippedSteps() throws Exception {
         Path out = dir.resolve("anomaly");
-        PrecomputeCommandTest.Result r = train(nanCache, out, "--detect-anomaly");
+        CliRun r = train(nanCache, out, "--detect-anomaly");
         assertEquals(1, r.status(), r.err());
         assertTrue(r.err().contains("(--detect-anomaly): the batch input 'lrp' [8, 75, "), r.err());
         assertTrue(r.err().contains("holds NaN"), r.err());
@@ -134,7 +134,7 @@ class TrainFaultsTest {
     @Test
     void resumeFallsBackPastADamagedLastCheckpointNamingBoth() throws Exception {
         Path out = dir.resolve("damaged");
-        PrecomputeCommandTest.Result r = train(cache, out, "--stop-after", "3", "--set", "train.checkpoint_every=1");
+        CliRun r = train(cache, out, "--stop-after", "3", "--set", "train.checkpoint_every=1");
         assertEquals(0, r.status(), r.err());
         Path last = out.resolve("last.safetensors");
         byte[] b = Files.readAllBytes(last);

@@ -36,15 +36,6 @@ final class MicroSteps {
         step = new TrainStep(model, train);
     }
 
-    /** src/test/resources/org/revtaf/edges/pipeline/train/micro-train.yaml. */
-    static Path microTrainConfig() {
-        try {
-            return Path.of(MicroSteps.class.getResource("micro-train.yaml").toURI());
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     /** Step {@code i} (batch i mod the batch count) at the config's learning rate; the losses. */
     TrainStep.Result run(int i) {
         try (Scope s = Scope.open()) {
