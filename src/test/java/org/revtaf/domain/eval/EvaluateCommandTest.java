@@ -18,6 +18,23 @@ class EvaluateCommandTest {
     @TempDir
     Path dir;
 
+    /** {@code revtaf evaluate --refs REFS --hyps HYPS MORE...}. */
+    static CliRun evaluate(Path refs, Path hyps, String... more) {
+        List<String> args =
+                new java.util.ArrayList<>(List.of("evaluate", "--refs", refs.toString(), "--hyps", hyps.toString()));
+        args.addAll(List.of(more));
+        return CliRun.run(args.toArray(String[]::new));
+    }
+
+    /** The JSON object of {@code evaluate --json} with {@code more} arguments. */
+    static JsonNode scores(Path refs, Path hyps, String... more) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of("--json"));
+        args.addAll(List.of(more));
+        CliRun r = evaluate(refs, hyps, args.toArray(String[]::new));
+        assertEquals(0, r.status(), r.err());
+        return new ObjectMapper().readTree(r.out());
+    }
+
     Path write(String name, String text) throws Exception {
         Path p = dir.resolve(name);
         Files.writeString(p, text);
@@ -32,7 +49,7 @@ class EvaluateCommandTest {
     void jsonHasTheContractKeysAndTheRegressionScores() throws Exception {
         Path refs = NlgRegressionTest.resource("regression_refs.jsonl");
         Path hyps = NlgRegressionTest.resource("regression_hyps.jsonl");
-        CliRun r = CliRun.run("evaluate", "--refs", refs.toString(), "--hyps", hyps.toString(), "--json", "--no-ce");
+        CliRun r = evaluate(refs, hyps, "--json", "--no-ce");
         assertEquals(0, r.status(), r.err());
         JsonNode j = new ObjectMapper().readTree(r.out());
         JsonNode exp = new ObjectMapper()
@@ -64,12 +81,9 @@ class EvaluateCommandTest {
         Path gl = write("ref.csv", HEADER + "a,,,,,,,,,,,,,,1.0\nb,,1.0,,,1.0,,,,,,,,,\n");
         Path hl = write("hyp.csv", HEADER + "b,,1.0,,,-1.0,,,,,,,,,\na,,,,,,,,,,,,,,1.0\n");
         Path out = dir.resolve("out");
-        CliRun r = CliRun.run(
-                "evaluate",
-                "--refs",
-                ann.toString(),
-                "--hyps",
-                hyps.toString(),
+        CliRun r = evaluate(
+                ann,
+                hyps,
                 "--ref-labels",
                 gl.toString(),
                 "--hyp-labels",
@@ -103,7 +117,7 @@ class EvaluateCommandTest {
         // scores P = R = F1 = 1, every other report 0 (nan -> 0), so CE_F1 = share of reports with a
         // positive finding according to the labeler.
         Path refs = NlgRegressionTest.resource("regression_refs.jsonl");
-        CliRun r = CliRun.run("evaluate", "--refs", refs.toString(), "--hyps", refs.toString(), "--json");
+        CliRun r = evaluate(refs, refs, "--json");
         assertEquals(0, r.status(), r.err());
         JsonNode j = new ObjectMapper().readTree(r.out());
         List<String> texts = org.revtaf.domain.text.ReportSource.read(refs, "test").stream()
@@ -135,22 +149,8 @@ class EvaluateCommandTest {
                 "h.jsonl",
                 "{\"id\": \"a\", \"report\": \"heart size is normal.\"}\n"
                         + "{\"id\": \"b\", \"report\": \"no effusion. stable.\"}\n");
-        JsonNode raw = new ObjectMapper()
-                .readTree(CliRun.run(
-                                "evaluate", "--refs", refs.toString(), "--hyps", hyps.toString(), "--json", "--no-ce")
-                        .out());
-        JsonNode clean = new ObjectMapper()
-                .readTree(CliRun.run(
-                                "evaluate",
-                                "--refs",
-                                refs.toString(),
-                                "--hyps",
-                                hyps.toString(),
-                                "--json",
-                                "--no-ce",
-                                "--clean-refs",
-                                "promptmrg")
-                        .out());
+        JsonNode raw = scores(refs, hyps, "--no-ce");
+        JsonNode clean = scores(refs, hyps, "--no-ce", "--clean-refs", "promptmrg");
         assertEquals(1.0, clean.get("BLEU_1").asDouble(), 1e-8);
         assertTrue(raw.get("BLEU_1").asDouble() < 0.9);
     }
@@ -163,35 +163,19 @@ class EvaluateCommandTest {
         Path jsonl = write("r.jsonl", "{\"id\": \"a\", \"report\": \"" + raw + "\"}\n");
         Path hyps = write("h.jsonl", "{\"id\": \"a\", \"report\": \"heart size is normal. no effusion.\"}\n");
         ObjectMapper m = new ObjectMapper();
-        JsonNode auto = m.readTree(
-                CliRun.run("evaluate", "--refs", ann.toString(), "--hyps", hyps.toString(), "--json", "--no-ce")
-                        .out());
+        JsonNode auto = scores(ann, hyps, "--no-ce");
         assertEquals("promptmrg", auto.get("refs_cleaning").asText());
         // cleaned: "heart size is normal . no effusion ." = post-processed hypothesis minus its trailing space
         assertEquals(1.0, auto.get("BLEU_4").asDouble(), 1e-6);
-        JsonNode asGiven = m.readTree(CliRun.run(
-                        "evaluate",
-                        "--refs",
-                        ann.toString(),
-                        "--hyps",
-                        hyps.toString(),
-                        "--json",
-                        "--no-ce",
-                        "--clean-refs",
-                        "none")
-                .out());
+        JsonNode asGiven = scores(ann, hyps, "--no-ce", "--clean-refs", "none");
         assertEquals("none", asGiven.get("refs_cleaning").asText());
         assertTrue(asGiven.get("BLEU_1").asDouble() < 0.5, asGiven.toString());
-        JsonNode fromJsonl = m.readTree(
-                CliRun.run("evaluate", "--refs", jsonl.toString(), "--hyps", hyps.toString(), "--json", "--no-ce")
-                        .out());
+        JsonNode fromJsonl = scores(jsonl, hyps, "--no-ce");
         assertEquals("none", fromJsonl.get("refs_cleaning").asText());
         assertEquals(asGiven.get("BLEU_1").asDouble(), fromJsonl.get("BLEU_1").asDouble(), 1e-15);
-        CliRun table = CliRun.run("evaluate", "--refs", ann.toString(), "--hyps", hyps.toString(), "--no-ce");
+        CliRun table = evaluate(ann, hyps, "--no-ce");
         assertTrue(table.out().contains("references cleaning: promptmrg"), table.out());
-        assertTrue(CliRun.run("evaluate", "--refs", jsonl.toString(), "--hyps", hyps.toString(), "--no-ce")
-                .out()
-                .contains("references cleaning: none"));
+        assertTrue(evaluate(jsonl, hyps, "--no-ce").out().contains("references cleaning: none"));
         CliRun help = CliRun.run("evaluate", "--help");
         assertTrue(help.out().contains("auto") && help.out().contains("my_pre_caption"), help.out());
     }
@@ -218,7 +202,7 @@ class EvaluateCommandTest {
     void reportFilesForLabelOnlyAreRefusedClearly() throws Exception {
         Path txt = write("r.txt", "heart size is normal .\n");
         Path good = write("g.jsonl", "{\"id\": \"1\", \"report\": \"x\"}\n");
-        CliRun r = CliRun.run("evaluate", "--refs", txt.toString(), "--hyps", good.toString(), "--no-ce");
+        CliRun r = evaluate(txt, good, "--no-ce");
         assertEquals(1, r.status());
         assertTrue(r.err().contains("r.txt: .txt input is read by 'label' only"), r.err());
     }
@@ -227,7 +211,7 @@ class EvaluateCommandTest {
     void tableIsPrinted() throws Exception {
         Path refs = write("r.jsonl", "{\"id\": 1, \"report\": \"the lungs are clear .\"}\n");
         Path hyps = write("h.jsonl", "{\"id\": 1, \"report\": \"the lungs are clear.\"}\n");
-        CliRun r = CliRun.run("evaluate", "--refs", refs.toString(), "--hyps", hyps.toString(), "--no-ce");
+        CliRun r = evaluate(refs, hyps, "--no-ce");
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("BLEU_4"));
         assertTrue(r.out().contains("METEOR modules: exact stem synonym (function words: english.words"), r.out());
@@ -238,8 +222,7 @@ class EvaluateCommandTest {
         Path refs = write("r.jsonl", "{\"id\": 1, \"report\": \"the lungs are clear .\"}\n");
         Path hyps = write("h.jsonl", "{\"id\": 1, \"report\": \"the lungs are clear.\"}\n");
         Path file = write("plain.txt", "keep me");
-        CliRun r = CliRun.run(
-                "evaluate", "--refs", refs.toString(), "--hyps", hyps.toString(), "--no-ce", "--out", file.toString());
+        CliRun r = evaluate(refs, hyps, "--no-ce", "--out", file.toString());
         assertEquals(1, r.status());
         assertTrue(r.err().contains("--out " + file + ": exists and is not a folder"), r.err());
         assertEquals("keep me", Files.readString(file));
@@ -247,8 +230,7 @@ class EvaluateCommandTest {
         Path out = dir.resolve("out");
         Files.createDirectories(out.resolve("per_report.csv"));
         Files.writeString(out.resolve("metrics.csv"), "old");
-        CliRun r2 = CliRun.run(
-                "evaluate", "--refs", refs.toString(), "--hyps", hyps.toString(), "--no-ce", "--out", out.toString());
+        CliRun r2 = evaluate(refs, hyps, "--no-ce", "--out", out.toString());
         assertEquals(1, r2.status());
         assertTrue(r2.err().contains("per_report.csv: is a directory"), r2.err());
         assertEquals("old", Files.readString(out.resolve("metrics.csv")));
@@ -257,18 +239,7 @@ class EvaluateCommandTest {
         }
         // once writable, the CSVs get the usual permissions (umask), not a temporary file's owner-only ones
         Files.delete(out.resolve("per_report.csv"));
-        assertEquals(
-                0,
-                CliRun.run(
-                                "evaluate",
-                                "--refs",
-                                refs.toString(),
-                                "--hyps",
-                                hyps.toString(),
-                                "--no-ce",
-                                "--out",
-                                out.toString())
-                        .status());
+        assertEquals(0, evaluate(refs, hyps, "--no-ce", "--out", out.toString()).status());
         assertEquals(Files.getPosixFilePermissions(file), Files.getPosixFilePermissions(out.resolve("metrics.csv")));
     }
 
@@ -277,56 +248,21 @@ class EvaluateCommandTest {
         Path refs = write("r.jsonl", "{\"id\": 1, \"report\": \"the lungs are clear .\"}\n");
         Path fw = dir.resolve("fw.txt");
         Files.write(fw, new byte[] {'t', 'h', 'e', '\n', (byte) 0xff, '\n'});
-        CliRun bad = CliRun.run(
-                "evaluate",
-                "--refs",
-                refs.toString(),
-                "--hyps",
-                refs.toString(),
-                "--no-ce",
-                "--meteor-function-words",
-                fw.toString());
+        CliRun bad = evaluate(refs, refs, "--no-ce", "--meteor-function-words", fw.toString());
         assertEquals(1, bad.status());
         assertTrue(bad.err().contains(fw + ":2: not valid UTF-8 text"), bad.err());
-        CliRun folder = CliRun.run(
-                "evaluate",
-                "--refs",
-                refs.toString(),
-                "--hyps",
-                refs.toString(),
-                "--no-ce",
-                "--meteor-function-words",
-                dir.toString());
+        CliRun folder = evaluate(refs, refs, "--no-ce", "--meteor-function-words", dir.toString());
         assertEquals(1, folder.status());
         assertTrue(folder.err().contains(dir + ": is a folder, not a function-word list"), folder.err());
         // a list saved with Windows line ends scores like the same list with '\n' ends
         Path hyps = write("h.jsonl", "{\"id\": 1, \"report\": \"the heart is clear are .\"}\n");
         Files.writeString(fw, "the\nare\nis\n");
-        String lf = CliRun.run(
-                        "evaluate",
-                        "--refs",
-                        refs.toString(),
-                        "--hyps",
-                        hyps.toString(),
-                        "--no-ce",
-                        "--json",
-                        "--meteor-function-words",
-                        fw.toString())
+        String lf = evaluate(refs, hyps, "--no-ce", "--json", "--meteor-function-words", fw.toString())
                 .out();
         Files.writeString(fw, "the\r\nare\r\nis\r\n");
-        String crlf = CliRun.run(
-                        "evaluate",
-                        "--refs",
-                        refs.toString(),
-                        "--hyps",
-                        hyps.toString(),
-                        "--no-ce",
-                        "--json",
-                        "--meteor-function-words",
-                        fw.toString())
+        String crlf = evaluate(refs, hyps, "--no-ce", "--json", "--meteor-function-words", fw.toString())
                 .out();
-        String none = CliRun.run("evaluate", "--refs", refs.toString(), "--hyps", hyps.toString(), "--no-ce", "--json")
-                .out();
+        String none = evaluate(refs, hyps, "--no-ce", "--json").out();
         assertTrue(lf.contains("\"METEOR\""), lf);
         assertEquals(meteor(lf), meteor(crlf));
         assertTrue(meteor(lf) != meteor(none), lf + " vs " + none);
@@ -404,10 +340,10 @@ class EvaluateCommandTest {
     void missingAndExtraIdsAreErrorsNamingTheId() throws Exception {
         Path refs = write("r.jsonl", "{\"id\": \"a\", \"report\": \"x\"}\n{\"id\": \"b\", \"report\": \"y\"}\n");
         Path hyps = write("h.jsonl", "{\"id\": \"a\", \"report\": \"x\"}\n");
-        CliRun r = CliRun.run("evaluate", "--refs", refs.toString(), "--hyps", hyps.toString(), "--no-ce");
+        CliRun r = evaluate(refs, hyps, "--no-ce");
         assertEquals(1, r.status());
         assertTrue(r.err().contains("'b'"), r.err());
-        CliRun r2 = CliRun.run("evaluate", "--refs", hyps.toString(), "--hyps", refs.toString(), "--no-ce");
+        CliRun r2 = evaluate(hyps, refs, "--no-ce");
         assertEquals(1, r2.status());
         assertTrue(r2.err().contains("'b'") && r2.err().contains("no reference"), r2.err());
     }
@@ -443,8 +379,7 @@ class EvaluateCommandTest {
             assertTrue(r.err().contains(c[1]), r.err());
             assertFalse(r.err().contains("Exception"), r.err());
         }
-        CliRun half = CliRun.run(
-                "evaluate", "--refs", good.toString(), "--hyps", good.toString(), "--ref-labels", good.toString());
+        CliRun half = evaluate(good, good, "--ref-labels", good.toString());
         assertEquals(2, half.status(), "one label file without the other is bad usage");
         assertTrue(half.err().contains("--hyp-labels"), half.err());
     }
@@ -456,21 +391,8 @@ class EvaluateCommandTest {
         // "a b .": tokens a, "b." vs a, b, . -> LCS 1, P 1/2, R 1/3 -> 2.44/6 / (1/3 + 0.72) = 0.386076
         Path refs = write("r.jsonl", "{\"id\": \"a\", \"report\": \"a b .\"}\n{\"id\": \"b\", \"report\": \"c\"}\n");
         Path hyps = write("h.jsonl", "{\"id\": \"a\", \"report\": \"a b.\"}\n{\"id\": \"b\", \"report\": \"c\"}\n");
-        JsonNode on = new ObjectMapper()
-                .readTree(CliRun.run(
-                                "evaluate", "--refs", refs.toString(), "--hyps", hyps.toString(), "--json", "--no-ce")
-                        .out());
-        JsonNode off = new ObjectMapper()
-                .readTree(CliRun.run(
-                                "evaluate",
-                                "--refs",
-                                refs.toString(),
-                                "--hyps",
-                                hyps.toString(),
-                                "--json",
-                                "--no-ce",
-                                "--no-postprocess")
-                        .out());
+        JsonNode on = scores(refs, hyps, "--no-ce");
+        JsonNode off = scores(refs, hyps, "--no-ce", "--no-postprocess");
         // report b: "c" becomes "c " -> [c, ''] vs [c]: P 1/2, R 1 -> 1.22 / 1.72
         double fa = 2.44 * 0.75 / (1 + 1.44 * 0.75);
         double fb = 2.44 * 0.5 / (1 + 1.44 * 0.5);
