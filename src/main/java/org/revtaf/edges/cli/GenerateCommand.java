@@ -37,12 +37,8 @@ public final class GenerateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(
-            names = "--checkpoint",
-            required = true,
-            paramLabel = "CKPT",
-            description = "REVTAF checkpoint of 'revtaf train' (RUN/best.safetensors).")
-    Path checkpoint;
+    @Mixin
+    CheckpointOption checkpointOption;
 
     @Option(names = "--data", paramLabel = "DIR", description = "Dataset folder (annotation.json).")
     Path data;
@@ -78,7 +74,7 @@ public final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Device dev = deviceOptions.apply(spec);
-        DataCommand.requirePath(spec, "--checkpoint", checkpoint);
+        Path checkpoint = checkpointOption.require(spec);
         DataCommand.requirePath(spec, "--data", data);
         DataCommand.requirePath(spec, "--out", out);
         if ((data == null) == (images == null))

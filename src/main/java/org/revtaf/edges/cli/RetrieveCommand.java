@@ -32,12 +32,8 @@ public final class RetrieveCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(
-            names = "--checkpoint",
-            required = true,
-            paramLabel = "CKPT",
-            description = "REVTAF checkpoint of 'revtaf train' (RUN/best.safetensors).")
-    Path checkpoint;
+    @Mixin
+    CheckpointOption checkpointOption;
 
     @Option(names = "--image", required = true, paramLabel = "PNG", description = "The image file.")
     Path image;
@@ -58,7 +54,7 @@ public final class RetrieveCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Device dev = deviceOptions.apply(spec);
-        DataCommand.requirePath(spec, "--checkpoint", checkpoint);
+        Path checkpoint = checkpointOption.require(spec);
         DataCommand.requirePath(spec, "--image", image);
         if (top < 1) throw new ParameterException(spec.commandLine(), "--top must be >= 1, got " + top);
         Log log = Log.stderr(spec.commandLine().getErr());
