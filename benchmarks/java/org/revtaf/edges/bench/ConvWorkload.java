@@ -21,20 +21,16 @@ import org.revtaf.engine.tensor.Tensor;
  * time over the layers and per-layer GFLOP/s. Runs the device's conv kernels (the calls the conv2d op
  * makes).
  */
-public final class ConvWorkload implements Workload {
-    private static final Info INFO = new Info(
-            "conv",
-            "ResNet-18 convolution layers (NCHW fp32), forward or forward+backward",
-            List.of(Device.CPU, Device.REFERENCE),
-            List.of(
-                    new BenchOptions.Spec("batch", "4", "images per batch"),
-                    new BenchOptions.Spec("size", "224", "input image side (pixels)"),
-                    new BenchOptions.Spec("pass", "forward", "forward | train (forward + both backward kernels)"),
-                    new BenchOptions.Spec("seconds", "0.5", "approximate timed duration per layer")));
-
-    @Override
-    public Info info() {
-        return INFO;
+public final class ConvWorkload extends Workload {
+    public ConvWorkload() {
+        super(
+                "conv",
+                "ResNet-18 convolution layers (NCHW fp32), forward or forward+backward",
+                CPU_AND_REFERENCE,
+                new BenchOptions.Spec("batch", "4", "images per batch"),
+                new BenchOptions.Spec("size", "224", "input image side (pixels)"),
+                new BenchOptions.Spec("pass", "forward", "forward | train (forward + both backward kernels)"),
+                new BenchOptions.Spec("seconds", "0.5", "approximate timed duration per layer"));
     }
 
     /** ResNet-18 layers at input side {@code size}: name -> shape. */

@@ -1,8 +1,6 @@
 package org.revtaf.edges.bench;
 
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.revtaf.engine.tensor.DType;
 import org.revtaf.engine.tensor.Device;
@@ -18,24 +16,20 @@ import org.revtaf.learning.nn.Rng;
  * tied LM head over the 30527-token vocabulary, label-smoothed loss; forward + backward in
  * sequences per second, forward-only (eval) beside it.
  */
-public final class DecoderWorkload implements Workload {
-    private static final Info INFO = new Info(
-            "decoder",
-            "BERT-style LM decoder with cross-attention, training step (forward + backward), sequences/s",
-            List.of(Device.CPU, Device.REFERENCE),
-            List.of(
-                    new BenchOptions.Spec("layers", "12", "transformer layers"),
-                    new BenchOptions.Spec("width", "768", "model width (heads = width / 64)"),
-                    new BenchOptions.Spec("seq", "100", "tokens per sequence"),
-                    new BenchOptions.Spec("batch", "8", "sequences per step"),
-                    new BenchOptions.Spec("memory", "49", "visual memory tokens"),
-                    new BenchOptions.Spec("memory-width", "2048", "visual memory width"),
-                    new BenchOptions.Spec("vocab", "30527", "vocabulary size"),
-                    new BenchOptions.Spec("iters", "3", "timed steps (after one warm-up step)")));
-
-    @Override
-    public Info info() {
-        return INFO;
+public final class DecoderWorkload extends Workload {
+    public DecoderWorkload() {
+        super(
+                "decoder",
+                "BERT-style LM decoder with cross-attention, training step (forward + backward), sequences/s",
+                CPU_AND_REFERENCE,
+                new BenchOptions.Spec("layers", "12", "transformer layers"),
+                new BenchOptions.Spec("width", "768", "model width (heads = width / 64)"),
+                new BenchOptions.Spec("seq", "100", "tokens per sequence"),
+                new BenchOptions.Spec("batch", "8", "sequences per step"),
+                new BenchOptions.Spec("memory", "49", "visual memory tokens"),
+                new BenchOptions.Spec("memory-width", "2048", "visual memory width"),
+                new BenchOptions.Spec("vocab", "30527", "vocabulary size"),
+                new BenchOptions.Spec("iters", "3", "timed steps (after one warm-up step)"));
     }
 
     @Override
@@ -54,25 +48,18 @@ public final class DecoderWorkload implements Workload {
         for (int i = 0; i < ids.length; i++) ids[i] = 1 + (r.nextLong() >>> 1) % (vocab - 1);
         Tensor in = Tensor.ofLongs(dev, ids, batch, seq);
         Tensor memory = Tensor.randn(dev, DType.FLOAT32, r, 1.0, batch, mem, memWidth);
-        double train = ModelStepTimer.trainStep(dec, () -> dec.loss(in, null, memory, null, in, 0.1), iters);
-        double trainCpu = ModelStepTimer.lastCpu();
-        double fwd = ModelStepTimer.forward(dec, () -> dec.forward(in, null, memory, null), iters);
-        double fwdCpu = ModelStepTimer.lastCpu();
+        var t = ModelStepTimer.trainAndForward(
+                dec, () -> dec.loss(in, null, memory, null, in, 0.1), () -> dec.forward(in, null, memory, null), iters);
         log.printf(
                 "  decoder %d x %d, batch %d x %d tokens: train step %.3f s (%.2f seq/s), forward %.3f s (%.2f seq/s)%n",
-                layers, width, batch, seq, train, batch / train, fwd, batch / fwd);
-        log.printf("  process CPU per step (all threads): train %.3f s, forward %.3f s%n", trainCpu, fwdCpu);
-        log.flush();
-        Map<String, Object> extra = new LinkedHashMap<>();
-        extra.put("train_cpu_s", trainCpu);
-        extra.put("forward_cpu_s", fwdCpu);
+                layers, width, batch, seq, t.train(), batch / t.train(), t.forward(), batch / t.forward());
+        Map<String, Object> extra = t.logCpu(log);
         extra.put("layers", layers);
         extra.put("width", width);
         extra.put("seq", seq);
         extra.put("batch", batch);
         extra.put("parameters", dec.parameterCount());
-        extra.put("tokens_per_s", batch * (double) seq / train);
-        extra.put("forward_items_per_s", batch / fwd);
-        return new BenchResult("decoder", dev, train, Double.NaN, Double.NaN, batch / train, extra);
+        extra.put("tokens_per_s", batch * (double) seq / t.train());
+        return t.result("decoder", dev, batch, extra);
     }
 }

@@ -2,7 +2,6 @@ package org.revtaf.edges.bench;
 
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.revtaf.engine.backend.Backends;
@@ -17,21 +16,17 @@ import org.revtaf.engine.tensor.Tensor;
  * {@code bench gemm --m --n --k}: C = A * B, fp32, row-major, through the device's matmul kernels
  * (the same call the matmul op makes); 2*m*n*k flops per call.
  */
-public final class GemmWorkload implements Workload {
-    private static final Info INFO = new Info(
-            "gemm",
-            "fp32 matrix multiply C(m,n) = A(m,k) * B(k,n)",
-            List.of(Device.CPU, Device.REFERENCE),
-            List.of(
-                    new BenchOptions.Spec("m", "1024", "rows of A and C"),
-                    new BenchOptions.Spec("n", "1024", "columns of B and C"),
-                    new BenchOptions.Spec("k", "1024", "columns of A, rows of B"),
-                    new BenchOptions.Spec("seconds", "2", "approximate timed duration"),
-                    new BenchOptions.Spec("warmup", "1", "approximate warm-up duration in seconds (0 = none)")));
-
-    @Override
-    public Info info() {
-        return INFO;
+public final class GemmWorkload extends Workload {
+    public GemmWorkload() {
+        super(
+                "gemm",
+                "fp32 matrix multiply C(m,n) = A(m,k) * B(k,n)",
+                CPU_AND_REFERENCE,
+                new BenchOptions.Spec("m", "1024", "rows of A and C"),
+                new BenchOptions.Spec("n", "1024", "columns of B and C"),
+                new BenchOptions.Spec("k", "1024", "columns of A, rows of B"),
+                new BenchOptions.Spec("seconds", "2", "approximate timed duration"),
+                new BenchOptions.Spec("warmup", "1", "approximate warm-up duration in seconds (0 = none)"));
     }
 
     @Override

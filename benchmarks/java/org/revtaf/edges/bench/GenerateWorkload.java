@@ -3,22 +3,14 @@ package org.revtaf.edges.bench;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import org.revtaf.domain.data.DataConfig;
-import org.revtaf.edges.config.FoundationConfig;
 import org.revtaf.edges.config.GenerateConfig;
-import org.revtaf.edges.config.PrecomputeConfig;
-import org.revtaf.edges.config.TextConfig;
-import org.revtaf.edges.pipeline.RunConfig;
 import org.revtaf.edges.pipeline.train.ReportDecoder;
+import org.revtaf.edges.pipeline.train.SyntheticRun;
 import org.revtaf.engine.tensor.Device;
 import org.revtaf.learning.model.generate.BeamSearch;
 import org.revtaf.learning.model.revtaf.ReportPrompt;
-import org.revtaf.learning.model.revtaf.RevtafConfig;
 import org.revtaf.learning.model.revtaf.RevtafModel;
-import org.revtaf.learning.model.revtaf.SyntheticBatch;
-import org.revtaf.learning.nn.NnContext;
 
 /**
  * {@code bench generate --config YAML}: report generation of a config ({@link ReportDecoder#search}:
@@ -28,22 +20,18 @@ import org.revtaf.learning.nn.NnContext;
  * reports at random lengths), so the figure is the cost at the config's longest report. Reports
  * ms per report and reports per second (median batch time over the timed batches).
  */
-public final class GenerateWorkload implements Workload {
-    private static final Info INFO = new Info(
-            "generate",
-            "REVTAF report generation of a config (beam search at its lengths), ms per report",
-            List.of(Device.CPU, Device.REFERENCE),
-            List.of(
-                    new BenchOptions.Spec(
-                            "config", null, "run config (configs/*.yaml) with the model and generate sections"),
-                    new BenchOptions.Spec("batch", "0", "studies per batch (0: the config's generate.batch_size)"),
-                    new BenchOptions.Spec("beams", "0", "beam size (0: the config's generate.beams)"),
-                    new BenchOptions.Spec("warmup", "1", "untimed batches first (JIT compilation, allocator pool)"),
-                    new BenchOptions.Spec("iters", "3", "timed batches (median)")));
-
-    @Override
-    public Info info() {
-        return INFO;
+public final class GenerateWorkload extends Workload {
+    public GenerateWorkload() {
+        super(
+                "generate",
+                "REVTAF report generation of a config (beam search at its lengths), ms per report",
+                CPU_AND_REFERENCE,
+                new BenchOptions.Spec(
+                        "config", null, "run config (configs/*.yaml) with the model and generate sections"),
+                new BenchOptions.Spec("batch", "0", "studies per batch (0: the config's generate.batch_size)"),
+                new BenchOptions.Spec("beams", "0", "beam size (0: the config's generate.beams)"),
+                new BenchOptions.Spec("warmup", "1", "untimed batches first (JIT compilation, allocator pool)"),
+                new BenchOptions.Spec("iters", "3", "timed batches (median)"));
     }
 
     @Override
@@ -51,23 +39,13 @@ public final class GenerateWorkload implements Workload {
         Path file = Path.of(o.string("config"));
         int iters = o.integer("iters", 1, 100), warmup = o.integer("warmup", 0, 100);
         int batchOpt = o.integer("batch", 0, 4096), beamsOpt = o.integer("beams", 0, 64);
-        RunConfig cfg = RunConfig.load(file, List.of());
-        String stage = "bench generate";
-        DataConfig dc = RunConfig.require(cfg.data(), file, stage, "data");
-        TextConfig text = RunConfig.require(cfg.text(), file, stage, "text");
-        FoundationConfig fc = RunConfig.require(cfg.foundation(), file, stage, "foundation");
-        PrecomputeConfig pc = RunConfig.require(cfg.precompute(), file, stage, "precompute");
-        RevtafConfig mc = RunConfig.require(cfg.model(), file, stage, "model");
-        GenerateConfig gc = RunConfig.require(cfg.generate(), file, stage, "generate");
+        SyntheticRun run = SyntheticRun.load(file, "bench generate");
+        GenerateConfig gc = run.require(run.config().generate(), "generate");
         int batch = batchOpt > 0 ? batchOpt : gc.batchSize();
         int beams = beamsOpt > 0 ? beamsOpt : gc.beams();
-        RevtafModel model = new RevtafModel(
-                NnContext.of(dev, cfg.seed()),
-                mc,
-                SyntheticBatch.dims(text.vocabSize(), fc.textEncoder().hidden(), pc.memoryDim()));
+        RevtafModel model = run.newModel(dev);
         model.eval();
-        RevtafModel.Batch b = SyntheticBatch.random(
-                model, new SyntheticBatch.Sizes(batch, dc.crop(), pc.maxSentences(), 1, pc.memoryK()), cfg.seed());
+        RevtafModel.Batch b = run.batch(model, batch, 1, run.config().seed());
         int full = ReportPrompt.LENGTH + gc.maxNewTokens(); // [SEP] held back to the last position
         BeamSearch.Options opts = new BeamSearch.Options(
                 beams, gc.maxNewTokens(), full, model.prompt().sep(), gc.lengthPenalty());
@@ -78,8 +56,7 @@ public final class GenerateWorkload implements Workload {
             for (var h : s.best()) t += h.tokens().length;
             tokens[0] = t;
         };
-        for (int i = 1; i < warmup; i++) one.run(); // the timer's own warm-up run is the last
-        double seconds = warmup == 0 ? ModelStepTimer.timed(one, iters) : ModelStepTimer.median(one, iters);
+        double seconds = ModelStepTimer.afterWarmup(one, warmup, iters);
         double msPerReport = 1000 * seconds / batch;
         log.printf(
                 "  generate %s: batch %d, beam %d, %d new tokens per report (prompt %d), %,d parameters (lre %s,"
@@ -90,8 +67,8 @@ public final class GenerateWorkload implements Workload {
                 tokens[0] / batch,
                 ReportPrompt.LENGTH,
                 model.parameterCount(),
-                mc.lre(),
-                mc.fvtaf(),
+                run.model().lre(),
+                run.model().fvtaf(),
                 seconds,
                 msPerReport,
                 batch / seconds);
@@ -102,7 +79,7 @@ public final class GenerateWorkload implements Workload {
         extra.put("beams", beams);
         extra.put("new_tokens", tokens[0] / batch);
         extra.put("ms_per_report", msPerReport);
-        extra.put("image_size", dc.crop());
+        extra.put("image_size", run.data().crop());
         extra.put("parameters", model.parameterCount());
         return new BenchResult(name(), dev, seconds, Double.NaN, Double.NaN, batch / seconds, extra);
     }

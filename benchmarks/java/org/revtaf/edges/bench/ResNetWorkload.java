@@ -1,8 +1,6 @@
 package org.revtaf.edges.bench;
 
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.revtaf.engine.ops.F;
 import org.revtaf.engine.tensor.DType;
@@ -17,21 +15,17 @@ import org.revtaf.learning.nn.Rng;
  * cross-entropy on random labels, forward + backward, in images per second; the forward-only
  * (eval) rate of the same run is reported beside it.
  */
-public final class ResNetWorkload implements Workload {
-    private static final Info INFO = new Info(
-            "resnet",
-            "ResNet-18/34/50/101 training step (forward + backward), images/s",
-            List.of(Device.CPU, Device.REFERENCE),
-            List.of(
-                    new BenchOptions.Spec("depth", "18", "18 | 34 | 50 | 101"),
-                    new BenchOptions.Spec("size", "224", "input image side (pixels)"),
-                    new BenchOptions.Spec("batch", "8", "images per step"),
-                    new BenchOptions.Spec("width", "64", "base width (64 = torchvision)"),
-                    new BenchOptions.Spec("iters", "3", "timed steps (after one warm-up step)")));
-
-    @Override
-    public Info info() {
-        return INFO;
+public final class ResNetWorkload extends Workload {
+    public ResNetWorkload() {
+        super(
+                "resnet",
+                "ResNet-18/34/50/101 training step (forward + backward), images/s",
+                CPU_AND_REFERENCE,
+                new BenchOptions.Spec("depth", "18", "18 | 34 | 50 | 101"),
+                new BenchOptions.Spec("size", "224", "input image side (pixels)"),
+                new BenchOptions.Spec("batch", "8", "images per step"),
+                new BenchOptions.Spec("width", "64", "base width (64 = torchvision)"),
+                new BenchOptions.Spec("iters", "3", "timed steps (after one warm-up step)"));
     }
 
     @Override
@@ -46,24 +40,17 @@ public final class ResNetWorkload implements Workload {
         long[] labels = new long[batch];
         for (int i = 0; i < batch; i++) labels[i] = i * 37 % 1000;
         Tensor y = Tensor.ofLongs(dev, labels, batch);
-        double train = ModelStepTimer.trainStep(net, () -> F.crossEntropy(net.forward(x), y, -100, 0.0), iters);
-        double trainCpu = ModelStepTimer.lastCpu();
-        double fwd = ModelStepTimer.forward(net, () -> net.forward(x), iters);
-        double fwdCpu = ModelStepTimer.lastCpu();
+        var t = ModelStepTimer.trainAndForward(
+                net, () -> F.crossEntropy(net.forward(x), y, -100, 0.0), () -> net.forward(x), iters);
         log.printf(
                 "  resnet-%d batch %d at %dx%d: train step %.3f s (%.2f img/s), forward %.3f s (%.2f img/s)%n",
-                depth, batch, size, size, train, batch / train, fwd, batch / fwd);
-        log.printf("  process CPU per step (all threads): train %.3f s, forward %.3f s%n", trainCpu, fwdCpu);
-        log.flush();
-        Map<String, Object> extra = new LinkedHashMap<>();
-        extra.put("train_cpu_s", trainCpu);
-        extra.put("forward_cpu_s", fwdCpu);
+                depth, batch, size, size, t.train(), batch / t.train(), t.forward(), batch / t.forward());
+        Map<String, Object> extra = t.logCpu(log);
         extra.put("depth", depth);
         extra.put("size", size);
         extra.put("batch", batch);
         extra.put("width", width);
         extra.put("parameters", net.parameterCount());
-        extra.put("forward_items_per_s", batch / fwd);
-        return new BenchResult("resnet", dev, train, Double.NaN, Double.NaN, batch / train, extra);
+        return t.result("resnet", dev, batch, extra);
     }
 }

@@ -8,22 +8,15 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.revtaf.domain.data.DataConfig;
-import org.revtaf.edges.config.FoundationConfig;
-import org.revtaf.edges.config.PrecomputeConfig;
-import org.revtaf.edges.config.TextConfig;
 import org.revtaf.edges.config.TrainConfig;
-import org.revtaf.edges.pipeline.RunConfig;
+import org.revtaf.edges.pipeline.train.SyntheticRun;
 import org.revtaf.edges.pipeline.train.TrainStep;
 import org.revtaf.engine.backend.Backends;
 import org.revtaf.engine.backend.cuda.CudaBackend;
 import org.revtaf.engine.tensor.Device;
 import org.revtaf.engine.tensor.Scope;
-import org.revtaf.learning.model.revtaf.ReportPrompt;
 import org.revtaf.learning.model.revtaf.RevtafConfig;
 import org.revtaf.learning.model.revtaf.RevtafModel;
-import org.revtaf.learning.model.revtaf.SyntheticBatch;
-import org.revtaf.learning.nn.NnContext;
 
 /**
  * {@code bench train-step --config YAML}: one whole REVTAF training step of a config ({@link
@@ -36,21 +29,16 @@ import org.revtaf.learning.nn.NnContext;
  * heap still used after a full GC at the end (weights, AdamW moments, the batch and the pooled
  * arrays of a step: about what the run needs).
  */
-public final class TrainStepWorkload implements Workload {
-    private static final Info INFO = new Info(
-            "train-step",
-            "the whole REVTAF training step of a config (forward, backward, AdamW), images/s and peak heap",
-            List.of(Device.CPU, Device.REFERENCE, Device.CUDA, Device.CUDA_EMU),
-            List.of(
-                    new BenchOptions.Spec(
-                            "config", null, "run config (configs/*.yaml) with the model and train sections"),
-                    new BenchOptions.Spec("batch", "0", "images per step (0: the config's train.batch_size)"),
-                    new BenchOptions.Spec("warmup", "5", "untimed steps first (JIT compilation, allocator pool)"),
-                    new BenchOptions.Spec("iters", "5", "timed steps (median)")));
-
-    @Override
-    public Info info() {
-        return INFO;
+public final class TrainStepWorkload extends Workload {
+    public TrainStepWorkload() {
+        super(
+                "train-step",
+                "the whole REVTAF training step of a config (forward, backward, AdamW), images/s and peak heap",
+                List.of(Device.CPU, Device.REFERENCE, Device.CUDA, Device.CUDA_EMU),
+                new BenchOptions.Spec("config", null, "run config (configs/*.yaml) with the model and train sections"),
+                new BenchOptions.Spec("batch", "0", "images per step (0: the config's train.batch_size)"),
+                new BenchOptions.Spec("warmup", "5", "untimed steps first (JIT compilation, allocator pool)"),
+                new BenchOptions.Spec("iters", "5", "timed steps (median)"));
     }
 
     @Override
@@ -58,24 +46,14 @@ public final class TrainStepWorkload implements Workload {
         Path file = Path.of(o.string("config"));
         int iters = o.integer("iters", 1, 100), warmup = o.integer("warmup", 0, 100);
         int batchOpt = o.integer("batch", 0, 4096);
-        RunConfig cfg = RunConfig.load(file, List.of());
-        String stage = "bench train-step";
-        DataConfig dc = RunConfig.require(cfg.data(), file, stage, "data");
-        TextConfig text = RunConfig.require(cfg.text(), file, stage, "text");
-        FoundationConfig fc = RunConfig.require(cfg.foundation(), file, stage, "foundation");
-        PrecomputeConfig pc = RunConfig.require(cfg.precompute(), file, stage, "precompute");
-        RevtafConfig mc = RunConfig.require(cfg.model(), file, stage, "model");
-        TrainConfig tc = RunConfig.require(cfg.train(), file, stage, "train");
+        SyntheticRun run = SyntheticRun.load(file, "bench train-step");
+        TrainConfig tc = run.require(run.config().train(), "train");
         int batch = batchOpt > 0 ? batchOpt : tc.batchSize();
-        RevtafModel model = new RevtafModel(
-                NnContext.of(dev, cfg.seed()),
-                mc,
-                SyntheticBatch.dims(text.vocabSize(), fc.textEncoder().hidden(), pc.memoryDim()));
-        int reportTokens = Math.max(1, Math.min(dc.maxWords(), mc.decoder().maxPositions() - ReportPrompt.LENGTH - 1));
-        RevtafModel.Batch b = SyntheticBatch.random(
-                model,
-                new SyntheticBatch.Sizes(batch, dc.crop(), pc.maxSentences(), reportTokens, pc.memoryK()),
-                cfg.seed());
+        RevtafModel model = run.newModel(dev);
+        RevtafModel.Batch b =
+                run.batch(model, batch, run.trainReportTokens(), run.config().seed());
+        RevtafConfig mc = run.model();
+        int side = run.data().crop();
         TrainStep step = new TrainStep(model, tc);
         Runnable one = () -> {
             try (Scope s = Scope.open()) {
@@ -86,8 +64,7 @@ public final class TrainStepWorkload implements Workload {
         long fallbacksBefore = CudaBackend.hostFallbackCount();
         resetPeaks();
         if (cuda != null) cuda.resetPeak();
-        for (int i = 1; i < warmup; i++) one.run(); // the timer's own warm-up step is the last
-        double seconds = warmup == 0 ? ModelStepTimer.timed(one, iters) : ModelStepTimer.median(one, iters);
+        double seconds = ModelStepTimer.afterWarmup(one, warmup, iters);
         if (cuda != null) cuda.synchronize();
         double peakMb = peakHeap() / (1024.0 * 1024.0);
         System.gc(); // what stays: weights, AdamW moments, the batch and the allocator's pooled step arrays
@@ -97,8 +74,8 @@ public final class TrainStepWorkload implements Workload {
                         + " peak heap %.0f MiB (%.0f MiB live after a GC) of %.0f MiB%n",
                 file,
                 batch,
-                dc.crop(),
-                dc.crop(),
+                side,
+                side,
                 model.parameterCount(),
                 mc.lre(),
                 mc.fvtaf(),
@@ -111,7 +88,7 @@ public final class TrainStepWorkload implements Workload {
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("config", file.toString());
         extra.put("batch", batch);
-        extra.put("image_size", dc.crop());
+        extra.put("image_size", side);
         extra.put("parameters", model.parameterCount());
         extra.put("lre", mc.lre());
         extra.put("fvtaf", mc.fvtaf());

@@ -5,41 +5,51 @@ import java.util.List;
 import org.revtaf.engine.tensor.Device;
 
 /**
- * One benchmark workload of {@code revtaf bench NAME}. A workload declares its name, options (all
- * {@code --key value}) and devices in its {@link Info}, and times itself on the backends. To add
- * one: write a class implementing this interface in this package and add one line to {@link
- * Workloads#ALL}.
+ * One benchmark workload of {@code revtaf bench NAME}. A workload declares its name, one listing
+ * line, devices and options (all {@code --key value}, named without "--") to this constructor, and
+ * times itself on the backends. To add one: write a subclass in this package and add one line to
+ * {@link Workloads#ALL}.
  */
-public interface Workload {
-    /** What a workload is: name on the command line, one listing line, devices, options (without "--"). */
-    record Info(String name, String description, List<Device> devices, List<BenchOptions.Spec> options) {}
+public abstract class Workload {
+    /** The devices of the workloads that time the cpu kernels against the scalar reference. */
+    static final List<Device> CPU_AND_REFERENCE = List.of(Device.CPU, Device.REFERENCE);
 
-    Info info();
+    private final String name;
+    private final String description;
+    private final List<Device> devices;
+    private final List<BenchOptions.Spec> options;
+
+    protected Workload(String name, String description, List<Device> devices, BenchOptions.Spec... options) {
+        this.name = name;
+        this.description = description;
+        this.devices = List.copyOf(devices);
+        this.options = List.of(options);
+    }
 
     /**
      * Runs the workload; progress or a human table may go to {@code log}. Bad option values throw
      * {@link BenchOptions.BadUsage}.
      */
-    BenchResult run(Device device, BenchOptions options, PrintWriter log);
+    public abstract BenchResult run(Device device, BenchOptions options, PrintWriter log);
 
-    default String name() {
-        return info().name();
+    public final String name() {
+        return name;
     }
 
-    default String description() {
-        return info().description();
+    public final String description() {
+        return description;
     }
 
-    default List<Device> devices() {
-        return info().devices();
+    public final List<Device> devices() {
+        return devices;
     }
 
-    default List<BenchOptions.Spec> options() {
-        return info().options();
+    public final List<BenchOptions.Spec> options() {
+        return options;
     }
 
     /** "cpu, reference" for listings and errors. */
-    static String names(List<Device> devices) {
+    public static String names(List<Device> devices) {
         return String.join(", ", devices.stream().map(Device::cliName).toList());
     }
 }

@@ -22,8 +22,8 @@ import java.util.TreeSet;
 public final class WordPieceTrainer {
     private WordPieceTrainer() {}
 
-    /** Plain reference: recounts all pairs after every merge. */
-    public static WordPieceTokenizer trainReference(Iterable<String> corpus, int vocabSize, int minFrequency) {
+    /** Each word of the corpus (basic tokenization, at most MAX_CHARS_PER_WORD code points) with its count. */
+    private static Map<String, Integer> wordCounts(Iterable<String> corpus) {
         Map<String, Integer> wordCounts = new HashMap<>();
         for (String text : corpus) {
             for (String w : WordPieceTokenizer.basicTokenize(text)) {
@@ -31,6 +31,25 @@ public final class WordPieceTrainer {
                     wordCounts.merge(w, 1, Integer::sum);
             }
         }
+        return wordCounts;
+    }
+
+    /** A word as its initial pieces: the first character as is, every later one "##"-prefixed. */
+    private static List<String> pieces(String word) {
+        List<String> pieces = new ArrayList<>();
+        int i = 0;
+        while (i < word.length()) {
+            int cp = word.codePointAt(i);
+            String ch = new String(Character.toChars(cp));
+            pieces.add(i == 0 ? ch : "##" + ch);
+            i += Character.charCount(cp);
+        }
+        return pieces;
+    }
+
+    /** Plain reference: recounts all pairs after every merge. */
+    public static WordPieceTokenizer trainReference(Iterable<String> corpus, int vocabSize, int minFrequency) {
+        Map<String, Integer> wordCounts = wordCounts(corpus);
         // words as piece sequences, in sorted word order for determinism
         List<String> words = new ArrayList<>(new TreeSet<>(wordCounts.keySet()));
         List<List<String>> splits = new ArrayList<>(words.size());
@@ -39,14 +58,7 @@ public final class WordPieceTrainer {
         for (int w = 0; w < words.size(); w++) {
             String word = words.get(w);
             freq[w] = wordCounts.get(word);
-            List<String> pieces = new ArrayList<>();
-            int i = 0;
-            while (i < word.length()) {
-                int cp = word.codePointAt(i);
-                String ch = new String(Character.toChars(cp));
-                pieces.add(i == 0 ? ch : "##" + ch);
-                i += Character.charCount(cp);
-            }
+            List<String> pieces = pieces(word);
             alphabet.addAll(pieces);
             splits.add(pieces);
         }
@@ -87,13 +99,7 @@ public final class WordPieceTrainer {
 
     /** Incremental trainer; same result as {@link #trainReference}. */
     public static WordPieceTokenizer train(Iterable<String> corpus, int vocabSize, int minFrequency) {
-        Map<String, Integer> wordCounts = new HashMap<>();
-        for (String text : corpus) {
-            for (String w : WordPieceTokenizer.basicTokenize(text)) {
-                if (w.codePointCount(0, w.length()) <= WordPieceTokenizer.MAX_CHARS_PER_WORD)
-                    wordCounts.merge(w, 1, Integer::sum);
-            }
-        }
+        Map<String, Integer> wordCounts = wordCounts(corpus);
         List<String> words = new ArrayList<>(new TreeSet<>(wordCounts.keySet()));
         List<String> symbols = new ArrayList<>();
         Map<String, Integer> symbolId = new HashMap<>();
@@ -104,20 +110,18 @@ public final class WordPieceTrainer {
         for (int w = 0; w < words.size(); w++) {
             String word = words.get(w);
             freq[w] = wordCounts.get(word);
-            int[] seq = new int[word.codePointCount(0, word.length())];
-            int i = 0, k = 0;
-            while (i < word.length()) {
-                int cp = word.codePointAt(i);
-                String ch = (i == 0 ? "" : "##") + new String(Character.toChars(cp));
-                alphabet.add(ch);
+            List<String> pieces = pieces(word);
+            alphabet.addAll(pieces);
+            int[] seq = new int[pieces.size()];
+            for (int k = 0; k < seq.length; k++) {
+                String ch = pieces.get(k);
                 Integer id = symbolId.get(ch);
                 if (id == null) {
                     id = symbols.size();
                     symbols.add(ch);
                     symbolId.put(ch, id);
                 }
-                seq[k++] = id;
-                i += Character.charCount(cp);
+                seq[k] = id;
             }
             seqs[w] = seq;
             lens[w] = seq.length;

@@ -9,7 +9,6 @@ import org.revtaf.edges.bench.BenchOptions;
 import org.revtaf.edges.bench.BenchResult;
 import org.revtaf.edges.bench.Workload;
 import org.revtaf.edges.bench.Workloads;
-import org.revtaf.engine.backend.cpu.kernels.Parallel;
 import org.revtaf.engine.tensor.Device;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -35,17 +34,11 @@ public final class BenchCommand implements Callable<Integer> {
     @CommandLine.Unmatched
     List<String> rest = new ArrayList<>();
 
-    @Option(
-            names = "--device",
-            defaultValue = "cpu",
-            description = "Device: cpu (default), reference, ... (per workload).")
-    Device device;
+    @CommandLine.Mixin
+    DeviceOptions deviceOptions;
 
     @Option(names = "--json", description = "Print one JSON object instead of a line.")
     boolean json;
-
-    @Option(names = "--threads", description = "Threads of the cpu kernels (default: all cores, or -Drevtaf.threads).")
-    Integer threads;
 
     @Option(names = "--list", description = "List the workloads and exit.")
     boolean list;
@@ -65,13 +58,11 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Workload w = Workloads.find(name)
                 .orElseThrow(() -> usage("unknown workload '" + name + "'; known: " + Workloads.names()));
+        Device device = deviceOptions.device;
         if (!w.devices().contains(device))
             throw usage("workload " + name + " does not run on device '" + device + "'; its devices: "
                     + Workload.names(w.devices()));
-        if (threads != null) {
-            if (threads < 1 || threads > 1024) throw usage("--threads must be in [1, 1024], got " + threads);
-            Parallel.setThreads(threads);
-        }
+        deviceOptions.apply(spec);
         BenchResult r;
         try {
             BenchOptions opts = BenchOptions.parse(w, rest);

@@ -10,6 +10,7 @@ import org.revtaf.edges.pipeline.demo.Demo;
 import org.revtaf.edges.pipeline.demo.DemoPlan;
 import org.revtaf.engine.tensor.Device;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -40,18 +41,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "The short smoke variant (fewer studies and epochs) that CI runs.")
     boolean quick;
 
-    @Option(
-            names = "--device",
-            defaultValue = "cpu",
-            paramLabel = "D",
-            description = "cpu (default), reference, cuda, cuda-emu.")
-    Device device;
-
-    @Option(
-            names = "--threads",
-            paramLabel = "T",
-            description = "Threads of the cpu kernels (default: all cores, or -Drevtaf.threads).")
-    Integer threads;
+    @Mixin
+    DeviceOptions deviceOptions;
 
     @Option(
             names = "--config",
@@ -63,7 +54,7 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() {
         DataCommand.requirePath(spec, "--out", out);
         DataCommand.requirePath(spec, "--config", config);
-        StageOptions.applyThreads(spec, threads);
+        Device device = deviceOptions.apply(spec);
         Log log = Log.stderr(spec.commandLine().getErr());
         DemoPlan plan = quick ? DemoPlan.quick() : DemoPlan.full();
         Demo.Result r = Demo.run(new Demo.Request(out, plan, device, config), log);

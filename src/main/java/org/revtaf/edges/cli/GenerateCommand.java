@@ -37,12 +37,8 @@ public final class GenerateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(
-            names = "--checkpoint",
-            required = true,
-            paramLabel = "CKPT",
-            description = "REVTAF checkpoint of 'revtaf train' (RUN/best.safetensors).")
-    Path checkpoint;
+    @Mixin
+    CheckpointOption checkpointOption;
 
     @Option(names = "--data", paramLabel = "DIR", description = "Dataset folder (annotation.json).")
     Path data;
@@ -69,20 +65,16 @@ public final class GenerateCommand implements Callable<Integer> {
             description = "Beam size (default: the checkpoint's generate.beams, 3); 1 is greedy decoding.")
     Integer beam;
 
-    @Option(
-            names = "--device",
-            defaultValue = "cpu",
-            paramLabel = "D",
-            description = "cpu (default), reference, cuda, cuda-emu.")
-    Device device;
+    @Mixin
+    DeviceOptions deviceOptions;
 
     @Mixin
     ProfileOption profile;
 
     @Override
     public Integer call() {
-        Device dev = device;
-        DataCommand.requirePath(spec, "--checkpoint", checkpoint);
+        Device dev = deviceOptions.apply(spec);
+        Path checkpoint = checkpointOption.require(spec);
         DataCommand.requirePath(spec, "--data", data);
         DataCommand.requirePath(spec, "--out", out);
         if ((data == null) == (images == null))

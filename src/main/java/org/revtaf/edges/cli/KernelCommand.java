@@ -19,6 +19,7 @@ import org.revtaf.engine.tensor.Device;
 import org.revtaf.engine.tensor.NdArray;
 import org.revtaf.engine.tensor.Tensor;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec.Target;
@@ -41,11 +42,8 @@ public final class KernelCommand implements Callable<Integer> {
     @Option(names = "--list", description = "List the ops with their inputs, params and outputs.")
     boolean list;
 
-    @Option(
-            names = "--device",
-            defaultValue = "cpu",
-            description = "reference, cpu, cuda or cuda-emu (default: ${DEFAULT-VALUE}).")
-    Device device;
+    @Mixin
+    DeviceOptions deviceOptions;
 
     @Option(names = "--in", paramLabel = "NAME=FILE.npy", description = "An input array (repeat for each input).")
     Map<String, String> inputs = new LinkedHashMap<>();
@@ -80,7 +78,7 @@ public final class KernelCommand implements Callable<Integer> {
         rejectRepeated("--in", inputs);
         rejectRepeated("--grad-out", gradOut);
         rejectRepeated("--param", params);
-        Device dev = device;
+        Device dev = deviceOptions.apply(self);
         Backends.of(dev); // a clear error when the device has no backend here
         Map<String, Tensor> in = readInputs(spec, dev, !gradOut.isEmpty());
         Map<String, String> ps = resolveParams(spec);

@@ -11,6 +11,7 @@ import org.revtaf.edges.pipeline.Log;
 import org.revtaf.edges.pipeline.generate.Retrieve;
 import org.revtaf.engine.tensor.Device;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -31,12 +32,8 @@ public final class RetrieveCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(
-            names = "--checkpoint",
-            required = true,
-            paramLabel = "CKPT",
-            description = "REVTAF checkpoint of 'revtaf train' (RUN/best.safetensors).")
-    Path checkpoint;
+    @Mixin
+    CheckpointOption checkpointOption;
 
     @Option(names = "--image", required = true, paramLabel = "PNG", description = "The image file.")
     Path image;
@@ -51,17 +48,13 @@ public final class RetrieveCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object {image, neighbours: [{id, distance, report}]}.")
     boolean json;
 
-    @Option(
-            names = "--device",
-            defaultValue = "cpu",
-            paramLabel = "D",
-            description = "cpu (default), reference, cuda, cuda-emu.")
-    Device device;
+    @Mixin
+    DeviceOptions deviceOptions;
 
     @Override
     public Integer call() {
-        Device dev = device;
-        DataCommand.requirePath(spec, "--checkpoint", checkpoint);
+        Device dev = deviceOptions.apply(spec);
+        Path checkpoint = checkpointOption.require(spec);
         DataCommand.requirePath(spec, "--image", image);
         if (top < 1) throw new ParameterException(spec.commandLine(), "--top must be >= 1, got " + top);
         Log log = Log.stderr(spec.commandLine().getErr());

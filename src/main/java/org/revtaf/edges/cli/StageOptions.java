@@ -3,22 +3,21 @@ package org.revtaf.edges.cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.revtaf.RevtafException;
 import org.revtaf.domain.data.BadSamplePolicy;
 import org.revtaf.domain.data.DataConfig;
 import org.revtaf.domain.data.Dataset;
 import org.revtaf.domain.data.Datasets;
 import org.revtaf.edges.pipeline.Log;
 import org.revtaf.edges.pipeline.RunConfig;
-import org.revtaf.engine.backend.cpu.kernels.Parallel;
 import org.revtaf.engine.tensor.Device;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 
 /**
  * The options every pipeline stage shares ({@code pretrain}, {@code precompute}; later {@code train}):
- * the config file with {@code --set} overrides, the dataset folder, the device and {@code --json}.
+ * the config file with {@code --set} overrides, the dataset folder, {@code --json} and the
+ * {@link DeviceOptions}.
  */
 public final class StageOptions {
     @Option(
@@ -31,12 +30,8 @@ public final class StageOptions {
     @Option(names = "--data", required = true, paramLabel = "DIR", description = "Dataset folder (annotation.json).")
     Path data;
 
-    @Option(
-            names = "--device",
-            defaultValue = "cpu",
-            paramLabel = "D",
-            description = "cpu (default), reference, cuda, cuda-emu.")
-    String device;
+    @Mixin
+    DeviceOptions deviceOptions;
 
     @Option(
             names = "--set",
@@ -48,31 +43,11 @@ public final class StageOptions {
     @Option(names = "--json", description = "End with one JSON object on the last line of stdout.")
     boolean json;
 
-    @Option(
-            names = "--threads",
-            paramLabel = "T",
-            description = "Threads of the cpu kernels (default: all cores, or -Drevtaf.threads); small models on"
-                    + " shared cores can run faster with 1.")
-    Integer threads;
-
-    /** Empty paths, an unknown device and a bad thread count are bad usage (exit 2); applies --threads. */
+    /** Empty paths and a bad thread count are bad usage (exit 2); applies --threads, returns the device. */
     Device check(CommandSpec spec) {
         DataCommand.requirePath(spec, "--config", config);
         DataCommand.requirePath(spec, "--data", data);
-        applyThreads(spec, threads);
-        try {
-            return Device.parse(device);
-        } catch (RevtafException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
-    }
-
-    /** A --threads value (null: unset) applied to the cpu kernels; out of [1, 1024] is bad usage (exit 2). */
-    static void applyThreads(CommandSpec spec, Integer threads) {
-        if (threads == null) return;
-        if (threads < 1 || threads > 1024)
-            throw new ParameterException(spec.commandLine(), "--threads must be in [1, 1024], got " + threads);
-        Parallel.setThreads(threads);
+        return deviceOptions.apply(spec);
     }
 
     /** The config with the overrides applied (errors name the file, line and key: exit 1). */

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.revtaf.RevtafException;
+import org.revtaf.engine.autograd.Engine;
 import org.revtaf.engine.tensor.HeapStorage;
 import org.revtaf.engine.tensor.Node;
 import org.revtaf.engine.tensor.Shapes;
@@ -91,7 +92,7 @@ public final class NonFinite {
      * are left to {@link #trace}: masks legitimately hold -inf.
      */
     public static Optional<String> scan(List<Tensor> roots, Names names) {
-        for (Tensor t : topological(roots)) {
+        for (Tensor t : Engine.topological(roots, input -> true)) {
             if (!"NaN".equals(badValue(t))) continue;
             boolean inputsClean = true;
             if (!names.inputs.containsKey(t) && !names.parameters.containsKey(t) && t.gradFn() != null)
@@ -147,32 +148,5 @@ public final class NonFinite {
     public static String module(String parameter) {
         int dot = parameter.lastIndexOf('.');
         return dot < 0 ? "(root)" : parameter.substring(0, dot);
-    }
-
-    /** Every tensor behind {@code roots}, each after its inputs (iterative depth first). */
-    private static List<Tensor> topological(List<Tensor> roots) {
-        List<Tensor> order = new ArrayList<>();
-        Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        ArrayDeque<Object[]> stack = new ArrayDeque<>();
-        for (Tensor root : roots) {
-            if (!seen.add(root)) continue;
-            stack.push(new Object[] {root, 0});
-            while (!stack.isEmpty()) {
-                Object[] top = stack.peek();
-                Tensor t = (Tensor) top[0];
-                Tensor[] in = t.gradFn() == null ? new Tensor[0] : t.gradFn().inputs();
-                int next = (Integer) top[1];
-                while (next < in.length && (in[next] == null || seen.contains(in[next]))) next++;
-                if (next < in.length) {
-                    top[1] = next + 1;
-                    seen.add(in[next]);
-                    stack.push(new Object[] {in[next], 0});
-                } else {
-                    stack.pop();
-                    order.add(t);
-                }
-            }
-        }
-        return order;
     }
 }

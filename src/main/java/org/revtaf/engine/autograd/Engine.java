@@ -8,6 +8,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.revtaf.RevtafException;
 import org.revtaf.engine.backend.Backends;
 import org.revtaf.engine.backend.BinaryOp;
@@ -39,7 +40,7 @@ public final class Engine {
                 var pass = Profiler.backward(null)) {
             Tensor seed = upstream != null ? upstream : Tensor.full(root.device(), root.dtype(), 1.0, root.shapeRef());
             checkGrad("backward", root, seed);
-            List<Tensor> order = topoOrder(root);
+            List<Tensor> order = topological(List.of(root), Tensor::requiresGrad);
             Map<Tensor, Tensor> grads = new IdentityHashMap<>();
             grads.put(root, seed);
             for (int i = order.size() - 1; i >= 0; i--) {
@@ -98,27 +99,33 @@ public final class Engine {
             throw new IllegalStateException(op + " backward: gradient " + g + " for input " + x);
     }
 
-    /** Tensors reachable from root, each after all of its inputs (iterative DFS). */
-    private static List<Tensor> topoOrder(Tensor root) {
+    /**
+     * Every tensor behind {@code roots} through the graph's inputs that {@code follow} accepts, each
+     * after its inputs (iterative depth first; the roots are always in). The backward pass follows
+     * the inputs that require grad; the anomaly scan of the pipeline follows every input.
+     */
+    public static List<Tensor> topological(List<Tensor> roots, Predicate<Tensor> follow) {
         List<Tensor> order = new ArrayList<>();
         Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         ArrayDeque<Object[]> stack = new ArrayDeque<>();
-        stack.push(new Object[] {root, 0});
-        seen.add(root);
-        while (!stack.isEmpty()) {
-            Object[] top = stack.peek();
-            Tensor t = (Tensor) top[0];
-            int next = (Integer) top[1];
-            Tensor[] in = t.gradFn() == null ? new Tensor[0] : t.gradFn().inputs();
-            while (next < in.length && (in[next] == null || !in[next].requiresGrad() || seen.contains(in[next])))
-                next++;
-            if (next < in.length) {
-                top[1] = next + 1;
-                seen.add(in[next]);
-                stack.push(new Object[] {in[next], 0});
-            } else {
-                stack.pop();
-                order.add(t);
+        for (Tensor root : roots) {
+            if (!seen.add(root)) continue;
+            stack.push(new Object[] {root, 0});
+            while (!stack.isEmpty()) {
+                Object[] top = stack.peek();
+                Tensor t = (Tensor) top[0];
+                int next = (Integer) top[1];
+                Tensor[] in = t.gradFn() == null ? new Tensor[0] : t.gradFn().inputs();
+                while (next < in.length && (in[next] == null || !follow.test(in[next]) || seen.contains(in[next])))
+                    next++;
+                if (next < in.length) {
+                    top[1] = next + 1;
+                    seen.add(in[next]);
+                    stack.push(new Object[] {in[next], 0});
+                } else {
+                    stack.pop();
+                    order.add(t);
+                }
             }
         }
         return order;

@@ -6,31 +6,33 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.revtaf.edges.cli.Main;
-import picocli.CommandLine;
+import org.revtaf.edges.cli.CliRun;
 
 /** {@code revtaf evaluate} end to end through the CLI. */
 class EvaluateCommandTest {
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {}
+    /** {@code revtaf evaluate --refs REFS --hyps HYPS MORE...}. */
+    static CliRun evaluate(Path refs, Path hyps, String... more) {
+        List<String> args =
+                new java.util.ArrayList<>(List.of("evaluate", "--refs", refs.toString(), "--hyps", hyps.toString()));
+        args.addAll(List.of(more));
+        return CliRun.run(args.toArray(String[]::new));
+    }
 
-    static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    /** The JSON object of {@code evaluate --json} with {@code more} arguments. */
+    static JsonNode scores(Path refs, Path hyps, String... more) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of("--json"));
+        args.addAll(List.of(more));
+        CliRun r = evaluate(refs, hyps, args.toArray(String[]::new));
+        assertEquals(0, r.status(), r.err());
+        return new ObjectMapper().readTree(r.out());
     }
 
     Path write(String name, String text) throws Exception {
@@ -47,8 +49,8 @@ class EvaluateCommandTest {
     void jsonHasTheContractKeysAndTheRegressionScores() throws Exception {
         Path refs = NlgRegressionTest.resource("regression_refs.jsonl");
         Path hyps = NlgRegressionTest.resource("regression_hyps.jsonl");
-        Run r = run("evaluate", "--refs", refs.toString(), "--hyps", hyps.toString(), "--json", "--no-ce");
-        assertEquals(0, r.code(), r.err());
+        CliRun r = evaluate(refs, hyps, "--json", "--no-ce");
+        assertEquals(0, r.status(), r.err());
         JsonNode j = new ObjectMapper().readTree(r.out());
         JsonNode exp = new ObjectMapper()
                 .readTree(NlgRegressionTest.resource("regression_expected.json").toFile());
@@ -79,12 +81,9 @@ class EvaluateCommandTest {
         Path gl = write("ref.csv", HEADER + "a,,,,,,,,,,,,,,1.0\nb,,1.0,,,1.0,,,,,,,,,\n");
         Path hl = write("hyp.csv", HEADER + "b,,1.0,,,-1.0,,,,,,,,,\na,,,,,,,,,,,,,,1.0\n");
         Path out = dir.resolve("out");
-        Run r = run(
-                "evaluate",
-                "--refs",
-                ann.toString(),
-                "--hyps",
-                hyps.toString(),
+        CliRun r = evaluate(
+                ann,
+                hyps,
                 "--ref-labels",
                 gl.toString(),
                 "--hyp-labels",
@@ -92,7 +91,7 @@ class EvaluateCommandTest {
                 "--out",
                 out.toString(),
                 "--json");
-        assertEquals(0, r.code(), r.err());
+        assertEquals(0, r.status(), r.err());
         JsonNode j = new ObjectMapper().readTree(r.out());
         // a: 1/1/1; b: tp 1, fn 1 -> P 1, R 0.5, F1 1/1.5
         assertEquals(1.0, j.get("CE_P").asDouble(), 1e-15);
@@ -118,8 +117,8 @@ class EvaluateCommandTest {
         // scores P = R = F1 = 1, every other report 0 (nan -> 0), so CE_F1 = share of reports with a
         // positive finding according to the labeler.
         Path refs = NlgRegressionTest.resource("regression_refs.jsonl");
-        Run r = run("evaluate", "--refs", refs.toString(), "--hyps", refs.toString(), "--json");
-        assertEquals(0, r.code(), r.err());
+        CliRun r = evaluate(refs, refs, "--json");
+        assertEquals(0, r.status(), r.err());
         JsonNode j = new ObjectMapper().readTree(r.out());
         List<String> texts = org.revtaf.domain.text.ReportSource.read(refs, "test").stream()
                 .map(org.revtaf.domain.text.ReportSource.Report::text)
@@ -150,21 +149,8 @@ class EvaluateCommandTest {
                 "h.jsonl",
                 "{\"id\": \"a\", \"report\": \"heart size is normal.\"}\n"
                         + "{\"id\": \"b\", \"report\": \"no effusion. stable.\"}\n");
-        JsonNode raw = new ObjectMapper()
-                .readTree(run("evaluate", "--refs", refs.toString(), "--hyps", hyps.toString(), "--json", "--no-ce")
-                        .out());
-        JsonNode clean = new ObjectMapper()
-                .readTree(run(
-                                "evaluate",
-                                "--refs",
-                                refs.toString(),
-                                "--hyps",
-                                hyps.toString(),
-                                "--json",
-                                "--no-ce",
-                                "--clean-refs",
-                                "promptmrg")
-                        .out());
+        JsonNode raw = scores(refs, hyps, "--no-ce");
+        JsonNode clean = scores(refs, hyps, "--no-ce", "--clean-refs", "promptmrg");
         assertEquals(1.0, clean.get("BLEU_1").asDouble(), 1e-8);
         assertTrue(raw.get("BLEU_1").asDouble() < 0.9);
     }
@@ -177,36 +163,20 @@ class EvaluateCommandTest {
         Path jsonl = write("r.jsonl", "{\"id\": \"a\", \"report\": \"" + raw + "\"}\n");
         Path hyps = write("h.jsonl", "{\"id\": \"a\", \"report\": \"heart size is normal. no effusion.\"}\n");
         ObjectMapper m = new ObjectMapper();
-        JsonNode auto =
-                m.readTree(run("evaluate", "--refs", ann.toString(), "--hyps", hyps.toString(), "--json", "--no-ce")
-                        .out());
+        JsonNode auto = scores(ann, hyps, "--no-ce");
         assertEquals("promptmrg", auto.get("refs_cleaning").asText());
         // cleaned: "heart size is normal . no effusion ." = post-processed hypothesis minus its trailing space
         assertEquals(1.0, auto.get("BLEU_4").asDouble(), 1e-6);
-        JsonNode asGiven = m.readTree(run(
-                        "evaluate",
-                        "--refs",
-                        ann.toString(),
-                        "--hyps",
-                        hyps.toString(),
-                        "--json",
-                        "--no-ce",
-                        "--clean-refs",
-                        "none")
-                .out());
+        JsonNode asGiven = scores(ann, hyps, "--no-ce", "--clean-refs", "none");
         assertEquals("none", asGiven.get("refs_cleaning").asText());
         assertTrue(asGiven.get("BLEU_1").asDouble() < 0.5, asGiven.toString());
-        JsonNode fromJsonl =
-                m.readTree(run("evaluate", "--refs", jsonl.toString(), "--hyps", hyps.toString(), "--json", "--no-ce")
-                        .out());
+        JsonNode fromJsonl = scores(jsonl, hyps, "--no-ce");
         assertEquals("none", fromJsonl.get("refs_cleaning").asText());
         assertEquals(asGiven.get("BLEU_1").asDouble(), fromJsonl.get("BLEU_1").asDouble(), 1e-15);
-        Run table = run("evaluate", "--refs", ann.toString(), "--hyps", hyps.toString(), "--no-ce");
+        CliRun table = evaluate(ann, hyps, "--no-ce");
         assertTrue(table.out().contains("references cleaning: promptmrg"), table.out());
-        assertTrue(run("evaluate", "--refs", jsonl.toString(), "--hyps", hyps.toString(), "--no-ce")
-                .out()
-                .contains("references cleaning: none"));
-        Run help = run("evaluate", "--help");
+        assertTrue(evaluate(jsonl, hyps, "--no-ce").out().contains("references cleaning: none"));
+        CliRun help = CliRun.run("evaluate", "--help");
         assertTrue(help.out().contains("auto") && help.out().contains("my_pre_caption"), help.out());
     }
 
@@ -221,8 +191,8 @@ class EvaluateCommandTest {
             List<String> args = new java.util.ArrayList<>(
                     List.of("evaluate", "--refs", refs.toString(), "--hyps", refs.toString(), "--no-ce"));
             args.addAll(List.of(extra));
-            Run r = run(args.toArray(String[]::new));
-            assertEquals(2, r.code(), r.err());
+            CliRun r = CliRun.run(args.toArray(String[]::new));
+            assertEquals(2, r.status(), r.err());
             assertTrue(r.err().contains("--no-ce") && r.err().contains("--ref-labels/--hyp-labels"), r.err());
             assertTrue(r.out().isEmpty(), r.out());
         }
@@ -232,8 +202,8 @@ class EvaluateCommandTest {
     void reportFilesForLabelOnlyAreRefusedClearly() throws Exception {
         Path txt = write("r.txt", "heart size is normal .\n");
         Path good = write("g.jsonl", "{\"id\": \"1\", \"report\": \"x\"}\n");
-        Run r = run("evaluate", "--refs", txt.toString(), "--hyps", good.toString(), "--no-ce");
-        assertEquals(1, r.code());
+        CliRun r = evaluate(txt, good, "--no-ce");
+        assertEquals(1, r.status());
         assertTrue(r.err().contains("r.txt: .txt input is read by 'label' only"), r.err());
     }
 
@@ -241,8 +211,8 @@ class EvaluateCommandTest {
     void tableIsPrinted() throws Exception {
         Path refs = write("r.jsonl", "{\"id\": 1, \"report\": \"the lungs are clear .\"}\n");
         Path hyps = write("h.jsonl", "{\"id\": 1, \"report\": \"the lungs are clear.\"}\n");
-        Run r = run("evaluate", "--refs", refs.toString(), "--hyps", hyps.toString(), "--no-ce");
-        assertEquals(0, r.code(), r.err());
+        CliRun r = evaluate(refs, hyps, "--no-ce");
+        assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("BLEU_4"));
         assertTrue(r.out().contains("METEOR modules: exact stem synonym (function words: english.words"), r.out());
     }
@@ -252,18 +222,16 @@ class EvaluateCommandTest {
         Path refs = write("r.jsonl", "{\"id\": 1, \"report\": \"the lungs are clear .\"}\n");
         Path hyps = write("h.jsonl", "{\"id\": 1, \"report\": \"the lungs are clear.\"}\n");
         Path file = write("plain.txt", "keep me");
-        Run r = run(
-                "evaluate", "--refs", refs.toString(), "--hyps", hyps.toString(), "--no-ce", "--out", file.toString());
-        assertEquals(1, r.code());
+        CliRun r = evaluate(refs, hyps, "--no-ce", "--out", file.toString());
+        assertEquals(1, r.status());
         assertTrue(r.err().contains("--out " + file + ": exists and is not a folder"), r.err());
         assertEquals("keep me", Files.readString(file));
         // per_report.csv is a folder: metrics.csv written earlier must not be replaced either
         Path out = dir.resolve("out");
         Files.createDirectories(out.resolve("per_report.csv"));
         Files.writeString(out.resolve("metrics.csv"), "old");
-        Run r2 = run(
-                "evaluate", "--refs", refs.toString(), "--hyps", hyps.toString(), "--no-ce", "--out", out.toString());
-        assertEquals(1, r2.code());
+        CliRun r2 = evaluate(refs, hyps, "--no-ce", "--out", out.toString());
+        assertEquals(1, r2.status());
         assertTrue(r2.err().contains("per_report.csv: is a directory"), r2.err());
         assertEquals("old", Files.readString(out.resolve("metrics.csv")));
         try (var s = Files.list(out)) {
@@ -271,18 +239,7 @@ class EvaluateCommandTest {
         }
         // once writable, the CSVs get the usual permissions (umask), not a temporary file's owner-only ones
         Files.delete(out.resolve("per_report.csv"));
-        assertEquals(
-                0,
-                run(
-                                "evaluate",
-                                "--refs",
-                                refs.toString(),
-                                "--hyps",
-                                hyps.toString(),
-                                "--no-ce",
-                                "--out",
-                                out.toString())
-                        .code());
+        assertEquals(0, evaluate(refs, hyps, "--no-ce", "--out", out.toString()).status());
         assertEquals(Files.getPosixFilePermissions(file), Files.getPosixFilePermissions(out.resolve("metrics.csv")));
     }
 
@@ -291,67 +248,32 @@ class EvaluateCommandTest {
         Path refs = write("r.jsonl", "{\"id\": 1, \"report\": \"the lungs are clear .\"}\n");
         Path fw = dir.resolve("fw.txt");
         Files.write(fw, new byte[] {'t', 'h', 'e', '\n', (byte) 0xff, '\n'});
-        Run bad = run(
-                "evaluate",
-                "--refs",
-                refs.toString(),
-                "--hyps",
-                refs.toString(),
-                "--no-ce",
-                "--meteor-function-words",
-                fw.toString());
-        assertEquals(1, bad.code());
+        CliRun bad = evaluate(refs, refs, "--no-ce", "--meteor-function-words", fw.toString());
+        assertEquals(1, bad.status());
         assertTrue(bad.err().contains(fw + ":2: not valid UTF-8 text"), bad.err());
-        Run folder = run(
-                "evaluate",
-                "--refs",
-                refs.toString(),
-                "--hyps",
-                refs.toString(),
-                "--no-ce",
-                "--meteor-function-words",
-                dir.toString());
-        assertEquals(1, folder.code());
+        CliRun folder = evaluate(refs, refs, "--no-ce", "--meteor-function-words", dir.toString());
+        assertEquals(1, folder.status());
         assertTrue(folder.err().contains(dir + ": is a folder, not a function-word list"), folder.err());
         // a list saved with Windows line ends scores like the same list with '\n' ends
         Path hyps = write("h.jsonl", "{\"id\": 1, \"report\": \"the heart is clear are .\"}\n");
         Files.writeString(fw, "the\nare\nis\n");
-        String lf = run(
-                        "evaluate",
-                        "--refs",
-                        refs.toString(),
-                        "--hyps",
-                        hyps.toString(),
-                        "--no-ce",
-                        "--json",
-                        "--meteor-function-words",
-                        fw.toString())
+        String lf = evaluate(refs, hyps, "--no-ce", "--json", "--meteor-function-words", fw.toString())
                 .out();
         Files.writeString(fw, "the\r\nare\r\nis\r\n");
-        String crlf = run(
-                        "evaluate",
-                        "--refs",
-                        refs.toString(),
-                        "--hyps",
-                        hyps.toString(),
-                        "--no-ce",
-                        "--json",
-                        "--meteor-function-words",
-                        fw.toString())
+        String crlf = evaluate(refs, hyps, "--no-ce", "--json", "--meteor-function-words", fw.toString())
                 .out();
-        String none = run("evaluate", "--refs", refs.toString(), "--hyps", hyps.toString(), "--no-ce", "--json")
-                .out();
+        String none = evaluate(refs, hyps, "--no-ce", "--json").out();
         assertTrue(lf.contains("\"METEOR\""), lf);
         assertEquals(meteor(lf), meteor(crlf));
         assertTrue(meteor(lf) != meteor(none), lf + " vs " + none);
     }
 
     /** {@code evaluate --refs R --hyps H --no-ce EXTRA...}. */
-    static Run nlgOnly(Path refs, Path hyps, String... extra) {
+    static CliRun nlgOnly(Path refs, Path hyps, String... extra) {
         List<String> args = new java.util.ArrayList<>(
                 List.of("evaluate", "--refs", refs.toString(), "--hyps", hyps.toString(), "--no-ce"));
         args.addAll(List.of(extra));
-        return run(args.toArray(String[]::new));
+        return CliRun.run(args.toArray(String[]::new));
     }
 
     @Test
@@ -362,23 +284,23 @@ class EvaluateCommandTest {
         ObjectMapper m = new ObjectMapper();
         java.util.Map<String, Double> score = new java.util.HashMap<>();
         for (String modules : List.of("exact", "exact,stem", "exact stem synonym")) {
-            Run r = nlgOnly(refs, hyps, "--json", "--meteor-modules", modules);
-            assertEquals(0, r.code(), r.err());
+            CliRun r = nlgOnly(refs, hyps, "--json", "--meteor-modules", modules);
+            assertEquals(0, r.status(), r.err());
             JsonNode j = m.readTree(r.out());
             assertEquals(modules.replace(',', ' '), j.get("METEOR_modules").asText());
             score.put(modules, j.get("METEOR").asDouble());
         }
         assertTrue(score.get("exact") < score.get("exact,stem"), score.toString());
         assertTrue(score.get("exact,stem") < score.get("exact stem synonym"), score.toString());
-        Run table = nlgOnly(refs, hyps, "--meteor-modules", "exact");
+        CliRun table = nlgOnly(refs, hyps, "--meteor-modules", "exact");
         assertTrue(table.out().contains("METEOR modules: exact (function words"), table.out());
         for (String[] bad : new String[][] {
             {"exact,paraphrase", "paraphrase' is not available"},
             {"exact,wordnet", "unknown module 'wordnet'"},
             {"", "no module"}
         }) {
-            Run r = nlgOnly(refs, hyps, "--meteor-modules", bad[0]);
-            assertEquals(2, r.code(), r.err());
+            CliRun r = nlgOnly(refs, hyps, "--meteor-modules", bad[0]);
+            assertEquals(2, r.status(), r.err());
             assertTrue(r.err().contains("--meteor-modules") && r.err().contains(bad[1]), r.err());
             assertFalse(r.err().contains("Exception"), r.err());
             assertTrue(r.out().isEmpty(), r.out());
@@ -418,11 +340,11 @@ class EvaluateCommandTest {
     void missingAndExtraIdsAreErrorsNamingTheId() throws Exception {
         Path refs = write("r.jsonl", "{\"id\": \"a\", \"report\": \"x\"}\n{\"id\": \"b\", \"report\": \"y\"}\n");
         Path hyps = write("h.jsonl", "{\"id\": \"a\", \"report\": \"x\"}\n");
-        Run r = run("evaluate", "--refs", refs.toString(), "--hyps", hyps.toString(), "--no-ce");
-        assertEquals(1, r.code());
+        CliRun r = evaluate(refs, hyps, "--no-ce");
+        assertEquals(1, r.status());
         assertTrue(r.err().contains("'b'"), r.err());
-        Run r2 = run("evaluate", "--refs", hyps.toString(), "--hyps", refs.toString(), "--no-ce");
-        assertEquals(1, r2.code());
+        CliRun r2 = evaluate(hyps, refs, "--no-ce");
+        assertEquals(1, r2.status());
         assertTrue(r2.err().contains("'b'") && r2.err().contains("no reference"), r2.err());
     }
 
@@ -452,14 +374,13 @@ class EvaluateCommandTest {
             {"", "an empty file name"},
         };
         for (String[] c : cases) {
-            Run r = run("evaluate", "--refs", c[0], "--hyps", good.toString(), "--no-ce");
-            assertEquals(1, r.code(), c[0]);
+            CliRun r = CliRun.run("evaluate", "--refs", c[0], "--hyps", good.toString(), "--no-ce");
+            assertEquals(1, r.status(), c[0]);
             assertTrue(r.err().contains(c[1]), r.err());
             assertFalse(r.err().contains("Exception"), r.err());
         }
-        Run half =
-                run("evaluate", "--refs", good.toString(), "--hyps", good.toString(), "--ref-labels", good.toString());
-        assertEquals(2, half.code(), "one label file without the other is bad usage");
+        CliRun half = evaluate(good, good, "--ref-labels", good.toString());
+        assertEquals(2, half.status(), "one label file without the other is bad usage");
         assertTrue(half.err().contains("--hyp-labels"), half.err());
     }
 
@@ -470,20 +391,8 @@ class EvaluateCommandTest {
         // "a b .": tokens a, "b." vs a, b, . -> LCS 1, P 1/2, R 1/3 -> 2.44/6 / (1/3 + 0.72) = 0.386076
         Path refs = write("r.jsonl", "{\"id\": \"a\", \"report\": \"a b .\"}\n{\"id\": \"b\", \"report\": \"c\"}\n");
         Path hyps = write("h.jsonl", "{\"id\": \"a\", \"report\": \"a b.\"}\n{\"id\": \"b\", \"report\": \"c\"}\n");
-        JsonNode on = new ObjectMapper()
-                .readTree(run("evaluate", "--refs", refs.toString(), "--hyps", hyps.toString(), "--json", "--no-ce")
-                        .out());
-        JsonNode off = new ObjectMapper()
-                .readTree(run(
-                                "evaluate",
-                                "--refs",
-                                refs.toString(),
-                                "--hyps",
-                                hyps.toString(),
-                                "--json",
-                                "--no-ce",
-                                "--no-postprocess")
-                        .out());
+        JsonNode on = scores(refs, hyps, "--no-ce");
+        JsonNode off = scores(refs, hyps, "--no-ce", "--no-postprocess");
         // report b: "c" becomes "c " -> [c, ''] vs [c]: P 1/2, R 1 -> 1.22 / 1.72
         double fa = 2.44 * 0.75 / (1 + 1.44 * 0.75);
         double fb = 2.44 * 0.5 / (1 + 1.44 * 0.5);

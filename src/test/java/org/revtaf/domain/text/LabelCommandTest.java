@@ -4,31 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.revtaf.edges.cli.Main;
-import picocli.CommandLine;
+import org.revtaf.edges.cli.CliRun;
 
 class LabelCommandTest {
     private static final String HEADER14 = "id,Enlarged Cardiomediastinum,Cardiomegaly,Lung Opacity,Lung Lesion,Edema,"
             + "Consolidation,Pneumonia,Atelectasis,Pneumothorax,Pleural Effusion,Pleural Other,Fracture,"
             + "Support Devices,No Finding";
-
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
 
     @Test
     void jsonlToChexbertCsv(@TempDir Path dir) throws Exception {
@@ -38,8 +24,8 @@ class LabelCommandTest {
                 "{\"id\":\"a\",\"report\":\"Small left pleural effusion. No pneumothorax.\"}\n"
                         + "{\"id\":\"b,2\",\"report\":\"Possible pneumonia.\"}\n");
         Path out = dir.resolve("labels.csv");
-        Run r = run("label", "--in", in.toString(), "--out", out.toString());
-        assertEquals(0, r.code(), r.err());
+        CliRun r = CliRun.run("label", "--in", in.toString(), "--out", out.toString());
+        assertEquals(0, r.status(), r.err());
         List<String> lines = Files.readAllLines(out);
         assertEquals(HEADER14, lines.get(0));
         assertEquals("a,,,,,,,,,0.0,1.0,,,,", lines.get(1));
@@ -61,8 +47,8 @@ class LabelCommandTest {
 
         assertEquals(
                 0,
-                run("label", "--in", ann.toString(), "--out", out.toString(), "--classes", "18")
-                        .code());
+                CliRun.run("label", "--in", ann.toString(), "--out", out.toString(), "--classes", "18")
+                        .status());
         List<String> a = Files.readAllLines(out);
         assertTrue(a.get(0)
                 .endsWith("No Finding,Aorta Abnormal,Bone/Spine Abnormal,Hemidiaphragm Abnormal,Lung Volume Abnormal"));
@@ -70,13 +56,16 @@ class LabelCommandTest {
         assertEquals("s1,,,,,,,,,,,,,,1.0,1.0,,,", a.get(2));
 
         assertEquals(
-                0, run("label", "--in", txt.toString(), "--out", out.toString()).code());
+                0,
+                CliRun.run("label", "--in", txt.toString(), "--out", out.toString())
+                        .status());
         List<String> t = Files.readAllLines(out);
         assertEquals(List.of(HEADER14, "1,,,,,,,,,,0.0,,,,1.0", "2,,1.0,,,,,,,,,,,,"), t);
 
         assertEquals(
                 0,
-                run("label", "--in", csvIn.toString(), "--out", out.toString()).code());
+                CliRun.run("label", "--in", csvIn.toString(), "--out", out.toString())
+                        .status());
         assertEquals("1,,,,,,,,,1.0,,,,,", Files.readAllLines(out).get(1));
     }
 
@@ -86,26 +75,26 @@ class LabelCommandTest {
         Files.writeString(out, "previous\n");
         Path bad = dir.resolve("bad.jsonl");
         Files.writeString(bad, "{\"id\":\"a\",\"report\":\"ok\"}\n{\"id\":\"b\" \"report\":1}\n");
-        Run r = run("label", "--in", bad.toString(), "--out", out.toString());
-        assertEquals(1, r.code());
+        CliRun r = CliRun.run("label", "--in", bad.toString(), "--out", out.toString());
+        assertEquals(1, r.status());
         assertTrue(r.err().contains("bad.jsonl:2: not valid JSON"), r.err());
         assertEquals("previous\n", Files.readString(out));
 
         Path noReport = dir.resolve("n.jsonl");
         Files.writeString(noReport, "{\"id\":\"a\"}\n");
-        Run r2 = run("label", "--in", noReport.toString(), "--out", out.toString());
-        assertEquals(1, r2.code());
+        CliRun r2 = CliRun.run("label", "--in", noReport.toString(), "--out", out.toString());
+        assertEquals(1, r2.status());
         assertTrue(r2.err().contains("n.jsonl:1: missing key \"report\""), r2.err());
 
         Path csv = dir.resolve("c.csv");
         Files.writeString(csv, "text\nx\n");
-        Run r3 = run("label", "--in", csv.toString(), "--out", out.toString());
-        assertEquals(1, r3.code());
+        CliRun r3 = CliRun.run("label", "--in", csv.toString(), "--out", out.toString());
+        assertEquals(1, r3.status());
         assertTrue(r3.err().contains("c.csv:1: no \"Report\" column"), r3.err());
 
-        Run r4 = run("label", "--in", dir.resolve("missing.txt").toString(), "--out", out.toString());
+        CliRun r4 = CliRun.run("label", "--in", dir.resolve("missing.txt").toString(), "--out", out.toString());
         assertTrue(r4.err().contains("missing.txt: no such file"), r4.err());
-        Run r5 = run("label", "--in", csv.toString(), "--out", out.toString(), "--classes", "15");
+        CliRun r5 = CliRun.run("label", "--in", csv.toString(), "--out", out.toString(), "--classes", "15");
         assertTrue(r5.err().contains("--classes must be 14 or 18"), r5.err());
         assertEquals("previous\n", Files.readString(out));
     }
@@ -122,9 +111,9 @@ class LabelCommandTest {
                         new ReportSource.Report("8", "Cardiomegaly.")),
                 r);
         Files.writeString(ann, "{\"train\": [{\"id\": \"a\", \"report\": \"x\"},\n {\"id\": \"b\"}]}");
-        Run bad = run(
+        CliRun bad = CliRun.run(
                 "label", "--in", ann.toString(), "--out", dir.resolve("o.csv").toString());
-        assertEquals(1, bad.code());
+        assertEquals(1, bad.status());
         assertTrue(
                 bad.err().contains("iu_annotation.json:2 (split train, entry 1): missing key \"report\""), bad.err());
     }
@@ -134,12 +123,12 @@ class LabelCommandTest {
         Path in = dir.resolve("r.jsonl");
         Files.writeString(in, "{\"id\":\"a\",\"report\":\"No effusion.\"}\n");
         Path folder = Files.createDirectories(dir.resolve("existing"));
-        Run r = run("label", "--in", in.toString(), "--out", folder.toString());
-        assertEquals(1, r.code());
+        CliRun r = CliRun.run("label", "--in", in.toString(), "--out", folder.toString());
+        assertEquals(1, r.status());
         assertTrue(r.err().contains("--out " + folder + ": is a folder"), r.err());
         assertFalse(r.err().contains("Exception") || r.err().contains("internal error"), r.err());
-        Run empty = run("label", "--in", in.toString(), "--out", "");
-        assertEquals(1, empty.code());
+        CliRun empty = CliRun.run("label", "--in", in.toString(), "--out", "");
+        assertEquals(1, empty.status());
         assertTrue(empty.err().contains("--out: an empty file name"), empty.err());
         try (var files = Files.list(folder)) {
             assertEquals(0, files.count());
@@ -147,7 +136,9 @@ class LabelCommandTest {
         // written through AtomicFile: the usual permissions (umask), not a temporary file's 0600
         Path out = dir.resolve("sub").resolve("labels.csv");
         assertEquals(
-                0, run("label", "--in", in.toString(), "--out", out.toString()).code());
+                0,
+                CliRun.run("label", "--in", in.toString(), "--out", out.toString())
+                        .status());
         Path plain = Files.writeString(dir.resolve("plain.txt"), "x");
         assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(out));
         try (var files = Files.list(out.getParent())) {
@@ -161,8 +152,8 @@ class LabelCommandTest {
         byte[] txt = {'o', 'k', '\n', 'b', (byte) 0xe9, 'd', '\n'};
         Path t = dir.resolve("latin1.txt");
         Files.write(t, txt);
-        Run r = run("label", "--in", t.toString(), "--out", out.toString());
-        assertEquals(1, r.code());
+        CliRun r = CliRun.run("label", "--in", t.toString(), "--out", out.toString());
+        assertEquals(1, r.status());
         assertTrue(r.err().contains("latin1.txt:2: not valid UTF-8"), r.err());
         Path j = dir.resolve("latin1.jsonl");
         byte[] head = "{\"id\":\"a\",\"report\":\"x\"}\n\n{\"id\":\"b\",\"report\":\"".getBytes();
@@ -171,8 +162,8 @@ class LabelCommandTest {
         bytes[head.length + 1] = '"';
         bytes[head.length + 2] = '}';
         Files.write(j, bytes);
-        Run r2 = run("label", "--in", j.toString(), "--out", out.toString());
-        assertEquals(1, r2.code());
+        CliRun r2 = CliRun.run("label", "--in", j.toString(), "--out", out.toString());
+        assertEquals(1, r2.status());
         assertTrue(r2.err().contains("latin1.jsonl:3: not valid UTF-8"), r2.err());
         assertFalse(Files.exists(out));
     }
@@ -186,15 +177,15 @@ class LabelCommandTest {
                 j,
                 "{\"id\":\"a\",\"report\":\"x\"}\n{\"id\":\"b\",\"report\":\"y\"}\n"
                         + "{\"id\":\"a\",\"report\":\"z\"}\n");
-        Run r = run("label", "--in", j.toString(), "--out", out.toString());
-        assertEquals(1, r.code());
+        CliRun r = CliRun.run("label", "--in", j.toString(), "--out", out.toString());
+        assertEquals(1, r.status());
         assertTrue(r.err().contains("d.jsonl:3: duplicate id 'a', first at line 1"), r.err());
         // across the splits of an annotation.json, and integer ids equal to text ids
         Path ann = dir.resolve("annotation.json");
         Files.writeString(
                 ann, "{\"train\": [{\"id\": 7, \"report\": \"x\"}],\n \"test\": [{\"id\": \"7\", \"report\": \"y\"}]}");
-        Run r2 = run("label", "--in", ann.toString(), "--out", out.toString());
-        assertEquals(1, r2.code());
+        CliRun r2 = CliRun.run("label", "--in", ann.toString(), "--out", out.toString());
+        assertEquals(1, r2.status());
         assertTrue(
                 r2.err()
                         .contains("annotation.json:2 (split test, entry 0): duplicate id '7', first at line 1"
@@ -202,8 +193,8 @@ class LabelCommandTest {
                 r2.err());
         Path csv = dir.resolve("d.csv");
         Files.writeString(csv, "id,Report\nx,\"two\nlines\"\ny,b\nx,c\n");
-        Run r3 = run("label", "--in", csv.toString(), "--out", out.toString());
-        assertEquals(1, r3.code());
+        CliRun r3 = CliRun.run("label", "--in", csv.toString(), "--out", out.toString());
+        assertEquals(1, r3.status());
         assertTrue(r3.err().contains("d.csv:5: duplicate id 'x', first at line 2"), r3.err());
         assertEquals("previous\n", Files.readString(out));
     }
@@ -222,8 +213,8 @@ class LabelCommandTest {
         };
         for (String[] c : cases) {
             Path in = Files.writeString(dir.resolve(c[0]), c[1]);
-            Run r = run("label", "--in", in.toString(), "--out", out.toString());
-            assertEquals(1, r.code(), c[0]);
+            CliRun r = CliRun.run("label", "--in", in.toString(), "--out", out.toString());
+            assertEquals(1, r.status(), c[0]);
             assertTrue(r.err().contains(in + ": no reports in the file"), r.err());
             assertFalse(r.out().contains("labelled"), r.out());
         }

@@ -5,30 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
-import org.revtaf.edges.cli.Main;
+import org.revtaf.edges.cli.CliRun;
+import org.revtaf.edges.pipeline.StageFixtures;
 import org.revtaf.engine.backend.cpu.kernels.Parallel;
-import picocli.CommandLine;
 
 class BenchCommandTest {
-    record Run(int status, String out, String err) {}
-
-    static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int status = cl.execute(args);
-        return new Run(status, out.toString(), err.toString());
-    }
-
     @Test
     void gemmJsonHasTheContractKeysAndPlausibleFigures() throws Exception {
         int t = Parallel.threads();
         try {
-            Run r = run(
+            CliRun r = CliRun.run(
                     "bench",
                     "gemm",
                     "--m",
@@ -61,7 +48,7 @@ class BenchCommandTest {
     @Test
     void convRunsOnReferenceAndCpu() throws Exception {
         for (String device : new String[] {"cpu", "reference"}) {
-            Run r = run(
+            CliRun r = CliRun.run(
                     "bench",
                     "conv",
                     "--device",
@@ -86,62 +73,62 @@ class BenchCommandTest {
 
     @Test
     void badUsageExitsTwoWithAClearMessage() {
-        Run unknown = run("bench", "nope");
+        CliRun unknown = CliRun.run("bench", "nope");
         assertEquals(2, unknown.status());
         assertTrue(
                 unknown.err().contains("unknown workload 'nope'")
                         && unknown.err().contains("gemm, conv"),
                 unknown.err());
-        Run device = run("bench", "gemm", "--device", "cuda");
+        CliRun device = CliRun.run("bench", "gemm", "--device", "cuda");
         assertEquals(2, device.status());
         assertTrue(device.err().contains("does not run on device 'cuda'")
                 && device.err().contains("cpu, reference"));
-        Run option = run("bench", "gemm", "--mm", "3");
+        CliRun option = CliRun.run("bench", "gemm", "--mm", "3");
         assertEquals(2, option.status());
         assertTrue(
                 option.err().contains("unknown option --mm") && option.err().contains("--m, --n, --k"), option.err());
-        Run value = run("bench", "gemm", "--m", "abc");
+        CliRun value = CliRun.run("bench", "gemm", "--m", "abc");
         assertEquals(2, value.status());
         assertTrue(value.err().contains("--m must be an integer"), value.err());
-        Run pass = run("bench", "conv", "--pass", "sideways");
+        CliRun pass = CliRun.run("bench", "conv", "--pass", "sideways");
         assertEquals(2, pass.status());
         assertTrue(pass.err().contains("--pass must be forward or train"));
     }
 
     @Test
     void aRepeatedWorkloadOptionIsBadUsageNamingIt() {
-        Run r = run("bench", "gemm", "--m", "8", "--n", "8", "--k", "8", "--m", "16");
+        CliRun r = CliRun.run("bench", "gemm", "--m", "8", "--n", "8", "--k", "8", "--m", "16");
         assertEquals(2, r.status(), r.out());
         assertTrue(r.err().contains("option --m given more than once ('8' and '16')"), r.err());
-        Run eq = run("bench", "gemm", "--seconds=0.01", "--k", "8", "--seconds", "0.02");
+        CliRun eq = CliRun.run("bench", "gemm", "--seconds=0.01", "--k", "8", "--seconds", "0.02");
         assertEquals(2, eq.status());
         assertTrue(eq.err().contains("option --seconds given more than once"), eq.err());
-        Run device = run("bench", "gemm", "--device", "cpu", "--m", "8", "--device", "reference");
+        CliRun device = CliRun.run("bench", "gemm", "--device", "cpu", "--m", "8", "--device", "reference");
         assertEquals(2, device.status());
         assertTrue(device.err().contains("--device"), device.err());
     }
 
     @Test
     void zeroWarmupIsAllowedAndNegativeIsNot() throws Exception {
-        Run zero = run(
+        CliRun zero = CliRun.run(
                 "bench", "gemm", "--m", "8", "--n", "8", "--k", "8", "--seconds", "0.001", "--warmup", "0", "--json");
         assertEquals(0, zero.status(), zero.err());
         JsonNode j = new ObjectMapper().readTree(zero.out());
         assertEquals("gemm", j.get("name").asText());
         assertTrue(j.get("gflops").asDouble() > 0);
         for (String bad : new String[] {"-1", "-0.5", "NaN", "Infinity"}) {
-            Run r = run("bench", "gemm", "--m", "8", "--n", "8", "--k", "8", "--warmup", bad);
+            CliRun r = CliRun.run("bench", "gemm", "--m", "8", "--n", "8", "--k", "8", "--warmup", bad);
             assertEquals(2, r.status(), bad);
             assertTrue(r.err().contains("--warmup must be a number >= 0, got " + bad), r.err());
         }
-        Run seconds = run("bench", "gemm", "--m", "8", "--seconds", "0");
+        CliRun seconds = CliRun.run("bench", "gemm", "--m", "8", "--seconds", "0");
         assertEquals(2, seconds.status());
         assertTrue(seconds.err().contains("--seconds must be a positive number, got 0"), seconds.err());
     }
 
     @Test
     void listShowsWorkloadsWithOptions() {
-        Run r = run("bench", "--list");
+        CliRun r = CliRun.run("bench", "--list");
         assertEquals(0, r.status());
         for (Workload w : Workloads.ALL) assertTrue(r.out().contains(w.name()), w.name());
         assertTrue(r.out().contains("--batch"));
@@ -149,11 +136,8 @@ class BenchCommandTest {
 
     @Test
     void trainStepTimesTheWholeStepOfAConfigAndNamesAMissingSection() throws Exception {
-        String micro = java.nio.file.Path.of(BenchCommandTest.class
-                        .getResource("/org/revtaf/edges/pipeline/train/micro-train.yaml")
-                        .toURI())
-                .toString();
-        Run r = run(
+        String micro = StageFixtures.microTrainConfig().toString();
+        CliRun r = CliRun.run(
                 "bench",
                 "train-step",
                 "--config",
@@ -184,13 +168,13 @@ class BenchCommandTest {
         java.nio.file.Path noModel = java.nio.file.Files.createTempFile("no-model", ".yaml");
         try {
             java.nio.file.Files.writeString(noModel, "seed: 1\ndata:\n  crop: 32\n  resize: 32\n");
-            r = run("bench", "train-step", "--config", noModel.toString());
+            r = CliRun.run("bench", "train-step", "--config", noModel.toString());
             assertEquals(1, r.status(), r.err());
             assertTrue(r.err().contains("is not a config for bench train-step: it has no 'text' section"), r.err());
         } finally {
             java.nio.file.Files.deleteIfExists(noModel);
         }
-        r = run("bench", "train-step");
+        r = CliRun.run("bench", "train-step");
         assertEquals(2, r.status());
         assertTrue(r.err().contains("--config"), r.err());
     }

@@ -12,9 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.revtaf.edges.pipeline.StageFixtures;
 import org.revtaf.engine.tensor.NdArray;
 import org.revtaf.learning.nn.Checkpoint;
@@ -28,32 +27,22 @@ import org.revtaf.learning.nn.Checkpoint;
  * same bits whatever the JIT has compiled. The kill point is random; the seed is in every message.
  */
 class CrashResumeTest {
-    @TempDir
-    static Path dir;
+    @RegisterExtension
+    static final MicroTrainRun MICRO = new MicroTrainRun();
 
-    static Path data, cache;
-    static String config;
     static final long SEED = System.nanoTime();
     static final SplittableRandom RANDOM = new SplittableRandom(SEED);
-
-    @BeforeAll
-    static void dataAndCache() {
-        data = StageFixtures.synth(dir.resolve("data"), 40, 32, 3);
-        config = TrainCommandTest.microTrainConfig().toString();
-        cache = StageFixtures.oracleCache(config, data, dir.resolve("cache"));
-    }
 
     @Test
     void trainKilledAtARandomStepAndResumedWritesTheRowsAndWeightsOfAnUninterruptedRun() throws Exception {
         String[] common = {"--set", "train.checkpoint_every=1", "--set", "train.epochs=3"};
-        Path full = dir.resolve("train-full"), crash = dir.resolve("train-crash");
-        PrecomputeCommandTest.Result r =
-                PrecomputeCommandTest.run(TrainCommandTest.train(config, data, cache, full, common));
+        Path full = MICRO.dir().resolve("train-full"), crash = MICRO.dir().resolve("train-crash");
+        CliRun r = CliRun.run(MICRO.train(full, common));
         assertEquals(0, r.status(), r.err());
 
         int killAfter = 1 + RANDOM.nextInt(11); // of 12 steps: kill while step killAfter + 1 runs
-        String why = killAt(TrainCommandTest.train(config, data, cache, crash, common), crash, killAfter);
-        r = PrecomputeCommandTest.run(TrainCommandTest.train(config, data, cache, crash, concat(common, "--resume")));
+        String why = killAt(MICRO.train(crash, common), crash, killAfter);
+        r = CliRun.run(MICRO.train(crash, concat(common, "--resume")));
         assertEquals(0, r.status(), why + "\n" + r.err());
         assertEquals(TrainCommandTest.rowsWithoutWall(full), TrainCommandTest.rowsWithoutWall(crash), why);
         assertSameTensors(full.resolve("last.safetensors"), crash.resolve("last.safetensors"), why);
@@ -66,21 +55,21 @@ class CrashResumeTest {
             "--config",
             StageFixtures.microConfig().toString(),
             "--data",
-            data.toString(),
+            MICRO.data().toString(),
             "--set",
             "foundation.mlm.epochs=2",
             "--set",
             "foundation.train.epochs=2",
             "--out"
         };
-        Path full = dir.resolve("pretrain-full"), crash = dir.resolve("pretrain-crash");
-        PrecomputeCommandTest.Result r = PrecomputeCommandTest.run(concat(concat("pretrain", common), full.toString()));
+        Path full = MICRO.dir().resolve("pretrain-full"), crash = MICRO.dir().resolve("pretrain-crash");
+        CliRun r = CliRun.run(concat(concat("pretrain", common), full.toString()));
         assertEquals(0, r.status(), r.err());
 
         // checkpoints after each epoch (4 steps): kill before the first, or in the epoch after one
         int epochs = RANDOM.nextInt(4);
         String why = killAt(concat(concat("pretrain", common), crash.toString()), crash, 4 * epochs);
-        r = PrecomputeCommandTest.run(concat(concat("pretrain", common), crash.toString(), "--resume"));
+        r = CliRun.run(concat(concat("pretrain", common), crash.toString(), "--resume"));
         assertEquals(0, r.status(), why + "\n" + r.err());
         assertEquals(TrainCommandTest.rowsWithoutWall(full), TrainCommandTest.rowsWithoutWall(crash), why);
         assertSameTensors(full.resolve("foundation.safetensors"), crash.resolve("foundation.safetensors"), why);
@@ -91,7 +80,7 @@ class CrashResumeTest {
      * step {@code step} appeared (0: after the run folder appeared); returns a description of the kill.
      */
     static String killAt(String[] args, Path run, int step) throws Exception {
-        Path log = Files.createTempFile(dir, "child-", ".log");
+        Path log = Files.createTempFile(MICRO.dir(), "child-", ".log");
         Process p = new ProcessBuilder(childJava(args))
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())

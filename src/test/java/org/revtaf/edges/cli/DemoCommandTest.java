@@ -25,7 +25,7 @@ class DemoCommandTest {
     @Test
     void quickDemoRunsEveryStageWritesTheReportAndContinuesWhenRunAgain() throws Exception {
         Path out = dir.resolve("demo");
-        PrecomputeCommandTest.Result r = PrecomputeCommandTest.run("demo", "--quick", "--out", out.toString());
+        CliRun r = CliRun.run("demo", "--quick", "--out", out.toString());
         assertEquals(0, r.status(), r.err());
         for (String stage : List.of(
                 "[1/7] synth",
@@ -71,7 +71,7 @@ class DemoCommandTest {
         // again: the finished stages are reused, nothing is trained twice
         FileTime foundation = Files.getLastModifiedTime(out.resolve("foundation/foundation.safetensors"));
         FileTime best = Files.getLastModifiedTime(out.resolve("train/best.safetensors"));
-        PrecomputeCommandTest.Result again = PrecomputeCommandTest.run("demo", "--quick", "--out", out.toString());
+        CliRun again = CliRun.run("demo", "--quick", "--out", out.toString());
         assertEquals(0, again.status(), again.err());
         assertTrue(again.err().contains("continuing the demo"), again.err());
         assertEquals(foundation, Files.getLastModifiedTime(out.resolve("foundation/foundation.safetensors")));
@@ -86,7 +86,7 @@ class DemoCommandTest {
     @Test
     void outThatIsAFileIsRefusedAndKept() throws Exception {
         Path file = Files.writeString(dir.resolve("notes.txt"), "mine");
-        PrecomputeCommandTest.Result r = PrecomputeCommandTest.run("demo", "--quick", "--out", file.toString());
+        CliRun r = CliRun.run("demo", "--quick", "--out", file.toString());
         assertEquals(1, r.status());
         assertTrue(r.err().contains("--out " + file + ": exists and is not a folder"), r.err());
         assertEquals("mine", Files.readString(file));
@@ -96,14 +96,14 @@ class DemoCommandTest {
     void outThatHoldsSomethingElseIsRefusedAndKept() throws Exception {
         Path other = Files.createDirectories(dir.resolve("photos"));
         Files.writeString(other.resolve("a.txt"), "keep");
-        PrecomputeCommandTest.Result r = PrecomputeCommandTest.run("demo", "--out", other.toString());
+        CliRun r = CliRun.run("demo", "--out", other.toString());
         assertEquals(1, r.status());
         assertTrue(r.err().contains("is not empty and is not a revtaf run"), r.err());
         assertEquals(List.of(other.resolve("a.txt")), Files.list(other).toList());
 
         Path train = Files.createDirectories(dir.resolve("run"));
         Files.writeString(train.resolve("run.json"), "{\"format\": \"revtaf-run\", \"kind\": \"train\"}\n");
-        PrecomputeCommandTest.Result t = PrecomputeCommandTest.run("demo", "--out", train.toString());
+        CliRun t = CliRun.run("demo", "--out", train.toString());
         assertEquals(1, t.status());
         assertTrue(t.err().contains("holds a train run, not a demo"), t.err());
         assertEquals(List.of(train.resolve("run.json")), Files.list(train).toList());
@@ -111,8 +111,8 @@ class DemoCommandTest {
 
     @Test
     void badOptionsAreUsageErrors() {
-        assertEquals(2, PrecomputeCommandTest.run("demo", "--device", "tpu").status());
-        assertEquals(2, PrecomputeCommandTest.run("demo", "--threads", "0").status());
-        assertEquals(2, PrecomputeCommandTest.run("demo", "--out", "").status());
+        assertEquals(2, CliRun.run("demo", "--device", "tpu").status());
+        assertEquals(2, CliRun.run("demo", "--threads", "0").status());
+        assertEquals(2, CliRun.run("demo", "--out", "").status());
     }
 }

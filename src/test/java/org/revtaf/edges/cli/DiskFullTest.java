@@ -11,9 +11,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.revtaf.RevtafException;
 import org.revtaf.edges.io.AtomicFile;
 import org.revtaf.edges.pipeline.StageFixtures;
@@ -28,18 +27,8 @@ import org.revtaf.learning.nn.Checkpoint;
  * the rows of an uninterrupted one; a cache is never half written.
  */
 class DiskFullTest {
-    @TempDir
-    static Path dir;
-
-    static Path data, cache;
-    static String config;
-
-    @BeforeAll
-    static void dataAndCache() {
-        data = StageFixtures.synth(dir.resolve("data"), 40, 32, 3);
-        config = TrainCommandTest.microTrainConfig().toString();
-        cache = StageFixtures.oracleCache(config, data, dir.resolve("cache"));
-    }
+    @RegisterExtension
+    static final MicroTrainRun MICRO = new MicroTrainRun();
 
     @AfterEach
     void unlimited() {
@@ -48,13 +37,13 @@ class DiskFullTest {
 
     @Test
     void aFullDiskWhileCheckpointingKeepsTheEarlierCheckpointsAndResumeFinishesTheRun() throws Exception {
-        Path full = dir.resolve("full"), run = dir.resolve("run");
-        PrecomputeCommandTest.Result r = PrecomputeCommandTest.run(TrainCommandTest.train(config, data, cache, full));
+        Path full = MICRO.dir().resolve("full"), run = MICRO.dir().resolve("run");
+        CliRun r = CliRun.run(MICRO.train(full));
         assertEquals(0, r.status(), r.err());
         long checkpoint = Files.size(full.resolve("last.safetensors"));
 
         AtomicFile.setQuota(3 * checkpoint); // room for the small files and a few checkpoints, not the run
-        r = PrecomputeCommandTest.run(TrainCommandTest.train(config, data, cache, run));
+        r = CliRun.run(MICRO.train(run));
         AtomicFile.setQuota(-1);
         assertEquals(1, r.status(), r.err());
         assertTrue(r.err().contains("No space left on device") && r.err().contains(run.toString()), r.err());
@@ -67,16 +56,16 @@ class DiskFullTest {
         assertFalse(written.isEmpty(), "the disk filled up after the first checkpoint");
         for (Path p : written) Checkpoint.load(p); // intact
 
-        r = PrecomputeCommandTest.run(TrainCommandTest.train(config, data, cache, run, "--resume"));
+        r = CliRun.run(MICRO.train(run, "--resume"));
         assertEquals(0, r.status(), r.err());
         assertEquals(TrainCommandTest.rowsWithoutWall(full), TrainCommandTest.rowsWithoutWall(run));
     }
 
     @Test
     void aFullDiskWhilePrecomputingLeavesNoCache() throws IOException {
-        Path out = dir.resolve("cache-full");
+        Path out = MICRO.dir().resolve("cache-full");
         AtomicFile.setQuota(20_000);
-        PrecomputeCommandTest.Result r = PrecomputeCommandTest.run(StageFixtures.oracleCacheArgs(config, data, out));
+        CliRun r = CliRun.run(StageFixtures.oracleCacheArgs(MICRO.config(), MICRO.data(), out));
         AtomicFile.setQuota(-1);
         assertEquals(1, r.status(), r.err());
         assertTrue(r.err().contains("No space left on device"), r.err());

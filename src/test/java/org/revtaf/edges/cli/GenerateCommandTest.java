@@ -48,10 +48,6 @@ class GenerateCommandTest {
         baseline = fx.checkpoint("baseline", false, false, 12);
     }
 
-    static PrecomputeCommandTest.Result run(String... args) {
-        return PrecomputeCommandTest.run(args);
-    }
-
     static List<JsonNode> lines(String text) throws IOException {
         List<JsonNode> out = new ArrayList<>();
         for (String l : text.strip().split("\n")) if (!l.isBlank()) out.add(JSON.readTree(l));
@@ -86,7 +82,7 @@ class GenerateCommandTest {
     @Test
     void generateWritesOneContractLinePerStudyOfTheSplit() throws Exception {
         Path out = dir.resolve("all.jsonl");
-        var r = run(
+        var r = CliRun.run(
                 "generate",
                 "--checkpoint",
                 full.toString(),
@@ -106,7 +102,7 @@ class GenerateCommandTest {
 
         assertFalse(r.err().contains(ProfileTables.TITLE), "no table without --profile: " + r.err());
 
-        var test = run(
+        var test = CliRun.run(
                 "generate", "--checkpoint", full.toString(), "--data", fx.data.toString(), "--beam", "3", "--profile");
         assertEquals(0, test.status(), test.err());
         List<JsonNode> t = lines(test.out()); // stdout: the JSON lines only, also with --profile
@@ -131,11 +127,11 @@ class GenerateCommandTest {
     @Test
     void imageFilesRunTheWholeChainAndRetrieveLikeTheirCachedStudies() throws Exception {
         List<Study> test = fx.dataset.split(Split.TEST);
-        var byData = lines(run("generate", "--checkpoint", full.toString(), "--data", fx.data.toString())
+        var byData = lines(CliRun.run("generate", "--checkpoint", full.toString(), "--data", fx.data.toString())
                 .out());
         String a = image(test.get(0)).toString(), b = image(test.get(1)).toString();
-        var once = run("generate", "--checkpoint", full.toString(), "--image", a, b);
-        var repeated = run("generate", "--checkpoint", full.toString(), "--image", a, "--image", b);
+        var once = CliRun.run("generate", "--checkpoint", full.toString(), "--image", a, b);
+        var repeated = CliRun.run("generate", "--checkpoint", full.toString(), "--image", a, "--image", b);
         assertEquals(0, once.status(), once.err());
         assertEquals(0, repeated.status(), repeated.err());
         List<JsonNode> x = lines(once.out()), y = lines(repeated.out());
@@ -160,7 +156,7 @@ class GenerateCommandTest {
     void retrieveJsonListsTheNearestTrainingStudiesWithTheirReports() throws Exception {
         Study s = fx.dataset.split(Split.TEST).get(2);
         String img = image(s).toString();
-        var r = run("retrieve", "--checkpoint", full.toString(), "--image", img, "--top", "4", "--json");
+        var r = CliRun.run("retrieve", "--checkpoint", full.toString(), "--image", img, "--top", "4", "--json");
         assertEquals(0, r.status(), r.err());
         JsonNode j = JSON.readTree(r.out().strip());
         List<String> keys = new ArrayList<>();
@@ -179,14 +175,14 @@ class GenerateCommandTest {
             assertTrue(n.get("distance").asDouble() >= last);
             last = n.get("distance").asDouble();
         }
-        JsonNode gen = lines(run("generate", "--checkpoint", full.toString(), "--image", img)
+        JsonNode gen = lines(CliRun.run("generate", "--checkpoint", full.toString(), "--image", img)
                         .out())
                 .getFirst();
         assertEquals(
                 gen.get("retrieved_id").asText(),
                 j.get("neighbours").get(0).get("id").asText());
 
-        var text = run("retrieve", "--checkpoint", full.toString(), "--image", img, "--top", "2");
+        var text = CliRun.run("retrieve", "--checkpoint", full.toString(), "--image", img, "--top", "2");
         assertEquals(0, text.status(), text.err());
         assertTrue(text.out().contains("the 2 nearest training studies"), text.out());
         assertTrue(text.out().contains(j.get("neighbours").get(1).get("id").asText()), text.out());
@@ -194,7 +190,7 @@ class GenerateCommandTest {
 
     @Test
     void aModelWithoutTheLreTakesTheBaselineTop1AndHasNoDistance() throws Exception {
-        var r = run("generate", "--checkpoint", baseline.toString(), "--data", fx.data.toString());
+        var r = CliRun.run("generate", "--checkpoint", baseline.toString(), "--data", fx.data.toString());
         assertEquals(0, r.status(), r.err());
         List<JsonNode> lines = lines(r.out());
         checkFormat(lines, false);
@@ -205,7 +201,7 @@ class GenerateCommandTest {
                         trainIds().get(f.firstMemory(f.row(test.get(i)))),
                         lines.get(i).get("retrieved_id").asText());
         }
-        var ret = run(
+        var ret = CliRun.run(
                 "retrieve",
                 "--checkpoint",
                 baseline.toString(),
@@ -228,7 +224,7 @@ class GenerateCommandTest {
                 },
                 new String[] {"generate", "--checkpoint", full.toString(), "--data", fx.data.toString(), "--beam", "0"},
                 new String[] {"retrieve", "--checkpoint", full.toString(), "--image", img, "--top", "0"})) {
-            var r = run(a);
+            var r = CliRun.run(a);
             assertEquals(2, r.status(), String.join(" ", a) + ": " + r.err());
         }
     }
@@ -238,11 +234,11 @@ class GenerateCommandTest {
         String img = image(fx.dataset.split(Split.TEST).get(0)).toString();
         String data = fx.data.toString();
 
-        var r = run("generate", "--checkpoint", fx.foundation.toString(), "--data", data);
+        var r = CliRun.run("generate", "--checkpoint", fx.foundation.toString(), "--data", data);
         assertEquals(1, r.status());
         assertTrue(r.err().contains("not a REVTAF checkpoint"), r.err());
 
-        r = run(
+        r = CliRun.run(
                 "generate",
                 "--checkpoint",
                 full.toString(),
@@ -258,7 +254,7 @@ class GenerateCommandTest {
                 Files.readString(changed.resolve(FeatureCache.MANIFEST)) + "\n");
         Path c1 = GenerateFixture.withStates(
                 full, dir.resolve("c1.safetensors"), Map.of("cache.path", changed.toString()));
-        r = run("generate", "--checkpoint", c1.toString(), "--data", data);
+        r = CliRun.run("generate", "--checkpoint", c1.toString(), "--data", data);
         assertEquals(1, r.status());
         assertTrue(
                 r.err().contains("c1.safetensors was trained on the cache")
@@ -270,7 +266,7 @@ class GenerateCommandTest {
                 full,
                 dir.resolve("c2.safetensors"),
                 Map.of("cache.path", dir.resolve("gone").toString()));
-        r = run("generate", "--checkpoint", c2.toString(), "--data", data);
+        r = CliRun.run("generate", "--checkpoint", c2.toString(), "--data", data);
         assertEquals(1, r.status());
         assertTrue(r.err().contains("feature cache " + dir.resolve("gone") + ", which is gone"), r.err());
 
@@ -278,7 +274,7 @@ class GenerateCommandTest {
         Path other = dir.resolve("other-foundation.safetensors");
         GenerateFixture.saveRandomFoundation(other, fx.config, fx.dataset, 99);
         Path c3 = withFoundationPath(full, "c3", other);
-        r = run("generate", "--checkpoint", c3.toString(), "--image", img);
+        r = CliRun.run("generate", "--checkpoint", c3.toString(), "--image", img);
         assertEquals(1, r.status());
         assertTrue(
                 r.err().contains(other + " is not the foundation checkpoint")
@@ -286,10 +282,11 @@ class GenerateCommandTest {
                 r.err());
         assertEquals(
                 0,
-                run("generate", "--checkpoint", c3.toString(), "--data", data).status(),
+                CliRun.run("generate", "--checkpoint", c3.toString(), "--data", data)
+                        .status(),
                 "the cached studies do not need the foundation model");
         Path c4 = withFoundationPath(full, "c4", dir.resolve("no-foundation.safetensors"));
-        r = run("retrieve", "--checkpoint", c4.toString(), "--image", img);
+        r = CliRun.run("retrieve", "--checkpoint", c4.toString(), "--image", img);
         assertEquals(1, r.status());
         assertTrue(r.err().contains("no-foundation.safetensors") && r.err().contains("it is gone"), r.err());
 
@@ -298,12 +295,13 @@ class GenerateCommandTest {
                 full,
                 dir.resolve("c5.safetensors"),
                 Map.of("data.path", dir.resolve("moved").toString()));
-        r = run("generate", "--checkpoint", c5.toString(), "--image", img);
+        r = CliRun.run("generate", "--checkpoint", c5.toString(), "--image", img);
         assertEquals(1, r.status());
         assertTrue(r.err().contains("trained on the data in " + dir.resolve("moved") + ", which is gone"), r.err());
         assertEquals(
                 0,
-                run("generate", "--checkpoint", c5.toString(), "--data", data).status());
+                CliRun.run("generate", "--checkpoint", c5.toString(), "--data", data)
+                        .status());
     }
 
     @Test
@@ -312,11 +310,11 @@ class GenerateCommandTest {
         GenerateFixture.precompute(fx.data, fx.dataset, fx.config, fx.configFile, null, oracleCache);
         Path oracle = fx.checkpoint("oracle", oracleCache, true, true, 13);
         String img = image(fx.dataset.split(Split.TEST).get(0)).toString();
-        var r = run("generate", "--checkpoint", oracle.toString(), "--image", img);
+        var r = CliRun.run("generate", "--checkpoint", oracle.toString(), "--image", img);
         assertEquals(1, r.status());
         assertTrue(r.err().contains("oracle") && r.err().contains("no foundation model exists"), r.err());
         Path other = StageFixtures.synth(dir.resolve("other-data"), 20, 32, 9);
-        r = run("generate", "--checkpoint", oracle.toString(), "--data", other.toString());
+        r = CliRun.run("generate", "--checkpoint", oracle.toString(), "--data", other.toString());
         assertEquals(0, r.status(), r.err());
         assertTrue(r.err().contains("ground truth"), r.err());
         List<JsonNode> lines = lines(r.out());

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,6 +17,7 @@ import org.revtaf.domain.data.Dataset;
 import org.revtaf.domain.data.Datasets;
 import org.revtaf.domain.data.Split;
 import org.revtaf.domain.data.Study;
+import org.revtaf.edges.pipeline.StageFixtures;
 import org.revtaf.edges.pipeline.demo.MostFrequentReport;
 
 /**
@@ -34,29 +34,16 @@ class GenerateEndToEndTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
-    static Path config() {
-        try {
-            return Path.of(GenerateEndToEndTest.class
-                    .getResource("/org/revtaf/edges/pipeline/generate/e2e.yaml")
-                    .toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static PrecomputeCommandTest.Result ok(String... args) {
-        PrecomputeCommandTest.Result r = PrecomputeCommandTest.run(args);
+    static CliRun ok(String... args) {
+        CliRun r = CliRun.run(args);
         assertEquals(0, r.status(), String.join(" ", args) + ": " + r.err());
         return r;
     }
 
-    static JsonNode lastJson(PrecomputeCommandTest.Result r) throws Exception {
-        return JSON.readTree(r.out().strip().lines().reduce((a, b) -> b).orElseThrow());
-    }
-
     @Test
     void synthPretrainPrecomputeTrainGenerateEvaluate() throws Exception {
-        String cfg = config().toString();
+        String cfg = StageFixtures.resource("/org/revtaf/edges/pipeline/generate/e2e.yaml")
+                .toString();
         Path data = dir.resolve("data"), foundation = dir.resolve("foundation"), cache = dir.resolve("cache");
         Path run = dir.resolve("run"), out = dir.resolve("test.jsonl"), base = dir.resolve("baseline.jsonl");
         ok("synth", "--out", data.toString(), "--studies", "640", "--size", "64", "--seed", "1");
@@ -103,8 +90,10 @@ class GenerateEndToEndTest {
                     .append('\n');
         Files.writeString(base, b.toString());
         String refs = data.resolve("annotation.json").toString();
-        JsonNode model = lastJson(ok("evaluate", "--refs", refs, "--hyps", out.toString(), "--json"));
-        JsonNode baseline = lastJson(ok("evaluate", "--refs", refs, "--hyps", base.toString(), "--json"));
+        JsonNode model = ok("evaluate", "--refs", refs, "--hyps", out.toString(), "--json")
+                .lastJson();
+        JsonNode baseline = ok("evaluate", "--refs", refs, "--hyps", base.toString(), "--json")
+                .lastJson();
         String table = String.format(
                 Locale.ROOT,
                 "model BLEU_4 %.4f CE_F1 %.4f vs baseline BLEU_4 %.4f CE_F1 %.4f (\"%s\")",

@@ -3,8 +3,6 @@ package org.revtaf.edges.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,7 +22,6 @@ import org.revtaf.engine.tensor.Device;
 import org.revtaf.engine.tensor.NdArray;
 import org.revtaf.engine.tensor.Tensor;
 import org.revtaf.engine.tensor.TensorAssert;
-import picocli.CommandLine;
 
 class KernelCommandTest {
     @TempDir
@@ -80,17 +77,6 @@ class KernelCommandTest {
                 "cost=+2x4x3 --param eps=0.1 --param iters=30 --param tol=0 --param mode=released");
         CASES.put("soft-iou", "a=+2x3x6 b=+2x2x6");
         CASES.put("attention", "q=1x2x3x4 k=1x2x5x4 v=1x2x5x4 key_mask=m1x5 --param causal=true");
-    }
-
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter o = new StringWriter(), e = new StringWriter();
-        cl.setOut(new PrintWriter(o));
-        cl.setErr(new PrintWriter(e));
-        int code = cl.execute(args);
-        return new Run(code, o.toString(), e.toString());
     }
 
     private static int[] dims(String s) {
@@ -163,8 +149,8 @@ class KernelCommandTest {
                 Path o = dir.resolve(tag + "-" + dev);
                 List<String> args = new ArrayList<>(base);
                 args.addAll(List.of("--device", dev.cliName(), "--out", o.toString()));
-                Run r = run(args.toArray(String[]::new));
-                assertEquals(0, r.code, op + " forward on " + dev + ": " + r.err);
+                CliRun r = CliRun.run(args.toArray(String[]::new));
+                assertEquals(0, r.status(), op + " forward on " + dev + ": " + r.err());
                 boolean differentiable = !op.startsWith("arg") && !op.equals("ge");
                 if (differentiable) {
                     NdArray y = Npy.read(o.resolve(output + ".npy"));
@@ -173,8 +159,8 @@ class KernelCommandTest {
                     Path gf = dir.resolve(op + "_g.npy");
                     Npy.write(gf, NdArray.ofFloats(y.shape(), g));
                     args.addAll(List.of("--grad-out", output + "=" + gf));
-                    r = run(args.toArray(String[]::new));
-                    assertEquals(0, r.code, op + " backward on " + dev + ": " + r.err);
+                    r = CliRun.run(args.toArray(String[]::new));
+                    assertEquals(0, r.status(), op + " backward on " + dev + ": " + r.err());
                 }
                 outs.put(dev, o);
             }
@@ -203,7 +189,7 @@ class KernelCommandTest {
         Path g = dir.resolve("g.npy");
         Npy.write(g, NdArray.ofFloats(new long[] {3, 2}, 1, 2, 3, 4, 5, 6));
         args.addAll(List.of("--device", "reference", "--out", o.toString(), "--grad-out", "out=" + g));
-        assertEquals(0, run(args.toArray(String[]::new)).code);
+        assertEquals(0, CliRun.run(args.toArray(String[]::new)).status());
         Tensor a = Tensor.fromNdArray(Npy.read(dir.resolve("matmul_a.npy")), Device.REFERENCE)
                 .requiresGrad(true);
         Tensor b = Tensor.fromNdArray(Npy.read(dir.resolve("matmul_b.npy")), Device.REFERENCE)
@@ -227,10 +213,14 @@ class KernelCommandTest {
 
     @Test
     void listShowsEveryOpWithItsInterface() {
-        Run r = run("kernel", "--list");
-        assertEquals(0, r.code);
-        for (OpCatalog.Spec s : OpCatalog.all()) assertTrue(r.out.contains(s.name()), "missing " + s.name());
-        assertTrue(r.out.contains("poincare-dist") && r.out.contains("c=1.0") && r.out.contains("plan"), r.out);
+        CliRun r = CliRun.run("kernel", "--list");
+        assertEquals(0, r.status());
+        for (OpCatalog.Spec s : OpCatalog.all()) assertTrue(r.out().contains(s.name()), "missing " + s.name());
+        assertTrue(
+                r.out().contains("poincare-dist")
+                        && r.out().contains("c=1.0")
+                        && r.out().contains("plan"),
+                r.out());
     }
 
     @Test
@@ -246,9 +236,9 @@ class KernelCommandTest {
         expectError("--param axis=zz", "kernel", "softmax", "--in", "x=" + x, "--param", "axis=zz", "--out", out);
         expectError(
                 "--device cuda: not available", "kernel", "relu", "--device", "cuda", "--in", "x=" + x, "--out", out);
-        Run badDevice = run("kernel", "relu", "--device", "tpu", "--in", "x=" + x, "--out", out);
-        assertEquals(2, badDevice.code, "an unknown --device is bad usage (CLI.md): " + badDevice.err);
-        assertTrue(badDevice.err.contains("--device") && badDevice.err.contains("tpu"), badDevice.err);
+        CliRun badDevice = CliRun.run("kernel", "relu", "--device", "tpu", "--in", "x=" + x, "--out", out);
+        assertEquals(2, badDevice.status(), "an unknown --device is bad usage (CLI.md): " + badDevice.err());
+        assertTrue(badDevice.err().contains("--device") && badDevice.err().contains("tpu"), badDevice.err());
         Path g = dir.resolve("g.npy");
         Npy.write(g, NdArray.ofFloats(new long[] {3}, 1, 2, 3));
         expectError("--grad-out out=", "kernel", "relu", "--in", "x=" + x, "--grad-out", "out=" + g, "--out", out);
@@ -288,7 +278,10 @@ class KernelCommandTest {
         // infinities are legitimate results
         Path zero = dir.resolve("zero.npy");
         Npy.write(zero, NdArray.ofFloats(new long[] {2}, 0f, 1f));
-        assertEquals(0, run("kernel", "log", "--in", "x=" + zero, "--out", out.toString()).code);
+        assertEquals(
+                0,
+                CliRun.run("kernel", "log", "--in", "x=" + zero, "--out", out.toString())
+                        .status());
         assertEquals(Float.NEGATIVE_INFINITY, Npy.read(out.resolve("out.npy")).toFloats()[0]);
         Path g = dir.resolve("g.npy");
         Npy.write(g, NdArray.ofFloats(new long[] {2}, Float.NaN, 1f));
@@ -382,9 +375,9 @@ class KernelCommandTest {
     }
 
     private static void expectError(String fragment, String... args) {
-        Run r = run(args);
-        assertEquals(1, r.code, String.join(" ", args) + " -> " + r.out + r.err);
-        assertTrue(r.err.contains(fragment), "expected '" + fragment + "' in: " + r.err);
-        assertTrue(!r.err.contains("at org.revtaf"), "no stack trace: " + r.err);
+        CliRun r = CliRun.run(args);
+        assertEquals(1, r.status(), String.join(" ", args) + " -> " + r.out() + r.err());
+        assertTrue(r.err().contains(fragment), "expected '" + fragment + "' in: " + r.err());
+        assertTrue(!r.err().contains("at org.revtaf"), "no stack trace: " + r.err());
     }
 }

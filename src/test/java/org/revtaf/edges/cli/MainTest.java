@@ -30,8 +30,6 @@ class MainTest {
             "bench",
             "demo");
 
-    record Result(int status, String out, String err) {}
-
     @Command(name = "stub")
     static final class Stub implements Callable<Integer> {
         @Override
@@ -56,28 +54,24 @@ class MainTest {
         }
     }
 
-    private static Result run(String... args) {
+    private static CliRun run(String... args) {
         CommandLine cl = Main.commandLine();
         cl.addSubcommand(new Stub());
         cl.addSubcommand(new BadInput());
         cl.addSubcommand(new Bug());
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int status = cl.execute(args);
-        return new Result(status, out.toString(), err.toString());
+        return CliRun.run(cl, args);
     }
 
     @Test
     void helpListsEverySubcommand() {
         for (String flag : new String[] {"--help", "-h"}) {
-            Result r = run(flag);
+            CliRun r = run(flag);
             assertEquals(0, r.status());
             String commands = r.out().substring(r.out().indexOf("Commands:"));
             for (String c : COMMANDS)
                 assertTrue(commands.contains("\n  " + c + " "), () -> c + " missing from --help:\n" + r.out());
         }
-        Result bare = run();
+        CliRun bare = run();
         assertEquals(0, bare.status());
         assertTrue(bare.out().contains("Usage: revtaf"), bare.out());
         // the real command line has exactly these commands besides help
@@ -90,7 +84,7 @@ class MainTest {
 
     @Test
     void versionPrintsTheVersionAndJvm() {
-        Result r = run("--version");
+        CliRun r = run("--version");
         assertEquals(0, r.status());
         assertTrue(r.out().startsWith("revtaf "), r.out());
         assertTrue(r.out().contains("JVM " + Runtime.version().feature()), r.out());
@@ -99,10 +93,10 @@ class MainTest {
     @Test
     void helpCommandShowsEachCommandsUsage() {
         for (String c : COMMANDS) {
-            Result r = run("help", c);
+            CliRun r = run("help", c);
             assertEquals(0, r.status(), c);
             assertTrue(r.out().contains("Usage: revtaf " + c), () -> "help " + c + ":\n" + r.out());
-            Result h = run(c, "--help");
+            CliRun h = run(c, "--help");
             assertEquals(0, h.status(), c + " --help");
             assertEquals(r.out(), h.out(), c);
         }
@@ -110,36 +104,36 @@ class MainTest {
 
     @Test
     void unknownCommandsAndOptionsAreUsageErrors() {
-        Result cmd = run("frobnicate");
+        CliRun cmd = run("frobnicate");
         assertEquals(2, cmd.status());
         assertTrue(cmd.err().contains("frobnicate"), cmd.err());
-        Result opt = run("--no-such-option");
+        CliRun opt = run("--no-such-option");
         assertEquals(2, opt.status());
         assertTrue(opt.err().contains("Unknown option: '--no-such-option'"), opt.err());
         // required options given, so the unknown one is what picocli reports
-        Result sub = run("label", "--in", "r.jsonl", "--out", "l.csv", "--no-such-option");
+        CliRun sub = run("label", "--in", "r.jsonl", "--out", "l.csv", "--no-such-option");
         assertEquals(2, sub.status());
         assertTrue(sub.err().contains("--no-such-option"), sub.err());
-        Result help = run("help", "frobnicate");
+        CliRun help = run("help", "frobnicate");
         assertEquals(2, help.status());
         assertTrue(help.err().contains("Unknown subcommand 'frobnicate'"), help.err());
     }
 
     @Test
     void stubAndBadInputExitOneWithAMessageAndNoStackTrace() {
-        Result stub = run("stub");
+        CliRun stub = run("stub");
         assertEquals(1, stub.status());
         assertEquals(
                 "revtaf stub: 'stub' is not built yet (tracked by the issue \"Some issue\")",
                 stub.err().strip());
-        Result bad = run("bad-input");
+        CliRun bad = run("bad-input");
         assertEquals(1, bad.status());
         assertEquals("revtaf bad-input: in.yaml:3: unknown key 'x'", bad.err().strip());
-        Result bug = run("bug");
+        CliRun bug = run("bug");
         assertEquals(1, bug.status());
         assertTrue(bug.err().contains("internal error: java.lang.IllegalStateException: invariant broken"), bug.err());
         assertTrue(bug.err().contains("--verbose"), bug.err());
-        for (Result r : List.of(stub, bad, bug)) {
+        for (CliRun r : List.of(stub, bad, bug)) {
             assertFalse(r.err().contains("\tat "), r.err());
             assertEquals("", r.out());
         }
@@ -178,7 +172,7 @@ class MainTest {
     @Test
     void verboseAddsTheStackTraceBeforeOrAfterTheCommand() {
         for (String[] args : new String[][] {{"--verbose", "stub"}, {"stub", "--verbose"}, {"--verbose", "bug"}}) {
-            Result r = run(args);
+            CliRun r = run(args);
             assertEquals(1, r.status(), String.join(" ", args));
             assertTrue(r.err().contains("\tat "), r.err());
             assertTrue(r.err().lines().findFirst().orElse("").startsWith("revtaf "), r.err());

@@ -81,7 +81,7 @@ class NamedCheckpointTest {
                         else args.addAll(List.of("--foundation", "truth", "--text-encoder", ckpt.toString()));
                     }
                 }
-                PrecomputeCommandTest.Result r = PrecomputeCommandTest.run(args.toArray(String[]::new));
+                CliRun r = CliRun.run(args.toArray(String[]::new));
                 String what = damage.getKey() + " " + option + ": " + r.err();
                 assertEquals(1, r.status(), what);
                 assertTrue(

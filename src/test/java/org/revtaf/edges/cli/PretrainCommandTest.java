@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -16,20 +15,14 @@ class PretrainCommandTest {
     @TempDir
     Path dir;
 
-    static JsonNode lastLine(String out) throws Exception {
-        return new ObjectMapper()
-                .readTree(out.strip().lines().reduce((a, b) -> b).orElseThrow());
-    }
-
     @Test
     void pretrainPrintsTheTableAndJsonThenResumeOfAFinishedRunSaysSo() throws Exception {
         Path data = StageFixtures.synth(dir.resolve("data"), 40, 32, 13);
         String cfg = StageFixtures.microConfig().toString();
         Path run = dir.resolve("run");
-        var r = PrecomputeCommandTest.run(
-                "pretrain", "--config", cfg, "--data", data.toString(), "--out", run.toString(), "--json");
+        var r = CliRun.run("pretrain", "--config", cfg, "--data", data.toString(), "--out", run.toString(), "--json");
         assertEquals(0, r.status(), r.err());
-        JsonNode j = lastLine(r.out());
+        JsonNode j = r.lastJson();
         assertTrue(
                 j.has("val_auroc")
                         && j.has("val_position_acc")
@@ -39,13 +32,13 @@ class PretrainCommandTest {
         assertTrue(r.err().contains("pretrain entity: epoch 1/1"), r.err());
         assertTrue(Files.isRegularFile(run.resolve("foundation.safetensors")));
 
-        r = PrecomputeCommandTest.run(
+        r = CliRun.run(
                 "pretrain", "--config", cfg, "--data", data.toString(), "--out", run.toString(), "--resume", "--json");
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("is finished"), r.out());
-        assertTrue(lastLine(r.out()).get("already_finished").asBoolean());
+        assertTrue(r.lastJson().get("already_finished").asBoolean());
 
-        r = PrecomputeCommandTest.run("pretrain", "--config", cfg, "--data", data.toString(), "--out", run.toString());
+        r = CliRun.run("pretrain", "--config", cfg, "--data", data.toString(), "--out", run.toString());
         assertEquals(1, r.status());
         assertTrue(r.err().contains("already holds a pretrain run") && r.err().contains("--resume"), r.err());
     }
@@ -54,23 +47,21 @@ class PretrainCommandTest {
     void usageAndConfigErrors() throws Exception {
         Path data = StageFixtures.synth(dir.resolve("data"), 12, 32, 14);
         String cfg = StageFixtures.microConfig().toString();
-        var r = PrecomputeCommandTest.run("pretrain", "--config", cfg, "--data", data.toString());
+        var r = CliRun.run("pretrain", "--config", cfg, "--data", data.toString());
         assertEquals(2, r.status(), "--out is required");
-        r = PrecomputeCommandTest.run(
-                "pretrain", "--config", cfg, "--data", data.toString(), "--out", "", "--device", "cpu");
+        r = CliRun.run("pretrain", "--config", cfg, "--data", data.toString(), "--out", "", "--device", "cpu");
         assertEquals(2, r.status());
-        r = PrecomputeCommandTest.run(
-                "pretrain", "--config", cfg, "--data", data.toString(), "--out", "x", "--threads", "0");
+        r = CliRun.run("pretrain", "--config", cfg, "--data", data.toString(), "--out", "x", "--threads", "0");
         assertEquals(2, r.status());
         assertTrue(r.err().contains("--threads"), r.err());
         Path noFoundation = Files.writeString(dir.resolve("pre.yaml"), "precompute: {memory_k: 3}\n");
         Path run = dir.resolve("run");
-        r = PrecomputeCommandTest.run(
+        r = CliRun.run(
                 "pretrain", "--config", noFoundation.toString(), "--data", data.toString(), "--out", run.toString());
         assertEquals(1, r.status());
         assertTrue(r.err().contains("is not a config for pretrain: it has no 'data' section"), r.err());
         assertFalse(Files.exists(run));
-        r = PrecomputeCommandTest.run(
+        r = CliRun.run(
                 "pretrain",
                 "--config",
                 cfg,

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,9 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.revtaf.edges.io.Safetensors;
 import org.revtaf.edges.pipeline.StageFixtures;
 import org.revtaf.edges.pipeline.train.Trainer;
@@ -30,69 +27,8 @@ import org.revtaf.learning.nn.Checkpoint;
  * and the errors of bad input.
  */
 class TrainCommandTest {
-    @TempDir
-    static Path dir;
-
-    static Path data, cache;
-    static String config;
-
-    /** The command line's result ({@link PrecomputeCommandTest#run}). */
-    static PrecomputeCommandTest.Result run(String... args) {
-        return PrecomputeCommandTest.run(args);
-    }
-
-    /** The JSON object on the last line of stdout. */
-    static JsonNode json(PrecomputeCommandTest.Result r) throws Exception {
-        return new ObjectMapper()
-                .readTree(r.out().strip().lines().reduce((a, b) -> b).orElseThrow());
-    }
-
-    static Path microTrainConfig() {
-        try {
-            return Path.of(TrainCommandTest.class
-                    .getResource("/org/revtaf/edges/pipeline/train/micro-train.yaml")
-                    .toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    @BeforeAll
-    static void dataAndCache() {
-        data = StageFixtures.synth(dir.resolve("data"), 40, 32, 3);
-        config = microTrainConfig().toString();
-        cache = dir.resolve("cache");
-        PrecomputeCommandTest.Result r = run(
-                "precompute",
-                "--config",
-                config,
-                "--data",
-                data.toString(),
-                "--foundation",
-                "truth",
-                "--out",
-                cache.toString());
-        assertEquals(0, r.status(), r.err());
-    }
-
-    static String[] train(Path out, String... more) {
-        return train(config, data, cache, out, more);
-    }
-
-    static String[] train(String config, Path data, Path cache, Path out, String... more) {
-        List<String> a = new ArrayList<>(List.of(
-                "train",
-                "--config",
-                config,
-                "--data",
-                data.toString(),
-                "--cache",
-                cache.toString(),
-                "--out",
-                out.toString()));
-        a.addAll(List.of(more));
-        return a.toArray(String[]::new);
-    }
+    @RegisterExtension
+    static final MicroTrainRun MICRO = new MicroTrainRun();
 
     /** The rows of a metrics.csv without the wall_s column. */
     static List<String> rowsWithoutWall(Path run) throws Exception {
@@ -104,8 +40,8 @@ class TrainCommandTest {
 
     @Test
     void aRunWritesEveryFileAndResumingEqualsTheUninterruptedRun() throws Exception {
-        Path full = dir.resolve("full");
-        PrecomputeCommandTest.Result r = run(train(full, "--json"));
+        Path full = MICRO.dir().resolve("full");
+        CliRun r = CliRun.run(MICRO.train(full, "--json"));
         assertEquals(0, r.status(), r.err());
         for (String f : List.of(
                 "metrics.csv",
@@ -126,7 +62,7 @@ class TrainCommandTest {
                 lines.get(0));
         assertEquals(1 + 8 + 2, lines.size(), "a step row per step (log_every 1) and one validation row per epoch");
         assertTrue(lines.get(5).startsWith("4,1,,,,,,,"), "validation row after epoch 1: " + lines.get(5));
-        JsonNode j = json(r);
+        JsonNode j = r.lastJson();
         for (String k : Trainer.VALIDATION) assertTrue(j.has(k), k + " in " + j);
         assertTrue(j.get("best_step").asLong() == 4 || j.get("best_step").asLong() == 8, j.toString());
         assertTrue(j.get("seconds").asDouble() > 0);
@@ -151,13 +87,13 @@ class TrainCommandTest {
         assertEquals("3", meta.get("state.scheduler.epoch"), "the position after the last epoch: finished");
 
         // stopped mid-epoch, then resumed: the rows of an uninterrupted run, bit for bit
-        Path split = dir.resolve("split");
-        r = run(train(split, "--stop-after", "3"));
+        Path split = MICRO.dir().resolve("split");
+        r = CliRun.run(MICRO.train(split, "--stop-after", "3"));
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("stopped after step 3"), r.out());
         assertFalse(Files.exists(split.resolve("best.safetensors")), "no validation before the stop");
         assertEquals(4, Files.readAllLines(split.resolve("metrics.csv")).size(), "header and steps 1-3");
-        r = run(train(split, "--resume"));
+        r = CliRun.run(MICRO.train(split, "--resume"));
         assertEquals(0, r.status(), r.err());
         assertEquals(
                 Files.readAllLines(full.resolve("metrics.csv")).size(),
@@ -165,10 +101,10 @@ class TrainCommandTest {
         Checkpoint a = Checkpoint.load(full.resolve("last.safetensors"));
 
         // resuming a finished run says so and exits 0
-        r = run(train(full, "--resume", "--json"));
+        r = CliRun.run(MICRO.train(full, "--resume", "--json"));
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("is finished"), r.out());
-        assertEquals(j.get("CE_F1"), json(r).get("CE_F1"));
+        assertEquals(j.get("CE_F1"), r.lastJson().get("CE_F1"));
 
         // a checkpoint of another model, or of another kind, is refused on resume
         Path other = copyRun(full, "other-model");
@@ -177,27 +113,29 @@ class TrainCommandTest {
         new Checkpoint(a.step(), fewer, a.optimizer(), a.rng(), a.state(), a.config())
                 .withScheduler(new org.revtaf.learning.optim.LrSchedule.State(2, 1))
                 .save(other.resolve("last.safetensors"));
-        r = run(train(other, "--resume"));
+        r = CliRun.run(MICRO.train(other, "--resume"));
         assertEquals(1, r.status(), r.err());
         assertTrue(r.err().contains("another model") && r.err().contains("missing fvtaf."), r.err());
         Map<String, String> foundation = new LinkedHashMap<>(a.state());
         foundation.put("kind", "foundation");
         new Checkpoint(a.step(), a.model(), Map.of(), Map.of(), foundation, a.config())
                 .save(other.resolve("last.safetensors"));
-        r = run(train(other, "--resume"));
+        r = CliRun.run(MICRO.train(other, "--resume"));
         assertEquals(1, r.status(), r.err());
         assertTrue(r.err().contains("not a REVTAF checkpoint (kind 'foundation')"), r.err());
 
         // resuming on another cache (a different manifest) is refused, naming both
-        Path cache2 = dir.resolve("cache2");
-        copyTree(cache, cache2);
+        Path cache2 = MICRO.dir().resolve("cache2");
+        copyTree(MICRO.cache(), cache2);
         Files.writeString(cache2.resolve("manifest.json"), Files.readString(cache2.resolve("manifest.json")) + "\n");
-        Path mid = dir.resolve("mid");
-        assertEquals(0, run(train(mid, "--stop-after", "2")).status());
-        r = run(train(config, data, cache2, mid, "--resume"));
+        Path mid = MICRO.dir().resolve("mid");
+        assertEquals(0, CliRun.run(MICRO.train(mid, "--stop-after", "2")).status());
+        r = CliRun.run(MicroTrainRun.trainArgs(MICRO.config(), MICRO.data(), cache2, mid, "--resume"));
         assertEquals(1, r.status(), r.err());
         assertTrue(
-                r.err().contains("was trained on the cache " + cache) && r.err().contains(cache2.toString()), r.err());
+                r.err().contains("was trained on the cache " + MICRO.cache())
+                        && r.err().contains(cache2.toString()),
+                r.err());
     }
 
     /**
@@ -209,7 +147,7 @@ class TrainCommandTest {
      */
     @Test
     void aResumedRunEqualsTheUninterruptedOneBitForBit() throws Exception {
-        Path full = dir.resolve("c1-full"), split = dir.resolve("c1-split");
+        Path full = MICRO.dir().resolve("c1-full"), split = MICRO.dir().resolve("c1-split");
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String a :
@@ -223,9 +161,9 @@ class TrainCommandTest {
                 "-cp",
                 System.getProperty("java.class.path"),
                 ResumeEquality.class.getName(),
-                config,
-                data.toString(),
-                cache.toString(),
+                MICRO.config(),
+                MICRO.data().toString(),
+                MICRO.cache().toString(),
                 full.toString(),
                 split.toString(),
                 "3"));
@@ -245,9 +183,9 @@ class TrainCommandTest {
 
     @Test
     void theSwitchesAndTheHyperbolicGrpSourceTrain() throws Exception {
-        Path base = dir.resolve("baseline");
-        PrecomputeCommandTest.Result r =
-                run(train(base, "--set", "model.lre=false", "--set", "model.fvtaf=false", "--set", "train.epochs=1"));
+        Path base = MICRO.dir().resolve("baseline");
+        CliRun r = CliRun.run(
+                MICRO.train(base, "--set", "model.lre=false", "--set", "model.fvtaf=false", "--set", "train.epochs=1"));
         assertEquals(0, r.status(), r.err());
         assertTrue(r.err().contains("lre off, fvtaf off"), r.err());
         Checkpoint best = Checkpoint.load(base.resolve("best.safetensors"));
@@ -258,8 +196,8 @@ class TrainCommandTest {
         assertFalse(r.err().contains(ProfileTables.TITLE), "no table without --profile: " + r.err());
         assertFalse(Files.exists(base.resolve("profile.txt")));
 
-        Path fvtaf = dir.resolve("fvtaf-only");
-        r = run(train(fvtaf, "--set", "model.lre=false", "--set", "train.epochs=1", "--profile"));
+        Path fvtaf = MICRO.dir().resolve("fvtaf-only");
+        r = CliRun.run(MICRO.train(fvtaf, "--set", "model.lre=false", "--set", "train.epochs=1", "--profile"));
         assertEquals(0, r.status(), r.err());
         assertTrue(r.err().contains("validation epoch 1"), r.err());
         // --profile: the table on stderr and in RUN/profile.txt, stdout as without it
@@ -279,64 +217,43 @@ class TrainCommandTest {
         assertTrue(stages.get("validation/beam search") >= 1, table);
         assertEquals(2L, stages.get("checkpoint"), "saves at step 2 (checkpoint_every) and after the epoch: " + stages);
 
-        Path hyp = dir.resolve("hyperbolic");
-        r = run(train(hyp, "--set", "model.lre=false", "--set", "train.grp_source=hyperbolic"));
+        Path hyp = MICRO.dir().resolve("hyperbolic");
+        r = CliRun.run(MICRO.train(hyp, "--set", "model.lre=false", "--set", "train.grp_source=hyperbolic"));
         assertEquals(1, r.status(), r.err());
         assertTrue(r.err().contains("it needs model.lre: true"), r.err());
         assertFalse(Files.exists(hyp));
-        r = run(train(hyp, "--set", "train.grp_source=hyperbolic", "--stop-after", "2"));
+        r = CliRun.run(MICRO.train(hyp, "--set", "train.grp_source=hyperbolic", "--stop-after", "2"));
         assertEquals(0, r.status(), r.err());
         assertEquals(3, Files.readAllLines(hyp.resolve("metrics.csv")).size());
     }
 
     @Test
     void aCacheOfOtherDataOrAnotherConfigIsRefusedBeforeAnythingIsWritten() throws Exception {
-        Path smaller = StageFixtures.synth(dir.resolve("data30"), 30, 32, 3);
-        Path out = dir.resolve("refused");
-        PrecomputeCommandTest.Result r = run(train(config, smaller, cache, out));
+        Path smaller = StageFixtures.synth(MICRO.dir().resolve("data30"), 30, 32, 3);
+        Path out = MICRO.dir().resolve("refused");
+        CliRun r = CliRun.run(MicroTrainRun.trainArgs(MICRO.config(), smaller, MICRO.cache(), out));
         assertEquals(1, r.status(), r.err());
         assertTrue(r.err().contains("was not made from --data " + smaller), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
 
-        r = run(train(out, "--set", "precompute.max_sentences=5"));
+        r = CliRun.run(MICRO.train(out, "--set", "precompute.max_sentences=5"));
         assertEquals(1, r.status(), r.err());
         assertTrue(r.err().contains("made with another config"), r.err());
 
         Path noModel = Files.writeString(
-                dir.resolve("no-model.yaml"),
-                Files.readString(microTrainConfig()).replaceAll("(?s)\nmodel:.*?\ntrain:", "\ntrain:"));
-        r = run(train(noModel.toString(), data, cache, out));
+                MICRO.dir().resolve("no-model.yaml"),
+                Files.readString(StageFixtures.microTrainConfig()).replaceAll("(?s)\nmodel:.*?\ntrain:", "\ntrain:"));
+        r = CliRun.run(MicroTrainRun.trainArgs(noModel.toString(), MICRO.data(), MICRO.cache(), out));
         assertEquals(1, r.status(), r.err());
         assertTrue(r.err().contains(noModel + " is not a config for train: it has no 'model' section"), r.err());
         assertFalse(Files.exists(out), "nothing written");
 
-        r = run(train(out, "--stop-after", "0"));
+        r = CliRun.run(MICRO.train(out, "--stop-after", "0"));
         assertEquals(2, r.status(), r.err());
     }
 
-    @Test
-    void aNonFiniteLossStopsTheRunNamingItAndKeepsTheLastGoodCheckpoint() throws Exception {
-        Path out = dir.resolve("nan");
-        PrecomputeCommandTest.Result r = run(train(
-                out,
-                "--set",
-                "train.lr=1e30",
-                "--set",
-                "train.warmup_lr=1e30",
-                "--set",
-                "train.min_lr=1e30",
-                "--set",
-                "train.checkpoint_every=1"));
-        assertEquals(1, r.status(), r.err());
-        assertTrue(r.err().contains("non-finite") && r.err().contains("at step "), r.err());
-        assertTrue(r.err().contains("the last good checkpoint is " + out.resolve("last.safetensors")), r.err());
-        Checkpoint last = Checkpoint.load(out.resolve("last.safetensors"));
-        String failed = r.err().replaceAll("(?s).*at step (\\d+).*", "$1");
-        assertEquals(Long.parseLong(failed) - 1, last.step(), r.err());
-    }
-
     static Path copyRun(Path from, String name) throws Exception {
-        Path to = dir.resolve(name);
+        Path to = MICRO.dir().resolve(name);
         copyTree(from, to);
         return to;
     }

@@ -14,9 +14,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.revtaf.edges.io.Safetensors;
-import org.revtaf.edges.pipeline.StageFixtures;
 import org.revtaf.engine.tensor.NdArray;
 import org.revtaf.learning.nn.Checkpoint;
 
@@ -27,19 +26,15 @@ import org.revtaf.learning.nn.Checkpoint;
  * damaged checkpoint the user names is an error naming it.
  */
 class TrainFaultsTest {
-    @TempDir
-    static Path dir;
+    @RegisterExtension
+    static final MicroTrainRun MICRO = new MicroTrainRun();
 
-    static Path data, cache, nanCache, infCache;
-    static String config;
+    static Path nanCache, infCache;
 
     @BeforeAll
     static void dataAndCaches() throws Exception {
-        data = StageFixtures.synth(dir.resolve("data"), 40, 32, 3);
-        config = TrainCommandTest.microTrainConfig().toString();
-        cache = StageFixtures.oracleCache(config, data, dir.resolve("cache"));
-        nanCache = withLrpRow(cache, dir.resolve("nan-cache"), 5, Float.NaN);
-        infCache = withLrpRow(cache, dir.resolve("inf-cache"), 5, Float.NEGATIVE_INFINITY);
+        nanCache = withLrpRow(MICRO.cache(), MICRO.dir().resolve("nan-cache"), 5, Float.NaN);
+        infCache = withLrpRow(MICRO.cache(), MICRO.dir().resolve("inf-cache"), 5, Float.NEGATIVE_INFINITY);
     }
 
     /**
@@ -79,16 +74,16 @@ class TrainFaultsTest {
         Safetensors.write(file, tensors, meta);
     }
 
-    static PrecomputeCommandTest.Result train(Path cache, Path out, String... more) {
-        return PrecomputeCommandTest.run(TrainCommandTest.train(config, data, cache, out, more));
+    static CliRun train(Path cache, Path out, String... more) {
+        return CliRun.run(MicroTrainRun.trainArgs(MICRO.config(), MICRO.data(), cache, out, more));
     }
 
     @Test
     void aNonFiniteLossNamesTheModuleAndTensorAndKeepsTheLastGoodCheckpoint() throws Exception {
         // weights blown up by a huge learning rate: some module's output overflows from finite inputs
-        Path out = dir.resolve("huge");
-        PrecomputeCommandTest.Result r = train(
-                cache,
+        Path out = MICRO.dir().resolve("huge");
+        CliRun r = train(
+                MICRO.cache(),
                 out,
                 "--set",
                 "train.lr=1e30",
@@ -110,7 +105,7 @@ class TrainFaultsTest {
         assertFalse(r.err().contains("\tat org."), "no stack trace: " + r.err());
 
         // an infinite input: the loss names the batch input as where the values came from
-        r = train(infCache, dir.resolve("inf"));
+        r = train(infCache, MICRO.dir().resolve("inf"));
         assertEquals(1, r.status(), r.err());
         assertTrue(r.err().contains("first non-finite: the batch input 'lrp' [8, 75, "), r.err());
         assertTrue(r.err().contains("holds -inf"), r.err());
@@ -118,14 +113,14 @@ class TrainFaultsTest {
 
     @Test
     void detectAnomalyNamesTheNanAtItsSourceAndSkipCountsTheSkippedSteps() throws Exception {
-        Path out = dir.resolve("anomaly");
-        PrecomputeCommandTest.Result r = train(nanCache, out, "--detect-anomaly");
+        Path out = MICRO.dir().resolve("anomaly");
+        CliRun r = train(nanCache, out, "--detect-anomaly");
         assertEquals(1, r.status(), r.err());
         assertTrue(r.err().contains("(--detect-anomaly): the batch input 'lrp' [8, 75, "), r.err());
         assertTrue(r.err().contains("holds NaN"), r.err());
 
         // the same data, skipping: the study is in one batch per epoch, so 2 of the 8 steps are skipped
-        Path skip = dir.resolve("skip");
+        Path skip = MICRO.dir().resolve("skip");
         r = train(nanCache, skip, "--on-nonfinite", "skip", "--json");
         assertEquals(0, r.status(), r.err());
         assertEquals(
@@ -144,21 +139,21 @@ class TrainFaultsTest {
             for (float v : e.getValue().toFloats()) assertTrue(Float.isFinite(v), e.getKey());
         assertEquals("2", last.state().get("skipped_steps"));
 
-        r = train(cache, dir.resolve("bad-flag"), "--on-nonfinite", "ignore");
+        r = train(MICRO.cache(), MICRO.dir().resolve("bad-flag"), "--on-nonfinite", "ignore");
         assertEquals(2, r.status(), r.err());
         assertTrue(r.err().contains("--on-nonfinite must be fail or skip, got 'ignore'"), r.err());
     }
 
     @Test
     void resumeFallsBackPastADamagedLastCheckpointNamingBoth() throws Exception {
-        Path out = dir.resolve("damaged");
-        PrecomputeCommandTest.Result r = train(cache, out, "--stop-after", "3", "--set", "train.checkpoint_every=1");
+        Path out = MICRO.dir().resolve("damaged");
+        CliRun r = train(MICRO.cache(), out, "--stop-after", "3", "--set", "train.checkpoint_every=1");
         assertEquals(0, r.status(), r.err());
         Path last = out.resolve("last.safetensors");
         byte[] b = Files.readAllBytes(last);
         b[b.length / 2] ^= 1;
         Files.write(last, b);
-        r = train(cache, out, "--resume", "--set", "train.checkpoint_every=1");
+        r = train(MICRO.cache(), out, "--resume", "--set", "train.checkpoint_every=1");
         assertEquals(0, r.status(), r.err());
         Path step3 = out.resolve("checkpoints/step-3.safetensors");
         assertTrue(r.err().contains(last + " is damaged"), r.err());

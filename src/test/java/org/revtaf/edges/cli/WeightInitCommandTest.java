@@ -56,7 +56,7 @@ class WeightInitCommandTest {
         data = StageFixtures.synth(dir.resolve("data"), 40, 32, 3);
         cfgDir = Files.createDirectories(dir.resolve("cfg"));
         pretrainCfg = Files.copy(StageFixtures.microConfig(), cfgDir.resolve("micro.yaml"));
-        trainCfg = Files.copy(TrainCommandTest.microTrainConfig(), cfgDir.resolve("micro-train.yaml"));
+        trainCfg = Files.copy(StageFixtures.microTrainConfig(), cfgDir.resolve("micro-train.yaml"));
         // "the checkpoint's vocab.txt": a vocabulary of the training reports, as a BERT's own
         List<String> reports =
                 Datasets.open(data, Datasets.Where.DEFAULT, BadSamplePolicy.FAIL, s -> {}).split(Split.TRAIN).stream()
@@ -67,8 +67,8 @@ class WeightInitCommandTest {
         tok.save(vocab);
         vocabRows = tok.size();
         cache = dir.resolve("cache");
-        PrecomputeCommandTest.Result pc = PrecomputeCommandTest.run(
-                with(args("precompute", trainCfg, cache, "text.vocab=" + vocab), "--foundation", "truth"));
+        CliRun pc =
+                CliRun.run(with(args("precompute", trainCfg, cache, "text.vocab=" + vocab), "--foundation", "truth"));
         assertEquals(0, pc.status(), pc.err());
     }
 
@@ -102,7 +102,7 @@ class WeightInitCommandTest {
         Safetensors.write(cfgDir.resolve("medklip.safetensors"), medklip);
 
         Path out = dir.resolve("pretrain");
-        PrecomputeCommandTest.Result r = PrecomputeCommandTest.run(args(
+        CliRun r = CliRun.run(args(
                 "pretrain",
                 pretrainCfg,
                 out,
@@ -173,7 +173,7 @@ class WeightInitCommandTest {
                         "train.warmup_lr=1e-30"),
                 "--cache",
                 cache.toString());
-        PrecomputeCommandTest.Result r = PrecomputeCommandTest.run(train);
+        CliRun r = CliRun.run(train);
         assertEquals(0, r.status(), r.err());
         Path run = dir.resolve("train");
         String log = Files.readString(run.resolve("log.txt"));
@@ -198,7 +198,7 @@ class WeightInitCommandTest {
         // --resume takes the weights from the checkpoint: the init files may be gone
         Files.move(cfgDir.resolve("resnet.safetensors"), dir.resolve("moved.safetensors"));
         try {
-            PrecomputeCommandTest.Result again = PrecomputeCommandTest.run(with(train, "--resume"));
+            CliRun again = CliRun.run(with(train, "--resume"));
             assertEquals(0, again.status(), again.err());
         } finally {
             Files.move(dir.resolve("moved.safetensors"), cfgDir.resolve("resnet.safetensors"));
@@ -211,7 +211,7 @@ class WeightInitCommandTest {
                 cfgDir.resolve("resnet-wide.safetensors"),
                 TorchStateDicts.torchvisionResNet(new ResNet.Config(18, 3, 8, 4, 10), 1));
         Path out = dir.resolve("never");
-        PrecomputeCommandTest.Result r = PrecomputeCommandTest.run(with(
+        CliRun r = CliRun.run(with(
                 args("train", trainCfg, out, "text.vocab=" + vocab, "model.image_encoder.init=nope.safetensors"),
                 "--cache",
                 cache.toString()));
@@ -221,7 +221,7 @@ class WeightInitCommandTest {
                 r.err());
         assertFalse(Files.exists(out), "nothing written");
 
-        r = PrecomputeCommandTest.run(with(
+        r = CliRun.run(with(
                 args("train", trainCfg, out, "text.vocab=" + vocab, "model.image_encoder.init=resnet-wide.safetensors"),
                 "--cache",
                 cache.toString()));
@@ -244,7 +244,7 @@ class WeightInitCommandTest {
                 cfgDir.resolve("bert-small.safetensors"),
                 TorchStateDicts.hfBert(
                         new Rng(1), new BertConfig(20, 16, 1, 2, 32, 64, 2, 0.1, 1e-12, 0, 16), "", false, 20));
-        r = PrecomputeCommandTest.run(with(
+        r = CliRun.run(with(
                 args("train", trainCfg, out, "text.vocab=" + vocab, "model.decoder.init=bert-small.safetensors"),
                 "--cache",
                 cache.toString()));
@@ -255,7 +255,7 @@ class WeightInitCommandTest {
                                 + vocabRows + " tokens"),
                 r.err());
 
-        r = PrecomputeCommandTest.run(args(
+        r = CliRun.run(args(
                 "pretrain",
                 pretrainCfg,
                 out,

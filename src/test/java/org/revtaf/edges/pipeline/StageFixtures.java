@@ -43,8 +43,18 @@ public final class StageFixtures {
 
     /** The test config of src/test/resources/org/revtaf/edges/pipeline/micro.yaml. */
     public static Path microConfig() {
+        return resource("/org/revtaf/edges/pipeline/micro.yaml");
+    }
+
+    /** The micro config with the training sections (src/test/resources/.../train/micro-train.yaml). */
+    public static Path microTrainConfig() {
+        return resource("/org/revtaf/edges/pipeline/train/micro-train.yaml");
+    }
+
+    /** A test resource by its absolute name ("/org/revtaf/..."), as a file. */
+    public static Path resource(String name) {
         try {
-            return Path.of(StageFixtures.class.getResource("micro.yaml").toURI());
+            return Path.of(StageFixtures.class.getResource(name).toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }

@@ -43,6 +43,45 @@ final class OtOverlapParity {
         return new byte[][] {rm, cm};
     }
 
+    /** One Sinkhorn forward on the device: the plan (b, p, t), the iterations, the u and v histories. */
+    private record Forward(DeviceBuffer plan, DeviceBuffer iters, DeviceBuffer uHist, DeviceBuffer vHist) {
+        static Forward run(
+                KernelTestSupport s,
+                DeviceBuffer cost,
+                MemorySegment rowMask,
+                MemorySegment colMask,
+                int b,
+                int p,
+                int t,
+                float eps,
+                int maxIter,
+                float tol,
+                int version) {
+            Forward f = new Forward(
+                    s.out(b * p * t),
+                    s.out(1),
+                    s.out((long) (maxIter + 1) * b * p),
+                    s.out((long) (maxIter + 1) * b * t));
+            s.k.sinkhornFwd(
+                    STREAM,
+                    f.plan.ptr(),
+                    f.iters.ptr(),
+                    f.uHist.ptr(),
+                    f.vHist.ptr(),
+                    cost.ptr(),
+                    rowMask,
+                    colMask,
+                    b,
+                    p,
+                    t,
+                    eps,
+                    maxIter,
+                    tol,
+                    version);
+            return f;
+        }
+    }
+
     static void sinkhornConvergesOnDeviceAndMatchesReference(RevtafKernels kk) {
         Random r = new Random(21);
         for (int[] shape : new int[][] {{3, 7, 5}, {2, 40, 9}, {4, 6, 3}}) {
@@ -64,29 +103,10 @@ final class OtOverlapParity {
                 MemorySegment cm = s.mask(mk[1]);
                 for (int v : SINKHORN_VERSIONS) {
                     String tag = "sinkhorn v" + v + " " + b + "x" + p + "x" + t;
-                    DeviceBuffer plan = s.out(b * p * t);
-                    DeviceBuffer iters = s.out(1);
-                    DeviceBuffer uh = s.out((long) (maxIter + 1) * b * p);
-                    DeviceBuffer vh = s.out((long) (maxIter + 1) * b * t);
-                    s.k.sinkhornFwd(
-                            STREAM,
-                            plan.ptr(),
-                            iters.ptr(),
-                            uh.ptr(),
-                            vh.ptr(),
-                            dc.ptr(),
-                            rm,
-                            cm,
-                            b,
-                            p,
-                            t,
-                            eps,
-                            maxIter,
-                            1e-6f,
-                            v);
-                    float[] pl = plan.toFloats();
+                    Forward fwd = Forward.run(s, dc, rm, cm, b, p, t, eps, maxIter, 1e-6f, v);
+                    float[] pl = fwd.plan().toFloats();
                     assertClose(tag + " plan", pl, ref.plan(), 1e-4 * maxAbs(ref.plan()), 2e-3);
-                    int k = iters.toInts()[0];
+                    int k = fwd.iters().toInts()[0];
                     check(k > 1 && k < maxIter, tag + ": ran " + k + " iterations");
                     check(Math.abs(k - ref.iters()) <= 2, tag + ": iterations " + k + " vs reference " + ref.iters());
                     for (int bi = 0; bi < b; bi++) {
@@ -134,36 +154,17 @@ final class OtOverlapParity {
                     MemorySegment cm = s.mask(mk[1]);
                     for (int v : SINKHORN_VERSIONS) {
                         String tag = "sinkhorn_bwd v" + v + " " + b + "x" + p + "x" + t + " tol " + tol;
-                        DeviceBuffer plan = s.out(b * p * t);
-                        DeviceBuffer it = s.out(1);
-                        DeviceBuffer uh = s.out((long) (maxIter + 1) * b * p);
-                        DeviceBuffer vh = s.out((long) (maxIter + 1) * b * t);
-                        s.k.sinkhornFwd(
-                                STREAM,
-                                plan.ptr(),
-                                it.ptr(),
-                                uh.ptr(),
-                                vh.ptr(),
-                                dc.ptr(),
-                                rm,
-                                cm,
-                                b,
-                                p,
-                                t,
-                                eps,
-                                maxIter,
-                                tol,
-                                v);
-                        checkEquals(ref.iters(), it.toInts()[0], tag + " iterations");
+                        Forward fwd = Forward.run(s, dc, rm, cm, b, p, t, eps, maxIter, tol, v);
+                        checkEquals(ref.iters(), fwd.iters().toInts()[0], tag + " iterations");
                         DeviceBuffer dcost = s.out(b * p * t);
                         s.k.sinkhornBwd(
                                 STREAM,
                                 dcost.ptr(),
                                 dg.ptr(),
-                                plan.ptr(),
-                                uh.ptr(),
-                                vh.ptr(),
-                                it.ptr(),
+                                fwd.plan().ptr(),
+                                fwd.uHist().ptr(),
+                                fwd.vHist().ptr(),
+                                fwd.iters().ptr(),
                                 dc.ptr(),
                                 rm,
                                 cm,

@@ -139,8 +139,9 @@ public final class Demo {
 
             t = banner(log, 4, "train", "REVTAF: LRE + FVTAF on the PromptMRG baseline");
             Path train = dir.resolve("train");
-            Trainer.Result tr = Trainer.run(
-                    new Trainer.Request(data, ds, cfg, configFile, cache, train, dev, nonEmpty(train), 0), log);
+            var request = new Trainer.Request(
+                    data, ds, cfg, configFile, cache, train, dev, nonEmpty(train), 0, Trainer.OnNonFinite.FAIL, false);
+            Trainer.Result tr = Trainer.run(request, log);
             seconds.put("train", since(t));
 
             t = banner(log, 5, "generate", "beam search over the test split, LRE retrieval");

@@ -98,20 +98,6 @@ public final class Trainer {
         public Request {
             if (onNonFinite == null) onNonFinite = OnNonFinite.FAIL;
         }
-
-        /** Fails on a non-finite step, no anomaly checks. */
-        public Request(
-                Path dataDir,
-                Dataset data,
-                RunConfig config,
-                Path configFile,
-                Path cache,
-                Path out,
-                Device device,
-                boolean resume,
-                long stopAfter) {
-            this(dataDir, data, config, configFile, cache, out, device, resume, stopAfter, OnNonFinite.FAIL, false);
-        }
     }
 
     /**

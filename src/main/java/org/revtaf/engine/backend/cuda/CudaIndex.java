@@ -3,6 +3,7 @@ package org.revtaf.engine.backend.cuda;
 import static org.revtaf.engine.backend.cuda.CudaArgs.at;
 import static org.revtaf.engine.backend.cuda.CudaArgs.dense;
 
+import java.lang.foreign.MemorySegment;
 import org.revtaf.engine.backend.Backend;
 import org.revtaf.engine.backend.IndexKernels;
 import org.revtaf.engine.tensor.DType;
@@ -38,73 +39,80 @@ final class CudaIndex implements IndexKernels {
         return t.isContiguous() && (b == 4 || b == 8) ? b : -1;
     }
 
+    /** rt_index_select and rt_gather: copies of 4- or 8-byte elements (one argument list). */
+    @FunctionalInterface
+    private interface CopyKernel {
+        void launch(
+                MemorySegment stream,
+                MemorySegment out,
+                MemorySegment x,
+                int elemBytes,
+                MemorySegment idx,
+                int idxType,
+                long outer,
+                long size,
+                long inner,
+                long nIdx,
+                MemorySegment err);
+    }
+
+    /** rt_index_add and rt_scatter_add: float32 atomic adds (one argument list). */
+    @FunctionalInterface
+    private interface AddKernel {
+        void launch(
+                MemorySegment stream,
+                MemorySegment dx,
+                MemorySegment dy,
+                MemorySegment idx,
+                int idxType,
+                long outer,
+                long size,
+                long inner,
+                long nIdx,
+                MemorySegment err);
+    }
+
+    /** Whether the copy kernels take these tensors (else the host runs the op). */
+    private static boolean copies(Tensor out, Tensor x, Tensor idx) {
+        return idxType(idx) >= 0 && bits(x) >= 0 && bits(out) == bits(x);
+    }
+
+    /** Whether the add kernels take these tensors (else the host runs the op). */
+    private static boolean adds(Tensor dx, Tensor dy, Tensor idx) {
+        return idxType(idx) >= 0 && dense(dx, dy);
+    }
+
+    private void copy(
+            CopyKernel k, String op, Tensor out, Tensor x, Tensor idx, int outer, int size, int inner, int n) {
+        k.launch(d.stream, at(out), at(x), bits(x), at(idx), idxType(idx), outer, size, inner, n, d.errorWord(op));
+    }
+
+    private void add(AddKernel k, String op, Tensor dx, Tensor dy, Tensor idx, int outer, int size, int inner, int n) {
+        k.launch(d.stream, at(dx), at(dy), at(idx), idxType(idx), outer, size, inner, n, d.errorWord(op));
+    }
+
     @Override
     public void indexSelect(Tensor out, Tensor x, Tensor idx, int outer, int size, int inner, int nIdx) {
-        if (idxType(idx) < 0 || bits(x) < 0 || bits(out) != bits(x)) {
-            host.indexSelect(out, x, idx, outer, size, inner, nIdx);
-            return;
-        }
-        d.k.indexSelect(
-                d.stream,
-                at(out),
-                at(x),
-                bits(x),
-                at(idx),
-                idxType(idx),
-                outer,
-                size,
-                inner,
-                nIdx,
-                d.errorWord("index_select"));
+        if (copies(out, x, idx)) copy(d.k::indexSelect, "index_select", out, x, idx, outer, size, inner, nIdx);
+        else host.indexSelect(out, x, idx, outer, size, inner, nIdx);
     }
 
     @Override
     public void indexAdd(Tensor dx, Tensor dy, Tensor idx, int outer, int size, int inner, int nIdx) {
-        if (idxType(idx) < 0 || !dense(dx, dy)) {
-            host.indexAdd(dx, dy, idx, outer, size, inner, nIdx);
-            return;
-        }
-        d.k.indexAdd(
-                d.stream,
-                at(dx),
-                at(dy),
-                at(idx),
-                idxType(idx),
-                outer,
-                size,
-                inner,
-                nIdx,
-                NO_SKIP,
-                d.errorWord("index_add"));
+        AddKernel k = (s, a, b, i, t, o, n, in, m, e) -> d.k.indexAdd(s, a, b, i, t, o, n, in, m, NO_SKIP, e);
+        if (adds(dx, dy, idx)) add(k, "index_add", dx, dy, idx, outer, size, inner, nIdx);
+        else host.indexAdd(dx, dy, idx, outer, size, inner, nIdx);
     }
 
     @Override
     public void gather(Tensor out, Tensor x, Tensor idx, int outer, int size, int inner, int nIdx) {
-        if (idxType(idx) < 0 || bits(x) < 0 || bits(out) != bits(x)) {
-            host.gather(out, x, idx, outer, size, inner, nIdx);
-            return;
-        }
-        d.k.gather(
-                d.stream,
-                at(out),
-                at(x),
-                bits(x),
-                at(idx),
-                idxType(idx),
-                outer,
-                size,
-                inner,
-                nIdx,
-                d.errorWord("gather"));
+        if (copies(out, x, idx)) copy(d.k::gather, "gather", out, x, idx, outer, size, inner, nIdx);
+        else host.gather(out, x, idx, outer, size, inner, nIdx);
     }
 
     @Override
     public void scatterAdd(Tensor dx, Tensor dy, Tensor idx, int outer, int size, int inner, int nIdx) {
-        if (idxType(idx) < 0 || !dense(dx, dy)) {
-            host.scatterAdd(dx, dy, idx, outer, size, inner, nIdx);
-            return;
-        }
-        d.k.scatterAdd(
-                d.stream, at(dx), at(dy), at(idx), idxType(idx), outer, size, inner, nIdx, d.errorWord("scatter_add"));
+        if (adds(dx, dy, idx)) add(d.k::scatterAdd, "scatter_add", dx, dy, idx, outer, size, inner, nIdx);
+        else host.scatterAdd(dx, dy, idx, outer, size, inner, nIdx);
     }
 }

@@ -2,7 +2,6 @@ package org.revtaf.edges.pipeline.generate;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,17 +49,6 @@ public final class GenerateFixture {
         this.dataset = dataset;
     }
 
-    /** The micro config with the training sections (src/test/resources/.../train/micro-train.yaml). */
-    public static Path microTrainConfig() {
-        try {
-            return Path.of(GenerateFixture.class
-                    .getResource("/org/revtaf/edges/pipeline/train/micro-train.yaml")
-                    .toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     public static Log quietLog() {
         return new Log(new PrintWriter(new StringWriter()), false);
     }
@@ -68,7 +56,7 @@ public final class GenerateFixture {
     /** Data of {@code studies} 32-pixel studies, a random foundation checkpoint and its cache in {@code dir}. */
     public static GenerateFixture create(Path dir, int studies, long seed) {
         Path data = StageFixtures.synth(dir.resolve("data"), studies, 32, seed);
-        Path cfgFile = microTrainConfig();
+        Path cfgFile = StageFixtures.microTrainConfig();
         RunConfig cfg = RunConfig.load(cfgFile, List.of());
         Dataset d = Datasets.open(data, Datasets.Where.DEFAULT, BadSamplePolicy.FAIL, s -> {});
         Path foundation = dir.resolve("foundation.safetensors");

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.revtaf.edges.pipeline.StageFixtures;
 import org.revtaf.engine.backend.cpu.kernels.Parallel;
 import org.revtaf.engine.tensor.NdArray;
 
@@ -22,7 +23,7 @@ class DeterminismTest {
 
     @Test
     void theFirst50LossesAndTheWeightsAreTheSameWhateverTheThreadCount() {
-        Path config = MicroSteps.microTrainConfig();
+        Path config = StageFixtures.microTrainConfig();
         int before = Parallel.threads();
         List<double[]> reference = null;
         Map<String, NdArray> referenceWeights = null;

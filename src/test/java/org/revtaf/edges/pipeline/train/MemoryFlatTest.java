@@ -7,6 +7,7 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.revtaf.edges.pipeline.StageFixtures;
 import org.revtaf.engine.backend.Backends;
 import org.revtaf.engine.backend.cuda.CudaBackend;
 import org.revtaf.engine.backend.cuda.CudaBackendProvider;
@@ -43,7 +44,7 @@ class MemoryFlatTest {
     record Gauge(String name, java.util.function.LongSupplier read) {}
 
     static void check(Device device, int steps) {
-        MicroSteps m = new MicroSteps(MicroSteps.microTrainConfig(), 4, device);
+        MicroSteps m = new MicroSteps(StageFixtures.microTrainConfig(), 4, device);
         List<Gauge> gauges = new ArrayList<>(List.of(
                 new Gauge("heap (live after GC)", MemoryFlatTest::liveHeap),
                 new Gauge("direct buffers", () -> buffers("direct")),

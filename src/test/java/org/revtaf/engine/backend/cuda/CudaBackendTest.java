@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.revtaf.RevtafException;
-import org.revtaf.edges.cli.Main;
+import org.revtaf.edges.cli.CliRun;
 import org.revtaf.edges.io.Npy;
 import org.revtaf.engine.backend.Backends;
 import org.revtaf.engine.ops.F;
@@ -29,7 +27,6 @@ import org.revtaf.engine.tensor.Device;
 import org.revtaf.engine.tensor.DeviceStorage;
 import org.revtaf.engine.tensor.NdArray;
 import org.revtaf.engine.tensor.Tensor;
-import picocli.CommandLine;
 
 /**
  * The cuda backend on device cuda-emu: every REVTAF fused op through {@code revtaf kernel NAME
@@ -66,17 +63,6 @@ class CudaBackendTest {
         CASES.put("sinkhorn", "cost=+2x9x5 --param eps=0.1 --param iters=30 --param tol=0");
         CASES.put("soft-iou", "a=+2x3x37 b=+2x4x37");
         CASES.put("attention", "q=1x2x19x32 k=1x2x23x32 v=1x2x23x32 key_mask=m1x23 --param causal=true");
-    }
-
-    private record Run(int code, String err) {}
-
-    private static Run run(List<String> args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        cl.setOut(new PrintWriter(o));
-        cl.setErr(new PrintWriter(e));
-        return new Run(cl.execute(args.toArray(String[]::new)), e.toString());
     }
 
     private List<String> prepare(String op, String spec, Random rng) {
@@ -144,8 +130,8 @@ class CudaBackendTest {
         Path probe = dir.resolve(tag + "-probe");
         List<String> fwd = new ArrayList<>(base);
         fwd.addAll(List.of("--device", "cpu", "--out", probe.toString()));
-        Run r0 = run(fwd);
-        assertEquals(0, r0.code(), op + " forward on cpu: " + r0.err());
+        CliRun r0 = CliRun.run(fwd.toArray(String[]::new));
+        assertEquals(0, r0.status(), op + " forward on cpu: " + r0.err());
         try (var files = Files.list(probe)) {
             Path y =
                     files.filter(p -> p.toString().endsWith(".npy")).findFirst().orElseThrow();
@@ -163,8 +149,8 @@ class CudaBackendTest {
             Path o = dir.resolve(tag + "-" + dev);
             List<String> args = new ArrayList<>(base);
             args.addAll(List.of("--device", dev, "--out", o.toString()));
-            Run r = run(args);
-            assertEquals(0, r.code(), op + " forward and backward on " + dev + ": " + r.err());
+            CliRun r = CliRun.run(args.toArray(String[]::new));
+            assertEquals(0, r.status(), op + " forward and backward on " + dev + ": " + r.err());
             outs.put(dev, o);
         }
         try (var files = Files.list(outs.get("cpu"))) {
