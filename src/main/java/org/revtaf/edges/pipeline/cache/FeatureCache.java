@@ -187,8 +187,9 @@ public final class FeatureCache implements AutoCloseable {
                     throw new RevtafException(f + ": no tensor '" + e.getKey() + "' (cache incomplete)");
                 if (st.dtype(e.getKey()) != s.dtype() || !Arrays.equals(st.shape(e.getKey()), s.shape()))
                     throw new RevtafException(f + ": tensor '" + e.getKey() + "' is " + st.dtype(e.getKey()) + " "
-                            + Arrays.toString(st.shape(e.getKey())) + ", the manifest needs " + s.dtype() + " "
-                            + Arrays.toString(s.shape()));
+                            + Arrays.toString(st.shape(e.getKey())) + ", " + dir.resolve(MANIFEST) + " needs "
+                            + s.dtype()
+                            + " " + Arrays.toString(s.shape()) + " (a manifest of another cache?)");
                 long[] listed = m.tensors().get(e.getKey());
                 if (listed == null || !Arrays.equals(listed, s.shape()))
                     throw new RevtafException(dir.resolve(MANIFEST) + ": 'tensors." + e.getKey() + "' is "
