@@ -3,6 +3,8 @@ package org.revtaf.fuzz;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,7 +20,8 @@ import org.revtaf.RevtafException;
  * finding and propagates to the fuzzer: another exception type, an Error (OutOfMemoryError,
  * StackOverflowError), a refusal that does not say which file is at fault, or more than {@link
  * #MAX_ALLOCATED_BYTES} allocated on the heap for one read, or no answer within {@link
- * #TIMEOUT_MS} (a hang: the reader runs on a thread of its own, left behind if it never returns).
+ * #TIMEOUT_MS} (a hang: the reader runs on a thread of its own, left behind if it never returns; a
+ * reader's first read may take {@link #COLD_TIMEOUT_MS}, as it loads and instruments its classes).
  */
 final class HostileFiles {
     private HostileFiles() {}
@@ -33,6 +36,16 @@ final class HostileFiles {
 
     /** Longest one read of a small file may take (they take milliseconds). */
     static final long TIMEOUT_MS = 10_000;
+
+    /**
+     * Longest the first read of each reader may take: it loads the classes of the reader and of the
+     * libraries it uses, which the fuzzer instruments on loading (over 10 s for Jackson on a busy
+     * machine).
+     */
+    static final long COLD_TIMEOUT_MS = 120_000;
+
+    /** The readers (their classes) that answered once: the timeout of their next reads is the short one. */
+    private static final Set<Class<?>> warm = new HashSet<>();
 
     /** The reading thread; replaced when one hangs, so that the next input gets a thread. */
     private static ExecutorService reading = newReadingThread();
@@ -65,10 +78,12 @@ final class HostileFiles {
             }
             return allocatedBytes() - before;
         });
+        long timeout = warm.contains(reader.getClass()) ? TIMEOUT_MS : COLD_TIMEOUT_MS;
         long allocated;
         try {
-            allocated = read.get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            allocated = read.get(timeout, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
+            warm.add(reader.getClass());
             if (e.getCause() instanceof Error err) throw err;
             throw (Exception) e.getCause();
         } catch (TimeoutException e) {
@@ -76,8 +91,9 @@ final class HostileFiles {
             reading.shutdownNow();
             reading = newReadingThread();
             throw new AssertionError("reading " + input.length + " bytes of " + file.getFileName()
-                    + " gave no answer within " + TIMEOUT_MS + " ms (a hang)");
+                    + " gave no answer within " + timeout + " ms (a hang)");
         }
+        warm.add(reader.getClass());
         if (allocated > MAX_ALLOCATED_BYTES)
             throw new AssertionError("reading " + input.length + " bytes of " + file.getFileName() + " allocated "
                     + (allocated >> 20) + " MiB (more than " + (MAX_ALLOCATED_BYTES >> 20) + " MiB)");
