@@ -47,9 +47,9 @@ import org.revtaf.learning.nn.Checkpoint;
  * {@code *Seeds} methods, made by the project's writers or taken from the test resources, so they
  * follow the formats as these change), on the empty input and on every file in {@code
  * src/test/resources/org/revtaf/fuzz/HostileFilesTestInputs/TARGET/}: the inputs fuzzing once
- * found (each fixed since). With {@code JAZZER_FUZZ=1} one target at a time is fuzzed, coverage
- * guided, for {@code -Djazzer.max_duration} (e.g. {@code 5m}; default the annotation's); a finding
- * fails the test and is saved into that folder. See docs/reliability.md for the command.
+ * found (each fixed since). Fuzzing, one target per JVM: {@code .ci/fuzz [SECONDS [TARGET...]]} (CI:
+ * 12 s each), or {@code JAZZER_FUZZ=1 ./mvnw test -Dtest='HostileFilesTest#npy'
+ * -Djazzer.max_duration=5m}; a finding fails and is saved into that folder (docs/reliability.md).
  */
 class HostileFilesTest {
     @TempDir
