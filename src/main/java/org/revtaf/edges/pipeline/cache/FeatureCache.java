@@ -203,9 +203,10 @@ public final class FeatureCache implements AutoCloseable {
                 long[] shape = st.shape(e.getKey());
                 if (st.dtype(e.getKey()) != s.dtype() || !s.fits(shape))
                     throw new RevtafException(f + ": tensor '" + e.getKey() + "' is " + st.dtype(e.getKey()) + " "
-                            + Arrays.toString(shape) + ", the manifest needs " + s.dtype() + " "
+                            + Arrays.toString(shape) + ", " + dir.resolve(MANIFEST) + " needs " + s.dtype() + " "
                             + Arrays.toString(s.shape())
-                            + (Arrays.stream(s.shape()).anyMatch(x -> x == Spec.ANY) ? " (-1: any size)" : ""));
+                            + (Arrays.stream(s.shape()).anyMatch(x -> x == Spec.ANY) ? " (-1: any size)" : "")
+                            + " (a manifest of another cache?)");
                 long[] listed = m.tensors().get(e.getKey());
                 if (listed == null || !Arrays.equals(listed, shape))
                     throw new RevtafException(dir.resolve(MANIFEST) + ": 'tensors." + e.getKey() + "' is "
