@@ -36,36 +36,16 @@ public final class Conv2d {
 
     // x: (n, c, h, w), wt: (oc, c/g, kh, kw), bias: (oc) or null -> y: (n, oc, oh, ow)
     public static void forward(Conv2dGeom s, Buf.F32 x, Buf.F32 wt, Buf.F32 bias, Buf.F32 y) {
-        float[] xA = Buf.arr(x), wtA = Buf.arr(wt), biasA = Buf.arr(bias), yA = Buf.arr(y);
-        int xOff = Buf.off(x), wOff = Buf.off(wt), bOff = Buf.off(bias), yOff = Buf.off(y);
-        int p = s.oh() * s.ow(), k = s.kdim(), ocg = s.ocg();
-        int nb = chunk(s, ocg);
-        for (int b0 = 0; b0 < s.n(); b0 += nb) {
-            int cnt = Math.min(nb, s.n() - b0), cols = cnt * p;
-            for (int g = 0; g < s.groups(); g++) {
-                Gemm.ASource wa = Gemm.matrixA(false, wtA, wOff + g * ocg * k, k);
-                Gemm.BSource col = im2col(s, xA, xOff, b0, g);
-                if (cnt == 1) {
-                    Gemm.sgemm(ocg, p, k, 1f, wa, col, 0f, yA, yOff + (b0 * s.oc() + g * ocg) * p, p);
-                } else {
-                    float[] tmp = temp(ocg * cols);
-                    Gemm.sgemm(ocg, cols, k, 1f, wa, col, 0f, tmp, 0, cols);
-                    for (int b = 0; b < cnt; b++)
-                        for (int o = 0; o < ocg; o++)
-                            System.arraycopy(
-                                    tmp, o * cols + b * p, yA, yOff + ((b0 + b) * s.oc() + g * ocg + o) * p, p);
-                }
-            }
-        }
-        if (biasA != null) {
-            Parallel.range(s.n() * s.oc(), Math.max(1, 16384 / Math.max(1, p)), (r0, r1) -> {
-                for (int r = r0; r < r1; r++) {
-                    float bv = biasA[bOff + r % s.oc()];
-                    int o = yOff + r * p;
-                    for (int i = 0; i < p; i++) yA[o + i] += bv;
-                }
-            });
-        }
+        ConvGemm.forward(
+                s,
+                Buf.arr(x),
+                Buf.off(x),
+                Buf.arr(wt),
+                Buf.off(wt),
+                Buf.arr(bias),
+                Buf.off(bias),
+                Buf.arr(y),
+                Buf.off(y));
     }
 
     // dy: (n, oc, oh, ow), wt: (oc, c/g, kh, kw) -> dx: (n, c, h, w)
@@ -127,56 +107,6 @@ public final class Conv2d {
     }
 
     // ---- packing sources ----
-
-    /**
-     * col (K, cnt*P) of images b0.. and group g as a GEMM B source: row r = (ci, ky, kx), column
-     * j = (image, oy, ox). Column runs that share (image, oy) are copied as contiguous (stride 1)
-     * or strided spans with the out-of-image parts zero-filled.
-     */
-    static Gemm.BSource im2col(Conv2dGeom s, float[] x, int xOff, int b0, int g) {
-        if (pointwise(s)) return planeRows(x, xOff, s.c(), s.h() * s.w(), b0, g * s.cg());
-        int p = s.oh() * s.ow(), ow = s.ow(), kk = s.kh() * s.kw(), hw = s.h() * s.w();
-        int nr = Gemm.nr();
-        return (p0, kc, j0, w, dst, off) -> {
-            // segments of the strip: {start x, length, image plane offset, oy, ox0}
-            int[] seg = new int[5 * nr]; // small: a ThreadLocal look-up per strip cost more
-            int ns = 0;
-            for (int xq = 0; xq < w; ) {
-                int j = j0 + xq, b = j / p, pix = j % p, oy = pix / ow, ox = pix % ow;
-                int len = Math.min(w - xq, ow - ox);
-                seg[5 * ns] = xq;
-                seg[5 * ns + 1] = len;
-                seg[5 * ns + 2] = xOff + ((b0 + b) * s.c() + g * s.cg()) * hw;
-                seg[5 * ns + 3] = oy;
-                seg[5 * ns + 4] = ox;
-                ns++;
-                xq += len;
-            }
-            for (int q = 0; q < kc; q++) {
-                int r = p0 + q, ci = r / kk, ky = (r % kk) / s.kw(), kx = r % s.kw();
-                int d = off + q * nr;
-                for (int t = 0; t < ns; t++) {
-                    int xs = seg[5 * t], len = seg[5 * t + 1], plane = seg[5 * t + 2] + ci * hw;
-                    int iy = seg[5 * t + 3] * s.sh() - s.ph() + ky * s.dh();
-                    int ox0 = seg[5 * t + 4];
-                    if (iy < 0 || iy >= s.h()) {
-                        Arrays.fill(dst, d + xs, d + xs + len, 0f);
-                        continue;
-                    }
-                    int ixs = ox0 * s.sw() - s.pw() + kx * s.dw(); // ix of the first column
-                    // valid e in [lo, hi): 0 <= ixs + e*sw < w
-                    int lo = ixs >= 0 ? 0 : Math.min(len, (-ixs + s.sw() - 1) / s.sw());
-                    int hi = s.w() - 1 - ixs < 0 ? lo : Math.max(lo, Math.min(len, (s.w() - 1 - ixs) / s.sw() + 1));
-                    if (lo > 0) Arrays.fill(dst, d + xs, d + xs + lo, 0f);
-                    int src = plane + iy * s.w() + ixs;
-                    if (s.sw() == 1) System.arraycopy(x, src + lo, dst, d + xs + lo, hi - lo);
-                    else for (int e = lo; e < hi; e++) dst[d + xs + e] = x[src + e * s.sw()];
-                    if (hi < len) Arrays.fill(dst, d + xs + hi, d + xs + len, 0f);
-                }
-                if (w < nr) Arrays.fill(dst, d + w, d + nr, 0f);
-            }
-        };
-    }
 
     /**
      * col^T (n*P, K) of group g over the whole batch as a GEMM B source: row = (image, oy, ox),
