@@ -43,9 +43,19 @@ final class ConvGemm {
     /** Per-thread buffers of a task: the packed panel, a C buffer (rows x NCP), runs of a strip. */
     private static final class Scratch {
         float[] panel = new float[KC * NCP];
-        final int[] in = new int[3 * NR], out = new int[3 * NR];
+        final int[] out = new int[3 * NR];
+        int[] src = new int[0], dst = new int[0];
+        long[] mask = new long[0];
         int[] direct = new int[NCP / NR];
         private float[] c = new float[0];
+
+        void pieces(int n) {
+            if (src.length < n) {
+                src = new int[n];
+                dst = new int[n];
+                mask = new long[n];
+            }
+        }
 
         float[] cbuf(int size) {
             if (c.length < size) c = new float[size];
@@ -135,13 +145,11 @@ final class ConvGemm {
                 int j = jc + q * NR, b = j / p, pix = j - b * p;
                 sc.direct[q] = j + NR <= jc + nc && pix + NR <= p ? b * imageStride + pix : -1;
             }
+
             for (int p0 = 0; p0 < k; p0 += kcB) {
                 int kc = Math.min(kcB, k - p0);
                 boolean first = p0 == 0, last = p0 + kc == k;
-                for (int q = 0; q < strips; q++) {
-                    int j = jc + q * NR;
-                    packStrip(s, in, rowBase, p0, kc, j, Math.min(NR, jc + nc - j), sc, q * kc * NR);
-                }
+                packPanel(in, rowBase, p0, kc, nc, panelPieces(s, in, jc, nc, kc, sc), sc);
                 for (int ir = r0; ir < r1; ir += MR) {
                     int h = Math.min(MR, r1 - ir), ai = p0 * mPad + ir * kc;
                     for (int q = 0; q < strips; q++) {
@@ -158,8 +166,8 @@ final class ConvGemm {
                         int co = (ir - r0) * NCP + q * NR;
                         Gemm.kernel(kc, ap, ai, panel, bi, cb, co, NCP, !first);
                         if (last) {
-                            int j = jc + q * NR, runs = outRuns(p, imageStride, j, Math.min(NR, jc + nc - j), sc.out);
-                            copyOut(cb, co, sc.out, runs, h, y, yBase + ir * p, p, bias, bOff + ir);
+                            int j = jc + q * NR, no = outRuns(p, imageStride, j, Math.min(NR, jc + nc - j), sc.out);
+                            copyOut(cb, co, sc.out, no, h, y, yBase + ir * p, p, bias, bOff + ir);
                         }
                     }
                 }
@@ -271,36 +279,49 @@ final class ConvGemm {
     }
 
     /**
-     * Rows p0 .. p0+kc, columns j .. j+w of the column matrix into sc.panel from off (kc x NR, zero past w):
-     * the strip's runs are found once, then copied row by row with vector moves.
+     * The column matrix in panel columns jc .. jc+nc as pieces of at most L columns, each inside
+     * one run of x (one output row, or one image when rows join) and one strip: {source offset
+     * (image, oy, ox) in x, destination in the panel row (strip * kc * NR + column in strip)} and
+     * the lanes to store. Returns their number.
      */
-    private static void packStrip(
-            Conv2dGeom s, Prepared in, int[] rowBase, int p0, int kc, int j, int w, Scratch sc, int off) {
+    private static int panelPieces(Conv2dGeom s, Prepared in, int jc, int nc, int kc, Scratch sc) {
         int p = s.oh() * s.ow(), ow = s.ow(), n = 0;
-        int[] runs = sc.in;
-        for (int xq = 0; xq < w; n++) {
-            int jj = j + xq, b = jj / p, pix = jj - b * p, oy = pix / ow, ox = pix - oy * ow;
-            int len = Math.min(w - xq, in.rowsJoin() ? p - pix : ow - ox);
-            runs[3 * n] = xq;
-            runs[3 * n + 1] = len;
-            runs[3 * n + 2] = b * in.imageStride() + oy * in.rowStride() + ox;
+        sc.pieces(nc + 1); // a piece holds at least one column
+        for (int xq = 0; xq < nc; ) {
+            int jj = jc + xq, b = jj / p, pix = jj - b * p, oy = pix / ow, ox = pix - oy * ow;
+            int len = Math.min(NR - xq % NR, Math.min(nc - xq, in.rowsJoin() ? p - pix : ow - ox));
+            int src = b * in.imageStride() + oy * in.rowStride() + ox, to = xq / NR * kc * NR + xq % NR;
+            for (int i = 0; i < len; i += L, n++) {
+                sc.src[n] = src + i;
+                sc.dst[n] = to + i;
+                sc.mask[n] = Math.min(L, len - i) == L ? -1L : (1L << (len - i)) - 1;
+            }
             xq += len;
         }
-        float[] x = in.x(), dst = sc.panel;
-        for (int q = 0; q < kc; q++) {
-            int rb = rowBase[p0 + q], d = off + q * NR;
-            for (int t = 0; t < n; t++) copy(x, rb + runs[3 * t + 2], dst, d + runs[3 * t], runs[3 * t + 1]);
-            if (w < NR) Arrays.fill(dst, d + w, d + NR, 0f);
-        }
+        return n;
     }
 
-    /** dst[to .. to+len) = a[from .. from+len), whole vectors then one masked. */
-    private static void copy(float[] a, int from, float[] dst, int to, int len) {
-        int i = 0;
-        for (; i + L <= len; i += L) FloatVector.fromArray(S, a, from + i).intoArray(dst, to + i);
-        if (i < len) {
-            VectorMask<Float> m = S.indexInRange(i, len);
-            FloatVector.fromArray(S, a, from + i, m).intoArray(dst, to + i, m);
+    /**
+     * Rows p0 .. p0+kc of the panel's columns into sc.panel (strip q at q*kc*NR, rows of NR, zero
+     * past the last column), row by row so each row of x is read front to back: per piece one
+     * whole-vector load and one store of its lanes.
+     */
+    private static void packPanel(Prepared in, int[] rowBase, int p0, int kc, int nc, int pieces, Scratch sc) {
+        float[] x = in.x(), dst = sc.panel;
+        int[] src = sc.src, to = sc.dst;
+        long[] mask = sc.mask;
+        int tail = nc % NR, last = nc / NR * kc * NR; // zero columns tail .. NR of the last strip
+        for (int q = 0; q < kc; q++) {
+            int rb = rowBase[p0 + q], d = q * NR;
+            for (int t = 0; t < pieces; t++) {
+                if (mask[t] == -1L && rb + src[t] + L <= x.length) {
+                    FloatVector.fromArray(S, x, rb + src[t]).intoArray(dst, d + to[t]);
+                } else {
+                    VectorMask<Float> m = VectorMask.fromLong(S, mask[t]);
+                    FloatVector.fromArray(S, x, rb + src[t], m).intoArray(dst, d + to[t], m);
+                }
+            }
+            if (tail > 0) Arrays.fill(dst, last + d + tail, last + d + NR, 0f);
         }
     }
 
