@@ -22,7 +22,7 @@ public final class Conv2d {
     /** Wanted GEMM width (columns) from batching images. */
     static final int TARGET_COLS = 1024;
 
-    private static final ThreadLocal<float[]> TEMP = new ThreadLocal<>();
+    private static final ThreadLocal<float[]> TEMP = new ThreadLocal<>(), FLIPPED = new ThreadLocal<>();
 
     private Conv2d() {}
 
@@ -52,6 +52,11 @@ public final class Conv2d {
     public static void backwardData(Conv2dGeom s, Buf.F32 dy, Buf.F32 wt, Buf.F32 dx) {
         float[] dyA = Buf.arr(dy), wtA = Buf.arr(wt), dxA = Buf.arr(dx);
         int dyOff = Buf.off(dy), wOff = Buf.off(wt), dxOff = Buf.off(dx);
+        Conv2dGeom t = transposed(s);
+        if (t != null) { // stride 1: dx is dy convolved with the flipped, in/out-swapped weights
+            ConvGemm.forward(t, dyA, dyOff, flipped(s, wtA, wOff), 0, null, 0, dxA, dxOff);
+            return;
+        }
         int p = s.oh() * s.ow(), k = s.kdim(), ocg = s.ocg();
         int nb = chunk(s, k);
         for (int b0 = 0; b0 < s.n(); b0 += nb) {
@@ -75,6 +80,32 @@ public final class Conv2d {
                 }
             }
         }
+    }
+
+    /**
+     * For stride 1 and padding at most dilation*(k-1): the conv whose forward is this conv's
+     * backward-data, dx (n, c, h, w) = dy (n, oc, oh, ow) conv {@link #flipped} weights with
+     * padding dilation*(k-1) - padding; else null.
+     */
+    static Conv2dGeom transposed(Conv2dGeom s) {
+        int ph = s.dh() * (s.kh() - 1) - s.ph(), pw = s.dw() * (s.kw() - 1) - s.pw();
+        if (s.sh() != 1 || s.sw() != 1 || ph < 0 || pw < 0) return null;
+        return new Conv2dGeom(
+                s.n(), s.oc(), s.oh(), s.ow(), s.c(), s.kh(), s.kw(), 1, 1, ph, pw, s.dh(), s.dw(), s.groups());
+    }
+
+    /** wt (oc, c/g, kh, kw) as (c, oc/g, kh, kw), group by group, each kernel rotated by 180 degrees. */
+    static float[] flipped(Conv2dGeom s, float[] wt, int wOff) {
+        int ocg = s.ocg(), cg = s.cg(), kh = s.kh(), kw = s.kw(), kk = kh * kw;
+        float[] f = FLIPPED.get();
+        if (f == null || f.length < s.oc() * cg * kk) FLIPPED.set(f = new float[s.oc() * cg * kk]);
+        for (int g = 0; g < s.groups(); g++)
+            for (int o = 0; o < ocg; o++)
+                for (int ci = 0; ci < cg; ci++) {
+                    int src = wOff + ((g * ocg + o) * cg + ci) * kk, dst = ((g * cg + ci) * ocg + o) * kk;
+                    for (int q = 0; q < kk; q++) f[dst + q] = wt[src + kk - 1 - q];
+                }
+        return f;
     }
 
     // x: (n, c, h, w), dy: (n, oc, oh, ow) -> dw: (oc, c/g, kh, kw), dbias: (oc) or null
