@@ -5,16 +5,20 @@ import org.revtaf.engine.backend.Buf;
 import org.revtaf.engine.backend.Conv2dGeom;
 
 /**
- * Fast 2-D convolution, NCHW, as GEMMs over chunks of the batch with implicit im2col: the GEMM's
- * packing routines read the input image directly ({@link Gemm.BSource}), so no column matrix is
- * materialized for forward and backward-weight; backward-data writes a column buffer of one chunk
- * and folds it back (col2im). Chunks are sized so every GEMM has at least ~1024 columns and the
- * temporaries stay under 4M floats. Oracle: {@link Conv2dRef}. Outputs are overwritten.
+ * Fast 2-D convolution, NCHW: the three passes and where they run. Oracle: {@link Conv2dRef}.
+ * Outputs are overwritten.
  *
- * <p>With K = cg*kh*kw, P = oh*ow and a chunk of nb images, per group g:
- * forward Y_g (ocg, nb*P) = W_g (ocg, K) * col (K, nb*P) + bias;
- * backward-data dcol (K, nb*P) = W_g^T * dY_g, then col2im into dx;
- * backward-weight dW_g (ocg, K) = dY_g (ocg, n*P) * col^T (n*P, K) over the whole batch at once.
+ * <p>With K = cg*kh*kw and P = oh*ow, per group g:
+ * <ul>
+ *   <li>forward Y_g (ocg, n*P) = W_g (ocg, K) * col (K, n*P) + bias: {@link ConvGemm}, an implicit
+ *       GEMM over a padded, stride-phase-split copy of x;
+ *   <li>backward-data at stride 1: the forward conv of dY with the {@link #flipped} weights
+ *       ({@link #transposed} geometry); other strides: dcol (K, P) = W_g^T * dY_g per chunk of
+ *       images through {@link Gemm} and col2im into dx;
+ *   <li>backward-weight dW_g (ocg, K) = dY_g (ocg, n*P) . col (K, n*P) along the pixels:
+ *       {@link ConvWeightGrad} where its runs of pixels are long ({@link ConvWeightGrad#suits}),
+ *       else dY_g * col^T through {@link Gemm} with both operands transposed while packed.
+ * </ul>
  */
 public final class Conv2d {
     /** Budget of floats for one chunk's temporary. */
@@ -94,17 +98,22 @@ public final class Conv2d {
                 s.n(), s.oc(), s.oh(), s.ow(), s.c(), s.kh(), s.kw(), 1, 1, ph, pw, s.dh(), s.dw(), s.groups());
     }
 
-    /** wt (oc, c/g, kh, kw) as (c, oc/g, kh, kw), group by group, each kernel rotated by 180 degrees. */
+    /**
+     * wt (oc, c/g, kh, kw) as (c, oc/g, kh, kw), group by group, each kernel rotated by 180 degrees:
+     * a transpose of (ocg, cg) blocks of kernels, in 16 x 16 tiles so reads and writes stay in cache.
+     */
     static float[] flipped(Conv2dGeom s, float[] wt, int wOff) {
-        int ocg = s.ocg(), cg = s.cg(), kh = s.kh(), kw = s.kw(), kk = kh * kw;
+        int ocg = s.ocg(), cg = s.cg(), kk = s.kh() * s.kw(), t = 16;
         float[] f = FLIPPED.get();
         if (f == null || f.length < s.oc() * cg * kk) FLIPPED.set(f = new float[s.oc() * cg * kk]);
         for (int g = 0; g < s.groups(); g++)
-            for (int o = 0; o < ocg; o++)
-                for (int ci = 0; ci < cg; ci++) {
-                    int src = wOff + ((g * ocg + o) * cg + ci) * kk, dst = ((g * cg + ci) * ocg + o) * kk;
-                    for (int q = 0; q < kk; q++) f[dst + q] = wt[src + kk - 1 - q];
-                }
+            for (int o0 = 0; o0 < ocg; o0 += t)
+                for (int c0 = 0; c0 < cg; c0 += t)
+                    for (int ci = c0; ci < Math.min(cg, c0 + t); ci++)
+                        for (int o = o0; o < Math.min(ocg, o0 + t); o++) {
+                            int src = wOff + ((g * ocg + o) * cg + ci) * kk, dst = ((g * cg + ci) * ocg + o) * kk;
+                            for (int q = 0; q < kk; q++) f[dst + q] = wt[src + kk - 1 - q];
+                        }
         return f;
     }
 
@@ -113,19 +122,20 @@ public final class Conv2d {
         float[] xA = Buf.arr(x), dyA = Buf.arr(dy), dwA = Buf.arr(dw), dbiasA = Buf.arr(dbias);
         int xOff = Buf.off(x), dyOff = Buf.off(dy), dwOff = Buf.off(dw), dbOff = Buf.off(dbias);
         int p = s.oh() * s.ow(), k = s.kdim(), ocg = s.ocg();
-        for (int g = 0; g < s.groups(); g++) {
-            Gemm.sgemm(
-                    ocg,
-                    k,
-                    s.n() * p,
-                    1f,
-                    outputColumns(s, dyA, dyOff, g),
-                    im2colT(s, xA, xOff, g),
-                    0f,
-                    dwA,
-                    dwOff + g * ocg * k,
-                    k);
-        }
+        if (ConvWeightGrad.suits(s)) ConvWeightGrad.backwardWeight(s, xA, xOff, dyA, dyOff, dwA, dwOff);
+        else
+            for (int g = 0; g < s.groups(); g++)
+                Gemm.sgemm(
+                        ocg,
+                        k,
+                        s.n() * p,
+                        1f,
+                        outputColumns(s, dyA, dyOff, g),
+                        im2colT(s, xA, xOff, g),
+                        0f,
+                        dwA,
+                        dwOff + g * ocg * k,
+                        k);
         if (dbiasA != null) {
             Parallel.range(s.oc(), 8, (o0, o1) -> {
                 for (int o = o0; o < o1; o++) {

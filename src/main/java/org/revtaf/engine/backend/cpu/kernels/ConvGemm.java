@@ -77,17 +77,35 @@ final class ConvGemm {
         int kBlocks = (k + KC - 1) / KC, kcB = (k + kBlocks - 1) / kBlocks;
         int mPad = Gemm.roundUp(ocg, MR);
         float[] ap = buffer(APACK, mPad * k);
-        boolean direct = Conv2d.pointwise(s);
-        int perImage = direct ? 0 : prepSize(s);
-        int nb = direct ? s.n() : Math.max(1, Math.min(s.n(), PREP_LIMIT / Math.max(1, perImage)));
-        for (int b0 = 0; b0 < s.n(); b0 += nb) {
-            int cnt = Math.min(nb, s.n() - b0);
-            Prepared in = direct ? pointwise(s, x, xOff + b0 * s.c() * s.h() * s.w()) : prepare(s, x, xOff, b0, cnt);
+        forChunks(s, x, xOff, (b0, cnt, in) -> {
             for (int g = 0; g < s.groups(); g++) {
                 packA(wt, wOff + g * ocg * k, ocg, k, kcB, mPad, ap);
                 int yBase = yOff + (b0 * s.oc() + g * ocg) * p;
                 run(s, in, in.rowBase()[g], ap, kcB, cnt * p, y, yBase, bias, bOff + g * ocg);
             }
+        });
+    }
+
+    /** Work on the images b0 .. b0+cnt with their prepared input. */
+    @FunctionalInterface
+    interface ChunkBody {
+        void run(int b0, int cnt, Prepared in);
+    }
+
+    /**
+     * The batch in chunks of images whose prepared input fits PREP_LIMIT floats (one chunk when
+     * the conv reads x itself), in order.
+     */
+    static void forChunks(Conv2dGeom s, float[] x, int xOff, ChunkBody body) {
+        boolean direct = Conv2d.pointwise(s);
+        int perImage = direct ? 0 : prepSize(s);
+        int nb = direct ? s.n() : Math.max(1, Math.min(s.n(), PREP_LIMIT / Math.max(1, perImage)));
+        for (int b0 = 0; b0 < s.n(); b0 += nb) {
+            int cnt = Math.min(nb, s.n() - b0);
+            body.run(
+                    b0,
+                    cnt,
+                    direct ? pointwise(s, x, xOff + b0 * s.c() * s.h() * s.w()) : prepare(s, x, xOff, b0, cnt));
         }
     }
 
