@@ -212,6 +212,20 @@ public final class F {
         return Norms.batchNorm(x, weight, bias, runMean, runVar, training, momentum, eps);
     }
 
+    /** {@link #batchNorm2d}, then max(0, .) when {@code relu}, in one pass. */
+    public static Tensor batchNorm2d(
+            Tensor x,
+            Tensor weight,
+            Tensor bias,
+            Tensor runMean,
+            Tensor runVar,
+            boolean training,
+            double momentum,
+            double eps,
+            boolean relu) {
+        return Norms.batchNorm(x, weight, bias, runMean, runVar, training, momentum, eps, relu);
+    }
+
     // indexing and joining
     public static Tensor embedding(Tensor table, Tensor idx) {
         return Indexing.embedding(table, idx);

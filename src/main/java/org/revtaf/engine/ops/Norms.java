@@ -4,6 +4,7 @@ import org.revtaf.RevtafException;
 import org.revtaf.engine.autograd.Graph;
 import org.revtaf.engine.backend.Backend;
 import org.revtaf.engine.backend.BatchNormGeom;
+import org.revtaf.engine.backend.UnaryOp;
 import org.revtaf.engine.tensor.Shapes;
 import org.revtaf.engine.tensor.Tensor;
 
@@ -45,7 +46,24 @@ public final class Norms {
             boolean training,
             double momentum,
             double eps) {
-        Backend be = Ops.backend("batch_norm", x, weight, bias, runMean, runVar);
+        return batchNorm(x, weight, bias, runMean, runVar, training, momentum, eps, false);
+    }
+
+    /**
+     * {@link #batchNorm}, with {@code relu} followed by max(0, .) in the same pass over memory (the
+     * norm + ReLU of a ResNet block as one op; the gradient is the ReLU's then the norm's).
+     */
+    public static Tensor batchNorm(
+            Tensor x,
+            Tensor weight,
+            Tensor bias,
+            Tensor runMean,
+            Tensor runVar,
+            boolean training,
+            double momentum,
+            double eps,
+            boolean relu) {
+        Backend be = Ops.backend(relu ? "batch_norm_relu" : "batch_norm", x, weight, bias, runMean, runVar);
         if (x.rank() < 2)
             throw new RevtafException("batch_norm: input needs rank >= 2, got " + Shapes.str(x.shapeRef()));
         int n = x.shape(0), c = x.shape(1), hw = x.numel() / Math.max(n * c, 1);
@@ -61,13 +79,20 @@ public final class Norms {
         Tensor xd = Ops.dense(x), wd = weight == null ? null : Ops.dense(weight);
         Tensor out = Ops.emptyLike(x);
         Tensor mean = Tensor.empty(x.device(), x.dtype(), c), inv = Tensor.empty(x.device(), x.dtype(), c);
-        BatchNormGeom geom = new BatchNormGeom(n, c, hw, training, momentum, eps);
+        BatchNormGeom geom = new BatchNormGeom(n, c, hw, training, momentum, eps, relu);
         be.norm().batchNorm(out, mean, inv, runMean, runVar, xd, wd, bias == null ? null : Ops.dense(bias), geom);
-        return Graph.record("batch_norm", out, new Tensor[] {x, weight, bias}, g -> {
+        BatchNormGeom plain = new BatchNormGeom(n, c, hw, training, momentum, eps);
+        return Graph.record(relu ? "batch_norm_relu" : "batch_norm", out, new Tensor[] {x, weight, bias}, g -> {
+            Tensor gy = Ops.dense(g);
+            if (relu) { // through the ReLU first: out > 0 exactly where the norm's output was
+                Tensor masked = Ops.emptyLike(out);
+                be.elementwise().unaryBackward(masked, gy, out, out, out.numel(), UnaryOp.RELU, 0, 0);
+                gy = masked;
+            }
             Tensor dx = Ops.emptyLike(x);
             Tensor dw = weight != null && weight.requiresGrad() ? Ops.emptyLike(weight) : null;
             Tensor db = bias != null && bias.requiresGrad() ? Ops.emptyLike(bias) : null;
-            be.norm().batchNormBackward(dx, dw, db, Ops.dense(g), xd, wd, mean, inv, geom);
+            be.norm().batchNormBackward(dx, dw, db, gy, xd, wd, mean, inv, plain);
             return new Tensor[] {dx, dw, db};
         });
     }

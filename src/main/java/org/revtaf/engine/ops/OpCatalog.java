@@ -261,9 +261,9 @@ public final class OpCatalog {
                 a -> F.layerNorm(a.in("x"), a.in("weight"), a.in("bias"), a.d("eps")));
         add(
                 "batchnorm2d",
-                "batch norm over channels of [n,c,...]",
+                "batch norm over channels of [n,c,...] (then max(0, .) with relu)",
                 List.of(v("x"), opt("weight"), opt("bias"), mask("running_mean", true), mask("running_var", true)),
-                List.of(p("training", "true"), p("momentum", "0.1"), p("eps", "1e-5")),
+                List.of(p("training", "true"), p("momentum", "0.1"), p("eps", "1e-5"), p("relu", "false")),
                 a -> F.batchNorm2d(
                         a.in("x"),
                         a.in("weight"),
@@ -272,7 +272,8 @@ public final class OpCatalog {
                         a.in("running_var"),
                         a.b("training"),
                         a.d("momentum"),
-                        a.d("eps")));
+                        a.d("eps"),
+                        a.b("relu")));
         add(
                 "dropout",
                 "inverted dropout with a seeded mask",

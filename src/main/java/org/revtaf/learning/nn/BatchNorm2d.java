@@ -32,6 +32,11 @@ public final class BatchNorm2d extends Module implements Layer {
 
     @Override
     public Tensor forward(Tensor x) {
-        return F.batchNorm2d(x, weight, bias, runningMean, runningVar, isTraining(), momentum, eps);
+        return forward(x, false);
+    }
+
+    /** The norm, then max(0, .) when {@code relu} (one pass: a conv block's norm + ReLU). */
+    public Tensor forward(Tensor x, boolean relu) {
+        return F.batchNorm2d(x, weight, bias, runningMean, runningVar, isTraining(), momentum, eps, relu);
     }
 }

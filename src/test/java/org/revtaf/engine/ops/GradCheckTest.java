@@ -134,6 +134,18 @@ class GradCheckTest {
                 rand(8, 2, 3, 2, 2),
                 rand(9, 3),
                 rand(10, 3));
+        check(
+                "batch_norm_relu-train",
+                in -> F.batchNorm2d(in[0], in[1], in[2], null, null, true, 0.1, 1e-5, true),
+                rand(11, 2, 3, 2, 2),
+                rand(12, 3),
+                rand(13, 3));
+        check(
+                "batch_norm_relu-eval",
+                in -> F.batchNorm2d(in[0], in[1], in[2], rm, rv, false, 0.1, 1e-5, true),
+                rand(14, 2, 3, 2, 2),
+                rand(15, 3),
+                rand(16, 3));
     }
 
     @Test

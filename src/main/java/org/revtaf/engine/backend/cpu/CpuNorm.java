@@ -49,7 +49,8 @@ final class CpuNorm implements NormKernels {
                     c,
                     hw,
                     (float) eps,
-                    (float) momentum);
+                    (float) momentum,
+                    geom.relu());
         else
             Norm.batchNormForwardEval(
                     of(x),
@@ -63,7 +64,8 @@ final class CpuNorm implements NormKernels {
                     n,
                     c,
                     hw,
-                    (float) eps);
+                    (float) eps,
+                    geom.relu());
     }
 
     @Override

@@ -7,6 +7,7 @@ import static org.revtaf.engine.backend.cuda.CudaArgs.dense;
 import org.revtaf.engine.backend.Backend;
 import org.revtaf.engine.backend.BatchNormGeom;
 import org.revtaf.engine.backend.NormKernels;
+import org.revtaf.engine.backend.UnaryOp;
 import org.revtaf.engine.tensor.Tensor;
 
 /** Layer norm and batch norm of the cuda backend (kernels/norm/norm.cu), contiguous float32. */
@@ -81,6 +82,9 @@ final class CudaNorm implements NormKernels {
                 (float) g.momentum(),
                 (float) g.eps(),
                 VERSION);
+        // the fused ReLU as a second pass (the batch-norm kernel has no ReLU epilogue yet)
+        if (g.relu())
+            d.k.unaryFwd(d.stream, at(out), at(out), g.n() * g.c() * g.hw(), UnaryOp.RELU.ordinal(), 0f, 0f, VERSION);
     }
 
     @Override

@@ -5,6 +5,8 @@ import static org.revtaf.engine.backend.reference.Staging.run;
 import org.revtaf.engine.backend.BatchNormGeom;
 import org.revtaf.engine.backend.Buf;
 import org.revtaf.engine.backend.NormKernels;
+import org.revtaf.engine.backend.ScalarMath;
+import org.revtaf.engine.backend.UnaryOp;
 import org.revtaf.engine.tensor.Tensor;
 
 /**
@@ -41,12 +43,13 @@ public final class RefNorm implements NormKernels {
         boolean training = geom.training();
         double momentum = geom.momentum(), eps = geom.eps();
         run(s -> {
+            Buf.F64 y = s.out(out);
             if (training)
                 batchNormForwardTrain(
                         s.in(x),
                         s.in(w),
                         s.in(b),
-                        s.out(out),
+                        y,
                         s.out(runMean),
                         s.out(runVar),
                         s.out(saveMean),
@@ -61,7 +64,7 @@ public final class RefNorm implements NormKernels {
                         s.in(x),
                         s.in(w),
                         s.in(b),
-                        s.out(out),
+                        y,
                         s.in(runMean),
                         s.in(runVar),
                         s.out(saveMean),
@@ -70,7 +73,14 @@ public final class RefNorm implements NormKernels {
                         c,
                         hw,
                         eps);
+            if (geom.relu()) relu(y, n * c * hw);
         });
+    }
+
+    /** The ReLU op of this backend over y's first n values, in place (a fused batch norm's ReLU). */
+    private static void relu(Buf.F64 y, int n) {
+        double[] a = y.a();
+        for (int i = y.off(); i < y.off() + n; i++) a[i] = ScalarMath.apply(UnaryOp.RELU, a[i], 0, 0);
     }
 
     @Override

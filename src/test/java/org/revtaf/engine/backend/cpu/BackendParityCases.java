@@ -194,6 +194,24 @@ public abstract class BackendParityCases {
                 randn(10, 5),
                 fixed(new double[] {0.1, -0.2, 0.3, 0, 1}, 5),
                 fixed(new double[] {1, 0.5, 2, 0.7, 1.3}, 5));
+        check(
+                "batch_norm_relu-train",
+                1e-4,
+                1e-4,
+                in -> F.batchNorm2d(in[0], in[1], in[2], null, null, true, 0.1, 1e-5, true),
+                randn(11, 3, 5, 7, 3),
+                randn(12, 5),
+                randn(13, 5));
+        check(
+                "batch_norm_relu-eval",
+                1e-4,
+                1e-4,
+                in -> F.batchNorm2d(in[0], in[1], in[2], in[3], F.abs(in[4]), false, 0.1, 1e-5, true),
+                randn(14, 2, 5, 3, 7),
+                randn(15, 5),
+                randn(16, 5),
+                fixed(new double[] {0.1, -0.2, 0.3, 0, 1}, 5),
+                fixed(new double[] {1, 0.5, 2, 0.7, 1.3}, 5));
     }
 
     @Test

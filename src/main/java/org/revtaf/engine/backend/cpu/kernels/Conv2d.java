@@ -5,16 +5,20 @@ import org.revtaf.engine.backend.Buf;
 import org.revtaf.engine.backend.Conv2dGeom;
 
 /**
- * Fast 2-D convolution, NCHW, as GEMMs over chunks of the batch with implicit im2col: the GEMM's
- * packing routines read the input image directly ({@link Gemm.BSource}), so no column matrix is
- * materialized for forward and backward-weight; backward-data writes a column buffer of one chunk
- * and folds it back (col2im). Chunks are sized so every GEMM has at least ~1024 columns and the
- * temporaries stay under 4M floats. Oracle: {@link Conv2dRef}. Outputs are overwritten.
+ * Fast 2-D convolution, NCHW: the three passes and where they run. Oracle: {@link Conv2dRef}.
+ * Outputs are overwritten.
  *
- * <p>With K = cg*kh*kw, P = oh*ow and a chunk of nb images, per group g:
- * forward Y_g (ocg, nb*P) = W_g (ocg, K) * col (K, nb*P) + bias;
- * backward-data dcol (K, nb*P) = W_g^T * dY_g, then col2im into dx;
- * backward-weight dW_g (ocg, K) = dY_g (ocg, n*P) * col^T (n*P, K) over the whole batch at once.
+ * <p>With K = cg*kh*kw and P = oh*ow, per group g:
+ * <ul>
+ *   <li>forward Y_g (ocg, n*P) = W_g (ocg, K) * col (K, n*P) + bias: {@link ConvGemm}, an implicit
+ *       GEMM over a padded, stride-phase-split copy of x;
+ *   <li>backward-data at stride 1: the forward conv of dY with the {@link #flipped} weights
+ *       ({@link #transposed} geometry); other strides: dcol (K, P) = W_g^T * dY_g per chunk of
+ *       images through {@link Gemm} and col2im into dx;
+ *   <li>backward-weight dW_g (ocg, K) = dY_g (ocg, n*P) . col (K, n*P) along the pixels:
+ *       {@link ConvWeightGrad} where its runs of pixels are long ({@link ConvWeightGrad#suits}),
+ *       else dY_g * col^T through {@link Gemm} with both operands transposed while packed.
+ * </ul>
  */
 public final class Conv2d {
     /** Budget of floats for one chunk's temporary. */
@@ -22,7 +26,7 @@ public final class Conv2d {
     /** Wanted GEMM width (columns) from batching images. */
     static final int TARGET_COLS = 1024;
 
-    private static final ThreadLocal<float[]> TEMP = new ThreadLocal<>();
+    private static final ThreadLocal<float[]> TEMP = new ThreadLocal<>(), FLIPPED = new ThreadLocal<>();
 
     private Conv2d() {}
 
@@ -36,42 +40,27 @@ public final class Conv2d {
 
     // x: (n, c, h, w), wt: (oc, c/g, kh, kw), bias: (oc) or null -> y: (n, oc, oh, ow)
     public static void forward(Conv2dGeom s, Buf.F32 x, Buf.F32 wt, Buf.F32 bias, Buf.F32 y) {
-        float[] xA = Buf.arr(x), wtA = Buf.arr(wt), biasA = Buf.arr(bias), yA = Buf.arr(y);
-        int xOff = Buf.off(x), wOff = Buf.off(wt), bOff = Buf.off(bias), yOff = Buf.off(y);
-        int p = s.oh() * s.ow(), k = s.kdim(), ocg = s.ocg();
-        int nb = chunk(s, ocg);
-        for (int b0 = 0; b0 < s.n(); b0 += nb) {
-            int cnt = Math.min(nb, s.n() - b0), cols = cnt * p;
-            for (int g = 0; g < s.groups(); g++) {
-                Gemm.ASource wa = Gemm.matrixA(false, wtA, wOff + g * ocg * k, k);
-                Gemm.BSource col = im2col(s, xA, xOff, b0, g);
-                if (cnt == 1) {
-                    Gemm.sgemm(ocg, p, k, 1f, wa, col, 0f, yA, yOff + (b0 * s.oc() + g * ocg) * p, p);
-                } else {
-                    float[] tmp = temp(ocg * cols);
-                    Gemm.sgemm(ocg, cols, k, 1f, wa, col, 0f, tmp, 0, cols);
-                    for (int b = 0; b < cnt; b++)
-                        for (int o = 0; o < ocg; o++)
-                            System.arraycopy(
-                                    tmp, o * cols + b * p, yA, yOff + ((b0 + b) * s.oc() + g * ocg + o) * p, p);
-                }
-            }
-        }
-        if (biasA != null) {
-            Parallel.range(s.n() * s.oc(), Math.max(1, 16384 / Math.max(1, p)), (r0, r1) -> {
-                for (int r = r0; r < r1; r++) {
-                    float bv = biasA[bOff + r % s.oc()];
-                    int o = yOff + r * p;
-                    for (int i = 0; i < p; i++) yA[o + i] += bv;
-                }
-            });
-        }
+        ConvGemm.forward(
+                s,
+                Buf.arr(x),
+                Buf.off(x),
+                Buf.arr(wt),
+                Buf.off(wt),
+                Buf.arr(bias),
+                Buf.off(bias),
+                Buf.arr(y),
+                Buf.off(y));
     }
 
     // dy: (n, oc, oh, ow), wt: (oc, c/g, kh, kw) -> dx: (n, c, h, w)
     public static void backwardData(Conv2dGeom s, Buf.F32 dy, Buf.F32 wt, Buf.F32 dx) {
         float[] dyA = Buf.arr(dy), wtA = Buf.arr(wt), dxA = Buf.arr(dx);
         int dyOff = Buf.off(dy), wOff = Buf.off(wt), dxOff = Buf.off(dx);
+        Conv2dGeom t = transposed(s);
+        if (t != null) { // stride 1: dx is dy convolved with the flipped, in/out-swapped weights
+            ConvGemm.forward(t, dyA, dyOff, flipped(s, wtA, wOff), 0, null, 0, dxA, dxOff);
+            return;
+        }
         int p = s.oh() * s.ow(), k = s.kdim(), ocg = s.ocg();
         int nb = chunk(s, k);
         for (int b0 = 0; b0 < s.n(); b0 += nb) {
@@ -97,24 +86,56 @@ public final class Conv2d {
         }
     }
 
+    /**
+     * For stride 1 and padding at most dilation*(k-1): the conv whose forward is this conv's
+     * backward-data, dx (n, c, h, w) = dy (n, oc, oh, ow) conv {@link #flipped} weights with
+     * padding dilation*(k-1) - padding; else null.
+     */
+    static Conv2dGeom transposed(Conv2dGeom s) {
+        int ph = s.dh() * (s.kh() - 1) - s.ph(), pw = s.dw() * (s.kw() - 1) - s.pw();
+        if (s.sh() != 1 || s.sw() != 1 || ph < 0 || pw < 0) return null;
+        return new Conv2dGeom(
+                s.n(), s.oc(), s.oh(), s.ow(), s.c(), s.kh(), s.kw(), 1, 1, ph, pw, s.dh(), s.dw(), s.groups());
+    }
+
+    /**
+     * wt (oc, c/g, kh, kw) as (c, oc/g, kh, kw), group by group, each kernel rotated by 180 degrees:
+     * a transpose of (ocg, cg) blocks of kernels, in 16 x 16 tiles so reads and writes stay in cache.
+     */
+    static float[] flipped(Conv2dGeom s, float[] wt, int wOff) {
+        int ocg = s.ocg(), cg = s.cg(), kk = s.kh() * s.kw(), t = 16;
+        float[] f = FLIPPED.get();
+        if (f == null || f.length < s.oc() * cg * kk) FLIPPED.set(f = new float[s.oc() * cg * kk]);
+        for (int g = 0; g < s.groups(); g++)
+            for (int o0 = 0; o0 < ocg; o0 += t)
+                for (int c0 = 0; c0 < cg; c0 += t)
+                    for (int ci = c0; ci < Math.min(cg, c0 + t); ci++)
+                        for (int o = o0; o < Math.min(ocg, o0 + t); o++) {
+                            int src = wOff + ((g * ocg + o) * cg + ci) * kk, dst = ((g * cg + ci) * ocg + o) * kk;
+                            for (int q = 0; q < kk; q++) f[dst + q] = wt[src + kk - 1 - q];
+                        }
+        return f;
+    }
+
     // x: (n, c, h, w), dy: (n, oc, oh, ow) -> dw: (oc, c/g, kh, kw), dbias: (oc) or null
     public static void backwardWeight(Conv2dGeom s, Buf.F32 x, Buf.F32 dy, Buf.F32 dw, Buf.F32 dbias) {
         float[] xA = Buf.arr(x), dyA = Buf.arr(dy), dwA = Buf.arr(dw), dbiasA = Buf.arr(dbias);
         int xOff = Buf.off(x), dyOff = Buf.off(dy), dwOff = Buf.off(dw), dbOff = Buf.off(dbias);
         int p = s.oh() * s.ow(), k = s.kdim(), ocg = s.ocg();
-        for (int g = 0; g < s.groups(); g++) {
-            Gemm.sgemm(
-                    ocg,
-                    k,
-                    s.n() * p,
-                    1f,
-                    outputColumns(s, dyA, dyOff, g),
-                    im2colT(s, xA, xOff, g),
-                    0f,
-                    dwA,
-                    dwOff + g * ocg * k,
-                    k);
-        }
+        if (ConvWeightGrad.suits(s)) ConvWeightGrad.backwardWeight(s, xA, xOff, dyA, dyOff, dwA, dwOff);
+        else
+            for (int g = 0; g < s.groups(); g++)
+                Gemm.sgemm(
+                        ocg,
+                        k,
+                        s.n() * p,
+                        1f,
+                        outputColumns(s, dyA, dyOff, g),
+                        im2colT(s, xA, xOff, g),
+                        0f,
+                        dwA,
+                        dwOff + g * ocg * k,
+                        k);
         if (dbiasA != null) {
             Parallel.range(s.oc(), 8, (o0, o1) -> {
                 for (int o = o0; o < o1; o++) {
@@ -127,56 +148,6 @@ public final class Conv2d {
     }
 
     // ---- packing sources ----
-
-    /**
-     * col (K, cnt*P) of images b0.. and group g as a GEMM B source: row r = (ci, ky, kx), column
-     * j = (image, oy, ox). Column runs that share (image, oy) are copied as contiguous (stride 1)
-     * or strided spans with the out-of-image parts zero-filled.
-     */
-    static Gemm.BSource im2col(Conv2dGeom s, float[] x, int xOff, int b0, int g) {
-        if (pointwise(s)) return planeRows(x, xOff, s.c(), s.h() * s.w(), b0, g * s.cg());
-        int p = s.oh() * s.ow(), ow = s.ow(), kk = s.kh() * s.kw(), hw = s.h() * s.w();
-        int nr = Gemm.nr();
-        return (p0, kc, j0, w, dst, off) -> {
-            // segments of the strip: {start x, length, image plane offset, oy, ox0}
-            int[] seg = new int[5 * nr]; // small: a ThreadLocal look-up per strip cost more
-            int ns = 0;
-            for (int xq = 0; xq < w; ) {
-                int j = j0 + xq, b = j / p, pix = j % p, oy = pix / ow, ox = pix % ow;
-                int len = Math.min(w - xq, ow - ox);
-                seg[5 * ns] = xq;
-                seg[5 * ns + 1] = len;
-                seg[5 * ns + 2] = xOff + ((b0 + b) * s.c() + g * s.cg()) * hw;
-                seg[5 * ns + 3] = oy;
-                seg[5 * ns + 4] = ox;
-                ns++;
-                xq += len;
-            }
-            for (int q = 0; q < kc; q++) {
-                int r = p0 + q, ci = r / kk, ky = (r % kk) / s.kw(), kx = r % s.kw();
-                int d = off + q * nr;
-                for (int t = 0; t < ns; t++) {
-                    int xs = seg[5 * t], len = seg[5 * t + 1], plane = seg[5 * t + 2] + ci * hw;
-                    int iy = seg[5 * t + 3] * s.sh() - s.ph() + ky * s.dh();
-                    int ox0 = seg[5 * t + 4];
-                    if (iy < 0 || iy >= s.h()) {
-                        Arrays.fill(dst, d + xs, d + xs + len, 0f);
-                        continue;
-                    }
-                    int ixs = ox0 * s.sw() - s.pw() + kx * s.dw(); // ix of the first column
-                    // valid e in [lo, hi): 0 <= ixs + e*sw < w
-                    int lo = ixs >= 0 ? 0 : Math.min(len, (-ixs + s.sw() - 1) / s.sw());
-                    int hi = s.w() - 1 - ixs < 0 ? lo : Math.max(lo, Math.min(len, (s.w() - 1 - ixs) / s.sw() + 1));
-                    if (lo > 0) Arrays.fill(dst, d + xs, d + xs + lo, 0f);
-                    int src = plane + iy * s.w() + ixs;
-                    if (s.sw() == 1) System.arraycopy(x, src + lo, dst, d + xs + lo, hi - lo);
-                    else for (int e = lo; e < hi; e++) dst[d + xs + e] = x[src + e * s.sw()];
-                    if (hi < len) Arrays.fill(dst, d + xs + hi, d + xs + len, 0f);
-                }
-                if (w < nr) Arrays.fill(dst, d + w, d + nr, 0f);
-            }
-        };
-    }
 
     /**
      * col^T (n*P, K) of group g over the whole batch as a GEMM B source: row = (image, oy, ox),

@@ -332,10 +332,10 @@ public final class Gemm {
                     int h = Math.min(MR, mc - ir);
                     int ci = cOff + (ic + ir) * ldc + j;
                     if (h == MR && w == NR) {
-                        kernel(kc, ap, ir * kc, bp, bi, c, ci, ldc);
+                        kernel(kc, ap, ir * kc, bp, bi, c, ci, ldc, true);
                     } else {
                         java.util.Arrays.fill(tile, 0f);
-                        kernel(kc, ap, ir * kc, bp, bi, tile, 0, NR);
+                        kernel(kc, ap, ir * kc, bp, bi, tile, 0, NR, true);
                         for (int r = 0; r < h; r++) for (int x = 0; x < w; x++) c[ci + r * ldc + x] += tile[r * NR + x];
                     }
                 }
@@ -390,8 +390,11 @@ public final class Gemm {
         }
     }
 
-    /** C[0..MR) x [0..NR) += packed A strip (MR x kc) * packed B strip (kc x NR). */
-    static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc) {
+    /**
+     * C[0..MR) x [0..NR) += packed A strip (MR x kc) * packed B strip (kc x NR); with {@code add}
+     * false, C = the product (C is not read).
+     */
+    static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc, boolean add) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
         FloatVector c60 = c00, c61 = c00, c70 = c00, c71 = c00, c80 = c00, c81 = c00;
@@ -437,30 +440,59 @@ public final class Gemm {
             cb0 = x.fma(b0, cb0);
             cb1 = x.fma(b1, cb1);
         }
-        c00.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
-        c01.add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
-        c10.add(FloatVector.fromArray(S, c, ci + 1 * ldc)).intoArray(c, ci + 1 * ldc);
-        c11.add(FloatVector.fromArray(S, c, ci + 1 * ldc + L)).intoArray(c, ci + 1 * ldc + L);
-        c20.add(FloatVector.fromArray(S, c, ci + 2 * ldc)).intoArray(c, ci + 2 * ldc);
-        c21.add(FloatVector.fromArray(S, c, ci + 2 * ldc + L)).intoArray(c, ci + 2 * ldc + L);
-        c30.add(FloatVector.fromArray(S, c, ci + 3 * ldc)).intoArray(c, ci + 3 * ldc);
-        c31.add(FloatVector.fromArray(S, c, ci + 3 * ldc + L)).intoArray(c, ci + 3 * ldc + L);
-        c40.add(FloatVector.fromArray(S, c, ci + 4 * ldc)).intoArray(c, ci + 4 * ldc);
-        c41.add(FloatVector.fromArray(S, c, ci + 4 * ldc + L)).intoArray(c, ci + 4 * ldc + L);
-        c50.add(FloatVector.fromArray(S, c, ci + 5 * ldc)).intoArray(c, ci + 5 * ldc);
-        c51.add(FloatVector.fromArray(S, c, ci + 5 * ldc + L)).intoArray(c, ci + 5 * ldc + L);
-        c60.add(FloatVector.fromArray(S, c, ci + 6 * ldc)).intoArray(c, ci + 6 * ldc);
-        c61.add(FloatVector.fromArray(S, c, ci + 6 * ldc + L)).intoArray(c, ci + 6 * ldc + L);
-        c70.add(FloatVector.fromArray(S, c, ci + 7 * ldc)).intoArray(c, ci + 7 * ldc);
-        c71.add(FloatVector.fromArray(S, c, ci + 7 * ldc + L)).intoArray(c, ci + 7 * ldc + L);
-        c80.add(FloatVector.fromArray(S, c, ci + 8 * ldc)).intoArray(c, ci + 8 * ldc);
-        c81.add(FloatVector.fromArray(S, c, ci + 8 * ldc + L)).intoArray(c, ci + 8 * ldc + L);
-        c90.add(FloatVector.fromArray(S, c, ci + 9 * ldc)).intoArray(c, ci + 9 * ldc);
-        c91.add(FloatVector.fromArray(S, c, ci + 9 * ldc + L)).intoArray(c, ci + 9 * ldc + L);
-        ca0.add(FloatVector.fromArray(S, c, ci + 10 * ldc)).intoArray(c, ci + 10 * ldc);
-        ca1.add(FloatVector.fromArray(S, c, ci + 10 * ldc + L)).intoArray(c, ci + 10 * ldc + L);
-        cb0.add(FloatVector.fromArray(S, c, ci + 11 * ldc)).intoArray(c, ci + 11 * ldc);
-        cb1.add(FloatVector.fromArray(S, c, ci + 11 * ldc + L)).intoArray(c, ci + 11 * ldc + L);
+        // one branch around all stores, no helper: per-store helpers exceed C2's inlining node budget,
+        // and a vector passed to a method that is not inlined is boxed (allocated) on every call
+        if (add) {
+            c00.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
+            c01.add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
+            c10.add(FloatVector.fromArray(S, c, ci + 1 * ldc)).intoArray(c, ci + 1 * ldc);
+            c11.add(FloatVector.fromArray(S, c, ci + 1 * ldc + L)).intoArray(c, ci + 1 * ldc + L);
+            c20.add(FloatVector.fromArray(S, c, ci + 2 * ldc)).intoArray(c, ci + 2 * ldc);
+            c21.add(FloatVector.fromArray(S, c, ci + 2 * ldc + L)).intoArray(c, ci + 2 * ldc + L);
+            c30.add(FloatVector.fromArray(S, c, ci + 3 * ldc)).intoArray(c, ci + 3 * ldc);
+            c31.add(FloatVector.fromArray(S, c, ci + 3 * ldc + L)).intoArray(c, ci + 3 * ldc + L);
+            c40.add(FloatVector.fromArray(S, c, ci + 4 * ldc)).intoArray(c, ci + 4 * ldc);
+            c41.add(FloatVector.fromArray(S, c, ci + 4 * ldc + L)).intoArray(c, ci + 4 * ldc + L);
+            c50.add(FloatVector.fromArray(S, c, ci + 5 * ldc)).intoArray(c, ci + 5 * ldc);
+            c51.add(FloatVector.fromArray(S, c, ci + 5 * ldc + L)).intoArray(c, ci + 5 * ldc + L);
+            c60.add(FloatVector.fromArray(S, c, ci + 6 * ldc)).intoArray(c, ci + 6 * ldc);
+            c61.add(FloatVector.fromArray(S, c, ci + 6 * ldc + L)).intoArray(c, ci + 6 * ldc + L);
+            c70.add(FloatVector.fromArray(S, c, ci + 7 * ldc)).intoArray(c, ci + 7 * ldc);
+            c71.add(FloatVector.fromArray(S, c, ci + 7 * ldc + L)).intoArray(c, ci + 7 * ldc + L);
+            c80.add(FloatVector.fromArray(S, c, ci + 8 * ldc)).intoArray(c, ci + 8 * ldc);
+            c81.add(FloatVector.fromArray(S, c, ci + 8 * ldc + L)).intoArray(c, ci + 8 * ldc + L);
+            c90.add(FloatVector.fromArray(S, c, ci + 9 * ldc)).intoArray(c, ci + 9 * ldc);
+            c91.add(FloatVector.fromArray(S, c, ci + 9 * ldc + L)).intoArray(c, ci + 9 * ldc + L);
+            ca0.add(FloatVector.fromArray(S, c, ci + 10 * ldc)).intoArray(c, ci + 10 * ldc);
+            ca1.add(FloatVector.fromArray(S, c, ci + 10 * ldc + L)).intoArray(c, ci + 10 * ldc + L);
+            cb0.add(FloatVector.fromArray(S, c, ci + 11 * ldc)).intoArray(c, ci + 11 * ldc);
+            cb1.add(FloatVector.fromArray(S, c, ci + 11 * ldc + L)).intoArray(c, ci + 11 * ldc + L);
+        } else {
+            c00.intoArray(c, ci);
+            c01.intoArray(c, ci + L);
+            c10.intoArray(c, ci + 1 * ldc);
+            c11.intoArray(c, ci + 1 * ldc + L);
+            c20.intoArray(c, ci + 2 * ldc);
+            c21.intoArray(c, ci + 2 * ldc + L);
+            c30.intoArray(c, ci + 3 * ldc);
+            c31.intoArray(c, ci + 3 * ldc + L);
+            c40.intoArray(c, ci + 4 * ldc);
+            c41.intoArray(c, ci + 4 * ldc + L);
+            c50.intoArray(c, ci + 5 * ldc);
+            c51.intoArray(c, ci + 5 * ldc + L);
+            c60.intoArray(c, ci + 6 * ldc);
+            c61.intoArray(c, ci + 6 * ldc + L);
+            c70.intoArray(c, ci + 7 * ldc);
+            c71.intoArray(c, ci + 7 * ldc + L);
+            c80.intoArray(c, ci + 8 * ldc);
+            c81.intoArray(c, ci + 8 * ldc + L);
+            c90.intoArray(c, ci + 9 * ldc);
+            c91.intoArray(c, ci + 9 * ldc + L);
+            ca0.intoArray(c, ci + 10 * ldc);
+            ca1.intoArray(c, ci + 10 * ldc + L);
+            cb0.intoArray(c, ci + 11 * ldc);
+            cb1.intoArray(c, ci + 11 * ldc + L);
+        }
     }
 
     private static float[] buffer(ThreadLocal<float[]> cache, int size) {

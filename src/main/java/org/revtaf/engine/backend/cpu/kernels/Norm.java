@@ -118,7 +118,9 @@ public final class Norm {
     /**
      * Training forward: per-channel batch mean and biased variance normalize x; saves mean and
      * 1/sqrt(var + eps); updates running stats (may be null) as r = (1 - momentum) r + momentum s
-     * with the unbiased variance, as PyTorch.
+     * with the unbiased variance, as PyTorch. The statistics take one pass over x (sums of x - K
+     * and its square, K the channel's first value, so a mean far from zero does not cancel); with
+     * {@code relu} the output is max(0, y) in the same pass that writes it.
      */
     // x, y: (n, c, hw); gamma, beta, runMean, runVar, saveMean, saveRstd: (c)
     public static void batchNormForwardTrain(
@@ -134,7 +136,8 @@ public final class Norm {
             int c,
             int hw,
             float eps,
-            float momentum) {
+            float momentum,
+            boolean relu) {
         float[] xA = Buf.arr(x), gammaA = Buf.arr(gamma), betaA = Buf.arr(beta), yA = Buf.arr(y);
         float[] runMeanA = Buf.arr(runMean), runVarA = Buf.arr(runVar), saveMeanA = Buf.arr(saveMean);
         float[] saveRstdA = Buf.arr(saveRstd);
@@ -143,31 +146,32 @@ public final class Norm {
         int srOff = Buf.off(saveRstd);
         long count = (long) n * hw;
         Parallel.range(c, 1, (c0, c1) -> {
+            double[] sums = new double[2];
             for (int ch = c0; ch < c1; ch++) {
-                double s = 0;
-                for (int b = 0; b < n; b++) s += sum(xA, xOff + (b * c + ch) * hw, hw);
-                float mu = (float) (s / count);
-                double v = 0;
+                float shift = xA[xOff + ch * hw];
+                double s1 = 0, s2 = 0;
                 for (int b = 0; b < n; b++) {
-                    int o = xOff + (b * c + ch) * hw;
-                    v += dotCentered(xA, o, mu, xA, o, mu, hw);
+                    shiftedSums(xA, xOff + (b * c + ch) * hw, shift, hw, sums);
+                    s1 += sums[0];
+                    s2 += sums[1];
                 }
-                double var = v / count;
+                double m1 = s1 / count, var = Math.max(0, s2 / count - m1 * m1);
+                float mu = (float) (shift + m1);
                 float rs = (float) (1.0 / Math.sqrt(var + eps));
                 if (saveMeanA != null) saveMeanA[smOff + ch] = mu;
                 if (saveRstdA != null) saveRstdA[srOff + ch] = rs;
                 if (runMeanA != null) runMeanA[rmOff + ch] = (1 - momentum) * runMeanA[rmOff + ch] + momentum * mu;
                 if (runVarA != null)
-                    runVarA[rvOff + ch] = (float)
-                            ((1 - momentum) * runVarA[rvOff + ch] + momentum * (count > 1 ? v / (count - 1) : var));
+                    runVarA[rvOff + ch] = (float) ((1 - momentum) * runVarA[rvOff + ch]
+                            + momentum * (count > 1 ? var * count / (count - 1) : var));
                 float g = gammaA == null ? rs : gammaA[gOff + ch] * rs, sh = betaA == null ? 0f : betaA[bOff + ch];
                 for (int b = 0; b < n; b++)
-                    scaleShift(xA, xOff + (b * c + ch) * hw, mu, g, sh, yA, yOff + (b * c + ch) * hw, hw);
+                    scaleShift(xA, xOff + (b * c + ch) * hw, mu, g, sh, yA, yOff + (b * c + ch) * hw, hw, relu);
             }
         });
     }
 
-    /** Inference forward with the running statistics. */
+    /** Inference forward with the running statistics; max(0, y) with {@code relu}. */
     public static void batchNormForwardEval(
             Buf.F32 x,
             Buf.F32 gamma,
@@ -180,7 +184,8 @@ public final class Norm {
             int n,
             int c,
             int hw,
-            float eps) {
+            float eps,
+            boolean relu) {
         float[] xA = Buf.arr(x), gammaA = Buf.arr(gamma), betaA = Buf.arr(beta), yA = Buf.arr(y);
         float[] runMeanA = Buf.arr(runMean), runVarA = Buf.arr(runVar);
         int xOff = Buf.off(x), gOff = Buf.off(gamma), bOff = Buf.off(beta), yOff = Buf.off(y);
@@ -196,7 +201,7 @@ public final class Norm {
                 float rs = (float) (1.0 / Math.sqrt(runVarA[rvOff + ch] + (double) eps));
                 float g = gammaA == null ? rs : gammaA[gOff + ch] * rs;
                 float sh = betaA == null ? 0f : betaA[bOff + ch];
-                scaleShift(xA, xOff + p * hw, runMeanA[rmOff + ch], g, sh, yA, yOff + p * hw, hw);
+                scaleShift(xA, xOff + p * hw, runMeanA[rmOff + ch], g, sh, yA, yOff + p * hw, hw, relu);
             }
         });
     }
@@ -326,13 +331,50 @@ public final class Norm {
         }
     }
 
-    /** y = (x - mu) * g + sh over n elements (centered first: no cancellation for mean >> std). */
-    private static void scaleShift(float[] x, int xo, float mu, float g, float sh, float[] y, int yo, int n) {
+    /**
+     * y = (x - mu) * g + sh over n elements (centered first: no cancellation for mean >> std);
+     * max(0, y) with {@code relu} (lane-wise max as the cpu ReLU op: a NaN stays NaN).
+     */
+    private static void scaleShift(
+            float[] x, int xo, float mu, float g, float sh, float[] y, int yo, int n, boolean relu) {
         int i = 0;
         FloatVector vg = FloatVector.broadcast(S, g), vs = FloatVector.broadcast(S, sh);
+        if (relu) {
+            for (; i + L <= n; i += L)
+                FloatVector.fromArray(S, x, xo + i).sub(mu).fma(vg, vs).max(0f).intoArray(y, yo + i);
+            for (; i < n; i++) y[yo + i] = Math.max((x[xo + i] - mu) * g + sh, 0f);
+            return;
+        }
         for (; i + L <= n; i += L)
             FloatVector.fromArray(S, x, xo + i).sub(mu).fma(vg, vs).intoArray(y, yo + i);
         for (; i < n; i++) y[yo + i] = (x[xo + i] - mu) * g + sh;
+    }
+
+    /**
+     * out[0] = sum of (a[i] - k), out[1] = sum of (a[i] - k)^2 over a[o .. o+n), in double
+     * (vector partial sums in float over blocks of 1024).
+     */
+    static void shiftedSums(float[] a, int o, float k, int n, double[] out) {
+        double t1 = 0, t2 = 0;
+        for (int b = 0; b < n; b += 1024) {
+            int e = Math.min(n, b + 1024), j = b;
+            FloatVector acc1 = FloatVector.zero(S), acc2 = acc1;
+            for (; j + L <= e; j += L) {
+                FloatVector v = FloatVector.fromArray(S, a, o + j).sub(k);
+                acc1 = acc1.add(v);
+                acc2 = v.fma(v, acc2);
+            }
+            float p1 = VecMath.sum(acc1), p2 = VecMath.sum(acc2);
+            for (; j < e; j++) {
+                float v = a[o + j] - k;
+                p1 += v;
+                p2 += v * v;
+            }
+            t1 += p1;
+            t2 += p2;
+        }
+        out[0] = t1;
+        out[1] = t2;
     }
 
     private static void reduce(float[][] parts, float[] out, int off, int d) {

@@ -1,6 +1,12 @@
 package org.revtaf.engine.backend.cpu.kernels;
 
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
 import org.revtaf.engine.backend.Buf;
 import org.revtaf.engine.backend.Pool2dGeom;
 
@@ -23,31 +29,79 @@ public final class Pool {
         float[] xA = Buf.arr(x), yA = Buf.arr(y);
         int[] idxA = Buf.arr(idx);
         int xOff = Buf.off(x), yOff = Buf.off(y), iOff = Buf.off(idx);
-        int oh = s.oh(), ow = s.ow(), h = s.h(), w = s.w();
+        int oh = s.oh(), ow = s.ow(), h = s.h(), w = s.w(), sw = s.sw();
+        // output columns whose window lies inside the row: ox*sw - pw >= 0, ox*sw - pw + kw <= w
+        int in0 = Math.min(ow, (s.pw() + sw - 1) / sw);
+        int in1 = Math.max(in0, Math.min(ow, Math.floorDiv(w - s.kw() + s.pw(), sw) + 1));
+        boolean vec = sw <= 2; // unit or stride-2 taps as whole-vector loads
         Parallel.range(s.planes(), grain(oh * ow * s.kh() * s.kw()), (p0, p1) -> {
             for (int p = p0; p < p1; p++) {
                 int xp = xOff + p * h * w, op = p * oh * ow;
                 for (int oy = 0; oy < oh; oy++) {
                     int y0 = Math.max(0, oy * s.sh() - s.ph()), y1 = Math.min(h, oy * s.sh() - s.ph() + s.kh());
-                    for (int ox = 0; ox < ow; ox++) {
-                        int x0 = Math.max(0, ox * s.sw() - s.pw()), x1 = Math.min(w, ox * s.sw() - s.pw() + s.kw());
-                        int arg = y0 * w + x0;
-                        float best = xA[xp + arg];
-                        // branch-free (conditional moves): a larger value or the first NaN takes over,
-                        // nothing replaces a NaN
-                        for (int iy = y0; iy < y1; iy++)
-                            for (int ix = iy == y0 ? x0 + 1 : x0; ix < x1; ix++) {
-                                float v = xA[xp + iy * w + ix];
-                                boolean take = v > best | (v != v & best == best);
-                                best = take ? v : best;
-                                arg = take ? iy * w + ix : arg;
-                            }
-                        yA[yOff + op + oy * ow + ox] = best;
-                        idxA[iOff + op + oy * ow + ox] = arg;
-                    }
+                    int o = op + oy * ow, ox = 0;
+                    for (; ox < in0; ox++) maxWindow(s, xA, xp, y0, y1, ox, yA, yOff + o, idxA, iOff + o);
+                    // whole vectors while the last tap's two loads stay inside x
+                    int lastRow = xp + (y1 - 1) * w - s.pw() + s.kw() - 1 + 2 * L;
+                    if (vec)
+                        for (; ox + L <= in1 && lastRow + ox * sw <= xA.length; ox += L)
+                            maxVector(s, xA, xp, y0, y1, ox, yA, yOff + o, idxA, iOff + o);
+                    for (; ox < ow; ox++) maxWindow(s, xA, xp, y0, y1, ox, yA, yOff + o, idxA, iOff + o);
                 }
             }
         });
+    }
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> I = S.withLanes(int.class);
+    private static final int L = S.length();
+
+    /**
+     * Outputs ox .. ox+L of one output row, every window inside the row (rows y0 .. y1): taps in
+     * window order, a tap replacing the running max when larger, or NaN while the max is not (the
+     * scalar {@link #maxWindow} rule, lane-wise). A tap is the lanes sw apart of two whole vectors
+     * (sw 1 or 2; x has 2L floats from every tap on).
+     */
+    private static void maxVector(
+            Pool2dGeom s, float[] x, int xp, int y0, int y1, int ox, float[] y, int yo, int[] idx, int io) {
+        int w = s.w(), sw = s.sw(), ix0 = ox * sw - s.pw();
+        VectorShuffle<Float> pick = S.iotaShuffle(0, sw, false); // lanes 0, sw, 2sw, ... of the pair
+        IntVector lanes = IntVector.zero(I).addIndex(sw);
+        int at = y0 * w + ix0;
+        FloatVector best =
+                FloatVector.fromArray(S, x, xp + at).rearrange(pick, FloatVector.fromArray(S, x, xp + at + L));
+        IntVector arg = lanes.add(at);
+        for (int iy = y0; iy < y1; iy++)
+            for (int kx = iy == y0 ? 1 : 0; kx < s.kw(); kx++) {
+                at = iy * w + ix0 + kx;
+                FloatVector v =
+                        FloatVector.fromArray(S, x, xp + at).rearrange(pick, FloatVector.fromArray(S, x, xp + at + L));
+                VectorMask<Float> take = v.compare(VectorOperators.GT, best)
+                        .or(v.test(VectorOperators.IS_NAN).andNot(best.test(VectorOperators.IS_NAN)));
+                best = best.blend(v, take);
+                arg = arg.blend(lanes.add(at), take.cast(I));
+            }
+        best.intoArray(y, yo + ox);
+        arg.intoArray(idx, io + ox);
+    }
+
+    /** One output (oy's window rows y0 .. y1, column ox), window clipped to the input. */
+    private static void maxWindow(
+            Pool2dGeom s, float[] x, int xp, int y0, int y1, int ox, float[] y, int yo, int[] idx, int io) {
+        int w = s.w();
+        int x0 = Math.max(0, ox * s.sw() - s.pw()), x1 = Math.min(w, ox * s.sw() - s.pw() + s.kw());
+        int arg = y0 * w + x0;
+        float best = x[xp + arg];
+        // a larger value or the first NaN takes over, nothing replaces a NaN
+        for (int iy = y0; iy < y1; iy++)
+            for (int ix = iy == y0 ? x0 + 1 : x0; ix < x1; ix++) {
+                float v = x[xp + iy * w + ix];
+                boolean take = v > best | (v != v & best == best);
+                best = take ? v : best;
+                arg = take ? iy * w + ix : arg;
+            }
+        y[yo + ox] = best;
+        idx[io + ox] = arg;
     }
 
     // dy, idx: (n, c, oh, ow) -> dx: (n, c, h, w)

@@ -23,6 +23,15 @@ class Conv2dTest {
         new Conv2dGeom(2, 6, 5, 7, 4, 1, 1, 1, 1, 0, 0, 1, 1, 2), // pointwise, groups 2
         Conv2dGeom.of(2, 4, 40, 3, 5, 3, 2, 1), // narrow: many short runs per strip
         Conv2dGeom.of(2, 3, 33, 32, 5, 1, 1, 0), // pointwise, one image per chunk: GEMM straight into dx
+        // stride 1: backward-data as the forward conv of dy with the flipped weights
+        Conv2dGeom.of(2, 5, 9, 8, 7, 3, 1, 0), // no padding: dy padded by 2
+        new Conv2dGeom(2, 4, 9, 11, 6, 3, 2, 1, 1, 2, 1, 2, 1, 2), // dilation, rect kernel, groups 2
+        Conv2dGeom.of(1, 3, 6, 6, 4, 3, 1, 3), // padding above dilation*(k-1): the column path
+        Conv2dGeom.of(3, 70, 7, 7, 260, 1, 1, 0), // pointwise, more output rows than a tile: wide dx rows
+        // backward-weight as dot products along long runs of pixels (ConvWeightGrad.suits)
+        Conv2dGeom.of(2, 5, 12, 60, 6, 3, 1, 1), // rows of 60: two chunks, 4x4 blocks and single edges
+        Conv2dGeom.of(1, 3, 7, 120, 4, 3, 2, 1), // stride 2, rows of 60
+        Conv2dGeom.of(1, 70, 8, 8, 70, 1, 1, 0), // pointwise, images of 64 pixels: two tiles each way
     };
 
     @Test

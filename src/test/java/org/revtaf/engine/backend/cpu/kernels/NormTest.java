@@ -112,7 +112,7 @@ class NormTest {
                 rmW = Checks.f(rmR);
                 rvW = Checks.f(rvR);
                 Norm.batchNormForwardTrain(
-                        of(x), of(g), of(b), of(yG), of(rmG), of(rvG), of(smG), of(srG), n, c, hw, 1e-5f, 0.1f);
+                        of(x), of(g), of(b), of(yG), of(rmG), of(rvG), of(smG), of(srG), n, c, hw, 1e-5f, 0.1f, false);
                 String what = "batchnorm " + n + "x" + c + "x" + hw;
                 Checks.close(what + " y", yW, yG, 1e-4, 1e-4);
                 Checks.close(what + " running mean", rmW, rmG, 1e-6, 1e-5);
@@ -134,8 +134,17 @@ class NormTest {
                         hw,
                         1e-5f);
                 float[] eW = Checks.f(eR);
-                Norm.batchNormForwardEval(of(x), of(g), of(b), of(eG), of(rmW), of(rvW), null, null, n, c, hw, 1e-5f);
+                Norm.batchNormForwardEval(
+                        of(x), of(g), of(b), of(eG), of(rmW), of(rvW), null, null, n, c, hw, 1e-5f, false);
                 Checks.close(what + " eval", eW, eG, 1e-5, 1e-5);
+                // with the fused ReLU: max(0, the same outputs); the running stats move as without
+                float[] yRelu = new float[size], rmRelu = rmG.clone(), rvRelu = rvG.clone();
+                Norm.batchNormForwardTrain(
+                        of(x), of(g), of(b), of(yRelu), null, null, null, null, n, c, hw, 1e-5f, 0.1f, true);
+                Checks.close(what + " relu", relu(yW), yRelu, 1e-4, 1e-4);
+                Norm.batchNormForwardEval(
+                        of(x), of(g), of(b), of(yRelu), of(rmW), of(rvW), null, null, n, c, hw, 1e-5f, true);
+                Checks.close(what + " eval relu", relu(eW), yRelu, 1e-5, 1e-5);
                 float[] dxG = new float[size], dgG = new float[c], dbG = new float[c];
                 Buf.F64 dxR = Checks.d(size), dgR = Checks.d(c), dbR = Checks.d(c);
                 RefNorm.batchNormBackward(
@@ -172,7 +181,8 @@ class NormTest {
         int n = 3, c = 2, hw = 5, size = n * c * hw;
         float[] x = Checks.rand(r, size), g = Checks.rand(r, c), b = Checks.rand(r, c), dy = Checks.rand(r, size);
         float[] y = new float[size], sm = new float[c], sr = new float[c];
-        Norm.batchNormForwardTrain(of(x), of(g), of(b), of(y), null, null, of(sm), of(sr), n, c, hw, 1e-5f, 0.1f);
+        Norm.batchNormForwardTrain(
+                of(x), of(g), of(b), of(y), null, null, of(sm), of(sr), n, c, hw, 1e-5f, 0.1f, false);
         float[] dx = new float[size], dg = new float[c], db = new float[c];
         Norm.batchNormBackward(
                 of(dy),
@@ -203,5 +213,11 @@ class NormTest {
                 db,
                 1e-4,
                 1e-3);
+    }
+
+    private static float[] relu(float[] y) {
+        float[] r = new float[y.length];
+        for (int i = 0; i < y.length; i++) r[i] = Math.max(y[i], 0f);
+        return r;
     }
 }

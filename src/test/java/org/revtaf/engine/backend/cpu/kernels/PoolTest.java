@@ -63,6 +63,28 @@ class PoolTest {
     }
 
     @Test
+    void vectorMaxPoolKeepsFirstMaxAndNanRules() {
+        // rows wide enough for whole vectors at stride 1 and 2; few distinct values (ties) and NaNs
+        Pool2dGeom[] shapes = {
+            Pool2dGeom.of(2, 3, 9, 75, 3, 2, 1),
+            Pool2dGeom.of(1, 2, 6, 70, 3, 1, 1),
+            Pool2dGeom.of(1, 2, 5, 68, 2, 2, 0)
+        };
+        SplittableRandom r = new SplittableRandom(43);
+        for (Pool2dGeom s : shapes) {
+            float[] x = new float[s.planes() * s.h() * s.w()];
+            for (int i = 0; i < x.length; i++) x[i] = r.nextInt(40) == 0 ? Float.NaN : r.nextInt(4);
+            int out = s.planes() * s.oh() * s.ow();
+            float[] yW = new float[out], yG = new float[out];
+            int[] iW = new int[out], iG = new int[out];
+            Checks.ref(bufs -> RefConv.maxForward(s, bufs[0], bufs[1], of(iW)), x, yW);
+            Pool.maxForward(s, of(x), of(yG), of(iG));
+            assertArrayEquals(yW, yG, "max " + s);
+            assertArrayEquals(iW, iG, "argmax " + s);
+        }
+    }
+
+    @Test
     void maxPoolPropagatesNanAndPicksFirstMax() {
         Pool2dGeom s = Pool2dGeom.of(1, 1, 2, 2, 2, 2, 0);
         float[] y = new float[1];
