@@ -48,7 +48,7 @@ import org.revtaf.learning.nn.Checkpoint;
  * follow the formats as these change), on the empty input and on every file in {@code
  * src/test/resources/org/revtaf/fuzz/HostileFilesTestInputs/TARGET/}: the inputs fuzzing once
  * found (each fixed since). Fuzzing, one target per JVM: {@code .ci/fuzz [SECONDS [TARGET...]]} (CI:
- * 12 s each), or {@code JAZZER_FUZZ=1 ./mvnw test -Dtest='HostileFilesTest#npy'
+ * 10 s each), or {@code JAZZER_FUZZ=1 ./mvnw test -Dtest='HostileFilesTest#npy'
  * -Djazzer.max_duration=5m}; a finding fails and is saved into that folder (docs/reliability.md).
  */
 class HostileFilesTest {
