@@ -137,8 +137,11 @@ public final class Norm {
             int hw,
             float eps,
             float momentum,
+            Buf.F32 residual,
             boolean relu) {
         float[] xA = Buf.arr(x), gammaA = Buf.arr(gamma), betaA = Buf.arr(beta), yA = Buf.arr(y);
+        float[] resA = Buf.arr(residual);
+        int rOff = Buf.off(residual);
         float[] runMeanA = Buf.arr(runMean), runVarA = Buf.arr(runVar), saveMeanA = Buf.arr(saveMean);
         float[] saveRstdA = Buf.arr(saveRstd);
         int xOff = Buf.off(x), gOff = Buf.off(gamma), bOff = Buf.off(beta), yOff = Buf.off(y);
@@ -165,8 +168,10 @@ public final class Norm {
                     runVarA[rvOff + ch] = (float) ((1 - momentum) * runVarA[rvOff + ch]
                             + momentum * (count > 1 ? var * count / (count - 1) : var));
                 float g = gammaA == null ? rs : gammaA[gOff + ch] * rs, sh = betaA == null ? 0f : betaA[bOff + ch];
-                for (int b = 0; b < n; b++)
-                    scaleShift(xA, xOff + (b * c + ch) * hw, mu, g, sh, yA, yOff + (b * c + ch) * hw, hw, relu);
+                for (int b = 0; b < n; b++) {
+                    int o = (b * c + ch) * hw;
+                    scaleShift(xA, xOff + o, mu, g, sh, resA, rOff + o, yA, yOff + o, hw, relu);
+                }
             }
         });
     }
@@ -185,8 +190,11 @@ public final class Norm {
             int c,
             int hw,
             float eps,
+            Buf.F32 residual,
             boolean relu) {
         float[] xA = Buf.arr(x), gammaA = Buf.arr(gamma), betaA = Buf.arr(beta), yA = Buf.arr(y);
+        float[] resA = Buf.arr(residual);
+        int rOff = Buf.off(residual);
         float[] runMeanA = Buf.arr(runMean), runVarA = Buf.arr(runVar);
         int xOff = Buf.off(x), gOff = Buf.off(gamma), bOff = Buf.off(beta), yOff = Buf.off(y);
         int rmOff = Buf.off(runMean), rvOff = Buf.off(runVar);
@@ -201,7 +209,18 @@ public final class Norm {
                 float rs = (float) (1.0 / Math.sqrt(runVarA[rvOff + ch] + (double) eps));
                 float g = gammaA == null ? rs : gammaA[gOff + ch] * rs;
                 float sh = betaA == null ? 0f : betaA[bOff + ch];
-                scaleShift(xA, xOff + p * hw, runMeanA[rmOff + ch], g, sh, yA, yOff + p * hw, hw, relu);
+                scaleShift(
+                        xA,
+                        xOff + p * hw,
+                        runMeanA[rmOff + ch],
+                        g,
+                        sh,
+                        resA,
+                        rOff + p * hw,
+                        yA,
+                        yOff + p * hw,
+                        hw,
+                        relu);
             }
         });
     }
@@ -332,22 +351,40 @@ public final class Norm {
     }
 
     /**
-     * y = (x - mu) * g + sh over n elements (centered first: no cancellation for mean >> std);
-     * max(0, y) with {@code relu} (lane-wise max as the cpu ReLU op: a NaN stays NaN).
+     * y = (x - mu) * g + sh (+ r when r != null) over n elements (centered first: no cancellation
+     * for mean >> std); max(0, y) with {@code relu} (lane-wise max as the cpu ReLU op: a NaN stays
+     * NaN). One loop per case, so each stays a plain vector loop.
      */
     private static void scaleShift(
-            float[] x, int xo, float mu, float g, float sh, float[] y, int yo, int n, boolean relu) {
+            float[] x, int xo, float mu, float g, float sh, float[] r, int ro, float[] y, int yo, int n, boolean relu) {
         int i = 0;
         FloatVector vg = FloatVector.broadcast(S, g), vs = FloatVector.broadcast(S, sh);
-        if (relu) {
+        if (r != null && relu) {
+            for (; i + L <= n; i += L)
+                FloatVector.fromArray(S, x, xo + i)
+                        .sub(mu)
+                        .fma(vg, vs)
+                        .add(FloatVector.fromArray(S, r, ro + i))
+                        .max(0f)
+                        .intoArray(y, yo + i);
+            for (; i < n; i++) y[yo + i] = Math.max((x[xo + i] - mu) * g + sh + r[ro + i], 0f);
+        } else if (r != null) {
+            for (; i + L <= n; i += L)
+                FloatVector.fromArray(S, x, xo + i)
+                        .sub(mu)
+                        .fma(vg, vs)
+                        .add(FloatVector.fromArray(S, r, ro + i))
+                        .intoArray(y, yo + i);
+            for (; i < n; i++) y[yo + i] = (x[xo + i] - mu) * g + sh + r[ro + i];
+        } else if (relu) {
             for (; i + L <= n; i += L)
                 FloatVector.fromArray(S, x, xo + i).sub(mu).fma(vg, vs).max(0f).intoArray(y, yo + i);
             for (; i < n; i++) y[yo + i] = Math.max((x[xo + i] - mu) * g + sh, 0f);
-            return;
+        } else {
+            for (; i + L <= n; i += L)
+                FloatVector.fromArray(S, x, xo + i).sub(mu).fma(vg, vs).intoArray(y, yo + i);
+            for (; i < n; i++) y[yo + i] = (x[xo + i] - mu) * g + sh;
         }
-        for (; i + L <= n; i += L)
-            FloatVector.fromArray(S, x, xo + i).sub(mu).fma(vg, vs).intoArray(y, yo + i);
-        for (; i < n; i++) y[yo + i] = (x[xo + i] - mu) * g + sh;
     }
 
     /**
