@@ -70,16 +70,44 @@ final class ConvGemm {
      */
     record Prepared(float[] x, int imageStride, int rowStride, boolean rowsJoin, int[][] rowBase) {}
 
+    /**
+     * Where weight (row i, column p) of a group is read: wt[group offset + i * rowStride +
+     * column[p]]. {@link #plain} for (oc, c/g, kh, kw) weights as they are; {@link Conv2d} reads
+     * another conv's weights flipped and transposed through one (backward-data as a forward conv).
+     */
+    record WeightView(int rowStride, int[] column) {
+        static WeightView plain(int k) {
+            int[] c = new int[k];
+            for (int p = 0; p < k; p++) c[p] = p;
+            return new WeightView(k, c);
+        }
+    }
+
     // x: (n, c, h, w), wt: (oc, c/g, kh, kw), bias: (oc) or null -> y: (n, oc, oh, ow), overwritten
     static void forward(
             Conv2dGeom s, float[] x, int xOff, float[] wt, int wOff, float[] bias, int bOff, float[] y, int yOff) {
+        forward(s, x, xOff, wt, wOff, WeightView.plain(s.kdim()), bias, bOff, y, yOff);
+    }
+
+    /** {@link #forward} with the weights read through a view (group g's at wOff + g * ocg * K). */
+    static void forward(
+            Conv2dGeom s,
+            float[] x,
+            int xOff,
+            float[] wt,
+            int wOff,
+            WeightView view,
+            float[] bias,
+            int bOff,
+            float[] y,
+            int yOff) {
         int k = s.kdim(), ocg = s.ocg(), p = s.oh() * s.ow();
         int kBlocks = (k + KC - 1) / KC, kcB = (k + kBlocks - 1) / kBlocks;
         int mPad = Gemm.roundUp(ocg, MR);
         float[] ap = buffer(APACK, mPad * k);
         forChunks(s, x, xOff, (b0, cnt, in) -> {
             for (int g = 0; g < s.groups(); g++) {
-                packA(wt, wOff + g * ocg * k, ocg, k, kcB, mPad, ap);
+                packA(wt, wOff + g * ocg * k, view, ocg, k, kcB, mPad, ap);
                 int yBase = yOff + (b0 * s.oc() + g * ocg) * p;
                 run(s, in, in.rowBase()[g], ap, kcB, cnt * p, y, yBase, bias, bOff + g * ocg);
             }
@@ -281,15 +309,16 @@ final class ConvGemm {
     // ---- packing ----
 
     /** W_g (m, k) as MR-row strips per depth block: ap[p0*mPad + i*kc + p*MR + r] = W[i + r][p0 + p]. */
-    private static void packA(float[] wt, int wOff, int m, int k, int kcB, int mPad, float[] ap) {
-        int tiles = mPad / MR, blocks = (k + kcB - 1) / kcB;
+    private static void packA(float[] wt, int wOff, WeightView view, int m, int k, int kcB, int mPad, float[] ap) {
+        int tiles = mPad / MR, blocks = (k + kcB - 1) / kcB, stride = view.rowStride();
+        int[] col = view.column();
         Parallel.range(tiles * blocks, Math.max(1, 8192 / (MR * kcB)), (t0, t1) -> {
             for (int t = t0; t < t1; t++) {
                 int i = t % tiles * MR, p0 = t / tiles * kcB, kc = Math.min(kcB, k - p0);
                 int d = p0 * mPad + i * kc, h = Math.min(MR, m - i);
                 for (int r = 0; r < h; r++) {
-                    int src = wOff + (i + r) * k + p0;
-                    for (int q = 0; q < kc; q++) ap[d + q * MR + r] = wt[src + q];
+                    int src = wOff + (i + r) * stride;
+                    for (int q = 0; q < kc; q++) ap[d + q * MR + r] = wt[src + col[p0 + q]];
                 }
                 for (int r = h; r < MR; r++) for (int q = 0; q < kc; q++) ap[d + q * MR + r] = 0f;
             }

@@ -248,13 +248,15 @@ public final class Norm {
         int gOff = Buf.off(gamma), dxOff = Buf.off(dx), dgOff = Buf.off(dgamma), dbOff = Buf.off(dbeta);
         long count = (long) n * hw;
         Parallel.range(c, 1, (c0, c1) -> {
+            double[] sums = new double[2];
             for (int ch = c0; ch < c1; ch++) {
                 float mu = saveMeanA[smOff + ch], rs = saveRstdA[srOff + ch];
                 double sdy = 0, sdyx = 0;
                 for (int b = 0; b < n; b++) {
                     int o = (b * c + ch) * hw;
-                    sdy += sum(dyA, dyOff + o, hw);
-                    sdyx += dotCentered(dyA, dyOff + o, 0f, xA, xOff + o, mu, hw);
+                    sumAndDot(dyA, dyOff + o, xA, xOff + o, mu, hw, sums);
+                    sdy += sums[0];
+                    sdyx += sums[1];
                 }
                 sdyx *= rs;
                 if (dgammaA != null) dgammaA[dgOff + ch] = (float) sdyx;
@@ -300,23 +302,6 @@ public final class Norm {
             for (; j + L <= e; j += L) acc = acc.add(FloatVector.fromArray(S, a, o + j));
             float part = VecMath.sum(acc);
             for (; j < e; j++) part += a[o + j];
-            total += part;
-        }
-        return total;
-    }
-
-    /** sum of (a[i] - ma) * (x[i] - mu) over n elements, in double (vector partial sums over blocks of 1024). */
-    static double dotCentered(float[] a, int ao, float ma, float[] x, int xo, float mu, int n) {
-        double total = 0;
-        for (int b = 0; b < n; b += 1024) {
-            int e = Math.min(n, b + 1024), j = b;
-            FloatVector acc = FloatVector.zero(S);
-            for (; j + L <= e; j += L)
-                acc = FloatVector.fromArray(S, x, xo + j)
-                        .sub(mu)
-                        .fma(FloatVector.fromArray(S, a, ao + j).sub(ma), acc);
-            float part = VecMath.sum(acc);
-            for (; j < e; j++) part += (a[ao + j] - ma) * (x[xo + j] - mu);
             total += part;
         }
         return total;
@@ -385,6 +370,32 @@ public final class Norm {
                 FloatVector.fromArray(S, x, xo + i).sub(mu).fma(vg, vs).intoArray(y, yo + i);
             for (; i < n; i++) y[yo + i] = (x[xo + i] - mu) * g + sh;
         }
+    }
+
+    /**
+     * out[0] = sum of dy, out[1] = sum of dy * (x - mu) over n elements, one pass, in double
+     * (vector partial sums in float over blocks of 1024).
+     */
+    static void sumAndDot(float[] dy, int dyo, float[] x, int xo, float mu, int n, double[] out) {
+        double t1 = 0, t2 = 0;
+        for (int b = 0; b < n; b += 1024) {
+            int e = Math.min(n, b + 1024), j = b;
+            FloatVector acc1 = FloatVector.zero(S), acc2 = acc1;
+            for (; j + L <= e; j += L) {
+                FloatVector g = FloatVector.fromArray(S, dy, dyo + j);
+                acc1 = acc1.add(g);
+                acc2 = FloatVector.fromArray(S, x, xo + j).sub(mu).fma(g, acc2);
+            }
+            float p1 = VecMath.sum(acc1), p2 = VecMath.sum(acc2);
+            for (; j < e; j++) {
+                p1 += dy[dyo + j];
+                p2 += dy[dyo + j] * (x[xo + j] - mu);
+            }
+            t1 += p1;
+            t2 += p2;
+        }
+        out[0] = t1;
+        out[1] = t2;
     }
 
     /**
