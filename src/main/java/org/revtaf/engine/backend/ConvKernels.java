@@ -7,17 +7,6 @@ public interface ConvKernels {
     /** out (n, oc, oh, ow) = conv(x, w) + bias (bias may be null). */
     void conv2d(Tensor out, Tensor x, Tensor w, Tensor bias, Conv2dGeom g);
 
-    /**
-     * out = conv(x, w) * scale[o] + shift[o] (+ residual, out's shape, or null) (max 0 with relu)
-     * per output channel o, as one pass where the backend folds it into the conv (an eval-mode
-     * batch norm, a block's shortcut and ReLU). Returns false, having done nothing, when this
-     * backend has no such epilogue (the op then runs the conv and the norm).
-     */
-    default boolean conv2dAffine(
-            Tensor out, Tensor x, Tensor w, Tensor scale, Tensor shift, Tensor residual, boolean relu, Conv2dGeom g) {
-        return false;
-    }
-
     /** Gradients of conv2d; dx, dw, db may each be null (not needed). All are overwritten. */
     void conv2dBackward(Tensor dx, Tensor dw, Tensor db, Tensor dy, Tensor x, Tensor w, Conv2dGeom g);
 

@@ -21,87 +21,6 @@ public final class Conv {
     public static Tensor conv2d(
             Tensor x, Tensor w, Tensor bias, int[] stride, int[] padding, int[] dilation, int groups) {
         Backend be = Ops.backend("conv2d", x, w, bias);
-        Conv2dGeom g = geom(x, w, bias, stride, padding, dilation, groups);
-        Tensor xd = Ops.dense(x), wdn = Ops.dense(w);
-        Tensor out = Tensor.empty(x.device(), x.dtype(), g.n(), g.oc(), g.oh(), g.ow());
-        be.conv().conv2d(out, xd, wdn, bias == null ? null : Ops.dense(bias), g);
-        return Graph.record("conv2d", out, new Tensor[] {x, w, bias}, gr -> {
-            Tensor dx = x.requiresGrad() ? Ops.emptyLike(x) : null;
-            Tensor dw = w.requiresGrad() ? Ops.emptyLike(w) : null;
-            Tensor db = bias != null && bias.requiresGrad() ? Ops.emptyLike(bias) : null;
-            be.conv().conv2dBackward(dx, dw, db, Ops.dense(gr), xd, wdn, g);
-            return new Tensor[] {dx, dw, db};
-        });
-    }
-
-    /**
-     * conv2d(x, w, bias), then batch norm (bnWeight, bnBias, running stats, training or eval, as
-     * {@link Norms#batchNorm}), + residual (the output's shape, or null) and max(0, .) with relu: a
-     * ResNet conv unit. In eval mode when no gradient is wanted, the norm is folded into the conv:
-     * out = conv(x, w) * s + t with s = bnWeight / sqrt(var + eps), t = bnBias + (bias - mean) * s,
-     * in the conv's own pass where the backend can ({@code ConvKernels.conv2dAffine}); otherwise
-     * the conv and the norm run as the two ops (and record their gradients).
-     */
-    public static Tensor conv2dBatchNorm(
-            Tensor x,
-            Tensor w,
-            Tensor bias,
-            int[] stride,
-            int[] padding,
-            int[] dilation,
-            int groups,
-            Tensor bnWeight,
-            Tensor bnBias,
-            Tensor runMean,
-            Tensor runVar,
-            boolean training,
-            double momentum,
-            double eps,
-            Tensor residual,
-            boolean relu) {
-        if (training || runMean == null || runVar == null || Graph.needsGrad(x, w, bias, bnWeight, bnBias, residual))
-            return Norms.batchNorm(
-                    conv2d(x, w, bias, stride, padding, dilation, groups),
-                    bnWeight,
-                    bnBias,
-                    runMean,
-                    runVar,
-                    training,
-                    momentum,
-                    eps,
-                    residual,
-                    relu);
-        Backend be = Ops.backend("conv2d_batch_norm", x, w, bias, bnWeight, bnBias, runMean, runVar, residual);
-        Conv2dGeom g = geom(x, w, bias, stride, padding, dilation, groups);
-        int oc = g.oc();
-        for (Tensor p : new Tensor[] {bnWeight, bnBias, runMean, runVar})
-            if (p != null && (p.rank() != 1 || p.shape(0) != oc))
-                throw new RevtafException("conv2d_batch_norm: norm parameter " + Shapes.str(p.shapeRef()) + " for " + oc
-                        + " output channels");
-        int[] outShape = {g.n(), oc, g.oh(), g.ow()};
-        if (residual != null && !Arrays.equals(residual.shapeRef(), outShape))
-            throw new RevtafException("conv2d_batch_norm: residual " + Shapes.str(residual.shapeRef()) + " for output "
-                    + Shapes.str(outShape));
-        double[] mean = runMean.toDoubles(), var = runVar.toDoubles();
-        double[] gamma = bnWeight == null ? null : bnWeight.toDoubles(),
-                beta = bnBias == null ? null : bnBias.toDoubles();
-        double[] b = bias == null ? null : bias.toDoubles(), scale = new double[oc], shift = new double[oc];
-        for (int o = 0; o < oc; o++) {
-            scale[o] = (gamma == null ? 1 : gamma[o]) / Math.sqrt(var[o] + eps);
-            shift[o] = (beta == null ? 0 : beta[o]) + ((b == null ? 0 : b[o]) - mean[o]) * scale[o];
-        }
-        Tensor xd = Ops.dense(x), wd = Ops.dense(w), rd = residual == null ? null : Ops.dense(residual);
-        Tensor out = Tensor.empty(x.device(), x.dtype(), outShape);
-        Tensor s = Tensor.ofDoubles(x.device(), x.dtype(), scale, oc),
-                t = Tensor.ofDoubles(x.device(), x.dtype(), shift, oc);
-        if (be.conv().conv2dAffine(out, xd, wd, s, t, rd, relu, g)) return out;
-        be.conv().conv2d(out, xd, wd, bias == null ? null : Ops.dense(bias), g); // no fused epilogue here
-        return Norms.batchNorm(out, bnWeight, bnBias, runMean, runVar, false, momentum, eps, residual, relu);
-    }
-
-    /** The geometry of a conv2d call, its arguments checked. */
-    private static Conv2dGeom geom(
-            Tensor x, Tensor w, Tensor bias, int[] stride, int[] padding, int[] dilation, int groups) {
         Ops.rank("conv2d", x, 4, "input");
         Ops.rank("conv2d", w, 4, "weight");
         atLeast("conv2d", "stride", stride, 1);
@@ -120,7 +39,7 @@ public final class Conv {
         if (oh <= 0 || ow <= 0)
             throw new RevtafException(
                     "conv2d: input " + Shapes.str(x.shapeRef()) + " too small for kernel " + kh + "x" + kw);
-        return new Conv2dGeom(
+        Conv2dGeom g = new Conv2dGeom(
                 n,
                 c,
                 h,
@@ -135,6 +54,16 @@ public final class Conv {
                 dilation[0],
                 dilation[1],
                 groups);
+        Tensor xd = Ops.dense(x), wdn = Ops.dense(w);
+        Tensor out = Tensor.empty(x.device(), x.dtype(), n, oc, oh, ow);
+        be.conv().conv2d(out, xd, wdn, bias == null ? null : Ops.dense(bias), g);
+        return Graph.record("conv2d", out, new Tensor[] {x, w, bias}, gr -> {
+            Tensor dx = x.requiresGrad() ? Ops.emptyLike(x) : null;
+            Tensor dw = w.requiresGrad() ? Ops.emptyLike(w) : null;
+            Tensor db = bias != null && bias.requiresGrad() ? Ops.emptyLike(bias) : null;
+            be.conv().conv2dBackward(dx, dw, db, Ops.dense(gr), xd, wdn, g);
+            return new Tensor[] {dx, dw, db};
+        });
     }
 
     /** Each size (one per spatial axis, h then w) must be at least {@code min}. */

@@ -174,46 +174,6 @@ public final class F {
         return Conv.conv2d(x, w, bias, stride, padding, dilation, groups);
     }
 
-    /**
-     * conv2d, then batch norm (+ residual, max(0, .) with relu): in eval mode without gradients the
-     * norm is folded into the conv ({@link Conv#conv2dBatchNorm}).
-     */
-    public static Tensor conv2dBatchNorm(
-            Tensor x,
-            Tensor w,
-            Tensor bias,
-            int stride,
-            int padding,
-            int dilation,
-            int groups,
-            Tensor bnWeight,
-            Tensor bnBias,
-            Tensor runMean,
-            Tensor runVar,
-            boolean training,
-            double momentum,
-            double eps,
-            Tensor residual,
-            boolean relu) {
-        return Conv.conv2dBatchNorm(
-                x,
-                w,
-                bias,
-                new int[] {stride, stride},
-                new int[] {padding, padding},
-                new int[] {dilation, dilation},
-                groups,
-                bnWeight,
-                bnBias,
-                runMean,
-                runVar,
-                training,
-                momentum,
-                eps,
-                residual,
-                relu);
-    }
-
     public static Tensor maxPool2d(Tensor x, int kernel, int stride, int padding) {
         return Conv.maxPool2d(x, new int[] {kernel, kernel}, new int[] {stride, stride}, new int[] {padding, padding});
     }

@@ -102,7 +102,7 @@ public final class ResNet extends Module {
         if (stage < 1 || stage > cfg.lastStage())
             throw new RevtafException(
                     "resnet: features of stage " + stage + " requested, built up to " + cfg.lastStage());
-        Tensor h = F.maxPool2d(conv1.forward(x, bn1, null, true), 3, 2, 1);
+        Tensor h = F.maxPool2d(bn1.forward(conv1.forward(x), null, true), 3, 2, 1);
         for (int s = 0; s < stage; s++) for (Block b : stages[s].items()) h = b.forward(h);
         return h;
     }
@@ -145,13 +145,12 @@ public final class ResNet extends Module {
         }
 
         Tensor forward(Tensor x) {
-            // each conv with its norm and the ReLU after it, the last one with the shortcut too
-            // (norm, shortcut and ReLU in one pass; in eval mode folded into the conv)
+            // each norm with the ReLU after it, the last one with the shortcut too (one pass each)
             Tensor identity = downsample == null ? x : downsample.forward(x);
-            Tensor h = conv1.forward(x, bn1, null, true);
-            if (conv3 == null) return conv2.forward(h, bn2, identity, true);
-            h = conv2.forward(h, bn2, null, true);
-            return conv3.forward(h, bn3, identity, true);
+            Tensor h = bn1.forward(conv1.forward(x), null, true);
+            if (conv3 == null) return bn2.forward(conv2.forward(h), identity, true);
+            h = bn2.forward(conv2.forward(h), null, true);
+            return bn3.forward(conv3.forward(h), identity, true);
         }
     }
 
@@ -166,7 +165,7 @@ public final class ResNet extends Module {
         }
 
         Tensor forward(Tensor x) {
-            return conv.forward(x, bn, null, false);
+            return bn.forward(conv.forward(x));
         }
     }
 }

@@ -42,37 +42,4 @@ public final class BatchNorm2d extends Module implements Layer {
     public Tensor forward(Tensor x, Tensor residual, boolean relu) {
         return F.batchNorm2d(x, weight, bias, runningMean, runningVar, isTraining(), momentum, eps, residual, relu);
     }
-
-    /**
-     * This norm applied to conv2d(x, convWeight, convBias, ...), then + residual and max(0, .) with
-     * relu; in eval mode without gradients folded into the conv (one pass, {@link F#conv2dBatchNorm}).
-     */
-    Tensor afterConv(
-            Tensor x,
-            Tensor convWeight,
-            Tensor convBias,
-            int stride,
-            int padding,
-            int dilation,
-            int groups,
-            Tensor residual,
-            boolean relu) {
-        return F.conv2dBatchNorm(
-                x,
-                convWeight,
-                convBias,
-                stride,
-                padding,
-                dilation,
-                groups,
-                weight,
-                bias,
-                runningMean,
-                runningVar,
-                isTraining(),
-                momentum,
-                eps,
-                residual,
-                relu);
-    }
 }

@@ -40,12 +40,4 @@ public final class Conv2d extends Module implements Layer {
     public Tensor forward(Tensor x) {
         return F.conv2d(x, weight, bias, stride, padding, dilation, groups);
     }
-
-    /**
-     * This conv, then {@code norm} (+ residual, x's output shape or null, and max(0, .) with relu):
-     * a ResNet conv unit; in eval mode without gradients the norm is folded into the conv.
-     */
-    public Tensor forward(Tensor x, BatchNorm2d norm, Tensor residual, boolean relu) {
-        return norm.afterConv(x, weight, bias, stride, padding, dilation, groups, residual, relu);
-    }
 }

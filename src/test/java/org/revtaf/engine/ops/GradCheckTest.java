@@ -154,15 +154,6 @@ class GradCheckTest {
                 rand(19, 3),
                 rand(20, 2, 3, 2, 2));
         check(
-                "conv2d_batch_norm-train",
-                in -> F.conv2dBatchNorm(
-                        in[0], in[1], null, 1, 1, 1, 1, in[2], in[3], null, null, true, 0.1, 1e-5, in[4], true),
-                rand(25, 2, 2, 3, 3),
-                rand(26, 3, 2, 3, 3),
-                rand(27, 3),
-                rand(28, 3),
-                rand(29, 2, 3, 3, 3));
-        check(
                 "batch_norm_add-eval",
                 in -> F.batchNorm2d(in[0], in[1], in[2], rm, rv, false, 0.1, 1e-5, in[3], false),
                 rand(21, 2, 3, 2, 2),

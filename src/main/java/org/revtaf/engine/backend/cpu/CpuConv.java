@@ -32,13 +32,6 @@ final class CpuConv implements ConvKernels {
     }
 
     @Override
-    public boolean conv2dAffine(
-            Tensor out, Tensor x, Tensor w, Tensor scale, Tensor shift, Tensor residual, boolean relu, Conv2dGeom g) {
-        Conv2d.forwardAffine(g, of(x), of(w), of(scale), of(shift), of(residual), relu, of(out));
-        return true;
-    }
-
-    @Override
     public void conv2dBackward(Tensor dx, Tensor dw, Tensor db, Tensor dy, Tensor x, Tensor w, Conv2dGeom g) {
         if (dx != null) Conv2d.backwardData(g, of(dy), of(w), of(dx));
         if (dw != null || db != null) {

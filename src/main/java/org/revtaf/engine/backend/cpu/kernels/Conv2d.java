@@ -46,34 +46,10 @@ public final class Conv2d {
                 Buf.off(x),
                 Buf.arr(wt),
                 Buf.off(wt),
-                ConvEpilogue.bias(Buf.arr(bias), Buf.off(bias)),
+                Buf.arr(bias),
+                Buf.off(bias),
                 Buf.arr(y),
                 Buf.off(y));
-    }
-
-    /**
-     * Forward with an affine epilogue per output channel: y = conv(x, wt) * scale + shift (+
-     * residual, same shape as y, or null) (max 0 with relu): an eval-mode batch norm, shortcut and
-     * ReLU folded into the conv. scale, shift: (oc).
-     */
-    public static void forwardAffine(
-            Conv2dGeom s,
-            Buf.F32 x,
-            Buf.F32 wt,
-            Buf.F32 scale,
-            Buf.F32 shift,
-            Buf.F32 residual,
-            boolean relu,
-            Buf.F32 y) {
-        ConvEpilogue epi = new ConvEpilogue(
-                Buf.arr(scale),
-                Buf.off(scale),
-                Buf.arr(shift),
-                Buf.off(shift),
-                Buf.arr(residual),
-                residual == null ? 0 : Buf.off(residual) - Buf.off(y),
-                relu);
-        ConvGemm.forward(s, Buf.arr(x), Buf.off(x), Buf.arr(wt), Buf.off(wt), epi, Buf.arr(y), Buf.off(y));
     }
 
     // dy: (n, oc, oh, ow), wt: (oc, c/g, kh, kw) -> dx: (n, c, h, w)
@@ -82,7 +58,7 @@ public final class Conv2d {
         int dyOff = Buf.off(dy), wOff = Buf.off(wt), dxOff = Buf.off(dx);
         Conv2dGeom t = transposed(s);
         if (t != null) { // stride 1: dx is dy convolved with the flipped, in/out-swapped weights
-            ConvGemm.forward(t, dyA, dyOff, wtA, wOff, flipped(s), null, dxA, dxOff);
+            ConvGemm.forward(t, dyA, dyOff, wtA, wOff, flipped(s), null, 0, dxA, dxOff);
             return;
         }
         int p = s.oh() * s.ow(), k = s.kdim(), ocg = s.ocg();

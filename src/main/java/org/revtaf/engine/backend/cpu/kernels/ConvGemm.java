@@ -19,7 +19,7 @@ import org.revtaf.engine.backend.Conv2dGeom;
  * > depth block > NR-column strip, packed into an L1 buffer with vector copies of those runs right
  * before use > MR-row tile (the {@link Gemm#kernel} micro-kernel). Tiles are written straight into
  * y (ldc = P) when their strip lies in one image, through a scratch tile otherwise; the first depth
- * block stores, later ones add, the last applies the {@link ConvEpilogue}. Each output element is
+ * block stores, later ones add, the last applies the epilogue (bias). Each output element is
  * summed in the same order whatever the task grid, so results do not depend on the thread count.
  * Oracle: {@link Conv2dRef} (through {@link Conv2d#forward}).
  */
@@ -85,8 +85,8 @@ final class ConvGemm {
 
     // x: (n, c, h, w), wt: (oc, c/g, kh, kw), bias: (oc) or null -> y: (n, oc, oh, ow), overwritten
     static void forward(
-            Conv2dGeom s, float[] x, int xOff, float[] wt, int wOff, ConvEpilogue epi, float[] y, int yOff) {
-        forward(s, x, xOff, wt, wOff, WeightView.plain(s.kdim()), epi, y, yOff);
+            Conv2dGeom s, float[] x, int xOff, float[] wt, int wOff, float[] bias, int bOff, float[] y, int yOff) {
+        forward(s, x, xOff, wt, wOff, WeightView.plain(s.kdim()), bias, bOff, y, yOff);
     }
 
     /** {@link #forward} with the weights read through a view (group g's at wOff + g * ocg * K). */
@@ -97,7 +97,8 @@ final class ConvGemm {
             float[] wt,
             int wOff,
             WeightView view,
-            ConvEpilogue epi,
+            float[] bias,
+            int bOff,
             float[] y,
             int yOff) {
         int k = s.kdim(), ocg = s.ocg(), p = s.oh() * s.ow();
@@ -108,7 +109,7 @@ final class ConvGemm {
             for (int g = 0; g < s.groups(); g++) {
                 packA(wt, wOff + g * ocg * k, view, ocg, k, kcB, mPad, ap);
                 int yBase = yOff + (b0 * s.oc() + g * ocg) * p;
-                run(s, in, in.rowBase()[g], ap, kcB, cnt * p, y, yBase, epi, g * ocg);
+                run(s, in, in.rowBase()[g], ap, kcB, cnt * p, y, yBase, bias, bOff + g * ocg);
             }
         });
     }
@@ -146,8 +147,8 @@ final class ConvGemm {
             int cols,
             float[] y,
             int yBase,
-            ConvEpilogue epi,
-            int o0) {
+            float[] bias,
+            int bOff) {
         int m = s.ocg(), rowTiles = (m + MR - 1) / MR, strips = (cols + NR - 1) / NR;
         int threads = Parallel.available() ? Parallel.threads() : 1;
         int want = threads == 1 ? 1 : Gemm.TASKS_PER_THREAD * threads;
@@ -157,7 +158,7 @@ final class ConvGemm {
             int tn = t % nParts, tm = t / nParts;
             int c0 = strips * tn / nParts * NR, c1 = Math.min(cols, strips * (tn + 1) / nParts * NR);
             int r0 = rowTiles * tm / mParts * MR, r1 = Math.min(m, rowTiles * (tm + 1) / mParts * MR);
-            block(s, in, rowBase, ap, kcB, r0, r1, c0, c1, y, yBase, epi, o0);
+            block(s, in, rowBase, ap, kcB, r0, r1, c0, c1, y, yBase, bias, bOff);
         });
     }
 
@@ -177,8 +178,8 @@ final class ConvGemm {
             int c1,
             float[] y,
             int yBase,
-            ConvEpilogue epi,
-            int o0) {
+            float[] bias,
+            int bOff) {
         Scratch sc = SCRATCH.get();
         if (sc.panel.length < KC * NCP) sc.panel = new float[KC * NCP];
         if (sc.direct.length < NCP / NR) sc.direct = new int[NCP / NR];
@@ -202,8 +203,8 @@ final class ConvGemm {
                         if (h == MR && d >= 0) {
                             int ci = yBase + ir * p + d;
                             Gemm.kernel(kc, ap, ai, panel, bi, y, ci, p, !first);
-                            if (last && epi != null)
-                                for (int r = 0; r < MR; r++) epi.apply(y, ci + r * p, NR, o0 + ir + r);
+                            if (last && bias != null)
+                                for (int r = 0; r < MR; r++) addBias(y, ci + r * p, bias[bOff + ir + r]);
                             continue;
                         }
                         // a strip across images, the last strip or the last rows: summed in the
@@ -212,7 +213,7 @@ final class ConvGemm {
                         Gemm.kernel(kc, ap, ai, panel, bi, cb, co, NCP, !first);
                         if (last) {
                             int j = jc + q * NR, no = outRuns(p, imageStride, j, Math.min(NR, jc + nc - j), sc.out);
-                            copyOut(cb, co, sc.out, no, h, y, yBase + ir * p, p, epi, o0 + ir);
+                            copyOut(cb, co, sc.out, no, h, y, yBase + ir * p, p, bias, bOff + ir);
                         }
                     }
                 }
@@ -389,18 +390,31 @@ final class ConvGemm {
         return n;
     }
 
+    /** y[o .. o+NR) += b. */
+    private static void addBias(float[] y, int o, float b) {
+        for (int i = 0; i < NR; i += L)
+            FloatVector.fromArray(S, y, o + i).add(b).intoArray(y, o + i);
+    }
+
     /**
      * h rows of a summed C tile (cb from co, row length NCP) into y rows row0 + r*p, run by run (the
-     * strip's output runs), then the epilogue of each row's channel (o0 + r) on what was written.
+     * strip's output runs), plus the row's bias when bias != null (after the sum, as the direct path).
      */
     private static void copyOut(
-            float[] cb, int co, int[] out, int runs, int h, float[] y, int row0, int p, ConvEpilogue epi, int o0) {
-        for (int r = 0; r < h; r++)
+            float[] cb, int co, int[] out, int runs, int h, float[] y, int row0, int p, float[] bias, int bo) {
+        for (int r = 0; r < h; r++) {
+            boolean addBias = bias != null;
+            float bv = addBias ? bias[bo + r] : 0f;
             for (int t = 0; t < runs; t++) {
                 int src = co + r * NCP + out[3 * t], len = out[3 * t + 1], dst = row0 + r * p + out[3 * t + 2];
-                System.arraycopy(cb, src, y, dst, len);
-                if (epi != null) epi.apply(y, dst, len, o0 + r);
+                for (int i = 0; i < len; i += L) {
+                    VectorMask<Float> m = S.indexInRange(i, len);
+                    FloatVector v = FloatVector.fromArray(S, cb, src + i, m);
+                    if (addBias) v = v.add(bv);
+                    v.intoArray(y, dst + i, m);
+                }
             }
+        }
     }
 
     private static float[] buffer(ThreadLocal<float[]> cache, int size) {

@@ -69,38 +69,6 @@ class Conv2dTest {
     }
 
     @Test
-    void affineEpilogueMatchesConvThenAffine() {
-        Checks.bothThreadCounts(() -> {
-            SplittableRandom r = new SplittableRandom(13);
-            // direct tiles (wide rows), strips across images (7x7), the last rows of a tile, groups
-            Conv2dGeom[] shapes = {
-                Conv2dGeom.of(2, 5, 12, 60, 14, 3, 1, 1),
-                Conv2dGeom.of(3, 9, 7, 7, 13, 1, 1, 0),
-                new Conv2dGeom(2, 4, 9, 10, 6, 3, 2, 1, 2, 2, 0, 2, 1, 2)
-            };
-            for (Conv2dGeom s : shapes)
-                for (boolean withRes : new boolean[] {false, true})
-                    for (boolean relu : new boolean[] {false, true}) {
-                        float[] x = Checks.rand(r, s.xSize()), w = Checks.rand(r, s.wSize());
-                        float[] sc = Checks.rand(r, s.oc()), sh = Checks.rand(r, s.oc());
-                        float[] res = withRes ? Checks.rand(r, s.ySize()) : null;
-                        float[] conv = new float[(int) s.ySize()];
-                        Checks.ref(bufs -> RefConv.forward(s, bufs[0], bufs[1], null, bufs[2]), x, w, conv);
-                        int p = s.oh() * s.ow();
-                        float[] want = new float[conv.length];
-                        for (int i = 0; i < want.length; i++) {
-                            int o = i / p % s.oc();
-                            float v = conv[i] * sc[o] + sh[o] + (res == null ? 0f : res[i]);
-                            want[i] = relu ? Math.max(v, 0f) : v;
-                        }
-                        float[] got = Checks.rand(r, s.ySize()); // garbage overwritten
-                        Conv2d.forwardAffine(s, of(x), of(w), of(sc), of(sh), of(res), relu, of(got));
-                        Checks.close("affine " + withRes + " " + relu + " " + s, want, got, 1e-5, 1e-4);
-                    }
-        });
-    }
-
-    @Test
     void gradientsMatchCentralDifferences() {
         SplittableRandom r = new SplittableRandom(12);
         Conv2dGeom[] small = {
