@@ -14,23 +14,27 @@ import org.revtaf.engine.backend.Conv2dGeom;
  * (image b, oy, ox) of row (ci, ky, kx) is at {@code rowBase[ci, ky, kx] + b*imageStride +
  * oy*rowStride + ox}. A pointwise conv (1x1, stride 1, no padding) reads x itself.
  *
- * <p>The weights are packed once per call (MR-row strips per depth block). Tasks over a grid of
- * row ranges x column ranges each run their part of the GEMM without barriers: loops ic (MCB rows)
- * > depth block > NR-column strip, packed into an L1 buffer with vector copies of those runs right
- * before use > MR-row tile (the {@link Gemm#kernel} micro-kernel). Tiles are written straight into
- * y (ldc = P) when their strip lies in one image, through a scratch tile otherwise; the first depth
- * block stores, later ones add, the last applies the epilogue (bias). Each output element is
- * summed in the same order whatever the task grid, so results do not depend on the thread count.
- * Oracle: {@link Conv2dRef} (through {@link Conv2d#forward}).
+ * <p>The weights are packed once per call (MR-row strips per depth block; read through a {@link
+ * WeightView}, so backward-data can use another conv's weights flipped). Tasks over a grid of row
+ * ranges x column ranges each run their part without barriers: per panel of NCP columns and depth
+ * block (K cut into equal blocks of at most KC), the panel is packed row by row from the runs
+ * (whole-vector moves), then each MR-row tile of packed weights passes over the panel's strips
+ * ({@link Gemm#kernel}), so C is written row-wise. A tile goes straight into y (ldc = P) when its
+ * strip lies in one image; else (strips across images, the last strip, the last rows) it is summed
+ * in the task's C buffer and copied out after the last depth block. The first depth block stores,
+ * later ones add, then the bias. Each output element is summed in the same order whatever the task
+ * grid, so results do not depend on the thread count. Oracle: {@link Conv2dRef} (through {@link
+ * Conv2d#forward}). Blocking: system properties revtaf.conv.kc (1024) and revtaf.conv.nc (128),
+ * chosen on Zen 5 (L2 1 MiB: the panel is at most 512 KiB).
  */
 final class ConvGemm {
     private static final VectorSpecies<Float> S = Gemm.S;
     private static final int L = Gemm.L, MR = Gemm.MR, NR = Gemm.NR;
 
     /** Depth block (balanced: K is cut into equal blocks of at most KC). */
-    static int KC = Math.max(1, Integer.getInteger("revtaf.conv.kc", 256));
+    static final int KC = Math.max(1, Integer.getInteger("revtaf.conv.kc", 1024));
     /** Columns per panel of a task: the packed panel (KC x NCP) stays in L2 while the A tiles pass. */
-    static int NCP = Gemm.roundUp(Math.max(1, Integer.getInteger("revtaf.conv.nc", 256)), NR);
+    static final int NCP = Gemm.roundUp(Math.max(1, Integer.getInteger("revtaf.conv.nc", 128)), NR);
     /** Floats of prepared input per chunk of images (at least one image). */
     static final int PREP_LIMIT = 1 << 22;
 
@@ -42,11 +46,11 @@ final class ConvGemm {
 
     /** Per-thread buffers of a task: the packed panel, a C buffer (rows x NCP), runs of a strip. */
     private static final class Scratch {
-        float[] panel = new float[KC * NCP];
+        final float[] panel = new float[KC * NCP];
         final int[] out = new int[3 * NR];
         int[] src = new int[0], dst = new int[0];
         long[] mask = new long[0];
-        int[] direct = new int[NCP / NR];
+        final int[] direct = new int[NCP / NR];
         private float[] c = new float[0];
 
         void pieces(int n) {
@@ -181,8 +185,6 @@ final class ConvGemm {
             float[] bias,
             int bOff) {
         Scratch sc = SCRATCH.get();
-        if (sc.panel.length < KC * NCP) sc.panel = new float[KC * NCP];
-        if (sc.direct.length < NCP / NR) sc.direct = new int[NCP / NR];
         int k = s.kdim(), p = s.oh() * s.ow(), mPad = Gemm.roundUp(s.ocg(), MR), imageStride = s.oc() * p;
         float[] panel = sc.panel, cb = sc.cbuf(Gemm.roundUp(r1 - r0, MR) * NCP);
         for (int jc = c0; jc < c1; jc += NCP) {
