@@ -24,7 +24,7 @@ import org.revtaf.engine.backend.Conv2dGeom;
  * in the task's C buffer and copied out after the last depth block. The first depth block stores,
  * later ones add, then the bias. Each output element is summed in the same order whatever the task
  * grid, so results do not depend on the thread count. Oracle: {@link Conv2dRef} (through {@link
- * Conv2d#forward}). Blocking: system properties revtaf.conv.kc (1024) and revtaf.conv.nc (128),
+ * Conv2d#forward}). Blocking: system properties revtaf.conv.kc (512) and revtaf.conv.nc (256),
  * chosen on Zen 5 (L2 1 MiB: the panel is at most 512 KiB).
  */
 final class ConvGemm {
@@ -32,9 +32,9 @@ final class ConvGemm {
     private static final int L = Gemm.L, MR = Gemm.MR, NR = Gemm.NR;
 
     /** Depth block (balanced: K is cut into equal blocks of at most KC). */
-    static final int KC = Math.max(1, Integer.getInteger("revtaf.conv.kc", 1024));
+    static final int KC = Math.max(1, Integer.getInteger("revtaf.conv.kc", 512));
     /** Columns per panel of a task: the packed panel (KC x NCP) stays in L2 while the A tiles pass. */
-    static final int NCP = Gemm.roundUp(Math.max(1, Integer.getInteger("revtaf.conv.nc", 128)), NR);
+    static final int NCP = Gemm.roundUp(Math.max(1, Integer.getInteger("revtaf.conv.nc", 256)), NR);
     /** Floats of prepared input per chunk of images (at least one image). */
     static final int PREP_LIMIT = 1 << 22;
 
@@ -318,11 +318,14 @@ final class ConvGemm {
             for (int t = t0; t < t1; t++) {
                 int i = t % tiles * MR, p0 = t / tiles * kcB, kc = Math.min(kcB, k - p0);
                 int d = p0 * mPad + i * kc, h = Math.min(MR, m - i);
-                for (int r = 0; r < h; r++) {
-                    int src = wOff + (i + r) * stride;
-                    for (int q = 0; q < kc; q++) ap[d + q * MR + r] = wt[src + col[p0 + q]];
+                // written in order (a strip is up to 48 KiB: strided writes would leave L1), read
+                // from MR rows at once
+                int src = wOff + i * stride;
+                for (int q = 0; q < kc; q++) {
+                    int c = src + col[p0 + q], o = d + q * MR, r = 0;
+                    for (; r < h; r++) ap[o + r] = wt[c + r * stride];
+                    for (; r < MR; r++) ap[o + r] = 0f;
                 }
-                for (int r = h; r < MR; r++) for (int q = 0; q < kc; q++) ap[d + q * MR + r] = 0f;
             }
         });
     }
