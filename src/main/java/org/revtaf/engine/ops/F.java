@@ -209,7 +209,7 @@ public final class F {
             boolean training,
             double momentum,
             double eps) {
-        return Norms.batchNorm(x, weight, bias, runMean, runVar, training, momentum, eps);
+        return Norms.batchNorm(x, weight, bias, runMean, runVar, training, momentum, eps, null, false);
     }
 
     /**

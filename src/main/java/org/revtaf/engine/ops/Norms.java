@@ -36,26 +36,11 @@ public final class Norms {
     }
 
     /**
-     * Batch norm of x (n, c, ...) per channel. Training uses batch statistics and updates the running
-     * buffers (c) in place when given; eval uses the running buffers (required then).
-     */
-    public static Tensor batchNorm(
-            Tensor x,
-            Tensor weight,
-            Tensor bias,
-            Tensor runMean,
-            Tensor runVar,
-            boolean training,
-            double momentum,
-            double eps) {
-        return batchNorm(x, weight, bias, runMean, runVar, training, momentum, eps, null, false);
-    }
-
-    /**
-     * {@link #batchNorm}, then + residual (same shape as x, or null) and max(0, .) with {@code
-     * relu}, in the same pass over memory where the backend fuses them (the tails of a ResNet
-     * block's convs as one op); the gradient goes through the ReLU's mask to the residual and the
-     * norm.
+     * Batch norm of x (n, c, ...) per channel, then + residual (same shape as x, or null) and
+     * max(0, .) with {@code relu}, in the same pass over memory where the backend fuses them (the
+     * tails of a ResNet block's convs as one op). Training uses batch statistics and updates the
+     * running buffers (c) in place when given; eval uses the running buffers (required then). The
+     * gradient goes through the ReLU's mask to the residual and the norm.
      */
     public static Tensor batchNorm(
             Tensor x,

@@ -266,11 +266,6 @@ public final class Conv2d {
     }
 
     private static float[] temp(int size) {
-        float[] b = TEMP.get();
-        if (b == null || b.length < size) {
-            b = new float[size];
-            TEMP.set(b);
-        }
-        return b;
+        return Gemm.buffer(TEMP, size);
     }
 }

@@ -108,7 +108,7 @@ final class ConvGemm {
         int k = s.kdim(), ocg = s.ocg(), p = s.oh() * s.ow();
         int kBlocks = (k + KC - 1) / KC, kcB = (k + kBlocks - 1) / kBlocks;
         int mPad = Gemm.roundUp(ocg, MR);
-        float[] ap = buffer(APACK, mPad * k);
+        float[] ap = Gemm.buffer(APACK, mPad * k);
         forChunks(s, x, xOff, (b0, cnt, in) -> {
             for (int g = 0; g < s.groups(); g++) {
                 packA(wt, wOff + g * ocg * k, view, ocg, k, kcB, mPad, ap);
@@ -206,7 +206,7 @@ final class ConvGemm {
                             int ci = yBase + ir * p + d;
                             Gemm.kernel(kc, ap, ai, panel, bi, y, ci, p, !first);
                             if (last && bias != null)
-                                for (int r = 0; r < MR; r++) addBias(y, ci + r * p, bias[bOff + ir + r]);
+                                for (int r = 0; r < MR; r++) addBias(y, ci + r * p, NR, bias[bOff + ir + r]);
                             continue;
                         }
                         // a strip across images, the last strip or the last rows: summed in the
@@ -264,7 +264,7 @@ final class ConvGemm {
         Phases ph = Phases.of(s);
         int hq = ph.hq(), wq = ph.wq(), grid = hq * wq, plane = ph.plane(), hw = s.h() * s.w();
         int imageStride = s.c() * plane;
-        float[] xp = buffer(PREP, cnt * imageStride + 2 * L); // slack: whole-vector loads past a run's end
+        float[] xp = Gemm.buffer(PREP, cnt * imageStride + 2 * L); // slack: whole-vector loads past a run's end
         Parallel.range(cnt * s.c(), Math.max(1, 16384 / Math.max(1, plane)), (q0, q1) -> {
             for (int q = q0; q < q1; q++) {
                 int src = xOff + (b0 * s.c() + q) * hw, dst = q * plane;
@@ -395,39 +395,24 @@ final class ConvGemm {
         return n;
     }
 
-    /** y[o .. o+NR) += b. */
-    private static void addBias(float[] y, int o, float b) {
-        for (int i = 0; i < NR; i += L)
-            FloatVector.fromArray(S, y, o + i).add(b).intoArray(y, o + i);
+    /** y[o .. o+len) += b. */
+    private static void addBias(float[] y, int o, int len, float b) {
+        int i = 0;
+        for (; i + L <= len; i += L) FloatVector.fromArray(S, y, o + i).add(b).intoArray(y, o + i);
+        for (; i < len; i++) y[o + i] += b;
     }
 
     /**
      * h rows of a summed C tile (cb from co, row length NCP) into y rows row0 + r*p, run by run (the
-     * strip's output runs), plus the row's bias when bias != null (after the sum, as the direct path).
+     * strip's output runs), then the row's bias when bias != null (after the sum, as the direct path).
      */
     private static void copyOut(
             float[] cb, int co, int[] out, int runs, int h, float[] y, int row0, int p, float[] bias, int bo) {
-        for (int r = 0; r < h; r++) {
-            boolean addBias = bias != null;
-            float bv = addBias ? bias[bo + r] : 0f;
+        for (int r = 0; r < h; r++)
             for (int t = 0; t < runs; t++) {
                 int src = co + r * NCP + out[3 * t], len = out[3 * t + 1], dst = row0 + r * p + out[3 * t + 2];
-                for (int i = 0; i < len; i += L) {
-                    VectorMask<Float> m = S.indexInRange(i, len);
-                    FloatVector v = FloatVector.fromArray(S, cb, src + i, m);
-                    if (addBias) v = v.add(bv);
-                    v.intoArray(y, dst + i, m);
-                }
+                System.arraycopy(cb, src, y, dst, len);
+                if (bias != null) addBias(y, dst, len, bias[bo + r]);
             }
-        }
-    }
-
-    private static float[] buffer(ThreadLocal<float[]> cache, int size) {
-        float[] b = cache.get();
-        if (b == null || b.length < size) {
-            b = new float[size];
-            cache.set(b);
-        }
-        return b;
     }
 }

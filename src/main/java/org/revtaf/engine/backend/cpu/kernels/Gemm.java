@@ -495,7 +495,8 @@ public final class Gemm {
         }
     }
 
-    private static float[] buffer(ThreadLocal<float[]> cache, int size) {
+    /** The thread's cached array of at least size floats (grown when too small; contents undefined). */
+    static float[] buffer(ThreadLocal<float[]> cache, int size) {
         float[] buf = cache.get();
         if (buf == null || buf.length < size) {
             buf = new float[size];
