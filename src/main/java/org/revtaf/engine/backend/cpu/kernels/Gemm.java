@@ -395,13 +395,43 @@ public final class Gemm {
      * false, C = the product (C is not read).
      */
     static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc, boolean add) {
+        kernel(kc, ap, ai, bp, PACKED_ROWS, 0, bi, c, ci, ldc, add);
+    }
+
+    /** Row p of a packed B strip of depth up to KC: p * NR floats on. */
+    private static final int[] PACKED_ROWS = packedRows(KC);
+
+    /** Row offsets p * NR of a packed B strip of depth n. */
+    static int[] packedRows(int n) {
+        int[] r = new int[n];
+        for (int p = 0; p < n; p++) r[p] = p * NR;
+        return r;
+    }
+
+    /**
+     * The micro-kernel with B read in place: row p of the B strip is the NR floats at b[rows[ri + p]
+     * + col] (a packed strip: rows p * NR; a conv's input: the rows of its column matrix, so a strip
+     * that is one run of the input needs no packing).
+     */
+    static void kernel(
+            int kc,
+            float[] ap,
+            int ai,
+            float[] b,
+            int[] rows,
+            int ri,
+            int col,
+            float[] c,
+            int ci,
+            int ldc,
+            boolean add) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
         FloatVector c60 = c00, c61 = c00, c70 = c00, c71 = c00, c80 = c00, c81 = c00;
         FloatVector c90 = c00, c91 = c00, ca0 = c00, ca1 = c00, cb0 = c00, cb1 = c00;
         for (int p = 0; p < kc; p++) {
-            int pa = ai + p * MR, pb = bi + p * NR;
-            FloatVector b0 = FloatVector.fromArray(S, bp, pb), b1 = FloatVector.fromArray(S, bp, pb + L);
+            int pa = ai + p * MR, pb = rows[ri + p] + col;
+            FloatVector b0 = FloatVector.fromArray(S, b, pb), b1 = FloatVector.fromArray(S, b, pb + L);
             FloatVector x;
             x = FloatVector.broadcast(S, ap[pa]);
             c00 = x.fma(b0, c00);
