@@ -38,9 +38,6 @@ final class ConvGemm {
     /** Floats of prepared input per chunk of images (at least one image). */
     static final int PREP_LIMIT = 1 << 22;
 
-    /** Row offsets of a packed strip (p * NR). */
-    private static final int[] PACKED = Gemm.packedRows(KC);
-
     private static final ThreadLocal<float[]> PREP = new ThreadLocal<>();
     private static final ThreadLocal<float[]> APACK = new ThreadLocal<>();
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -53,7 +50,7 @@ final class ConvGemm {
         final int[] out = new int[3 * NR];
         int[] src = new int[0], dst = new int[0];
         long[] mask = new long[0];
-        final int[] direct = new int[NCP / NR], inPlace = new int[NCP / NR];
+        final int[] direct = new int[NCP / NR];
         private float[] c = new float[0];
 
         void pieces(int n) {
@@ -192,32 +189,22 @@ final class ConvGemm {
         float[] panel = sc.panel, cb = sc.cbuf(Gemm.roundUp(r1 - r0, MR) * NCP);
         for (int jc = c0; jc < c1; jc += NCP) {
             int nc = Math.min(NCP, c1 - jc), strips = (nc + NR - 1) / NR;
-            for (int q = 0; q < strips; q++) {
-                int j = jc + q * NR, b = j / p, pix = j - b * p, oy = pix / s.ow(), ox = pix - oy * s.ow();
-                boolean full = j + NR <= jc + nc;
-                // y offset of a full strip inside one image, else -1
-                sc.direct[q] = full && pix + NR <= p ? b * imageStride + pix : -1;
-                // x offset of a full strip that is one run of the column matrix (read in place), else -1
-                boolean run = full && (in.rowsJoin() ? pix + NR <= p : ox + NR <= s.ow());
-                sc.inPlace[q] = run ? b * in.imageStride() + oy * in.rowStride() + ox : -1;
+            for (int q = 0; q < strips; q++) { // y offset of a strip inside one image, else -1
+                int j = jc + q * NR, b = j / p, pix = j - b * p;
+                sc.direct[q] = j + NR <= jc + nc && pix + NR <= p ? b * imageStride + pix : -1;
             }
 
             for (int p0 = 0; p0 < k; p0 += kcB) {
                 int kc = Math.min(kcB, k - p0);
                 boolean first = p0 == 0, last = p0 + kc == k;
                 packPanel(in, rowBase, p0, kc, nc, panelPieces(s, in, jc, nc, kc, sc), sc);
-                float[] x = in.x();
                 for (int ir = r0; ir < r1; ir += MR) {
                     int h = Math.min(MR, r1 - ir), ai = p0 * mPad + ir * kc;
                     for (int q = 0; q < strips; q++) {
-                        int d = sc.direct[q], at = sc.inPlace[q];
-                        // B: the strip in x itself, or its packed copy in the panel
-                        float[] b = at >= 0 ? x : panel;
-                        int[] rows = at >= 0 ? rowBase : PACKED;
-                        int ri = at >= 0 ? p0 : 0, bc = at >= 0 ? at : q * kc * NR;
+                        int bi = q * kc * NR, d = sc.direct[q];
                         if (h == MR && d >= 0) {
                             int ci = yBase + ir * p + d;
-                            Gemm.kernel(kc, ap, ai, b, rows, ri, bc, y, ci, p, !first);
+                            Gemm.kernel(kc, ap, ai, panel, bi, y, ci, p, !first);
                             if (last && bias != null)
                                 for (int r = 0; r < MR; r++) addBias(y, ci + r * p, NR, bias[bOff + ir + r]);
                             continue;
@@ -225,7 +212,7 @@ final class ConvGemm {
                         // a strip across images, the last strip or the last rows: summed in the
                         // task's C buffer, copied out after the last depth block
                         int co = (ir - r0) * NCP + q * NR;
-                        Gemm.kernel(kc, ap, ai, b, rows, ri, bc, cb, co, NCP, !first);
+                        Gemm.kernel(kc, ap, ai, panel, bi, cb, co, NCP, !first);
                         if (last) {
                             int j = jc + q * NR, no = outRuns(p, imageStride, j, Math.min(NR, jc + nc - j), sc.out);
                             copyOut(cb, co, sc.out, no, h, y, yBase + ir * p, p, bias, bOff + ir);
@@ -353,10 +340,6 @@ final class ConvGemm {
         int p = s.oh() * s.ow(), ow = s.ow(), n = 0;
         sc.pieces(nc + 1); // a piece holds at least one column
         for (int xq = 0; xq < nc; ) {
-            if (xq % NR == 0 && sc.inPlace[xq / NR] >= 0) { // read in place, not packed
-                xq += NR;
-                continue;
-            }
             int jj = jc + xq, b = jj / p, pix = jj - b * p, oy = pix / ow, ox = pix - oy * ow;
             int len = Math.min(NR - xq % NR, Math.min(nc - xq, in.rowsJoin() ? p - pix : ow - ox));
             int src = b * in.imageStride() + oy * in.rowStride() + ox, to = xq / NR * kc * NR + xq % NR;
