@@ -76,24 +76,19 @@ final class ConvGemm {
 
     /**
      * Where weight (row i, column p) of a group is read: wt[group offset + i * rowStride +
-     * column[p]]. {@link #plain} for (oc, c/g, kh, kw) weights as they are; {@link Conv2d} reads
-     * another conv's weights flipped and transposed through one (backward-data as a forward conv).
+     * column[p]]; null stands for (oc, c/g, kh, kw) weights as they are (rowStride K, column p).
+     * {@link Conv2d} reads another conv's weights flipped and transposed through one
+     * (backward-data as a forward conv).
      */
-    record WeightView(int rowStride, int[] column) {
-        static WeightView plain(int k) {
-            int[] c = new int[k];
-            for (int p = 0; p < k; p++) c[p] = p;
-            return new WeightView(k, c);
-        }
-    }
+    record WeightView(int rowStride, int[] column) {}
 
     // x: (n, c, h, w), wt: (oc, c/g, kh, kw), bias: (oc) or null -> y: (n, oc, oh, ow), overwritten
     static void forward(
             Conv2dGeom s, float[] x, int xOff, float[] wt, int wOff, float[] bias, int bOff, float[] y, int yOff) {
-        forward(s, x, xOff, wt, wOff, WeightView.plain(s.kdim()), bias, bOff, y, yOff);
+        forward(s, x, xOff, wt, wOff, null, bias, bOff, y, yOff);
     }
 
-    /** {@link #forward} with the weights read through a view (group g's at wOff + g * ocg * K). */
+    /** {@link #forward} with the weights read through a view, or null (group g's at wOff + g * ocg * K). */
     static void forward(
             Conv2dGeom s,
             float[] x,
@@ -312,8 +307,8 @@ final class ConvGemm {
 
     /** W_g (m, k) as MR-row strips per depth block: ap[p0*mPad + i*kc + p*MR + r] = W[i + r][p0 + p]. */
     private static void packA(float[] wt, int wOff, WeightView view, int m, int k, int kcB, int mPad, float[] ap) {
-        int tiles = mPad / MR, blocks = (k + kcB - 1) / kcB, stride = view.rowStride();
-        int[] col = view.column();
+        int tiles = mPad / MR, blocks = (k + kcB - 1) / kcB, stride = view == null ? k : view.rowStride();
+        int[] col = view == null ? null : view.column();
         Parallel.range(tiles * blocks, Math.max(1, 8192 / (MR * kcB)), (t0, t1) -> {
             for (int t = t0; t < t1; t++) {
                 int i = t % tiles * MR, p0 = t / tiles * kcB, kc = Math.min(kcB, k - p0);
@@ -322,7 +317,7 @@ final class ConvGemm {
                 // from MR rows at once
                 int src = wOff + i * stride;
                 for (int q = 0; q < kc; q++) {
-                    int c = src + col[p0 + q], o = d + q * MR, r = 0;
+                    int c = src + (col == null ? p0 + q : col[p0 + q]), o = d + q * MR, r = 0;
                     for (; r < h; r++) ap[o + r] = wt[c + r * stride];
                     for (; r < MR; r++) ap[o + r] = 0f;
                 }
