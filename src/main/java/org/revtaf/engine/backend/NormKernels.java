@@ -30,6 +30,26 @@ public interface NormKernels {
             Tensor b,
             BatchNormGeom geom);
 
+    /**
+     * {@link #batchNorm} with residual (same shape as x) added to the normalised output, before the
+     * ReLU when geom.relu(): out = relu?(norm(x) + residual), a residual block's tail in one pass.
+     * Returns false, having done nothing, when this backend has no such kernel (the op then adds
+     * and rectifies with elementwise kernels).
+     */
+    default boolean batchNormResidual(
+            Tensor out,
+            Tensor saveMean,
+            Tensor saveInvStd,
+            Tensor runMean,
+            Tensor runVar,
+            Tensor x,
+            Tensor w,
+            Tensor b,
+            Tensor residual,
+            BatchNormGeom geom) {
+        return false;
+    }
+
     /** Gradients of batchNorm (training: through the batch statistics); dw/db may be null. */
     void batchNormBackward(
             Tensor dx,

@@ -209,10 +209,13 @@ public final class F {
             boolean training,
             double momentum,
             double eps) {
-        return Norms.batchNorm(x, weight, bias, runMean, runVar, training, momentum, eps);
+        return Norms.batchNorm(x, weight, bias, runMean, runVar, training, momentum, eps, null, false);
     }
 
-    /** {@link #batchNorm2d}, then max(0, .) when {@code relu}, in one pass. */
+    /**
+     * {@link #batchNorm2d}, then + residual (x's shape, or null) and max(0, .) when {@code relu}, in
+     * one pass where the backend fuses them.
+     */
     public static Tensor batchNorm2d(
             Tensor x,
             Tensor weight,
@@ -222,8 +225,9 @@ public final class F {
             boolean training,
             double momentum,
             double eps,
+            Tensor residual,
             boolean relu) {
-        return Norms.batchNorm(x, weight, bias, runMean, runVar, training, momentum, eps, relu);
+        return Norms.batchNorm(x, weight, bias, runMean, runVar, training, momentum, eps, residual, relu);
     }
 
     // indexing and joining

@@ -1,9 +1,11 @@
 package org.revtaf.engine.ops;
 
+import java.util.Arrays;
 import org.revtaf.RevtafException;
 import org.revtaf.engine.autograd.Graph;
 import org.revtaf.engine.backend.Backend;
 import org.revtaf.engine.backend.BatchNormGeom;
+import org.revtaf.engine.backend.BinaryOp;
 import org.revtaf.engine.backend.UnaryOp;
 import org.revtaf.engine.tensor.Shapes;
 import org.revtaf.engine.tensor.Tensor;
@@ -34,24 +36,11 @@ public final class Norms {
     }
 
     /**
-     * Batch norm of x (n, c, ...) per channel. Training uses batch statistics and updates the running
-     * buffers (c) in place when given; eval uses the running buffers (required then).
-     */
-    public static Tensor batchNorm(
-            Tensor x,
-            Tensor weight,
-            Tensor bias,
-            Tensor runMean,
-            Tensor runVar,
-            boolean training,
-            double momentum,
-            double eps) {
-        return batchNorm(x, weight, bias, runMean, runVar, training, momentum, eps, false);
-    }
-
-    /**
-     * {@link #batchNorm}, with {@code relu} followed by max(0, .) in the same pass over memory (the
-     * norm + ReLU of a ResNet block as one op; the gradient is the ReLU's then the norm's).
+     * Batch norm of x (n, c, ...) per channel, then + residual (same shape as x, or null) and
+     * max(0, .) with {@code relu}, in the same pass over memory where the backend fuses them (the
+     * tails of a ResNet block's convs as one op). Training uses batch statistics and updates the
+     * running buffers (c) in place when given; eval uses the running buffers (required then). The
+     * gradient goes through the ReLU's mask to the residual and the norm.
      */
     public static Tensor batchNorm(
             Tensor x,
@@ -62,8 +51,10 @@ public final class Norms {
             boolean training,
             double momentum,
             double eps,
+            Tensor residual,
             boolean relu) {
-        Backend be = Ops.backend(relu ? "batch_norm_relu" : "batch_norm", x, weight, bias, runMean, runVar);
+        String op = "batch_norm" + (residual != null ? "_add" : "") + (relu ? "_relu" : "");
+        Backend be = Ops.backend(op, x, weight, bias, runMean, runVar, residual);
         if (x.rank() < 2)
             throw new RevtafException("batch_norm: input needs rank >= 2, got " + Shapes.str(x.shapeRef()));
         int n = x.shape(0), c = x.shape(1), hw = x.numel() / Math.max(n * c, 1);
@@ -71,6 +62,9 @@ public final class Norms {
             if (p != null && (p.rank() != 1 || p.shape(0) != c))
                 throw new RevtafException(
                         "batch_norm: parameter " + Shapes.str(p.shapeRef()) + " for input " + Shapes.str(x.shapeRef()));
+        if (residual != null && !Arrays.equals(residual.shapeRef(), x.shapeRef()))
+            throw new RevtafException("batch_norm: residual " + Shapes.str(residual.shapeRef()) + " for input "
+                    + Shapes.str(x.shapeRef()));
         if (!training && (runMean == null || runVar == null))
             throw new RevtafException("batch_norm: eval mode needs running mean and variance");
         if (training && n * hw < 2)
@@ -80,11 +74,17 @@ public final class Norms {
         Tensor out = Ops.emptyLike(x);
         Tensor mean = Tensor.empty(x.device(), x.dtype(), c), inv = Tensor.empty(x.device(), x.dtype(), c);
         BatchNormGeom geom = new BatchNormGeom(n, c, hw, training, momentum, eps, relu);
-        be.norm().batchNorm(out, mean, inv, runMean, runVar, xd, wd, bias == null ? null : Ops.dense(bias), geom);
         BatchNormGeom plain = new BatchNormGeom(n, c, hw, training, momentum, eps);
-        return Graph.record(relu ? "batch_norm_relu" : "batch_norm", out, new Tensor[] {x, weight, bias}, g -> {
+        Tensor bd = bias == null ? null : Ops.dense(bias), rd = residual == null ? null : Ops.dense(residual);
+        if (rd == null) be.norm().batchNorm(out, mean, inv, runMean, runVar, xd, wd, bd, geom);
+        else if (!be.norm().batchNormResidual(out, mean, inv, runMean, runVar, xd, wd, bd, rd, geom)) {
+            be.norm().batchNorm(out, mean, inv, runMean, runVar, xd, wd, bd, plain); // unfused: three passes
+            be.elementwise().binary(out, out, rd, BinaryOp.ADD);
+            if (relu) be.elementwise().unary(out, out, out.numel(), UnaryOp.RELU, 0, 0);
+        }
+        return Graph.record(op, out, new Tensor[] {x, weight, bias, residual}, g -> {
             Tensor gy = Ops.dense(g);
-            if (relu) { // through the ReLU first: out > 0 exactly where the norm's output was
+            if (relu) { // through the ReLU first: out > 0 exactly where its input was
                 Tensor masked = Ops.emptyLike(out);
                 be.elementwise().unaryBackward(masked, gy, out, out, out.numel(), UnaryOp.RELU, 0, 0);
                 gy = masked;
@@ -93,7 +93,7 @@ public final class Norms {
             Tensor dw = weight != null && weight.requiresGrad() ? Ops.emptyLike(weight) : null;
             Tensor db = bias != null && bias.requiresGrad() ? Ops.emptyLike(bias) : null;
             be.norm().batchNormBackward(dx, dw, db, gy, xd, wd, mean, inv, plain);
-            return new Tensor[] {dx, dw, db};
+            return new Tensor[] {dx, dw, db, residual != null && residual.requiresGrad() ? gy : null};
         });
     }
 }

@@ -261,8 +261,14 @@ public final class OpCatalog {
                 a -> F.layerNorm(a.in("x"), a.in("weight"), a.in("bias"), a.d("eps")));
         add(
                 "batchnorm2d",
-                "batch norm over channels of [n,c,...] (then max(0, .) with relu)",
-                List.of(v("x"), opt("weight"), opt("bias"), mask("running_mean", true), mask("running_var", true)),
+                "batch norm over channels of [n,c,...] (then + residual, and max(0, .) with relu)",
+                List.of(
+                        v("x"),
+                        opt("weight"),
+                        opt("bias"),
+                        mask("running_mean", true),
+                        mask("running_var", true),
+                        opt("residual")),
                 List.of(p("training", "true"), p("momentum", "0.1"), p("eps", "1e-5"), p("relu", "false")),
                 a -> F.batchNorm2d(
                         a.in("x"),
@@ -273,6 +279,7 @@ public final class OpCatalog {
                         a.b("training"),
                         a.d("momentum"),
                         a.d("eps"),
+                        a.in("residual"),
                         a.b("relu")));
         add(
                 "dropout",

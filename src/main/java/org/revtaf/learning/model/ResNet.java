@@ -102,7 +102,7 @@ public final class ResNet extends Module {
         if (stage < 1 || stage > cfg.lastStage())
             throw new RevtafException(
                     "resnet: features of stage " + stage + " requested, built up to " + cfg.lastStage());
-        Tensor h = F.maxPool2d(bn1.forward(conv1.forward(x), true), 3, 2, 1);
+        Tensor h = F.maxPool2d(bn1.forward(conv1.forward(x), null, true), 3, 2, 1);
         for (int s = 0; s < stage; s++) for (Block b : stages[s].items()) h = b.forward(h);
         return h;
     }
@@ -145,11 +145,12 @@ public final class ResNet extends Module {
         }
 
         Tensor forward(Tensor x) {
-            Tensor h = bn1.forward(conv1.forward(x), true);
-            h = bn2.forward(conv2.forward(h), conv3 != null);
-            if (conv3 != null) h = bn3.forward(conv3.forward(h));
+            // each norm with the ReLU after it, the last one with the shortcut too (one pass each)
             Tensor identity = downsample == null ? x : downsample.forward(x);
-            return F.relu(h.add(identity));
+            Tensor h = bn1.forward(conv1.forward(x), null, true);
+            if (conv3 == null) return bn2.forward(conv2.forward(h), identity, true);
+            h = bn2.forward(conv2.forward(h), null, true);
+            return bn3.forward(conv3.forward(h), identity, true);
         }
     }
 

@@ -32,11 +32,14 @@ public final class BatchNorm2d extends Module implements Layer {
 
     @Override
     public Tensor forward(Tensor x) {
-        return forward(x, false);
+        return forward(x, null, false);
     }
 
-    /** The norm, then max(0, .) when {@code relu} (one pass: a conv block's norm + ReLU). */
-    public Tensor forward(Tensor x, boolean relu) {
-        return F.batchNorm2d(x, weight, bias, runningMean, runningVar, isTraining(), momentum, eps, relu);
+    /**
+     * The norm, then + residual (x's shape, or null) and max(0, .) when {@code relu}: a residual
+     * block's norm, shortcut and ReLU in one pass.
+     */
+    public Tensor forward(Tensor x, Tensor residual, boolean relu) {
+        return F.batchNorm2d(x, weight, bias, runningMean, runningVar, isTraining(), momentum, eps, residual, relu);
     }
 }

@@ -136,16 +136,30 @@ class GradCheckTest {
                 rand(10, 3));
         check(
                 "batch_norm_relu-train",
-                in -> F.batchNorm2d(in[0], in[1], in[2], null, null, true, 0.1, 1e-5, true),
+                in -> F.batchNorm2d(in[0], in[1], in[2], null, null, true, 0.1, 1e-5, null, true),
                 rand(11, 2, 3, 2, 2),
                 rand(12, 3),
                 rand(13, 3));
         check(
                 "batch_norm_relu-eval",
-                in -> F.batchNorm2d(in[0], in[1], in[2], rm, rv, false, 0.1, 1e-5, true),
+                in -> F.batchNorm2d(in[0], in[1], in[2], rm, rv, false, 0.1, 1e-5, null, true),
                 rand(14, 2, 3, 2, 2),
                 rand(15, 3),
                 rand(16, 3));
+        check(
+                "batch_norm_add_relu-train",
+                in -> F.batchNorm2d(in[0], in[1], in[2], null, null, true, 0.1, 1e-5, in[3], true),
+                rand(17, 2, 3, 2, 2),
+                rand(18, 3),
+                rand(19, 3),
+                rand(20, 2, 3, 2, 2));
+        check(
+                "batch_norm_add-eval",
+                in -> F.batchNorm2d(in[0], in[1], in[2], rm, rv, false, 0.1, 1e-5, in[3], false),
+                rand(21, 2, 3, 2, 2),
+                rand(22, 3),
+                rand(23, 3),
+                rand(24, 2, 3, 2, 2));
     }
 
     @Test

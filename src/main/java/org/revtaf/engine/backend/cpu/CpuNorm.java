@@ -32,6 +32,21 @@ final class CpuNorm implements NormKernels {
             Tensor w,
             Tensor b,
             BatchNormGeom geom) {
+        batchNormResidual(out, saveMean, saveInvStd, runMean, runVar, x, w, b, null, geom);
+    }
+
+    @Override
+    public boolean batchNormResidual(
+            Tensor out,
+            Tensor saveMean,
+            Tensor saveInvStd,
+            Tensor runMean,
+            Tensor runVar,
+            Tensor x,
+            Tensor w,
+            Tensor b,
+            Tensor residual,
+            BatchNormGeom geom) {
         int n = geom.n(), c = geom.c(), hw = geom.hw();
         boolean training = geom.training();
         double momentum = geom.momentum(), eps = geom.eps();
@@ -50,6 +65,7 @@ final class CpuNorm implements NormKernels {
                     hw,
                     (float) eps,
                     (float) momentum,
+                    of(residual),
                     geom.relu());
         else
             Norm.batchNormForwardEval(
@@ -65,7 +81,9 @@ final class CpuNorm implements NormKernels {
                     c,
                     hw,
                     (float) eps,
+                    of(residual),
                     geom.relu());
+        return true;
     }
 
     @Override

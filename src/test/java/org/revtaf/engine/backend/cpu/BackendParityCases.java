@@ -198,7 +198,7 @@ public abstract class BackendParityCases {
                 "batch_norm_relu-train",
                 1e-4,
                 1e-4,
-                in -> F.batchNorm2d(in[0], in[1], in[2], null, null, true, 0.1, 1e-5, true),
+                in -> F.batchNorm2d(in[0], in[1], in[2], null, null, true, 0.1, 1e-5, null, true),
                 randn(11, 3, 5, 7, 3),
                 randn(12, 5),
                 randn(13, 5));
@@ -206,12 +206,32 @@ public abstract class BackendParityCases {
                 "batch_norm_relu-eval",
                 1e-4,
                 1e-4,
-                in -> F.batchNorm2d(in[0], in[1], in[2], in[3], F.abs(in[4]), false, 0.1, 1e-5, true),
+                in -> F.batchNorm2d(in[0], in[1], in[2], in[3], F.abs(in[4]), false, 0.1, 1e-5, null, true),
                 randn(14, 2, 5, 3, 7),
                 randn(15, 5),
                 randn(16, 5),
                 fixed(new double[] {0.1, -0.2, 0.3, 0, 1}, 5),
                 fixed(new double[] {1, 0.5, 2, 0.7, 1.3}, 5));
+        check(
+                "batch_norm_add_relu-train",
+                1e-4,
+                1e-4,
+                in -> F.batchNorm2d(in[0], in[1], in[2], null, null, true, 0.1, 1e-5, in[3], true),
+                randn(17, 3, 5, 7, 3),
+                randn(18, 5),
+                randn(19, 5),
+                randn(20, 3, 5, 7, 3));
+        check(
+                "batch_norm_add-eval",
+                1e-4,
+                1e-4,
+                in -> F.batchNorm2d(in[0], in[1], in[2], in[3], F.abs(in[4]), false, 0.1, 1e-5, in[5], false),
+                randn(21, 2, 5, 3, 7),
+                randn(22, 5),
+                randn(23, 5),
+                fixed(new double[] {0.1, -0.2, 0.3, 0, 1}, 5),
+                fixed(new double[] {1, 0.5, 2, 0.7, 1.3}, 5),
+                randn(24, 2, 5, 3, 7));
     }
 
     @Test

@@ -12,7 +12,7 @@ import org.revtaf.engine.backend.Conv2dGeom;
  * <ul>
  *   <li>forward Y_g (ocg, n*P) = W_g (ocg, K) * col (K, n*P) + bias: {@link ConvGemm}, an implicit
  *       GEMM over a padded, stride-phase-split copy of x;
- *   <li>backward-data at stride 1: the forward conv of dY with the {@link #flipped} weights
+ *   <li>backward-data at stride 1: the forward conv of dY with the weights {@link #flipped}
  *       ({@link #transposed} geometry); other strides: dcol (K, P) = W_g^T * dY_g per chunk of
  *       images through {@link Gemm} and col2im into dx;
  *   <li>backward-weight dW_g (ocg, K) = dY_g (ocg, n*P) . col (K, n*P) along the pixels:
@@ -26,7 +26,7 @@ public final class Conv2d {
     /** Wanted GEMM width (columns) from batching images. */
     static final int TARGET_COLS = 1024;
 
-    private static final ThreadLocal<float[]> TEMP = new ThreadLocal<>(), FLIPPED = new ThreadLocal<>();
+    private static final ThreadLocal<float[]> TEMP = new ThreadLocal<>();
 
     private Conv2d() {}
 
@@ -58,7 +58,7 @@ public final class Conv2d {
         int dyOff = Buf.off(dy), wOff = Buf.off(wt), dxOff = Buf.off(dx);
         Conv2dGeom t = transposed(s);
         if (t != null) { // stride 1: dx is dy convolved with the flipped, in/out-swapped weights
-            ConvGemm.forward(t, dyA, dyOff, flipped(s, wtA, wOff), 0, null, 0, dxA, dxOff);
+            ConvGemm.forward(t, dyA, dyOff, wtA, wOff, flipped(s), null, 0, dxA, dxOff);
             return;
         }
         int p = s.oh() * s.ow(), k = s.kdim(), ocg = s.ocg();
@@ -99,22 +99,15 @@ public final class Conv2d {
     }
 
     /**
-     * wt (oc, c/g, kh, kw) as (c, oc/g, kh, kw), group by group, each kernel rotated by 180 degrees:
-     * a transpose of (ocg, cg) blocks of kernels, in 16 x 16 tiles so reads and writes stay in cache.
+     * wt (oc, c/g, kh, kw) read as the weights (c, oc/g, kh, kw) of the {@link #transposed} conv:
+     * group by group, in and out channels swapped, each kernel rotated by 180 degrees. Row ci,
+     * column (o, ky, kx) of a group is wt[(o * cg + ci) * kh*kw + kh*kw - 1 - (ky*kw + kx)].
      */
-    static float[] flipped(Conv2dGeom s, float[] wt, int wOff) {
-        int ocg = s.ocg(), cg = s.cg(), kk = s.kh() * s.kw(), t = 16;
-        float[] f = FLIPPED.get();
-        if (f == null || f.length < s.oc() * cg * kk) FLIPPED.set(f = new float[s.oc() * cg * kk]);
-        for (int g = 0; g < s.groups(); g++)
-            for (int o0 = 0; o0 < ocg; o0 += t)
-                for (int c0 = 0; c0 < cg; c0 += t)
-                    for (int ci = c0; ci < Math.min(cg, c0 + t); ci++)
-                        for (int o = o0; o < Math.min(ocg, o0 + t); o++) {
-                            int src = wOff + ((g * ocg + o) * cg + ci) * kk, dst = ((g * cg + ci) * ocg + o) * kk;
-                            for (int q = 0; q < kk; q++) f[dst + q] = wt[src + kk - 1 - q];
-                        }
-        return f;
+    static ConvGemm.WeightView flipped(Conv2dGeom s) {
+        int kk = s.kh() * s.kw(), k = s.ocg() * kk;
+        int[] col = new int[k];
+        for (int p = 0; p < k; p++) col[p] = p / kk * s.cg() * kk + kk - 1 - p % kk;
+        return new ConvGemm.WeightView(kk, col);
     }
 
     // x: (n, c, h, w), dy: (n, oc, oh, ow) -> dw: (oc, c/g, kh, kw), dbias: (oc) or null
@@ -273,11 +266,6 @@ public final class Conv2d {
     }
 
     private static float[] temp(int size) {
-        float[] b = TEMP.get();
-        if (b == null || b.length < size) {
-            b = new float[size];
-            TEMP.set(b);
-        }
-        return b;
+        return Gemm.buffer(TEMP, size);
     }
 }

@@ -14,23 +14,27 @@ import org.revtaf.engine.backend.Conv2dGeom;
  * (image b, oy, ox) of row (ci, ky, kx) is at {@code rowBase[ci, ky, kx] + b*imageStride +
  * oy*rowStride + ox}. A pointwise conv (1x1, stride 1, no padding) reads x itself.
  *
- * <p>The weights are packed once per call (MR-row strips per depth block). Tasks over a grid of
- * row ranges x column ranges each run their part of the GEMM without barriers: loops ic (MCB rows)
- * > depth block > NR-column strip, packed into an L1 buffer with vector copies of those runs right
- * before use > MR-row tile (the {@link Gemm#kernel} micro-kernel). Tiles are written straight into
- * y (ldc = P) when their strip lies in one image, through a scratch tile otherwise; the first depth
- * block stores, later ones add, the last applies the epilogue (bias). Each output element is
- * summed in the same order whatever the task grid, so results do not depend on the thread count.
- * Oracle: {@link Conv2dRef} (through {@link Conv2d#forward}).
+ * <p>The weights are packed once per call (MR-row strips per depth block; read through a {@link
+ * WeightView}, so backward-data can use another conv's weights flipped). Tasks over a grid of row
+ * ranges x column ranges each run their part without barriers: per panel of NCP columns and depth
+ * block (K cut into equal blocks of at most KC), the panel is packed row by row from the runs
+ * (whole-vector moves), then each MR-row tile of packed weights passes over the panel's strips
+ * ({@link Gemm#kernel}), so C is written row-wise. A tile goes straight into y (ldc = P) when its
+ * strip lies in one image; else (strips across images, the last strip, the last rows) it is summed
+ * in the task's C buffer and copied out after the last depth block. The first depth block stores,
+ * later ones add, then the bias. Each output element is summed in the same order whatever the task
+ * grid, so results do not depend on the thread count. Oracle: {@link Conv2dRef} (through {@link
+ * Conv2d#forward}). Blocking: system properties revtaf.conv.kc (512) and revtaf.conv.nc (256),
+ * chosen on Zen 5 (L2 1 MiB: the panel is at most 512 KiB).
  */
 final class ConvGemm {
     private static final VectorSpecies<Float> S = Gemm.S;
     private static final int L = Gemm.L, MR = Gemm.MR, NR = Gemm.NR;
 
     /** Depth block (balanced: K is cut into equal blocks of at most KC). */
-    static int KC = Math.max(1, Integer.getInteger("revtaf.conv.kc", 256));
+    static final int KC = Math.max(1, Integer.getInteger("revtaf.conv.kc", 512));
     /** Columns per panel of a task: the packed panel (KC x NCP) stays in L2 while the A tiles pass. */
-    static int NCP = Gemm.roundUp(Math.max(1, Integer.getInteger("revtaf.conv.nc", 256)), NR);
+    static final int NCP = Gemm.roundUp(Math.max(1, Integer.getInteger("revtaf.conv.nc", 256)), NR);
     /** Floats of prepared input per chunk of images (at least one image). */
     static final int PREP_LIMIT = 1 << 22;
 
@@ -42,11 +46,11 @@ final class ConvGemm {
 
     /** Per-thread buffers of a task: the packed panel, a C buffer (rows x NCP), runs of a strip. */
     private static final class Scratch {
-        float[] panel = new float[KC * NCP];
+        final float[] panel = new float[KC * NCP];
         final int[] out = new int[3 * NR];
         int[] src = new int[0], dst = new int[0];
         long[] mask = new long[0];
-        int[] direct = new int[NCP / NR];
+        final int[] direct = new int[NCP / NR];
         private float[] c = new float[0];
 
         void pieces(int n) {
@@ -70,16 +74,39 @@ final class ConvGemm {
      */
     record Prepared(float[] x, int imageStride, int rowStride, boolean rowsJoin, int[][] rowBase) {}
 
+    /**
+     * Where weight (row i, column p) of a group is read: wt[group offset + i * rowStride +
+     * column[p]]; null stands for (oc, c/g, kh, kw) weights as they are (rowStride K, column p).
+     * {@link Conv2d} reads another conv's weights flipped and transposed through one
+     * (backward-data as a forward conv).
+     */
+    record WeightView(int rowStride, int[] column) {}
+
     // x: (n, c, h, w), wt: (oc, c/g, kh, kw), bias: (oc) or null -> y: (n, oc, oh, ow), overwritten
     static void forward(
             Conv2dGeom s, float[] x, int xOff, float[] wt, int wOff, float[] bias, int bOff, float[] y, int yOff) {
+        forward(s, x, xOff, wt, wOff, null, bias, bOff, y, yOff);
+    }
+
+    /** {@link #forward} with the weights read through a view, or null (group g's at wOff + g * ocg * K). */
+    static void forward(
+            Conv2dGeom s,
+            float[] x,
+            int xOff,
+            float[] wt,
+            int wOff,
+            WeightView view,
+            float[] bias,
+            int bOff,
+            float[] y,
+            int yOff) {
         int k = s.kdim(), ocg = s.ocg(), p = s.oh() * s.ow();
         int kBlocks = (k + KC - 1) / KC, kcB = (k + kBlocks - 1) / kBlocks;
         int mPad = Gemm.roundUp(ocg, MR);
-        float[] ap = buffer(APACK, mPad * k);
+        float[] ap = Gemm.buffer(APACK, mPad * k);
         forChunks(s, x, xOff, (b0, cnt, in) -> {
             for (int g = 0; g < s.groups(); g++) {
-                packA(wt, wOff + g * ocg * k, ocg, k, kcB, mPad, ap);
+                packA(wt, wOff + g * ocg * k, view, ocg, k, kcB, mPad, ap);
                 int yBase = yOff + (b0 * s.oc() + g * ocg) * p;
                 run(s, in, in.rowBase()[g], ap, kcB, cnt * p, y, yBase, bias, bOff + g * ocg);
             }
@@ -153,8 +180,6 @@ final class ConvGemm {
             float[] bias,
             int bOff) {
         Scratch sc = SCRATCH.get();
-        if (sc.panel.length < KC * NCP) sc.panel = new float[KC * NCP];
-        if (sc.direct.length < NCP / NR) sc.direct = new int[NCP / NR];
         int k = s.kdim(), p = s.oh() * s.ow(), mPad = Gemm.roundUp(s.ocg(), MR), imageStride = s.oc() * p;
         float[] panel = sc.panel, cb = sc.cbuf(Gemm.roundUp(r1 - r0, MR) * NCP);
         for (int jc = c0; jc < c1; jc += NCP) {
@@ -176,7 +201,7 @@ final class ConvGemm {
                             int ci = yBase + ir * p + d;
                             Gemm.kernel(kc, ap, ai, panel, bi, y, ci, p, !first);
                             if (last && bias != null)
-                                for (int r = 0; r < MR; r++) addBias(y, ci + r * p, bias[bOff + ir + r]);
+                                for (int r = 0; r < MR; r++) addBias(y, ci + r * p, NR, bias[bOff + ir + r]);
                             continue;
                         }
                         // a strip across images, the last strip or the last rows: summed in the
@@ -234,7 +259,7 @@ final class ConvGemm {
         Phases ph = Phases.of(s);
         int hq = ph.hq(), wq = ph.wq(), grid = hq * wq, plane = ph.plane(), hw = s.h() * s.w();
         int imageStride = s.c() * plane;
-        float[] xp = buffer(PREP, cnt * imageStride + 2 * L); // slack: whole-vector loads past a run's end
+        float[] xp = Gemm.buffer(PREP, cnt * imageStride + 2 * L); // slack: whole-vector loads past a run's end
         Parallel.range(cnt * s.c(), Math.max(1, 16384 / Math.max(1, plane)), (q0, q1) -> {
             for (int q = q0; q < q1; q++) {
                 int src = xOff + (b0 * s.c() + q) * hw, dst = q * plane;
@@ -281,17 +306,21 @@ final class ConvGemm {
     // ---- packing ----
 
     /** W_g (m, k) as MR-row strips per depth block: ap[p0*mPad + i*kc + p*MR + r] = W[i + r][p0 + p]. */
-    private static void packA(float[] wt, int wOff, int m, int k, int kcB, int mPad, float[] ap) {
-        int tiles = mPad / MR, blocks = (k + kcB - 1) / kcB;
+    private static void packA(float[] wt, int wOff, WeightView view, int m, int k, int kcB, int mPad, float[] ap) {
+        int tiles = mPad / MR, blocks = (k + kcB - 1) / kcB, stride = view == null ? k : view.rowStride();
+        int[] col = view == null ? null : view.column();
         Parallel.range(tiles * blocks, Math.max(1, 8192 / (MR * kcB)), (t0, t1) -> {
             for (int t = t0; t < t1; t++) {
                 int i = t % tiles * MR, p0 = t / tiles * kcB, kc = Math.min(kcB, k - p0);
                 int d = p0 * mPad + i * kc, h = Math.min(MR, m - i);
-                for (int r = 0; r < h; r++) {
-                    int src = wOff + (i + r) * k + p0;
-                    for (int q = 0; q < kc; q++) ap[d + q * MR + r] = wt[src + q];
+                // written in order (a strip is up to 48 KiB: strided writes would leave L1), read
+                // from MR rows at once
+                int src = wOff + i * stride;
+                for (int q = 0; q < kc; q++) {
+                    int c = src + (col == null ? p0 + q : col[p0 + q]), o = d + q * MR, r = 0;
+                    for (; r < h; r++) ap[o + r] = wt[c + r * stride];
+                    for (; r < MR; r++) ap[o + r] = 0f;
                 }
-                for (int r = h; r < MR; r++) for (int q = 0; q < kc; q++) ap[d + q * MR + r] = 0f;
             }
         });
     }
@@ -361,39 +390,24 @@ final class ConvGemm {
         return n;
     }
 
-    /** y[o .. o+NR) += b. */
-    private static void addBias(float[] y, int o, float b) {
-        for (int i = 0; i < NR; i += L)
-            FloatVector.fromArray(S, y, o + i).add(b).intoArray(y, o + i);
+    /** y[o .. o+len) += b. */
+    private static void addBias(float[] y, int o, int len, float b) {
+        int i = 0;
+        for (; i + L <= len; i += L) FloatVector.fromArray(S, y, o + i).add(b).intoArray(y, o + i);
+        for (; i < len; i++) y[o + i] += b;
     }
 
     /**
      * h rows of a summed C tile (cb from co, row length NCP) into y rows row0 + r*p, run by run (the
-     * strip's output runs), plus the row's bias when bias != null (after the sum, as the direct path).
+     * strip's output runs), then the row's bias when bias != null (after the sum, as the direct path).
      */
     private static void copyOut(
             float[] cb, int co, int[] out, int runs, int h, float[] y, int row0, int p, float[] bias, int bo) {
-        for (int r = 0; r < h; r++) {
-            boolean addBias = bias != null;
-            float bv = addBias ? bias[bo + r] : 0f;
+        for (int r = 0; r < h; r++)
             for (int t = 0; t < runs; t++) {
                 int src = co + r * NCP + out[3 * t], len = out[3 * t + 1], dst = row0 + r * p + out[3 * t + 2];
-                for (int i = 0; i < len; i += L) {
-                    VectorMask<Float> m = S.indexInRange(i, len);
-                    FloatVector v = FloatVector.fromArray(S, cb, src + i, m);
-                    if (addBias) v = v.add(bv);
-                    v.intoArray(y, dst + i, m);
-                }
+                System.arraycopy(cb, src, y, dst, len);
+                if (bias != null) addBias(y, dst, len, bias[bo + r]);
             }
-        }
-    }
-
-    private static float[] buffer(ThreadLocal<float[]> cache, int size) {
-        float[] b = cache.get();
-        if (b == null || b.length < size) {
-            b = new float[size];
-            cache.set(b);
-        }
-        return b;
     }
 }

@@ -106,8 +106,7 @@ final class ConvWeightGrad {
             int dwOff,
             boolean store) {
         int p = s.oh() * s.ow(), k = s.kdim(), pw = p1 - p0, size = (o1 - o0) * pw * L;
-        float[] part = PART.get();
-        if (part == null || part.length < size) PART.set(part = new float[size]);
+        float[] part = Gemm.buffer(PART, size);
         java.util.Arrays.fill(part, 0, size, 0f);
         int o4 = o0 + (o1 - o0) / 4 * 4, p4 = p0 + pw / 4 * 4;
         for (int ch = 0; ch < runs.chunks(); ch++) {
@@ -196,7 +195,9 @@ final class ConvWeightGrad {
                 s23 = y2.fma(v3, s23);
                 s33 = y3.fma(v3, s33);
             }
-            if (i < len) { // the run's tail, the lanes past it zero
+            // the run's tail, the lanes past it zero: the same 16 FMAs written out again, as the
+            // loop's body shared with the tail (one more pass over a zero-padded copy) boxes the sums
+            if (i < len) {
                 VectorMask<Float> m = S.indexInRange(i, len);
                 FloatVector y0 = FloatVector.fromArray(S, dy, d0 + i, m), y1 = FloatVector.fromArray(S, dy, d1 + i, m);
                 FloatVector y2 = FloatVector.fromArray(S, dy, d2 + i, m), y3 = FloatVector.fromArray(S, dy, d3 + i, m);

@@ -137,8 +137,11 @@ public final class Norm {
             int hw,
             float eps,
             float momentum,
+            Buf.F32 residual,
             boolean relu) {
         float[] xA = Buf.arr(x), gammaA = Buf.arr(gamma), betaA = Buf.arr(beta), yA = Buf.arr(y);
+        float[] resA = Buf.arr(residual);
+        int rOff = Buf.off(residual);
         float[] runMeanA = Buf.arr(runMean), runVarA = Buf.arr(runVar), saveMeanA = Buf.arr(saveMean);
         float[] saveRstdA = Buf.arr(saveRstd);
         int xOff = Buf.off(x), gOff = Buf.off(gamma), bOff = Buf.off(beta), yOff = Buf.off(y);
@@ -165,8 +168,10 @@ public final class Norm {
                     runVarA[rvOff + ch] = (float) ((1 - momentum) * runVarA[rvOff + ch]
                             + momentum * (count > 1 ? var * count / (count - 1) : var));
                 float g = gammaA == null ? rs : gammaA[gOff + ch] * rs, sh = betaA == null ? 0f : betaA[bOff + ch];
-                for (int b = 0; b < n; b++)
-                    scaleShift(xA, xOff + (b * c + ch) * hw, mu, g, sh, yA, yOff + (b * c + ch) * hw, hw, relu);
+                for (int b = 0; b < n; b++) {
+                    int o = (b * c + ch) * hw;
+                    scaleShift(xA, xOff + o, mu, g, sh, resA, rOff + o, yA, yOff + o, hw, relu);
+                }
             }
         });
     }
@@ -185,8 +190,11 @@ public final class Norm {
             int c,
             int hw,
             float eps,
+            Buf.F32 residual,
             boolean relu) {
         float[] xA = Buf.arr(x), gammaA = Buf.arr(gamma), betaA = Buf.arr(beta), yA = Buf.arr(y);
+        float[] resA = Buf.arr(residual);
+        int rOff = Buf.off(residual);
         float[] runMeanA = Buf.arr(runMean), runVarA = Buf.arr(runVar);
         int xOff = Buf.off(x), gOff = Buf.off(gamma), bOff = Buf.off(beta), yOff = Buf.off(y);
         int rmOff = Buf.off(runMean), rvOff = Buf.off(runVar);
@@ -201,7 +209,18 @@ public final class Norm {
                 float rs = (float) (1.0 / Math.sqrt(runVarA[rvOff + ch] + (double) eps));
                 float g = gammaA == null ? rs : gammaA[gOff + ch] * rs;
                 float sh = betaA == null ? 0f : betaA[bOff + ch];
-                scaleShift(xA, xOff + p * hw, runMeanA[rmOff + ch], g, sh, yA, yOff + p * hw, hw, relu);
+                scaleShift(
+                        xA,
+                        xOff + p * hw,
+                        runMeanA[rmOff + ch],
+                        g,
+                        sh,
+                        resA,
+                        rOff + p * hw,
+                        yA,
+                        yOff + p * hw,
+                        hw,
+                        relu);
             }
         });
     }
@@ -229,13 +248,15 @@ public final class Norm {
         int gOff = Buf.off(gamma), dxOff = Buf.off(dx), dgOff = Buf.off(dgamma), dbOff = Buf.off(dbeta);
         long count = (long) n * hw;
         Parallel.range(c, 1, (c0, c1) -> {
+            double[] sums = new double[2];
             for (int ch = c0; ch < c1; ch++) {
                 float mu = saveMeanA[smOff + ch], rs = saveRstdA[srOff + ch];
                 double sdy = 0, sdyx = 0;
                 for (int b = 0; b < n; b++) {
                     int o = (b * c + ch) * hw;
-                    sdy += sum(dyA, dyOff + o, hw);
-                    sdyx += dotCentered(dyA, dyOff + o, 0f, xA, xOff + o, mu, hw);
+                    sumAndDot(dyA, dyOff + o, xA, xOff + o, mu, hw, sums);
+                    sdy += sums[0];
+                    sdyx += sums[1];
                 }
                 sdyx *= rs;
                 if (dgammaA != null) dgammaA[dgOff + ch] = (float) sdyx;
@@ -286,23 +307,6 @@ public final class Norm {
         return total;
     }
 
-    /** sum of (a[i] - ma) * (x[i] - mu) over n elements, in double (vector partial sums over blocks of 1024). */
-    static double dotCentered(float[] a, int ao, float ma, float[] x, int xo, float mu, int n) {
-        double total = 0;
-        for (int b = 0; b < n; b += 1024) {
-            int e = Math.min(n, b + 1024), j = b;
-            FloatVector acc = FloatVector.zero(S);
-            for (; j + L <= e; j += L)
-                acc = FloatVector.fromArray(S, x, xo + j)
-                        .sub(mu)
-                        .fma(FloatVector.fromArray(S, a, ao + j).sub(ma), acc);
-            float part = VecMath.sum(acc);
-            for (; j < e; j++) part += (a[ao + j] - ma) * (x[xo + j] - mu);
-            total += part;
-        }
-        return total;
-    }
-
     /** y = (x - mu) * rs * gamma + beta over one row. */
     private static void affine(
             float[] x,
@@ -332,22 +336,66 @@ public final class Norm {
     }
 
     /**
-     * y = (x - mu) * g + sh over n elements (centered first: no cancellation for mean >> std);
-     * max(0, y) with {@code relu} (lane-wise max as the cpu ReLU op: a NaN stays NaN).
+     * y = (x - mu) * g + sh (+ r when r != null) over n elements (centered first: no cancellation
+     * for mean >> std); max(0, y) with {@code relu} (lane-wise max as the cpu ReLU op: a NaN stays
+     * NaN). One loop per case, so each stays a plain vector loop.
      */
     private static void scaleShift(
-            float[] x, int xo, float mu, float g, float sh, float[] y, int yo, int n, boolean relu) {
+            float[] x, int xo, float mu, float g, float sh, float[] r, int ro, float[] y, int yo, int n, boolean relu) {
         int i = 0;
         FloatVector vg = FloatVector.broadcast(S, g), vs = FloatVector.broadcast(S, sh);
-        if (relu) {
+        if (r != null && relu) {
+            for (; i + L <= n; i += L)
+                FloatVector.fromArray(S, x, xo + i)
+                        .sub(mu)
+                        .fma(vg, vs)
+                        .add(FloatVector.fromArray(S, r, ro + i))
+                        .max(0f)
+                        .intoArray(y, yo + i);
+            for (; i < n; i++) y[yo + i] = Math.max((x[xo + i] - mu) * g + sh + r[ro + i], 0f);
+        } else if (r != null) {
+            for (; i + L <= n; i += L)
+                FloatVector.fromArray(S, x, xo + i)
+                        .sub(mu)
+                        .fma(vg, vs)
+                        .add(FloatVector.fromArray(S, r, ro + i))
+                        .intoArray(y, yo + i);
+            for (; i < n; i++) y[yo + i] = (x[xo + i] - mu) * g + sh + r[ro + i];
+        } else if (relu) {
             for (; i + L <= n; i += L)
                 FloatVector.fromArray(S, x, xo + i).sub(mu).fma(vg, vs).max(0f).intoArray(y, yo + i);
             for (; i < n; i++) y[yo + i] = Math.max((x[xo + i] - mu) * g + sh, 0f);
-            return;
+        } else {
+            for (; i + L <= n; i += L)
+                FloatVector.fromArray(S, x, xo + i).sub(mu).fma(vg, vs).intoArray(y, yo + i);
+            for (; i < n; i++) y[yo + i] = (x[xo + i] - mu) * g + sh;
         }
-        for (; i + L <= n; i += L)
-            FloatVector.fromArray(S, x, xo + i).sub(mu).fma(vg, vs).intoArray(y, yo + i);
-        for (; i < n; i++) y[yo + i] = (x[xo + i] - mu) * g + sh;
+    }
+
+    /**
+     * out[0] = sum of dy, out[1] = sum of dy * (x - mu) over n elements, one pass, in double
+     * (vector partial sums in float over blocks of 1024).
+     */
+    static void sumAndDot(float[] dy, int dyo, float[] x, int xo, float mu, int n, double[] out) {
+        double t1 = 0, t2 = 0;
+        for (int b = 0; b < n; b += 1024) {
+            int e = Math.min(n, b + 1024), j = b;
+            FloatVector acc1 = FloatVector.zero(S), acc2 = acc1;
+            for (; j + L <= e; j += L) {
+                FloatVector g = FloatVector.fromArray(S, dy, dyo + j);
+                acc1 = acc1.add(g);
+                acc2 = FloatVector.fromArray(S, x, xo + j).sub(mu).fma(g, acc2);
+            }
+            float p1 = VecMath.sum(acc1), p2 = VecMath.sum(acc2);
+            for (; j < e; j++) {
+                p1 += dy[dyo + j];
+                p2 += dy[dyo + j] * (x[xo + j] - mu);
+            }
+            t1 += p1;
+            t2 += p2;
+        }
+        out[0] = t1;
+        out[1] = t2;
     }
 
     /**

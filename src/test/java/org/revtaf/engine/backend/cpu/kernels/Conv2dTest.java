@@ -32,6 +32,7 @@ class Conv2dTest {
         Conv2dGeom.of(2, 5, 12, 60, 6, 3, 1, 1), // rows of 60: two chunks, 4x4 blocks and single edges
         Conv2dGeom.of(1, 3, 7, 120, 4, 3, 2, 1), // stride 2, rows of 60
         Conv2dGeom.of(1, 70, 8, 8, 70, 1, 1, 0), // pointwise, images of 64 pixels: two tiles each way
+        Conv2dGeom.of(2, 130, 5, 5, 14, 3, 1, 1), // K = 1170: three depth blocks of the forward GEMM
     };
 
     @Test

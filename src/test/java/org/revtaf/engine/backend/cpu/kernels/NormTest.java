@@ -112,7 +112,8 @@ class NormTest {
                 rmW = Checks.f(rmR);
                 rvW = Checks.f(rvR);
                 Norm.batchNormForwardTrain(
-                        of(x), of(g), of(b), of(yG), of(rmG), of(rvG), of(smG), of(srG), n, c, hw, 1e-5f, 0.1f, false);
+                        of(x), of(g), of(b), of(yG), of(rmG), of(rvG), of(smG), of(srG), n, c, hw, 1e-5f, 0.1f, null,
+                        false);
                 String what = "batchnorm " + n + "x" + c + "x" + hw;
                 Checks.close(what + " y", yW, yG, 1e-4, 1e-4);
                 Checks.close(what + " running mean", rmW, rmG, 1e-6, 1e-5);
@@ -135,16 +136,26 @@ class NormTest {
                         1e-5f);
                 float[] eW = Checks.f(eR);
                 Norm.batchNormForwardEval(
-                        of(x), of(g), of(b), of(eG), of(rmW), of(rvW), null, null, n, c, hw, 1e-5f, false);
+                        of(x), of(g), of(b), of(eG), of(rmW), of(rvW), null, null, n, c, hw, 1e-5f, null, false);
                 Checks.close(what + " eval", eW, eG, 1e-5, 1e-5);
                 // with the fused ReLU: max(0, the same outputs); the running stats move as without
                 float[] yRelu = new float[size], rmRelu = rmG.clone(), rvRelu = rvG.clone();
                 Norm.batchNormForwardTrain(
-                        of(x), of(g), of(b), of(yRelu), null, null, null, null, n, c, hw, 1e-5f, 0.1f, true);
+                        of(x), of(g), of(b), of(yRelu), null, null, null, null, n, c, hw, 1e-5f, 0.1f, null, true);
                 Checks.close(what + " relu", relu(yW), yRelu, 1e-4, 1e-4);
                 Norm.batchNormForwardEval(
-                        of(x), of(g), of(b), of(yRelu), of(rmW), of(rvW), null, null, n, c, hw, 1e-5f, true);
+                        of(x), of(g), of(b), of(yRelu), of(rmW), of(rvW), null, null, n, c, hw, 1e-5f, null, true);
                 Checks.close(what + " eval relu", relu(eW), yRelu, 1e-5, 1e-5);
+                // with a residual added before the ReLU
+                float[] res = Checks.rand(r, size), sumW = new float[size];
+                for (int i = 0; i < size; i++) sumW[i] = yW[i] + res[i];
+                Norm.batchNormForwardTrain(
+                        of(x), of(g), of(b), of(yRelu), null, null, null, null, n, c, hw, 1e-5f, 0.1f, of(res), true);
+                Checks.close(what + " residual relu", relu(sumW), yRelu, 1e-4, 1e-4);
+                for (int i = 0; i < size; i++) sumW[i] = eW[i] + res[i];
+                Norm.batchNormForwardEval(
+                        of(x), of(g), of(b), of(yRelu), of(rmW), of(rvW), null, null, n, c, hw, 1e-5f, of(res), false);
+                Checks.close(what + " eval residual", sumW, yRelu, 1e-5, 1e-5);
                 float[] dxG = new float[size], dgG = new float[c], dbG = new float[c];
                 Buf.F64 dxR = Checks.d(size), dgR = Checks.d(c), dbR = Checks.d(c);
                 RefNorm.batchNormBackward(
@@ -182,7 +193,7 @@ class NormTest {
         float[] x = Checks.rand(r, size), g = Checks.rand(r, c), b = Checks.rand(r, c), dy = Checks.rand(r, size);
         float[] y = new float[size], sm = new float[c], sr = new float[c];
         Norm.batchNormForwardTrain(
-                of(x), of(g), of(b), of(y), null, null, of(sm), of(sr), n, c, hw, 1e-5f, 0.1f, false);
+                of(x), of(g), of(b), of(y), null, null, of(sm), of(sr), n, c, hw, 1e-5f, 0.1f, null, false);
         float[] dx = new float[size], dg = new float[c], db = new float[c];
         Norm.batchNormBackward(
                 of(dy),

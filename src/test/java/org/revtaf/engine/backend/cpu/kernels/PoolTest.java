@@ -27,12 +27,9 @@ class PoolTest {
             for (Pool2dGeom s : SHAPES) {
                 int in = s.planes() * s.h() * s.w(), out = s.planes() * s.oh() * s.ow();
                 float[] x = Checks.rand(r, in), dy = Checks.rand(r, out);
+                int[] iG = maxMatchesReference(s, x);
                 float[] yW = new float[out], yG = new float[out];
-                int[] iW = new int[out], iG = new int[out];
-                Checks.ref(bufs -> RefConv.maxForward(s, bufs[0], bufs[1], of(iW)), x, yW);
-                Pool.maxForward(s, of(x), of(yG), of(iG));
-                assertArrayEquals(yW, yG, "max " + s);
-                assertArrayEquals(iW, iG, "argmax " + s);
+                int[] iW = iG.clone();
                 float[] dW = new float[in], dG = Checks.rand(r, in);
                 Checks.ref(bufs -> RefConv.maxBackward(s, bufs[0], of(iW), bufs[1]), dy, dW);
                 Pool.maxBackward(s, of(dy), of(iG), of(dG));
@@ -74,14 +71,20 @@ class PoolTest {
         for (Pool2dGeom s : shapes) {
             float[] x = new float[s.planes() * s.h() * s.w()];
             for (int i = 0; i < x.length; i++) x[i] = r.nextInt(40) == 0 ? Float.NaN : r.nextInt(4);
-            int out = s.planes() * s.oh() * s.ow();
-            float[] yW = new float[out], yG = new float[out];
-            int[] iW = new int[out], iG = new int[out];
-            Checks.ref(bufs -> RefConv.maxForward(s, bufs[0], bufs[1], of(iW)), x, yW);
-            Pool.maxForward(s, of(x), of(yG), of(iG));
-            assertArrayEquals(yW, yG, "max " + s);
-            assertArrayEquals(iW, iG, "argmax " + s);
+            maxMatchesReference(s, x);
         }
+    }
+
+    /** Max pool of x: values and argmax equal to the reference's; returns the argmax. */
+    private static int[] maxMatchesReference(Pool2dGeom s, float[] x) {
+        int out = s.planes() * s.oh() * s.ow();
+        float[] yW = new float[out], yG = new float[out];
+        int[] iW = new int[out], iG = new int[out];
+        Checks.ref(bufs -> RefConv.maxForward(s, bufs[0], bufs[1], of(iW)), x, yW);
+        Pool.maxForward(s, of(x), of(yG), of(iG));
+        assertArrayEquals(yW, yG, "max " + s);
+        assertArrayEquals(iW, iG, "argmax " + s);
+        return iG;
     }
 
     @Test
