@@ -1,11 +1,5 @@
 package org.revtaf.domain.text;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -51,21 +45,11 @@ final class CueSet {
 
     static CueSet load() {
         CueSet set = new CueSet();
-        try (InputStream in = CueSet.class.getResourceAsStream("cues.txt")) {
-            if (in == null) throw new IllegalStateException("resource org/revtaf/domain/text/cues.txt missing");
-            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            String line;
-            int no = 0;
-            while ((line = r.readLine()) != null) {
-                no++;
-                line = line.strip();
-                if (line.isEmpty() || line.startsWith("#")) continue;
-                String[] f = line.split("\\s+", 3);
-                if (f.length < 3) throw new IllegalStateException("cues.txt line " + no + ": expected KIND DIR phrase");
-                set.add(parseKind(f[0], no), f[1], f[2]);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (TextResources.Line line : TextResources.lines("cues.txt")) {
+            String[] f = line.text().split("\\s+", 3);
+            if (f.length < 3)
+                throw new IllegalStateException("cues.txt line " + line.no() + ": expected KIND DIR phrase");
+            set.add(parseKind(f[0], line.no()), f[1], f[2]);
         }
         return set;
     }

@@ -1,11 +1,5 @@
 package org.revtaf.domain.text;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -34,28 +28,18 @@ final class WordSets {
 
     private static Map<String, Set<String>> load() {
         Map<String, LinkedHashSet<String>> sets = new HashMap<>();
-        try (InputStream in = WordSets.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) throw new IllegalStateException(WHERE + " missing");
-            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            LinkedHashSet<String> current = null;
-            String line;
-            int no = 0;
-            while ((line = r.readLine()) != null) {
-                no++;
-                line = line.strip();
-                if (line.isEmpty() || line.startsWith("#")) continue;
-                if (line.startsWith("[") && line.endsWith("]")) {
-                    current = new LinkedHashSet<>();
-                    if (sets.put(line.substring(1, line.length() - 1), current) != null)
-                        throw new IllegalStateException(WHERE + " line " + no + ": set " + line + " given twice");
-                } else if (current == null) {
-                    throw new IllegalStateException(WHERE + " line " + no + ": '" + line + "' before any [set]");
-                } else if (!current.add(line)) {
-                    throw new IllegalStateException(WHERE + " line " + no + ": '" + line + "' listed twice");
-                }
+        LinkedHashSet<String> current = null;
+        for (TextResources.Line line : TextResources.lines(RESOURCE)) {
+            String t = line.text();
+            if (t.startsWith("[") && t.endsWith("]")) {
+                current = new LinkedHashSet<>();
+                if (sets.put(t.substring(1, t.length() - 1), current) != null)
+                    throw new IllegalStateException(WHERE + " line " + line.no() + ": set " + t + " given twice");
+            } else if (current == null) {
+                throw new IllegalStateException(WHERE + " line " + line.no() + ": '" + t + "' before any [set]");
+            } else if (!current.add(t)) {
+                throw new IllegalStateException(WHERE + " line " + line.no() + ": '" + t + "' listed twice");
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
         Map<String, Set<String>> out = new HashMap<>();
         sets.forEach((name, words) -> out.put(name, Set.copyOf(words)));

@@ -18,8 +18,8 @@ import java.util.Map;
 record LabelCases(String group, String text, LabelClass cls, int expected) {
     private static final Map<String, Integer> STATUS = Map.of("BLA", 0, "POS", 1, "NEG", 2, "UNC", 3);
 
-    /** The cases of the table {@code resource}, in file order. */
-    static List<LabelCases> read(String resource) throws IOException {
+    /** The {@code count} cases of the table {@code resource}, in file order (fewer or more fail the test). */
+    static List<LabelCases> read(String resource, int count) throws IOException {
         List<LabelCases> out = new ArrayList<>();
         try (InputStream in = LabelCases.class.getResourceAsStream(resource)) {
             assertNotNull(in, "test resource " + resource + " missing");
@@ -35,6 +35,7 @@ record LabelCases(String group, String text, LabelClass cls, int expected) {
                 out.add(new LabelCases(group, f[2], LabelClass.valueOf(f[1]), status));
             }
         }
+        assertEquals(count, out.size(), resource + ": cases");
         return out;
     }
 

@@ -19,42 +19,15 @@ class RuleLabelerTest {
 
     private static final int BLA = 0, POS = 1, NEG = 2;
 
-    /** The single-sentence cases: the table {@code rule-labeler-cases.tsv} (see {@link LabelCases}). */
+    /** The one-report cases: the table {@code rule-labeler-cases.tsv} (see {@link LabelCases}). */
     static List<LabelCases> cases() throws IOException {
-        List<LabelCases> cases = LabelCases.read("rule-labeler-cases.tsv");
-        assertEquals(44, cases.size(), "rule-labeler-cases.tsv: cases");
-        return cases;
+        return LabelCases.read("rule-labeler-cases.tsv", 54);
     }
 
     @ParameterizedTest
     @MethodSource("cases")
     void singleSentenceCases(LabelCases k) {
         k.check(L, k.text());
-    }
-
-    @Test
-    void negatedListIsNegativeAndNoFindingPositive() {
-        int[] r = L.label("No focal consolidation, pleural effusion, or pneumothorax.");
-        assertEquals(NEG, r[LabelClass.CONSOLIDATION.ordinal()]);
-        assertEquals(NEG, r[LabelClass.PLEURAL_EFFUSION.ordinal()]);
-        assertEquals(NEG, r[LabelClass.PNEUMOTHORAX.ordinal()]);
-        assertEquals(POS, r[LabelClass.NO_FINDING.ordinal()]);
-        assertEquals(BLA, r[LabelClass.EDEMA.ordinal()]);
-    }
-
-    @Test
-    void clauseScopeStopsAtBut() {
-        int[] r = L.label("There is mild bibasilar atelectasis but no focal consolidation.");
-        assertEquals(POS, r[LabelClass.ATELECTASIS.ordinal()]);
-        assertEquals(NEG, r[LabelClass.CONSOLIDATION.ordinal()]);
-        assertEquals(BLA, r[LabelClass.NO_FINDING.ordinal()]);
-    }
-
-    @Test
-    void supportDevicesDoNotBlockNoFinding() {
-        int[] r = L.label("Endotracheal tube terminates 4 cm above the carina. Lungs are clear.");
-        assertEquals(POS, r[LabelClass.SUPPORT_DEVICES.ordinal()]);
-        assertEquals(POS, r[LabelClass.NO_FINDING.ordinal()]);
     }
 
     @Test
