@@ -11,11 +11,8 @@ import java.util.Set;
  * post-negation ("... is not seen"), predicate adjectives both ways ("heart size is normal").
  */
 final class CueSet {
-    static final byte PREUNC = 1;
-    static final byte NEG = 2;
-    static final byte UNC = 3;
-    static final byte STABLE = 4;
-    static final byte BOUND = 5;
+    /** Cue kinds, as cues.txt names them. */
+    static final byte PREUNC = 1, NEG = 2, UNC = 3, STABLE = 4, BOUND = 5;
 
     /** One cue phrase: its kind, directions and forward window (tokens). */
     record Cue(String phrase, byte kind, boolean forward, int window, boolean backward, boolean predicate) {}

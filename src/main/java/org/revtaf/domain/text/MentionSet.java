@@ -14,10 +14,8 @@ final class MentionSet {
     static final int NO_FINDING_LIST = 18;
     static final int CLASSES = 19;
 
-    static final int ANATOMY = 1;
-    static final int NEGATIVE = 2;
-    static final int ALWAYS_UNCERTAIN = 4;
-    static final int CHF = 8;
+    /** Flags of a {@link Phrase} (bits). */
+    static final int ANATOMY = 1, NEGATIVE = 2, ALWAYS_UNCERTAIN = 4, CHF = 8;
 
     record Phrase(int cls, String text, int flags) {}
 
