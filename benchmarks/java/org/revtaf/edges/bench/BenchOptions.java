@@ -1,5 +1,6 @@
 package org.revtaf.edges.bench;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +11,21 @@ import java.util.Set;
 public final class BenchOptions {
     /** One option: name (without "--"), default value (null = required) and help text. */
     public record Spec(String name, String defaultValue, String help) {}
+
+    /**
+     * The options of a table, one a line: name, default value ({@code -}: required) and help text,
+     * separated by white space (the help text is the rest of the line).
+     */
+    public static List<Spec> table(String rows) {
+        List<Spec> out = new ArrayList<>();
+        for (String row : rows.strip().split("\n")) {
+            String[] f = row.strip().split("\\s+", 3);
+            if (f.length < 3)
+                throw new IllegalArgumentException("option table: expected 'name default help', got '" + row + "'");
+            out.add(new Spec(f[0], f[1].equals("-") ? null : f[1], f[2]));
+        }
+        return List.copyOf(out);
+    }
 
     /** Bad usage of a workload's options (the CLI turns it into exit status 2). */
     public static final class BadUsage extends RuntimeException {

@@ -23,14 +23,12 @@ import org.revtaf.engine.tensor.Tensor;
  */
 public final class ConvWorkload extends Workload {
     public ConvWorkload() {
-        super(
-                "conv",
-                "ResNet-18 convolution layers (NCHW fp32), forward or forward+backward",
-                CPU_AND_REFERENCE,
-                new BenchOptions.Spec("batch", "4", "images per batch"),
-                new BenchOptions.Spec("size", "224", "input image side (pixels)"),
-                new BenchOptions.Spec("pass", "forward", "forward | train (forward + both backward kernels)"),
-                new BenchOptions.Spec("seconds", "0.5", "approximate timed duration per layer"));
+        super("conv", "ResNet-18 convolution layers (NCHW fp32), forward or forward+backward", CPU_AND_REFERENCE, """
+                        batch    4        images per batch
+                        size     224      input image side (pixels)
+                        pass     forward  forward | train (forward + both backward kernels)
+                        seconds  0.5      approximate timed duration per layer
+                        """);
     }
 
     /** ResNet-18 layers at input side {@code size}: name -> shape. */

@@ -22,14 +22,16 @@ public final class DecoderWorkload extends Workload {
                 "decoder",
                 "BERT-style LM decoder with cross-attention, training step (forward + backward), sequences/s",
                 CPU_AND_REFERENCE,
-                new BenchOptions.Spec("layers", "12", "transformer layers"),
-                new BenchOptions.Spec("width", "768", "model width (heads = width / 64)"),
-                new BenchOptions.Spec("seq", "100", "tokens per sequence"),
-                new BenchOptions.Spec("batch", "8", "sequences per step"),
-                new BenchOptions.Spec("memory", "49", "visual memory tokens"),
-                new BenchOptions.Spec("memory-width", "2048", "visual memory width"),
-                new BenchOptions.Spec("vocab", "30527", "vocabulary size"),
-                new BenchOptions.Spec("iters", "3", "timed steps (after one warm-up step)"));
+                """
+                        layers        12     transformer layers
+                        width         768    model width (heads = width / 64)
+                        seq           100    tokens per sequence
+                        batch         8      sequences per step
+                        memory        49     visual memory tokens
+                        memory-width  2048   visual memory width
+                        vocab         30527  vocabulary size
+                        iters         3      timed steps (after one warm-up step)
+                        """);
     }
 
     @Override

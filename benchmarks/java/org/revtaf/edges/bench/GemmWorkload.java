@@ -18,15 +18,13 @@ import org.revtaf.engine.tensor.Tensor;
  */
 public final class GemmWorkload extends Workload {
     public GemmWorkload() {
-        super(
-                "gemm",
-                "fp32 matrix multiply C(m,n) = A(m,k) * B(k,n)",
-                CPU_AND_REFERENCE,
-                new BenchOptions.Spec("m", "1024", "rows of A and C"),
-                new BenchOptions.Spec("n", "1024", "columns of B and C"),
-                new BenchOptions.Spec("k", "1024", "columns of A, rows of B"),
-                new BenchOptions.Spec("seconds", "2", "approximate timed duration"),
-                new BenchOptions.Spec("warmup", "1", "approximate warm-up duration in seconds (0 = none)"));
+        super("gemm", "fp32 matrix multiply C(m,n) = A(m,k) * B(k,n)", CPU_AND_REFERENCE, """
+                        m        1024  rows of A and C
+                        n        1024  columns of B and C
+                        k        1024  columns of A, rows of B
+                        seconds  2     approximate timed duration
+                        warmup   1     approximate warm-up duration in seconds (0 = none)
+                        """);
     }
 
     @Override

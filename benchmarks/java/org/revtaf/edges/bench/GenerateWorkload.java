@@ -26,12 +26,13 @@ public final class GenerateWorkload extends Workload {
                 "generate",
                 "REVTAF report generation of a config (beam search at its lengths), ms per report",
                 CPU_AND_REFERENCE,
-                new BenchOptions.Spec(
-                        "config", null, "run config (configs/*.yaml) with the model and generate sections"),
-                new BenchOptions.Spec("batch", "0", "studies per batch (0: the config's generate.batch_size)"),
-                new BenchOptions.Spec("beams", "0", "beam size (0: the config's generate.beams)"),
-                new BenchOptions.Spec("warmup", "1", "untimed batches first (JIT compilation, allocator pool)"),
-                new BenchOptions.Spec("iters", "3", "timed batches (median)"));
+                """
+                        config  -  run config (configs/*.yaml) with the model and generate sections
+                        batch   0  studies per batch (0: the config's generate.batch_size)
+                        beams   0  beam size (0: the config's generate.beams)
+                        warmup  1  untimed batches first (JIT compilation, allocator pool)
+                        iters   3  timed batches (median)
+                        """);
     }
 
     @Override

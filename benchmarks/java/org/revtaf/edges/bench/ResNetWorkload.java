@@ -17,15 +17,13 @@ import org.revtaf.learning.nn.Rng;
  */
 public final class ResNetWorkload extends Workload {
     public ResNetWorkload() {
-        super(
-                "resnet",
-                "ResNet-18/34/50/101 training step (forward + backward), images/s",
-                CPU_AND_REFERENCE,
-                new BenchOptions.Spec("depth", "18", "18 | 34 | 50 | 101"),
-                new BenchOptions.Spec("size", "224", "input image side (pixels)"),
-                new BenchOptions.Spec("batch", "8", "images per step"),
-                new BenchOptions.Spec("width", "64", "base width (64 = torchvision)"),
-                new BenchOptions.Spec("iters", "3", "timed steps (after one warm-up step)"));
+        super("resnet", "ResNet-18/34/50/101 training step (forward + backward), images/s", CPU_AND_REFERENCE, """
+                        depth  18   18 | 34 | 50 | 101
+                        size   224  input image side (pixels)
+                        batch  8    images per step
+                        width  64   base width (64 = torchvision)
+                        iters  3    timed steps (after one warm-up step)
+                        """);
     }
 
     @Override

@@ -35,10 +35,12 @@ public final class TrainStepWorkload extends Workload {
                 "train-step",
                 "the whole REVTAF training step of a config (forward, backward, AdamW), images/s and peak heap",
                 List.of(Device.CPU, Device.REFERENCE, Device.CUDA, Device.CUDA_EMU),
-                new BenchOptions.Spec("config", null, "run config (configs/*.yaml) with the model and train sections"),
-                new BenchOptions.Spec("batch", "0", "images per step (0: the config's train.batch_size)"),
-                new BenchOptions.Spec("warmup", "5", "untimed steps first (JIT compilation, allocator pool)"),
-                new BenchOptions.Spec("iters", "5", "timed steps (median)"));
+                """
+                        config  -  run config (configs/*.yaml) with the model and train sections
+                        batch   0  images per step (0: the config's train.batch_size)
+                        warmup  5  untimed steps first (JIT compilation, allocator pool)
+                        iters   5  timed steps (median)
+                        """);
     }
 
     @Override

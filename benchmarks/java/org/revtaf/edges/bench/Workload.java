@@ -6,7 +6,8 @@ import org.revtaf.engine.tensor.Device;
 
 /**
  * One benchmark workload of {@code revtaf bench NAME}. A workload declares its name, one listing
- * line, devices and options (all {@code --key value}, named without "--") to this constructor, and
+ * line, devices and options (all {@code --key value}, named without "--"; a table, see
+ * {@link BenchOptions#table}) to this constructor, and
  * times itself on the backends. To add one: write a subclass in this package and add one line to
  * {@link Workloads#ALL}.
  */
@@ -19,11 +20,11 @@ public abstract class Workload {
     private final List<Device> devices;
     private final List<BenchOptions.Spec> options;
 
-    protected Workload(String name, String description, List<Device> devices, BenchOptions.Spec... options) {
+    protected Workload(String name, String description, List<Device> devices, String optionTable) {
         this.name = name;
         this.description = description;
         this.devices = List.copyOf(devices);
-        this.options = List.of(options);
+        this.options = BenchOptions.table(optionTable);
     }
 
     /**

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.StringJoiner;
 import org.revtaf.RevtafException;
 import org.revtaf.edges.io.AtomicFile;
 
@@ -115,36 +116,15 @@ public final class EvalOutput {
     /** metrics.csv, per_class.csv and per_report.csv in {@code dir}, each written atomically. */
     public static void writeCsvs(Evaluation.Scores s, Path dir) {
         StringBuilder metrics = new StringBuilder("metric,value\n");
-        headline(s)
-                .forEach((k, v) -> metrics.append(k)
-                        .append(',')
-                        .append(Double.isNaN(v) ? "" : v)
-                        .append('\n'));
+        headline(s).forEach((k, v) -> metrics.append(csvRow(k, Double.isNaN(v) ? "" : v)));
         StringBuilder perClass = new StringBuilder("class,support,predicted,tp,fp,fn,precision,recall,f1\n");
         if (s.ce() != null) {
             var all = new java.util.ArrayList<>(s.ce().perClass());
             all.add(s.ce().micro());
             all.add(s.ce().macro());
-            for (ClinicalEfficacy.ClassScore c : all) {
-                perClass.append(c.name())
-                        .append(',')
-                        .append(c.support())
-                        .append(',')
-                        .append(c.predicted())
-                        .append(',')
-                        .append(c.tp())
-                        .append(',')
-                        .append(c.fp())
-                        .append(',')
-                        .append(c.fn())
-                        .append(',')
-                        .append(c.p())
-                        .append(',')
-                        .append(c.r())
-                        .append(',')
-                        .append(c.f1())
-                        .append('\n');
-            }
+            for (ClinicalEfficacy.ClassScore c : all)
+                perClass.append(
+                        csvRow(c.name(), c.support(), c.predicted(), c.tp(), c.fp(), c.fn(), c.p(), c.r(), c.f1()));
         }
         StringBuilder perReport =
                 new StringBuilder("id,BLEU_1,BLEU_2,BLEU_3,BLEU_4,METEOR,ROUGE_L,CIDEr,CE_P,CE_R,CE_F1\n");
@@ -165,6 +145,13 @@ public final class EvalOutput {
         files.put(dir.resolve("per_class.csv"), perClass.toString().getBytes(StandardCharsets.UTF_8));
         files.put(dir.resolve("per_report.csv"), perReport.toString().getBytes(StandardCharsets.UTF_8));
         AtomicFile.writeAll(files);
+    }
+
+    /** One CSV line: the cells as {@link String#valueOf} writes them, comma-separated. */
+    private static String csvRow(Object... cells) {
+        StringJoiner row = new StringJoiner(",", "", "\n");
+        for (Object c : cells) row.add(String.valueOf(c));
+        return row.toString();
     }
 
     private static String csvCell(String s) {

@@ -1,11 +1,5 @@
 package org.revtaf.domain.text;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -17,11 +11,8 @@ import java.util.Set;
  * post-negation ("... is not seen"), predicate adjectives both ways ("heart size is normal").
  */
 final class CueSet {
-    static final byte PREUNC = 1;
-    static final byte NEG = 2;
-    static final byte UNC = 3;
-    static final byte STABLE = 4;
-    static final byte BOUND = 5;
+    /** Cue kinds, as cues.txt names them. */
+    static final byte PREUNC = 1, NEG = 2, UNC = 3, STABLE = 4, BOUND = 5;
 
     /** One cue phrase: its kind, directions and forward window (tokens). */
     record Cue(String phrase, byte kind, boolean forward, int window, boolean backward, boolean predicate) {}
@@ -33,201 +24,29 @@ final class CueSet {
         }
     }
 
-    static final Set<String> COPULAS = Set.of(
-            "is",
-            "are",
-            "was",
-            "were",
-            "be",
-            "been",
-            "being",
-            "has",
-            "have",
-            "had",
-            "appears",
-            "appear",
-            "appeared",
-            "remains",
-            "remain",
-            "remained",
-            "seems",
-            "seem",
-            "looks",
-            "look");
-    static final Set<String> ADVERBS = Set.of(
-            "now",
-            "again",
-            "otherwise",
-            "still",
-            "also",
-            "essentially",
-            "grossly",
-            "overall",
-            "largely",
-            "nearly",
-            "almost",
-            "completely",
-            "entirely",
-            "mostly",
-            "since",
-            "fully",
-            "somewhat",
-            "relatively",
-            "both",
-            "all",
-            "each",
-            "likely",
-            "probably",
-            "then",
-            "subsequently",
-            "interval",
-            "near");
+    static final Set<String> COPULAS = WordSets.get("copulas");
+    static final Set<String> ADVERBS = WordSets.get("adverbs");
     /** Words that mark a finished clause: after one, "and" / "with" / a comma start a new clause. */
-    static final Set<String> VERBS = Set.of(
-            "is",
-            "are",
-            "was",
-            "were",
-            "has",
-            "have",
-            "had",
-            "appears",
-            "appear",
-            "remains",
-            "remain",
-            "seen",
-            "noted",
-            "identified",
-            "present",
-            "demonstrated",
-            "visualized",
-            "evident",
-            "detected",
-            "shown");
+    static final Set<String> VERBS = WordSets.get("verbs");
     /** After a comma these start a new clause, ending a forward scope. */
-    static final Set<String> CLAUSE_STARTERS = Set.of(
-            "there",
-            "the",
-            "this",
-            "these",
-            "that",
-            "which",
-            "with",
-            "and",
-            "but",
-            "mild",
-            "mildly",
-            "moderate",
-            "moderately",
-            "severe",
-            "stable",
-            "persistent",
-            "persistently",
-            "unchanged",
-            "new",
-            "increased",
-            "increasing",
-            "decreased",
-            "decreasing",
-            "improved",
-            "improving",
-            "worsened",
-            "worsening",
-            "minimal",
-            "small",
-            "possible",
-            "possibly",
-            "likely",
-            "probable",
-            "probably",
-            "suspected",
-            "although",
-            "however",
-            "though",
-            "as",
-            "it",
-            "in",
-            "at",
-            "heart",
-            "lungs",
-            "left",
-            "right",
-            "bilateral",
-            "trace",
-            "tiny",
-            "retrocardiac",
-            "bibasilar",
-            "bibasal",
-            "perihilar",
-            "patchy",
-            "streaky",
-            "subsegmental",
-            "linear",
-            "a",
-            "an",
-            "some");
+    static final Set<String> CLAUSE_STARTERS = WordSets.get("clause-starters");
     /** After "and" these start a new clause ("no pneumothorax and the tube is in place"). */
     static final Set<String> NEW_SUBJECT = Set.of("the", "there", "this", "these", "it");
     /** "normal for size", "unremarkable in appearance": the predicate still ends its clause. */
-    static final Set<String> DIMENSIONS = Set.of(
-            "size",
-            "contour",
-            "contours",
-            "configuration",
-            "appearance",
-            "age",
-            "caliber",
-            "position",
-            "shape",
-            "morphology",
-            "course",
-            "width",
-            "volume",
-            "volumes",
-            "density");
+    static final Set<String> DIMENSIONS = WordSets.get("dimensions");
     /** After a predicate adjective these show it is about what follows ("is likely due to X"). */
-    static final Set<String> CONTINUATIONS = Set.of(
-            "due",
-            "related",
-            "secondary",
-            "representing",
-            "reflecting",
-            "reflects",
-            "represents",
-            "represent",
-            "reflect",
-            "to",
-            "a",
-            "an",
-            "the",
-            "from",
-            "caused",
-            "consistent",
-            "compatible",
-            "of",
-            "for",
-            "given");
+    static final Set<String> CONTINUATIONS = WordSets.get("continuations");
 
     final List<Cue> cues = new ArrayList<>();
     private final PhraseTrie trie = new PhraseTrie();
 
     static CueSet load() {
         CueSet set = new CueSet();
-        try (InputStream in = CueSet.class.getResourceAsStream("cues.txt")) {
-            if (in == null) throw new IllegalStateException("resource org/revtaf/domain/text/cues.txt missing");
-            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            String line;
-            int no = 0;
-            while ((line = r.readLine()) != null) {
-                no++;
-                line = line.strip();
-                if (line.isEmpty() || line.startsWith("#")) continue;
-                String[] f = line.split("\\s+", 3);
-                if (f.length < 3) throw new IllegalStateException("cues.txt line " + no + ": expected KIND DIR phrase");
-                set.add(parseKind(f[0], no), f[1], f[2]);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (TextResources.Line line : TextResources.lines("cues.txt")) {
+            String[] f = line.text().split("\\s+", 3);
+            if (f.length < 3)
+                throw new IllegalStateException("cues.txt line " + line.no() + ": expected KIND DIR phrase");
+            set.add(parseKind(f[0], line.no()), f[1], f[2]);
         }
         return set;
     }
@@ -460,23 +279,7 @@ final class CueSet {
     }
 
     /** Words that name the imaging technique a size judgement allows for. */
-    static final Set<String> TECHNIQUE = Set.of(
-            "technique",
-            "projection",
-            "positioning",
-            "position",
-            "portable",
-            "ap",
-            "pa",
-            "supine",
-            "rotation",
-            "film",
-            "exam",
-            "examination",
-            "study",
-            "view",
-            "inspiration",
-            "volumes");
+    static final Set<String> TECHNIQUE = WordSets.get("technique");
 
     /**
      * Whether the words from {@code q} allow for the technique ("given the AP technique", "for

@@ -1,11 +1,5 @@
 package org.revtaf.domain.text;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -20,10 +14,8 @@ final class MentionSet {
     static final int NO_FINDING_LIST = 18;
     static final int CLASSES = 19;
 
-    static final int ANATOMY = 1;
-    static final int NEGATIVE = 2;
-    static final int ALWAYS_UNCERTAIN = 4;
-    static final int CHF = 8;
+    /** Flags of a {@link Phrase} (bits). */
+    static final int ANATOMY = 1, NEGATIVE = 2, ALWAYS_UNCERTAIN = 4, CHF = 8;
 
     record Phrase(int cls, String text, int flags) {}
 
@@ -128,22 +120,11 @@ final class MentionSet {
         return LabelClass.valueOf(fileStem.toUpperCase(Locale.ROOT)).ordinal();
     }
 
-    /** Non-empty, non-comment lines of a resource next to this class (stripped of the line end only). */
+    /** Non-empty, non-comment lines of a resource next to this class (stripped; see {@link TextResources}). */
     static List<String> lines(String resource) {
-        List<String> out = new ArrayList<>();
-        try (InputStream in = MentionSet.class.getResourceAsStream(resource)) {
-            if (in == null) throw new IllegalStateException("resource org/revtaf/domain/text/" + resource + " missing");
-            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            String line;
-            while ((line = r.readLine()) != null) {
-                String t = line.strip();
-                if (t.isEmpty() || t.startsWith("#")) continue;
-                out.add(t); // a leading / trailing "_" (word-boundary mark) survives strip()
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out;
+        return TextResources.lines(resource).stream()
+                .map(TextResources.Line::text)
+                .toList();
     }
 
     /** Whether a qualifier of class {@code cls} occurs within 6 tokens of [ms, me] in the same clause. */

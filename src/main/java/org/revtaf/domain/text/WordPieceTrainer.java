@@ -22,16 +22,32 @@ import java.util.TreeSet;
 public final class WordPieceTrainer {
     private WordPieceTrainer() {}
 
-    /** Each word of the corpus (basic tokenization, at most MAX_CHARS_PER_WORD code points) with its count. */
-    private static Map<String, Integer> wordCounts(Iterable<String> corpus) {
-        Map<String, Integer> wordCounts = new HashMap<>();
-        for (String text : corpus) {
-            for (String w : WordPieceTokenizer.basicTokenize(text)) {
-                if (w.codePointCount(0, w.length()) <= WordPieceTokenizer.MAX_CHARS_PER_WORD)
-                    wordCounts.merge(w, 1, Integer::sum);
+    /**
+     * The distinct words of a corpus (basic tokenization, at most MAX_CHARS_PER_WORD code points) in
+     * sorted order (for determinism), each with its count and its initial pieces; and the alphabet
+     * (every initial piece).
+     */
+    private record Words(List<String> words, int[] freq, List<List<String>> pieces, Set<String> alphabet) {
+        static Words of(Iterable<String> corpus) {
+            Map<String, Integer> counts = new HashMap<>();
+            for (String text : corpus) {
+                for (String w : WordPieceTokenizer.basicTokenize(text)) {
+                    if (w.codePointCount(0, w.length()) <= WordPieceTokenizer.MAX_CHARS_PER_WORD)
+                        counts.merge(w, 1, Integer::sum);
+                }
             }
+            List<String> words = new ArrayList<>(new TreeSet<>(counts.keySet()));
+            int[] freq = new int[words.size()];
+            List<List<String>> pieces = new ArrayList<>(words.size());
+            Set<String> alphabet = new TreeSet<>();
+            for (int w = 0; w < words.size(); w++) {
+                freq[w] = counts.get(words.get(w));
+                List<String> p = WordPieceTrainer.pieces(words.get(w));
+                alphabet.addAll(p);
+                pieces.add(p);
+            }
+            return new Words(words, freq, pieces, alphabet);
         }
-        return wordCounts;
     }
 
     /** A word as its initial pieces: the first character as is, every later one "##"-prefixed. */
@@ -49,21 +65,12 @@ public final class WordPieceTrainer {
 
     /** Plain reference: recounts all pairs after every merge. */
     public static WordPieceTokenizer trainReference(Iterable<String> corpus, int vocabSize, int minFrequency) {
-        Map<String, Integer> wordCounts = wordCounts(corpus);
+        Words corpusWords = Words.of(corpus);
         // words as piece sequences, in sorted word order for determinism
-        List<String> words = new ArrayList<>(new TreeSet<>(wordCounts.keySet()));
-        List<List<String>> splits = new ArrayList<>(words.size());
-        int[] freq = new int[words.size()];
-        Set<String> alphabet = new TreeSet<>();
-        for (int w = 0; w < words.size(); w++) {
-            String word = words.get(w);
-            freq[w] = wordCounts.get(word);
-            List<String> pieces = pieces(word);
-            alphabet.addAll(pieces);
-            splits.add(pieces);
-        }
+        List<List<String>> splits = corpusWords.pieces();
+        int[] freq = corpusWords.freq();
         LinkedHashSet<String> vocab = new LinkedHashSet<>(WordPieceTokenizer.SPECIALS);
-        vocab.addAll(alphabet);
+        vocab.addAll(corpusWords.alphabet());
         while (vocab.size() < vocabSize) {
             Map<String, Integer> pairCounts = new HashMap<>();
             for (int w = 0; w < splits.size(); w++) {
@@ -99,19 +106,15 @@ public final class WordPieceTrainer {
 
     /** Incremental trainer; same result as {@link #trainReference}. */
     public static WordPieceTokenizer train(Iterable<String> corpus, int vocabSize, int minFrequency) {
-        Map<String, Integer> wordCounts = wordCounts(corpus);
-        List<String> words = new ArrayList<>(new TreeSet<>(wordCounts.keySet()));
+        Words corpusWords = Words.of(corpus);
+        int words = corpusWords.words().size();
+        int[] freq = corpusWords.freq();
         List<String> symbols = new ArrayList<>();
         Map<String, Integer> symbolId = new HashMap<>();
-        int[][] seqs = new int[words.size()][];
-        int[] lens = new int[words.size()];
-        int[] freq = new int[words.size()];
-        Set<String> alphabet = new TreeSet<>();
-        for (int w = 0; w < words.size(); w++) {
-            String word = words.get(w);
-            freq[w] = wordCounts.get(word);
-            List<String> pieces = pieces(word);
-            alphabet.addAll(pieces);
+        int[][] seqs = new int[words][];
+        int[] lens = new int[words];
+        for (int w = 0; w < words; w++) {
+            List<String> pieces = corpusWords.pieces().get(w);
             int[] seq = new int[pieces.size()];
             for (int k = 0; k < seq.length; k++) {
                 String ch = pieces.get(k);
@@ -129,7 +132,7 @@ public final class WordPieceTrainer {
         Pairs pairs = new Pairs(symbols);
         for (int w = 0; w < seqs.length; w++) pairs.addWord(w, seqs[w], lens[w], freq[w]);
         LinkedHashSet<String> vocab = new LinkedHashSet<>(WordPieceTokenizer.SPECIALS);
-        vocab.addAll(alphabet);
+        vocab.addAll(corpusWords.alphabet());
         while (vocab.size() < vocabSize) {
             long best = pairs.best();
             if (best < 0 || pairs.count(best) < minFrequency) break;

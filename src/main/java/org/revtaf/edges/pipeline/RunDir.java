@@ -16,21 +16,12 @@ import org.revtaf.edges.io.TextFiles;
  * names the kind of run, {@code RUN/config.yaml} holds the resolved config, {@code RUN/log.txt} a
  * copy of the progress and log lines. A new run needs an absent or empty folder; a non-empty folder
  * is refused unless it is a run of the same kind and the stage resumes it with the same resolved
- * config. The stage's own files (metrics, checkpoints) are its business.
+ * config. The stage's own files (metrics, checkpoints) are its business. {@code resumed}: whether
+ * this invocation continues an existing run.
  */
-public final class RunDir {
+public record RunDir(Path dir, String kind, boolean resumed) {
     public static final String MARKER = "run.json", CONFIG = "config.yaml", LOG = "log.txt";
     private static final String FORMAT = "revtaf-run";
-
-    private final Path dir;
-    private final String kind;
-    private final boolean resumed;
-
-    private RunDir(Path dir, String kind, boolean resumed) {
-        this.dir = dir;
-        this.kind = kind;
-        this.resumed = resumed;
-    }
 
     /**
      * Opens {@code dir} as a run of {@code kind}.
@@ -112,19 +103,6 @@ public final class RunDir {
         } catch (IOException e) {
             throw new RevtafException(name + ": cannot list the folder: " + e.getMessage(), e);
         }
-    }
-
-    public Path dir() {
-        return dir;
-    }
-
-    public String kind() {
-        return kind;
-    }
-
-    /** Whether this invocation continues an existing run. */
-    public boolean resumed() {
-        return resumed;
     }
 
     /** A file of the run. */

@@ -56,21 +56,9 @@ public record MappingReport(
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder();
-        sb.append(source)
-                .append(": ")
-                .append(loaded.size())
-                .append(" loaded, ")
-                .append(missing.size())
-                .append(" missing, ")
-                .append(unexpected.size())
-                .append(" unexpected, ")
-                .append(mismatched.size())
-                .append(" shape-mismatched, ")
-                .append(ignored.size())
-                .append(" ignored, ")
-                .append(resized.size())
-                .append(" resized");
+        StringBuilder sb = new StringBuilder(source + ": " + loaded.size() + " loaded, " + missing.size() + " missing, "
+                + unexpected.size() + " unexpected, " + mismatched.size() + " shape-mismatched, " + ignored.size()
+                + " ignored, " + resized.size() + " resized");
         section(sb, "missing (in the model, not in the file)", missing);
         section(sb, "unexpected (in the file, not used)", unexpected);
         section(sb, "shape mismatch", mismatched);

@@ -96,17 +96,21 @@ class DemoCommandTest {
     void outThatHoldsSomethingElseIsRefusedAndKept() throws Exception {
         Path other = Files.createDirectories(dir.resolve("photos"));
         Files.writeString(other.resolve("a.txt"), "keep");
-        CliRun r = CliRun.run("demo", "--out", other.toString());
-        assertEquals(1, r.status());
-        assertTrue(r.err().contains("is not empty and is not a revtaf run"), r.err());
-        assertEquals(List.of(other.resolve("a.txt")), Files.list(other).toList());
+        assertRefusedAndKept(other, "is not empty and is not a revtaf run", other.resolve("a.txt"));
 
         Path train = Files.createDirectories(dir.resolve("run"));
         Files.writeString(train.resolve("run.json"), "{\"format\": \"revtaf-run\", \"kind\": \"train\"}\n");
-        CliRun t = CliRun.run("demo", "--out", train.toString());
-        assertEquals(1, t.status());
-        assertTrue(t.err().contains("holds a train run, not a demo"), t.err());
-        assertEquals(List.of(train.resolve("run.json")), Files.list(train).toList());
+        assertRefusedAndKept(train, "holds a train run, not a demo", train.resolve("run.json"));
+    }
+
+    /** {@code demo --out folder} exits 1 with {@code message} and leaves {@code folder} holding only {@code kept}. */
+    private static void assertRefusedAndKept(Path folder, String message, Path kept) throws Exception {
+        CliRun r = CliRun.run("demo", "--out", folder.toString());
+        assertEquals(1, r.status());
+        assertTrue(r.err().contains(message), r.err());
+        try (var listing = Files.list(folder)) {
+            assertEquals(List.of(kept), listing.toList());
+        }
     }
 
     @Test
