@@ -40,9 +40,7 @@ class NormTest {
                     float[] dxW = Checks.f(dxR), dgW = Checks.f(dgR), dbW = Checks.f(dbR);
                     var saved = new LayerNormArgs<>(null, of(mW), of(sW), of(x), of(gg), null);
                     Norm.layerNormBackward(of(dxG), of(dgG), of(dbG), of(dy), saved, rows, d);
-                    Checks.close(what + " dx", dxW, dxG, 1e-5, 1e-4);
-                    Checks.close(what + " dgamma", dgW, dgG, 1e-5, 1e-4);
-                    Checks.close(what + " dbeta", dbW, dbG, 1e-5, 1e-4);
+                    closeGrads(what, 1e-5, 1e-4, new float[][] {dxW, dgW, dbW}, new float[][] {dxG, dgG, dbG});
                 }
             }
         });
@@ -156,9 +154,7 @@ class NormTest {
                         of(dy),
                         saved(x, g, smW, srW),
                         new BatchNormGeom(n, c, hw, true, 0.1, 1e-5));
-                Checks.close(what + " dx", dxW, dxG, 1e-4, 1e-3);
-                Checks.close(what + " dgamma", dgW, dgG, 1e-5, 1e-4);
-                Checks.close(what + " dbeta", dbW, dbG, 1e-5, 1e-4);
+                closeGrads(what, 1e-4, 1e-3, new float[][] {dxW, dgW, dbW}, new float[][] {dxG, dgG, dbG});
             }
         });
     }
@@ -194,6 +190,13 @@ class NormTest {
                 db,
                 1e-4,
                 1e-3);
+    }
+
+    /** dx within (dxAtol, dxRtol), dgamma and dbeta within (1e-5, 1e-4) of the reference's: want/got {dx, dgamma, dbeta}. */
+    private static void closeGrads(String what, double dxAtol, double dxRtol, float[][] want, float[][] got) {
+        Checks.close(what + " dx", want[0], got[0], dxAtol, dxRtol);
+        Checks.close(what + " dgamma", want[1], got[1], 1e-5, 1e-4);
+        Checks.close(what + " dbeta", want[2], got[2], 1e-5, 1e-4);
     }
 
     /** Batch norm with momentum 0.1 and eps 1e-5 (as float32 values). */
