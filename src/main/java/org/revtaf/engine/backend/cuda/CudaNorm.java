@@ -4,6 +4,7 @@ import static org.revtaf.engine.backend.cuda.CudaArgs.VERSION;
 import static org.revtaf.engine.backend.cuda.CudaArgs.at;
 import static org.revtaf.engine.backend.cuda.CudaArgs.dense;
 
+import java.lang.foreign.MemorySegment;
 import org.revtaf.engine.backend.Backend;
 import org.revtaf.engine.backend.BatchNormArgs;
 import org.revtaf.engine.backend.BatchNormGeom;
@@ -27,18 +28,8 @@ final class CudaNorm implements NormKernels {
             host.layerNorm(a, rows, dim, eps);
             return;
         }
-        d.k.layerNormFwd(
-                d.stream,
-                at(a.out()),
-                at(a.mean()),
-                at(a.rstd()),
-                at(a.x()),
-                at(a.w()),
-                at(a.b()),
-                rows,
-                dim,
-                (float) eps,
-                VERSION);
+        LayerNormArgs<MemorySegment> p = a.map(CudaArgs::at);
+        d.k.layerNormFwd(d.stream, p.out(), p.mean(), p.rstd(), p.x(), p.w(), p.b(), rows, dim, (float) eps, VERSION);
     }
 
     @Override
@@ -48,19 +39,9 @@ final class CudaNorm implements NormKernels {
             host.layerNormBackward(dx, dw, db, dy, a, rows, dim);
             return;
         }
+        LayerNormArgs<MemorySegment> p = a.map(CudaArgs::at);
         d.k.layerNormBwd(
-                d.stream,
-                at(dx),
-                at(dw),
-                at(db),
-                at(dy),
-                at(a.x()),
-                at(a.w()),
-                at(a.mean()),
-                at(a.rstd()),
-                rows,
-                dim,
-                VERSION);
+                d.stream, at(dx), at(dw), at(db), at(dy), p.x(), p.w(), p.mean(), p.rstd(), rows, dim, VERSION);
     }
 
     /** Without a residual kernel: false when a.residual() is set (the op adds it). */
