@@ -12,7 +12,8 @@ import org.revtaf.engine.backend.LayerNormArgs;
  * Layer norm over the last axis and 2-D batch norm (NCHW), forward and backward; rows / channels
  * in parallel, Vector API inner loops. Statistics are accumulated in double. Gradients are
  * overwritten (not accumulated). gamma / beta / their gradients may be null (no affine).
- * Oracle: {@link NormRef}.
+ * Oracle: {@code reference/RefNorm}; the operands of each norm are one {@code LayerNormArgs} or
+ * {@code BatchNormArgs}.
  */
 public final class Norm {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
