@@ -361,9 +361,7 @@ __global__ void attention_bwd_rowsum3(float* dpre, const float* dout, const floa
   int64_t row = (int64_t)blockIdx.x * RT_ATT_WARPS + threadIdx.x / 32;
   int lane = threadIdx.x % 32;
   if (row >= rows) return;
-  float di = 0.0f;
-  for (int e = lane; e < D; e += 32) di += dout[row * D + e] * out[row * D + e];
-  di = warp_sum(di);
+  float di = warp_dot(dout + row * D, out + row * D, D);
   if (lane == 0) dpre[row] = di;
 }
 

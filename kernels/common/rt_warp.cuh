@@ -14,6 +14,14 @@ __device__ __forceinline__ float warp_max(float v) {
   return v;
 }
 
+// a . b over n elements by the 32 lanes of one warp (lane-strided partial sums, then warp_sum); every
+// lane gets the result
+__device__ __forceinline__ float warp_dot(const float* a, const float* b, int64_t n) {
+  float s = 0.0f;
+  for (int64_t k = threadIdx.x % 32; k < n; k += 32) s += a[k] * b[k];
+  return warp_sum(s);
+}
+
 // sum over the whole block (blockDim.x a multiple of 32, called by every thread at one site);
 // red: shared scratch of >= 32 floats. Every thread gets the same result (same summation order).
 __device__ __forceinline__ float block_sum(float v, float* red) {

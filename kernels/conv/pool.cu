@@ -42,6 +42,21 @@ __device__ __forceinline__ void rt_pool_span(int64_t i, int64_t k, int64_t s, in
   *hi = min(t / s, o - 1);
 }
 
+// input element e = (plane p, row iy, column ix) and the outputs (oy in [y0, y1], ox in [x0, x1]) whose
+// windows hold it: what a gathering backward kernel visits
+struct RtPoolTaps {
+  int64_t p, iy, ix, y0, y1, x0, x1;
+};
+__device__ __forceinline__ RtPoolTaps rt_pool_taps(const RtPoolGeom& g, int64_t e) {
+  RtPoolTaps t;
+  t.ix = e % g.w;
+  t.iy = e / g.w % g.h;
+  t.p = e / (g.w * g.h);
+  rt_pool_span(t.iy, g.kh, g.sh, g.ph, g.oh, &t.y0, &t.y1);
+  rt_pool_span(t.ix, g.kw, g.sw, g.pw, g.ow, &t.x0, &t.x1);
+  return t;
+}
+
 __global__ void max_pool_fwd_kernel(float* out, int32_t* argmax, const float* x, RtPoolGeom g) {
   RT_GRID_STRIDE(e, g.planes * g.oh * g.ow) {
     int64_t ox = e % g.ow, oy = e / g.ow % g.oh, p = e / (g.ow * g.oh);
@@ -65,15 +80,12 @@ __global__ void max_pool_fwd_kernel(float* out, int32_t* argmax, const float* x,
 
 __global__ void max_pool_bwd_kernel(float* dx, const float* dy, const int32_t* argmax, RtPoolGeom g) {
   RT_GRID_STRIDE(e, g.planes * g.h * g.w) {
-    int64_t ix = e % g.w, iy = e / g.w % g.h, p = e / (g.w * g.h);
-    int64_t y0, y1, x0, x1;
-    rt_pool_span(iy, g.kh, g.sh, g.ph, g.oh, &y0, &y1);
-    rt_pool_span(ix, g.kw, g.sw, g.pw, g.ow, &x0, &x1);
+    RtPoolTaps t = rt_pool_taps(g, e);
     float acc = 0.0f;
-    int32_t me = (int32_t)(iy * g.w + ix);
-    for (int64_t oy = y0; oy <= y1; oy++)
-      for (int64_t ox = x0; ox <= x1; ox++) {
-        int64_t o = (p * g.oh + oy) * g.ow + ox;
+    int32_t me = (int32_t)(t.iy * g.w + t.ix);
+    for (int64_t oy = t.y0; oy <= t.y1; oy++)
+      for (int64_t ox = t.x0; ox <= t.x1; ox++) {
+        int64_t o = (t.p * g.oh + oy) * g.ow + ox;
         if (argmax[o] == me) acc += dy[o];
       }
     dx[e] = acc;
@@ -96,14 +108,11 @@ __global__ void avg_pool_fwd_kernel(float* out, const float* x, RtPoolGeom g, in
 
 __global__ void avg_pool_bwd_kernel(float* dx, const float* dy, RtPoolGeom g, int include_pad) {
   RT_GRID_STRIDE(e, g.planes * g.h * g.w) {
-    int64_t ix = e % g.w, iy = e / g.w % g.h, p = e / (g.w * g.h);
-    int64_t y0, y1, x0, x1;
-    rt_pool_span(iy, g.kh, g.sh, g.ph, g.oh, &y0, &y1);
-    rt_pool_span(ix, g.kw, g.sw, g.pw, g.ow, &x0, &x1);
+    RtPoolTaps t = rt_pool_taps(g, e);
     float acc = 0.0f;
-    for (int64_t oy = y0; oy <= y1; oy++)
-      for (int64_t ox = x0; ox <= x1; ox++)
-        acc += dy[(p * g.oh + oy) * g.ow + ox] / rt_pool_div(g, oy, ox, include_pad);
+    for (int64_t oy = t.y0; oy <= t.y1; oy++)
+      for (int64_t ox = t.x0; ox <= t.x1; ox++)
+        acc += dy[(t.p * g.oh + oy) * g.ow + ox] / rt_pool_div(g, oy, ox, include_pad);
     dx[e] = acc;
   }
 }

@@ -148,9 +148,7 @@ __global__ void poincare_row_norms(float* yn, const float* y, int64_t m, int64_t
   int64_t j = (int64_t)blockIdx.x * RT_DIST_WARPS + threadIdx.x / 32;
   int lane = threadIdx.x % 32;
   if (j >= m) return;
-  float s = 0;
-  for (int64_t k = lane; k < d; k += 32) s += y[j * d + k] * y[j * d + k];
-  s = warp_sum(s);
+  float s = warp_dot(y + j * d, y + j * d, d);
   if (lane == 0) yn[j] = s;
 }
 // warp per row i of pairs: S_i. (x_i . y_j) -> A_i. = g d/ds; B_i. = 2 g d/d|y_j|^2; dx_i = (sum_j 2 g d/d|x_i|^2) x_i
@@ -159,9 +157,7 @@ __global__ void poincare_dist_bwd_epilogue3(float* S, float* B, float* dx, const
   int64_t i = (int64_t)blockIdx.x * RT_DIST_WARPS + threadIdx.x / 32;
   int lane = threadIdx.x % 32;
   if (i >= n) return;
-  float a = 0;
-  for (int64_t k = lane; k < d; k += 32) a += x[i * d + k] * x[i * d + k];
-  a = warp_sum(a);
+  float a = warp_dot(x + i * d, x + i * d, d);
   float px = 0;
   for (int64_t j = lane; j < m; j += 32) {
     DistGrad r = poincare_dist_grad(S[i * m + j], a, yn[j], c, g[i * m + j]);

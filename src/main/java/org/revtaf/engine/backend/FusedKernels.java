@@ -33,30 +33,13 @@ public interface FusedKernels {
     void poincareDistBackward(Tensor dx, Tensor dy, Tensor dout, Tensor x, Tensor y, int n, int m, int d, double c);
 
     /**
-     * plan [b, p, t] from cost [b, p, t]; uHist [(maxIter+1) b p] and vHist [(maxIter+1) b t] are
-     * saved for backward. Returns the number of iterations run.
+     * a.plan [b, p, t] from a.cost [b, p, t]; writes a.uHist and a.vHist for backward. Returns the
+     * number of iterations run.
      */
-    int sinkhorn(
-            Tensor plan,
-            Tensor uHist,
-            Tensor vHist,
-            Tensor cost,
-            Tensor pixelMask,
-            Tensor tokenMask,
-            SinkhornGeom geom);
+    int sinkhorn(SinkhornArgs a);
 
-    /** dcost [b, p, t] from dplan through the {@code iters} unrolled iterations of the forward. */
-    void sinkhornBackward(
-            Tensor dcost,
-            Tensor dplan,
-            Tensor plan,
-            Tensor uHist,
-            Tensor vHist,
-            int iters,
-            Tensor cost,
-            Tensor pixelMask,
-            Tensor tokenMask,
-            SinkhornGeom geom);
+    /** dcost [b, p, t] from dplan through the {@code iters} unrolled iterations of the forward a. */
+    void sinkhornBackward(Tensor dcost, Tensor dplan, int iters, SinkhornArgs a);
 
     /** out [b, n, m] = soft IoU of maps a [b, n, p] and g [b, m, p]. */
     void softIou(Tensor out, Tensor a, Tensor g, int b, int n, int m, int p);
@@ -64,22 +47,12 @@ public interface FusedKernels {
     void softIouBackward(Tensor da, Tensor dg, Tensor dout, Tensor a, Tensor g, int b, int n, int m, int p);
 
     /**
-     * out [b, h, n, d], lse [b, h, n] from q [b, h, n, d], k and v [b, h, s, d]; keyMask [b, s];
-     * dropout on the probabilities by {@code drop} ({@link DropoutMask#NONE}: none; backward takes
-     * the same one).
+     * a.out [b, h, n, d], a.lse [b, h, n] from a.q [b, h, n, d], a.k and a.v [b, h, s, d]; keyMask [b, s];
+     * dropout on the probabilities by {@code a.geom().drop()} ({@link DropoutMask#NONE}: none; backward
+     * takes the same one).
      */
-    void attention(Tensor out, Tensor lse, Tensor q, Tensor k, Tensor v, Tensor keyMask, AttentionGeom geom);
+    void attention(AttentionArgs a);
 
-    void attentionBackward(
-            Tensor dq,
-            Tensor dk,
-            Tensor dv,
-            Tensor dout,
-            Tensor out,
-            Tensor lse,
-            Tensor q,
-            Tensor k,
-            Tensor v,
-            Tensor keyMask,
-            AttentionGeom geom);
+    /** dq [b, h, n, d], dk and dv [b, h, s, d] (each may be null) from dout [b, h, n, d] and the forward a. */
+    void attentionBackward(Tensor dq, Tensor dk, Tensor dv, Tensor dout, AttentionArgs a);
 }

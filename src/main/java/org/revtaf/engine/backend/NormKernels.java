@@ -2,63 +2,27 @@ package org.revtaf.engine.backend;
 
 import org.revtaf.engine.tensor.Tensor;
 
-/** Normalisation layers on contiguous tensors. */
+/** Normalisation layers on contiguous tensors; the operands of each norm are one record. */
 public interface NormKernels {
     /**
-     * out (rows, d) = (x - mean) * rstd * w + b per row; writes mean and rstd (rows) for backward.
-     * w and b may be null (no affine).
+     * a.out (rows, d) = (a.x - mean) * rstd * a.w + a.b per row; writes a.mean and a.rstd (rows) for
+     * backward. w and b may be null (no affine).
      */
-    void layerNorm(Tensor out, Tensor mean, Tensor rstd, Tensor x, Tensor w, Tensor b, int rows, int d, double eps);
+    void layerNorm(LayerNormArgs<Tensor> a, int rows, int d, double eps);
 
-    /** Gradients of layerNorm; dw and db (may be null) are overwritten. */
-    void layerNormBackward(
-            Tensor dx, Tensor dw, Tensor db, Tensor dy, Tensor x, Tensor w, Tensor mean, Tensor rstd, int rows, int d);
+    /** Gradients of the layer norm a (reads x, w, mean, rstd); dx, dw and db (each may be null) are overwritten. */
+    void layerNormBackward(Tensor dx, Tensor dw, Tensor db, Tensor dy, LayerNormArgs<Tensor> a, int rows, int d);
 
     /**
-     * Batch norm over x (n, c, hw) per channel. Training: batch statistics (biased variance),
-     * saved as mean/invstd (c), and running stats updated in place with momentum (unbiased
-     * variance), when not null. Eval: running statistics. w and b may be null.
+     * Batch norm of a.x (n, c, hw) per channel. Training: batch statistics (biased variance), saved
+     * as saveMean/saveInvStd (c), and the running statistics updated in place with momentum
+     * (unbiased variance), when not null. Eval: the running statistics. w and b may be null. With
+     * a.residual (same shape as x) the output is relu?(norm(x) + residual), a residual block's tail
+     * in one pass; returns false, having done nothing, when this backend has no such kernel (the op
+     * then adds and rectifies with elementwise kernels). True otherwise.
      */
-    void batchNorm(
-            Tensor out,
-            Tensor saveMean,
-            Tensor saveInvStd,
-            Tensor runMean,
-            Tensor runVar,
-            Tensor x,
-            Tensor w,
-            Tensor b,
-            BatchNormGeom geom);
+    boolean batchNorm(BatchNormArgs<Tensor> a, BatchNormGeom geom);
 
-    /**
-     * {@link #batchNorm} with residual (same shape as x) added to the normalised output, before the
-     * ReLU when geom.relu(): out = relu?(norm(x) + residual), a residual block's tail in one pass.
-     * Returns false, having done nothing, when this backend has no such kernel (the op then adds
-     * and rectifies with elementwise kernels).
-     */
-    default boolean batchNormResidual(
-            Tensor out,
-            Tensor saveMean,
-            Tensor saveInvStd,
-            Tensor runMean,
-            Tensor runVar,
-            Tensor x,
-            Tensor w,
-            Tensor b,
-            Tensor residual,
-            BatchNormGeom geom) {
-        return false;
-    }
-
-    /** Gradients of batchNorm (training: through the batch statistics); dw/db may be null. */
-    void batchNormBackward(
-            Tensor dx,
-            Tensor dw,
-            Tensor db,
-            Tensor dy,
-            Tensor x,
-            Tensor w,
-            Tensor saveMean,
-            Tensor saveInvStd,
-            BatchNormGeom geom);
+    /** Gradients of the batch norm a (training: through the batch statistics); dx, dw, db may be null. */
+    void batchNormBackward(Tensor dx, Tensor dw, Tensor db, Tensor dy, BatchNormArgs<Tensor> a, BatchNormGeom geom);
 }

@@ -3,9 +3,11 @@ package org.revtaf.engine.ops;
 import java.util.Arrays;
 import org.revtaf.RevtafException;
 import org.revtaf.engine.autograd.Graph;
+import org.revtaf.engine.backend.AttentionArgs;
 import org.revtaf.engine.backend.AttentionGeom;
 import org.revtaf.engine.backend.Backend;
 import org.revtaf.engine.backend.DropoutMask;
+import org.revtaf.engine.backend.SinkhornArgs;
 import org.revtaf.engine.backend.SinkhornGeom;
 import org.revtaf.engine.tensor.Shapes;
 import org.revtaf.engine.tensor.Tensor;
@@ -36,10 +38,11 @@ public final class FusedOps {
         Tensor uHist = Tensor.empty(cost.device(), cost.dtype(), (maxIter + 1) * b * p);
         Tensor vHist = Tensor.empty(cost.device(), cost.dtype(), (maxIter + 1) * b * t);
         SinkhornGeom geom = new SinkhornGeom(b, p, t, eps, maxIter, tol);
-        int iters = be.fused().sinkhorn(plan, uHist, vHist, cd, pixelMask, tokenMask, geom);
+        SinkhornArgs args = new SinkhornArgs(plan, uHist, vHist, cd, pixelMask, tokenMask, geom);
+        int iters = be.fused().sinkhorn(args);
         return Graph.record("sinkhorn", plan, new Tensor[] {cost}, g -> {
             Tensor dcost = Ops.emptyLike(cost);
-            be.fused().sinkhornBackward(dcost, Ops.dense(g), plan, uHist, vHist, iters, cd, pixelMask, tokenMask, geom);
+            be.fused().sinkhornBackward(dcost, Ops.dense(g), iters, args);
             return new Tensor[] {dcost};
         });
     }
@@ -116,24 +119,14 @@ public final class FusedOps {
         Tensor qd = Ops.dense(q), kd = Ops.dense(k), vd = Ops.dense(v);
         Tensor out = Ops.emptyLike(q);
         Tensor lse = Tensor.empty(q.device(), q.dtype(), b, h, n);
-        be.fused().attention(out, lse, qd, kd, vd, keyMask, new AttentionGeom(b, h, n, s, d, sc, causal, drop));
+        AttentionArgs args =
+                new AttentionArgs(out, lse, qd, kd, vd, keyMask, new AttentionGeom(b, h, n, s, d, sc, causal, drop));
+        be.fused().attention(args);
         return Graph.record("attention", out, new Tensor[] {q, k, v}, g -> {
             Tensor dq = q.requiresGrad() ? Ops.emptyLike(q) : null;
             Tensor dk = k.requiresGrad() ? Ops.emptyLike(k) : null;
             Tensor dv = v.requiresGrad() ? Ops.emptyLike(v) : null;
-            be.fused()
-                    .attentionBackward(
-                            dq,
-                            dk,
-                            dv,
-                            Ops.dense(g),
-                            out,
-                            lse,
-                            qd,
-                            kd,
-                            vd,
-                            keyMask,
-                            new AttentionGeom(b, h, n, s, d, sc, causal, drop));
+            be.fused().attentionBackward(dq, dk, dv, Ops.dense(g), args);
             return new Tensor[] {dq, dk, dv};
         });
     }

@@ -4,8 +4,10 @@ import java.util.Arrays;
 import org.revtaf.RevtafException;
 import org.revtaf.engine.autograd.Graph;
 import org.revtaf.engine.backend.Backend;
+import org.revtaf.engine.backend.BatchNormArgs;
 import org.revtaf.engine.backend.BatchNormGeom;
 import org.revtaf.engine.backend.BinaryOp;
+import org.revtaf.engine.backend.LayerNormArgs;
 import org.revtaf.engine.backend.UnaryOp;
 import org.revtaf.engine.tensor.Shapes;
 import org.revtaf.engine.tensor.Tensor;
@@ -25,12 +27,14 @@ public final class Norms {
         Tensor xd = Ops.dense(x), wd = weight == null ? null : Ops.dense(weight);
         Tensor out = Ops.emptyLike(x);
         Tensor mean = Tensor.empty(x.device(), x.dtype(), rows), rstd = Tensor.empty(x.device(), x.dtype(), rows);
-        be.norm().layerNorm(out, mean, rstd, xd, wd, bias == null ? null : Ops.dense(bias), rows, d, eps);
+        LayerNormArgs<Tensor> args =
+                new LayerNormArgs<>(out, mean, rstd, xd, wd, bias == null ? null : Ops.dense(bias));
+        be.norm().layerNorm(args, rows, d, eps);
         return Graph.record("layer_norm", out, new Tensor[] {x, weight, bias}, g -> {
             Tensor dx = Ops.emptyLike(x);
             Tensor dw = weight != null && weight.requiresGrad() ? Ops.emptyLike(weight) : null;
             Tensor db = bias != null && bias.requiresGrad() ? Ops.emptyLike(bias) : null;
-            be.norm().layerNormBackward(dx, dw, db, Ops.dense(g), xd, wd, mean, rstd, rows, d);
+            be.norm().layerNormBackward(dx, dw, db, Ops.dense(g), args, rows, d);
             return new Tensor[] {dx, dw, db};
         });
     }
@@ -76,9 +80,9 @@ public final class Norms {
         BatchNormGeom geom = new BatchNormGeom(n, c, hw, training, momentum, eps, relu);
         BatchNormGeom plain = new BatchNormGeom(n, c, hw, training, momentum, eps);
         Tensor bd = bias == null ? null : Ops.dense(bias), rd = residual == null ? null : Ops.dense(residual);
-        if (rd == null) be.norm().batchNorm(out, mean, inv, runMean, runVar, xd, wd, bd, geom);
-        else if (!be.norm().batchNormResidual(out, mean, inv, runMean, runVar, xd, wd, bd, rd, geom)) {
-            be.norm().batchNorm(out, mean, inv, runMean, runVar, xd, wd, bd, plain); // unfused: three passes
+        BatchNormArgs<Tensor> args = new BatchNormArgs<>(out, mean, inv, runMean, runVar, xd, wd, bd, rd);
+        if (!be.norm().batchNorm(args, geom)) {
+            be.norm().batchNorm(args.withoutResidual(), plain); // unfused: three passes
             be.elementwise().binary(out, out, rd, BinaryOp.ADD);
             if (relu) be.elementwise().unary(out, out, out.numel(), UnaryOp.RELU, 0, 0);
         }
@@ -92,7 +96,7 @@ public final class Norms {
             Tensor dx = Ops.emptyLike(x);
             Tensor dw = weight != null && weight.requiresGrad() ? Ops.emptyLike(weight) : null;
             Tensor db = bias != null && bias.requiresGrad() ? Ops.emptyLike(bias) : null;
-            be.norm().batchNormBackward(dx, dw, db, gy, xd, wd, mean, inv, plain);
+            be.norm().batchNormBackward(dx, dw, db, gy, args, plain);
             return new Tensor[] {dx, dw, db, residual != null && residual.requiresGrad() ? gy : null};
         });
     }

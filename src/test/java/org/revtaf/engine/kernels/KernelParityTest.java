@@ -1,8 +1,8 @@
 package org.revtaf.engine.kernels;
 
 import java.util.Arrays;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -25,45 +25,30 @@ class KernelParityTest {
         return RevtafKernels.forDevice(device());
     }
 
-    @Test
-    void ge() {
-        ElementwiseParity.geMatchesReference(k());
+    /** The parity check of every kernel family but attention, by name. */
+    static Stream<Arguments> families() {
+        return Stream.of(
+                named("ge", ElementwiseParity::geMatchesReference),
+                named("mobiusAdd", HyperbolicParity::mobiusAddForwardAndBackward),
+                named("expmap0Logmap0Proj", HyperbolicParity::expmapLogmapProjForwardAndBackward),
+                named("mobiusMatvec", HyperbolicParity::mobiusMatvecForwardAndBackward),
+                named("poincareDistance", HyperbolicParity::pairwiseDistanceForwardAndBackward),
+                named("sinkhornForward", OtOverlapParity::sinkhornConvergesOnDeviceAndMatchesReference),
+                named("sinkhornBackward", OtOverlapParity::sinkhornBackwardMatchesReference),
+                named("softIou", k -> {
+                    OtOverlapParity.softIouForwardAndBackward(k);
+                    OtOverlapParity.softIouOfEmptyMapsIsZero(k);
+                }));
     }
 
-    @Test
-    void mobiusAdd() {
-        HyperbolicParity.mobiusAddForwardAndBackward(k());
+    private static Arguments named(String name, Consumer<RevtafKernels> check) {
+        return Arguments.of(name, check);
     }
 
-    @Test
-    void expmap0Logmap0Proj() {
-        HyperbolicParity.expmapLogmapProjForwardAndBackward(k());
-    }
-
-    @Test
-    void mobiusMatvec() {
-        HyperbolicParity.mobiusMatvecForwardAndBackward(k());
-    }
-
-    @Test
-    void poincareDistance() {
-        HyperbolicParity.pairwiseDistanceForwardAndBackward(k());
-    }
-
-    @Test
-    void sinkhornForward() {
-        OtOverlapParity.sinkhornConvergesOnDeviceAndMatchesReference(k());
-    }
-
-    @Test
-    void sinkhornBackward() {
-        OtOverlapParity.sinkhornBackwardMatchesReference(k());
-    }
-
-    @Test
-    void softIou() {
-        OtOverlapParity.softIouForwardAndBackward(k());
-        OtOverlapParity.softIouOfEmptyMapsIsZero(k());
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("families")
+    void family(String name, Consumer<RevtafKernels> check) {
+        check.accept(k());
     }
 
     static Stream<Arguments> attentionCases() {

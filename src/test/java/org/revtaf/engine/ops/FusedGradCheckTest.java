@@ -59,8 +59,8 @@ class FusedGradCheckTest {
 
     @Test
     void sinkhornWithSmallEpsAndMasks() {
-        Tensor pm = Tensor.ofDoubles(Device.REFERENCE, DType.FLOAT32, new double[] {1, 1, 1, 0, 1, 1, 1, 1}, 2, 4);
-        Tensor tm = Tensor.ofDoubles(Device.REFERENCE, DType.FLOAT32, new double[] {1, 1, 0, 1, 1, 1}, 2, 3);
+        Tensor pm = mask(new double[] {1, 1, 1, 0, 1, 1, 1, 1}, 2, 4);
+        Tensor tm = mask(new double[] {1, 1, 0, 1, 1, 1}, 2, 3);
         check("sinkhorn", in -> F.sinkhorn(in[0], null, null, 0.5, 20, 0), uniform(1, 0, 2, 2, 4, 3));
         check(
                 "sinkhorn-small-eps-masked",
@@ -78,8 +78,8 @@ class FusedGradCheckTest {
 
     @Test
     void sinkhornReleasedModeMatchesTheFusedKernelsDefinition() {
-        Tensor pm = Tensor.ofDoubles(Device.REFERENCE, DType.FLOAT32, new double[] {1, 1, 0, 1, 1, 1, 1, 1}, 2, 4);
-        Tensor tm = Tensor.ofDoubles(Device.REFERENCE, DType.FLOAT32, new double[] {1, 0, 1, 1, 1, 1}, 2, 3);
+        Tensor pm = mask(new double[] {1, 1, 0, 1, 1, 1, 1, 1}, 2, 4);
+        Tensor tm = mask(new double[] {1, 0, 1, 1, 1, 1}, 2, 3);
         check(
                 "sinkhorn-released",
                 1e-5,
@@ -122,8 +122,7 @@ class FusedGradCheckTest {
                 rand(1, 1, 2, 3, 4),
                 rand(2, 1, 2, 5, 4),
                 rand(3, 1, 2, 5, 4));
-        Tensor km =
-                Tensor.ofDoubles(Device.REFERENCE, DType.FLOAT32, new double[] {1, 1, 0, 1, 0, 0, 0, 0, 0, 0}, 2, 5);
+        Tensor km = mask(new double[] {1, 1, 0, 1, 0, 0, 0, 0, 0, 0}, 2, 5);
         check(
                 "attention-masked-causal",
                 in -> F.attention(in[0], in[1], in[2], km, 0.4, true),
@@ -143,5 +142,10 @@ class FusedGradCheckTest {
                 rand(10, 2, 2, 4, 3),
                 rand(11, 2, 2, 6, 3),
                 rand(12, 2, 2, 6, 3));
+    }
+
+    /** A float32 0/1 mask (rows, cols) on the reference device. */
+    private static Tensor mask(double[] v, int rows, int cols) {
+        return Tensor.ofDoubles(Device.REFERENCE, DType.FLOAT32, v, rows, cols);
     }
 }

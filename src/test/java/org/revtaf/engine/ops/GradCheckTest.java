@@ -122,44 +122,25 @@ class GradCheckTest {
         check("layer_norm-noaffine", in -> F.layerNorm(in[0], null, null, 1e-5), rand(4, 2, 2, 5));
         Tensor rm = Tensor.zeros(Device.REFERENCE, DType.FLOAT64, 3),
                 rv = Tensor.full(Device.REFERENCE, DType.FLOAT64, 1, 3);
-        check(
-                "batch_norm-train",
-                in -> F.batchNorm2d(in[0], in[1], in[2], null, null, true, 0.1, 1e-5),
-                rand(5, 2, 3, 2, 2),
-                rand(6, 3),
-                rand(7, 3));
-        check(
-                "batch_norm-eval",
-                in -> F.batchNorm2d(in[0], in[1], in[2], rm, rv, false, 0.1, 1e-5),
-                rand(8, 2, 3, 2, 2),
-                rand(9, 3),
-                rand(10, 3));
-        check(
-                "batch_norm_relu-train",
-                in -> F.batchNorm2d(in[0], in[1], in[2], null, null, true, 0.1, 1e-5, null, true),
-                rand(11, 2, 3, 2, 2),
-                rand(12, 3),
-                rand(13, 3));
-        check(
-                "batch_norm_relu-eval",
-                in -> F.batchNorm2d(in[0], in[1], in[2], rm, rv, false, 0.1, 1e-5, null, true),
-                rand(14, 2, 3, 2, 2),
-                rand(15, 3),
-                rand(16, 3));
-        check(
-                "batch_norm_add_relu-train",
-                in -> F.batchNorm2d(in[0], in[1], in[2], null, null, true, 0.1, 1e-5, in[3], true),
-                rand(17, 2, 3, 2, 2),
-                rand(18, 3),
-                rand(19, 3),
-                rand(20, 2, 3, 2, 2));
-        check(
-                "batch_norm_add-eval",
-                in -> F.batchNorm2d(in[0], in[1], in[2], rm, rv, false, 0.1, 1e-5, in[3], false),
-                rand(21, 2, 3, 2, 2),
-                rand(22, 3),
-                rand(23, 3),
-                rand(24, 2, 3, 2, 2));
+        batchNorm("batch_norm-train", true, false, false, rm, rv, 5);
+        batchNorm("batch_norm-eval", false, false, false, rm, rv, 8);
+        batchNorm("batch_norm_relu-train", true, false, true, rm, rv, 11);
+        batchNorm("batch_norm_relu-eval", false, false, true, rm, rv, 14);
+        batchNorm("batch_norm_add_relu-train", true, true, true, rm, rv, 17);
+        batchNorm("batch_norm_add-eval", false, true, false, rm, rv, 21);
+    }
+
+    /**
+     * Batch norm of x (2, 3, 2, 2) with weight and bias (3), in training or eval (running statistics
+     * rm, rv), + a residual like x when {@code add}, then the ReLU when {@code relu}; inputs from
+     * seeds seed, seed + 1, ...
+     */
+    private static void batchNorm(
+            String name, boolean training, boolean add, boolean relu, Tensor rm, Tensor rv, int seed) {
+        Tensor x = rand(seed, 2, 3, 2, 2), w = rand(seed + 1, 3), b = rand(seed + 2, 3);
+        Tensor[] ins = add ? new Tensor[] {x, w, b, rand(seed + 3, 2, 3, 2, 2)} : new Tensor[] {x, w, b};
+        Tensor m = training ? null : rm, v = training ? null : rv;
+        check(name, in -> F.batchNorm2d(in[0], in[1], in[2], m, v, training, 0.1, 1e-5, add ? in[3] : null, relu), ins);
     }
 
     @Test

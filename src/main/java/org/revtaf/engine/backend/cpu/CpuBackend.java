@@ -1,6 +1,7 @@
 package org.revtaf.engine.backend.cpu;
 
 import org.revtaf.engine.backend.Backend;
+import org.revtaf.engine.backend.BackendBase;
 import org.revtaf.engine.backend.BackendProvider;
 import org.revtaf.engine.tensor.Device;
 
@@ -9,30 +10,22 @@ import org.revtaf.engine.tensor.Device;
  * {@code backend/cpu/kernels}). The dispatcher sends every other dtype on the cpu device to the
  * reference backend.
  */
-public final class CpuBackend implements Backend, BackendProvider {
+public final class CpuBackend extends BackendBase implements BackendProvider {
     public static final CpuBackend INSTANCE = new CpuBackend();
 
-    private final Kernels kernels = new Kernels(
-            new CpuElementwise(),
-            new CpuReduce(),
-            new CpuMatmul(),
-            new CpuConv(),
-            new CpuNorm(),
-            new CpuIndex(),
-            new CpuFused(),
-            new CpuOptim());
-
     /** The provider the dispatcher loads (META-INF/services); it hands out {@link #INSTANCE}. */
-    public CpuBackend() {}
-
-    @Override
-    public Device device() {
-        return Device.CPU;
-    }
-
-    @Override
-    public Kernels kernels() {
-        return kernels;
+    public CpuBackend() {
+        super(
+                Device.CPU,
+                new Kernels(
+                        new CpuElementwise(),
+                        new CpuReduce(),
+                        new CpuMatmul(),
+                        new CpuConv(),
+                        new CpuNorm(),
+                        new CpuIndex(),
+                        new CpuFused(),
+                        new CpuOptim()));
     }
 
     @Override

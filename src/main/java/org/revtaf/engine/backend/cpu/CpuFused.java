@@ -1,10 +1,10 @@
 package org.revtaf.engine.backend.cpu;
 
-import org.revtaf.engine.backend.AttentionGeom;
+import org.revtaf.engine.backend.AttentionArgs;
 import org.revtaf.engine.backend.Buf;
 import org.revtaf.engine.backend.FusedKernels;
 import org.revtaf.engine.backend.RowMap;
-import org.revtaf.engine.backend.SinkhornGeom;
+import org.revtaf.engine.backend.SinkhornArgs;
 import org.revtaf.engine.backend.cpu.kernels.AttentionCpu;
 import org.revtaf.engine.backend.cpu.kernels.HyperbolicCpu;
 import org.revtaf.engine.backend.cpu.kernels.SinkhornCpu;
@@ -65,40 +65,30 @@ final class CpuFused implements FusedKernels {
     }
 
     @Override
-    public int sinkhorn(
-            Tensor plan,
-            Tensor uHist,
-            Tensor vHist,
-            Tensor cost,
-            Tensor pixelMask,
-            Tensor tokenMask,
-            SinkhornGeom geom) {
-        return SinkhornCpu.forward(f(plan), uHist.f32(), vHist.f32(), f(cost), mask(pixelMask), mask(tokenMask), geom);
+    public int sinkhorn(SinkhornArgs a) {
+        return SinkhornCpu.forward(
+                f(a.plan()),
+                a.uHist().f32(),
+                a.vHist().f32(),
+                f(a.cost()),
+                mask(a.pixelMask()),
+                mask(a.tokenMask()),
+                a.geom());
     }
 
     @Override
-    public void sinkhornBackward(
-            Tensor dcost,
-            Tensor dplan,
-            Tensor plan,
-            Tensor uHist,
-            Tensor vHist,
-            int iters,
-            Tensor cost,
-            Tensor pixelMask,
-            Tensor tokenMask,
-            SinkhornGeom geom) {
+    public void sinkhornBackward(Tensor dcost, Tensor dplan, int iters, SinkhornArgs a) {
         SinkhornCpu.backward(
                 f(dcost),
                 f(dplan),
-                f(plan),
-                uHist.f32(),
-                vHist.f32(),
+                f(a.plan()),
+                a.uHist().f32(),
+                a.vHist().f32(),
                 iters,
-                f(cost),
-                mask(pixelMask),
-                mask(tokenMask),
-                geom);
+                f(a.cost()),
+                mask(a.pixelMask()),
+                mask(a.tokenMask()),
+                a.geom());
     }
 
     @Override
@@ -112,23 +102,23 @@ final class CpuFused implements FusedKernels {
     }
 
     @Override
-    public void attention(Tensor out, Tensor lse, Tensor q, Tensor k, Tensor v, Tensor keyMask, AttentionGeom geom) {
-        AttentionCpu.forward(f(out), f(lse), f(q), f(k), f(v), mask(keyMask), geom);
+    public void attention(AttentionArgs a) {
+        AttentionCpu.forward(f(a.out()), f(a.lse()), f(a.q()), f(a.k()), f(a.v()), mask(a.keyMask()), a.geom());
     }
 
     @Override
-    public void attentionBackward(
-            Tensor dq,
-            Tensor dk,
-            Tensor dv,
-            Tensor dout,
-            Tensor out,
-            Tensor lse,
-            Tensor q,
-            Tensor k,
-            Tensor v,
-            Tensor keyMask,
-            AttentionGeom geom) {
-        AttentionCpu.backward(f(dq), f(dk), f(dv), f(dout), f(out), f(lse), f(q), f(k), f(v), mask(keyMask), geom);
+    public void attentionBackward(Tensor dq, Tensor dk, Tensor dv, Tensor dout, AttentionArgs a) {
+        AttentionCpu.backward(
+                f(dq),
+                f(dk),
+                f(dv),
+                f(dout),
+                f(a.out()),
+                f(a.lse()),
+                f(a.q()),
+                f(a.k()),
+                f(a.v()),
+                mask(a.keyMask()),
+                a.geom());
     }
 }

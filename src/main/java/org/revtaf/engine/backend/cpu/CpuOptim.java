@@ -14,11 +14,8 @@ final class CpuOptim implements OptimKernels {
 
     @Override
     public void adamw(Tensor param, Tensor m, Tensor v, Tensor grad, int n, AdamWStep geom) {
-        double lr = geom.lr(),
-                beta1 = geom.beta1(),
-                beta2 = geom.beta2(),
-                eps = geom.eps(),
-                weightDecay = geom.weightDecay();
+        double lr = geom.lr(), beta1 = geom.beta1(), beta2 = geom.beta2();
+        double eps = geom.eps(), weightDecay = geom.weightDecay();
         int step = geom.step();
         float[] p = param.f32(), ma = m.f32(), va = v.f32(), g = grad.f32();
         int po = param.offset(), mo = m.offset(), vo = v.offset(), go = grad.offset();

@@ -1,7 +1,7 @@
 package org.revtaf.engine.backend.cuda;
 
 import java.util.Map;
-import org.revtaf.engine.backend.Backend;
+import org.revtaf.engine.backend.BackendBase;
 import org.revtaf.engine.bindings.RevtafKernels;
 import org.revtaf.engine.tensor.DType;
 import org.revtaf.engine.tensor.Device;
@@ -16,31 +16,26 @@ import org.revtaf.engine.tensor.Storage;
  * attention head dims other than 32/64/128 or with dropout) takes the explicit, counted host path
  * ({@link HostFallback}), whose calls {@link #hostFallbacks} reports.
  */
-public final class CudaBackend implements Backend {
+public final class CudaBackend extends BackendBase {
     private final CudaDevice dev;
-    private final Kernels kernels;
 
     CudaBackend(Device device, RevtafKernels library) {
-        this.dev = new CudaDevice(library, device);
-        this.kernels = new Kernels(
-                new CudaElementwise(dev),
-                new CudaReduce(dev),
-                new CudaMatmul(dev),
-                new CudaConv(dev),
-                new CudaNorm(dev),
-                new CudaIndex(dev),
-                new CudaFused(dev),
-                new CudaOptim(dev));
+        this(new CudaDevice(library, device));
     }
 
-    @Override
-    public Device device() {
-        return dev.device;
-    }
-
-    @Override
-    public Kernels kernels() {
-        return kernels;
+    private CudaBackend(CudaDevice dev) {
+        super(
+                dev.device,
+                new Kernels(
+                        new CudaElementwise(dev),
+                        new CudaReduce(dev),
+                        new CudaMatmul(dev),
+                        new CudaConv(dev),
+                        new CudaNorm(dev),
+                        new CudaIndex(dev),
+                        new CudaFused(dev),
+                        new CudaOptim(dev)));
+        this.dev = dev;
     }
 
     @Override

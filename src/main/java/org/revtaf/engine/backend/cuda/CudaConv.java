@@ -7,6 +7,7 @@ import static org.revtaf.engine.backend.cuda.CudaArgs.longs;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.function.Consumer;
 import org.revtaf.engine.backend.Backend;
 import org.revtaf.engine.backend.Conv2dGeom;
 import org.revtaf.engine.backend.ConvKernels;
@@ -53,15 +54,28 @@ final class CudaConv implements ConvKernels {
         return longs(a, g.n(), g.c(), g.h(), g.w(), g.kh(), g.kw(), g.sh(), g.sw(), g.ph(), g.pw());
     }
 
+    /** Runs a launcher with g as its int64 geometry array (valid during the call). */
+    private static void withGeom(Conv2dGeom g, Consumer<MemorySegment> launch) {
+        try (Arena a = Arena.ofConfined()) {
+            launch.accept(geom(a, g));
+        }
+    }
+
+    private static void withGeom(Pool2dGeom g, Consumer<MemorySegment> launch) {
+        try (Arena a = Arena.ofConfined()) {
+            launch.accept(geom(a, g));
+        }
+    }
+
+    /** Whether the argmax tensor is what the pooling kernels read: contiguous int32. */
+    private static boolean denseIndex(Tensor argmax) {
+        return argmax.dtype() == DType.INT32 && argmax.isContiguous();
+    }
+
     @Override
     public void conv2d(Tensor out, Tensor x, Tensor w, Tensor bias, Conv2dGeom g) {
-        if (!dense(out, x, w, bias)) {
-            host.conv2d(out, x, w, bias, g);
-            return;
-        }
-        try (Arena a = Arena.ofConfined()) {
-            k.conv2dFwd(stream, at(out), at(x), at(w), at(bias), geom(a, g), VERSION);
-        }
+        if (!dense(out, x, w, bias)) host.conv2d(out, x, w, bias, g);
+        else withGeom(g, geom -> k.conv2dFwd(stream, at(out), at(x), at(w), at(bias), geom, VERSION));
     }
 
     @Override
@@ -70,55 +84,34 @@ final class CudaConv implements ConvKernels {
             host.conv2dBackward(dx, dw, db, dy, x, w, g);
             return;
         }
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment geom = geom(a, g);
+        withGeom(g, geom -> {
             if (dx != null) k.conv2dBwdData(stream, at(dx), at(dy), at(w), geom, VERSION);
             if (dw != null || db != null) k.conv2dBwdWeight(stream, at(dw), at(db), at(dy), at(x), geom, VERSION);
-        }
+        });
     }
 
     @Override
     public void maxPool2d(Tensor out, Tensor argmax, Tensor x, Pool2dGeom g) {
-        if (!dense(out, x) || argmax.dtype() != DType.INT32 || !argmax.isContiguous()) {
-            host.maxPool2d(out, argmax, x, g);
-            return;
-        }
-        try (Arena a = Arena.ofConfined()) {
-            k.maxPool2dFwd(stream, at(out), at(argmax), at(x), geom(a, g));
-        }
+        if (!dense(out, x) || !denseIndex(argmax)) host.maxPool2d(out, argmax, x, g);
+        else withGeom(g, geom -> k.maxPool2dFwd(stream, at(out), at(argmax), at(x), geom));
     }
 
     @Override
     public void maxPool2dBackward(Tensor dx, Tensor dy, Tensor argmax, Pool2dGeom g) {
-        if (!dense(dx, dy) || argmax.dtype() != DType.INT32 || !argmax.isContiguous()) {
-            host.maxPool2dBackward(dx, dy, argmax, g);
-            return;
-        }
-        try (Arena a = Arena.ofConfined()) {
-            k.maxPool2dBwd(stream, at(dx), at(dy), at(argmax), geom(a, g));
-        }
+        if (!dense(dx, dy) || !denseIndex(argmax)) host.maxPool2dBackward(dx, dy, argmax, g);
+        else withGeom(g, geom -> k.maxPool2dBwd(stream, at(dx), at(dy), at(argmax), geom));
     }
 
     @Override
     public void avgPool2d(Tensor out, Tensor x, Pool2dGeom g, boolean countIncludePad) {
-        if (!dense(out, x)) {
-            host.avgPool2d(out, x, g, countIncludePad);
-            return;
-        }
-        try (Arena a = Arena.ofConfined()) {
-            k.avgPool2dFwd(stream, at(out), at(x), geom(a, g), countIncludePad ? 1 : 0);
-        }
+        if (!dense(out, x)) host.avgPool2d(out, x, g, countIncludePad);
+        else withGeom(g, geom -> k.avgPool2dFwd(stream, at(out), at(x), geom, countIncludePad ? 1 : 0));
     }
 
     @Override
     public void avgPool2dBackward(Tensor dx, Tensor dy, Pool2dGeom g, boolean countIncludePad) {
-        if (!dense(dx, dy)) {
-            host.avgPool2dBackward(dx, dy, g, countIncludePad);
-            return;
-        }
-        try (Arena a = Arena.ofConfined()) {
-            k.avgPool2dBwd(stream, at(dx), at(dy), geom(a, g), countIncludePad ? 1 : 0);
-        }
+        if (!dense(dx, dy)) host.avgPool2dBackward(dx, dy, g, countIncludePad);
+        else withGeom(g, geom -> k.avgPool2dBwd(stream, at(dx), at(dy), geom, countIncludePad ? 1 : 0));
     }
 
     @Override

@@ -4,10 +4,12 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicLong;
 import org.revtaf.RevtafException;
+import org.revtaf.engine.backend.AttentionArgs;
 import org.revtaf.engine.backend.AttentionGeom;
 import org.revtaf.engine.backend.DropoutMask;
 import org.revtaf.engine.backend.FusedKernels;
 import org.revtaf.engine.backend.RowMap;
+import org.revtaf.engine.backend.SinkhornArgs;
 import org.revtaf.engine.backend.SinkhornGeom;
 import org.revtaf.engine.bindings.DeviceBuffer;
 import org.revtaf.engine.bindings.RevtafKernels;
@@ -169,76 +171,56 @@ final class CudaFused implements FusedKernels {
     }
 
     @Override
-    public int sinkhorn(
-            Tensor plan,
-            Tensor uHist,
-            Tensor vHist,
-            Tensor cost,
-            Tensor pixelMask,
-            Tensor tokenMask,
-            SinkhornGeom geom) {
-        int b = geom.b(), p = geom.p(), t = geom.t(), maxIter = geom.maxIter();
-        double eps = geom.eps(), tol = geom.tol();
-        try (CudaDevice.Temp pm = mask(pixelMask);
-                CudaDevice.Temp tm = mask(tokenMask);
+    public int sinkhorn(SinkhornArgs a) {
+        SinkhornGeom g = a.geom();
+        try (CudaDevice.Temp pm = mask(a.pixelMask());
+                CudaDevice.Temp tm = mask(a.tokenMask());
                 DeviceBuffer iters = DeviceBuffer.allocate(k, 4)) {
             k.sinkhornFwd(
                     stream,
-                    p(plan),
+                    p(a.plan()),
                     iters.ptr(),
-                    p(uHist),
-                    p(vHist),
-                    p(cost),
+                    p(a.uHist()),
+                    p(a.vHist()),
+                    p(a.cost()),
                     ptr(pm),
                     ptr(tm),
-                    b,
-                    p,
-                    t,
-                    (float) eps,
-                    maxIter,
-                    (float) tol,
+                    g.b(),
+                    g.p(),
+                    g.t(),
+                    (float) g.eps(),
+                    g.maxIter(),
+                    (float) g.tol(),
                     version);
             return iters.toInts()[0]; // the interface returns K: one host sync per Sinkhorn call
         }
     }
 
     @Override
-    public void sinkhornBackward(
-            Tensor dcost,
-            Tensor dplan,
-            Tensor plan,
-            Tensor uHist,
-            Tensor vHist,
-            int iters,
-            Tensor cost,
-            Tensor pixelMask,
-            Tensor tokenMask,
-            SinkhornGeom geom) {
-        int b = geom.b(), p = geom.p(), t = geom.t();
-        double eps = geom.eps();
+    public void sinkhornBackward(Tensor dcost, Tensor dplan, int iters, SinkhornArgs a) {
         if (dcost == null) {
             return;
         }
-        int maxIter = geom.maxIter();
-        try (CudaDevice.Temp pm = mask(pixelMask);
-                CudaDevice.Temp tm = mask(tokenMask);
+        SinkhornGeom g = a.geom();
+        try (CudaDevice.Temp pm = mask(a.pixelMask());
+                CudaDevice.Temp tm = mask(a.tokenMask());
                 DeviceBuffer it = DeviceBuffer.of(k, new int[] {iters})) {
             k.sinkhornBwd(
                     stream,
                     p(dcost),
                     p(dplan),
-                    p(plan),
-                    p(uHist),
-                    p(vHist),
+                    p(a.plan()),
+                    p(a.uHist()),
+                    p(a.vHist()),
                     it.ptr(),
-                    p(cost),
+                    p(a.cost()),
                     ptr(pm),
                     ptr(tm),
-                    b,
-                    p,
-                    t,
-                    (float) eps,
-                    Math.max(1, maxIter),
+                    g.b(),
+                    g.p(),
+                    g.t(),
+                    (float) g.eps(),
+                    Math.max(1, g.maxIter()),
                     version);
         }
     }
@@ -256,89 +238,71 @@ final class CudaFused implements FusedKernels {
         }
     }
 
+    /** Whether the attention call runs unfused (no flash kernel for its head dim, or dropout); counted. */
+    private boolean unfusedAttention(AttentionGeom g) {
+        if (kernelHeadDim(g.d()) && !g.drop().active()) return false;
+        attentionUnfused.incrementAndGet();
+        return true;
+    }
+
     @Override
-    public void attention(Tensor out, Tensor lse, Tensor q, Tensor kk, Tensor v, Tensor keyMask, AttentionGeom geom) {
-        int b = geom.b(), h = geom.h(), n = geom.n(), s = geom.s(), d = geom.d();
-        double scale = geom.scale();
-        boolean causal = geom.causal();
-        DropoutMask drop = geom.drop();
-        if (!kernelHeadDim(d) || drop.active()) {
-            attentionUnfused.incrementAndGet();
-            try (CudaDevice.Temp km = mask(keyMask)) {
-                unfused.forward(p(out), p(lse), p(q), p(kk), p(v), ptr(km), geom);
+    public void attention(AttentionArgs a) {
+        AttentionGeom g = a.geom();
+        try (CudaDevice.Temp km = mask(a.keyMask())) {
+            if (unfusedAttention(g)) {
+                unfused.forward(p(a.out()), p(a.lse()), p(a.q()), p(a.k()), p(a.v()), ptr(km), g);
+                return;
             }
-            return;
-        }
-        try (CudaDevice.Temp km = mask(keyMask)) {
             k.attentionFwd(
                     stream,
-                    p(out),
-                    p(lse),
-                    p(q),
-                    p(kk),
-                    p(v),
+                    p(a.out()),
+                    p(a.lse()),
+                    p(a.q()),
+                    p(a.k()),
+                    p(a.v()),
                     ptr(km),
-                    b,
-                    h,
-                    n,
-                    s,
-                    d,
-                    (float) scale,
-                    causal ? 1 : 0,
+                    g.b(),
+                    g.h(),
+                    g.n(),
+                    g.s(),
+                    g.d(),
+                    (float) g.scale(),
+                    g.causal() ? 1 : 0,
                     version);
         }
     }
 
     @Override
-    public void attentionBackward(
-            Tensor dq,
-            Tensor dk,
-            Tensor dv,
-            Tensor dout,
-            Tensor out,
-            Tensor lse,
-            Tensor q,
-            Tensor kk,
-            Tensor v,
-            Tensor keyMask,
-            AttentionGeom geom) {
-        int b = geom.b(), h = geom.h(), n = geom.n(), s = geom.s(), d = geom.d();
-        double scale = geom.scale();
-        boolean causal = geom.causal();
-        DropoutMask drop = geom.drop();
-        if (!kernelHeadDim(d) || drop.active()) { // the forward took the unfused path too
-            attentionUnfused.incrementAndGet();
-            try (CudaDevice.Temp km = mask(keyMask);
-                    CudaDevice.Temp sq = scratch(dq, (long) b * h * n * d);
-                    CudaDevice.Temp sk = scratch(dk, (long) b * h * s * d);
-                    CudaDevice.Temp sv = scratch(dv, (long) b * h * s * d)) {
-                unfused.backward(p(dq, sq), p(dk, sk), p(dv, sv), p(dout), p(q), p(kk), p(v), ptr(km), geom);
+    public void attentionBackward(Tensor dq, Tensor dk, Tensor dv, Tensor dout, AttentionArgs a) {
+        AttentionGeom g = a.geom();
+        long qSize = (long) g.b() * g.h() * g.n() * g.d(), kvSize = (long) g.b() * g.h() * g.s() * g.d();
+        try (CudaDevice.Temp km = mask(a.keyMask());
+                CudaDevice.Temp sq = scratch(dq, qSize);
+                CudaDevice.Temp sk = scratch(dk, kvSize);
+                CudaDevice.Temp sv = scratch(dv, kvSize)) {
+            if (unfusedAttention(g)) { // the forward took the unfused path too
+                unfused.backward(p(dq, sq), p(dk, sk), p(dv, sv), p(dout), p(a.q()), p(a.k()), p(a.v()), ptr(km), g);
+                return;
             }
-            return;
-        }
-        try (CudaDevice.Temp km = mask(keyMask);
-                CudaDevice.Temp sq = scratch(dq, (long) b * h * n * d);
-                CudaDevice.Temp sk = scratch(dk, (long) b * h * s * d);
-                CudaDevice.Temp sv = scratch(dv, (long) b * h * s * d)) {
             k.attentionBwd(
                     stream,
                     p(dq, sq),
                     p(dk, sk),
                     p(dv, sv),
                     p(dout),
-                    p(out),
-                    p(lse),
-                    p(q),
-                    p(kk),
-                    p(v),
+                    p(a.out()),
+                    p(a.lse()),
+                    p(a.q()),
+                    p(a.k()),
+                    p(a.v()),
                     ptr(km),
-                    b,
-                    h,
-                    n,
-                    s,
-                    d,
-                    (float) scale,
-                    causal ? 1 : 0,
+                    g.b(),
+                    g.h(),
+                    g.n(),
+                    g.s(),
+                    g.d(),
+                    (float) g.scale(),
+                    g.causal() ? 1 : 0,
                     version);
         }
     }

@@ -4,8 +4,11 @@ import static org.revtaf.engine.backend.cuda.CudaArgs.VERSION;
 import static org.revtaf.engine.backend.cuda.CudaArgs.at;
 import static org.revtaf.engine.backend.cuda.CudaArgs.dense;
 
+import java.lang.foreign.MemorySegment;
 import org.revtaf.engine.backend.Backend;
+import org.revtaf.engine.backend.BatchNormArgs;
 import org.revtaf.engine.backend.BatchNormGeom;
+import org.revtaf.engine.backend.LayerNormArgs;
 import org.revtaf.engine.backend.NormKernels;
 import org.revtaf.engine.backend.UnaryOp;
 import org.revtaf.engine.tensor.Tensor;
@@ -20,61 +23,45 @@ final class CudaNorm implements NormKernels {
     }
 
     @Override
-    public void layerNorm(
-            Tensor out, Tensor mean, Tensor rstd, Tensor x, Tensor w, Tensor b, int rows, int dim, double eps) {
-        if (!dense(out, mean, rstd, x, w, b)) {
-            host.layerNorm(out, mean, rstd, x, w, b, rows, dim, eps);
+    public void layerNorm(LayerNormArgs<Tensor> a, int rows, int dim, double eps) {
+        if (!dense(a.out(), a.mean(), a.rstd(), a.x(), a.w(), a.b())) {
+            host.layerNorm(a, rows, dim, eps);
             return;
         }
-        d.k.layerNormFwd(d.stream, at(out), at(mean), at(rstd), at(x), at(w), at(b), rows, dim, (float) eps, VERSION);
+        LayerNormArgs<MemorySegment> p = a.map(CudaArgs::at);
+        d.k.layerNormFwd(d.stream, p.out(), p.mean(), p.rstd(), p.x(), p.w(), p.b(), rows, dim, (float) eps, VERSION);
     }
 
     @Override
     public void layerNormBackward(
-            Tensor dx,
-            Tensor dw,
-            Tensor db,
-            Tensor dy,
-            Tensor x,
-            Tensor w,
-            Tensor mean,
-            Tensor rstd,
-            int rows,
-            int dim) {
-        if (!dense(dx, dw, db, dy, x, w, mean, rstd)) {
-            host.layerNormBackward(dx, dw, db, dy, x, w, mean, rstd, rows, dim);
+            Tensor dx, Tensor dw, Tensor db, Tensor dy, LayerNormArgs<Tensor> a, int rows, int dim) {
+        if (!dense(dx, dw, db, dy, a.x(), a.w(), a.mean(), a.rstd())) {
+            host.layerNormBackward(dx, dw, db, dy, a, rows, dim);
             return;
         }
+        LayerNormArgs<MemorySegment> p = a.map(CudaArgs::at);
         d.k.layerNormBwd(
-                d.stream, at(dx), at(dw), at(db), at(dy), at(x), at(w), at(mean), at(rstd), rows, dim, VERSION);
+                d.stream, at(dx), at(dw), at(db), at(dy), p.x(), p.w(), p.mean(), p.rstd(), rows, dim, VERSION);
     }
 
+    /** Without a residual kernel: false when a.residual() is set (the op adds it). */
     @Override
-    public void batchNorm(
-            Tensor out,
-            Tensor saveMean,
-            Tensor saveInvStd,
-            Tensor runMean,
-            Tensor runVar,
-            Tensor x,
-            Tensor w,
-            Tensor b,
-            BatchNormGeom g) {
-        if (!dense(out, saveMean, saveInvStd, runMean, runVar, x, w, b)
-                || (!g.training() && (runMean == null || runVar == null))) {
-            host.batchNorm(out, saveMean, saveInvStd, runMean, runVar, x, w, b, g);
-            return;
+    public boolean batchNorm(BatchNormArgs<Tensor> a, BatchNormGeom g) {
+        if (a.residual() != null) return false;
+        if (!dense(a.out(), a.saveMean(), a.saveInvStd(), a.runMean(), a.runVar(), a.x(), a.w(), a.b())
+                || (!g.training() && (a.runMean() == null || a.runVar() == null))) {
+            return host.batchNorm(a, g);
         }
         d.k.batchNormFwd(
                 d.stream,
-                at(out),
-                at(saveMean),
-                at(saveInvStd),
-                at(runMean),
-                at(runVar),
-                at(x),
-                at(w),
-                at(b),
+                at(a.out()),
+                at(a.saveMean()),
+                at(a.saveInvStd()),
+                at(a.runMean()),
+                at(a.runVar()),
+                at(a.x()),
+                at(a.w()),
+                at(a.b()),
                 g.n(),
                 g.c(),
                 g.hw(),
@@ -84,22 +71,23 @@ final class CudaNorm implements NormKernels {
                 VERSION);
         // the fused ReLU as a second pass (the batch-norm kernel has no ReLU epilogue yet)
         if (g.relu())
-            d.k.unaryFwd(d.stream, at(out), at(out), g.n() * g.c() * g.hw(), UnaryOp.RELU.ordinal(), 0f, 0f, VERSION);
+            d.k.unaryFwd(
+                    d.stream,
+                    at(a.out()),
+                    at(a.out()),
+                    g.n() * g.c() * g.hw(),
+                    UnaryOp.RELU.ordinal(),
+                    0f,
+                    0f,
+                    VERSION);
+        return true;
     }
 
     @Override
     public void batchNormBackward(
-            Tensor dx,
-            Tensor dw,
-            Tensor db,
-            Tensor dy,
-            Tensor x,
-            Tensor w,
-            Tensor saveMean,
-            Tensor saveInvStd,
-            BatchNormGeom g) {
-        if (!dense(dx, dw, db, dy, x, w, saveMean, saveInvStd)) {
-            host.batchNormBackward(dx, dw, db, dy, x, w, saveMean, saveInvStd, g);
+            Tensor dx, Tensor dw, Tensor db, Tensor dy, BatchNormArgs<Tensor> a, BatchNormGeom g) {
+        if (!dense(dx, dw, db, dy, a.x(), a.w(), a.saveMean(), a.saveInvStd())) {
+            host.batchNormBackward(dx, dw, db, dy, a, g);
             return;
         }
         d.k.batchNormBwd(
@@ -108,10 +96,10 @@ final class CudaNorm implements NormKernels {
                 at(dw),
                 at(db),
                 at(dy),
-                at(x),
-                at(w),
-                at(saveMean),
-                at(saveInvStd),
+                at(a.x()),
+                at(a.w()),
+                at(a.saveMean()),
+                at(a.saveInvStd()),
                 g.n(),
                 g.c(),
                 g.hw(),

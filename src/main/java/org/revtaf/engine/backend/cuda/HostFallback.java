@@ -2,6 +2,8 @@ package org.revtaf.engine.backend.cuda;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -63,17 +65,7 @@ final class HostFallback {
             Map<DeviceStorage, HeapStorage> staged = new IdentityHashMap<>();
             Object[] hostArgs = args == null ? null : args.clone();
             if (hostArgs != null) {
-                for (int i = 0; i < hostArgs.length; i++) {
-                    if (hostArgs[i] instanceof Tensor t) {
-                        hostArgs[i] = toHost(t, staged);
-                    } else if (hostArgs[i] instanceof Tensor[] ts) {
-                        Tensor[] hs = new Tensor[ts.length];
-                        for (int j = 0; j < ts.length; j++) {
-                            hs[j] = ts[j] == null ? null : toHost(ts[j], staged);
-                        }
-                        hostArgs[i] = hs;
-                    }
-                }
+                for (int i = 0; i < hostArgs.length; i++) hostArgs[i] = toHost(hostArgs[i], staged);
             }
             Object result;
             try {
@@ -91,8 +83,54 @@ final class HostFallback {
     /** The dtype of the first floating-point tensor argument (null when there is none). */
     private static DType computeType(Object[] args) {
         if (args != null)
-            for (Object a : args) if (a instanceof Tensor t && t.dtype().isFloating()) return t.dtype();
+            for (Object a : args) {
+                DType t = a instanceof Record r ? computeType(components(r)) : a instanceof Tensor x ? x.dtype() : null;
+                if (t != null && t.isFloating()) return t;
+            }
         return null;
+    }
+
+    /**
+     * An argument with its device tensors staged on the host: a tensor, the tensors of an array, the
+     * tensor components of an argument record ({@code LayerNormArgs}, ...); anything else as it is.
+     */
+    private static Object toHost(Object a, Map<DeviceStorage, HeapStorage> staged) {
+        if (a instanceof Tensor t) return toHost(t, staged);
+        if (a instanceof Tensor[] ts) {
+            Tensor[] hs = new Tensor[ts.length];
+            for (int j = 0; j < ts.length; j++) hs[j] = ts[j] == null ? null : toHost(ts[j], staged);
+            return hs;
+        }
+        if (a instanceof Record r && hasTensor(r)) {
+            Object[] c = components(r);
+            for (int i = 0; i < c.length; i++) c[i] = toHost(c[i], staged);
+            try {
+                Class<?>[] types = Arrays.stream(r.getClass().getRecordComponents())
+                        .map(RecordComponent::getType)
+                        .toArray(Class<?>[]::new);
+                return r.getClass().getDeclaredConstructor(types).newInstance(c);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot stage " + r.getClass().getSimpleName() + " on the host", e);
+            }
+        }
+        return a;
+    }
+
+    private static boolean hasTensor(Record r) {
+        for (Object c : components(r)) if (c instanceof Tensor) return true;
+        return false;
+    }
+
+    /** The component values of a record, in order. */
+    private static Object[] components(Record r) {
+        RecordComponent[] rc = r.getClass().getRecordComponents();
+        Object[] v = new Object[rc.length];
+        try {
+            for (int i = 0; i < rc.length; i++) v[i] = rc[i].getAccessor().invoke(r);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot read " + r.getClass().getSimpleName(), e);
+        }
+        return v;
     }
 
     private static Tensor toHost(Tensor t, Map<DeviceStorage, HeapStorage> staged) {

@@ -58,24 +58,36 @@ public final class RefConv implements ConvKernels {
         run(s -> adaptiveAvgBackward(n * c, h, w, oh, ow, s.in(dy), s.out(dx)));
     }
 
+    /** One output of a bilinear resize: its index, the offset of its input plane and its row and column taps. */
+    private interface Taps {
+        void at(int o, int plane, Lerp ly, Lerp lx);
+    }
+
+    /** Every output of a bilinear resize of (planes, h, w) to (planes, oh, ow), in order. */
+    private static void bilinearTaps(int planes, int h, int w, int oh, int ow, boolean alignCorners, Taps f) {
+        for (int p = 0; p < planes; p++)
+            for (int oy = 0; oy < oh; oy++) {
+                Lerp ly = Lerp.of(oy, h, oh, alignCorners);
+                for (int ox = 0; ox < ow; ox++)
+                    f.at((p * oh + oy) * ow + ox, p * h * w, ly, Lerp.of(ox, w, ow, alignCorners));
+            }
+    }
+
     @Override
     public void bilinear(Tensor out, Tensor x, int n, int c, int h, int w, int oh, int ow, boolean alignCorners) {
         double[] xv = x.toDoubles();
         double[] ov = new double[n * c * oh * ow];
-        for (int p = 0; p < n * c; p++)
-            for (int oy = 0; oy < oh; oy++) {
-                Lerp ly = Lerp.of(oy, h, oh, alignCorners);
-                for (int ox = 0; ox < ow; ox++) {
-                    Lerp lx = Lerp.of(ox, w, ow, alignCorners);
-                    int b = p * h * w;
-                    ov[(p * oh + oy) * ow + ox] = ly.w0()
-                                    * (lx.w0() * xv[b + ly.i0() * w + lx.i0()]
-                                            + lx.w1() * xv[b + ly.i0() * w + lx.i1()])
-                            + ly.w1()
-                                    * (lx.w0() * xv[b + ly.i1() * w + lx.i0()]
-                                            + lx.w1() * xv[b + ly.i1() * w + lx.i1()]);
-                }
-            }
+        bilinearTaps(
+                n * c,
+                h,
+                w,
+                oh,
+                ow,
+                alignCorners,
+                (o, b, ly, lx) -> ov[o] = ly.w0()
+                                * (lx.w0() * xv[b + ly.i0() * w + lx.i0()] + lx.w1() * xv[b + ly.i0() * w + lx.i1()])
+                        + ly.w1()
+                                * (lx.w0() * xv[b + ly.i1() * w + lx.i0()] + lx.w1() * xv[b + ly.i1() * w + lx.i1()]));
         out.setDoubles(ov);
     }
 
@@ -84,19 +96,13 @@ public final class RefConv implements ConvKernels {
             Tensor dx, Tensor dy, int n, int c, int h, int w, int oh, int ow, boolean alignCorners) {
         double[] gv = dy.toDoubles();
         double[] d = new double[n * c * h * w];
-        for (int p = 0; p < n * c; p++)
-            for (int oy = 0; oy < oh; oy++) {
-                Lerp ly = Lerp.of(oy, h, oh, alignCorners);
-                for (int ox = 0; ox < ow; ox++) {
-                    Lerp lx = Lerp.of(ox, w, ow, alignCorners);
-                    double v = gv[(p * oh + oy) * ow + ox];
-                    int b = p * h * w;
-                    d[b + ly.i0() * w + lx.i0()] += v * ly.w0() * lx.w0();
-                    d[b + ly.i0() * w + lx.i1()] += v * ly.w0() * lx.w1();
-                    d[b + ly.i1() * w + lx.i0()] += v * ly.w1() * lx.w0();
-                    d[b + ly.i1() * w + lx.i1()] += v * ly.w1() * lx.w1();
-                }
-            }
+        bilinearTaps(n * c, h, w, oh, ow, alignCorners, (o, b, ly, lx) -> {
+            double v = gv[o];
+            d[b + ly.i0() * w + lx.i0()] += v * ly.w0() * lx.w0();
+            d[b + ly.i0() * w + lx.i1()] += v * ly.w0() * lx.w1();
+            d[b + ly.i1() * w + lx.i0()] += v * ly.w1() * lx.w0();
+            d[b + ly.i1() * w + lx.i1()] += v * ly.w1() * lx.w1();
+        });
         dx.setDoubles(d);
     }
 

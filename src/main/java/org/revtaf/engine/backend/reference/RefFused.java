@@ -3,10 +3,10 @@ package org.revtaf.engine.backend.reference;
 import static org.revtaf.engine.backend.reference.Staging.mask;
 import static org.revtaf.engine.backend.reference.Staging.run;
 
-import org.revtaf.engine.backend.AttentionGeom;
+import org.revtaf.engine.backend.AttentionArgs;
 import org.revtaf.engine.backend.FusedKernels;
 import org.revtaf.engine.backend.RowMap;
-import org.revtaf.engine.backend.SinkhornGeom;
+import org.revtaf.engine.backend.SinkhornArgs;
 import org.revtaf.engine.tensor.Tensor;
 
 /** The fused ops on the double oracles of this package (through {@link Staging}). */
@@ -55,43 +55,32 @@ final class RefFused implements FusedKernels {
     }
 
     @Override
-    public int sinkhorn(
-            Tensor plan,
-            Tensor uHist,
-            Tensor vHist,
-            Tensor cost,
-            Tensor pixelMask,
-            Tensor tokenMask,
-            SinkhornGeom geom) {
+    public int sinkhorn(SinkhornArgs a) {
         int[] iters = new int[1];
         run(s -> iters[0] = SinkhornRef.forward(
-                s.out(plan), s.out(uHist).a(), s.out(vHist).a(), s.in(cost), mask(pixelMask), mask(tokenMask), geom));
+                s.out(a.plan()),
+                s.out(a.uHist()).a(),
+                s.out(a.vHist()).a(),
+                s.in(a.cost()),
+                mask(a.pixelMask()),
+                mask(a.tokenMask()),
+                a.geom()));
         return iters[0];
     }
 
     @Override
-    public void sinkhornBackward(
-            Tensor dcost,
-            Tensor dplan,
-            Tensor plan,
-            Tensor uHist,
-            Tensor vHist,
-            int iters,
-            Tensor cost,
-            Tensor pixelMask,
-            Tensor tokenMask,
-            SinkhornGeom geom) {
+    public void sinkhornBackward(Tensor dcost, Tensor dplan, int iters, SinkhornArgs a) {
         run(s -> SinkhornRef.backward(
                 s.out(dcost),
                 s.in(dplan),
-                s.in(plan),
-                s.in(uHist).a(),
-                s.in(vHist).a(),
+                s.in(a.plan()),
+                s.in(a.uHist()).a(),
+                s.in(a.vHist()).a(),
                 iters,
-                s.in(cost),
-                mask(pixelMask),
-                mask(tokenMask),
-                geom));
+                s.in(a.cost()),
+                mask(a.pixelMask()),
+                mask(a.tokenMask()),
+                a.geom()));
     }
 
     @Override
@@ -105,34 +94,24 @@ final class RefFused implements FusedKernels {
     }
 
     @Override
-    public void attention(Tensor out, Tensor lse, Tensor q, Tensor k, Tensor v, Tensor keyMask, AttentionGeom geom) {
-        run(st -> AttentionRef.forward(st.out(out), st.out(lse), st.in(q), st.in(k), st.in(v), mask(keyMask), geom));
+    public void attention(AttentionArgs a) {
+        run(s -> AttentionRef.forward(
+                s.out(a.out()), s.out(a.lse()), s.in(a.q()), s.in(a.k()), s.in(a.v()), mask(a.keyMask()), a.geom()));
     }
 
     @Override
-    public void attentionBackward(
-            Tensor dq,
-            Tensor dk,
-            Tensor dv,
-            Tensor dout,
-            Tensor out,
-            Tensor lse,
-            Tensor q,
-            Tensor k,
-            Tensor v,
-            Tensor keyMask,
-            AttentionGeom geom) {
-        run(st -> AttentionRef.backward(
-                st.out(dq),
-                st.out(dk),
-                st.out(dv),
-                st.in(dout),
-                st.in(out),
-                st.in(lse),
-                st.in(q),
-                st.in(k),
-                st.in(v),
-                mask(keyMask),
-                geom));
+    public void attentionBackward(Tensor dq, Tensor dk, Tensor dv, Tensor dout, AttentionArgs a) {
+        run(s -> AttentionRef.backward(
+                s.out(dq),
+                s.out(dk),
+                s.out(dv),
+                s.in(dout),
+                s.in(a.out()),
+                s.in(a.lse()),
+                s.in(a.q()),
+                s.in(a.k()),
+                s.in(a.v()),
+                mask(a.keyMask()),
+                a.geom()));
     }
 }

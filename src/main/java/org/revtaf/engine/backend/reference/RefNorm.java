@@ -2,8 +2,10 @@ package org.revtaf.engine.backend.reference;
 
 import static org.revtaf.engine.backend.reference.Staging.run;
 
+import org.revtaf.engine.backend.BatchNormArgs;
 import org.revtaf.engine.backend.BatchNormGeom;
 import org.revtaf.engine.backend.Buf;
+import org.revtaf.engine.backend.LayerNormArgs;
 import org.revtaf.engine.backend.NormKernels;
 import org.revtaf.engine.backend.ScalarMath;
 import org.revtaf.engine.backend.UnaryOp;
@@ -16,65 +18,27 @@ import org.revtaf.engine.tensor.Tensor;
  */
 public final class RefNorm implements NormKernels {
     @Override
-    public void layerNorm(
-            Tensor out, Tensor mean, Tensor rstd, Tensor x, Tensor w, Tensor b, int rows, int d, double eps) {
-        run(s -> layerNormForward(s.in(x), s.in(w), s.in(b), s.out(out), s.out(mean), s.out(rstd), rows, d, eps));
+    public void layerNorm(LayerNormArgs<Tensor> a, int rows, int d, double eps) {
+        run(s -> layerNormForward(a.map(s::in, s::out), rows, d, eps));
     }
 
     @Override
     public void layerNormBackward(
-            Tensor dx, Tensor dw, Tensor db, Tensor dy, Tensor x, Tensor w, Tensor mean, Tensor rstd, int rows, int d) {
-        run(s -> layerNormBackward(
-                s.in(dy), s.in(x), s.in(mean), s.in(rstd), s.in(w), s.out(dx), s.out(dw), s.out(db), rows, d));
+            Tensor dx, Tensor dw, Tensor db, Tensor dy, LayerNormArgs<Tensor> a, int rows, int d) {
+        run(s -> layerNormBackward(s.out(dx), s.out(dw), s.out(db), s.in(dy), a.map(s::in), rows, d));
     }
 
+    /** Without a residual kernel: false when a.residual() is set (the op adds it). */
     @Override
-    public void batchNorm(
-            Tensor out,
-            Tensor saveMean,
-            Tensor saveInvStd,
-            Tensor runMean,
-            Tensor runVar,
-            Tensor x,
-            Tensor w,
-            Tensor b,
-            BatchNormGeom geom) {
-        int n = geom.n(), c = geom.c(), hw = geom.hw();
-        boolean training = geom.training();
-        double momentum = geom.momentum(), eps = geom.eps();
+    public boolean batchNorm(BatchNormArgs<Tensor> a, BatchNormGeom geom) {
+        if (a.residual() != null) return false;
         run(s -> {
-            Buf.F64 y = s.out(out);
-            if (training)
-                batchNormForwardTrain(
-                        s.in(x),
-                        s.in(w),
-                        s.in(b),
-                        y,
-                        s.out(runMean),
-                        s.out(runVar),
-                        s.out(saveMean),
-                        s.out(saveInvStd),
-                        n,
-                        c,
-                        hw,
-                        eps,
-                        momentum);
-            else
-                batchNormForwardEval(
-                        s.in(x),
-                        s.in(w),
-                        s.in(b),
-                        y,
-                        s.in(runMean),
-                        s.in(runVar),
-                        s.out(saveMean),
-                        s.out(saveInvStd),
-                        n,
-                        c,
-                        hw,
-                        eps);
-            if (geom.relu()) relu(y, n * c * hw);
+            BatchNormArgs<Buf.F64> f = a.map(s::in, s::out);
+            if (geom.training()) batchNormForwardTrain(f, geom);
+            else batchNormForwardEval(f, geom);
+            if (geom.relu()) relu(f.out(), geom.n() * geom.c() * geom.hw());
         });
+        return true;
     }
 
     /** The ReLU op of this backend over y's first n values, in place (a fused batch norm's ReLU). */
@@ -85,33 +49,16 @@ public final class RefNorm implements NormKernels {
 
     @Override
     public void batchNormBackward(
-            Tensor dx,
-            Tensor dw,
-            Tensor db,
-            Tensor dy,
-            Tensor x,
-            Tensor w,
-            Tensor saveMean,
-            Tensor saveInvStd,
-            BatchNormGeom geom) {
-        run(s -> batchNormBackward(
-                s.in(dy), s.in(x), s.in(saveMean), s.in(saveInvStd), s.in(w), s.out(dx), s.out(dw), s.out(db), geom));
+            Tensor dx, Tensor dw, Tensor db, Tensor dy, BatchNormArgs<Tensor> a, BatchNormGeom geom) {
+        run(s -> batchNormBackward(s.out(dx), s.out(dw), s.out(db), s.in(dy), a.map(s::in), geom));
     }
 
-    public static void layerNormForward(
-            Buf.F64 x,
-            Buf.F64 gamma,
-            Buf.F64 beta,
-            Buf.F64 y,
-            Buf.F64 mean,
-            Buf.F64 rstd,
-            int rows,
-            int d,
-            double eps) {
-        double[] xA = Buf.arr(x), gammaA = Buf.arr(gamma), betaA = Buf.arr(beta), yA = Buf.arr(y);
-        double[] meanA = Buf.arr(mean), rstdA = Buf.arr(rstd);
-        int xOff = Buf.off(x), gOff = Buf.off(gamma), bOff = Buf.off(beta), yOff = Buf.off(y);
-        int meanOff = Buf.off(mean), rstdOff = Buf.off(rstd);
+    // a.x, a.out: (rows, d); a.w, a.b: (d) or null; a.mean, a.rstd: (rows) or null
+    public static void layerNormForward(LayerNormArgs<Buf.F64> a, int rows, int d, double eps) {
+        double[] xA = Buf.arr(a.x()), gammaA = Buf.arr(a.w()), betaA = Buf.arr(a.b()), yA = Buf.arr(a.out());
+        double[] meanA = Buf.arr(a.mean()), rstdA = Buf.arr(a.rstd());
+        int xOff = Buf.off(a.x()), gOff = Buf.off(a.w()), bOff = Buf.off(a.b()), yOff = Buf.off(a.out());
+        int meanOff = Buf.off(a.mean()), rstdOff = Buf.off(a.rstd());
         for (int r = 0; r < rows; r++) {
             int o = r * d;
             double mu = 0, var = 0;
@@ -130,21 +77,13 @@ public final class RefNorm implements NormKernels {
         }
     }
 
+    // dy, dx: (rows, d); a.x, a.w, a.mean, a.rstd of the forward; dgamma, dbeta: (d) or null
     public static void layerNormBackward(
-            Buf.F64 dy,
-            Buf.F64 x,
-            Buf.F64 mean,
-            Buf.F64 rstd,
-            Buf.F64 gamma,
-            Buf.F64 dx,
-            Buf.F64 dgamma,
-            Buf.F64 dbeta,
-            int rows,
-            int d) {
-        double[] dyA = Buf.arr(dy), xA = Buf.arr(x), meanA = Buf.arr(mean), rstdA = Buf.arr(rstd);
-        double[] gammaA = Buf.arr(gamma), dxA = Buf.arr(dx), dgammaA = Buf.arr(dgamma), dbetaA = Buf.arr(dbeta);
-        int dyOff = Buf.off(dy), xOff = Buf.off(x), meanOff = Buf.off(mean), rstdOff = Buf.off(rstd);
-        int gOff = Buf.off(gamma), dxOff = Buf.off(dx), dgOff = Buf.off(dgamma), dbOff = Buf.off(dbeta);
+            Buf.F64 dx, Buf.F64 dgamma, Buf.F64 dbeta, Buf.F64 dy, LayerNormArgs<Buf.F64> a, int rows, int d) {
+        double[] dyA = Buf.arr(dy), xA = Buf.arr(a.x()), meanA = Buf.arr(a.mean()), rstdA = Buf.arr(a.rstd());
+        double[] gammaA = Buf.arr(a.w()), dxA = Buf.arr(dx), dgammaA = Buf.arr(dgamma), dbetaA = Buf.arr(dbeta);
+        int dyOff = Buf.off(dy), xOff = Buf.off(a.x()), meanOff = Buf.off(a.mean()), rstdOff = Buf.off(a.rstd());
+        int gOff = Buf.off(a.w()), dxOff = Buf.off(dx), dgOff = Buf.off(dgamma), dbOff = Buf.off(dbeta);
         double[] dg = new double[d], db = new double[d];
         for (int r = 0; r < rows; r++) {
             int o = r * d;
@@ -170,26 +109,16 @@ public final class RefNorm implements NormKernels {
         }
     }
 
-    public static void batchNormForwardTrain(
-            Buf.F64 x,
-            Buf.F64 gamma,
-            Buf.F64 beta,
-            Buf.F64 y,
-            Buf.F64 runMean,
-            Buf.F64 runVar,
-            Buf.F64 saveMean,
-            Buf.F64 saveRstd,
-            int n,
-            int c,
-            int hw,
-            double eps,
-            double momentum) {
-        double[] xA = Buf.arr(x), gammaA = Buf.arr(gamma), betaA = Buf.arr(beta), yA = Buf.arr(y);
-        double[] runMeanA = Buf.arr(runMean), runVarA = Buf.arr(runVar), saveMeanA = Buf.arr(saveMean);
-        double[] saveRstdA = Buf.arr(saveRstd);
-        int xOff = Buf.off(x), gOff = Buf.off(gamma), bOff = Buf.off(beta), yOff = Buf.off(y);
-        int rmOff = Buf.off(runMean), rvOff = Buf.off(runVar), smOff = Buf.off(saveMean);
-        int srOff = Buf.off(saveRstd);
+    // a.x, a.out: (n, c, hw); the rest (c); running statistics updated in place (may be null)
+    public static void batchNormForwardTrain(BatchNormArgs<Buf.F64> a, BatchNormGeom geom) {
+        int n = geom.n(), c = geom.c(), hw = geom.hw();
+        double eps = geom.eps(), momentum = geom.momentum();
+        double[] xA = Buf.arr(a.x()), gammaA = Buf.arr(a.w()), betaA = Buf.arr(a.b()), yA = Buf.arr(a.out());
+        double[] runMeanA = Buf.arr(a.runMean()), runVarA = Buf.arr(a.runVar()), saveMeanA = Buf.arr(a.saveMean());
+        double[] saveRstdA = Buf.arr(a.saveInvStd());
+        int xOff = Buf.off(a.x()), gOff = Buf.off(a.w()), bOff = Buf.off(a.b()), yOff = Buf.off(a.out());
+        int rmOff = Buf.off(a.runMean()), rvOff = Buf.off(a.runVar()), smOff = Buf.off(a.saveMean());
+        int srOff = Buf.off(a.saveInvStd());
         long count = (long) n * hw;
         for (int ch = 0; ch < c; ch++) {
             double mu = 0, v = 0;
@@ -218,23 +147,15 @@ public final class RefNorm implements NormKernels {
         }
     }
 
-    public static void batchNormForwardEval(
-            Buf.F64 x,
-            Buf.F64 gamma,
-            Buf.F64 beta,
-            Buf.F64 y,
-            Buf.F64 runMean,
-            Buf.F64 runVar,
-            Buf.F64 saveMean,
-            Buf.F64 saveRstd,
-            int n,
-            int c,
-            int hw,
-            double eps) {
-        double[] xA = Buf.arr(x), gammaA = Buf.arr(gamma), betaA = Buf.arr(beta), yA = Buf.arr(y);
-        double[] runMeanA = Buf.arr(runMean), runVarA = Buf.arr(runVar);
-        int xOff = Buf.off(x), gOff = Buf.off(gamma), bOff = Buf.off(beta), yOff = Buf.off(y);
-        int rmOff = Buf.off(runMean), rvOff = Buf.off(runVar);
+    // the same with the running statistics (read), saved as the statistics used when not null
+    public static void batchNormForwardEval(BatchNormArgs<Buf.F64> a, BatchNormGeom geom) {
+        int n = geom.n(), c = geom.c(), hw = geom.hw();
+        double eps = geom.eps();
+        double[] xA = Buf.arr(a.x()), gammaA = Buf.arr(a.w()), betaA = Buf.arr(a.b()), yA = Buf.arr(a.out());
+        double[] runMeanA = Buf.arr(a.runMean()), runVarA = Buf.arr(a.runVar());
+        int xOff = Buf.off(a.x()), gOff = Buf.off(a.w()), bOff = Buf.off(a.b()), yOff = Buf.off(a.out());
+        int rmOff = Buf.off(a.runMean()), rvOff = Buf.off(a.runVar());
+        Buf.F64 saveMean = a.saveMean(), saveRstd = a.saveInvStd();
         for (int ch = 0; ch < c; ch++) {
             if (saveMean != null) saveMean.a()[saveMean.off() + ch] = runMeanA[rmOff + ch];
             if (saveRstd != null) saveRstd.a()[saveRstd.off() + ch] = 1.0 / Math.sqrt(runVarA[rvOff + ch] + eps);
@@ -251,22 +172,14 @@ public final class RefNorm implements NormKernels {
     }
 
     public static void batchNormBackward(
-            Buf.F64 dy,
-            Buf.F64 x,
-            Buf.F64 saveMean,
-            Buf.F64 saveRstd,
-            Buf.F64 gamma,
-            Buf.F64 dx,
-            Buf.F64 dgamma,
-            Buf.F64 dbeta,
-            BatchNormGeom geom) {
+            Buf.F64 dx, Buf.F64 dgamma, Buf.F64 dbeta, Buf.F64 dy, BatchNormArgs<Buf.F64> a, BatchNormGeom geom) {
         int n = geom.n(), c = geom.c(), hw = geom.hw();
         boolean training = geom.training();
-        double[] dyA = Buf.arr(dy), xA = Buf.arr(x), saveMeanA = Buf.arr(saveMean);
-        double[] saveRstdA = Buf.arr(saveRstd), gammaA = Buf.arr(gamma), dxA = Buf.arr(dx);
+        double[] dyA = Buf.arr(dy), xA = Buf.arr(a.x()), saveMeanA = Buf.arr(a.saveMean());
+        double[] saveRstdA = Buf.arr(a.saveInvStd()), gammaA = Buf.arr(a.w()), dxA = Buf.arr(dx);
         double[] dgammaA = Buf.arr(dgamma), dbetaA = Buf.arr(dbeta);
-        int dyOff = Buf.off(dy), xOff = Buf.off(x), smOff = Buf.off(saveMean), srOff = Buf.off(saveRstd);
-        int gOff = Buf.off(gamma), dxOff = Buf.off(dx), dgOff = Buf.off(dgamma), dbOff = Buf.off(dbeta);
+        int dyOff = Buf.off(dy), xOff = Buf.off(a.x()), smOff = Buf.off(a.saveMean()), srOff = Buf.off(a.saveInvStd());
+        int gOff = Buf.off(a.w()), dxOff = Buf.off(dx), dgOff = Buf.off(dgamma), dbOff = Buf.off(dbeta);
         long count = (long) n * hw;
         for (int ch = 0; ch < c; ch++) {
             double mu = saveMeanA[smOff + ch], rs = saveRstdA[srOff + ch], sdy = 0, sdyx = 0;

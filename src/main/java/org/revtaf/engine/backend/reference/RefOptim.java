@@ -8,11 +8,8 @@ import org.revtaf.engine.tensor.Tensor;
 public final class RefOptim implements OptimKernels {
     @Override
     public void adamw(Tensor param, Tensor m, Tensor v, Tensor grad, int n, AdamWStep geom) {
-        double lr = geom.lr(),
-                beta1 = geom.beta1(),
-                beta2 = geom.beta2(),
-                eps = geom.eps(),
-                weightDecay = geom.weightDecay();
+        double lr = geom.lr(), beta1 = geom.beta1(), beta2 = geom.beta2();
+        double eps = geom.eps(), weightDecay = geom.weightDecay();
         int step = geom.step();
         double[] p = param.toDoubles(), mv = m.toDoubles(), vv = v.toDoubles(), g = grad.toDoubles();
         double c1 = 1 - Math.pow(beta1, step), c2 = 1 - Math.pow(beta2, step);

@@ -5,7 +5,7 @@ import org.revtaf.engine.backend.Buf;
 import org.revtaf.engine.backend.Conv2dGeom;
 
 /**
- * Fast 2-D convolution, NCHW: the three passes and where they run. Oracle: {@link Conv2dRef}.
+ * Fast 2-D convolution, NCHW: the three passes and where they run. Oracle: {@code reference/RefConv}.
  * Outputs are overwritten.
  *
  * <p>With K = cg*kh*kw and P = oh*ow, per group g:

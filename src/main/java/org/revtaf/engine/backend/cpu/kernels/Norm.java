@@ -3,14 +3,17 @@ package org.revtaf.engine.backend.cpu.kernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
+import org.revtaf.engine.backend.BatchNormArgs;
 import org.revtaf.engine.backend.BatchNormGeom;
 import org.revtaf.engine.backend.Buf;
+import org.revtaf.engine.backend.LayerNormArgs;
 
 /**
  * Layer norm over the last axis and 2-D batch norm (NCHW), forward and backward; rows / channels
  * in parallel, Vector API inner loops. Statistics are accumulated in double. Gradients are
  * overwritten (not accumulated). gamma / beta / their gradients may be null (no affine).
- * Oracle: {@link NormRef}.
+ * Oracle: {@code reference/RefNorm}; the operands of each norm are one {@code LayerNormArgs} or
+ * {@code BatchNormArgs}.
  */
 public final class Norm {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -23,13 +26,12 @@ public final class Norm {
 
     // ---- layer norm ----
 
-    // x, y: (rows, d); gamma, beta: (d) or null; mean, rstd: (rows) saved for backward (may be null)
-    public static void layerNormForward(
-            Buf.F32 x, Buf.F32 gamma, Buf.F32 beta, Buf.F32 y, Buf.F32 mean, Buf.F32 rstd, int rows, int d, float eps) {
-        float[] xA = Buf.arr(x), gammaA = Buf.arr(gamma), betaA = Buf.arr(beta), yA = Buf.arr(y);
-        float[] meanA = Buf.arr(mean), rstdA = Buf.arr(rstd);
-        int xOff = Buf.off(x), gOff = Buf.off(gamma), bOff = Buf.off(beta), yOff = Buf.off(y);
-        int meanOff = Buf.off(mean), rstdOff = Buf.off(rstd);
+    // a.x, a.out: (rows, d); a.w, a.b: (d) or null; a.mean, a.rstd: (rows) saved for backward (may be null)
+    public static void layerNormForward(LayerNormArgs<Buf.F32> a, int rows, int d, float eps) {
+        float[] xA = Buf.arr(a.x()), gammaA = Buf.arr(a.w()), betaA = Buf.arr(a.b()), yA = Buf.arr(a.out());
+        float[] meanA = Buf.arr(a.mean()), rstdA = Buf.arr(a.rstd());
+        int xOff = Buf.off(a.x()), gOff = Buf.off(a.w()), bOff = Buf.off(a.b()), yOff = Buf.off(a.out());
+        int meanOff = Buf.off(a.mean()), rstdOff = Buf.off(a.rstd());
         Parallel.range(rows, grain(d), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 int xo = xOff + r * d, yo = yOff + r * d;
@@ -51,22 +53,13 @@ public final class Norm {
         });
     }
 
-    // dy, x, dx: (rows, d); mean, rstd: (rows) from forward; gamma (d) or null; dgamma, dbeta: (d) or null
+    // dy, dx: (rows, d); a.x, a.mean, a.rstd, a.w from forward; dgamma, dbeta: (d) or null
     public static void layerNormBackward(
-            Buf.F32 dy,
-            Buf.F32 x,
-            Buf.F32 mean,
-            Buf.F32 rstd,
-            Buf.F32 gamma,
-            Buf.F32 dx,
-            Buf.F32 dgamma,
-            Buf.F32 dbeta,
-            int rows,
-            int d) {
-        float[] dyA = Buf.arr(dy), xA = Buf.arr(x), meanA = Buf.arr(mean), rstdA = Buf.arr(rstd);
-        float[] gammaA = Buf.arr(gamma), dxA = Buf.arr(dx), dgammaA = Buf.arr(dgamma), dbetaA = Buf.arr(dbeta);
-        int dyOff = Buf.off(dy), xOff = Buf.off(x), meanOff = Buf.off(mean), rstdOff = Buf.off(rstd);
-        int gOff = Buf.off(gamma), dxOff = Buf.off(dx), dgOff = Buf.off(dgamma), dbOff = Buf.off(dbeta);
+            Buf.F32 dx, Buf.F32 dgamma, Buf.F32 dbeta, Buf.F32 dy, LayerNormArgs<Buf.F32> a, int rows, int d) {
+        float[] dyA = Buf.arr(dy), xA = Buf.arr(a.x()), meanA = Buf.arr(a.mean()), rstdA = Buf.arr(a.rstd());
+        float[] gammaA = Buf.arr(a.w()), dxA = Buf.arr(dx), dgammaA = Buf.arr(dgamma), dbetaA = Buf.arr(dbeta);
+        int dyOff = Buf.off(dy), xOff = Buf.off(a.x()), meanOff = Buf.off(a.mean()), rstdOff = Buf.off(a.rstd());
+        int gOff = Buf.off(a.w()), dxOff = Buf.off(dx), dgOff = Buf.off(dgamma), dbOff = Buf.off(dbeta);
         // dgamma/dbeta partials per chunk of rows, added in chunk order: the chunks depend on the
         // sizes only, never on the thread count, so every -Drevtaf.threads gives the same bits
         int chunks = Math.max(1, Math.min(PARTIAL_CHUNKS, rows / Math.max(1, grain(d))));
@@ -116,37 +109,54 @@ public final class Norm {
     // ---- batch norm 2-D ----
 
     /**
-     * Training forward: per-channel batch mean and biased variance normalize x; saves mean and
-     * 1/sqrt(var + eps); updates running stats (may be null) as r = (1 - momentum) r + momentum s
-     * with the unbiased variance, as PyTorch. The statistics take one pass over x (sums of x - K
-     * and its square, K the channel's first value, so a mean far from zero does not cancel); with
-     * {@code relu} the output is max(0, y) in the same pass that writes it.
+     * Forward, x (n, c, hw) -> out. Training: per-channel batch mean and biased variance normalize
+     * x; saves mean and 1/sqrt(var + eps); updates the running stats (may be null) as r = (1 -
+     * momentum) r + momentum s with the unbiased variance, as PyTorch. The statistics take one pass
+     * over x (sums of x - K and its square, K the channel's first value, so a mean far from zero
+     * does not cancel). Eval: the running statistics. residual (may be null) is added, and with
+     * {@code g.relu()} the output is max(0, y), in the same pass that writes it.
      */
-    // x, y: (n, c, hw); gamma, beta, runMean, runVar, saveMean, saveRstd: (c)
-    public static void batchNormForwardTrain(
-            Buf.F32 x,
-            Buf.F32 gamma,
-            Buf.F32 beta,
-            Buf.F32 y,
-            Buf.F32 runMean,
-            Buf.F32 runVar,
-            Buf.F32 saveMean,
-            Buf.F32 saveRstd,
-            int n,
-            int c,
-            int hw,
-            float eps,
-            float momentum,
-            Buf.F32 residual,
-            boolean relu) {
-        float[] xA = Buf.arr(x), gammaA = Buf.arr(gamma), betaA = Buf.arr(beta), yA = Buf.arr(y);
-        float[] resA = Buf.arr(residual);
-        int rOff = Buf.off(residual);
-        float[] runMeanA = Buf.arr(runMean), runVarA = Buf.arr(runVar), saveMeanA = Buf.arr(saveMean);
-        float[] saveRstdA = Buf.arr(saveRstd);
-        int xOff = Buf.off(x), gOff = Buf.off(gamma), bOff = Buf.off(beta), yOff = Buf.off(y);
-        int rmOff = Buf.off(runMean), rvOff = Buf.off(runVar), smOff = Buf.off(saveMean);
-        int srOff = Buf.off(saveRstd);
+    // a.x, a.out, a.residual: (n, c, hw); a.w, a.b, a.runMean, a.runVar, a.saveMean, a.saveInvStd: (c)
+    public static void batchNormForward(BatchNormArgs<Buf.F32> a, BatchNormGeom geom) {
+        int n = geom.n(), c = geom.c(), hw = geom.hw();
+        float eps = (float) geom.eps(), momentum = (float) geom.momentum();
+        boolean relu = geom.relu();
+        float[] xA = Buf.arr(a.x()), gammaA = Buf.arr(a.w()), betaA = Buf.arr(a.b()), yA = Buf.arr(a.out());
+        float[] resA = Buf.arr(a.residual());
+        int rOff = Buf.off(a.residual());
+        float[] runMeanA = Buf.arr(a.runMean()), runVarA = Buf.arr(a.runVar()), saveMeanA = Buf.arr(a.saveMean());
+        float[] saveRstdA = Buf.arr(a.saveInvStd());
+        int xOff = Buf.off(a.x()), gOff = Buf.off(a.w()), bOff = Buf.off(a.b()), yOff = Buf.off(a.out());
+        int rmOff = Buf.off(a.runMean()), rvOff = Buf.off(a.runVar()), smOff = Buf.off(a.saveMean());
+        int srOff = Buf.off(a.saveInvStd());
+        if (!geom.training()) {
+            for (int ch = 0; ch < c; ch++) {
+                if (saveMeanA != null) saveMeanA[smOff + ch] = runMeanA[rmOff + ch];
+                if (saveRstdA != null)
+                    saveRstdA[srOff + ch] = (float) (1.0 / Math.sqrt(runVarA[rvOff + ch] + (double) eps));
+            }
+            Parallel.range(n * c, Math.max(1, 8192 / Math.max(1, hw)), (p0, p1) -> {
+                for (int p = p0; p < p1; p++) {
+                    int ch = p % c;
+                    float rs = (float) (1.0 / Math.sqrt(runVarA[rvOff + ch] + (double) eps));
+                    float g = gammaA == null ? rs : gammaA[gOff + ch] * rs;
+                    float sh = betaA == null ? 0f : betaA[bOff + ch];
+                    scaleShift(
+                            xA,
+                            xOff + p * hw,
+                            runMeanA[rmOff + ch],
+                            g,
+                            sh,
+                            resA,
+                            rOff + p * hw,
+                            yA,
+                            yOff + p * hw,
+                            hw,
+                            relu);
+                }
+            });
+            return;
+        }
         long count = (long) n * hw;
         Parallel.range(c, 1, (c0, c1) -> {
             double[] sums = new double[2];
@@ -176,76 +186,19 @@ public final class Norm {
         });
     }
 
-    /** Inference forward with the running statistics; max(0, y) with {@code relu}. */
-    public static void batchNormForwardEval(
-            Buf.F32 x,
-            Buf.F32 gamma,
-            Buf.F32 beta,
-            Buf.F32 y,
-            Buf.F32 runMean,
-            Buf.F32 runVar,
-            Buf.F32 saveMean,
-            Buf.F32 saveRstd,
-            int n,
-            int c,
-            int hw,
-            float eps,
-            Buf.F32 residual,
-            boolean relu) {
-        float[] xA = Buf.arr(x), gammaA = Buf.arr(gamma), betaA = Buf.arr(beta), yA = Buf.arr(y);
-        float[] resA = Buf.arr(residual);
-        int rOff = Buf.off(residual);
-        float[] runMeanA = Buf.arr(runMean), runVarA = Buf.arr(runVar);
-        int xOff = Buf.off(x), gOff = Buf.off(gamma), bOff = Buf.off(beta), yOff = Buf.off(y);
-        int rmOff = Buf.off(runMean), rvOff = Buf.off(runVar);
-        for (int ch = 0; ch < c; ch++) {
-            if (saveMean != null) saveMean.a()[saveMean.off() + ch] = runMeanA[rmOff + ch];
-            if (saveRstd != null)
-                saveRstd.a()[saveRstd.off() + ch] = (float) (1.0 / Math.sqrt(runVarA[rvOff + ch] + (double) eps));
-        }
-        Parallel.range(n * c, Math.max(1, 8192 / Math.max(1, hw)), (p0, p1) -> {
-            for (int p = p0; p < p1; p++) {
-                int ch = p % c;
-                float rs = (float) (1.0 / Math.sqrt(runVarA[rvOff + ch] + (double) eps));
-                float g = gammaA == null ? rs : gammaA[gOff + ch] * rs;
-                float sh = betaA == null ? 0f : betaA[bOff + ch];
-                scaleShift(
-                        xA,
-                        xOff + p * hw,
-                        runMeanA[rmOff + ch],
-                        g,
-                        sh,
-                        resA,
-                        rOff + p * hw,
-                        yA,
-                        yOff + p * hw,
-                        hw,
-                        relu);
-            }
-        });
-    }
-
     /**
      * Backward: training through the batch statistics, dx = g rstd (dy - mean(dy) - xhat mean(dy xhat)); eval
      * with constant statistics, dx = g rstd dy. dgamma = sum dy xhat, dbeta = sum dy; dx, dgamma, dbeta may be null.
      */
     public static void batchNormBackward(
-            Buf.F32 dy,
-            Buf.F32 x,
-            Buf.F32 saveMean,
-            Buf.F32 saveRstd,
-            Buf.F32 gamma,
-            Buf.F32 dx,
-            Buf.F32 dgamma,
-            Buf.F32 dbeta,
-            BatchNormGeom geom) {
+            Buf.F32 dx, Buf.F32 dgamma, Buf.F32 dbeta, Buf.F32 dy, BatchNormArgs<Buf.F32> a, BatchNormGeom geom) {
         int n = geom.n(), c = geom.c(), hw = geom.hw();
         boolean training = geom.training();
-        float[] dyA = Buf.arr(dy), xA = Buf.arr(x), saveMeanA = Buf.arr(saveMean);
-        float[] saveRstdA = Buf.arr(saveRstd), gammaA = Buf.arr(gamma), dxA = Buf.arr(dx);
+        float[] dyA = Buf.arr(dy), xA = Buf.arr(a.x()), saveMeanA = Buf.arr(a.saveMean());
+        float[] saveRstdA = Buf.arr(a.saveInvStd()), gammaA = Buf.arr(a.w()), dxA = Buf.arr(dx);
         float[] dgammaA = Buf.arr(dgamma), dbetaA = Buf.arr(dbeta);
-        int dyOff = Buf.off(dy), xOff = Buf.off(x), smOff = Buf.off(saveMean), srOff = Buf.off(saveRstd);
-        int gOff = Buf.off(gamma), dxOff = Buf.off(dx), dgOff = Buf.off(dgamma), dbOff = Buf.off(dbeta);
+        int dyOff = Buf.off(dy), xOff = Buf.off(a.x()), smOff = Buf.off(a.saveMean()), srOff = Buf.off(a.saveInvStd());
+        int gOff = Buf.off(a.w()), dxOff = Buf.off(dx), dgOff = Buf.off(dgamma), dbOff = Buf.off(dbeta);
         long count = (long) n * hw;
         Parallel.range(c, 1, (c0, c1) -> {
             double[] sums = new double[2];

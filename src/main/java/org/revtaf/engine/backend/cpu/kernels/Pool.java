@@ -15,7 +15,7 @@ import org.revtaf.engine.backend.Pool2dGeom;
  * output row/column instead of per element: max pool with argmax indices (index within the
  * input plane, iy*w + ix; first max wins, NaN propagates), avg pool (PyTorch divisor rules,
  * count_include_pad switch), adaptive avg pool (1x1 output = vectorized global average).
- * Outputs and input gradients are overwritten. Oracle: {@link PoolRef}.
+ * Outputs and input gradients are overwritten. Oracle: {@code reference/RefConv}.
  */
 public final class Pool {
     private Pool() {}

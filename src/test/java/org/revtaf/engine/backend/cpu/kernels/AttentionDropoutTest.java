@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.revtaf.engine.backend.Buf.of;
-import static org.revtaf.engine.backend.cpu.kernels.FusedAssert.dotLoss;
-import static org.revtaf.engine.backend.cpu.kernels.FusedAssert.gradCheck;
 import static org.revtaf.engine.backend.cpu.kernels.FusedAssert.randn;
 import static org.revtaf.engine.backend.cpu.kernels.FusedAssert.roundTrip;
 import static org.revtaf.engine.backend.cpu.kernels.FusedAssert.toFloat;
@@ -105,18 +103,9 @@ class AttentionDropoutTest {
         DropoutMask drop = new DropoutMask(0.25, 2024);
         for (boolean causal : new boolean[] {false, true}) {
             double[] q = randn(r, B * H * N * D, 1), k = randn(r, B * H * S * D, 1), v = randn(r, B * H * S * D, 1);
-            double[] g = randn(r, q.length, 1), out = new double[q.length], lse = new double[B * H * N];
-            double[] dq = new double[q.length], dk = new double[k.length], dv = new double[v.length];
-            AttentionGeom geom = new AttentionGeom(B, H, N, S, D, 0.5, causal, drop);
-            AttentionRef.forward(of(out), of(lse), of(q), of(k), of(v), of(km), geom);
-            AttentionRef.backward(of(dq), of(dk), of(dv), of(g), of(out), of(lse), of(q), of(k), of(v), of(km), geom);
-            java.util.function.DoubleSupplier loss = () -> {
-                AttentionRef.forward(of(out), of(lse), of(q), of(k), of(v), of(km), geom);
-                return dotLoss(g, out);
-            };
-            gradCheck("dropout dq causal=" + causal, q, dq, loss, 1e-5, 1e-8, 1e-6, 1000);
-            gradCheck("dropout dk causal=" + causal, k, dk, loss, 1e-5, 1e-8, 1e-6, 1000);
-            gradCheck("dropout dv causal=" + causal, v, dv, loss, 1e-5, 1e-8, 1e-6, 1000);
+            double[] g = randn(r, q.length, 1);
+            AttentionTest.OracleGrads.check(
+                    "dropout", q, k, v, g, km, new AttentionGeom(B, H, N, S, D, 0.5, causal, drop));
         }
     }
 

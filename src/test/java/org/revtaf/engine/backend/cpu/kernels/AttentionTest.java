@@ -22,6 +22,26 @@ class AttentionTest {
 
     private record Case(int b, int h, int n, int s, int d, boolean causal, float[] keyMask) {}
 
+    /** The oracle's out, lse and gradients for upstream g (dq, dk, dv checked against central differences of g . out). */
+    record OracleGrads(double[] out, double[] lse, double[] dq, double[] dk, double[] dv) {
+        static OracleGrads check(
+                String what, double[] q, double[] k, double[] v, double[] g, float[] km, AttentionGeom geom) {
+            double[] out = new double[q.length], lse = new double[geom.b() * geom.h() * geom.n()];
+            double[] dq = new double[q.length], dk = new double[k.length], dv = new double[v.length];
+            AttentionRef.forward(of(out), of(lse), of(q), of(k), of(v), of(km), geom);
+            AttentionRef.backward(of(dq), of(dk), of(dv), of(g), of(out), of(lse), of(q), of(k), of(v), of(km), geom);
+            java.util.function.DoubleSupplier loss = () -> {
+                AttentionRef.forward(of(out), of(lse), of(q), of(k), of(v), of(km), geom);
+                return dotLoss(g, out);
+            };
+            String causal = " causal=" + geom.causal();
+            gradCheck(what + " dq" + causal, q, dq, loss, 1e-5, 1e-8, 1e-6, 1000);
+            gradCheck(what + " dk" + causal, k, dk, loss, 1e-5, 1e-8, 1e-6, 1000);
+            gradCheck(what + " dv" + causal, v, dv, loss, 1e-5, 1e-8, 1e-6, 1000);
+            return new OracleGrads(out, lse, dq, dk, dv);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void gradientsMatchFiniteDifferences(boolean causal) {
@@ -34,18 +54,10 @@ class AttentionTest {
         java.util.Arrays.fill(km, 2 * s, 3 * s, 0f); // item 2: every key padded
         double scale = 1 / Math.sqrt(d);
         double[] q = randn(r, b * h * n * d, 1), k = randn(r, b * h * s * d, 1), v = randn(r, b * h * s * d, 1);
-        double[] g = randn(r, b * h * n * d, 1), out = new double[b * h * n * d], lse = new double[b * h * n];
-        double[] dq = new double[q.length], dk = new double[k.length], dv = new double[v.length];
+        double[] g = randn(r, b * h * n * d, 1);
         AttentionGeom geom = new AttentionGeom(b, h, n, s, d, scale, causal, DropoutMask.NONE);
-        AttentionRef.forward(of(out), of(lse), of(q), of(k), of(v), of(km), geom);
-        AttentionRef.backward(of(dq), of(dk), of(dv), of(g), of(out), of(lse), of(q), of(k), of(v), of(km), geom);
-        java.util.function.DoubleSupplier loss = () -> {
-            AttentionRef.forward(of(out), of(lse), of(q), of(k), of(v), of(km), geom);
-            return dotLoss(g, out);
-        };
-        gradCheck("attention dq causal=" + causal, q, dq, loss, 1e-5, 1e-8, 1e-6, 1000);
-        gradCheck("attention dk causal=" + causal, k, dk, loss, 1e-5, 1e-8, 1e-6, 1000);
-        gradCheck("attention dv causal=" + causal, v, dv, loss, 1e-5, 1e-8, 1e-6, 1000);
+        OracleGrads o = OracleGrads.check("attention", q, k, v, g, km, geom);
+        double[] out = o.out(), lse = o.lse(), dq = o.dq(), dk = o.dk(), dv = o.dv();
         // item 2 (all keys padded): output 0, lse -inf, zero gradients
         for (int e = 2 * h * n * d; e < 3 * h * n * d; e++) {
             assertEquals(0.0, out[e]);

@@ -4,8 +4,10 @@ import static org.revtaf.engine.backend.Buf.of;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.revtaf.engine.backend.BatchNormArgs;
 import org.revtaf.engine.backend.BatchNormGeom;
 import org.revtaf.engine.backend.Buf;
+import org.revtaf.engine.backend.LayerNormArgs;
 import org.revtaf.engine.backend.reference.RefNorm;
 
 class NormTest {
@@ -22,31 +24,23 @@ class NormTest {
                     float[] gg = affine ? g : null, bb = affine ? b : null;
                     float[] yG = new float[n], mG = new float[rows], sG = new float[rows];
                     Buf.F64 yR = Checks.d(n), mR = Checks.d(rows), sR = Checks.d(rows);
-                    RefNorm.layerNormForward(Checks.d(x), Checks.d(gg), Checks.d(bb), yR, mR, sR, rows, d, 1e-5f);
+                    RefNorm.layerNormForward(
+                            new LayerNormArgs<>(yR, mR, sR, Checks.d(x), Checks.d(gg), Checks.d(bb)), rows, d, 1e-5f);
                     float[] yW = Checks.f(yR), mW = Checks.f(mR), sW = Checks.f(sR);
-                    Norm.layerNormForward(of(x), of(gg), of(bb), of(yG), of(mG), of(sG), rows, d, 1e-5f);
+                    Norm.layerNormForward(
+                            new LayerNormArgs<>(of(yG), of(mG), of(sG), of(x), of(gg), of(bb)), rows, d, 1e-5f);
                     String what = "layernorm " + rows + "x" + d + " affine=" + affine;
                     Checks.close(what + " y", yW, yG, 1e-5, 1e-4);
                     Checks.close(what + " mean", mW, mG, 1e-6, 1e-5);
                     Checks.close(what + " rstd", sW, sG, 1e-6, 1e-4);
                     float[] dxG = new float[n], dgG = new float[d], dbG = new float[d];
                     Buf.F64 dxR = Checks.d(n), dgR = Checks.d(d), dbR = Checks.d(d);
-                    RefNorm.layerNormBackward(
-                            Checks.d(dy),
-                            Checks.d(x),
-                            Checks.d(mW),
-                            Checks.d(sW),
-                            Checks.d(gg),
-                            dxR,
-                            dgR,
-                            dbR,
-                            rows,
-                            d);
+                    var savedR = new LayerNormArgs<>(null, Checks.d(mW), Checks.d(sW), Checks.d(x), Checks.d(gg), null);
+                    RefNorm.layerNormBackward(dxR, dgR, dbR, Checks.d(dy), savedR, rows, d);
                     float[] dxW = Checks.f(dxR), dgW = Checks.f(dgR), dbW = Checks.f(dbR);
-                    Norm.layerNormBackward(of(dy), of(x), of(mW), of(sW), of(gg), of(dxG), of(dgG), of(dbG), rows, d);
-                    Checks.close(what + " dx", dxW, dxG, 1e-5, 1e-4);
-                    Checks.close(what + " dgamma", dgW, dgG, 1e-5, 1e-4);
-                    Checks.close(what + " dbeta", dbW, dbG, 1e-5, 1e-4);
+                    var saved = new LayerNormArgs<>(null, of(mW), of(sW), of(x), of(gg), null);
+                    Norm.layerNormBackward(of(dxG), of(dgG), of(dbG), of(dy), saved, rows, d);
+                    closeGrads(what, 1e-5, 1e-4, new float[][] {dxW, dgW, dbW}, new float[][] {dxG, dgG, dbG});
                 }
             }
         });
@@ -61,9 +55,10 @@ class NormTest {
                 b = Checks.rand(r, d),
                 dy = Checks.rand(r, rows * d);
         float[] y = new float[x.length], mean = new float[rows], rstd = new float[rows];
-        Norm.layerNormForward(of(x), of(g), of(b), of(y), of(mean), of(rstd), rows, d, 1e-5f);
+        var a = new LayerNormArgs<>(of(y), of(mean), of(rstd), of(x), of(g), of(b));
+        Norm.layerNormForward(a, rows, d, 1e-5f);
         float[] dx = new float[x.length], dg = new float[d], db = new float[d];
-        Norm.layerNormBackward(of(dy), of(x), of(mean), of(rstd), of(g), of(dx), of(dg), of(db), rows, d);
+        Norm.layerNormBackward(of(dx), of(dg), of(db), of(dy), a, rows, d);
         double[] xd = Checks.toDouble(x), gd = Checks.toDouble(g), bd = Checks.toDouble(b), w = Checks.toDouble(dy);
         Checks.close(
                 "ln dx",
@@ -106,14 +101,15 @@ class NormTest {
                         rvR = Checks.d(rvW),
                         smR = Checks.d(c),
                         srR = Checks.d(c);
+                Buf.F64 xR = Checks.d(x), gR = Checks.d(g), bR = Checks.d(b);
                 RefNorm.batchNormForwardTrain(
-                        Checks.d(x), Checks.d(g), Checks.d(b), yR, rmR, rvR, smR, srR, n, c, hw, 1e-5f, 0.1f);
+                        new BatchNormArgs<>(yR, smR, srR, rmR, rvR, xR, gR, bR, null), bn(n, c, hw, true, false));
                 float[] yW = Checks.f(yR), smW = Checks.f(smR), srW = Checks.f(srR);
                 rmW = Checks.f(rmR);
                 rvW = Checks.f(rvR);
-                Norm.batchNormForwardTrain(
-                        of(x), of(g), of(b), of(yG), of(rmG), of(rvG), of(smG), of(srG), n, c, hw, 1e-5f, 0.1f, null,
-                        false);
+                Norm.batchNormForward(
+                        new BatchNormArgs<>(of(yG), of(smG), of(srG), of(rmG), of(rvG), of(x), of(g), of(b), null),
+                        bn(n, c, hw, true, false));
                 String what = "batchnorm " + n + "x" + c + "x" + hw;
                 Checks.close(what + " y", yW, yG, 1e-4, 1e-4);
                 Checks.close(what + " running mean", rmW, rmG, 1e-6, 1e-5);
@@ -122,66 +118,43 @@ class NormTest {
                 float[] eG = new float[size];
                 Buf.F64 eR = Checks.d(size);
                 RefNorm.batchNormForwardEval(
-                        Checks.d(x),
-                        Checks.d(g),
-                        Checks.d(b),
-                        eR,
-                        Checks.d(rmW),
-                        Checks.d(rvW),
-                        null,
-                        null,
-                        n,
-                        c,
-                        hw,
-                        1e-5f);
+                        new BatchNormArgs<>(eR, null, null, Checks.d(rmW), Checks.d(rvW), xR, gR, bR, null),
+                        bn(n, c, hw, false, false));
                 float[] eW = Checks.f(eR);
-                Norm.batchNormForwardEval(
-                        of(x), of(g), of(b), of(eG), of(rmW), of(rvW), null, null, n, c, hw, 1e-5f, null, false);
+                Norm.batchNormForward(eval(of(eG), x, g, b, rmW, rvW, null), bn(n, c, hw, false, false));
                 Checks.close(what + " eval", eW, eG, 1e-5, 1e-5);
                 // with the fused ReLU: max(0, the same outputs); the running stats move as without
                 float[] yRelu = new float[size], rmRelu = rmG.clone(), rvRelu = rvG.clone();
-                Norm.batchNormForwardTrain(
-                        of(x), of(g), of(b), of(yRelu), null, null, null, null, n, c, hw, 1e-5f, 0.1f, null, true);
+                Norm.batchNormForward(train(of(yRelu), x, g, b, null), bn(n, c, hw, true, true));
                 Checks.close(what + " relu", relu(yW), yRelu, 1e-4, 1e-4);
-                Norm.batchNormForwardEval(
-                        of(x), of(g), of(b), of(yRelu), of(rmW), of(rvW), null, null, n, c, hw, 1e-5f, null, true);
+                Norm.batchNormForward(eval(of(yRelu), x, g, b, rmW, rvW, null), bn(n, c, hw, false, true));
                 Checks.close(what + " eval relu", relu(eW), yRelu, 1e-5, 1e-5);
                 // with a residual added before the ReLU
                 float[] res = Checks.rand(r, size), sumW = new float[size];
                 for (int i = 0; i < size; i++) sumW[i] = yW[i] + res[i];
-                Norm.batchNormForwardTrain(
-                        of(x), of(g), of(b), of(yRelu), null, null, null, null, n, c, hw, 1e-5f, 0.1f, of(res), true);
+                Norm.batchNormForward(train(of(yRelu), x, g, b, res), bn(n, c, hw, true, true));
                 Checks.close(what + " residual relu", relu(sumW), yRelu, 1e-4, 1e-4);
                 for (int i = 0; i < size; i++) sumW[i] = eW[i] + res[i];
-                Norm.batchNormForwardEval(
-                        of(x), of(g), of(b), of(yRelu), of(rmW), of(rvW), null, null, n, c, hw, 1e-5f, of(res), false);
+                Norm.batchNormForward(eval(of(yRelu), x, g, b, rmW, rvW, res), bn(n, c, hw, false, false));
                 Checks.close(what + " eval residual", sumW, yRelu, 1e-5, 1e-5);
                 float[] dxG = new float[size], dgG = new float[c], dbG = new float[c];
                 Buf.F64 dxR = Checks.d(size), dgR = Checks.d(c), dbR = Checks.d(c);
                 RefNorm.batchNormBackward(
-                        Checks.d(dy),
-                        Checks.d(x),
-                        Checks.d(smW),
-                        Checks.d(srW),
-                        Checks.d(g),
                         dxR,
                         dgR,
                         dbR,
+                        Checks.d(dy),
+                        new BatchNormArgs<>(null, Checks.d(smW), Checks.d(srW), null, null, xR, gR, null, null),
                         new BatchNormGeom(n, c, hw, true, 0.1, 1e-5));
                 float[] dxW = Checks.f(dxR), dgW = Checks.f(dgR), dbW = Checks.f(dbR);
                 Norm.batchNormBackward(
-                        of(dy),
-                        of(x),
-                        of(smW),
-                        of(srW),
-                        of(g),
                         of(dxG),
                         of(dgG),
                         of(dbG),
+                        of(dy),
+                        saved(x, g, smW, srW),
                         new BatchNormGeom(n, c, hw, true, 0.1, 1e-5));
-                Checks.close(what + " dx", dxW, dxG, 1e-4, 1e-3);
-                Checks.close(what + " dgamma", dgW, dgG, 1e-5, 1e-4);
-                Checks.close(what + " dbeta", dbW, dbG, 1e-5, 1e-4);
+                closeGrads(what, 1e-4, 1e-3, new float[][] {dxW, dgW, dbW}, new float[][] {dxG, dgG, dbG});
             }
         });
     }
@@ -192,19 +165,12 @@ class NormTest {
         int n = 3, c = 2, hw = 5, size = n * c * hw;
         float[] x = Checks.rand(r, size), g = Checks.rand(r, c), b = Checks.rand(r, c), dy = Checks.rand(r, size);
         float[] y = new float[size], sm = new float[c], sr = new float[c];
-        Norm.batchNormForwardTrain(
-                of(x), of(g), of(b), of(y), null, null, of(sm), of(sr), n, c, hw, 1e-5f, 0.1f, null, false);
+        Norm.batchNormForward(
+                new BatchNormArgs<>(of(y), of(sm), of(sr), null, null, of(x), of(g), of(b), null),
+                bn(n, c, hw, true, false));
         float[] dx = new float[size], dg = new float[c], db = new float[c];
         Norm.batchNormBackward(
-                of(dy),
-                of(x),
-                of(sm),
-                of(sr),
-                of(g),
-                of(dx),
-                of(dg),
-                of(db),
-                new BatchNormGeom(n, c, hw, true, 0.1, 1e-5));
+                of(dx), of(dg), of(db), of(dy), saved(x, g, sm, sr), new BatchNormGeom(n, c, hw, true, 0.1, 1e-5));
         double[] xd = Checks.toDouble(x), gd = Checks.toDouble(g), bd = Checks.toDouble(b), w = Checks.toDouble(dy);
         Checks.close(
                 "bn dx",
@@ -224,6 +190,34 @@ class NormTest {
                 db,
                 1e-4,
                 1e-3);
+    }
+
+    /** dx within (dxAtol, dxRtol), dgamma and dbeta within (1e-5, 1e-4) of the reference's: want/got {dx, dgamma, dbeta}. */
+    private static void closeGrads(String what, double dxAtol, double dxRtol, float[][] want, float[][] got) {
+        Checks.close(what + " dx", want[0], got[0], dxAtol, dxRtol);
+        Checks.close(what + " dgamma", want[1], got[1], 1e-5, 1e-4);
+        Checks.close(what + " dbeta", want[2], got[2], 1e-5, 1e-4);
+    }
+
+    /** Batch norm with momentum 0.1 and eps 1e-5 (as float32 values). */
+    private static BatchNormGeom bn(int n, int c, int hw, boolean training, boolean relu) {
+        return new BatchNormGeom(n, c, hw, training, 0.1f, 1e-5f, relu);
+    }
+
+    /** Training forward of x into y, no statistics kept; residual may be null. */
+    private static BatchNormArgs<Buf.F32> train(Buf.F32 y, float[] x, float[] g, float[] b, float[] res) {
+        return new BatchNormArgs<>(y, null, null, null, null, of(x), of(g), of(b), of(res));
+    }
+
+    /** Eval forward of x into y with the running statistics rm, rv; residual may be null. */
+    private static BatchNormArgs<Buf.F32> eval(
+            Buf.F32 y, float[] x, float[] g, float[] b, float[] rm, float[] rv, float[] res) {
+        return new BatchNormArgs<>(y, null, null, of(rm), of(rv), of(x), of(g), of(b), of(res));
+    }
+
+    /** What backward reads of a forward: x, gamma and the saved statistics. */
+    private static BatchNormArgs<Buf.F32> saved(float[] x, float[] g, float[] mean, float[] rstd) {
+        return new BatchNormArgs<>(null, of(mean), of(rstd), null, null, of(x), of(g), null, null);
     }
 
     private static float[] relu(float[] y) {

@@ -44,6 +44,15 @@ class SinkhornTest {
         return new Run(plan, uh, vh, k);
     }
 
+    /** The oracle's gradient of the cost for upstream g through {@code iters} iterations of run. */
+    private static double[] refGrad(
+            Run run, int iters, double[] g, double[] cost, float[] pm, float[] tm, SinkhornGeom geom) {
+        double[] dCost = new double[cost.length];
+        SinkhornRef.backward(
+                of(dCost), of(g), of(run.plan), run.uHist, run.vHist, iters, of(cost), of(pm), of(tm), geom);
+        return dCost;
+    }
+
     @ParameterizedTest
     @ValueSource(doubles = {0.05, 0.01})
     void gradientMatchesFiniteDifferencesWithMasks(double eps) {
@@ -54,18 +63,7 @@ class SinkhornTest {
         Run run =
                 ref(cost, pm, tm, new SinkhornGeom(b, p, t, eps, maxIter, 0.0)); // tol 0: a fixed number of iterations
         assertEquals(maxIter, run.iters);
-        double[] dCost = new double[b * p * t];
-        SinkhornRef.backward(
-                of(dCost),
-                of(g),
-                of(run.plan),
-                run.uHist,
-                run.vHist,
-                run.iters,
-                of(cost),
-                of(pm),
-                of(tm),
-                new SinkhornGeom(b, p, t, eps, maxIter, 0.0));
+        double[] dCost = refGrad(run, run.iters, g, cost, pm, tm, new SinkhornGeom(b, p, t, eps, maxIter, 0.0));
         double[] plan = new double[b * p * t],
                 uh = new double[(maxIter + 1) * b * p],
                 vh = new double[(maxIter + 1) * b * t];
@@ -100,18 +98,7 @@ class SinkhornTest {
         double[] cost = uniform(r, b * p * t, 0.6, 1.0), g = randn(r, b * p * t, 1);
         Run run = ref(cost, null, null, new SinkhornGeom(b, p, t, eps, 100, 1e-6));
         assertTrue(run.iters > 1 && run.iters < 100, "stopped early by tolerance: " + run.iters);
-        double[] dCost = new double[b * p * t];
-        SinkhornRef.backward(
-                of(dCost),
-                of(g),
-                of(run.plan),
-                run.uHist,
-                run.vHist,
-                run.iters,
-                of(cost),
-                null,
-                null,
-                new SinkhornGeom(b, p, t, eps, run.iters, 0.0));
+        double[] dCost = refGrad(run, run.iters, g, cost, null, null, new SinkhornGeom(b, p, t, eps, run.iters, 0.0));
         gradCheck(
                 "sinkhorn tol-stop",
                 cost,
@@ -156,18 +143,7 @@ class SinkhornTest {
         java.util.Arrays.fill(g, 1.0);
         float[] tm = {1, 1, 0, 0};
         Run run = ref(cost, null, tm, new SinkhornGeom(b, p, t, 0.05, 50, 1e-6));
-        double[] dCost = new double[b * p * t];
-        SinkhornRef.backward(
-                of(dCost),
-                of(g),
-                of(run.plan),
-                run.uHist,
-                run.vHist,
-                run.iters,
-                of(cost),
-                null,
-                of(tm),
-                new SinkhornGeom(b, p, t, 0.05, 50, 1e-6));
+        double[] dCost = refGrad(run, run.iters, g, cost, null, tm, new SinkhornGeom(b, p, t, 0.05, 50, 1e-6));
         for (int e = p * t; e < 2 * p * t; e++) {
             assertEquals(0.0, run.plan[e]);
             assertEquals(0.0, dCost[e]);
@@ -208,18 +184,7 @@ class SinkhornTest {
                         Math.abs(tolRun.iters - k) <= 2,
                         tag + ": iterations cpu " + k + " vs reference " + tolRun.iters);
                 assertClose(tag + " plan", fPlan, run.plan, 1e-7, 2e-3);
-                double[] dCost = new double[b * p * t];
-                SinkhornRef.backward(
-                        of(dCost),
-                        of(g),
-                        of(run.plan),
-                        run.uHist,
-                        run.vHist,
-                        k,
-                        of(cost),
-                        of(pm),
-                        of(tm),
-                        new SinkhornGeom(b, p, t, eps, k, 0.0));
+                double[] dCost = refGrad(run, k, g, cost, pm, tm, new SinkhornGeom(b, p, t, eps, k, 0.0));
                 float[] fd = new float[b * p * t];
                 SinkhornCpu.backward(
                         of(fd),
@@ -273,18 +238,7 @@ class SinkhornTest {
                     assertEquals(planT[(bi * t + j) * p + i], plan[(bi * p + i) * t + j], 1e-7, "the op's plan");
                 }
         assertClose("released plan", plan, want, 1e-7, 1e-5);
-        double[] dT = new double[b * t * p];
-        SinkhornRef.backward(
-                of(dT),
-                of(gT),
-                of(run.plan),
-                run.uHist,
-                run.vHist,
-                k,
-                of(costT),
-                null,
-                of(tm),
-                new SinkhornGeom(b * t, p, 1, eps, k, 0.0));
+        double[] dT = refGrad(run, k, gT, costT, null, tm, new SinkhornGeom(b * t, p, 1, eps, k, 0.0));
         double[] dWant = new double[b * p * t];
         for (int bi = 0; bi < b; bi++)
             for (int i = 0; i < p; i++)
