@@ -11,6 +11,9 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.revtaf.engine.backend.BatchNormArgs;
+import org.revtaf.engine.backend.BatchNormGeom;
+import org.revtaf.engine.backend.LayerNormArgs;
 import org.revtaf.engine.backend.cpu.kernels.Norm;
 import org.revtaf.engine.backend.cpu.kernels.Softmax;
 import org.revtaf.engine.backend.cpu.kernels.VecMath;
@@ -51,7 +54,7 @@ public class NormSoftmaxBench {
         rv = new float[C];
         sm = new float[C];
         sr = new float[C];
-        Norm.layerNormForward(of(x), of(g), of(b), of(y), of(mean), of(rstd), ROWS, D, 1e-5f);
+        Norm.layerNormForward(new LayerNormArgs<>(of(y), of(mean), of(rstd), of(x), of(g), of(b)), ROWS, D, 1e-5f);
     }
 
     static float[] fill(SplittableRandom r, int n) {
@@ -69,14 +72,15 @@ public class NormSoftmaxBench {
 
     @Benchmark
     public float[] layerNormForward(Counters k) {
-        Norm.layerNormForward(of(x), of(g), of(b), of(y), of(mean), of(rstd), ROWS, D, 1e-5f);
+        Norm.layerNormForward(new LayerNormArgs<>(of(y), of(mean), of(rstd), of(x), of(g), of(b)), ROWS, D, 1e-5f);
         k.gb += 8.0 * x.length * 1e-9;
         return y;
     }
 
     @Benchmark
     public float[] layerNormBackward(Counters k) {
-        Norm.layerNormBackward(of(dy), of(x), of(mean), of(rstd), of(g), of(dx), of(dg), of(db), ROWS, D);
+        Norm.layerNormBackward(
+                of(dx), of(dg), of(db), of(dy), new LayerNormArgs<>(null, of(mean), of(rstd), of(x), of(g), null), ROWS, D);
         k.gb += 12.0 * x.length * 1e-9;
         return dx;
     }
@@ -97,7 +101,9 @@ public class NormSoftmaxBench {
 
     @Benchmark
     public float[] batchNormForwardTrain(Counters k) {
-        Norm.batchNormForwardTrain(of(bx), null, null, of(by), of(rm), of(rv), of(sm), of(sr), N, C, HW, 1e-5f, 0.1f);
+        Norm.batchNormForward(
+                new BatchNormArgs<>(of(by), of(sm), of(sr), of(rm), of(rv), of(bx), null, null, null),
+                new BatchNormGeom(N, C, HW, true, 0.1, 1e-5));
         k.gb += 8.0 * bx.length * 1e-9;
         return by;
     }
