@@ -29,7 +29,10 @@ import org.revtaf.learning.nn.TransformerLayerSpec;
  * cl_fc(out) (B, 75, dt) . position book (51, dt)^T   position scores (B, 75, 51)
  * </pre>
  *
- * The entity book (embeddings of the 75 entity descriptions) and the position book (of the 51
+ * <p>Initialisation: N(0, 0.02) for every Linear as MedKLIP's {@code _init_weights}, except {@code
+ * res_l1} (He, see the constructor).
+ *
+ * <p>The entity book (embeddings of the 75 entity descriptions) and the position book (of the 51
  * position phrases) come from the frozen text encoder ({@link #setBooks}); like MedKLIP's
  * {@code disease_book} and {@code ana_book} they are not parameters.
  */
@@ -72,7 +75,11 @@ public final class FoundationModel extends Module {
                 new ResNet.Config(c.imageEncoder().depth(), 3, c.imageEncoder().width(), 3, 0);
         backbone = child("backbone", new ResNet(ctx, rc));
         int ch = rc.channels(3), d = c.decoder().d();
-        resL1 = child("res_l1", Linear.normal(ctx, ch, ch, 0.02));
+        // res_l1 feeds a ReLU from the un-normalised layer3 map: He initialisation N(0, 2 / ch) rather than
+        // MedKLIP's N(0, 0.02) (which at ch 1024 is already 0.64 / sqrt(ch)); at the tiny config's ch 64 and
+        // lr 1e-3, N(0, 0.02) let a third of its units die in the first epochs (none ever positive again;
+        // all 64 at lr 3e-3), cutting the image off from the decoder. Converted MedKLIP weights replace it.
+        resL1 = child("res_l1", Linear.normal(ctx, ch, ch, Math.sqrt(2.0 / ch)));
         resL2 = child("res_l2", Linear.normal(ctx, ch, d, 0.02));
         diseaseEmbedding = child("disease_embedding_layer", Linear.normal(ctx, textWidth, d, 0.02));
         clFc = child("cl_fc", Linear.normal(ctx, d, textWidth, 0.02));

@@ -80,6 +80,24 @@ class FoundationModelTest {
     }
 
     @Test
+    void resL1HasHeInitialisationAndTheOtherProjectionsMedklipsStd() {
+        FoundationConfig c = micro();
+        c = new FoundationConfig(
+                c.textEncoder(), c.mlm(), new FoundationConfig.ImageEncoder(18, 16), c.decoder(), c.train());
+        FoundationModel m = new FoundationModel(NnTesting.f64(7), c, DT); // layer3: 64 channels
+        assertEquals(Math.sqrt(2.0 / 64), std(m.resL1.weight.toDoubles()), 0.05 * Math.sqrt(2.0 / 64));
+        assertEquals(0.02, std(m.resL2.weight.toDoubles()), 0.002);
+    }
+
+    static double std(double[] v) {
+        double s = 0, q = 0;
+        for (double x : v) s += x;
+        double mean = s / v.length;
+        for (double x : v) q += (x - mean) * (x - mean);
+        return Math.sqrt(q / v.length);
+    }
+
+    @Test
     void forwardAndBackwardOnTheCpuBackendMatchTheReferenceBackend() {
         FoundationModel ref = new FoundationModel(NnTesting.f64(5), micro(), DT);
         FoundationModel cpu = new FoundationModel(NnContext.of(Device.CPU, 6), micro(), DT);
