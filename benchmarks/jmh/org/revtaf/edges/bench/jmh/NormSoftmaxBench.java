@@ -80,7 +80,13 @@ public class NormSoftmaxBench {
     @Benchmark
     public float[] layerNormBackward(Counters k) {
         Norm.layerNormBackward(
-                of(dx), of(dg), of(db), of(dy), new LayerNormArgs<>(null, of(mean), of(rstd), of(x), of(g), null), ROWS, D);
+                of(dx),
+                of(dg),
+                of(db),
+                of(dy),
+                new LayerNormArgs<>(null, of(mean), of(rstd), of(x), of(g), null),
+                ROWS,
+                D);
         k.gb += 12.0 * x.length * 1e-9;
         return dx;
     }

@@ -78,25 +78,34 @@ class CrashResumeTest {
     /**
      * Runs the CLI in a child JVM and kills it with SIGKILL a random moment after its checkpoint of
      * step {@code step} appeared (0: after the run folder appeared); returns a description of the kill.
+     * A child that finished before the kill (its last steps can take less than the random delay) has
+     * tested nothing: its run folder is removed and the same kill point is tried again with no delay.
      */
     static String killAt(String[] args, Path run, int step) throws Exception {
-        Path log = Files.createTempFile(MICRO.dir(), "child-", ".log");
-        Process p = new ProcessBuilder(childJava(args))
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        Path marker = step == 0 ? run.resolve("run.json") : run.resolve("checkpoints/step-" + step + ".safetensors");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
-        while (!Files.exists(marker) && p.isAlive() && System.nanoTime() < deadline) Thread.sleep(2);
-        int delayMs = RANDOM.nextInt(step == 0 ? 1500 : 400);
-        Thread.sleep(delayMs);
-        boolean alive = p.isAlive();
-        p.destroyForcibly(); // SIGKILL
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        String why = "seed " + SEED + ": killed " + delayMs + " ms after " + marker.getFileName() + " appeared (exit "
-                + p.exitValue() + "); child log:\n" + Files.readString(log);
-        assertTrue(alive && p.exitValue() == 137, "the child was still running when killed: " + why);
-        return why;
+        String outrun = "";
+        for (int attempt = 0; attempt < 3; attempt++) {
+            int delayMs = attempt > 0 ? 0 : RANDOM.nextInt(step == 0 ? 1500 : 400);
+            Path log = Files.createTempFile(MICRO.dir(), "child-", ".log");
+            Process p = new ProcessBuilder(childJava(args))
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
+            Path marker =
+                    step == 0 ? run.resolve("run.json") : run.resolve("checkpoints/step-" + step + ".safetensors");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+            while (!Files.exists(marker) && p.isAlive() && System.nanoTime() < deadline) Thread.sleep(2);
+            Thread.sleep(delayMs);
+            boolean alive = p.isAlive();
+            p.destroyForcibly(); // SIGKILL
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            String why = "seed " + SEED + ": killed " + delayMs + " ms after " + marker.getFileName()
+                    + " appeared (exit " + p.exitValue() + ")" + outrun + "; child log:\n" + Files.readString(log);
+            if (alive && p.exitValue() == 137) return why;
+            assertEquals(0, p.exitValue(), "the child failed before it was killed: " + why);
+            outrun += "; an earlier child finished " + delayMs + " ms after the marker, before its kill";
+            MicroTrainRun.deleteTree(run);
+        }
+        throw new AssertionError("seed " + SEED + ": the child finished before every kill at step " + step + outrun);
     }
 
     /** java with this JVM's module, native-access and system-property flags, running Main. */
