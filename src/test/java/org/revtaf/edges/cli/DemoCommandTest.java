@@ -52,10 +52,7 @@ class DemoCommandTest {
         assertFalse(
                 Pattern.compile("(src|href)=\"(https?:|//|file:)").matcher(page).find(), "external reference");
         assertTrue(page.contains("default-src 'none'"), "the page forbids network requests");
-        long images = Pattern.compile("src=\"data:image/png;base64,")
-                .matcher(page)
-                .results()
-                .count();
+        long images = count(page, "src=\"data:image/png;base64,");
         // 4 studies: the image, 4 LRP overlays and one GRP overlay per retrieved sentence (1 to 4: the
         // retrieved report decides, and which report is nearest can change with a kernel's rounding);
         // and the 3 charts
