@@ -89,29 +89,7 @@ final class CueSet {
     /** The cues of a sentence: at each token the longest cue starting there, left to right, no overlaps. */
     List<Occ> find(ClinicalSentence s) {
         List<Occ> out = new ArrayList<>();
-        int n = s.size();
-        int[] best = new int[2];
-        for (int t = 0; t < n; ) {
-            if (s.kind[t] != ClinicalSentence.WORD) {
-                t++;
-                continue;
-            }
-            best[0] = -1;
-            best[1] = -1;
-            trie.matchAt(s.text, s.start[t], (payload, end) -> {
-                if (end > best[1]) {
-                    best[0] = payload;
-                    best[1] = end;
-                }
-            });
-            if (best[0] < 0) {
-                t++;
-                continue;
-            }
-            int endTok = s.tokenAt(best[1] - 1) + 1;
-            out.add(new Occ(cues.get(best[0]), t, endTok));
-            t = endTok;
-        }
+        for (int[] m : trie.longestMatches(s)) out.add(new Occ(cues.get(m[0]), m[1], m[2] + 1));
         return out;
     }
 

@@ -1,6 +1,8 @@
 package org.revtaf.domain.text;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A character trie of phrases, each carrying an int payload. Matching starts at a word start of a
@@ -78,5 +80,35 @@ final class PhraseTrie {
                 }
             }
         }
+    }
+
+    /**
+     * The phrases of a sentence without overlaps, left to right: at each word token the longest
+     * phrase starting there (the first added among equally long ones), the search going on after it.
+     * One {@code {payload, startToken, endToken}} per match, the end token inclusive.
+     */
+    List<int[]> longestMatches(ClinicalSentence s) {
+        List<int[]> out = new ArrayList<>();
+        int[] best = new int[2];
+        for (int t = 0; t < s.size(); ) {
+            best[0] = -1;
+            best[1] = -1;
+            if (s.kind[t] == ClinicalSentence.WORD) {
+                matchAt(s.text, s.start[t], (p, end) -> {
+                    if (end > best[1]) {
+                        best[0] = p;
+                        best[1] = end;
+                    }
+                });
+            }
+            if (best[0] < 0) {
+                t++;
+                continue;
+            }
+            int endTok = s.tokenAt(best[1] - 1);
+            out.add(new int[] {best[0], t, endTok});
+            t = endTok + 1;
+        }
+        return out;
     }
 }

@@ -94,7 +94,7 @@ public final class TripletExtractor {
             ENTITY_TRIE.matchAt(s.text, s.start[t], (e, end) -> ents.add(new int[] {e, tok, s.tokenAt(end - 1)}));
         }
         if (ents.isEmpty()) return;
-        List<int[]> pos = longestMatches(s, POSITION_TRIE);
+        List<int[]> pos = POSITION_TRIE.longestMatches(s);
         List<CueSet.Occ> occs = cues.find(s);
         CueSet.Marks marks = new CueSet.Marks(s, occs);
         for (int[] e : ents) marks.mention(e[1], e[2], false);
@@ -107,32 +107,6 @@ public final class TripletExtractor {
                             : (f & CueSet.F_UNC) != 0 ? Exist.UNCERTAIN : Exist.PRESENT;
             out.add(new Triplet(e[0], nearestPosition(marks, pos, e[1], e[2]), ex));
         }
-    }
-
-    /** Non-overlapping longest matches left to right: {payload, startTok, endTok}. */
-    private static List<int[]> longestMatches(ClinicalSentence s, PhraseTrie trie) {
-        List<int[]> out = new ArrayList<>();
-        int[] best = new int[2];
-        for (int t = 0; t < s.size(); ) {
-            best[0] = -1;
-            best[1] = -1;
-            if (s.kind[t] == ClinicalSentence.WORD) {
-                trie.matchAt(s.text, s.start[t], (p, end) -> {
-                    if (end > best[1]) {
-                        best[0] = p;
-                        best[1] = end;
-                    }
-                });
-            }
-            if (best[0] < 0) {
-                t++;
-                continue;
-            }
-            int endTok = s.tokenAt(best[1] - 1);
-            out.add(new int[] {best[0], t, endTok});
-            t = endTok + 1;
-        }
-        return out;
     }
 
     private static int nearestPosition(CueSet.Marks marks, List<int[]> pos, int ms, int me) {
