@@ -3,13 +3,11 @@ package org.revtaf.domain.data;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import org.revtaf.RevtafException;
+import org.revtaf.edges.io.FileTrees;
 
 /**
  * Writes a whole output folder so that nothing is ever left half written: the content goes into a
@@ -47,7 +45,7 @@ public final class AtomicDirectory {
                 Files.move(abs, old, StandardCopyOption.ATOMIC_MOVE);
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
                 tmp = null;
-                deleteTree(old);
+                FileTrees.delete(old);
             } else {
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
                 tmp = null;
@@ -133,26 +131,9 @@ public final class AtomicDirectory {
         }
     }
 
-    static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) return;
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
-    }
-
     private static void deleteTreeQuietly(Path root) {
         try {
-            deleteTree(root);
+            FileTrees.delete(root);
         } catch (IOException ignored) {
             // best effort: a leftover hidden temporary folder is harmless
         }

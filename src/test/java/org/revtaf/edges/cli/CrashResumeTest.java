@@ -14,6 +14,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.revtaf.edges.io.FileTrees;
 import org.revtaf.edges.pipeline.StageFixtures;
 import org.revtaf.engine.tensor.NdArray;
 import org.revtaf.learning.nn.Checkpoint;
@@ -103,7 +104,7 @@ class CrashResumeTest {
             if (alive && p.exitValue() == 137) return why;
             assertEquals(0, p.exitValue(), "the child failed before it was killed: " + why);
             outrun += "; an earlier child finished " + delayMs + " ms after the marker, before its kill";
-            MicroTrainRun.deleteTree(run);
+            FileTrees.delete(run);
         }
         throw new AssertionError("seed " + SEED + ": the child finished before every kill at step " + step + outrun);
     }

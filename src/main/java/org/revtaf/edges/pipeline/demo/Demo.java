@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +27,7 @@ import org.revtaf.domain.eval.EvalOutput;
 import org.revtaf.domain.eval.Evaluation;
 import org.revtaf.domain.text.Labelers;
 import org.revtaf.edges.config.ConfigLoader;
+import org.revtaf.edges.io.FileTrees;
 import org.revtaf.edges.io.TextFiles;
 import org.revtaf.edges.pipeline.Log;
 import org.revtaf.edges.pipeline.RunConfig;
@@ -283,8 +283,8 @@ public final class Demo {
 
     /** Deletes what is inside a demo folder (checked to be one by the caller). */
     private static void clear(Path dir) {
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) if (!p.equals(dir)) Files.delete(p);
+        try {
+            FileTrees.deleteContents(dir);
         } catch (IOException e) {
             throw new RevtafException("--out " + dir + ": cannot clear the previous demo: " + e.getMessage(), e);
         }
