@@ -6,18 +6,13 @@ import org.revtaf.RevtafException;
 
 /** The three splits of an annotation file, with the names R2Gen/PromptMRG use as keys. */
 public enum Split {
-    TRAIN("train"),
-    VAL("val"),
-    TEST("test");
+    TRAIN,
+    VAL,
+    TEST;
 
-    private final String key;
-
-    Split(String key) {
-        this.key = key;
-    }
-
+    /** The key in an annotation file: the lowercase name. */
     public String key() {
-        return key;
+        return name().toLowerCase(Locale.ROOT);
     }
 
     public static final List<Split> ALL = List.of(values());

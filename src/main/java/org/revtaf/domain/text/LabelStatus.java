@@ -1,27 +1,30 @@
 package org.revtaf.domain.text;
 
+import java.util.List;
+
 /**
- * The 4 states of a label, with PromptMRG's codes: 0 blank [BLA], 1 positive [POS], 2 negative
- * [NEG], 3 uncertain [UNC]. {@code chexbertCell} is how CheXbert's CSV writes it.
+ * The 4 states of a label, declared in the order of PromptMRG's codes, so the code is the ordinal:
+ * 0 blank [BLA], 1 positive [POS], 2 negative [NEG], 3 uncertain [UNC]. {@code chexbertCell} is how
+ * CheXbert's CSV writes it.
  */
 public enum LabelStatus {
-    BLANK(0, "", "[BLA]"),
-    POSITIVE(1, "1.0", "[POS]"),
-    NEGATIVE(2, "0.0", "[NEG]"),
-    UNCERTAIN(3, "-1.0", "[UNC]");
+    BLANK("", "[BLA]"),
+    POSITIVE("1.0", "[POS]"),
+    NEGATIVE("0.0", "[NEG]"),
+    UNCERTAIN("-1.0", "[UNC]");
 
-    private final int code;
-    private final String chexbertCell;
-    private final String token;
+    private static final List<LabelStatus> BY_CODE = List.of(values());
 
-    LabelStatus(int code, String chexbertCell, String token) {
-        this.code = code;
+    private final String chexbertCell, token;
+
+    LabelStatus(String chexbertCell, String token) {
         this.chexbertCell = chexbertCell;
         this.token = token;
     }
 
+    /** PromptMRG's code of the status. */
     public int code() {
-        return code;
+        return ordinal();
     }
 
     public String chexbertCell() {
@@ -34,12 +37,8 @@ public enum LabelStatus {
     }
 
     public static LabelStatus ofCode(int code) {
-        return switch (code) {
-            case 0 -> BLANK;
-            case 1 -> POSITIVE;
-            case 2 -> NEGATIVE;
-            case 3 -> UNCERTAIN;
-            default -> throw new IllegalArgumentException("label status code must be 0..3, got " + code);
-        };
+        if (code < 0 || code >= BY_CODE.size())
+            throw new IllegalArgumentException("label status code must be 0..3, got " + code);
+        return BY_CODE.get(code);
     }
 }

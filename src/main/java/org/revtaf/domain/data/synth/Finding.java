@@ -1,5 +1,6 @@
 package org.revtaf.domain.data.synth;
 
+import java.util.Locale;
 import org.revtaf.domain.text.LabelClass;
 
 /**
@@ -18,19 +19,14 @@ public record Finding(LabelClass label, String entity, Side side, String zone, i
 
     /** Patient side. */
     public enum Side {
-        RIGHT("right"),
-        LEFT("left"),
-        BILATERAL("bilateral"),
-        MIDLINE("midline");
+        RIGHT,
+        LEFT,
+        BILATERAL,
+        MIDLINE;
 
-        private final String word;
-
-        Side(String word) {
-            this.word = word;
-        }
-
+        /** The word in reports and findings.json: the lowercase name. */
         public String word() {
-            return word;
+            return name().toLowerCase(Locale.ROOT);
         }
 
         /** -1 for the image's left half (patient right), +1 for the image's right half, 0 otherwise. */
