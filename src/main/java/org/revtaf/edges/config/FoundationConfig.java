@@ -113,7 +113,7 @@ public record FoundationConfig(
         public ImageEncoder {
             if (depth != 18 && depth != 34 && depth != 50 && depth != 101)
                 throw new IllegalArgumentException("depth must be 18, 34, 50 or 101, got " + depth);
-            if (width < 1) throw new IllegalArgumentException("width must be >= 1, got " + width);
+            Checks.atLeast("width", width, 1);
         }
 
         public static ImageEncoder defaults() {
@@ -169,12 +169,12 @@ public record FoundationConfig(
             int logEvery) {
         public Train {
             checkSchedule(epochs, batchSize, lr, minLr, weightDecay, warmupSteps, gradClip);
-            if (epochs < 1) throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
+            Checks.atLeast("epochs", epochs, 1);
             if (positionNegatives < 1 || positionNegatives > 50)
                 throw new IllegalArgumentException("position_negatives must be in [1, 50], got " + positionNegatives);
             if (!(positionWeight >= 0))
                 throw new IllegalArgumentException("position_weight must be >= 0, got " + positionWeight);
-            if (logEvery < 1) throw new IllegalArgumentException("log_every must be >= 1, got " + logEvery);
+            Checks.atLeast("log_every", logEvery, 1);
         }
 
         public static Train defaults() {
@@ -188,12 +188,12 @@ public record FoundationConfig(
 
     private static void checkSchedule(
             int epochs, int batch, double lr, double minLr, double wd, int warmup, double clip) {
-        if (epochs < 0) throw new IllegalArgumentException("epochs must be >= 0, got " + epochs);
-        if (batch < 1) throw new IllegalArgumentException("batch_size must be >= 1, got " + batch);
+        Checks.atLeast("epochs", epochs, 0);
+        Checks.atLeast("batch_size", batch, 1);
         if (!(lr > 0) || Double.isInfinite(lr)) throw new IllegalArgumentException("lr must be > 0, got " + lr);
         if (!(minLr >= 0 && minLr <= lr)) throw new IllegalArgumentException("min_lr must be in [0, lr], got " + minLr);
         if (!(wd >= 0)) throw new IllegalArgumentException("weight_decay must be >= 0, got " + wd);
-        if (warmup < 0) throw new IllegalArgumentException("warmup_steps must be >= 0, got " + warmup);
+        Checks.atLeast("warmup_steps", warmup, 0);
         if (!(clip >= 0)) throw new IllegalArgumentException("grad_clip must be >= 0 (0: off), got " + clip);
     }
 }

@@ -13,12 +13,12 @@ package org.revtaf.edges.config;
  */
 public record GenerateConfig(int beams, int maxNewTokens, int minLength, double lengthPenalty, int batchSize) {
     public GenerateConfig {
-        if (beams < 1) throw new IllegalArgumentException("beams must be >= 1, got " + beams);
-        if (maxNewTokens < 1) throw new IllegalArgumentException("max_new_tokens must be >= 1, got " + maxNewTokens);
-        if (minLength < 0) throw new IllegalArgumentException("min_length must be >= 0, got " + minLength);
+        Checks.atLeast("beams", beams, 1);
+        Checks.atLeast("max_new_tokens", maxNewTokens, 1);
+        Checks.atLeast("min_length", minLength, 0);
         if (!Double.isFinite(lengthPenalty))
             throw new IllegalArgumentException("length_penalty must be finite, got " + lengthPenalty);
-        if (batchSize < 1) throw new IllegalArgumentException("batch_size must be >= 1, got " + batchSize);
+        Checks.atLeast("batch_size", batchSize, 1);
     }
 
     /** MIMIC-CXR's settings. */

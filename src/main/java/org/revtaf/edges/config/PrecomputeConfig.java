@@ -10,10 +10,10 @@ package org.revtaf.edges.config;
  */
 public record PrecomputeConfig(int memoryK, int memoryDim, int maxSentences, int batchSize) {
     public PrecomputeConfig {
-        if (memoryK < 1) throw new IllegalArgumentException("memory_k must be >= 1, got " + memoryK);
-        if (memoryDim < 1) throw new IllegalArgumentException("memory_dim must be >= 1, got " + memoryDim);
-        if (maxSentences < 1) throw new IllegalArgumentException("max_sentences must be >= 1, got " + maxSentences);
-        if (batchSize < 1) throw new IllegalArgumentException("batch_size must be >= 1, got " + batchSize);
+        Checks.atLeast("memory_k", memoryK, 1);
+        Checks.atLeast("memory_dim", memoryDim, 1);
+        Checks.atLeast("max_sentences", maxSentences, 1);
+        Checks.atLeast("batch_size", batchSize, 1);
     }
 
     public static PrecomputeConfig defaults() {

@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.revtaf.RevtafException;
 import org.yaml.snakeyaml.DumperOptions;
@@ -270,32 +271,36 @@ final class RecordBinder {
             };
         }
         if (!plain) throw mismatch(s, key, type, quoted(s));
-        if (raw == int.class || raw == Integer.class || raw == long.class || raw == Long.class) {
-            long x;
-            try {
-                x = parseInteger(v);
-            } catch (NumberFormatException e) {
-                throw mismatch(s, key, type, quoted(s));
-            }
-            if ((raw == int.class || raw == Integer.class) && (x < Integer.MIN_VALUE || x > Integer.MAX_VALUE))
-                throw new RevtafException(where(s) + ": key '" + key + "': " + v + " is out of range for int");
-            return raw == int.class || raw == Integer.class ? (Object) (int) x : (Object) x;
+        boolean isInt = raw == int.class || raw == Integer.class, isFloat = raw == float.class || raw == Float.class;
+        if (isInt || raw == long.class || raw == Long.class) {
+            long x = number(s, key, type, RecordBinder::parseInteger);
+            if (isInt && (x < Integer.MIN_VALUE || x > Integer.MAX_VALUE))
+                throw invalid(s, key, "is out of range for int");
+            return isInt ? (Object) (int) x : (Object) x;
         }
-        if (raw == double.class || raw == Double.class || raw == float.class || raw == Float.class) {
-            double x;
-            try {
-                x = parseFloating(v);
-            } catch (NumberFormatException e) {
-                throw mismatch(s, key, type, quoted(s));
-            }
+        if (isFloat || raw == double.class || raw == Double.class) {
+            double x = number(s, key, type, RecordBinder::parseFloating);
             // never a silent NaN: no setting means "not a number" (infinities are fine, e.g. a bound)
-            if (Double.isNaN(x))
-                throw new RevtafException(where(s) + ": key '" + key + "': " + v + " (NaN) is not a valid value");
-            if ((raw == float.class || raw == Float.class) && Double.isFinite(x) && Math.abs(x) > Float.MAX_VALUE)
-                throw new RevtafException(where(s) + ": key '" + key + "': " + v + " is out of range for float");
-            return raw == float.class || raw == Float.class ? (Object) (float) x : (Object) x;
+            if (Double.isNaN(x)) throw invalid(s, key, "(NaN) is not a valid value");
+            if (isFloat && Double.isFinite(x) && Math.abs(x) > Float.MAX_VALUE)
+                throw invalid(s, key, "is out of range for float");
+            return isFloat ? (Object) (float) x : (Object) x;
         }
         throw new IllegalArgumentException("unsupported config type " + type.getTypeName() + " for key '" + key + "'");
+    }
+
+    /** The scalar as a number; text that is not one is a type mismatch naming the key. */
+    private <T> T number(ScalarNode s, String key, Type type, Function<String, T> parse) {
+        try {
+            return parse.apply(s.getValue());
+        } catch (NumberFormatException e) {
+            throw mismatch(s, key, type, quoted(s));
+        }
+    }
+
+    /** A number of the right type whose value the key cannot take. */
+    private RevtafException invalid(ScalarNode s, String key, String why) {
+        return new RevtafException(where(s) + ": key '" + key + "': " + s.getValue() + " " + why);
     }
 
     private static long parseInteger(String v) {

@@ -23,9 +23,9 @@ public record TextConfig(Optional<Path> vocab, int vocabSize, int minFrequency, 
     }
 
     public TextConfig {
-        if (vocabSize < 16) throw new IllegalArgumentException("vocab_size must be >= 16, got " + vocabSize);
-        if (minFrequency < 1) throw new IllegalArgumentException("min_frequency must be >= 1, got " + minFrequency);
-        if (maxTokens < 3) throw new IllegalArgumentException("max_tokens must be >= 3, got " + maxTokens);
+        Checks.atLeast("vocab_size", vocabSize, 16);
+        Checks.atLeast("min_frequency", minFrequency, 1);
+        Checks.atLeast("max_tokens", maxTokens, 3);
     }
 
     /** bert-base-sized vocabulary trained from the reports, 128 tokens, mean pooling. */

@@ -47,26 +47,24 @@ public record TrainConfig(
     }
 
     public TrainConfig {
-        if (epochs < 1) throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
-        if (batchSize < 1) throw new IllegalArgumentException("batch_size must be >= 1, got " + batchSize);
+        Checks.atLeast("epochs", epochs, 1);
+        Checks.atLeast("batch_size", batchSize, 1);
         if (!(lr > 0) || Double.isInfinite(lr)) throw new IllegalArgumentException("lr must be > 0, got " + lr);
         if (!(minLr >= 0 && minLr <= lr))
             throw new IllegalArgumentException("min_lr must be in [0, lr " + lr + "], got " + minLr);
         if (!(warmupLr >= 0 && warmupLr <= lr))
             throw new IllegalArgumentException("warmup_lr must be in [0, lr " + lr + "], got " + warmupLr);
-        if (warmupSteps < 0) throw new IllegalArgumentException("warmup_steps must be >= 0, got " + warmupSteps);
+        Checks.atLeast("warmup_steps", warmupSteps, 0);
         if (!(weightDecay >= 0) || Double.isInfinite(weightDecay))
             throw new IllegalArgumentException("weight_decay must be >= 0, got " + weightDecay);
         if (!(gradClip >= 0) || Double.isInfinite(gradClip))
             throw new IllegalArgumentException("grad_clip must be >= 0 (0: off), got " + gradClip);
         if (grpSource == null) throw new IllegalArgumentException("grp_source must be hamming or hyperbolic");
-        if (logEvery < 1) throw new IllegalArgumentException("log_every must be >= 1, got " + logEvery);
-        if (checkpointEvery < 0)
-            throw new IllegalArgumentException("checkpoint_every must be >= 0 (0: each epoch), got " + checkpointEvery);
-        if (keepCheckpoints < 0)
-            throw new IllegalArgumentException("keep_checkpoints must be >= 0 (0: all), got " + keepCheckpoints);
-        if (valBatchSize < 1) throw new IllegalArgumentException("val_batch_size must be >= 1, got " + valBatchSize);
-        if (valStudies < 0) throw new IllegalArgumentException("val_studies must be >= 0 (0: all), got " + valStudies);
+        Checks.atLeast("log_every", logEvery, 1);
+        Checks.atLeast("checkpoint_every", checkpointEvery, 0, "(0: each epoch)");
+        Checks.atLeast("keep_checkpoints", keepCheckpoints, 0, "(0: all)");
+        Checks.atLeast("val_batch_size", valBatchSize, 1);
+        Checks.atLeast("val_studies", valStudies, 0, "(0: all)");
     }
 
     /** The paper's schedule (MIMIC-CXR). */

@@ -66,7 +66,7 @@ public record RevtafConfig(
                 new ImageEncoder(18, 8, 4),
                 new Memory(4, 1, 1, 128, 0.1),
                 Classifier.defaults(),
-                new Decoder(64, 2, 2, 128, 256, 0.1, 0.1),
+                new Decoder(64, 2, 2, 128, 256, 0.1, 0.1, Optional.empty()),
                 new Hnn(64, 2, 0.01),
                 new Fusion(64, false, 0.1),
                 Ot.defaults(),
@@ -162,18 +162,6 @@ public record RevtafConfig(
             double dropout,
             double labelSmoothing,
             Optional<Path> init) {
-        /** Without a checkpoint. */
-        public Decoder(
-                int hidden,
-                int layers,
-                int heads,
-                int intermediate,
-                int maxPositions,
-                double dropout,
-                double labelSmoothing) {
-            this(hidden, layers, heads, intermediate, maxPositions, dropout, labelSmoothing, Optional.empty());
-        }
-
         public Decoder {
             if (hidden < 1 || layers < 1 || heads < 1 || intermediate < 1)
                 throw new IllegalArgumentException("decoder sizes must be >= 1 (hidden " + hidden + ", layers " + layers
@@ -190,7 +178,7 @@ public record RevtafConfig(
         }
 
         public static Decoder defaults() {
-            return new Decoder(768, 12, 12, 3072, 512, 0.1, 0.1);
+            return new Decoder(768, 12, 12, 3072, 512, 0.1, 0.1, Optional.empty());
         }
     }
 

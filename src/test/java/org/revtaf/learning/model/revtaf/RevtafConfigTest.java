@@ -33,7 +33,8 @@ class RevtafConfigTest {
         assertEquals(new RevtafConfig.ImageEncoder(101, 64, 4), d.imageEncoder());
         assertEquals(new RevtafConfig.Memory(8, 2, 2, 2048, 0.1), d.memory());
         assertEquals(new RevtafConfig.Classifier(0.001, true), d.classifier());
-        assertEquals(new RevtafConfig.Decoder(768, 12, 12, 3072, 512, 0.1, 0.1), d.decoder());
+        assertEquals(
+                new RevtafConfig.Decoder(768, 12, 12, 3072, 512, 0.1, 0.1, java.util.Optional.empty()), d.decoder());
         assertEquals(new RevtafConfig.Hnn(512, 2, 0.01), d.hnn());
         assertEquals(new RevtafConfig.Fusion(1024, false, 0.1), d.fusion());
         assertEquals(new RevtafConfig.Ot(RevtafConfig.OtMode.REAL, 0.05, 100, 1e-6), d.ot());

@@ -23,7 +23,7 @@ final class RevtafTesting {
                 new RevtafConfig.ImageEncoder(18, 4, 2),
                 new RevtafConfig.Memory(2, 1, 1, 16, 0.1),
                 d.classifier(),
-                new RevtafConfig.Decoder(16, 1, 2, 32, 64, 0.1, 0.1),
+                new RevtafConfig.Decoder(16, 1, 2, 32, 64, 0.1, 0.1, java.util.Optional.empty()),
                 new RevtafConfig.Hnn(8, 2, 0.01),
                 new RevtafConfig.Fusion(8, false, 0.1),
                 d.ot(),
