@@ -57,6 +57,31 @@ public final class BatchLoader implements Iterator<BatchLoader.Batch>, AutoClose
     private boolean closed;
 
     /**
+     * A training epoch as the config's data section says: its train pipeline (augmentation) and
+     * workers, shuffled with the epoch's seed, two batches prefetched.
+     */
+    public static BatchLoader trainingEpoch(
+            Dataset dataset,
+            List<Study> studies,
+            DataConfig data,
+            int batchSize,
+            long seed,
+            int epoch,
+            BadSamples bad) {
+        return new BatchLoader(
+                dataset, studies, data.trainPipeline(), batchSize, seed, epoch, true, data.workers(), 2, bad);
+    }
+
+    /**
+     * The studies in their order through the config's eval pipeline (centre crop, no randomness) and
+     * workers, two batches prefetched: validation, precompute, generation.
+     */
+    public static BatchLoader inOrder(
+            Dataset dataset, List<Study> studies, DataConfig data, int batchSize, BadSamples bad) {
+        return new BatchLoader(dataset, studies, data.evalPipeline(), batchSize, 0, 0, false, data.workers(), 2, bad);
+    }
+
+    /**
      * @param studies the studies of the epoch (e.g. {@code dataset.split(Split.TRAIN)})
      * @param shuffle shuffle the order with the epoch's seed
      */

@@ -143,7 +143,7 @@ public final class Precompute {
                 System.arraycopy(o.get(i).position(), 0, position, i * m, m);
             }
         } else {
-            predict(foundation, d, images, pc, cfg.seed(), fLogit, position, log);
+            predict(foundation, d, images, pc, fLogit, position, log);
         }
 
         // ---- the triplet table and the LRPs
@@ -285,21 +285,13 @@ public final class Precompute {
      * the data section the model was trained with, batches in study order.
      */
     private static void predict(
-            Foundation f,
-            Dataset d,
-            DataConfig dc,
-            PrecomputeConfig pc,
-            long seed,
-            float[] fLogit,
-            int[] position,
-            Log log) {
+            Foundation f, Dataset d, DataConfig dc, PrecomputeConfig pc, float[] fLogit, int[] position, Log log) {
         List<Study> all = d.all();
         int m = FeatureCache.ENTITIES, crop = dc.crop();
         Device dev = f.image().classifier.weight.device();
         BadSamples bad =
                 new BadSamples(org.revtaf.domain.data.BadSamplePolicy.FAIL); // every row of the cache needs its image
-        try (BatchLoader loader = new BatchLoader(
-                        d, all, dc.evalPipeline(), pc.batchSize(), seed, 0, false, dc.workers(), 2, bad);
+        try (BatchLoader loader = BatchLoader.inOrder(d, all, dc, pc.batchSize(), bad);
                 Progress p = log.progress("precompute images", all.size(), "images")) {
             int at = 0;
             while (loader.hasNext()) {

@@ -48,17 +48,8 @@ public final class DemoReport {
         List<Sample> out = new ArrayList<>();
         try (Scope s = Scope.open();
                 GradMode.Guard g = GradMode.noGrad();
-                BatchLoader loader = new BatchLoader(
-                        inf.trainingData(),
-                        studies,
-                        inf.data().evalPipeline(),
-                        studies.size(),
-                        0,
-                        0,
-                        false,
-                        inf.data().workers(),
-                        1,
-                        bad)) {
+                BatchLoader loader =
+                        BatchLoader.inOrder(inf.trainingData(), studies, inf.data(), studies.size(), bad)) {
             BatchLoader.Batch b = loader.next();
             StudyFeatures.Batch f = source.of(b);
             Generate.Retrieved got = Generate.retrieve(inf, f);

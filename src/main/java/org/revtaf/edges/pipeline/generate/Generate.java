@@ -103,17 +103,8 @@ public final class Generate {
             BeamSearch.Options options = ReportDecoder.options(inf.generate(), beams, inf.model());
             BadSamples bad = new BadSamples(inf.data().onBadSample());
             try (Scope outer = Scope.open();
-                    BatchLoader loader = new BatchLoader(
-                            dataset,
-                            studies,
-                            inf.data().evalPipeline(),
-                            inf.generate().batchSize(),
-                            0,
-                            0,
-                            false,
-                            inf.data().workers(),
-                            2,
-                            bad);
+                    BatchLoader loader = BatchLoader.inOrder(
+                            dataset, studies, inf.data(), inf.generate().batchSize(), bad);
                     Progress p = log.progress("generate", studies.size(), "reports")) {
                 int done = 0;
                 while (loader.hasNext()) {

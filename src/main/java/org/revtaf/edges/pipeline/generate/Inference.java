@@ -142,7 +142,12 @@ public final class Inference implements AutoCloseable {
         CachedFeatures f = CachedFeatures.open(cacheDir, train, trainDir, cfg, embedded);
         try (Scope scope = Scope.suspend()) { // the weights live as long as the returned object
             NnContext ctx = NnContext.of(device, cfg.seed());
-            RevtafModel model = RevtafModel.build(ctx, mc, f.tokenizer(), f.textWidth(), f.memoryDim());
+            RevtafModel model = RevtafModel.build(
+                    ctx,
+                    mc,
+                    f.tokenizer(),
+                    f.manifest().textWidth(),
+                    f.manifest().memoryDim());
             RevtafCheckpoint.loadWeights(c, checkpoint, model);
             model.eval();
             return new Inference(checkpoint, c, cfg, trainDir, train, givenIsTraining, f, model, device, log);

@@ -55,7 +55,7 @@ public final class LreIndex {
     /** The LRE embeddings (N_train, dh) of the training split, encoded in chunks. */
     static Tensor encode(Inference inf) {
         CachedFeatures f = inf.features();
-        int n = f.trainStudies(), dh = inf.model().lre.dim();
+        int n = f.manifest().trainStudies(), dh = inf.model().lre.dim();
         float[] all = new float[n * dh];
         for (int from = 0; from < n; from += CHUNK) {
             int to = Math.min(n, from + CHUNK);

@@ -35,7 +35,7 @@ public final class Retrieve {
             if (inf.model().lre == null)
                 throw new RevtafException(checkpoint + " was trained without the LRE (model.lre: false): it has no"
                         + " learned hyperbolic space to retrieve in");
-            int n = inf.features().trainStudies();
+            int n = inf.features().manifest().trainStudies();
             if (top > n) throw new RevtafException("--top " + top + ": the training database holds " + n + " studies");
             Dataset d = ImageFiles.dataset(List.of(image));
             StudyFeatures source = StudyFeatures.foundation(inf, d, "retrieve --image");

@@ -154,7 +154,7 @@ public sealed interface StudyFeatures {
             int m = FeatureCache.ENTITIES, k = f.memoryK();
             Device dev = inf.device();
             long[] triplets = Precompute.lrpRows(presence, position, n);
-            long[] mem = Memory.topK(presence, n, reportEntities, f.trainStudies(), m, k, -1);
+            long[] mem = Memory.topK(presence, n, reportEntities, f.manifest().trainStudies(), m, k, -1);
             int[] idx = new int[mem.length], first = new int[n];
             for (int i = 0; i < idx.length; i++) idx[i] = (int) mem[i];
             for (int i = 0; i < n; i++) first[i] = idx[i * k];

@@ -386,17 +386,8 @@ public final class Pretrainer {
                 double[] sums = new double[3];
                 int count = 0;
                 BadSamples bad = new BadSamples(data.onBadSample());
-                try (BatchLoader loader = new BatchLoader(
-                        req.dataset(),
-                        train,
-                        data.trainPipeline(),
-                        c.batchSize(),
-                        cfg.seed(),
-                        epoch,
-                        true,
-                        data.workers(),
-                        2,
-                        bad)) {
+                try (BatchLoader loader =
+                        BatchLoader.trainingEpoch(req.dataset(), train, data, c.batchSize(), cfg.seed(), epoch, bad)) {
                     while (loader.hasNext()) {
                         BatchLoader.Batch batch = loader.next();
                         if (batch.size() == 0) continue;
@@ -473,17 +464,8 @@ public final class Pretrainer {
         int[] top = new int[n * m];
         BadSamples bad = new BadSamples(org.revtaf.domain.data.BadSamplePolicy.FAIL);
         int at = 0;
-        try (BatchLoader loader = new BatchLoader(
-                req.dataset(),
-                val,
-                data.evalPipeline(),
-                fc.train().batchSize(),
-                cfg.seed(),
-                0,
-                false,
-                data.workers(),
-                2,
-                bad)) {
+        try (BatchLoader loader =
+                BatchLoader.inOrder(req.dataset(), val, data, fc.train().batchSize(), bad)) {
             while (loader.hasNext()) {
                 BatchLoader.Batch b = loader.next();
                 Tensor images = Tensor.of(req.device(), b.images(), b.size(), 3, data.crop(), data.crop());

@@ -169,18 +169,6 @@ public final class CachedFeatures implements AutoCloseable {
         return cache.tokenizer();
     }
 
-    public int trainStudies() {
-        return trainStudies;
-    }
-
-    public int textWidth() {
-        return textWidth;
-    }
-
-    public int memoryDim() {
-        return memoryDim;
-    }
-
     /** Row of a study in studies.safetensors; an error for a study the cache does not hold. */
     public int row(Study s) {
         Integer r = rowOfId.get(s.id());

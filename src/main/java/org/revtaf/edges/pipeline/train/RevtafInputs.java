@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.revtaf.domain.data.BatchLoader;
+import org.revtaf.domain.data.DataConfig;
 import org.revtaf.domain.data.Study;
 import org.revtaf.domain.text.ReportCleaner;
 import org.revtaf.domain.text.WordPieceTokenizer;
@@ -36,23 +37,17 @@ public final class RevtafInputs {
     private final Map<String, int[]> pieces = new HashMap<>();
 
     /**
-     * @param maxWords report words kept (data.max_words)
-     * @param crop image side (data.crop)
+     * The texts are tokenized with the cache's vocabulary, cut to {@code data.max_words} words and the
+     * decoder's positions; the images are {@code data.crop} pixels square.
      */
-    public RevtafInputs(
-            CachedFeatures features,
-            RevtafModel model,
-            Device device,
-            WordPieceTokenizer tokenizer,
-            int maxWords,
-            int crop) {
+    public RevtafInputs(CachedFeatures features, RevtafModel model, Device device, DataConfig data) {
         this.features = features;
         this.model = model;
         this.device = device;
-        this.tokenizer = tokenizer;
-        this.maxWords = maxWords;
+        this.tokenizer = features.tokenizer();
+        this.maxWords = data.maxWords();
         this.maxTokens = model.decoder().config().maxPositions();
-        this.crop = crop;
+        this.crop = data.crop();
     }
 
     /** The model inputs of a batch; {@code grpTrain}: per study the training index of its GRPs. */

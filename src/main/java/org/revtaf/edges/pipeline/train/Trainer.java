@@ -138,12 +138,13 @@ public final class Trainer {
         try (CachedFeatures f = CachedFeatures.open(r.cache(), r.data(), r.dataDir(), cfg, file)) {
             NnContext ctx = NnContext.of(r.device(), cfg.seed());
             var tokenizer = f.tokenizer();
-            RevtafModel model = RevtafModel.build(ctx, mc, tokenizer, f.textWidth(), f.memoryDim());
+            RevtafModel model = RevtafModel.build(
+                    ctx, mc, tokenizer, f.manifest().textWidth(), f.manifest().memoryDim());
             var init = r.resume() ? WeightInit.Imported.NONE : WeightInit.revtaf(model, cfg, tokenizer, file);
             model.classifier.setBaseProbs(StatusClassifier.baseProbsFromLabels(f.trainLabels()));
             TrainStep step = new TrainStep(model, tc, r.detectAnomaly());
             List<String> columns = columns(r.onNonFinite() == OnNonFinite.SKIP);
-            RevtafInputs inputs = new RevtafInputs(f, model, r.device(), tokenizer, dc.maxWords(), dc.crop());
+            RevtafInputs inputs = new RevtafInputs(f, model, r.device(), dc);
             Map<String, String> identity = RevtafCheckpoint.identity(f, model, r.dataDir());
             State st = new State();
             RunDir run = RunDir.open(r.out(), "--out", "train", r.resume(), cfg.toYaml(), log); // after the model built
@@ -295,17 +296,8 @@ public final class Trainer {
             for (int epoch = st.position.epoch(); epoch <= tc.epochs(); epoch++) {
                 int first = epoch == st.position.epoch() ? Math.toIntExact(st.position.stepInEpoch()) : 0;
                 BadSamples bad = new BadSamples(dc.onBadSample());
-                try (BatchLoader loader = new BatchLoader(
-                        r.data(),
-                        train,
-                        dc.trainPipeline(),
-                        tc.batchSize(),
-                        cfg.seed(),
-                        epoch,
-                        true,
-                        dc.workers(),
-                        2,
-                        bad)) {
+                try (BatchLoader loader =
+                        BatchLoader.trainingEpoch(r.data(), train, dc, tc.batchSize(), cfg.seed(), epoch, bad)) {
                     for (int k = 0; k < first && loader.hasNext(); k++) loader.next(); // resumed mid-epoch
                     for (int k = first; loader.hasNext(); k++) {
                         BatchLoader.Batch b;

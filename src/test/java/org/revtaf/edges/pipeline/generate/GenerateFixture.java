@@ -101,8 +101,8 @@ public final class GenerateFixture {
                     NnContext.of(Device.CPU, seed),
                     cfg.model().orElseThrow(),
                     f.tokenizer(),
-                    f.textWidth(),
-                    f.memoryDim());
+                    f.manifest().textWidth(),
+                    f.manifest().memoryDim());
             Map<String, String> states = new LinkedHashMap<>(RevtafCheckpoint.identity(f, model, data));
             // the classifier's N(0, 0.001) initialisation gives every study the same statuses (and so
             // the same prompt); larger weights let the random model's statuses differ per study

@@ -88,7 +88,7 @@ class InferenceTest {
             assertTrue(spread > 1e-3, "the random foundation model tells the images apart: " + spread);
             assertArrayEquals(cached.firstMemory(), chain.firstMemory());
             assertArrayEquals(cached.memory().toFloats(), chain.memory().toFloats());
-            int dt = inf.features().textWidth();
+            int dt = inf.features().manifest().textWidth();
             float[] la = cached.lrp().toFloats(), lb = chain.lrp().toFloats();
             int compared = 0;
             for (int e = 0; e < a.length; e++) {
@@ -104,7 +104,7 @@ class InferenceTest {
     void lreRetrievalReturnsTheBruteForceNearestTrainingStudy() {
         try (Inference inf = Inference.open(ckpt, fx.data, Device.CPU, GenerateFixture.quietLog());
                 Scope s = Scope.open()) {
-            int ntr = inf.features().trainStudies(), n = fx.dataset.size();
+            int ntr = inf.features().manifest().trainStudies(), n = fx.dataset.size();
             int[] rows = new int[n - ntr];
             for (int i = 0; i < rows.length; i++) rows[i] = ntr + i; // val and test studies
             Tensor q = inf.features().fLogit(Device.CPU, rows);
@@ -164,7 +164,8 @@ class InferenceTest {
         // a damaged file is rebuilt too
         Files.writeString(file, "not a safetensors file");
         try (Inference inf = Inference.open(b, fx.data, Device.CPU, GenerateFixture.quietLog())) {
-            assertEquals(inf.features().trainStudies(), inf.lre().index().size());
+            assertEquals(
+                    inf.features().manifest().trainStudies(), inf.lre().index().size());
         }
         assertEquals(saved.size(), PoincareIndex.load(file, Device.CPU).size(), "rewritten");
     }
