@@ -20,10 +20,7 @@ class EvaluateCommandTest {
 
     /** {@code revtaf evaluate --refs REFS --hyps HYPS MORE...}. */
     static CliRun evaluate(Path refs, Path hyps, String... more) {
-        List<String> args =
-                new java.util.ArrayList<>(List.of("evaluate", "--refs", refs.toString(), "--hyps", hyps.toString()));
-        args.addAll(List.of(more));
-        return CliRun.run(args.toArray(String[]::new));
+        return CliRun.run(List.of("evaluate", "--refs", refs.toString(), "--hyps", hyps.toString()), more);
     }
 
     /** The JSON object of {@code evaluate --json} with {@code more} arguments. */
@@ -185,15 +182,10 @@ class EvaluateCommandTest {
         Path refs = write("r.jsonl", "{\"id\": \"a\", \"report\": \"x\"}\n");
         Path labels = write("l.csv", HEADER + "a,,,,,,,,,,,,,,1.0\n");
         for (String[] extra : new String[][] {
-            {"--ref-labels", labels.toString(), "--hyp-labels", labels.toString()},
-            {"--hyp-labels", labels.toString()}
+            {"--no-ce", "--ref-labels", labels.toString(), "--hyp-labels", labels.toString()},
+            {"--no-ce", "--hyp-labels", labels.toString()}
         }) {
-            List<String> args = new java.util.ArrayList<>(
-                    List.of("evaluate", "--refs", refs.toString(), "--hyps", refs.toString(), "--no-ce"));
-            args.addAll(List.of(extra));
-            CliRun r = CliRun.run(args.toArray(String[]::new));
-            assertEquals(2, r.status(), r.err());
-            assertTrue(r.err().contains("--no-ce") && r.err().contains("--ref-labels/--hyp-labels"), r.err());
+            CliRun r = evaluate(refs, refs, extra).assertFails(2, "--no-ce", "--ref-labels/--hyp-labels");
             assertTrue(r.out().isEmpty(), r.out());
         }
     }
@@ -202,9 +194,7 @@ class EvaluateCommandTest {
     void reportFilesForLabelOnlyAreRefusedClearly() throws Exception {
         Path txt = write("r.txt", "heart size is normal .\n");
         Path good = write("g.jsonl", "{\"id\": \"1\", \"report\": \"x\"}\n");
-        CliRun r = evaluate(txt, good, "--no-ce");
-        assertEquals(1, r.status());
-        assertTrue(r.err().contains("r.txt: .txt input is read by 'label' only"), r.err());
+        evaluate(txt, good, "--no-ce").assertFails(1, "r.txt: .txt input is read by 'label' only");
     }
 
     @Test
@@ -222,17 +212,14 @@ class EvaluateCommandTest {
         Path refs = write("r.jsonl", "{\"id\": 1, \"report\": \"the lungs are clear .\"}\n");
         Path hyps = write("h.jsonl", "{\"id\": 1, \"report\": \"the lungs are clear.\"}\n");
         Path file = write("plain.txt", "keep me");
-        CliRun r = evaluate(refs, hyps, "--no-ce", "--out", file.toString());
-        assertEquals(1, r.status());
-        assertTrue(r.err().contains("--out " + file + ": exists and is not a folder"), r.err());
+        evaluate(refs, hyps, "--no-ce", "--out", file.toString())
+                .assertFails(1, "--out " + file + ": exists and is not a folder");
         assertEquals("keep me", Files.readString(file));
         // per_report.csv is a folder: metrics.csv written earlier must not be replaced either
         Path out = dir.resolve("out");
         Files.createDirectories(out.resolve("per_report.csv"));
         Files.writeString(out.resolve("metrics.csv"), "old");
-        CliRun r2 = evaluate(refs, hyps, "--no-ce", "--out", out.toString());
-        assertEquals(1, r2.status());
-        assertTrue(r2.err().contains("per_report.csv: is a directory"), r2.err());
+        evaluate(refs, hyps, "--no-ce", "--out", out.toString()).assertFails(1, "per_report.csv: is a directory");
         assertEquals("old", Files.readString(out.resolve("metrics.csv")));
         try (var s = Files.list(out)) {
             assertEquals(2, s.count(), "no temporary files left behind");
@@ -248,12 +235,10 @@ class EvaluateCommandTest {
         Path refs = write("r.jsonl", "{\"id\": 1, \"report\": \"the lungs are clear .\"}\n");
         Path fw = dir.resolve("fw.txt");
         Files.write(fw, new byte[] {'t', 'h', 'e', '\n', (byte) 0xff, '\n'});
-        CliRun bad = evaluate(refs, refs, "--no-ce", "--meteor-function-words", fw.toString());
-        assertEquals(1, bad.status());
-        assertTrue(bad.err().contains(fw + ":2: not valid UTF-8 text"), bad.err());
-        CliRun folder = evaluate(refs, refs, "--no-ce", "--meteor-function-words", dir.toString());
-        assertEquals(1, folder.status());
-        assertTrue(folder.err().contains(dir + ": is a folder, not a function-word list"), folder.err());
+        evaluate(refs, refs, "--no-ce", "--meteor-function-words", fw.toString())
+                .assertFails(1, fw + ":2: not valid UTF-8 text");
+        evaluate(refs, refs, "--no-ce", "--meteor-function-words", dir.toString())
+                .assertFails(1, dir + ": is a folder, not a function-word list");
         // a list saved with Windows line ends scores like the same list with '\n' ends
         Path hyps = write("h.jsonl", "{\"id\": 1, \"report\": \"the heart is clear are .\"}\n");
         Files.writeString(fw, "the\nare\nis\n");
@@ -299,9 +284,7 @@ class EvaluateCommandTest {
             {"exact,wordnet", "unknown module 'wordnet'"},
             {"", "no module"}
         }) {
-            CliRun r = nlgOnly(refs, hyps, "--meteor-modules", bad[0]);
-            assertEquals(2, r.status(), r.err());
-            assertTrue(r.err().contains("--meteor-modules") && r.err().contains(bad[1]), r.err());
+            CliRun r = nlgOnly(refs, hyps, "--meteor-modules", bad[0]).assertFails(2, "--meteor-modules", bad[1]);
             assertFalse(r.err().contains("Exception"), r.err());
             assertTrue(r.out().isEmpty(), r.out());
         }
@@ -340,12 +323,8 @@ class EvaluateCommandTest {
     void missingAndExtraIdsAreErrorsNamingTheId() throws Exception {
         Path refs = write("r.jsonl", "{\"id\": \"a\", \"report\": \"x\"}\n{\"id\": \"b\", \"report\": \"y\"}\n");
         Path hyps = write("h.jsonl", "{\"id\": \"a\", \"report\": \"x\"}\n");
-        CliRun r = evaluate(refs, hyps, "--no-ce");
-        assertEquals(1, r.status());
-        assertTrue(r.err().contains("'b'"), r.err());
-        CliRun r2 = evaluate(hyps, refs, "--no-ce");
-        assertEquals(1, r2.status());
-        assertTrue(r2.err().contains("'b'") && r2.err().contains("no reference"), r2.err());
+        evaluate(refs, hyps, "--no-ce").assertFails(1, "'b'");
+        evaluate(hyps, refs, "--no-ce").assertFails(1, "'b'", "no reference");
     }
 
     @Test
@@ -374,14 +353,12 @@ class EvaluateCommandTest {
             {"", "an empty file name"},
         };
         for (String[] c : cases) {
-            CliRun r = CliRun.run("evaluate", "--refs", c[0], "--hyps", good.toString(), "--no-ce");
-            assertEquals(1, r.status(), c[0]);
-            assertTrue(r.err().contains(c[1]), r.err());
+            CliRun r = CliRun.run("evaluate", "--refs", c[0], "--hyps", good.toString(), "--no-ce")
+                    .assertFails(1, c[1]);
             assertFalse(r.err().contains("Exception"), r.err());
         }
-        CliRun half = evaluate(good, good, "--ref-labels", good.toString());
-        assertEquals(2, half.status(), "one label file without the other is bad usage");
-        assertTrue(half.err().contains("--hyp-labels"), half.err());
+        evaluate(good, good, "--ref-labels", good.toString())
+                .assertFails(2, "--hyp-labels"); // one label file without the other is bad usage
     }
 
     @Test

@@ -12,19 +12,23 @@ import org.junit.jupiter.api.io.TempDir;
 import org.revtaf.edges.cli.CliRun;
 
 class LabelCommandTest {
+    /** {@code revtaf label --in IN --out OUT ARGS}. */
+    private static CliRun label(Path in, Path out, String... args) {
+        return CliRun.run(List.of("label", "--in", in.toString(), "--out", out.toString()), args);
+    }
+
     private static final String HEADER14 = "id,Enlarged Cardiomediastinum,Cardiomegaly,Lung Opacity,Lung Lesion,Edema,"
             + "Consolidation,Pneumonia,Atelectasis,Pneumothorax,Pleural Effusion,Pleural Other,Fracture,"
             + "Support Devices,No Finding";
 
     @Test
     void jsonlToChexbertCsv(@TempDir Path dir) throws Exception {
-        Path in = dir.resolve("r.jsonl");
-        Files.writeString(
-                in,
+        Path in = Files.writeString(
+                dir.resolve("r.jsonl"),
                 "{\"id\":\"a\",\"report\":\"Small left pleural effusion. No pneumothorax.\"}\n"
                         + "{\"id\":\"b,2\",\"report\":\"Possible pneumonia.\"}\n");
         Path out = dir.resolve("labels.csv");
-        CliRun r = CliRun.run("label", "--in", in.toString(), "--out", out.toString());
+        CliRun r = label(in, out);
         assertEquals(0, r.status(), r.err());
         List<String> lines = Files.readAllLines(out);
         assertEquals(HEADER14, lines.get(0));
@@ -34,76 +38,53 @@ class LabelCommandTest {
 
     @Test
     void allFourInputKindsAndEighteenClasses(@TempDir Path dir) throws Exception {
-        Path ann = dir.resolve("annotation.json");
-        Files.writeString(
-                ann,
+        Path ann = Files.writeString(
+                dir.resolve("annotation.json"),
                 "{\"train\": [{\"id\": \"t1\", \"report\": \"Heart size is normal.\", \"image_path\": [\"x.png\"]}],\n"
                         + " \"val\": [], \"test\": [{\"id\": \"s1\", \"report\": \"The aorta is tortuous.\", \"labels\": [0]}]}");
-        Path txt = dir.resolve("r.txt");
-        Files.writeString(txt, "No effusion.\nMild cardiomegaly.\n");
-        Path csvIn = dir.resolve("r.csv");
-        Files.writeString(csvIn, "Report,other\n\"Pneumothorax, small.\",x\n");
+        Path txt = Files.writeString(dir.resolve("r.txt"), "No effusion.\nMild cardiomegaly.\n");
+        Path csvIn = Files.writeString(dir.resolve("r.csv"), "Report,other\n\"Pneumothorax, small.\",x\n");
         Path out = dir.resolve("o.csv");
 
-        assertEquals(
-                0,
-                CliRun.run("label", "--in", ann.toString(), "--out", out.toString(), "--classes", "18")
-                        .status());
+        assertEquals(0, label(ann, out, "--classes", "18").status());
         List<String> a = Files.readAllLines(out);
         assertTrue(a.get(0)
                 .endsWith("No Finding,Aorta Abnormal,Bone/Spine Abnormal,Hemidiaphragm Abnormal,Lung Volume Abnormal"));
         assertEquals("t1,,0.0,,,,,,,,,,,,1.0,,,,", a.get(1));
         assertEquals("s1,,,,,,,,,,,,,,1.0,1.0,,,", a.get(2));
 
-        assertEquals(
-                0,
-                CliRun.run("label", "--in", txt.toString(), "--out", out.toString())
-                        .status());
+        assertEquals(0, label(txt, out).status());
         List<String> t = Files.readAllLines(out);
         assertEquals(List.of(HEADER14, "1,,,,,,,,,,0.0,,,,1.0", "2,,1.0,,,,,,,,,,,,"), t);
 
-        assertEquals(
-                0,
-                CliRun.run("label", "--in", csvIn.toString(), "--out", out.toString())
-                        .status());
+        assertEquals(0, label(csvIn, out).status());
         assertEquals("1,,,,,,,,,1.0,,,,,", Files.readAllLines(out).get(1));
     }
 
     @Test
     void badInputNamesFileAndLineAndKeepsOldOutput(@TempDir Path dir) throws Exception {
-        Path out = dir.resolve("o.csv");
-        Files.writeString(out, "previous\n");
-        Path bad = dir.resolve("bad.jsonl");
-        Files.writeString(bad, "{\"id\":\"a\",\"report\":\"ok\"}\n{\"id\":\"b\" \"report\":1}\n");
-        CliRun r = CliRun.run("label", "--in", bad.toString(), "--out", out.toString());
-        assertEquals(1, r.status());
-        assertTrue(r.err().contains("bad.jsonl:2: not valid JSON"), r.err());
+        Path out = Files.writeString(dir.resolve("o.csv"), "previous\n");
+        Path bad = Files.writeString(
+                dir.resolve("bad.jsonl"), "{\"id\":\"a\",\"report\":\"ok\"}\n{\"id\":\"b\" \"report\":1}\n");
+        label(bad, out).assertFails(1, "bad.jsonl:2: not valid JSON");
         assertEquals("previous\n", Files.readString(out));
 
-        Path noReport = dir.resolve("n.jsonl");
-        Files.writeString(noReport, "{\"id\":\"a\"}\n");
-        CliRun r2 = CliRun.run("label", "--in", noReport.toString(), "--out", out.toString());
-        assertEquals(1, r2.status());
-        assertTrue(r2.err().contains("n.jsonl:1: missing key \"report\""), r2.err());
+        Path noReport = Files.writeString(dir.resolve("n.jsonl"), "{\"id\":\"a\"}\n");
+        label(noReport, out).assertFails(1, "n.jsonl:1: missing key \"report\"");
 
-        Path csv = dir.resolve("c.csv");
-        Files.writeString(csv, "text\nx\n");
-        CliRun r3 = CliRun.run("label", "--in", csv.toString(), "--out", out.toString());
-        assertEquals(1, r3.status());
-        assertTrue(r3.err().contains("c.csv:1: no \"Report\" column"), r3.err());
+        Path csv = Files.writeString(dir.resolve("c.csv"), "text\nx\n");
+        label(csv, out).assertFails(1, "c.csv:1: no \"Report\" column");
 
-        CliRun r4 = CliRun.run("label", "--in", dir.resolve("missing.txt").toString(), "--out", out.toString());
-        assertTrue(r4.err().contains("missing.txt: no such file"), r4.err());
-        CliRun r5 = CliRun.run("label", "--in", csv.toString(), "--out", out.toString(), "--classes", "15");
-        assertTrue(r5.err().contains("--classes must be 14 or 18"), r5.err());
+        label(dir.resolve("missing.txt"), out).assertFails(1, "missing.txt: no such file");
+        label(csv, out, "--classes", "15").assertFails(1, "--classes must be 14 or 18");
         assertEquals("previous\n", Files.readString(out));
     }
 
     @Test
     void flatAnnotationListWithNumericIds(@TempDir Path dir) throws Exception {
-        Path ann = dir.resolve("iu_annotation.json");
-        Files.writeString(
-                ann, "[{\"id\": 7, \"report\": \"No pneumothorax.\"},\n {\"id\": 8, \"report\": \"Cardiomegaly.\"}]");
+        Path ann = Files.writeString(
+                dir.resolve("iu_annotation.json"),
+                "[{\"id\": 7, \"report\": \"No pneumothorax.\"},\n {\"id\": 8, \"report\": \"Cardiomegaly.\"}]");
         List<ReportSource.Report> r = ReportSource.read(ann);
         assertEquals(
                 List.of(
@@ -111,34 +92,23 @@ class LabelCommandTest {
                         new ReportSource.Report("8", "Cardiomegaly.")),
                 r);
         Files.writeString(ann, "{\"train\": [{\"id\": \"a\", \"report\": \"x\"},\n {\"id\": \"b\"}]}");
-        CliRun bad = CliRun.run(
-                "label", "--in", ann.toString(), "--out", dir.resolve("o.csv").toString());
-        assertEquals(1, bad.status());
-        assertTrue(
-                bad.err().contains("iu_annotation.json:2 (split train, entry 1): missing key \"report\""), bad.err());
+        label(ann, dir.resolve("o.csv"))
+                .assertFails(1, "iu_annotation.json:2 (split train, entry 1): missing key \"report\"");
     }
 
     @Test
     void outAsAFolderOrEmptyIsAClearErrorAndTheCsvGetsNormalPermissions(@TempDir Path dir) throws Exception {
-        Path in = dir.resolve("r.jsonl");
-        Files.writeString(in, "{\"id\":\"a\",\"report\":\"No effusion.\"}\n");
+        Path in = Files.writeString(dir.resolve("r.jsonl"), "{\"id\":\"a\",\"report\":\"No effusion.\"}\n");
         Path folder = Files.createDirectories(dir.resolve("existing"));
-        CliRun r = CliRun.run("label", "--in", in.toString(), "--out", folder.toString());
-        assertEquals(1, r.status());
-        assertTrue(r.err().contains("--out " + folder + ": is a folder"), r.err());
+        CliRun r = label(in, folder).assertFails(1, "--out " + folder + ": is a folder");
         assertFalse(r.err().contains("Exception") || r.err().contains("internal error"), r.err());
-        CliRun empty = CliRun.run("label", "--in", in.toString(), "--out", "");
-        assertEquals(1, empty.status());
-        assertTrue(empty.err().contains("--out: an empty file name"), empty.err());
+        label(in, Path.of("")).assertFails(1, "--out: an empty file name");
         try (var files = Files.list(folder)) {
             assertEquals(0, files.count());
         }
         // written through AtomicFile: the usual permissions (umask), not a temporary file's 0600
         Path out = dir.resolve("sub").resolve("labels.csv");
-        assertEquals(
-                0,
-                CliRun.run("label", "--in", in.toString(), "--out", out.toString())
-                        .status());
+        assertEquals(0, label(in, out).status());
         Path plain = Files.writeString(dir.resolve("plain.txt"), "x");
         assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(out));
         try (var files = Files.list(out.getParent())) {
@@ -152,9 +122,7 @@ class LabelCommandTest {
         byte[] txt = {'o', 'k', '\n', 'b', (byte) 0xe9, 'd', '\n'};
         Path t = dir.resolve("latin1.txt");
         Files.write(t, txt);
-        CliRun r = CliRun.run("label", "--in", t.toString(), "--out", out.toString());
-        assertEquals(1, r.status());
-        assertTrue(r.err().contains("latin1.txt:2: not valid UTF-8"), r.err());
+        label(t, out).assertFails(1, "latin1.txt:2: not valid UTF-8");
         Path j = dir.resolve("latin1.jsonl");
         byte[] head = "{\"id\":\"a\",\"report\":\"x\"}\n\n{\"id\":\"b\",\"report\":\"".getBytes();
         byte[] bytes = java.util.Arrays.copyOf(head, head.length + 3);
@@ -162,47 +130,35 @@ class LabelCommandTest {
         bytes[head.length + 1] = '"';
         bytes[head.length + 2] = '}';
         Files.write(j, bytes);
-        CliRun r2 = CliRun.run("label", "--in", j.toString(), "--out", out.toString());
-        assertEquals(1, r2.status());
-        assertTrue(r2.err().contains("latin1.jsonl:3: not valid UTF-8"), r2.err());
+        label(j, out).assertFails(1, "latin1.jsonl:3: not valid UTF-8");
         assertFalse(Files.exists(out));
     }
 
     @Test
     void duplicateIdsNameTheIdAndBothLines(@TempDir Path dir) throws Exception {
-        Path out = dir.resolve("o.csv");
-        Files.writeString(out, "previous\n");
-        Path j = dir.resolve("d.jsonl");
-        Files.writeString(
-                j,
+        Path out = Files.writeString(dir.resolve("o.csv"), "previous\n");
+        Path j = Files.writeString(
+                dir.resolve("d.jsonl"),
                 "{\"id\":\"a\",\"report\":\"x\"}\n{\"id\":\"b\",\"report\":\"y\"}\n"
                         + "{\"id\":\"a\",\"report\":\"z\"}\n");
-        CliRun r = CliRun.run("label", "--in", j.toString(), "--out", out.toString());
-        assertEquals(1, r.status());
-        assertTrue(r.err().contains("d.jsonl:3: duplicate id 'a', first at line 1"), r.err());
+        label(j, out).assertFails(1, "d.jsonl:3: duplicate id 'a', first at line 1");
         // across the splits of an annotation.json, and integer ids equal to text ids
-        Path ann = dir.resolve("annotation.json");
-        Files.writeString(
-                ann, "{\"train\": [{\"id\": 7, \"report\": \"x\"}],\n \"test\": [{\"id\": \"7\", \"report\": \"y\"}]}");
-        CliRun r2 = CliRun.run("label", "--in", ann.toString(), "--out", out.toString());
-        assertEquals(1, r2.status());
-        assertTrue(
-                r2.err()
-                        .contains("annotation.json:2 (split test, entry 0): duplicate id '7', first at line 1"
-                                + " (split train, entry 0)"),
-                r2.err());
-        Path csv = dir.resolve("d.csv");
-        Files.writeString(csv, "id,Report\nx,\"two\nlines\"\ny,b\nx,c\n");
-        CliRun r3 = CliRun.run("label", "--in", csv.toString(), "--out", out.toString());
-        assertEquals(1, r3.status());
-        assertTrue(r3.err().contains("d.csv:5: duplicate id 'x', first at line 2"), r3.err());
+        Path ann = Files.writeString(
+                dir.resolve("annotation.json"),
+                "{\"train\": [{\"id\": 7, \"report\": \"x\"}],\n \"test\": [{\"id\": \"7\", \"report\": \"y\"}]}");
+        label(ann, out)
+                .assertFails(
+                        1,
+                        "annotation.json:2 (split test, entry 0): duplicate id '7', first at line 1"
+                                + " (split train, entry 0)");
+        Path csv = Files.writeString(dir.resolve("d.csv"), "id,Report\nx,\"two\nlines\"\ny,b\nx,c\n");
+        label(csv, out).assertFails(1, "d.csv:5: duplicate id 'x', first at line 2");
         assertEquals("previous\n", Files.readString(out));
     }
 
     @Test
     void anInputWithoutReportsIsAnErrorNamingTheFile(@TempDir Path dir) throws Exception {
-        Path out = dir.resolve("o.csv");
-        Files.writeString(out, "previous\n");
+        Path out = Files.writeString(dir.resolve("o.csv"), "previous\n");
         String[][] cases = {
             {"e.jsonl", ""},
             {"blank.jsonl", "\n  \n"},
@@ -213,7 +169,7 @@ class LabelCommandTest {
         };
         for (String[] c : cases) {
             Path in = Files.writeString(dir.resolve(c[0]), c[1]);
-            CliRun r = CliRun.run("label", "--in", in.toString(), "--out", out.toString());
+            CliRun r = label(in, out);
             assertEquals(1, r.status(), c[0]);
             assertTrue(r.err().contains(in + ": no reports in the file"), r.err());
             assertFalse(r.out().contains("labelled"), r.out());

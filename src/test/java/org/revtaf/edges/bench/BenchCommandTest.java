@@ -11,28 +11,18 @@ import org.revtaf.edges.pipeline.StageFixtures;
 import org.revtaf.engine.backend.cpu.kernels.Parallel;
 
 class BenchCommandTest {
+    /** {@code revtaf bench ARGS --json}, ARGS written as on a command line, succeeds: its JSON object. */
+    private static JsonNode json(String args) throws Exception {
+        CliRun r = CliRun.run(("bench " + args + " --json").split(" "));
+        assertEquals(0, r.status(), r.err());
+        return new ObjectMapper().readTree(r.out());
+    }
+
     @Test
     void gemmJsonHasTheContractKeysAndPlausibleFigures() throws Exception {
         int t = Parallel.threads();
         try {
-            CliRun r = CliRun.run(
-                    "bench",
-                    "gemm",
-                    "--m",
-                    "64",
-                    "--n",
-                    "48",
-                    "--k",
-                    "33",
-                    "--json",
-                    "--seconds",
-                    "0.05",
-                    "--warmup",
-                    "0.01",
-                    "--threads",
-                    "1");
-            assertEquals(0, r.status(), r.err());
-            JsonNode j = new ObjectMapper().readTree(r.out());
+            JsonNode j = json("gemm --m 64 --n 48 --k 33 --seconds 0.05 --warmup 0.01 --threads 1");
             assertEquals("gemm", j.get("name").asText());
             assertEquals("cpu", j.get("device").asText());
             assertEquals(1, j.get("threads").asInt());
@@ -48,22 +38,7 @@ class BenchCommandTest {
     @Test
     void convRunsOnReferenceAndCpu() throws Exception {
         for (String device : new String[] {"cpu", "reference"}) {
-            CliRun r = CliRun.run(
-                    "bench",
-                    "conv",
-                    "--device",
-                    device,
-                    "--batch",
-                    "1",
-                    "--size",
-                    "16",
-                    "--pass",
-                    "train",
-                    "--seconds",
-                    "0.01",
-                    "--json");
-            assertEquals(0, r.status(), r.err());
-            JsonNode j = new ObjectMapper().readTree(r.out());
+            JsonNode j = json("conv --device " + device + " --batch 1 --size 16 --pass train --seconds 0.01");
             assertEquals("conv", j.get("name").asText());
             assertEquals(device, j.get("device").asText());
             assertTrue(j.get("gflops").asDouble() > 0);
@@ -73,57 +48,35 @@ class BenchCommandTest {
 
     @Test
     void badUsageExitsTwoWithAClearMessage() {
-        CliRun unknown = CliRun.run("bench", "nope");
-        assertEquals(2, unknown.status());
-        assertTrue(
-                unknown.err().contains("unknown workload 'nope'")
-                        && unknown.err().contains("gemm, conv"),
-                unknown.err());
-        CliRun device = CliRun.run("bench", "gemm", "--device", "cuda");
-        assertEquals(2, device.status());
-        assertTrue(device.err().contains("does not run on device 'cuda'")
-                && device.err().contains("cpu, reference"));
-        CliRun option = CliRun.run("bench", "gemm", "--mm", "3");
-        assertEquals(2, option.status());
-        assertTrue(
-                option.err().contains("unknown option --mm") && option.err().contains("--m, --n, --k"), option.err());
-        CliRun value = CliRun.run("bench", "gemm", "--m", "abc");
-        assertEquals(2, value.status());
-        assertTrue(value.err().contains("--m must be an integer"), value.err());
-        CliRun pass = CliRun.run("bench", "conv", "--pass", "sideways");
-        assertEquals(2, pass.status());
-        assertTrue(pass.err().contains("--pass must be forward or train"));
+        CliRun.run("bench", "nope").assertFails(2, "unknown workload 'nope'", "gemm, conv");
+        CliRun.run("bench", "gemm", "--device", "cuda")
+                .assertFails(2, "does not run on device 'cuda'", "cpu, reference");
+        CliRun.run("bench", "gemm", "--mm", "3").assertFails(2, "unknown option --mm", "--m, --n, --k");
+        CliRun.run("bench", "gemm", "--m", "abc").assertFails(2, "--m must be an integer");
+        CliRun.run("bench", "conv", "--pass", "sideways").assertFails(2, "--pass must be forward or train");
     }
 
     @Test
     void aRepeatedWorkloadOptionIsBadUsageNamingIt() {
-        CliRun r = CliRun.run("bench", "gemm", "--m", "8", "--n", "8", "--k", "8", "--m", "16");
-        assertEquals(2, r.status(), r.out());
-        assertTrue(r.err().contains("option --m given more than once ('8' and '16')"), r.err());
-        CliRun eq = CliRun.run("bench", "gemm", "--seconds=0.01", "--k", "8", "--seconds", "0.02");
-        assertEquals(2, eq.status());
-        assertTrue(eq.err().contains("option --seconds given more than once"), eq.err());
-        CliRun device = CliRun.run("bench", "gemm", "--device", "cpu", "--m", "8", "--device", "reference");
-        assertEquals(2, device.status());
-        assertTrue(device.err().contains("--device"), device.err());
+        CliRun.run("bench", "gemm", "--m", "8", "--n", "8", "--k", "8", "--m", "16")
+                .assertFails(2, "option --m given more than once ('8' and '16')");
+        CliRun.run("bench", "gemm", "--seconds=0.01", "--k", "8", "--seconds", "0.02")
+                .assertFails(2, "option --seconds given more than once");
+        CliRun.run("bench", "gemm", "--device", "cpu", "--m", "8", "--device", "reference")
+                .assertFails(2, "--device");
     }
 
     @Test
     void zeroWarmupIsAllowedAndNegativeIsNot() throws Exception {
-        CliRun zero = CliRun.run(
-                "bench", "gemm", "--m", "8", "--n", "8", "--k", "8", "--seconds", "0.001", "--warmup", "0", "--json");
-        assertEquals(0, zero.status(), zero.err());
-        JsonNode j = new ObjectMapper().readTree(zero.out());
+        JsonNode j = json("gemm --m 8 --n 8 --k 8 --seconds 0.001 --warmup 0");
         assertEquals("gemm", j.get("name").asText());
         assertTrue(j.get("gflops").asDouble() > 0);
         for (String bad : new String[] {"-1", "-0.5", "NaN", "Infinity"}) {
-            CliRun r = CliRun.run("bench", "gemm", "--m", "8", "--n", "8", "--k", "8", "--warmup", bad);
-            assertEquals(2, r.status(), bad);
-            assertTrue(r.err().contains("--warmup must be a number >= 0, got " + bad), r.err());
+            CliRun.run("bench", "gemm", "--m", "8", "--n", "8", "--k", "8", "--warmup", bad)
+                    .assertFails(2, "--warmup must be a number >= 0, got " + bad);
         }
-        CliRun seconds = CliRun.run("bench", "gemm", "--m", "8", "--seconds", "0");
-        assertEquals(2, seconds.status());
-        assertTrue(seconds.err().contains("--seconds must be a positive number, got 0"), seconds.err());
+        CliRun.run("bench", "gemm", "--m", "8", "--seconds", "0")
+                .assertFails(2, "--seconds must be a positive number, got 0");
     }
 
     @Test
@@ -138,18 +91,8 @@ class BenchCommandTest {
     void trainStepTimesTheWholeStepOfAConfigAndNamesAMissingSection() throws Exception {
         String micro = StageFixtures.microTrainConfig().toString();
         CliRun r = CliRun.run(
-                "bench",
-                "train-step",
-                "--config",
-                micro,
-                "--batch",
-                "2",
-                "--warmup",
-                "0",
-                "--iters",
-                "1",
-                "--json",
-                "--profile");
+                java.util.List.of("bench", "train-step", "--config", micro),
+                "--batch 2 --warmup 0 --iters 1 --json --profile".split(" "));
         assertEquals(0, r.status(), r.err());
         // --profile: the op table of the whole workload on stderr, the JSON alone on stdout
         var ops = org.revtaf.edges.cli.ProfileTables.check(r.err());
@@ -168,14 +111,11 @@ class BenchCommandTest {
         java.nio.file.Path noModel = java.nio.file.Files.createTempFile("no-model", ".yaml");
         try {
             java.nio.file.Files.writeString(noModel, "seed: 1\ndata:\n  crop: 32\n  resize: 32\n");
-            r = CliRun.run("bench", "train-step", "--config", noModel.toString());
-            assertEquals(1, r.status(), r.err());
-            assertTrue(r.err().contains("is not a config for bench train-step: it has no 'text' section"), r.err());
+            CliRun.run("bench", "train-step", "--config", noModel.toString())
+                    .assertFails(1, "is not a config for bench train-step: it has no 'text' section");
         } finally {
             java.nio.file.Files.deleteIfExists(noModel);
         }
-        r = CliRun.run("bench", "train-step");
-        assertEquals(2, r.status());
-        assertTrue(r.err().contains("--config"), r.err());
+        CliRun.run("bench", "train-step").assertFails(2, "--config");
     }
 }

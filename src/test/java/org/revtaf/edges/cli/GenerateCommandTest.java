@@ -234,70 +234,48 @@ class GenerateCommandTest {
         String img = image(fx.dataset.split(Split.TEST).get(0)).toString();
         String data = fx.data.toString();
 
-        var r = CliRun.run("generate", "--checkpoint", fx.foundation.toString(), "--data", data);
-        assertEquals(1, r.status());
-        assertTrue(r.err().contains("not a REVTAF checkpoint"), r.err());
-
-        r = CliRun.run(
-                "generate",
-                "--checkpoint",
-                full.toString(),
-                "--image",
-                dir.resolve("none.png").toString());
-        assertEquals(1, r.status());
-        assertTrue(r.err().contains("none.png: no such file"), r.err());
+        CliRun.run("generate", "--checkpoint", fx.foundation.toString(), "--data", data)
+                .assertFails(1, "not a REVTAF checkpoint");
+        CliRun.run(
+                        "generate",
+                        "--checkpoint",
+                        full.toString(),
+                        "--image",
+                        dir.resolve("none.png").toString())
+                .assertFails(1, "none.png: no such file");
 
         // the cache was recomputed since training: its manifest is another file
         Path changed = copy(fx.cache, dir.resolve("cache-changed"));
         Files.writeString(
                 changed.resolve(FeatureCache.MANIFEST),
                 Files.readString(changed.resolve(FeatureCache.MANIFEST)) + "\n");
-        Path c1 = GenerateFixture.withStates(
-                full, dir.resolve("c1.safetensors"), Map.of("cache.path", changed.toString()));
-        r = CliRun.run("generate", "--checkpoint", c1.toString(), "--data", data);
-        assertEquals(1, r.status());
-        assertTrue(
-                r.err().contains("c1.safetensors was trained on the cache")
-                        && r.err().contains("cache-changed")
-                        && r.err().contains("another cache"),
-                r.err());
+        Path c1 = withState("c1", "cache.path", changed);
+        CliRun.run("generate", "--checkpoint", c1.toString(), "--data", data)
+                .assertFails(1, "c1.safetensors was trained on the cache", "cache-changed", "another cache");
 
-        Path c2 = GenerateFixture.withStates(
-                full,
-                dir.resolve("c2.safetensors"),
-                Map.of("cache.path", dir.resolve("gone").toString()));
-        r = CliRun.run("generate", "--checkpoint", c2.toString(), "--data", data);
-        assertEquals(1, r.status());
-        assertTrue(r.err().contains("feature cache " + dir.resolve("gone") + ", which is gone"), r.err());
+        Path c2 = withState("c2", "cache.path", dir.resolve("gone"));
+        CliRun.run("generate", "--checkpoint", c2.toString(), "--data", data)
+                .assertFails(1, "feature cache " + dir.resolve("gone") + ", which is gone");
 
         // a foundation checkpoint other than the one the cache was made with
         Path other = dir.resolve("other-foundation.safetensors");
         GenerateFixture.saveRandomFoundation(other, fx.config, fx.dataset, 99);
         Path c3 = withFoundationPath(full, "c3", other);
-        r = CliRun.run("generate", "--checkpoint", c3.toString(), "--image", img);
-        assertEquals(1, r.status());
-        assertTrue(
-                r.err().contains(other + " is not the foundation checkpoint")
-                        && r.err().contains("hash"),
-                r.err());
+        CliRun.run("generate", "--checkpoint", c3.toString(), "--image", img)
+                .assertFails(1, other + " is not the foundation checkpoint", "hash");
         assertEquals(
                 0,
                 CliRun.run("generate", "--checkpoint", c3.toString(), "--data", data)
                         .status(),
                 "the cached studies do not need the foundation model");
         Path c4 = withFoundationPath(full, "c4", dir.resolve("no-foundation.safetensors"));
-        r = CliRun.run("retrieve", "--checkpoint", c4.toString(), "--image", img);
-        assertEquals(1, r.status());
-        assertTrue(r.err().contains("no-foundation.safetensors") && r.err().contains("it is gone"), r.err());
+        CliRun.run("retrieve", "--checkpoint", c4.toString(), "--image", img)
+                .assertFails(1, "no-foundation.safetensors", "it is gone");
 
         // the training data moved: --image needs it (the retrieval database's reports); --data DIR may give it
-        Path c5 = GenerateFixture.withStates(
-                full,
-                dir.resolve("c5.safetensors"),
-                Map.of("data.path", dir.resolve("moved").toString()));
-        r = CliRun.run("generate", "--checkpoint", c5.toString(), "--image", img);
-        assertEquals(1, r.status());
-        assertTrue(r.err().contains("trained on the data in " + dir.resolve("moved") + ", which is gone"), r.err());
+        Path c5 = withState("c5", "data.path", dir.resolve("moved"));
+        CliRun.run("generate", "--checkpoint", c5.toString(), "--image", img)
+                .assertFails(1, "trained on the data in " + dir.resolve("moved") + ", which is gone");
         assertEquals(
                 0,
                 CliRun.run("generate", "--checkpoint", c5.toString(), "--data", data)
@@ -310,16 +288,20 @@ class GenerateCommandTest {
         GenerateFixture.precompute(fx.data, fx.dataset, fx.config, fx.configFile, null, oracleCache);
         Path oracle = fx.checkpoint("oracle", oracleCache, true, true, 13);
         String img = image(fx.dataset.split(Split.TEST).get(0)).toString();
-        var r = CliRun.run("generate", "--checkpoint", oracle.toString(), "--image", img);
-        assertEquals(1, r.status());
-        assertTrue(r.err().contains("oracle") && r.err().contains("no foundation model exists"), r.err());
+        CliRun.run("generate", "--checkpoint", oracle.toString(), "--image", img)
+                .assertFails(1, "oracle", "no foundation model exists");
         Path other = StageFixtures.synth(dir.resolve("other-data"), 20, 32, 9);
-        r = CliRun.run("generate", "--checkpoint", oracle.toString(), "--data", other.toString());
+        CliRun r = CliRun.run("generate", "--checkpoint", oracle.toString(), "--data", other.toString());
         assertEquals(0, r.status(), r.err());
         assertTrue(r.err().contains("ground truth"), r.err());
         List<JsonNode> lines = lines(r.out());
         assertEquals(2, lines.size()); // the test split of 20 studies
         checkFormat(lines, true);
+    }
+
+    /** DIR/NAME.safetensors: the trained checkpoint with one state entry set to {@code path}. */
+    static Path withState(String name, String key, Path path) {
+        return GenerateFixture.withStates(full, dir.resolve(name + ".safetensors"), Map.of(key, path.toString()));
     }
 
     /** A checkpoint whose cache (a copy) names another foundation checkpoint file, hash unchanged. */

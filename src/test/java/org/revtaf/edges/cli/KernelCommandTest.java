@@ -186,8 +186,7 @@ class KernelCommandTest {
         Random rng = new Random(3);
         List<String> args = prepare("matmul", "a=3x4 b=4x2", rng);
         Path o = dir.resolve("mm");
-        Path g = dir.resolve("g.npy");
-        Npy.write(g, NdArray.ofFloats(new long[] {3, 2}, 1, 2, 3, 4, 5, 6));
+        Path g = npy("g.npy", new long[] {3, 2}, 1, 2, 3, 4, 5, 6);
         args.addAll(List.of("--device", "reference", "--out", o.toString(), "--grad-out", "out=" + g));
         assertEquals(0, CliRun.run(args.toArray(String[]::new)).status());
         Tensor a = Tensor.fromNdArray(Npy.read(dir.resolve("matmul_a.npy")), Device.REFERENCE)
@@ -196,19 +195,13 @@ class KernelCommandTest {
                 .requiresGrad(true);
         Tensor y = F.matmul(a, b);
         y.backward(Tensor.fromNdArray(Npy.read(g), Device.REFERENCE));
-        TensorAssert.assertClose("out", Npy.read(o.resolve("out.npy")).toDoubles(), y.toDoubles(), 1e-6, 1e-6);
-        TensorAssert.assertClose(
-                "grad_a",
-                Npy.read(o.resolve("grad_a.npy")).toDoubles(),
-                a.grad().toDoubles(),
-                1e-6,
-                1e-6);
-        TensorAssert.assertClose(
-                "grad_b",
-                Npy.read(o.resolve("grad_b.npy")).toDoubles(),
-                b.grad().toDoubles(),
-                1e-6,
-                1e-6);
+        for (var e : Map.of("out", y, "grad_a", a.grad(), "grad_b", b.grad()).entrySet())
+            TensorAssert.assertClose(
+                    e.getKey(),
+                    Npy.read(o.resolve(e.getKey() + ".npy")).toDoubles(),
+                    e.getValue().toDoubles(),
+                    1e-6,
+                    1e-6);
     }
 
     @Test
@@ -225,159 +218,95 @@ class KernelCommandTest {
 
     @Test
     void badInputsAreClearErrorsNamingTheArgument() {
-        Path x = dir.resolve("x.npy");
-        Npy.write(x, NdArray.ofFloats(new long[] {2, 2}, 1, 2, 3, 4));
-        String out = dir.resolve("o").toString();
-        expectError("unknown op 'nope'", "kernel", "nope", "--out", out);
-        expectError("--param bogus", "kernel", "relu", "--in", "x=" + x, "--param", "bogus=1", "--out", out);
-        expectError("--in y: op relu has no input", "kernel", "relu", "--in", "y=" + x, "--out", out);
-        expectError("file not found", "kernel", "relu", "--in", "x=" + dir.resolve("missing.npy"), "--out", out);
-        expectError("missing --in b", "kernel", "add", "--in", "a=" + x, "--out", out);
-        expectError("--param axis=zz", "kernel", "softmax", "--in", "x=" + x, "--param", "axis=zz", "--out", out);
-        expectError(
-                "--device cuda: not available", "kernel", "relu", "--device", "cuda", "--in", "x=" + x, "--out", out);
-        CliRun badDevice = CliRun.run("kernel", "relu", "--device", "tpu", "--in", "x=" + x, "--out", out);
-        assertEquals(2, badDevice.status(), "an unknown --device is bad usage (CLI.md): " + badDevice.err());
-        assertTrue(badDevice.err().contains("--device") && badDevice.err().contains("tpu"), badDevice.err());
-        Path g = dir.resolve("g.npy");
-        Npy.write(g, NdArray.ofFloats(new long[] {3}, 1, 2, 3));
-        expectError("--grad-out out=", "kernel", "relu", "--in", "x=" + x, "--grad-out", "out=" + g, "--out", out);
-        expectError("--in b [3]", "kernel", "matmul", "--in", "a=" + x, "--in", "b=" + g, "--out", out);
+        Path x = npy("x.npy", new long[] {2, 2}, 1, 2, 3, 4);
+        Path out = dir.resolve("o");
+        expectError("unknown op 'nope'", "nope", out);
+        expectError("--param bogus", "relu", out, "--in", "x=" + x, "--param", "bogus=1");
+        expectError("--in y: op relu has no input", "relu", out, "--in", "y=" + x);
+        expectError("file not found", "relu", out, "--in", "x=" + dir.resolve("missing.npy"));
+        expectError("missing --in b", "add", out, "--in", "a=" + x);
+        expectError("--param axis=zz", "softmax", out, "--in", "x=" + x, "--param", "axis=zz");
+        expectError("--device cuda: not available", "relu", out, "--device", "cuda", "--in", "x=" + x);
+        CliRun.run("kernel", "relu", "--device", "tpu", "--in", "x=" + x, "--out", out.toString())
+                .assertFails(2, "--device", "tpu"); // an unknown --device is bad usage (CLI.md)
+        Path g = npy("g.npy", new long[] {3}, 1, 2, 3);
+        expectError("--grad-out out=", "relu", out, "--in", "x=" + x, "--grad-out", "out=" + g);
+        expectError("--in b [3]", "matmul", out, "--in", "a=" + x, "--in", "b=" + g);
     }
 
     @Test
     void nanInAnInputOrAResultIsAnErrorNamingTheFileAndIndex() {
-        Path x = dir.resolve("x.npy");
-        Npy.write(x, NdArray.ofFloats(new long[] {2, 3}, 0.1f, 0.2f, 0.1f, 0.3f, Float.NaN, 0.2f));
-        Path y = dir.resolve("y.npy");
-        Npy.write(y, NdArray.ofFloats(new long[] {2, 3}, 0.1f, 0.1f, 0.1f, 0.1f, 0.1f, 0.1f));
+        Path x = npy("x.npy", new long[] {2, 3}, 0.1f, 0.2f, 0.1f, 0.3f, Float.NaN, 0.2f);
+        Path y = npy("y.npy", new long[] {2, 3}, 0.1f, 0.1f, 0.1f, 0.1f, 0.1f, 0.1f);
         Path out = dir.resolve("nan-in");
         expectError(
                 "--in x=" + x + ": 1 of 6 values are NaN (first at [1, 1])",
-                "kernel",
                 "mobius-add",
+                out,
                 "--in",
                 "x=" + x,
                 "--in",
-                "y=" + y,
-                "--out",
-                out.toString());
+                "y=" + y);
         assertTrue(!Files.exists(out), "nothing written");
         // finite inputs, NaN result: log of a negative number
-        Path neg = dir.resolve("neg.npy");
-        Npy.write(neg, NdArray.ofFloats(new long[] {3}, 1f, -1f, 2f));
-        expectError(
-                "out.npy: 1 of 3 values are NaN (first at [1])",
-                "kernel",
-                "log",
-                "--in",
-                "x=" + neg,
-                "--out",
-                out.toString());
+        Path neg = npy("neg.npy", new long[] {3}, 1f, -1f, 2f);
+        expectError("out.npy: 1 of 3 values are NaN (first at [1])", "log", out, "--in", "x=" + neg);
         assertTrue(!Files.exists(out), "nothing written");
         // infinities are legitimate results
-        Path zero = dir.resolve("zero.npy");
-        Npy.write(zero, NdArray.ofFloats(new long[] {2}, 0f, 1f));
+        Path zero = npy("zero.npy", new long[] {2}, 0f, 1f);
         assertEquals(
                 0,
                 CliRun.run("kernel", "log", "--in", "x=" + zero, "--out", out.toString())
                         .status());
         assertEquals(Float.NEGATIVE_INFINITY, Npy.read(out.resolve("out.npy")).toFloats()[0]);
-        Path g = dir.resolve("g.npy");
-        Npy.write(g, NdArray.ofFloats(new long[] {2}, Float.NaN, 1f));
+        Path g = npy("g.npy", new long[] {2}, Float.NaN, 1f);
         expectError(
                 "--grad-out out=" + g + ": 1 of 2 values are NaN (first at [0])",
-                "kernel",
                 "exp",
+                out,
                 "--in",
                 "x=" + zero,
                 "--grad-out",
-                "out=" + g,
-                "--out",
-                out.toString());
+                "out=" + g);
     }
 
     @Test
     void aFailingBackwardLeavesTheOutputFolderUntouched() throws Exception {
-        Path x = dir.resolve("x.npy");
-        Npy.write(x, NdArray.ofFloats(new long[] {2, 2}, 1, 2, 3, 4));
-        Path g = dir.resolve("g.npy");
-        Npy.write(g, NdArray.ofFloats(new long[] {3}, 1, 2, 3));
+        Path x = npy("x.npy", new long[] {2, 2}, 1, 2, 3, 4);
+        Path g = npy("g.npy", new long[] {3}, 1, 2, 3);
         Path out = dir.resolve("o");
         expectError(
-                "shape [3] but the output has shape [2, 2]",
-                "kernel",
-                "exp",
-                "--in",
-                "x=" + x,
-                "--grad-out",
-                "out=" + g,
-                "--out",
-                out.toString());
+                "shape [3] but the output has shape [2, 2]", "exp", out, "--in", "x=" + x, "--grad-out", "out=" + g);
         assertTrue(!Files.exists(out), "no out.npy written before the failing backward");
-        expectError(
-                "file not found",
-                "kernel",
-                "exp",
-                "--in",
-                "x=" + x,
-                "--grad-out",
-                "out=" + dir.resolve("nope.npy"),
-                "--out",
-                out.toString());
+        String missing = "out=" + dir.resolve("nope.npy");
+        expectError("file not found", "exp", out, "--in", "x=" + x, "--grad-out", missing);
         assertTrue(!Files.exists(out), "no out.npy written when the gradient file is missing");
     }
 
     @Test
     void folderAndRepeatedArgumentsAreClearErrors() throws Exception {
-        Path x = dir.resolve("x.npy");
-        Npy.write(x, NdArray.ofFloats(new long[] {2}, 1, 2));
+        Path x = npy("x.npy", new long[] {2}, 1, 2);
         Path file = dir.resolve("plain.txt");
         Files.writeString(file, "not a folder");
+        Path out = dir.resolve("o");
+        expectError("--out " + file + ": exists and is not a folder", "exp", file, "--in", "x=" + x);
+        expectError("--in x=" + dir + ": is a folder", "exp", out, "--in", "x=" + dir);
+        expectError("--in x: given more than once", "exp", out, "--in", "x=" + x, "--in", "x=" + x);
         expectError(
-                "--out " + file + ": exists and is not a folder",
-                "kernel",
-                "exp",
-                "--in",
-                "x=" + x,
-                "--out",
-                file.toString());
-        expectError(
-                "--in x=" + dir + ": is a folder",
-                "kernel",
-                "exp",
-                "--in",
-                "x=" + dir,
-                "--out",
-                dir.resolve("o").toString());
-        expectError(
-                "--in x: given more than once",
-                "kernel",
-                "exp",
-                "--in",
-                "x=" + x,
-                "--in",
-                "x=" + x,
-                "--out",
-                dir.resolve("o").toString());
-        expectError(
-                "--param p: given more than once",
-                "kernel",
-                "pow",
-                "--in",
-                "x=" + x,
-                "--param",
-                "p=2",
-                "--param",
-                "p=3",
-                "--out",
-                dir.resolve("o").toString());
+                "--param p: given more than once", "pow", out, "--in", "x=" + x, "--param", "p=2", "--param", "p=3");
     }
 
-    private static void expectError(String fragment, String... args) {
-        CliRun r = CliRun.run(args);
-        assertEquals(1, r.status(), String.join(" ", args) + " -> " + r.out() + r.err());
-        assertTrue(r.err().contains(fragment), "expected '" + fragment + "' in: " + r.err());
+    /** Writes {@code values} of {@code shape} to the test folder as a float32 .npy. */
+    private Path npy(String name, long[] shape, float... values) {
+        Path p = dir.resolve(name);
+        Npy.write(p, NdArray.ofFloats(shape, values));
+        return p;
+    }
+
+    /** {@code revtaf kernel OP ARGS --out OUT} fails (exit 1) naming {@code fragment}, without a stack trace. */
+    private static void expectError(String fragment, String op, Path out, String... args) {
+        CliRun r =
+                CliRun.run(List.of("kernel", op, "--out", out.toString()), args).assertFails(1, fragment);
         assertTrue(!r.err().contains("at org.revtaf"), "no stack trace: " + r.err());
     }
 }

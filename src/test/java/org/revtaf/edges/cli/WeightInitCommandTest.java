@@ -211,59 +211,46 @@ class WeightInitCommandTest {
                 cfgDir.resolve("resnet-wide.safetensors"),
                 TorchStateDicts.torchvisionResNet(new ResNet.Config(18, 3, 8, 4, 10), 1));
         Path out = dir.resolve("never");
-        CliRun r = CliRun.run(with(
-                args("train", trainCfg, out, "text.vocab=" + vocab, "model.image_encoder.init=nope.safetensors"),
-                "--cache",
-                cache.toString()));
-        assertEquals(1, r.status(), r.err());
-        assertTrue(
-                r.err().contains("model.image_encoder.init: " + cfgDir.resolve("nope.safetensors") + ": no such file"),
-                r.err());
-        assertFalse(Files.exists(out), "nothing written");
-
-        r = CliRun.run(with(
-                args("train", trainCfg, out, "text.vocab=" + vocab, "model.image_encoder.init=resnet-wide.safetensors"),
-                "--cache",
-                cache.toString()));
-        assertEquals(1, r.status(), r.err());
-        assertTrue(
-                r.err()
-                        .contains("model.image_encoder.init: " + cfgDir.resolve("resnet-wide.safetensors")
-                                + " does not fit the model (torchvision ResNet): "),
-                r.err());
-        assertTrue(
-                r.err()
-                        .contains(
-                                "(torchvision ResNet): 50 shape-mismatched, first bn1.bias -> bn1.bias: file [8], model [4]; "),
-                r.err());
+        trainFails(
+                out,
+                "model.image_encoder.init=nope.safetensors",
+                "model.image_encoder.init: " + cfgDir.resolve("nope.safetensors") + ": no such file");
+        CliRun r = trainFails(
+                out,
+                "model.image_encoder.init=resnet-wide.safetensors",
+                "model.image_encoder.init: " + cfgDir.resolve("resnet-wide.safetensors")
+                        + " does not fit the model (torchvision ResNet): ",
+                "(torchvision ResNet): 50 shape-mismatched, first bn1.bias -> bn1.bias: file [8], model [4]; ");
         assertFalse(r.err().contains("\tat org.revtaf"), "no stack trace: " + r.err());
-        assertFalse(Files.exists(out), "nothing written");
 
         // a BERT decoder needs the checkpoint's vocabulary
         Safetensors.write(
                 cfgDir.resolve("bert-small.safetensors"),
                 TorchStateDicts.hfBert(
                         new Rng(1), new BertConfig(20, 16, 1, 2, 32, 64, 2, 0.1, 1e-12, 0, 16), "", false, 20));
-        r = CliRun.run(with(
-                args("train", trainCfg, out, "text.vocab=" + vocab, "model.decoder.init=bert-small.safetensors"),
-                "--cache",
-                cache.toString()));
-        assertEquals(1, r.status(), r.err());
-        assertTrue(
-                r.err()
-                        .contains("bert-small.safetensors has 20 word embeddings but text.vocab " + vocab + " has "
-                                + vocabRows + " tokens"),
-                r.err());
-
-        r = CliRun.run(args(
-                "pretrain",
-                pretrainCfg,
+        trainFails(
                 out,
-                "foundation.image_encoder.init=resnet-wide.safetensors",
-                "foundation.init=resnet-wide.safetensors"));
-        assertEquals(1, r.status(), r.err());
-        assertTrue(r.err().contains("give it or foundation.image_encoder.init, not both"), r.err());
+                "model.decoder.init=bert-small.safetensors",
+                "bert-small.safetensors has 20 word embeddings but text.vocab " + vocab + " has " + vocabRows
+                        + " tokens");
+
+        CliRun.run(args(
+                        "pretrain",
+                        pretrainCfg,
+                        out,
+                        "foundation.image_encoder.init=resnet-wide.safetensors",
+                        "foundation.init=resnet-wide.safetensors"))
+                .assertFails(1, "give it or foundation.image_encoder.init, not both");
         assertFalse(Files.exists(out), "nothing written");
+    }
+
+    /** {@code train} into {@code out} with the vocabulary and {@code override} fails (exit 1) and writes nothing. */
+    private CliRun trainFails(Path out, String override, String... fragments) {
+        CliRun r = CliRun.run(with(
+                        args("train", trainCfg, out, "text.vocab=" + vocab, override), "--cache", cache.toString()))
+                .assertFails(1, fragments);
+        assertFalse(Files.exists(out), "nothing written");
+        return r;
     }
 
     @Test
