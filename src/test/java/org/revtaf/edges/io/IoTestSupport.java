@@ -1,5 +1,7 @@
 package org.revtaf.edges.io;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,6 +25,19 @@ final class IoTestSupport {
         assertTrue(e.getMessage().contains(file.toString()), () -> "message does not name the file: " + e.getMessage());
         assertTrue(e.getMessage().contains(fragment), () -> "expected '" + fragment + "' in: " + e.getMessage());
         return e;
+    }
+
+    /**
+     * Asserts that {@code write}, which writes {@code file} in a folder of its own, fails naming it with
+     * {@code fragment} and leaves the file as it was, with no temporary file beside it.
+     */
+    static void assertFailedWriteKeeps(Path file, String fragment, Executable write) throws IOException {
+        byte[] before = Files.readAllBytes(file);
+        assertFails(file, fragment, write);
+        assertArrayEquals(before, Files.readAllBytes(file));
+        try (var files = Files.list(file.getParent())) {
+            assertEquals(1, files.count(), "no temporary files left behind");
+        }
     }
 
     /** Concatenates byte chunks; Strings are latin-1, byte[] raw. */

@@ -2,6 +2,7 @@ package org.revtaf.edges.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.revtaf.edges.io.IoTestSupport.assertFailedWriteKeeps;
 import static org.revtaf.edges.io.IoTestSupport.assertFails;
 import static org.revtaf.edges.io.IoTestSupport.bytes;
 import static org.revtaf.edges.io.IoTestSupport.f32s;
@@ -136,6 +137,17 @@ class NpyTest {
         assertArrayEquals(new double[] {2.5}, Npy.read(put(dir, "v1.npy", v1)).toDoubles());
     }
 
+    /** Reading {@code file} fails with a message naming it and holding {@code fragment}. */
+    private static void rejected(String fragment, Path file) {
+        assertFails(file, fragment, () -> Npy.read(file));
+    }
+
+    /** A version-1.0 header dict as NumPy writes it; {@code descr} and {@code shape} as Python literals. */
+    private static String dict(String descr, boolean fortranOrder, String shape) {
+        return "{'descr': " + descr + ", 'fortran_order': " + (fortranOrder ? "True" : "False") + ", 'shape': " + shape
+                + ", }\n";
+    }
+
     private Path withDict(String name, String dict, byte[] data) throws IOException {
         return put(dir, name, bytes(MAGIC, new byte[] {1, 0}, u16(dict.length()), dict, data));
     }
@@ -146,71 +158,42 @@ class NpyTest {
         Npy.write(good, NdArray.ofFloats(new long[] {2, 2}, 1, 2, 3, 4));
         byte[] g = Files.readAllBytes(good);
 
-        Path truncData = put(dir, "trunc-data.npy", Arrays.copyOf(g, g.length - 3));
-        assertFails(truncData, "truncated", () -> Npy.read(truncData));
-        Path tiny = put(dir, "tiny.npy", Arrays.copyOf(g, 5));
-        assertFails(tiny, "truncated", () -> Npy.read(tiny));
-        Path truncHeader = put(dir, "trunc-header.npy", Arrays.copyOf(g, 60));
-        assertFails(truncHeader, "exceeds the file", () -> Npy.read(truncHeader));
-        Path trailing = put(dir, "trailing.npy", bytes(g, new byte[] {0}));
-        assertFails(trailing, "unexpected bytes", () -> Npy.read(trailing));
+        rejected("truncated", put(dir, "trunc-data.npy", Arrays.copyOf(g, g.length - 3)));
+        rejected("truncated", put(dir, "tiny.npy", Arrays.copyOf(g, 5)));
+        rejected("exceeds the file", put(dir, "trunc-header.npy", Arrays.copyOf(g, 60)));
+        rejected("unexpected bytes", put(dir, "trailing.npy", bytes(g, new byte[] {0})));
 
         byte[] wrong = g.clone();
         wrong[1] = 'X';
-        Path magic = put(dir, "magic.npy", wrong);
-        assertFails(magic, "wrong magic", () -> Npy.read(magic));
-        Path text = put(dir, "text.npy", "just some text, not numpy".getBytes());
-        assertFails(text, "wrong magic", () -> Npy.read(text));
+        rejected("wrong magic", put(dir, "magic.npy", wrong));
+        rejected("wrong magic", put(dir, "text.npy", "just some text, not numpy".getBytes()));
 
         byte[] v9 = g.clone();
         v9[6] = 9;
-        Path version = put(dir, "version.npy", v9);
-        assertFails(version, "version 9.0", () -> Npy.read(version));
+        rejected("version 9.0", put(dir, "version.npy", v9));
 
         byte[] huge = g.clone();
         huge[8] = (byte) 0xff;
         huge[9] = (byte) 0xff;
-        Path big = put(dir, "bighdr.npy", huge);
-        assertFails(big, "exceeds the file", () -> Npy.read(big));
+        rejected("exceeds the file", put(dir, "bighdr.npy", huge));
 
-        Path complex = withDict("c8.npy", "{'descr': '<c8', 'fortran_order': False, 'shape': (1,), }\n", new byte[8]);
-        assertFails(complex, "unsupported dtype '<c8'", () -> Npy.read(complex));
-        Path bigEndian = withDict("be.npy", "{'descr': '>f4', 'fortran_order': False, 'shape': (1,), }\n", new byte[4]);
-        assertFails(bigEndian, "big-endian", () -> Npy.read(bigEndian));
-        Path struct = withDict(
-                "rec.npy", "{'descr': [('x', '<f4')], 'fortran_order': False, 'shape': (1,), }\n", new byte[4]);
-        assertFails(struct, "unsupported dtype", () -> Npy.read(struct));
-        Path fortran = withDict("f.npy", "{'descr': '<f4', 'fortran_order': True, 'shape': (1,), }\n", new byte[4]);
-        assertFails(fortran, "fortran_order", () -> Npy.read(fortran));
-        Path negative =
-                withDict("neg.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (-1,), }\n", new byte[0]);
-        assertFails(negative, "bad shape", () -> Npy.read(negative));
-        Path textShape =
-                withDict("ts.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': ('a',), }\n", new byte[0]);
-        assertFails(textShape, "bad shape", () -> Npy.read(textShape));
-        Path overflow = withDict(
-                "ovf.npy",
-                "{'descr': '<f8', 'fortran_order': False, 'shape': (4611686018427387904, 4), }\n",
-                new byte[0]);
-        assertFails(overflow, "bad shape", () -> Npy.read(overflow));
-        Path missing = withDict("missing.npy", "{'descr': '<f4', 'shape': (1,), }\n", new byte[4]);
-        assertFails(missing, "exactly the keys", () -> Npy.read(missing));
-        Path garbage = withDict("garbage.npy", "{'descr': '<f4', 'fortran_order': Fals", new byte[0]);
-        assertFails(garbage, "malformed", () -> Npy.read(garbage));
-        Path absent = dir.resolve("absent.npy");
-        assertFails(absent, "no such file", () -> Npy.read(absent));
+        rejected("unsupported dtype '<c8'", withDict("c8.npy", dict("'<c8'", false, "(1,)"), new byte[8]));
+        rejected("big-endian", withDict("be.npy", dict("'>f4'", false, "(1,)"), new byte[4]));
+        rejected("unsupported dtype", withDict("rec.npy", dict("[('x', '<f4')]", false, "(1,)"), new byte[4]));
+        rejected("fortran_order", withDict("f.npy", dict("'<f4'", true, "(1,)"), new byte[4]));
+        rejected("bad shape", withDict("neg.npy", dict("'<f4'", false, "(-1,)"), new byte[0]));
+        rejected("bad shape", withDict("ts.npy", dict("'<f4'", false, "('a',)"), new byte[0]));
+        rejected("bad shape", withDict("ovf.npy", dict("'<f8'", false, "(4611686018427387904, 4)"), new byte[0]));
+        rejected("exactly the keys", withDict("missing.npy", "{'descr': '<f4', 'shape': (1,), }\n", new byte[4]));
+        rejected("malformed", withDict("garbage.npy", "{'descr': '<f4', 'fortran_order': Fals", new byte[0]));
+        rejected("no such file", dir.resolve("absent.npy"));
     }
 
     @Test
     void bfloat16CannotBeSavedAndAFailedWriteKeepsTheOldFile() throws IOException {
         Path f = dir.resolve("keep.npy");
         Npy.write(f, NdArray.ofInts(new long[] {1}, 5));
-        byte[] before = Files.readAllBytes(f);
         NdArray bf = new NdArray(DType.BFLOAT16, new long[] {1}, Arena.ofAuto().allocate(2));
-        assertFails(f, "no .npy type", () -> Npy.write(f, bf));
-        assertArrayEquals(before, Files.readAllBytes(f));
-        try (var files = Files.list(dir)) {
-            assertEquals(1, files.count(), "no temporary files left behind");
-        }
+        assertFailedWriteKeeps(f, "no .npy type", () -> Npy.write(f, bf));
     }
 }

@@ -3,6 +3,7 @@ package org.revtaf.edges.io;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.revtaf.edges.io.IoTestSupport.assertFailedWriteKeeps;
 import static org.revtaf.edges.io.IoTestSupport.assertFails;
 import static org.revtaf.edges.io.IoTestSupport.bytes;
 import static org.revtaf.edges.io.IoTestSupport.f32s;
@@ -27,6 +28,21 @@ import org.revtaf.engine.tensor.NdArray;
 class SafetensorsTest {
     @TempDir
     Path dir;
+
+    /** Opening {@code file} fails with a message naming it and holding {@code fragment}. */
+    private static void rejected(String fragment, Path file) {
+        assertFails(file, fragment, () -> Safetensors.open(file));
+    }
+
+    /** One tensor of a header: {@code "name":{"dtype":..,"shape":..,"data_offsets":..}}. */
+    private static String entry(String name, String dtype, String shape, String offsets) {
+        return "\"" + name + "\":{\"dtype\":\"" + dtype + "\",\"shape\":" + shape + ",\"data_offsets\":" + offsets
+                + "}";
+    }
+
+    private static String header(String... entries) {
+        return "{" + String.join(",", entries) + "}";
+    }
 
     /** A file as the spec lays it out: u64 LE header size, JSON header padded with spaces, data. */
     private Path handMade(String name, String json, byte[] data) throws IOException {
@@ -108,8 +124,7 @@ class SafetensorsTest {
         }
         byte[] b = Files.readAllBytes(f);
         b[b.length - 3] ^= 0x10; // one bit of the last float
-        Path bad = Files.write(dir.resolve("bad.safetensors"), b);
-        assertFails(bad, "damaged: the CRC32C of its contents", () -> Safetensors.open(bad));
+        rejected("damaged: the CRC32C of its contents", Files.write(dir.resolve("bad.safetensors"), b));
         assertThrows(
                 org.revtaf.RevtafException.class,
                 () -> Safetensors.write(f, Map.of(), Map.of(Safetensors.CHECKSUM_KEY, "0")),
@@ -160,66 +175,39 @@ class SafetensorsTest {
         Path good = handMade("good.safetensors", one, f32s(1, 2));
         byte[] g = Files.readAllBytes(good);
 
-        Path tiny = put(dir, "tiny.safetensors", new byte[] {1, 2, 3});
-        assertFails(tiny, "truncated", () -> Safetensors.open(tiny));
-        Path truncData = put(dir, "trunc.safetensors", java.util.Arrays.copyOf(g, g.length - 1));
-        assertFails(truncData, "truncated", () -> Safetensors.open(truncData));
-        Path trailing = put(dir, "trailing.safetensors", bytes(g, new byte[4]));
-        assertFails(trailing, "trailing bytes", () -> Safetensors.open(trailing));
-        Path overFile = put(dir, "over.safetensors", bytes(u64(1000), one));
-        assertFails(overFile, "exceeds the file", () -> Safetensors.open(overFile));
-        Path overLimit = put(dir, "limit.safetensors", bytes(u64(200_000_000L), one));
-        assertFails(overLimit, "over the limit", () -> Safetensors.open(overLimit));
-        Path negative = put(dir, "neg.safetensors", bytes(u64(-5), one));
-        assertFails(negative, "over the limit", () -> Safetensors.open(negative));
-        Path npy = put(dir, "magic.safetensors", bytes(u64(8), "\u0093NUMPY\u0001\u0000"));
-        assertFails(npy, "not a safetensors file", () -> Safetensors.open(npy));
-        Path badJson = handMade("json.safetensors", "{\"x\":{\"dtype\":", new byte[0]);
-        assertFails(badJson, "malformed", () -> Safetensors.open(badJson));
-        Path dup = handMade(
-                "dup.safetensors",
-                "{\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
-                        + "\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}",
-                f32s(1, 2));
-        assertFails(dup, "malformed", () -> Safetensors.open(dup));
-        Path i8 = handMade(
-                "i8.safetensors", "{\"x\":{\"dtype\":\"I8\",\"shape\":[2],\"data_offsets\":[0,2]}}", new byte[2]);
-        assertFails(i8, "unsupported dtype 'I8'", () -> Safetensors.open(i8));
-        Path span = handMade(
-                "span.safetensors", "{\"x\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", f32s(1, 2));
-        assertFails(span, "needs 12", () -> Safetensors.open(span));
-        Path gap = handMade(
-                "gap.safetensors", "{\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", f32s(1, 2));
-        assertFails(gap, "(gap)", () -> Safetensors.open(gap));
-        Path overlap = handMade(
-                "overlap.safetensors",
-                "{\"x\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
-                        + "\"y\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}",
-                f32s(1, 2));
-        assertFails(overlap, "(overlap)", () -> Safetensors.open(overlap));
-        Path badShape = handMade(
-                "shape.safetensors", "{\"x\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,0]}}", new byte[0]);
-        assertFails(badShape, "non-negative integer", () -> Safetensors.open(badShape));
-        Path badMeta = handMade("meta.safetensors", "{\"__metadata__\":{\"n\":3}}", new byte[0]);
-        assertFails(badMeta, "not a string", () -> Safetensors.open(badMeta));
-        Path extra = handMade(
-                "extra.safetensors",
-                "{\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4],\"offsets\":[0,4]}}",
-                f32s(1));
-        assertFails(extra, "unknown field 'offsets'", () -> Safetensors.open(extra));
-        Path absent = dir.resolve("absent.safetensors");
-        assertFails(absent, "no such file", () -> Safetensors.open(absent));
+        rejected("truncated", put(dir, "tiny.safetensors", new byte[] {1, 2, 3}));
+        rejected("truncated", put(dir, "trunc.safetensors", java.util.Arrays.copyOf(g, g.length - 1)));
+        rejected("trailing bytes", put(dir, "trailing.safetensors", bytes(g, new byte[4])));
+        rejected("exceeds the file", put(dir, "over.safetensors", bytes(u64(1000), one)));
+        rejected("over the limit", put(dir, "limit.safetensors", bytes(u64(200_000_000L), one)));
+        rejected("over the limit", put(dir, "neg.safetensors", bytes(u64(-5), one)));
+        rejected("not a safetensors file", put(dir, "magic.safetensors", bytes(u64(8), "\u0093NUMPY\u0001\u0000")));
+        rejected("malformed", handMade("json.safetensors", "{\"x\":{\"dtype\":", new byte[0]));
+        String x1a = entry("x", "F32", "[1]", "[0,4]"), x1b = entry("x", "F32", "[1]", "[4,8]");
+        rejected("malformed", handMade("dup.safetensors", header(x1a, x1b), f32s(1, 2)));
+        rejected(
+                "unsupported dtype 'I8'",
+                handMade("i8.safetensors", header(entry("x", "I8", "[2]", "[0,2]")), new byte[2]));
+        rejected("needs 12", handMade("span.safetensors", header(entry("x", "F32", "[3]", "[0,8]")), f32s(1, 2)));
+        rejected("(gap)", handMade("gap.safetensors", header(x1b), f32s(1, 2)));
+        String overlap = header(entry("x", "F32", "[2]", "[0,8]"), entry("y", "F32", "[1]", "[4,8]"));
+        rejected("(overlap)", handMade("overlap.safetensors", overlap, f32s(1, 2)));
+        rejected(
+                "non-negative integer",
+                handMade("shape.safetensors", header(entry("x", "F32", "[-1]", "[0,0]")), new byte[0]));
+        rejected("not a string", handMade("meta.safetensors", "{\"__metadata__\":{\"n\":3}}", new byte[0]));
+        String extra = "{\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4],\"offsets\":[0,4]}}";
+        rejected("unknown field 'offsets'", handMade("extra.safetensors", extra, f32s(1)));
+        rejected("no such file", dir.resolve("absent.safetensors"));
     }
 
     @Test
     void aFailedWriteKeepsTheOldFile() throws IOException {
         Path f = dir.resolve("ckpt.safetensors");
         Safetensors.write(f, Map.of("a", NdArray.ofFloats(new long[] {1}, 1f)));
-        byte[] before = Files.readAllBytes(f);
-        assertFails(
+        assertFailedWriteKeeps(
                 f,
                 "invalid tensor name",
                 () -> Safetensors.write(f, Map.of("__metadata__", NdArray.ofInts(new long[] {}, 1))));
-        assertArrayEquals(before, Files.readAllBytes(f));
     }
 }
