@@ -7,15 +7,6 @@ import org.junit.jupiter.api.Test;
 
 class SplitMix64Test {
     @Test
-    void matchesTheReferenceSequence() {
-        // reference values of splitmix64.c (Vigna) seeded with 0: its first outputs
-        SplitMix64 r = new SplitMix64(0);
-        assertEquals(0xE220A8397B1DCDAFL, r.nextLong());
-        assertEquals(0x6E789E6AA1B965F4L, r.nextLong());
-        assertEquals(0x06C45D188009454FL, r.nextLong());
-    }
-
-    @Test
     void isTheSameGeneratorAsTheSeedingOfNnRng() {
         // one SplitMix64 in the project: this stream is nn.Rng's seeding function stepped by the gamma
         for (long seed : new long[] {0, 1, -7, 0x123456789ABCDEFL}) {

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.revtaf.RevtafException;
@@ -64,11 +65,11 @@ class WordPieceTokenizerTest {
         assertEquals(List.of("[CLS]", "heart", "[MASK]"), t.tokenize("[CLS] heart [MASK]"));
         WordPieceTokenizer s = t.withSpecialTokens();
         assertEquals(33, s.size());
-        assertEquals(28, s.idOf("[DEC]"));
-        assertEquals(29, s.idOf("[BLA]"));
-        assertEquals(30, s.idOf("[POS]"));
-        assertEquals(31, s.idOf("[NEG]"));
-        assertEquals(32, s.idOf("[UNC]"));
+        assertEquals(
+                List.of(28, 29, 30, 31, 32),
+                Stream.of("[DEC]", "[BLA]", "[POS]", "[NEG]", "[UNC]")
+                        .map(s::idOf)
+                        .toList());
         assertEquals(List.of("[DEC]", "[POS]", "heart"), s.tokenize("[DEC][POS] heart"));
     }
 

@@ -12,9 +12,11 @@ import org.revtaf.RevtafException;
 class RngTest {
     @Test
     void splitMixMatchesThePublishedSequence() {
-        // SplitMix64 started at 0: first output 0xe220a8397b1dcdaf, second 0x6e789e6aa1b965f4
+        // splitmix64.c (Vigna) started at 0: its first three outputs (SplitMix64Test: domain.data.SplitMix64
+        // is this function stepped by the gamma)
         assertEquals(0xe220a8397b1dcdafL, Rng.splitMix(0));
-        assertEquals(0x6e789e6aa1b965f4L, Rng.splitMix(0x9E3779B97F4A7C15L));
+        assertEquals(0x6e789e6aa1b965f4L, Rng.splitMix(Rng.SPLITMIX_GAMMA));
+        assertEquals(0x06c45d188009454fL, Rng.splitMix(2 * Rng.SPLITMIX_GAMMA));
     }
 
     @Test

@@ -37,11 +37,16 @@ class ChestRendererTest {
         assertTrue(v >= lo && v <= hi, what + " = " + v + ", expected in [" + lo + ", " + hi + "]");
     }
 
+    /** The centre of the change {@code c} lies in [x0, x1] x [y0, y1] (fractions of the image side). */
+    private static void assertCentreIn(double[] c, double x0, double x1, double y0, double y1, String what) {
+        assertIn(c[0], x0, x1, what + " x");
+        assertIn(c[1], y0, y1, what + " y");
+    }
+
     @Test
     void effusionFillsTheBaseOfItsSide() {
         double[] c = change(new Finding(LabelClass.PLEURAL_EFFUSION, "pleural effusion", Side.LEFT, "base", 3, false));
-        assertIn(c[0], 0.6, 0.95, "x (patient left is the image's right)");
-        assertIn(c[1], 0.5, 0.9, "y");
+        assertCentreIn(c, 0.6, 0.95, 0.5, 0.9, "left effusion"); // patient left is the image's right
         assertTrue(c[2] > 0, "fluid is denser than lung");
         double[] r = change(new Finding(LabelClass.PLEURAL_EFFUSION, "pleural effusion", Side.RIGHT, "base", 1, false));
         assertIn(r[0], 0.05, 0.4, "x of a right effusion");
@@ -50,8 +55,7 @@ class ChestRendererTest {
     @Test
     void pneumothoraxDarkensTheApex() {
         double[] c = change(new Finding(LabelClass.PNEUMOTHORAX, "pneumothorax", Side.RIGHT, "apex", 2, false));
-        assertIn(c[0], 0.05, 0.4, "x");
-        assertIn(c[1], 0.05, 0.5, "y");
+        assertCentreIn(c, 0.05, 0.4, 0.05, 0.5, "pneumothorax");
         assertTrue(c[2] < 0, "air without markings is darker");
     }
 
@@ -59,24 +63,20 @@ class ChestRendererTest {
     void airspaceDiseaseSitsInItsZone() {
         double[] up =
                 change(new Finding(LabelClass.CONSOLIDATION, "consolidation", Side.RIGHT, "upper zone", 3, false));
-        assertIn(up[0], 0.1, 0.45, "x");
-        assertIn(up[1], 0.1, 0.42, "y");
+        assertCentreIn(up, 0.1, 0.45, 0.1, 0.42, "upper-zone consolidation");
         assertTrue(up[2] > 0);
         double[] low = change(new Finding(LabelClass.LUNG_OPACITY, "opacity", Side.LEFT, "lower zone", 2, false));
-        assertIn(low[0], 0.55, 0.9, "x");
-        assertIn(low[1], 0.45, 0.8, "y");
+        assertCentreIn(low, 0.55, 0.9, 0.45, 0.8, "lower-zone opacity");
         assertTrue(low[1] > up[1] + 0.15, "lower zone below upper zone");
     }
 
     @Test
     void bilateralFindingsAreCentredAndBasalOrPerihilar() {
         double[] atel = change(new Finding(LabelClass.ATELECTASIS, "atelectasis", Side.BILATERAL, "base", 2, false));
-        assertIn(atel[0], 0.4, 0.6, "x");
-        assertIn(atel[1], 0.5, 0.85, "y");
+        assertCentreIn(atel, 0.4, 0.6, 0.5, 0.85, "atelectasis");
         double[] edema =
                 change(new Finding(LabelClass.EDEMA, "pulmonary edema", Side.BILATERAL, "perihilar", 3, false));
-        assertIn(edema[0], 0.4, 0.6, "x");
-        assertIn(edema[1], 0.3, 0.6, "y");
+        assertCentreIn(edema, 0.4, 0.6, 0.3, 0.6, "edema");
         assertTrue(edema[2] > 0);
     }
 
@@ -87,12 +87,10 @@ class ChestRendererTest {
         double[] fx = change(new Finding(LabelClass.FRACTURE, "rib fracture", Side.RIGHT, "rib 6", 2, false));
         assertIn(fx[0], 0.0, 0.45, "fracture x");
         double[] pt = change(new Finding(LabelClass.PLEURAL_OTHER, "pleural thickening", Side.LEFT, "apex", 2, false));
-        assertIn(pt[0], 0.55, 0.95, "thickening x");
-        assertIn(pt[1], 0.0, 0.4, "thickening y");
+        assertCentreIn(pt, 0.55, 0.95, 0.0, 0.4, "thickening");
         double[] ett =
                 change(new Finding(LabelClass.SUPPORT_DEVICES, "endotracheal tube", Side.MIDLINE, "trachea", 0, false));
-        assertIn(ett[0], 0.45, 0.55, "ET tube x");
-        assertIn(ett[1], 0.0, 0.4, "ET tube y");
+        assertCentreIn(ett, 0.45, 0.55, 0.0, 0.4, "ET tube");
         assertTrue(ett[2] > 0, "devices are radiopaque");
         double[] pm = change(new Finding(LabelClass.SUPPORT_DEVICES, "pacemaker", Side.LEFT, "chest wall", 0, false));
         assertIn(pm[0], 0.5, 0.85, "pacemaker x");
