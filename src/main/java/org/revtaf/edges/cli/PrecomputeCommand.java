@@ -1,7 +1,5 @@
 package org.revtaf.edges.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -33,6 +31,17 @@ import picocli.CommandLine.Spec;
             "--foundation truth (synthetic data only) builds the oracle cache from DIR/findings.json."
         })
 public final class PrecomputeCommand implements Callable<Integer> {
+    /** The --json line. */
+    record Summary(
+            Path cache,
+            boolean upToDate,
+            int studies,
+            int trainStudies,
+            int textWidth,
+            String foundationHash,
+            String datasetHash,
+            double seconds) {}
+
     @Spec
     CommandSpec spec;
 
@@ -93,18 +102,16 @@ public final class PrecomputeCommand implements Callable<Integer> {
                     m.textWidth(),
                     m.foundationPath(),
                     r.seconds()));
-        if (stage.json) {
-            ObjectNode j = new ObjectMapper().createObjectNode();
-            j.put("cache", out.toString());
-            j.put("up_to_date", r.upToDate());
-            j.put("studies", m.studies());
-            j.put("train_studies", m.trainStudies());
-            j.put("text_width", m.textWidth());
-            j.put("foundation_hash", m.foundationHash());
-            j.put("dataset_hash", m.datasetHash());
-            j.put("seconds", r.seconds());
-            w.println(j.toString());
-        }
+        if (stage.json)
+            w.println(JsonSummary.of(new Summary(
+                    out,
+                    r.upToDate(),
+                    m.studies(),
+                    m.trainStudies(),
+                    m.textWidth(),
+                    m.foundationHash(),
+                    m.datasetHash(),
+                    r.seconds())));
         w.flush();
         return 0;
     }

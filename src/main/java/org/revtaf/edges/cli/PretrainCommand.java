@@ -1,7 +1,5 @@
 package org.revtaf.edges.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -32,6 +30,9 @@ import picocli.CommandLine.Spec;
                     + " position accuracy."
         })
 public final class PretrainCommand implements Callable<Integer> {
+    /** The --json line. */
+    record Summary(double valAuroc, double valPositionAcc, double seconds, Path foundation, boolean alreadyFinished) {}
+
     @Spec
     CommandSpec spec;
 
@@ -70,15 +71,9 @@ public final class PretrainCommand implements Callable<Integer> {
                     r.seconds(),
                     r.foundation()));
         }
-        if (stage.json) {
-            ObjectNode j = new ObjectMapper().createObjectNode();
-            j.put("val_auroc", r.valAuroc());
-            j.put("val_position_acc", r.valPositionAcc());
-            j.put("seconds", r.seconds());
-            j.put("foundation", r.foundation().toString());
-            j.put("already_finished", r.alreadyFinished());
-            w.println(j.toString());
-        }
+        if (stage.json)
+            w.println(JsonSummary.of(
+                    new Summary(r.valAuroc(), r.valPositionAcc(), r.seconds(), r.foundation(), r.alreadyFinished())));
         w.flush();
         return 0;
     }
