@@ -362,12 +362,7 @@ final class ChestRenderer {
             double g = gap * (1 - Canvas.smooth01((y - (yEnd - 0.12)) / 0.12));
             if (g <= 0) continue;
             double edge = a.lateral(y) - g;
-            for (int i = 0; i < n; i++) {
-                double dx = c.coord(i) - CX;
-                if (dx * s <= 0) continue;
-                int k = j * n + i;
-                if (lung[k] == 0) continue;
-                double d = Math.abs(dx);
+            lungRow(j, s, (k, d) -> {
                 double topEdge = a.top(d) + g;
                 float p = Math.max(Canvas.step(d - edge, soft), Canvas.step(topEdge - y, soft)) * lung[k];
                 ptx[k] = Math.max(ptx[k], p);
@@ -375,7 +370,7 @@ final class ChestRenderer {
                 double line = Math.min(Math.abs(d - edge), y >= topEdge ? 1 : Math.abs(y - topEdge)) * n;
                 if (d < edge) line = Math.min(line, Math.abs(y - topEdge) * n);
                 v[k] += (float) (0.10 * Canvas.ramp(1 - line) * lung[k] * (1 - p));
-            }
+            });
         }
     }
 
@@ -387,15 +382,26 @@ final class ChestRenderer {
             double y = c.coord(j);
             if (!apex && (y < 0.3 || y > a.dome(s))) continue;
             double lat = a.lateral(y);
-            for (int i = 0; i < n; i++) {
-                double dx = c.coord(i) - CX;
-                if (dx * s <= 0) continue;
-                int k = j * n + i;
-                if (lung[k] == 0) continue;
-                double d = Math.abs(dx);
+            lungRow(j, s, (k, d) -> {
                 float t = apex ? Canvas.step(a.top(d) + w - y, soft) : Canvas.step(d - (lat - w), soft);
                 v[k] += (float) ((0.52 - v[k]) * 0.8 * t * lung[k]);
-            }
+            });
+        }
+    }
+
+    /** Receives a lung pixel: its index in the canvas and its distance from the midline. */
+    private interface LungPixel {
+        void at(int k, double d);
+    }
+
+    /** Calls {@code p} for the lung pixels of row {@code j} on side {@code s} (the image sign of the side). */
+    private void lungRow(int j, int s, LungPixel p) {
+        for (int i = 0; i < n; i++) {
+            double dx = c.coord(i) - CX;
+            if (dx * s <= 0) continue;
+            int k = j * n + i;
+            if (lung[k] == 0) continue;
+            p.at(k, Math.abs(dx));
         }
     }
 
