@@ -16,6 +16,13 @@ class SinkhornAttentionTest {
     private static final RevtafConfig.Ot REAL = RevtafConfig.Ot.defaults();
     private static final RevtafConfig.Ot RELEASED = new RevtafConfig.Ot(RevtafConfig.OtMode.RELEASED, 0.05, 100, 1e-6);
 
+    /** An attention of width {@code d} without dropout, in eval mode. */
+    private static SinkhornAttention evalMode(NnContext ctx, int d, RevtafConfig.Ot ot) {
+        SinkhornAttention a = new SinkhornAttention(ctx, d, 0.0, ot);
+        a.eval();
+        return a;
+    }
+
     /** cos(Q_p, K_t) from the module's own projections, (B, P, T). */
     private static double[] similarity(SinkhornAttention a, Tensor v, Tensor t) {
         return SinkhornAttention.normalize(a.phiQ.forward(v))
@@ -26,8 +33,7 @@ class SinkhornAttentionTest {
     @Test
     void realTransportHasUniformMarginalsOverPixelsAndValidTokens() {
         NnContext ctx = NnTesting.f64(1);
-        SinkhornAttention a = new SinkhornAttention(ctx, 6, 0.0, REAL);
-        a.eval();
+        SinkhornAttention a = evalMode(ctx, 6, REAL);
         int b = 2, p = 5, t = 4;
         Tensor v = NnTesting.randn(ctx, 2, b, p, 6), txt = NnTesting.randn(ctx, 3, b, t, 6);
         Tensor mask = Tensor.ofDoubles(ctx.device(), ctx.dtype(), new double[] {1, 1, 1, 1, 1, 0, 1, 0}, b, t);
@@ -65,8 +71,7 @@ class SinkhornAttentionTest {
     @Test
     void releasedModeReproducesThePublicCodesDegeneratePlan() {
         NnContext ctx = NnTesting.f64(4);
-        SinkhornAttention a = new SinkhornAttention(ctx, 6, 0.0, RELEASED);
-        a.eval();
+        SinkhornAttention a = evalMode(ctx, 6, RELEASED);
         int b = 2, p = 7, t = 3;
         Tensor v = NnTesting.randn(ctx, 5, b, p, 6), txt = NnTesting.randn(ctx, 6, b, t, 6);
         SinkhornAttention.Result r = a.forward(v, txt, null);
@@ -86,9 +91,7 @@ class SinkhornAttentionTest {
     void gradientChecksThroughTheTransportOnTheReferenceBackend() {
         NnContext ctx = NnTesting.f64(7);
         // tolerance 0: always the full iteration count, so the stopping step does not move under perturbation
-        SinkhornAttention a =
-                new SinkhornAttention(ctx, 4, 0.0, new RevtafConfig.Ot(RevtafConfig.OtMode.REAL, 0.5, 30, 0));
-        a.eval();
+        SinkhornAttention a = evalMode(ctx, 4, new RevtafConfig.Ot(RevtafConfig.OtMode.REAL, 0.5, 30, 0));
         Tensor v = NnTesting.randn(ctx, 8, 1, 3, 4).requiresGrad(true);
         Tensor txt = NnTesting.randn(ctx, 9, 1, 3, 4).requiresGrad(true);
         Tensor mask = Tensor.ofDoubles(ctx.device(), ctx.dtype(), new double[] {1, 1, 0}, 1, 3);
