@@ -15,14 +15,11 @@ import org.revtaf.engine.tensor.Tensor;
  * raised, naming the op and the index, at the next host synchronisation ({@link
  * CudaDevice#checkErrors}).
  */
-final class CudaIndex implements IndexKernels {
+final class CudaIndex extends CudaFamily<IndexKernels> implements IndexKernels {
     private static final long NO_SKIP = Long.MIN_VALUE;
 
-    private final CudaDevice d;
-    private final IndexKernels host = HostFallback.of(IndexKernels.class, Backend::index);
-
     CudaIndex(CudaDevice d) {
-        this.d = d;
+        super(d, IndexKernels.class, Backend::index);
     }
 
     /** The kernels' index type code (2 int32, 3 int64) of a contiguous index tensor, else -1. */
@@ -72,6 +69,12 @@ final class CudaIndex implements IndexKernels {
                 MemorySegment err);
     }
 
+    /** One IndexKernels method: (out or dx, x or dy, idx, outer, size, inner, nIdx). */
+    @FunctionalInterface
+    private interface IndexOp {
+        void run(Tensor a, Tensor b, Tensor idx, int outer, int size, int inner, int nIdx);
+    }
+
     /** Whether the copy kernels take these tensors (else the host runs the op). */
     private static boolean copies(Tensor out, Tensor x, Tensor idx) {
         return idxType(idx) >= 0 && bits(x) >= 0 && bits(out) == bits(x);
@@ -82,37 +85,56 @@ final class CudaIndex implements IndexKernels {
         return idxType(idx) >= 0 && dense(dx, dy);
     }
 
+    /** A copy kernel when it takes the tensors, else the host path. */
     private void copy(
-            CopyKernel k, String op, Tensor out, Tensor x, Tensor idx, int outer, int size, int inner, int n) {
-        k.launch(d.stream, at(out), at(x), bits(x), at(idx), idxType(idx), outer, size, inner, n, d.errorWord(op));
+            CopyKernel k,
+            IndexOp onHost,
+            String op,
+            Tensor out,
+            Tensor x,
+            Tensor idx,
+            int outer,
+            int size,
+            int inner,
+            int n) {
+        if (!copies(out, x, idx)) onHost.run(out, x, idx, outer, size, inner, n);
+        else k.launch(stream, at(out), at(x), bits(x), at(idx), idxType(idx), outer, size, inner, n, dev.errorWord(op));
     }
 
-    private void add(AddKernel k, String op, Tensor dx, Tensor dy, Tensor idx, int outer, int size, int inner, int n) {
-        k.launch(d.stream, at(dx), at(dy), at(idx), idxType(idx), outer, size, inner, n, d.errorWord(op));
+    /** An add kernel when it takes the tensors, else the host path. */
+    private void add(
+            AddKernel k,
+            IndexOp onHost,
+            String op,
+            Tensor dx,
+            Tensor dy,
+            Tensor idx,
+            int outer,
+            int size,
+            int inner,
+            int n) {
+        if (!adds(dx, dy, idx)) onHost.run(dx, dy, idx, outer, size, inner, n);
+        else k.launch(stream, at(dx), at(dy), at(idx), idxType(idx), outer, size, inner, n, dev.errorWord(op));
     }
 
     @Override
     public void indexSelect(Tensor out, Tensor x, Tensor idx, int outer, int size, int inner, int nIdx) {
-        if (copies(out, x, idx)) copy(d.k::indexSelect, "index_select", out, x, idx, outer, size, inner, nIdx);
-        else host.indexSelect(out, x, idx, outer, size, inner, nIdx);
+        copy(k::indexSelect, host::indexSelect, "index_select", out, x, idx, outer, size, inner, nIdx);
     }
 
     @Override
     public void indexAdd(Tensor dx, Tensor dy, Tensor idx, int outer, int size, int inner, int nIdx) {
-        AddKernel k = (s, a, b, i, t, o, n, in, m, e) -> d.k.indexAdd(s, a, b, i, t, o, n, in, m, NO_SKIP, e);
-        if (adds(dx, dy, idx)) add(k, "index_add", dx, dy, idx, outer, size, inner, nIdx);
-        else host.indexAdd(dx, dy, idx, outer, size, inner, nIdx);
+        AddKernel all = (s, a, b, i, t, o, n, in, m, e) -> k.indexAdd(s, a, b, i, t, o, n, in, m, NO_SKIP, e);
+        add(all, host::indexAdd, "index_add", dx, dy, idx, outer, size, inner, nIdx);
     }
 
     @Override
     public void gather(Tensor out, Tensor x, Tensor idx, int outer, int size, int inner, int nIdx) {
-        if (copies(out, x, idx)) copy(d.k::gather, "gather", out, x, idx, outer, size, inner, nIdx);
-        else host.gather(out, x, idx, outer, size, inner, nIdx);
+        copy(k::gather, host::gather, "gather", out, x, idx, outer, size, inner, nIdx);
     }
 
     @Override
     public void scatterAdd(Tensor dx, Tensor dy, Tensor idx, int outer, int size, int inner, int nIdx) {
-        if (adds(dx, dy, idx)) add(d.k::scatterAdd, "scatter_add", dx, dy, idx, outer, size, inner, nIdx);
-        else host.scatterAdd(dx, dy, idx, outer, size, inner, nIdx);
+        add(k::scatterAdd, host::scatterAdd, "scatter_add", dx, dy, idx, outer, size, inner, nIdx);
     }
 }
