@@ -60,23 +60,26 @@ public final class HeapStorage implements Storage {
     }
 
     public float[] f32() {
-        if (array() instanceof float[] a) return a;
-        throw wrongType(DType.FLOAT32);
+        return typed(float[].class, DType.FLOAT32);
     }
 
     public double[] f64() {
-        if (array() instanceof double[] a) return a;
-        throw wrongType(DType.FLOAT64);
+        return typed(double[].class, DType.FLOAT64);
     }
 
     public int[] i32() {
-        if (array() instanceof int[] a) return a;
-        throw wrongType(DType.INT32);
+        return typed(int[].class, DType.INT32);
     }
 
     public long[] i64() {
-        if (array() instanceof long[] a) return a;
-        throw wrongType(DType.INT64);
+        return typed(long[].class, DType.INT64);
+    }
+
+    /** The raw array as {@code type}, or a clear error naming both dtypes. */
+    private <A> A typed(Class<A> type, DType want) {
+        Object a = array();
+        if (type.isInstance(a)) return type.cast(a);
+        throw wrongType(want);
     }
 
     /** Element i as a double, whatever the dtype. */
