@@ -104,114 +104,84 @@ final class HyperbolicParity {
 
     static void mobiusMatvecForwardAndBackward(RevtafKernels kk) {
         Random r = new Random(13);
-        int n = 6;
-        int rows = 5;
-        int d = 41;
+        int n = 6, rows = 5, d = 41;
         float[] m = gaussian(r, rows * d, 0.3);
         float[] x = ballPoints(r, n, d, 0.05, 1.1);
-        float[] g = gaussian(r, n * rows, 1.0);
-        checkPairwise(
-                kk,
-                "mobius_matvec",
-                Pairwise.MATVEC_REF,
-                kk::mobiusMatvecFwd,
-                kk::mobiusMatvecBwd,
-                m,
-                x,
-                g,
-                n,
-                rows,
-                d,
-                0.7);
+        checkPairwise(kk, PairOp.MOBIUS_MATVEC, m, x, gaussian(r, n * rows, 1.0), n, rows, d, 0.7);
     }
 
     static void pairwiseDistanceForwardAndBackward(RevtafKernels kk) {
         Random r = new Random(14);
         for (int[] shape : new int[][] {{5, 7, 13}, {17, 33, 40}}) {
-            int n = shape[0];
-            int m = shape[1];
-            int d = shape[2];
+            int n = shape[0], m = shape[1], d = shape[2];
             float[] x = ballPoints(r, n, d, 0.05, 0.9);
             float[] y = ballPoints(r, m, d, 0.05, 0.9);
-            float[] g = gaussian(r, n * m, 1.0);
-            checkPairwise(
-                    kk,
-                    "poincare_dist",
-                    Pairwise.DIST_REF,
-                    kk::poincareDistFwd,
-                    kk::poincareDistBwd,
-                    x,
-                    y,
-                    g,
-                    n,
-                    m,
-                    d,
-                    1.0);
+            checkPairwise(kk, PairOp.POINCARE_DIST, x, y, gaussian(r, n * m, 1.0), n, m, d, 1.0);
         }
     }
 
-    /** rt_mobius_matvec_fwd and rt_poincare_dist_fwd: out [n, m] from a and b (one argument list). */
-    @FunctionalInterface
-    interface PairForward {
-        void run(
-                MemorySegment stream,
-                MemorySegment out,
-                MemorySegment a,
-                MemorySegment b,
-                long n,
-                long m,
-                long d,
-                float c,
-                int version);
-    }
+    /** The two pairwise kernels (out [n, m] from a and b; one argument list) and their references. */
+    enum PairOp {
+        MOBIUS_MATVEC(Pairwise.MATVEC_REF),
+        POINCARE_DIST(Pairwise.DIST_REF);
 
-    /** rt_mobius_matvec_bwd and rt_poincare_dist_bwd: da, db from dout [n, m] (one argument list). */
-    @FunctionalInterface
-    interface PairBackward {
-        void run(
-                MemorySegment stream,
-                MemorySegment da,
-                MemorySegment db,
-                MemorySegment dout,
-                MemorySegment a,
-                MemorySegment b,
-                long n,
-                long m,
-                long d,
+        final Pairwise<Buf.F64> reference;
+
+        PairOp(Pairwise<Buf.F64> reference) {
+            this.reference = reference;
+        }
+
+        void forward(
+                RevtafKernels k,
+                DeviceBuffer out,
+                DeviceBuffer a,
+                DeviceBuffer b,
+                int n,
+                int m,
+                int d,
                 float c,
-                int version);
+                int v) {
+            switch (this) {
+                case MOBIUS_MATVEC -> k.mobiusMatvecFwd(STREAM, out.ptr(), a.ptr(), b.ptr(), n, m, d, c, v);
+                case POINCARE_DIST -> k.poincareDistFwd(STREAM, out.ptr(), a.ptr(), b.ptr(), n, m, d, c, v);
+            }
+        }
+
+        void backward(
+                RevtafKernels k,
+                DeviceBuffer[] grads,
+                DeviceBuffer dout,
+                DeviceBuffer a,
+                DeviceBuffer b,
+                int n,
+                int m,
+                int d,
+                float c,
+                int v) {
+            MemorySegment da = grads[0].ptr(), db = grads[1].ptr(), g = dout.ptr();
+            switch (this) {
+                case MOBIUS_MATVEC -> k.mobiusMatvecBwd(STREAM, da, db, g, a.ptr(), b.ptr(), n, m, d, c, v);
+                case POINCARE_DIST -> k.poincareDistBwd(STREAM, da, db, g, a.ptr(), b.ptr(), n, m, d, c, v);
+            }
+        }
     }
 
     /** A pairwise op's device kernels against its reference, every GEMM version, forward and backward. */
     private static void checkPairwise(
-            RevtafKernels kk,
-            String op,
-            Pairwise<Buf.F64> reference,
-            PairForward fwd,
-            PairBackward bwd,
-            float[] a,
-            float[] b,
-            float[] g,
-            int n,
-            int m,
-            int d,
-            double c) {
-        KernelReferences.Result ref =
-                KernelReferences.pairwise(reference, toDouble(a), toDouble(b), n, m, d, c, toDouble(g));
+            RevtafKernels kk, PairOp op, float[] a, float[] b, float[] g, int n, int m, int d, double c) {
+        Pairwise<Buf.F64> k = op.reference;
+        KernelReferences.Result ref = KernelReferences.pairwise(k, toDouble(a), toDouble(b), n, m, d, c, toDouble(g));
         try (KernelTestSupport s = new KernelTestSupport(kk)) {
-            DeviceBuffer da = s.in(a);
-            DeviceBuffer db = s.in(b);
-            DeviceBuffer dg = s.in(g);
+            DeviceBuffer da = s.in(a), db = s.in(b), dg = s.in(g);
             for (int v : GEMM_VERSIONS) {
-                String tag = op + " v" + v + " " + n + "x" + m + "x" + d;
+                String tag = op.name().toLowerCase(java.util.Locale.ROOT) + " v" + v + " " + n + "x" + m + "x" + d;
                 DeviceBuffer out = s.out(n * m);
-                fwd.run(STREAM, out.ptr(), da.ptr(), db.ptr(), n, m, d, (float) c, v);
+                op.forward(kk, out, da, db, n, m, d, (float) c, v);
                 assertClose(tag, out.toFloats(), ref.out(), 1e-5, 1e-4);
-                DeviceBuffer gao = s.out(a.length);
-                DeviceBuffer gbo = s.out(b.length);
-                bwd.run(STREAM, gao.ptr(), gbo.ptr(), dg.ptr(), da.ptr(), db.ptr(), n, m, d, (float) c, v);
-                assertGrad(tag + " d" + reference.aName(), gao, ref.grads()[0]);
-                assertGrad(tag + " d" + reference.bName(), gbo, ref.grads()[1]);
+                DeviceBuffer[] grads = {s.out(a.length), s.out(b.length)};
+                op.backward(kk, grads, dg, da, db, n, m, d, (float) c, v);
+                assertGrad(tag + " d" + k.aName(), grads[0], ref.grads()[0]);
+                assertGrad(tag + " d" + k.bName(), grads[1], ref.grads()[1]);
             }
         }
     }
