@@ -131,37 +131,20 @@ final class HyperbolicParity {
             this.reference = reference;
         }
 
-        void forward(
-                RevtafKernels k,
-                DeviceBuffer out,
-                DeviceBuffer a,
-                DeviceBuffer b,
-                int n,
-                int m,
-                int d,
-                float c,
-                int v) {
+        /** The tail both kernels share: inputs a and b on the device, sizes, curvature, version. */
+        record Args(MemorySegment a, MemorySegment b, int n, int m, int d, float c, int v) {}
+
+        void forward(RevtafKernels k, MemorySegment out, Args p) {
             switch (this) {
-                case MOBIUS_MATVEC -> k.mobiusMatvecFwd(STREAM, out.ptr(), a.ptr(), b.ptr(), n, m, d, c, v);
-                case POINCARE_DIST -> k.poincareDistFwd(STREAM, out.ptr(), a.ptr(), b.ptr(), n, m, d, c, v);
+                case MOBIUS_MATVEC -> k.mobiusMatvecFwd(STREAM, out, p.a, p.b, p.n, p.m, p.d, p.c, p.v);
+                case POINCARE_DIST -> k.poincareDistFwd(STREAM, out, p.a, p.b, p.n, p.m, p.d, p.c, p.v);
             }
         }
 
-        void backward(
-                RevtafKernels k,
-                DeviceBuffer[] grads,
-                DeviceBuffer dout,
-                DeviceBuffer a,
-                DeviceBuffer b,
-                int n,
-                int m,
-                int d,
-                float c,
-                int v) {
-            MemorySegment da = grads[0].ptr(), db = grads[1].ptr(), g = dout.ptr();
+        void backward(RevtafKernels k, MemorySegment da, MemorySegment db, MemorySegment dout, Args p) {
             switch (this) {
-                case MOBIUS_MATVEC -> k.mobiusMatvecBwd(STREAM, da, db, g, a.ptr(), b.ptr(), n, m, d, c, v);
-                case POINCARE_DIST -> k.poincareDistBwd(STREAM, da, db, g, a.ptr(), b.ptr(), n, m, d, c, v);
+                case MOBIUS_MATVEC -> k.mobiusMatvecBwd(STREAM, da, db, dout, p.a, p.b, p.n, p.m, p.d, p.c, p.v);
+                case POINCARE_DIST -> k.poincareDistBwd(STREAM, da, db, dout, p.a, p.b, p.n, p.m, p.d, p.c, p.v);
             }
         }
     }
@@ -175,13 +158,14 @@ final class HyperbolicParity {
             DeviceBuffer da = s.in(a), db = s.in(b), dg = s.in(g);
             for (int v : GEMM_VERSIONS) {
                 String tag = op.name().toLowerCase(java.util.Locale.ROOT) + " v" + v + " " + n + "x" + m + "x" + d;
+                PairOp.Args p = new PairOp.Args(da.ptr(), db.ptr(), n, m, d, (float) c, v);
                 DeviceBuffer out = s.out(n * m);
-                op.forward(kk, out, da, db, n, m, d, (float) c, v);
+                op.forward(kk, out.ptr(), p);
                 assertClose(tag, out.toFloats(), ref.out(), 1e-5, 1e-4);
-                DeviceBuffer[] grads = {s.out(a.length), s.out(b.length)};
-                op.backward(kk, grads, dg, da, db, n, m, d, (float) c, v);
-                assertGrad(tag + " d" + k.aName(), grads[0], ref.grads()[0]);
-                assertGrad(tag + " d" + k.bName(), grads[1], ref.grads()[1]);
+                DeviceBuffer gao = s.out(a.length), gbo = s.out(b.length);
+                op.backward(kk, gao.ptr(), gbo.ptr(), dg.ptr(), p);
+                assertGrad(tag + " d" + k.aName(), gao, ref.grads()[0]);
+                assertGrad(tag + " d" + k.bName(), gbo, ref.grads()[1]);
             }
         }
     }
