@@ -36,30 +36,18 @@ final class CudaIndex extends CudaFamily<IndexKernels> implements IndexKernels {
         return t.isContiguous() && (b == 4 || b == 8) ? b : -1;
     }
 
-    /** rt_index_select and rt_gather: copies of 4- or 8-byte elements (one argument list). */
+    /**
+     * The index kernels as one argument list: rt_index_select and rt_gather copy elements of
+     * elemBytes (4 or 8) from b into a; rt_index_add and rt_scatter_add add float32 b into a (they
+     * take no element size).
+     */
     @FunctionalInterface
-    private interface CopyKernel {
+    private interface IndexKernel {
         void launch(
                 MemorySegment stream,
-                MemorySegment out,
-                MemorySegment x,
+                MemorySegment a,
+                MemorySegment b,
                 int elemBytes,
-                MemorySegment idx,
-                int idxType,
-                long outer,
-                long size,
-                long inner,
-                long nIdx,
-                MemorySegment err);
-    }
-
-    /** rt_index_add and rt_scatter_add: float32 atomic adds (one argument list). */
-    @FunctionalInterface
-    private interface AddKernel {
-        void launch(
-                MemorySegment stream,
-                MemorySegment dx,
-                MemorySegment dy,
                 MemorySegment idx,
                 int idxType,
                 long outer,
@@ -85,56 +73,45 @@ final class CudaIndex extends CudaFamily<IndexKernels> implements IndexKernels {
         return idxType(idx) >= 0 && dense(dx, dy);
     }
 
-    /** A copy kernel when it takes the tensors, else the host path. */
-    private void copy(
-            CopyKernel k,
+    /** The kernel when it takes the tensors (onDevice), else the host path. */
+    private void launch(
+            IndexKernel kernel,
+            boolean onDevice,
             IndexOp onHost,
             String op,
-            Tensor out,
-            Tensor x,
+            Tensor a,
+            Tensor b,
             Tensor idx,
             int outer,
             int size,
             int inner,
             int n) {
-        if (!copies(out, x, idx)) onHost.run(out, x, idx, outer, size, inner, n);
-        else k.launch(stream, at(out), at(x), bits(x), at(idx), idxType(idx), outer, size, inner, n, dev.errorWord(op));
-    }
-
-    /** An add kernel when it takes the tensors, else the host path. */
-    private void add(
-            AddKernel k,
-            IndexOp onHost,
-            String op,
-            Tensor dx,
-            Tensor dy,
-            Tensor idx,
-            int outer,
-            int size,
-            int inner,
-            int n) {
-        if (!adds(dx, dy, idx)) onHost.run(dx, dy, idx, outer, size, inner, n);
-        else k.launch(stream, at(dx), at(dy), at(idx), idxType(idx), outer, size, inner, n, dev.errorWord(op));
+        if (!onDevice) onHost.run(a, b, idx, outer, size, inner, n);
+        else
+            kernel.launch(
+                    stream, at(a), at(b), bits(b), at(idx), idxType(idx), outer, size, inner, n, dev.errorWord(op));
     }
 
     @Override
     public void indexSelect(Tensor out, Tensor x, Tensor idx, int outer, int size, int inner, int nIdx) {
-        copy(k::indexSelect, host::indexSelect, "index_select", out, x, idx, outer, size, inner, nIdx);
+        boolean device = copies(out, x, idx);
+        launch(k::indexSelect, device, host::indexSelect, "index_select", out, x, idx, outer, size, inner, nIdx);
     }
 
     @Override
     public void indexAdd(Tensor dx, Tensor dy, Tensor idx, int outer, int size, int inner, int nIdx) {
-        AddKernel all = (s, a, b, i, t, o, n, in, m, e) -> k.indexAdd(s, a, b, i, t, o, n, in, m, NO_SKIP, e);
-        add(all, host::indexAdd, "index_add", dx, dy, idx, outer, size, inner, nIdx);
+        IndexKernel all = (s, a, b, eb, i, t, o, n, in, m, e) -> k.indexAdd(s, a, b, i, t, o, n, in, m, NO_SKIP, e);
+        launch(all, adds(dx, dy, idx), host::indexAdd, "index_add", dx, dy, idx, outer, size, inner, nIdx);
     }
 
     @Override
     public void gather(Tensor out, Tensor x, Tensor idx, int outer, int size, int inner, int nIdx) {
-        copy(k::gather, host::gather, "gather", out, x, idx, outer, size, inner, nIdx);
+        launch(k::gather, copies(out, x, idx), host::gather, "gather", out, x, idx, outer, size, inner, nIdx);
     }
 
     @Override
     public void scatterAdd(Tensor dx, Tensor dy, Tensor idx, int outer, int size, int inner, int nIdx) {
-        add(k::scatterAdd, host::scatterAdd, "scatter_add", dx, dy, idx, outer, size, inner, nIdx);
+        IndexKernel add = (s, a, b, eb, i, t, o, n, in, m, e) -> k.scatterAdd(s, a, b, i, t, o, n, in, m, e);
+        launch(add, adds(dx, dy, idx), host::scatterAdd, "scatter_add", dx, dy, idx, outer, size, inner, nIdx);
     }
 }
