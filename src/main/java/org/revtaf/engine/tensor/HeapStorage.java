@@ -6,14 +6,11 @@ package org.revtaf.engine.tensor;
  * Created by {@link Allocator}; {@link #release()} hands the array back to its pool. The array may
  * be longer than {@link #length()} (allocator size classes); elements past it are unused.
  */
-public final class HeapStorage implements Storage {
-    private final DType dtype;
-    private final int length;
+public final class HeapStorage extends SizedStorage implements Storage {
     private Object data;
 
     HeapStorage(DType dtype, int length, Object data) {
-        this.dtype = dtype;
-        this.length = length;
+        super(dtype, length);
         this.data = data;
     }
 
@@ -29,20 +26,10 @@ public final class HeapStorage implements Storage {
     }
 
     @Override
-    public DType dtype() {
-        return dtype;
-    }
-
-    @Override
-    public int length() {
-        return length;
-    }
-
-    @Override
     public void release() {
         Object d = data;
         data = null;
-        if (d != null) Allocator.recycle(dtype, d);
+        if (d != null) Allocator.recycle(dtype(), d);
     }
 
     @Override
@@ -90,8 +77,8 @@ public final class HeapStorage implements Storage {
             case int[] a -> a[i];
             case long[] a -> a[i];
             case short[] a ->
-                dtype == DType.BFLOAT16 ? Float.intBitsToFloat((a[i] & 0xffff) << 16) : Float.float16ToFloat(a[i]);
-            default -> throw wrongType(dtype);
+                dtype() == DType.BFLOAT16 ? Float.intBitsToFloat((a[i] & 0xffff) << 16) : Float.float16ToFloat(a[i]);
+            default -> throw wrongType(dtype());
         };
     }
 
@@ -102,8 +89,8 @@ public final class HeapStorage implements Storage {
             case double[] a -> a[i] = v;
             case int[] a -> a[i] = (int) v;
             case long[] a -> a[i] = (long) v;
-            case short[] a -> a[i] = dtype == DType.BFLOAT16 ? toBf16((float) v) : Float.floatToFloat16((float) v);
-            default -> throw wrongType(dtype);
+            case short[] a -> a[i] = dtype() == DType.BFLOAT16 ? toBf16((float) v) : Float.floatToFloat16((float) v);
+            default -> throw wrongType(dtype());
         }
     }
 
@@ -115,6 +102,6 @@ public final class HeapStorage implements Storage {
     }
 
     private IllegalStateException wrongType(DType want) {
-        return new IllegalStateException("storage holds " + dtype + ", not " + want);
+        return new IllegalStateException("storage holds " + dtype() + ", not " + want);
     }
 }
