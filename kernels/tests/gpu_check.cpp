@@ -230,24 +230,21 @@ void run_case(const Case& c, int v, Checker& ck) {
     ck.compare("out", out.get<float>(n * d));
     ok(K.rt_poincare_map_bwd(nullptr, dx.f(), g.f(), x.f(), n, d, cc, map, v), "rt_poincare_map_bwd");
     ck.compare("dx", dx.get<float>(n * d));
-  } else if (op == "mobius_matvec") {
+  } else if (op == "mobius_matvec" || op == "poincare_dist") {
+    // pairwise: out [n, m] from a and b (matvec: w [m, d], x [n, d]; distance: x [n, d], y [m, d])
+    bool mv = op == "mobius_matvec";
+    std::string an = mv ? "w" : "x", bn = mv ? "x" : "y", da_n = "d" + an, db_n = "d" + bn;
+    auto fwd = mv ? K.rt_mobius_matvec_fwd : K.rt_poincare_dist_fwd;
+    auto bwd = mv ? K.rt_mobius_matvec_bwd : K.rt_poincare_dist_bwd;
     int64_t n = c.i("n"), m = c.i("m"), d = c.i("d");
     float cc = (float)c.sc("c");
-    Dev w = in(c, "w"), x = in(c, "x"), g = in(c, "dout"), out(n * m * 4), dw(m * d * 4), dx(n * d * 4);
-    ok(K.rt_mobius_matvec_fwd(nullptr, out.f(), w.f(), x.f(), n, m, d, cc, v), "rt_mobius_matvec_fwd");
+    Dev a = in(c, an.c_str()), b = in(c, bn.c_str()), g = in(c, "dout"), out(n * m * 4);
+    Dev da(count(c, an.c_str()) * 4), db(count(c, bn.c_str()) * 4);
+    ok(fwd(nullptr, out.f(), a.f(), b.f(), n, m, d, cc, v), "rt_" + op + "_fwd");
     ck.compare("out", out.get<float>(n * m));
-    ok(K.rt_mobius_matvec_bwd(nullptr, dw.f(), dx.f(), g.f(), w.f(), x.f(), n, m, d, cc, v), "rt_mobius_matvec_bwd");
-    ck.compare("dw", dw.get<float>(m * d));
-    ck.compare("dx", dx.get<float>(n * d));
-  } else if (op == "poincare_dist") {
-    int64_t n = c.i("n"), m = c.i("m"), d = c.i("d");
-    float cc = (float)c.sc("c");
-    Dev x = in(c, "x"), y = in(c, "y"), g = in(c, "dout"), out(n * m * 4), dx(n * d * 4), dy(m * d * 4);
-    ok(K.rt_poincare_dist_fwd(nullptr, out.f(), x.f(), y.f(), n, m, d, cc, v), "rt_poincare_dist_fwd");
-    ck.compare("out", out.get<float>(n * m));
-    ok(K.rt_poincare_dist_bwd(nullptr, dx.f(), dy.f(), g.f(), x.f(), y.f(), n, m, d, cc, v), "rt_poincare_dist_bwd");
-    ck.compare("dx", dx.get<float>(n * d));
-    ck.compare("dy", dy.get<float>(m * d));
+    ok(bwd(nullptr, da.f(), db.f(), g.f(), a.f(), b.f(), n, m, d, cc, v), "rt_" + op + "_bwd");
+    ck.compare(da_n.c_str(), da.get<float>(count(c, an.c_str())));
+    ck.compare(db_n.c_str(), db.get<float>(count(c, bn.c_str())));
   } else if (op == "sinkhorn") {
     int64_t b = c.i("b"), p = c.i("p"), t = c.i("t");
     int it = (int)c.i("max_iter");

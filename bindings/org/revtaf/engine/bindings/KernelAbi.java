@@ -9,27 +9,18 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import org.revtaf.RevtafException;
 
 /**
  * The C ABI of the kernel library, one downcall per header function: each public method runs
  * rt_NAME with the header's arguments and hands its status to {@link #check}. Pointers are
  * device or host addresses as the header says; the stream is {@link MemorySegment#NULL} for
- * the default stream.
+ * the default stream. Binding and status handling are {@link DowncallTable}'s.
  */
-public abstract class KernelAbi {
-    private static final Linker LINKER = Linker.nativeLinker();
-    private final Map<String, FunctionDescriptor> descriptors = new LinkedHashMap<>();
+public abstract class KernelAbi extends DowncallTable {
     private final MethodHandle lastError;
     private final MethodHandle isEmulated;
     private final MethodHandle deviceCount;
@@ -187,28 +178,6 @@ public abstract class KernelAbi {
         gather = bind(lookup, library, "rt_gather", ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS);
         scatterAdd = bind(lookup, library, "rt_scatter_add", ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS);
         adamw = bind(lookup, library, "rt_adamw", ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_FLOAT, JAVA_FLOAT, JAVA_FLOAT, JAVA_FLOAT, JAVA_FLOAT, JAVA_FLOAT);
-    }
-
-    private MethodHandle bind(SymbolLookup lookup, Path library, String name, MemoryLayout... args) {
-        FunctionDescriptor fd = FunctionDescriptor.of(JAVA_INT, args);
-        descriptors.put(name, fd);
-        MemorySegment sym = lookup.find(name)
-                .orElseThrow(() -> new RevtafException("symbol " + name + " missing in " + library));
-        return LINKER.downcallHandle(sym, fd);
-    }
-
-    /** Descriptor of every bound function, by symbol. */
-    public final Map<String, FunctionDescriptor> descriptors() {
-        return Collections.unmodifiableMap(descriptors);
-    }
-
-    /** Turns a non-zero status into an exception. */
-    protected abstract void check(int status);
-
-    static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException r) return r;
-        if (t instanceof Error e) throw e;
-        return new IllegalStateException(t);
     }
 
     /** rt_last_error */

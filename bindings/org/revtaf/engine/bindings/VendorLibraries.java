@@ -135,10 +135,16 @@ public final class VendorLibraries {
             if (status != 0) throw new RevtafException(call + " failed with cuBLAS status " + status);
         }
 
-        /** Orders the handle's work on {@code stream} (NULL: the default stream). */
-        public void setStream(MemorySegment handle, MemorySegment stream) {
+        /** A downcall returning a cuBLAS status. */
+        @FunctionalInterface
+        private interface Downcall {
+            int run() throws Throwable;
+        }
+
+        /** Runs a downcall: a RuntimeException passes, anything else thrown becomes an IllegalStateException. */
+        private static int call(Downcall c) {
             try {
-                check((int) setStream.invokeExact(handle, stream), "cublasSetStream");
+                return c.run();
             } catch (RuntimeException e) {
                 throw e;
             } catch (Throwable t) {
@@ -146,14 +152,13 @@ public final class VendorLibraries {
             }
         }
 
+        /** Orders the handle's work on {@code stream} (NULL: the default stream). */
+        public void setStream(MemorySegment handle, MemorySegment stream) {
+            check(call(() -> (int) setStream.invokeExact(handle, stream)), "cublasSetStream");
+        }
+
         public void setMathMode(MemorySegment handle, int mode) {
-            try {
-                check((int) setMathMode.invokeExact(handle, mode), "cublasSetMathMode");
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Throwable t) {
-                throw new IllegalStateException(t);
-            }
+            check(call(() -> (int) setMathMode.invokeExact(handle, mode)), "cublasSetMathMode");
         }
 
         /**
@@ -181,15 +186,10 @@ public final class VendorLibraries {
                 int batch) {
             try (Arena ar = Arena.ofConfined()) {
                 MemorySegment al = ar.allocateFrom(JAVA_FLOAT, alpha), be = ar.allocateFrom(JAVA_FLOAT, beta);
-                check(
-                        (int) sgemmStridedBatched.invokeExact(
-                                handle, transA, transB, m, n, k, al, a, lda, strideA, b, ldb, strideB, be, c, ldc,
-                                strideC, batch),
-                        "cublasSgemmStridedBatched");
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Throwable t) {
-                throw new IllegalStateException(t);
+                int status = call(() -> (int) sgemmStridedBatched.invokeExact(
+                        handle, transA, transB, m, n, k, al, a, lda, strideA, b, ldb, strideB, be, c, ldc, strideC,
+                        batch));
+                check(status, "cublasSgemmStridedBatched");
             }
         }
 
@@ -202,33 +202,23 @@ public final class VendorLibraries {
         public MemorySegment create() {
             try (Arena a = Arena.ofConfined()) {
                 MemorySegment h = a.allocate(ADDRESS);
-                int st = (int) create.invokeExact(h);
+                int st = call(() -> (int) create.invokeExact(h));
                 if (st != 0) {
                     throw new RevtafException("cublasCreate failed with cuBLAS status " + st);
                 }
                 return h.get(ADDRESS, 0);
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Throwable t) {
-                throw new IllegalStateException(t);
             }
         }
 
         public void destroy(MemorySegment handle) {
-            try {
-                int unused = (int) destroy.invokeExact(handle);
-            } catch (Throwable t) {
-                throw new IllegalStateException(t);
-            }
+            call(() -> (int) destroy.invokeExact(handle));
         }
 
         public int version(MemorySegment handle) {
             try (Arena a = Arena.ofConfined()) {
                 MemorySegment v = a.allocate(JAVA_INT);
-                int unused = (int) getVersion.invokeExact(handle, v);
+                call(() -> (int) getVersion.invokeExact(handle, v));
                 return v.get(JAVA_INT, 0);
-            } catch (Throwable t) {
-                throw new IllegalStateException(t);
             }
         }
     }

@@ -164,6 +164,13 @@ final class TorchFixture {
         assertClose(what, actual, array(n), tol);
     }
 
+    /** A scalar loss against array lossKey, then (after backward) the gradient of input against gradKey. */
+    void assertLossAndGradient(String what, Tensor loss, String lossKey, Tensor input, String gradKey) {
+        assertClose(what, loss.reshape(1), lossKey, FORWARD_TOL);
+        loss.backward();
+        assertClose(what + " gradient", input.grad(), gradKey, GRAD_TOL);
+    }
+
     static void assertClose(String what, Tensor actual, NdArray expected, double tol) {
         long[] shape = Arrays.stream(actual.shapeRef()).asLongStream().toArray();
         assertArrayEquals(expected.shape(), shape, what + ": shape");

@@ -2,13 +2,10 @@ package org.revtaf.parity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.revtaf.parity.TorchFixture.FORWARD_TOL;
-import static org.revtaf.parity.TorchFixture.GRAD_TOL;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.revtaf.engine.ops.F;
 import org.revtaf.engine.tensor.Device;
 import org.revtaf.engine.tensor.NdArray;
@@ -24,32 +21,25 @@ import org.revtaf.learning.optim.LrSchedule;
  * parameter, and PromptMRG's warm-up + cosine schedule (modules/optims.py).
  */
 class TrainingParityTest {
-    @ParameterizedTest
-    @MethodSource("org.revtaf.parity.TorchFixture#devices")
+    @OnEachDevice
     void labelSmoothedCrossEntropyWithIgnoreIndexMatchesTorch(Device dev) {
         TorchFixture fx = new TorchFixture("cross_entropy");
         Tensor logits = fx.input("logits", dev); // (10, 7), two targets -100
         Tensor loss = F.crossEntropy(logits, fx.tensor("target", dev), -100, 0.1);
-        fx.assertClose("cross-entropy on " + dev, loss.reshape(1), "loss", FORWARD_TOL);
-        loss.backward();
-        fx.assertClose("cross-entropy gradient on " + dev, logits.grad(), "logits_grad", GRAD_TOL);
+        fx.assertLossAndGradient("cross-entropy on " + dev, loss, "loss", logits, "logits_grad");
     }
 
     /** CrossEntropyLoss()(out.view(-1, 4, 18), labels): classes on dim 1, flat index = state * 18 + class. */
-    @ParameterizedTest
-    @MethodSource("org.revtaf.parity.TorchFixture#devices")
+    @OnEachDevice
     void promptMrgClassifierLossMatchesTorch(Device dev) {
         TorchFixture fx = new TorchFixture("cross_entropy");
         Tensor out = fx.input("cls_logits", dev); // (3, 72)
         Tensor byClass = out.reshape(3, 4, 18).permute(0, 2, 1).contiguous(); // (3, 18, 4)
         Tensor loss = F.crossEntropy(byClass, fx.tensor("cls_labels", dev), -100, 0.0);
-        fx.assertClose("classifier loss on " + dev, loss.reshape(1), "cls_loss", FORWARD_TOL);
-        loss.backward();
-        fx.assertClose("classifier loss gradient on " + dev, out.grad(), "cls_logits_grad", GRAD_TOL);
+        fx.assertLossAndGradient("classifier loss on " + dev, loss, "cls_loss", out, "cls_logits_grad");
     }
 
-    @ParameterizedTest
-    @MethodSource("org.revtaf.parity.TorchFixture#devices")
+    @OnEachDevice
     void adamwMatchesTorchOverEightScheduledSteps(Device dev) {
         TorchFixture fx = new TorchFixture("adamw");
         String[] names = {"w", "b", "g"}; // (4, 3) decayed; (3) and (3) not

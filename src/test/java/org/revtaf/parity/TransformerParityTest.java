@@ -3,8 +3,6 @@ package org.revtaf.parity;
 import static org.revtaf.parity.TorchFixture.FORWARD_TOL;
 import static org.revtaf.parity.TorchFixture.GRAD_TOL;
 
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.revtaf.engine.ops.F;
 import org.revtaf.engine.tensor.Device;
 import org.revtaf.engine.tensor.Tensor;
@@ -30,8 +28,7 @@ import org.revtaf.learning.nn.WeightMapping;
  * head-averaged cross-attention maps. Dropout is 0 on both sides.
  */
 class TransformerParityTest {
-    @ParameterizedTest
-    @MethodSource("org.revtaf.parity.TorchFixture#devices")
+    @OnEachDevice
     void bertEncoderMatchesHuggingFace(Device dev) {
         TorchFixture fx = new TorchFixture("bert_encoder");
         BertConfig c = new BertConfig(50, 16, 2, 2, 32, 24, 2, 0.0, 1e-12, 0, 16);
@@ -51,8 +48,7 @@ class TransformerParityTest {
         fx.assertParamGrads(at, enc, map);
     }
 
-    @ParameterizedTest
-    @MethodSource("org.revtaf.parity.TorchFixture#devices")
+    @OnEachDevice
     void blipDecoderMatchesHuggingFace(Device dev) {
         TorchFixture fx = new TorchFixture("blip_decoder");
         BertConfig c = new BertConfig(40, 16, 2, 2, 32, 16, 0, 0.0, 1e-12, 0, 12);
@@ -65,14 +61,11 @@ class TransformerParityTest {
         String at = "blip decoder on " + dev;
         fx.assertClose(at + " logits", dec.forward(ids, keep, memory, null), "logits", FORWARD_TOL);
         Tensor loss = dec.loss(ids, keep, memory, null, fx.tensor("labels", dev), 0.1);
-        fx.assertClose(at + " loss", loss.reshape(1), "loss", FORWARD_TOL);
-        loss.backward();
-        fx.assertClose(at + " memory gradient", memory.grad(), "memory_grad", GRAD_TOL);
+        fx.assertLossAndGradient(at + " loss", loss, "loss", memory, "memory_grad");
         fx.assertParamGrads(at, dec, map);
     }
 
-    @ParameterizedTest
-    @MethodSource("org.revtaf.parity.TorchFixture#devices")
+    @OnEachDevice
     void detrMemoryMatchesPromptMrg(Device dev) {
         TorchFixture fx = new TorchFixture("detr");
         DetrTransformer detr =
@@ -90,8 +83,7 @@ class TransformerParityTest {
         fx.assertParamGrads(at, detr, map);
     }
 
-    @ParameterizedTest
-    @MethodSource("org.revtaf.parity.TorchFixture#devices")
+    @OnEachDevice
     void medklipDecoderMatches(Device dev) {
         TorchFixture fx = new TorchFixture("medklip");
         MedklipDecoder m = new MedklipDecoder(NnContext.of(dev, 1), 2);

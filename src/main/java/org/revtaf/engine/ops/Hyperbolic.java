@@ -76,10 +76,8 @@ public final class Hyperbolic {
             throw new RevtafException(
                     "mobius_matvec: input " + Shapes.str(x.shapeRef()) + " for weight " + Shapes.str(w.shapeRef()));
         int n = x.numel() / Math.max(d, 1);
-        int[] os = x.shape();
-        os[os.length - 1] = m;
         Tensor wd = Ops.dense(w), xd = Ops.dense(x);
-        Tensor out = Tensor.empty(x.device(), x.dtype(), os);
+        Tensor out = Ops.emptyLastDim(x, m); // (..., m)
         be.fused().mobiusMatvec(out, wd, xd, n, m, d, c);
         return Graph.record("mobius_matvec", out, new Tensor[] {w, x}, g -> {
             Tensor dw = w.requiresGrad() ? Ops.emptyLike(w) : null, dx = x.requiresGrad() ? Ops.emptyLike(x) : null;

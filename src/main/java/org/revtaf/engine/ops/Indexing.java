@@ -4,6 +4,7 @@ import java.util.Arrays;
 import org.revtaf.RevtafException;
 import org.revtaf.engine.autograd.Graph;
 import org.revtaf.engine.backend.Backend;
+import org.revtaf.engine.backend.IndexKernels;
 import org.revtaf.engine.tensor.Shapes;
 import org.revtaf.engine.tensor.Tensor;
 
@@ -66,18 +67,9 @@ public final class Indexing {
         if (idx.rank() != 1)
             throw new RevtafException("index_select: indices must be 1-D, got " + Shapes.str(idx.shapeRef()));
         int ax = Shapes.axis("index_select", axis, x.rank());
-        int[] sh = x.shapeRef();
-        int outer = Shapes.prod(sh, 0, ax), size = sh[ax], inner = Shapes.prod(sh, ax + 1, sh.length), k = idx.shape(0);
         int[] os = x.shape();
-        os[ax] = k;
-        Tensor id = Ops.dense(idx);
-        Tensor out = Tensor.empty(x.device(), x.dtype(), os);
-        be.index().indexSelect(out, Ops.dense(x), id, outer, size, inner, k);
-        return Graph.record("index_select", out, new Tensor[] {x}, g -> {
-            Tensor dx = Ops.zerosLike(x);
-            be.index().indexAdd(dx, Ops.dense(g), id, outer, size, inner, k);
-            return new Tensor[] {dx};
-        });
+        os[ax] = idx.shape(0);
+        return picked("index_select", be, x, idx, ax, os, IndexKernels::indexSelect, IndexKernels::indexAdd);
     }
 
     /** out[..., j, ...] = x[..., idx[..., j, ...], ...] along axis; idx has x's shape except on axis. */
@@ -91,13 +83,36 @@ public final class Indexing {
         if (!ok)
             throw new RevtafException("gather: indices " + Shapes.str(is) + " must match input " + Shapes.str(sh)
                     + " except on axis " + axis);
-        int outer = Shapes.prod(sh, 0, ax), size = sh[ax], inner = Shapes.prod(sh, ax + 1, sh.length), k = is[ax];
+        return picked("gather", be, x, idx, ax, is, IndexKernels::gather, IndexKernels::scatterAdd);
+    }
+
+    /** One IndexKernels method: (out or dx, x or dy, idx, outer, size, inner, nIdx). */
+    @FunctionalInterface
+    private interface IndexKernel {
+        void run(IndexKernels kernels, Tensor a, Tensor b, Tensor idx, int outer, int size, int inner, int nIdx);
+    }
+
+    /**
+     * out (outShape) = x picked by idx along axis ax (outShape[ax] entries) through the kernel pick; its
+     * gradient adds g back into zeros of x's shape through addBack (the adjoint of pick).
+     */
+    private static Tensor picked(
+            String op,
+            Backend be,
+            Tensor x,
+            Tensor idx,
+            int ax,
+            int[] outShape,
+            IndexKernel pick,
+            IndexKernel addBack) {
+        int[] sh = x.shapeRef();
+        int outer = Shapes.prod(sh, 0, ax), size = sh[ax], inner = Shapes.prod(sh, ax + 1, sh.length), k = outShape[ax];
         Tensor id = Ops.dense(idx);
-        Tensor out = Tensor.empty(x.device(), x.dtype(), is);
-        be.index().gather(out, Ops.dense(x), id, outer, size, inner, k);
-        return Graph.record("gather", out, new Tensor[] {x}, g -> {
+        Tensor out = Tensor.empty(x.device(), x.dtype(), outShape);
+        pick.run(be.index(), out, Ops.dense(x), id, outer, size, inner, k);
+        return Graph.record(op, out, new Tensor[] {x}, g -> {
             Tensor dx = Ops.zerosLike(x);
-            be.index().scatterAdd(dx, Ops.dense(g), id, outer, size, inner, k);
+            addBack.run(be.index(), dx, Ops.dense(g), id, outer, size, inner, k);
             return new Tensor[] {dx};
         });
     }

@@ -63,12 +63,10 @@ public final class MatMul {
             throw new RevtafException(
                     "linear: bias " + Shapes.str(bias.shapeRef()) + " for weight " + Shapes.str(w.shapeRef()));
         int rows = x.numel() / Math.max(in, 1);
-        int[] outShape = x.shape();
-        outShape[outShape.length - 1] = outF;
         Tensor xd = Ops.dense(x), wd = Ops.dense(w);
-        Tensor out = Tensor.empty(x.device(), x.dtype(), outShape);
+        Tensor out = Ops.emptyLastDim(x, outF); // (..., out)
         be.matmul().gemm(out, xd, wd, new GemmGeom(1, rows, outF, in, false, true, 0, 0, 1, 0));
-        if (bias != null) be.elementwise().binary(out, out, Ops.broadcastView(bias, outShape), BinaryOp.ADD);
+        if (bias != null) be.elementwise().binary(out, out, Ops.broadcastView(bias, out.shapeRef()), BinaryOp.ADD);
         return Graph.record("linear", out, new Tensor[] {x, w, bias}, g -> {
             Tensor gd = Ops.dense(g);
             Tensor dx = null, dw = null, db = null;

@@ -293,30 +293,10 @@ public final class OpCatalog {
                 List.of(v("weight"), idx("idx")),
                 List.of(),
                 a -> F.embedding(a.in("weight"), a.in("idx")));
-        add(
-                "concat",
-                "a, b (, c) joined along axis",
-                List.of(v("a"), v("b"), opt("c")),
-                List.of(p("axis", "0")),
-                a -> F.concat(a.i("axis"), present(a, "a", "b", "c")));
-        add(
-                "stack",
-                "a, b (, c) stacked on a new axis",
-                List.of(v("a"), v("b"), opt("c")),
-                List.of(p("axis", "0")),
-                a -> F.stack(a.i("axis"), present(a, "a", "b", "c")));
-        add(
-                "index-select",
-                "x restricted to idx [k] along axis",
-                List.of(v("x"), idx("idx")),
-                List.of(p("axis", "0")),
-                a -> F.indexSelect(a.in("x"), a.i("axis"), a.in("idx")));
-        add(
-                "gather",
-                "x picked by idx along axis",
-                List.of(v("x"), idx("idx")),
-                List.of(p("axis", "-1")),
-                a -> F.gather(a.in("x"), a.i("axis"), a.in("idx")));
+        join("concat", "a, b (, c) joined along axis", F::concat);
+        join("stack", "a, b (, c) stacked on a new axis", F::stack);
+        pick("index-select", "x restricted to idx [k] along axis", "0", F::indexSelect);
+        pick("gather", "x picked by idx along axis", "-1", F::gather);
         add(
                 "cross-entropy",
                 "mean CE of logits [..,C] vs target [..]",
@@ -331,16 +311,17 @@ public final class OpCatalog {
                 List.of(p("axis", "-1"), p("eps", "1e-8")),
                 a -> F.cosineSimilarity(a.in("a"), a.in("b"), a.i("axis"), a.d("eps")));
         List<Param> c = List.of(p("c", "1.0"));
+        List<Input> xy = List.of(v("x"), v("y"));
         add(
                 "mobius-add",
                 "x (+)_c y, x [n,d], y [n,d] or [d]",
-                List.of(v("x"), v("y")),
+                xy,
                 c,
                 a -> F.mobiusAdd(a.in("x"), a.in("y"), a.d("c")));
         add(
                 "poincare-dist",
                 "pairwise distance x [n,d], y [m,d] -> [n,m]",
-                List.of(v("x"), v("y")),
+                xy,
                 c,
                 "d",
                 a -> F.poincareDist(a.in("x"), a.in("y"), a.d("c")));
@@ -359,26 +340,16 @@ public final class OpCatalog {
                 List.of(v("cost"), mask("pixel_mask", true), mask("token_mask", true)),
                 List.of(p("eps", "0.05"), p("iters", "100"), p("tol", "1e-6"), p("mode", "ot")),
                 "plan",
-                a -> switch (a.params().get("mode")) {
-                    case "ot" ->
-                        F.sinkhorn(
-                                a.in("cost"),
-                                a.in("pixel_mask"),
-                                a.in("token_mask"),
-                                a.d("eps"),
-                                a.i("iters"),
-                                a.d("tol"));
-                    case "released" ->
-                        F.sinkhornReleased(
-                                a.in("cost"),
-                                a.in("pixel_mask"),
-                                a.in("token_mask"),
-                                a.d("eps"),
-                                a.i("iters"),
-                                a.d("tol"));
-                    default ->
-                        throw new RevtafException(
-                                "--param mode=" + a.params().get("mode") + ": sinkhorn expects ot or released");
+                a -> {
+                    Sinkhorn mode = switch (a.params().get("mode")) {
+                        case "ot" -> F::sinkhorn;
+                        case "released" -> F::sinkhornReleased;
+                        default ->
+                            throw new RevtafException(
+                                    "--param mode=" + a.params().get("mode") + ": sinkhorn expects ot or released");
+                    };
+                    return mode.plan(
+                            a.in("cost"), a.in("pixel_mask"), a.in("token_mask"), a.d("eps"), a.i("iters"), a.d("tol"));
                 });
         add(
                 "soft-iou",
@@ -393,6 +364,36 @@ public final class OpCatalog {
                 List.of(v("q"), v("k"), v("v"), mask("key_mask", true)),
                 List.of(p("causal", "false"), p("scale", "nan")),
                 a -> F.attention(a.in("q"), a.in("k"), a.in("v"), a.in("key_mask"), a.d("scale"), a.b("causal")));
+    }
+
+    /** F.concat or F.stack (one argument list). */
+    @FunctionalInterface
+    private interface Join {
+        Tensor apply(int axis, Tensor... ts);
+    }
+
+    /** concat or stack: a, b and optionally c along an axis param (default 0). */
+    private static void join(String name, String summary, Join f) {
+        List<Input> in = List.of(v("a"), v("b"), opt("c"));
+        add(name, summary, in, List.of(p("axis", "0")), a -> f.apply(a.i("axis"), present(a, "a", "b", "c")));
+    }
+
+    /** F.indexSelect or F.gather (one argument list). */
+    @FunctionalInterface
+    private interface Pick {
+        Tensor apply(Tensor x, int axis, Tensor idx);
+    }
+
+    /** index-select or gather: x picked by the index tensor idx along an axis param. */
+    private static void pick(String name, String summary, String axisDefault, Pick f) {
+        List<Input> in = List.of(v("x"), idx("idx"));
+        add(name, summary, in, List.of(p("axis", axisDefault)), a -> f.apply(a.in("x"), a.i("axis"), a.in("idx")));
+    }
+
+    /** The plan of F.sinkhorn or F.sinkhornReleased (one argument list). */
+    @FunctionalInterface
+    private interface Sinkhorn {
+        Tensor plan(Tensor cost, Tensor pixelMask, Tensor tokenMask, double eps, int iters, double tol);
     }
 
     private static Tensor[] present(Args a, String... names) {

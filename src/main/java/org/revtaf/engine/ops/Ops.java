@@ -81,6 +81,13 @@ final class Ops {
         return Tensor.zeros(t.device(), t.dtype(), t.shapeRef());
     }
 
+    /** An uninitialised tensor like t (device, dtype) with its last dimension resized to {@code last}: (..., last). */
+    static Tensor emptyLastDim(Tensor t, int last) {
+        int[] shape = t.shape();
+        shape[shape.length - 1] = last;
+        return Tensor.empty(t.device(), t.dtype(), shape);
+    }
+
     /** x itself when contiguous, else a contiguous copy (no autograd: for kernel inputs). */
     static Tensor dense(Tensor x) {
         if (x.isContiguous()) return x;

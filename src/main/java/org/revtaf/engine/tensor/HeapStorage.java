@@ -6,14 +6,11 @@ package org.revtaf.engine.tensor;
  * Created by {@link Allocator}; {@link #release()} hands the array back to its pool. The array may
  * be longer than {@link #length()} (allocator size classes); elements past it are unused.
  */
-public final class HeapStorage implements Storage {
-    private final DType dtype;
-    private final int length;
+public final class HeapStorage extends SizedStorage implements Storage {
     private Object data;
 
     HeapStorage(DType dtype, int length, Object data) {
-        this.dtype = dtype;
-        this.length = length;
+        super(dtype, length);
         this.data = data;
     }
 
@@ -29,20 +26,10 @@ public final class HeapStorage implements Storage {
     }
 
     @Override
-    public DType dtype() {
-        return dtype;
-    }
-
-    @Override
-    public int length() {
-        return length;
-    }
-
-    @Override
     public void release() {
         Object d = data;
         data = null;
-        if (d != null) Allocator.recycle(dtype, d);
+        if (d != null) Allocator.recycle(dtype(), d);
     }
 
     @Override
@@ -60,23 +47,26 @@ public final class HeapStorage implements Storage {
     }
 
     public float[] f32() {
-        if (array() instanceof float[] a) return a;
-        throw wrongType(DType.FLOAT32);
+        return typed(float[].class, DType.FLOAT32);
     }
 
     public double[] f64() {
-        if (array() instanceof double[] a) return a;
-        throw wrongType(DType.FLOAT64);
+        return typed(double[].class, DType.FLOAT64);
     }
 
     public int[] i32() {
-        if (array() instanceof int[] a) return a;
-        throw wrongType(DType.INT32);
+        return typed(int[].class, DType.INT32);
     }
 
     public long[] i64() {
-        if (array() instanceof long[] a) return a;
-        throw wrongType(DType.INT64);
+        return typed(long[].class, DType.INT64);
+    }
+
+    /** The raw array as {@code type}, or a clear error naming both dtypes. */
+    private <A> A typed(Class<A> type, DType want) {
+        Object a = array();
+        if (type.isInstance(a)) return type.cast(a);
+        throw wrongType(want);
     }
 
     /** Element i as a double, whatever the dtype. */
@@ -87,8 +77,8 @@ public final class HeapStorage implements Storage {
             case int[] a -> a[i];
             case long[] a -> a[i];
             case short[] a ->
-                dtype == DType.BFLOAT16 ? Float.intBitsToFloat((a[i] & 0xffff) << 16) : Float.float16ToFloat(a[i]);
-            default -> throw wrongType(dtype);
+                dtype() == DType.BFLOAT16 ? Float.intBitsToFloat((a[i] & 0xffff) << 16) : Float.float16ToFloat(a[i]);
+            default -> throw wrongType(dtype());
         };
     }
 
@@ -99,8 +89,8 @@ public final class HeapStorage implements Storage {
             case double[] a -> a[i] = v;
             case int[] a -> a[i] = (int) v;
             case long[] a -> a[i] = (long) v;
-            case short[] a -> a[i] = dtype == DType.BFLOAT16 ? toBf16((float) v) : Float.floatToFloat16((float) v);
-            default -> throw wrongType(dtype);
+            case short[] a -> a[i] = dtype() == DType.BFLOAT16 ? toBf16((float) v) : Float.floatToFloat16((float) v);
+            default -> throw wrongType(dtype());
         }
     }
 
@@ -112,6 +102,6 @@ public final class HeapStorage implements Storage {
     }
 
     private IllegalStateException wrongType(DType want) {
-        return new IllegalStateException("storage holds " + dtype + ", not " + want);
+        return new IllegalStateException("storage holds " + dtype() + ", not " + want);
     }
 }

@@ -51,27 +51,26 @@ public record NdArray(DType dtype, long[] shape, MemorySegment data) {
     }
 
     public static NdArray ofFloats(long[] shape, float... v) {
-        MemorySegment s = Arena.ofAuto().allocate((long) v.length * 4, 64);
-        MemorySegment.copy(v, 0, s, F32, 0, v.length);
-        return new NdArray(DType.FLOAT32, shape, s);
+        return copyOf(DType.FLOAT32, shape, MemorySegment.ofArray(v));
     }
 
     public static NdArray ofDoubles(long[] shape, double... v) {
-        MemorySegment s = Arena.ofAuto().allocate((long) v.length * 8, 64);
-        MemorySegment.copy(v, 0, s, F64, 0, v.length);
-        return new NdArray(DType.FLOAT64, shape, s);
+        return copyOf(DType.FLOAT64, shape, MemorySegment.ofArray(v));
     }
 
     public static NdArray ofInts(long[] shape, int... v) {
-        MemorySegment s = Arena.ofAuto().allocate((long) v.length * 4, 64);
-        MemorySegment.copy(v, 0, s, I32, 0, v.length);
-        return new NdArray(DType.INT32, shape, s);
+        return copyOf(DType.INT32, shape, MemorySegment.ofArray(v));
     }
 
     public static NdArray ofLongs(long[] shape, long... v) {
-        MemorySegment s = Arena.ofAuto().allocate((long) v.length * 8, 64);
-        MemorySegment.copy(v, 0, s, I64, 0, v.length);
-        return new NdArray(DType.INT64, shape, s);
+        return copyOf(DType.INT64, shape, MemorySegment.ofArray(v));
+    }
+
+    /** A 64-byte aligned copy of the bytes of a heap array (native order, as the layouts above read them). */
+    private static NdArray copyOf(DType dtype, long[] shape, MemorySegment heap) {
+        MemorySegment s = Arena.ofAuto().allocate(heap.byteSize(), 64);
+        s.copyFrom(heap);
+        return new NdArray(dtype, shape, s);
     }
 
     /** Values as float32, converting from any numeric dtype (bf16/f16 widened exactly). */

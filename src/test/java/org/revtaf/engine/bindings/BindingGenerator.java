@@ -104,27 +104,18 @@ public final class BindingGenerator {
                 import static java.lang.foreign.ValueLayout.JAVA_INT;
                 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-                import java.lang.foreign.FunctionDescriptor;
-                import java.lang.foreign.Linker;
-                import java.lang.foreign.MemoryLayout;
                 import java.lang.foreign.MemorySegment;
                 import java.lang.foreign.SymbolLookup;
                 import java.lang.invoke.MethodHandle;
                 import java.nio.file.Path;
-                import java.util.Collections;
-                import java.util.LinkedHashMap;
-                import java.util.Map;
-                import org.revtaf.RevtafException;
 
                 /**
                  * The C ABI of the kernel library, one downcall per header function: each public method runs
                  * rt_NAME with the header's arguments and hands its status to {@link #check}. Pointers are
                  * device or host addresses as the header says; the stream is {@link MemorySegment#NULL} for
-                 * the default stream.
+                 * the default stream. Binding and status handling are {@link DowncallTable}'s.
                  */
-                public abstract class KernelAbi {
-                    private static final Linker LINKER = Linker.nativeLinker();
-                    private final Map<String, FunctionDescriptor> descriptors = new LinkedHashMap<>();
+                public abstract class KernelAbi extends DowncallTable {
                 """);
         for (Fn f : fns.values())
             s.append("    private final MethodHandle ").append(f.method()).append(";\n");
@@ -142,31 +133,7 @@ public final class BindingGenerator {
             for (Param p : f.params()) s.append(", ").append(p.layout());
             s.append(");\n");
         }
-        s.append("""
-                    }
-
-                    private MethodHandle bind(SymbolLookup lookup, Path library, String name, MemoryLayout... args) {
-                        FunctionDescriptor fd = FunctionDescriptor.of(JAVA_INT, args);
-                        descriptors.put(name, fd);
-                        MemorySegment sym = lookup.find(name)
-                                .orElseThrow(() -> new RevtafException("symbol " + name + " missing in " + library));
-                        return LINKER.downcallHandle(sym, fd);
-                    }
-
-                    /** Descriptor of every bound function, by symbol. */
-                    public final Map<String, FunctionDescriptor> descriptors() {
-                        return Collections.unmodifiableMap(descriptors);
-                    }
-
-                    /** Turns a non-zero status into an exception. */
-                    protected abstract void check(int status);
-
-                    static RuntimeException rethrow(Throwable t) {
-                        if (t instanceof RuntimeException r) return r;
-                        if (t instanceof Error e) throw e;
-                        return new IllegalStateException(t);
-                    }
-                """);
+        s.append("    }\n");
         for (Fn f : fns.values()) {
             String params =
                     f.params().stream().map(p -> p.javaType() + " " + p.name()).collect(Collectors.joining(", "));

@@ -58,40 +58,16 @@ class DeviceSelectionTest {
     @Test
     void badArgumentsBecomeKernelExceptionsWithOpFileAndLine() {
         RevtafKernels k = RevtafKernels.forDevice("cuda-emu");
-        KernelException e = assertThrows(
-                KernelException.class,
-                () -> k.mobiusAddFwd(
-                        MemorySegment.NULL,
-                        MemorySegment.NULL,
-                        MemorySegment.NULL,
-                        MemorySegment.NULL,
-                        3,
-                        4,
-                        3,
-                        -1f,
-                        0));
+        MemorySegment nil = MemorySegment.NULL;
+        KernelException e =
+                assertThrows(KernelException.class, () -> k.mobiusAddFwd(nil, nil, nil, nil, 3, 4, 3, -1f, 0));
         assertEquals(KernelException.INVALID_ARGUMENT, e.status());
         assertTrue(
                 e.getMessage().matches("invalid argument: rt_mobius_add_fwd: .*c must be > 0 at mobius\\.cu:\\d+"),
                 e.getMessage());
         KernelException d = assertThrows(
                 KernelException.class,
-                () -> k.attentionFwd(
-                        MemorySegment.NULL,
-                        MemorySegment.NULL,
-                        MemorySegment.NULL,
-                        MemorySegment.NULL,
-                        MemorySegment.NULL,
-                        MemorySegment.NULL,
-                        MemorySegment.NULL,
-                        1,
-                        1,
-                        4,
-                        4,
-                        48,
-                        0.1f,
-                        0,
-                        0));
+                () -> k.attentionFwd(nil, nil, nil, nil, nil, nil, nil, 1, 1, 4, 4, 48, 0.1f, 0, 0));
         assertTrue(d.getMessage().contains("head dim d must be 32, 64 or 128"), d.getMessage());
         assertThrows(RevtafException.class, () -> RevtafKernels.forDevice("tpu"));
     }

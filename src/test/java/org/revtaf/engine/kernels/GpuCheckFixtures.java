@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.revtaf.engine.backend.Buf;
+import org.revtaf.engine.backend.Pairwise;
 import org.revtaf.engine.backend.SinkhornGeom;
 
 /**
@@ -77,15 +79,31 @@ final class GpuCheckFixtures {
             arrays.add(new Arr(key, Kind.EXPECTED, f, null, (float) (atolRel * maxAbs(ref) + atolAbs), (float) rtol));
             return this;
         }
+
+        /** Gradients, named in order, with the parity tests' tolerance (1e-5 of the largest, rtol 1e-4). */
+        Case expectGrads(double[][] grads, String... names) {
+            for (int i = 0; i < names.length; i++) expect(names[i], grads[i], 1e-5, 0, 1e-4);
+            return this;
+        }
     }
 
-    /** A case of op over n x m (rows x outputs or pairs) of dimension d, curvature c. */
-    private static Case pairCase(String op, int n, int m, int d, double c) {
+    /**
+     * A case of a pairwise op over n x m (rows x outputs or pairs) of dimension d, curvature c: inputs a
+     * and b as the kernel names them, dout g, and the reference's out and gradients.
+     */
+    private static Case pairCase(
+            String op, Pairwise<Buf.F64> k, float[] a, float[] b, float[] g, int n, int m, int d, double c) {
+        var ref = KernelReferences.pairwise(k, toDouble(a), toDouble(b), n, m, d, c, toDouble(g));
         return new Case(op + " " + n + "x" + m + "x" + d, op)
                 .s("n", n)
                 .s("m", m)
                 .s("d", d)
-                .s("c", c);
+                .s("c", c)
+                .in(k.aName(), a)
+                .in(k.bName(), b)
+                .in("dout", g)
+                .expect("out", ref.out(), 0, 1e-5, 1e-4)
+                .expectGrads(ref.grads(), "d" + k.aName(), "d" + k.bName());
     }
 
     static List<Case> cases() {
@@ -107,8 +125,7 @@ final class GpuCheckFixtures {
                     .in("y", y)
                     .in("dout", g)
                     .expect("out", ref.out(), 0, 1e-5, 1e-4)
-                    .expect("dx", ref.grads()[0], 1e-5, 0, 1e-4)
-                    .expect("dy", ref.grads()[1], 1e-5, 0, 1e-4));
+                    .expectGrads(ref.grads(), "dx", "dy"));
         }
         double[][] normRanges = {{0.1, 4.0}, {0.05, 0.95}, {0.5, 1.2}}; // expmap0 any; logmap0 inside; proj
         for (int map = 0; map < 3; map++) {
@@ -124,35 +141,19 @@ final class GpuCheckFixtures {
                     .in("x", x)
                     .in("dout", g)
                     .expect("out", ref.out(), 0, 1e-5, 1e-4)
-                    .expect("dx", ref.grads()[0], 1e-5, 0, 1e-4));
+                    .expectGrads(ref.grads(), "dx"));
         }
         for (int[] sh : new int[][] {{6, 5, 41}, {40, 24, 64}}) {
             int n = sh[0], m = sh[1], d = sh[2];
             float[] w = gaussian(r, m * d, 0.3);
             float[] x = HyperbolicParity.ballPoints(r, n, d, 0.05, 1.1);
-            float[] g = gaussian(r, n * m, 1.0);
-            var ref = KernelReferences.matvec(toDouble(w), toDouble(x), n, m, d, 0.7, toDouble(g));
-            cs.add(pairCase("mobius_matvec", n, m, d, 0.7)
-                    .in("w", w)
-                    .in("x", x)
-                    .in("dout", g)
-                    .expect("out", ref.out(), 0, 1e-5, 1e-4)
-                    .expect("dw", ref.grads()[0], 1e-5, 0, 1e-4)
-                    .expect("dx", ref.grads()[1], 1e-5, 0, 1e-4));
+            cs.add(pairCase("mobius_matvec", Pairwise.MATVEC_REF, w, x, gaussian(r, n * m, 1.0), n, m, d, 0.7));
         }
         for (int[] sh : new int[][] {{5, 7, 13}, {17, 33, 40}}) {
             int n = sh[0], m = sh[1], d = sh[2];
             float[] x = HyperbolicParity.ballPoints(r, n, d, 0.05, 0.9);
             float[] y = HyperbolicParity.ballPoints(r, m, d, 0.05, 0.9);
-            float[] g = gaussian(r, n * m, 1.0);
-            var ref = KernelReferences.dist(toDouble(x), toDouble(y), n, m, d, 1.0, toDouble(g));
-            cs.add(pairCase("poincare_dist", n, m, d, 1.0)
-                    .in("x", x)
-                    .in("y", y)
-                    .in("dout", g)
-                    .expect("out", ref.out(), 0, 1e-5, 1e-4)
-                    .expect("dx", ref.grads()[0], 1e-5, 0, 1e-4)
-                    .expect("dy", ref.grads()[1], 1e-5, 0, 1e-4));
+            cs.add(pairCase("poincare_dist", Pairwise.DIST_REF, x, y, gaussian(r, n * m, 1.0), n, m, d, 1.0));
         }
         // sinkhorn: converging with masks (iterations within 2 of the reference, forward only), a fixed
         // early stop with the backward (iterations must then match exactly), and 96 x 128: the largest
@@ -201,8 +202,7 @@ final class GpuCheckFixtures {
                     .in("g", g)
                     .in("dout", dout)
                     .expect("out", ref.out(), 0, 1e-6, 1e-5)
-                    .expect("da", ref.grads()[0], 1e-5, 0, 1e-4)
-                    .expect("dg", ref.grads()[1], 1e-5, 0, 1e-4));
+                    .expectGrads(ref.grads(), "da", "dg"));
         }
         // attention: (b, h, n, s, d, causal); the last one has 520 keys (sequence 512+, odd sizes)
         for (int[] at : new int[][] {

@@ -2,12 +2,15 @@ package org.revtaf.engine.kernels;
 
 import static org.revtaf.engine.kernels.KernelTestSupport.STREAM;
 import static org.revtaf.engine.kernels.KernelTestSupport.VERSIONS;
+import static org.revtaf.engine.kernels.KernelTestSupport.assertGrad;
 import static org.revtaf.engine.kernels.KernelTestSupport.gaussian;
-import static org.revtaf.engine.kernels.KernelTestSupport.maxAbs;
 import static org.revtaf.engine.kernels.KernelTestSupport.toDouble;
 import static org.revtaf.engine.tensor.TensorAssert.assertClose;
 
+import java.lang.foreign.MemorySegment;
 import java.util.Random;
+import org.revtaf.engine.backend.Buf;
+import org.revtaf.engine.backend.Pairwise;
 import org.revtaf.engine.bindings.DeviceBuffer;
 import org.revtaf.engine.bindings.RevtafKernels;
 
@@ -64,8 +67,8 @@ final class HyperbolicParity {
                     DeviceBuffer gyo = s.out(y.length);
                     s.k.mobiusAddBwd(
                             STREAM, gxo.ptr(), gyo.ptr(), dg.ptr(), dx.ptr(), dy.ptr(), yStride, n, d, (float) c, v);
-                    assertClose(tag + " dx", gxo.toFloats(), ref.grads()[0], 1e-5 * maxAbs(ref.grads()[0]), 1e-4);
-                    assertClose(tag + " dy", gyo.toFloats(), ref.grads()[1], 1e-5 * maxAbs(ref.grads()[1]), 1e-4);
+                    assertGrad(tag + " dx", gxo, ref.grads()[0]);
+                    assertGrad(tag + " dy", gyo, ref.grads()[1]);
                 }
             }
         }
@@ -93,7 +96,7 @@ final class HyperbolicParity {
                     assertClose(tag, out.toFloats(), ref.out(), 1e-5, 1e-4);
                     DeviceBuffer gout = s.out(n * d);
                     s.k.poincareMapBwd(STREAM, gout.ptr(), dg.ptr(), dx.ptr(), n, d, (float) c, op, v);
-                    assertClose(tag + " dx", gout.toFloats(), ref.grads()[0], 1e-5 * maxAbs(ref.grads()[0]), 1e-4);
+                    assertGrad(tag + " dx", gout, ref.grads()[0]);
                 }
             }
         }
@@ -101,60 +104,68 @@ final class HyperbolicParity {
 
     static void mobiusMatvecForwardAndBackward(RevtafKernels kk) {
         Random r = new Random(13);
-        int n = 6;
-        int rows = 5;
-        int d = 41;
-        double c = 0.7;
+        int n = 6, rows = 5, d = 41;
         float[] m = gaussian(r, rows * d, 0.3);
         float[] x = ballPoints(r, n, d, 0.05, 1.1);
-        float[] g = gaussian(r, n * rows, 1.0);
-        KernelReferences.Result ref = KernelReferences.matvec(toDouble(m), toDouble(x), n, rows, d, c, toDouble(g));
-        try (KernelTestSupport s = new KernelTestSupport(kk)) {
-            DeviceBuffer dm = s.in(m);
-            DeviceBuffer dx = s.in(x);
-            DeviceBuffer dg = s.in(g);
-            for (int v : GEMM_VERSIONS) {
-                String tag = "mobius_matvec v" + v;
-                DeviceBuffer out = s.out(n * rows);
-                s.k.mobiusMatvecFwd(STREAM, out.ptr(), dm.ptr(), dx.ptr(), n, rows, d, (float) c, v);
-                assertClose(tag, out.toFloats(), ref.out(), 1e-5, 1e-4);
-                DeviceBuffer gmo = s.out(rows * d);
-                DeviceBuffer gxo = s.out(n * d);
-                s.k.mobiusMatvecBwd(
-                        STREAM, gmo.ptr(), gxo.ptr(), dg.ptr(), dm.ptr(), dx.ptr(), n, rows, d, (float) c, v);
-                assertClose(tag + " dm", gmo.toFloats(), ref.grads()[0], 1e-5 * maxAbs(ref.grads()[0]), 1e-4);
-                assertClose(tag + " dx", gxo.toFloats(), ref.grads()[1], 1e-5 * maxAbs(ref.grads()[1]), 1e-4);
-            }
-        }
+        checkPairwise(kk, PairOp.MOBIUS_MATVEC, m, x, gaussian(r, n * rows, 1.0), n, rows, d, 0.7);
     }
 
     static void pairwiseDistanceForwardAndBackward(RevtafKernels kk) {
         Random r = new Random(14);
         for (int[] shape : new int[][] {{5, 7, 13}, {17, 33, 40}}) {
-            int n = shape[0];
-            int m = shape[1];
-            int d = shape[2];
-            double c = 1.0;
+            int n = shape[0], m = shape[1], d = shape[2];
             float[] x = ballPoints(r, n, d, 0.05, 0.9);
             float[] y = ballPoints(r, m, d, 0.05, 0.9);
-            float[] g = gaussian(r, n * m, 1.0);
-            KernelReferences.Result ref = KernelReferences.dist(toDouble(x), toDouble(y), n, m, d, c, toDouble(g));
-            try (KernelTestSupport s = new KernelTestSupport(kk)) {
-                DeviceBuffer dx = s.in(x);
-                DeviceBuffer dy = s.in(y);
-                DeviceBuffer dg = s.in(g);
-                for (int v : GEMM_VERSIONS) {
-                    String tag = "poincare_dist v" + v + " " + n + "x" + m + "x" + d;
-                    DeviceBuffer out = s.out(n * m);
-                    s.k.poincareDistFwd(STREAM, out.ptr(), dx.ptr(), dy.ptr(), n, m, d, (float) c, v);
-                    assertClose(tag, out.toFloats(), ref.out(), 1e-5, 1e-4);
-                    DeviceBuffer gxo = s.out(n * d);
-                    DeviceBuffer gyo = s.out(m * d);
-                    s.k.poincareDistBwd(
-                            STREAM, gxo.ptr(), gyo.ptr(), dg.ptr(), dx.ptr(), dy.ptr(), n, m, d, (float) c, v);
-                    assertClose(tag + " dx", gxo.toFloats(), ref.grads()[0], 1e-5 * maxAbs(ref.grads()[0]), 1e-4);
-                    assertClose(tag + " dy", gyo.toFloats(), ref.grads()[1], 1e-5 * maxAbs(ref.grads()[1]), 1e-4);
-                }
+            checkPairwise(kk, PairOp.POINCARE_DIST, x, y, gaussian(r, n * m, 1.0), n, m, d, 1.0);
+        }
+    }
+
+    /** The two pairwise kernels (out [n, m] from a and b; one argument list) and their references. */
+    enum PairOp {
+        MOBIUS_MATVEC(Pairwise.MATVEC_REF),
+        POINCARE_DIST(Pairwise.DIST_REF);
+
+        final Pairwise<Buf.F64> reference;
+
+        PairOp(Pairwise<Buf.F64> reference) {
+            this.reference = reference;
+        }
+
+        /** The tail both kernels share: inputs a and b on the device, sizes, curvature, version. */
+        record Args(MemorySegment a, MemorySegment b, int n, int m, int d, float c, int v) {}
+
+        void forward(RevtafKernels k, MemorySegment out, Args p) {
+            switch (this) {
+                case MOBIUS_MATVEC -> k.mobiusMatvecFwd(STREAM, out, p.a, p.b, p.n, p.m, p.d, p.c, p.v);
+                case POINCARE_DIST -> k.poincareDistFwd(STREAM, out, p.a, p.b, p.n, p.m, p.d, p.c, p.v);
+            }
+        }
+
+        void backward(RevtafKernels k, MemorySegment da, MemorySegment db, MemorySegment dout, Args p) {
+            switch (this) {
+                case MOBIUS_MATVEC -> k.mobiusMatvecBwd(STREAM, da, db, dout, p.a, p.b, p.n, p.m, p.d, p.c, p.v);
+                case POINCARE_DIST -> k.poincareDistBwd(STREAM, da, db, dout, p.a, p.b, p.n, p.m, p.d, p.c, p.v);
+            }
+        }
+    }
+
+    /** A pairwise op's device kernels against its reference, every GEMM version, forward and backward. */
+    private static void checkPairwise(
+            RevtafKernels kk, PairOp op, float[] a, float[] b, float[] g, int n, int m, int d, double c) {
+        Pairwise<Buf.F64> k = op.reference;
+        KernelReferences.Result ref = KernelReferences.pairwise(k, toDouble(a), toDouble(b), n, m, d, c, toDouble(g));
+        try (KernelTestSupport s = new KernelTestSupport(kk)) {
+            DeviceBuffer da = s.in(a), db = s.in(b), dg = s.in(g);
+            for (int v : GEMM_VERSIONS) {
+                String tag = op.name().toLowerCase(java.util.Locale.ROOT) + " v" + v + " " + n + "x" + m + "x" + d;
+                PairOp.Args p = new PairOp.Args(da.ptr(), db.ptr(), n, m, d, (float) c, v);
+                DeviceBuffer out = s.out(n * m);
+                op.forward(kk, out.ptr(), p);
+                assertClose(tag, out.toFloats(), ref.out(), 1e-5, 1e-4);
+                DeviceBuffer gao = s.out(a.length), gbo = s.out(b.length);
+                op.backward(kk, gao.ptr(), gbo.ptr(), dg.ptr(), p);
+                assertGrad(tag + " d" + k.aName(), gao, ref.grads()[0]);
+                assertGrad(tag + " d" + k.bName(), gbo, ref.grads()[1]);
             }
         }
     }

@@ -3,7 +3,9 @@ package org.revtaf.engine.kernels;
 import static org.revtaf.engine.backend.Buf.of;
 
 import org.revtaf.engine.backend.AttentionGeom;
+import org.revtaf.engine.backend.Buf;
 import org.revtaf.engine.backend.DropoutMask;
+import org.revtaf.engine.backend.Pairwise;
 import org.revtaf.engine.backend.RowMap;
 import org.revtaf.engine.backend.SinkhornGeom;
 import org.revtaf.engine.backend.reference.AttentionRef;
@@ -52,21 +54,17 @@ final class KernelReferences {
     }
 
     static Result matvec(double[] w, double[] x, int n, int r, int d, double c, double[] g) {
-        double[] out = new double[n * r];
-        HyperbolicRef.mobiusMatvec(of(out), of(w), of(x), n, r, d, c);
-        double[] dw = new double[r * d];
-        double[] dx = new double[n * d];
-        HyperbolicRef.mobiusMatvecBackward(of(dw), of(dx), of(g), of(w), of(x), n, r, d, c);
-        return new Result(out, dw, dx);
+        return pairwise(Pairwise.MATVEC_REF, w, x, n, r, d, c, g);
     }
 
     static Result dist(double[] x, double[] y, int n, int m, int d, double c, double[] g) {
-        double[] out = new double[n * m];
-        HyperbolicRef.poincareDist(of(out), of(x), of(y), n, m, d, c);
-        double[] dx = new double[n * d];
-        double[] dy = new double[m * d];
-        HyperbolicRef.poincareDistBackward(of(dx), of(dy), of(g), of(x), of(y), n, m, d, c);
-        return new Result(out, dx, dy);
+        return pairwise(Pairwise.DIST_REF, x, y, n, m, d, c, g);
+    }
+
+    /** out [n, m] and the gradients of a and b. */
+    static Result pairwise(Pairwise<Buf.F64> k, double[] a, double[] b, int n, int m, int d, double c, double[] g) {
+        double[][] r = Pairwise.run(k, a, b, n, m, d, c, g);
+        return new Result(r[0], r[1], r[2]);
     }
 
     static Result softIou(double[] a, double[] gm, int b, int n, int m, int p, double[] g) {

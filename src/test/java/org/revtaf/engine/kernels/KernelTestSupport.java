@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Random;
 import org.revtaf.engine.bindings.DeviceBuffer;
 import org.revtaf.engine.bindings.RevtafKernels;
+import org.revtaf.engine.tensor.TensorAssert;
 
 /**
  * Shared by the kernel parity tests: device buffers freed together, seeded inputs and small checks
@@ -75,6 +76,11 @@ final class KernelTestSupport implements AutoCloseable {
             d[i] = a[i];
         }
         return d;
+    }
+
+    /** A device gradient against its reference: atol 1e-5 of the largest reference entry, rtol 1e-4. */
+    static void assertGrad(String tag, DeviceBuffer got, double[] want) {
+        TensorAssert.assertClose(tag, got.toFloats(), want, 1e-5 * maxAbs(want), 1e-4);
     }
 
     static void check(boolean ok, String what) {

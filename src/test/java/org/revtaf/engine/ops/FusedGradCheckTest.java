@@ -33,6 +33,11 @@ class FusedGradCheckTest {
         return Tensor.ofDoubles(Device.REFERENCE, v, n, d).requiresGrad(true);
     }
 
+    /** A check at the looser tolerance of the iterative and artanh-clamped ops (atol 1e-5, rtol 1e-4). */
+    private static void checkLoose(String name, java.util.function.Function<Tensor[], Tensor> f, Tensor... ins) {
+        check(name, 1e-5, 1e-4, f, ins);
+    }
+
     @Test
     void hyperbolicOpsInsideAndNearTheBoundary() {
         for (double edge : new double[] {0.5, 0.99}) {
@@ -43,10 +48,8 @@ class FusedGradCheckTest {
                     ball(3, edge, 4, 3),
                     ball(4, edge, 1, 3));
             check("logmap0@" + edge, in -> F.logmap0(in[0], C), ball(5, edge, 3, 4));
-            check(
+            checkLoose(
                     "poincare_dist@" + edge,
-                    1e-5,
-                    1e-4,
                     in -> F.poincareDist(in[0], in[1], C),
                     ball(6, edge, 3, 4),
                     ball(7, edge, 2, 4));
@@ -62,12 +65,8 @@ class FusedGradCheckTest {
         Tensor pm = mask(new double[] {1, 1, 1, 0, 1, 1, 1, 1}, 2, 4);
         Tensor tm = mask(new double[] {1, 1, 0, 1, 1, 1}, 2, 3);
         check("sinkhorn", in -> F.sinkhorn(in[0], null, null, 0.5, 20, 0), uniform(1, 0, 2, 2, 4, 3));
-        check(
-                "sinkhorn-small-eps-masked",
-                1e-5,
-                1e-4,
-                in -> F.sinkhorn(in[0], pm, tm, 0.05, 30, 0),
-                uniform(2, 0, 1, 2, 4, 3));
+        checkLoose(
+                "sinkhorn-small-eps-masked", in -> F.sinkhorn(in[0], pm, tm, 0.05, 30, 0), uniform(2, 0, 1, 2, 4, 3));
         // the plan's marginals: rows sum to 1/P_valid, columns to 1/T_valid (converged)
         Tensor plan = F.sinkhorn(uniform(3, 0, 1, 1, 5, 4), null, null, 0.05, 500, 1e-12);
         double[] row = F.sum(plan, false, 2).toDoubles(),
@@ -80,12 +79,7 @@ class FusedGradCheckTest {
     void sinkhornReleasedModeMatchesTheFusedKernelsDefinition() {
         Tensor pm = mask(new double[] {1, 1, 0, 1, 1, 1, 1, 1}, 2, 4);
         Tensor tm = mask(new double[] {1, 0, 1, 1, 1, 1}, 2, 3);
-        check(
-                "sinkhorn-released",
-                1e-5,
-                1e-4,
-                in -> F.sinkhornReleased(in[0], pm, tm, 0.1, 20, 0),
-                uniform(1, 0, 2, 2, 4, 3));
+        checkLoose("sinkhorn-released", in -> F.sinkhornReleased(in[0], pm, tm, 0.1, 20, 0), uniform(1, 0, 2, 2, 4, 3));
         Tensor cost = Tensor.uniform(Device.CPU, DType.FLOAT32, new Random(5), 0, 2, 2, 4, 3);
         Tensor ours = F.sinkhornReleased(cost, pm.to(Device.CPU), tm.to(Device.CPU), 0.1, 50, 1e-7);
         // the definition: Sinkhorn of the fused kernels on each (batch item, token) column, cost [b*t, p, 1]

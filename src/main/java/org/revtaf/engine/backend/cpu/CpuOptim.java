@@ -14,15 +14,12 @@ final class CpuOptim implements OptimKernels {
 
     @Override
     public void adamw(Tensor param, Tensor m, Tensor v, Tensor grad, int n, AdamWStep geom) {
-        double lr = geom.lr(), beta1 = geom.beta1(), beta2 = geom.beta2();
-        double eps = geom.eps(), weightDecay = geom.weightDecay();
-        int step = geom.step();
         float[] p = param.f32(), ma = m.f32(), va = v.f32(), g = grad.f32();
         int po = param.offset(), mo = m.offset(), vo = v.offset(), go = grad.offset();
-        float decay = (float) (1 - lr * weightDecay), b1 = (float) beta1, b2 = (float) beta2;
-        float a1 = (float) (1 - beta1), a2 = (float) (1 - beta2), fe = (float) eps;
-        float step1 = (float) (lr / (1 - Math.pow(beta1, step))),
-                inv2 = (float) (1 / Math.sqrt(1 - Math.pow(beta2, step)));
+        double lr = geom.lr(), beta1 = geom.beta1(), beta2 = geom.beta2();
+        float decay = (float) (1 - lr * geom.weightDecay()), b1 = (float) beta1, b2 = (float) beta2;
+        float a1 = (float) (1 - beta1), a2 = (float) (1 - beta2), fe = (float) geom.eps();
+        float step1 = (float) (lr / geom.biasCorrection1()), inv2 = (float) (1 / Math.sqrt(geom.biasCorrection2()));
         // p' = decay p - step1 * m' / (sqrt(v') * inv2 + eps)
         Parallel.range(n, 1 << 14, (s, e) -> {
             for (int i = s; i < e; i += S.length()) {

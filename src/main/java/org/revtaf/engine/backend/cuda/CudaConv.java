@@ -12,7 +12,6 @@ import org.revtaf.engine.backend.Backend;
 import org.revtaf.engine.backend.Conv2dGeom;
 import org.revtaf.engine.backend.ConvKernels;
 import org.revtaf.engine.backend.Pool2dGeom;
-import org.revtaf.engine.bindings.RevtafKernels;
 import org.revtaf.engine.tensor.DType;
 import org.revtaf.engine.tensor.Tensor;
 
@@ -21,14 +20,10 @@ import org.revtaf.engine.tensor.Tensor;
  * (kernels/conv/pool.cu) of the cuda backend on contiguous float32 NCHW tensors; other dtypes take
  * the counted host path.
  */
-final class CudaConv implements ConvKernels {
-    private final RevtafKernels k;
-    private final MemorySegment stream;
-    private final ConvKernels host = HostFallback.of(ConvKernels.class, Backend::conv);
+final class CudaConv extends CudaFamily<ConvKernels> implements ConvKernels {
 
     CudaConv(CudaDevice d) {
-        this.k = d.k;
-        this.stream = d.stream;
+        super(d, ConvKernels.class, Backend::conv);
     }
 
     private static MemorySegment geom(Arena a, Conv2dGeom g) {

@@ -14,7 +14,6 @@ import org.revtaf.engine.backend.Backend;
 import org.revtaf.engine.backend.BinaryOp;
 import org.revtaf.engine.backend.ElementwiseKernels;
 import org.revtaf.engine.backend.UnaryOp;
-import org.revtaf.engine.bindings.RevtafKernels;
 import org.revtaf.engine.tensor.DType;
 import org.revtaf.engine.tensor.Tensor;
 
@@ -24,16 +23,10 @@ import org.revtaf.engine.tensor.Tensor;
  * views never need a copy. Float32 for the math; fill and copy take every dtype the kernels know
  * (copy converts). Other dtypes and ranks above 8 take the counted host path.
  */
-final class CudaElementwise implements ElementwiseKernels {
-    private final CudaDevice dev;
-    private final RevtafKernels k;
-    private final MemorySegment stream;
-    private final ElementwiseKernels host = HostFallback.of(ElementwiseKernels.class, Backend::elementwise);
+final class CudaElementwise extends CudaFamily<ElementwiseKernels> implements ElementwiseKernels {
 
     CudaElementwise(CudaDevice d) {
-        this.dev = d;
-        this.k = d.k;
-        this.stream = d.stream;
+        super(d, ElementwiseKernels.class, Backend::elementwise);
     }
 
     @Override

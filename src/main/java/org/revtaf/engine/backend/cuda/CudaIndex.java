@@ -15,14 +15,11 @@ import org.revtaf.engine.tensor.Tensor;
  * raised, naming the op and the index, at the next host synchronisation ({@link
  * CudaDevice#checkErrors}).
  */
-final class CudaIndex implements IndexKernels {
+final class CudaIndex extends CudaFamily<IndexKernels> implements IndexKernels {
     private static final long NO_SKIP = Long.MIN_VALUE;
 
-    private final CudaDevice d;
-    private final IndexKernels host = HostFallback.of(IndexKernels.class, Backend::index);
-
     CudaIndex(CudaDevice d) {
-        this.d = d;
+        super(d, IndexKernels.class, Backend::index);
     }
 
     /** The kernels' index type code (2 int32, 3 int64) of a contiguous index tensor, else -1. */
@@ -39,13 +36,17 @@ final class CudaIndex implements IndexKernels {
         return t.isContiguous() && (b == 4 || b == 8) ? b : -1;
     }
 
-    /** rt_index_select and rt_gather: copies of 4- or 8-byte elements (one argument list). */
+    /**
+     * The index kernels as one argument list: rt_index_select and rt_gather copy elements of
+     * elemBytes (4 or 8) from b into a; rt_index_add and rt_scatter_add add float32 b into a (they
+     * take no element size).
+     */
     @FunctionalInterface
-    private interface CopyKernel {
+    private interface IndexKernel {
         void launch(
                 MemorySegment stream,
-                MemorySegment out,
-                MemorySegment x,
+                MemorySegment a,
+                MemorySegment b,
                 int elemBytes,
                 MemorySegment idx,
                 int idxType,
@@ -56,20 +57,10 @@ final class CudaIndex implements IndexKernels {
                 MemorySegment err);
     }
 
-    /** rt_index_add and rt_scatter_add: float32 atomic adds (one argument list). */
+    /** One IndexKernels method: (out or dx, x or dy, idx, outer, size, inner, nIdx). */
     @FunctionalInterface
-    private interface AddKernel {
-        void launch(
-                MemorySegment stream,
-                MemorySegment dx,
-                MemorySegment dy,
-                MemorySegment idx,
-                int idxType,
-                long outer,
-                long size,
-                long inner,
-                long nIdx,
-                MemorySegment err);
+    private interface IndexOp {
+        void run(Tensor a, Tensor b, Tensor idx, int outer, int size, int inner, int nIdx);
     }
 
     /** Whether the copy kernels take these tensors (else the host runs the op). */
@@ -82,37 +73,45 @@ final class CudaIndex implements IndexKernels {
         return idxType(idx) >= 0 && dense(dx, dy);
     }
 
-    private void copy(
-            CopyKernel k, String op, Tensor out, Tensor x, Tensor idx, int outer, int size, int inner, int n) {
-        k.launch(d.stream, at(out), at(x), bits(x), at(idx), idxType(idx), outer, size, inner, n, d.errorWord(op));
-    }
-
-    private void add(AddKernel k, String op, Tensor dx, Tensor dy, Tensor idx, int outer, int size, int inner, int n) {
-        k.launch(d.stream, at(dx), at(dy), at(idx), idxType(idx), outer, size, inner, n, d.errorWord(op));
+    /** The kernel when it takes the tensors (onDevice), else the host path. */
+    private void launch(
+            IndexKernel kernel,
+            boolean onDevice,
+            IndexOp onHost,
+            String op,
+            Tensor a,
+            Tensor b,
+            Tensor idx,
+            int outer,
+            int size,
+            int inner,
+            int n) {
+        if (!onDevice) onHost.run(a, b, idx, outer, size, inner, n);
+        else
+            kernel.launch(
+                    stream, at(a), at(b), bits(b), at(idx), idxType(idx), outer, size, inner, n, dev.errorWord(op));
     }
 
     @Override
     public void indexSelect(Tensor out, Tensor x, Tensor idx, int outer, int size, int inner, int nIdx) {
-        if (copies(out, x, idx)) copy(d.k::indexSelect, "index_select", out, x, idx, outer, size, inner, nIdx);
-        else host.indexSelect(out, x, idx, outer, size, inner, nIdx);
+        boolean device = copies(out, x, idx);
+        launch(k::indexSelect, device, host::indexSelect, "index_select", out, x, idx, outer, size, inner, nIdx);
     }
 
     @Override
     public void indexAdd(Tensor dx, Tensor dy, Tensor idx, int outer, int size, int inner, int nIdx) {
-        AddKernel k = (s, a, b, i, t, o, n, in, m, e) -> d.k.indexAdd(s, a, b, i, t, o, n, in, m, NO_SKIP, e);
-        if (adds(dx, dy, idx)) add(k, "index_add", dx, dy, idx, outer, size, inner, nIdx);
-        else host.indexAdd(dx, dy, idx, outer, size, inner, nIdx);
+        IndexKernel all = (s, a, b, eb, i, t, o, n, in, m, e) -> k.indexAdd(s, a, b, i, t, o, n, in, m, NO_SKIP, e);
+        launch(all, adds(dx, dy, idx), host::indexAdd, "index_add", dx, dy, idx, outer, size, inner, nIdx);
     }
 
     @Override
     public void gather(Tensor out, Tensor x, Tensor idx, int outer, int size, int inner, int nIdx) {
-        if (copies(out, x, idx)) copy(d.k::gather, "gather", out, x, idx, outer, size, inner, nIdx);
-        else host.gather(out, x, idx, outer, size, inner, nIdx);
+        launch(k::gather, copies(out, x, idx), host::gather, "gather", out, x, idx, outer, size, inner, nIdx);
     }
 
     @Override
     public void scatterAdd(Tensor dx, Tensor dy, Tensor idx, int outer, int size, int inner, int nIdx) {
-        if (adds(dx, dy, idx)) add(d.k::scatterAdd, "scatter_add", dx, dy, idx, outer, size, inner, nIdx);
-        else host.scatterAdd(dx, dy, idx, outer, size, inner, nIdx);
+        IndexKernel add = (s, a, b, eb, i, t, o, n, in, m, e) -> k.scatterAdd(s, a, b, i, t, o, n, in, m, e);
+        launch(add, adds(dx, dy, idx), host::scatterAdd, "scatter_add", dx, dy, idx, outer, size, inner, nIdx);
     }
 }

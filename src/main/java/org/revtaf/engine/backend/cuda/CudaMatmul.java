@@ -10,7 +10,6 @@ import org.revtaf.RevtafException;
 import org.revtaf.engine.backend.Backend;
 import org.revtaf.engine.backend.GemmGeom;
 import org.revtaf.engine.backend.MatmulKernels;
-import org.revtaf.engine.bindings.RevtafKernels;
 import org.revtaf.engine.bindings.VendorLibraries.Cublas;
 import org.revtaf.engine.tensor.Device;
 import org.revtaf.engine.tensor.Tensor;
@@ -24,27 +23,23 @@ import org.revtaf.engine.tensor.Tensor;
  * path is an error), and the GPU check compares the two paths. Float32 only; other dtypes take the
  * counted host path.
  */
-final class CudaMatmul implements MatmulKernels {
+final class CudaMatmul extends CudaFamily<MatmulKernels> implements MatmulKernels {
     /** Which GEMM implementation runs. */
     enum Path {
         VENDOR,
         OWN
     }
 
-    private final RevtafKernels k;
-    private final MemorySegment stream;
     private final Path path;
     private final Cublas cublas;
     private final MemorySegment handle;
-    private final MatmulKernels host = HostFallback.of(MatmulKernels.class, Backend::matmul);
 
     CudaMatmul(CudaDevice d) {
         this(d, choice(System.getProperty("revtaf.cuda.gemm", "auto"), d.device));
     }
 
     CudaMatmul(CudaDevice d, Path path) {
-        this.k = d.k;
-        this.stream = d.stream;
+        super(d, MatmulKernels.class, Backend::matmul);
         this.path = path;
         if (path == Path.VENDOR) {
             cublas = Cublas.get();

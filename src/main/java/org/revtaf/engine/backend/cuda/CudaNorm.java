@@ -14,12 +14,10 @@ import org.revtaf.engine.backend.UnaryOp;
 import org.revtaf.engine.tensor.Tensor;
 
 /** Layer norm and batch norm of the cuda backend (kernels/norm/norm.cu), contiguous float32. */
-final class CudaNorm implements NormKernels {
-    private final CudaDevice d;
-    private final NormKernels host = HostFallback.of(NormKernels.class, Backend::norm);
+final class CudaNorm extends CudaFamily<NormKernels> implements NormKernels {
 
     CudaNorm(CudaDevice d) {
-        this.d = d;
+        super(d, NormKernels.class, Backend::norm);
     }
 
     @Override
@@ -29,7 +27,7 @@ final class CudaNorm implements NormKernels {
             return;
         }
         LayerNormArgs<MemorySegment> p = a.map(CudaArgs::at);
-        d.k.layerNormFwd(d.stream, p.out(), p.mean(), p.rstd(), p.x(), p.w(), p.b(), rows, dim, (float) eps, VERSION);
+        k.layerNormFwd(stream, p.out(), p.mean(), p.rstd(), p.x(), p.w(), p.b(), rows, dim, (float) eps, VERSION);
     }
 
     @Override
@@ -40,8 +38,7 @@ final class CudaNorm implements NormKernels {
             return;
         }
         LayerNormArgs<MemorySegment> p = a.map(CudaArgs::at);
-        d.k.layerNormBwd(
-                d.stream, at(dx), at(dw), at(db), at(dy), p.x(), p.w(), p.mean(), p.rstd(), rows, dim, VERSION);
+        k.layerNormBwd(stream, at(dx), at(dw), at(db), at(dy), p.x(), p.w(), p.mean(), p.rstd(), rows, dim, VERSION);
     }
 
     /** Without a residual kernel: false when a.residual() is set (the op adds it). */
@@ -52,8 +49,8 @@ final class CudaNorm implements NormKernels {
                 || (!g.training() && (a.runMean() == null || a.runVar() == null))) {
             return host.batchNorm(a, g);
         }
-        d.k.batchNormFwd(
-                d.stream,
+        k.batchNormFwd(
+                stream,
                 at(a.out()),
                 at(a.saveMean()),
                 at(a.saveInvStd()),
@@ -71,15 +68,8 @@ final class CudaNorm implements NormKernels {
                 VERSION);
         // the fused ReLU as a second pass (the batch-norm kernel has no ReLU epilogue yet)
         if (g.relu())
-            d.k.unaryFwd(
-                    d.stream,
-                    at(a.out()),
-                    at(a.out()),
-                    g.n() * g.c() * g.hw(),
-                    UnaryOp.RELU.ordinal(),
-                    0f,
-                    0f,
-                    VERSION);
+            k.unaryFwd(
+                    stream, at(a.out()), at(a.out()), g.n() * g.c() * g.hw(), UnaryOp.RELU.ordinal(), 0f, 0f, VERSION);
         return true;
     }
 
@@ -90,8 +80,8 @@ final class CudaNorm implements NormKernels {
             host.batchNormBackward(dx, dw, db, dy, a, g);
             return;
         }
-        d.k.batchNormBwd(
-                d.stream,
+        k.batchNormBwd(
+                stream,
                 at(dx),
                 at(dw),
                 at(db),

@@ -9,12 +9,10 @@ import org.revtaf.engine.backend.OptimKernels;
 import org.revtaf.engine.tensor.Tensor;
 
 /** The fused AdamW step of the cuda backend (kernels/optim/optim.cu), in place, float32. */
-final class CudaOptim implements OptimKernels {
-    private final CudaDevice d;
-    private final OptimKernels host = HostFallback.of(OptimKernels.class, Backend::optim);
+final class CudaOptim extends CudaFamily<OptimKernels> implements OptimKernels {
 
     CudaOptim(CudaDevice d) {
-        this.d = d;
+        super(d, OptimKernels.class, Backend::optim);
     }
 
     @Override
@@ -23,10 +21,10 @@ final class CudaOptim implements OptimKernels {
             host.adamw(param, m, v, grad, n, s);
             return;
         }
-        double stepSize = s.lr() / (1 - Math.pow(s.beta1(), s.step()));
-        double invBc2 = 1 / Math.sqrt(1 - Math.pow(s.beta2(), s.step()));
-        d.k.adamw(
-                d.stream,
+        double stepSize = s.lr() / s.biasCorrection1();
+        double invBc2 = 1 / Math.sqrt(s.biasCorrection2());
+        k.adamw(
+                stream,
                 at(param),
                 at(m),
                 at(v),

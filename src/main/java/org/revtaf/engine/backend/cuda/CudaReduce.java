@@ -4,11 +4,9 @@ import static org.revtaf.engine.backend.cuda.CudaArgs.VERSION;
 import static org.revtaf.engine.backend.cuda.CudaArgs.at;
 import static org.revtaf.engine.backend.cuda.CudaArgs.dense;
 
-import java.lang.foreign.MemorySegment;
 import org.revtaf.engine.backend.Backend;
 import org.revtaf.engine.backend.ReduceKernels;
 import org.revtaf.engine.backend.ReduceOp;
-import org.revtaf.engine.bindings.RevtafKernels;
 import org.revtaf.engine.tensor.DType;
 import org.revtaf.engine.tensor.Tensor;
 
@@ -17,14 +15,10 @@ import org.revtaf.engine.tensor.Tensor;
  * contiguous (outer, n, inner) float32 layout; argmax/argmin write int64. Other dtypes take the
  * counted host path.
  */
-final class CudaReduce implements ReduceKernels {
-    private final RevtafKernels k;
-    private final MemorySegment stream;
-    private final ReduceKernels host = HostFallback.of(ReduceKernels.class, Backend::reduce);
+final class CudaReduce extends CudaFamily<ReduceKernels> implements ReduceKernels {
 
     CudaReduce(CudaDevice d) {
-        this.k = d.k;
-        this.stream = d.stream;
+        super(d, ReduceKernels.class, Backend::reduce);
     }
 
     @Override

@@ -8,6 +8,7 @@ import org.revtaf.engine.tensor.DType;
 import org.revtaf.engine.tensor.Device;
 import org.revtaf.engine.tensor.DeviceStorage;
 import org.revtaf.engine.tensor.HeapStorage;
+import org.revtaf.engine.tensor.SizedStorage;
 import org.revtaf.engine.tensor.Tensor;
 
 /**
@@ -17,10 +18,8 @@ import org.revtaf.engine.tensor.Tensor;
  * {@link #toHost()} / {@link #copyFromHost}, the explicit synchronisation points (which also raise
  * bad indices the kernels recorded).
  */
-final class CudaStorage implements DeviceStorage {
+final class CudaStorage extends SizedStorage implements DeviceStorage {
     private final CudaDevice dev;
-    private final DType dtype;
-    private final int length;
     private final Block block;
     private final Cleaner.Cleanable cleanable;
 
@@ -46,9 +45,8 @@ final class CudaStorage implements DeviceStorage {
     }
 
     CudaStorage(CudaDevice dev, DType dtype, int length, boolean zero) {
+        super(dtype, length);
         this.dev = dev;
-        this.dtype = dtype;
-        this.length = length;
         long bytes = Math.max(1L, (long) length * dtype.byteSize());
         this.block = new Block(dev, bytes);
         this.cleanable = CudaDevice.onUnreachable(this, block);
@@ -67,7 +65,7 @@ final class CudaStorage implements DeviceStorage {
 
     /** Device address of element {@code offset}. */
     MemorySegment at(int offset) {
-        return MemorySegment.ofAddress(live().address() + (long) offset * dtype.byteSize());
+        return MemorySegment.ofAddress(live().address() + (long) offset * dtype().byteSize());
     }
 
     private MemorySegment live() {
@@ -85,7 +83,7 @@ final class CudaStorage implements DeviceStorage {
 
     @Override
     public HeapStorage toHost() {
-        HeapStorage h = Allocator.allocate(dtype, length, false);
+        HeapStorage h = Allocator.allocate(dtype(), length(), false);
         long bytes = byteSize();
         if (bytes > 0) {
             dev.staged(bytes, staging -> {
@@ -100,9 +98,9 @@ final class CudaStorage implements DeviceStorage {
 
     @Override
     public void copyFromHost(HeapStorage src) {
-        if (src.dtype() != dtype || src.length() < length) {
+        if (src.dtype() != dtype() || src.length() < length()) {
             throw new IllegalArgumentException(
-                    "copyFromHost: " + src.dtype() + "[" + src.length() + "] into " + dtype + "[" + length + "]");
+                    "copyFromHost: " + src.dtype() + "[" + src.length() + "] into " + dtype() + "[" + length() + "]");
         }
         long bytes = byteSize();
         if (bytes > 0) {
@@ -127,16 +125,6 @@ final class CudaStorage implements DeviceStorage {
                 throw new IllegalArgumentException(
                         "unsupported host array " + h.array().getClass());
         };
-    }
-
-    @Override
-    public DType dtype() {
-        return dtype;
-    }
-
-    @Override
-    public int length() {
-        return length;
     }
 
     @Override

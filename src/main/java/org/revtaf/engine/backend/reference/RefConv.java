@@ -106,58 +106,60 @@ public final class RefConv implements ConvKernels {
         dx.setDoubles(d);
     }
 
+    /** One tap of a convolution output: the input element xi times the weight element wi. */
+    @FunctionalInterface
+    private interface Tap {
+        void at(int xi, int wi);
+    }
+
+    /**
+     * The taps of output (b, o, oy, ox) inside the padded input, in (ci, ky, kx) order: xi indexes x (n, c,
+     * h, w), wi indexes wt (oc, c/g, kh, kw), both from element 0.
+     */
+    private static void taps(Conv2dGeom s, int b, int o, int oy, int ox, Tap tap) {
+        int cg = s.cg(), g = o / s.ocg();
+        for (int ci = 0; ci < cg; ci++)
+            for (int ky = 0; ky < s.kh(); ky++) {
+                int iy = oy * s.sh() - s.ph() + ky * s.dh();
+                if (iy < 0 || iy >= s.h()) continue;
+                for (int kx = 0; kx < s.kw(); kx++) {
+                    int ix = ox * s.sw() - s.pw() + kx * s.dw();
+                    if (ix < 0 || ix >= s.w()) continue;
+                    tap.at(
+                            ((b * s.c() + g * cg + ci) * s.h() + iy) * s.w() + ix,
+                            ((o * cg + ci) * s.kh() + ky) * s.kw() + kx);
+                }
+            }
+    }
+
     // x: (n, c, h, w), wt: (oc, c/g, kh, kw), bias: (oc) or null, y: (n, oc, oh, ow)
     public static void forward(Conv2dGeom s, Buf.F64 x, Buf.F64 wt, Buf.F64 bias, Buf.F64 y) {
         double[] xA = Buf.arr(x), wtA = Buf.arr(wt), biasA = Buf.arr(bias), yA = Buf.arr(y);
         int xOff = Buf.off(x), wOff = Buf.off(wt), bOff = Buf.off(bias), yOff = Buf.off(y);
-        int oh = s.oh(), ow = s.ow(), cg = s.cg(), ocg = s.ocg();
+        int oh = s.oh(), ow = s.ow();
         for (int b = 0; b < s.n(); b++)
-            for (int o = 0; o < s.oc(); o++) {
-                int g = o / ocg;
+            for (int o = 0; o < s.oc(); o++)
                 for (int oy = 0; oy < oh; oy++)
                     for (int ox = 0; ox < ow; ox++) {
-                        double acc = biasA == null ? 0 : biasA[bOff + o];
-                        for (int ci = 0; ci < cg; ci++)
-                            for (int ky = 0; ky < s.kh(); ky++) {
-                                int iy = oy * s.sh() - s.ph() + ky * s.dh();
-                                if (iy < 0 || iy >= s.h()) continue;
-                                for (int kx = 0; kx < s.kw(); kx++) {
-                                    int ix = ox * s.sw() - s.pw() + kx * s.dw();
-                                    if (ix < 0 || ix >= s.w()) continue;
-                                    acc += xA[xOff + ((b * s.c() + g * cg + ci) * s.h() + iy) * s.w() + ix]
-                                            * wtA[wOff + ((o * cg + ci) * s.kh() + ky) * s.kw() + kx];
-                                }
-                            }
-                        yA[yOff + ((b * s.oc() + o) * oh + oy) * ow + ox] = acc;
+                        double[] acc = {biasA == null ? 0 : biasA[bOff + o]};
+                        taps(s, b, o, oy, ox, (xi, wi) -> acc[0] += xA[xOff + xi] * wtA[wOff + wi]);
+                        yA[yOff + ((b * s.oc() + o) * oh + oy) * ow + ox] = acc[0];
                     }
-            }
     }
 
     // dy: (n, oc, oh, ow), wt: (oc, c/g, kh, kw) -> dx: (n, c, h, w)
     public static void backwardData(Conv2dGeom s, Buf.F64 dy, Buf.F64 wt, Buf.F64 dx) {
         double[] dyA = Buf.arr(dy), wtA = Buf.arr(wt), dxA = Buf.arr(dx);
         int dyOff = Buf.off(dy), wOff = Buf.off(wt), dxOff = Buf.off(dx);
-        int oh = s.oh(), ow = s.ow(), cg = s.cg(), ocg = s.ocg();
+        int oh = s.oh(), ow = s.ow();
         double[] acc = new double[(int) s.xSize()];
         for (int b = 0; b < s.n(); b++)
-            for (int o = 0; o < s.oc(); o++) {
-                int g = o / ocg;
+            for (int o = 0; o < s.oc(); o++)
                 for (int oy = 0; oy < oh; oy++)
                     for (int ox = 0; ox < ow; ox++) {
                         double d = dyA[dyOff + ((b * s.oc() + o) * oh + oy) * ow + ox];
-                        for (int ci = 0; ci < cg; ci++)
-                            for (int ky = 0; ky < s.kh(); ky++) {
-                                int iy = oy * s.sh() - s.ph() + ky * s.dh();
-                                if (iy < 0 || iy >= s.h()) continue;
-                                for (int kx = 0; kx < s.kw(); kx++) {
-                                    int ix = ox * s.sw() - s.pw() + kx * s.dw();
-                                    if (ix < 0 || ix >= s.w()) continue;
-                                    acc[((b * s.c() + g * cg + ci) * s.h() + iy) * s.w() + ix] +=
-                                            d * wtA[wOff + ((o * cg + ci) * s.kh() + ky) * s.kw() + kx];
-                                }
-                            }
+                        taps(s, b, o, oy, ox, (xi, wi) -> acc[xi] += d * wtA[wOff + wi]);
                     }
-            }
         for (int i = 0; i < acc.length; i++) dxA[dxOff + i] = acc[i];
     }
 

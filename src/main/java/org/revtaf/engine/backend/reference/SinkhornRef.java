@@ -91,28 +91,12 @@ public final class SinkhornRef {
                 int cb = costOff + bi * p * t;
                 for (int i = 0; i < p; i++) {
                     if (!valid(pixelMaskA, pmOff + bi * p + i)) continue;
-                    double mx = Double.NEGATIVE_INFINITY;
-                    for (int j = 0; j < t; j++)
-                        if (valid(tokenMaskA, tmOff + bi * t + j))
-                            mx = Math.max(mx, (-costA[cb + i * t + j] + vHist[v0 + j]) / eps);
-                    double s = 0;
-                    for (int j = 0; j < t; j++)
-                        if (valid(tokenMaskA, tmOff + bi * t + j))
-                            s += Math.exp((-costA[cb + i * t + j] + vHist[v0 + j]) / eps - mx);
-                    uHist[u1 + i] = eps * lmu - eps * (mx + Math.log(s));
+                    uHist[u1 + i] = halfStep(costA, cb + i * t, 1, vHist, v0, tokenMaskA, tmOff + bi * t, t, eps, lmu);
                     errSum += Math.abs(uHist[u1 + i] - uHist[u0 + i]);
                 }
                 for (int j = 0; j < t; j++) {
                     if (!valid(tokenMaskA, tmOff + bi * t + j)) continue;
-                    double mx = Double.NEGATIVE_INFINITY;
-                    for (int i = 0; i < p; i++)
-                        if (valid(pixelMaskA, pmOff + bi * p + i))
-                            mx = Math.max(mx, (-costA[cb + i * t + j] + uHist[u1 + i]) / eps);
-                    double s = 0;
-                    for (int i = 0; i < p; i++)
-                        if (valid(pixelMaskA, pmOff + bi * p + i))
-                            s += Math.exp((-costA[cb + i * t + j] + uHist[u1 + i]) / eps - mx);
-                    vHist[v1 + j] = eps * lnu - eps * (mx + Math.log(s));
+                    vHist[v1 + j] = halfStep(costA, cb + j, t, uHist, u1, pixelMaskA, pmOff + bi * p, p, eps, lnu);
                 }
             }
             if (errSum / validRows < tol) break;
@@ -199,6 +183,31 @@ public final class SinkhornRef {
                 Arrays.fill(du, 0.0);
             }
         }
+    }
+
+    /**
+     * One Sinkhorn half-step for one row (stride 1 over the t costs at {@code at}) or one column
+     * (stride t over the p costs): eps log(marginal) - eps logsumexp_j ((-cost[at + j stride] + pot[potOff
+     * + j]) / eps) over the j < len valid in mask (from maskOff), max-shifted.
+     */
+    private static double halfStep(
+            double[] cost,
+            int at,
+            int stride,
+            double[] pot,
+            int potOff,
+            float[] mask,
+            int maskOff,
+            int len,
+            double eps,
+            double logMarginal) {
+        double mx = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < len; j++)
+            if (valid(mask, maskOff + j)) mx = Math.max(mx, (-cost[at + j * stride] + pot[potOff + j]) / eps);
+        double s = 0;
+        for (int j = 0; j < len; j++)
+            if (valid(mask, maskOff + j)) s += Math.exp((-cost[at + j * stride] + pot[potOff + j]) / eps - mx);
+        return eps * logMarginal - eps * (mx + Math.log(s));
     }
 
     public static boolean valid(float[] mask, int idx) {

@@ -30,6 +30,11 @@ public abstract class BackendParityCases {
         Parity.check(device(), name, atol, rtol, f, ins);
     }
 
+    /** Ops that sum many products (matmul, conv, norms): atol = rtol = 1e-4. */
+    private void checkAcc(String name, Function<Tensor[], Tensor> f, In... ins) {
+        check(name, 1e-4, 1e-4, f, ins);
+    }
+
     @Test
     public void elementwise() {
         for (int n : new int[] {1, 7, 17, 33, 1000}) {
@@ -108,50 +113,35 @@ public abstract class BackendParityCases {
 
     @Test
     public void matmulAndLinear() {
-        check("matmul", 1e-4, 1e-4, in -> F.matmul(in[0], in[1]), randn(1, 37, 19), randn(2, 19, 23));
+        checkAcc("matmul", in -> F.matmul(in[0], in[1]), randn(1, 37, 19), randn(2, 19, 23));
         check("matmul-1", in -> F.matmul(in[0], in[1]), randn(3, 1, 1), randn(4, 1, 1));
-        check("matmul-batched", 1e-4, 1e-4, in -> F.matmul(in[0], in[1]), randn(5, 3, 17, 13), randn(6, 3, 13, 31));
-        check("matmul-shared", 1e-4, 1e-4, in -> F.matmul(in[0], in[1]), randn(7, 2, 5, 33), randn(8, 33, 7));
+        checkAcc("matmul-batched", in -> F.matmul(in[0], in[1]), randn(5, 3, 17, 13), randn(6, 3, 13, 31));
+        checkAcc("matmul-shared", in -> F.matmul(in[0], in[1]), randn(7, 2, 5, 33), randn(8, 33, 7));
         check("matmul-big", 1e-3, 1e-4, in -> F.matmul(in[0], in[1]), randn(9, 67, 131), randn(10, 131, 45));
-        check(
-                "linear",
-                1e-4,
-                1e-4,
-                in -> F.linear(in[0], in[1], in[2]),
-                randn(11, 3, 7, 29),
-                randn(12, 17, 29),
-                randn(13, 17));
+        checkAcc("linear", in -> F.linear(in[0], in[1], in[2]), randn(11, 3, 7, 29), randn(12, 17, 29), randn(13, 17));
     }
 
     @Test
     public void convolutionPoolingResize() {
-        check(
+        checkAcc(
                 "conv2d",
-                1e-4,
-                1e-4,
                 in -> F.conv2d(in[0], in[1], in[2], 1, 1, 1, 1),
                 randn(1, 2, 3, 13, 11),
                 randn(2, 5, 3, 3, 3),
                 randn(3, 5));
-        check(
+        checkAcc(
                 "conv2d-s2-d2",
-                1e-4,
-                1e-4,
                 in -> F.conv2d(in[0], in[1], null, new int[] {2, 1}, new int[] {1, 2}, new int[] {2, 1}, 1),
                 randn(4, 1, 4, 17, 9),
                 randn(5, 7, 4, 3, 2));
-        check(
+        checkAcc(
                 "conv2d-groups",
-                1e-4,
-                1e-4,
                 in -> F.conv2d(in[0], in[1], in[2], 2, 0, 1, 3),
                 randn(6, 2, 6, 9, 9),
                 randn(7, 9, 2, 3, 3),
                 randn(8, 9));
-        check(
+        checkAcc(
                 "conv2d-1x1",
-                1e-4,
-                1e-4,
                 in -> F.conv2d(in[0], in[1], null, 1, 0, 1, 1),
                 randn(9, 1, 17, 5, 7),
                 randn(10, 3, 17, 1, 1));
@@ -166,65 +156,51 @@ public abstract class BackendParityCases {
     @Test
     public void normalisation() {
         for (int d : new int[] {1, 7, 33}) {
-            check(
+            checkAcc(
                     "layer_norm" + d,
-                    1e-4,
-                    1e-4,
                     in -> F.layerNorm(in[0], in[1], in[2], 1e-5),
                     randn(1, 5, d),
                     randn(2, d),
                     randn(3, d));
         }
-        check("layer_norm-noaffine", 1e-4, 1e-4, in -> F.layerNorm(in[0], null, null, 1e-5), randn(4, 3, 2, 19));
-        check(
+        checkAcc("layer_norm-noaffine", in -> F.layerNorm(in[0], null, null, 1e-5), randn(4, 3, 2, 19));
+        checkAcc(
                 "batch_norm-train",
-                1e-4,
-                1e-4,
                 in -> F.batchNorm2d(in[0], in[1], in[2], null, null, true, 0.1, 1e-5),
                 randn(5, 3, 5, 7, 3),
                 randn(6, 5),
                 randn(7, 5));
-        check(
+        checkAcc(
                 "batch_norm-eval",
-                1e-4,
-                1e-4,
                 in -> F.batchNorm2d(in[0], in[1], in[2], in[3], F.abs(in[4]), false, 0.1, 1e-5),
                 randn(8, 2, 5, 3, 7),
                 randn(9, 5),
                 randn(10, 5),
                 fixed(new double[] {0.1, -0.2, 0.3, 0, 1}, 5),
                 fixed(new double[] {1, 0.5, 2, 0.7, 1.3}, 5));
-        check(
+        checkAcc(
                 "batch_norm_relu-train",
-                1e-4,
-                1e-4,
                 in -> F.batchNorm2d(in[0], in[1], in[2], null, null, true, 0.1, 1e-5, null, true),
                 randn(11, 3, 5, 7, 3),
                 randn(12, 5),
                 randn(13, 5));
-        check(
+        checkAcc(
                 "batch_norm_relu-eval",
-                1e-4,
-                1e-4,
                 in -> F.batchNorm2d(in[0], in[1], in[2], in[3], F.abs(in[4]), false, 0.1, 1e-5, null, true),
                 randn(14, 2, 5, 3, 7),
                 randn(15, 5),
                 randn(16, 5),
                 fixed(new double[] {0.1, -0.2, 0.3, 0, 1}, 5),
                 fixed(new double[] {1, 0.5, 2, 0.7, 1.3}, 5));
-        check(
+        checkAcc(
                 "batch_norm_add_relu-train",
-                1e-4,
-                1e-4,
                 in -> F.batchNorm2d(in[0], in[1], in[2], null, null, true, 0.1, 1e-5, in[3], true),
                 randn(17, 3, 5, 7, 3),
                 randn(18, 5),
                 randn(19, 5),
                 randn(20, 3, 5, 7, 3));
-        check(
+        checkAcc(
                 "batch_norm_add-eval",
-                1e-4,
-                1e-4,
                 in -> F.batchNorm2d(in[0], in[1], in[2], in[3], F.abs(in[4]), false, 0.1, 1e-5, in[5], false),
                 randn(21, 2, 5, 3, 7),
                 randn(22, 5),

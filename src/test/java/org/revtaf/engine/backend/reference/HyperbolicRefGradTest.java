@@ -9,9 +9,15 @@ import static org.revtaf.engine.backend.cpu.kernels.FusedAssert.randn;
 import static org.revtaf.engine.backend.cpu.kernels.FusedAssert.withNorms;
 
 import java.util.SplittableRandom;
+import java.util.function.DoubleSupplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.revtaf.engine.backend.Buf;
+import org.revtaf.engine.backend.Pairwise;
 import org.revtaf.engine.backend.PoincareScalar;
 import org.revtaf.engine.backend.RowMap;
 
@@ -120,21 +126,46 @@ class HyperbolicRefGradTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(doubles = {0.01, 1.0})
-    void mobiusMatvecGradients(double c) {
-        SplittableRandom r = new SplittableRandom(5);
-        int n = 5, m = 6, d = 4;
-        for (double[] range : new double[][] {{0.05, 0.9}, {0.99, 0.996}}) {
+    /** Inputs (a, b) of a pairwise op, drawn in the op's own order with norms in range of the radius. */
+    @FunctionalInterface
+    interface PairInputs {
+        double[][] draw(SplittableRandom r, int n, int m, int d, double c, double[] range);
+    }
+
+    /** A pairwise op's gradient check: reference pair, seed, (n, m, d), norm ranges, inputs. */
+    record PairCase(
+            String name, Pairwise<Buf.F64> k, long seed, int n, int m, int d, double[][] ranges, PairInputs inputs) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Arguments> pairwiseOps() {
+        PairInputs matvec = (r, n, m, d, c, range) -> {
             double[] x = ball(r, n, d, c, range[0], range[1]), w = randn(r, m * d, 0.7);
-            double[] g = randn(r, n * m, 1), out = new double[n * m], dx = new double[n * d], dw = new double[m * d];
-            HyperbolicRef.mobiusMatvecBackward(of(dw), of(dx), of(g), of(w), of(x), n, m, d, c);
-            java.util.function.DoubleSupplier loss = () -> {
-                HyperbolicRef.mobiusMatvec(of(out), of(w), of(x), n, m, d, c);
-                return dotLoss(g, out);
-            };
-            gradCheck("matvec dx c=" + c + " " + range[0], x, dx, loss, H / Math.sqrt(c), ATOL, RTOL, 1000);
-            gradCheck("matvec dw c=" + c + " " + range[0], w, dw, loss, H / Math.sqrt(c), ATOL, RTOL, 1000);
+            return new double[][] {w, x};
+        };
+        PairInputs dist = (r, n, m, d, c, range) ->
+                new double[][] {ball(r, n, d, c, range[0], range[1]), ball(r, m, d, c, range[0], range[1])};
+        double[] interior = {0.05, 0.9};
+        Stream<PairCase> ops = Stream.of(
+                new PairCase(
+                        "matvec", Pairwise.MATVEC_REF, 5, 5, 6, 4, new double[][] {interior, {0.99, 0.996}}, matvec),
+                new PairCase("dist", Pairwise.DIST_REF, 6, 4, 5, 6, new double[][] {interior, {0.97, 0.99}}, dist));
+        return ops.flatMap(op -> Stream.of(0.01, 1.0).map(c -> Arguments.of(op, c)));
+    }
+
+    /** Mobius matvec and the Poincare distance, inside the ball and near its boundary. */
+    @ParameterizedTest
+    @MethodSource("pairwiseOps")
+    void pairwiseGradients(PairCase op, double c) {
+        SplittableRandom r = new SplittableRandom(op.seed());
+        int n = op.n(), m = op.m(), d = op.d();
+        for (double[] range : op.ranges()) {
+            double[][] ab = op.inputs().draw(r, n, m, d, c, range);
+            double[] g = randn(r, n * m, 1);
+            gradCheckPairwise(op.name() + " c=" + c + " " + range[0], op.k(), ab[0], ab[1], g, n, m, d, c);
         }
     }
 
@@ -153,12 +184,13 @@ class HyperbolicRefGradTest {
 
     @ParameterizedTest
     @ValueSource(doubles = {0.01, 1.0})
-    void poincareDistGradientsAndForward(double c) {
+    void poincareDistForwardMatchesHyptorch(double c) {
         SplittableRandom r = new SplittableRandom(6);
         int n = 4, m = 5, d = 6;
         for (double[] range : new double[][] {{0.05, 0.9}, {0.97, 0.99}}) {
             double[] x = ball(r, n, d, c, range[0], range[1]), y = ball(r, m, d, c, range[0], range[1]);
-            double[] g = randn(r, n * m, 1), out = new double[n * m], dx = new double[n * d], dy = new double[m * d];
+            randn(r, n * m, 1); // the upstream gradient of pairwiseGradients: both tests see the same points
+            double[] out = new double[n * m];
             HyperbolicRef.poincareDist(of(out), of(x), of(y), n, m, d, c);
             // forward against hyptorch's direct [d]-vector computation of (-x) (+) y (denominator + 1e-5)
             for (int i = 0; i < n; i++)
@@ -178,13 +210,6 @@ class HyperbolicRefGradTest {
                     double want = 2 / Math.sqrt(c) * PoincareScalar.artanh(Math.sqrt(c * norm2), 1e-5);
                     assertEquals(want, out[i * m + j], 1e-9 * want, "dist(" + i + "," + j + ")");
                 }
-            HyperbolicRef.poincareDistBackward(of(dx), of(dy), of(g), of(x), of(y), n, m, d, c);
-            java.util.function.DoubleSupplier loss = () -> {
-                HyperbolicRef.poincareDist(of(out), of(x), of(y), n, m, d, c);
-                return dotLoss(g, out);
-            };
-            gradCheck("dist dx c=" + c + " " + range[0], x, dx, loss, H / Math.sqrt(c), ATOL, RTOL, 1000);
-            gradCheck("dist dy c=" + c + " " + range[0], y, dy, loss, H / Math.sqrt(c), ATOL, RTOL, 1000);
         }
     }
 
@@ -199,5 +224,18 @@ class HyperbolicRefGradTest {
         HyperbolicRef.poincareDistBackward(of(dx), of(dy), of(new double[] {1}), of(x), of(y), 1, 1, d, c);
         // hyptorch's Artanh backward uses g / (1 - xc^2) with the clamped xc: finite, non-zero, pushes apart
         assertTrue(Double.isFinite(dx[0]) && dx[0] > 0 && dy[0] < 0, "dx=" + dx[0] + " dy=" + dy[0]);
+    }
+
+    /** Central differences of (g, out) against both analytic input gradients of a pairwise reference. */
+    private static void gradCheckPairwise(
+            String tag, Pairwise<Buf.F64> k, double[] a, double[] b, double[] g, int n, int m, int d, double c) {
+        double[] out = new double[n * m], da = new double[a.length], db = new double[b.length];
+        k.backward().run(of(da), of(db), of(g), of(a), of(b), n, m, d, c);
+        DoubleSupplier loss = () -> {
+            k.forward().run(of(out), of(a), of(b), n, m, d, c);
+            return dotLoss(g, out);
+        };
+        gradCheck(tag + " d" + k.aName(), a, da, loss, H / Math.sqrt(c), ATOL, RTOL, 1000);
+        gradCheck(tag + " d" + k.bName(), b, db, loss, H / Math.sqrt(c), ATOL, RTOL, 1000);
     }
 }

@@ -1,5 +1,7 @@
 package org.revtaf.engine.backend.cpu.kernels;
 
+import org.revtaf.engine.backend.Buf;
+
 /**
  * Entry checks of the fused kernels: sizes, array spans and scalars, failing with an
  * IllegalArgumentException that names the op and the argument (a caller bug, never user input:
@@ -27,6 +29,11 @@ final class Args {
 
     static void span(String op, String name, double[] a, int off, long need, boolean nullable) {
         span(op, name, a == null ? -1 : a.length, off, need, nullable);
+    }
+
+    /** b's elements [off, off + need) exist; b may be null only when nullable. */
+    static void span(String op, String name, Buf.F32 b, long need, boolean nullable) {
+        span(op, name, Buf.arr(b), Buf.off(b), need, nullable);
     }
 
     private static void span(String op, String name, int length, int off, long need, boolean nullable) {

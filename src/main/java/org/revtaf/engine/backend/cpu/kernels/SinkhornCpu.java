@@ -38,16 +38,9 @@ public final class SinkhornCpu {
         final float[] v; // [tp] current v (0 at masked/padding tokens)
         final double lmu, lnu;
 
-        Item(
-                float[] cost,
-                int costOff,
-                float[] pixelMask,
-                int pmOff,
-                float[] tokenMask,
-                int tmOff,
-                int bi,
-                int p,
-                int t) {
+        Item(Buf.F32 costBuf, Buf.F32 pixelMaskBuf, Buf.F32 tokenMaskBuf, int bi, int p, int t) {
+            float[] cost = costBuf.a(), pixelMask = Buf.arr(pixelMaskBuf), tokenMask = Buf.arr(tokenMaskBuf);
+            int costOff = costBuf.off(), pmOff = Buf.off(pixelMaskBuf), tmOff = Buf.off(tokenMaskBuf);
             this.bi = bi;
             this.pv = SinkhornRef.count(pixelMask, pmOff + bi * p, p);
             this.tp = (t + Vec.L - 1) / Vec.L * Vec.L;
@@ -68,19 +61,13 @@ public final class SinkhornCpu {
         }
     }
 
-    private static Item[] items(
-            float[] cost,
-            int costOff,
-            float[] pixelMask,
-            int pmOff,
-            float[] tokenMask,
-            int tmOff,
-            int b,
-            int p,
-            int t) {
+    /** The active batch items (a valid pixel and a valid token each). */
+    private static Item[] items(Buf.F32 cost, Buf.F32 pixelMask, Buf.F32 tokenMask, int b, int p, int t) {
+        float[] pm = Buf.arr(pixelMask), tm = Buf.arr(tokenMask);
+        int pmOff = Buf.off(pixelMask), tmOff = Buf.off(tokenMask);
         return java.util.stream.IntStream.range(0, b)
-                .filter(bi -> SinkhornRef.active(pixelMask, pmOff, tokenMask, tmOff, bi, p, t))
-                .mapToObj(bi -> new Item(cost, costOff, pixelMask, pmOff, tokenMask, tmOff, bi, p, t))
+                .filter(bi -> SinkhornRef.active(pm, pmOff, tm, tmOff, bi, p, t))
+                .mapToObj(bi -> new Item(cost, pixelMask, tokenMask, bi, p, t))
                 .toArray(Item[]::new);
     }
 
@@ -104,18 +91,16 @@ public final class SinkhornCpu {
             SinkhornGeom geom) {
         int b = geom.b(), p = geom.p(), t = geom.t(), maxIter = geom.maxIter();
         double eps = geom.eps(), tol = geom.tol();
-        float[] planA = Buf.arr(plan), costA = Buf.arr(cost), pixelMaskA = Buf.arr(pixelMask);
-        float[] tokenMaskA = Buf.arr(tokenMask);
-        int planOff = Buf.off(plan), costOff = Buf.off(cost), pmOff = Buf.off(pixelMask);
-        int tmOff = Buf.off(tokenMask);
-        check("sinkhorn", planA, planOff, costA, costOff, pixelMaskA, pmOff, tokenMaskA, tmOff, geom);
+        float[] planA = Buf.arr(plan), tokenMaskA = Buf.arr(tokenMask);
+        int planOff = Buf.off(plan), tmOff = Buf.off(tokenMask);
+        check("sinkhorn", plan, cost, pixelMask, tokenMask, geom);
         Args.sizes("sinkhorn", "maxIter", maxIter);
         Args.span("sinkhorn", "uHist", uHist, 0, (long) uHistSize(b, p, maxIter), false);
         Args.span("sinkhorn", "vHist", vHist, 0, (long) vHistSize(b, t, maxIter), false);
         Arrays.fill(uHist, 0, (maxIter + 1) * b * p, 0f);
         Arrays.fill(vHist, 0, (maxIter + 1) * b * t, 0f);
         Arrays.fill(planA, planOff, planOff + b * p * t, 0f);
-        Item[] items = items(costA, costOff, pixelMaskA, pmOff, tokenMaskA, tmOff, b, p, t);
+        Item[] items = items(cost, pixelMask, tokenMask, b, p, t);
         int validRows = 0;
         for (Item it : items) validRows += it.pv;
         if (validRows == 0) return 0;
@@ -250,24 +235,15 @@ public final class SinkhornCpu {
     }
 
     private static void check(
-            String op,
-            float[] out,
-            int outOff,
-            float[] cost,
-            int costOff,
-            float[] pixelMask,
-            int pmOff,
-            float[] tokenMask,
-            int tmOff,
-            SinkhornGeom geom) {
+            String op, Buf.F32 out, Buf.F32 cost, Buf.F32 pixelMask, Buf.F32 tokenMask, SinkhornGeom geom) {
         int b = geom.b(), p = geom.p(), t = geom.t();
         double eps = geom.eps();
         Args.sizes(op, "b", b, "p", p, "t", t);
         Args.positive(op, "eps", eps);
-        Args.span(op, "plan/dcost", out, outOff, (long) b * p * t, false);
-        Args.span(op, "cost", cost, costOff, (long) b * p * t, false);
-        Args.span(op, "pixelMask", pixelMask, pmOff, (long) b * p, true);
-        Args.span(op, "tokenMask", tokenMask, tmOff, (long) b * t, true);
+        Args.span(op, "plan/dcost", out, (long) b * p * t, false);
+        Args.span(op, "cost", cost, (long) b * p * t, false);
+        Args.span(op, "pixelMask", pixelMask, (long) b * p, true);
+        Args.span(op, "tokenMask", tokenMask, (long) b * t, true);
     }
 
     /**
@@ -287,18 +263,16 @@ public final class SinkhornCpu {
             SinkhornGeom geom) {
         int b = geom.b(), p = geom.p(), t = geom.t();
         double eps = geom.eps();
-        float[] dcostA = Buf.arr(dcost), dplanA = Buf.arr(dplan), planA = Buf.arr(plan), costA = Buf.arr(cost);
-        float[] pixelMaskA = Buf.arr(pixelMask), tokenMaskA = Buf.arr(tokenMask);
-        int dOff = Buf.off(dcost), gOff = Buf.off(dplan), planOff = Buf.off(plan), costOff = Buf.off(cost);
-        int pmOff = Buf.off(pixelMask), tmOff = Buf.off(tokenMask);
-        check("sinkhornBackward", dcostA, dOff, costA, costOff, pixelMaskA, pmOff, tokenMaskA, tmOff, geom);
+        float[] dcostA = Buf.arr(dcost), dplanA = Buf.arr(dplan), planA = Buf.arr(plan);
+        int dOff = Buf.off(dcost), gOff = Buf.off(dplan), planOff = Buf.off(plan);
+        check("sinkhornBackward", dcost, cost, pixelMask, tokenMask, geom);
         Args.span("sinkhornBackward", "dplan", dplanA, gOff, (long) b * p * t, false);
         Args.span("sinkhornBackward", "plan", planA, planOff, (long) b * p * t, false);
         Args.span("sinkhornBackward", "uHist", uHist, 0, (long) (iters + 1) * b * p, false);
         Args.span("sinkhornBackward", "vHist", vHist, 0, (long) (iters + 1) * b * t, false);
         Arrays.fill(dcostA, dOff, dOff + b * p * t, 0f);
         if (iters == 0) return;
-        Item[] items = items(costA, costOff, pixelMaskA, pmOff, tokenMaskA, tmOff, b, p, t);
+        Item[] items = items(cost, pixelMask, tokenMask, b, p, t);
         float invEps = (float) (1.0 / eps);
         Parallel.range(items.length, 1, (f, to) -> {
             for (int e = f; e < to; e++)

@@ -8,7 +8,12 @@ import static org.revtaf.engine.backend.cpu.kernels.FusedAssert.withNorms;
 import static org.revtaf.engine.tensor.TensorAssert.assertClose;
 
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.revtaf.engine.backend.Buf;
+import org.revtaf.engine.backend.Pairwise;
 import org.revtaf.engine.backend.RowMap;
 import org.revtaf.engine.backend.reference.HyperbolicRef;
 
@@ -63,48 +68,88 @@ class HyperbolicCpuTest {
             }
     }
 
-    @Test
-    void mobiusMatvecMatchesReference() {
-        SplittableRandom r = new SplittableRandom(13);
-        int[][] shapes = {{1, 1, 1}, {5, 7, 17}, {18, 33, 75}, {6, 512, 3}}; // (n, m, d)
-        for (int[] s : shapes) {
-            int n = s[0], m = s[1], d = s[2];
-            String tag = "matvec n=" + n + " m=" + m + " d=" + d;
-            double[] x = ball(r, n, d, 0.05, 0.996), w = roundTrip(randn(r, m * d, Math.sqrt(2.0 / (m + d))));
-            double[] g = roundTrip(randn(r, n * m, 1));
-            double[] out = new double[n * m], dx = new double[n * d], dw = new double[m * d];
-            HyperbolicRef.mobiusMatvec(of(out), of(w), of(x), n, m, d, C);
-            HyperbolicRef.mobiusMatvecBackward(of(dw), of(dx), of(g), of(w), of(x), n, m, d, C);
-            float[] fo = new float[n * m], fdx = new float[n * d], fdw = new float[m * d];
-            HyperbolicCpu.mobiusMatvec(of(fo), of(toFloat(w)), of(toFloat(x)), n, m, d, C);
-            HyperbolicCpu.mobiusMatvecBackward(
-                    of(fdw), of(fdx), of(toFloat(g)), of(toFloat(w)), of(toFloat(x)), n, m, d, C);
-            assertClose(tag + " out", fo, out, 1e-4, 1e-4);
-            assertClose(tag + " dx", fdx, dx, 1e-3, 1e-3);
-            assertClose(tag + " dw", fdw, dw, 1e-3, 1e-3);
+    /** Inputs (a, b) of a pairwise op at (n, m, d), drawn in the op's own order. */
+    @FunctionalInterface
+    interface PairInputs {
+        double[][] draw(SplittableRandom r, int n, int m, int d);
+    }
+
+    /** One pairwise op at odd shapes (n, m, d), its seed, inputs and tolerances. */
+    record PairCase(
+            String name,
+            Pairwise<Buf.F64> ref,
+            Pairwise<Buf.F32> cpu,
+            long seed,
+            int[][] shapes,
+            PairInputs inputs,
+            double outTol,
+            double gradTol) {
+        @Override
+        public String toString() {
+            return name;
         }
     }
 
-    @Test
-    void poincareDistMatchesReference() {
-        SplittableRandom r = new SplittableRandom(14);
-        int[][] shapes = {{1, 1, 1}, {7, 13, 33}, {18, 18, 256}, {5, 61, 512}}; // (n, m, d)
-        for (int[] s : shapes) {
+    static Stream<PairCase> pairwiseOps() {
+        PairInputs matvec = (r, n, m, d) -> {
+            double[] x = ball(r, n, d, 0.05, 0.996), w = roundTrip(randn(r, m * d, Math.sqrt(2.0 / (m + d))));
+            return new double[][] {w, x};
+        };
+        PairInputs dist = (r, n, m, d) -> new double[][] {ball(r, n, d, 0.05, 0.99), ball(r, m, d, 0.05, 0.99)};
+        return Stream.of(
+                new PairCase(
+                        "matvec",
+                        Pairwise.MATVEC_REF,
+                        Pairwise.MATVEC_CPU,
+                        13,
+                        new int[][] {{1, 1, 1}, {5, 7, 17}, {18, 33, 75}, {6, 512, 3}},
+                        matvec,
+                        1e-4,
+                        1e-3),
+                // float expansion |(-x)(+)y|^2 = A^2|x|^2 - 2AB(x,y) + B^2|y|^2 loses digits: looser tolerances
+                new PairCase(
+                        "dist",
+                        Pairwise.DIST_REF,
+                        Pairwise.DIST_CPU,
+                        14,
+                        new int[][] {{1, 1, 1}, {7, 13, 33}, {18, 18, 256}, {5, 61, 512}},
+                        dist,
+                        1e-3,
+                        1e-2));
+    }
+
+    /** Mobius matvec and the Poincare distance: out and both gradients against the reference. */
+    @ParameterizedTest
+    @MethodSource("pairwiseOps")
+    void pairwiseOpsMatchReference(PairCase op) {
+        SplittableRandom r = new SplittableRandom(op.seed());
+        for (int[] s : op.shapes()) { // (n, m, d)
             int n = s[0], m = s[1], d = s[2];
-            String tag = "dist n=" + n + " m=" + m + " d=" + d;
-            double[] x = ball(r, n, d, 0.05, 0.99), y = ball(r, m, d, 0.05, 0.99), g = roundTrip(randn(r, n * m, 1));
-            double[] out = new double[n * m], dx = new double[n * d], dy = new double[m * d];
-            HyperbolicRef.poincareDist(of(out), of(x), of(y), n, m, d, C);
-            HyperbolicRef.poincareDistBackward(of(dx), of(dy), of(g), of(x), of(y), n, m, d, C);
-            float[] fo = new float[n * m], fdx = new float[n * d], fdy = new float[m * d];
-            HyperbolicCpu.poincareDist(of(fo), of(toFloat(x)), of(toFloat(y)), n, m, d, C);
-            HyperbolicCpu.poincareDistBackward(
-                    of(fdx), of(fdy), of(toFloat(g)), of(toFloat(x)), of(toFloat(y)), n, m, d, C);
-            // float expansion |(-x)(+)y|^2 = A^2|x|^2 - 2AB(x,y) + B^2|y|^2 loses digits: looser tolerances
-            assertClose(tag + " out", fo, out, 1e-3, 1e-3);
-            assertClose(tag + " dx", fdx, dx, 1e-2, 1e-2);
-            assertClose(tag + " dy", fdy, dy, 1e-2, 1e-2);
+            double[][] ab = op.inputs().draw(r, n, m, d);
+            double[] g = roundTrip(randn(r, n * m, 1));
+            String tag = op.name() + " n=" + n + " m=" + m + " d=" + d;
+            checkPairwise(tag, op.ref(), op.cpu(), ab[0], ab[1], g, n, m, d, op.outTol(), op.gradTol());
         }
+    }
+
+    /** The cpu kernel pair against the reference pair: out (atol = rtol = outTol) and both gradients. */
+    private static void checkPairwise(
+            String tag,
+            Pairwise<Buf.F64> ref,
+            Pairwise<Buf.F32> cpu,
+            double[] a,
+            double[] b,
+            double[] g,
+            int n,
+            int m,
+            int d,
+            double outTol,
+            double gradTol) {
+        double[][] want = Pairwise.run(ref, a, b, n, m, d, C, g);
+        float[][] got = Pairwise.run(cpu, toFloat(a), toFloat(b), n, m, d, C, toFloat(g));
+        assertClose(tag + " out", got[0], want[0], outTol, outTol);
+        assertClose(tag + " d" + ref.aName(), got[1], want[1], gradTol, gradTol);
+        assertClose(tag + " d" + ref.bName(), got[2], want[2], gradTol, gradTol);
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.revtaf.engine.backend.Buf;
 import org.revtaf.engine.backend.SinkhornGeom;
 import org.revtaf.engine.backend.reference.SinkhornRef;
 import org.revtaf.engine.ops.F;
@@ -170,33 +171,19 @@ class SinkhornTest {
                         tm = b > 1 ? mask(b, t, Math.min(t - 1, 2), 0) : null;
                 float[] fPlan = new float[b * p * t], fu = new float[SinkhornCpu.uHistSize(b, p, maxIter)];
                 float[] fv = new float[SinkhornCpu.vHistSize(b, t, maxIter)];
+                Buf.F32 fCost = of(toFloat(cost)), fPm = of(pm), fTm = of(tm);
                 int k = SinkhornCpu.forward(
-                        of(fPlan),
-                        fu,
-                        fv,
-                        of(toFloat(cost)),
-                        of(pm),
-                        of(tm),
-                        new SinkhornGeom(b, p, t, eps, maxIter, 1e-6));
-                Run run = ref(cost, pm, tm, new SinkhornGeom(b, p, t, eps, k, 0.0)); // same unroll depth as the cpu run
+                        of(fPlan), fu, fv, fCost, fPm, fTm, new SinkhornGeom(b, p, t, eps, maxIter, 1e-6));
+                SinkhornGeom unrolled = new SinkhornGeom(b, p, t, eps, k, 0.0); // the cpu run's unroll depth
+                Run run = ref(cost, pm, tm, unrolled);
                 Run tolRun = ref(cost, pm, tm, new SinkhornGeom(b, p, t, eps, maxIter, 1e-6));
                 assertTrue(
                         Math.abs(tolRun.iters - k) <= 2,
                         tag + ": iterations cpu " + k + " vs reference " + tolRun.iters);
                 assertClose(tag + " plan", fPlan, run.plan, 1e-7, 2e-3);
-                double[] dCost = refGrad(run, k, g, cost, pm, tm, new SinkhornGeom(b, p, t, eps, k, 0.0));
+                double[] dCost = refGrad(run, k, g, cost, pm, tm, unrolled);
                 float[] fd = new float[b * p * t];
-                SinkhornCpu.backward(
-                        of(fd),
-                        of(toFloat(g)),
-                        of(fPlan),
-                        fu,
-                        fv,
-                        k,
-                        of(toFloat(cost)),
-                        of(pm),
-                        of(tm),
-                        new SinkhornGeom(b, p, t, eps, k, 0.0));
+                SinkhornCpu.backward(of(fd), of(toFloat(g)), of(fPlan), fu, fv, k, fCost, fPm, fTm, unrolled);
                 double scale = 0;
                 for (double v : dCost) scale = Math.max(scale, Math.abs(v));
                 assertClose(tag + " dCost", fd, dCost, 2e-3 * scale, 2e-2);
