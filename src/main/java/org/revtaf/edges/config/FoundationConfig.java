@@ -121,6 +121,16 @@ public record FoundationConfig(
         }
     }
 
+    /** What is done to the entity and position books before they become queries and candidates. */
+    public enum Books {
+        /** used as the text encoder gives them (MedKLIP) */
+        RAW,
+        /** centred, one scale for all entries ({@code standardize_books}) */
+        STANDARDIZE,
+        /** centred and whitened ({@code whiten_books}) */
+        WHITEN
+    }
+
     /**
      * The pre-norm entity query decoder (MedKLIP: d 256, 4 layers, 4 heads, FFN 1024, dropout 0.1).
      *
@@ -129,17 +139,31 @@ public record FoundationConfig(
      *     before use. A small text encoder pretrained only by MLM gives nearly parallel embeddings
      *     (tiny: mean cosine 0.90 between entity descriptions), which leaves the queries almost
      *     alike; MedKLIP uses Bio_ClinicalBERT's [CLS] vectors as they are (false).
+     * @param whitenBooks whiten the books instead: centre them, then multiply by C^-1/2 (C the
+     *     book's covariance), so every direction the text encoder separates entities in gets unit
+     *     variance. Standardising keeps the tiny encoder's few dominant directions (after centring,
+     *     effusion/pneumothorax, nodule/pacemaker and thicken/enlarge still have cosines above 0.9);
+     *     whitening spreads them. Exclusive with standardizeBooks.
      */
-    public record Decoder(int d, int layers, int heads, int ffn, double dropout, boolean standardizeBooks) {
+    public record Decoder(
+            int d, int layers, int heads, int ffn, double dropout, boolean standardizeBooks, boolean whitenBooks) {
         public Decoder {
+            if (standardizeBooks && whitenBooks)
+                throw new IllegalArgumentException(
+                        "standardize_books and whiten_books are exclusive (whitening centres and scales too)");
             if (d < 1 || layers < 1 || heads < 1 || ffn < 1)
                 throw new IllegalArgumentException("sizes must be positive");
             if (d % heads != 0) throw new IllegalArgumentException("d " + d + " is not divisible by heads " + heads);
             checkDropout(dropout);
         }
 
+        /** How the books are transformed before use. */
+        public Books books() {
+            return whitenBooks ? Books.WHITEN : standardizeBooks ? Books.STANDARDIZE : Books.RAW;
+        }
+
         public static Decoder defaults() {
-            return new Decoder(256, 4, 4, 1024, 0.1, false);
+            return new Decoder(256, 4, 4, 1024, 0.1, false, false);
         }
     }
 
@@ -153,6 +177,9 @@ public record FoundationConfig(
      * @param positionWeight weight of the position contrastive loss (MedKLIP: 1)
      * @param unmentionedAsAbsent an entity the report does not mention is a negative (true), or no
      *     target at all (false, MedKLIP's masking of -1)
+     * @param positiveWeightPower the existence loss weighs entity e's positive targets by
+     *     (negatives_e / positives_e)^power over the training targets, clamped to [1, {@link
+     *     #MAX_POSITIVE_WEIGHT}] (0: unweighted, MedKLIP)
      * @param logEvery a metrics row every this many steps
      */
     public record Train(
@@ -166,7 +193,11 @@ public record FoundationConfig(
             int positionNegatives,
             double positionWeight,
             boolean unmentionedAsAbsent,
+            double positiveWeightPower,
             int logEvery) {
+        /** The largest weight of a positive existence target. */
+        public static final double MAX_POSITIVE_WEIGHT = 20;
+
         public Train {
             checkSchedule(epochs, batchSize, lr, minLr, weightDecay, warmupSteps, gradClip);
             Checks.atLeast("epochs", epochs, 1);
@@ -174,11 +205,14 @@ public record FoundationConfig(
                 throw new IllegalArgumentException("position_negatives must be in [1, 50], got " + positionNegatives);
             if (!(positionWeight >= 0))
                 throw new IllegalArgumentException("position_weight must be >= 0, got " + positionWeight);
+            if (!(positiveWeightPower >= 0 && positiveWeightPower <= 1))
+                throw new IllegalArgumentException(
+                        "positive_weight_power must be in [0, 1], got " + positiveWeightPower);
             Checks.atLeast("log_every", logEvery, 1);
         }
 
         public static Train defaults() {
-            return new Train(100, 48, 1e-4, 1e-5, 0.02, 500, 0, 7, 1.0, true, 50);
+            return new Train(100, 48, 1e-4, 1e-5, 0.02, 500, 0, 7, 1.0, true, 0, 50);
         }
     }
 

@@ -53,7 +53,7 @@ class RunConfigTest {
         RunConfig paper = RunConfig.load(Path.of("configs/mimic-cxr-paper.yaml"), List.of());
         FoundationConfig p = paper.foundation().orElseThrow();
         assertEquals(new FoundationConfig.ImageEncoder(50, 64), p.imageEncoder());
-        assertEquals(new FoundationConfig.Decoder(256, 4, 4, 1024, 0.1, false), p.decoder());
+        assertEquals(new FoundationConfig.Decoder(256, 4, 4, 1024, 0.1, false, false), p.decoder());
         assertEquals(7, p.train().positionNegatives());
         assertEquals(21, paper.precompute().orElseThrow().memoryK());
         assertEquals(512, paper.precompute().orElseThrow().memoryDim());
@@ -85,6 +85,19 @@ class RunConfigTest {
                 () -> RunConfig.load(Path.of("configs/tiny.yaml"), List.of("foundation.decoder.heads=3")));
         assertTrue(
                 e.getMessage().contains("foundation.decoder") && e.getMessage().contains("divisible"), e.getMessage());
+        e = assertThrows(
+                RevtafException.class,
+                () -> RunConfig.load(
+                        Path.of("configs/tiny.yaml"), List.of("foundation.decoder.standardize_books=true")));
+        assertTrue(
+                e.getMessage().contains("foundation.decoder") && e.getMessage().contains("exclusive"), e.getMessage());
+        e = assertThrows(
+                RevtafException.class,
+                () -> RunConfig.load(
+                        Path.of("configs/tiny.yaml"), List.of("foundation.train.positive_weight_power=2")));
+        assertTrue(
+                e.getMessage().contains("foundation.train") && e.getMessage().contains("positive_weight_power"),
+                e.getMessage());
     }
 
     @Test

@@ -371,6 +371,10 @@ public final class Pretrainer {
         TripletTargets[] valTargets = val.stream()
                 .map(s -> TripletTargets.of(ex.extract(s.report()), c.unmentionedAsAbsent()))
                 .toArray(TripletTargets[]::new);
+        float[] positiveWeight = c.positiveWeightPower() == 0
+                ? null
+                : FoundationLoss.positiveWeights(
+                        targets, c.positiveWeightPower(), FoundationConfig.Train.MAX_POSITIVE_WEIGHT);
         int perEpoch = (train.size() + c.batchSize() - 1) / c.batchSize();
         int k = 1 + c.positionNegatives(), crop = data.crop();
         Device dev = req.device();
@@ -407,7 +411,7 @@ public final class Pretrainer {
                             Tensor images = Tensor.of(dev, batch.images(), batch.size(), 3, crop, crop);
                             FoundationLoss.Parts l = FoundationLoss.of(
                                     img.forward(images),
-                                    FoundationLoss.Targets.of(dev, bt, cand, k),
+                                    FoundationLoss.Targets.of(dev, bt, cand, k, positiveWeight),
                                     c.positionWeight());
                             parts[0] = finite(l.total().item(), ENTITY);
                             parts[1] = l.ce().item();

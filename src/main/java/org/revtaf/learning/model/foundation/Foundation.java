@@ -26,20 +26,20 @@ public final class Foundation {
 
     private final TextEncoder text;
     private final FoundationModel image;
-    private final boolean standardize;
+    private final FoundationConfig.Books books;
 
-    /** @param standardize whether the books are standardised ({@code foundation.decoder.standardize_books}) */
-    public Foundation(TextEncoder text, FoundationModel image, boolean standardize) {
+    /** @param books what is done to the books ({@code foundation.decoder.standardize_books / whiten_books}) */
+    public Foundation(TextEncoder text, FoundationModel image, FoundationConfig.Books books) {
         this.text = text;
         this.image = image;
-        this.standardize = standardize;
+        this.books = books;
     }
 
     /** A freshly initialised foundation model (seeded by {@code ctx}) over {@code tokenizer}. */
     public static Foundation create(NnContext ctx, FoundationConfig c, TextConfig t, WordPieceTokenizer tokenizer) {
         TextEncoder te = TextEncoder.create(ctx, c.textEncoder(), t, tokenizer);
         return new Foundation(
-                te, new FoundationModel(ctx, c, te.width()), c.decoder().standardizeBooks());
+                te, new FoundationModel(ctx, c, te.width()), c.decoder().books());
     }
 
     /**
@@ -67,16 +67,23 @@ public final class Foundation {
 
     /**
      * Embeds the entity descriptions and position phrases with the (frozen) text encoder, standardises
-     * them when the config says so, and sets them as the image side's books.
+     * or whitens them when the config says so, and sets them as the image side's books.
      */
     public void updateBooks(int batchSize) {
         var dev = image.classifier.weight.device();
         int d = text.width();
         float[] ents = text.embed(EntityTexts.ENTITIES, batchSize);
         float[] poss = text.embed(EntityTexts.POSITIONS, batchSize);
-        if (standardize) {
-            standardize(ents, FoundationModel.ENTITIES, d);
-            standardize(poss, FoundationModel.POSITIONS, d);
+        switch (books) {
+            case RAW -> {}
+            case STANDARDIZE -> {
+                standardize(ents, FoundationModel.ENTITIES, d);
+                standardize(poss, FoundationModel.POSITIONS, d);
+            }
+            case WHITEN -> {
+                BookWhitening.whiten(ents, FoundationModel.ENTITIES, d);
+                BookWhitening.whiten(poss, FoundationModel.POSITIONS, d);
+            }
         }
         image.setBooks(
                 Tensor.of(dev, ents, FoundationModel.ENTITIES, d), Tensor.of(dev, poss, FoundationModel.POSITIONS, d));

@@ -30,7 +30,7 @@ class FoundationModelTest {
                 d.textEncoder(),
                 d.mlm(),
                 new FoundationConfig.ImageEncoder(18, 2),
-                new FoundationConfig.Decoder(8, 2, 2, 16, 0.0, true),
+                new FoundationConfig.Decoder(8, 2, 2, 16, 0.0, true, false),
                 d.train());
     }
 
