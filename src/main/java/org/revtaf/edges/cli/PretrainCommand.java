@@ -9,6 +9,7 @@ import org.revtaf.edges.pipeline.Log;
 import org.revtaf.edges.pipeline.RunConfig;
 import org.revtaf.edges.pipeline.pretrain.Pretrainer;
 import org.revtaf.engine.tensor.Device;
+import org.revtaf.learning.model.foundation.EntityMetrics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,6 +32,19 @@ import picocli.CommandLine.Spec;
         })
 public final class PretrainCommand implements Callable<Integer> {
     /** The --json line. */
+    /** "; 0.8754 over the 16 with >= 10 positives", or nothing without per-entity metrics. */
+    private static String frequentMean(EntityMetrics m) {
+        if (m == null) return "";
+        EntityMetrics.Mean f = m.meanAuroc(FREQUENT);
+        return f.entities() == 0
+                ? ""
+                : String.format(
+                        Locale.ROOT, "; %.4f over the %d with >= %d positives", f.value(), f.entities(), FREQUENT);
+    }
+
+    /** Positives an entity needs in the split to count in the second mean. */
+    static final int FREQUENT = 10;
+
     record Summary(double valAuroc, double valPositionAcc, double seconds, Path foundation, boolean alreadyFinished) {}
 
     @Spec
@@ -64,9 +78,10 @@ public final class PretrainCommand implements Callable<Integer> {
             if (r.metrics() != null) w.print(r.metrics().table());
             w.println(String.format(
                     Locale.ROOT,
-                    "pretrain: validation entity-existence AUROC %.4f (mean over entities with both classes),"
+                    "pretrain: validation entity-existence AUROC %.4f (mean over entities with both classes%s),"
                             + " position accuracy %.4f, %.1f s; wrote %s",
                     r.valAuroc(),
+                    frequentMean(r.metrics()),
                     r.valPositionAcc(),
                     r.seconds(),
                     r.foundation()));

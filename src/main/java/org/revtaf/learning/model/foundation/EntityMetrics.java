@@ -92,6 +92,25 @@ public record EntityMetrics(List<Row> perEntity, double meanAuroc, double positi
         return (rankSumPos - pos * (pos + 1) / 2.0) / ((double) pos * neg);
     }
 
+    /**
+     * The mean AUROC over the entities with at least {@code minPositives} positives (and a negative),
+     * and how many those are: a view less driven by entities whose 2-5 positives make their AUROC
+     * mostly noise. NaN and 0 when none qualifies.
+     */
+    public Mean meanAuroc(int minPositives) {
+        double sum = 0;
+        int n = 0;
+        for (Row r : perEntity)
+            if (r.positives >= minPositives && r.negatives > 0 && !Double.isNaN(r.auroc)) {
+                sum += r.auroc;
+                n++;
+            }
+        return new Mean(n > 0 ? sum / n : Double.NaN, n);
+    }
+
+    /** A mean over {@code entities} entities. */
+    public record Mean(double value, int entities) {}
+
     /** The per-entity table (entities with a target in the split), tab-separated lines. */
     public String table() {
         StringBuilder b = new StringBuilder("entity\tpositives\tnegatives\tauroc\n");

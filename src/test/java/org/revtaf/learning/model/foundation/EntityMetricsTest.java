@@ -65,5 +65,10 @@ class EntityMetricsTest {
         assertEquals(0.5, em.positionAccuracy(), 1e-12);
         assertEquals(2, em.positionCount());
         assertTrue(em.table().contains("effusion\t2\t2\t1.0000"), em.table());
+        // entity 8 has 2 positives, entity 9 has 2, entity 10 has 4 but no negative
+        assertEquals(new EntityMetrics.Mean(0.5, 2), em.meanAuroc(2));
+        EntityMetrics.Mean none = em.meanAuroc(3);
+        assertEquals(0, none.entities());
+        assertTrue(Double.isNaN(none.value()));
     }
 }
