@@ -4,6 +4,8 @@ import static org.revtaf.engine.backend.cpu.Parity.fixed;
 import static org.revtaf.engine.backend.cpu.Parity.indices;
 import static org.revtaf.engine.backend.cpu.Parity.randn;
 import static org.revtaf.engine.backend.cpu.Parity.unif;
+import static org.revtaf.engine.ops.ConvOps.conv2d;
+import static org.revtaf.engine.ops.ConvOps.conv2dUneven;
 
 import java.util.Random;
 import java.util.function.Function;
@@ -123,28 +125,10 @@ public abstract class BackendParityCases {
 
     @Test
     public void convolutionPoolingResize() {
-        checkAcc(
-                "conv2d",
-                in -> F.conv2d(in[0], in[1], in[2], 1, 1, 1, 1),
-                randn(1, 2, 3, 13, 11),
-                randn(2, 5, 3, 3, 3),
-                randn(3, 5));
-        checkAcc(
-                "conv2d-s2-d2",
-                in -> F.conv2d(in[0], in[1], null, new int[] {2, 1}, new int[] {1, 2}, new int[] {2, 1}, 1),
-                randn(4, 1, 4, 17, 9),
-                randn(5, 7, 4, 3, 2));
-        checkAcc(
-                "conv2d-groups",
-                in -> F.conv2d(in[0], in[1], in[2], 2, 0, 1, 3),
-                randn(6, 2, 6, 9, 9),
-                randn(7, 9, 2, 3, 3),
-                randn(8, 9));
-        checkAcc(
-                "conv2d-1x1",
-                in -> F.conv2d(in[0], in[1], null, 1, 0, 1, 1),
-                randn(9, 1, 17, 5, 7),
-                randn(10, 3, 17, 1, 1));
+        checkAcc("conv2d", conv2d(1, 1, 1, 1), randn(1, 2, 3, 13, 11), randn(2, 5, 3, 3, 3), randn(3, 5));
+        checkAcc("conv2d-s2-d2", conv2dUneven(), randn(4, 1, 4, 17, 9), randn(5, 7, 4, 3, 2));
+        checkAcc("conv2d-groups", conv2d(2, 0, 1, 3), randn(6, 2, 6, 9, 9), randn(7, 9, 2, 3, 3), randn(8, 9));
+        checkAcc("conv2d-1x1", conv2d(1, 0, 1, 1), randn(9, 1, 17, 5, 7), randn(10, 3, 17, 1, 1));
         check("max_pool2d", in -> F.maxPool2d(in[0], 3, 2, 1), randn(11, 2, 3, 13, 11));
         check("avg_pool2d", in -> F.avgPool2d(in[0], 3, 2, 1, true), randn(12, 2, 3, 13, 11));
         check("avg_pool2d-excl", in -> F.avgPool2d(in[0], 2, 1, 1, false), randn(13, 1, 2, 7, 5));
