@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * METEOR on cases worked by hand: alpha 0.85, beta 0.2, gamma 0.6, weights exact 1.0 / stem 0.6,
@@ -18,63 +21,50 @@ class MeteorTest {
     static final Meteor.Settings EXACT_STEM =
             new Meteor.Settings(List.of(MeteorModule.exact, MeteorModule.stem), Set.of(), "none");
 
-    static double meteor(String hyp, String ref) {
-        return Meteor.score(List.of(hyp), List.of(List.of(ref)), EXACT_STEM).corpus();
+    /** Single-segment cases under {@link #EXACT_STEM}. */
+    static Stream<HandWorked> handWorked() {
+        return Stream.of(
+                // 4 exact matches in one chunk covering both sides: frag = 0, P = R = 1
+                HandWorked.of("identical strings score one", "the heart is normal", "the heart is normal", 1.0, 1e-15),
+                HandWorked.of("empty hypothesis scores zero", "", "the heart is normal", 0.0, 0),
+                // effusions / effusion share the Snowball stem "effus": one stem match, P = R = 0.6,
+                // Fmean = 0.6, everything matched in one chunk: no penalty.
+                HandWorked.of("stem matches count with weight 0.6", "effusions", "effusion", 0.6, 1e-12),
+                // ref "effusion" has two candidates: exact (hyp word 2) and stem (hyp word 1). The search
+                // counts covered words with weights 1.0 / 0.5 truncated to int, so exact wins: 1 exact match,
+                // P = 1/2, R = 1, Fmean = 1 / (0.3 + 0.85), frag 1: score = 0.4 / 1.15
+                HandWorked.of(
+                        "exact beats stem in the alignment search",
+                        "effusions effusion",
+                        "effusion",
+                        0.4 / 1.15,
+                        1e-12),
+                // two stem candidates for one reference word: neither is fixed; in the search a stem match
+                // adds (int) 0.5 = 0 covered words but opens a chunk, so the path without it ranks first
+                // (fewer chunks): no match at all, score 0 (METEOR 1.5's integer PartialAlignment counts).
+                HandWorked.of(
+                        "ambiguous stem matches are dropped as METEOR does", "effusions effusions", "effusion", 0.0, 0),
+                // "b a" vs "a b": P = R = 1, 2 chunks over 2 matches: frag 1, penalty 0.6: 0.4
+                HandWorked.of("swapped words are two chunks", "b a", "a b", 0.4, 1e-12),
+                // "the lungs are clear" vs "lungs are clear": 3 matches, one chunk, not all hyp words matched:
+                // P = 3/4, R = 1, Fmean = 1 / (0.15/0.75 + 0.85) = 0.952381, frag = 1/3,
+                // score = 0.952381 * (1 - 0.6 (1/3)^0.2) = 0.493671
+                HandWorked.of(
+                        "hypothesis longer than reference",
+                        "the lungs are clear",
+                        "lungs are clear",
+                        0.4936714885179634,
+                        1e-12),
+                // "a a a" vs "a": one match; P = 1/3, R = 1, Fmean = 1/(0.45 + 0.85) = 0.769231;
+                // frag = 1/1: 0.769231 * 0.4 = 0.307692
+                HandWorked.of("repeated words match once", "a a a", "a", 0.4 / 1.3, 1e-12));
     }
 
-    @Test
-    void identicalStringsScoreOne() {
-        // 4 exact matches in one chunk covering both sides: frag = 0, P = R = 1
-        assertEquals(1.0, meteor("the heart is normal", "the heart is normal"), 1e-15);
-    }
-
-    @Test
-    void emptyHypothesisScoresZero() {
-        assertEquals(0.0, meteor("", "the heart is normal"));
-    }
-
-    @Test
-    void stemMatchesCountWithWeightPointSix() {
-        // effusions / effusion share the Snowball stem "effus": one stem match, P = R = 0.6,
-        // Fmean = 0.6, everything matched in one chunk: no penalty.
-        assertEquals(0.6, meteor("effusions", "effusion"), 1e-12);
-    }
-
-    @Test
-    void exactBeatsStemInTheAlignmentSearch() {
-        // ref "effusion" has two candidates: exact (hyp word 2) and stem (hyp word 1). The search
-        // counts covered words with weights 1.0 / 0.5 truncated to int, so exact wins: 1 exact match,
-        // P = 1/2, R = 1, Fmean = 1 / (0.3 + 0.85), frag 1: score = 0.4 / 1.15
-        assertEquals(0.4 / 1.15, meteor("effusions effusion", "effusion"), 1e-12);
-    }
-
-    @Test
-    void ambiguousStemMatchesAreDroppedAsMeteorDoes() {
-        // two stem candidates for one reference word: neither is fixed; in the search a stem match
-        // adds (int) 0.5 = 0 covered words but opens a chunk, so the path without it ranks first
-        // (fewer chunks): no match at all, score 0 (METEOR 1.5's integer PartialAlignment counts).
-        assertEquals(0.0, meteor("effusions effusions", "effusion"));
-    }
-
-    @Test
-    void swappedWordsAreTwoChunks() {
-        // "b a" vs "a b": P = R = 1, 2 chunks over 2 matches: frag 1, penalty 0.6: 0.4
-        assertEquals(0.4, meteor("b a", "a b"), 1e-12);
-    }
-
-    @Test
-    void hypothesisLongerThanReference() {
-        // "the lungs are clear" vs "lungs are clear": 3 matches, one chunk, not all hyp words matched:
-        // P = 3/4, R = 1, Fmean = 1 / (0.15/0.75 + 0.85) = 0.952381, frag = 1/3,
-        // score = 0.952381 * (1 - 0.6 (1/3)^0.2) = 0.493671
-        assertEquals(0.4936714885179634, meteor("the lungs are clear", "lungs are clear"), 1e-12);
-    }
-
-    @Test
-    void repeatedWordsMatchOnce() {
-        // "a a a" vs "a": one match; P = 1/3, R = 1, Fmean = 1/(0.45 + 0.85) = 0.769231;
-        // frag = 1/1: 0.769231 * 0.4 = 0.307692
-        assertEquals(0.4 / 1.3, meteor("a a a", "a"), 1e-12);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("handWorked")
+    void handWorkedCase(HandWorked c) {
+        c.check((hyp, refs) ->
+                Meteor.score(List.of(hyp), List.of(refs), EXACT_STEM).corpus());
     }
 
     @Test

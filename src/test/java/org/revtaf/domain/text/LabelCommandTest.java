@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,16 +18,31 @@ class LabelCommandTest {
         return CliRun.run(List.of("label", "--in", in.toString(), "--out", out.toString()), args);
     }
 
+    /** Writes {@code text} to {@code dir/name}: the input files of these cases. */
+    private static Path file(Path dir, String name, String text) throws IOException {
+        return Files.writeString(dir.resolve(name), text);
+    }
+
+    /** JSON lines {@code {"id":ID,"report":REPORT}} from id, report pairs (plain text: nothing to escape). */
+    private static String jsonl(String... idThenReport) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < idThenReport.length; i += 2) {
+            b.append("{\"id\":\"").append(idThenReport[i]).append("\",\"report\":\"");
+            b.append(idThenReport[i + 1]).append("\"}\n");
+        }
+        return b.toString();
+    }
+
     private static final String HEADER14 = "id,Enlarged Cardiomediastinum,Cardiomegaly,Lung Opacity,Lung Lesion,Edema,"
             + "Consolidation,Pneumonia,Atelectasis,Pneumothorax,Pleural Effusion,Pleural Other,Fracture,"
             + "Support Devices,No Finding";
 
     @Test
     void jsonlToChexbertCsv(@TempDir Path dir) throws Exception {
-        Path in = Files.writeString(
-                dir.resolve("r.jsonl"),
-                "{\"id\":\"a\",\"report\":\"Small left pleural effusion. No pneumothorax.\"}\n"
-                        + "{\"id\":\"b,2\",\"report\":\"Possible pneumonia.\"}\n");
+        Path in = file(
+                dir,
+                "r.jsonl",
+                jsonl("a", "Small left pleural effusion. No pneumothorax.", "b,2", "Possible pneumonia."));
         Path out = dir.resolve("labels.csv");
         CliRun r = label(in, out);
         assertEquals(0, r.status(), r.err());
@@ -38,12 +54,13 @@ class LabelCommandTest {
 
     @Test
     void allFourInputKindsAndEighteenClasses(@TempDir Path dir) throws Exception {
-        Path ann = Files.writeString(
-                dir.resolve("annotation.json"),
+        Path ann = file(
+                dir,
+                "annotation.json",
                 "{\"train\": [{\"id\": \"t1\", \"report\": \"Heart size is normal.\", \"image_path\": [\"x.png\"]}],\n"
                         + " \"val\": [], \"test\": [{\"id\": \"s1\", \"report\": \"The aorta is tortuous.\", \"labels\": [0]}]}");
-        Path txt = Files.writeString(dir.resolve("r.txt"), "No effusion.\nMild cardiomegaly.\n");
-        Path csvIn = Files.writeString(dir.resolve("r.csv"), "Report,other\n\"Pneumothorax, small.\",x\n");
+        Path txt = file(dir, "r.txt", "No effusion.\nMild cardiomegaly.\n");
+        Path csvIn = file(dir, "r.csv", "Report,other\n\"Pneumothorax, small.\",x\n");
         Path out = dir.resolve("o.csv");
 
         assertEquals(0, label(ann, out, "--classes", "18").status());
@@ -63,16 +80,15 @@ class LabelCommandTest {
 
     @Test
     void badInputNamesFileAndLineAndKeepsOldOutput(@TempDir Path dir) throws Exception {
-        Path out = Files.writeString(dir.resolve("o.csv"), "previous\n");
-        Path bad = Files.writeString(
-                dir.resolve("bad.jsonl"), "{\"id\":\"a\",\"report\":\"ok\"}\n{\"id\":\"b\" \"report\":1}\n");
+        Path out = file(dir, "o.csv", "previous\n");
+        Path bad = file(dir, "bad.jsonl", jsonl("a", "ok") + "{\"id\":\"b\" \"report\":1}\n");
         label(bad, out).assertFails(1, "bad.jsonl:2: not valid JSON");
         assertEquals("previous\n", Files.readString(out));
 
-        Path noReport = Files.writeString(dir.resolve("n.jsonl"), "{\"id\":\"a\"}\n");
+        Path noReport = file(dir, "n.jsonl", "{\"id\":\"a\"}\n");
         label(noReport, out).assertFails(1, "n.jsonl:1: missing key \"report\"");
 
-        Path csv = Files.writeString(dir.resolve("c.csv"), "text\nx\n");
+        Path csv = file(dir, "c.csv", "text\nx\n");
         label(csv, out).assertFails(1, "c.csv:1: no \"Report\" column");
 
         label(dir.resolve("missing.txt"), out).assertFails(1, "missing.txt: no such file");
@@ -82,8 +98,9 @@ class LabelCommandTest {
 
     @Test
     void flatAnnotationListWithNumericIds(@TempDir Path dir) throws Exception {
-        Path ann = Files.writeString(
-                dir.resolve("iu_annotation.json"),
+        Path ann = file(
+                dir,
+                "iu_annotation.json",
                 "[{\"id\": 7, \"report\": \"No pneumothorax.\"},\n {\"id\": 8, \"report\": \"Cardiomegaly.\"}]");
         List<ReportSource.Report> r = ReportSource.read(ann);
         assertEquals(
@@ -98,7 +115,7 @@ class LabelCommandTest {
 
     @Test
     void outAsAFolderOrEmptyIsAClearErrorAndTheCsvGetsNormalPermissions(@TempDir Path dir) throws Exception {
-        Path in = Files.writeString(dir.resolve("r.jsonl"), "{\"id\":\"a\",\"report\":\"No effusion.\"}\n");
+        Path in = file(dir, "r.jsonl", jsonl("a", "No effusion."));
         Path folder = Files.createDirectories(dir.resolve("existing"));
         CliRun r = label(in, folder).assertFails(1, "--out " + folder + ": is a folder");
         assertFalse(r.err().contains("Exception") || r.err().contains("internal error"), r.err());
@@ -109,7 +126,7 @@ class LabelCommandTest {
         // written through AtomicFile: the usual permissions (umask), not a temporary file's 0600
         Path out = dir.resolve("sub").resolve("labels.csv");
         assertEquals(0, label(in, out).status());
-        Path plain = Files.writeString(dir.resolve("plain.txt"), "x");
+        Path plain = file(dir, "plain.txt", "x");
         assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(out));
         try (var files = Files.list(out.getParent())) {
             assertEquals(1, files.count(), "no temporary file left behind");
@@ -136,29 +153,27 @@ class LabelCommandTest {
 
     @Test
     void duplicateIdsNameTheIdAndBothLines(@TempDir Path dir) throws Exception {
-        Path out = Files.writeString(dir.resolve("o.csv"), "previous\n");
-        Path j = Files.writeString(
-                dir.resolve("d.jsonl"),
-                "{\"id\":\"a\",\"report\":\"x\"}\n{\"id\":\"b\",\"report\":\"y\"}\n"
-                        + "{\"id\":\"a\",\"report\":\"z\"}\n");
+        Path out = file(dir, "o.csv", "previous\n");
+        Path j = file(dir, "d.jsonl", jsonl("a", "x", "b", "y", "a", "z"));
         label(j, out).assertFails(1, "d.jsonl:3: duplicate id 'a', first at line 1");
         // across the splits of an annotation.json, and integer ids equal to text ids
-        Path ann = Files.writeString(
-                dir.resolve("annotation.json"),
+        Path ann = file(
+                dir,
+                "annotation.json",
                 "{\"train\": [{\"id\": 7, \"report\": \"x\"}],\n \"test\": [{\"id\": \"7\", \"report\": \"y\"}]}");
         label(ann, out)
                 .assertFails(
                         1,
                         "annotation.json:2 (split test, entry 0): duplicate id '7', first at line 1"
                                 + " (split train, entry 0)");
-        Path csv = Files.writeString(dir.resolve("d.csv"), "id,Report\nx,\"two\nlines\"\ny,b\nx,c\n");
+        Path csv = file(dir, "d.csv", "id,Report\nx,\"two\nlines\"\ny,b\nx,c\n");
         label(csv, out).assertFails(1, "d.csv:5: duplicate id 'x', first at line 2");
         assertEquals("previous\n", Files.readString(out));
     }
 
     @Test
     void anInputWithoutReportsIsAnErrorNamingTheFile(@TempDir Path dir) throws Exception {
-        Path out = Files.writeString(dir.resolve("o.csv"), "previous\n");
+        Path out = file(dir, "o.csv", "previous\n");
         String[][] cases = {
             {"e.jsonl", ""},
             {"blank.jsonl", "\n  \n"},
@@ -168,7 +183,7 @@ class LabelCommandTest {
             {"flat.json", "[]"}
         };
         for (String[] c : cases) {
-            Path in = Files.writeString(dir.resolve(c[0]), c[1]);
+            Path in = file(dir, c[0], c[1]);
             CliRun r = label(in, out);
             assertEquals(1, r.status(), c[0]);
             assertTrue(r.err().contains(in + ": no reports in the file"), r.err());

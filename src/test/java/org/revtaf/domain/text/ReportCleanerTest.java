@@ -1,48 +1,64 @@
 package org.revtaf.domain.text;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Expected strings derived by hand from R2Gen's / PromptMRG's Python cleaners. */
 class ReportCleanerTest {
-    @Test
-    void workedExamplesOfTheStudy() {
-        assertEquals(
-                "lungs clear .  . heart size 34 normal .",
-                ReportCleaner.cleanMimic("Lungs clear. . Heart size 3/4 normal."));
-        assertEquals(
-                "et tube 45 cm above the carina . compared to  no change .",
-                ReportCleaner.cleanMimic("ET tube 4.5 cm above the carina. Compared to ___, no change."));
+    /** (what the case shows, report, {@code cleanMimic} of it). */
+    static Stream<Arguments> mimicCases() {
+        return Stream.of(
+                // worked examples of the study
+                arguments(
+                        "worked example: 3/4, empty sentence",
+                        "Lungs clear. . Heart size 3/4 normal.",
+                        "lungs clear .  . heart size 34 normal ."),
+                arguments(
+                        "worked example: 4.5, ___",
+                        "ET tube 4.5 cm above the carina. Compared to ___, no change.",
+                        "et tube 45 cm above the carina . compared to  no change ."),
+                // ':-\[' is the range ':'..'[' : < = > ? @ A-Z [ go, '-' and digits stay
+                arguments(
+                        "character class range keeps hyphen and digits, drops < = @",
+                        "Size <5 mm = stable @ T-4; A-B.",
+                        "size 5 mm  stable  t-4 a-b ."),
+                arguments("character class range drops braces and !", "X-ray {12}!", "x-ray 12 ."),
+                // numbering quirks
+                arguments(
+                        "numbering: list numbers go",
+                        "1. Small effusion. 2. No pneumothorax.",
+                        "small effusion . no pneumothorax ."),
+                arguments(
+                        "numbering: T11. loses a digit and the dot",
+                        "Compression of T11. No fracture.",
+                        "compression of t1no fracture ."),
+                arguments("numbering: a number before a dot goes", "A 3. B.", "a . b ."),
+                // empty sentences are kept
+                arguments("empty sentence kept", "No effusion. . ", "no effusion .  ."),
+                arguments("empty report", "", " ."),
+                // MIMIC: newlines, double spaces and underscores are cleaned before the sentence cleaner
+                arguments(
+                        "mimic: heading and underscores", "FINDINGS:\nHeart ____ normal.", "findings heart  normal ."),
+                arguments(
+                        "mimic: double space and newline",
+                        "Heart  size normal.\nLungs clear.",
+                        "heart size normal . lungs clear ."));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("mimicCases")
+    void cleanMimic(String what, String report, String want) {
+        assertEquals(want, ReportCleaner.cleanMimic(report), what);
     }
 
     @Test
-    void characterClassRangeKeepsHyphenAndDigitsDropsAngleEqualsAt() {
-        // ':-\[' is the range ':'..'[' : < = > ? @ A-Z [ go, '-' and digits stay
-        assertEquals("size 5 mm  stable  t-4 a-b .", ReportCleaner.cleanMimic("Size <5 mm = stable @ T-4; A-B."));
-        assertEquals("x-ray 12 .", ReportCleaner.cleanMimic("X-ray {12}!"));
-    }
-
-    @Test
-    void numberingQuirks() {
-        assertEquals(
-                "small effusion . no pneumothorax .",
-                ReportCleaner.cleanMimic("1. Small effusion. 2. No pneumothorax."));
-        assertEquals("compression of t1no fracture .", ReportCleaner.cleanMimic("Compression of T11. No fracture."));
-        assertEquals("a . b .", ReportCleaner.cleanMimic("A 3. B."));
-    }
-
-    @Test
-    void emptySentencesAreKept() {
-        assertEquals("no effusion .  .", ReportCleaner.cleanMimic("No effusion. . "));
-        assertEquals(" .", ReportCleaner.cleanMimic(""));
-    }
-
-    @Test
-    void mimicVersusIu() {
-        assertEquals("findings heart  normal .", ReportCleaner.cleanMimic("FINDINGS:\nHeart ____ normal."));
-        assertEquals(
-                "heart size normal . lungs clear .", ReportCleaner.cleanMimic("Heart  size normal.\nLungs clear."));
+    void iuLeavesNewlinesDoubleSpacesAndUnderscoresToTheSentenceCleaner() {
         // IU: newline, double spaces and underscores are not touched before the sentence cleaner
         assertEquals("heart  size normal\nlungs clear .", ReportCleaner.cleanIu("Heart  size normal.\nLungs clear."));
         assertEquals(

@@ -27,6 +27,9 @@ class KernelCommandTest {
     @TempDir
     Path dir;
 
+    /** Small inputs at 0.3 (well inside the ball for c = 0.5), masks 0 at every third entry. */
+    private static final KernelInputs INPUTS = new KernelInputs(0.3, 3, 2);
+
     /**
      * Inputs per op: NAME=SHAPE (random normal), NAME=+SHAPE (positive), NAME=iBOUND:SHAPE (int64
      * indices below BOUND), NAME=mSHAPE (0/1 mask); then params.
@@ -79,53 +82,6 @@ class KernelCommandTest {
         CASES.put("attention", "q=1x2x3x4 k=1x2x5x4 v=1x2x5x4 key_mask=m1x5 --param causal=true");
     }
 
-    private static int[] dims(String s) {
-        return java.util.Arrays.stream(s.split("x")).mapToInt(Integer::parseInt).toArray();
-    }
-
-    private static long[] ldims(int[] d) {
-        return java.util.Arrays.stream(d).asLongStream().toArray();
-    }
-
-    /** Writes the case's inputs and returns the kernel arguments (without --device and --out). */
-    private List<String> prepare(String op, String spec, Random rng) {
-        List<String> args = new ArrayList<>(List.of("kernel", op));
-        String[] parts = spec.split(" ");
-        for (int i = 0; i < parts.length; i++) {
-            if (parts[i].equals("--param")) {
-                args.add("--param");
-                args.add(parts[++i]);
-                continue;
-            }
-            String name = parts[i].substring(0, parts[i].indexOf('=')), v = parts[i].substring(name.length() + 1);
-            NdArray a;
-            if (v.startsWith("i")) {
-                int bound = Integer.parseInt(v.substring(1, v.indexOf(':')));
-                int[] d = dims(v.substring(v.indexOf(':') + 1));
-                long[] vals = new long[org.revtaf.engine.tensor.Shapes.numel(d)];
-                for (int k = 0; k < vals.length; k++) vals[k] = rng.nextInt(bound);
-                a = NdArray.ofLongs(ldims(d), vals);
-            } else {
-                char kind = Character.isDigit(v.charAt(0)) ? 'n' : v.charAt(0);
-                int[] d = dims(kind == 'n' ? v : v.substring(1));
-                float[] vals = new float[org.revtaf.engine.tensor.Shapes.numel(d)];
-                for (int k = 0; k < vals.length; k++)
-                    vals[k] = switch (kind) {
-                        case '+' -> (float) (0.2 + rng.nextDouble());
-                        case 'm' -> k % 3 == 2 ? 0f : 1f;
-                        case 's' -> (float) (0.3 * rng.nextGaussian()); // well inside the ball for c = 0.5
-                        default -> (float) rng.nextGaussian();
-                    };
-                a = NdArray.ofFloats(ldims(d), vals);
-            }
-            Path f = dir.resolve(op + "_" + name + ".npy");
-            Npy.write(f, a);
-            args.add("--in");
-            args.add(name + "=" + f);
-        }
-        return args;
-    }
-
     /**
      * Every op of {@code kernel --list} forward and backward on reference, cpu and cuda-emu; cpu and
      * cuda-emu agree with reference, and cuda-emu runs every one on its device kernels (no host
@@ -142,7 +98,7 @@ class KernelCommandTest {
         assertTrue(missing.isEmpty(), "ops without a CLI case: " + missing);
         for (var c : CASES.entrySet()) {
             String op = c.getKey().split("#")[0], tag = c.getKey().replace('#', '-');
-            List<String> base = prepare(op, c.getValue(), new Random(tag.hashCode()));
+            List<String> base = INPUTS.prepare(dir, op, c.getValue(), new Random(tag.hashCode()));
             String output = OpCatalog.get(op).output();
             Map<Device, Path> outs = new LinkedHashMap<>();
             for (Device dev : List.of(Device.REFERENCE, Device.CPU, Device.CUDA_EMU)) {
@@ -184,7 +140,7 @@ class KernelCommandTest {
     @Test
     void outputsAndGradientsMatchTheOpLayer() {
         Random rng = new Random(3);
-        List<String> args = prepare("matmul", "a=3x4 b=4x2", rng);
+        List<String> args = INPUTS.prepare(dir, "matmul", "a=3x4 b=4x2", rng);
         Path o = dir.resolve("mm");
         Path g = npy("g.npy", new long[] {3, 2}, 1, 2, 3, 4, 5, 6);
         args.addAll(List.of("--device", "reference", "--out", o.toString(), "--grad-out", "out=" + g));

@@ -60,6 +60,15 @@ final class GpuCheckFixtures {
             return this;
         }
 
+        /** The size arguments, named in order by {@code names} (space-separated): {@code sizes("n d", n, d)}. */
+        Case sizes(String names, int... values) {
+            String[] keys = names.split(" ");
+            if (keys.length != values.length)
+                throw new IllegalArgumentException(names + ": " + values.length + " values");
+            for (int i = 0; i < keys.length; i++) s(keys[i], values[i]);
+            return this;
+        }
+
         Case in(String key, float[] data) {
             arrays.add(new Arr(key, Kind.F32, data, null, 0, 0));
             return this;
@@ -95,9 +104,7 @@ final class GpuCheckFixtures {
             String op, Pairwise<Buf.F64> k, float[] a, float[] b, float[] g, int n, int m, int d, double c) {
         var ref = KernelReferences.pairwise(k, toDouble(a), toDouble(b), n, m, d, c, toDouble(g));
         return new Case(op + " " + n + "x" + m + "x" + d, op)
-                .s("n", n)
-                .s("m", m)
-                .s("d", d)
+                .sizes("n m d", n, m, d)
                 .s("c", c)
                 .in(k.aName(), a)
                 .in(k.bName(), b)
@@ -117,9 +124,7 @@ final class GpuCheckFixtures {
             float[] g = gaussian(r, n * d, 1.0);
             var ref = KernelReferences.mobiusAdd(toDouble(x), toDouble(y), ys, n, d, c, toDouble(g));
             cs.add(new Case("mobius_add " + n + "x" + d + " y_stride " + ys, "mobius_add")
-                    .s("n", n)
-                    .s("d", d)
-                    .s("y_stride", ys)
+                    .sizes("n d y_stride", n, d, ys)
                     .s("c", c)
                     .in("x", x)
                     .in("y", y)
@@ -134,8 +139,7 @@ final class GpuCheckFixtures {
             float[] g = gaussian(r, n * d, 1.0);
             var ref = KernelReferences.rowMap(map, toDouble(x), n, d, 1.0, toDouble(g));
             cs.add(new Case("poincare_map " + new String[] {"expmap0", "logmap0", "proj"}[map], "poincare_map")
-                    .s("n", n)
-                    .s("d", d)
+                    .sizes("n d", n, d)
                     .s("c", 1.0)
                     .s("map", map)
                     .in("x", x)
@@ -170,9 +174,7 @@ final class GpuCheckFixtures {
             var geom = new SinkhornGeom(b, p, t, (float) eps, maxIter, tol);
             var ref = KernelReferences.sinkhorn(toDouble(cost), mk[0], mk[1], geom, bwd ? toDouble(g) : null);
             Case c = new Case("sinkhorn " + b + "x" + p + "x" + t + " tol " + tol, "sinkhorn")
-                    .s("b", b)
-                    .s("p", p)
-                    .s("t", t)
+                    .sizes("b p t", b, p, t)
                     .s("eps", (float) eps)
                     .s("max_iter", maxIter)
                     .s("tol", tol)
@@ -194,10 +196,7 @@ final class GpuCheckFixtures {
             float[] dout = gaussian(r, b * n * m, 1.0);
             var ref = KernelReferences.softIou(toDouble(a), toDouble(g), b, n, m, p, toDouble(dout));
             cs.add(new Case("soft_iou " + b + "x" + n + "x" + m + "x" + p, "soft_iou")
-                    .s("b", b)
-                    .s("n", n)
-                    .s("m", m)
-                    .s("p", p)
+                    .sizes("b n m p", b, n, m, p)
                     .in("a", a)
                     .in("g", g)
                     .in("dout", dout)
@@ -221,11 +220,7 @@ final class GpuCheckFixtures {
             cs.add(new Case(
                             "attention " + b + "x" + h + "x" + n + "x" + s + " d" + d + (causal ? " causal" : ""),
                             "attention")
-                    .s("b", b)
-                    .s("h", h)
-                    .s("n", n)
-                    .s("s", s)
-                    .s("d", d)
+                    .sizes("b h n s d", b, h, n, s, d)
                     .s("scale", (float) scale)
                     .s("causal", causal ? 1 : 0)
                     .in("q", q)

@@ -1,5 +1,7 @@
 package org.revtaf.engine.ops;
 
+import static org.revtaf.engine.ops.ConvOps.conv2d;
+import static org.revtaf.engine.ops.ConvOps.conv2dUneven;
 import static org.revtaf.engine.ops.GradCheck.check;
 import static org.revtaf.engine.ops.GradCheck.longs;
 import static org.revtaf.engine.ops.GradCheck.rand;
@@ -91,23 +93,9 @@ class GradCheckTest {
 
     @Test
     void convolutionAndPooling() {
-        check(
-                "conv2d",
-                in -> F.conv2d(in[0], in[1], in[2], 1, 1, 1, 1),
-                rand(1, 2, 3, 5, 4),
-                rand(2, 4, 3, 3, 3),
-                rand(3, 4));
-        check(
-                "conv2d-stride-dil",
-                in -> F.conv2d(in[0], in[1], null, new int[] {2, 1}, new int[] {1, 2}, new int[] {2, 1}, 1),
-                rand(4, 1, 2, 7, 6),
-                rand(5, 3, 2, 3, 2));
-        check(
-                "conv2d-groups",
-                in -> F.conv2d(in[0], in[1], in[2], 1, 0, 1, 2),
-                rand(6, 2, 4, 4, 4),
-                rand(7, 6, 2, 2, 2),
-                rand(8, 6));
+        check("conv2d", conv2d(1, 1, 1, 1), rand(1, 2, 3, 5, 4), rand(2, 4, 3, 3, 3), rand(3, 4));
+        check("conv2d-stride-dil", conv2dUneven(), rand(4, 1, 2, 7, 6), rand(5, 3, 2, 3, 2));
+        check("conv2d-groups", conv2d(1, 0, 1, 2), rand(6, 2, 4, 4, 4), rand(7, 6, 2, 2, 2), rand(8, 6));
         check("max_pool2d", in -> F.maxPool2d(in[0], 3, 2, 1), rand(9, 2, 2, 5, 6));
         check("avg_pool2d", in -> F.avgPool2d(in[0], 3, 2, 1, true), rand(10, 1, 2, 5, 5));
         check("avg_pool2d-exclude-pad", in -> F.avgPool2d(in[0], 2, 1, 1, false), rand(11, 1, 2, 4, 3));

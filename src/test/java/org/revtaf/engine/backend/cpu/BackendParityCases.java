@@ -4,7 +4,11 @@ import static org.revtaf.engine.backend.cpu.Parity.fixed;
 import static org.revtaf.engine.backend.cpu.Parity.indices;
 import static org.revtaf.engine.backend.cpu.Parity.randn;
 import static org.revtaf.engine.backend.cpu.Parity.unif;
+import static org.revtaf.engine.ops.ConvOps.conv2d;
+import static org.revtaf.engine.ops.ConvOps.conv2dUneven;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -123,28 +127,10 @@ public abstract class BackendParityCases {
 
     @Test
     public void convolutionPoolingResize() {
-        checkAcc(
-                "conv2d",
-                in -> F.conv2d(in[0], in[1], in[2], 1, 1, 1, 1),
-                randn(1, 2, 3, 13, 11),
-                randn(2, 5, 3, 3, 3),
-                randn(3, 5));
-        checkAcc(
-                "conv2d-s2-d2",
-                in -> F.conv2d(in[0], in[1], null, new int[] {2, 1}, new int[] {1, 2}, new int[] {2, 1}, 1),
-                randn(4, 1, 4, 17, 9),
-                randn(5, 7, 4, 3, 2));
-        checkAcc(
-                "conv2d-groups",
-                in -> F.conv2d(in[0], in[1], in[2], 2, 0, 1, 3),
-                randn(6, 2, 6, 9, 9),
-                randn(7, 9, 2, 3, 3),
-                randn(8, 9));
-        checkAcc(
-                "conv2d-1x1",
-                in -> F.conv2d(in[0], in[1], null, 1, 0, 1, 1),
-                randn(9, 1, 17, 5, 7),
-                randn(10, 3, 17, 1, 1));
+        checkAcc("conv2d", conv2d(1, 1, 1, 1), randn(1, 2, 3, 13, 11), randn(2, 5, 3, 3, 3), randn(3, 5));
+        checkAcc("conv2d-s2-d2", conv2dUneven(), randn(4, 1, 4, 17, 9), randn(5, 7, 4, 3, 2));
+        checkAcc("conv2d-groups", conv2d(2, 0, 1, 3), randn(6, 2, 6, 9, 9), randn(7, 9, 2, 3, 3), randn(8, 9));
+        checkAcc("conv2d-1x1", conv2d(1, 0, 1, 1), randn(9, 1, 17, 5, 7), randn(10, 3, 17, 1, 1));
         check("max_pool2d", in -> F.maxPool2d(in[0], 3, 2, 1), randn(11, 2, 3, 13, 11));
         check("avg_pool2d", in -> F.avgPool2d(in[0], 3, 2, 1, true), randn(12, 2, 3, 13, 11));
         check("avg_pool2d-excl", in -> F.avgPool2d(in[0], 2, 1, 1, false), randn(13, 1, 2, 7, 5));
@@ -164,50 +150,42 @@ public abstract class BackendParityCases {
                     randn(3, d));
         }
         checkAcc("layer_norm-noaffine", in -> F.layerNorm(in[0], null, null, 1e-5), randn(4, 3, 2, 19));
+        batchNorm("batch_norm-train", true, false, false, 5);
+        batchNorm("batch_norm-eval", false, false, false, 8);
+        batchNorm("batch_norm_relu-train", true, false, true, 11);
+        batchNorm("batch_norm_relu-eval", false, false, true, 14);
+        batchNorm("batch_norm_add_relu-train", true, true, true, 17);
+        batchNorm("batch_norm_add-eval", false, true, false, 21);
+    }
+
+    /**
+     * Batch norm of x with weight and bias (5): in training x (3, 5, 7, 3), in eval x (2, 5, 3, 7) with fixed
+     * running statistics (the variance through abs); + a residual like x when {@code add}, then the ReLU when
+     * {@code relu}; random inputs from seeds seed, seed + 1, seed + 2 and (the residual) seed + 3.
+     */
+    private void batchNorm(String name, boolean training, boolean add, boolean relu, int seed) {
+        int[] shape = training ? new int[] {3, 5, 7, 3} : new int[] {2, 5, 3, 7};
+        List<In> ins = new ArrayList<>(List.of(randn(seed, shape), randn(seed + 1, 5), randn(seed + 2, 5)));
+        if (!training) {
+            ins.add(fixed(new double[] {0.1, -0.2, 0.3, 0, 1}, 5));
+            ins.add(fixed(new double[] {1, 0.5, 2, 0.7, 1.3}, 5));
+        }
+        if (add) ins.add(randn(seed + 3, shape));
+        int residual = ins.size() - 1;
         checkAcc(
-                "batch_norm-train",
-                in -> F.batchNorm2d(in[0], in[1], in[2], null, null, true, 0.1, 1e-5),
-                randn(5, 3, 5, 7, 3),
-                randn(6, 5),
-                randn(7, 5));
-        checkAcc(
-                "batch_norm-eval",
-                in -> F.batchNorm2d(in[0], in[1], in[2], in[3], F.abs(in[4]), false, 0.1, 1e-5),
-                randn(8, 2, 5, 3, 7),
-                randn(9, 5),
-                randn(10, 5),
-                fixed(new double[] {0.1, -0.2, 0.3, 0, 1}, 5),
-                fixed(new double[] {1, 0.5, 2, 0.7, 1.3}, 5));
-        checkAcc(
-                "batch_norm_relu-train",
-                in -> F.batchNorm2d(in[0], in[1], in[2], null, null, true, 0.1, 1e-5, null, true),
-                randn(11, 3, 5, 7, 3),
-                randn(12, 5),
-                randn(13, 5));
-        checkAcc(
-                "batch_norm_relu-eval",
-                in -> F.batchNorm2d(in[0], in[1], in[2], in[3], F.abs(in[4]), false, 0.1, 1e-5, null, true),
-                randn(14, 2, 5, 3, 7),
-                randn(15, 5),
-                randn(16, 5),
-                fixed(new double[] {0.1, -0.2, 0.3, 0, 1}, 5),
-                fixed(new double[] {1, 0.5, 2, 0.7, 1.3}, 5));
-        checkAcc(
-                "batch_norm_add_relu-train",
-                in -> F.batchNorm2d(in[0], in[1], in[2], null, null, true, 0.1, 1e-5, in[3], true),
-                randn(17, 3, 5, 7, 3),
-                randn(18, 5),
-                randn(19, 5),
-                randn(20, 3, 5, 7, 3));
-        checkAcc(
-                "batch_norm_add-eval",
-                in -> F.batchNorm2d(in[0], in[1], in[2], in[3], F.abs(in[4]), false, 0.1, 1e-5, in[5], false),
-                randn(21, 2, 5, 3, 7),
-                randn(22, 5),
-                randn(23, 5),
-                fixed(new double[] {0.1, -0.2, 0.3, 0, 1}, 5),
-                fixed(new double[] {1, 0.5, 2, 0.7, 1.3}, 5),
-                randn(24, 2, 5, 3, 7));
+                name,
+                in -> F.batchNorm2d(
+                        in[0],
+                        in[1],
+                        in[2],
+                        training ? null : in[3],
+                        training ? null : F.abs(in[4]),
+                        training,
+                        0.1,
+                        1e-5,
+                        add ? in[residual] : null,
+                        relu),
+                ins.toArray(In[]::new));
     }
 
     @Test

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.revtaf.RevtafException;
 import org.revtaf.edges.cli.CliRun;
+import org.revtaf.edges.cli.KernelInputs;
 import org.revtaf.edges.io.Npy;
 import org.revtaf.engine.backend.Backends;
 import org.revtaf.engine.ops.F;
@@ -51,6 +52,9 @@ class CudaBackendTest {
         Backends.unregister(Device.CUDA);
     }
 
+    /** Small inputs at 0.15, masks 0 at entry 1 of every 4. */
+    private static final KernelInputs INPUTS = new KernelInputs(0.15, 4, 1);
+
     /** op -> inputs (NAME=SHAPE normal, NAME=sSHAPE small, NAME=+SHAPE positive, NAME=mSHAPE 0/1 mask) and params. */
     private static final Map<String, String> CASES = new LinkedHashMap<>();
 
@@ -64,38 +68,6 @@ class CudaBackendTest {
         CASES.put("sinkhorn", "cost=+2x9x5 --param eps=0.1 --param iters=30 --param tol=0");
         CASES.put("soft-iou", "a=+2x3x37 b=+2x4x37");
         CASES.put("attention", "q=1x2x19x32 k=1x2x23x32 v=1x2x23x32 key_mask=m1x23 --param causal=true");
-    }
-
-    private List<String> prepare(String op, String spec, Random rng) {
-        List<String> args = new ArrayList<>(List.of("kernel", op));
-        String[] parts = spec.split(" ");
-        for (int i = 0; i < parts.length; i++) {
-            if (parts[i].equals("--param")) {
-                args.add("--param");
-                args.add(parts[++i]);
-                continue;
-            }
-            String name = parts[i].substring(0, parts[i].indexOf('='));
-            String v = parts[i].substring(name.length() + 1);
-            char kind = Character.isDigit(v.charAt(0)) ? 'n' : v.charAt(0);
-            long[] shape = java.util.Arrays.stream((kind == 'n' ? v : v.substring(1)).split("x"))
-                    .mapToLong(Long::parseLong)
-                    .toArray();
-            float[] vals = new float[(int) java.util.Arrays.stream(shape).reduce(1, (a, b) -> a * b)];
-            for (int k = 0; k < vals.length; k++) {
-                vals[k] = switch (kind) {
-                    case '+' -> (float) (0.2 + rng.nextDouble());
-                    case 'm' -> k % 4 == 1 ? 0f : 1f;
-                    case 's' -> (float) (0.15 * rng.nextGaussian());
-                    default -> (float) rng.nextGaussian();
-                };
-            }
-            Path f = dir.resolve(op + "_" + name + ".npy");
-            Npy.write(f, NdArray.ofFloats(shape, vals));
-            args.add("--in");
-            args.add(name + "=" + f);
-        }
-        return args;
     }
 
     @Test
@@ -126,7 +98,7 @@ class CudaBackendTest {
 
     /** Runs {@code revtaf kernel OP} on cpu and cuda-emu with --grad-out and compares every file written. */
     private void assertCudaEmuMatchesCpu(String op, String tag, String spec) throws Exception {
-        List<String> base = prepare(op, spec, new Random(tag.hashCode()));
+        List<String> base = INPUTS.prepare(dir, op, spec, new Random(tag.hashCode()));
         // upstream gradient shaped like the op's output (found by a cpu forward run)
         Path probe = dir.resolve(tag + "-probe");
         List<String> fwd = new ArrayList<>(base);

@@ -23,6 +23,19 @@ class SinkhornAttentionTest {
         return a;
     }
 
+    /** An eval-mode attention of width 6 with images {@code v} (B, P, 6) and tokens {@code txt} (B, T, 6). */
+    private record Case(NnContext ctx, SinkhornAttention a, Tensor v, Tensor txt) {
+        /** float64 context of {@code seed}, inputs drawn from the next two seeds. */
+        static Case of(int seed, RevtafConfig.Ot ot, int b, int p, int t) {
+            NnContext ctx = NnTesting.f64(seed);
+            return new Case(
+                    ctx,
+                    evalMode(ctx, 6, ot),
+                    NnTesting.randn(ctx, seed + 1, b, p, 6),
+                    NnTesting.randn(ctx, seed + 2, b, t, 6));
+        }
+    }
+
     /** cos(Q_p, K_t) from the module's own projections, (B, P, T). */
     private static double[] similarity(SinkhornAttention a, Tensor v, Tensor t) {
         return SinkhornAttention.normalize(a.phiQ.forward(v))
@@ -32,10 +45,11 @@ class SinkhornAttentionTest {
 
     @Test
     void realTransportHasUniformMarginalsOverPixelsAndValidTokens() {
-        NnContext ctx = NnTesting.f64(1);
-        SinkhornAttention a = evalMode(ctx, 6, REAL);
         int b = 2, p = 5, t = 4;
-        Tensor v = NnTesting.randn(ctx, 2, b, p, 6), txt = NnTesting.randn(ctx, 3, b, t, 6);
+        Case c = Case.of(1, REAL, b, p, t);
+        NnContext ctx = c.ctx();
+        SinkhornAttention a = c.a();
+        Tensor v = c.v(), txt = c.txt();
         Tensor mask = Tensor.ofDoubles(ctx.device(), ctx.dtype(), new double[] {1, 1, 1, 1, 1, 0, 1, 0}, b, t);
         SinkhornAttention.Result r = a.forward(v, txt, mask);
         assertArrayEquals(new int[] {b, p, t}, r.plan().shape());
@@ -70,10 +84,10 @@ class SinkhornAttentionTest {
 
     @Test
     void releasedModeReproducesThePublicCodesDegeneratePlan() {
-        NnContext ctx = NnTesting.f64(4);
-        SinkhornAttention a = evalMode(ctx, 6, RELEASED);
         int b = 2, p = 7, t = 3;
-        Tensor v = NnTesting.randn(ctx, 5, b, p, 6), txt = NnTesting.randn(ctx, 6, b, t, 6);
+        Case c = Case.of(4, RELEASED, b, p, t);
+        SinkhornAttention a = c.a();
+        Tensor v = c.v(), txt = c.txt();
         SinkhornAttention.Result r = a.forward(v, txt, null);
         for (double x : r.plan().toDoubles()) assertEquals(1.0 / p, x, 1e-7);
         double[] maps = r.maps().toDoubles(), sim = similarity(a, v, txt);
