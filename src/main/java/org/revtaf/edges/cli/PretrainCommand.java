@@ -27,24 +27,11 @@ import picocli.CommandLine.Spec;
             "Writes RUN/foundation.safetensors (weights, resolved config, dataset hash), RUN/metrics.csv,"
                     + " RUN/config.yaml, RUN/log.txt, RUN/last.safetensors (resume point) and"
                     + " RUN/val_entities.csv (per-entity validation AUROC).",
-            "Ends by printing the validation entity-existence AUROC (mean over entities with both classes) and the"
-                    + " position accuracy."
+            "Ends by printing the validation entity-existence AUROC (mean over entities with both classes, and over"
+                    + " those with at least 10 positives) and the position accuracy."
         })
 public final class PretrainCommand implements Callable<Integer> {
     /** The --json line. */
-    /** "; 0.8754 over the 16 with >= 10 positives", or nothing without per-entity metrics. */
-    private static String frequentMean(EntityMetrics m) {
-        if (m == null) return "";
-        EntityMetrics.Mean f = m.meanAuroc(FREQUENT);
-        return f.entities() == 0
-                ? ""
-                : String.format(
-                        Locale.ROOT, "; %.4f over the %d with >= %d positives", f.value(), f.entities(), FREQUENT);
-    }
-
-    /** Positives an entity needs in the split to count in the second mean. */
-    static final int FREQUENT = 10;
-
     record Summary(double valAuroc, double valPositionAcc, double seconds, Path foundation, boolean alreadyFinished) {}
 
     @Spec
@@ -92,4 +79,17 @@ public final class PretrainCommand implements Callable<Integer> {
         w.flush();
         return 0;
     }
+
+    /** "; 0.8754 over the 16 with >= 10 positives", or nothing without per-entity metrics. */
+    private static String frequentMean(EntityMetrics m) {
+        if (m == null) return "";
+        EntityMetrics.Mean f = m.meanAuroc(FREQUENT);
+        return f.entities() == 0
+                ? ""
+                : String.format(
+                        Locale.ROOT, "; %.4f over the %d with >= %d positives", f.value(), f.entities(), FREQUENT);
+    }
+
+    /** Positives an entity needs in the split to count in the second mean. */
+    static final int FREQUENT = 10;
 }

@@ -30,8 +30,6 @@ public record EntityMetrics(List<Row> perEntity, double meanAuroc, double positi
     public static EntityMetrics of(float[] presence, int[] topPosition, TripletTargets[] targets) {
         int n = targets.length, m = TripletTargets.ENTITIES;
         List<Row> rows = new ArrayList<>();
-        double sum = 0;
-        int counted = 0;
         float[] s = new float[n];
         int[] y = new int[n];
         for (int e = 0; e < m; e++) {
@@ -45,10 +43,6 @@ public record EntityMetrics(List<Row> perEntity, double meanAuroc, double positi
                 else neg++;
             }
             double a = pos > 0 && neg > 0 ? auroc(Arrays.copyOf(s, k), Arrays.copyOf(y, k)) : Double.NaN;
-            if (!Double.isNaN(a)) {
-                sum += a;
-                counted++;
-            }
             rows.add(new Row(TripletExtractor.ENTITIES.get(e), pos, neg, a));
         }
         int hit = 0, total = 0;
@@ -59,10 +53,7 @@ public record EntityMetrics(List<Row> perEntity, double meanAuroc, double positi
                 if ((targets[i].positions()[e] >>> topPosition[i * m + e] & 1) != 0) hit++;
             }
         return new EntityMetrics(
-                List.copyOf(rows),
-                counted > 0 ? sum / counted : Double.NaN,
-                total > 0 ? (double) hit / total : Double.NaN,
-                total);
+                List.copyOf(rows), mean(rows, 1).value(), total > 0 ? (double) hit / total : Double.NaN, total);
     }
 
     /**
@@ -98,9 +89,14 @@ public record EntityMetrics(List<Row> perEntity, double meanAuroc, double positi
      * mostly noise. NaN and 0 when none qualifies.
      */
     public Mean meanAuroc(int minPositives) {
+        return mean(perEntity, minPositives);
+    }
+
+    /** The mean AUROC of the rows with both classes and at least {@code minPositives} positives. */
+    private static Mean mean(List<Row> rows, int minPositives) {
         double sum = 0;
         int n = 0;
-        for (Row r : perEntity)
+        for (Row r : rows)
             if (r.positives >= minPositives && r.negatives > 0 && !Double.isNaN(r.auroc)) {
                 sum += r.auroc;
                 n++;

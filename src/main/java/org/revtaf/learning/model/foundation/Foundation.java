@@ -74,38 +74,10 @@ public final class Foundation {
         int d = text.width();
         float[] ents = text.embed(EntityTexts.ENTITIES, batchSize);
         float[] poss = text.embed(EntityTexts.POSITIONS, batchSize);
-        switch (books) {
-            case RAW -> {}
-            case STANDARDIZE -> {
-                standardize(ents, FoundationModel.ENTITIES, d);
-                standardize(poss, FoundationModel.POSITIONS, d);
-            }
-            case WHITEN -> {
-                BookWhitening.whiten(ents, FoundationModel.ENTITIES, d);
-                BookWhitening.whiten(poss, FoundationModel.POSITIONS, d);
-            }
-        }
+        BookTransforms.apply(books, ents, FoundationModel.ENTITIES, d);
+        BookTransforms.apply(books, poss, FoundationModel.POSITIONS, d);
         image.setBooks(
                 Tensor.of(dev, ents, FoundationModel.ENTITIES, d), Tensor.of(dev, poss, FoundationModel.POSITIONS, d));
-    }
-
-    /**
-     * Centres the n rows (n x d) on their mean and scales them so that the entries have unit variance
-     * ({@code foundation.decoder.standardize_books}).
-     */
-    static void standardize(float[] rows, int n, int d) {
-        double[] mean = new double[d];
-        for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) mean[j] += rows[i * d + j];
-        for (int j = 0; j < d; j++) mean[j] /= n;
-        double var = 0;
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j < d; j++) {
-                double c = rows[i * d + j] - mean[j];
-                var += c * c;
-            }
-        double scale = var > 0 ? 1 / Math.sqrt(var / ((double) n * d)) : 1;
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j < d; j++) rows[i * d + j] = (float) ((rows[i * d + j] - mean[j]) * scale);
     }
 
     /** What the image side predicts for a batch: P(present) (B x 75) and the top position per entity (B x 75). */

@@ -48,15 +48,17 @@ public final class FoundationLoss {
             int b = studies.length, m = TripletTargets.ENTITIES;
             long[] exist = new long[b * m], pos = new long[b * m], cand = new long[b * m * k];
             float[] w = positiveWeight == null ? null : new float[b * m];
-            long[] cls = new long[b * m];
+            long[] cls = positiveWeight == null ? null : new long[b * m];
             double wSum = 0;
             for (int i = 0; i < b; i++) {
                 for (int e = 0; e < m; e++) {
                     int x = studies[i].exist()[e];
                     exist[i * m + e] = x < 0 ? MlmMasking.IGNORE : x;
                     pos[i * m + e] = studies[i].hasPosition(e) ? 0 : MlmMasking.IGNORE;
-                    cls[i * m + e] = Math.max(0, x);
-                    if (w != null) wSum += w[i * m + e] = x < 0 ? 0 : x == 1 ? positiveWeight[e] : 1;
+                    if (w != null) {
+                        cls[i * m + e] = Math.max(0, x);
+                        wSum += w[i * m + e] = x < 0 ? 0 : x == 1 ? positiveWeight[e] : 1;
+                    }
                 }
                 System.arraycopy(candidates[i], 0, cand, i * m * k, m * k);
             }

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** ZCA whitening of a book, and the Jacobi eigen-solver under it. */
-class BookWhiteningTest {
+/** The book transforms: ZCA whitening and the Jacobi eigen-solver under it, standardising. */
+class BookTransformsTest {
     @Test
     void jacobiDiagonalisesASymmetricMatrix() {
         int d = 9;
@@ -16,7 +16,7 @@ class BookWhiteningTest {
         for (int i = 0; i < d; i++) for (int j = i; j < d; j++) a[i][j] = a[j][i] = r.nextGaussian();
         for (int i = 0; i < d; i++) copy[i] = a[i].clone();
         double[][] v = new double[d][d];
-        double[] lambda = BookWhitening.jacobi(a, v);
+        double[] lambda = BookTransforms.jacobi(a, v);
         for (int k = 0; k < d; k++) // A v_k = lambda_k v_k, |v_k| = 1
         for (int i = 0; i < d; i++) {
                 double av = 0;
@@ -47,7 +47,7 @@ class BookWhiteningTest {
                 rows[i * d + j] = (float) (3 + a * (j % 2) + b * (j % 3 == 0 ? 1 : -0.5) + 0.5 * r.nextGaussian());
         }
         double before = maxCosine(rows, n, d);
-        BookWhitening.whiten(rows, n, d);
+        BookTransforms.whiten(rows, n, d);
         for (int j = 0; j < d; j++) {
             double mean = 0;
             for (int i = 0; i < n; i++) mean += rows[i * d + j];
@@ -75,5 +75,37 @@ class BookWhiteningTest {
                 best = Math.max(best, s / Math.sqrt(a * b));
             }
         return best;
+    }
+
+    /** Standardising centres every column and scales all entries by one factor to unit variance. */
+    @Test
+    void standardisedRowsAreCentredWithUnitEntryVariance() {
+        int n = 51, d = 8;
+        Random r = new Random(4);
+        float[] rows = new float[n * d];
+        for (int i = 0; i < rows.length; i++) rows[i] = (float) (2 + 3 * r.nextGaussian() * (1 + i % d));
+        float[] before = rows.clone();
+        BookTransforms.apply(org.revtaf.edges.config.FoundationConfig.Books.STANDARDIZE, rows, n, d);
+        double var = 0;
+        for (int j = 0; j < d; j++) {
+            double mean = 0;
+            for (int i = 0; i < n; i++) mean += rows[i * d + j];
+            assertEquals(0, mean / n, 1e-5, "mean of column " + j);
+        }
+        for (float v : rows) var += v * v;
+        assertEquals(1, var / rows.length, 1e-5);
+        // one scale for all entries: column spreads keep their ratios
+        assertEquals(
+                spread(before, n, d, 7) / spread(before, n, d, 0), spread(rows, n, d, 7) / spread(rows, n, d, 0), 1e-4);
+        float[] raw = before.clone();
+        BookTransforms.apply(org.revtaf.edges.config.FoundationConfig.Books.RAW, raw, n, d);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(before, raw);
+    }
+
+    private static double spread(float[] x, int n, int d, int col) {
+        double m = 0, s = 0;
+        for (int i = 0; i < n; i++) m += x[i * d + col] / n;
+        for (int i = 0; i < n; i++) s += (x[i * d + col] - m) * (x[i * d + col] - m);
+        return Math.sqrt(s / n);
     }
 }

@@ -1,21 +1,40 @@
 package org.revtaf.learning.model.foundation;
 
+import org.revtaf.edges.config.FoundationConfig;
+
 /**
- * ZCA whitening of a book of text embeddings: rows centred on their mean, then multiplied by
- * C^{-1/2} (C the rows' covariance, eigenvalues floored at a small share of the largest), so the
- * book's directions have equal variance and the entities' queries differ along every direction
- * the text encoder separates them in, not mostly along the few it uses most.
+ * What is done to a book of text embeddings (the entity descriptions' or the position phrases')
+ * before it becomes the entity decoder's queries or the position candidates ({@code
+ * foundation.decoder.standardize_books / whiten_books}): nothing, standardising (centred, one scale
+ * for all entries), or ZCA whitening (centred, then multiplied by C^{-1/2}, C the rows' covariance
+ * with eigenvalues floored at a small share of the largest, so the book's directions have equal
+ * variance and the entities' queries differ along every direction the text encoder separates them
+ * in, not mostly along the few it uses most).
  */
-final class BookWhitening {
-    private BookWhitening() {}
+final class BookTransforms {
+    private BookTransforms() {}
+
+    /** Transforms the n rows (n x d) in place as {@code kind} says. */
+    static void apply(FoundationConfig.Books kind, float[] rows, int n, int d) {
+        switch (kind) {
+            case RAW -> {}
+            case STANDARDIZE -> standardize(rows, n, d);
+            case WHITEN -> whiten(rows, n, d);
+        }
+    }
+
+    /** Centres the n rows (n x d) on their mean and scales them so that the entries have unit variance. */
+    static void standardize(float[] rows, int n, int d) {
+        double[][] x = centred(rows, n, d);
+        double var = 0;
+        for (double[] r : x) for (double c : r) var += c * c;
+        double scale = var > 0 ? 1 / Math.sqrt(var / ((double) n * d)) : 1;
+        for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) rows[i * d + j] = (float) (x[i][j] * scale);
+    }
 
     /** Whitens the n rows (n x d) in place. */
     static void whiten(float[] rows, int n, int d) {
-        double[] mean = new double[d];
-        for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) mean[j] += rows[i * d + j];
-        for (int j = 0; j < d; j++) mean[j] /= n;
-        double[][] x = new double[n][d];
-        for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) x[i][j] = rows[i * d + j] - mean[j];
+        double[][] x = centred(rows, n, d);
         double[][] c = new double[d][d];
         for (double[] r : x) for (int a = 0; a < d; a++) for (int b = a; b < d; b++) c[a][b] += r[a] * r[b] / n;
         for (int a = 0; a < d; a++) for (int b = 0; b < a; b++) c[a][b] = c[b][a];
@@ -36,6 +55,16 @@ final class BookWhitening {
                 for (int a = 0; a < d; a++) acc += x[i][a] * w[a][j];
                 rows[i * d + j] = (float) acc;
             }
+    }
+
+    /** The rows (n x d) minus their mean row, in double. */
+    private static double[][] centred(float[] rows, int n, int d) {
+        double[] mean = new double[d];
+        for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) mean[j] += rows[i * d + j];
+        for (int j = 0; j < d; j++) mean[j] /= n;
+        double[][] x = new double[n][d];
+        for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) x[i][j] = rows[i * d + j] - mean[j];
+        return x;
     }
 
     /**
