@@ -22,12 +22,19 @@
 #   summary  benchmarks/ablation_summary.py -> OUT_DIR/results.md (mean and spread per variant,
 #            per-class recall of the 5 rarest classes, training time, load, commit)
 #
+# Environment: ABLATION_SEEDS (default "1 2 3"); ABLATION_SET: extra config overrides for every
+# training run, space-separated KEY=VALUE (e.g. "train.epochs=16" to ask whether the variants are
+# still learning); ABLATION_EXTRAS=0 skips the three one-seed extras.
+#
 # Needs python3 (standard library only) for the summary. Records `uptime` before and after every
 # step in OUT_DIR/load.log: the machine is shared, so timings depend on the load.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 OUT="${1:-runs/ablation}"
 SEEDS="${ABLATION_SEEDS:-1 2 3}"
+EXTRAS="${ABLATION_EXTRAS:-1}"
+SETS=()
+for kv in ${ABLATION_SET:-}; do SETS+=(--set "$kv"); done
 mkdir -p "$OUT"
 LOAD="$OUT/load.log"
 R=./revtaf
@@ -41,6 +48,7 @@ step() { # step NAME: log the load around a step
     echo "cpu $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //') x $(nproc)"
     echo "command benchmarks/ablation.sh $OUT"
     echo "seeds $SEEDS"
+    echo "overrides ${ABLATION_SET:-none}"
 } > "$OUT/run-info.txt"
 
 step "start"
@@ -60,7 +68,7 @@ for s in $SEEDS; do
     $R precompute --config configs/tiny.yaml --set seed="$s" --data "$OUT/synth2000" \
         --foundation "$F/foundation.safetensors" --out "$OUT/cache-seed$s" >&2
 done
-$R precompute --config configs/tiny.yaml --data "$OUT/synth2000" --foundation truth \
+[ "$EXTRAS" = 0 ] || $R precompute --config configs/tiny.yaml --data "$OUT/synth2000" --foundation truth \
     --text-encoder "$F/foundation.safetensors" --out "$OUT/cache-oracle" >&2
 step "precompute"
 
@@ -85,7 +93,7 @@ run() {
     if [ ! -f "$dir/train.json" ]; then
         local resume=()
         [ -d "$dir" ] && resume=(--resume)
-        $R train --config "$config" --set seed="$seed" "$@" --data "$OUT/synth2000" --cache "$cache" \
+        $R train --config "$config" --set seed="$seed" ${SETS[@]+"${SETS[@]}"} "$@" --data "$OUT/synth2000" --cache "$cache" \
             --out "$dir" "${resume[@]}" --json | tail -1 > "$dir.train.tmp"
         mv "$dir.train.tmp" "$dir/train.json"
     fi
@@ -102,9 +110,11 @@ for s in $SEEDS; do
         run "$v-seed$s" "configs/ablation/$v.yaml" "$OUT/cache-seed$s" "$s"
     done
 done
-run "oracle-seed1" configs/ablation/full.yaml "$OUT/cache-oracle" 1
-run "released-ot-seed1" configs/ablation/full.yaml "$OUT/cache-seed1" 1 --set model.ot.mode=released
-run "hard-fcc-seed1" configs/ablation/full.yaml "$OUT/cache-seed1" 1 --set model.fcc.mode=hard
+if [ "$EXTRAS" != 0 ]; then
+    run "oracle-seed1" configs/ablation/full.yaml "$OUT/cache-oracle" 1
+    run "released-ot-seed1" configs/ablation/full.yaml "$OUT/cache-seed1" 1 --set model.ot.mode=released
+    run "hard-fcc-seed1" configs/ablation/full.yaml "$OUT/cache-seed1" 1 --set model.fcc.mode=hard
+fi
 step "done"
 
 python3 benchmarks/ablation_summary.py "$OUT" > "$OUT/results.md"
