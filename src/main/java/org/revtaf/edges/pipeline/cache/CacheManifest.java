@@ -57,6 +57,11 @@ public record CacheManifest(
             return path == null;
         }
 
+        /** The same text encoder: both the seeded initialisation, or checkpoints with equal hashes (wherever they lie). */
+        public boolean sameEncoder(EmbeddingsFrom o) {
+            return o != null && seededInit() == o.seededInit() && Objects.equals(hash, o.hash);
+        }
+
         @Override
         public String toString() {
             return seededInit() ? "seeded-init" : path + " (" + hash + ")";
@@ -99,7 +104,7 @@ public record CacheManifest(
         return datasetHash.equals(dataset)
                 && foundationHash.equals(foundation)
                 && configHash.equals(config)
-                && Objects.equals(embeddingsFrom, embeddings);
+                && embeddingsFrom.sameEncoder(embeddings);
     }
 
     /** The manifest as pretty JSON. */

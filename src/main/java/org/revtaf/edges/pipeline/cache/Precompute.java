@@ -253,7 +253,8 @@ public final class Precompute {
         if (!old.datasetHash().equals(dataset)) why.add("the dataset changed");
         if (!old.foundationHash().equals(foundation)) why.add("the foundation checkpoint changed");
         if (!old.configHash().equals(config)) why.add("the config changed");
-        if (!old.embeddingsFrom().equals(emb)) why.add("the text encoder changed (was " + old.embeddingsFrom() + ")");
+        if (!old.embeddingsFrom().sameEncoder(emb))
+            why.add("the text encoder changed (was " + old.embeddingsFrom() + ")");
         return String.join(", ", why);
     }
 

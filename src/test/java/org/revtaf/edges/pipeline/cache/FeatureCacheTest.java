@@ -64,6 +64,19 @@ class FeatureCacheTest {
     }
 
     @Test
+    void aCacheMatchesTheSameTextEncoderByHashWhereverItsCheckpointLies() {
+        CacheManifest m = manifest("sha256:d");
+        var moved = new CacheManifest.EmbeddingsFrom("/elsewhere/copy-of-foundation.safetensors", "sha256:f");
+        var other = new CacheManifest.EmbeddingsFrom("run/foundation.safetensors", "sha256:e");
+        assertTrue(
+                m.matches("sha256:d", "truth", "sha256:c", moved), "a copied or moved checkpoint is the same encoder");
+        assertFalse(m.matches("sha256:d", "truth", "sha256:c", other), "another checkpoint at the same path is not");
+        assertFalse(m.matches("sha256:d", "truth", "sha256:c", CacheManifest.EmbeddingsFrom.SEEDED_INIT));
+        assertFalse(m.matches("sha256:x", "truth", "sha256:c", moved), "the dataset still keys the cache");
+        assertTrue(CacheManifest.EmbeddingsFrom.SEEDED_INIT.sameEncoder(CacheManifest.EmbeddingsFrom.SEEDED_INIT));
+    }
+
+    @Test
     void writeThenOpenRoundTripsEveryTensorAndTheManifest() {
         Path c = dir.resolve("cache");
         Map<String, NdArray> t = tensors();
