@@ -124,9 +124,9 @@ final class AttentionLanes {
                             Arrays.fill(tile, ro, ro + bkp, 0f);
                             continue;
                         }
-                        float mNew = Math.max(m[r], tileMax);
-                        float corr = (float) Math.exp(m[r] - mNew); // 0 before the first visible key
-                        if (corr != 1f) {
+                        float mOld = m[r], mNew = Math.max(mOld, tileMax);
+                        if (mNew > mOld && mOld != Float.NEGATIVE_INFINITY) { // (before the first key: all 0)
+                            float corr = (float) Math.exp(mOld - mNew);
                             Vec.lincomb(outA, ob + r * d, corr, outA, ob + r * d, 0f, null, 0, d);
                             FloatVector.fromArray(Vec.S, lsum, r * L).mul(corr).intoArray(lsum, r * L);
                         }

@@ -196,7 +196,7 @@ final class Vec {
      * A; ars = 1, ats = lda for the transpose of a row-major block), B and C row-major with row
      * strides ldb, ldc. Entries of A are broadcast and rows of B loaded as vectors, so no
      * horizontal reduction: the small-head-dim attention tiles ({@link AttentionLanes}). Register
-     * blocks of 4 rows x 2 vectors, then 4 x 1; columns past the last whole vector are scalar
+     * blocks of 4 rows x 2 vectors, then 4 x 1 (8 x 1 when m is one vector); columns past the last whole vector are scalar
      * (Math.fma, the same rounding as the lanes). Vector path only (the caller picks another kernel
      * when {@link #scalar}).
      */
@@ -217,6 +217,8 @@ final class Vec {
             int m) {
         int full = S.loopBound(m);
         int i = 0;
+        if (full == L) // one vector of columns (head dim or key tile = L): 8 rows for 8 independent FMA chains
+        for (; i + 8 <= n; i += 8) bcast8x1(c, co + i * ldc, ldc, acc, a, ao + i * ars, ars, ats, b, bo, ldb, k);
         for (; i + 4 <= n; i += 4) {
             int a0 = ao + i * ars, c0 = co + i * ldc;
             int col = 0;
@@ -290,6 +292,51 @@ final class Vec {
         s21.intoArray(c, c0 + 2 * ldc + L);
         s30.intoArray(c, c0 + 3 * ldc);
         s31.intoArray(c, c0 + 3 * ldc + L);
+    }
+
+    /** 8 rows x 1 vector of {@link #gemmBcast}. */
+    private static void bcast8x1(
+            float[] c,
+            int c0,
+            int ldc,
+            boolean acc,
+            float[] a,
+            int a0,
+            int ars,
+            int ats,
+            float[] b,
+            int b0,
+            int ldb,
+            int k) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector s0 = acc ? FloatVector.fromArray(S, c, c0) : z,
+                s1 = acc ? FloatVector.fromArray(S, c, c0 + ldc) : z;
+        FloatVector s2 = acc ? FloatVector.fromArray(S, c, c0 + 2 * ldc) : z;
+        FloatVector s3 = acc ? FloatVector.fromArray(S, c, c0 + 3 * ldc) : z;
+        FloatVector s4 = acc ? FloatVector.fromArray(S, c, c0 + 4 * ldc) : z;
+        FloatVector s5 = acc ? FloatVector.fromArray(S, c, c0 + 5 * ldc) : z;
+        FloatVector s6 = acc ? FloatVector.fromArray(S, c, c0 + 6 * ldc) : z;
+        FloatVector s7 = acc ? FloatVector.fromArray(S, c, c0 + 7 * ldc) : z;
+        for (int t = 0; t < k; t++) {
+            int at = a0 + t * ats;
+            FloatVector vb = FloatVector.fromArray(S, b, b0 + t * ldb);
+            s0 = vb.fma(FloatVector.broadcast(S, a[at]), s0);
+            s1 = vb.fma(FloatVector.broadcast(S, a[at + ars]), s1);
+            s2 = vb.fma(FloatVector.broadcast(S, a[at + 2 * ars]), s2);
+            s3 = vb.fma(FloatVector.broadcast(S, a[at + 3 * ars]), s3);
+            s4 = vb.fma(FloatVector.broadcast(S, a[at + 4 * ars]), s4);
+            s5 = vb.fma(FloatVector.broadcast(S, a[at + 5 * ars]), s5);
+            s6 = vb.fma(FloatVector.broadcast(S, a[at + 6 * ars]), s6);
+            s7 = vb.fma(FloatVector.broadcast(S, a[at + 7 * ars]), s7);
+        }
+        s0.intoArray(c, c0);
+        s1.intoArray(c, c0 + ldc);
+        s2.intoArray(c, c0 + 2 * ldc);
+        s3.intoArray(c, c0 + 3 * ldc);
+        s4.intoArray(c, c0 + 4 * ldc);
+        s5.intoArray(c, c0 + 5 * ldc);
+        s6.intoArray(c, c0 + 6 * ldc);
+        s7.intoArray(c, c0 + 7 * ldc);
     }
 
     /** 4 rows x 1 vector of {@link #gemmBcast}. */
