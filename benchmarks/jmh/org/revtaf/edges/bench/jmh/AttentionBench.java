@@ -46,36 +46,13 @@ public class AttentionBench {
 
     @Setup
     public void setup() {
-        int b, h, n, s, d;
-        boolean causal = false;
-        DropoutMask drop = DropoutMask.NONE;
-        switch (shape) {
-            case "entity" -> {
-                b = 16;
-                h = 4;
-                n = 75;
-                s = 16;
-                d = 16;
-            }
-            case "text" -> {
-                b = 32;
-                h = 2;
-                n = 64;
-                s = 64;
-                d = 32;
-                drop = new DropoutMask(0.1, 7);
-            }
-            case "decoder" -> {
-                b = 8;
-                h = 12;
-                n = 100;
-                s = 100;
-                d = 64;
-                causal = true;
-            }
+        geom = switch (shape) {
+            case "entity" -> new AttentionGeom(16, 4, 75, 16, 16, 0.25, false, DropoutMask.NONE);
+            case "text" -> new AttentionGeom(32, 2, 64, 64, 32, 1 / Math.sqrt(32), false, new DropoutMask(0.1, 7));
+            case "decoder" -> new AttentionGeom(8, 12, 100, 100, 64, 0.125, true, DropoutMask.NONE);
             default -> throw new IllegalArgumentException("shape " + shape);
-        }
-        geom = new AttentionGeom(b, h, n, s, d, 1 / Math.sqrt(d), causal, drop);
+        };
+        int b = geom.b(), h = geom.h(), n = geom.n(), s = geom.s(), d = geom.d();
         SplittableRandom r = new SplittableRandom(1);
         q = FusedBench.randn(r, b * h * n * d, 1);
         k = FusedBench.randn(r, b * h * s * d, 1);

@@ -126,12 +126,11 @@ class AttentionLanesTest {
         float[] k = toFloat(randn(r, B * H * s * d, 1)), v = toFloat(randn(r, B * H * s * d, 1));
         float[] km = keyMask(s), out = new float[q.length], lse = new float[B * H * n];
         AttentionCpu.forward(Kernel.LANES, of(out), of(lse), of(q), of(k), of(v), of(km), geom);
-        float[][] all = {new float[q.length], new float[k.length], new float[v.length]};
-        AttentionCpu.backward(
+        java.util.function.Consumer<float[][]> backward = gr -> AttentionCpu.backward(
                 Kernel.LANES,
-                of(all[0]),
-                of(all[1]),
-                of(all[2]),
+                of(gr[0]),
+                of(gr[1]),
+                of(gr[2]),
                 of(g),
                 of(out),
                 of(lse),
@@ -140,23 +139,13 @@ class AttentionLanesTest {
                 of(v),
                 of(km),
                 geom);
+        float[][] all = {new float[q.length], new float[k.length], new float[v.length]};
+        backward.accept(all);
         for (int only = 0; only < 3; only++) {
-            float[][] one = new float[3][];
+            float[][] one = new float[3][]; // the other two null: not computed
             one[only] = new float[all[only].length];
             Arrays.fill(one[only], Float.NaN); // overwritten, not accumulated into
-            AttentionCpu.backward(
-                    Kernel.LANES,
-                    one[0] == null ? null : of(one[0]),
-                    one[1] == null ? null : of(one[1]),
-                    one[2] == null ? null : of(one[2]),
-                    of(g),
-                    of(out),
-                    of(lse),
-                    of(q),
-                    of(k),
-                    of(v),
-                    of(km),
-                    geom);
+            backward.accept(one);
             assertArrayEquals(all[only], one[only], "gradient " + "qkv".charAt(only) + " alone");
         }
     }
