@@ -1,6 +1,8 @@
 package org.revtaf.engine.backend.cpu.kernels;
 
 import java.util.Arrays;
+import java.util.Locale;
+import org.revtaf.RevtafException;
 import org.revtaf.engine.backend.AttentionGeom;
 import org.revtaf.engine.backend.Buf;
 import org.revtaf.engine.backend.DropoutMask;
@@ -16,9 +18,45 @@ import org.revtaf.engine.backend.reference.AttentionRef;
  * probabilities ({@link DropoutMask}) is applied per tile after the running sum (lse stays the
  * undropped statistics) and regenerated in backward; no mask is stored. Same contract, shapes
  * and argument order as {@link AttentionRef} (read its Javadoc).
+ *
+ * <p>Two kernels ({@link Kernel}): this class's simple one takes each score as a dot product of a
+ * query and a key row ({@link Vec#gemmABtSeq}); {@link AttentionLanes} puts the keys along the
+ * vector lanes, which avoids a horizontal reduction per score and wins at small head dims. {@code
+ * -Drevtaf.attention.kernel=dot|lanes|auto} picks one (auto, the default: {@link #kernelFor}).
  */
 public final class AttentionCpu {
     private AttentionCpu() {}
+
+    /** The two cpu attention kernels. */
+    public enum Kernel {
+        /** Scores as dot products of query and key rows (the simple kernel, in this class). */
+        DOT,
+        /** Keys along the vector lanes ({@link AttentionLanes}). */
+        LANES
+    }
+
+    /** Head dims up to this use {@link Kernel#LANES} under auto. */
+    static final int LANES_MAX_D = 64;
+
+    private static final String PROPERTY = "revtaf.attention.kernel";
+    private static final String CHOICE = System.getProperty(PROPERTY, "auto");
+
+    /** The kernel for head dim d: the property's choice; dot when the vector path is off (-Drevtaf.vectorBits=0). */
+    public static Kernel kernelFor(int d) {
+        return choose(CHOICE, d);
+    }
+
+    static Kernel choose(String value, int d) {
+        if (Vec.scalar()) return Kernel.DOT;
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "dot" -> Kernel.DOT;
+            case "lanes" -> Kernel.LANES;
+            case "auto" -> d <= LANES_MAX_D ? Kernel.LANES : Kernel.DOT;
+            default ->
+                throw new RevtafException(
+                        "-D" + PROPERTY + "=" + value + ": unknown attention kernel (expected dot, lanes or auto)");
+        };
+    }
 
     /** Query rows per block. */
     static final int BQ = 32;
@@ -26,7 +64,7 @@ public final class AttentionCpu {
     static final int BK = 64;
 
     /** Keys 0..limit-1 are visible to query i under the causal rule (all s without it). */
-    private static int causalLimit(int i, int n, int s, boolean causal) {
+    static int causalLimit(int i, int n, int s, boolean causal) {
         return causal ? Math.max(0, Math.min(s, i + (s - n) + 1)) : s;
     }
 
@@ -47,7 +85,7 @@ public final class AttentionCpu {
     }
 
     /** Zeroes the dropped entries of an unnormalised probability row (the 1/(1-p) goes into the final 1/l). */
-    private static void dropRow(float[] row, int ro, int bk, DropoutMask drop, long base) {
+    static void dropRow(float[] row, int ro, int bk, DropoutMask drop, long base) {
         for (int jj = 0; jj < bk; jj++) if (!drop.keep(base + jj)) row[ro + jj] = 0f;
     }
 
@@ -61,6 +99,19 @@ public final class AttentionCpu {
      */
     public static void forward(
             Buf.F32 out, Buf.F32 lse, Buf.F32 q, Buf.F32 k, Buf.F32 v, Buf.F32 keyMask, AttentionGeom geom) {
+        forward(kernelFor(geom.d()), out, lse, q, k, v, keyMask, geom);
+    }
+
+    /** {@link #forward} with the given kernel. */
+    public static void forward(
+            Kernel kernel,
+            Buf.F32 out,
+            Buf.F32 lse,
+            Buf.F32 q,
+            Buf.F32 k,
+            Buf.F32 v,
+            Buf.F32 keyMask,
+            AttentionGeom geom) {
         int b = geom.b(), h = geom.h(), n = geom.n(), s = geom.s(), d = geom.d();
         double scale = geom.scale();
         boolean causal = geom.causal();
@@ -72,6 +123,10 @@ public final class AttentionCpu {
         check("attention", qA, qOff, kA, kOff, vA, vOff, keyMaskA, kmOff, b, h, n, s, d);
         Args.span("attention", "out", outA, outOff, (long) b * h * n * d, false);
         Args.span("attention", "lse", lseA, lseOff, (long) b * h * n, false);
+        if (kernel == Kernel.LANES && !Vec.scalar()) {
+            AttentionLanes.forward(out, lse, q, k, v, keyMask, geom);
+            return;
+        }
         int qBlocks = (n + BQ - 1) / BQ;
         float sc = (float) scale, keepScale = (float) drop.keepScale();
         Parallel.range(b * h * qBlocks, 1, (f, t) -> {
@@ -140,6 +195,23 @@ public final class AttentionCpu {
             Buf.F32 v,
             Buf.F32 keyMask,
             AttentionGeom geom) {
+        backward(kernelFor(geom.d()), dq, dk, dv, dout, out, lse, q, k, v, keyMask, geom);
+    }
+
+    /** {@link #backward} with the given kernel. */
+    public static void backward(
+            Kernel kernel,
+            Buf.F32 dq,
+            Buf.F32 dk,
+            Buf.F32 dv,
+            Buf.F32 dout,
+            Buf.F32 out,
+            Buf.F32 lse,
+            Buf.F32 q,
+            Buf.F32 k,
+            Buf.F32 v,
+            Buf.F32 keyMask,
+            AttentionGeom geom) {
         int b = geom.b(), h = geom.h(), n = geom.n(), s = geom.s(), d = geom.d();
         double scale = geom.scale();
         boolean causal = geom.causal();
@@ -158,6 +230,10 @@ public final class AttentionCpu {
         Args.span(op, "dout", doutA, doutOff, (long) b * h * n * d, false);
         Args.span(op, "out", outA, outOff, (long) b * h * n * d, false);
         Args.span(op, "lse", lseA, lseOff, (long) b * h * n, false);
+        if (kernel == Kernel.LANES && !Vec.scalar()) {
+            AttentionLanes.backward(dq, dk, dv, dout, out, lse, q, k, v, keyMask, geom);
+            return;
+        }
         float sc = (float) scale, keepScale = (float) drop.keepScale();
         Parallel.range(b * h, 1, (f, t) -> {
             float[] p = new float[BQ * BK], ds = new float[BQ * BK], tr = new float[BK * BQ], dsum = new float[BQ];

@@ -27,6 +27,11 @@ final class Vec {
         };
     }
 
+    /** Whether {@code -Drevtaf.vectorBits=0} forced the scalar path. */
+    static boolean scalar() {
+        return SCALAR;
+    }
+
     /** Upper bound of the vector loop over len elements (0 in forced-scalar mode). */
     static int bound(int len) {
         return SCALAR ? 0 : S.loopBound(len);
@@ -183,6 +188,188 @@ final class Vec {
                 float aij = a[ao + i * lda + j];
                 if (aij != 0f) axpy(aij, b, bo + j * ldb, c, co + i * ldc, d);
             }
+    }
+
+    /**
+     * Sequential C [n, m] = A [n, k] B [k, m] (acc false) or C += A B (acc true), with A read
+     * through two strides, A[r, t] = a[ao + r * ars + t * ats] (ars = lda, ats = 1 for a row-major
+     * A; ars = 1, ats = lda for the transpose of a row-major block), B and C row-major with row
+     * strides ldb, ldc. Entries of A are broadcast and rows of B loaded as vectors, so no
+     * horizontal reduction: the small-head-dim attention tiles ({@link AttentionLanes}). Register
+     * blocks of 4 rows x 2 vectors, then 4 x 1 (8 x 1 when m is one vector); columns past the last whole vector are scalar
+     * (Math.fma, the same rounding as the lanes). Vector path only (the caller picks another kernel
+     * when {@link #scalar}).
+     */
+    static void gemmBcast(
+            float[] c,
+            int co,
+            int ldc,
+            boolean acc,
+            float[] a,
+            int ao,
+            int ars,
+            int ats,
+            float[] b,
+            int bo,
+            int ldb,
+            int n,
+            int k,
+            int m) {
+        int full = S.loopBound(m);
+        int i = 0;
+        if (full == L) // one vector of columns (head dim or key tile = L): 8 rows for 8 independent FMA chains
+        for (; i + 8 <= n; i += 8) bcast8x1(c, co + i * ldc, ldc, acc, a, ao + i * ars, ars, ats, b, bo, ldb, k);
+        for (; i + 4 <= n; i += 4) {
+            int a0 = ao + i * ars, c0 = co + i * ldc;
+            int col = 0;
+            for (; col + 2 * L <= full; col += 2 * L)
+                bcast4x2(c, c0 + col, ldc, acc, a, a0, ars, ats, b, bo + col, ldb, k);
+            for (; col < full; col += L) bcast4x1(c, c0 + col, ldc, acc, a, a0, ars, ats, b, bo + col, ldb, k);
+        }
+        for (; i < n; i++) {
+            int a0 = ao + i * ars, c0 = co + i * ldc;
+            for (int col = 0; col < full; col += L) {
+                FloatVector s0 = acc ? FloatVector.fromArray(S, c, c0 + col) : FloatVector.zero(S);
+                for (int t = 0; t < k; t++)
+                    s0 = FloatVector.fromArray(S, b, bo + t * ldb + col)
+                            .fma(FloatVector.broadcast(S, a[a0 + t * ats]), s0);
+                s0.intoArray(c, c0 + col);
+            }
+        }
+        for (int col = full; col < m; col++) // scalar tail columns, every row
+        for (int r = 0; r < n; r++) {
+                int a0 = ao + r * ars;
+                float s0 = acc ? c[co + r * ldc + col] : 0f;
+                for (int t = 0; t < k; t++) s0 = Math.fma(a[a0 + t * ats], b[bo + t * ldb + col], s0);
+                c[co + r * ldc + col] = s0;
+            }
+    }
+
+    /** 4 rows x 2 vectors of {@link #gemmBcast}; c, b at the block's first column. */
+    private static void bcast4x2(
+            float[] c,
+            int c0,
+            int ldc,
+            boolean acc,
+            float[] a,
+            int a0,
+            int ars,
+            int ats,
+            float[] b,
+            int b0,
+            int ldb,
+            int k) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector s00 = acc ? FloatVector.fromArray(S, c, c0) : z,
+                s01 = acc ? FloatVector.fromArray(S, c, c0 + L) : z;
+        FloatVector s10 = acc ? FloatVector.fromArray(S, c, c0 + ldc) : z;
+        FloatVector s11 = acc ? FloatVector.fromArray(S, c, c0 + ldc + L) : z;
+        FloatVector s20 = acc ? FloatVector.fromArray(S, c, c0 + 2 * ldc) : z;
+        FloatVector s21 = acc ? FloatVector.fromArray(S, c, c0 + 2 * ldc + L) : z;
+        FloatVector s30 = acc ? FloatVector.fromArray(S, c, c0 + 3 * ldc) : z;
+        FloatVector s31 = acc ? FloatVector.fromArray(S, c, c0 + 3 * ldc + L) : z;
+        for (int t = 0; t < k; t++) {
+            int bt = b0 + t * ldb, at = a0 + t * ats;
+            FloatVector vb0 = FloatVector.fromArray(S, b, bt), vb1 = FloatVector.fromArray(S, b, bt + L);
+            FloatVector x = FloatVector.broadcast(S, a[at]);
+            s00 = vb0.fma(x, s00);
+            s01 = vb1.fma(x, s01);
+            x = FloatVector.broadcast(S, a[at + ars]);
+            s10 = vb0.fma(x, s10);
+            s11 = vb1.fma(x, s11);
+            x = FloatVector.broadcast(S, a[at + 2 * ars]);
+            s20 = vb0.fma(x, s20);
+            s21 = vb1.fma(x, s21);
+            x = FloatVector.broadcast(S, a[at + 3 * ars]);
+            s30 = vb0.fma(x, s30);
+            s31 = vb1.fma(x, s31);
+        }
+        s00.intoArray(c, c0);
+        s01.intoArray(c, c0 + L);
+        s10.intoArray(c, c0 + ldc);
+        s11.intoArray(c, c0 + ldc + L);
+        s20.intoArray(c, c0 + 2 * ldc);
+        s21.intoArray(c, c0 + 2 * ldc + L);
+        s30.intoArray(c, c0 + 3 * ldc);
+        s31.intoArray(c, c0 + 3 * ldc + L);
+    }
+
+    /** 8 rows x 1 vector of {@link #gemmBcast}. */
+    private static void bcast8x1(
+            float[] c,
+            int c0,
+            int ldc,
+            boolean acc,
+            float[] a,
+            int a0,
+            int ars,
+            int ats,
+            float[] b,
+            int b0,
+            int ldb,
+            int k) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector s0 = acc ? FloatVector.fromArray(S, c, c0) : z,
+                s1 = acc ? FloatVector.fromArray(S, c, c0 + ldc) : z;
+        FloatVector s2 = acc ? FloatVector.fromArray(S, c, c0 + 2 * ldc) : z;
+        FloatVector s3 = acc ? FloatVector.fromArray(S, c, c0 + 3 * ldc) : z;
+        FloatVector s4 = acc ? FloatVector.fromArray(S, c, c0 + 4 * ldc) : z;
+        FloatVector s5 = acc ? FloatVector.fromArray(S, c, c0 + 5 * ldc) : z;
+        FloatVector s6 = acc ? FloatVector.fromArray(S, c, c0 + 6 * ldc) : z;
+        FloatVector s7 = acc ? FloatVector.fromArray(S, c, c0 + 7 * ldc) : z;
+        for (int t = 0; t < k; t++) {
+            int at = a0 + t * ats;
+            FloatVector vb = FloatVector.fromArray(S, b, b0 + t * ldb);
+            s0 = vb.fma(FloatVector.broadcast(S, a[at]), s0);
+            s1 = vb.fma(FloatVector.broadcast(S, a[at + ars]), s1);
+            s2 = vb.fma(FloatVector.broadcast(S, a[at + 2 * ars]), s2);
+            s3 = vb.fma(FloatVector.broadcast(S, a[at + 3 * ars]), s3);
+            s4 = vb.fma(FloatVector.broadcast(S, a[at + 4 * ars]), s4);
+            s5 = vb.fma(FloatVector.broadcast(S, a[at + 5 * ars]), s5);
+            s6 = vb.fma(FloatVector.broadcast(S, a[at + 6 * ars]), s6);
+            s7 = vb.fma(FloatVector.broadcast(S, a[at + 7 * ars]), s7);
+        }
+        s0.intoArray(c, c0);
+        s1.intoArray(c, c0 + ldc);
+        s2.intoArray(c, c0 + 2 * ldc);
+        s3.intoArray(c, c0 + 3 * ldc);
+        s4.intoArray(c, c0 + 4 * ldc);
+        s5.intoArray(c, c0 + 5 * ldc);
+        s6.intoArray(c, c0 + 6 * ldc);
+        s7.intoArray(c, c0 + 7 * ldc);
+    }
+
+    /** 4 rows x 1 vector of {@link #gemmBcast}. */
+    private static void bcast4x1(
+            float[] c,
+            int c0,
+            int ldc,
+            boolean acc,
+            float[] a,
+            int a0,
+            int ars,
+            int ats,
+            float[] b,
+            int b0,
+            int ldb,
+            int k) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector s0 = acc ? FloatVector.fromArray(S, c, c0) : z,
+                s1 = acc ? FloatVector.fromArray(S, c, c0 + ldc) : z;
+        FloatVector s2 = acc ? FloatVector.fromArray(S, c, c0 + 2 * ldc) : z;
+        FloatVector s3 = acc ? FloatVector.fromArray(S, c, c0 + 3 * ldc) : z;
+        for (int t = 0; t < k; t++) {
+            int at = a0 + t * ats;
+            FloatVector vb = FloatVector.fromArray(S, b, b0 + t * ldb);
+            s0 = vb.fma(FloatVector.broadcast(S, a[at]), s0);
+            s1 = vb.fma(FloatVector.broadcast(S, a[at + ars]), s1);
+            s2 = vb.fma(FloatVector.broadcast(S, a[at + 2 * ars]), s2);
+            s3 = vb.fma(FloatVector.broadcast(S, a[at + 3 * ars]), s3);
+        }
+        s0.intoArray(c, c0);
+        s1.intoArray(c, c0 + ldc);
+        s2.intoArray(c, c0 + 2 * ldc);
+        s3.intoArray(c, c0 + 3 * ldc);
     }
 
     /** out [len] = exp(x [len] - shift), in place allowed. */
