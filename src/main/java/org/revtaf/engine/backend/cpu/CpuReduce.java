@@ -81,7 +81,7 @@ final class CpuReduce implements ReduceKernels {
 
     /**
      * o[ob + i] = op over j of x[base + j*inner + i], for c0 <= i < c1, combined in the order of j
-     * (SUM, MAX or MIN). One loop per op, so each vector op is a constant the JIT intrinsifies.
+     * (SUM, MAX or MIN).
      */
     private static void combine(ReduceOp op, float[] o, int ob, float[] x, int base, int n, int inner, int c0, int c1) {
         float init = switch (op) {
@@ -94,39 +94,25 @@ final class CpuReduce implements ReduceKernels {
         VectorMask<Float> tail = S.indexInRange(vecEnd, c1);
         for (int j = 0; j < n; j++) {
             int rb = base + j * inner;
-            switch (op) {
-                case MAX -> {
-                    for (int i = c0; i < vecEnd; i += L)
-                        FloatVector.fromArray(S, o, ob + i)
-                                .max(FloatVector.fromArray(S, x, rb + i))
-                                .intoArray(o, ob + i);
-                    if (vecEnd < c1)
-                        FloatVector.fromArray(S, o, ob + vecEnd, tail)
-                                .max(FloatVector.fromArray(S, x, rb + vecEnd, tail))
-                                .intoArray(o, ob + vecEnd, tail);
-                }
-                case MIN -> {
-                    for (int i = c0; i < vecEnd; i += L)
-                        FloatVector.fromArray(S, o, ob + i)
-                                .min(FloatVector.fromArray(S, x, rb + i))
-                                .intoArray(o, ob + i);
-                    if (vecEnd < c1)
-                        FloatVector.fromArray(S, o, ob + vecEnd, tail)
-                                .min(FloatVector.fromArray(S, x, rb + vecEnd, tail))
-                                .intoArray(o, ob + vecEnd, tail);
-                }
-                default -> {
-                    for (int i = c0; i < vecEnd; i += L)
-                        FloatVector.fromArray(S, o, ob + i)
-                                .add(FloatVector.fromArray(S, x, rb + i))
-                                .intoArray(o, ob + i);
-                    if (vecEnd < c1)
-                        FloatVector.fromArray(S, o, ob + vecEnd, tail)
-                                .add(FloatVector.fromArray(S, x, rb + vecEnd, tail))
-                                .intoArray(o, ob + vecEnd, tail);
-                }
-            }
+            for (int i = c0; i < vecEnd; i += L)
+                apply(op, FloatVector.fromArray(S, o, ob + i), FloatVector.fromArray(S, x, rb + i))
+                        .intoArray(o, ob + i);
+            if (vecEnd < c1)
+                apply(
+                                op,
+                                FloatVector.fromArray(S, o, ob + vecEnd, tail),
+                                FloatVector.fromArray(S, x, rb + vecEnd, tail))
+                        .intoArray(o, ob + vecEnd, tail);
         }
+    }
+
+    /** a op b lane-wise; each vector operator a constant at its call site (a run-time one is not intrinsified). */
+    private static FloatVector apply(ReduceOp op, FloatVector a, FloatVector b) {
+        return switch (op) {
+            case MAX -> a.max(b);
+            case MIN -> a.min(b);
+            default -> a.add(b);
+        };
     }
 
     /** Reduction of one contiguous row. */
