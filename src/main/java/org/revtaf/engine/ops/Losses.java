@@ -79,11 +79,20 @@ public final class Losses {
             if (p < 0 || p > 1) throw new RevtafException("dropout: p=" + p + " outside [0, 1]");
         }
         if (!training || p == 0) return x;
-        double[] m = new double[x.numel()];
         double keep = 1.0 / (1 - p);
-        for (int i = 0; i < m.length; i++) m[i] = rng.nextDouble() < p ? 0 : keep;
-        Tensor mask =
-                Tensor.ofDoubles(x.device(), x.dtype() == DType.FLOAT64 ? DType.FLOAT64 : x.dtype(), m, x.shapeRef());
+        Tensor mask;
+        if (x.device().isHost() && x.dtype() == DType.FLOAT32) {
+            // the mask straight into a pooled float tensor: no double[] of the size of x per call
+            mask = Tensor.empty(x.device(), DType.FLOAT32, x.shapeRef());
+            float[] m = mask.f32();
+            int o = mask.offset();
+            float k = (float) keep;
+            for (int i = 0, n = x.numel(); i < n; i++) m[o + i] = rng.nextDouble() < p ? 0f : k;
+        } else {
+            double[] m = new double[x.numel()];
+            for (int i = 0; i < m.length; i++) m[i] = rng.nextDouble() < p ? 0 : keep;
+            mask = Tensor.ofDoubles(x.device(), x.dtype(), m, x.shapeRef());
+        }
         return Elementwise.binary("dropout", x, mask, BinaryOp.MUL);
     }
 }

@@ -1,5 +1,8 @@
 package org.revtaf.engine.tensor;
 
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.SoftReference;
 import java.util.ArrayDeque;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -9,8 +12,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Where tensor memory comes from. Host devices: a pooled heap allocator; arrays released by a
  * {@link Scope} go back to a free list keyed by dtype and size class, so a training step that
- * repeats the same shapes allocates nothing new after the first step. The pool is capped ({@code
- * -Drevtaf.pool.maxBytes}, default a quarter of the heap limit, at least 2 GiB); beyond the cap a released array is left to the GC.
+ * repeats the same shapes allocates nothing new after the first step. The pool holds arrays
+ * strongly up to a cap ({@code -Drevtaf.pool.maxBytes}, default a quarter of the heap limit, at
+ * least 2 GiB); beyond the cap it holds them through {@link SoftReference}s, which the GC clears
+ * before it would run out of memory, so a step whose working set exceeds the cap is still served
+ * from the pool and the heap limit stays the only bound.
  * Other devices: the allocator their backend registered ({@link #register}); a device nobody
  * registered yet is opened through {@link TensorOps#open} first.
  */
@@ -32,15 +38,22 @@ public final class Allocator {
     private static final Map<Device, DeviceAllocator> DEVICES = new EnumMap<>(Device.class);
 
     /**
-     * Pool cap: a quarter of the heap limit, at least 2 GiB. A cap below a step's working set
-     * (ResNet-50 at batch 8 needs about 3 GiB) makes every step allocate the excess afresh, and the
-     * young collections then copy the step's live activations: seconds of GC per step.
+     * Strong pool cap: a quarter of the heap limit, at least 2 GiB. Arrays released beyond it are
+     * pooled softly: were they left to the GC, a step whose working set exceeds the cap (ResNet-50
+     * at batch 8 needs about 3 GiB, the 12 x 768 decoder step at batch 8 about 4.5 GiB) would
+     * allocate the excess afresh every step, and the young collections would copy the step's live
+     * activations: seconds of GC per step (decoder, -Xmx8g: 14.0 -> 8.7 s of process CPU per step).
      */
-    private static final long MAX_POOL_BYTES = Long.getLong(
+    private static long maxPoolBytes = Long.getLong(
             "revtaf.pool.maxBytes", Math.max(2L << 30, Runtime.getRuntime().maxMemory() / 4));
 
+    /** Free lists by {@link #key}: arrays (strongly pooled) and {@link SoftEntry}s (pooled beyond the cap). */
     private static final Map<Long, ArrayDeque<Object>> FREE = new HashMap<>();
+    /** Soft entries the GC cleared, to be dropped from their free lists. */
+    private static final ReferenceQueue<Object> CLEARED = new ReferenceQueue<>();
+
     private static long pooledBytes;
+    private static long softBytes;
     private static final AtomicLong REUSED = new AtomicLong();
     private static final AtomicLong FRESH = new AtomicLong();
 
@@ -115,24 +128,75 @@ public final class Allocator {
         return (int) Math.min(r, Integer.MAX_VALUE - 8);
     }
 
+    /** A pooled array beyond the strong cap, held softly; remembers its free list to leave it when cleared. */
+    private static final class SoftEntry extends SoftReference<Object> {
+        final long key, bytes;
+
+        SoftEntry(Object array, long key, long bytes) {
+            super(array, CLEARED);
+            this.key = key;
+            this.bytes = bytes;
+        }
+    }
+
     private static synchronized Object take(DType dtype, int n) {
+        dropCleared();
         ArrayDeque<Object> q = FREE.get(key(dtype, n));
-        Object a = q == null ? null : q.pollLast();
-        if (a != null) pooledBytes -= (long) n * dtype.byteSize();
-        return a;
+        if (q == null) return null;
+        long bytes = (long) n * dtype.byteSize();
+        for (Object e; (e = q.pollLast()) != null; ) {
+            if (!(e instanceof SoftEntry soft)) {
+                pooledBytes -= bytes;
+                return e;
+            }
+            softBytes -= bytes;
+            Object a = soft.get();
+            soft.clear(); // taken: not to be dropped again when the queue reports it
+            if (a != null) return a;
+        }
+        return null;
     }
 
     static synchronized void recycle(DType dtype, Object array) {
         int n = java.lang.reflect.Array.getLength(array);
-        long bytes = (long) n * dtype.byteSize();
-        if (n == 0 || pooledBytes + bytes > MAX_POOL_BYTES) return;
-        FREE.computeIfAbsent(key(dtype, n), k -> new ArrayDeque<>()).addLast(array);
-        pooledBytes += bytes;
+        if (n == 0) return;
+        dropCleared();
+        long bytes = (long) n * dtype.byteSize(), key = key(dtype, n);
+        ArrayDeque<Object> q = FREE.computeIfAbsent(key, k -> new ArrayDeque<>());
+        if (pooledBytes + bytes <= maxPoolBytes) {
+            q.addLast(array);
+            pooledBytes += bytes;
+        } else {
+            q.addLast(new SoftEntry(array, key, bytes));
+            softBytes += bytes;
+        }
     }
 
-    /** Bytes currently held in free lists. */
+    /** Drops the soft entries the GC cleared from their free lists. */
+    private static void dropCleared() {
+        for (Reference<?> r; (r = CLEARED.poll()) != null; ) {
+            SoftEntry e = (SoftEntry) r;
+            ArrayDeque<Object> q = FREE.get(e.key);
+            if (q != null && q.removeIf(x -> x == e)) softBytes -= e.bytes;
+        }
+    }
+
+    /** Sets the strong pool cap (tests); returns the previous one. */
+    static synchronized long setMaxPoolBytes(long bytes) {
+        long old = maxPoolBytes;
+        maxPoolBytes = bytes;
+        return old;
+    }
+
+    /** Bytes currently held strongly in free lists (at most the cap). */
     public static synchronized long pooledBytes() {
         return pooledBytes;
+    }
+
+    /** Bytes pooled beyond the cap through soft references, the GC's clearing not yet noticed. */
+    public static synchronized long softPooledBytes() {
+        dropCleared();
+        return softBytes;
     }
 
     /** Arrays allocated fresh (not from the pool) since start. */
@@ -149,6 +213,7 @@ public final class Allocator {
     public static synchronized void trim() {
         FREE.clear();
         pooledBytes = 0;
+        softBytes = 0;
     }
 
     private static long key(DType dtype, int n) {

@@ -49,6 +49,35 @@ class ScopeMemoryTest {
     }
 
     @Test
+    void beyondTheCapArraysArePooledSoftlyAndComeBack() {
+        long oldCap = Allocator.setMaxPoolBytes(0); // everything released goes to the soft part
+        try {
+            int n = 123_457; // a size class no other test uses
+            long soft = Allocator.softPooledBytes(), strong = Allocator.pooledBytes();
+            Object array; // held here, so the GC cannot clear the soft entry during the test
+            try (Scope s = Scope.open()) {
+                array = ((HeapStorage)
+                                Tensor.full(Device.CPU, DType.FLOAT32, 3, n).storage())
+                        .array();
+            }
+            long bytes = 4L * Allocator.sizeClass(n);
+            assertEquals(strong, Allocator.pooledBytes(), "nothing pooled strongly beyond the cap");
+            assertEquals(soft + bytes, Allocator.softPooledBytes());
+            long fresh = Allocator.freshAllocations();
+            try (Scope s = Scope.open()) {
+                Tensor b = Tensor.zeros(Device.CPU, DType.FLOAT32, n);
+                assertEquals(fresh, Allocator.freshAllocations(), "served from the soft part of the pool");
+                assertTrue(((HeapStorage) b.storage()).array() == array);
+                assertEquals(soft, Allocator.softPooledBytes());
+                for (double v : b.toDoubles()) assertEquals(0.0, v);
+            }
+            assertEquals(strong, Allocator.pooledBytes());
+        } finally {
+            Allocator.setMaxPoolBytes(oldCap);
+        }
+    }
+
+    @Test
     void nestedScopesHandKeptTensorsToTheParent() {
         Tensor x = Tensor.zeros(Device.CPU, DType.FLOAT32, 3);
         try (Scope outer = Scope.open()) {

@@ -182,7 +182,11 @@ final class CpuElementwise implements ElementwiseKernels {
 
     @Override
     public void fill(Tensor out, double value) {
-        java.util.Arrays.fill(out.f32(), out.offset(), out.offset() + out.numel(), (float) value);
+        float[] o = out.f32();
+        int oo = out.offset();
+        float v = (float) value;
+        // in parts on every core: zeroGrad fills every parameter's gradient (161M floats, decoder)
+        Parallel.range(out.numel(), 1 << 18, (s, e) -> java.util.Arrays.fill(o, oo + s, oo + e, v));
     }
 
     @Override
@@ -202,6 +206,7 @@ final class CpuElementwise implements ElementwiseKernels {
             for (int r = st; r < e; r++) {
                 int oo = L2.rowOffset(0, r), xo = L2.rowOffset(1, r);
                 if (so == 1 && sx == 1) System.arraycopy(s, xo, o, oo, L2.cols);
+                else if (so == 1 && sx == 0) java.util.Arrays.fill(o, oo, oo + L2.cols, s[xo]); // expanded axis
                 else for (int i = 0; i < L2.cols; i++) o[oo + i * so] = s[xo + i * sx];
             }
         });

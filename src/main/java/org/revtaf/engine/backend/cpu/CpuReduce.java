@@ -49,48 +49,70 @@ final class CpuReduce implements ReduceKernels {
             });
             return;
         }
-        // inner > 1: combine whole rows of length inner, vectorized along inner
+        if (op != ReduceOp.LOGSUMEXP) {
+            // inner > 1: column blocks of COLS along inner, each combined over the n rows in order
+            // (vectorized along inner); fork-join over (outer, column block), so a reduction over the
+            // leading axis (a bias gradient: outer = 1) runs on every core too
+            int blocks = (inner + COLS - 1) / COLS;
+            Parallel.range(outer * blocks, Math.max(1, 32768 / Math.max(n * COLS, 1)), (s, e) -> {
+                for (int q = s; q < e; q++) {
+                    int r = q / blocks, c0 = (q % blocks) * COLS;
+                    combine(op, oa, oo + r * inner, xa, xo + r * n * inner, n, inner, c0, Math.min(inner, c0 + COLS));
+                }
+            });
+            return;
+        }
         Parallel.range(outer, Math.max(1, 8192 / Math.max(n * inner, 1)), (s, e) -> {
             float[] mx = new float[inner];
             for (int r = s; r < e; r++) {
                 int base = xo + r * n * inner, ob = oo + r * inner;
-                if (op == ReduceOp.LOGSUMEXP) {
-                    combine(ReduceOp.MAX, mx, 0, xa, base, n, inner);
-                    for (int i = 0; i < inner; i++) {
-                        double sum = 0;
-                        for (int j = 0; j < n; j++) sum += Math.exp(xa[base + j * inner + i] - mx[i]);
-                        oa[ob + i] = mx[i] == Float.NEGATIVE_INFINITY ? mx[i] : (float) (mx[i] + Math.log(sum));
-                    }
-                } else combine(op, oa, ob, xa, base, n, inner);
+                combine(ReduceOp.MAX, mx, 0, xa, base, n, inner, 0, inner);
+                for (int i = 0; i < inner; i++) {
+                    double sum = 0;
+                    for (int j = 0; j < n; j++) sum += Math.exp(xa[base + j * inner + i] - mx[i]);
+                    oa[ob + i] = mx[i] == Float.NEGATIVE_INFINITY ? mx[i] : (float) (mx[i] + Math.log(sum));
+                }
             }
         });
     }
 
-    /** out[i] = op over j of x[base + j*inner + i], for i < inner (SUM, MAX or MIN). */
-    private static void combine(ReduceOp op, float[] o, int ob, float[] x, int base, int n, int inner) {
+    /** Columns per work item of a reduction over a middle axis (a multiple of the vector length). */
+    private static final int COLS = Math.max(L, 256 / L * L);
+
+    /**
+     * o[ob + i] = op over j of x[base + j*inner + i], for c0 <= i < c1, combined in the order of j
+     * (SUM, MAX or MIN).
+     */
+    private static void combine(ReduceOp op, float[] o, int ob, float[] x, int base, int n, int inner, int c0, int c1) {
         float init = switch (op) {
             case MAX -> Float.NEGATIVE_INFINITY;
             case MIN -> Float.POSITIVE_INFINITY;
             default -> 0f;
         };
-        java.util.Arrays.fill(o, ob, ob + inner, init);
-        VectorOperators.Binary vop = op == ReduceOp.SUM
-                ? VectorOperators.ADD
-                : op == ReduceOp.MAX ? VectorOperators.MAX : VectorOperators.MIN;
+        java.util.Arrays.fill(o, ob + c0, ob + c1, init);
+        int vecEnd = c0 + (c1 - c0) / L * L;
+        VectorMask<Float> tail = S.indexInRange(vecEnd, c1);
         for (int j = 0; j < n; j++) {
             int rb = base + j * inner;
-            int i = 0;
-            for (; i + L <= inner; i += L)
-                FloatVector.fromArray(S, o, ob + i)
-                        .lanewise(vop, FloatVector.fromArray(S, x, rb + i))
+            for (int i = c0; i < vecEnd; i += L)
+                apply(op, FloatVector.fromArray(S, o, ob + i), FloatVector.fromArray(S, x, rb + i))
                         .intoArray(o, ob + i);
-            if (i < inner) {
-                VectorMask<Float> m = S.indexInRange(i, inner);
-                FloatVector.fromArray(S, o, ob + i, m)
-                        .lanewise(vop, FloatVector.fromArray(S, x, rb + i, m))
-                        .intoArray(o, ob + i, m);
-            }
+            if (vecEnd < c1)
+                apply(
+                                op,
+                                FloatVector.fromArray(S, o, ob + vecEnd, tail),
+                                FloatVector.fromArray(S, x, rb + vecEnd, tail))
+                        .intoArray(o, ob + vecEnd, tail);
         }
+    }
+
+    /** a op b lane-wise; each vector operator a constant at its call site (a run-time one is not intrinsified). */
+    private static FloatVector apply(ReduceOp op, FloatVector a, FloatVector b) {
+        return switch (op) {
+            case MAX -> a.max(b);
+            case MIN -> a.min(b);
+            default -> a.add(b);
+        };
     }
 
     /** Reduction of one contiguous row. */
