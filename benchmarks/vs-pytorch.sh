@@ -24,7 +24,11 @@ fi
 # the same cores for both sides: the first THREADS cpus when the machine has more
 pin=()
 if command -v taskset >/dev/null && [ "$(nproc)" -gt "$threads" ]; then pin=(taskset -c "0-$((threads - 1))"); fi
-blas_env=(env OMP_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads" MKL_NUM_THREADS="$threads")
+# PyTorch's BLAS is the system OpenBLAS: an OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE inherited from the
+# environment (these machines export OPENBLAS_CORETYPE=Haswell, the AVX2 kernels, to every process) is
+# dropped, as benchmarks/gemm-vs-openblas.sh does, so OpenBLAS picks its best kernels (AVX-512 on Zen 4/5)
+blas_env=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads"
+    MKL_NUM_THREADS="$threads")
 
 echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//') (family $(grep -m1 'cpu family' /proc/cpuinfo | cut -d: -f2 | tr -d ' '), model $(grep -m1 '^model[[:space:]]' /proc/cpuinfo | cut -d: -f2 | tr -d ' ')), $(nproc) cpus, $threads threads${pin:+, pinned with ${pin[*]}}"
 echo "torch: $("$py" -c 'import torch, torchvision; print(torch.__version__, "/ torchvision", torchvision.__version__)')"
