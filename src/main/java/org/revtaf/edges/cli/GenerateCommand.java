@@ -2,6 +2,7 @@ package org.revtaf.edges.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.revtaf.edges.pipeline.Log;
@@ -31,7 +32,7 @@ import picocli.CommandLine.Spec;
                     + " LRPs, LRE retrieval, REVTAF).",
             "The checkpoint names the cache, data and foundation checkpoint it was trained with; a missing or"
                     + " changed one is an error naming it. Beam search with the checkpoint's generate section"
-                    + " (lengths, length penalty, batch size)."
+                    + " (lengths, length penalty, batch size), changed for this run with --set generate.KEY=VALUE."
         })
 public final class GenerateCommand implements Callable<Integer> {
     @Spec
@@ -65,6 +66,13 @@ public final class GenerateCommand implements Callable<Integer> {
             description = "Beam size (default: the checkpoint's generate.beams, 3); 1 is greedy decoding.")
     Integer beam;
 
+    @Option(
+            names = "--set",
+            paramLabel = "generate.KEY=VALUE",
+            description = "Override a key of the checkpoint's generate section for this run (max_new_tokens,"
+                    + " min_length, length_penalty, batch_size, beams), e.g. generate.min_length=40; repeatable.")
+    List<String> overrides = new ArrayList<>();
+
     @Mixin
     DeviceOptions deviceOptions;
 
@@ -86,7 +94,7 @@ public final class GenerateCommand implements Callable<Integer> {
         if (images != null) for (Path p : images) DataCommand.requirePath(spec, "--image", p);
         if (beam != null && beam < 1) throw new ParameterException(spec.commandLine(), "--beam must be >= 1");
         Log log = Log.stderr(spec.commandLine().getErr());
-        Generate.Request request = new Generate.Request(checkpoint, data, s, images, out, beam, dev);
+        Generate.Request request = new Generate.Request(checkpoint, data, s, images, out, beam, dev, overrides);
         profile.run(dev, spec.commandLine().getErr(), null, () -> {
             Generate.Result r = Generate.run(request, spec.commandLine().getOut(), log);
             summary(r, log);

@@ -211,6 +211,60 @@ class GenerateCommandTest {
         assertTrue(ret.err().contains("without the LRE"), ret.err());
     }
 
+    /** The new-token count of the summary line ("... ms per report, 7.5 new tokens per report"). */
+    static double newTokensPerReport(String summary) {
+        var m = java.util.regex.Pattern.compile("([0-9.]+) new tokens per report")
+                .matcher(summary);
+        assertTrue(m.find(), summary);
+        return Double.parseDouble(m.group(1));
+    }
+
+    @Test
+    void setChangesTheGenerateSectionForThisRunOnly() throws Exception {
+        String ckpt = full.toString(), data = fx.data.toString();
+        // at most 3 new tokens, never ended early before it (min_length 0)
+        var shortRun = CliRun.run(
+                "generate",
+                "--checkpoint",
+                ckpt,
+                "--data",
+                data,
+                "--set",
+                "generate.max_new_tokens=3",
+                "--set",
+                "generate.min_length=0");
+        assertEquals(0, shortRun.status(), shortRun.err());
+        assertTrue(newTokensPerReport(shortRun.err()) <= 3.0, shortRun.err());
+        // min_length counts the 19-token prompt: 30 forces at least 11 new tokens per report
+        var longRun = CliRun.run(
+                "generate",
+                "--checkpoint",
+                ckpt,
+                "--data",
+                data,
+                "--set",
+                "generate.min_length=30",
+                "--set",
+                "generate.max_new_tokens=40",
+                "--set",
+                "generate.beams=2");
+        assertEquals(0, longRun.status(), longRun.err());
+        assertTrue(newTokensPerReport(longRun.err()) >= 11.0, longRun.err());
+        assertTrue(longRun.err().contains("(beam 2)"), longRun.err());
+        // the checkpoint itself is unchanged: a plain run decodes with its own section again
+        var plain = CliRun.run("generate", "--checkpoint", ckpt, "--data", data);
+        assertTrue(plain.err().contains("(beam 1)"), plain.err());
+
+        CliRun.run("generate", "--checkpoint", ckpt, "--data", data, "--set", "train.lr=1")
+                .assertFails(1, "--set train.lr=1", "train");
+        CliRun.run("generate", "--checkpoint", ckpt, "--data", data, "--set", "generate.min_lenght=3")
+                .assertFails(1, "min_lenght", "min_length");
+        CliRun.run("generate", "--checkpoint", ckpt, "--data", data, "--set", "generate.beams=0")
+                .assertFails(1, "beams");
+        CliRun.run("generate", "--checkpoint", ckpt, "--data", data, "--set", "generate.beams")
+                .assertFails(1, "KEY=VALUE");
+    }
+
     @Test
     void badUsageIsExitTwo() {
         String img = image(fx.dataset.split(Split.TEST).get(0)).toString();

@@ -16,6 +16,8 @@ import org.revtaf.domain.data.Dataset;
 import org.revtaf.domain.data.Datasets;
 import org.revtaf.domain.data.Split;
 import org.revtaf.domain.data.Study;
+import org.revtaf.edges.config.ConfigLoader;
+import org.revtaf.edges.config.GenerateConfig;
 import org.revtaf.edges.io.AtomicFile;
 import org.revtaf.edges.pipeline.Log;
 import org.revtaf.edges.pipeline.Progress;
@@ -54,9 +56,40 @@ public final class Generate {
      * @param images image files (PNG...), or null with data
      * @param out the JSONL file, or null for stdout
      * @param beams beam size, or null for the checkpoint's generate.beams
+     * @param overrides {@code generate.KEY=VALUE} changes to the checkpoint's generate section (lengths,
+     *     length penalty, batch size, beams) for this run only
      */
     public record Request(
-            Path checkpoint, Path data, String split, List<Path> images, Path out, Integer beams, Device device) {}
+            Path checkpoint,
+            Path data,
+            String split,
+            List<Path> images,
+            Path out,
+            Integer beams,
+            Device device,
+            List<String> overrides) {
+        public Request {
+            overrides = List.copyOf(overrides);
+        }
+
+        public Request(
+                Path checkpoint, Path data, String split, List<Path> images, Path out, Integer beams, Device device) {
+            this(checkpoint, data, split, images, out, beams, device, List.of());
+        }
+    }
+
+    /** Only a generate section, so that an override outside it is an unknown key naming itself. */
+    record GenerateOnly(GenerateConfig generate) {}
+
+    /**
+     * The checkpoint's generate section with {@code generate.KEY=VALUE} overrides applied; an unknown
+     * key, a key of another section or a bad value is an error naming the override.
+     */
+    public static GenerateConfig withOverrides(GenerateConfig base, List<String> overrides) {
+        if (overrides.isEmpty()) return base;
+        return ConfigLoader.parse("", "--set", GenerateOnly.class, new GenerateOnly(base), overrides)
+                .generate();
+    }
 
     /**
      * The outcome.
@@ -82,7 +115,8 @@ public final class Generate {
             for (Path p : r.images())
                 if (!Files.isRegularFile(p)) throw new RevtafException("--image " + p + ": no such file");
         try (Inference inf = open(r, log)) {
-            int beams = r.beams() == null ? inf.generate().beams() : r.beams();
+            GenerateConfig gen = withOverrides(inf.generate(), r.overrides());
+            int beams = r.beams() == null ? gen.beams() : r.beams();
             Dataset dataset;
             List<Study> studies;
             StudyFeatures source;
@@ -100,11 +134,10 @@ public final class Generate {
             }
             List<String> lines = new ArrayList<>(studies.size());
             long t0 = System.nanoTime(), tokens = 0;
-            BeamSearch.Options options = ReportDecoder.options(inf.generate(), beams, inf.model());
+            BeamSearch.Options options = ReportDecoder.options(gen, beams, inf.model());
             BadSamples bad = new BadSamples(inf.data().onBadSample());
             try (Scope outer = Scope.open();
-                    BatchLoader loader = BatchLoader.inOrder(
-                            dataset, studies, inf.data(), inf.generate().batchSize(), bad);
+                    BatchLoader loader = BatchLoader.inOrder(dataset, studies, inf.data(), gen.batchSize(), bad);
                     Progress p = log.progress("generate", studies.size(), "reports")) {
                 int done = 0;
                 while (loader.hasNext()) {
