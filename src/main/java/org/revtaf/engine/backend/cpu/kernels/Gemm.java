@@ -26,6 +26,16 @@ public final class Gemm {
     static final int MC = roundUp(Math.max(1, Integer.getInteger("revtaf.gemm.mc", 144)), MR);
     static final int NC = roundUp(Math.max(1, Integer.getInteger("revtaf.gemm.nc", 3072)), NR);
 
+    /**
+     * The older parallel scheme (revtaf.gemm.shared=true): every depth block's B panel packed once and
+     * shared by all threads, two fork-joins per depth block. The default gives the threads independent
+     * blocks of C with their own panels and one fork-join per call.
+     */
+    static final boolean SHARED_PANELS = Boolean.getBoolean("revtaf.gemm.shared");
+
+    /** Fewest rows (columns) of C per independent block when there are more blocks than threads. */
+    static final int SPLIT_MIN = Math.max(1, Integer.getInteger("revtaf.gemm.split", 512));
+
     /** Tasks per thread and phase of the parallel packed path (revtaf.gemm.tasks). */
     static final int TASKS_PER_THREAD = Math.max(1, Integer.getInteger("revtaf.gemm.tasks", 4));
 
@@ -253,6 +263,66 @@ public final class Gemm {
     }
 
     static void packed(
+            int m,
+            int n,
+            int k,
+            float alpha,
+            ASource a,
+            BSource b,
+            float beta,
+            float[] c,
+            int cOff,
+            int ldc,
+            int threads) {
+        if (threads == 1 || SHARED_PANELS) {
+            packedShared(m, n, k, alpha, a, b, beta, c, cOff, ldc, threads);
+            return;
+        }
+        // independent blocks of C, one serial GEMM each (own packed panels, no barrier between depth
+        // blocks): split the longer side, so the packing repeated per block is the smaller operand's
+        // More blocks than threads balance the load (and let a thread the OS holds back lose only a
+        // small block), but each block packs the other operand again: at least SPLIT_MIN rows
+        // (columns) per block keep that repacking under ~1/SPLIT_MIN of the block's arithmetic.
+        boolean byCols = n >= m;
+        int tiles = byCols ? (n + NR - 1) / NR : (m + MR - 1) / MR;
+        int wanted = Math.min(TASKS_PER_THREAD * threads, (byCols ? n : m) / SPLIT_MIN) / threads * threads;
+        int parts = Math.min(tiles, Math.max(threads, wanted));
+        Parallel.tasks(parts, t -> {
+            int t0 = tiles * t / parts, t1 = tiles * (t + 1) / parts;
+            if (byCols) serial(m, k, alpha, a, b, beta, c, cOff, ldc, 0, m, t0 * NR, Math.min(n, t1 * NR));
+            else serial(m, k, alpha, a, b, beta, c, cOff, ldc, t0 * MR, Math.min(m, t1 * MR), 0, n);
+        });
+    }
+
+    /** One thread: C[i0, i1) x [j0, j1) = alpha * A B + beta * C over the whole depth. */
+    private static void serial(
+            int m,
+            int k,
+            float alpha,
+            ASource a,
+            BSource b,
+            float beta,
+            float[] c,
+            int cOff,
+            int ldc,
+            int i0,
+            int i1,
+            int j0,
+            int j1) {
+        scale(i1 - i0, j1 - j0, beta, c, cOff + i0 * ldc + j0, ldc);
+        float[] bp = buffer(B_PACK, Math.min(KC, k) * Math.min(NC, roundUp(j1 - j0, NR)));
+        for (int jc = j0; jc < j1; jc += NC) {
+            int nc = Math.min(NC, j1 - jc);
+            int strips = (nc + NR - 1) / NR;
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                packB(b, pc, kc, jc, nc, 0, strips, bp);
+                macro(m, alpha, a, bp, c, cOff, ldc, pc, kc, jc, nc, i0, i1, 0, strips);
+            }
+        }
+    }
+
+    static void packedShared(
             int m,
             int n,
             int k,

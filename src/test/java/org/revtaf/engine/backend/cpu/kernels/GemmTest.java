@@ -1,5 +1,6 @@
 package org.revtaf.engine.backend.cpu.kernels;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.revtaf.engine.backend.Buf.of;
@@ -104,6 +105,58 @@ class GemmTest {
         compare(2, false, false, Gemm.MC + 13, 2 * Gemm.NR + 5, Gemm.KC + 19, 1f, 0f, 0);
         compare(2, true, true, Gemm.MC + 1, Gemm.NR + 1, 2 * Gemm.KC + 1, 1f, 1f, 2);
         compare(1, false, true, 2 * Gemm.MR + 1, 3 * Gemm.NR - 1, Gemm.KC - 1, 1f, 0f, 0);
+    }
+
+    /**
+     * The parallel path (independent blocks of C: by columns when n >= m, else by rows; more blocks
+     * than threads when the split side has at least 2 * SPLIT_MIN per thread) and the older shared-panel
+     * path give the bits of one thread: every element sums over the depth in the same order.
+     */
+    @Test
+    void parallelBlocksAreBitIdenticalToOneThread() {
+        int[][] shapes = {
+            {37, 61, 29}, // by columns, one block per thread
+            {61, 37, 300}, // by rows, across KC
+            {4 * Gemm.SPLIT_MIN + 7, 24, 40}, // by rows, more blocks than threads (with 2 threads)
+            {20, 4 * Gemm.SPLIT_MIN + 5, 40}, // by columns, more blocks than threads
+            {Gemm.MC + 13, Gemm.NC + 3 * Gemm.NR + 1, 17} // rows and columns crossing MC and NC
+        };
+        int threads = Parallel.threads();
+        try {
+            for (int[] s : shapes)
+                for (int t = 0; t < 4; t++) {
+                    boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
+                    int m = s[0], n = s[1], k = s[2];
+                    SplittableRandom r = new SplittableRandom(m + 3L * n + 7L * k + t);
+                    float[] a = rand(r, m * k), b = rand(r, k * n), c0 = rand(r, m * n);
+                    float[] one = c0.clone(), blocks = c0.clone(), shared = c0.clone();
+                    int lda = ta ? m : k, ldb = tb ? k : n;
+                    Gemm.packed(ta, tb, m, n, k, 1.5f, a, 0, lda, b, 0, ldb, 0.5f, one, 0, n, 1);
+                    for (int p : new int[] {2, 3}) {
+                        Parallel.setThreads(p);
+                        System.arraycopy(c0, 0, blocks, 0, c0.length);
+                        System.arraycopy(c0, 0, shared, 0, c0.length);
+                        Gemm.packed(ta, tb, m, n, k, 1.5f, a, 0, lda, b, 0, ldb, 0.5f, blocks, 0, n, p);
+                        Gemm.packedShared(
+                                m,
+                                n,
+                                k,
+                                1.5f,
+                                Gemm.matrixA(ta, a, 0, lda),
+                                Gemm.matrixB(tb, b, 0, ldb),
+                                0.5f,
+                                shared,
+                                0,
+                                n,
+                                p);
+                        String what = p + " threads, m=" + m + " n=" + n + " k=" + k + " ta=" + ta + " tb=" + tb;
+                        assertArrayEquals(one, blocks, "blocks, " + what);
+                        assertArrayEquals(one, shared, "shared panels, " + what);
+                    }
+                }
+        } finally {
+            Parallel.setThreads(threads);
+        }
     }
 
     @Test
