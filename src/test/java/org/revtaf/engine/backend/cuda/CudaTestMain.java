@@ -1,5 +1,6 @@
 package org.revtaf.engine.backend.cuda;
 
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClasspathRoots;
 
 import java.io.PrintStream;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.TestSource;
 import org.junit.platform.engine.support.descriptor.ClassSource;
@@ -31,12 +33,16 @@ import org.junit.platform.launcher.core.LauncherFactory;
  * line per test (PASS, FAIL with the message, SKIP, ABORT) and a summary, and exits 0 when every
  * selected test passed, 1 when one failed or none was selected, 2 on bad usage.
  *
- * <p>Usage: {@code CudaTestMain [--list] [--tag T] [ROOT...]}; {@code --list} prints the selected
- * classes instead of running them.
+ * <p>Usage: {@code CudaTestMain [--list] [--tag T] [--class NAME]... [ROOT...]}; {@code --list}
+ * prints the selected classes instead of running them; {@code --class} selects those classes instead
+ * of scanning the roots (the tag filter still applies): {@code gpu-check.sh --emu --bundle} runs the
+ * kernel parity class with the emulator standing in for the GPU, whose cuBLAS test cannot run there.
  */
 public final class CudaTestMain {
     /** The tag of the tests that need a real GPU. */
     public static final String TAG = "cuda";
+
+    private static final String USAGE = "[--list] [--tag T] [--class NAME]... [ROOT...]";
 
     private CudaTestMain() {}
 
@@ -49,20 +55,27 @@ public final class CudaTestMain {
         String tag = TAG;
         boolean list = false;
         List<Path> roots = new ArrayList<>();
+        List<String> classNames = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--list" -> list = true;
                 case "--tag" -> {
                     if (i + 1 == args.length || args[i + 1].isBlank()) {
-                        err.println("CudaTestMain: --tag needs a tag name (usage: [--list] [--tag T] [ROOT...])");
+                        err.println("CudaTestMain: --tag needs a tag name (usage: " + USAGE + ")");
                         return 2;
                     }
                     tag = args[++i];
                 }
+                case "--class" -> {
+                    if (i + 1 == args.length || args[i + 1].isBlank()) {
+                        err.println("CudaTestMain: --class needs a class name (usage: " + USAGE + ")");
+                        return 2;
+                    }
+                    classNames.add(args[++i]);
+                }
                 default -> {
                     if (args[i].startsWith("-")) {
-                        err.println(
-                                "CudaTestMain: unknown option '" + args[i] + "' (usage: [--list] [--tag T] [ROOT...])");
+                        err.println("CudaTestMain: unknown option '" + args[i] + "' (usage: " + USAGE + ")");
                         return 2;
                     }
                     roots.add(Path.of(args[i]));
@@ -71,10 +84,15 @@ public final class CudaTestMain {
         }
         if (roots.isEmpty()) roots.add(ownRoot());
         Launcher launcher = LauncherFactory.create();
-        TestPlan plan = launcher.discover(request(roots, tag));
+        List<DiscoverySelector> selectors = classNames.isEmpty()
+                ? List.<DiscoverySelector>copyOf(selectClasspathRoots(Set.copyOf(roots)))
+                : classNames.stream()
+                        .<DiscoverySelector>map(c -> selectClass(c))
+                        .toList();
+        TestPlan plan = launcher.discover(request(selectors, tag));
         Set<String> classes = classes(plan);
         if (classes.isEmpty()) {
-            err.println("CudaTestMain: no test tagged '" + tag + "' under " + roots);
+            err.println("CudaTestMain: no test tagged '" + tag + "' in " + (classNames.isEmpty() ? roots : classNames));
             return 1;
         }
         if (list) {
@@ -92,10 +110,10 @@ public final class CudaTestMain {
         return summary.failed == 0 && summary.passed > 0 ? 0 : 1;
     }
 
-    /** Every class under {@code roots} tagged {@code tag} (class-level tags are inherited by the tests). */
-    static LauncherDiscoveryRequest request(List<Path> roots, String tag) {
+    /** The tests of {@code selectors} tagged {@code tag} (class-level tags are inherited by the tests). */
+    static LauncherDiscoveryRequest request(List<DiscoverySelector> selectors, String tag) {
         return LauncherDiscoveryRequestBuilder.request()
-                .selectors(selectClasspathRoots(Set.copyOf(roots)))
+                .selectors(selectors)
                 .filters(TagFilter.includeTags(tag))
                 .build();
     }

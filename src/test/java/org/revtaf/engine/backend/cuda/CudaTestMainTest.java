@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.platform.engine.discovery.DiscoverySelectors;
 import org.junit.platform.launcher.core.LauncherFactory;
 
 /**
@@ -33,8 +34,9 @@ class CudaTestMainTest {
     @Test
     void selectsExactlyTheCudaTaggedClasses() throws IOException {
         Path root = CudaTestMain.ownRoot();
-        Set<String> selected = CudaTestMain.classes(
-                LauncherFactory.create().discover(CudaTestMain.request(List.of(root), CudaTestMain.TAG)));
+        Set<String> selected = CudaTestMain.classes(LauncherFactory.create()
+                .discover(CudaTestMain.request(
+                        List.copyOf(DiscoverySelectors.selectClasspathRoots(Set.of(root))), CudaTestMain.TAG)));
         Set<String> tagged = taggedClasses(root, CudaTestMain.TAG);
         assertEquals(tagged, selected);
         assertTrue(selected.contains("org.revtaf.engine.kernels.KernelParityCudaTest"), selected::toString);
@@ -64,6 +66,10 @@ class CudaTestMainTest {
             assertEquals(
                     List.of(Failing.class.getName(), Passing.class.getName()),
                     list.out.lines().toList());
+
+            Run one = run("--tag", "cuda-test-main-sample", "--class", Passing.class.getName());
+            assertEquals(0, one.status, one.out);
+            assertTrue(one.out.contains("1 passed, 0 failed"), one.out);
         } finally {
             System.clearProperty(SELF_TEST);
         }
@@ -78,6 +84,10 @@ class CudaTestMainTest {
         assertEquals(2, bad.status);
         assertTrue(bad.err.contains("unknown option '--frobnicate'"), bad.err);
         assertEquals(2, run("--tag").status);
+        Run untagged = run("--class", CudaTestMainTest.class.getName());
+        assertEquals(1, untagged.status);
+        assertTrue(
+                untagged.err.contains("no test tagged 'cuda' in [" + CudaTestMainTest.class.getName()), untagged.err);
     }
 
     /** Non-abstract classes under {@code root} whose (inherited) JUnit tags include {@code tag}. */
