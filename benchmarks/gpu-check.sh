@@ -93,15 +93,17 @@ else
     fi
     echo "== 2. build librevtaf_cuda.so ($NVCC)"
     if [ ! -x "$NVCC" ]; then echo "gpu-check: nvcc not found ($NVCC); set NVCC" >&2; exit 2; fi
+    # the toolkit's lib64 (cuBLAS, cuDNN where present) for the harness's --cublas and the Java vendor paths
+    export LD_LIBRARY_PATH="$(dirname "$(readlink -f "$NVCC")")/../lib64:${LD_LIBRARY_PATH:-}"
     step 360 "nvcc build" make -s -j"$JOBS" -C kernels cuda OUT="$NATIVE" NVCC="$NVCC" || exit 2
     if [ $PTXAS = 1 ]; then # a report, not a build (the library above compiled): in the background
         echo "-- ptxas (sm_90) report: compiling in the background, printed at the end"
-        rm -f "$NATIVE/ptxas.rc"
-        (
-            step 300 "ptxas report" make -s -C kernels ptxas NVCC="$NVCC" >"$NATIVE/ptxas.txt" 2>"$NATIVE/ptxas.err"
-            echo $? >"$NATIVE/ptxas.rc"
-        ) >"$NATIVE/ptxas.log" 2>&1 &
-        PTXAS_PID=$!
+        # timeout leads its own process group: a TERM to it (the trap, on an early exit) ends make's children too
+        limit=300  # on a GPU: what the budget leaves, less 20 s to print the report
+        [ "$BUDGET" -gt 0 ] && limit=$((T0 + BUDGET - 20 - $(date +%s)))
+        timeout --kill-after=10 $((limit > 10 ? limit : 10)) \
+            make -s -C kernels ptxas NVCC="$NVCC" >"$NATIVE/ptxas.txt" 2>"$NATIVE/ptxas.err" &
+        PTXAS_PID=$! PTXAS_T0=$(date +%s)
         trap 'kill "$PTXAS_PID" 2>/dev/null' EXIT
     fi
 fi
@@ -166,10 +168,7 @@ if [ $BENCH = 1 ]; then
     echo "== 6. benchmark (NVTX range around every launch)"
     ARGS=("$CHECK" "$LIB" --bench)
     [ $QUICK = 1 ] || [ $EMU = 1 ] && ARGS+=(--quick)
-    if [ $EMU = 0 ]; then  # cuBLAS GEMMs (fp32 / TF32 / BF16) as the yardstick, from the toolkit's lib64
-        ARGS+=(--cublas)
-        export LD_LIBRARY_PATH="$(dirname "$(readlink -f "$NVCC")")/../lib64:${LD_LIBRARY_PATH:-}"
-    fi
+    [ $EMU = 1 ] || ARGS+=(--cublas) # cuBLAS GEMMs (fp32 / TF32 / BF16) as the yardstick, from the toolkit's lib64
     if [ "${NSYS:-0}" = 1 ] && command -v nsys >/dev/null; then
         step 300 "benchmark (nsys)" nsys profile -t cuda,nvtx -o target/gpu-check --force-overwrite true "${ARGS[@]}" \
             || STATUS=1
@@ -212,9 +211,9 @@ fi
 if [ -n "${PTXAS_PID:-}" ]; then
     echo "== 8. ptxas (sm_90): kernels that spill"
     wait "$PTXAS_PID"
+    rc=$?
     trap - EXIT
-    rc=$(cat "$NATIVE/ptxas.rc" 2>/dev/null || echo 2)
-    cat "$NATIVE/ptxas.log"
+    echo "   (ptxas report: $(( $(date +%s) - PTXAS_T0 )) s in the background)"
     if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
         echo "(ptxas report incomplete: timed out; partial report in $NATIVE/ptxas.txt)"
     elif [ "$rc" != 0 ]; then
