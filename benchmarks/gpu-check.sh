@@ -131,8 +131,10 @@ JAVA=none
 if [ $BUNDLE = 1 ] || { [ -z "$JDK" ] && [ -e target/gpu-bundle.tar.gz ]; }; then
     benchmarks/gpu-bundle.sh unpack || exit 2
     JAVA=bundle
-    echo "Java: the bundle ($(sed -n 's/^commit: //p;s/^built: //p' target/gpu-bundle/BUNDLE.txt | paste -sd' ' -)," \
-        "working tree at $(git rev-parse --short HEAD 2>/dev/null || echo '?'))"
+    built=$(sed -n 's/^commit: //p' target/gpu-bundle/BUNDLE.txt) tree=$(git rev-parse --short HEAD 2>/dev/null || echo '?')
+    echo "Java: the bundle ($built, $(sed -n 's/^built: //p' target/gpu-bundle/BUNDLE.txt)), working tree at $tree"
+    [ "${built%% *}" = "$tree" ] || echo "WARNING: the bundle's jar and tests are from $built, not the working tree's" \
+        "$tree: rerun benchmarks/gpu-check.sh --prepare where Java is when the Java side changed" >&2
 elif [ -n "$JDK" ] && [ -d "$HOME/.m2/repository/org/junit" ]; then
     JAVA=jdk
 fi
