@@ -11,6 +11,7 @@ public final class Workloads {
             new ConvWorkload(), //
             new ResNetWorkload(), //
             new DecoderWorkload(), //
+            new AttentionWorkload(), //
             new TrainStepWorkload(), //
             new GenerateWorkload());
 

@@ -47,6 +47,32 @@ class BenchCommandTest {
     }
 
     @Test
+    void attentionTimesFusedAgainstTheUnfusedCompositionWhichAgree() throws Exception {
+        for (String device : new String[] {"cpu", "reference", "cuda-emu"}) {
+            if (device.equals("cuda-emu")
+                    && !org.revtaf.engine.backend.Backends.isAvailable(org.revtaf.engine.tensor.Device.CUDA_EMU))
+                continue; // the emulator library is built by the Maven build; CI has it
+            for (String pass : new String[] {"forward", "train"}) {
+                JsonNode j = json("attention --device " + device + " --batch 2 --heads 2 --seq 9 --dim 8 --pass " + pass
+                        + " --seconds 0.01");
+                assertEquals("attention", j.get("name").asText());
+                assertEquals(device, j.get("device").asText());
+                double flops = 4.0 * 2 * 2 * 9 * 9 * 8 * (pass.equals("train") ? 3 : 1);
+                assertEquals(
+                        flops / j.get("seconds").asDouble() * 1e-9,
+                        j.get("gflops").asDouble(),
+                        1e-9);
+                assertEquals(
+                        j.get("unfused_seconds").asDouble() / j.get("seconds").asDouble(),
+                        j.get("fused_speedup").asDouble(),
+                        1e-9);
+                assertTrue(j.get("max_abs_diff").asDouble() < 1e-5, j.toString());
+            }
+        }
+        CliRun.run("bench", "attention", "--causal", "maybe").assertFails(2, "--causal must be true or false");
+    }
+
+    @Test
     void badUsageExitsTwoWithAClearMessage() {
         CliRun.run("bench", "nope").assertFails(2, "unknown workload 'nope'", "gemm, conv");
         CliRun.run("bench", "gemm", "--device", "cuda")
