@@ -15,9 +15,10 @@
 #   6. benchmark: ms, GB/s, GFLOP/s and share of the device's peak per kernel and version (tensor-core
 #      versions against the TF32 peak), then cuBLAS GEMMs (fp32, TF32, BF16) as the yardstick
 #      (NSYS=1 records target/gpu-check.nsys-rep with Nsight Systems)
-#   7. the REVTAF training step (revtaf bench train-step --device cuda --json): configs/tiny.yaml and
-#      the paper-size configs/mimic-cxr-paper.yaml, images/s and device peak bytes (JSON lines also in
-#      target/gpu-check-train-step.jsonl); the same Java as step 5
+#   7. from Java, `revtaf bench ... --device cuda --json`: the REVTAF training step (configs/tiny.yaml and
+#      the paper-size configs/mimic-cxr-paper.yaml: images/s and device peak bytes) and `bench attention`
+#      (fused vs the unfused composition at head dim 64, seq 1024, batch x heads 64, forward and train);
+#      JSON lines also in target/gpu-check-java.jsonl; the same Java as step 5
 # The Java side loads the librevtaf_cuda.so step 2 built (-Drevtaf.native.dir=target/native; the
 # bundle's jar carries none). Every step runs under `timeout`, and on a GPU the whole check within
 # GPU_CHECK_BUDGET_S (480) seconds: a step gets what is left; a compiler error or a failed check fails it.
@@ -179,34 +180,44 @@ if [ $BENCH = 1 ]; then
     fi
 fi
 
-# train_step SECONDS CONFIG DEVICE ARGS...: one `bench train-step`, its JSON line kept
-train_step() {
-    local limit=$1 config=$2 device=$3 out rc
-    shift 3
+# java_bench SECONDS LABEL WORKLOAD ARGS...: one `revtaf bench WORKLOAD ARGS --json`, its JSON line kept
+java_bench() {
+    local limit=$1 label=$2 out rc
+    shift 2
     out=$(mktemp)
     if [ $JAVA = bundle ]; then
-        step "$limit" "train-step $config" "${BJAVA[@]}" -Drevtaf.native.dir="$NATIVE_FOR_JAVA" -cp "$B/lib/*" \
-            org.revtaf.edges.cli.Main bench train-step --config "$config" --device "$device" --json "$@" >"$out"
+        step "$limit" "$label" "${BJAVA[@]}" -Drevtaf.native.dir="$NATIVE_FOR_JAVA" -cp "$B/lib/*" \
+            org.revtaf.edges.cli.Main bench "$@" --json >"$out"
     else
-        step "$limit" "train-step $config" ./revtaf bench train-step --config "$config" --device "$device" --json "$@" >"$out"
+        step "$limit" "$label" ./revtaf bench "$@" --json >"$out"
     fi
     rc=$?
     cat "$out"
-    grep '^{' "$out" >>target/gpu-check-train-step.jsonl
+    grep '^{' "$out" >>target/gpu-check-java.jsonl
     rm -f "$out"
     return $rc
 }
 if [ $BENCH = 1 ]; then
-    echo "== 7. REVTAF training step (bench train-step; images/s, device peak bytes)"
-    rm -f target/gpu-check-train-step.jsonl
+    echo "== 7. from Java: the REVTAF training step (images/s, device peak bytes), attention fused vs unfused"
+    rm -f target/gpu-check-java.jsonl
     if [ $JAVA = none ] || { [ $EMU = 1 ] && [ $JAVA != bundle ]; }; then
         echo "skipped: $([ $EMU = 1 ] && echo "--emu without --bundle (CudaTrainStepTest trains on cuda-emu in ./mvnw verify)" \
             || echo "no JDK 25 and no bundle (carry target/gpu-bundle.tar.gz from benchmarks/gpu-check.sh --prepare)")"
-    elif [ $EMU = 1 ]; then # proof of the bundle, not a figure: one tiny step under emulation
-        train_step 240 configs/tiny.yaml cuda-emu --batch 1 --warmup 0 --iters 1 || STATUS=1
+    elif [ $EMU = 1 ]; then # proof of the bundle, not a figure: one tiny step and a tiny attention under emulation
+        java_bench 240 "train-step tiny (cuda-emu)" train-step --config configs/tiny.yaml --device cuda-emu \
+            --batch 1 --warmup 0 --iters 1 || STATUS=1
+        java_bench 120 "attention (cuda-emu)" attention --device cuda-emu --batch 1 --heads 2 --seq 16 --dim 8 \
+            --pass train --seconds 0.05 --warmup 0 || STATUS=1
     else
-        train_step 120 configs/tiny.yaml cuda --warmup 3 --iters 5 || STATUS=1
-        [ $QUICK = 1 ] || train_step 200 configs/mimic-cxr-paper.yaml cuda --warmup 1 --iters 3 || STATUS=1
+        java_bench 120 "train-step tiny" train-step --config configs/tiny.yaml --device cuda --warmup 3 --iters 5 \
+            || STATUS=1
+        # issue 18's attention shape: head dim 64, sequence 1024, batch x heads 64
+        for pass in forward train; do
+            java_bench 60 "attention $pass" attention --device cuda --batch 8 --heads 8 --seq 1024 --dim 64 \
+                --causal false --pass "$pass" --seconds 1 --warmup 1 || STATUS=1
+        done
+        [ $QUICK = 1 ] || java_bench 200 "train-step paper" train-step --config configs/mimic-cxr-paper.yaml \
+            --device cuda --warmup 1 --iters 3 || STATUS=1
     fi
 fi
 
