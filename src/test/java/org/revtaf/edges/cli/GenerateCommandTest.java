@@ -219,50 +219,33 @@ class GenerateCommandTest {
         return Double.parseDouble(m.group(1));
     }
 
+    /** {@code generate --checkpoint FULL --data DATA} with one {@code --set} per override. */
+    static CliRun generateWith(String... overrides) {
+        List<String> args =
+                new ArrayList<>(List.of("generate", "--checkpoint", full.toString(), "--data", fx.data.toString()));
+        for (String o : overrides) args.addAll(List.of("--set", o));
+        return CliRun.run(args.toArray(String[]::new));
+    }
+
     @Test
     void setChangesTheGenerateSectionForThisRunOnly() throws Exception {
-        String ckpt = full.toString(), data = fx.data.toString();
         // at most 3 new tokens, never ended early before it (min_length 0)
-        var shortRun = CliRun.run(
-                "generate",
-                "--checkpoint",
-                ckpt,
-                "--data",
-                data,
-                "--set",
-                "generate.max_new_tokens=3",
-                "--set",
-                "generate.min_length=0");
+        var shortRun = generateWith("generate.max_new_tokens=3", "generate.min_length=0");
         assertEquals(0, shortRun.status(), shortRun.err());
         assertTrue(newTokensPerReport(shortRun.err()) <= 3.0, shortRun.err());
         // min_length counts the 19-token prompt: 30 forces at least 11 new tokens per report
-        var longRun = CliRun.run(
-                "generate",
-                "--checkpoint",
-                ckpt,
-                "--data",
-                data,
-                "--set",
-                "generate.min_length=30",
-                "--set",
-                "generate.max_new_tokens=40",
-                "--set",
-                "generate.beams=2");
+        var longRun = generateWith("generate.min_length=30", "generate.max_new_tokens=40", "generate.beams=2");
         assertEquals(0, longRun.status(), longRun.err());
         assertTrue(newTokensPerReport(longRun.err()) >= 11.0, longRun.err());
         assertTrue(longRun.err().contains("(beam 2)"), longRun.err());
         // the checkpoint itself is unchanged: a plain run decodes with its own section again
-        var plain = CliRun.run("generate", "--checkpoint", ckpt, "--data", data);
+        var plain = generateWith();
         assertTrue(plain.err().contains("(beam 1)"), plain.err());
 
-        CliRun.run("generate", "--checkpoint", ckpt, "--data", data, "--set", "train.lr=1")
-                .assertFails(1, "--set train.lr=1", "train");
-        CliRun.run("generate", "--checkpoint", ckpt, "--data", data, "--set", "generate.min_lenght=3")
-                .assertFails(1, "min_lenght", "min_length");
-        CliRun.run("generate", "--checkpoint", ckpt, "--data", data, "--set", "generate.beams=0")
-                .assertFails(1, "beams");
-        CliRun.run("generate", "--checkpoint", ckpt, "--data", data, "--set", "generate.beams")
-                .assertFails(1, "KEY=VALUE");
+        generateWith("train.lr=1").assertFails(1, "--set train.lr=1", "train");
+        generateWith("generate.min_lenght=3").assertFails(1, "min_lenght", "min_length");
+        generateWith("generate.beams=0").assertFails(1, "beams");
+        generateWith("generate.beams").assertFails(1, "KEY=VALUE");
     }
 
     @Test

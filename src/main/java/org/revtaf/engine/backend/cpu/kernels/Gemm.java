@@ -274,15 +274,19 @@ public final class Gemm {
             int cOff,
             int ldc,
             int threads) {
-        if (threads == 1 || SHARED_PANELS) {
+        if (threads == 1) {
+            serial(m, k, alpha, a, b, beta, c, cOff, ldc, 0, m, 0, n);
+            return;
+        }
+        if (SHARED_PANELS) {
             packedShared(m, n, k, alpha, a, b, beta, c, cOff, ldc, threads);
             return;
         }
-        // independent blocks of C, one serial GEMM each (own packed panels, no barrier between depth
-        // blocks): split the longer side, so the packing repeated per block is the smaller operand's
-        // More blocks than threads balance the load (and let a thread the OS holds back lose only a
-        // small block), but each block packs the other operand again: at least SPLIT_MIN rows
-        // (columns) per block keep that repacking under ~1/SPLIT_MIN of the block's arithmetic.
+        // Independent blocks of C, one serial GEMM each (own packed panels, no barrier between depth
+        // blocks), split along the longer side so that the operand every block packs again is the
+        // smaller one. More blocks than threads balance the load (and a thread the OS holds back loses
+        // only a small block), but each block repacks that operand: at least SPLIT_MIN rows (columns)
+        // per block keep the repacking under ~1/SPLIT_MIN of the block's arithmetic.
         boolean byCols = n >= m;
         int tiles = byCols ? (n + NR - 1) / NR : (m + MR - 1) / MR;
         int wanted = Math.min(TASKS_PER_THREAD * threads, (byCols ? n : m) / SPLIT_MIN) / threads * threads;
@@ -322,6 +326,7 @@ public final class Gemm {
         }
     }
 
+    /** The older scheme (revtaf.gemm.shared): each (jc, pc) B panel packed once by all threads, then shared. */
     static void packedShared(
             int m,
             int n,
@@ -346,11 +351,6 @@ public final class Gemm {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 final int fjc = jc, fpc = pc;
-                if (threads == 1) {
-                    packB(b, fpc, kc, fjc, nc, 0, strips, bp);
-                    macro(m, alpha, a, bp, c, cOff, ldc, fpc, kc, fjc, nc, 0, m, 0, strips);
-                    continue;
-                }
                 // a few tasks per thread, so that a thread delayed by the OS (shared cores) has its
                 // remaining work stolen instead of stalling the barrier
                 int packParts = Math.min(strips, TASKS_PER_THREAD * threads);
