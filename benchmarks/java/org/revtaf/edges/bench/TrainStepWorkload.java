@@ -64,6 +64,7 @@ public final class TrainStepWorkload extends Workload {
         };
         CudaBackend cuda = Backends.of(dev) instanceof CudaBackend cb ? cb : null;
         long fallbacksBefore = CudaBackend.hostFallbackCount();
+        long readsBefore = CudaBackend.hostReads(), writesBefore = CudaBackend.hostWrites();
         resetPeaks();
         if (cuda != null) cuda.resetPeak();
         double seconds = ModelStepTimer.afterWarmup(one, warmup, iters);
@@ -100,9 +101,16 @@ public final class TrainStepWorkload extends Workload {
         if (cuda != null) { // kernel calls that left the device, and the allocator's peak over the steps
             extra.put("host_fallbacks", CudaBackend.hostFallbackCount() - fallbacksBefore);
             extra.put("device_peak_bytes", cuda.peakBytes());
+            // copies between host and device per step (each one a host synchronisation), warmup included
+            double steps = warmup + iters;
+            double reads = (CudaBackend.hostReads() - readsBefore) / steps;
+            double writes = (CudaBackend.hostWrites() - writesBefore) / steps;
+            extra.put("host_reads_per_step", reads);
+            extra.put("host_writes_per_step", writes);
             log.printf(
-                    "  device: peak %.1f MiB of tensors, %d host fallbacks%n",
-                    cuda.peakBytes() / 1048576.0, CudaBackend.hostFallbackCount() - fallbacksBefore);
+                    "  device: peak %.1f MiB of tensors, %d host fallbacks, %.1f device-to-host and %.1f"
+                            + " host-to-device copies per step%n",
+                    cuda.peakBytes() / 1048576.0, CudaBackend.hostFallbackCount() - fallbacksBefore, reads, writes);
             log.flush();
         }
         return new BenchResult(name(), dev, seconds, Double.NaN, Double.NaN, batch / seconds, extra);

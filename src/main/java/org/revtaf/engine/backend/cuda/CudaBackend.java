@@ -53,6 +53,21 @@ public final class CudaBackend extends BackendBase {
         return HostFallback.total();
     }
 
+    /** Device-to-host copies (host reads of device memory) of the cuda backends so far. */
+    public static long hostReads() {
+        return HostCopies.reads();
+    }
+
+    /** Host-to-device copies of the cuda backends so far. */
+    public static long hostWrites() {
+        return HostCopies.writes();
+    }
+
+    /** {@link #hostReads} and {@link #hostWrites} by caller ({@code "read Losses.crossEntropy:35"}), a snapshot. */
+    public static Map<String, Long> hostCopySites() {
+        return HostCopies.sites();
+    }
+
     /** Device bytes held by live tensors (allocator size classes). */
     public long currentBytes() {
         return dev.currentBytes();

@@ -192,6 +192,7 @@ final class CudaFused implements FusedKernels {
                     g.maxIter(),
                     (float) g.tol(),
                     version);
+            HostCopies.read();
             return iters.toInts()[0]; // the interface returns K: one host sync per Sinkhorn call
         }
     }
@@ -205,6 +206,7 @@ final class CudaFused implements FusedKernels {
         try (CudaDevice.Temp pm = mask(a.pixelMask());
                 CudaDevice.Temp tm = mask(a.tokenMask());
                 DeviceBuffer it = DeviceBuffer.of(k, new int[] {iters})) {
+            HostCopies.write();
             k.sinkhornBwd(
                     stream,
                     p(dcost),

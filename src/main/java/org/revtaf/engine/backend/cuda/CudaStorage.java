@@ -85,6 +85,7 @@ final class CudaStorage extends SizedStorage implements DeviceStorage {
     public HeapStorage toHost() {
         HeapStorage h = Allocator.allocate(dtype(), length(), false);
         long bytes = byteSize();
+        HostCopies.read();
         if (bytes > 0) {
             dev.staged(bytes, staging -> {
                 dev.k.memcpyD2hAsync(staging, live(), bytes, dev.stream);
@@ -103,6 +104,7 @@ final class CudaStorage extends SizedStorage implements DeviceStorage {
                     "copyFromHost: " + src.dtype() + "[" + src.length() + "] into " + dtype() + "[" + length() + "]");
         }
         long bytes = byteSize();
+        HostCopies.write();
         if (bytes > 0) {
             dev.staged(bytes, staging -> {
                 MemorySegment.copy(heapSegment(src), 0, staging, 0, bytes);
