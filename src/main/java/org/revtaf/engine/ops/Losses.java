@@ -3,9 +3,11 @@ package org.revtaf.engine.ops;
 import java.util.Arrays;
 import java.util.Random;
 import org.revtaf.RevtafException;
+import org.revtaf.engine.autograd.Graph;
+import org.revtaf.engine.backend.Backend;
 import org.revtaf.engine.backend.BinaryOp;
+import org.revtaf.engine.backend.DropoutMask;
 import org.revtaf.engine.backend.UnaryOp;
-import org.revtaf.engine.tensor.DType;
 import org.revtaf.engine.tensor.Shapes;
 import org.revtaf.engine.tensor.Tensor;
 
@@ -72,27 +74,27 @@ public final class Losses {
         return Elementwise.binary("div", dot, Elementwise.unary("sqrt", den, UnaryOp.SQRT, 0, 0), BinaryOp.DIV);
     }
 
-    /** Inverted dropout: zero each element with probability p, scale the rest by 1/(1-p). */
+    /**
+     * Inverted dropout: zero each element with probability p, scale the rest by 1/(1-p). The mask is
+     * {@link DropoutMask}'s counter-based one (the same on every backend, element = flat index of x),
+     * keyed by one {@code rng.nextLong()} per call, so a saved Random resumes the same masks; backward
+     * regenerates it.
+     */
     public static Tensor dropout(Tensor x, double p, boolean training, Random rng) {
         if (p < 0 || p >= 1) {
             if (p == 1 && training) return Elementwise.unary("dropout", x, UnaryOp.AFFINE, 0, 0);
             if (p < 0 || p > 1) throw new RevtafException("dropout: p=" + p + " outside [0, 1]");
         }
         if (!training || p == 0) return x;
-        double keep = 1.0 / (1 - p);
-        Tensor mask;
-        if (x.device().isHost() && x.dtype() == DType.FLOAT32) {
-            // the mask straight into a pooled float tensor: no double[] of the size of x per call
-            mask = Tensor.empty(x.device(), DType.FLOAT32, x.shapeRef());
-            float[] m = mask.f32();
-            int o = mask.offset();
-            float k = (float) keep;
-            for (int i = 0, n = x.numel(); i < n; i++) m[o + i] = rng.nextDouble() < p ? 0f : k;
-        } else {
-            double[] m = new double[x.numel()];
-            for (int i = 0; i < m.length; i++) m[i] = rng.nextDouble() < p ? 0 : keep;
-            mask = Tensor.ofDoubles(x.device(), x.dtype(), m, x.shapeRef());
-        }
-        return Elementwise.binary("dropout", x, mask, BinaryOp.MUL);
+        DropoutMask mask = new DropoutMask(p, rng.nextLong());
+        Backend be = Ops.backend("dropout", x);
+        int n = x.numel();
+        Tensor out = Ops.emptyLike(x); // x, out: (n) contiguous
+        be.elementwise().dropout(out, Ops.dense(x), n, mask);
+        return Graph.record("dropout", out, new Tensor[] {x}, g -> {
+            Tensor dx = Ops.emptyLike(x);
+            be.elementwise().dropout(dx, Ops.dense(g), n, mask);
+            return new Tensor[] {dx};
+        });
     }
 }

@@ -12,6 +12,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import org.revtaf.engine.backend.Backend;
 import org.revtaf.engine.backend.BinaryOp;
+import org.revtaf.engine.backend.DropoutMask;
 import org.revtaf.engine.backend.ElementwiseKernels;
 import org.revtaf.engine.backend.UnaryOp;
 import org.revtaf.engine.tensor.DType;
@@ -64,6 +65,15 @@ final class CudaElementwise extends CudaFamily<ElementwiseKernels> implements El
                     op.ordinal(),
                     VERSION);
         }
+    }
+
+    @Override
+    public void dropout(Tensor out, Tensor x, int n, DropoutMask mask) {
+        if (!f32(out, x)) {
+            host.dropout(out, x, n, mask);
+            return;
+        }
+        k.dropout(stream, at(out), at(x), n, mask.key(), mask.threshold(), (float) mask.keepScale(), VERSION);
     }
 
     @Override
