@@ -199,4 +199,33 @@ final class CpuReduce implements ReduceKernels {
             }
         });
     }
+
+    @Override
+    public void crossEntropy(
+            Tensor loss,
+            Tensor lse,
+            Tensor rowLoss,
+            Tensor logits,
+            Tensor target,
+            int rows,
+            int c,
+            long ignoreIndex,
+            double smoothing) {
+        CpuCrossEntropy.forward(loss, lse, rowLoss, logits, target, rows, c, ignoreIndex, smoothing);
+    }
+
+    @Override
+    public void crossEntropyBackward(
+            Tensor dlogits,
+            Tensor dloss,
+            Tensor loss,
+            Tensor logits,
+            Tensor lse,
+            Tensor target,
+            int rows,
+            int c,
+            long ignoreIndex,
+            double smoothing) {
+        CpuCrossEntropy.backward(dlogits, dloss, loss, logits, lse, target, rows, c, ignoreIndex, smoothing);
+    }
 }

@@ -17,6 +17,9 @@ import org.revtaf.engine.tensor.Tensor;
  */
 final class CudaReduce extends CudaFamily<ReduceKernels> implements ReduceKernels {
 
+    /** Cross-entropy has one kernel version (kernels/reduce/reduce.cu). */
+    private static final int CE_VERSION = 0;
+
     CudaReduce(CudaDevice d) {
         super(d, ReduceKernels.class, Backend::reduce);
     }
@@ -48,5 +51,73 @@ final class CudaReduce extends CudaFamily<ReduceKernels> implements ReduceKernel
             return;
         }
         k.softmaxBwd(stream, at(dx), at(dy), at(y), outer, n, inner, log ? 1 : 0, VERSION);
+    }
+
+    /** The kernels' code of an index dtype (int32, int64), else -1 (the host path). */
+    private static int indexCode(Tensor t) {
+        return t.dtype() == DType.INT32 || t.dtype() == DType.INT64 ? CudaArgs.code(t.dtype()) : -1;
+    }
+
+    @Override
+    public void crossEntropy(
+            Tensor loss,
+            Tensor lse,
+            Tensor rowLoss,
+            Tensor logits,
+            Tensor target,
+            int rows,
+            int c,
+            long ignoreIndex,
+            double smoothing) {
+        if (!dense(loss, lse, rowLoss, logits) || indexCode(target) < 0 || !target.isContiguous()) {
+            host.crossEntropy(loss, lse, rowLoss, logits, target, rows, c, ignoreIndex, smoothing);
+            return;
+        }
+        k.crossEntropyFwd(
+                stream,
+                at(loss),
+                at(lse),
+                at(rowLoss),
+                at(logits),
+                at(target),
+                indexCode(target),
+                rows,
+                c,
+                ignoreIndex,
+                (float) smoothing,
+                dev.errorWord("cross_entropy"),
+                CE_VERSION);
+    }
+
+    @Override
+    public void crossEntropyBackward(
+            Tensor dlogits,
+            Tensor dloss,
+            Tensor loss,
+            Tensor logits,
+            Tensor lse,
+            Tensor target,
+            int rows,
+            int c,
+            long ignoreIndex,
+            double smoothing) {
+        if (!dense(dlogits, dloss, loss, logits, lse) || indexCode(target) < 0 || !target.isContiguous()) {
+            host.crossEntropyBackward(dlogits, dloss, loss, logits, lse, target, rows, c, ignoreIndex, smoothing);
+            return;
+        }
+        k.crossEntropyBwd(
+                stream,
+                at(dlogits),
+                at(dloss),
+                at(loss),
+                at(logits),
+                at(lse),
+                at(target),
+                indexCode(target),
+                rows,
+                c,
+                ignoreIndex,
+                (float) smoothing,
+                CE_VERSION);
     }
 }
