@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -20,6 +21,7 @@ import org.revtaf.learning.model.revtaf.RevtafModel;
 import org.revtaf.learning.model.revtaf.SyntheticBatch;
 import org.revtaf.learning.nn.NnContext;
 import org.revtaf.learning.optim.AdamW;
+import org.revtaf.learning.optim.GradClip;
 
 /**
  * A REVTAF training step on cuda-emu (forward with every loss, dropout and label smoothing
@@ -87,6 +89,9 @@ class CudaHostSyncTest {
                         cfg.precompute().orElseThrow().memoryK()),
                 cfg.seed());
         AdamW opt = new AdamW(model.trainableParameters(), tc.lr(), 0.9, 0.999, 1e-8, tc.weightDecay());
+        List<Tensor> tensors = model.trainableParameters().values().stream()
+                .map(p -> p.tensor())
+                .toList();
         model.train(true);
         double first = 0, last = 0;
         for (int step = 0; step < 2; step++) { // the second step runs with the AdamW moments in place
@@ -97,6 +102,7 @@ class CudaHostSyncTest {
                 opt.zeroGrad();
                 Tensor total = model.forward(b).losses().total();
                 total.backward();
+                GradClip.byNormOnDevice(tensors, 1.0); // the norm stays on the device
                 opt.step();
                 loss = total.item(); // the explicit read: the loss for logging
             }
