@@ -28,6 +28,9 @@ final class CudaDevice {
     final RevtafKernels k;
     final Device device;
     final MemorySegment stream;
+    /** The kernel version of each family ({@code -Drevtaf.cuda.kernelVersion}). */
+    final KernelVersions versions;
+
     private final Map<Long, ArrayDeque<MemorySegment>> free = new HashMap<>();
     private long inUse, peak, cached;
     private final MemorySegment errorWord;
@@ -41,6 +44,7 @@ final class CudaDevice {
     private volatile String errorOp;
 
     CudaDevice(RevtafKernels k, Device device) {
+        this.versions = KernelVersions.fromSystem(); // first: a bad property fails before any allocation
         this.k = k;
         this.device = device;
         this.stream = k.streamCreate();

@@ -1,6 +1,5 @@
 package org.revtaf.engine.backend.cuda;
 
-import static org.revtaf.engine.backend.cuda.CudaArgs.VERSION;
 import static org.revtaf.engine.backend.cuda.CudaArgs.at;
 import static org.revtaf.engine.backend.cuda.CudaArgs.dense;
 
@@ -17,11 +16,12 @@ import org.revtaf.engine.tensor.Tensor;
  */
 final class CudaReduce extends CudaFamily<ReduceKernels> implements ReduceKernels {
 
-    /** Cross-entropy has one kernel version (kernels/reduce/reduce.cu). */
-    private static final int CE_VERSION = 0;
+    private final int version, ceVersion;
 
     CudaReduce(CudaDevice d) {
         super(d, ReduceKernels.class, Backend::reduce);
+        this.version = d.versions.of(KernelVersions.Family.REDUCE);
+        this.ceVersion = d.versions.of(KernelVersions.Family.CROSS_ENTROPY);
     }
 
     @Override
@@ -32,7 +32,7 @@ final class CudaReduce extends CudaFamily<ReduceKernels> implements ReduceKernel
             host.reduce(out, x, outer, n, inner, op);
             return;
         }
-        k.reduce(stream, at(out), at(x), outer, n, inner, op.ordinal(), VERSION);
+        k.reduce(stream, at(out), at(x), outer, n, inner, op.ordinal(), version);
     }
 
     @Override
@@ -41,7 +41,7 @@ final class CudaReduce extends CudaFamily<ReduceKernels> implements ReduceKernel
             host.softmax(out, x, outer, n, inner, log);
             return;
         }
-        k.softmaxFwd(stream, at(out), at(x), outer, n, inner, log ? 1 : 0, VERSION);
+        k.softmaxFwd(stream, at(out), at(x), outer, n, inner, log ? 1 : 0, version);
     }
 
     @Override
@@ -50,7 +50,7 @@ final class CudaReduce extends CudaFamily<ReduceKernels> implements ReduceKernel
             host.softmaxBackward(dx, dy, y, outer, n, inner, log);
             return;
         }
-        k.softmaxBwd(stream, at(dx), at(dy), at(y), outer, n, inner, log ? 1 : 0, VERSION);
+        k.softmaxBwd(stream, at(dx), at(dy), at(y), outer, n, inner, log ? 1 : 0, version);
     }
 
     /** The kernels' code of an index dtype (int32, int64), else -1 (the host path). */
@@ -86,7 +86,7 @@ final class CudaReduce extends CudaFamily<ReduceKernels> implements ReduceKernel
                 ignoreIndex,
                 (float) smoothing,
                 dev.errorWord("cross_entropy"),
-                CE_VERSION);
+                ceVersion);
     }
 
     @Override
@@ -118,6 +118,6 @@ final class CudaReduce extends CudaFamily<ReduceKernels> implements ReduceKernel
                 c,
                 ignoreIndex,
                 (float) smoothing,
-                CE_VERSION);
+                ceVersion);
     }
 }
