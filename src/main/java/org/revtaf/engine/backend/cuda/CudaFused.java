@@ -11,7 +11,6 @@ import org.revtaf.engine.backend.FusedKernels;
 import org.revtaf.engine.backend.RowMap;
 import org.revtaf.engine.backend.SinkhornArgs;
 import org.revtaf.engine.backend.SinkhornGeom;
-import org.revtaf.engine.bindings.DeviceBuffer;
 import org.revtaf.engine.bindings.RevtafKernels;
 import org.revtaf.engine.tensor.DType;
 import org.revtaf.engine.tensor.Device;
@@ -218,15 +217,14 @@ final class CudaFused implements FusedKernels {
     }
 
     @Override
-    public int sinkhorn(SinkhornArgs a) {
+    public void sinkhorn(SinkhornArgs a) {
         SinkhornGeom g = a.geom();
         try (CudaDevice.Temp pm = mask(a.pixelMask());
-                CudaDevice.Temp tm = mask(a.tokenMask());
-                DeviceBuffer iters = DeviceBuffer.allocate(k, 4)) {
+                CudaDevice.Temp tm = mask(a.tokenMask())) {
             k.sinkhornFwd(
                     stream,
                     p(a.plan()),
-                    iters.ptr(),
+                    CudaStorage.at(a.iters()), // the count stays on the device for the backward
                     p(a.uHist()),
                     p(a.vHist()),
                     p(a.cost()),
@@ -239,21 +237,17 @@ final class CudaFused implements FusedKernels {
                     g.maxIter(),
                     (float) g.tol(),
                     version(KernelVersions.Family.SINKHORN));
-            HostCopies.read();
-            return iters.toInts()[0]; // the interface returns K: one host sync per Sinkhorn call
         }
     }
 
     @Override
-    public void sinkhornBackward(Tensor dcost, Tensor dplan, int iters, SinkhornArgs a) {
+    public void sinkhornBackward(Tensor dcost, Tensor dplan, SinkhornArgs a) {
         if (dcost == null) {
             return;
         }
         SinkhornGeom g = a.geom();
         try (CudaDevice.Temp pm = mask(a.pixelMask());
-                CudaDevice.Temp tm = mask(a.tokenMask());
-                DeviceBuffer it = DeviceBuffer.of(k, new int[] {iters})) {
-            HostCopies.write();
+                CudaDevice.Temp tm = mask(a.tokenMask())) {
             k.sinkhornBwd(
                     stream,
                     p(dcost),
@@ -261,7 +255,7 @@ final class CudaFused implements FusedKernels {
                     p(a.plan()),
                     p(a.uHist()),
                     p(a.vHist()),
-                    it.ptr(),
+                    CudaStorage.at(a.iters()),
                     p(a.cost()),
                     ptr(pm),
                     ptr(tm),
