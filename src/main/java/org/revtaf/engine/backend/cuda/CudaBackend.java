@@ -68,6 +68,11 @@ public final class CudaBackend extends BackendBase {
         return HostCopies.sites();
     }
 
+    /** Waits of the host for this backend's stream so far (downloads, full staging, synchronize). */
+    public long streamSyncs() {
+        return dev.staging.syncs();
+    }
+
     /** Device bytes held by live tensors (allocator size classes). */
     public long currentBytes() {
         return dev.currentBytes();
@@ -89,7 +94,7 @@ public final class CudaBackend extends BackendBase {
 
     /** Waits for the compute stream (timings, and before reading results by other means). */
     public void synchronize() {
-        dev.k.streamSynchronize(dev.stream);
+        dev.staging.sync();
         dev.checkErrors();
     }
 }
