@@ -65,6 +65,7 @@ public final class TrainStepWorkload extends Workload {
         CudaBackend cuda = Backends.of(dev) instanceof CudaBackend cb ? cb : null;
         long fallbacksBefore = CudaBackend.hostFallbackCount();
         long readsBefore = CudaBackend.hostReads(), writesBefore = CudaBackend.hostWrites();
+        long syncsBefore = cuda == null ? 0 : cuda.streamSyncs();
         resetPeaks();
         if (cuda != null) cuda.resetPeak();
         double seconds = ModelStepTimer.afterWarmup(one, warmup, iters);

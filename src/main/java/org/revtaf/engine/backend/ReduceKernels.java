@@ -14,36 +14,17 @@ public interface ReduceKernels {
     void softmaxBackward(Tensor dx, Tensor dy, Tensor y, int outer, int n, int inner, boolean log);
 
     /**
-     * Mean cross-entropy of logits (rows, c) against integer targets (rows; int32 or int64): loss (2)
-     * = [sum / max(count, 1), count] over the rows whose target is not ignoreIndex, each row
-     * contributing (1-s) (lse - x_t) + s (lse - mean_j x_j) (label smoothing s); lse (rows) is saved
-     * for backward, rowLoss (rows) is scratch. A counted target outside [0, c) is an error naming the
-     * target and the row; on a device it is raised at the next host read (the kernel stays in bounds).
+     * Mean cross-entropy of a.logits (rows, c) against a.target (rows): a.loss = [sum / max(count, 1),
+     * count] over the rows whose target is not a.ignoreIndex, each row contributing (1-s) (lse - x_t) +
+     * s (lse - mean_j x_j) (label smoothing s); writes a.lse for backward. A counted target outside [0,
+     * c) is an error naming the target and the row; on a device it is raised at the next host read (the
+     * kernel stays in bounds).
      */
-    void crossEntropy(
-            Tensor loss,
-            Tensor lse,
-            Tensor rowLoss,
-            Tensor logits,
-            Tensor target,
-            int rows,
-            int c,
-            long ignoreIndex,
-            double smoothing);
+    void crossEntropy(CrossEntropyArgs a);
 
     /**
-     * dlogits (rows, c) = dloss[0] / max(loss[1], 1) (softmax(x) - (1-s) onehot(t) - s/c) on counted
-     * rows, 0 on ignored ones; loss and lse from {@link #crossEntropy}.
+     * dlogits (rows, c) = dloss[0] / max(count, 1) (softmax(x) - (1-s) onehot(t) - s/c) on counted
+     * rows, 0 on ignored ones, from the forward a.
      */
-    void crossEntropyBackward(
-            Tensor dlogits,
-            Tensor dloss,
-            Tensor loss,
-            Tensor logits,
-            Tensor lse,
-            Tensor target,
-            int rows,
-            int c,
-            long ignoreIndex,
-            double smoothing);
+    void crossEntropyBackward(Tensor dlogits, Tensor dloss, CrossEntropyArgs a);
 }

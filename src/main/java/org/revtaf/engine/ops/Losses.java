@@ -6,6 +6,7 @@ import org.revtaf.RevtafException;
 import org.revtaf.engine.autograd.Graph;
 import org.revtaf.engine.backend.Backend;
 import org.revtaf.engine.backend.BinaryOp;
+import org.revtaf.engine.backend.CrossEntropyArgs;
 import org.revtaf.engine.backend.DropoutMask;
 import org.revtaf.engine.backend.UnaryOp;
 import org.revtaf.engine.tensor.Shapes;
@@ -39,11 +40,12 @@ public final class Losses {
         Tensor loss = Tensor.empty(logits.device(), logits.dtype(), 2); // [mean, count]
         Tensor lse = Tensor.empty(logits.device(), logits.dtype(), rows);
         Tensor rowLoss = Tensor.empty(logits.device(), logits.dtype(), rows);
-        be.reduce().crossEntropy(loss, lse, rowLoss, x, t, rows, c, ignoreIndex, labelSmoothing);
+        CrossEntropyArgs args = new CrossEntropyArgs(loss, lse, rowLoss, x, t, rows, c, ignoreIndex, labelSmoothing);
+        be.reduce().crossEntropy(args);
         Tensor mean = loss.asStrided(new int[0], new int[0], loss.offset()); // (): loss[0]
         return Graph.record("cross_entropy", mean, new Tensor[] {logits}, g -> {
             Tensor dx = Tensor.empty(logits.device(), logits.dtype(), rows, c);
-            be.reduce().crossEntropyBackward(dx, Ops.dense(g), loss, x, lse, t, rows, c, ignoreIndex, labelSmoothing);
+            be.reduce().crossEntropyBackward(dx, Ops.dense(g), args);
             return new Tensor[] {dx.viewAs(logits.shapeRef())};
         });
     }

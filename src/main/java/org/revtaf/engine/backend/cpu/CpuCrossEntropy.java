@@ -4,7 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
-import org.revtaf.engine.backend.CrossEntropyTargets;
+import org.revtaf.engine.backend.CrossEntropyArgs;
 import org.revtaf.engine.backend.cpu.kernels.Parallel;
 import org.revtaf.engine.backend.cpu.kernels.VecMath;
 import org.revtaf.engine.tensor.Tensor;
@@ -26,40 +26,31 @@ final class CpuCrossEntropy {
     }
 
     // logits, dlogits: (rows, c); lse, rowLoss, target: (rows); loss: (2) = [mean, count]
-    static void forward(
-            Tensor loss,
-            Tensor lse,
-            Tensor rowLoss,
-            Tensor logits,
-            Tensor target,
-            int rows,
-            int c,
-            long ignore,
-            double s) {
-        float[] x = logits.f32(), l = lse.f32(), per = rowLoss.f32();
-        int xo = logits.offset(), lo = lse.offset(), po = rowLoss.offset();
-        CrossEntropyTargets t = CrossEntropyTargets.of(target, c, ignore);
-        float smooth = (float) s;
+    static void forward(CrossEntropyArgs a) {
+        int rows = a.rows(), c = a.c();
+        float[] x = a.logits().f32(), l = a.lse().f32(), per = a.rowLoss().f32();
+        int xo = a.logits().offset(), lo = a.lse().offset(), po = a.rowLoss().offset();
+        float smooth = (float) a.smoothing();
         Parallel.range(rows, grain(c), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 int b = xo + r * c;
                 float[] ms = row(x, b, c); // max, sum exp(x - max), sum x
                 float lr = ms[0] + (float) Math.log(ms[1]);
                 l[lo + r] = lr;
-                int tr = t.at(r);
-                per[po + r] = tr < 0 ? 0f : (1f - smooth) * (lr - x[b + tr]) + smooth * (lr - ms[2] / c);
+                int t = a.hostTarget(r);
+                per[po + r] = t < 0 ? 0f : (1f - smooth) * (lr - x[b + t]) + smooth * (lr - ms[2] / c);
             }
         });
         double sum = 0;
         int count = 0;
         for (int r = 0; r < rows; r++) {
-            if (t.at(r) < 0) continue;
+            if (a.hostTarget(r) < 0) continue;
             sum += per[po + r];
             count++;
         }
-        float[] out = loss.f32();
-        out[loss.offset()] = (float) (sum / Math.max(count, 1));
-        out[loss.offset() + 1] = count;
+        float[] out = a.loss().f32();
+        out[a.loss().offset()] = (float) (sum / Math.max(count, 1));
+        out[a.loss().offset() + 1] = count;
     }
 
     /** {max, sum exp(x - max), sum x} of row x[b, b + c). */
@@ -84,26 +75,17 @@ final class CpuCrossEntropy {
         return new float[] {max, VecMath.sum(vsum), sx};
     }
 
-    static void backward(
-            Tensor dlogits,
-            Tensor dloss,
-            Tensor loss,
-            Tensor logits,
-            Tensor lse,
-            Tensor target,
-            int rows,
-            int c,
-            long ignore,
-            double s) {
-        float[] x = logits.f32(), l = lse.f32(), d = dlogits.f32();
-        int xo = logits.offset(), lo = lse.offset(), dO = dlogits.offset();
-        CrossEntropyTargets t = CrossEntropyTargets.of(target, c, ignore);
+    static void backward(Tensor dlogits, Tensor dloss, CrossEntropyArgs a) {
+        int rows = a.rows(), c = a.c();
+        float[] x = a.logits().f32(), l = a.lse().f32(), d = dlogits.f32();
+        int xo = a.logits().offset(), lo = a.lse().offset(), dO = dlogits.offset();
+        Tensor loss = a.loss();
         float g = (float) (dloss.f32()[dloss.offset()] / Math.max(loss.f32()[loss.offset() + 1], 1.0));
-        float off = (float) (g * s / c), hit = (float) (g * (1 - s));
+        float off = (float) (g * a.smoothing() / c), hit = (float) (g * (1 - a.smoothing()));
         Parallel.range(rows, grain(c), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
-                int b = xo + r * c, db = dO + r * c, tr = t.at(r);
-                if (tr < 0) {
+                int b = xo + r * c, db = dO + r * c, t = a.hostTarget(r);
+                if (t < 0) {
                     java.util.Arrays.fill(d, db, db + c, 0f);
                     continue;
                 }
@@ -115,7 +97,7 @@ final class CpuCrossEntropy {
                             .sub(off)
                             .intoArray(d, db + j, m);
                 }
-                d[db + tr] -= hit;
+                d[db + t] -= hit;
             }
         });
     }

@@ -5,6 +5,7 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.revtaf.engine.backend.Buf;
+import org.revtaf.engine.backend.CrossEntropyArgs;
 import org.revtaf.engine.backend.ReduceKernels;
 import org.revtaf.engine.backend.ReduceOp;
 import org.revtaf.engine.backend.cpu.kernels.Parallel;
@@ -201,31 +202,12 @@ final class CpuReduce implements ReduceKernels {
     }
 
     @Override
-    public void crossEntropy(
-            Tensor loss,
-            Tensor lse,
-            Tensor rowLoss,
-            Tensor logits,
-            Tensor target,
-            int rows,
-            int c,
-            long ignoreIndex,
-            double smoothing) {
-        CpuCrossEntropy.forward(loss, lse, rowLoss, logits, target, rows, c, ignoreIndex, smoothing);
+    public void crossEntropy(CrossEntropyArgs a) {
+        CpuCrossEntropy.forward(a);
     }
 
     @Override
-    public void crossEntropyBackward(
-            Tensor dlogits,
-            Tensor dloss,
-            Tensor loss,
-            Tensor logits,
-            Tensor lse,
-            Tensor target,
-            int rows,
-            int c,
-            long ignoreIndex,
-            double smoothing) {
-        CpuCrossEntropy.backward(dlogits, dloss, loss, logits, lse, target, rows, c, ignoreIndex, smoothing);
+    public void crossEntropyBackward(Tensor dlogits, Tensor dloss, CrossEntropyArgs a) {
+        CpuCrossEntropy.backward(dlogits, dloss, a);
     }
 }

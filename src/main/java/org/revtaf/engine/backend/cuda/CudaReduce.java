@@ -4,6 +4,7 @@ import static org.revtaf.engine.backend.cuda.CudaArgs.at;
 import static org.revtaf.engine.backend.cuda.CudaArgs.dense;
 
 import org.revtaf.engine.backend.Backend;
+import org.revtaf.engine.backend.CrossEntropyArgs;
 import org.revtaf.engine.backend.ReduceKernels;
 import org.revtaf.engine.backend.ReduceOp;
 import org.revtaf.engine.tensor.DType;
@@ -59,65 +60,48 @@ final class CudaReduce extends CudaFamily<ReduceKernels> implements ReduceKernel
     }
 
     @Override
-    public void crossEntropy(
-            Tensor loss,
-            Tensor lse,
-            Tensor rowLoss,
-            Tensor logits,
-            Tensor target,
-            int rows,
-            int c,
-            long ignoreIndex,
-            double smoothing) {
-        if (!dense(loss, lse, rowLoss, logits) || indexCode(target) < 0 || !target.isContiguous()) {
-            host.crossEntropy(loss, lse, rowLoss, logits, target, rows, c, ignoreIndex, smoothing);
+    public void crossEntropy(CrossEntropyArgs a) {
+        Tensor t = a.target();
+        if (!dense(a.loss(), a.lse(), a.rowLoss(), a.logits()) || indexCode(t) < 0 || !t.isContiguous()) {
+            host.crossEntropy(a);
             return;
         }
         k.crossEntropyFwd(
                 stream,
-                at(loss),
-                at(lse),
-                at(rowLoss),
-                at(logits),
-                at(target),
-                indexCode(target),
-                rows,
-                c,
-                ignoreIndex,
-                (float) smoothing,
+                at(a.loss()),
+                at(a.lse()),
+                at(a.rowLoss()),
+                at(a.logits()),
+                at(t),
+                indexCode(t),
+                a.rows(),
+                a.c(),
+                a.ignoreIndex(),
+                (float) a.smoothing(),
                 dev.errorWord("cross_entropy"),
                 ceVersion);
     }
 
     @Override
-    public void crossEntropyBackward(
-            Tensor dlogits,
-            Tensor dloss,
-            Tensor loss,
-            Tensor logits,
-            Tensor lse,
-            Tensor target,
-            int rows,
-            int c,
-            long ignoreIndex,
-            double smoothing) {
-        if (!dense(dlogits, dloss, loss, logits, lse) || indexCode(target) < 0 || !target.isContiguous()) {
-            host.crossEntropyBackward(dlogits, dloss, loss, logits, lse, target, rows, c, ignoreIndex, smoothing);
+    public void crossEntropyBackward(Tensor dlogits, Tensor dloss, CrossEntropyArgs a) {
+        Tensor t = a.target();
+        if (!dense(dlogits, dloss, a.loss(), a.logits(), a.lse()) || indexCode(t) < 0 || !t.isContiguous()) {
+            host.crossEntropyBackward(dlogits, dloss, a);
             return;
         }
         k.crossEntropyBwd(
                 stream,
                 at(dlogits),
                 at(dloss),
-                at(loss),
-                at(logits),
-                at(lse),
-                at(target),
-                indexCode(target),
-                rows,
-                c,
-                ignoreIndex,
-                (float) smoothing,
+                at(a.loss()),
+                at(a.logits()),
+                at(a.lse()),
+                at(t),
+                indexCode(t),
+                a.rows(),
+                a.c(),
+                a.ignoreIndex(),
+                (float) a.smoothing(),
                 ceVersion);
     }
 }

@@ -18,8 +18,6 @@ import org.revtaf.engine.tensor.Device;
 import org.revtaf.engine.tensor.Scope;
 import org.revtaf.engine.tensor.Tensor;
 import org.revtaf.learning.model.revtaf.RevtafModel;
-import org.revtaf.learning.model.revtaf.SyntheticBatch;
-import org.revtaf.learning.nn.NnContext;
 import org.revtaf.learning.optim.AdamW;
 import org.revtaf.learning.optim.GradClip;
 
@@ -72,22 +70,8 @@ class CudaHostSyncTest {
     void aTrainingStepReadsOnlyTheLoss() {
         RunConfig cfg = RunConfig.load(Path.of("configs/tiny.yaml"), CudaTrainStepTest.NARROW);
         var tc = cfg.train().orElseThrow();
-        RevtafModel model = new RevtafModel(
-                NnContext.of(Device.CUDA_EMU, cfg.seed()),
-                cfg.model().orElseThrow(),
-                SyntheticBatch.dims(
-                        cfg.text().orElseThrow().vocabSize(),
-                        cfg.foundation().orElseThrow().textEncoder().hidden(),
-                        cfg.precompute().orElseThrow().memoryDim()));
-        RevtafModel.Batch b = SyntheticBatch.random(
-                model,
-                new SyntheticBatch.Sizes(
-                        tc.batchSize(),
-                        cfg.data().orElseThrow().crop(),
-                        cfg.precompute().orElseThrow().maxSentences(),
-                        cfg.data().orElseThrow().maxWords(),
-                        cfg.precompute().orElseThrow().memoryK()),
-                cfg.seed());
+        RevtafModel model = CudaTrainStepTest.model(Device.CUDA_EMU, cfg);
+        RevtafModel.Batch b = CudaTrainStepTest.batch(model, cfg);
         AdamW opt = new AdamW(model.trainableParameters(), tc.lr(), 0.9, 0.999, 1e-8, tc.weightDecay());
         List<Tensor> tensors = model.trainableParameters().values().stream()
                 .map(p -> p.tensor())
