@@ -64,15 +64,33 @@ public final class GradClip {
     /**
      * Scales all gradients together so their global L2 norm is at most {@code maxNorm}
      * (coefficient maxNorm / (norm + 1e-6), applied only when below 1). Returns the norm before
-     * clipping, read to the host ({@link #byNormOnDevice} reads nothing); a non-finite norm is an
-     * error (it would silently poison the weights: the gradients are then non-finite, so call this
-     * before the optimizer step).
+     * clipping; a non-finite norm is an error (it would silently poison the weights: call this before
+     * the optimizer step). Heap gradients are summed on the host in double; device gradients take
+     * {@link #byNormOnDevice} and this reads its norm once.
      */
     public static double byNorm(Collection<Tensor> params, double maxNorm) {
-        Tensor n = byNormOnDevice(params, maxNorm);
-        double norm = n == null ? 0 : n.item();
+        if (!(maxNorm > 0)) throw new RevtafException("gradient clipping: max norm must be > 0, got " + maxNorm);
+        boolean host = true;
+        for (Tensor p : params) if (p.grad() != null && !(p.grad().storage() instanceof HeapStorage)) host = false;
+        double norm;
+        if (host) { // heap gradients: squares summed in double in one pass, no temporaries (as ever)
+            double sq = 0;
+            for (Tensor p : params) {
+                Tensor g = p.grad();
+                if (g == null) continue;
+                if (g.isContiguous() && g.heap().array() instanceof float[] a) {
+                    for (int i = g.offset(); i < g.offset() + g.numel(); i++) sq += (double) a[i] * a[i];
+                } else for (double x : g.toDoubles()) sq += x * x;
+            }
+            norm = Math.sqrt(sq);
+        } else {
+            Tensor n = byNormOnDevice(params, maxNorm);
+            norm = n == null ? 0 : n.item(); // the one read, after the scaling: non-finite gradients stay so
+        }
         if (!Double.isFinite(norm))
             throw new RevtafException("gradient clipping: the gradient norm is " + norm + " (NaN or infinite loss?)");
+        double coef = maxNorm / (norm + 1e-6);
+        if (host && coef < 1) for (Tensor p : params) if (p.grad() != null) apply(p.grad(), x -> x * coef);
         return norm;
     }
 
