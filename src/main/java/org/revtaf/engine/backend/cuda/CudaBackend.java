@@ -12,9 +12,12 @@ import org.revtaf.engine.tensor.Storage;
  * kernels under host emulation): tensors live in device memory ({@link CudaStorage}) from a caching
  * allocator, and every kernel family runs as CUDA kernels on one stream ({@link CudaDevice}):
  * elementwise, reduce, matmul, conv (with pooling and resize), norm, index, the REVTAF fused ops and
- * AdamW. What those kernels do not cover (dtypes other than float32 for the math, ranks above 8,
- * attention head dims other than 32/64/128 or with dropout) takes the explicit, counted host path
- * ({@link HostFallback}), whose calls {@link #hostFallbacks} reports.
+ * AdamW (attention without a flash kernel, or with dropout, runs unfused on the device). What those
+ * kernels do not cover (dtypes other than float32 for the math, ranks above 8) takes the explicit,
+ * counted host path ({@link HostFallback}), whose calls {@link #hostFallbacks} reports. Copies
+ * between host and device are counted by caller ({@link #hostReads}, {@link #hostWrites}) and the
+ * host's waits for the stream by {@link #streamSyncs}; kernel versions per family come from {@code
+ * -Drevtaf.cuda.kernelVersion} ({@link KernelVersions}).
  */
 public final class CudaBackend extends BackendBase {
     private final CudaDevice dev;
