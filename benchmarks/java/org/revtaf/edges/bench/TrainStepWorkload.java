@@ -64,6 +64,9 @@ public final class TrainStepWorkload extends Workload {
         };
         CudaBackend cuda = Backends.of(dev) instanceof CudaBackend cb ? cb : null;
         long fallbacksBefore = CudaBackend.hostFallbackCount();
+        long readsBefore = CudaBackend.hostReads(), writesBefore = CudaBackend.hostWrites();
+        long syncsBefore = cuda == null ? 0 : cuda.streamSyncs();
+        Map<String, Long> sitesBefore = CudaBackend.hostCopySites();
         resetPeaks();
         if (cuda != null) cuda.resetPeak();
         double seconds = ModelStepTimer.afterWarmup(one, warmup, iters);
@@ -100,9 +103,32 @@ public final class TrainStepWorkload extends Workload {
         if (cuda != null) { // kernel calls that left the device, and the allocator's peak over the steps
             extra.put("host_fallbacks", CudaBackend.hostFallbackCount() - fallbacksBefore);
             extra.put("device_peak_bytes", cuda.peakBytes());
+            // copies between host and device per step (each one a host synchronisation), warmup included
+            double steps = warmup + iters;
+            double reads = (CudaBackend.hostReads() - readsBefore) / steps;
+            double writes = (CudaBackend.hostWrites() - writesBefore) / steps;
+            extra.put("host_reads_per_step", reads);
+            extra.put("host_writes_per_step", writes);
+            double syncs = (cuda.streamSyncs() - syncsBefore) / steps; // the host waiting for the stream
+            extra.put("stream_syncs_per_step", syncs);
             log.printf(
-                    "  device: peak %.1f MiB of tensors, %d host fallbacks%n",
-                    cuda.peakBytes() / 1048576.0, CudaBackend.hostFallbackCount() - fallbacksBefore);
+                    "  device: peak %.1f MiB of tensors, %d host fallbacks, %.1f device-to-host and %.1f"
+                            + " host-to-device copies and %.1f stream waits per step%n",
+                    cuda.peakBytes() / 1048576.0,
+                    CudaBackend.hostFallbackCount() - fallbacksBefore,
+                    reads,
+                    writes,
+                    syncs);
+            StringBuilder by = new StringBuilder(); // who asked for the copies (issue 17: what is left)
+            CudaBackend.hostCopySites().forEach((site, n) -> {
+                long d = n - sitesBefore.getOrDefault(site, 0L);
+                if (d > 0)
+                    by.append(by.isEmpty() ? "" : ", ")
+                            .append(site)
+                            .append(" x")
+                            .append(d);
+            });
+            log.printf("  copies by caller over %d steps: %s%n", warmup + iters, by);
             log.flush();
         }
         return new BenchResult(name(), dev, seconds, Double.NaN, Double.NaN, batch / seconds, extra);

@@ -4,11 +4,12 @@ import org.revtaf.RevtafException;
 import org.revtaf.engine.tensor.SplitMix;
 
 /**
- * Attention dropout on the probabilities without a stored mask (flash-attention style): a
- * counter-based generator decides for every (batch*head, query row, key column) whether the
- * probability is kept, so backward regenerates the same mask from the seed. Kept probabilities are
- * scaled by 1/(1-p). The single definition of the mask for every attention implementation
- * (reference, cpu; the cuda backend runs dropout on the cpu kernels) and for the tests' composites.
+ * Dropout without a stored mask (flash-attention style): a counter-based generator decides for
+ * every element whether it is kept, so backward regenerates the same mask from the seed. Kept
+ * elements are scaled by 1/(1-p). The single definition of the mask for every backend (reference,
+ * cpu, cuda's rt_dropout and attention softmax), for {@code F.dropout} (element = flat index of the
+ * tensor) and for attention on the probabilities (element = (batch*head, query row, key column)),
+ * and for the tests' composites.
  *
  * <p>Element {@code idx = (bh * n + i) * s + j} (bh = batch * heads + head; q [b, h, n, d], k [b,
  * h, s, d]) is kept when the high 32 bits of {@code mix64(mix64(seed) + idx * GAMMA)} (SplitMix64
@@ -41,6 +42,16 @@ public final class DropoutMask {
 
     public long seed() {
         return seed;
+    }
+
+    /** SplitMix64's mix of the seed: the key of the kernels' counter stream. */
+    public long key() {
+        return key;
+    }
+
+    /** Elements whose 32-bit draw is below this are dropped: round(p 2^32). */
+    public long threshold() {
+        return threshold;
     }
 
     /** Whether any element can be dropped (p > 0). */

@@ -19,6 +19,12 @@ public interface ElementwiseKernels {
     /** out = cond != 0 ? a : b elementwise. */
     void where(Tensor out, Tensor cond, Tensor a, Tensor b);
 
+    /**
+     * Inverted dropout: out[i] = x[i] * mask.factor(i) (kept: 1/(1-p), dropped: exactly 0) for
+     * contiguous out and x of n elements, i the flat index. Backward is the same call on dy.
+     */
+    void dropout(Tensor out, Tensor x, int n, DropoutMask mask);
+
     /** out[i] = value for every element of a contiguous out. */
     void fill(Tensor out, double value);
 

@@ -33,13 +33,13 @@ public interface FusedKernels {
     void poincareDistBackward(Tensor dx, Tensor dy, Tensor dout, Tensor x, Tensor y, int n, int m, int d, double c);
 
     /**
-     * a.plan [b, p, t] from a.cost [b, p, t]; writes a.uHist and a.vHist for backward. Returns the
-     * number of iterations run.
+     * a.plan [b, p, t] from a.cost [b, p, t]; writes a.uHist and a.vHist for backward and the number
+     * of iterations run into a.iters.
      */
-    int sinkhorn(SinkhornArgs a);
+    void sinkhorn(SinkhornArgs a);
 
-    /** dcost [b, p, t] from dplan through the {@code iters} unrolled iterations of the forward a. */
-    void sinkhornBackward(Tensor dcost, Tensor dplan, int iters, SinkhornArgs a);
+    /** dcost [b, p, t] from dplan through the a.iters unrolled iterations of the forward a. */
+    void sinkhornBackward(Tensor dcost, Tensor dplan, SinkhornArgs a);
 
     /** out [b, n, m] = soft IoU of maps a [b, n, p] and g [b, m, p]. */
     void softIou(Tensor out, Tensor a, Tensor g, int b, int n, int m, int p);

@@ -9,6 +9,7 @@ import org.revtaf.engine.backend.Backend;
 import org.revtaf.engine.backend.DropoutMask;
 import org.revtaf.engine.backend.SinkhornArgs;
 import org.revtaf.engine.backend.SinkhornGeom;
+import org.revtaf.engine.tensor.DType;
 import org.revtaf.engine.tensor.Shapes;
 import org.revtaf.engine.tensor.Tensor;
 
@@ -37,12 +38,13 @@ public final class FusedOps {
         Tensor plan = Ops.emptyLike(cost);
         Tensor uHist = Tensor.empty(cost.device(), cost.dtype(), (maxIter + 1) * b * p);
         Tensor vHist = Tensor.empty(cost.device(), cost.dtype(), (maxIter + 1) * b * t);
+        Tensor iters = Tensor.empty(cost.device(), DType.INT32, 1); // written and read where the kernels run
         SinkhornGeom geom = new SinkhornGeom(b, p, t, eps, maxIter, tol);
-        SinkhornArgs args = new SinkhornArgs(plan, uHist, vHist, cd, pixelMask, tokenMask, geom);
-        int iters = be.fused().sinkhorn(args);
+        SinkhornArgs args = new SinkhornArgs(plan, uHist, vHist, iters, cd, pixelMask, tokenMask, geom);
+        be.fused().sinkhorn(args);
         return Graph.record("sinkhorn", plan, new Tensor[] {cost}, g -> {
             Tensor dcost = Ops.emptyLike(cost);
-            be.fused().sinkhornBackward(dcost, Ops.dense(g), iters, args);
+            be.fused().sinkhornBackward(dcost, Ops.dense(g), args);
             return new Tensor[] {dcost};
         });
     }

@@ -31,31 +31,21 @@ public final class Indexing {
         return Views.reshape(rows, MatMul.concat(idx.shapeRef(), table.shape(1)));
     }
 
-    /** table[flat] (k, d); backward scatters only the rows of positions whose index is not pad. */
+    /**
+     * table[flat] (k, d); backward scatters every position's gradient and then zeroes row pad, which
+     * only the positions that look pad up reach: the same as skipping them, without reading the ids.
+     */
     private static Tensor rowsWithoutPaddingGrad(Tensor table, Tensor flat, int pad) {
-        long[] ids = flat.toLongs();
-        int k = ids.length, kept = 0;
-        for (long i : ids) if (i != pad) kept++;
-        if (kept == k) return indexSelect(table, 0, flat);
         Backend be = Ops.backend("embedding", table);
         Ops.indexTensor("embedding", table, flat);
-        int v = table.shape(0), d = table.shape(1);
-        long[] pos = new long[kept], keptIds = new long[kept];
-        for (int i = 0, j = 0; i < k; i++)
-            if (ids[i] != pad) {
-                pos[j] = i;
-                keptIds[j++] = ids[i];
-            }
-        Tensor out = Tensor.empty(table.device(), table.dtype(), k, d);
-        be.index().indexSelect(out, Ops.dense(table), flat, 1, v, d, k);
-        int n = kept;
+        int v = table.shape(0), d = table.shape(1), k = flat.numel();
+        Tensor ids = Ops.dense(flat);
+        Tensor out = Tensor.empty(table.device(), table.dtype(), k, d); // out: (k, d)
+        be.index().indexSelect(out, Ops.dense(table), ids, 1, v, d, k);
         return Graph.record("embedding", out, new Tensor[] {table}, g -> {
-            Tensor dx = Ops.zerosLike(table);
-            if (n == 0) return new Tensor[] {dx};
-            Tensor at = Tensor.ofLongs(table.device(), pos, n), rowIds = Tensor.ofLongs(table.device(), keptIds, n);
-            Tensor gk = Tensor.empty(table.device(), table.dtype(), n, d); // (kept, d): g without padded positions
-            be.index().indexSelect(gk, Ops.dense(g), at, 1, k, d, n);
-            be.index().indexAdd(dx, gk, rowIds, 1, v, d, n);
+            Tensor dx = Ops.zerosLike(table); // dx: (v, d)
+            be.index().indexAdd(dx, Ops.dense(g), ids, 1, v, d, k);
+            if (pad < v) be.elementwise().fill(dx.asStrided(new int[] {d}, new int[] {1}, dx.offset() + pad * d), 0);
             return new Tensor[] {dx};
         });
     }

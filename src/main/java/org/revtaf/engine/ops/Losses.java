@@ -3,9 +3,12 @@ package org.revtaf.engine.ops;
 import java.util.Arrays;
 import java.util.Random;
 import org.revtaf.RevtafException;
+import org.revtaf.engine.autograd.Graph;
+import org.revtaf.engine.backend.Backend;
 import org.revtaf.engine.backend.BinaryOp;
+import org.revtaf.engine.backend.CrossEntropyArgs;
+import org.revtaf.engine.backend.DropoutMask;
 import org.revtaf.engine.backend.UnaryOp;
-import org.revtaf.engine.tensor.DType;
 import org.revtaf.engine.tensor.Shapes;
 import org.revtaf.engine.tensor.Tensor;
 
@@ -17,9 +20,12 @@ public final class Losses {
      * Mean cross-entropy of logits (..., C) against integer targets (...). Targets equal to
      * ignoreIndex contribute nothing and are not counted; labelSmoothing e mixes in the uniform
      * distribution as PyTorch does: (1-e) * nll + e * mean_c(-log p_c). With no counted target
-     * the loss is 0 (PyTorch gives NaN).
+     * the loss is 0 (PyTorch gives NaN). One fused kernel each way ({@code ReduceKernels.crossEntropy}),
+     * the targets never read by the host: a target outside [0, C) is an error naming it and its row, on
+     * a device at the next host read (e.g. of the loss).
      */
     public static Tensor crossEntropy(Tensor logits, Tensor target, int ignoreIndex, double labelSmoothing) {
+        Backend be = Ops.backend("cross_entropy", logits);
         Ops.indexTensor("cross_entropy", logits, target);
         int c = logits.shape(-1);
         int[] lead = Arrays.copyOf(logits.shapeRef(), logits.rank() - 1);
@@ -29,33 +35,19 @@ public final class Losses {
         if (labelSmoothing < 0 || labelSmoothing > 1)
             throw new RevtafException("cross_entropy: label_smoothing " + labelSmoothing + " outside [0, 1]");
         int rows = target.numel();
-        long[] t = target.toLongs();
-        long[] safe = new long[rows];
-        double[] valid = new double[rows];
-        int count = 0;
-        for (int i = 0; i < rows; i++) {
-            if (t[i] == ignoreIndex) continue;
-            if (t[i] < 0 || t[i] >= c)
-                throw new RevtafException("cross_entropy: target " + t[i] + " out of range [0, " + c + ") at row " + i);
-            safe[i] = t[i];
-            valid[i] = 1;
-            count++;
-        }
-        Tensor lsm = Reductions.logSoftmax(Views.reshape(logits, rows, c), 1);
-        Tensor idx = Tensor.ofLongs(logits.device(), safe, rows, 1);
-        Tensor nll = Elementwise.neg(Views.reshape(Indexing.gather(lsm, 1, idx), rows));
-        Tensor per = nll;
-        if (labelSmoothing > 0) {
-            Tensor smooth = Elementwise.neg(Reductions.mean(lsm, false, 1));
-            per = Elementwise.binary(
-                    "add",
-                    Elementwise.unary("scale", nll, UnaryOp.AFFINE, 1 - labelSmoothing, 0),
-                    Elementwise.unary("scale", smooth, UnaryOp.AFFINE, labelSmoothing, 0),
-                    BinaryOp.ADD);
-        }
-        Tensor mask = Tensor.ofDoubles(logits.device(), logits.dtype(), valid, rows);
-        Tensor total = Reductions.sum(Elementwise.binary("mul", per, mask, BinaryOp.MUL), false);
-        return Elementwise.unary("scale", total, UnaryOp.AFFINE, 1.0 / Math.max(count, 1), 0);
+        Tensor x = Ops.dense(Views.reshape(logits, rows, c)); // x: (rows, c)
+        Tensor t = Ops.dense(target); // t: (rows)
+        Tensor loss = Tensor.empty(logits.device(), logits.dtype(), 2); // [mean, count]
+        Tensor lse = Tensor.empty(logits.device(), logits.dtype(), rows);
+        Tensor rowLoss = Tensor.empty(logits.device(), logits.dtype(), rows);
+        CrossEntropyArgs args = new CrossEntropyArgs(loss, lse, rowLoss, x, t, rows, c, ignoreIndex, labelSmoothing);
+        be.reduce().crossEntropy(args);
+        Tensor mean = loss.asStrided(new int[0], new int[0], loss.offset()); // (): loss[0]
+        return Graph.record("cross_entropy", mean, new Tensor[] {logits}, g -> {
+            Tensor dx = Tensor.empty(logits.device(), logits.dtype(), rows, c);
+            be.reduce().crossEntropyBackward(dx, Ops.dense(g), args);
+            return new Tensor[] {dx.viewAs(logits.shapeRef())};
+        });
     }
 
     /** Cosine similarity along axis: a.b / sqrt(max(|a|^2 |b|^2, eps^2)) (broadcasting). */
@@ -72,27 +64,27 @@ public final class Losses {
         return Elementwise.binary("div", dot, Elementwise.unary("sqrt", den, UnaryOp.SQRT, 0, 0), BinaryOp.DIV);
     }
 
-    /** Inverted dropout: zero each element with probability p, scale the rest by 1/(1-p). */
+    /**
+     * Inverted dropout: zero each element with probability p, scale the rest by 1/(1-p). The mask is
+     * {@link DropoutMask}'s counter-based one (the same on every backend, element = flat index of x),
+     * keyed by one {@code rng.nextLong()} per call, so a saved Random resumes the same masks; backward
+     * regenerates it.
+     */
     public static Tensor dropout(Tensor x, double p, boolean training, Random rng) {
         if (p < 0 || p >= 1) {
             if (p == 1 && training) return Elementwise.unary("dropout", x, UnaryOp.AFFINE, 0, 0);
             if (p < 0 || p > 1) throw new RevtafException("dropout: p=" + p + " outside [0, 1]");
         }
         if (!training || p == 0) return x;
-        double keep = 1.0 / (1 - p);
-        Tensor mask;
-        if (x.device().isHost() && x.dtype() == DType.FLOAT32) {
-            // the mask straight into a pooled float tensor: no double[] of the size of x per call
-            mask = Tensor.empty(x.device(), DType.FLOAT32, x.shapeRef());
-            float[] m = mask.f32();
-            int o = mask.offset();
-            float k = (float) keep;
-            for (int i = 0, n = x.numel(); i < n; i++) m[o + i] = rng.nextDouble() < p ? 0f : k;
-        } else {
-            double[] m = new double[x.numel()];
-            for (int i = 0; i < m.length; i++) m[i] = rng.nextDouble() < p ? 0 : keep;
-            mask = Tensor.ofDoubles(x.device(), x.dtype(), m, x.shapeRef());
-        }
-        return Elementwise.binary("dropout", x, mask, BinaryOp.MUL);
+        DropoutMask mask = new DropoutMask(p, rng.nextLong());
+        Backend be = Ops.backend("dropout", x);
+        int n = x.numel();
+        Tensor out = Ops.emptyLike(x); // x, out: (n) contiguous
+        be.elementwise().dropout(out, Ops.dense(x), n, mask);
+        return Graph.record("dropout", out, new Tensor[] {x}, g -> {
+            Tensor dx = Ops.emptyLike(x);
+            be.elementwise().dropout(dx, Ops.dense(g), n, mask);
+            return new Tensor[] {dx};
+        });
     }
 }

@@ -1,10 +1,18 @@
 package org.revtaf.learning.optim;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import org.revtaf.RevtafException;
+import org.revtaf.engine.autograd.GradMode;
+import org.revtaf.engine.backend.Backend;
 import org.revtaf.engine.backend.Backends;
+import org.revtaf.engine.backend.BinaryOp;
+import org.revtaf.engine.backend.ReduceOp;
 import org.revtaf.engine.backend.UnaryOp;
+import org.revtaf.engine.ops.F;
 import org.revtaf.engine.tensor.HeapStorage;
+import org.revtaf.engine.tensor.Scope;
 import org.revtaf.engine.tensor.Tensor;
 
 /**
@@ -56,32 +64,78 @@ public final class GradClip {
     /**
      * Scales all gradients together so their global L2 norm is at most {@code maxNorm}
      * (coefficient maxNorm / (norm + 1e-6), applied only when below 1). Returns the norm before
-     * clipping; a non-finite norm is an error (it would silently poison the weights).
+     * clipping; a non-finite norm is an error (it would silently poison the weights: call this before
+     * the optimizer step). Heap gradients are summed on the host in double; device gradients take
+     * {@link #byNormOnDevice} and this reads its norm once.
      */
     public static double byNorm(Collection<Tensor> params, double maxNorm) {
         if (!(maxNorm > 0)) throw new RevtafException("gradient clipping: max norm must be > 0, got " + maxNorm);
-        double sq = 0;
-        for (Tensor p : params) {
-            Tensor g = p.grad();
-            if (g == null) continue;
-            if (g.storage() instanceof HeapStorage
-                    && g.isContiguous()
-                    && g.heap().array() instanceof float[] a) {
-                for (int i = g.offset(); i < g.offset() + g.numel(); i++) sq += (double) a[i] * a[i];
-            } else for (double x : g.toDoubles()) sq += x * x;
-        }
-        double norm = Math.sqrt(sq);
-        if (!Double.isFinite(norm))
-            throw new RevtafException("gradient clipping: the gradient norm is " + norm + " (NaN or infinite loss?)");
-        double coef = maxNorm / (norm + 1e-6);
-        if (coef < 1) {
+        boolean host = true;
+        for (Tensor p : params) if (p.grad() != null && !(p.grad().storage() instanceof HeapStorage)) host = false;
+        double norm;
+        if (host) { // heap gradients: squares summed in double in one pass, no temporaries (as ever)
+            double sq = 0;
             for (Tensor p : params) {
                 Tensor g = p.grad();
                 if (g == null) continue;
-                if (g.storage() instanceof HeapStorage) apply(g, x -> x * coef);
-                else unaryInPlace(g, UnaryOp.AFFINE, coef, 0);
+                if (g.isContiguous() && g.heap().array() instanceof float[] a) {
+                    for (int i = g.offset(); i < g.offset() + g.numel(); i++) sq += (double) a[i] * a[i];
+                } else for (double x : g.toDoubles()) sq += x * x;
             }
+            norm = Math.sqrt(sq);
+        } else {
+            Tensor n = byNormOnDevice(params, maxNorm);
+            norm = n == null ? 0 : n.item(); // the one read, after the scaling: non-finite gradients stay so
         }
+        if (!Double.isFinite(norm))
+            throw new RevtafException("gradient clipping: the gradient norm is " + norm + " (NaN or infinite loss?)");
+        double coef = maxNorm / (norm + 1e-6);
+        if (host && coef < 1) for (Tensor p : params) if (p.grad() != null) apply(p.grad(), x -> x * coef);
         return norm;
+    }
+
+    /**
+     * {@link #byNorm} without a host read: the squared gradients reduced into one slot each of a
+     * (params) vector and that summed (one reduction of all squares), the coefficient min(1, maxNorm /
+     * (norm + 1e-6)) computed and applied on the gradients' device. Returns the norm before clipping as
+     * a scalar tensor there, to read only where it is logged (a non-finite value is then the caller's
+     * error to raise); null when no parameter has a gradient.
+     */
+    public static Tensor byNormOnDevice(Collection<Tensor> params, double maxNorm) {
+        if (!(maxNorm > 0)) throw new RevtafException("gradient clipping: max norm must be > 0, got " + maxNorm);
+        List<Tensor> grads = new ArrayList<>();
+        for (Tensor p : params) if (p.grad() != null) grads.add(p.grad());
+        if (grads.isEmpty()) return null;
+        Tensor first = grads.getFirst();
+        Backend be = Backends.of(first.device(), first.dtype());
+        try (var ng = GradMode.noGrad()) {
+            Tensor sq = Tensor.empty(first.device(), first.dtype(), grads.size()); // sq: (params)
+            for (int i = 0; i < grads.size(); i++) {
+                Tensor g = grads.get(i);
+                try (Scope s = Scope.open()) {
+                    Tensor g2 = F.mul(g, g); // g2: (n) contiguous
+                    be.reduce()
+                            .reduce(
+                                    sq.asStrided(new int[0], new int[0], sq.offset() + i),
+                                    g2,
+                                    1,
+                                    g.numel(),
+                                    1,
+                                    ReduceOp.SUM);
+                }
+            }
+            Tensor norm = F.sqrt(F.sum(sq, false));
+            Tensor limit = Tensor.empty(first.device(), first.dtype()); // filled on the device: no upload
+            be.elementwise().fill(limit, maxNorm);
+            Tensor coef = F.div(limit, F.addScalar(norm, 1e-6));
+            be.elementwise().unary(coef, coef, 1, UnaryOp.CLAMP, 0, 1); // x * 1 == x: "only when below 1"
+            for (Tensor g : grads) {
+                Tensor c = g.isContiguous() ? g : g.contiguous();
+                be.elementwise()
+                        .binary(c, c, coef.asStrided(c.shapeRef(), new int[c.rank()], coef.offset()), BinaryOp.MUL);
+                if (c != g) be.elementwise().copy(g, c);
+            }
+            return norm;
+        }
     }
 }

@@ -5,12 +5,14 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.revtaf.engine.backend.BinaryOp;
 import org.revtaf.engine.backend.Buf;
+import org.revtaf.engine.backend.DropoutMask;
 import org.revtaf.engine.backend.ElementwiseKernels;
 import org.revtaf.engine.backend.ScalarMath;
 import org.revtaf.engine.backend.UnaryOp;
 import org.revtaf.engine.backend.cpu.kernels.Parallel;
 import org.revtaf.engine.backend.cpu.kernels.VecMath;
 import org.revtaf.engine.tensor.HeapStorage;
+import org.revtaf.engine.tensor.SplitMix;
 import org.revtaf.engine.tensor.StridedIndex;
 import org.revtaf.engine.tensor.Tensor;
 
@@ -176,6 +178,21 @@ final class CpuElementwise implements ElementwiseKernels {
                     boolean pick = cf != null ? cf[k] != 0 : cl != null ? cl[k] != 0 : c.get(k) != 0;
                     o[oo + i * so] = pick ? x[ao + i * sa] : y[bo + i * sb];
                 }
+            }
+        });
+    }
+
+    /** One SplitMix64 draw per element (no generator state: chunks run in parallel, any order). */
+    @Override
+    public void dropout(Tensor out, Tensor x, int n, DropoutMask mask) {
+        float[] xa = x.f32(), ya = out.f32();
+        int xo = x.offset(), yo = out.offset();
+        float scale = (float) mask.keepScale();
+        long key = mask.key(), threshold = mask.threshold();
+        Parallel.range(n, GRAIN, (s, e) -> {
+            for (int i = s; i < e; i++) {
+                boolean keep = (SplitMix.mix64(key + i * SplitMix.GAMMA) >>> 32) >= threshold;
+                ya[yo + i] = keep ? xa[xo + i] * scale : 0f;
             }
         });
     }

@@ -65,26 +65,26 @@ final class CpuFused implements FusedKernels {
     }
 
     @Override
-    public int sinkhorn(SinkhornArgs a) {
-        return SinkhornCpu.forward(
+    public void sinkhorn(SinkhornArgs a) {
+        a.setHostIters(SinkhornCpu.forward(
                 f(a.plan()),
                 a.uHist().f32(),
                 a.vHist().f32(),
                 f(a.cost()),
                 mask(a.pixelMask()),
                 mask(a.tokenMask()),
-                a.geom());
+                a.geom()));
     }
 
     @Override
-    public void sinkhornBackward(Tensor dcost, Tensor dplan, int iters, SinkhornArgs a) {
+    public void sinkhornBackward(Tensor dcost, Tensor dplan, SinkhornArgs a) {
         SinkhornCpu.backward(
                 f(dcost),
                 f(dplan),
                 f(a.plan()),
                 a.uHist().f32(),
                 a.vHist().f32(),
-                iters,
+                a.hostIters(),
                 f(a.cost()),
                 mask(a.pixelMask()),
                 mask(a.tokenMask()),

@@ -5,6 +5,7 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.revtaf.engine.backend.Buf;
+import org.revtaf.engine.backend.CrossEntropyArgs;
 import org.revtaf.engine.backend.ReduceKernels;
 import org.revtaf.engine.backend.ReduceOp;
 import org.revtaf.engine.backend.cpu.kernels.Parallel;
@@ -198,5 +199,15 @@ final class CpuReduce implements ReduceKernels {
                 }
             }
         });
+    }
+
+    @Override
+    public void crossEntropy(CrossEntropyArgs a) {
+        CpuCrossEntropy.forward(a);
+    }
+
+    @Override
+    public void crossEntropyBackward(Tensor dlogits, Tensor dloss, CrossEntropyArgs a) {
+        CpuCrossEntropy.backward(dlogits, dloss, a);
     }
 }

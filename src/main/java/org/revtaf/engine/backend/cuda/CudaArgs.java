@@ -9,14 +9,12 @@ import org.revtaf.engine.tensor.Tensor;
 
 /**
  * Arguments of the device kernels (kernels/include/revtaf_kernels.h, section issue 17): dtype codes,
- * the host int64 geometry arrays (shape and strides) the launchers read during the call, and the
- * kernel version ({@code -Drevtaf.cuda.kernelVersion}, 0 = each family's promoted default).
+ * the host int64 geometry arrays (shape and strides) the launchers read during the call (kernel
+ * versions: {@link KernelVersions}).
  */
 final class CudaArgs {
     /** The most dimensions a strided kernel takes (RT_MAX_RANK). */
     static final int MAX_RANK = 8;
-
-    static final int VERSION = Integer.getInteger("revtaf.cuda.kernelVersion", 0);
 
     private CudaArgs() {}
 

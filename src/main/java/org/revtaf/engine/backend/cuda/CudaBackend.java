@@ -12,9 +12,12 @@ import org.revtaf.engine.tensor.Storage;
  * kernels under host emulation): tensors live in device memory ({@link CudaStorage}) from a caching
  * allocator, and every kernel family runs as CUDA kernels on one stream ({@link CudaDevice}):
  * elementwise, reduce, matmul, conv (with pooling and resize), norm, index, the REVTAF fused ops and
- * AdamW. What those kernels do not cover (dtypes other than float32 for the math, ranks above 8,
- * attention head dims other than 32/64/128 or with dropout) takes the explicit, counted host path
- * ({@link HostFallback}), whose calls {@link #hostFallbacks} reports.
+ * AdamW (attention without a flash kernel, or with dropout, runs unfused on the device). What those
+ * kernels do not cover (dtypes other than float32 for the math, ranks above 8) takes the explicit,
+ * counted host path ({@link HostFallback}), whose calls {@link #hostFallbacks} reports. Copies
+ * between host and device are counted by caller ({@link #hostReads}, {@link #hostWrites}) and the
+ * host's waits for the stream by {@link #streamSyncs}; kernel versions per family come from {@code
+ * -Drevtaf.cuda.kernelVersion} ({@link KernelVersions}).
  */
 public final class CudaBackend extends BackendBase {
     private final CudaDevice dev;
@@ -53,6 +56,26 @@ public final class CudaBackend extends BackendBase {
         return HostFallback.total();
     }
 
+    /** Device-to-host copies (host reads of device memory) of the cuda backends so far. */
+    public static long hostReads() {
+        return HostCopies.reads();
+    }
+
+    /** Host-to-device copies of the cuda backends so far. */
+    public static long hostWrites() {
+        return HostCopies.writes();
+    }
+
+    /** {@link #hostReads} and {@link #hostWrites} by caller ({@code "read Losses.crossEntropy:35"}), a snapshot. */
+    public static Map<String, Long> hostCopySites() {
+        return HostCopies.sites();
+    }
+
+    /** Waits of the host for this backend's stream so far (downloads, full staging, synchronize). */
+    public long streamSyncs() {
+        return dev.staging.syncs();
+    }
+
     /** Device bytes held by live tensors (allocator size classes). */
     public long currentBytes() {
         return dev.currentBytes();
@@ -74,7 +97,7 @@ public final class CudaBackend extends BackendBase {
 
     /** Waits for the compute stream (timings, and before reading results by other means). */
     public void synchronize() {
-        dev.k.streamSynchronize(dev.stream);
+        dev.staging.sync();
         dev.checkErrors();
     }
 }

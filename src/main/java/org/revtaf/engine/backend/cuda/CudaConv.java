@@ -1,6 +1,5 @@
 package org.revtaf.engine.backend.cuda;
 
-import static org.revtaf.engine.backend.cuda.CudaArgs.VERSION;
 import static org.revtaf.engine.backend.cuda.CudaArgs.at;
 import static org.revtaf.engine.backend.cuda.CudaArgs.dense;
 import static org.revtaf.engine.backend.cuda.CudaArgs.longs;
@@ -70,7 +69,11 @@ final class CudaConv extends CudaFamily<ConvKernels> implements ConvKernels {
     @Override
     public void conv2d(Tensor out, Tensor x, Tensor w, Tensor bias, Conv2dGeom g) {
         if (!dense(out, x, w, bias)) host.conv2d(out, x, w, bias, g);
-        else withGeom(g, geom -> k.conv2dFwd(stream, at(out), at(x), at(w), at(bias), geom, VERSION));
+        else
+            withGeom(
+                    g,
+                    geom -> k.conv2dFwd(
+                            stream, at(out), at(x), at(w), at(bias), geom, version(KernelVersions.Family.CONV)));
     }
 
     @Override
@@ -80,8 +83,9 @@ final class CudaConv extends CudaFamily<ConvKernels> implements ConvKernels {
             return;
         }
         withGeom(g, geom -> {
-            if (dx != null) k.conv2dBwdData(stream, at(dx), at(dy), at(w), geom, VERSION);
-            if (dw != null || db != null) k.conv2dBwdWeight(stream, at(dw), at(db), at(dy), at(x), geom, VERSION);
+            if (dx != null) k.conv2dBwdData(stream, at(dx), at(dy), at(w), geom, version(KernelVersions.Family.CONV));
+            if (dw != null || db != null)
+                k.conv2dBwdWeight(stream, at(dw), at(db), at(dy), at(x), geom, version(KernelVersions.Family.CONV));
         });
     }
 

@@ -1,6 +1,5 @@
 package org.revtaf.engine.backend.cuda;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
@@ -28,22 +27,23 @@ final class CudaDevice {
     final RevtafKernels k;
     final Device device;
     final MemorySegment stream;
+    /** The kernel version of each family ({@code -Drevtaf.cuda.kernelVersion}). */
+    final KernelVersions versions;
+
     private final Map<Long, ArrayDeque<MemorySegment>> free = new HashMap<>();
     private long inUse, peak, cached;
     private final MemorySegment errorWord;
-    /** Pinned host memory for uploads and downloads (grown on demand; used under its own lock). */
-    private final Object stagingLock = new Object();
-
-    private MemorySegment pinned = MemorySegment.NULL;
-    /** Copies above this size stage through a temporary off-heap buffer instead of the pinned one. */
-    private static final long MAX_PINNED = 64L << 20;
+    /** Pinned host memory for uploads and downloads, and the waits for the stream. */
+    final PinnedStaging staging;
 
     private volatile String errorOp;
 
     CudaDevice(RevtafKernels k, Device device) {
+        this.versions = KernelVersions.fromSystem(); // first: a bad property fails before any allocation
         this.k = k;
         this.device = device;
         this.stream = k.streamCreate();
+        this.staging = new PinnedStaging(k, stream);
         this.errorWord = k.malloc(4L * Long.BYTES);
         k.memset(errorWord, 0, 4L * Long.BYTES);
     }
@@ -84,7 +84,7 @@ final class CudaDevice {
 
     /** Frees every cached block (after a synchronisation, so no queued kernel still uses one). */
     synchronized void trim() {
-        k.streamSynchronize(stream);
+        staging.sync();
         for (ArrayDeque<MemorySegment> q : free.values()) for (MemorySegment p : q) k.free(p);
         free.clear();
         cached = 0;
@@ -106,37 +106,6 @@ final class CudaDevice {
     /** Starts counting the peak again from the current use. */
     synchronized void resetPeak() {
         peak = inUse;
-    }
-
-    /** What a host copy does with a staging buffer of at least its size. */
-    interface Staged {
-        void run(MemorySegment staging);
-    }
-
-    /**
-     * Runs a host copy through pinned staging memory (cudaMallocHost: asynchronous DMA on a GPU),
-     * one copy at a time; sizes above 64 MiB use a temporary off-heap buffer.
-     */
-    void staged(long bytes, Staged copy) {
-        if (bytes > MAX_PINNED) {
-            try (Arena a = Arena.ofConfined()) {
-                copy.run(a.allocate(bytes, 16));
-            }
-            return;
-        }
-        synchronized (stagingLock) {
-            if (pinned.byteSize() < bytes) {
-                if (pinned.address() != 0) k.freeHost(pinned);
-                pinned = MemorySegment.NULL;
-                long size = Math.max(1L << 16, Long.highestOneBit(Math.max(1, bytes - 1)) << 1);
-                try (Arena a = Arena.ofConfined()) {
-                    MemorySegment out = a.allocate(ADDRESS);
-                    k.mallocHost(out, size);
-                    pinned = out.get(ADDRESS, 0).reinterpret(size);
-                }
-            }
-            copy.run(pinned);
-        }
     }
 
     /** A scratch block of the allocator for the length of one call (try-with-resources). */

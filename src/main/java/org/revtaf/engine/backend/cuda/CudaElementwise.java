@@ -1,7 +1,6 @@
 package org.revtaf.engine.backend.cuda;
 
 import static org.revtaf.engine.backend.cuda.CudaArgs.MAX_RANK;
-import static org.revtaf.engine.backend.cuda.CudaArgs.VERSION;
 import static org.revtaf.engine.backend.cuda.CudaArgs.at;
 import static org.revtaf.engine.backend.cuda.CudaArgs.code;
 import static org.revtaf.engine.backend.cuda.CudaArgs.f32;
@@ -12,6 +11,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import org.revtaf.engine.backend.Backend;
 import org.revtaf.engine.backend.BinaryOp;
+import org.revtaf.engine.backend.DropoutMask;
 import org.revtaf.engine.backend.ElementwiseKernels;
 import org.revtaf.engine.backend.UnaryOp;
 import org.revtaf.engine.tensor.DType;
@@ -25,8 +25,11 @@ import org.revtaf.engine.tensor.Tensor;
  */
 final class CudaElementwise extends CudaFamily<ElementwiseKernels> implements ElementwiseKernels {
 
+    private final int version;
+
     CudaElementwise(CudaDevice d) {
         super(d, ElementwiseKernels.class, Backend::elementwise);
+        this.version = d.versions.of(KernelVersions.Family.ELEMENTWISE);
     }
 
     @Override
@@ -35,7 +38,7 @@ final class CudaElementwise extends CudaFamily<ElementwiseKernels> implements El
             host.unary(out, x, n, op, a, b);
             return;
         }
-        k.unaryFwd(stream, at(out), at(x), n, op.ordinal(), (float) a, (float) b, VERSION);
+        k.unaryFwd(stream, at(out), at(x), n, op.ordinal(), (float) a, (float) b, version);
     }
 
     @Override
@@ -44,7 +47,7 @@ final class CudaElementwise extends CudaFamily<ElementwiseKernels> implements El
             host.unaryBackward(dx, dy, x, y, n, op, a, b);
             return;
         }
-        k.unaryBwd(stream, at(dx), at(dy), at(x), at(y), n, op.ordinal(), (float) a, (float) b, VERSION);
+        k.unaryBwd(stream, at(dx), at(dy), at(x), at(y), n, op.ordinal(), (float) a, (float) b, version);
     }
 
     @Override
@@ -62,8 +65,17 @@ final class CudaElementwise extends CudaFamily<ElementwiseKernels> implements El
                     strided(ar, out.shapeRef(), a, b),
                     out.rank(),
                     op.ordinal(),
-                    VERSION);
+                    version);
         }
+    }
+
+    @Override
+    public void dropout(Tensor out, Tensor x, int n, DropoutMask mask) {
+        if (!f32(out, x)) {
+            host.dropout(out, x, n, mask);
+            return;
+        }
+        k.dropout(stream, at(out), at(x), n, mask.key(), mask.threshold(), (float) mask.keepScale(), version);
     }
 
     @Override
@@ -75,7 +87,7 @@ final class CudaElementwise extends CudaFamily<ElementwiseKernels> implements El
         int r = out.rank();
         try (Arena ar = Arena.ofConfined()) {
             if (cond.dtype() == DType.FLOAT32) {
-                k.where(stream, at(out), at(cond), at(a), at(b), strided(ar, out.shapeRef(), cond, a, b), r, VERSION);
+                k.where(stream, at(out), at(cond), at(a), at(b), strided(ar, out.shapeRef(), cond, a, b), r, version);
                 return;
             }
             // an integer or float64 condition: converted to float32 (contiguous, out's shape) on the device
@@ -83,7 +95,7 @@ final class CudaElementwise extends CudaFamily<ElementwiseKernels> implements El
                 long[] g = CudaArgs.geom(out.shapeRef(), out.stridesRef(), cond.stridesRef());
                 k.copy(stream, c.ptr(), code(DType.FLOAT32), at(cond), code(cond.dtype()), CudaArgs.longs(ar, g), r);
                 long[] w = CudaArgs.geom(out.shapeRef(), out.stridesRef(), a.stridesRef(), b.stridesRef());
-                k.where(stream, at(out), c.ptr(), at(a), at(b), CudaArgs.longs(ar, w), r, VERSION);
+                k.where(stream, at(out), c.ptr(), at(a), at(b), CudaArgs.longs(ar, w), r, version);
             }
         }
     }

@@ -24,4 +24,9 @@ abstract class CudaFamily<K> {
         this.stream = dev.stream;
         this.host = HostFallback.of(family, kernels);
     }
+
+    /** The kernel version of a family ({@link KernelVersions}; 0 = the kernel's default). */
+    int version(KernelVersions.Family f) {
+        return dev.versions.of(f);
+    }
 }

@@ -11,7 +11,6 @@ import org.revtaf.engine.backend.FusedKernels;
 import org.revtaf.engine.backend.RowMap;
 import org.revtaf.engine.backend.SinkhornArgs;
 import org.revtaf.engine.backend.SinkhornGeom;
-import org.revtaf.engine.bindings.DeviceBuffer;
 import org.revtaf.engine.bindings.RevtafKernels;
 import org.revtaf.engine.tensor.DType;
 import org.revtaf.engine.tensor.Device;
@@ -23,7 +22,7 @@ import org.revtaf.engine.tensor.Tensor;
  * KernelAbi) on device tensors: the same contracts as the oracles of backend/reference, one adapter
  * method per kernel with the header's argument names. Tensors must be contiguous float32 on this backend's
  * device; float masks (nonzero = valid) are converted to the kernels' uint8 masks. The kernel
- * version is {@code -Drevtaf.cuda.kernelVersion} (0 = each family's promoted default).
+ * version of each op is its family's in {@code -Drevtaf.cuda.kernelVersion} ({@link KernelVersions}).
  *
  * <p>Fused attention runs as flash kernels for head dims {@link #KERNEL_HEAD_DIMS} (32, 64, 128:
  * the tile sizes of kernels/attention/flash_attention.cu); any other head dim, and attention with
@@ -37,7 +36,6 @@ final class CudaFused implements FusedKernels {
     private final CudaDevice dev;
     private final RevtafKernels k;
     private final MemorySegment stream;
-    private final int version;
     /** Attention for head dims without a flash kernel, and with dropout. */
     private final CudaUnfusedAttention unfused;
     /** Attention calls (forward or backward) that took the unfused path; for tests. */
@@ -47,8 +45,12 @@ final class CudaFused implements FusedKernels {
         this.dev = d;
         this.k = d.k;
         this.stream = d.stream;
-        this.version = Integer.getInteger("revtaf.cuda.kernelVersion", 0);
-        this.unfused = new CudaUnfusedAttention(d, version);
+        this.unfused = new CudaUnfusedAttention(d);
+    }
+
+    /** The kernel version of a family ({@link KernelVersions}; 0 = the kernel's default). */
+    private int version(KernelVersions.Family f) {
+        return dev.versions.of(f);
     }
 
     /** True when the CUDA attention kernels support head dim {@code d}. */
@@ -120,7 +122,7 @@ final class CudaFused implements FusedKernels {
 
     @Override
     public void mobiusAdd(Tensor out, Tensor x, Tensor y, int yStride, int n, int d, double c) {
-        k.mobiusAddFwd(stream, p(out), p(x), p(y), yStride, n, d, (float) c, version);
+        k.mobiusAddFwd(stream, p(out), p(x), p(y), yStride, n, d, (float) c, version(KernelVersions.Family.MOBIUS_ADD));
     }
 
     @Override
@@ -128,23 +130,45 @@ final class CudaFused implements FusedKernels {
             Tensor dx, Tensor dy, Tensor dout, Tensor x, Tensor y, int yStride, int n, int d, double c) {
         try (CudaDevice.Temp sx = scratch(dx, (long) n * d);
                 CudaDevice.Temp sy = scratch(dy, yStride == 0 ? d : (long) n * d)) {
-            k.mobiusAddBwd(stream, p(dx, sx), p(dy, sy), p(dout), p(x), p(y), yStride, n, d, (float) c, version);
+            k.mobiusAddBwd(
+                    stream,
+                    p(dx, sx),
+                    p(dy, sy),
+                    p(dout),
+                    p(x),
+                    p(y),
+                    yStride,
+                    n,
+                    d,
+                    (float) c,
+                    version(KernelVersions.Family.MOBIUS_ADD));
         }
     }
 
     @Override
     public void poincareMap(Tensor out, Tensor x, int n, int d, double c, RowMap map) {
-        k.poincareMapFwd(stream, p(out), p(x), n, d, (float) c, map.ordinal(), version);
+        k.poincareMapFwd(
+                stream, p(out), p(x), n, d, (float) c, map.ordinal(), version(KernelVersions.Family.POINCARE_MAP));
     }
 
     @Override
     public void poincareMapBackward(Tensor dx, Tensor dout, Tensor x, int n, int d, double c, RowMap map) {
-        if (dx != null) k.poincareMapBwd(stream, p(dx), p(dout), p(x), n, d, (float) c, map.ordinal(), version);
+        if (dx != null)
+            k.poincareMapBwd(
+                    stream,
+                    p(dx),
+                    p(dout),
+                    p(x),
+                    n,
+                    d,
+                    (float) c,
+                    map.ordinal(),
+                    version(KernelVersions.Family.POINCARE_MAP));
     }
 
     @Override
     public void mobiusMatvec(Tensor out, Tensor w, Tensor x, int n, int m, int d, double c) {
-        k.mobiusMatvecFwd(stream, p(out), p(w), p(x), n, m, d, (float) c, version);
+        k.mobiusMatvecFwd(stream, p(out), p(w), p(x), n, m, d, (float) c, version(KernelVersions.Family.MOBIUS_MATVEC));
     }
 
     @Override
@@ -152,13 +176,24 @@ final class CudaFused implements FusedKernels {
             Tensor dw, Tensor dx, Tensor dout, Tensor w, Tensor x, int n, int m, int d, double c) {
         try (CudaDevice.Temp sw = scratch(dw, (long) m * d);
                 CudaDevice.Temp sx = scratch(dx, (long) n * d)) {
-            k.mobiusMatvecBwd(stream, p(dw, sw), p(dx, sx), p(dout), p(w), p(x), n, m, d, (float) c, version);
+            k.mobiusMatvecBwd(
+                    stream,
+                    p(dw, sw),
+                    p(dx, sx),
+                    p(dout),
+                    p(w),
+                    p(x),
+                    n,
+                    m,
+                    d,
+                    (float) c,
+                    version(KernelVersions.Family.MOBIUS_MATVEC));
         }
     }
 
     @Override
     public void poincareDist(Tensor out, Tensor x, Tensor y, int n, int m, int d, double c) {
-        k.poincareDistFwd(stream, p(out), p(x), p(y), n, m, d, (float) c, version);
+        k.poincareDistFwd(stream, p(out), p(x), p(y), n, m, d, (float) c, version(KernelVersions.Family.POINCARE_DIST));
     }
 
     @Override
@@ -166,20 +201,30 @@ final class CudaFused implements FusedKernels {
             Tensor dx, Tensor dy, Tensor dout, Tensor x, Tensor y, int n, int m, int d, double c) {
         try (CudaDevice.Temp sx = scratch(dx, (long) n * d);
                 CudaDevice.Temp sy = scratch(dy, (long) m * d)) {
-            k.poincareDistBwd(stream, p(dx, sx), p(dy, sy), p(dout), p(x), p(y), n, m, d, (float) c, version);
+            k.poincareDistBwd(
+                    stream,
+                    p(dx, sx),
+                    p(dy, sy),
+                    p(dout),
+                    p(x),
+                    p(y),
+                    n,
+                    m,
+                    d,
+                    (float) c,
+                    version(KernelVersions.Family.POINCARE_DIST));
         }
     }
 
     @Override
-    public int sinkhorn(SinkhornArgs a) {
+    public void sinkhorn(SinkhornArgs a) {
         SinkhornGeom g = a.geom();
         try (CudaDevice.Temp pm = mask(a.pixelMask());
-                CudaDevice.Temp tm = mask(a.tokenMask());
-                DeviceBuffer iters = DeviceBuffer.allocate(k, 4)) {
+                CudaDevice.Temp tm = mask(a.tokenMask())) {
             k.sinkhornFwd(
                     stream,
                     p(a.plan()),
-                    iters.ptr(),
+                    CudaStorage.at(a.iters()), // the count stays on the device for the backward
                     p(a.uHist()),
                     p(a.vHist()),
                     p(a.cost()),
@@ -191,20 +236,18 @@ final class CudaFused implements FusedKernels {
                     (float) g.eps(),
                     g.maxIter(),
                     (float) g.tol(),
-                    version);
-            return iters.toInts()[0]; // the interface returns K: one host sync per Sinkhorn call
+                    version(KernelVersions.Family.SINKHORN));
         }
     }
 
     @Override
-    public void sinkhornBackward(Tensor dcost, Tensor dplan, int iters, SinkhornArgs a) {
+    public void sinkhornBackward(Tensor dcost, Tensor dplan, SinkhornArgs a) {
         if (dcost == null) {
             return;
         }
         SinkhornGeom g = a.geom();
         try (CudaDevice.Temp pm = mask(a.pixelMask());
-                CudaDevice.Temp tm = mask(a.tokenMask());
-                DeviceBuffer it = DeviceBuffer.of(k, new int[] {iters})) {
+                CudaDevice.Temp tm = mask(a.tokenMask())) {
             k.sinkhornBwd(
                     stream,
                     p(dcost),
@@ -212,7 +255,7 @@ final class CudaFused implements FusedKernels {
                     p(a.plan()),
                     p(a.uHist()),
                     p(a.vHist()),
-                    it.ptr(),
+                    CudaStorage.at(a.iters()),
                     p(a.cost()),
                     ptr(pm),
                     ptr(tm),
@@ -221,20 +264,31 @@ final class CudaFused implements FusedKernels {
                     g.t(),
                     (float) g.eps(),
                     Math.max(1, g.maxIter()),
-                    version);
+                    version(KernelVersions.Family.SINKHORN));
         }
     }
 
     @Override
     public void softIou(Tensor out, Tensor a, Tensor g, int b, int n, int m, int p) {
-        k.softIouFwd(stream, p(out), p(a), p(g), b, n, m, p, version);
+        k.softIouFwd(stream, p(out), p(a), p(g), b, n, m, p, version(KernelVersions.Family.SOFT_IOU));
     }
 
     @Override
     public void softIouBackward(Tensor da, Tensor dg, Tensor dout, Tensor a, Tensor g, int b, int n, int m, int p) {
         try (CudaDevice.Temp sa = scratch(da, (long) b * n * p);
                 CudaDevice.Temp sg = scratch(dg, (long) b * m * p)) {
-            k.softIouBwd(stream, p(da, sa), p(dg, sg), p(dout), p(a), p(g), b, n, m, p, version);
+            k.softIouBwd(
+                    stream,
+                    p(da, sa),
+                    p(dg, sg),
+                    p(dout),
+                    p(a),
+                    p(g),
+                    b,
+                    n,
+                    m,
+                    p,
+                    version(KernelVersions.Family.SOFT_IOU));
         }
     }
 
@@ -268,7 +322,7 @@ final class CudaFused implements FusedKernels {
                     g.d(),
                     (float) g.scale(),
                     g.causal() ? 1 : 0,
-                    version);
+                    version(KernelVersions.Family.ATTENTION_FWD));
         }
     }
 
@@ -303,7 +357,7 @@ final class CudaFused implements FusedKernels {
                     g.d(),
                     (float) g.scale(),
                     g.causal() ? 1 : 0,
-                    version);
+                    version(KernelVersions.Family.ATTENTION_BWD));
         }
     }
 }

@@ -1,6 +1,5 @@
 package org.revtaf.engine.backend.cuda;
 
-import static org.revtaf.engine.backend.cuda.CudaArgs.VERSION;
 import static org.revtaf.engine.backend.cuda.CudaArgs.at;
 import static org.revtaf.engine.backend.cuda.CudaArgs.dense;
 
@@ -104,7 +103,7 @@ final class CudaMatmul extends CudaFamily<MatmulKernels> implements MatmulKernel
                 g.strideB(),
                 (float) g.alpha(),
                 (float) g.beta(),
-                VERSION);
+                version(KernelVersions.Family.GEMM));
     }
 
     /**

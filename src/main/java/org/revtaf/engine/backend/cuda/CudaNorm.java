@@ -1,6 +1,5 @@
 package org.revtaf.engine.backend.cuda;
 
-import static org.revtaf.engine.backend.cuda.CudaArgs.VERSION;
 import static org.revtaf.engine.backend.cuda.CudaArgs.at;
 import static org.revtaf.engine.backend.cuda.CudaArgs.dense;
 
@@ -27,7 +26,18 @@ final class CudaNorm extends CudaFamily<NormKernels> implements NormKernels {
             return;
         }
         LayerNormArgs<MemorySegment> p = a.map(CudaArgs::at);
-        k.layerNormFwd(stream, p.out(), p.mean(), p.rstd(), p.x(), p.w(), p.b(), rows, dim, (float) eps, VERSION);
+        k.layerNormFwd(
+                stream,
+                p.out(),
+                p.mean(),
+                p.rstd(),
+                p.x(),
+                p.w(),
+                p.b(),
+                rows,
+                dim,
+                (float) eps,
+                version(KernelVersions.Family.NORM));
     }
 
     @Override
@@ -38,7 +48,19 @@ final class CudaNorm extends CudaFamily<NormKernels> implements NormKernels {
             return;
         }
         LayerNormArgs<MemorySegment> p = a.map(CudaArgs::at);
-        k.layerNormBwd(stream, at(dx), at(dw), at(db), at(dy), p.x(), p.w(), p.mean(), p.rstd(), rows, dim, VERSION);
+        k.layerNormBwd(
+                stream,
+                at(dx),
+                at(dw),
+                at(db),
+                at(dy),
+                p.x(),
+                p.w(),
+                p.mean(),
+                p.rstd(),
+                rows,
+                dim,
+                version(KernelVersions.Family.NORM));
     }
 
     /** Without a residual kernel: false when a.residual() is set (the op adds it). */
@@ -65,11 +87,18 @@ final class CudaNorm extends CudaFamily<NormKernels> implements NormKernels {
                 g.training() ? 1 : 0,
                 (float) g.momentum(),
                 (float) g.eps(),
-                VERSION);
+                version(KernelVersions.Family.NORM));
         // the fused ReLU as a second pass (the batch-norm kernel has no ReLU epilogue yet)
         if (g.relu())
             k.unaryFwd(
-                    stream, at(a.out()), at(a.out()), g.n() * g.c() * g.hw(), UnaryOp.RELU.ordinal(), 0f, 0f, VERSION);
+                    stream,
+                    at(a.out()),
+                    at(a.out()),
+                    g.n() * g.c() * g.hw(),
+                    UnaryOp.RELU.ordinal(),
+                    0f,
+                    0f,
+                    version(KernelVersions.Family.ELEMENTWISE));
         return true;
     }
 
@@ -94,6 +123,6 @@ final class CudaNorm extends CudaFamily<NormKernels> implements NormKernels {
                 g.c(),
                 g.hw(),
                 g.training() ? 1 : 0,
-                VERSION);
+                version(KernelVersions.Family.NORM));
     }
 }

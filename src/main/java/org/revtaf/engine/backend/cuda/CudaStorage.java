@@ -15,8 +15,9 @@ import org.revtaf.engine.tensor.Tensor;
  * Device memory of one tensor storage on {@code cuda} or {@code cuda-emu}: a block of the backend's
  * caching allocator ({@link CudaDevice}), given back on {@link #release} or, for a tensor that
  * escaped its Scope, when the storage becomes unreachable. Host code reaches it only through
- * {@link #toHost()} / {@link #copyFromHost}, the explicit synchronisation points (which also raise
- * bad indices the kernels recorded).
+ * {@link #toHost()}, an explicit synchronisation point (which also raises bad indices the kernels
+ * recorded), and {@link #copyFromHost}, queued on the stream through pinned staging without a wait
+ * ({@link PinnedStaging}). Both are counted ({@link HostCopies}).
  */
 final class CudaStorage extends SizedStorage implements DeviceStorage {
     private final CudaDevice dev;
@@ -85,12 +86,12 @@ final class CudaStorage extends SizedStorage implements DeviceStorage {
     public HeapStorage toHost() {
         HeapStorage h = Allocator.allocate(dtype(), length(), false);
         long bytes = byteSize();
+        HostCopies.read();
         if (bytes > 0) {
-            dev.staged(bytes, staging -> {
-                dev.k.memcpyD2hAsync(staging, live(), bytes, dev.stream);
-                dev.k.streamSynchronize(dev.stream);
-                MemorySegment.copy(staging, 0, heapSegment(h), 0, bytes);
-            });
+            dev.staging.read(
+                    bytes,
+                    staging -> dev.k.memcpyD2hAsync(staging, live(), bytes, dev.stream),
+                    staging -> MemorySegment.copy(staging, 0, heapSegment(h), 0, bytes));
         }
         dev.checkErrors();
         return h;
@@ -103,12 +104,14 @@ final class CudaStorage extends SizedStorage implements DeviceStorage {
                     "copyFromHost: " + src.dtype() + "[" + src.length() + "] into " + dtype() + "[" + length() + "]");
         }
         long bytes = byteSize();
+        HostCopies.write();
         if (bytes > 0) {
-            dev.staged(bytes, staging -> {
-                MemorySegment.copy(heapSegment(src), 0, staging, 0, bytes);
-                dev.k.memcpyH2dAsync(live(), staging, bytes, dev.stream);
-                dev.k.streamSynchronize(dev.stream); // the staging buffer is reused by the next copy
-            });
+            dev.staging.write(
+                    bytes,
+                    staging -> { // queued: no wait (PinnedStaging keeps the bytes)
+                        MemorySegment.copy(heapSegment(src), 0, staging, 0, bytes);
+                        dev.k.memcpyH2dAsync(live(), staging, bytes, dev.stream);
+                    });
         }
     }
 

@@ -18,13 +18,14 @@ final class CudaUnfusedAttention {
     private final CudaDevice dev;
     private final RevtafKernels k;
     private final MemorySegment stream;
-    private final int version;
+    private final int gemmVersion, softmaxVersion;
 
-    CudaUnfusedAttention(CudaDevice dev, int version) {
+    CudaUnfusedAttention(CudaDevice dev) {
         this.dev = dev;
         this.k = dev.k;
         this.stream = dev.stream;
-        this.version = version;
+        this.gemmVersion = dev.versions.of(KernelVersions.Family.GEMM);
+        this.softmaxVersion = dev.versions.of(KernelVersions.Family.ATTENTION_SOFTMAX);
     }
 
     /** c (bh, m, n) = op(a) op(b) for bh problems of dense row-major operands. */
@@ -40,7 +41,7 @@ final class CudaUnfusedAttention {
             boolean tb,
             long strideA,
             long strideB) {
-        k.gemm(stream, c, a, b, bh, m, n, kk, ta ? 1 : 0, tb ? 1 : 0, strideA, strideB, 1f, 0f, version);
+        k.gemm(stream, c, a, b, bh, m, n, kk, ta ? 1 : 0, tb ? 1 : 0, strideA, strideB, 1f, 0f, gemmVersion);
     }
 
     /** The kernels' form of a {@link DropoutMask}: key = mix64(seed), threshold = round(p 2^32); 0, 0 for none. */
@@ -69,7 +70,7 @@ final class CudaUnfusedAttention {
                 drop.key(),
                 drop.threshold(),
                 drop.scale(),
-                version);
+                softmaxVersion);
     }
 
     void forward(
@@ -125,7 +126,7 @@ final class CudaUnfusedAttention {
                     drop.key(),
                     drop.threshold(),
                     drop.scale(),
-                    version);
+                    softmaxVersion);
             gemm(dq, ds.ptr(), kk, bh, n, d, s, false, false, (long) n * s, (long) s * d); // ds k
             gemm(dk, ds.ptr(), q, bh, s, d, n, true, false, (long) n * s, (long) n * d); // ds^T q
         }

@@ -1,6 +1,7 @@
 package org.revtaf.engine.backend.reference;
 
 import org.revtaf.engine.backend.BinaryOp;
+import org.revtaf.engine.backend.DropoutMask;
 import org.revtaf.engine.backend.ElementwiseKernels;
 import org.revtaf.engine.backend.ScalarMath;
 import org.revtaf.engine.backend.UnaryOp;
@@ -35,6 +36,13 @@ public final class RefElementwise implements ElementwiseKernels {
         double[] c = cond.toDoubles(), av = a.toDoubles(), bv = b.toDoubles();
         for (int i = 0; i < c.length; i++) av[i] = c[i] != 0 ? av[i] : bv[i];
         out.setDoubles(av);
+    }
+
+    @Override
+    public void dropout(Tensor out, Tensor x, int n, DropoutMask mask) {
+        double[] v = x.toDoubles();
+        for (int i = 0; i < n; i++) v[i] = mask.keep(i) ? v[i] * mask.keepScale() : 0;
+        out.setDoubles(v);
     }
 
     @Override

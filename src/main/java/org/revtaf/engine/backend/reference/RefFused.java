@@ -55,21 +55,20 @@ final class RefFused implements FusedKernels {
     }
 
     @Override
-    public int sinkhorn(SinkhornArgs a) {
-        int[] iters = new int[1];
-        run(s -> iters[0] = SinkhornRef.forward(
+    public void sinkhorn(SinkhornArgs a) {
+        run(s -> a.setHostIters(SinkhornRef.forward(
                 s.out(a.plan()),
                 s.out(a.uHist()).a(),
                 s.out(a.vHist()).a(),
                 s.in(a.cost()),
                 mask(a.pixelMask()),
                 mask(a.tokenMask()),
-                a.geom()));
-        return iters[0];
+                a.geom())));
     }
 
     @Override
-    public void sinkhornBackward(Tensor dcost, Tensor dplan, int iters, SinkhornArgs a) {
+    public void sinkhornBackward(Tensor dcost, Tensor dplan, SinkhornArgs a) {
+        int iters = a.hostIters();
         run(s -> SinkhornRef.backward(
                 s.out(dcost),
                 s.in(dplan),

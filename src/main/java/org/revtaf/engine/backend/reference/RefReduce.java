@@ -1,6 +1,7 @@
 package org.revtaf.engine.backend.reference;
 
 import org.revtaf.engine.backend.Buf;
+import org.revtaf.engine.backend.CrossEntropyArgs;
 import org.revtaf.engine.backend.ReduceKernels;
 import org.revtaf.engine.backend.ReduceOp;
 import org.revtaf.engine.tensor.Tensor;
@@ -99,5 +100,45 @@ public final class RefReduce implements ReduceKernels {
                     d[dx.off() + k] = log ? gk - Math.exp(yk) * s : yk * (gk - s);
                 }
             }
+    }
+
+    @Override
+    public void crossEntropy(CrossEntropyArgs a) {
+        int rows = a.rows(), c = a.c();
+        double[] x = a.logits().toDoubles(), l = new double[rows], per = new double[rows];
+        double sum = 0, s = a.smoothing();
+        int count = 0;
+        for (int r = 0; r < rows; r++) {
+            int b = r * c;
+            double m = Double.NEGATIVE_INFINITY, e = 0, mean = 0;
+            for (int j = 0; j < c; j++) m = Math.max(m, x[b + j]);
+            for (int j = 0; j < c; j++) {
+                e += Math.exp(x[b + j] - m);
+                mean += x[b + j] / c;
+            }
+            l[r] = m + Math.log(e);
+            int t = a.hostTarget(r);
+            if (t < 0) continue;
+            per[r] = (1 - s) * (l[r] - x[b + t]) + s * (l[r] - mean);
+            sum += per[r];
+            count++;
+        }
+        a.lse().setDoubles(l);
+        a.rowLoss().setDoubles(per);
+        a.loss().setDoubles(new double[] {sum / Math.max(count, 1), count});
+    }
+
+    @Override
+    public void crossEntropyBackward(Tensor dlogits, Tensor dloss, CrossEntropyArgs a) {
+        int rows = a.rows(), c = a.c();
+        double[] x = a.logits().toDoubles(), l = a.lse().toDoubles(), d = new double[rows * c];
+        double g = dloss.toDoubles()[0] / Math.max(a.loss().toDoubles()[1], 1), s = a.smoothing();
+        for (int r = 0; r < rows; r++) {
+            int t = a.hostTarget(r);
+            if (t < 0) continue;
+            for (int j = 0; j < c; j++)
+                d[r * c + j] = g * (Math.exp(x[r * c + j] - l[r]) - (j == t ? 1 - s : 0) - s / c);
+        }
+        dlogits.setDoubles(d);
     }
 }

@@ -55,25 +55,35 @@ class CudaTrainStepTest {
         Backends.register(new CudaBackendProvider.CudaEmu());
     }
 
-    /** Total loss of each of STEPS steps on {@code dev}. */
-    private static double[] losses(Device dev, RunConfig cfg) {
-        var tc = cfg.train().orElseThrow();
-        RevtafModel model = new RevtafModel(
+    /** The narrowed REVTAF model of cfg on dev (seeded by the config). */
+    static RevtafModel model(Device dev, RunConfig cfg) {
+        return new RevtafModel(
                 NnContext.of(dev, cfg.seed()),
                 cfg.model().orElseThrow(),
                 SyntheticBatch.dims(
                         cfg.text().orElseThrow().vocabSize(),
                         cfg.foundation().orElseThrow().textEncoder().hidden(),
                         cfg.precompute().orElseThrow().memoryDim()));
-        RevtafModel.Batch b = SyntheticBatch.random(
+    }
+
+    /** The seeded synthetic training batch of cfg for model. */
+    static RevtafModel.Batch batch(RevtafModel model, RunConfig cfg) {
+        return SyntheticBatch.random(
                 model,
                 new SyntheticBatch.Sizes(
-                        tc.batchSize(),
+                        cfg.train().orElseThrow().batchSize(),
                         cfg.data().orElseThrow().crop(),
                         cfg.precompute().orElseThrow().maxSentences(),
                         cfg.data().orElseThrow().maxWords(),
                         cfg.precompute().orElseThrow().memoryK()),
                 cfg.seed());
+    }
+
+    /** Total loss of each of STEPS steps on {@code dev}. */
+    private static double[] losses(Device dev, RunConfig cfg) {
+        var tc = cfg.train().orElseThrow();
+        RevtafModel model = model(dev, cfg);
+        RevtafModel.Batch b = batch(model, cfg);
         TrainStep step = new TrainStep(model, tc);
         double[] out = new double[STEPS];
         for (int i = 0; i < STEPS; i++) {
