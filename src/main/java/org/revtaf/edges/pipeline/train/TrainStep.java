@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.revtaf.edges.config.TrainConfig;
 import org.revtaf.edges.pipeline.NonFinite;
+import org.revtaf.engine.autograd.GradMode;
 import org.revtaf.engine.backend.profile.Profiler;
 import org.revtaf.engine.ops.F;
 import org.revtaf.engine.tensor.HeapStorage;
@@ -71,7 +72,7 @@ public final class TrainStep {
         model.train(true);
         optimizer.setLr(lr);
         optimizer.zeroGrad();
-        Map<String, double[]> before = snapshot();
+        Map<String, Tensor> before = snapshot();
         try {
             RevtafModel.Losses l;
             Map<String, Double> values;
@@ -131,16 +132,19 @@ public final class TrainStep {
     }
 
     /** Copies of the float buffers, which a forward in training mode updates. */
-    private Map<String, double[]> snapshot() {
-        Map<String, double[]> out = new LinkedHashMap<>();
-        buffers.forEach((k, t) -> {
-            if (t.dtype().isFloating()) out.put(k, t.toDoubles());
-        });
+    private Map<String, Tensor> snapshot() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        try (var g = GradMode.noGrad()) {
+            buffers.forEach((k, t) -> {
+                // a copy where the buffer lives (in the step's scope): no host round trip on a device
+                if (t.dtype().isFloating()) out.put(k, F.copyOf(t));
+            });
+        }
         return out;
     }
 
-    private void restore(Map<String, double[]> before) {
-        before.forEach((k, v) -> buffers.get(k).setDoubles(v));
+    private void restore(Map<String, Tensor> before) {
+        before.forEach((k, v) -> F.copyInto(buffers.get(k), v));
     }
 
     /**

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.revtaf.RevtafException;
 import org.revtaf.domain.text.WordPieceTokenizer;
+import org.revtaf.engine.autograd.GradMode;
 import org.revtaf.engine.ops.F;
 import org.revtaf.engine.tensor.Tensor;
 import org.revtaf.learning.model.BertConfig;
@@ -94,12 +95,13 @@ public final class RevtafModel extends Module {
     public record Losses(Tensor total, Tensor lm, Tensor cls, Tensor rank, Tensor fcc) {
         /** Values by name (total, lm, cls, rank, fcc), for logging. */
         public Map<String, Double> values() {
+            double[] v; // one read of the five (one host synchronisation on a device)
+            try (var g = GradMode.noGrad()) {
+                v = F.stack(0, total, lm, cls, rank, fcc).toDoubles();
+            }
             Map<String, Double> out = new LinkedHashMap<>();
-            out.put("total", total.item());
-            out.put("lm", lm.item());
-            out.put("cls", cls.item());
-            out.put("rank", rank.item());
-            out.put("fcc", fcc.item());
+            String[] names = {"total", "lm", "cls", "rank", "fcc"};
+            for (int i = 0; i < names.length; i++) out.put(names[i], v[i]);
             return out;
         }
 

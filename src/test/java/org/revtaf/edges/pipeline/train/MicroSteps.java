@@ -17,7 +17,7 @@ final class MicroSteps {
     final RevtafModel model;
     final TrainStep step;
     final TrainConfig train;
-    private final List<RevtafModel.Batch> batches = new ArrayList<>();
+    final List<RevtafModel.Batch> batches = new ArrayList<>();
 
     MicroSteps(Path configFile, int batchCount) {
         this(configFile, batchCount, Device.CPU);
