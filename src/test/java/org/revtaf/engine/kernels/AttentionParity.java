@@ -22,9 +22,9 @@ final class AttentionParity {
 
     /**
      * Versions 3 and 4: tensor-core forwards (TF32 / BF16 operands) with the FA2-style fp32 backward
-     * of version 3.
+     * of version 3; 5 and 6: 3 and 4 with double-buffered K/V tiles (same backward).
      */
-    static final int[] ATTENTION_VERSIONS = {0, 1, 2, 3, 4};
+    static final int[] ATTENTION_VERSIONS = {0, 1, 2, 3, 4, 5, 6};
 
     /**
      * Version 3's operands are TF32 (10-bit mantissa): an absolute slack of this share of each
@@ -32,8 +32,17 @@ final class AttentionParity {
      */
     static final double TF32_SLACK = 4e-3;
 
-    /** The same for version 4's BF16 operands (7-bit mantissa). */
+    /** The same for the BF16 operands (7-bit mantissa) of versions 4 and 6. */
     static final double BF16_SLACK = 2e-2;
+
+    /** The operand slack of a version: TF32 (3, 5), BF16 (4, 6) or none (fp32). */
+    static double slack(int version) {
+        return switch (version) {
+            case 3, 5 -> TF32_SLACK;
+            case 4, 6 -> BF16_SLACK;
+            default -> 0;
+        };
+    }
 
     /** (head dim, causal, n, s) of every checked case. */
     static final Object[][] CASES = {
@@ -87,7 +96,7 @@ final class AttentionParity {
             MemorySegment km = t.mask(mask);
             for (int ver : ATTENTION_VERSIONS) {
                 String tag = "attention v" + ver + " d=" + d + (causal ? " causal" : "");
-                double tc = ver == 3 ? TF32_SLACK : ver == 4 ? BF16_SLACK : 0; // of each output's scale
+                double tc = slack(ver); // of each output's scale
                 DeviceBuffer out = t.out(b * h * n * d);
                 DeviceBuffer lse = t.out(b * h * n);
                 t.k.attentionFwd(
