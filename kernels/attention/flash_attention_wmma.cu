@@ -13,12 +13,16 @@
 // accumulator element is found once by loading a tile of row numbers into an accumulator fragment
 // (every accumulator fragment of one type has the same element layout), so the rescale needs no
 // knowledge of the opaque layout. Versions 3, 4: plain loads, two barriers per K/V tile (the tile is
-// loaded, then computed on). Versions 5, 6 (DBUF): two K/V buffers and register staging: each thread
-// issues the global loads of its share of tile t + 1 into registers before the tensor-core work on
-// tile t (buffer t % 2), and stores them, converted, into the other buffer after it; one barrier per
-// tile. The loads are in flight during the compute without cp.async (not emulated); the other buffer
-// was last read in the previous tile, which the previous barrier closed. Costs 2 * D / 4 staging
-// registers per thread and a second K/V buffer in shared memory.
+// loaded, then computed on). Versions 5, 6 (DBUF): two K/V buffers and register staging, one barrier
+// per tile: on tile t (buffer t % 2) each thread issues the global loads of its share of K of tile
+// t + 1 into registers before S = Q K^T, stores them (converted) into the other buffer after it, then
+// issues the loads of V of tile t + 1 into the same registers before the softmax and O += P V and
+// stores them after. The loads are in flight during the compute without cp.async (not emulated); the
+// other buffer was last read in tile t - 1, which the previous barrier closed. SPLIT (D = 32, 128): K
+// and V of tile t + 1 take the same D / 4 staging registers in turn; D = 64: both are loaded at the
+// start of tile t (2 * D / 4 registers). The other choices spill a few bytes on sm_80 or sm_90
+// (ptxas -v, nvcc 13); these do not. Costs a second K/V buffer in shared memory (D = 128, TF32:
+// 151 KiB per block in all; sm_80 allows 163).
 // defines: (internal) att_fwd_wmma
 #include "../common/rt_warp.cuh"
 #include "att_common.cuh"
@@ -61,30 +65,27 @@ struct AwSmem {  // dynamic shared memory layout in bytes (every part starts 32-
   static constexpr int TOTAL = STAT + RT_AW_WARPS * 48 * 4;
 };
 
-// versions 5, 6: this thread's share (PER elements of K and of V) of the key tile at j0, read from
-// global memory into registers (rows past s = 0); the registers are first used by aw_stage
+// versions 5, 6: this thread's share (PER elements) of the (BK, D) tile of K or V at key j0, read from
+// global memory (x: (s, D)) into registers, rows past s = 0; the registers are first used by aw_stage.
+// Element i of thread tid: row r0 + i * RS, feature c (D divides the block size: consecutive threads
+// read consecutive features), so the addresses and bounds are one base plus constant offsets.
 #define RT_AW_PER(D) (RT_AW_BK * (D) / (32 * RT_AW_WARPS))
 template <int D>
-__device__ __forceinline__ void aw_fetch(float (&kr)[RT_AW_PER(D)], float (&vr)[RT_AW_PER(D)], const float* kb,
-                                         const float* vb, int64_t j0, int64_t s, int tid) {
+__device__ __forceinline__ void aw_fetch(float (&st)[RT_AW_PER(D)], const float* x, int64_t j0, int64_t s, int tid) {
+  constexpr int RS = 32 * RT_AW_WARPS / D;  // rows per step
+  int r0 = tid / D;
+  const float* p = x + (j0 + r0) * D + tid % D;
+  int64_t left = s - j0 - r0;  // element i is a key iff i * RS < left
 #pragma unroll
-  for (int i = 0; i < RT_AW_PER(D); i++) {
-    int e = tid + i * 32 * RT_AW_WARPS, r = e / D, c = e % D;  // consecutive threads: consecutive features
-    bool in = j0 + r < s;
-    kr[i] = in ? kb[(j0 + r) * D + c] : 0.0f;
-    vr[i] = in ? vb[(j0 + r) * D + c] : 0.0f;
-  }
+  for (int i = 0; i < RT_AW_PER(D); i++) st[i] = i * RS < left ? p[i * RS * D] : 0.0f;
 }
-// ... and into the (BK, LD) tiles Kt, Vt in the operand format
+// ... and into the (BK, LD) tile t in the operand format
 template <int D, int LD, typename Op, typename S>
-__device__ __forceinline__ void aw_stage(S* Kt, S* Vt, const float (&kr)[RT_AW_PER(D)],
-                                         const float (&vr)[RT_AW_PER(D)], int tid) {
+__device__ __forceinline__ void aw_stage(S* t, const float (&st)[RT_AW_PER(D)], int tid) {
+  constexpr int RS = 32 * RT_AW_WARPS / D;
+  S* p = t + (tid / D) * LD + tid % D;
 #pragma unroll
-  for (int i = 0; i < RT_AW_PER(D); i++) {
-    int e = tid + i * 32 * RT_AW_WARPS, r = e / D, c = e % D;
-    Kt[r * LD + c] = Op::cvt(kr[i]);
-    Vt[r * LD + c] = Op::cvt(vr[i]);
-  }
+  for (int i = 0; i < RT_AW_PER(D); i++) p[i * RS * LD] = Op::cvt(st[i]);
 }
 
 // out: (bh, n, D); lse: (bh, n); q: (bh, n, D); k, v: (bh, s, D); km: (b, s)
@@ -114,11 +115,15 @@ __global__ void __launch_bounds__(32 * RT_AW_WARPS)
   float* cw = mw + 32;
   constexpr int TILE = RT_AW_BK * LD;                                         // elements of one K or V buffer
   int64_t kend = att_key_end(a, q0 + RT_AW_BQ < a.n ? q0 + RT_AW_BQ : a.n);  // block-uniform
-  [[maybe_unused]] float kr[DBUF ? RT_AW_PER(D) : 1], vr[DBUF ? RT_AW_PER(D) : 1];  // DBUF: the next tile
+  constexpr bool SPLIT = D != 64;                                            // DBUF: K and V in turn (no spills)
+  [[maybe_unused]] float st[DBUF ? RT_AW_PER(D) : 1];                         // DBUF: K (SPLIT: or V) of tile + 1
+  [[maybe_unused]] float sv[DBUF && !SPLIT ? RT_AW_PER(D) : 1];               // DBUF, !SPLIT: V of tile + 1
   if constexpr (DBUF) {
     if (kend > 0) {  // tile 0 into buffer 0 (made visible by the Q barrier)
-      aw_fetch<D>(kr, vr, kb, vb, 0, a.s, tid);
-      aw_stage<D, LD, Op>(Ks, Vs, kr, vr, tid);
+      aw_fetch<D>(st, kb, 0, a.s, tid);
+      aw_stage<D, LD, Op>(Ks, st, tid);
+      aw_fetch<D>(st, vb, 0, a.s, tid);
+      aw_stage<D, LD, Op>(Vs, st, tid);
     }
   }
 
@@ -149,7 +154,10 @@ __global__ void __launch_bounds__(32 * RT_AW_WARPS)
   for (int64_t j0 = 0; j0 < kend; j0 += RT_AW_BK) {  // block-uniform trip count
     [[maybe_unused]] bool more = j0 + RT_AW_BK < kend;  // block-uniform
     if constexpr (DBUF) {
-      if (more) aw_fetch<D>(kr, vr, kb, vb, j0 + RT_AW_BK, a.s, tid);  // tile + 1: loads in flight
+      if (more) {  // tile + 1: loads in flight during the compute
+        aw_fetch<D>(st, kb, j0 + RT_AW_BK, a.s, tid);
+        if constexpr (!SPLIT) aw_fetch<D>(sv, vb, j0 + RT_AW_BK, a.s, tid);
+      }
     } else {
       __syncthreads();  // the previous tile is no longer read
       for (int e = tid; e < RT_AW_BK * D; e += blockDim.x) {
@@ -173,6 +181,12 @@ __global__ void __launch_bounds__(32 * RT_AW_WARPS)
         wmma::mma_sync(sacc, fa, fkt, sacc);
       }
       wmma::store_matrix_sync(Sw + cb * 16, sacc, RT_AW_SLD, wmma::mem_row_major);
+    }
+    if constexpr (DBUF) {
+      if (more) {
+        aw_stage<D, LD, Op>(Ks + (buf ^ 1) * TILE, st, tid);
+        if constexpr (SPLIT) aw_fetch<D>(st, vb, j0 + RT_AW_BK, a.s, tid);  // V of tile + 1 in flight
+      }
     }
     __syncwarp();
     // online softmax, one row at a time, lane = key; P in the operand format
@@ -206,7 +220,10 @@ __global__ void __launch_bounds__(32 * RT_AW_WARPS)
       }
     }
     if constexpr (DBUF) {
-      if (more) aw_stage<D, LD, Op>(Ks + (buf ^ 1) * TILE, Vs + (buf ^ 1) * TILE, kr, vr, tid);
+      if (more) {
+        if constexpr (SPLIT) aw_stage<D, LD, Op>(Vs + (buf ^ 1) * TILE, st, tid);
+        else aw_stage<D, LD, Op>(Vs + (buf ^ 1) * TILE, sv, tid);
+      }
       __syncthreads();  // tile + 1 complete; this tile's buffer is free for tile + 2
       buf ^= 1;
     }
