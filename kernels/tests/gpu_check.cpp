@@ -444,7 +444,7 @@ std::vector<Bench::Row> Bench::rows() {
     double fl = 4.0 * ab * ah * an * an * hd, by = 4.0 * 4 * e;
     for (int v : {1, 2, 3, 4, 5, 6}) {
       std::string sv = " d" + std::to_string(hd) + " v" + std::to_string(v);
-      const char* kind[] = {"", "", "", " (tf32)", " (bf16)", " (tf32, dbuf)", " (bf16, dbuf)"};
+      const char* kind[] = {"", "", "", " (tf32)", " (bf16)", " dbuf (tf32)", " dbuf (bf16)"};  // (unit): its peak
       add("attention_fwd" + sv + kind[v],
           [=] { return K.rt_attention_fwd(nullptr, out, lse, q, k, vv, nullptr, ab, ah, an, an, hd, scale, 0, v); }, fl, by);
       if (v < 4)  // the backward of versions 4, 5, 6 is version 3's

@@ -51,7 +51,8 @@ final class AttentionParity {
         {64, true, 37, 37},
         {64, true, 23, 19},
         {128, false, 19, 23},
-        {128, true, 66, 130}
+        {128, true, 66, 130},
+        {32, false, 70, 517} // 512+ keys in 17 tiles, the last one partial, 2 blocks of versions 3-6
     };
 
     /** Key mask (b, s): the last batch item has its first three keys and its last key padded. */
