@@ -11,6 +11,8 @@
 //          over 32-query Q/dO tiles in shared memory; default
 //   fwd 3  tensor cores (WMMA, TF32), 64 queries per block: flash_attention_wmma.cu; not the default
 //   fwd 4  the same with BF16 operands (fp32 accumulation); bwd 4 = bwd 3
+//   fwd 5  version 3 with double-buffered K/V tiles (register staging, one barrier per tile); bwd 5 = bwd 3
+//   fwd 6  version 4 with double-buffered K/V tiles; bwd 6 = bwd 3
 //   bwd 3  FA2-style bookkeeping on bwd 2's kernels: D_i = rowsum(dO_i * O_i) computed once by a
 //          pre-pass (bwd 2 recomputes it in every block for every 32-query tile), K/V and Q/dO tiles
 //          padded to D + 1 floats per row (bwd 2's lane-per-row reads hit one bank 32 times); fp32,
@@ -369,7 +371,7 @@ __global__ void attention_bwd_rowsum3(float* dpre, const float* dout, const floa
 #define RT_ATT_CHECKS(op)                                                                             \
   RT_REQUIRE(b >= 0 && h >= 0 && n >= 0 && s >= 0, op, "negative size");                              \
   RT_REQUIRE(d == 32 || d == 64 || d == 128, op, "head dim d must be 32, 64 or 128");                 \
-  RT_REQUIRE(version >= 0 && version <= 4, op, "unknown version (0 to 4)");                           \
+  RT_REQUIRE(version >= 0 && version <= 6, op, "unknown version (0 to 6)");                           \
   RT_REQUIRE(b * h <= 65535, op, "b*h must be <= 65535");                                             \
   RT_REQUIRE(RT_CEIL_DIV(b * h * (n > s ? n : s), 64) < ((int64_t)1 << 31), op, "too many rows");     \
   if (version == 0) version = 2
@@ -450,7 +452,8 @@ extern "C" int rt_attention_fwd(void* stream, float* out, float* lse, const floa
   RT_REQUIRE(out && lse && q && (s == 0 || (k && v)), "rt_attention_fwd", "null pointer");
   AttDims a{h, n, s, scale, causal};
   if (version >= 3) {
-    cudaError_t e = att_fwd_wmma(d, version == 4, stream, out, lse, q, k, v, key_mask, b * h, a);
+    cudaError_t e = att_fwd_wmma(d, version == 4 || version == 6, version >= 5, stream, out, lse, q, k, v, key_mask,
+                                 b * h, a);
     if (e != cudaSuccess) return ::rt::launch_failed(e, "rt_attention_fwd", __FILE__, __LINE__);
     return 0;
   }
@@ -469,7 +472,7 @@ extern "C" int rt_attention_bwd(void* stream, float* dq, float* dk, float* dv, c
   if (b * h * (n + s) == 0) return 0;
   RT_REQUIRE(dq && dk && dv && dout && out && lse && q && k && v, "rt_attention_bwd", "null pointer");
   AttDims a{h, n, s, scale, causal};
-  if (version == 4) version = 3;  // the BF16 forward's backward is version 3's (fp32)
+  if (version >= 4) version = 3;  // the backward of the forwards 4 (BF16), 5, 6 (double-buffered) is 3's (fp32)
   cudaError_t e;
   if (d == 32) e = att_bwd<32>(version, stream, dq, dk, dv, dout, out, lse, q, k, v, key_mask, b * h, a);
   else if (d == 64) e = att_bwd<64>(version, stream, dq, dk, dv, dout, out, lse, q, k, v, key_mask, b * h, a);

@@ -1,7 +1,8 @@
-// flash_attention_wmma.cu - attention forward versions 3 and 4: FlashAttention-2 structure on tensor
+// flash_attention_wmma.cu - attention forward versions 3 to 6: FlashAttention-2 structure on tensor
 // cores through WMMA, fp32 accumulation and softmax; version 3 rounds the fp32 inputs to TF32
 // operands (m16n16k8, 10-bit mantissa: about 1e-3 relative error), version 4 to BF16 operands
-// (m16n16k16, 7-bit mantissa: about 1e-2; half the shared memory and twice the TF32 peak).
+// (m16n16k16, 7-bit mantissa: about 1e-2; half the shared memory and twice the TF32 peak);
+// versions 5 (TF32) and 6 (BF16) are 3 and 4 with double-buffered K/V tiles (DBUF below).
 // Semantics as rt_attention_fwd (include/revtaf_kernels.h). Not the default: no GPU has timed them.
 // Per block: 64 queries of one (batch, head), 4 warps of 16 query rows each; the Q tile (pre-scaled)
 // stays in shared memory; 32-key K/V tiles are staged in shared memory with rows padded by 4 floats
@@ -11,7 +12,17 @@
 // fragments in registers) rescaled row-wise and O += P V on tensor cores. The row of each
 // accumulator element is found once by loading a tile of row numbers into an accumulator fragment
 // (every accumulator fragment of one type has the same element layout), so the rescale needs no
-// knowledge of the opaque layout. Loads are plain (no cp.async double buffering yet).
+// knowledge of the opaque layout. Versions 3, 4: plain loads, two barriers per K/V tile (the tile is
+// loaded, then computed on). Versions 5, 6 (DBUF): two K/V buffers and register staging, one barrier
+// per tile: on tile t (buffer t % 2) each thread issues the global loads of its share of K of tile
+// t + 1 into registers before S = Q K^T, stores them (converted) into the other buffer after it, then
+// issues the loads of V of tile t + 1 into the same registers before the softmax and O += P V and
+// stores them after. The loads are in flight during the compute without cp.async (not emulated); the
+// other buffer was last read in tile t - 1, which the previous barrier closed. SPLIT (D = 32, 128): K
+// and V of tile t + 1 take the same D / 4 staging registers in turn; D = 64: both are loaded at the
+// start of tile t (2 * D / 4 registers). The other choices spill a few bytes on sm_80 or sm_90
+// (ptxas -v, nvcc 13); these do not. Costs a second K/V buffer in shared memory (D = 128, TF32:
+// 151 KiB per block in all; sm_80 allows 163).
 // defines: (internal) att_fwd_wmma
 #include "../common/rt_warp.cuh"
 #include "att_common.cuh"
@@ -38,14 +49,15 @@ struct AwOp<true> {
   static __device__ __forceinline__ __nv_bfloat16 cvt(float x) { return __float2bfloat16_rn(x); }
 };
 
-template <int D, bool BF16>
+template <int D, bool BF16, bool DBUF>
 struct AwSmem {  // dynamic shared memory layout in bytes (every part starts 32-byte aligned)
   using S = typename AwOp<BF16>::S;
   static constexpr int LD = D + AwOp<BF16>::PAD;                       // row stride of Q, K, V, P (elements)
+  static constexpr int NB = DBUF ? 2 : 1;                              // K/V buffers
   static constexpr int Q = 0;                                          // (BQ, LD) S: q * scale
-  static constexpr int K = Q + RT_AW_BQ * LD * (int)sizeof(S);         // (BK, LD) S
-  static constexpr int V = K + RT_AW_BK * LD * (int)sizeof(S);         // (BK, LD) S
-  static constexpr int P = V + RT_AW_BK * LD * (int)sizeof(S);         // per warp (16, PLD) S: probabilities
+  static constexpr int K = Q + RT_AW_BQ * LD * (int)sizeof(S);         // NB x (BK, LD) S
+  static constexpr int V = K + NB * RT_AW_BK * LD * (int)sizeof(S);    // NB x (BK, LD) S
+  static constexpr int P = V + NB * RT_AW_BK * LD * (int)sizeof(S);    // per warp (16, PLD) S: probabilities
   static constexpr int PLD = RT_AW_BK + AwOp<BF16>::PAD;
   static constexpr int SC = P + RT_AW_WARPS * 16 * PLD * (int)sizeof(S);  // per warp (16, SLD) float: scores
   static constexpr int OUT = SC + RT_AW_WARPS * 16 * RT_AW_SLD * 4;       // per warp (16, D + 4) float: O at the end
@@ -53,13 +65,36 @@ struct AwSmem {  // dynamic shared memory layout in bytes (every part starts 32-
   static constexpr int TOTAL = STAT + RT_AW_WARPS * 48 * 4;
 };
 
+// versions 5, 6: this thread's share (PER elements) of the (BK, D) tile of K or V at key j0, read from
+// global memory (x: (s, D)) into registers, rows past s = 0; the registers are first used by aw_stage.
+// Element i of thread tid: row r0 + i * RS, feature c (D divides the block size: consecutive threads
+// read consecutive features), so the addresses and bounds are one base plus constant offsets.
+#define RT_AW_PER(D) (RT_AW_BK * (D) / (32 * RT_AW_WARPS))
+template <int D>
+__device__ __forceinline__ void aw_fetch(float (&st)[RT_AW_PER(D)], const float* x, int64_t j0, int64_t s, int tid) {
+  constexpr int RS = 32 * RT_AW_WARPS / D;  // rows per step
+  int r0 = tid / D;
+  const float* p = x + (j0 + r0) * D + tid % D;
+  int64_t left = s - j0 - r0;  // element i is a key iff i * RS < left
+#pragma unroll
+  for (int i = 0; i < RT_AW_PER(D); i++) st[i] = i * RS < left ? p[i * RS * D] : 0.0f;
+}
+// ... and into the (BK, LD) tile t in the operand format
+template <int D, int LD, typename Op, typename S>
+__device__ __forceinline__ void aw_stage(S* t, const float (&st)[RT_AW_PER(D)], int tid) {
+  constexpr int RS = 32 * RT_AW_WARPS / D;
+  S* p = t + (tid / D) * LD + tid % D;
+#pragma unroll
+  for (int i = 0; i < RT_AW_PER(D); i++) p[i * RS * LD] = Op::cvt(st[i]);
+}
+
 // out: (bh, n, D); lse: (bh, n); q: (bh, n, D); k, v: (bh, s, D); km: (b, s)
-template <int D, bool BF16>
+template <int D, bool BF16, bool DBUF>
 __global__ void __launch_bounds__(32 * RT_AW_WARPS)
     attention_fwd_kernel3(float* out, float* lse, const float* q, const float* k, const float* v, const uint8_t* km,
                           AttDims a) {
   using namespace nvcuda;
-  using L = AwSmem<D, BF16>;
+  using L = AwSmem<D, BF16, DBUF>;
   using Op = AwOp<BF16>;
   using S = typename Op::S;
   constexpr int LD = L::LD, KS = Op::KS, OLD = D + 4;
@@ -78,6 +113,19 @@ __global__ void __launch_bounds__(32 * RT_AW_WARPS)
   float* mw = (float*)(sm + L::STAT) + w * 48;            // this warp's rows: m[16], l[16], corr[16]
   float* lw = mw + 16;
   float* cw = mw + 32;
+  constexpr int TILE = RT_AW_BK * LD;                                         // elements of one K or V buffer
+  int64_t kend = att_key_end(a, q0 + RT_AW_BQ < a.n ? q0 + RT_AW_BQ : a.n);  // block-uniform
+  constexpr bool SPLIT = D != 64;                                            // DBUF: K and V in turn (no spills)
+  [[maybe_unused]] float st[DBUF ? RT_AW_PER(D) : 1];                         // DBUF: K (SPLIT: or V) of tile + 1
+  [[maybe_unused]] float sv[DBUF && !SPLIT ? RT_AW_PER(D) : 1];               // DBUF, !SPLIT: V of tile + 1
+  if constexpr (DBUF) {
+    if (kend > 0) {  // tile 0 into buffer 0 (made visible by the Q barrier)
+      aw_fetch<D>(st, kb, 0, a.s, tid);
+      aw_stage<D, LD, Op>(Ks, st, tid);
+      aw_fetch<D>(st, vb, 0, a.s, tid);
+      aw_stage<D, LD, Op>(Vs, st, tid);
+    }
+  }
 
   for (int e = tid; e < RT_AW_BQ * D; e += blockDim.x) {  // Q tile, pre-scaled, rows past n = 0
     int r = e / D, c = e % D;
@@ -102,16 +150,26 @@ __global__ void __launch_bounds__(32 * RT_AW_WARPS)
   wmma::fragment<wmma::matrix_b, 16, 16, KS, typename Op::Frag, wmma::row_major> fv;
   wmma::fragment<wmma::accumulator, 16, 16, KS, float> sacc;
 
-  int64_t kend = att_key_end(a, q0 + RT_AW_BQ < a.n ? q0 + RT_AW_BQ : a.n);
+  int buf = 0;                                       // DBUF: the buffer of this tile
   for (int64_t j0 = 0; j0 < kend; j0 += RT_AW_BK) {  // block-uniform trip count
-    __syncthreads();  // the previous tile is no longer read
-    for (int e = tid; e < RT_AW_BK * D; e += blockDim.x) {
-      int r = e / D, c = e % D;
-      bool in = j0 + r < a.s;
-      Ks[r * LD + c] = Op::cvt(in ? kb[(j0 + r) * D + c] : 0.0f);
-      Vs[r * LD + c] = Op::cvt(in ? vb[(j0 + r) * D + c] : 0.0f);
+    [[maybe_unused]] bool more = j0 + RT_AW_BK < kend;  // block-uniform
+    if constexpr (DBUF) {
+      if (more) {  // tile + 1: loads in flight during the compute
+        aw_fetch<D>(st, kb, j0 + RT_AW_BK, a.s, tid);
+        if constexpr (!SPLIT) aw_fetch<D>(sv, vb, j0 + RT_AW_BK, a.s, tid);
+      }
+    } else {
+      __syncthreads();  // the previous tile is no longer read
+      for (int e = tid; e < RT_AW_BK * D; e += blockDim.x) {
+        int r = e / D, c = e % D;
+        bool in = j0 + r < a.s;
+        Ks[r * LD + c] = Op::cvt(in ? kb[(j0 + r) * D + c] : 0.0f);
+        Vs[r * LD + c] = Op::cvt(in ? vb[(j0 + r) * D + c] : 0.0f);
+      }
+      __syncthreads();
     }
-    __syncthreads();
+    const S* Kt = Ks + buf * TILE;  // this tile's K and V
+    const S* Vt = Vs + buf * TILE;
     // S (16 x BK) = Q_w (16 x D) K^T: K rows are K^T columns (col-major matrix_b)
 #pragma unroll
     for (int cb = 0; cb < RT_AW_BK / 16; cb++) {
@@ -119,10 +177,16 @@ __global__ void __launch_bounds__(32 * RT_AW_WARPS)
 #pragma unroll 4
       for (int kk = 0; kk < D; kk += KS) {
         wmma::load_matrix_sync(fa, Qs + w * 16 * LD + kk, LD);
-        wmma::load_matrix_sync(fkt, Ks + cb * 16 * LD + kk, LD);
+        wmma::load_matrix_sync(fkt, Kt + cb * 16 * LD + kk, LD);
         wmma::mma_sync(sacc, fa, fkt, sacc);
       }
       wmma::store_matrix_sync(Sw + cb * 16, sacc, RT_AW_SLD, wmma::mem_row_major);
+    }
+    if constexpr (DBUF) {
+      if (more) {
+        aw_stage<D, LD, Op>(Ks + (buf ^ 1) * TILE, st, tid);
+        if constexpr (SPLIT) aw_fetch<D>(st, vb, j0 + RT_AW_BK, a.s, tid);  // V of tile + 1 in flight
+      }
     }
     __syncwarp();
     // online softmax, one row at a time, lane = key; P in the operand format
@@ -151,9 +215,17 @@ __global__ void __launch_bounds__(32 * RT_AW_WARPS)
 #pragma unroll
       for (int kk = 0; kk < RT_AW_BK; kk += KS) {
         wmma::load_matrix_sync(fa, Pw + kk, L::PLD);
-        wmma::load_matrix_sync(fv, Vs + kk * LD + c * 16, LD);
+        wmma::load_matrix_sync(fv, Vt + kk * LD + c * 16, LD);
         wmma::mma_sync(o[c], fa, fv, o[c]);
       }
+    }
+    if constexpr (DBUF) {
+      if (more) {
+        if constexpr (SPLIT) aw_stage<D, LD, Op>(Vs + (buf ^ 1) * TILE, st, tid);
+        else aw_stage<D, LD, Op>(Vs + (buf ^ 1) * TILE, sv, tid);
+      }
+      __syncthreads();  // tile + 1 complete; this tile's buffer is free for tile + 2
+      buf ^= 1;
     }
   }
   // out = O / l through this warp's output rows; lse = m + log l (-inf: no visible key)
@@ -169,26 +241,32 @@ __global__ void __launch_bounds__(32 * RT_AW_WARPS)
   }
 }
 
-template <int D, bool BF16>
+template <int D, bool BF16, bool DBUF>
 static cudaError_t att_fwd3(void* stream, float* out, float* lse, const float* q, const float* k, const float* v,
                             const uint8_t* km, int64_t bh, AttDims a) {
-  size_t bytes = (size_t)AwSmem<D, BF16>::TOTAL;  // D = 128, TF32: 103 KB, over the 48 KB default
-  cudaError_t e = cudaFuncSetAttribute(attention_fwd_kernel3<D, BF16>, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                       (int)bytes);
+  // D = 128, TF32: 118 KiB (DBUF: 151 KiB; sm_80 allows 163), over the 48 KB default (no static smem)
+  size_t bytes = (size_t)AwSmem<D, BF16, DBUF>::TOTAL;
+  cudaError_t e = cudaFuncSetAttribute(attention_fwd_kernel3<D, BF16, DBUF>,
+                                       cudaFuncAttributeMaxDynamicSharedMemorySize, (int)bytes);
   if (e != cudaSuccess) return e;
   dim3 grid((unsigned)RT_CEIL_DIV(a.n, RT_AW_BQ), (unsigned)bh);
-  RT_LAUNCH((attention_fwd_kernel3<D, BF16>), grid, 32 * RT_AW_WARPS, bytes, stream, out, lse, q, k, v, km, a);
+  RT_LAUNCH((attention_fwd_kernel3<D, BF16, DBUF>), grid, 32 * RT_AW_WARPS, bytes, stream, out, lse, q, k, v, km, a);
   return cudaGetLastError();
 }
 
-cudaError_t att_fwd_wmma(int64_t d, bool bf16, void* stream, float* out, float* lse, const float* q, const float* k,
-                         const float* v, const uint8_t* km, int64_t bh, AttDims a) {
-  if (bf16) {
-    if (d == 32) return att_fwd3<32, true>(stream, out, lse, q, k, v, km, bh, a);
-    if (d == 64) return att_fwd3<64, true>(stream, out, lse, q, k, v, km, bh, a);
-    return att_fwd3<128, true>(stream, out, lse, q, k, v, km, bh, a);
-  }
-  if (d == 32) return att_fwd3<32, false>(stream, out, lse, q, k, v, km, bh, a);
-  if (d == 64) return att_fwd3<64, false>(stream, out, lse, q, k, v, km, bh, a);
-  return att_fwd3<128, false>(stream, out, lse, q, k, v, km, bh, a);
+template <bool BF16, bool DBUF>
+static cudaError_t att_fwd3_d(int64_t d, void* stream, float* out, float* lse, const float* q, const float* k,
+                              const float* v, const uint8_t* km, int64_t bh, AttDims a) {
+  if (d == 32) return att_fwd3<32, BF16, DBUF>(stream, out, lse, q, k, v, km, bh, a);
+  if (d == 64) return att_fwd3<64, BF16, DBUF>(stream, out, lse, q, k, v, km, bh, a);
+  return att_fwd3<128, BF16, DBUF>(stream, out, lse, q, k, v, km, bh, a);
+}
+
+cudaError_t att_fwd_wmma(int64_t d, bool bf16, bool dbuf, void* stream, float* out, float* lse, const float* q,
+                         const float* k, const float* v, const uint8_t* km, int64_t bh, AttDims a) {
+  if (bf16)
+    return dbuf ? att_fwd3_d<true, true>(d, stream, out, lse, q, k, v, km, bh, a)
+                : att_fwd3_d<true, false>(d, stream, out, lse, q, k, v, km, bh, a);
+  return dbuf ? att_fwd3_d<false, true>(d, stream, out, lse, q, k, v, km, bh, a)
+              : att_fwd3_d<false, false>(d, stream, out, lse, q, k, v, km, bh, a);
 }

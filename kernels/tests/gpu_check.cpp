@@ -298,7 +298,7 @@ void run_case(const Case& c, int v, Checker& ck) {
 
 // the versions of each family (0 = the promoted default; see each .cu header)
 std::vector<int> versions(const std::string& op) {
-  if (op == "attention") return {0, 1, 2, 3, 4};
+  if (op == "attention") return {0, 1, 2, 3, 4, 5, 6};
   if (op == "sinkhorn" || op == "mobius_matvec" || op == "poincare_dist") return {0, 1, 2, 3};
   return {0, 1, 2};
 }
@@ -307,7 +307,8 @@ std::vector<int> versions(const std::string& op) {
 // (AttentionParity.TF32_SLACK / BF16_SLACK: the same numbers)
 double tf32_slack(const std::string& op, int version) {
   if (op != "attention") return 0.0;
-  return version == 3 ? 4e-3 : version == 4 ? 2e-2 : 0.0;
+  bool tf32 = version == 3 || version == 5, bf16 = version == 4 || version == 6;  // 5, 6: double-buffered 3, 4
+  return tf32 ? 4e-3 : bf16 ? 2e-2 : 0.0;
 }
 
 int check_all(const std::vector<Case>& cases, const std::string& only) {
@@ -441,11 +442,12 @@ std::vector<Bench::Row> Bench::rows() {
     float *gout = buf(e, 1), *gq = buf(e, 0), *gk = buf(e, 0), *gv = buf(e, 0);
     float scale = 1 / std::sqrt((float)hd);
     double fl = 4.0 * ab * ah * an * an * hd, by = 4.0 * 4 * e;
-    for (int v : {1, 2, 3, 4}) {
+    for (int v : {1, 2, 3, 4, 5, 6}) {
       std::string sv = " d" + std::to_string(hd) + " v" + std::to_string(v);
-      add("attention_fwd" + sv + (v == 3 ? " (tf32)" : v == 4 ? " (bf16)" : ""),
+      const char* kind[] = {"", "", "", " (tf32)", " (bf16)", " dbuf (tf32)", " dbuf (bf16)"};  // (unit): its peak
+      add("attention_fwd" + sv + kind[v],
           [=] { return K.rt_attention_fwd(nullptr, out, lse, q, k, vv, nullptr, ab, ah, an, an, hd, scale, 0, v); }, fl, by);
-      if (v < 4)  // version 4's backward is version 3's
+      if (v < 4)  // the backward of versions 4, 5, 6 is version 3's
         add("attention_bwd" + sv,
           [=] {
             return K.rt_attention_bwd(nullptr, gq, gk, gv, gout, out, lse, q, k, vv, nullptr, ab, ah, an, an, hd, scale, 0,

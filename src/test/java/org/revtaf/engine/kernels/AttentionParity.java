@@ -22,9 +22,9 @@ final class AttentionParity {
 
     /**
      * Versions 3 and 4: tensor-core forwards (TF32 / BF16 operands) with the FA2-style fp32 backward
-     * of version 3.
+     * of version 3; 5 and 6: 3 and 4 with double-buffered K/V tiles (same backward).
      */
-    static final int[] ATTENTION_VERSIONS = {0, 1, 2, 3, 4};
+    static final int[] ATTENTION_VERSIONS = {0, 1, 2, 3, 4, 5, 6};
 
     /**
      * Version 3's operands are TF32 (10-bit mantissa): an absolute slack of this share of each
@@ -32,8 +32,17 @@ final class AttentionParity {
      */
     static final double TF32_SLACK = 4e-3;
 
-    /** The same for version 4's BF16 operands (7-bit mantissa). */
+    /** The same for the BF16 operands (7-bit mantissa) of versions 4 and 6. */
     static final double BF16_SLACK = 2e-2;
+
+    /** The operand slack of a version: TF32 (3, 5), BF16 (4, 6) or none (fp32). */
+    static double slack(int version) {
+        return switch (version) {
+            case 3, 5 -> TF32_SLACK;
+            case 4, 6 -> BF16_SLACK;
+            default -> 0;
+        };
+    }
 
     /** (head dim, causal, n, s) of every checked case. */
     static final Object[][] CASES = {
@@ -42,8 +51,15 @@ final class AttentionParity {
         {64, true, 37, 37},
         {64, true, 23, 19},
         {128, false, 19, 23},
-        {128, true, 66, 130}
+        {128, true, 66, 130},
+        {32, false, 70, 517} // 512+ keys in 17 tiles, the last one partial, 2 blocks of versions 3-6
     };
+
+    private static double[] concat(float[] a, float[] b) {
+        double[] r = new double[a.length + b.length];
+        for (int i = 0; i < r.length; i++) r[i] = i < a.length ? a[i] : b[i - a.length];
+        return r;
+    }
 
     /** Key mask (b, s): the last batch item has its first three keys and its last key padded. */
     static byte[] keyMask(int b, int s) {
@@ -85,9 +101,10 @@ final class AttentionParity {
             DeviceBuffer dv = t.in(v);
             DeviceBuffer dd = t.in(dout);
             MemorySegment km = t.mask(mask);
+            double[][] fwd = new double[ATTENTION_VERSIONS.length][]; // out then lse, per version
             for (int ver : ATTENTION_VERSIONS) {
                 String tag = "attention v" + ver + " d=" + d + (causal ? " causal" : "");
-                double tc = ver == 3 ? TF32_SLACK : ver == 4 ? BF16_SLACK : 0; // of each output's scale
+                double tc = slack(ver); // of each output's scale
                 DeviceBuffer out = t.out(b * h * n * d);
                 DeviceBuffer lse = t.out(b * h * n);
                 t.k.attentionFwd(
@@ -107,6 +124,7 @@ final class AttentionParity {
                         causal ? 1 : 0,
                         ver);
                 assertClose(tag + " out", out.toFloats(), ref.out(), 2e-5 + tc * maxAbs(ref.out()), 2e-4);
+                fwd[ver] = concat(out.toFloats(), lse.toFloats());
                 assertClose(tag + " lse", lse.toFloats(), lseRef, 2e-5 + tc * maxAbs(lseRef), 2e-5);
                 DeviceBuffer gqo = t.out(b * h * n * d);
                 DeviceBuffer gko = t.out(b * h * s * d);
@@ -134,6 +152,11 @@ final class AttentionParity {
                 assertClose(tag + " dq", gqo.toFloats(), gq, (2e-5 + tc) * maxAbs(gq), 5e-4);
                 assertClose(tag + " dk", gko.toFloats(), gk, (2e-5 + tc) * maxAbs(gk), 5e-4);
                 assertClose(tag + " dv", gvo.toFloats(), gv, (2e-5 + tc) * maxAbs(gv), 5e-4);
+            }
+            // double buffering changes when K/V tiles arrive, not the arithmetic: 5, 6 give 3's, 4's numbers
+            for (int ver : new int[] {5, 6}) {
+                String tag = "attention v" + ver + " vs v" + (ver - 2) + " d=" + d + (causal ? " causal" : "");
+                assertClose(tag + " out, lse", fwd[ver], fwd[ver - 2], 1e-6, 1e-6);
             }
         }
     }
