@@ -32,7 +32,7 @@ final class KernelVersions {
         POINCARE_DIST(1, 2, 3),
         SINKHORN(1, 2, 3),
         SOFT_IOU(1, 2),
-        ATTENTION_FWD(1, 2, 3, 4),
+        ATTENTION_FWD(1, 2, 3, 4, 5, 6),
         ATTENTION_BWD(1, 2, 3);
 
         final int[] versions;

@@ -40,6 +40,11 @@ class KernelVersionsTest {
         KernelVersions four = KernelVersions.parse("4");
         assertEquals(4, four.of(Family.ATTENTION_FWD));
         assertEquals(0, four.of(Family.ATTENTION_BWD));
+        // the double-buffered tensor-core forwards (kernels/attention/flash_attention_wmma.cu)
+        for (int dbuf : new int[] {5, 6}) {
+            KernelVersions d = KernelVersions.parse(Integer.toString(dbuf));
+            for (Family f : Family.values()) assertEquals(f == Family.ATTENTION_FWD ? dbuf : 0, d.of(f), f.key());
+        }
     }
 
     @Test
