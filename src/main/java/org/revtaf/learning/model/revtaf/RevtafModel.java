@@ -212,7 +212,7 @@ public final class RevtafModel extends Module {
 
         Tensor logits = classifier.adjusted(e.statusLogits());
         Tensor cls = StatusClassifier.loss(logits, labels);
-        Tensor zero = Tensor.scalar(logits.device(), logits.dtype(), 0);
+        Tensor zero = Tensor.zeros(logits.device(), logits.dtype()); // zero-filled where it lives: no upload
         Tensor hyper = null, rank = zero, fcc = zero;
         if (lre != null) {
             hyper = lre.embed(require(in.fLogit(), "f_logit"));
