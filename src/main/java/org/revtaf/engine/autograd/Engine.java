@@ -38,7 +38,7 @@ public final class Engine {
                     + Shapes.str(root.shapeRef()));
         try (var g = GradMode.noGrad();
                 var pass = Profiler.backward(null)) {
-            Tensor seed = upstream != null ? upstream : ones(root);
+            Tensor seed = upstream != null ? upstream : Tensor.full(root.device(), root.dtype(), 1.0, root.shapeRef());
             checkGrad("backward", root, seed);
             List<Tensor> order = topological(List.of(root), Tensor::requiresGrad);
             Map<Tensor, Tensor> grads = new IdentityHashMap<>();
@@ -69,14 +69,6 @@ public final class Engine {
     }
 
     /** Kernels for summing and storing gradients (profiled as the op "grad_accumulate"). */
-    /** Ones of root's shape where root lives: filled by the device's kernel, no host upload. */
-    private static Tensor ones(Tensor root) {
-        if (root.device().isHost()) return Tensor.full(root.device(), root.dtype(), 1.0, root.shapeRef());
-        Tensor t = Tensor.empty(root.device(), root.dtype(), root.shapeRef());
-        Backends.of(root.device(), root.dtype()).elementwise().fill(t, 1.0);
-        return t;
-    }
-
     private static ElementwiseKernels kernels(Tensor t) {
         return Profiler.op("grad_accumulate", Backends.of(t.device(), t.dtype()))
                 .elementwise();

@@ -61,11 +61,16 @@ public final class Tensor {
         return device.isHost() ? device : Device.CPU;
     }
 
+    /** A tensor of {@code value}; on a device filled there by its kernel (no host array, no upload). */
     public static Tensor full(Device device, DType dtype, double value, int... shape) {
-        Tensor t = empty(staging(device), dtype, shape);
+        Tensor t = empty(device, dtype, shape);
+        if (!device.isHost()) {
+            TensorOps.get().fill(t, value);
+            return t;
+        }
         HeapStorage s = t.heap();
         for (int i = 0; i < s.length(); i++) s.set(i, value);
-        return t.moveTo(device);
+        return t;
     }
 
     public static Tensor ones(Device device, DType dtype, int... shape) {

@@ -125,8 +125,7 @@ public final class GradClip {
                 }
             }
             Tensor norm = F.sqrt(F.sum(sq, false));
-            Tensor limit = Tensor.empty(first.device(), first.dtype()); // filled on the device: no upload
-            be.elementwise().fill(limit, maxNorm);
+            Tensor limit = Tensor.scalar(first.device(), first.dtype(), maxNorm); // filled on the device: no upload
             Tensor coef = F.div(limit, F.addScalar(norm, 1e-6));
             be.elementwise().unary(coef, coef, 1, UnaryOp.CLAMP, 0, 1); // x * 1 == x: "only when below 1"
             for (Tensor g : grads) {
