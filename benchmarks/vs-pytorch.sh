@@ -6,11 +6,11 @@
 # bench_models.py, the same workloads and timing protocol as `./revtaf bench resnet|decoder`).
 # Debian's python3-torch / python3-torchvision (tools only, never project dependencies) are
 # installed when missing. Prints the CPU, the load average and a markdown table of the ratios.
-# usage: benchmarks/vs-pytorch.sh   (env THREADS=2, ITERS=3 timed model steps, GEMM_ROUNDS=3;
+# usage: benchmarks/vs-pytorch.sh   (env THREADS=2, WARMUP=3 untimed and ITERS=3 timed model steps, GEMM_ROUNDS=3;
 #        QUICK=1 runs tiny shapes instead, to check the script itself: its figures mean nothing)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-threads=${THREADS:-2} iters=${ITERS:-3} gemm_rounds=${GEMM_ROUNDS:-3}
+threads=${THREADS:-2} iters=${ITERS:-3} warmup=${WARMUP:-3} gemm_rounds=${GEMM_ROUNDS:-3}
 py=/usr/bin/python3 # Debian's python: the one python3-torch installs into
 work="$root/target/vs-pytorch"
 mkdir -p "$work"
@@ -40,7 +40,7 @@ echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 gemm_n=1024 resnet=(--depth 50 --size 224 --batch 8) decoder=(--layers 12 --width 768 --seq 100 --batch 8)
 if [ "${QUICK:-0}" = 1 ]; then
-    gemm_n=256 gemm_rounds=1 iters=1 resnet=(--depth 18 --size 64 --batch 2) decoder=(--layers 2 --width 128 --seq 16 --batch 2)
+    gemm_n=256 gemm_rounds=1 iters=1 warmup=1 resnet=(--depth 18 --size 64 --batch 2) decoder=(--layers 2 --width 128 --seq 16 --batch 2)
     export SECONDS_PER_RUN=0.5
 fi
 
@@ -59,11 +59,11 @@ run_pair() { # name, revtaf args..., -- torch args...
     "${pin[@]}" "$root/revtaf" bench "${ours[@]}" --device cpu --threads "$threads" --json | tail -1 > "$work/$name.revtaf.json"
     echo "revtaf  $name: $(cat "$work/$name.revtaf.json")"
     "${blas_env[@]}" "${pin[@]}" "$py" "$root/benchmarks/pytorch/bench_models.py" "${theirs[@]}" \
-        --threads "$threads" --iters "$iters" > "$work/$name.torch.json"
+        --threads "$threads" --warmup "$warmup" --iters "$iters" > "$work/$name.torch.json"
     echo "pytorch $name: $(cat "$work/$name.torch.json")"
 }
-run_pair resnet resnet "${resnet[@]}" --iters "$iters" -- resnet "${resnet[@]}"
-run_pair decoder decoder "${decoder[@]}" --iters "$iters" -- decoder "${decoder[@]}"
+run_pair resnet resnet "${resnet[@]}" --warmup "$warmup" --iters "$iters" -- resnet "${resnet[@]}"
+run_pair decoder decoder "${decoder[@]}" --warmup "$warmup" --iters "$iters" -- decoder "${decoder[@]}"
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 "$py" - "$work" "$gemm" "$threads" "${gemm_n}^3" <<'PY'

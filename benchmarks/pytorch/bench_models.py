@@ -1,12 +1,12 @@
 #!/usr/bin/python3
 """The PyTorch side of benchmarks/vs-pytorch.sh: the same workloads as `./revtaf bench resnet` and
 `./revtaf bench decoder` (src/main/java/org/revtaf/bench/ResNetWorkload.java, DecoderWorkload.java),
-timed the same way (ModelStepTimer: one warm-up step, then the median of ITERS steps; a training
+timed the same way (ModelStepTimer: WARMUP untimed steps, then the median of ITERS steps; a training
 step is forward + loss + backward + gradients cleared, no optimizer; forward is eval mode without
 autograd). Prints one JSON line per workload.
 
-usage: bench_models.py resnet [--depth 50] [--size 224] [--batch 8] [--iters 3] [--threads 2]
-       bench_models.py decoder [--layers 12] [--width 768] [--seq 100] [--batch 8] [--iters 3] [--threads 2]
+usage: bench_models.py resnet [--depth 50] [--size 224] [--batch 8] [--warmup 3] [--iters 3] [--threads 2]
+       bench_models.py decoder [--layers 12] [--width 768] [--seq 100] [--batch 8] [--warmup 3] [--iters 3] [--threads 2]
 """
 
 import argparse
@@ -27,8 +27,9 @@ import torch_models as tm  # noqa: E402
 CPU = {}  # median process CPU seconds (all threads) of the last timed steps, by kind
 
 
-def median_seconds(step, iters, kind):
-    step()  # warm-up
+def median_seconds(step, warmup, iters, kind):
+    for _ in range(warmup):
+        step()
     t, cpu = [], []
     for _ in range(iters):
         c, a = time.process_time(), time.perf_counter()
@@ -39,7 +40,7 @@ def median_seconds(step, iters, kind):
     return statistics.median(t)
 
 
-def timed(model, loss_fn, forward_fn, iters):
+def timed(model, loss_fn, forward_fn, warmup, iters):
     def train_step():
         loss_fn().backward()
         model.zero_grad(set_to_none=True)
@@ -49,9 +50,9 @@ def timed(model, loss_fn, forward_fn, iters):
             forward_fn()
 
     model.train()
-    train = median_seconds(train_step, iters, "train_cpu_s")
+    train = median_seconds(train_step, warmup, iters, "train_cpu_s")
     model.eval()
-    fwd = median_seconds(forward_step, iters, "forward_cpu_s")
+    fwd = median_seconds(forward_step, warmup, iters, "forward_cpu_s")
     return train, fwd
 
 
@@ -62,7 +63,7 @@ def resnet(a):
     net = ctor(num_classes=1000)
     x = torch.randn(a.batch, 3, a.size, a.size)
     y = torch.tensor([i * 37 % 1000 for i in range(a.batch)])
-    train, fwd = timed(net, lambda: F.cross_entropy(net(x), y), lambda: net(x), a.iters)
+    train, fwd = timed(net, lambda: F.cross_entropy(net(x), y), lambda: net(x), a.warmup, a.iters)
     return {"name": "resnet", "depth": a.depth, "size": a.size, "batch": a.batch,
             "train_s": train, "train_items_per_s": a.batch / train, "forward_items_per_s": a.batch / fwd}
 
@@ -76,7 +77,7 @@ def decoder(a):
     keep = torch.ones(a.batch, a.seq, dtype=torch.long)
     memory = torch.randn(a.batch, a.memory, a.memory_width, generator=g)
     train, fwd = timed(dec, lambda: tm.BlipLmDecoder.loss(dec(ids, keep, memory), ids, 0.1),
-                       lambda: dec(ids, keep, memory), a.iters)
+                       lambda: dec(ids, keep, memory), a.warmup, a.iters)
     return {"name": "decoder", "layers": a.layers, "width": a.width, "seq": a.seq, "batch": a.batch,
             "train_s": train, "train_items_per_s": a.batch / train, "forward_items_per_s": a.batch / fwd}
 
@@ -97,6 +98,7 @@ def main():
     d.add_argument("--memory-width", type=int, default=2048)
     d.add_argument("--vocab", type=int, default=30527)
     for s in (r, d):
+        s.add_argument("--warmup", type=int, default=3)
         s.add_argument("--iters", type=int, default=3)
         s.add_argument("--threads", type=int, default=2)
     a = p.parse_args()

@@ -30,7 +30,8 @@ public final class DecoderWorkload extends Workload {
                         memory        49     visual memory tokens
                         memory-width  2048   visual memory width
                         vocab         30527  vocabulary size
-                        iters         3      timed steps (after one warm-up step)
+                        iters         3      timed steps (median)
+                        warmup        3      untimed steps first, of each pass (JIT compilation, allocator pool)
                         """);
     }
 
@@ -39,7 +40,7 @@ public final class DecoderWorkload extends Workload {
         int layers = o.integer("layers", 1, 48), width = o.integer("width", 64, 4096), seq = o.integer("seq", 2, 512);
         int batch = o.integer("batch", 1, 1024), mem = o.integer("memory", 1, 4096);
         int memWidth = o.integer("memory-width", 1, 8192), vocab = o.integer("vocab", 2, 1 << 20);
-        int iters = o.integer("iters", 1, 100);
+        int iters = o.integer("iters", 1, 100), warmup = o.integer("warmup", 0, 100);
         if (width % 64 != 0)
             throw new BenchOptions.BadUsage("bench decoder: --width must be a multiple of 64, got " + width);
         BertConfig c = new BertConfig(
@@ -51,7 +52,11 @@ public final class DecoderWorkload extends Workload {
         Tensor in = Tensor.ofLongs(dev, ids, batch, seq);
         Tensor memory = Tensor.randn(dev, DType.FLOAT32, r, 1.0, batch, mem, memWidth);
         var t = ModelStepTimer.trainAndForward(
-                dec, () -> dec.loss(in, null, memory, null, in, 0.1), () -> dec.forward(in, null, memory, null), iters);
+                dec,
+                () -> dec.loss(in, null, memory, null, in, 0.1),
+                () -> dec.forward(in, null, memory, null),
+                warmup,
+                iters);
         log.printf(
                 "  decoder %d x %d, batch %d x %d tokens: train step %.3f s (%.2f seq/s), forward %.3f s (%.2f seq/s)%n",
                 layers, width, batch, seq, t.train(), batch / t.train(), t.forward(), batch / t.forward());

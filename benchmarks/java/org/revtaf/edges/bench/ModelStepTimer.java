@@ -14,8 +14,11 @@ import org.revtaf.learning.nn.Module;
 /**
  * Times whole-model training steps (forward, scalar loss, backward, gradients cleared) and
  * forward-only passes, each inside a step {@link Scope} so activations are released every step.
- * Model steps are seconds long, so this takes a fixed number of timed iterations after one
- * warm-up instead of {@link Timer}'s time budget. Beside the wall time it keeps the process CPU
+ * Model steps are seconds long, so this takes a fixed number of timed iterations after a fixed
+ * number of warm-up ones instead of {@link Timer}'s time budget. One warm-up step is not enough on
+ * the JVM: C2 is still compiling the kernels during the next steps (ResNet-50 batch 8 on 2 cores,
+ * median of 3 after 1 warm-up: 2.1 s per step; after 3: ~1.2 s), so the workloads default to 3, and
+ * benchmarks/pytorch/bench_models.py takes the same count for PyTorch. Beside the wall time it keeps the process CPU
  * seconds of the same steps: on shared cores the wall time says more about the
  * other jobs than about the step, the CPU time (all threads, JIT and GC included) much less.
  */
@@ -46,9 +49,11 @@ final class ModelStepTimer {
 
     /**
      * Times {@code iters} training steps (forward, {@code loss}, backward, gradients cleared) and then
-     * {@code iters} forward passes ({@code out}, eval mode, no graph), each after one warm-up.
+     * {@code iters} forward passes ({@code out}, eval mode, no graph), each after {@code warmup}
+     * untimed ones.
      */
-    static TrainAndForward trainAndForward(Module model, Supplier<Tensor> loss, Supplier<Tensor> out, int iters) {
+    static TrainAndForward trainAndForward(
+            Module model, Supplier<Tensor> loss, Supplier<Tensor> out, int warmup, int iters) {
         model.train(true);
         Samples train = median(
                 () -> {
@@ -57,6 +62,7 @@ final class ModelStepTimer {
                     }
                     model.zeroGrad();
                 },
+                warmup,
                 iters);
         model.eval();
         Samples forward = median(
@@ -66,6 +72,7 @@ final class ModelStepTimer {
                         out.get();
                     }
                 },
+                warmup,
                 iters);
         return new TrainAndForward(train.wall(), train.cpu(), forward.wall(), forward.cpu());
     }
@@ -79,8 +86,8 @@ final class ModelStepTimer {
     /** Median wall and process CPU seconds of a step. */
     private record Samples(double wall, double cpu) {}
 
-    private static Samples median(Runnable step, int iters) {
-        step.run(); // warm-up: JIT, allocator pool
+    private static Samples median(Runnable step, int warmup, int iters) {
+        for (int i = 0; i < warmup; i++) step.run(); // JIT, allocator pool
         return timed(step, iters);
     }
 

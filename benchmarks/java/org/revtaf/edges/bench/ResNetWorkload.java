@@ -22,7 +22,8 @@ public final class ResNetWorkload extends Workload {
                         size   224  input image side (pixels)
                         batch  8    images per step
                         width  64   base width (64 = torchvision)
-                        iters  3    timed steps (after one warm-up step)
+                        iters  3    timed steps (median)
+                        warmup 3    untimed steps first, of each pass (JIT compilation, allocator pool)
                         """);
     }
 
@@ -32,14 +33,14 @@ public final class ResNetWorkload extends Workload {
         if (depth != 18 && depth != 34 && depth != 50 && depth != 101)
             throw new BenchOptions.BadUsage("bench resnet: --depth must be 18, 34, 50 or 101, got " + depth);
         int size = o.integer("size", 32, 1024), batch = o.integer("batch", 2, 1024), iters = o.integer("iters", 1, 100);
-        int width = o.integer("width", 1, 256);
+        int width = o.integer("width", 1, 256), warmup = o.integer("warmup", 0, 100);
         ResNet net = new ResNet(NnContext.of(dev, 1), new ResNet.Config(depth, 3, width, 4, 1000));
         Tensor x = Tensor.randn(dev, DType.FLOAT32, new Rng(2), 1.0, batch, 3, size, size);
         long[] labels = new long[batch];
         for (int i = 0; i < batch; i++) labels[i] = i * 37 % 1000;
         Tensor y = Tensor.ofLongs(dev, labels, batch);
         var t = ModelStepTimer.trainAndForward(
-                net, () -> F.crossEntropy(net.forward(x), y, -100, 0.0), () -> net.forward(x), iters);
+                net, () -> F.crossEntropy(net.forward(x), y, -100, 0.0), () -> net.forward(x), warmup, iters);
         log.printf(
                 "  resnet-%d batch %d at %dx%d: train step %.3f s (%.2f img/s), forward %.3f s (%.2f img/s)%n",
                 depth, batch, size, size, t.train(), batch / t.train(), t.forward(), batch / t.forward());

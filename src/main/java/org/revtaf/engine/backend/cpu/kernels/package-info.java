@@ -1,12 +1,13 @@
 /**
  * Every fast float32 kernel of the cpu backend: static methods on {@link org.revtaf.engine.backend.Buf.F32}
  * buffers (row-major, contiguous from the buffer's offset), Vector API with scalar tails and
- * fork-join over rows or batches. Each has a double oracle of the same signature in {@code
+ * parallel tasks over rows or batches. Each has a double oracle of the same signature in {@code
  * backend/reference}, and the tests hold the two together at odd shapes (llm.c style).
  *
  * <ul>
- *   <li>{@link org.revtaf.engine.backend.cpu.kernels.Parallel}: the one ForkJoinPool (size = cores or
- *       {@code -Drevtaf.threads}); range/task helpers with a grain so tiny work stays serial.
+ *   <li>{@link org.revtaf.engine.backend.cpu.kernels.Parallel}: the one thread team (the caller plus
+ *       spinning workers; size = cores or {@code -Drevtaf.threads}); range/task helpers with a grain
+ *       so tiny work stays serial.
  *   <li>{@link org.revtaf.engine.backend.cpu.kernels.Gemm}: SGEMM with transposes, strided leading
  *       dimensions, alpha/beta, batched variant, packing sources for implicit operands.
  *   <li>{@link org.revtaf.engine.backend.cpu.kernels.Conv2d}, {@link org.revtaf.engine.backend.cpu.kernels.Pool}:
