@@ -243,6 +243,7 @@ __global__ void __launch_bounds__(32 * RT_AB_WARPS)
     __syncwarp();
     // dS in fp32, lane = key of the tile, one query row at a time
     int64_t j = j0 + lane;
+#pragma unroll 1  // unrolled, ptxas spills a few bytes for TF32 D = 32, 64 on sm_80
     for (int r = 0; r < 16; r++) {
       int64_t i = q0 + w * 16 + r;
       float Li = ls[w * 16 + r];
