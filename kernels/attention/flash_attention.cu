@@ -371,11 +371,11 @@ __global__ void attention_bwd_rowsum3(float* dpre, const float* dout, const floa
 }
 
 // ---- launchers ---------------------------------------------------------------------------------------
-#define RT_ATT_CHECKS(op, max_version)                                                                           \
+#define RT_ATT_CHECKS(op, max_version)                                                                \
   RT_REQUIRE(b >= 0 && h >= 0 && n >= 0 && s >= 0, op, "negative size");                              \
   RT_REQUIRE(d == 32 || d == 64 || d == 128, op, "head dim d must be 32, 64 or 128");                 \
-  RT_REQUIRE(version >= 0 && version <= max_version, op, max_version == 6 ? "unknown version (0 to 6)"   \
-                                                                          : "unknown version (0 to 8)"); \
+  RT_REQUIRE(version >= 0 && version <= (max_version), op,                                            \
+             (max_version) == 6 ? "unknown version (0 to 6)" : "unknown version (0 to 8)");             \
   RT_REQUIRE(b * h <= 65535, op, "b*h must be <= 65535");                                             \
   RT_REQUIRE(RT_CEIL_DIV(b * h * (n > s ? n : s), 64) < ((int64_t)1 << 31), op, "too many rows");     \
   if (version == 0) version = 2
