@@ -216,6 +216,13 @@ if [ $BENCH = 1 ]; then
             java_bench 60 "attention $pass" attention --device cuda --batch 8 --heads 8 --seq 1024 --dim 64 \
                 --causal false --pass "$pass" --seconds 1 --warmup 1 || STATUS=1
         done
+        # the same training pass on the tensor-core versions (not the defaults): forward 5 + backward 7
+        # (TF32 operands), forward 6 + backward 8 (BF16); the property reaches the JVM through JAVA_TOOL_OPTIONS
+        for fb in 5:7 6:8; do
+            JAVA_TOOL_OPTIONS="-Drevtaf.cuda.kernelVersion=attention_fwd:${fb%:*},attention_bwd:${fb#*:}" \
+                java_bench 60 "attention train (fwd ${fb%:*}, bwd ${fb#*:})" attention --device cuda --batch 8 \
+                --heads 8 --seq 1024 --dim 64 --causal false --pass train --seconds 1 --warmup 1 || STATUS=1
+        done
         [ $QUICK = 1 ] || java_bench 200 "train-step paper" train-step --config configs/mimic-cxr-paper.yaml \
             --device cuda --warmup 1 --iters 3 || STATUS=1
     fi

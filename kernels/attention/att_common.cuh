@@ -1,5 +1,6 @@
-// att_common.cuh - the attention geometry shared by flash_attention.cu (versions 1, 2) and
-// flash_attention_wmma.cu (versions 3 to 6): dimensions, visibility of a key, key range of a query block.
+// att_common.cuh - the attention geometry shared by flash_attention.cu (versions 1, 2),
+// flash_attention_wmma.cu (forward versions 3 to 6) and flash_attention_bwd_wmma.cu (backward versions
+// 7, 8): dimensions, visibility of a key, key range of a query block, the WMMA operand formats.
 #pragma once
 #include "../common/rt_check.cuh"
 
@@ -19,8 +20,32 @@ __device__ __forceinline__ int64_t att_key_end(const AttDims& a, int64_t i_end) 
   return e < 0 ? 0 : (e < a.s ? e : a.s);
 }
 
+// operand format: Frag = the WMMA element type, S = its storage, KS = the fragment depth, PAD = the
+// row padding of the staged tiles (16 bytes: rows start 4 banks apart, ldm stays a multiple of 16 B)
+template <bool BF16>
+struct AwOp {
+  using Frag = nvcuda::wmma::precision::tf32;
+  using S = float;
+  static constexpr int KS = 8, PAD = 4;
+  static __device__ __forceinline__ float cvt(float x) { return nvcuda::wmma::__float_to_tf32(x); }
+};
+template <>
+struct AwOp<true> {
+  using Frag = __nv_bfloat16;
+  using S = __nv_bfloat16;
+  static constexpr int KS = 16, PAD = 8;
+  static __device__ __forceinline__ __nv_bfloat16 cvt(float x) { return __float2bfloat16_rn(x); }
+};
+
 // versions 3 to 6 (flash_attention_wmma.cu): forward on tensor cores, TF32 / BF16 (bf16) operands, K/V
 // tiles double-buffered (dbuf: 5, 6) or not (3, 4), for head dim d; returns the launch error. q, k, v,
 // out, lse as rt_attention_fwd; bh = b * h.
 cudaError_t att_fwd_wmma(int64_t d, bool bf16, bool dbuf, void* stream, float* out, float* lse, const float* q,
                          const float* k, const float* v, const uint8_t* km, int64_t bh, AttDims a);
+
+// backward versions 7 (TF32 operands) and 8 (bf16: BF16 operands), flash_attention_bwd_wmma.cu: dk, dv
+// over key tiles, then dq over query tiles, both on tensor cores; dpre: (bh, n) rowsum(dout * out),
+// written by the caller's pre-pass. The other arguments as rt_attention_bwd; returns the launch error.
+cudaError_t att_bwd_wmma(int64_t d, bool bf16, void* stream, float* dq, float* dk, float* dv, const float* dout,
+                         const float* lse, const float* dpre, const float* q, const float* k, const float* v,
+                         const uint8_t* km, int64_t bh, AttDims a);

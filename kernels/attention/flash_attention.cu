@@ -16,7 +16,10 @@
 //   bwd 3  FA2-style bookkeeping on bwd 2's kernels: D_i = rowsum(dO_i * O_i) computed once by a
 //          pre-pass (bwd 2 recomputes it in every block for every 32-query tile), K/V and Q/dO tiles
 //          padded to D + 1 floats per row (bwd 2's lane-per-row reads hit one bank 32 times); fp32,
-//          CUDA cores (a tensor-core backward is still to be written); not the default
+//          CUDA cores; not the default
+//   bwd 7  tensor cores (WMMA, TF32 operands, fp32 accumulation): bwd 3's pre-pass, then dk/dv over
+//          64-key blocks and dq over 64-query blocks (flash_attention_bwd_wmma.cu); not the default
+//   bwd 8  the same with BF16 operands; not the default (forward versions stop at 6)
 // Semantics: include/revtaf_kernels.h (query with no visible key: out 0, lse -inf, no gradient).
 #include "../common/rt_check.cuh"
 #include "../common/rt_warp.cuh"
@@ -368,10 +371,11 @@ __global__ void attention_bwd_rowsum3(float* dpre, const float* dout, const floa
 }
 
 // ---- launchers ---------------------------------------------------------------------------------------
-#define RT_ATT_CHECKS(op)                                                                             \
+#define RT_ATT_CHECKS(op, max_version)                                                                \
   RT_REQUIRE(b >= 0 && h >= 0 && n >= 0 && s >= 0, op, "negative size");                              \
   RT_REQUIRE(d == 32 || d == 64 || d == 128, op, "head dim d must be 32, 64 or 128");                 \
-  RT_REQUIRE(version >= 0 && version <= 6, op, "unknown version (0 to 6)");                           \
+  RT_REQUIRE(version >= 0 && version <= (max_version), op,                                            \
+             (max_version) == 6 ? "unknown version (0 to 6)" : "unknown version (0 to 8)");             \
   RT_REQUIRE(b * h <= 65535, op, "b*h must be <= 65535");                                             \
   RT_REQUIRE(RT_CEIL_DIV(b * h * (n > s ? n : s), 64) < ((int64_t)1 << 31), op, "too many rows");     \
   if (version == 0) version = 2
@@ -420,7 +424,7 @@ static cudaError_t att_bwd(int version, void* stream, float* dq, float* dk, floa
     if (e != cudaSuccess) return e;
     RT_LAUNCH((attention_bwd_dkdv_kernel2<D, false>), dim3((unsigned)RT_CEIL_DIV(a.s, RT_ATT_WARPS), (unsigned)bh),
               32 * RT_ATT_WARPS, (att_dkdv_smem<D, false>()), stream, dk, dv, dout, out, lse, q, k, v, km, a, nullptr);
-  } else {  // 3: rowsum(dO * O) once, then the padded kernels
+  } else {  // 3, 7, 8: rowsum(dO * O) once, then the padded fp32 kernels (3) or the tensor-core ones
     cudaStream_t st = (cudaStream_t)stream;
     float* dpre = nullptr;
     cudaError_t e = cudaMallocAsync((void**)&dpre, (size_t)(bh * a.n) * sizeof(float), st);
@@ -428,6 +432,11 @@ static cudaError_t att_bwd(int version, void* stream, float* dq, float* dk, floa
     RT_LAUNCH(attention_bwd_rowsum3<D>, (unsigned)RT_CEIL_DIV(bh * a.n, RT_ATT_WARPS), 32 * RT_ATT_WARPS, 0, stream,
               dpre, dout, out, bh * a.n);
     e = cudaGetLastError();
+    if (e == cudaSuccess && version >= 7) {
+      e = att_bwd_wmma(D, version == 8, stream, dq, dk, dv, dout, lse, dpre, q, k, v, km, bh, a);
+      cudaFreeAsync(dpre, st);
+      return e;
+    }
     if (e == cudaSuccess) {
       RT_LAUNCH((attention_bwd_dq_kernel2<D, true>), dim3((unsigned)RT_CEIL_DIV(a.n, RT_ATT_WARPS), (unsigned)bh),
                 32 * RT_ATT_WARPS, (att_dq_smem<D, true>()), stream, dq, dout, out, lse, q, k, v, km, a, dpre);
@@ -447,7 +456,7 @@ static cudaError_t att_bwd(int version, void* stream, float* dq, float* dk, floa
 extern "C" int rt_attention_fwd(void* stream, float* out, float* lse, const float* q, const float* k, const float* v,
                                 const uint8_t* key_mask, int64_t b, int64_t h, int64_t n, int64_t s, int64_t d,
                                 float scale, int causal, int version) {
-  RT_ATT_CHECKS("rt_attention_fwd");
+  RT_ATT_CHECKS("rt_attention_fwd", 6);
   if (b * h * n == 0) return 0;
   RT_REQUIRE(out && lse && q && (s == 0 || (k && v)), "rt_attention_fwd", "null pointer");
   AttDims a{h, n, s, scale, causal};
@@ -468,11 +477,11 @@ extern "C" int rt_attention_bwd(void* stream, float* dq, float* dk, float* dv, c
                                 const float* lse, const float* q, const float* k, const float* v,
                                 const uint8_t* key_mask, int64_t b, int64_t h, int64_t n, int64_t s, int64_t d,
                                 float scale, int causal, int version) {
-  RT_ATT_CHECKS("rt_attention_bwd");
+  RT_ATT_CHECKS("rt_attention_bwd", 8);
   if (b * h * (n + s) == 0) return 0;
   RT_REQUIRE(dq && dk && dv && dout && out && lse && q && k && v, "rt_attention_bwd", "null pointer");
   AttDims a{h, n, s, scale, causal};
-  if (version >= 4) version = 3;  // the backward of the forwards 4 (BF16), 5, 6 (double-buffered) is 3's (fp32)
+  if (version >= 4 && version <= 6) version = 3;  // the backward of the forwards 4 (BF16), 5, 6 (dbuf): 3's
   cudaError_t e;
   if (d == 32) e = att_bwd<32>(version, stream, dq, dk, dv, dout, out, lse, q, k, v, key_mask, b * h, a);
   else if (d == 64) e = att_bwd<64>(version, stream, dq, dk, dv, dout, out, lse, q, k, v, key_mask, b * h, a);

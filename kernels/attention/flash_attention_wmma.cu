@@ -32,23 +32,6 @@
 #define RT_AW_BK 32                  // keys per tile
 #define RT_AW_SLD (RT_AW_BK + 4)     // row stride of the fp32 score scratch
 
-// operand format: Frag = the WMMA element type, S = its storage, KS = the fragment depth, PAD = the
-// row padding of the staged tiles (16 bytes: rows start 4 banks apart, ldm stays a multiple of 16 B)
-template <bool BF16>
-struct AwOp {
-  using Frag = nvcuda::wmma::precision::tf32;
-  using S = float;
-  static constexpr int KS = 8, PAD = 4;
-  static __device__ __forceinline__ float cvt(float x) { return nvcuda::wmma::__float_to_tf32(x); }
-};
-template <>
-struct AwOp<true> {
-  using Frag = __nv_bfloat16;
-  using S = __nv_bfloat16;
-  static constexpr int KS = 16, PAD = 8;
-  static __device__ __forceinline__ __nv_bfloat16 cvt(float x) { return __float2bfloat16_rn(x); }
-};
-
 template <int D, bool BF16, bool DBUF>
 struct AwSmem {  // dynamic shared memory layout in bytes (every part starts 32-byte aligned)
   using S = typename AwOp<BF16>::S;

@@ -281,7 +281,8 @@ void run_case(const Case& c, int v, Checker& ck) {
     int64_t nq = b * h * n * d, nk = b * h * s * d;
     Dev out(nq * 4), lse(b * h * n * 4), dq(nq * 4), dk(nk * 4), dv(nk * 4);
     auto* kmp = (const uint8_t*)km.p;
-    ok(K.rt_attention_fwd(nullptr, out.f(), lse.f(), q.f(), k.f(), vv.f(), kmp, b, h, n, s, d, scale, causal, v),
+    int fv = v >= 7 ? v - 2 : v;  // backward 7 (TF32) / 8 (BF16) after the tensor-core forward 5 / 6
+    ok(K.rt_attention_fwd(nullptr, out.f(), lse.f(), q.f(), k.f(), vv.f(), kmp, b, h, n, s, d, scale, causal, fv),
        "rt_attention_fwd");
     ck.compare("out", out.get<float>(nq));
     ck.compare("lse", lse.get<float>(b * h * n));
@@ -298,7 +299,7 @@ void run_case(const Case& c, int v, Checker& ck) {
 
 // the versions of each family (0 = the promoted default; see each .cu header)
 std::vector<int> versions(const std::string& op) {
-  if (op == "attention") return {0, 1, 2, 3, 4, 5, 6};
+  if (op == "attention") return {0, 1, 2, 3, 4, 5, 6, 7, 8};  // 7, 8: backward only (forward 5, 6)
   if (op == "sinkhorn" || op == "mobius_matvec" || op == "poincare_dist") return {0, 1, 2, 3};
   return {0, 1, 2};
 }
@@ -307,7 +308,8 @@ std::vector<int> versions(const std::string& op) {
 // (AttentionParity.TF32_SLACK / BF16_SLACK: the same numbers)
 double tf32_slack(const std::string& op, int version) {
   if (op != "attention") return 0.0;
-  bool tf32 = version == 3 || version == 5, bf16 = version == 4 || version == 6;  // 5, 6: double-buffered 3, 4
+  // 5, 6: double-buffered 3, 4; 7, 8: the tensor-core backwards (after the forwards 5, 6)
+  bool tf32 = version == 3 || version == 5 || version == 7, bf16 = version == 4 || version == 6 || version == 8;
   return tf32 ? 4e-3 : bf16 ? 2e-2 : 0.0;
 }
 
@@ -449,6 +451,14 @@ std::vector<Bench::Row> Bench::rows() {
           [=] { return K.rt_attention_fwd(nullptr, out, lse, q, k, vv, nullptr, ab, ah, an, an, hd, scale, 0, v); }, fl, by);
       if (v < 4)  // the backward of versions 4, 5, 6 is version 3's
         add("attention_bwd" + sv,
+          [=] {
+            return K.rt_attention_bwd(nullptr, gq, gk, gv, gout, out, lse, q, k, vv, nullptr, ab, ah, an, an, hd, scale, 0,
+                                      v);
+          },
+          2.5 * fl, 2 * by);
+    }
+    for (int v : {7, 8}) {  // the tensor-core backwards (the forward's out and lse serve any version)
+      add("attention_bwd d" + std::to_string(hd) + " v" + std::to_string(v) + (v == 7 ? " (tf32)" : " (bf16)"),
           [=] {
             return K.rt_attention_bwd(nullptr, gq, gk, gv, gout, out, lse, q, k, vv, nullptr, ab, ah, an, an, hd, scale, 0,
                                       v);

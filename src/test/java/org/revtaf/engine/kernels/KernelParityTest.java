@@ -60,4 +60,14 @@ class KernelParityTest {
     void attention(int d, boolean causal, int n, int s) {
         AttentionParity.forwardAndBackwardMatchReference(k(), d, causal, n, s);
     }
+
+    static Stream<Arguments> attentionBackwardCases() {
+        return Arrays.stream(AttentionParity.BACKWARD_CASES).map(Arguments::of);
+    }
+
+    @ParameterizedTest(name = "d={0} causal={1} n={2} s={3}")
+    @MethodSource("attentionBackwardCases")
+    void attentionTensorCoreBackward(int d, boolean causal, int n, int s) {
+        AttentionParity.tensorCoreBackwardMatchesReference(k(), d, causal, n, s);
+    }
 }

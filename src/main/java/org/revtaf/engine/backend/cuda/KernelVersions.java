@@ -33,7 +33,8 @@ final class KernelVersions {
         SINKHORN(1, 2, 3),
         SOFT_IOU(1, 2),
         ATTENTION_FWD(1, 2, 3, 4, 5, 6),
-        ATTENTION_BWD(1, 2, 3);
+        /** 3: fp32 with the rowsum pre-pass; 7, 8: tensor cores, TF32 / BF16 operands (not the defaults). */
+        ATTENTION_BWD(1, 2, 3, 7, 8);
 
         final int[] versions;
 

@@ -45,6 +45,12 @@ class KernelVersionsTest {
             KernelVersions d = KernelVersions.parse(Integer.toString(dbuf));
             for (Family f : Family.values()) assertEquals(f == Family.ATTENTION_FWD ? dbuf : 0, d.of(f), f.key());
         }
+        // the tensor-core backwards (kernels/attention/flash_attention_bwd_wmma.cu): backward only
+        for (int tc : new int[] {7, 8}) {
+            KernelVersions d = KernelVersions.parse(Integer.toString(tc));
+            for (Family f : Family.values()) assertEquals(f == Family.ATTENTION_BWD ? tc : 0, d.of(f), f.key());
+        }
+        assertEquals(8, KernelVersions.parse("attention_fwd:6,attention_bwd:8").of(Family.ATTENTION_BWD));
     }
 
     @Test
@@ -61,6 +67,8 @@ class KernelVersionsTest {
     void badValuesAreErrorsNamingTheProperty() {
         String[][] cases = {
             {"mobius_add:3", "kernel family mobius_add has no version 3 (versions 1, 2"},
+            {"attention_fwd:7", "kernel family attention_fwd has no version 7 (versions 1, 2, 3, 4, 5, 6;"},
+            {"attention_bwd:4", "kernel family attention_bwd has no version 4 (versions 1, 2, 3, 7, 8;"},
             {"nosuch:1", "unknown kernel family 'nosuch'"},
             {"9", "no kernel family has version 9"},
             {"fast", "'fast' is not a version number"},
