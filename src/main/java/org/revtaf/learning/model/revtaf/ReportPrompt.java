@@ -3,6 +3,7 @@ package org.revtaf.learning.model.revtaf;
 import java.util.List;
 import org.revtaf.RevtafException;
 import org.revtaf.domain.text.WordPieceTokenizer;
+import org.revtaf.engine.ops.F;
 import org.revtaf.engine.tensor.DType;
 import org.revtaf.engine.tensor.Device;
 import org.revtaf.engine.tensor.Tensor;
@@ -111,19 +112,25 @@ public record ReportPrompt(int dec, int sep, int pad, int[] status) {
 
     /**
      * Loss targets (B, T): the ids, with the prompt positions and padding set to {@link
-     * BertLmDecoder#IGNORE}.
+     * BertLmDecoder#IGNORE}. Built on the ids' device with tensor ops (no host copy): the prompt
+     * columns are filled with IGNORE and the report columns take IGNORE where keep is 0, in float
+     * (exact for ids below 2^24, which every vocabulary is), then converted back to int64.
+     *
+     * @param ids (B, T) int64
+     * @param keep (B, T) nonzero for tokens, 0 for padding, or null (no padding)
      */
     public static Tensor targets(Tensor ids, Tensor keep) {
         int b = ids.shape(0), t = ids.shape(1);
         if (t <= LENGTH)
             throw new RevtafException(
                     "report prompt: text of " + t + " tokens has no report after the " + LENGTH + "-token prompt");
-        long[] v = ids.toLongs();
-        double[] k = keep == null ? null : keep.toDoubles();
-        for (int i = 0; i < b; i++)
-            for (int j = 0; j < t; j++)
-                if (j < LENGTH || (k != null && k[i * t + j] == 0)) v[i * t + j] = BertLmDecoder.IGNORE;
-        return Tensor.ofLongs(ids.device(), v, b, t);
+        Device d = ids.device();
+        DType f = keep != null && keep.dtype().isFloating() ? keep.dtype() : DType.FLOAT32; // what the ops take
+        Tensor head = Tensor.full(d, f, BertLmDecoder.IGNORE, b, LENGTH); // (B, 19)
+        Tensor report = OnDevice.cast(ids.slice(1, LENGTH, t), f); // (B, T - 19)
+        if (keep != null) // keep != 0 ? id : IGNORE
+        report = F.where(keep.slice(1, LENGTH, t), report, Tensor.full(d, f, BertLmDecoder.IGNORE));
+        return OnDevice.cast(F.concat(1, head, report), DType.INT64); // (B, T)
     }
 
     private static int state(long code, int row, int cls) {
