@@ -59,17 +59,24 @@ public record ReportPrompt(int dec, int sep, int pad, int[] status) {
         return new ReportPrompt(id[0], id[1], id[2], new int[] {id[3], id[4], id[5], id[6]});
     }
 
-    /** Prompt ids (B, 19) int64 for statuses (B, 18) (codes 0..3). */
+    /**
+     * Prompt ids (B, 19) int64 for statuses (B, 18) (codes 0..3), on the statuses' device by a lookup
+     * in a table of the four status ids (no host copy). A code outside 0..3 is the lookup's bad
+     * index error (raised at once on the host, at the next synchronisation on a GPU).
+     */
     public Tensor ids(Tensor statuses) {
+        if (statuses.rank() != 2 || statuses.shape(1) != StatusClassifier.CLASSES)
+            throw new RevtafException("report prompt: statuses " + java.util.Arrays.toString(statuses.shape())
+                    + " should be [B, " + StatusClassifier.CLASSES + "]");
         int b = statuses.shape(0);
-        long[] s = statuses.toLongs();
-        long[] out = new long[b * LENGTH];
-        for (int i = 0; i < b; i++) {
-            out[i * LENGTH] = dec;
-            for (int c = 0; c < StatusClassifier.CLASSES; c++)
-                out[i * LENGTH + 1 + c] = status[state(s[i * StatusClassifier.CLASSES + c], i, c)];
-        }
-        return Tensor.ofLongs(statuses.device(), out, b, LENGTH);
+        Device d = statuses.device();
+        Tensor[] entries = new Tensor[status.length];
+        for (int i = 0; i < entries.length; i++) entries[i] = Tensor.full(d, DType.FLOAT32, status[i], 1);
+        Tensor table = F.concat(0, entries); // (4) float32: token ids are below 2^24
+        Tensor tokens = F.indexSelect(
+                table, 0, statuses.reshape(b * StatusClassifier.CLASSES).contiguous());
+        Tensor head = Tensor.full(d, DType.FLOAT32, dec, b, 1); // (B, 1) [DEC]
+        return OnDevice.cast(F.concat(1, head, tokens.reshape(b, StatusClassifier.CLASSES)), DType.INT64);
     }
 
     /**
@@ -128,15 +135,9 @@ public record ReportPrompt(int dec, int sep, int pad, int[] status) {
         DType f = keep != null && keep.dtype().isFloating() ? keep.dtype() : DType.FLOAT32; // what the ops take
         Tensor head = Tensor.full(d, f, BertLmDecoder.IGNORE, b, LENGTH); // (B, 19)
         Tensor report = OnDevice.cast(ids.slice(1, LENGTH, t), f); // (B, T - 19)
-        if (keep != null) // keep != 0 ? id : IGNORE
-        report = F.where(keep.slice(1, LENGTH, t), report, Tensor.full(d, f, BertLmDecoder.IGNORE));
+        if (keep != null) { // keep != 0 ? id : IGNORE
+            report = F.where(keep.slice(1, LENGTH, t), report, Tensor.full(d, f, BertLmDecoder.IGNORE));
+        }
         return OnDevice.cast(F.concat(1, head, report), DType.INT64); // (B, T)
-    }
-
-    private static int state(long code, int row, int cls) {
-        if (code < 0 || code >= StatusClassifier.STATES)
-            throw new RevtafException(
-                    "report prompt: status " + code + " of row " + row + ", class " + cls + " is not 0..3");
-        return (int) code;
     }
 }

@@ -17,7 +17,8 @@ import org.revtaf.learning.model.BertLmDecoder;
 
 /**
  * The masks, counts and targets the REVTAF losses build on their device ({@link OnDevice}, {@link
- * RetrievalEnhancer#rankTargets(Tensor, Tensor, DType)}, {@link ReportPrompt#targets}) equal the
+ * RetrievalEnhancer#rankTargets(Tensor, Tensor, DType)}, {@link ReportPrompt#targets}, {@link
+ * ReportPrompt#ids}) equal the
  * host loops they replace, on cpu and on cuda-emu, and on cuda-emu make no host copy.
  */
 class OnDeviceTest {
@@ -80,6 +81,29 @@ class OnDeviceTest {
                 long[] got = t[0].toLongs();
                 for (int i = 0; i < b; i++) assertEquals(ref[i], got[i], d + " trial " + trial + " row " + i);
             }
+    }
+
+    @Test
+    void promptIdsAreALookupOfTheStatusTokens() {
+        ReportPrompt prompt = new ReportPrompt(7, 1, 0, new int[] {30, 31, 32, 29_999});
+        int b = 3, k = StatusClassifier.CLASSES;
+        long[] st = new long[b * k], expect = new long[b * ReportPrompt.LENGTH];
+        Random rng = new Random(5);
+        for (int i = 0; i < b; i++) {
+            expect[i * ReportPrompt.LENGTH] = 7;
+            for (int c = 0; c < k; c++) {
+                st[i * k + c] = rng.nextInt(4);
+                expect[i * ReportPrompt.LENGTH + 1 + c] = prompt.status()[(int) st[i * k + c]];
+            }
+        }
+        for (Device d : DEVICES) {
+            Tensor s = Tensor.ofLongs(d, st, b, k);
+            Tensor[] ids = new Tensor[1];
+            long c = copies(() -> ids[0] = prompt.ids(s));
+            if (d == Device.CUDA_EMU) assertEquals(0, c, "copies building the prompt ids");
+            assertEquals(DType.INT64, ids[0].dtype());
+            assertArrayEquals(expect, ids[0].toLongs(), d + " prompt ids");
+        }
     }
 
     @Test
