@@ -1,6 +1,7 @@
 package org.revtaf.learning.model;
 
 import org.revtaf.RevtafException;
+import org.revtaf.engine.tensor.DType;
 import org.revtaf.engine.tensor.Tensor;
 import org.revtaf.learning.nn.Dropout;
 import org.revtaf.learning.nn.Embedding;
@@ -43,11 +44,13 @@ public final class BertEmbeddings extends Module {
         if (pastLength + t > maxPositions)
             throw new RevtafException("bert: sequence of " + (pastLength + t) + " tokens exceeds the " + maxPositions
                     + " learned positions");
-        long[] pos = new long[t];
-        for (int i = 0; i < t; i++) pos[i] = pastLength + i;
-        Tensor h = wordEmbeddings.forward(ids).add(positionEmbeddings.forward(Tensor.ofLongs(ids.device(), pos, 1, t)));
+        // positions pastLength .. pastLength+t-1 are consecutive rows of the table: a slice (1, t, hidden)
+        // of it is the lookup, with the same values and gradient, and needs no index upload
+        Tensor pos =
+                positionEmbeddings.weight.slice(0, pastLength, pastLength + t).unsqueeze(0);
+        Tensor h = wordEmbeddings.forward(ids).add(pos);
         if (tokenTypeEmbeddings != null) {
-            Tensor tt = tokenTypes != null ? tokenTypes : Tensor.ofLongs(ids.device(), new long[b * t], b, t);
+            Tensor tt = tokenTypes != null ? tokenTypes : Tensor.zeros(ids.device(), DType.INT64, b, t);
             h = h.add(tokenTypeEmbeddings.forward(tt));
         }
         return dropout.forward(norm.forward(h));

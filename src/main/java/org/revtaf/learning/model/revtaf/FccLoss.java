@@ -2,6 +2,8 @@ package org.revtaf.learning.model.revtaf;
 
 import org.revtaf.RevtafException;
 import org.revtaf.engine.ops.F;
+import org.revtaf.engine.tensor.DType;
+import org.revtaf.engine.tensor.Device;
 import org.revtaf.engine.tensor.Tensor;
 
 /**
@@ -50,17 +52,18 @@ public final class FccLoss {
                 .matmul(SinkhornAttention.normalize(textL).transpose(1, 2))); // (B, N, M)
         Tensor g = upsample(mapsG, cfg.resolution(), gridH, gridW);
         Tensor l = upsample(mapsL, cfg.resolution(), gridH, gridW);
-        double[] valid = validSentences(grpMask, b, n);
+        Tensor valid = grpMask == null ? null : validSentences(grpMask, b, n, mapsG.dtype()); // (B, N, 1) or null
         Tensor overlap = switch (cfg.mode()) {
             case SOFT -> F.softIou(minMaxPerMap(g), minMaxPerMap(l));
             case HARD -> F.softIou(binarise(g, valid, cfg.threshold()), binarise(l, null, cfg.threshold()));
         };
-        double count = 0;
-        for (double v : valid) count += v * m;
-        if (count == 0) return Tensor.scalar(mapsG.device(), mapsG.dtype(), 0);
-        Tensor w = Tensor.ofDoubles(mapsG.device(), mapsG.dtype(), valid, b, n, 1);
-        Tensor per = s.mul(overlap).neg().add(1.0).mul(w); // (B, N, M), zero at padded sentences
-        return per.sum().mul(1.0 / count);
+        Tensor per = s.mul(overlap).neg().add(1.0); // (B, N, M)
+        if (valid == null) return per.sum().mul(1.0 / ((double) b * n * m));
+        // the mean over valid (b, n, m), counted on the device: 1 / max(count, 1) times the sum, so no
+        // valid sentence gives 0 (with a zero gradient) without the host reading the mask
+        Tensor count = F.clamp(F.sum(valid, false).mul(m), 1, Double.POSITIVE_INFINITY); // ()
+        Tensor inv = F.div(Tensor.ones(count.device(), count.dtype()), count);
+        return per.mul(valid).sum().mul(inv); // zero at padded sentences
     }
 
     /** (B, K, P) -> (B, K, R*R) by bilinear resizing of the h x w maps; R = 0 leaves them. */
@@ -78,34 +81,30 @@ public final class FccLoss {
 
     /**
      * The released code's hard maps (constants): min-max with the min and max over all valid maps of
-     * the set, then 1 where the value is at least the threshold.
+     * the set, then 1 where the value is at least the threshold (all 0 when no map is valid).
+     * Computed on the maps' device in their dtype, without gradient.
      *
-     * @param valid (B*K) 1 for maps that count, or null (all)
+     * @param maps (B, K, P)
+     * @param valid (B, K, 1) 1 for maps that count, or null (all)
      */
-    static Tensor binarise(Tensor maps, double[] valid, double threshold) {
-        int bk = maps.shape(0) * maps.shape(1), p = maps.shape(2);
-        double[] x = maps.toDoubles();
-        double mn = Double.POSITIVE_INFINITY, mx = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < bk; i++) {
-            if (valid != null && valid[i] == 0) continue;
-            for (int j = 0; j < p; j++) {
-                mn = Math.min(mn, x[i * p + j]);
-                mx = Math.max(mx, x[i * p + j]);
-            }
+    static Tensor binarise(Tensor maps, Tensor valid, double threshold) {
+        Tensor x = maps.detach();
+        Device d = x.device();
+        Tensor lo = x, hi = x;
+        if (valid != null) { // invalid maps take no part in the min and max
+            lo = F.where(valid, x, Tensor.full(d, x.dtype(), Double.POSITIVE_INFINITY));
+            hi = F.where(valid, x, Tensor.full(d, x.dtype(), Double.NEGATIVE_INFINITY));
         }
-        double[] out = new double[x.length];
-        if (mn <= mx)
-            for (int i = 0; i < x.length; i++) out[i] = (x[i] - mn) / (mx - mn + RANGE_EPS) >= threshold ? 1 : 0;
-        return Tensor.ofDoubles(maps.device(), maps.dtype(), out, maps.shapeRef());
+        Tensor mn = F.min(lo, false), mx = F.max(hi, false); // () each
+        Tensor scaled = F.div(x.sub(mn), mx.sub(mn).add(RANGE_EPS)); // NaN everywhere when none is valid
+        return F.ge(scaled, Tensor.full(d, x.dtype(), threshold)); // NaN >= t is 0
     }
 
-    private static double[] validSentences(Tensor grpMask, int b, int n) {
-        double[] v = new double[b * n];
-        if (grpMask == null) java.util.Arrays.fill(v, 1);
-        else {
-            double[] m = grpMask.toDoubles();
-            for (int i = 0; i < v.length; i++) v[i] = m[i] != 0 ? 1 : 0;
-        }
-        return v;
+    /** (B, N, 1): 1 where the sentence mask is nonzero, else 0, on the mask's device. */
+    private static Tensor validSentences(Tensor grpMask, int b, int n, DType dtype) {
+        if (grpMask.rank() != 2 || grpMask.shape(0) != b || grpMask.shape(1) != n)
+            throw new RevtafException("fcc: grp mask " + java.util.Arrays.toString(grpMask.shape()) + " should be [" + b
+                    + ", " + n + "]");
+        return OnDevice.nonZero(grpMask, dtype).reshape(b, n, 1);
     }
 }

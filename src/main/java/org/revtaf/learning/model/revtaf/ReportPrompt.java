@@ -3,6 +3,7 @@ package org.revtaf.learning.model.revtaf;
 import java.util.List;
 import org.revtaf.RevtafException;
 import org.revtaf.domain.text.WordPieceTokenizer;
+import org.revtaf.engine.ops.F;
 import org.revtaf.engine.tensor.DType;
 import org.revtaf.engine.tensor.Device;
 import org.revtaf.engine.tensor.Tensor;
@@ -58,17 +59,24 @@ public record ReportPrompt(int dec, int sep, int pad, int[] status) {
         return new ReportPrompt(id[0], id[1], id[2], new int[] {id[3], id[4], id[5], id[6]});
     }
 
-    /** Prompt ids (B, 19) int64 for statuses (B, 18) (codes 0..3). */
+    /**
+     * Prompt ids (B, 19) int64 for statuses (B, 18) (codes 0..3), on the statuses' device by a lookup
+     * in a table of the four status ids (no host copy). A code outside 0..3 is the lookup's bad
+     * index error (raised at once on the host, at the next synchronisation on a GPU).
+     */
     public Tensor ids(Tensor statuses) {
+        if (statuses.rank() != 2 || statuses.shape(1) != StatusClassifier.CLASSES)
+            throw new RevtafException("report prompt: statuses " + java.util.Arrays.toString(statuses.shape())
+                    + " should be [B, " + StatusClassifier.CLASSES + "]");
         int b = statuses.shape(0);
-        long[] s = statuses.toLongs();
-        long[] out = new long[b * LENGTH];
-        for (int i = 0; i < b; i++) {
-            out[i * LENGTH] = dec;
-            for (int c = 0; c < StatusClassifier.CLASSES; c++)
-                out[i * LENGTH + 1 + c] = status[state(s[i * StatusClassifier.CLASSES + c], i, c)];
-        }
-        return Tensor.ofLongs(statuses.device(), out, b, LENGTH);
+        Device d = statuses.device();
+        Tensor[] entries = new Tensor[status.length];
+        for (int i = 0; i < entries.length; i++) entries[i] = Tensor.full(d, DType.FLOAT32, status[i], 1);
+        Tensor table = F.concat(0, entries); // (4) float32: token ids are below 2^24
+        Tensor tokens = F.indexSelect(
+                table, 0, statuses.reshape(b * StatusClassifier.CLASSES).contiguous());
+        Tensor head = Tensor.full(d, DType.FLOAT32, dec, b, 1); // (B, 1) [DEC]
+        return OnDevice.cast(F.concat(1, head, tokens.reshape(b, StatusClassifier.CLASSES)), DType.INT64);
     }
 
     /**
@@ -111,25 +119,25 @@ public record ReportPrompt(int dec, int sep, int pad, int[] status) {
 
     /**
      * Loss targets (B, T): the ids, with the prompt positions and padding set to {@link
-     * BertLmDecoder#IGNORE}.
+     * BertLmDecoder#IGNORE}. Built on the ids' device with tensor ops (no host copy): the prompt
+     * columns are filled with IGNORE and the report columns take IGNORE where keep is 0, in float
+     * (exact for ids below 2^24, which every vocabulary is), then converted back to int64.
+     *
+     * @param ids (B, T) int64
+     * @param keep (B, T) nonzero for tokens, 0 for padding, or null (no padding)
      */
     public static Tensor targets(Tensor ids, Tensor keep) {
         int b = ids.shape(0), t = ids.shape(1);
         if (t <= LENGTH)
             throw new RevtafException(
                     "report prompt: text of " + t + " tokens has no report after the " + LENGTH + "-token prompt");
-        long[] v = ids.toLongs();
-        double[] k = keep == null ? null : keep.toDoubles();
-        for (int i = 0; i < b; i++)
-            for (int j = 0; j < t; j++)
-                if (j < LENGTH || (k != null && k[i * t + j] == 0)) v[i * t + j] = BertLmDecoder.IGNORE;
-        return Tensor.ofLongs(ids.device(), v, b, t);
-    }
-
-    private static int state(long code, int row, int cls) {
-        if (code < 0 || code >= StatusClassifier.STATES)
-            throw new RevtafException(
-                    "report prompt: status " + code + " of row " + row + ", class " + cls + " is not 0..3");
-        return (int) code;
+        Device d = ids.device();
+        DType f = keep != null && keep.dtype().isFloating() ? keep.dtype() : DType.FLOAT32; // what the ops take
+        Tensor head = Tensor.full(d, f, BertLmDecoder.IGNORE, b, LENGTH); // (B, 19)
+        Tensor report = OnDevice.cast(ids.slice(1, LENGTH, t), f); // (B, T - 19)
+        if (keep != null) { // keep != 0 ? id : IGNORE
+            report = F.where(keep.slice(1, LENGTH, t), report, Tensor.full(d, f, BertLmDecoder.IGNORE));
+        }
+        return OnDevice.cast(F.concat(1, head, report), DType.INT64); // (B, T)
     }
 }

@@ -3,6 +3,8 @@ package org.revtaf.learning.model.revtaf;
 import org.revtaf.RevtafException;
 import org.revtaf.domain.text.StatusVectors;
 import org.revtaf.engine.ops.F;
+import org.revtaf.engine.tensor.DType;
+import org.revtaf.engine.tensor.Device;
 import org.revtaf.engine.tensor.Tensor;
 import org.revtaf.learning.nn.Module;
 import org.revtaf.learning.nn.ModuleList;
@@ -28,6 +30,7 @@ public final class RetrievalEnhancer extends Module {
     public final ModuleList<HypLinear> layers;
     private final double c;
     private final int dim;
+    private Tensor cols; // (B, B-1) int64 off-diagonal columns of the last batch size, kept on the device
 
     public RetrievalEnhancer(NnContext ctx, RevtafConfig.Hnn cfg) {
         c = cfg.curvature();
@@ -61,19 +64,43 @@ public final class RetrievalEnhancer extends Module {
 
     /**
      * L_rank of embeddings h (B, dh) for statuses labels (B, 18) int64; 0 (a constant) for a batch
-     * of one, which has no other member to rank.
+     * of one, which has no other member to rank. Targets and the diagonal-dropping columns are
+     * built on h's device (no host copy).
      */
     public Tensor rankLoss(Tensor h, Tensor labels) {
         int b = h.shape(0);
         if (b < 2) return Tensor.scalar(h.device(), h.dtype(), 0);
-        int[] target = rankTargets(labels.toLongs(), b);
-        long[] cols = new long[b * (b - 1)];
-        for (int i = 0; i < b; i++) for (int k = 0; k < b - 1; k++) cols[i * (b - 1) + k] = k < i ? k : k + 1;
+        Tensor cols = columns(h.device(), b); // (B, B-1)
         Tensor d = F.poincareDist(h, h, c); // (B, B)
-        Tensor off = F.gather(d, 1, Tensor.ofLongs(h.device(), cols, b, b - 1)); // (B, B-1), diagonal dropped
-        long[] t = new long[b];
-        for (int i = 0; i < b; i++) t[i] = target[i];
-        return F.crossEntropy(off.neg(), Tensor.ofLongs(h.device(), t, b), -100, 0);
+        Tensor off = F.gather(d, 1, cols); // (B, B-1), diagonal dropped
+        return F.crossEntropy(off.neg(), rankTargets(labels, cols, h.dtype()), -100, 0);
+    }
+
+    /** The cached off-diagonal columns for a batch of b on device (rebuilt when either changes). */
+    private Tensor columns(Device device, int b) {
+        if (cols == null || cols.device() != device || cols.shape(0) != b)
+            cols = OnDevice.offDiagonalColumns(device, b);
+        return cols;
+    }
+
+    /**
+     * {@link #rankTargets(long[], int)} as tensor ops on the labels' device: the number of classes
+     * on which rows i and j agree (18 minus half the Hamming distance of the one-hot vectors),
+     * gathered with the diagonal dropped, and its first argmax.
+     *
+     * @param labels (B, 18) int64 status codes
+     * @param cols (B, B-1) int64 from {@link OnDevice#offDiagonalColumns}
+     * @param dtype a floating dtype of the labels' device to count in
+     * @return (B) int64 targets in the diagonal-dropped numbering
+     */
+    static Tensor rankTargets(Tensor labels, Tensor cols, DType dtype) {
+        int b = cols.shape(0), k = StatusClassifier.CLASSES;
+        if (labels.rank() != 2 || labels.shape(0) != b || labels.shape(1) != k)
+            throw new RevtafException("rank loss: labels " + java.util.Arrays.toString(labels.shape())
+                    + " for a batch of " + b + " should be [" + b + ", " + k + "]");
+        Tensor s = OnDevice.cast(labels, dtype); // (B, 18), small integers: exact
+        Tensor agree = F.sum(F.eq(s.reshape(b, 1, k), s.reshape(1, b, k)), false, 2); // (B, B)
+        return F.argmax(F.gather(agree, 1, cols), 1, false); // (B): first most agreeing other row
     }
 
     /**

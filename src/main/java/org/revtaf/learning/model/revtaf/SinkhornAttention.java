@@ -87,15 +87,13 @@ public final class SinkhornAttention extends Module {
         return new Result(fused, maps.transpose(1, 2).contiguous(), plan);
     }
 
-    /** Number of valid tokens per item as (B, 1, 1) (T when there is no mask). */
+    /**
+     * Number of valid tokens per item as (B, 1, 1) (T when there is no mask), counted on the mask's
+     * device (exact: a sum of 0/1 values).
+     */
     private static Tensor validTokens(Tensor tokenMask, int b, int nt, Tensor like) {
-        double[] n = new double[b];
-        if (tokenMask == null) java.util.Arrays.fill(n, nt);
-        else {
-            double[] m = tokenMask.toDoubles();
-            for (int i = 0; i < b; i++) for (int j = 0; j < nt; j++) if (m[i * nt + j] != 0) n[i]++;
-        }
-        return Tensor.ofDoubles(like.device(), like.dtype(), n, b, 1, 1);
+        if (tokenMask == null) return Tensor.full(like.device(), like.dtype(), nt, b, 1, 1);
+        return F.sum(OnDevice.nonZero(tokenMask, like.dtype()), false, 1).reshape(b, 1, 1);
     }
 
     /** x / max(|x|, 1e-12) over the last axis (torch F.normalize). */

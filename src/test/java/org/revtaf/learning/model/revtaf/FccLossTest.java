@@ -176,10 +176,12 @@ class FccLossTest {
         NnContext ref = NnTesting.f64(6), cpu = NnTesting.f32(6);
         Inputs in = inputs(ref);
         Tensor none = Tensor.zeros(ref.device(), ref.dtype(), B, N);
+        for (RevtafConfig.Fcc cfg : new RevtafConfig.Fcc[] {SOFT, HARD}) // hard: no valid map to scale by
         assertEquals(
-                0.0,
-                FccLoss.loss(SOFT, in.mg(), in.ml(), in.tg(), in.tl(), none, H, W)
-                        .item());
+                    0.0,
+                    FccLoss.loss(cfg, in.mg(), in.ml(), in.tg(), in.tl(), none, H, W)
+                            .item(),
+                    cfg.mode().toString());
         for (RevtafConfig.Fcc cfg : new RevtafConfig.Fcc[] {SOFT, HARD}) {
             Inputs a = inputs(ref),
                     c =

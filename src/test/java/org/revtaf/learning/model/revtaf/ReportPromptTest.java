@@ -39,6 +39,9 @@ class ReportPromptTest {
                 () -> ReportPrompt.of(WordPieceTokenizer.of(List.of("[PAD]", "[UNK]", "[SEP]"))));
         assertTrue(e.getMessage().contains("[DEC]"), e.getMessage());
         assertThrows(RevtafException.class, () -> p.ids(Tensor.ofLongs(Device.CPU, new long[] {4}, 1, 1)));
+        long[] bad = new long[18];
+        bad[5] = 4; // not a status code
+        assertThrows(RevtafException.class, () -> p.ids(Tensor.ofLongs(Device.CPU, bad, 1, 18)));
     }
 
     @Test
