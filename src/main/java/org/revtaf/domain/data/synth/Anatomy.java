@@ -76,9 +76,9 @@ record Anatomy(
             ctr = cm.uncertain() ? rng.uniform(0.49, 0.53) : 0.50 + 0.045 * cm.severity() + rng.uniform(0, 0.03);
         Finding ecm = FindingSampler.first(findings, LabelClass.ENLARGED_CARDIOMEDIASTINUM);
         if (ecm != null) mw *= 1.35 + 0.25 * ecm.severity();
-        if (FindingSampler.first(findings, LabelClass.AORTA_ABNORMAL) != null) aortaR *= 1.6;
+        if (FindingSampler.entity(findings, "tortuous aorta") != null) aortaR *= 1.6;
         Finding sc = FindingSampler.first(findings, LabelClass.BONE_SPINE_ABNORMAL);
-        if (sc != null) scoliosis = (rng.chance(0.5) ? 1 : -1) * (0.015 + 0.012 * sc.severity());
+        if (sc != null) scoliosis = (rng.chance(0.5) ? 1 : -1) * (0.03 + 0.02 * sc.severity());
         Finding vol = FindingSampler.first(findings, LabelClass.LUNG_VOLUME_ABNORMAL);
         if (vol != null && vol.entity().equals("low lung volumes")) {
             domeR -= 0.08;

@@ -93,7 +93,23 @@ final class ChestRenderer {
         c.stroke(new double[] {CX, a.carinaY(), CX + 0.06, a.carinaY() + 0.045}, 0.015)
                 .addStroke(-0.09, null);
         // aortic knob, heart
-        c.ellipse(CX + a.mw() * 0.9 + a.aortaR() * 0.5, a.carinaY() - 0.06, a.aortaR(), a.aortaR() * 1.1, 0, 0.66, 0.7);
+        double kx = CX + a.mw() * 0.9 + a.aortaR() * 0.5, ky = a.carinaY() - 0.06;
+        c.ellipse(kx, ky, a.aortaR(), a.aortaR() * 1.1, 0, 0.66, 0.7);
+        if (FindingSampler.entity(findings, "tortuous aorta") != null) {
+            // the unfolded descending aorta: a convex shadow along the left mediastinal border below the knob
+            c.ellipse(kx + 0.012, ky + 0.1, a.aortaR() * 0.75, 0.09, -0.12, 0.66, 0.7);
+        }
+        if (FindingSampler.entity(findings, "calcified aortic knob") != null) {
+            // a dense curvilinear rim along the upper and lateral wall of the knob
+            int m = 8;
+            double[] arc = new double[2 * (m + 1)];
+            for (int t = 0; t <= m; t++) {
+                double th = -2.7 + 2.5 * t / m;
+                arc[2 * t] = kx + 0.85 * a.aortaR() * StrictMath.cos(th);
+                arc[2 * t + 1] = ky + 0.95 * a.aortaR() * StrictMath.sin(th);
+            }
+            c.stroke(arc, 0.011).blendStroke(0.97, 0.85);
+        }
         // heart: an ellipse tilted with its apex down and to the patient's left, as wide as the CTR says
         double tilt = Anatomy.HEART_TILT;
         double half = a.heartRx(), ry = a.heartRy();
@@ -150,17 +166,26 @@ final class ChestRenderer {
                 if (s == fxSide && r == fxRib) {
                     // discontinuity: a gap in the lateral rib, displaced beyond it when severity 2
                     int cut = 6 + rng.nextInt(3);
-                    double shift = fx.severity() >= 2 ? 0.012 : 0.0;
+                    double shift = fx.severity() >= 2 ? 0.024 : 0.01;
                     double[] inner = java.util.Arrays.copyOf(pts, 2 * (cut + 1));
                     double[] outer = java.util.Arrays.copyOfRange(pts, 2 * cut, pts.length);
                     for (int q = 0; q < 2; q++) {
                         double step = pts[2 * (cut + 1) + q] - pts[2 * cut + q];
-                        inner[2 * cut + q] -= 0.25 * step; // the gap is half a segment wide
-                        outer[q] += 0.25 * step;
+                        inner[2 * cut + q] -= 0.5 * step; // the gap is a segment wide
+                        outer[q] += 0.5 * step;
                     }
                     for (int q = 1; q < outer.length; q += 2) outer[q] += shift;
                     c.stroke(inner, a.ribWidth()).addStroke(0.085, boneMask);
                     c.stroke(outer, a.ribWidth()).addStroke(0.085, boneMask);
+                    // the fragment ends: overlapping cortex and haematoma make a small dense spot at the break
+                    c.blob(
+                            pts[2 * cut],
+                            pts[2 * cut + 1] + 0.5 * shift,
+                            0.012,
+                            0.012,
+                            0,
+                            0.06 + 0.03 * fx.severity(),
+                            null);
                 } else {
                     c.stroke(pts, a.ribWidth()).addStroke(rng.uniform(0.05, 0.08), boneMask);
                 }
@@ -262,6 +287,7 @@ final class ChestRenderer {
                                             && o.side() == f.side()
                                             && o.zone().equals(f.zone()));
                     if (!drawn) airspace(f, 0.9, weak);
+                    airBronchograms(f, weak);
                 }
                 case EDEMA -> {
                     for (int s = -1; s <= 1; s += 2) {
@@ -296,6 +322,11 @@ final class ChestRenderer {
         for (int s : sides(f)) {
             double y = zoneY(f.zone(), s);
             double d = zoneD(y);
+            if (f.label() == LabelClass.CONSOLIDATION) {
+                // consolidation is confluent: a homogeneous dense base under the lumps (opacity stays patchy)
+                double r = 0.045 + 0.012 * f.severity();
+                c.blob(CX + s * d, y, r, r * 0.8, 0, (0.05 + 0.02 * f.severity()) * weak, lung);
+            }
             int lumps = 4 + 2 * f.severity();
             double spread = 0.03 + 0.012 * f.severity();
             for (int q = 0; q < lumps; q++) {
@@ -304,6 +335,22 @@ final class ChestRenderer {
                 double sz = rng.uniform(0.022, 0.045);
                 double amp = density * (0.05 + 0.03 * f.severity()) * weak;
                 c.blob(x, yy, sz, sz * rng.uniform(0.7, 1.3), rng.uniform(0, Math.PI), amp, lung);
+            }
+        }
+    }
+
+    /**
+     * Pneumonia's sign within its airspace disease: air-filled bronchi, dark branching lines running
+     * from the hilar side of the zone outwards (drawn after the opacity, so they show against it).
+     */
+    private void airBronchograms(Finding f, double weak) {
+        for (int s : sides(f)) {
+            double y = zoneY(f.zone(), s);
+            double d = 0.5 * (a.medial(y) + a.lateral(y));
+            double x0 = CX + s * (d - 0.05), x1 = CX + s * (d + 0.035);
+            for (int b = -1; b <= 1; b++) {
+                c.stroke(new double[] {x0, y, 0.5 * (x0 + x1), y + 0.012 * b, x1, y + 0.035 * b}, 0.011)
+                        .addStroke(-0.16 * weak, lung);
             }
         }
     }
@@ -320,7 +367,7 @@ final class ChestRenderer {
                 c.ellipse(x + rng.uniform(-0.5, 0.5) * r, y + rng.uniform(-0.5, 0.5) * r, r, r * 0.85, 0, 0.62, alpha);
             }
         } else {
-            double r = 0.009 + 0.004 * f.severity();
+            double r = 0.014 + 0.006 * f.severity(); // 16-21 mm across: 3-4 pixels of the demo's 64-pixel input
             c.ellipse(x, y, r, r, 0, 0.6, alpha);
         }
     }
@@ -351,8 +398,8 @@ final class ChestRenderer {
     private void pneumothorax(Finding f, float[] ptx) {
         int s = f.side().imageSign();
         double gap = switch (f.severity()) {
-            case 1 -> 0.022;
-            case 2 -> 0.05;
+            case 1 -> 0.032;
+            case 2 -> 0.055;
             default -> 0.085;
         };
         double yEnd = f.zone().equals("apex") ? a.apexY() + 0.22 + 0.08 * f.severity() : a.dome(s) - 0.03;
@@ -375,7 +422,7 @@ final class ChestRenderer {
     }
 
     private void pleuralThickening(int s, Finding f) {
-        double w = 0.010 + 0.007 * f.severity();
+        double w = 0.018 + 0.010 * f.severity();
         boolean apex = f.zone().equals("apex");
         float[] v = c.v;
         for (int j = 0; j < n; j++) {

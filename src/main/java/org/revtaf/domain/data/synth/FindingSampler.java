@@ -150,7 +150,14 @@ public final class FindingSampler {
         }
         // auxiliary classes
         if (rng.chance(0.05)) {
-            f.add(new Finding(LabelClass.AORTA_ABNORMAL, "tortuous aorta", Side.MIDLINE, "aorta", 1, false));
+            boolean calcified = rng.chance(1 / 3.0);
+            f.add(new Finding(
+                    LabelClass.AORTA_ABNORMAL,
+                    calcified ? "calcified aortic knob" : "tortuous aorta",
+                    Side.MIDLINE,
+                    "aorta",
+                    1,
+                    false));
         }
         if (rng.chance(0.035)) {
             f.add(new Finding(

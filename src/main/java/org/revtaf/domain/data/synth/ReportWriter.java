@@ -221,11 +221,12 @@ public final class ReportWriter {
         } else if (cm != null && ecm == null && rng.chance(0.3)) {
             out.add(rng.pick("The mediastinal contours are normal.", "Mediastinal contours are unremarkable."));
         }
-        if (has(LabelClass.AORTA_ABNORMAL)) {
-            out.add(rng.pick(
-                    "The aorta is tortuous.",
-                    "Tortuosity of the thoracic aorta.",
-                    "Calcification of the aortic knob."));
+        Finding aorta = FindingSampler.first(findings, LabelClass.AORTA_ABNORMAL);
+        if (aorta != null) {
+            out.add(
+                    aorta.entity().equals("calcified aortic knob")
+                            ? rng.pick("Calcification of the aortic knob.", "The aortic knob is calcified.")
+                            : rng.pick("The aorta is tortuous.", "Tortuosity of the thoracic aorta."));
         }
     }
 
@@ -386,7 +387,7 @@ public final class ReportWriter {
                             "There is a " + cm + " cm mass in the " + loc + ".",
                             "A large mass is seen in the " + loc + ", concerning for malignancy.");
         }
-        int mm = 6 + 4 * f.severity() + rng.nextInt(4);
+        int mm = 8 + 5 * f.severity() + rng.nextInt(4);
         return f.uncertain()
                 ? rng.pick(
                         "Possible small nodule in the " + loc + ".",

@@ -96,6 +96,97 @@ class ChestRendererTest {
         assertIn(pm[0], 0.5, 0.85, "pacemaker x");
     }
 
+    /** The difference (with - without) that a finding set makes, with the anatomy the findings give (N x N). */
+    private static int[] diff(List<Finding> base, List<Finding> with, int n) {
+        Anatomy a0 = Anatomy.sample(new SplitMix64(31), base).canonical();
+        Anatomy a1 = Anatomy.sample(new SplitMix64(31), with).canonical();
+        byte[] p0 = ChestRenderer.render(n, a0, base, new SplitMix64(9));
+        byte[] p1 = ChestRenderer.render(n, a1, with, new SplitMix64(9));
+        int[] d = new int[n * n];
+        for (int k = 0; k < d.length; k++) d[k] = (p1[k] & 0xFF) - (p0[k] & 0xFF);
+        return d;
+    }
+
+    /** Pixels of the 2x2-averaged image (the demo's 64-pixel input of 128-pixel studies) changed by more than 10 levels. */
+    private static int visibleAtHalf(int[] d, int n) {
+        int count = 0;
+        for (int j = 0; j < n / 2; j++)
+            for (int i = 0; i < n / 2; i++) {
+                int s = d[2 * j * n + 2 * i]
+                        + d[2 * j * n + 2 * i + 1]
+                        + d[(2 * j + 1) * n + 2 * i]
+                        + d[(2 * j + 1) * n + 2 * i + 1];
+                if (Math.abs(s) > 40) count++;
+            }
+        return count;
+    }
+
+    @Test
+    void smallFindingsStayVisibleAtTheDemosHalfResolution() {
+        int n = 128;
+        Object[][] cases = {
+            {new Finding(LabelClass.LUNG_LESION, "nodule", Side.LEFT, "middle zone", 1, false), 6},
+            {new Finding(LabelClass.PLEURAL_OTHER, "pleural thickening", Side.RIGHT, "apex", 1, false), 12},
+            {new Finding(LabelClass.AORTA_ABNORMAL, "tortuous aorta", Side.MIDLINE, "aorta", 1, false), 30},
+            {new Finding(LabelClass.AORTA_ABNORMAL, "calcified aortic knob", Side.MIDLINE, "aorta", 1, false), 4},
+            {new Finding(LabelClass.BONE_SPINE_ABNORMAL, "scoliosis", Side.MIDLINE, "thoracic spine", 1, false), 60},
+            {new Finding(LabelClass.PNEUMOTHORAX, "pneumothorax", Side.LEFT, "apex", 1, false), 30},
+        };
+        for (Object[] c : cases) {
+            Finding f = (Finding) c[0];
+            int v = visibleAtHalf(diff(List.of(), List.of(f), n), n);
+            assertTrue(v >= (Integer) c[1], f.entity() + ": " + v + " pixels of the 64-pixel image changed");
+        }
+    }
+
+    @Test
+    void theTwoAorticFindingsAreDrawnDifferently() {
+        int n = 128;
+        int[] tortuous = diff(
+                List.of(),
+                List.of(new Finding(LabelClass.AORTA_ABNORMAL, "tortuous aorta", Side.MIDLINE, "aorta", 1, false)),
+                n);
+        int[] calcified = diff(
+                List.of(),
+                List.of(new Finding(
+                        LabelClass.AORTA_ABNORMAL, "calcified aortic knob", Side.MIDLINE, "aorta", 1, false)),
+                n);
+        // tortuosity: a wider knob and an unfolded descending aorta, so the change reaches further down;
+        // calcification: a small dense rim on a knob of normal size, so a smaller change
+        int lowest = 0, maxT = 0, maxC = 0, areaT = 0, areaC = 0;
+        for (int k = 0; k < n * n; k++) {
+            if (tortuous[k] > 10) {
+                lowest = Math.max(lowest, k / n);
+                areaT++;
+            }
+            if (calcified[k] > 10) areaC++;
+            maxT = Math.max(maxT, tortuous[k]);
+            maxC = Math.max(maxC, calcified[k]);
+        }
+        assertTrue(areaT > 3 * areaC, "tortuous area " + areaT + " vs calcified " + areaC);
+        assertTrue(maxC > 40 && maxT > 40, "both are plain changes: " + maxC + ", " + maxT);
+        assertTrue(lowest > 0.35 * n, "the unfolded aorta reaches row " + lowest);
+    }
+
+    @Test
+    void consolidationIsDenserThanOpacityAndPneumoniaShowsAirBronchograms() {
+        int n = 96;
+        Finding op = new Finding(LabelClass.LUNG_OPACITY, "opacity", Side.LEFT, "lower zone", 2, false);
+        Finding co = new Finding(LabelClass.CONSOLIDATION, "consolidation", Side.LEFT, "lower zone", 2, false);
+        Finding pn = new Finding(LabelClass.PNEUMONIA, "pneumonia", Side.LEFT, "lower zone", 2, false);
+        long opSum = 0, coSum = 0, pnSum = 0;
+        for (int d : diff(List.of(), List.of(op), n)) opSum += d;
+        for (int d : diff(List.of(), List.of(co), n)) coSum += d;
+        int[] bronchi = diff(List.of(co), List.of(co, pn), n);
+        int darker = 0;
+        for (int d : bronchi) {
+            pnSum += d;
+            if (d < -10) darker++;
+        }
+        assertTrue(coSum > 1.3 * opSum, "consolidation " + coSum + " vs opacity " + opSum);
+        assertTrue(pnSum < 0 && darker > 10, "air bronchograms darken the consolidation: " + pnSum + ", " + darker);
+    }
+
     @Test
     void cardiomegalyMeansCardiothoracicRatioAboveOneHalf() {
         Finding cm = new Finding(LabelClass.CARDIOMEGALY, "cardiomegaly", Side.MIDLINE, "heart", 1, false);

@@ -39,6 +39,27 @@ class ReportWriterTest {
     }
 
     @Test
+    void theReportNamesTheAorticFindingThatIsDrawn() {
+        Finding tortuous =
+                new Finding(LabelClass.AORTA_ABNORMAL, "tortuous aorta", Finding.Side.MIDLINE, "aorta", 1, false);
+        Finding calcified = new Finding(
+                LabelClass.AORTA_ABNORMAL, "calcified aortic knob", Finding.Side.MIDLINE, "aorta", 1, false);
+        for (int i = 0; i < 50; i++) {
+            String t = ReportWriter.write(List.of(tortuous), new SplitMix64(i)).toLowerCase(java.util.Locale.ROOT);
+            String c = ReportWriter.write(List.of(calcified), new SplitMix64(i)).toLowerCase(java.util.Locale.ROOT);
+            assertTrue(t.contains("tortu") && !t.contains("calcif"), t);
+            assertTrue(c.contains("calcif") && !c.contains("tortu"), c);
+        }
+        int[] kinds = new int[2];
+        for (int i = 0; i < 20000; i++)
+            for (Finding f : FindingSampler.sample(new SplitMix64(SplitMix64.derive(8, i))))
+                if (f.label() == LabelClass.AORTA_ABNORMAL) kinds[f.entity().equals("tortuous aorta") ? 0 : 1]++;
+        assertTrue(
+                kinds[1] > 0.2 * (kinds[0] + kinds[1]) && kinds[1] < 0.5 * (kinds[0] + kinds[1]),
+                kinds[0] + " / " + kinds[1]);
+    }
+
+    @Test
     void theProjectLabelerRecoversTheTruthFromTheText() {
         ReportLabeler labeler = Labelers.standard();
         int[] truePos = new int[18], found = new int[18], negAbsent = new int[18], absent = new int[18];
