@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
             "The whole method on built-in synthetic data, in one process: synth -> pretrain -> precompute -> train"
                     + " -> generate -> evaluate with configs/tiny.yaml. Prints the metrics table (beside the"
                     + " most-frequent-report baseline) and where DIR/report.html and DIR/plots/ are.",
-            "About four minutes on 2 idle cores (--quick: half a minute). Run it again with the same --out to continue an"
+            "Two to four minutes on 2 idle cores (--quick: half a minute). Run it again with the same --out to continue an"
                     + " interrupted demo from its finished stages."
         })
 public final class DemoCommand implements Callable<Integer> {
