@@ -75,6 +75,24 @@ __device__ __forceinline__ void ab_abt(Acc& acc, const S* a, const S* b) {
   }
 }
 
+// The score pair of both backward kernels, for this warp's 16 resident rows against a tile of
+// RT_AB_BT rows, 16 at a time: S = a0 b0^T and dP = a1 b1^T (16 x RT_AB_BT each, fp32) stored at Sw and
+// dPw (row stride RT_AB_SLD). dK/dV: a = K_w, V_w and b = Q, dO (S^T, dP^T); dQ: a = Q_w, dO_w and b = K, V.
+template <int D, int LD, typename Op, typename S>
+__device__ __forceinline__ void ab_pair(const S* a0, const S* b0, const S* a1, const S* b1, float* Sw, float* dPw) {
+  using namespace nvcuda;
+  wmma::fragment<wmma::accumulator, 16, 16, Op::KS, float> sacc, pacc;
+#pragma unroll
+  for (int cb = 0; cb < RT_AB_BT / 16; cb++) {
+    wmma::fill_fragment(sacc, 0.0f);
+    wmma::fill_fragment(pacc, 0.0f);
+    ab_abt<D, LD, Op>(sacc, a0, b0 + cb * 16 * LD);
+    ab_abt<D, LD, Op>(pacc, a1, b1 + cb * 16 * LD);
+    wmma::store_matrix_sync(Sw + cb * 16, sacc, RT_AB_SLD, wmma::mem_row_major);
+    wmma::store_matrix_sync(dPw + cb * 16, pacc, RT_AB_SLD, wmma::mem_row_major);
+  }
+}
+
 // acc[c] (16 x 16 columns c of a 16 x D product) += A (16 x BT, ld PLD) B (BT x D, row-major, ld LD)
 template <int D, int LD, int PLD, typename Op, typename S, typename Acc>
 __device__ __forceinline__ void ab_ab(Acc (&acc)[D / 16], const S* a, const S* b) {
@@ -135,7 +153,7 @@ __global__ void __launch_bounds__(32 * RT_AB_WARPS)
   float* dis = ls + RT_AB_BR;                                 // D_i of the query tile
   ab_load<D, LD, Op>(Ks, k + bh * a.s * D, k0, RT_AB_BR, a.s);
   ab_load<D, LD, Op>(Vs, v + bh * a.s * D, k0, RT_AB_BR, a.s);
-  Acc dka[D / 16], dva[D / 16], sacc, pacc;
+  Acc dka[D / 16], dva[D / 16];
 #pragma unroll
   for (int c = 0; c < D / 16; c++) {
     wmma::fill_fragment(dka[c], 0.0f);
@@ -156,16 +174,8 @@ __global__ void __launch_bounds__(32 * RT_AB_WARPS)
       dis[r] = in ? dpre[bh * a.n + i0 + r] : 0.0f;
     }
     __syncthreads();
-    // S^T (16 x 32) = K_w Q^T and dP^T = V_w dO^T, 16 queries at a time
-#pragma unroll
-    for (int cb = 0; cb < RT_AB_BT / 16; cb++) {
-      wmma::fill_fragment(sacc, 0.0f);
-      wmma::fill_fragment(pacc, 0.0f);
-      ab_abt<D, LD, Op>(sacc, Ks + w * 16 * LD, Qs + cb * 16 * LD);
-      ab_abt<D, LD, Op>(pacc, Vs + w * 16 * LD, Ds + cb * 16 * LD);
-      wmma::store_matrix_sync(Sw + cb * 16, sacc, RT_AB_SLD, wmma::mem_row_major);
-      wmma::store_matrix_sync(dPw + cb * 16, pacc, RT_AB_SLD, wmma::mem_row_major);
-    }
+    // S^T (16 x 32) = K_w Q^T and dP^T = V_w dO^T
+    ab_pair<D, LD, Op>(Ks + w * 16 * LD, Qs, Vs + w * 16 * LD, Ds, Sw, dPw);
     __syncwarp();
     // P^T, dS^T in fp32, lane = query of the tile, one key row at a time
     int64_t i = i0 + lane;
@@ -219,7 +229,7 @@ __global__ void __launch_bounds__(32 * RT_AB_WARPS)
     ls[r] = in ? lse[bh * a.n + q0 + r] : -INFINITY;
     dis[r] = in ? dpre[bh * a.n + q0 + r] : 0.0f;
   }
-  Acc dqa[D / 16], sacc, pacc;
+  Acc dqa[D / 16];
 #pragma unroll
   for (int c = 0; c < D / 16; c++) wmma::fill_fragment(dqa[c], 0.0f);
   int64_t kend = att_key_end(a, q0 + RT_AB_BR < a.n ? q0 + RT_AB_BR : a.n);  // block-uniform
@@ -230,16 +240,8 @@ __global__ void __launch_bounds__(32 * RT_AB_WARPS)
     ab_load<D, LD, Op>(Ks, kb, j0, RT_AB_BT, a.s);
     ab_load<D, LD, Op>(Vs, vb, j0, RT_AB_BT, a.s);
     __syncthreads();
-    // S (16 x 32) = Q_w K^T and dP = dO_w V^T, 16 keys at a time
-#pragma unroll
-    for (int cb = 0; cb < RT_AB_BT / 16; cb++) {
-      wmma::fill_fragment(sacc, 0.0f);
-      wmma::fill_fragment(pacc, 0.0f);
-      ab_abt<D, LD, Op>(sacc, Qs + w * 16 * LD, Ks + cb * 16 * LD);
-      ab_abt<D, LD, Op>(pacc, Ds + w * 16 * LD, Vs + cb * 16 * LD);
-      wmma::store_matrix_sync(Sw + cb * 16, sacc, RT_AB_SLD, wmma::mem_row_major);
-      wmma::store_matrix_sync(dPw + cb * 16, pacc, RT_AB_SLD, wmma::mem_row_major);
-    }
+    // S (16 x 32) = Q_w K^T and dP = dO_w V^T
+    ab_pair<D, LD, Op>(Qs + w * 16 * LD, Ks, Ds + w * 16 * LD, Vs, Sw, dPw);
     __syncwarp();
     // dS in fp32, lane = key of the tile, one query row at a time
     int64_t j = j0 + lane;
