@@ -144,9 +144,22 @@ public record FoundationConfig(
      *     variance. Standardising keeps the tiny encoder's few dominant directions (after centring,
      *     effusion/pneumothorax, nodule/pacemaker and thicken/enlarge still have cosines above 0.9);
      *     whitening spreads them. Exclusive with standardizeBooks.
+     * @param pooledHead add to each entity's existence logit a linear function of the average-pooled
+     *     layer3 map ({@code pooled_head}, one row per entity; not in MedKLIP, whose only existence
+     *     head is the shared {@code classifier} over the query outputs). With a narrow decoder the
+     *     shared classifier under-fits focal findings: every entity's evidence must reach one common
+     *     direction through the decoder's shared FFNs (benchmarks/README.md, "Foundation stage",
+     *     fourth look). A MedKLIP checkpoint has no such head: it keeps its initialisation.
      */
     public record Decoder(
-            int d, int layers, int heads, int ffn, double dropout, boolean standardizeBooks, boolean whitenBooks) {
+            int d,
+            int layers,
+            int heads,
+            int ffn,
+            double dropout,
+            boolean standardizeBooks,
+            boolean whitenBooks,
+            boolean pooledHead) {
         public Decoder {
             if (standardizeBooks && whitenBooks)
                 throw new IllegalArgumentException(
@@ -163,7 +176,7 @@ public record FoundationConfig(
         }
 
         public static Decoder defaults() {
-            return new Decoder(256, 4, 4, 1024, 0.1, false, false);
+            return new Decoder(256, 4, 4, 1024, 0.1, false, false, false);
         }
     }
 

@@ -123,7 +123,10 @@ public final class WeightInit {
                     model.image(),
                     WeightMapping.medklip(),
                     null,
-                    List.of()));
+                    List.of(new MayLack(
+                            Pattern.compile("pooled_head\\..+"),
+                            "MedKLIP has no pooled existence head (foundation.decoder.pooled_head): it keeps its"
+                                    + " initialisation"))));
         return new Imported(out);
     }
 

@@ -53,7 +53,7 @@ class RunConfigTest {
         RunConfig paper = RunConfig.load(Path.of("configs/mimic-cxr-paper.yaml"), List.of());
         FoundationConfig p = paper.foundation().orElseThrow();
         assertEquals(new FoundationConfig.ImageEncoder(50, 64), p.imageEncoder());
-        assertEquals(new FoundationConfig.Decoder(256, 4, 4, 1024, 0.1, false, false), p.decoder());
+        assertEquals(new FoundationConfig.Decoder(256, 4, 4, 1024, 0.1, false, false, false), p.decoder());
         assertEquals(7, p.train().positionNegatives());
         assertEquals(21, paper.precompute().orElseThrow().memoryK());
         assertEquals(512, paper.precompute().orElseThrow().memoryDim());

@@ -26,6 +26,8 @@ import org.revtaf.learning.nn.TransformerLayerSpec;
  * decoder: 4 pre-norm layers (self-attention, cross-attention to the memory, FFN), decoder.norm
  *   -> dropout -> out (B, 75, d)
  * classifier(out)                        entity logits (B, 75, 2); P(present) = softmax[..., 1]
+ *   optional (decoder.pooled_head, not MedKLIP): + pooled_head(mean of the tokens) (B, 75), added
+ *   as -l/2 to the absent and +l/2 to the present logit
  * cl_fc(out) (B, 75, dt) . position book (51, dt)^T   position scores (B, 75, 51)
  * </pre>
  *
@@ -41,6 +43,9 @@ public final class FoundationModel extends Module {
 
     public final ResNet backbone;
     public final Linear resL1, resL2, diseaseEmbedding, clFc, classifier;
+    /** The per-entity existence head on the pooled layer3 map, or null (MedKLIP). */
+    public final Linear pooledHead;
+
     public final Decoder decoder;
     private final Dropout dropoutFeatures;
     private final int textWidth;
@@ -86,6 +91,7 @@ public final class FoundationModel extends Module {
         decoder = child("decoder", new Decoder(ctx, c.decoder()));
         classifier = child("classifier", Linear.normal(ctx, d, 2, 0.02));
         dropoutFeatures = child("dropout_feas", new Dropout(ctx, c.decoder().dropout()));
+        pooledHead = c.decoder().pooledHead() ? child("pooled_head", Linear.normal(ctx, ch, ENTITIES, 0.02)) : null;
     }
 
     /** Sets the entity book (75, dt) and the position book (51, dt) (constants, no gradient). */
@@ -113,6 +119,10 @@ public final class FoundationModel extends Module {
         Tensor queries = q.unsqueeze(0).expand(b, q.shape(0), q.shape(1)); // (B, 75, d)
         Tensor out = dropoutFeatures.forward(decoder.forward(queries, memory)); // (B, 75, d)
         Tensor logits = classifier.forward(out); // (B, 75, 2)
+        if (pooledHead != null) {
+            Tensor l = pooledHead.forward(f.mean(2, 3)).unsqueeze(2); // (B, C) -> (B, 75, 1)
+            logits = logits.add(F.concat(2, l.mul(-0.5), l.mul(0.5))); // softmax margin + l
+        }
         Tensor scores = clFc.forward(out).matmul(positionBook.transpose(0, 1)); // (B, 75, dt) x (dt, 51)
         return new Output(logits, scores);
     }

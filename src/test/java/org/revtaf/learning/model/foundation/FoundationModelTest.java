@@ -30,7 +30,7 @@ class FoundationModelTest {
                 d.textEncoder(),
                 d.mlm(),
                 new FoundationConfig.ImageEncoder(18, 2),
-                new FoundationConfig.Decoder(8, 2, 2, 16, 0.0, true, false),
+                new FoundationConfig.Decoder(8, 2, 2, 16, 0.0, true, false, true),
                 d.train());
     }
 
@@ -74,7 +74,9 @@ class FoundationModelTest {
                 "decoder.layers.1.linear2.weight",
                 "decoder.norm.weight",
                 "cl_fc.weight",
-                "classifier.weight"))
+                "classifier.weight",
+                "pooled_head.weight",
+                "pooled_head.bias"))
             out.put("grad " + p, m.namedParameters().get(p).tensor().grad().toDoubles());
         return out;
     }
@@ -106,6 +108,43 @@ class FoundationModelTest {
         Map<String, double[]> b = step(cpu, Device.CPU, DType.FLOAT32);
         assertEquals(a.keySet(), b.keySet());
         a.forEach((k, v) -> NnTesting.assertClose(k, v, b.get(k), 2e-3));
+    }
+
+    @Test
+    void thePooledHeadAddsItsLogitToEachEntitysExistenceMargin() {
+        FoundationConfig with = micro(),
+                without =
+                        new FoundationConfig(
+                                with.textEncoder(),
+                                with.mlm(),
+                                with.imageEncoder(),
+                                new FoundationConfig.Decoder(8, 2, 2, 16, 0.0, true, false, false),
+                                with.train());
+        FoundationModel a = new FoundationModel(NnTesting.f64(9), with, DT);
+        FoundationModel b = new FoundationModel(NnTesting.f64(9), without, DT);
+        Map<String, NdArray> sd = new LinkedHashMap<>(a.stateDict());
+        sd.keySet().removeIf(k -> k.startsWith("pooled_head."));
+        b.loadStateDict(sd, "a's weights");
+        for (FoundationModel m : List.of(a, b)) {
+            m.eval();
+            m.setBooks(
+                    rand(Device.REFERENCE, DType.FLOAT64, 1, 75, DT), rand(Device.REFERENCE, DType.FLOAT64, 2, 51, DT));
+        }
+        Tensor images = rand(Device.REFERENCE, DType.FLOAT64, 3, 2, 3, 32, 32);
+        double[] la = a.forward(images).logits().toDoubles(),
+                lb = b.forward(images).logits().toDoubles();
+        // the head's own logit: pooled_head(mean over the layer3 map)
+        double[] f = a.backbone.features(images, 3).mean(2, 3).toDoubles(); // (2, C)
+        double[] w = a.pooledHead.weight.toDoubles(), bias = a.pooledHead.bias.toDoubles();
+        int c = f.length / 2;
+        for (int i = 0; i < 2; i++)
+            for (int e = 0; e < 75; e++) {
+                double l = bias[e];
+                for (int k = 0; k < c; k++) l += w[e * c + k] * f[i * c + k];
+                int at = (i * 75 + e) * 2;
+                assertEquals(lb[at] - l / 2, la[at], 1e-9, "absent logit");
+                assertEquals(lb[at + 1] + l / 2, la[at + 1], 1e-9, "present logit");
+            }
     }
 
     @Test
