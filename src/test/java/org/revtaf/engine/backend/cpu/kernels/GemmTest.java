@@ -108,14 +108,16 @@ class GemmTest {
     }
 
     /**
-     * The parallel path (independent blocks of C: by columns when n >= m, else by rows; more blocks
-     * than threads when the split side has at least 2 * SPLIT_MIN per thread) and the older shared-panel
+     * The parallel path (independent blocks of C: by columns when m * cost(A) <= n * cost(B), a
+     * transposing pack costing 2 and a copying one 1, else by rows, so both splits occur among the
+     * transposes below; more blocks than threads when the split side has at least 2 * SPLIT_MIN per
+     * thread) and the older shared-panel
      * path give the bits of one thread: every element sums over the depth in the same order.
      */
     @Test
     void parallelBlocksAreBitIdenticalToOneThread() {
         int[][] shapes = {
-            {37, 61, 29}, // by columns, one block per thread
+            {37, 61, 29}, // by columns (by rows in NN), one block per thread
             {61, 37, 300}, // by rows, across KC
             {4 * Gemm.SPLIT_MIN + 7, 24, 40}, // by rows, more blocks than threads (with 2 threads)
             {20, 4 * Gemm.SPLIT_MIN + 5, 40}, // by columns, more blocks than threads
