@@ -34,6 +34,12 @@ public final class Gemm {
      */
     static final boolean SHARED_PANELS = Boolean.getBoolean("revtaf.gemm.shared");
 
+    /**
+     * When the threads split the rows, one block each: pack each B panel once for all of them
+     * ({@link SharedPanels}; revtaf.gemm.shareb, default true) instead of once per thread.
+     */
+    static final boolean SHARE_B = Boolean.parseBoolean(System.getProperty("revtaf.gemm.shareb", "true"));
+
     /** Fewest rows (columns) of C per independent block when there are more blocks than threads. */
     static final int SPLIT_MIN = Math.max(1, Integer.getInteger("revtaf.gemm.split", 512));
 
@@ -318,6 +324,15 @@ public final class Gemm {
         int tiles = byCols ? (n + NR - 1) / NR : (m + MR - 1) / MR;
         int wanted = Math.min(TASKS_PER_THREAD * threads, (byCols ? n : m) / SPLIT_MIN) / threads * threads;
         int parts = Math.min(tiles, Math.max(threads, wanted));
+        if (!byCols && parts == threads && SHARE_B) {
+            // one row block per thread, all running at once: the B panels packed together, once
+            SharedPanels shared = new SharedPanels(parts, Math.min(KC, k) * Math.min(NC, roundUp(n, NR)));
+            Parallel.tasks(parts, t -> {
+                int t0 = tiles * t / parts, t1 = tiles * (t + 1) / parts;
+                serialShared(m, n, k, alpha, a, b, beta, c, cOff, ldc, t0 * MR, Math.min(m, t1 * MR), shared, t);
+            });
+            return;
+        }
         Parallel.tasks(parts, t -> {
             int t0 = tiles * t / parts, t1 = tiles * (t + 1) / parts;
             if (byCols) serial(m, k, alpha, a, b, beta, c, cOff, ldc, 0, m, t0 * NR, Math.min(n, t1 * NR));
@@ -350,6 +365,45 @@ public final class Gemm {
                 packB(b, pc, kc, jc, nc, 0, strips, bp);
                 macro(m, alpha, a, bp, c, cOff, ldc, pc, kc, jc, nc, i0, i1, 0, strips);
             }
+        }
+    }
+
+    /** Task t: rows [i0, i1) of C over all columns, the B panels shared with the other tasks. */
+    private static void serialShared(
+            int m,
+            int n,
+            int k,
+            float alpha,
+            ASource a,
+            BSource b,
+            float beta,
+            float[] c,
+            int cOff,
+            int ldc,
+            int i0,
+            int i1,
+            SharedPanels shared,
+            int t) {
+        shared.start(t);
+        try {
+            scale(i1 - i0, n, beta, c, cOff + i0 * ldc, ldc);
+            int step = 0;
+            for (int jc = 0; jc < n; jc += NC) {
+                int nc = Math.min(NC, n - jc), strips = (nc + NR - 1) / NR;
+                for (int pc = 0; pc < k; pc += KC, step++) {
+                    int kc = Math.min(KC, k - pc), fjc = jc, fpc = pc;
+                    float[] bp =
+                            shared.panel(t, step, strips, (s0, s1, dst) -> packB(b, fpc, kc, fjc, nc, s0, s1, dst));
+                    if (bp == null) { // too late for the shared buffer: this task packs the panel alone
+                        bp = buffer(B_PACK, kc * strips * NR);
+                        packB(b, pc, kc, jc, nc, 0, strips, bp);
+                    }
+                    macro(m, alpha, a, bp, c, cOff, ldc, pc, kc, jc, nc, i0, i1, 0, strips);
+                    shared.finished(t, step);
+                }
+            }
+        } finally {
+            shared.stop(t);
         }
     }
 
