@@ -36,9 +36,12 @@ public final class Gemm {
 
     /**
      * When the threads split the rows, one block each: pack each B panel once for all of them
-     * ({@link SharedPanels}; revtaf.gemm.shareb, default true) instead of once per thread.
+     * ({@link SharedPanels}; revtaf.gemm.shareb, default false) instead of once per thread. Off by
+     * default: on 2 busy Zen 5 cores it was ~1% faster in medians, but its slowest calls were 2x slower
+     * (a thread waits for a chunk that a descheduled thread packs), and in one quiet moment the unshared
+     * split ran 358 GFLOP/s against 322 (1024^3, one run each). Not final: tests switch it.
      */
-    static final boolean SHARE_B = Boolean.parseBoolean(System.getProperty("revtaf.gemm.shareb", "true"));
+    static boolean shareB = Boolean.getBoolean("revtaf.gemm.shareb");
 
     /** Fewest rows (columns) of C per independent block when there are more blocks than threads. */
     static final int SPLIT_MIN = Math.max(1, Integer.getInteger("revtaf.gemm.split", 512));
@@ -324,7 +327,7 @@ public final class Gemm {
         int tiles = byCols ? (n + NR - 1) / NR : (m + MR - 1) / MR;
         int wanted = Math.min(TASKS_PER_THREAD * threads, (byCols ? n : m) / SPLIT_MIN) / threads * threads;
         int parts = Math.min(tiles, Math.max(threads, wanted));
-        if (!byCols && parts == threads && SHARE_B) {
+        if (!byCols && parts == threads && shareB) {
             // one row block per thread, all running at once: the B panels packed together, once
             SharedPanels shared = new SharedPanels(parts, Math.min(KC, k) * Math.min(NC, roundUp(n, NR)));
             Parallel.tasks(parts, t -> {

@@ -174,6 +174,16 @@ class GemmTest {
         float[] a = rand(r, m * k), b = rand(r, k * n), c0 = rand(r, m * n);
         float[] one = c0.clone();
         Gemm.packed(false, false, m, n, k, 1.5f, a, 0, k, b, 0, n, 0.5f, one, 0, n, 1);
+        boolean shareB = Gemm.shareB;
+        Gemm.shareB = true; // off by default
+        try {
+            sharedPanels(m, n, k, a, b, c0, one);
+        } finally {
+            Gemm.shareB = shareB;
+        }
+    }
+
+    private static void sharedPanels(int m, int n, int k, float[] a, float[] b, float[] c0, float[] one) {
         float[] inTurn = c0.clone();
         boolean[] nested = new boolean[1];
         Parallel.tasks(2, i -> {
