@@ -56,7 +56,7 @@ public final class Gemm {
 
     private static final ThreadLocal<float[]> A_PACK = new ThreadLocal<>();
     private static final ThreadLocal<float[]> B_PACK = new ThreadLocal<>();
-    /** Written by the pack of op(A) so that its cache-line touches are not removed as dead code. */
+    /** Written (rarely) by touchRows so that its cache-line touches are not removed as dead code. */
     @SuppressWarnings("unused")
     private static float sink;
 
