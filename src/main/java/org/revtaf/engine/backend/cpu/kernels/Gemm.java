@@ -12,7 +12,8 @@ import org.revtaf.engine.backend.Buf;
  * NR-wide strips) > per thread: ic (MC rows) > pack A block (MC x KC, in MR-tall strips, scaled by
  * alpha) > jr (NR strip) > ir (MR strip) > register-blocked micro-kernel (MR x NR = 12 x 2 vectors,
  * 24 accumulators) on packed panels. Edge tiles run the same kernel into a scratch tile. Threads
- * split the rows (or the column strips when m is small). Tiny products take a direct path.
+ * take independent blocks of C, split by rows or by column strips, whichever repacks less (see
+ * {@link #packed}). Tiny products take a direct path.
  *
  * <p>Tuning: system properties revtaf.gemm.kc / .mc / .nc.
  */
@@ -33,6 +34,15 @@ public final class Gemm {
      */
     static final boolean SHARED_PANELS = Boolean.getBoolean("revtaf.gemm.shared");
 
+    /**
+     * When the threads split the rows, one block each: pack each B panel once for all of them
+     * ({@link SharedPanels}; revtaf.gemm.shareb, default false) instead of once per thread. Off by
+     * default: on 2 busy Zen 5 cores it was ~1% faster in medians, but its slowest calls were 2x slower
+     * (a thread waits for a chunk that a descheduled thread packs), and in one quiet moment the unshared
+     * split ran 358 GFLOP/s against 322 (1024^3, one run each). Not final: tests switch it.
+     */
+    static boolean shareB = Boolean.getBoolean("revtaf.gemm.shareb");
+
     /** Fewest rows (columns) of C per independent block when there are more blocks than threads. */
     static final int SPLIT_MIN = Math.max(1, Integer.getInteger("revtaf.gemm.split", 512));
 
@@ -46,6 +56,10 @@ public final class Gemm {
 
     private static final ThreadLocal<float[]> A_PACK = new ThreadLocal<>();
     private static final ThreadLocal<float[]> B_PACK = new ThreadLocal<>();
+    /** Written (rarely) by touchRows so that its cache-line touches are not removed as dead code. */
+    @SuppressWarnings("unused")
+    private static float sink;
+
     private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[MR * NR]);
 
     private Gemm() {}
@@ -248,6 +262,11 @@ public final class Gemm {
             int cOff,
             int ldc,
             int threads) {
+        // Which operand the threads' blocks pack again: op(A) when they split the columns, op(B) when
+        // they split the rows. A transposing pack (op(A) of a row-major A, op(B) of a transposed B:
+        // strided stores) costs about twice a copying one (in GEMM 1024^3 on Zen 5: A 0.6-0.8 ms, B
+        // 0.4 ms), so the columns are split only when m * cost(A) <= n * cost(B).
+        boolean byCols = (long) m * (transA ? 1 : 2) <= (long) n * (transB ? 2 : 1);
         packed(
                 m,
                 n,
@@ -259,7 +278,8 @@ public final class Gemm {
                 c,
                 cOff,
                 ldc,
-                threads);
+                threads,
+                byCols);
     }
 
     static void packed(
@@ -274,6 +294,23 @@ public final class Gemm {
             int cOff,
             int ldc,
             int threads) {
+        packed(m, n, k, alpha, a, b, beta, c, cOff, ldc, threads, n >= m);
+    }
+
+    /** As above; {@code byCols}: the threads' blocks split the columns of C (else the rows). */
+    static void packed(
+            int m,
+            int n,
+            int k,
+            float alpha,
+            ASource a,
+            BSource b,
+            float beta,
+            float[] c,
+            int cOff,
+            int ldc,
+            int threads,
+            boolean byCols) {
         if (threads == 1) {
             serial(m, k, alpha, a, b, beta, c, cOff, ldc, 0, m, 0, n);
             return;
@@ -283,14 +320,22 @@ public final class Gemm {
             return;
         }
         // Independent blocks of C, one serial GEMM each (own packed panels, no barrier between depth
-        // blocks), split along the longer side so that the operand every block packs again is the
-        // smaller one. More blocks than threads balance the load (and a thread the OS holds back loses
-        // only a small block), but each block repacks that operand: at least SPLIT_MIN rows (columns)
-        // per block keep the repacking under ~1/SPLIT_MIN of the block's arithmetic.
-        boolean byCols = n >= m;
+        // blocks), split so that the operand every block packs again is the cheaper one (byCols). More
+        // blocks than threads balance the load (and a thread the OS holds back loses only a small
+        // block), but each block repacks that operand: at least SPLIT_MIN rows (columns) per block
+        // keep the repacking under ~1/SPLIT_MIN of the block's arithmetic.
         int tiles = byCols ? (n + NR - 1) / NR : (m + MR - 1) / MR;
         int wanted = Math.min(TASKS_PER_THREAD * threads, (byCols ? n : m) / SPLIT_MIN) / threads * threads;
         int parts = Math.min(tiles, Math.max(threads, wanted));
+        if (!byCols && parts == threads && shareB) {
+            // one row block per thread, all running at once: the B panels packed together, once
+            SharedPanels shared = new SharedPanels(parts, Math.min(KC, k) * Math.min(NC, roundUp(n, NR)));
+            Parallel.tasks(parts, t -> {
+                int t0 = tiles * t / parts, t1 = tiles * (t + 1) / parts;
+                serialShared(m, n, k, alpha, a, b, beta, c, cOff, ldc, t0 * MR, Math.min(m, t1 * MR), shared, t);
+            });
+            return;
+        }
         Parallel.tasks(parts, t -> {
             int t0 = tiles * t / parts, t1 = tiles * (t + 1) / parts;
             if (byCols) serial(m, k, alpha, a, b, beta, c, cOff, ldc, 0, m, t0 * NR, Math.min(n, t1 * NR));
@@ -323,6 +368,45 @@ public final class Gemm {
                 packB(b, pc, kc, jc, nc, 0, strips, bp);
                 macro(m, alpha, a, bp, c, cOff, ldc, pc, kc, jc, nc, i0, i1, 0, strips);
             }
+        }
+    }
+
+    /** Task t: rows [i0, i1) of C over all columns, the B panels shared with the other tasks. */
+    private static void serialShared(
+            int m,
+            int n,
+            int k,
+            float alpha,
+            ASource a,
+            BSource b,
+            float beta,
+            float[] c,
+            int cOff,
+            int ldc,
+            int i0,
+            int i1,
+            SharedPanels shared,
+            int t) {
+        shared.start(t);
+        try {
+            scale(i1 - i0, n, beta, c, cOff + i0 * ldc, ldc);
+            int step = 0;
+            for (int jc = 0; jc < n; jc += NC) {
+                int nc = Math.min(NC, n - jc), strips = (nc + NR - 1) / NR;
+                for (int pc = 0; pc < k; pc += KC, step++) {
+                    int kc = Math.min(KC, k - pc), fjc = jc, fpc = pc;
+                    float[] bp =
+                            shared.panel(t, step, strips, (s0, s1, dst) -> packB(b, fpc, kc, fjc, nc, s0, s1, dst));
+                    if (bp == null) { // too late for the shared buffer: this task packs the panel alone
+                        bp = buffer(B_PACK, kc * strips * NR);
+                        packB(b, pc, kc, jc, nc, 0, strips, bp);
+                    }
+                    macro(m, alpha, a, bp, c, cOff, ldc, pc, kc, jc, nc, i0, i1, 0, strips);
+                    shared.finished(t, step);
+                }
+            }
+        } finally {
+            shared.stop(t);
         }
     }
 
@@ -392,8 +476,12 @@ public final class Gemm {
         if (i0 >= i1 || s0 >= s1) return;
         float[] ap = buffer(A_PACK, MC * kc);
         float[] tile = TILE.get();
-        for (int ic = i0; ic < i1; ic += MC) {
-            int mc = Math.min(MC, i1 - ic);
+        // the rows' MR strips in `blocks` blocks of at most MC / MR strips, of nearly equal sizes (1024
+        // rows in 144-row blocks would leave a last block of 16 rows that streams the B panel again for
+        // two strips)
+        int strips = (i1 - i0 + MR - 1) / MR, perBlock = MC / MR, blocks = (strips + perBlock - 1) / perBlock;
+        for (int blk = 0, ic = i0; blk < blocks; blk++) {
+            int mc = Math.min((int) ((long) strips * (blk + 1) / blocks - (long) strips * blk / blocks) * MR, i1 - ic);
             for (int ir = 0; ir < mc; ir += MR) a.pack(ic + ir, Math.min(MR, mc - ir), pc, kc, alpha, ap, ir * kc);
             for (int s = s0; s < s1; s++) {
                 int j = jc + s * NR, w = Math.min(NR, jc + nc - j);
@@ -410,6 +498,7 @@ public final class Gemm {
                     }
                 }
             }
+            ic += mc;
         }
     }
 
@@ -424,6 +513,10 @@ public final class Gemm {
                 }
             };
         return (i0, h, p0, kc, alpha, dst, off) -> {
+            // First one load per cache line of the strip's rows, all independent, so that their misses
+            // overlap (the copy below, with its strided stores, keeps only a few lines in flight):
+            // in GEMM 1024^3, one thread, this pack took 0.64 ms instead of 0.82-0.85 ms a call.
+            touchRows(a, aOff + i0 * lda + p0, lda, h, kc);
             for (int r = 0; r < h; r++) {
                 int src = aOff + (i0 + r) * lda + p0;
                 for (int p = 0; p < kc; p++) dst[off + p * MR + r] = alpha * a[src + p];
@@ -436,6 +529,7 @@ public final class Gemm {
     public static BSource matrixB(boolean transB, float[] b, int bOff, int ldb) {
         if (transB)
             return (p0, kc, j0, w, dst, off) -> {
+                touchRows(b, bOff + j0 * ldb + p0, ldb, w, kc); // as in matrixA's transposing pack
                 for (int x = 0; x < w; x++) {
                     int src = bOff + (j0 + x) * ldb + p0;
                     for (int p = 0; p < kc; p++) dst[off + p * NR + x] = b[src + p];
@@ -444,12 +538,38 @@ public final class Gemm {
                     for (int p = 0; p < kc; p++) java.util.Arrays.fill(dst, off + p * NR + w, off + (p + 1) * NR, 0f);
             };
         return (p0, kc, j0, w, dst, off) -> {
+            if (w == NR) {
+                // two vector copies per row: 3.5x faster in GEMM 1024^3 than System.arraycopy's stub
+                // call for 32 floats (B packed in 0.42 ms a call instead of 1.45 ms)
+                for (int p = 0; p < kc; p++) {
+                    int src = bOff + (p0 + p) * ldb + j0, d = off + p * NR;
+                    FloatVector.fromArray(S, b, src).intoArray(dst, d);
+                    FloatVector.fromArray(S, b, src + L).intoArray(dst, d + L);
+                }
+                return;
+            }
             for (int p = 0; p < kc; p++) {
                 int src = bOff + (p0 + p) * ldb + j0, d = off + p * NR;
                 System.arraycopy(b, src, dst, d, w);
-                if (w < NR) java.util.Arrays.fill(dst, d + w, d + NR, 0f);
+                java.util.Arrays.fill(dst, d + w, d + NR, 0f);
             }
         };
+    }
+
+    /**
+     * One load per cache line of rows x[src + r * stride, + len) (r < rows), all independent, so that
+     * their misses overlap before a transposing pack reads the rows with its strided stores (which
+     * keep only a few lines in flight).
+     */
+    private static void touchRows(float[] x, int src, int stride, int rows, int len) {
+        float touched = 0f;
+        for (int r = 0; r < rows; r++) {
+            int s = src + r * stride;
+            for (int p = 0; p < len; p += 16) touched += x[s + p];
+            touched += x[s + len - 1];
+        }
+        // a use, or C2 drops the loads (a rare write: the threads share the field's cache line)
+        if (touched == Float.MIN_VALUE) sink = touched;
     }
 
     /** Strips [s0, s1) of the (pc, jc) panel: bp[s * kc * NR + p * NR + x] = B[pc + p][jc + s * NR + x]. */

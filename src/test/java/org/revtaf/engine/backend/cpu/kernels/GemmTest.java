@@ -108,14 +108,16 @@ class GemmTest {
     }
 
     /**
-     * The parallel path (independent blocks of C: by columns when n >= m, else by rows; more blocks
-     * than threads when the split side has at least 2 * SPLIT_MIN per thread) and the older shared-panel
+     * The parallel path (independent blocks of C: by columns when m * cost(A) <= n * cost(B), a
+     * transposing pack costing 2 and a copying one 1, else by rows, so both splits occur among the
+     * transposes below; more blocks than threads when the split side has at least 2 * SPLIT_MIN per
+     * thread) and the older shared-panel
      * path give the bits of one thread: every element sums over the depth in the same order.
      */
     @Test
     void parallelBlocksAreBitIdenticalToOneThread() {
         int[][] shapes = {
-            {37, 61, 29}, // by columns, one block per thread
+            {37, 61, 29}, // by columns (by rows in NN), one block per thread
             {61, 37, 300}, // by rows, across KC
             {4 * Gemm.SPLIT_MIN + 7, 24, 40}, // by rows, more blocks than threads (with 2 threads)
             {20, 4 * Gemm.SPLIT_MIN + 5, 40}, // by columns, more blocks than threads
@@ -154,6 +156,53 @@ class GemmTest {
                         assertArrayEquals(one, shared, "shared panels, " + what);
                     }
                 }
+        } finally {
+            Parallel.setThreads(threads);
+        }
+    }
+
+    /**
+     * The row split with shared B panels (SharedPanels) when its tasks do not run at once: a GEMM
+     * called from inside a task runs its tasks one after another, so the second finds the panel
+     * buffers already holding later depth blocks and must pack the earlier ones alone; and when they
+     * do run at once, on 2 and 3 threads. Both give the bits of one thread.
+     */
+    @Test
+    void sharedPanelsOfARowSplitMatchOneThreadAlsoWhenTasksRunInTurn() {
+        int m = 61, n = 2 * Gemm.NR + 3, k = 3 * Gemm.KC + 5; // NN, m * 2 > n: rows; 4 depth blocks
+        SplittableRandom r = new SplittableRandom(11);
+        float[] a = rand(r, m * k), b = rand(r, k * n), c0 = rand(r, m * n);
+        float[] one = c0.clone();
+        Gemm.packed(false, false, m, n, k, 1.5f, a, 0, k, b, 0, n, 0.5f, one, 0, n, 1);
+        boolean shareB = Gemm.shareB;
+        Gemm.shareB = true; // off by default
+        try {
+            sharedPanels(m, n, k, a, b, c0, one);
+        } finally {
+            Gemm.shareB = shareB;
+        }
+    }
+
+    private static void sharedPanels(int m, int n, int k, float[] a, float[] b, float[] c0, float[] one) {
+        float[] inTurn = c0.clone();
+        boolean[] nested = new boolean[1];
+        Parallel.tasks(2, i -> {
+            if (i != 0) return;
+            nested[0] = !Parallel.available(); // inside a task: nested calls run serially
+            Gemm.packed(false, false, m, n, k, 1.5f, a, 0, k, b, 0, n, 0.5f, inTurn, 0, n, 2);
+        });
+        if (Parallel.threads() > 1) assertEquals(true, nested[0], "the GEMM ran inside a task");
+        assertArrayEquals(one, inTurn, "tasks in turn");
+        int threads = Parallel.threads();
+        try {
+            for (int p : new int[] {2, 3}) {
+                Parallel.setThreads(p);
+                for (int rep = 0; rep < 20; rep++) { // tasks racing for the chunks and buffers
+                    float[] together = c0.clone();
+                    Gemm.packed(false, false, m, n, k, 1.5f, a, 0, k, b, 0, n, 0.5f, together, 0, n, p);
+                    assertArrayEquals(one, together, p + " threads, call " + rep);
+                }
+            }
         } finally {
             Parallel.setThreads(threads);
         }
