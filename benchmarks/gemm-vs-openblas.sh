@@ -11,11 +11,15 @@
 # over rounds of the per-round ratio, and the ratio of the best single calls (less sensitive to other
 # processes on shared cores). The load average is printed for context. The last line,
 # "gemm-result ...", is for benchmarks/vs-pytorch.sh.
-# usage: benchmarks/gemm-vs-openblas.sh [M N K] [ROUNDS]   (env THREADS=2, SECONDS_PER_RUN=2, PYTHON)
+# usage: benchmarks/gemm-vs-openblas.sh [M N K] [ROUNDS]   (env THREADS=2, SECONDS_PER_RUN=2, JIT_WARMUP=3, PYTHON)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 m=${1:-1024} n=${2:-1024} k=${3:-1024} rounds=${4:-5}
 threads=${THREADS:-2} seconds=${SECONDS_PER_RUN:-2} python=${PYTHON:-python3}
+# revtaf's untimed warm-up in seconds: each round starts a fresh JVM, whose JIT needs a few seconds of
+# calls to compile the kernel and the thread team's paths (with 1 s, some rounds time part of that);
+# OpenBLAS needs none beyond its 1 s of calls. JIT_WARMUP=1 gives the older protocol.
+jit_warmup=${JIT_WARMUP:-3}
 work="$root/target/gemm-vs-openblas"
 mkdir -p "$work"
 
@@ -80,7 +84,7 @@ for r in $(seq 1 "$rounds"); do
         np_med=$(echo "$nb" | gflops) np_best=$(echo "$nb" | best)
     fi
     rv=$("$root/revtaf" bench gemm --m "$m" --n "$n" --k "$k" --device cpu --threads "$threads" \
-        --seconds "$seconds" --json)
+        --seconds "$seconds" --warmup "$jit_warmup" --json)
     echo "round $r revtaf:   $rv"
     rows+=("$(echo "$rv" | gflops) $(echo "$ob" | gflops) $np_med $(echo "$rv" | best) $(echo "$ob" | best) $np_best")
 done
