@@ -241,7 +241,7 @@ public final class Gemm {
         }
         long work = (long) m * n * k;
         int threads = work >= PARALLEL_MIN && Parallel.available() ? Parallel.threads() : 1;
-        packed(m, n, k, alpha, a, b, beta, c, cOff, ldc, threads);
+        packed(m, n, k, alpha, a, b, beta, c, cOff, ldc, threads, n >= m); // packing costs unknown: the longer side
     }
 
     static void packed(
@@ -282,22 +282,7 @@ public final class Gemm {
                 byCols);
     }
 
-    static void packed(
-            int m,
-            int n,
-            int k,
-            float alpha,
-            ASource a,
-            BSource b,
-            float beta,
-            float[] c,
-            int cOff,
-            int ldc,
-            int threads) {
-        packed(m, n, k, alpha, a, b, beta, c, cOff, ldc, threads, n >= m);
-    }
-
-    /** As above; {@code byCols}: the threads' blocks split the columns of C (else the rows). */
+    /** {@code byCols}: the threads' blocks split the columns of C (else the rows). */
     static void packed(
             int m,
             int n,
