@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static org.revtaf.engine.bindings.VendorCalls.call;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -22,7 +23,8 @@ import org.revtaf.RevtafException;
 /**
  * NVIDIA vendor libraries resolved by soname at run time, lazily: nothing is loaded until a path
  * that needs it runs, and a missing library is a clear {@link RevtafException} naming what was tried
- * (sonames in the loader path, then $CUDA_HOME/lib64 and /usr/local/cuda/lib64). cuBLAS 13 then 12,
+ * (sonames in {@code -Drevtaf.vendor.dir} when set, e.g. the lib folder of NVIDIA's pip wheels,
+ * then the loader path, $CUDA_HOME/lib64 and /usr/local/cuda/lib64). cuBLAS 13 then 12,
  * cuBLASLt 13 then 12, cuDNN 9. NVTX needs no library here: the kernel library carries the
  * header-only NVTX3 (see {@link RevtafKernels#nvtxPush}).
  */
@@ -63,7 +65,19 @@ public final class VendorLibraries {
 
     private static SymbolLookup open(Vendor v) {
         List<String> tried = new ArrayList<>();
+        String first = System.getProperty("revtaf.vendor.dir");
         for (String so : v.sonames) {
+            if (first != null) {
+                Path p = Path.of(first, so);
+                tried.add(p.toString());
+                if (Files.isRegularFile(p)) {
+                    try {
+                        return SymbolLookup.libraryLookup(p, Arena.global());
+                    } catch (IllegalArgumentException e) {
+                        // unloadable: keep trying
+                    }
+                }
+            }
             tried.add(so);
             try {
                 return SymbolLookup.libraryLookup(so, Arena.global());
@@ -82,9 +96,9 @@ public final class VendorLibraries {
                 }
             }
         }
-        throw new RevtafException(
-                v.title + " is required by this operation but was not found (tried " + tried
-                        + " in the loader path, $CUDA_HOME/lib64 and /usr/local/cuda/lib64); install it or set LD_LIBRARY_PATH");
+        throw new RevtafException(v.title + " is required by this operation but was not found (tried " + tried
+                + " in -Drevtaf.vendor.dir, the loader path, $CUDA_HOME/lib64 and /usr/local/cuda/lib64); install it,"
+                + " set LD_LIBRARY_PATH or -Drevtaf.vendor.dir");
     }
 
     private static List<String> toolkitDirs() {
@@ -135,23 +149,6 @@ public final class VendorLibraries {
             if (status != 0) throw new RevtafException(call + " failed with cuBLAS status " + status);
         }
 
-        /** A downcall returning a cuBLAS status. */
-        @FunctionalInterface
-        private interface Downcall {
-            int run() throws Throwable;
-        }
-
-        /** Runs a downcall: a RuntimeException passes, anything else thrown becomes an IllegalStateException. */
-        private static int call(Downcall c) {
-            try {
-                return c.run();
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Throwable t) {
-                throw new IllegalStateException(t);
-            }
-        }
-
         /** Orders the handle's work on {@code stream} (NULL: the default stream). */
         public void setStream(MemorySegment handle, MemorySegment stream) {
             check(call(() -> (int) setStream.invokeExact(handle, stream)), "cublasSetStream");
@@ -195,7 +192,12 @@ public final class VendorLibraries {
 
         /** Loads cuBLAS (13, else 12) on first use. */
         public static Cublas get() {
-            return new Cublas(require(Vendor.CUBLAS));
+            return of(require(Vendor.CUBLAS));
+        }
+
+        /** The bindings over an already loaded library (tests bind a stand-in with cuBLAS's prototypes). */
+        public static Cublas of(SymbolLookup lib) {
+            return new Cublas(lib);
         }
 
         /** A cuBLAS handle, or a RevtafException with the cuBLAS status (e.g. no GPU). */

@@ -13,13 +13,18 @@ public interface ConvKernels {
     /** out (n, c, oh, ow) = window max; argmax (int32) = flat h*w index of the max in its plane. */
     void maxPool2d(Tensor out, Tensor argmax, Tensor x, Pool2dGeom g);
 
-    /** dx (zeroed here) += dy routed to argmax. */
-    void maxPool2dBackward(Tensor dx, Tensor dy, Tensor argmax, Pool2dGeom g);
+    /**
+     * dx (zeroed here) += dy routed to argmax. x and out are the forward's input and output: a
+     * backend that finds each window's maximum again (cuDNN) reads them instead of argmax, which its
+     * forward then need not write.
+     */
+    void maxPool2dBackward(Tensor dx, Tensor dy, Tensor argmax, Tensor x, Tensor out, Pool2dGeom g);
 
     /** out (n, c, oh, ow) = window mean; padding cells count in the divisor when countIncludePad. */
     void avgPool2d(Tensor out, Tensor x, Pool2dGeom g, boolean countIncludePad);
 
-    void avgPool2dBackward(Tensor dx, Tensor dy, Pool2dGeom g, boolean countIncludePad);
+    /** dx (overwritten) from dy; x and out are the forward's input and output (read by cuDNN only). */
+    void avgPool2dBackward(Tensor dx, Tensor dy, Tensor x, Tensor out, Pool2dGeom g, boolean countIncludePad);
 
     /** PyTorch adaptive average pooling: window [floor(i*h/oh), ceil((i+1)*h/oh)). */
     void adaptiveAvgPool2d(Tensor out, Tensor x, int n, int c, int h, int w, int oh, int ow);

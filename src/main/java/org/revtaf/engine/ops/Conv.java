@@ -96,10 +96,11 @@ public final class Conv {
         Pool2dGeom g = poolGeom("max_pool2d", x, kernel, stride, padding);
         Tensor out = Tensor.empty(x.device(), x.dtype(), g.n(), g.c(), g.oh(), g.ow());
         Tensor arg = Tensor.empty(x.device(), DType.INT32, g.n(), g.c(), g.oh(), g.ow());
-        be.conv().maxPool2d(out, arg, Ops.dense(x), g);
+        Tensor xd = Ops.dense(x);
+        be.conv().maxPool2d(out, arg, xd, g);
         return Graph.record("max_pool2d", out, new Tensor[] {x}, gr -> {
             Tensor dx = Ops.emptyLike(x);
-            be.conv().maxPool2dBackward(dx, Ops.dense(gr), arg, g);
+            be.conv().maxPool2dBackward(dx, Ops.dense(gr), arg, xd, out, g);
             return new Tensor[] {dx};
         });
     }
@@ -108,10 +109,11 @@ public final class Conv {
         Backend be = Ops.backend("avg_pool2d", x);
         Pool2dGeom g = poolGeom("avg_pool2d", x, kernel, stride, padding);
         Tensor out = Tensor.empty(x.device(), x.dtype(), g.n(), g.c(), g.oh(), g.ow());
-        be.conv().avgPool2d(out, Ops.dense(x), g, countIncludePad);
+        Tensor xd = Ops.dense(x);
+        be.conv().avgPool2d(out, xd, g, countIncludePad);
         return Graph.record("avg_pool2d", out, new Tensor[] {x}, gr -> {
             Tensor dx = Ops.emptyLike(x);
-            be.conv().avgPool2dBackward(dx, Ops.dense(gr), g, countIncludePad);
+            be.conv().avgPool2dBackward(dx, Ops.dense(gr), xd, out, g, countIncludePad);
             return new Tensor[] {dx};
         });
     }

@@ -46,7 +46,7 @@ final class CpuConv implements ConvKernels {
     }
 
     @Override
-    public void maxPool2dBackward(Tensor dx, Tensor dy, Tensor argmax, Pool2dGeom g) {
+    public void maxPool2dBackward(Tensor dx, Tensor dy, Tensor argmax, Tensor x, Tensor out, Pool2dGeom g) {
         zero(dx);
         Pool.maxBackward(g, of(dy), ints(argmax), of(dx));
     }
@@ -57,7 +57,7 @@ final class CpuConv implements ConvKernels {
     }
 
     @Override
-    public void avgPool2dBackward(Tensor dx, Tensor dy, Pool2dGeom g, boolean countIncludePad) {
+    public void avgPool2dBackward(Tensor dx, Tensor dy, Tensor x, Tensor out, Pool2dGeom g, boolean countIncludePad) {
         zero(dx);
         Pool.avgBackward(g, countIncludePad, of(dy), of(dx));
     }

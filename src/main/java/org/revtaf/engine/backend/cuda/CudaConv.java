@@ -17,12 +17,30 @@ import org.revtaf.engine.tensor.Tensor;
 /**
  * Convolution (implicit GEMM, kernels/conv/conv.cu), pooling and bilinear resize
  * (kernels/conv/pool.cu) of the cuda backend on contiguous float32 NCHW tensors; other dtypes take
- * the counted host path.
+ * the counted host path. Convolution and max / average pooling run through cuDNN instead when
+ * {@code -Drevtaf.cuda.conv} / {@code -Drevtaf.cuda.pool} choose it ({@link VendorChoice}: by
+ * default whenever cuDNN 9 loads on a real GPU); adaptive pooling and resizing have no cuDNN
+ * counterpart and stay ours. On cuDNN's max pooling, ties inside a window may route the gradient
+ * to another of the equal inputs than our first-index rule.
  */
 final class CudaConv extends CudaFamily<ConvKernels> implements ConvKernels {
+    /** The cuDNN paths of convolution and of pooling, or null for our kernels. */
+    private final CudnnOps cudnnConv, cudnnPool;
 
     CudaConv(CudaDevice d) {
+        this(
+                d,
+                VendorChoice.cudnn("revtaf.cuda.conv", d.device),
+                VendorChoice.cudnn("revtaf.cuda.pool", d.device),
+                VendorChoice.Math.fromSystem());
+    }
+
+    CudaConv(CudaDevice d, VendorChoice.Impl conv, VendorChoice.Impl pool, VendorChoice.Math math) {
         super(d, ConvKernels.class, Backend::conv);
+        boolean any = conv == VendorChoice.Impl.VENDOR || pool == VendorChoice.Impl.VENDOR;
+        CudnnOps ops = any ? new CudnnOps(d, math) : null;
+        cudnnConv = conv == VendorChoice.Impl.VENDOR ? ops : null;
+        cudnnPool = pool == VendorChoice.Impl.VENDOR ? ops : null;
     }
 
     private static MemorySegment geom(Arena a, Conv2dGeom g) {
@@ -69,6 +87,7 @@ final class CudaConv extends CudaFamily<ConvKernels> implements ConvKernels {
     @Override
     public void conv2d(Tensor out, Tensor x, Tensor w, Tensor bias, Conv2dGeom g) {
         if (!dense(out, x, w, bias)) host.conv2d(out, x, w, bias, g);
+        else if (cudnnConv != null) cudnnConv.conv2d(out, x, w, bias, g);
         else
             withGeom(
                     g,
@@ -82,6 +101,10 @@ final class CudaConv extends CudaFamily<ConvKernels> implements ConvKernels {
             host.conv2dBackward(dx, dw, db, dy, x, w, g);
             return;
         }
+        if (cudnnConv != null) {
+            cudnnConv.conv2dBackward(dx, dw, db, dy, x, w, g);
+            return;
+        }
         withGeom(g, geom -> {
             if (dx != null) k.conv2dBwdData(stream, at(dx), at(dy), at(w), geom, version(KernelVersions.Family.CONV));
             if (dw != null || db != null)
@@ -92,24 +115,30 @@ final class CudaConv extends CudaFamily<ConvKernels> implements ConvKernels {
     @Override
     public void maxPool2d(Tensor out, Tensor argmax, Tensor x, Pool2dGeom g) {
         if (!dense(out, x) || !denseIndex(argmax)) host.maxPool2d(out, argmax, x, g);
+        else if (cudnnPool != null) cudnnPool.pool(out, x, g, CudnnOps.poolMode(true, false)); // argmax unwritten
         else withGeom(g, geom -> k.maxPool2dFwd(stream, at(out), at(argmax), at(x), geom));
     }
 
     @Override
-    public void maxPool2dBackward(Tensor dx, Tensor dy, Tensor argmax, Pool2dGeom g) {
-        if (!dense(dx, dy) || !denseIndex(argmax)) host.maxPool2dBackward(dx, dy, argmax, g);
+    public void maxPool2dBackward(Tensor dx, Tensor dy, Tensor argmax, Tensor x, Tensor out, Pool2dGeom g) {
+        // the same test as the forward's: what cuDNN pooled forward it pools backward
+        if (!dense(dx, dy) || !denseIndex(argmax)) host.maxPool2dBackward(dx, dy, argmax, x, out, g);
+        else if (cudnnPool != null) cudnnPool.poolBackward(dx, dy, x, out, g, CudnnOps.poolMode(true, false));
         else withGeom(g, geom -> k.maxPool2dBwd(stream, at(dx), at(dy), at(argmax), geom));
     }
 
     @Override
     public void avgPool2d(Tensor out, Tensor x, Pool2dGeom g, boolean countIncludePad) {
         if (!dense(out, x)) host.avgPool2d(out, x, g, countIncludePad);
+        else if (cudnnPool != null) cudnnPool.pool(out, x, g, CudnnOps.poolMode(false, countIncludePad));
         else withGeom(g, geom -> k.avgPool2dFwd(stream, at(out), at(x), geom, countIncludePad ? 1 : 0));
     }
 
     @Override
-    public void avgPool2dBackward(Tensor dx, Tensor dy, Pool2dGeom g, boolean countIncludePad) {
-        if (!dense(dx, dy)) host.avgPool2dBackward(dx, dy, g, countIncludePad);
+    public void avgPool2dBackward(Tensor dx, Tensor dy, Tensor x, Tensor out, Pool2dGeom g, boolean countIncludePad) {
+        if (!dense(dx, dy)) host.avgPool2dBackward(dx, dy, x, out, g, countIncludePad);
+        else if (cudnnPool != null && dense(x, out))
+            cudnnPool.poolBackward(dx, dy, x, out, g, CudnnOps.poolMode(false, countIncludePad));
         else withGeom(g, geom -> k.avgPool2dBwd(stream, at(dx), at(dy), geom, countIncludePad ? 1 : 0));
     }
 

@@ -12,11 +12,23 @@ import org.revtaf.engine.backend.NormKernels;
 import org.revtaf.engine.backend.UnaryOp;
 import org.revtaf.engine.tensor.Tensor;
 
-/** Layer norm and batch norm of the cuda backend (kernels/norm/norm.cu), contiguous float32. */
+/**
+ * Layer norm and batch norm of the cuda backend (kernels/norm/norm.cu), contiguous float32. Batch
+ * norm runs through cuDNN instead when {@code -Drevtaf.cuda.norm} chooses it ({@link VendorChoice}:
+ * by default whenever cuDNN 9 loads on a real GPU), for affine batch norms with statistics cuDNN
+ * can take ({@link CudnnOps#batchNormFits}); the backward of an eval-mode batch norm stays ours.
+ */
 final class CudaNorm extends CudaFamily<NormKernels> implements NormKernels {
+    /** The cuDNN batch norm, or null for our kernels. */
+    private final CudnnOps cudnn;
 
     CudaNorm(CudaDevice d) {
+        this(d, VendorChoice.cudnn("revtaf.cuda.norm", d.device));
+    }
+
+    CudaNorm(CudaDevice d, VendorChoice.Impl impl) {
         super(d, NormKernels.class, Backend::norm);
+        cudnn = impl == VendorChoice.Impl.VENDOR ? new CudnnOps(d, VendorChoice.Math.fromSystem()) : null;
     }
 
     @Override
@@ -71,23 +83,25 @@ final class CudaNorm extends CudaFamily<NormKernels> implements NormKernels {
                 || (!g.training() && (a.runMean() == null || a.runVar() == null))) {
             return host.batchNorm(a, g);
         }
-        k.batchNormFwd(
-                stream,
-                at(a.out()),
-                at(a.saveMean()),
-                at(a.saveInvStd()),
-                at(a.runMean()),
-                at(a.runVar()),
-                at(a.x()),
-                at(a.w()),
-                at(a.b()),
-                g.n(),
-                g.c(),
-                g.hw(),
-                g.training() ? 1 : 0,
-                (float) g.momentum(),
-                (float) g.eps(),
-                version(KernelVersions.Family.NORM));
+        if (cudnn != null && CudnnOps.batchNormFits(a, g)) cudnn.batchNorm(a, g);
+        else
+            k.batchNormFwd(
+                    stream,
+                    at(a.out()),
+                    at(a.saveMean()),
+                    at(a.saveInvStd()),
+                    at(a.runMean()),
+                    at(a.runVar()),
+                    at(a.x()),
+                    at(a.w()),
+                    at(a.b()),
+                    g.n(),
+                    g.c(),
+                    g.hw(),
+                    g.training() ? 1 : 0,
+                    (float) g.momentum(),
+                    (float) g.eps(),
+                    version(KernelVersions.Family.NORM));
         // the fused ReLU as a second pass (the batch-norm kernel has no ReLU epilogue yet)
         if (g.relu())
             k.unaryFwd(
@@ -107,6 +121,10 @@ final class CudaNorm extends CudaFamily<NormKernels> implements NormKernels {
             Tensor dx, Tensor dw, Tensor db, Tensor dy, BatchNormArgs<Tensor> a, BatchNormGeom g) {
         if (!dense(dx, dw, db, dy, a.x(), a.w(), a.saveMean(), a.saveInvStd())) {
             host.batchNormBackward(dx, dw, db, dy, a, g);
+            return;
+        }
+        if (cudnn != null && g.training() && dx != null && a.saveMean() != null && CudnnOps.batchNormFits(a, g)) {
+            cudnn.batchNormBackward(dx, dw, db, dy, a, g);
             return;
         }
         k.batchNormBwd(

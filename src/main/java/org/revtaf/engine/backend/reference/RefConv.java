@@ -34,7 +34,7 @@ public final class RefConv implements ConvKernels {
     }
 
     @Override
-    public void maxPool2dBackward(Tensor dx, Tensor dy, Tensor argmax, Pool2dGeom g) {
+    public void maxPool2dBackward(Tensor dx, Tensor dy, Tensor argmax, Tensor x, Tensor out, Pool2dGeom g) {
         run(s -> maxBackward(g, s.in(dy), new Buf.I32(argmax.heap().i32(), argmax.offset()), s.out(dx)));
     }
 
@@ -44,7 +44,7 @@ public final class RefConv implements ConvKernels {
     }
 
     @Override
-    public void avgPool2dBackward(Tensor dx, Tensor dy, Pool2dGeom g, boolean countIncludePad) {
+    public void avgPool2dBackward(Tensor dx, Tensor dy, Tensor x, Tensor out, Pool2dGeom g, boolean countIncludePad) {
         run(s -> avgBackward(g, countIncludePad, s.in(dy), s.out(dx)));
     }
 

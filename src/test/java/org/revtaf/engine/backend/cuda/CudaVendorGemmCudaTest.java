@@ -15,8 +15,10 @@ import org.revtaf.engine.tensor.TensorAssert;
 
 /**
  * On a real GPU (tag cuda: excluded by default, run by benchmarks/gpu-check.sh): cuBLAS strided
- * batched SGEMM, called row-major through the operand swap of {@link CudaMatmul}, agrees with our
- * tiled GEMM kernel for every transpose combination, batch strides (0 broadcasts) and beta.
+ * batched SGEMM and cuBLASLt's matmul (fp32, TF32 and BF16 operands), called row-major through the
+ * operand swap of {@link CudaMatmul}, agree with our tiled GEMM kernel for every transpose
+ * combination, batch strides (0 broadcasts) and beta; within 1e-4 in fp32, and within the
+ * operands' rounding for TF32 (2^-11 relative per operand) and BF16 (2^-8), summed over k.
  */
 @Tag("cuda")
 class CudaVendorGemmCudaTest {
@@ -32,8 +34,21 @@ class CudaVendorGemmCudaTest {
 
     @Test
     void cublasMatchesTheOwnKernel() {
+        compare(CudaMatmul.Path.CUBLAS, VendorChoice.Math.FP32, 1e-4);
+        compare(CudaMatmul.Path.CUBLAS, VendorChoice.Math.TF32, 5e-3);
+    }
+
+    @Test
+    void cublasLtMatchesTheOwnKernelInEveryMathMode() {
+        compare(CudaMatmul.Path.CUBLAS_LT, VendorChoice.Math.FP32, 1e-4);
+        compare(CudaMatmul.Path.CUBLAS_LT, VendorChoice.Math.TF32, 5e-3);
+        compare(CudaMatmul.Path.CUBLAS_LT, VendorChoice.Math.BF16, 3e-2);
+    }
+
+    /** tol: absolute and relative, for values of size ~sqrt(k) (normal operands). */
+    private static void compare(CudaMatmul.Path path, VendorChoice.Math math, double tol) {
         CudaDevice d = new CudaDevice(RevtafKernels.forDevice("cuda"), Device.CUDA);
-        CudaMatmul vendor = new CudaMatmul(d, CudaMatmul.Path.VENDOR), own = new CudaMatmul(d, CudaMatmul.Path.OWN);
+        CudaMatmul vendor = new CudaMatmul(d, path, math), own = new CudaMatmul(d, CudaMatmul.Path.OWN, math);
         Random r = new Random(1);
         int[][] cases = {{1, 37, 23, 19}, {3, 17, 31, 13}, {2, 64, 65, 130}, {1, 1, 1, 1}};
         for (int[] c : cases)
@@ -50,7 +65,7 @@ class CudaVendorGemmCudaTest {
                     Tensor cv = c0.copyTo(Device.CUDA), co = c0.copyTo(Device.CUDA);
                     vendor.gemm(cv, a, b, g);
                     own.gemm(co, a, b, g);
-                    TensorAssert.assertClose("gemm " + g, cv, co, 1e-4, 1e-4);
+                    TensorAssert.assertClose(path + " " + math + " gemm " + g, cv, co, tol, tol);
                 }
     }
 }

@@ -1,0 +1,55 @@
+package org.revtaf.engine.bindings;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import org.revtaf.RevtafException;
+
+/**
+ * What the vendor bindings ({@link VendorLibraries.Cublas}, {@link CublasLt}, {@link Cudnn}) share:
+ * binding a function of a loaded library by name, and running a downcall whose int status each
+ * binding checks with its own library's words.
+ */
+final class VendorCalls {
+    private static final Linker LINKER = Linker.nativeLinker();
+
+    private VendorCalls() {}
+
+    /** The downcall of {@code int name(args...)} (cuBLAS / cuDNN status functions). */
+    static MethodHandle status(SymbolLookup lib, String name, MemoryLayout... args) {
+        return bind(lib, name, FunctionDescriptor.of(JAVA_INT, args));
+    }
+
+    static MethodHandle bind(SymbolLookup lib, String name, FunctionDescriptor fd) {
+        MemorySegment sym = lib.find(name)
+                .orElseThrow(() -> new RevtafException("symbol " + name + " missing in the vendor library"));
+        return LINKER.downcallHandle(sym, fd);
+    }
+
+    /** A downcall returning a status. */
+    @FunctionalInterface
+    interface Downcall {
+        int run() throws Throwable;
+    }
+
+    /** Runs a downcall: a RuntimeException passes, anything else thrown becomes an IllegalStateException. */
+    static int call(Downcall c) {
+        try {
+            return c.run();
+        } catch (Throwable t) {
+            throw unchecked(t);
+        }
+    }
+
+    /** A Throwable from a downcall as an unchecked exception (errors pass as they are). */
+    static RuntimeException unchecked(Throwable t) {
+        if (t instanceof RuntimeException r) return r;
+        if (t instanceof Error e) throw e;
+        return new IllegalStateException(t);
+    }
+}
