@@ -209,8 +209,15 @@ if [ $BENCH = 1 ]; then
         java_bench 120 "attention (cuda-emu)" attention --device cuda-emu --batch 1 --heads 2 --seq 16 --dim 8 \
             --pass train --seconds 0.05 --warmup 0 || STATUS=1
     else
+        # the default paths (cuBLAS / cuDNN where they load: the JSON's vendor_paths says which), then our own
+        # kernels for every family, then the vendor paths on TF32 tensor cores
         java_bench 120 "train-step tiny" train-step --config configs/tiny.yaml --device cuda --warmup 3 --iters 5 \
             || STATUS=1
+        JAVA_TOOL_OPTIONS="-Drevtaf.cuda.gemm=own -Drevtaf.cuda.conv=own -Drevtaf.cuda.norm=own -Drevtaf.cuda.pool=own" \
+            java_bench 90 "train-step tiny (own kernels)" train-step --config configs/tiny.yaml --device cuda \
+            --warmup 3 --iters 5 || STATUS=1
+        JAVA_TOOL_OPTIONS="-Drevtaf.cuda.math=tf32" java_bench 90 "train-step tiny (vendor TF32)" train-step \
+            --config configs/tiny.yaml --device cuda --warmup 3 --iters 5 || STATUS=1
         # issue 18's attention shape: head dim 64, sequence 1024, batch x heads 64
         for pass in forward train; do
             java_bench 60 "attention $pass" attention --device cuda --batch 8 --heads 8 --seq 1024 --dim 64 \

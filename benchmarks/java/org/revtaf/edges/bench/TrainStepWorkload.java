@@ -103,6 +103,7 @@ public final class TrainStepWorkload extends Workload {
         if (cuda != null) { // kernel calls that left the device, and the allocator's peak over the steps
             extra.put("host_fallbacks", CudaBackend.hostFallbackCount() - fallbacksBefore);
             extra.put("device_peak_bytes", cuda.peakBytes());
+            extra.put("vendor_paths", cuda.vendorPaths());
             // copies between host and device per step (each one a host synchronisation), warmup included
             double steps = warmup + iters;
             double reads = (CudaBackend.hostReads() - readsBefore) / steps;

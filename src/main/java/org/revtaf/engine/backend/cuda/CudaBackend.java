@@ -1,5 +1,8 @@
 package org.revtaf.engine.backend.cuda;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.revtaf.engine.backend.BackendBase;
 import org.revtaf.engine.bindings.RevtafKernels;
@@ -21,24 +24,44 @@ import org.revtaf.engine.tensor.Storage;
  */
 public final class CudaBackend extends BackendBase {
     private final CudaDevice dev;
+    private final Map<String, String> paths;
 
     CudaBackend(Device device, RevtafKernels library) {
         this(new CudaDevice(library, device));
     }
 
     private CudaBackend(CudaDevice dev) {
+        this(dev, new CudaMatmul(dev), new CudaConv(dev), new CudaNorm(dev));
+    }
+
+    private CudaBackend(CudaDevice dev, CudaMatmul matmul, CudaConv conv, CudaNorm norm) {
         super(
                 dev.device,
                 new Kernels(
                         new CudaElementwise(dev),
                         new CudaReduce(dev),
-                        new CudaMatmul(dev),
-                        new CudaConv(dev),
-                        new CudaNorm(dev),
+                        matmul,
+                        conv,
+                        norm,
                         new CudaIndex(dev),
                         new CudaFused(dev),
                         new CudaOptim(dev)));
         this.dev = dev;
+        this.paths = new LinkedHashMap<>();
+        paths.put("gemm", matmul.path().name().toLowerCase(Locale.ROOT));
+        paths.put("conv", conv.convPath());
+        paths.put("pool", conv.poolPath());
+        paths.put("norm", norm.path());
+        paths.put("math", VendorChoice.Math.fromSystem().name().toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * Which implementation each vendor-capable family runs ({@code gemm}: cublas, cublas_lt or own;
+     * {@code conv}, {@code pool}, {@code norm}: cudnn or own) and the vendor math mode: what {@code
+     * bench train-step} reports beside its figures.
+     */
+    public Map<String, String> vendorPaths() {
+        return Collections.unmodifiableMap(paths);
     }
 
     @Override

@@ -43,6 +43,15 @@ final class CudaConv extends CudaFamily<ConvKernels> implements ConvKernels {
         cudnnPool = pool == VendorChoice.Impl.VENDOR ? ops : null;
     }
 
+    /** "cudnn" or "own". */
+    String convPath() {
+        return cudnnConv != null ? "cudnn" : "own";
+    }
+
+    String poolPath() {
+        return cudnnPool != null ? "cudnn" : "own";
+    }
+
     private static MemorySegment geom(Arena a, Conv2dGeom g) {
         return longs(
                 a,

@@ -31,6 +31,11 @@ final class CudaNorm extends CudaFamily<NormKernels> implements NormKernels {
         cudnn = impl == VendorChoice.Impl.VENDOR ? new CudnnOps(d, VendorChoice.Math.fromSystem()) : null;
     }
 
+    /** "cudnn" (batch norm) or "own". */
+    String path() {
+        return cudnn != null ? "cudnn" : "own";
+    }
+
     @Override
     public void layerNorm(LayerNormArgs<Tensor> a, int rows, int dim, double eps) {
         if (!dense(a.out(), a.mean(), a.rstd(), a.x(), a.w(), a.b())) {

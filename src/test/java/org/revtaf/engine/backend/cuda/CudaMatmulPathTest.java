@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.revtaf.RevtafException;
+import org.revtaf.engine.backend.Backends;
 import org.revtaf.engine.tensor.Device;
 
 /**
@@ -68,6 +70,19 @@ class CudaMatmulPathTest {
                 RevtafException.class,
                 () -> VendorChoice.of("revtaf.cuda.conv", "cudnn", "cuDNN", Device.CUDA, () -> true));
         assertEquals("-Drevtaf.cuda.conv=cudnn: expected auto, vendor (cuDNN) or own (our kernel)", e.getMessage());
+    }
+
+    @Test
+    void theEmulatedBackendReportsOurKernelsForEveryVendorFamily() {
+        Backends.register(new CudaBackendProvider.CudaEmu());
+        try {
+            CudaBackend b = (CudaBackend) Backends.of(Device.CUDA_EMU);
+            assertEquals(
+                    Map.of("gemm", "own", "conv", "own", "pool", "own", "norm", "own", "math", "fp32"),
+                    b.vendorPaths());
+        } finally {
+            Backends.unregister(Device.CUDA_EMU);
+        }
     }
 
     @Test
