@@ -131,7 +131,8 @@ final class CudaMatmul extends CudaFamily<MatmulKernels> implements MatmulKernel
             host.gemm(c, a, b, g);
             return;
         }
-        switch (path) {
+        // k = 0 (c = beta c) has no layout cuBLASLt takes: our kernel scales c
+        switch (g.k() == 0 && path == Path.CUBLAS_LT ? Path.OWN : path) {
             case CUBLAS -> cublas(c, a, b, g);
             case CUBLAS_LT -> cublasLt(c, a, b, g);
             case OWN ->

@@ -134,11 +134,12 @@ final class CudnnOps {
     }
 
     /**
-     * Whether cuDNN's batch norm takes these operands: affine (w and b), statistics to save both
+     * Whether cuDNN's batch norm takes these operands: not empty, affine (w and b), statistics to save both
      * given or both null, and in training the running statistics both given or both null (eval
      * needs them).
      */
     static boolean batchNormFits(BatchNormArgs<Tensor> a, BatchNormGeom g) {
+        if (g.n() * g.hw() == 0) return false; // cuDNN refuses empty tensors
         if (a.w() == null || a.b() == null || (a.saveMean() == null) != (a.saveInvStd() == null)) return false;
         if (g.training()) return (a.runMean() == null) == (a.runVar() == null);
         return a.runMean() != null && a.runVar() != null;
