@@ -60,55 +60,25 @@ public final class CublasLt {
     private final MethodHandle heuristic, matmul;
 
     private CublasLt(SymbolLookup lib) {
-        create = status(lib, "cublasLtCreate", ADDRESS);
-        destroy = status(lib, "cublasLtDestroy", ADDRESS);
+        create = status(lib, "cublasLtCreate", "A");
+        destroy = status(lib, "cublasLtDestroy", "A");
         version = VendorCalls.bind(lib, "cublasLtGetVersion", FunctionDescriptor.of(JAVA_LONG));
         // (*desc, computeType, scaleType)
-        descCreate = status(lib, "cublasLtMatmulDescCreate", ADDRESS, JAVA_INT, JAVA_INT);
+        descCreate = status(lib, "cublasLtMatmulDescCreate", "AII");
         // (desc, attr, *buf, sizeInBytes)
-        descSet = status(lib, "cublasLtMatmulDescSetAttribute", ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG);
-        descDestroy = status(lib, "cublasLtMatmulDescDestroy", ADDRESS);
+        descSet = status(lib, "cublasLtMatmulDescSetAttribute", "AIAL");
+        descDestroy = status(lib, "cublasLtMatmulDescDestroy", "A");
         // (*layout, type, uint64 rows, uint64 cols, int64 ld)
-        layoutCreate = status(lib, "cublasLtMatrixLayoutCreate", ADDRESS, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG);
-        layoutSet = status(lib, "cublasLtMatrixLayoutSetAttribute", ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG);
-        layoutDestroy = status(lib, "cublasLtMatrixLayoutDestroy", ADDRESS);
-        prefCreate = status(lib, "cublasLtMatmulPreferenceCreate", ADDRESS);
-        prefSet = status(lib, "cublasLtMatmulPreferenceSetAttribute", ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG);
-        prefDestroy = status(lib, "cublasLtMatmulPreferenceDestroy", ADDRESS);
+        layoutCreate = status(lib, "cublasLtMatrixLayoutCreate", "AILLL");
+        layoutSet = status(lib, "cublasLtMatrixLayoutSetAttribute", "AIAL");
+        layoutDestroy = status(lib, "cublasLtMatrixLayoutDestroy", "A");
+        prefCreate = status(lib, "cublasLtMatmulPreferenceCreate", "A");
+        prefSet = status(lib, "cublasLtMatmulPreferenceSetAttribute", "AIAL");
+        prefDestroy = status(lib, "cublasLtMatmulPreferenceDestroy", "A");
         // (handle, opDesc, Adesc, Bdesc, Cdesc, Ddesc, pref, requested, *results, *returned)
-        heuristic = status(
-                lib,
-                "cublasLtMatmulAlgoGetHeuristic",
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                JAVA_INT,
-                ADDRESS,
-                ADDRESS);
+        heuristic = status(lib, "cublasLtMatmulAlgoGetHeuristic", "AAAAAAAIAA");
         // (handle, opDesc, *alpha, A, Adesc, B, Bdesc, *beta, C, Cdesc, D, Ddesc, *algo, workspace, bytes, stream)
-        matmul = status(
-                lib,
-                "cublasLtMatmul",
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                JAVA_LONG,
-                ADDRESS);
+        matmul = status(lib, "cublasLtMatmul", "AAAAAAAAAAAAAALA");
     }
 
     /** Loads cuBLASLt (13, else 12) on first use. */

@@ -1,7 +1,6 @@
 package org.revtaf.engine.bindings;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -70,270 +69,63 @@ public final class Cudnn {
 
     private Cudnn(SymbolLookup lib) {
         getErrorString = VendorCalls.bind(lib, "cudnnGetErrorString", FunctionDescriptor.of(ADDRESS, JAVA_INT));
-        create = status(lib, "cudnnCreate", ADDRESS);
-        destroy = status(lib, "cudnnDestroy", ADDRESS);
-        setStream = status(lib, "cudnnSetStream", ADDRESS, ADDRESS);
-        createTensor = status(lib, "cudnnCreateTensorDescriptor", ADDRESS);
+        create = status(lib, "cudnnCreate", "A");
+        destroy = status(lib, "cudnnDestroy", "A");
+        setStream = status(lib, "cudnnSetStream", "AA");
+        createTensor = status(lib, "cudnnCreateTensorDescriptor", "A");
         // (desc, format, dataType, n, c, h, w)
-        setTensor4d = status(
-                lib, "cudnnSetTensor4dDescriptor", ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
-        destroyTensor = status(lib, "cudnnDestroyTensorDescriptor", ADDRESS);
-        createFilter = status(lib, "cudnnCreateFilterDescriptor", ADDRESS);
+        setTensor4d = status(lib, "cudnnSetTensor4dDescriptor", "AIIIIII");
+        destroyTensor = status(lib, "cudnnDestroyTensorDescriptor", "A");
+        createFilter = status(lib, "cudnnCreateFilterDescriptor", "A");
         // (desc, dataType, format, k, c, h, w)
-        setFilter4d = status(
-                lib, "cudnnSetFilter4dDescriptor", ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
-        destroyFilter = status(lib, "cudnnDestroyFilterDescriptor", ADDRESS);
-        createConv = status(lib, "cudnnCreateConvolutionDescriptor", ADDRESS);
+        setFilter4d = status(lib, "cudnnSetFilter4dDescriptor", "AIIIIII");
+        destroyFilter = status(lib, "cudnnDestroyFilterDescriptor", "A");
+        createConv = status(lib, "cudnnCreateConvolutionDescriptor", "A");
         // (desc, pad_h, pad_w, u, v, dilation_h, dilation_w, mode, computeType)
-        setConv2d = status(
-                lib,
-                "cudnnSetConvolution2dDescriptor",
-                ADDRESS,
-                JAVA_INT,
-                JAVA_INT,
-                JAVA_INT,
-                JAVA_INT,
-                JAVA_INT,
-                JAVA_INT,
-                JAVA_INT,
-                JAVA_INT);
-        setGroupCount = status(lib, "cudnnSetConvolutionGroupCount", ADDRESS, JAVA_INT);
-        setMathType = status(lib, "cudnnSetConvolutionMathType", ADDRESS, JAVA_INT);
-        destroyConv = status(lib, "cudnnDestroyConvolutionDescriptor", ADDRESS);
+        setConv2d = status(lib, "cudnnSetConvolution2dDescriptor", "AIIIIIIII");
+        setGroupCount = status(lib, "cudnnSetConvolutionGroupCount", "AI");
+        setMathType = status(lib, "cudnnSetConvolutionMathType", "AI");
+        destroyConv = status(lib, "cudnnDestroyConvolutionDescriptor", "A");
         // (convDesc, xDesc, wDesc, *n, *c, *h, *w)
-        outputDim = status(
-                lib,
-                "cudnnGetConvolution2dForwardOutputDim",
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS);
+        outputDim = status(lib, "cudnnGetConvolution2dForwardOutputDim", "AAAAAAA");
         // (handle, xDesc, wDesc, convDesc, yDesc, requested, *returned, *perfResults)
-        fwdAlgo = status(
-                lib,
-                "cudnnGetConvolutionForwardAlgorithm_v7",
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                JAVA_INT,
-                ADDRESS,
-                ADDRESS);
+        fwdAlgo = status(lib, "cudnnGetConvolutionForwardAlgorithm_v7", "AAAAAIAA");
         // (handle, xDesc, wDesc, convDesc, yDesc, algo, *bytes)
-        fwdWorkspace = status(
-                lib,
-                "cudnnGetConvolutionForwardWorkspaceSize",
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                JAVA_INT,
-                ADDRESS);
+        fwdWorkspace = status(lib, "cudnnGetConvolutionForwardWorkspaceSize", "AAAAAIA");
         // (handle, *alpha, xDesc, x, wDesc, w, convDesc, algo, workSpace, bytes, *beta, yDesc, y)
-        forward = status(
-                lib,
-                "cudnnConvolutionForward",
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                JAVA_INT,
-                ADDRESS,
-                JAVA_LONG,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS);
+        forward = status(lib, "cudnnConvolutionForward", "AAAAAAAIALAAA");
         // (handle, wDesc, dyDesc, convDesc, dxDesc, requested, *returned, *perfResults)
-        bwdDataAlgo = status(
-                lib,
-                "cudnnGetConvolutionBackwardDataAlgorithm_v7",
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                JAVA_INT,
-                ADDRESS,
-                ADDRESS);
+        bwdDataAlgo = status(lib, "cudnnGetConvolutionBackwardDataAlgorithm_v7", "AAAAAIAA");
         // (handle, wDesc, dyDesc, convDesc, dxDesc, algo, *bytes)
-        bwdDataWorkspace = status(
-                lib,
-                "cudnnGetConvolutionBackwardDataWorkspaceSize",
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                JAVA_INT,
-                ADDRESS);
+        bwdDataWorkspace = status(lib, "cudnnGetConvolutionBackwardDataWorkspaceSize", "AAAAAIA");
         // (handle, *alpha, wDesc, w, dyDesc, dy, convDesc, algo, workSpace, bytes, *beta, dxDesc, dx)
-        backwardData = status(
-                lib,
-                "cudnnConvolutionBackwardData",
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                JAVA_INT,
-                ADDRESS,
-                JAVA_LONG,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS);
+        backwardData = status(lib, "cudnnConvolutionBackwardData", "AAAAAAAIALAAA");
         // (handle, xDesc, dyDesc, convDesc, dwDesc, requested, *returned, *perfResults)
-        bwdFilterAlgo = status(
-                lib,
-                "cudnnGetConvolutionBackwardFilterAlgorithm_v7",
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                JAVA_INT,
-                ADDRESS,
-                ADDRESS);
+        bwdFilterAlgo = status(lib, "cudnnGetConvolutionBackwardFilterAlgorithm_v7", "AAAAAIAA");
         // (handle, xDesc, dyDesc, convDesc, dwDesc, algo, *bytes)
-        bwdFilterWorkspace = status(
-                lib,
-                "cudnnGetConvolutionBackwardFilterWorkspaceSize",
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                JAVA_INT,
-                ADDRESS);
+        bwdFilterWorkspace = status(lib, "cudnnGetConvolutionBackwardFilterWorkspaceSize", "AAAAAIA");
         // (handle, *alpha, xDesc, x, dyDesc, dy, convDesc, algo, workSpace, bytes, *beta, dwDesc, dw)
-        backwardFilter = status(
-                lib,
-                "cudnnConvolutionBackwardFilter",
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                JAVA_INT,
-                ADDRESS,
-                JAVA_LONG,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS);
+        backwardFilter = status(lib, "cudnnConvolutionBackwardFilter", "AAAAAAAIALAAA");
         // (handle, *alpha, dyDesc, dy, *beta, dbDesc, db)
-        backwardBias = status(
-                lib, "cudnnConvolutionBackwardBias", ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
+        backwardBias = status(lib, "cudnnConvolutionBackwardBias", "AAAAAAA");
         // (handle, *alpha, aDesc, A, *beta, cDesc, C): C = alpha A + beta C, A broadcast
-        addTensor = status(lib, "cudnnAddTensor", ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
+        addTensor = status(lib, "cudnnAddTensor", "AAAAAAA");
         // (handle, mode, *alpha, *beta, xDesc, x, yDesc, y, bnDesc, scale, bias, factor, runMean, runVar, eps,
         // saveMean, saveInvVariance)
-        bnTraining = status(
-                lib,
-                "cudnnBatchNormalizationForwardTraining",
-                ADDRESS,
-                JAVA_INT,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                JAVA_DOUBLE,
-                ADDRESS,
-                ADDRESS,
-                JAVA_DOUBLE,
-                ADDRESS,
-                ADDRESS);
+        bnTraining = status(lib, "cudnnBatchNormalizationForwardTraining", "AIAAAAAAAAADAADAA");
         // (handle, mode, *alpha, *beta, xDesc, x, yDesc, y, bnDesc, scale, bias, estMean, estVar, eps)
-        bnInference = status(
-                lib,
-                "cudnnBatchNormalizationForwardInference",
-                ADDRESS,
-                JAVA_INT,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                JAVA_DOUBLE);
+        bnInference = status(lib, "cudnnBatchNormalizationForwardInference", "AIAAAAAAAAAAAD");
         // (handle, mode, *alphaData, *betaData, *alphaParam, *betaParam, xDesc, x, dyDesc, dy, dxDesc, dx,
         // bnDesc, scale, dScale, dBias, eps, savedMean, savedInvVariance)
-        bnBackward = status(
-                lib,
-                "cudnnBatchNormalizationBackward",
-                ADDRESS,
-                JAVA_INT,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                JAVA_DOUBLE,
-                ADDRESS,
-                ADDRESS);
-        createPool = status(lib, "cudnnCreatePoolingDescriptor", ADDRESS);
+        bnBackward = status(lib, "cudnnBatchNormalizationBackward", "AIAAAAAAAAAAAAAADAA");
+        createPool = status(lib, "cudnnCreatePoolingDescriptor", "A");
         // (desc, mode, nanOpt, windowH, windowW, padH, padW, strideH, strideW)
-        setPool2d = status(
-                lib,
-                "cudnnSetPooling2dDescriptor",
-                ADDRESS,
-                JAVA_INT,
-                JAVA_INT,
-                JAVA_INT,
-                JAVA_INT,
-                JAVA_INT,
-                JAVA_INT,
-                JAVA_INT,
-                JAVA_INT);
-        destroyPool = status(lib, "cudnnDestroyPoolingDescriptor", ADDRESS);
+        setPool2d = status(lib, "cudnnSetPooling2dDescriptor", "AIIIIIIII");
+        destroyPool = status(lib, "cudnnDestroyPoolingDescriptor", "A");
         // (handle, poolDesc, *alpha, xDesc, x, *beta, yDesc, y)
-        poolForward = status(
-                lib, "cudnnPoolingForward", ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
+        poolForward = status(lib, "cudnnPoolingForward", "AAAAAAAA");
         // (handle, poolDesc, *alpha, yDesc, y, dyDesc, dy, xDesc, x, *beta, dxDesc, dx)
-        poolBackward = status(
-                lib,
-                "cudnnPoolingBackward",
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS,
-                ADDRESS);
+        poolBackward = status(lib, "cudnnPoolingBackward", "AAAAAAAAAAAA");
     }
 
     /** Loads cuDNN 9 on first use (a RevtafException naming the places tried when it is missing). */
@@ -495,58 +287,32 @@ public final class Cudnn {
         };
     }
 
-    /** y = conv(x, w) (overwrites y). */
-    public void convForward(
+    /**
+     * One convolution pass, overwriting its output, with the operands in cuDNN's order for the
+     * pass: FORWARD y = conv(x, w) (a x, b w, out y); BACKWARD_DATA (a w, b dy, out dx);
+     * BACKWARD_FILTER (a x, b dy, out dw). alpha 1, beta 0; the algorithm's workspace in ws.
+     */
+    public void convolve(
+            Pass pass,
             MemorySegment handle,
-            MemorySegment xd,
-            MemorySegment x,
-            MemorySegment wd,
-            MemorySegment w,
+            MemorySegment ad,
+            MemorySegment a,
+            MemorySegment bd,
+            MemorySegment b,
             MemorySegment conv,
             Algo algo,
             MemorySegment ws,
-            MemorySegment yd,
-            MemorySegment y) {
+            MemorySegment outd,
+            MemorySegment out) {
+        MethodHandle h = switch (pass) {
+            case FORWARD -> forward;
+            case BACKWARD_DATA -> backwardData;
+            case BACKWARD_FILTER -> backwardFilter;
+        };
         check(
-                call(() -> (int) forward.invokeExact(
-                        handle, ONE, xd, x, wd, w, conv, algo.algo(), ws, algo.workspace(), ZERO, yd, y)),
-                "cudnnConvolutionForward");
-    }
-
-    /** dx = conv^T(dy, w) (overwrites dx). */
-    public void convBackwardData(
-            MemorySegment handle,
-            MemorySegment wd,
-            MemorySegment w,
-            MemorySegment dyd,
-            MemorySegment dy,
-            MemorySegment conv,
-            Algo algo,
-            MemorySegment ws,
-            MemorySegment dxd,
-            MemorySegment dx) {
-        check(
-                call(() -> (int) backwardData.invokeExact(
-                        handle, ONE, wd, w, dyd, dy, conv, algo.algo(), ws, algo.workspace(), ZERO, dxd, dx)),
-                "cudnnConvolutionBackwardData");
-    }
-
-    /** dw = sum over the batch of x (*) dy (overwrites dw). */
-    public void convBackwardFilter(
-            MemorySegment handle,
-            MemorySegment xd,
-            MemorySegment x,
-            MemorySegment dyd,
-            MemorySegment dy,
-            MemorySegment conv,
-            Algo algo,
-            MemorySegment ws,
-            MemorySegment dwd,
-            MemorySegment dw) {
-        check(
-                call(() -> (int) backwardFilter.invokeExact(
-                        handle, ONE, xd, x, dyd, dy, conv, algo.algo(), ws, algo.workspace(), ZERO, dwd, dw)),
-                "cudnnConvolutionBackwardFilter");
+                call(() -> (int) h.invokeExact(
+                        handle, ONE, ad, a, bd, b, conv, algo.algo(), ws, algo.workspace(), ZERO, outd, out)),
+                "cudnnConvolution" + passName(pass));
     }
 
     /** db (1, oc, 1, 1) = dy summed over n, h, w (overwrites db). */

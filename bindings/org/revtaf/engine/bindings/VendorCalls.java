@@ -1,6 +1,9 @@
 package org.revtaf.engine.bindings;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -20,9 +23,22 @@ final class VendorCalls {
 
     private VendorCalls() {}
 
-    /** The downcall of {@code int name(args...)} (cuBLAS / cuDNN status functions). */
-    static MethodHandle status(SymbolLookup lib, String name, MemoryLayout... args) {
-        return bind(lib, name, FunctionDescriptor.of(JAVA_INT, args));
+    /**
+     * The downcall of {@code int name(args...)} (cuBLAS / cuDNN status functions), the arguments
+     * spelled one letter each: A a pointer (handle, descriptor, device or host address), I an int or
+     * enum, L a 64-bit integer (size_t, int64_t, uint64_t), D a double.
+     */
+    static MethodHandle status(SymbolLookup lib, String name, String args) {
+        MemoryLayout[] layouts = new MemoryLayout[args.length()];
+        for (int i = 0; i < layouts.length; i++)
+            layouts[i] = switch (args.charAt(i)) {
+                case 'A' -> ADDRESS;
+                case 'I' -> JAVA_INT;
+                case 'L' -> JAVA_LONG;
+                case 'D' -> JAVA_DOUBLE;
+                default -> throw new IllegalArgumentException(name + ": argument letter " + args.charAt(i));
+            };
+        return bind(lib, name, FunctionDescriptor.of(JAVA_INT, layouts));
     }
 
     static MethodHandle bind(SymbolLookup lib, String name, FunctionDescriptor fd) {

@@ -152,7 +152,7 @@ class VendorBindingsTest {
         MemorySegment yd = c.tensor4d(1, 4, 6, 6), conv = c.convolution(0, 0, 1, 1, 1, 1, 1, Cudnn.FMA_MATH);
         Cudnn.Algo algo = new Cudnn.Algo(1, Cudnn.FMA_MATH, 777);
         MemorySegment a = ptr(0x1000), b = ptr(0x2000), o = ptr(0x3000), ws = ptr(0x4000);
-        c.convForward(h, xd, a, wd, b, conv, algo, ws, yd, o);
+        c.convolve(Cudnn.Pass.FORWARD, h, xd, a, wd, b, conv, algo, ws, yd, o);
         long[] hd = {h.address()};
         assertCall(
                 s,
@@ -170,7 +170,7 @@ class VendorBindingsTest {
                 0,
                 yd.address(),
                 0x3000);
-        c.convBackwardData(h, wd, b, yd, a, conv, algo, ws, xd, o);
+        c.convolve(Cudnn.Pass.BACKWARD_DATA, h, wd, b, yd, a, conv, algo, ws, xd, o);
         assertCall(
                 s,
                 "cudnnConvolutionBackwardData",
@@ -187,7 +187,7 @@ class VendorBindingsTest {
                 0,
                 xd.address(),
                 0x3000);
-        c.convBackwardFilter(h, xd, a, yd, b, conv, algo, ws, wd, o);
+        c.convolve(Cudnn.Pass.BACKWARD_FILTER, h, xd, a, yd, b, conv, algo, ws, wd, o);
         assertCall(
                 s,
                 "cudnnConvolutionBackwardFilter",

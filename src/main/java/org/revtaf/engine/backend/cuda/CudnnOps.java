@@ -110,7 +110,7 @@ final class CudnnOps {
         ConvPlan p = plan(g);
         Cudnn.Algo a = algo(p, Cudnn.Pass.FORWARD);
         try (CudaDevice.Temp ws = dev.temp(Math.max(1, a.workspace()))) {
-            cudnn.convForward(handle, p.x, at(x), p.w, at(w), p.fwdConv, a, ws.ptr(), p.y, at(out));
+            cudnn.convolve(Cudnn.Pass.FORWARD, handle, p.x, at(x), p.w, at(w), p.fwdConv, a, ws.ptr(), p.y, at(out));
         }
         if (bias != null) cudnn.addTensor(handle, p.bias, at(bias), p.y, at(out));
     }
@@ -121,13 +121,35 @@ final class CudnnOps {
         if (dx != null) {
             Cudnn.Algo a = algo(p, Cudnn.Pass.BACKWARD_DATA);
             try (CudaDevice.Temp ws = dev.temp(Math.max(1, a.workspace()))) {
-                cudnn.convBackwardData(handle, p.w, at(w), p.y, at(dy), p.dataConv, a, ws.ptr(), p.x, at(dx));
+                cudnn.convolve(
+                        Cudnn.Pass.BACKWARD_DATA,
+                        handle,
+                        p.w,
+                        at(w),
+                        p.y,
+                        at(dy),
+                        p.dataConv,
+                        a,
+                        ws.ptr(),
+                        p.x,
+                        at(dx));
             }
         }
         if (dw != null) {
             Cudnn.Algo a = algo(p, Cudnn.Pass.BACKWARD_FILTER);
             try (CudaDevice.Temp ws = dev.temp(Math.max(1, a.workspace()))) {
-                cudnn.convBackwardFilter(handle, p.x, at(x), p.y, at(dy), p.filterConv, a, ws.ptr(), p.w, at(dw));
+                cudnn.convolve(
+                        Cudnn.Pass.BACKWARD_FILTER,
+                        handle,
+                        p.x,
+                        at(x),
+                        p.y,
+                        at(dy),
+                        p.filterConv,
+                        a,
+                        ws.ptr(),
+                        p.w,
+                        at(dw));
             }
         }
         if (db != null) cudnn.convBackwardBias(handle, p.y, at(dy), p.bias, at(db));
