@@ -28,13 +28,6 @@ public final class Gemm {
     static final int NC = roundUp(Math.max(1, Integer.getInteger("revtaf.gemm.nc", 3072)), NR);
 
     /**
-     * The older parallel scheme (revtaf.gemm.shared=true): every depth block's B panel packed once and
-     * shared by all threads, two fork-joins per depth block. The default gives the threads independent
-     * blocks of C with their own panels and one fork-join per call.
-     */
-    static final boolean SHARED_PANELS = Boolean.getBoolean("revtaf.gemm.shared");
-
-    /**
      * When the threads split the rows, one block each: pack each B panel once for all of them
      * ({@link SharedPanels}; revtaf.gemm.shareb, default false) instead of once per thread. Off by
      * default: on 2 busy Zen 5 cores it was ~1% faster in medians, but its slowest calls were 2x slower
@@ -300,10 +293,6 @@ public final class Gemm {
             serial(m, k, alpha, a, b, beta, c, cOff, ldc, 0, m, 0, n);
             return;
         }
-        if (SHARED_PANELS) {
-            packedShared(m, n, k, alpha, a, b, beta, c, cOff, ldc, threads);
-            return;
-        }
         // Independent blocks of C, one serial GEMM each (own packed panels, no barrier between depth
         // blocks), split so that the operand every block packs again is the cheaper one (byCols). More
         // blocks than threads balance the load (and a thread the OS holds back loses only a small
@@ -392,52 +381,6 @@ public final class Gemm {
             }
         } finally {
             shared.stop(t);
-        }
-    }
-
-    /** The older scheme (revtaf.gemm.shared): each (jc, pc) B panel packed once by all threads, then shared. */
-    static void packedShared(
-            int m,
-            int n,
-            int k,
-            float alpha,
-            ASource a,
-            BSource b,
-            float beta,
-            float[] c,
-            int cOff,
-            int ldc,
-            int threads) {
-        scale(m, n, beta, c, cOff, ldc);
-        int ncMax = Math.min(NC, roundUp(n, NR));
-        float[] bp = buffer(B_PACK, Math.min(KC, k) * ncMax);
-        int rowTiles = (m + MR - 1) / MR;
-        // split rows between threads when there are enough row tiles, else the column strips
-        boolean splitRows = rowTiles >= 2 * threads;
-        for (int jc = 0; jc < n; jc += NC) {
-            int nc = Math.min(NC, n - jc);
-            int strips = (nc + NR - 1) / NR;
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
-                final int fjc = jc, fpc = pc;
-                // a few tasks per thread, so that a thread delayed by the OS (shared cores) has its
-                // remaining work stolen instead of stalling the barrier
-                int packParts = Math.min(strips, TASKS_PER_THREAD * threads);
-                Parallel.tasks(packParts, t -> {
-                    int s0 = strips * t / packParts, s1 = strips * (t + 1) / packParts;
-                    packB(b, fpc, kc, fjc, nc, s0, s1, bp);
-                });
-                int parts = Math.min(splitRows ? rowTiles : strips, TASKS_PER_THREAD * threads);
-                Parallel.tasks(parts, t -> {
-                    if (splitRows) {
-                        int r0 = rowTiles * t / parts * MR, r1 = Math.min(m, rowTiles * (t + 1) / parts * MR);
-                        macro(m, alpha, a, bp, c, cOff, ldc, fpc, kc, fjc, nc, r0, r1, 0, strips);
-                    } else {
-                        int s0 = strips * t / parts, s1 = strips * (t + 1) / parts;
-                        macro(m, alpha, a, bp, c, cOff, ldc, fpc, kc, fjc, nc, 0, m, s0, s1);
-                    }
-                });
-            }
         }
     }
 

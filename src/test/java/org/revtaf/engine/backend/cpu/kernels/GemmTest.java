@@ -111,8 +111,7 @@ class GemmTest {
      * The parallel path (independent blocks of C: by columns when m * cost(A) <= n * cost(B), a
      * transposing pack costing 2 and a copying one 1, else by rows, so both splits occur among the
      * transposes below; more blocks than threads when the split side has at least 2 * SPLIT_MIN per
-     * thread) and the older shared-panel
-     * path give the bits of one thread: every element sums over the depth in the same order.
+     * thread) gives the bits of one thread: every element sums over the depth in the same order.
      */
     @Test
     void parallelBlocksAreBitIdenticalToOneThread() {
@@ -131,29 +130,15 @@ class GemmTest {
                     int m = s[0], n = s[1], k = s[2];
                     SplittableRandom r = new SplittableRandom(m + 3L * n + 7L * k + t);
                     float[] a = rand(r, m * k), b = rand(r, k * n), c0 = rand(r, m * n);
-                    float[] one = c0.clone(), blocks = c0.clone(), shared = c0.clone();
+                    float[] one = c0.clone(), blocks = c0.clone();
                     int lda = ta ? m : k, ldb = tb ? k : n;
                     Gemm.packed(ta, tb, m, n, k, 1.5f, a, 0, lda, b, 0, ldb, 0.5f, one, 0, n, 1);
                     for (int p : new int[] {2, 3}) {
                         Parallel.setThreads(p);
                         System.arraycopy(c0, 0, blocks, 0, c0.length);
-                        System.arraycopy(c0, 0, shared, 0, c0.length);
                         Gemm.packed(ta, tb, m, n, k, 1.5f, a, 0, lda, b, 0, ldb, 0.5f, blocks, 0, n, p);
-                        Gemm.packedShared(
-                                m,
-                                n,
-                                k,
-                                1.5f,
-                                Gemm.matrixA(ta, a, 0, lda),
-                                Gemm.matrixB(tb, b, 0, ldb),
-                                0.5f,
-                                shared,
-                                0,
-                                n,
-                                p);
                         String what = p + " threads, m=" + m + " n=" + n + " k=" + k + " ta=" + ta + " tb=" + tb;
                         assertArrayEquals(one, blocks, "blocks, " + what);
-                        assertArrayEquals(one, shared, "shared panels, " + what);
                     }
                 }
         } finally {
