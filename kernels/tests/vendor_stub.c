@@ -278,7 +278,7 @@ API int cublasSgemmStridedBatched(void* h, int ta, int tb, int m, int n, int k, 
 
 // ---- cuBLASLt ---------------------------------------------------------------------------------
 // matmul desc: f[0] compute, f[1] scale, f[2 + attr] attribute values; layout: type, rows, cols, ld,
-// f[4] batch count, f[5] batch stride; preference: f[0] max workspace
+// f[4] batch count, f[5] batch stride; preference: f[0] max workspace, f[5..8] min alignments A B C D
 API size_t cublasLtGetVersion(void) { return 130100; }
 API int cublasLtCreate(void** h) { return create_desc("cublasLtCreate", h); }
 API int cublasLtDestroy(void* h) { return destroy_desc("cublasLtDestroy", h); }
@@ -324,12 +324,14 @@ API int cublasLtMatmulPreferenceSetAttribute(void* d, int attr, const void* buf,
   int64_t a[] = {P(d), attr, (int64_t)size};
   int st = rec("cublasLtMatmulPreferenceSetAttribute", 3, a);
   if (st) return st;
-  if (attr != 1 || size != 8) return 7;  // MAX_WORKSPACE_BYTES: uint64
-  ((Desc*)d)->f[0] = *(const int64_t*)buf;
+  if (attr == 1 && size == 8) ((Desc*)d)->f[0] = *(const int64_t*)buf;  // MAX_WORKSPACE_BYTES: uint64
+  else if (attr >= 5 && attr <= 8 && size == 4) ((Desc*)d)->f[attr] = *(const uint32_t*)buf;  // MIN_ALIGNMENT_*: uint32
+  else return 7;
   return 0;
 }
 // cublasLtMatmulHeuristicResult_t: algo (8 x uint64) @0, workspaceSize @64, state @72, wavesCount @76,
-// reserved[4] @80: 96 bytes. The one result: algo data[0] = 0xA160, the preference's whole workspace.
+// reserved[4] @80: 96 bytes. The one result: algo data[0] = 0xA160 + the smallest of the preference's
+// four minimum alignments (so a caller sees they arrived), the preference's whole workspace.
 typedef struct {
   uint64_t algo[8];
   size_t workspaceSize;
@@ -345,7 +347,11 @@ API int cublasLtMatmulAlgoGetHeuristic(void* h, void* desc, void* la, void* lb, 
   if (st) return st;
   if (requested < 1) return 7;
   memset(res, 0, sizeof(Heur));
-  res->algo[0] = 0xA160;
+  int64_t* f = ((Desc*)pref)->f;
+  int64_t align = 256;
+  for (int i = 5; i <= 8; i++)
+    if (f[i] && f[i] < align) align = f[i];
+  res->algo[0] = 0xA160 + (uint64_t)align;
   res->workspaceSize = (size_t)((Desc*)pref)->f[0];
   res->wavesCount = 1.0f;
   *returned = 1;

@@ -46,7 +46,7 @@ public final class CublasLt {
     /** cublasLtMatrixLayoutAttribute_t. */
     static final int LAYOUT_BATCH_COUNT = 5, LAYOUT_STRIDED_BATCH_OFFSET = 6;
     /** cublasLtMatmulPreferenceAttributes_t. */
-    static final int PREF_MAX_WORKSPACE_BYTES = 1;
+    static final int PREF_MAX_WORKSPACE_BYTES = 1, PREF_MIN_ALIGNMENT_A = 5;
     /**
      * cublasLtMatmulHeuristicResult_t on x86-64: cublasLtMatmulAlgo_t algo (8 x uint64) @0, size_t
      * workspaceSize @64, cublasStatus_t state @72, float wavesCount @76, int reserved[4] @80; 96 bytes.
@@ -182,7 +182,7 @@ public final class CublasLt {
         private final MemorySegment algo;
         private final long workspace;
 
-        private Plan(MemorySegment handle, Shape s, Compute compute, long maxWorkspace) {
+        private Plan(MemorySegment handle, Shape s, Alignment align, Compute compute, long maxWorkspace) {
             desc = created(descCreate, "cublasLtMatmulDescCreate", compute.code, R_32F);
             setAttr(descSet, desc, DESC_TRANSA, JAVA_INT, s.transA() ? OP_T : OP_N, "cublasLtMatmulDescSetAttribute");
             setAttr(descSet, desc, DESC_TRANSB, JAVA_INT, s.transB() ? OP_T : OP_N, "cublasLtMatmulDescSetAttribute");
@@ -198,6 +198,16 @@ public final class CublasLt {
                         JAVA_LONG,
                         maxWorkspace,
                         "cublasLtMatmulPreferenceSetAttribute");
+                // A, B, C, D (= C): only algorithms that work with the operands' actual alignment
+                int[] bytes = {align.a(), align.b(), align.c(), align.c()};
+                for (int i = 0; i < 4; i++)
+                    setAttr(
+                            prefSet,
+                            pref,
+                            PREF_MIN_ALIGNMENT_A + i,
+                            JAVA_INT,
+                            bytes[i],
+                            "cublasLtMatmulPreferenceSetAttribute");
                 MemorySegment res = a.allocate(HEURISTIC_BYTES, 8), got = a.allocate(JAVA_INT);
                 check(
                         call(() -> (int) heuristic.invokeExact(handle, desc, la, lb, lc, lc, pref, 1, res, got)),
@@ -259,8 +269,27 @@ public final class CublasLt {
         }
     }
 
-    /** The plan of a shape: descriptors, and the heuristic's best algorithm within maxWorkspace bytes. */
-    public Plan plan(MemorySegment handle, Shape s, Compute compute, long maxWorkspace) {
-        return new Plan(handle, s, compute, maxWorkspace);
+    /**
+     * The plan of a shape: descriptors, and the heuristic's best algorithm within maxWorkspace bytes
+     * for operands at least as aligned as {@code align} says.
+     */
+    public Plan plan(MemorySegment handle, Shape s, Alignment align, Compute compute, long maxWorkspace) {
+        return new Plan(handle, s, align, compute, maxWorkspace);
+    }
+
+    /**
+     * The byte alignments of A, B and C (every problem of a batch): what the heuristic may assume
+     * (cuBLASLt assumes 256 unless told; a view into a larger tensor is often less aligned).
+     */
+    public record Alignment(int a, int b, int c) {}
+
+    /**
+     * The alignment of a float32 operand at {@code address} whose batch problems lie {@code stride}
+     * elements apart: the largest power of two, at most 256, dividing the address and (for more than
+     * one problem) the stride in bytes.
+     */
+    public static int alignment(long address, long stride, int batch) {
+        long bits = address | (batch > 1 ? stride * Float.BYTES : 0) | 256;
+        return (int) Long.lowestOneBit(bits);
     }
 }

@@ -324,7 +324,7 @@ class VendorBindingsTest {
         // column-major: A stored (k, m) = (5, 3) transposed, B (k, n) = (5, 4), C (3, 4); 6 problems, B shared
         CublasLt.Shape shape = new CublasLt.Shape(true, false, 3, 4, 5, 5, 5, 3, 15, 0, 12, 6);
         for (CublasLt.Compute compute : CublasLt.Compute.values()) {
-            CublasLt.Plan plan = lt.plan(h, shape, compute, 1 << 20);
+            CublasLt.Plan plan = lt.plan(h, shape, new CublasLt.Alignment(256, 16, 64), compute, 1 << 20);
             Call heur = s.last();
             // the preference's destroy comes after the heuristic query; read the layouts from the plan's run
             assertEquals(1 << 20, plan.workspace());
@@ -340,7 +340,7 @@ class VendorBindingsTest {
             assertEquals(0xC000, r[8]); // C
             assertEquals(0xC000, r[10]); // D = C in place
             assertEquals(r[9], r[11], "D has C's layout");
-            assertEquals(0xA160, r[12], "the heuristic's algorithm");
+            assertEquals(0xA160 + 16, r[12], "the heuristic's algorithm, chosen for 16-byte alignment");
             assertEquals(0xD000, r[13]);
             assertEquals(1 << 20, r[14]);
             assertEquals(0xE000, r[15]);
@@ -358,9 +358,19 @@ class VendorBindingsTest {
             assertEquals("cublasLtMatmulDescDestroy", s.last().name());
         }
         s.failNext(7);
-        RevtafException e =
-                assertThrows(RevtafException.class, () -> lt.plan(h, shape, CublasLt.Compute.BF16, 1 << 20));
+        RevtafException e = assertThrows(
+                RevtafException.class,
+                () -> lt.plan(h, shape, new CublasLt.Alignment(256, 256, 256), CublasLt.Compute.BF16, 1 << 20));
         assertEquals("cublasLtMatmulDescCreate failed with cuBLAS status 7", e.getMessage());
+    }
+
+    @Test
+    void alignmentIsTheLargestPowerOfTwoDividingAddressAndBatchStride() {
+        assertEquals(256, CublasLt.alignment(0x7f0000001000L, 0, 1));
+        assertEquals(256, CublasLt.alignment(0, 12, 1)); // one problem: the stride is never used
+        assertEquals(16, CublasLt.alignment(0x7f0000001010L, 64, 3));
+        assertEquals(4, CublasLt.alignment(0x7f0000001000L, 15, 2)); // 60-byte steps between problems
+        assertEquals(4, CublasLt.alignment(0x7f0000001004L, 0, 4));
     }
 
     @Test

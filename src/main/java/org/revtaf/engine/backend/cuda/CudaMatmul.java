@@ -46,7 +46,7 @@ final class CudaMatmul extends CudaFamily<MatmulKernels> implements MatmulKernel
     private final Cublas cublas;
     private final CublasLt lt;
     private final MemorySegment handle;
-    private final Map<CublasLt.Shape, CublasLt.Plan> plans = new HashMap<>();
+    private final Map<PlanKey, CublasLt.Plan> plans = new HashMap<>();
     private MemorySegment ltWorkspace;
 
     CudaMatmul(CudaDevice d) {
@@ -202,15 +202,24 @@ final class CudaMatmul extends CudaFamily<MatmulKernels> implements MatmulKernel
                 s.batch());
     }
 
+    /** A cuBLASLt plan's identity: the problem and its operands' alignment. */
+    private record PlanKey(CublasLt.Shape shape, CublasLt.Alignment align) {}
+
     private void cublasLt(Tensor c, Tensor a, Tensor b, GemmGeom g) {
         if (g.m() == 0 || g.n() == 0 || g.batch() == 0) return;
         CublasLt.Shape s = columnMajor(g);
+        MemorySegment pa = at(b), pb = at(a), pc = at(c); // cuBLASLt's A is our b (the operand swap)
+        CublasLt.Alignment align = new CublasLt.Alignment(
+                CublasLt.alignment(pa.address(), s.strideA(), s.batch()),
+                CublasLt.alignment(pb.address(), s.strideB(), s.batch()),
+                CublasLt.alignment(pc.address(), s.strideC(), s.batch()));
         CublasLt.Plan plan;
         synchronized (plans) {
-            plan = plans.computeIfAbsent(s, x -> lt.plan(handle, x, ltCompute(), LT_WORKSPACE));
+            plan = plans.computeIfAbsent(
+                    new PlanKey(s, align), x -> lt.plan(handle, x.shape(), x.align(), ltCompute(), LT_WORKSPACE));
             if (ltWorkspace == null) ltWorkspace = dev.allocate(LT_WORKSPACE);
         }
-        plan.run(handle, (float) g.alpha(), at(b), at(a), (float) g.beta(), at(c), ltWorkspace, stream);
+        plan.run(handle, (float) g.alpha(), pa, pb, (float) g.beta(), pc, ltWorkspace, stream);
     }
 
     private CublasLt.Compute ltCompute() {
