@@ -57,6 +57,8 @@ final class CudaFused implements FusedKernels {
     static final String BF16_PROPERTY = "revtaf.cuda.attention.bf16";
     /** Whether {@link #BF16_PROPERTY} asks for bfloat16 attention. */
     private final boolean bf16Attention;
+    /** Why this device and these versions cannot run bf16 attention ("" when they can; null: not checked yet). */
+    private volatile String bf16Refusal;
 
     CudaFused(CudaDevice d) {
         this(d, Boolean.getBoolean(BF16_PROPERTY));
@@ -77,19 +79,27 @@ final class CudaFused implements FusedKernels {
      * BF16 tensor cores (compute capability 8.0+).
      */
     private void requireBf16(String who) {
+        String why = bf16Refusal;
+        if (why == null) bf16Refusal = why = bf16Refusal();
+        if (!why.isEmpty()) throw new RevtafException(who + ": " + why);
+    }
+
+    /** {@link #requireBf16}'s reason, "" for none (the versions are fixed; the device is asked once). */
+    private String bf16Refusal() {
         int fwd = version(KernelVersions.Family.ATTENTION_FWD), bwd = version(KernelVersions.Family.ATTENTION_BWD);
         if (fwd != 0 && fwd != 4 && fwd != 6)
-            throw new RevtafException(who + ": -D" + KernelVersions.PROPERTY + " picks attention_fwd version " + fwd
-                    + ", which reads float32 q, k, v only; bf16 attention runs on attention_fwd 4 or 6 (0 = 4)");
+            return "-D" + KernelVersions.PROPERTY + " picks attention_fwd version " + fwd
+                    + ", which reads float32 q, k, v only; bf16 attention runs on attention_fwd 4 or 6 (0 = 4)";
         if (bwd != 0 && bwd != 8)
-            throw new RevtafException(who + ": -D" + KernelVersions.PROPERTY + " picks attention_bwd version " + bwd
-                    + ", which reads float32 q, k, v only; bf16 attention runs on attention_bwd 8 (0 = 8)");
+            return "-D" + KernelVersions.PROPERTY + " picks attention_bwd version " + bwd
+                    + ", which reads float32 q, k, v only; bf16 attention runs on attention_bwd 8 (0 = 8)";
         if (dev.device == Device.CUDA) {
             RevtafKernels.DeviceInfo info = k.deviceInfo();
             if (info.ccMajor() < 8)
-                throw new RevtafException(who + ": device cuda (" + info.name() + ", compute capability "
-                        + info.ccMajor() + "." + info.ccMinor() + ") has no BF16 tensor cores (8.0 or newer needed)");
+                return "device cuda (" + info.name() + ", compute capability " + info.ccMajor() + "." + info.ccMinor()
+                        + ") has no BF16 tensor cores (8.0 or newer needed)";
         }
+        return "";
     }
 
     @Override

@@ -10,7 +10,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.revtaf.RevtafException;
+import org.revtaf.engine.backend.AttentionArgs;
+import org.revtaf.engine.backend.AttentionGeom;
 import org.revtaf.engine.backend.Backends;
+import org.revtaf.engine.backend.DropoutMask;
 import org.revtaf.engine.bindings.RevtafKernels;
 import org.revtaf.engine.ops.F;
 import org.revtaf.engine.ops.Views;
@@ -186,5 +189,31 @@ class CudaBf16AttentionTest {
                 restore(CudaFused.BF16_PROPERTY, oldB);
             }
         }
+        // without the property, bfloat16 tensors on a backend held to version 2 are refused by name too
+        String oldV = System.getProperty(KernelVersions.PROPERTY);
+        System.setProperty(KernelVersions.PROPERTY, "attention_fwd:2");
+        CudaBackend v2;
+        try {
+            v2 = new CudaBackend(Device.CUDA_EMU, RevtafKernels.forDevice(Device.CUDA_EMU.cliName()));
+        } finally {
+            restore(KernelVersions.PROPERTY, oldV);
+        }
+        Tensor q16 = Tensor.empty(Device.CUDA_EMU, DType.BFLOAT16, 1, 1, 3, 32);
+        Tensor k16 = Tensor.empty(Device.CUDA_EMU, DType.BFLOAT16, 1, 1, 4, 32);
+        AttentionGeom geom = new AttentionGeom(1, 1, 3, 4, 32, 0.5, false, DropoutMask.NONE);
+        assertEquals(DType.BFLOAT16, v2.fused().attentionInputType(geom, DType.BFLOAT16));
+        AttentionArgs args = new AttentionArgs(
+                Tensor.empty(Device.CUDA_EMU, DType.FLOAT32, 1, 1, 3, 32),
+                Tensor.empty(Device.CUDA_EMU, DType.FLOAT32, 1, 1, 3),
+                q16,
+                k16,
+                k16,
+                null,
+                geom);
+        RevtafException x = assertThrows(RevtafException.class, () -> v2.fused().attention(args));
+        assertTrue(
+                x.getMessage()
+                        .startsWith("bfloat16 attention: -Drevtaf.cuda.kernelVersion picks attention_fwd version 2"),
+                x.getMessage());
     }
 }
