@@ -42,13 +42,17 @@ import org.revtaf.engine.tensor.HeapStorage;
  *
  * Key mask (the last batch item has padded keys, so under the causal mask some queries see none) and
  * causal or not, odd n and s, n != s, 517 keys; and the refusal of the
- * versions that take fp32 inputs only.
+ * versions that take fp32 inputs only. {@link AttentionBf16CudaTest} runs the same on a GPU.
  */
 class AttentionBf16Test {
     private static final int BF16 = 4, F32 = 0; // rt_copy dtype codes (DType ordinals)
 
-    private static RevtafKernels k() {
-        return RevtafKernels.forDevice("cuda-emu");
+    String device() {
+        return "cuda-emu";
+    }
+
+    RevtafKernels k() {
+        return RevtafKernels.forDevice(device());
     }
 
     /** float32 to bfloat16 bits as the Java tensors round them (HeapStorage.toBf16, through set). */
