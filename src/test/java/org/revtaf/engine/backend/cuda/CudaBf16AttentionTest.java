@@ -161,6 +161,12 @@ class CudaBf16AttentionTest {
         short[] got = (short[]) ((DeviceStorage) db.storage()).toHost().array();
         for (int i = 0; i < x.length; i++)
             assertEquals(want[i], got[i], String.format("bf16 of 0x%08x", Float.floatToRawIntBits(x[i])));
+        // fill converts on the device too: 1 + 2^-8 is a tie, to even (0x3f80), as HeapStorage.set rounds it
+        Tensor f = Tensor.full(Device.CUDA_EMU, DType.BFLOAT16, 1.00390625, 3);
+        Tensor hf = Tensor.full(Device.CPU, DType.BFLOAT16, 1.00390625, 3);
+        assertArrayEquals((short[]) ((HeapStorage) hf.storage()).array(), (short[])
+                ((DeviceStorage) f.storage()).toHost().array());
+        assertEquals(fallbacks, CudaBackend.hostFallbackCount(), "the fill runs on the device (rt_fill)");
     }
 
     @Test
