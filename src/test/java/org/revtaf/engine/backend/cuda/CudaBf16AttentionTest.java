@@ -128,6 +128,38 @@ class CudaBf16AttentionTest {
         assertEquals(fallbacks, CudaBackend.hostFallbackCount(), "cast and attention stay on the device");
     }
 
+    /**
+     * Backends without bf16 attention widen bfloat16 q, k, v exactly: on the cpu device (whose bfloat16
+     * ops run on the double reference backend) out is float32 and matches the float32 op on the widened
+     * values up to float32 rounding, and the gradients of bfloat16 leaves are those rounded to bfloat16
+     * (up to one bfloat16 step where the float32 gradients straddle a rounding boundary).
+     */
+    @Test
+    void cpuWidensBfloat16InputsAndRoundsTheirGradients() {
+        Tensor[] in = inputs(10, 1, 2, 5, 6, 32);
+        Tensor[] b16 = new Tensor[3], wide = new Tensor[3];
+        for (int i = 0; i < 3; i++) {
+            b16[i] = Tensor.empty(Device.CPU, DType.BFLOAT16, in[i].shapeRef());
+            Views.copyInto(b16[i], in[i]);
+            wide[i] = Tensor.empty(Device.CPU, DType.FLOAT32, in[i].shapeRef());
+            Views.copyInto(wide[i], b16[i]);
+            b16[i].requiresGrad(true);
+            wide[i].requiresGrad(true);
+        }
+        Tensor out = F.attention(b16[0], b16[1], b16[2], in[4], Double.NaN, true);
+        Tensor want = F.attention(wide[0], wide[1], wide[2], in[4], Double.NaN, true);
+        assertEquals(DType.FLOAT32, out.dtype());
+        TensorAssert.assertClose("out of the widened inputs", out, want, 1e-6, 1e-5);
+        out.backward(in[3]);
+        want.backward(in[3]);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(DType.BFLOAT16, b16[i].grad().dtype(), "gradient of a bfloat16 leaf");
+            Tensor rounded = Tensor.empty(Device.CPU, DType.BFLOAT16, in[i].shapeRef());
+            Views.copyInto(rounded, wide[i].grad());
+            TensorAssert.assertClose("gradient " + i, b16[i].grad(), rounded, 1e-6, 1.0 / 128);
+        }
+    }
+
     @Test
     void callsWithoutAFlashKernelStayFloat32() {
         Tensor[] in = inputs(5, 1, 2, 5, 6, 16); // head dim 16: the unfused path
