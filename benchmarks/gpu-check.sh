@@ -230,6 +230,10 @@ if [ $BENCH = 1 ]; then
                 java_bench 60 "attention train (fwd ${fb%:*}, bwd ${fb#*:})" attention --device cuda --batch 8 \
                 --heads 8 --seq 1024 --dim 64 --causal false --pass train --seconds 1 --warmup 1 || STATUS=1
         done
+        # the same with bf16 q, k, v through the ABI (cast once on the device; forward 4 + backward 8)
+        JAVA_TOOL_OPTIONS="-Drevtaf.cuda.attention.bf16=true" java_bench 60 "attention train (bf16 inputs, fwd 4, bwd 8)" \
+            attention --device cuda --batch 8 --heads 8 --seq 1024 --dim 64 --causal false --pass train --seconds 1 \
+            --warmup 1 || STATUS=1
         [ $QUICK = 1 ] || java_bench 200 "train-step paper" train-step --config configs/mimic-cxr-paper.yaml \
             --device cuda --warmup 1 --iters 3 || STATUS=1
     fi

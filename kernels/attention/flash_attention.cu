@@ -1,6 +1,6 @@
 // flash_attention.cu - fused attention forward and backward, fp32, head dims 32/64/128, key padding
 // mask and causal mask, online softmax: no (n, s) score matrix is ever stored.
-// defines: rt_attention_fwd rt_attention_bwd
+// defines: rt_attention_fwd rt_attention_bwd rt_attention_fwd_bf16 rt_attention_bwd_bf16
 // versions:
 //   fwd 1  one thread per query row, q and the accumulator in registers, serial loop over keys
 //   fwd 2  flash-style: one warp per query row, 4 rows per block, 32-key K/V tiles in shared
@@ -20,6 +20,10 @@
 //   bwd 7  tensor cores (WMMA, TF32 operands, fp32 accumulation): bwd 3's pre-pass, then dk/dv over
 //          64-key blocks and dq over 64-query blocks (flash_attention_bwd_wmma.cu); not the default
 //   bwd 8  the same with BF16 operands; not the default (forward versions stop at 6)
+// bf16 inputs (rt_attention_fwd_bf16 / rt_attention_bwd_bf16: q, k, v as bf16, everything else fp32):
+// forward 4 and 6, backward 8 only (0 = 4 and 8), the versions whose operands are BF16 anyway: they
+// store the bf16 elements into their operand tiles as read. Every other version is refused with status
+// 1 naming it: a widening load would give the fp32 kernels bf16-rounded inputs at fp32 cost, no use.
 // Semantics: include/revtaf_kernels.h (query with no visible key: out 0, lse -inf, no gradient).
 #include "../common/rt_check.cuh"
 #include "../common/rt_warp.cuh"
@@ -371,13 +375,17 @@ __global__ void attention_bwd_rowsum3(float* dpre, const float* dout, const floa
 }
 
 // ---- launchers ---------------------------------------------------------------------------------------
-#define RT_ATT_CHECKS(op, max_version)                                                                \
+#define RT_ATT_SIZES(op)                                                                              \
   RT_REQUIRE(b >= 0 && h >= 0 && n >= 0 && s >= 0, op, "negative size");                              \
-  RT_REQUIRE(d == 32 || d == 64 || d == 128, op, "head dim d must be 32, 64 or 128");                 \
+  RT_REQUIRE(d == 32 || d == 64 || d == 128, op, "head dim d must be 32, 64 or 128")
+#define RT_ATT_GRID(op)                                                                               \
+  RT_REQUIRE(b * h <= 65535, op, "b*h must be <= 65535");                                             \
+  RT_REQUIRE(RT_CEIL_DIV(b * h * (n > s ? n : s), 64) < ((int64_t)1 << 31), op, "too many rows")
+#define RT_ATT_CHECKS(op, max_version)                                                                \
+  RT_ATT_SIZES(op);                                                                                   \
   RT_REQUIRE(version >= 0 && version <= (max_version), op,                                            \
              (max_version) == 6 ? "unknown version (0 to 6)" : "unknown version (0 to 8)");             \
-  RT_REQUIRE(b * h <= 65535, op, "b*h must be <= 65535");                                             \
-  RT_REQUIRE(RT_CEIL_DIV(b * h * (n > s ? n : s), 64) < ((int64_t)1 << 31), op, "too many rows");     \
+  RT_ATT_GRID(op);                                                                                    \
   if (version == 0) version = 2
 
 template <int D>
@@ -487,5 +495,73 @@ extern "C" int rt_attention_bwd(void* stream, float* dq, float* dk, float* dv, c
   else if (d == 64) e = att_bwd<64>(version, stream, dq, dk, dv, dout, out, lse, q, k, v, key_mask, b * h, a);
   else e = att_bwd<128>(version, stream, dq, dk, dv, dout, out, lse, q, k, v, key_mask, b * h, a);
   if (e != cudaSuccess) return ::rt::launch_failed(e, "rt_attention_bwd", __FILE__, __LINE__);
+  return 0;
+}
+
+// ---- bf16 inputs -------------------------------------------------------------------------------------
+// status 1 for a version that does not read bf16 q, k, v, naming it and the ones that do
+static int att_bf16_refused(const char* op, int version, const char* which) {
+  char msg[256];
+  snprintf(msg, sizeof msg, "version %d does not read bf16 q, k, v (%s); the other versions take fp32 inputs", version,
+           which);
+  return RT_FAIL(1, op, msg);
+}
+
+extern "C" int rt_attention_fwd_bf16(void* stream, float* out, float* lse, const uint16_t* q, const uint16_t* k,
+                                     const uint16_t* v, const uint8_t* key_mask, int64_t b, int64_t h, int64_t n,
+                                     int64_t s, int64_t d, float scale, int causal, int version) {
+  const char* op = "rt_attention_fwd_bf16";
+  RT_ATT_SIZES(op);
+  if (version == 0) version = 4;
+  if (version != 4 && version != 6) return att_bf16_refused(op, version, "bf16 inputs: forward versions 4, 6; 0 = 4");
+  RT_ATT_GRID(op);
+  if (b * h * n == 0) return 0;
+  RT_REQUIRE(out && lse && q && (s == 0 || (k && v)), op, "null pointer");
+  AttDims a{h, n, s, scale, causal};
+  cudaError_t e = att_fwd_wmma(d, version == 6, stream, out, lse, (const __nv_bfloat16*)q, (const __nv_bfloat16*)k,
+                               (const __nv_bfloat16*)v, key_mask, b * h, a);
+  if (e != cudaSuccess) return ::rt::launch_failed(e, op, __FILE__, __LINE__);
+  return 0;
+}
+
+// version 8 on bf16 q, k, v: version 3's fp32 pre-pass D_i = rowsum(dout * out), then the BF16 kernels
+template <int D>
+static cudaError_t att_bwd8_bf16(void* stream, float* dq, float* dk, float* dv, const float* dout, const float* out,
+                                 const float* lse, const __nv_bfloat16* q, const __nv_bfloat16* k,
+                                 const __nv_bfloat16* v, const uint8_t* km, int64_t bh, AttDims a) {
+  cudaStream_t st = (cudaStream_t)stream;
+  float* dpre = nullptr;
+  cudaError_t e = cudaMallocAsync((void**)&dpre, (size_t)(bh * a.n > 0 ? bh * a.n : 1) * sizeof(float), st);
+  if (e != cudaSuccess) return e;
+  if (a.n > 0) {
+    RT_LAUNCH(attention_bwd_rowsum3<D>, (unsigned)RT_CEIL_DIV(bh * a.n, RT_ATT_WARPS), 32 * RT_ATT_WARPS, 0, stream,
+              dpre, dout, out, bh * a.n);
+  }
+  e = cudaGetLastError();
+  if (e == cudaSuccess) e = att_bwd_wmma(D, stream, dq, dk, dv, dout, lse, dpre, q, k, v, km, bh, a);
+  cudaFreeAsync(dpre, st);
+  return e;
+}
+
+extern "C" int rt_attention_bwd_bf16(void* stream, float* dq, float* dk, float* dv, const float* dout,
+                                     const float* out, const float* lse, const uint16_t* q, const uint16_t* k,
+                                     const uint16_t* v, const uint8_t* key_mask, int64_t b, int64_t h, int64_t n,
+                                     int64_t s, int64_t d, float scale, int causal, int version) {
+  const char* op = "rt_attention_bwd_bf16";
+  RT_ATT_SIZES(op);
+  if (version == 0) version = 8;
+  if (version != 8) return att_bf16_refused(op, version, "bf16 inputs: backward version 8; 0 = 8");
+  RT_ATT_GRID(op);
+  if (b * h * (n + s) == 0) return 0;
+  RT_REQUIRE(dq && dk && dv && dout && out && lse && q && k && v, op, "null pointer");
+  AttDims a{h, n, s, scale, causal};
+  auto q2 = (const __nv_bfloat16*)q;
+  auto k2 = (const __nv_bfloat16*)k;
+  auto v2 = (const __nv_bfloat16*)v;
+  cudaError_t e;
+  if (d == 32) e = att_bwd8_bf16<32>(stream, dq, dk, dv, dout, out, lse, q2, k2, v2, key_mask, b * h, a);
+  else if (d == 64) e = att_bwd8_bf16<64>(stream, dq, dk, dv, dout, out, lse, q2, k2, v2, key_mask, b * h, a);
+  else e = att_bwd8_bf16<128>(stream, dq, dk, dv, dout, out, lse, q2, k2, v2, key_mask, b * h, a);
+  if (e != cudaSuccess) return ::rt::launch_failed(e, op, __FILE__, __LINE__);
   return 0;
 }

@@ -1,7 +1,8 @@
 // flash_attention_bwd_wmma.cu - attention backward versions 7 (TF32 operands, about 1e-3 relative
 // error) and 8 (BF16 operands, about 1e-2) on tensor cores through WMMA, FlashAttention-2 structure,
 // fp32 accumulation always. Semantics as rt_attention_bwd (include/revtaf_kernels.h). Not the default:
-// no GPU has run them. The launcher (flash_attention.cu) first runs the pre-pass
+// no GPU has run them. Input type T of q, k, v: fp32 (rt_attention_bwd) or, for version 8 only, bf16
+// (rt_attention_bwd_bf16: stored into the operand tiles as read); dout, out, lse stay fp32. The launcher (flash_attention.cu) first runs the pre-pass
 // D_i = rowsum(dO_i * O_i) once per query row (attention_bwd_rowsum3), then the two kernels below.
 //
 // Pass 1, dk/dv (attention_bwd_dkdv_kernel7): a block owns 64 keys of one (batch, head), 4 warps of
@@ -50,13 +51,13 @@ struct AbSmem {
   static_assert(RT_AB_WARPS * 16 * (D + 4) * 4 <= T0, "output staging fits in R0 + R1");
 };
 
-// rows [r0, r0 + rows) of x (rows of D floats, `total` of them) into t (rows, LD) in the operand
+// rows [r0, r0 + rows) of x (rows of D elements of T, `total` of them) into t (rows, LD) in the operand
 // format, rows past total = 0; by the whole block
-template <int D, int LD, typename Op, typename S>
-__device__ __forceinline__ void ab_load(S* t, const float* x, int64_t r0, int rows, int64_t total) {
+template <int D, int LD, typename Op, typename S, typename T>
+__device__ __forceinline__ void ab_load(S* t, const T* x, int64_t r0, int rows, int64_t total) {
   for (int e = threadIdx.x; e < rows * D; e += blockDim.x) {
     int r = e / D, c = e % D;
-    t[r * LD + c] = Op::cvt(r0 + r < total ? x[(r0 + r) * D + c] : 0.0f);
+    t[r * LD + c] = Op::cvt(r0 + r < total ? x[(r0 + r) * D + c] : att_zero<T>());
   }
 }
 
@@ -127,11 +128,12 @@ __device__ __forceinline__ void ab_store(float* y, Acc (&acc)[D / 16], float* st
   __syncwarp();  // st is rewritten by the next call
 }
 
-// pass 1. dk, dv: (bh, s, D) written; dout, q: (bh, n, D); k, v: (bh, s, D); lse, dpre: (bh, n); km: (b, s)
-template <int D, bool BF16>
+// pass 1. dk, dv: (bh, s, D) written; dout, q: (bh, n, D); k, v: (bh, s, D); lse, dpre: (bh, n); km: (b, s);
+// q, k, v of T (float, or __nv_bfloat16 with BF16), the rest fp32
+template <int D, bool BF16, typename T>
 __global__ void __launch_bounds__(32 * RT_AB_WARPS)
     attention_bwd_dkdv_kernel7(float* dk, float* dv, const float* dout, const float* lse, const float* dpre,
-                               const float* q, const float* k, const float* v, const uint8_t* km, AttDims a) {
+                               const T* q, const T* k, const T* v, const uint8_t* km, AttDims a) {
   using namespace nvcuda;
   using L = AbSmem<D, BF16>;
   using Op = AwOp<BF16>;
@@ -162,7 +164,7 @@ __global__ void __launch_bounds__(32 * RT_AB_WARPS)
   int64_t first = a.causal ? k0 - (a.s - a.n) : 0;  // earlier queries see none of the block's keys
   if (first < 0) first = 0;
   first = first / RT_AB_BT * RT_AB_BT;
-  const float* qb = q + bh * a.n * D;
+  const T* qb = q + bh * a.n * D;
   const float* dob = dout + bh * a.n * D;
   for (int64_t i0 = first; i0 < a.n; i0 += RT_AB_BT) {  // block-uniform trip count
     __syncthreads();                                    // the previous tiles are no longer read
@@ -200,10 +202,10 @@ __global__ void __launch_bounds__(32 * RT_AB_WARPS)
 }
 
 // pass 2. dq: (bh, n, D) written; the rest as pass 1
-template <int D, bool BF16>
+template <int D, bool BF16, typename T>
 __global__ void __launch_bounds__(32 * RT_AB_WARPS)
-    attention_bwd_dq_kernel7(float* dq, const float* dout, const float* lse, const float* dpre, const float* q,
-                             const float* k, const float* v, const uint8_t* km, AttDims a) {
+    attention_bwd_dq_kernel7(float* dq, const float* dout, const float* lse, const float* dpre, const T* q, const T* k,
+                             const T* v, const uint8_t* km, AttDims a) {
   using namespace nvcuda;
   using L = AbSmem<D, BF16>;
   using Op = AwOp<BF16>;
@@ -233,8 +235,8 @@ __global__ void __launch_bounds__(32 * RT_AB_WARPS)
 #pragma unroll
   for (int c = 0; c < D / 16; c++) wmma::fill_fragment(dqa[c], 0.0f);
   int64_t kend = att_key_end(a, q0 + RT_AB_BR < a.n ? q0 + RT_AB_BR : a.n);  // block-uniform
-  const float* kb = k + bh * a.s * D;
-  const float* vb = v + bh * a.s * D;
+  const T* kb = k + bh * a.s * D;
+  const T* vb = v + bh * a.s * D;
   for (int64_t j0 = 0; j0 < kend; j0 += RT_AB_BT) {
     __syncthreads();  // the previous K/V tile is no longer read (first trip: Q, dO, lse, D_i complete)
     ab_load<D, LD, Op>(Ks, kb, j0, RT_AB_BT, a.s);
@@ -260,36 +262,36 @@ __global__ void __launch_bounds__(32 * RT_AB_WARPS)
   ab_store<D>(dq + bh * a.n * D, dqa, (float*)(sm + L::R0) + w * 16 * (D + 4), q0 + w * 16, a.n);
 }
 
-template <int D, bool BF16>
+template <int D, bool BF16, typename T>
 static cudaError_t att_bwd7(void* stream, float* dq, float* dk, float* dv, const float* dout, const float* lse,
-                            const float* dpre, const float* q, const float* k, const float* v, const uint8_t* km,
-                            int64_t bh, AttDims a) {
+                            const float* dpre, const T* q, const T* k, const T* v, const uint8_t* km, int64_t bh,
+                            AttDims a) {
   // TF32: 63.5 / 87.5 / 135.5 KiB for D = 32 / 64 / 128 (sm_80 allows 163); BF16: 43.5 / 55.5 / 79.5 KiB
   size_t bytes = (size_t)AbSmem<D, BF16>::TOTAL;
-  cudaError_t e = cudaFuncSetAttribute(attention_bwd_dkdv_kernel7<D, BF16>,
+  cudaError_t e = cudaFuncSetAttribute(attention_bwd_dkdv_kernel7<D, BF16, T>,
                                        cudaFuncAttributeMaxDynamicSharedMemorySize, (int)bytes);
   if (e == cudaSuccess)
-    e = cudaFuncSetAttribute(attention_bwd_dq_kernel7<D, BF16>, cudaFuncAttributeMaxDynamicSharedMemorySize,
+    e = cudaFuncSetAttribute(attention_bwd_dq_kernel7<D, BF16, T>, cudaFuncAttributeMaxDynamicSharedMemorySize,
                              (int)bytes);
   if (e != cudaSuccess) return e;
   if (a.s > 0) {
     dim3 grid((unsigned)RT_CEIL_DIV(a.s, RT_AB_BR), (unsigned)bh);
-    RT_LAUNCH((attention_bwd_dkdv_kernel7<D, BF16>), grid, 32 * RT_AB_WARPS, bytes, stream, dk, dv, dout, lse, dpre,
-              q, k, v, km, a);
+    RT_LAUNCH((attention_bwd_dkdv_kernel7<D, BF16, T>), grid, 32 * RT_AB_WARPS, bytes, stream, dk, dv, dout, lse,
+              dpre, q, k, v, km, a);
     e = cudaGetLastError();
     if (e != cudaSuccess) return e;
   }
   if (a.n > 0) {
     dim3 grid((unsigned)RT_CEIL_DIV(a.n, RT_AB_BR), (unsigned)bh);
-    RT_LAUNCH((attention_bwd_dq_kernel7<D, BF16>), grid, 32 * RT_AB_WARPS, bytes, stream, dq, dout, lse, dpre, q, k, v,
-              km, a);
+    RT_LAUNCH((attention_bwd_dq_kernel7<D, BF16, T>), grid, 32 * RT_AB_WARPS, bytes, stream, dq, dout, lse, dpre, q,
+              k, v, km, a);
   }
   return cudaGetLastError();
 }
 
-template <bool BF16>
+template <bool BF16, typename T>
 static cudaError_t att_bwd7_d(int64_t d, void* stream, float* dq, float* dk, float* dv, const float* dout,
-                              const float* lse, const float* dpre, const float* q, const float* k, const float* v,
+                              const float* lse, const float* dpre, const T* q, const T* k, const T* v,
                               const uint8_t* km, int64_t bh, AttDims a) {
   if (d == 32) return att_bwd7<32, BF16>(stream, dq, dk, dv, dout, lse, dpre, q, k, v, km, bh, a);
   if (d == 64) return att_bwd7<64, BF16>(stream, dq, dk, dv, dout, lse, dpre, q, k, v, km, bh, a);
@@ -301,4 +303,10 @@ cudaError_t att_bwd_wmma(int64_t d, bool bf16, void* stream, float* dq, float* d
                          const uint8_t* km, int64_t bh, AttDims a) {
   return bf16 ? att_bwd7_d<true>(d, stream, dq, dk, dv, dout, lse, dpre, q, k, v, km, bh, a)
               : att_bwd7_d<false>(d, stream, dq, dk, dv, dout, lse, dpre, q, k, v, km, bh, a);
+}
+
+cudaError_t att_bwd_wmma(int64_t d, void* stream, float* dq, float* dk, float* dv, const float* dout, const float* lse,
+                         const float* dpre, const __nv_bfloat16* q, const __nv_bfloat16* k, const __nv_bfloat16* v,
+                         const uint8_t* km, int64_t bh, AttDims a) {
+  return att_bwd7_d<true>(d, stream, dq, dk, dv, dout, lse, dpre, q, k, v, km, bh, a);
 }

@@ -4,6 +4,9 @@
 // (m16n16k16, 7-bit mantissa: about 1e-2; half the shared memory and twice the TF32 peak);
 // versions 5 (TF32) and 6 (BF16) are 3 and 4 with double-buffered K/V tiles (DBUF below).
 // Semantics as rt_attention_fwd (include/revtaf_kernels.h). Not the default: no GPU has timed them.
+// Input type T: fp32 (rt_attention_fwd: every version rounds on load) or, for the BF16 versions 4 and
+// 6 only, bf16 (rt_attention_fwd_bf16): K and V go to shared memory as read (half the global bytes,
+// no conversion), Q is widened, scaled in fp32 and rounded again (as version 4 does with fp32 q).
 // Per block: 64 queries of one (batch, head), 4 warps of 16 query rows each; the Q tile (pre-scaled)
 // stays in shared memory; 32-key K/V tiles are staged in shared memory with rows padded by 4 floats
 // (row stride D + 4: consecutive rows start 4 banks apart, so the fragment loads of 8 rows do not
@@ -53,29 +56,29 @@ struct AwSmem {  // dynamic shared memory layout in bytes (every part starts 32-
 // Element i of thread tid: row r0 + i * RS, feature c (D divides the block size: consecutive threads
 // read consecutive features), so the addresses and bounds are one base plus constant offsets.
 #define RT_AW_PER(D) (RT_AW_BK * (D) / (32 * RT_AW_WARPS))
-template <int D>
-__device__ __forceinline__ void aw_fetch(float (&st)[RT_AW_PER(D)], const float* x, int64_t j0, int64_t s, int tid) {
+template <int D, typename T>
+__device__ __forceinline__ void aw_fetch(T (&st)[RT_AW_PER(D)], const T* x, int64_t j0, int64_t s, int tid) {
   constexpr int RS = 32 * RT_AW_WARPS / D;  // rows per step
   int r0 = tid / D;
-  const float* p = x + (j0 + r0) * D + tid % D;
+  const T* p = x + (j0 + r0) * D + tid % D;
   int64_t left = s - j0 - r0;  // element i is a key iff i * RS < left
 #pragma unroll
-  for (int i = 0; i < RT_AW_PER(D); i++) st[i] = i * RS < left ? p[i * RS * D] : 0.0f;
+  for (int i = 0; i < RT_AW_PER(D); i++) st[i] = i * RS < left ? p[i * RS * D] : att_zero<T>();
 }
 // ... and into the (BK, LD) tile t in the operand format
-template <int D, int LD, typename Op, typename S>
-__device__ __forceinline__ void aw_stage(S* t, const float (&st)[RT_AW_PER(D)], int tid) {
+template <int D, int LD, typename Op, typename S, typename T>
+__device__ __forceinline__ void aw_stage(S* t, const T (&st)[RT_AW_PER(D)], int tid) {
   constexpr int RS = 32 * RT_AW_WARPS / D;
   S* p = t + (tid / D) * LD + tid % D;
 #pragma unroll
   for (int i = 0; i < RT_AW_PER(D); i++) p[i * RS * LD] = Op::cvt(st[i]);
 }
 
-// out: (bh, n, D); lse: (bh, n); q: (bh, n, D); k, v: (bh, s, D); km: (b, s)
-template <int D, bool BF16, bool DBUF>
+// out: (bh, n, D); lse: (bh, n); q: (bh, n, D); k, v: (bh, s, D) of T (float, or __nv_bfloat16 with BF16);
+// km: (b, s)
+template <int D, bool BF16, bool DBUF, typename T>
 __global__ void __launch_bounds__(32 * RT_AW_WARPS)
-    attention_fwd_kernel3(float* out, float* lse, const float* q, const float* k, const float* v, const uint8_t* km,
-                          AttDims a) {
+    attention_fwd_kernel3(float* out, float* lse, const T* q, const T* k, const T* v, const uint8_t* km, AttDims a) {
   using namespace nvcuda;
   using L = AwSmem<D, BF16, DBUF>;
   using Op = AwOp<BF16>;
@@ -84,9 +87,9 @@ __global__ void __launch_bounds__(32 * RT_AW_WARPS)
   EXTERN_SHARED(unsigned char, sm);
   int tid = threadIdx.x, lane = tid % 32, w = tid / 32;
   int64_t bh = blockIdx.y, bi = bh / a.h, q0 = (int64_t)blockIdx.x * RT_AW_BQ;
-  const float* qb = q + bh * a.n * D;
-  const float* kb = k + bh * a.s * D;
-  const float* vb = v + bh * a.s * D;
+  const T* qb = q + bh * a.n * D;
+  const T* kb = k + bh * a.s * D;
+  const T* vb = v + bh * a.s * D;
   S* Qs = (S*)(sm + L::Q);
   S* Ks = (S*)(sm + L::K);
   S* Vs = (S*)(sm + L::V);
@@ -99,8 +102,8 @@ __global__ void __launch_bounds__(32 * RT_AW_WARPS)
   constexpr int TILE = RT_AW_BK * LD;                                         // elements of one K or V buffer
   int64_t kend = att_key_end(a, q0 + RT_AW_BQ < a.n ? q0 + RT_AW_BQ : a.n);  // block-uniform
   constexpr bool SPLIT = D != 64;                                            // DBUF: K and V in turn (no spills)
-  [[maybe_unused]] float st[DBUF ? RT_AW_PER(D) : 1];                         // DBUF: K (SPLIT: or V) of tile + 1
-  [[maybe_unused]] float sv[DBUF && !SPLIT ? RT_AW_PER(D) : 1];               // DBUF, !SPLIT: V of tile + 1
+  [[maybe_unused]] T st[DBUF ? RT_AW_PER(D) : 1];                             // DBUF: K (SPLIT: or V) of tile + 1
+  [[maybe_unused]] T sv[DBUF && !SPLIT ? RT_AW_PER(D) : 1];                   // DBUF, !SPLIT: V of tile + 1
   if constexpr (DBUF) {
     if (kend > 0) {  // tile 0 into buffer 0 (made visible by the Q barrier)
       aw_fetch<D>(st, kb, 0, a.s, tid);
@@ -112,7 +115,7 @@ __global__ void __launch_bounds__(32 * RT_AW_WARPS)
 
   for (int e = tid; e < RT_AW_BQ * D; e += blockDim.x) {  // Q tile, pre-scaled, rows past n = 0
     int r = e / D, c = e % D;
-    float x = q0 + r < a.n ? qb[(q0 + r) * D + c] * a.scale : 0.0f;
+    float x = q0 + r < a.n ? att_ld(qb[(q0 + r) * D + c]) * a.scale : 0.0f;
     Qs[r * LD + c] = Op::cvt(x);
   }
   __syncthreads();  // Q complete
@@ -146,8 +149,8 @@ __global__ void __launch_bounds__(32 * RT_AW_WARPS)
       for (int e = tid; e < RT_AW_BK * D; e += blockDim.x) {
         int r = e / D, c = e % D;
         bool in = j0 + r < a.s;
-        Ks[r * LD + c] = Op::cvt(in ? kb[(j0 + r) * D + c] : 0.0f);
-        Vs[r * LD + c] = Op::cvt(in ? vb[(j0 + r) * D + c] : 0.0f);
+        Ks[r * LD + c] = Op::cvt(in ? kb[(j0 + r) * D + c] : att_zero<T>());
+        Vs[r * LD + c] = Op::cvt(in ? vb[(j0 + r) * D + c] : att_zero<T>());
       }
       __syncthreads();
     }
@@ -224,22 +227,23 @@ __global__ void __launch_bounds__(32 * RT_AW_WARPS)
   }
 }
 
-template <int D, bool BF16, bool DBUF>
-static cudaError_t att_fwd3(void* stream, float* out, float* lse, const float* q, const float* k, const float* v,
-                            const uint8_t* km, int64_t bh, AttDims a) {
+template <int D, bool BF16, bool DBUF, typename T>
+static cudaError_t att_fwd3(void* stream, float* out, float* lse, const T* q, const T* k, const T* v, const uint8_t* km,
+                            int64_t bh, AttDims a) {
   // D = 128, TF32: 118 KiB (DBUF: 151 KiB; sm_80 allows 163), over the 48 KB default (no static smem)
   size_t bytes = (size_t)AwSmem<D, BF16, DBUF>::TOTAL;
-  cudaError_t e = cudaFuncSetAttribute(attention_fwd_kernel3<D, BF16, DBUF>,
+  cudaError_t e = cudaFuncSetAttribute(attention_fwd_kernel3<D, BF16, DBUF, T>,
                                        cudaFuncAttributeMaxDynamicSharedMemorySize, (int)bytes);
   if (e != cudaSuccess) return e;
   dim3 grid((unsigned)RT_CEIL_DIV(a.n, RT_AW_BQ), (unsigned)bh);
-  RT_LAUNCH((attention_fwd_kernel3<D, BF16, DBUF>), grid, 32 * RT_AW_WARPS, bytes, stream, out, lse, q, k, v, km, a);
+  RT_LAUNCH((attention_fwd_kernel3<D, BF16, DBUF, T>), grid, 32 * RT_AW_WARPS, bytes, stream, out, lse, q, k, v, km,
+            a);
   return cudaGetLastError();
 }
 
-template <bool BF16, bool DBUF>
-static cudaError_t att_fwd3_d(int64_t d, void* stream, float* out, float* lse, const float* q, const float* k,
-                              const float* v, const uint8_t* km, int64_t bh, AttDims a) {
+template <bool BF16, bool DBUF, typename T>
+static cudaError_t att_fwd3_d(int64_t d, void* stream, float* out, float* lse, const T* q, const T* k, const T* v,
+                              const uint8_t* km, int64_t bh, AttDims a) {
   if (d == 32) return att_fwd3<32, BF16, DBUF>(stream, out, lse, q, k, v, km, bh, a);
   if (d == 64) return att_fwd3<64, BF16, DBUF>(stream, out, lse, q, k, v, km, bh, a);
   return att_fwd3<128, BF16, DBUF>(stream, out, lse, q, k, v, km, bh, a);
@@ -252,4 +256,10 @@ cudaError_t att_fwd_wmma(int64_t d, bool bf16, bool dbuf, void* stream, float* o
                 : att_fwd3_d<true, false>(d, stream, out, lse, q, k, v, km, bh, a);
   return dbuf ? att_fwd3_d<false, true>(d, stream, out, lse, q, k, v, km, bh, a)
               : att_fwd3_d<false, false>(d, stream, out, lse, q, k, v, km, bh, a);
+}
+
+cudaError_t att_fwd_wmma(int64_t d, bool dbuf, void* stream, float* out, float* lse, const __nv_bfloat16* q,
+                         const __nv_bfloat16* k, const __nv_bfloat16* v, const uint8_t* km, int64_t bh, AttDims a) {
+  return dbuf ? att_fwd3_d<true, true>(d, stream, out, lse, q, k, v, km, bh, a)
+              : att_fwd3_d<true, false>(d, stream, out, lse, q, k, v, km, bh, a);
 }

@@ -15,6 +15,7 @@
 #define RT_F64 1
 #define RT_I32 2
 #define RT_I64 3
+#define RT_BF16 4
 #define RT_U8 6
 
 // shape of a contiguous output and up to four operands' strides (elements), copied into the kernel's
@@ -51,6 +52,18 @@ __device__ __forceinline__ int64_t rt_offset(const RtStrided& g, int o, int64_t 
   return off;
 }
 
+// float32 to bfloat16 bits, round to nearest even on the bits; a NaN keeps its sign and top payload
+// bits and becomes quiet (bit 6 set): org.revtaf.engine.tensor.HeapStorage.toBf16, bit for bit. Integer
+// arithmetic only (the same on the GPU and under emulation; no flush of subnormals).
+__device__ __forceinline__ uint16_t rt_f32_to_bf16(float f) {
+  uint32_t bits = __float_as_uint(f);
+  if ((bits & 0x7fffffffu) > 0x7f800000u) return (uint16_t)((bits >> 16) | 0x40u);
+  return (uint16_t)((bits + 0x7fffu + ((bits >> 16) & 1u)) >> 16);
+}
+__device__ __forceinline__ float rt_bf16_to_f32(uint16_t h) {
+  return __uint_as_float((uint32_t)h << 16);
+}
+
 // value of element i of a typed buffer as double, and the store of a double converted to the type
 __device__ __forceinline__ double rt_load(const void* p, int type, int64_t i) {
   switch (type) {
@@ -58,6 +71,7 @@ __device__ __forceinline__ double rt_load(const void* p, int type, int64_t i) {
     case RT_F64: return ((const double*)p)[i];
     case RT_I32: return ((const int32_t*)p)[i];
     case RT_I64: return (double)((const long long*)p)[i];
+    case RT_BF16: return rt_bf16_to_f32(((const uint16_t*)p)[i]);
     default: return ((const uint8_t*)p)[i];
   }
 }
@@ -67,6 +81,7 @@ __device__ __forceinline__ void rt_store(void* p, int type, int64_t i, double v)
     case RT_F64: ((double*)p)[i] = v; break;
     case RT_I32: ((int32_t*)p)[i] = (int32_t)v; break;
     case RT_I64: ((long long*)p)[i] = (long long)v; break;
+    case RT_BF16: ((uint16_t*)p)[i] = rt_f32_to_bf16((float)v); break;
     default: ((uint8_t*)p)[i] = v != 0 ? 1 : 0; break;
   }
 }
@@ -74,6 +89,7 @@ static inline int rt_type_bytes(int type) {
   switch (type) {
     case RT_F32: case RT_I32: return 4;
     case RT_F64: case RT_I64: return 8;
+    case RT_BF16: return 2;
     case RT_U8: return 1;
     default: return 0;
   }

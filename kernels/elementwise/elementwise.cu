@@ -96,6 +96,13 @@ template <typename T>
 __global__ void copy_same_kernel1(T* out, const T* x, RtStrided g) {
   RT_GRID_STRIDE(i, g.n) out[rt_offset(g, 0, i)] = x[rt_offset(g, 1, i)];
 }
+// float32 <-> bfloat16 without the double round trip (the same bits as copy_convert_kernel1)
+__global__ void copy_f32_bf16_kernel1(uint16_t* out, const float* x, RtStrided g) {
+  RT_GRID_STRIDE(i, g.n) out[rt_offset(g, 0, i)] = rt_f32_to_bf16(x[rt_offset(g, 1, i)]);
+}
+__global__ void copy_bf16_f32_kernel1(float* out, const uint16_t* x, RtStrided g) {
+  RT_GRID_STRIDE(i, g.n) out[rt_offset(g, 0, i)] = rt_bf16_to_f32(x[rt_offset(g, 1, i)]);
+}
 __global__ void copy_convert_kernel1(void* out, int out_type, const void* x, int x_type, RtStrided g) {
   RT_GRID_STRIDE(i, g.n) rt_store(out, out_type, rt_offset(g, 0, i), rt_load(x, x_type, rt_offset(g, 1, i)));
 }
@@ -175,6 +182,12 @@ extern "C" int rt_copy(void* stream, void* out, int out_type, const void* x, int
   } else if (out_type == x_type && rt_type_bytes(x_type) == 8) {
     RT_LAUNCH(copy_same_kernel1<unsigned long long>, grid, RT_EW_BLOCK, 0, stream, (unsigned long long*)out,
               (const unsigned long long*)x, g);
+  } else if (out_type == x_type && rt_type_bytes(x_type) == 2) {
+    RT_LAUNCH(copy_same_kernel1<uint16_t>, grid, RT_EW_BLOCK, 0, stream, (uint16_t*)out, (const uint16_t*)x, g);
+  } else if (out_type == RT_BF16 && x_type == RT_F32) {
+    RT_LAUNCH(copy_f32_bf16_kernel1, grid, RT_EW_BLOCK, 0, stream, (uint16_t*)out, (const float*)x, g);
+  } else if (out_type == RT_F32 && x_type == RT_BF16) {
+    RT_LAUNCH(copy_bf16_f32_kernel1, grid, RT_EW_BLOCK, 0, stream, (float*)out, (const uint16_t*)x, g);
   } else {
     RT_LAUNCH(copy_convert_kernel1, grid, RT_EW_BLOCK, 0, stream, out, out_type, x, x_type, g);
   }

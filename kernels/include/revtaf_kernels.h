@@ -126,11 +126,26 @@ RT_API int rt_attention_bwd(void* stream, float* dq, float* dk, float* dv, const
                             const float* lse, const float* q, const float* k, const float* v, const uint8_t* key_mask,
                             int64_t b, int64_t h, int64_t n, int64_t s, int64_t d, float scale, int causal,
                             int version);
+// The same with q, k, v as bf16 (uint16_t bit patterns of __nv_bfloat16, 2 bytes per element), for the
+// versions whose tensor-core operands are BF16: forward 4 and 6 (0 = 4), backward 8 (0 = 8); any other
+// version is status 1 naming it. fp32 accumulation and softmax always; out, lse, dq, dk, dv are fp32 and
+// dout, out stay fp32 in the backward (they arrive fp32 from the caller's graph, and D_i = rowsum(dout *
+// out) is a difference-prone term kept exact). Cast q, k, v with rt_copy (dtype code 4).
+RT_API int rt_attention_fwd_bf16(void* stream, float* out, float* lse, const uint16_t* q, const uint16_t* k,
+                                 const uint16_t* v, const uint8_t* key_mask, int64_t b, int64_t h, int64_t n,
+                                 int64_t s, int64_t d, float scale, int causal, int version);
+RT_API int rt_attention_bwd_bf16(void* stream, float* dq, float* dk, float* dv, const float* dout, const float* out,
+                                 const float* lse, const uint16_t* q, const uint16_t* k, const uint16_t* v,
+                                 const uint8_t* key_mask, int64_t b, int64_t h, int64_t n, int64_t s, int64_t d,
+                                 float scale, int causal, int version);
 
 // ==== BEGIN issue 17 (branch cuda): the device-resident backend's kernels =========================
 // Conventions of this section (Java adapters: org.revtaf.engine.backend.cuda.Cuda*):
-// * dtype codes are org.revtaf.engine.tensor.DType ordinals: 0 float32, 1 float64, 2 int32, 3 int64; 6 uint8
-//   (as an output of rt_copy: 1 where the input is nonzero; as an input: its value).
+// * dtype codes are org.revtaf.engine.tensor.DType ordinals: 0 float32, 1 float64, 2 int32, 3 int64,
+//   4 bfloat16; 6 uint8 (as an output of rt_copy: 1 where the input is nonzero; as an input: its value).
+//   Conversion to bfloat16 goes through float32 and rounds to nearest even on the bits, NaN kept as a
+//   quiet NaN with its sign and top payload bits (bit for bit org.revtaf.engine.tensor.HeapStorage.toBf16;
+//   not __float2bfloat16_rn, which makes every NaN 0x7fff); bfloat16 to float32 is exact.
 // * `geom` arguments are HOST arrays of int64 read during the call (the launcher copies them into the
 //   kernel's parameters, so the caller may free them on return): shapes and strides in elements, rank
 //   at most RT_MAX_RANK (8).

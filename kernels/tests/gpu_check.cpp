@@ -36,7 +36,8 @@ namespace {
   X(rt_event_record) X(rt_event_elapsed_ms) X(rt_nvtx_push) X(rt_nvtx_pop) X(rt_mobius_add_fwd)         \
   X(rt_mobius_add_bwd) X(rt_poincare_map_fwd) X(rt_poincare_map_bwd) X(rt_mobius_matvec_fwd)           \
   X(rt_mobius_matvec_bwd) X(rt_poincare_dist_fwd) X(rt_poincare_dist_bwd) X(rt_sinkhorn_fwd)            \
-  X(rt_sinkhorn_bwd) X(rt_soft_iou_fwd) X(rt_soft_iou_bwd) X(rt_attention_fwd) X(rt_attention_bwd)
+  X(rt_sinkhorn_bwd) X(rt_soft_iou_fwd) X(rt_soft_iou_bwd) X(rt_attention_fwd) X(rt_attention_bwd)            \
+  X(rt_copy) X(rt_attention_fwd_bf16) X(rt_attention_bwd_bf16)
 struct Api {
 #define GC_FIELD(f) decltype(&::f) f = nullptr;
   GC_FUNCS(GC_FIELD)
@@ -465,6 +466,30 @@ std::vector<Bench::Row> Bench::rows() {
           },
           2.5 * fl, 2 * by);
     }
+    // bf16 q, k, v through the ABI (rt_attention_*_bf16, cast once here with rt_copy): versions 4, 6, 8
+    // read 2 bytes per input element instead of 4 (out, lse, dout and the gradients stay fp32)
+    auto* qh = (uint16_t*)buf((e + 1) / 2, 0);
+    auto* kh = (uint16_t*)buf((e + 1) / 2, 0);
+    auto* vh16 = (uint16_t*)buf((e + 1) / 2, 0);
+    const int64_t flat[3] = {e, 1, 1};
+    ok(K.rt_copy(nullptr, qh, 4, q, 0, flat, 1), "rt_copy fp32 -> bf16");
+    ok(K.rt_copy(nullptr, kh, 4, k, 0, flat, 1), "rt_copy fp32 -> bf16");
+    ok(K.rt_copy(nullptr, vh16, 4, vv, 0, flat, 1), "rt_copy fp32 -> bf16");
+    double by16 = 2.0 * 3 * e + 4.0 * e;  // q, k, v in bf16, out in fp32
+    for (int v : {4, 6}) {
+      add("attention_fwd d" + std::to_string(hd) + " v" + std::to_string(v) + (v == 6 ? " dbuf" : "") +
+              " bf16-in (bf16)",
+          [=] {
+            return K.rt_attention_fwd_bf16(nullptr, out, lse, qh, kh, vh16, nullptr, ab, ah, an, an, hd, scale, 0, v);
+          },
+          fl, by16);
+    }
+    add("attention_bwd d" + std::to_string(hd) + " v8 bf16-in (bf16)",
+        [=] {
+          return K.rt_attention_bwd_bf16(nullptr, gq, gk, gv, gout, out, lse, qh, kh, vh16, nullptr, ab, ah, an, an, hd,
+                                         scale, 0, 8);
+        },
+        2.5 * fl, 2 * by - 2.0 * 3 * e);
   }
   return rs;
 }
@@ -495,7 +520,7 @@ int bench(bool quick) {
   // sm_90 (H100 SXM: 495 vs 67), BF16 twice that; rows marked (tf32) / (bf16) are shared against
   // those, the others against FP32
   double tf32_peak = gflops * (ma >= 9 ? 7.4 : 8.0), bf16_peak = 2 * tf32_peak;
-  std::printf("%-34s %10s %10s %7s %10s %7s\n", "kernel", "ms", "GB/s", "%peak", "GFLOP/s", "%peak");
+  std::printf("%-40s %10s %10s %7s %10s %7s\n", "kernel", "ms", "GB/s", "%peak", "GFLOP/s", "%peak");
   for (auto& r : rows) {
     try {
       K.rt_nvtx_push((r.name + " warmup").c_str());
@@ -512,7 +537,7 @@ int bench(bool quick) {
       float ms = 0;
       ok(K.rt_event_elapsed_ms(&ms, e0, e1), "rt_event_elapsed_ms");
       double t = ms / reps, gb = r.bytes / (t * 1e6), gf = r.flops / (t * 1e6);
-      std::printf("%-34s %10.4f %10.1f %7s %10.1f %7s%s\n", r.name.c_str(), t, gb, pct(gb, gbps).c_str(), gf,
+      std::printf("%-40s %10.4f %10.1f %7s %10.1f %7s%s\n", r.name.c_str(), t, gb, pct(gb, gbps).c_str(), gf,
                   pct(gf, r.tc == 1 ? tf32_peak : r.tc == 2 ? bf16_peak : gflops).c_str(),
                   r.tc == 1 ? " of the TF32 tensor-core peak (est.)" : r.tc == 2 ? " of the BF16 tensor-core peak (est.)" : "");
     } catch (const Failure& f) {
@@ -601,7 +626,7 @@ int cublas_bench() {
       continue;
     }
     double t = ms / 10, gf = 2.0 * n * n * (double)n / (t * 1e6);
-    std::printf("%-34s %10.4f %10s %7s %10.1f %7s of its unit's peak (est.)\n", g.name, t, "", "", gf,
+    std::printf("%-40s %10.4f %10s %7s %10.1f %7s of its unit's peak (est.)\n", g.name, t, "", "", gf,
                 pct(gf, g.peak).c_str());
   }
   K.rt_event_destroy(e0);

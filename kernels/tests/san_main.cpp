@@ -52,6 +52,22 @@ int main() {
     ok(rt_attention_bwd(nullptr, dq.data(), dk.data(), dv.data(), q.data(), out.data(), lse.data(), q.data(), kk.data(),
                         vv.data(), nullptr, 1, ah, an, as, ad, 0.17f, 1, v), "attention_bwd");
   }
+  {  // bf16 q, k, v: rt_copy's cast, then the bf16-input attention (forward 4, 6; backward 8), causal
+    int ah = 2, an = 19, as = 23, ad = 32;
+    auto q = rnd(ah * an * ad, 1.0f, 5), kk = rnd(ah * as * ad, 1.0f, 6), vv = rnd(ah * as * ad, 1.0f, 7);
+    std::vector<uint16_t> q16(q.size()), k16(kk.size()), v16(vv.size());
+    int64_t gq[3] = {(int64_t)q.size(), 1, 1}, gk[3] = {(int64_t)kk.size(), 1, 1};
+    ok(rt_copy(nullptr, q16.data(), 4, q.data(), 0, gq, 1), "copy fp32 -> bf16");
+    ok(rt_copy(nullptr, k16.data(), 4, kk.data(), 0, gk, 1), "copy fp32 -> bf16");
+    ok(rt_copy(nullptr, v16.data(), 4, vv.data(), 0, gk, 1), "copy fp32 -> bf16");
+    ok(rt_copy(nullptr, q.data(), 0, q16.data(), 4, gq, 1), "copy bf16 -> fp32");
+    std::vector<float> out(ah * an * ad), lse(ah * an), dq(ah * an * ad), dk(ah * as * ad), dv(ah * as * ad);
+    for (int v : {4, 6})
+      ok(rt_attention_fwd_bf16(nullptr, out.data(), lse.data(), q16.data(), k16.data(), v16.data(), nullptr, 1, ah, an,
+                               as, ad, 0.17f, 1, v), "attention_fwd_bf16");
+    ok(rt_attention_bwd_bf16(nullptr, dq.data(), dk.data(), dv.data(), q.data(), out.data(), lse.data(), q16.data(),
+                             k16.data(), v16.data(), nullptr, 1, ah, an, as, ad, 0.17f, 1, 8), "attention_bwd_bf16");
+  }
   std::printf("%s\n", fails ? "sanitizer driver: FAILURES" : "sanitizer driver: all calls returned 0");
   return fails ? 1 : 0;
 }

@@ -2,6 +2,7 @@ package org.revtaf.engine.bindings;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -44,6 +45,11 @@ public final class DeviceBuffer implements AutoCloseable {
         return copyOf(kernels, MemorySegment.ofArray(host));
     }
 
+    /** A device copy of 16-bit elements (e.g. bfloat16 bit patterns). */
+    public static DeviceBuffer of(RevtafKernels kernels, short[] host) {
+        return copyOf(kernels, MemorySegment.ofArray(host));
+    }
+
     /** A device copy of host memory (staged off-heap: native code cannot read the Java heap). */
     private static DeviceBuffer copyOf(RevtafKernels kernels, MemorySegment heap) {
         DeviceBuffer b = new DeviceBuffer(kernels, heap.byteSize());
@@ -74,6 +80,13 @@ public final class DeviceBuffer implements AutoCloseable {
     public int[] toInts() {
         try (Arena a = Arena.ofConfined()) {
             return toHost(a).toArray(JAVA_INT);
+        }
+    }
+
+    /** The buffer as 16-bit elements (e.g. bfloat16 bit patterns). */
+    public short[] toShorts() {
+        try (Arena a = Arena.ofConfined()) {
+            return toHost(a).toArray(JAVA_SHORT);
         }
     }
 

@@ -57,6 +57,8 @@ public abstract class KernelAbi extends DowncallTable {
     private final MethodHandle softIouBwd;
     private final MethodHandle attentionFwd;
     private final MethodHandle attentionBwd;
+    private final MethodHandle attentionFwdBf16;
+    private final MethodHandle attentionBwdBf16;
     private final MethodHandle mallocHost;
     private final MethodHandle freeHost;
     private final MethodHandle memcpyH2dAsync;
@@ -137,6 +139,8 @@ public abstract class KernelAbi extends DowncallTable {
         softIouBwd = bind(lookup, library, "rt_soft_iou_bwd", ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT);
         attentionFwd = bind(lookup, library, "rt_attention_fwd", ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_FLOAT, JAVA_INT, JAVA_INT);
         attentionBwd = bind(lookup, library, "rt_attention_bwd", ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_FLOAT, JAVA_INT, JAVA_INT);
+        attentionFwdBf16 = bind(lookup, library, "rt_attention_fwd_bf16", ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_FLOAT, JAVA_INT, JAVA_INT);
+        attentionBwdBf16 = bind(lookup, library, "rt_attention_bwd_bf16", ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_FLOAT, JAVA_INT, JAVA_INT);
         mallocHost = bind(lookup, library, "rt_malloc_host", ADDRESS, JAVA_LONG);
         freeHost = bind(lookup, library, "rt_free_host", ADDRESS);
         memcpyH2dAsync = bind(lookup, library, "rt_memcpy_h2d_async", ADDRESS, ADDRESS, JAVA_LONG, ADDRESS);
@@ -358,6 +362,16 @@ public abstract class KernelAbi extends DowncallTable {
     /** rt_attention_bwd */
     public final void attentionBwd(MemorySegment stream, MemorySegment dq, MemorySegment dk, MemorySegment dv, MemorySegment dout, MemorySegment out, MemorySegment lse, MemorySegment q, MemorySegment k, MemorySegment v, MemorySegment keyMask, long b, long h, long n, long s, long d, float scale, int causal, int version) {
         try { check((int) attentionBwd.invokeExact(stream, dq, dk, dv, dout, out, lse, q, k, v, keyMask, b, h, n, s, d, scale, causal, version)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_attention_fwd_bf16 */
+    public final void attentionFwdBf16(MemorySegment stream, MemorySegment out, MemorySegment lse, MemorySegment q, MemorySegment k, MemorySegment v, MemorySegment keyMask, long b, long h, long n, long s, long d, float scale, int causal, int version) {
+        try { check((int) attentionFwdBf16.invokeExact(stream, out, lse, q, k, v, keyMask, b, h, n, s, d, scale, causal, version)); } catch (Throwable thrown) { throw rethrow(thrown); }
+    }
+
+    /** rt_attention_bwd_bf16 */
+    public final void attentionBwdBf16(MemorySegment stream, MemorySegment dq, MemorySegment dk, MemorySegment dv, MemorySegment dout, MemorySegment out, MemorySegment lse, MemorySegment q, MemorySegment k, MemorySegment v, MemorySegment keyMask, long b, long h, long n, long s, long d, float scale, int causal, int version) {
+        try { check((int) attentionBwdBf16.invokeExact(stream, dq, dk, dv, dout, out, lse, q, k, v, keyMask, b, h, n, s, d, scale, causal, version)); } catch (Throwable thrown) { throw rethrow(thrown); }
     }
 
     /** rt_malloc_host */

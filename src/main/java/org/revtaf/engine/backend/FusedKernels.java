@@ -1,5 +1,6 @@
 package org.revtaf.engine.backend;
 
+import org.revtaf.engine.tensor.DType;
 import org.revtaf.engine.tensor.Tensor;
 
 /**
@@ -55,4 +56,16 @@ public interface FusedKernels {
 
     /** dq [b, h, n, d], dk and dv [b, h, s, d] (each may be null) from dout [b, h, n, d] and the forward a. */
     void attentionBackward(Tensor dq, Tensor dk, Tensor dv, Tensor dout, AttentionArgs a);
+
+    /**
+     * The dtype this backend wants {@link #attention}'s q, k, v in for a call of geometry g whose
+     * inputs are of dtype {@code given}; the op converts them once (no gradient through the
+     * conversion: the gradients are those at the converted values, in float32) and keeps the converted
+     * ones for the backward. out, lse and the gradients stay float32. Default: float32 for bfloat16
+     * inputs, else the inputs' own dtype (the cuda backend answers bfloat16 where its BF16 kernels run
+     * and {@code -Drevtaf.cuda.attention.bf16=true} or bfloat16 inputs ask for it).
+     */
+    default DType attentionInputType(AttentionGeom g, DType given) {
+        return given == DType.BFLOAT16 ? DType.FLOAT32 : given;
+    }
 }

@@ -118,19 +118,30 @@ public final class FusedOps {
                     + ", v " + Shapes.str(v.shapeRef()) + " do not match");
         mask("attention", keyMask, "key mask", b, s);
         double sc = Double.isNaN(scale) ? 1.0 / Math.sqrt(d) : scale;
-        Tensor qd = Ops.dense(q), kd = Ops.dense(k), vd = Ops.dense(v);
-        Tensor out = Ops.emptyLike(q);
-        Tensor lse = Tensor.empty(q.device(), q.dtype(), b, h, n);
-        AttentionArgs args =
-                new AttentionArgs(out, lse, qd, kd, vd, keyMask, new AttentionGeom(b, h, n, s, d, sc, causal, drop));
+        AttentionGeom geom = new AttentionGeom(b, h, n, s, d, sc, causal, drop);
+        // the backend's input dtype (bf16 attention on cuda): converted once, kept for the backward
+        DType in = be.fused().attentionInputType(geom, q.dtype());
+        Tensor qd = as(Ops.dense(q), in), kd = as(Ops.dense(k), in), vd = as(Ops.dense(v), in);
+        DType outType = q.dtype() == DType.BFLOAT16 ? DType.FLOAT32 : q.dtype(); // out, lse, gradients
+        Tensor out = Tensor.empty(q.device(), outType, q.shapeRef());
+        Tensor lse = Tensor.empty(q.device(), outType, b, h, n);
+        AttentionArgs args = new AttentionArgs(out, lse, qd, kd, vd, keyMask, geom);
         be.fused().attention(args);
         return Graph.record("attention", out, new Tensor[] {q, k, v}, g -> {
-            Tensor dq = q.requiresGrad() ? Ops.emptyLike(q) : null;
-            Tensor dk = k.requiresGrad() ? Ops.emptyLike(k) : null;
-            Tensor dv = v.requiresGrad() ? Ops.emptyLike(v) : null;
+            Tensor dq = q.requiresGrad() ? Tensor.empty(q.device(), outType, q.shapeRef()) : null;
+            Tensor dk = k.requiresGrad() ? Tensor.empty(k.device(), outType, k.shapeRef()) : null;
+            Tensor dv = v.requiresGrad() ? Tensor.empty(v.device(), outType, v.shapeRef()) : null;
             be.fused().attentionBackward(dq, dk, dv, Ops.dense(g), args);
-            return new Tensor[] {dq, dk, dv};
+            return new Tensor[] {as(dq, q.dtype()), as(dk, k.dtype()), as(dv, v.dtype())};
         });
+    }
+
+    /** x converted to dtype t on its device (x itself when it has that dtype or is null); no autograd. */
+    private static Tensor as(Tensor x, DType t) {
+        if (x == null || x.dtype() == t) return x;
+        Tensor out = Tensor.empty(x.device(), t, x.shapeRef());
+        Ops.on(x).elementwise().copy(out, x);
+        return out;
     }
 
     private static void mask(String op, Tensor m, String what, int rows, int cols) {

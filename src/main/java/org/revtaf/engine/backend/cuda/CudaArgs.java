@@ -18,10 +18,13 @@ final class CudaArgs {
 
     private CudaArgs() {}
 
-    /** The kernels' dtype code (the DType ordinal) for the dtypes they handle, else -1. */
+    /**
+     * The kernels' dtype code (the DType ordinal) for the dtypes they handle, else -1 (bfloat16: rt_copy
+     * and rt_fill convert to and from it, rounding as {@code HeapStorage.toBf16}).
+     */
     static int code(DType t) {
         return switch (t) {
-            case FLOAT32, FLOAT64, INT32, INT64, UINT8 -> t.ordinal();
+            case FLOAT32, FLOAT64, INT32, INT64, BFLOAT16, UINT8 -> t.ordinal();
             default -> -1;
         };
     }

@@ -28,6 +28,16 @@ import org.revtaf.engine.tensor.Tensor;
  * the tile sizes of kernels/attention/flash_attention.cu); any other head dim, and attention with
  * dropout on the probabilities (p &gt; 0, {@link DropoutMask}), runs unfused on the device
  * ({@link CudaUnfusedAttention}: GEMMs around a masked row softmax), forward and backward.
+ *
+ * <p>BF16 attention: bfloat16 q, k, v go through rt_attention_fwd_bf16 / rt_attention_bwd_bf16 (the
+ * BF16 tensor-core versions read them as their operands: half the bytes of fp32 inputs; out, lse and
+ * the gradients stay float32, accumulation is fp32). With {@code -Drevtaf.cuda.attention.bf16=true}
+ * ({@link #BF16_PROPERTY}) {@link #attentionInputType} asks the op for bfloat16 q, k, v on every call
+ * that runs fused, so the model's float32 q, k, v are cast once on the device (rt_copy) and the
+ * gradients flow back in float32; calls that run unfused (other head dims, dropout) stay float32. It
+ * needs attention_fwd version 0, 4 or 6 and attention_bwd 0 or 8 ({@link KernelVersions}; 0 picks 4
+ * and 8) and, on {@code cuda}, a GPU of compute capability 8.0 or newer: anything else is an error
+ * naming the property.
  */
 final class CudaFused implements FusedKernels {
     /** Head dims the flash attention kernels are built for; others take the unfused path. */
@@ -40,12 +50,88 @@ final class CudaFused implements FusedKernels {
     private final CudaUnfusedAttention unfused;
     /** Attention calls (forward or backward) that took the unfused path; for tests. */
     final AtomicLong attentionUnfused = new AtomicLong();
+    /** Attention calls (forward or backward) that ran on bfloat16 q, k, v; for tests. */
+    final AtomicLong attentionBf16 = new AtomicLong();
+
+    /** The system property that runs the model's fused attention on bfloat16 q, k, v. */
+    static final String BF16_PROPERTY = "revtaf.cuda.attention.bf16";
+    /** Whether {@link #BF16_PROPERTY} asks for bfloat16 attention. */
+    private final boolean bf16Attention;
+    /** Why this device and these versions cannot run bf16 attention ("" when they can; null: not checked yet). */
+    private volatile String bf16Refusal;
 
     CudaFused(CudaDevice d) {
+        this(d, Boolean.getBoolean(BF16_PROPERTY));
+    }
+
+    CudaFused(CudaDevice d, boolean bf16Attention) {
         this.dev = d;
         this.k = d.k;
         this.stream = d.stream;
         this.unfused = new CudaUnfusedAttention(d);
+        this.bf16Attention = bf16Attention;
+        if (bf16Attention) requireBf16("-D" + BF16_PROPERTY + "=true");
+    }
+
+    /**
+     * Fails, naming {@code who}, when this device or the chosen kernel versions cannot run attention on
+     * bfloat16 q, k, v: attention_fwd must be 0, 4 or 6 and attention_bwd 0 or 8, and a real GPU needs
+     * BF16 tensor cores (compute capability 8.0+).
+     */
+    private void requireBf16(String who) {
+        String why = bf16Refusal;
+        if (why == null) bf16Refusal = why = bf16Refusal();
+        if (!why.isEmpty()) throw new RevtafException(who + ": " + why);
+    }
+
+    /** {@link #requireBf16}'s reason, "" for none (the versions are fixed; the device is asked once). */
+    private String bf16Refusal() {
+        int fwd = version(KernelVersions.Family.ATTENTION_FWD), bwd = version(KernelVersions.Family.ATTENTION_BWD);
+        if (fwd != 0 && fwd != 4 && fwd != 6)
+            return "-D" + KernelVersions.PROPERTY + " picks attention_fwd version " + fwd
+                    + ", which reads float32 q, k, v only; bf16 attention runs on attention_fwd 4 or 6 (0 = 4)";
+        if (bwd != 0 && bwd != 8)
+            return "-D" + KernelVersions.PROPERTY + " picks attention_bwd version " + bwd
+                    + ", which reads float32 q, k, v only; bf16 attention runs on attention_bwd 8 (0 = 8)";
+        if (dev.device == Device.CUDA) {
+            RevtafKernels.DeviceInfo info = k.deviceInfo();
+            if (info.ccMajor() < 8)
+                return "device cuda (" + info.name() + ", compute capability " + info.ccMajor() + "." + info.ccMinor()
+                        + ") has no BF16 tensor cores (8.0 or newer needed)";
+        }
+        return "";
+    }
+
+    @Override
+    public DType attentionInputType(AttentionGeom g, DType given) {
+        boolean fused = kernelHeadDim(g.d()) && !g.drop().active();
+        if (fused && (bf16Attention || given == DType.BFLOAT16)) return DType.BFLOAT16;
+        return given == DType.BFLOAT16 ? DType.FLOAT32 : given;
+    }
+
+    /** Whether the attention call has bfloat16 q, k, v (checked: all three, and a device that runs them). */
+    private boolean bf16(AttentionArgs a, AttentionGeom g) {
+        DType t = a.q().dtype();
+        if (t != DType.BFLOAT16) return false;
+        if (a.k().dtype() != t || a.v().dtype() != t)
+            throw new RevtafException("device " + k.device() + ": attention q, k, v must share a dtype, got " + t + ", "
+                    + a.k().dtype() + ", " + a.v().dtype());
+        if (!kernelHeadDim(g.d()) || g.drop().active())
+            throw new RevtafException("device " + k.device() + ": bfloat16 attention needs the fused kernels (head dim"
+                    + " 32, 64 or 128 and no dropout), got head dim " + g.d()
+                    + (g.drop().active() ? " with dropout" : ""));
+        requireBf16("bfloat16 attention");
+        attentionBf16.incrementAndGet();
+        return true;
+    }
+
+    /** Device address of a contiguous bfloat16 tensor of this backend. */
+    private MemorySegment b16(Tensor t) {
+        if (t.dtype() != DType.BFLOAT16 || !t.isContiguous())
+            throw new RevtafException(
+                    "device " + k.device() + ": bf16 attention needs contiguous bfloat16 q, k, v, got " + t.dtype()
+                            + (t.isContiguous() ? "" : " (strided)"));
+        return CudaStorage.at(t);
     }
 
     /** The kernel version of a family ({@link KernelVersions}; 0 = the kernel's default). */
@@ -303,6 +389,25 @@ final class CudaFused implements FusedKernels {
     public void attention(AttentionArgs a) {
         AttentionGeom g = a.geom();
         try (CudaDevice.Temp km = mask(a.keyMask())) {
+            if (bf16(a, g)) {
+                k.attentionFwdBf16(
+                        stream,
+                        p(a.out()),
+                        p(a.lse()),
+                        b16(a.q()),
+                        b16(a.k()),
+                        b16(a.v()),
+                        ptr(km),
+                        g.b(),
+                        g.h(),
+                        g.n(),
+                        g.s(),
+                        g.d(),
+                        (float) g.scale(),
+                        g.causal() ? 1 : 0,
+                        version(KernelVersions.Family.ATTENTION_FWD));
+                return;
+            }
             if (unfusedAttention(g)) {
                 unfused.forward(p(a.out()), p(a.lse()), p(a.q()), p(a.k()), p(a.v()), ptr(km), g);
                 return;
@@ -334,6 +439,29 @@ final class CudaFused implements FusedKernels {
                 CudaDevice.Temp sq = scratch(dq, qSize);
                 CudaDevice.Temp sk = scratch(dk, kvSize);
                 CudaDevice.Temp sv = scratch(dv, kvSize)) {
+            if (bf16(a, g)) {
+                k.attentionBwdBf16(
+                        stream,
+                        p(dq, sq),
+                        p(dk, sk),
+                        p(dv, sv),
+                        p(dout),
+                        p(a.out()),
+                        p(a.lse()),
+                        b16(a.q()),
+                        b16(a.k()),
+                        b16(a.v()),
+                        ptr(km),
+                        g.b(),
+                        g.h(),
+                        g.n(),
+                        g.s(),
+                        g.d(),
+                        (float) g.scale(),
+                        g.causal() ? 1 : 0,
+                        version(KernelVersions.Family.ATTENTION_BWD));
+                return;
+            }
             if (unfusedAttention(g)) { // the forward took the unfused path too
                 unfused.backward(p(dq, sq), p(dk, sk), p(dv, sv), p(dout), p(a.q()), p(a.k()), p(a.v()), ptr(km), g);
                 return;

@@ -33,7 +33,10 @@ final class KernelVersions {
         SINKHORN(1, 2, 3),
         SOFT_IOU(1, 2),
         ATTENTION_FWD(1, 2, 3, 4, 5, 6),
-        /** 3: fp32 with the rowsum pre-pass; 7, 8: tensor cores, TF32 / BF16 operands (not the defaults). */
+        /**
+         * 3: fp32 with the rowsum pre-pass; 7, 8: tensor cores, TF32 / BF16 operands (not the defaults).
+         * Bf16 q, k, v ({@code -Drevtaf.cuda.attention.bf16}) run on forward 4 or 6 and backward 8 only.
+         */
         ATTENTION_BWD(1, 2, 3, 7, 8);
 
         final int[] versions;
