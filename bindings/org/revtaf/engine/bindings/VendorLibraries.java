@@ -64,41 +64,40 @@ public final class VendorLibraries {
     }
 
     private static SymbolLookup open(Vendor v) {
+        return open(v, System.getProperty("revtaf.vendor.dir"));
+    }
+
+    /**
+     * The library of a vendor, each soname in turn: in {@code vendorDir} (null: none), the loader
+     * path, then the toolkit folders. Not cached (tests open stand-ins with it).
+     */
+    static SymbolLookup open(Vendor v, String vendorDir) {
         List<String> tried = new ArrayList<>();
-        String first = System.getProperty("revtaf.vendor.dir");
         for (String so : v.sonames) {
-            if (first != null) {
-                Path p = Path.of(first, so);
-                tried.add(p.toString());
-                if (Files.isRegularFile(p)) {
-                    try {
-                        return SymbolLookup.libraryLookup(p, Arena.global());
-                    } catch (IllegalArgumentException e) {
-                        // unloadable: keep trying
-                    }
-                }
-            }
+            SymbolLookup l = vendorDir == null ? null : file(Path.of(vendorDir, so), tried);
+            if (l != null) return l;
             tried.add(so);
             try {
                 return SymbolLookup.libraryLookup(so, Arena.global());
             } catch (IllegalArgumentException e) {
                 // not in the loader path; try the toolkit folders below
             }
-            for (String dir : toolkitDirs()) {
-                Path p = Path.of(dir, so);
-                if (Files.isRegularFile(p)) {
-                    tried.add(p.toString());
-                    try {
-                        return SymbolLookup.libraryLookup(p, Arena.global());
-                    } catch (IllegalArgumentException e) {
-                        // unloadable (wrong arch, missing dependency): keep trying
-                    }
-                }
-            }
+            for (String dir : toolkitDirs()) if ((l = file(Path.of(dir, so), tried)) != null) return l;
         }
         throw new RevtafException(v.title + " is required by this operation but was not found (tried " + tried
                 + " in -Drevtaf.vendor.dir, the loader path, $CUDA_HOME/lib64 and /usr/local/cuda/lib64); install it,"
                 + " set LD_LIBRARY_PATH or -Drevtaf.vendor.dir");
+    }
+
+    /** The library at p when the file exists and loads (else null; an existing file joins tried). */
+    private static SymbolLookup file(Path p, List<String> tried) {
+        if (!Files.isRegularFile(p)) return null;
+        tried.add(p.toString());
+        try {
+            return SymbolLookup.libraryLookup(p, Arena.global());
+        } catch (IllegalArgumentException e) {
+            return null; // unloadable (wrong arch, missing dependency): keep trying
+        }
     }
 
     private static List<String> toolkitDirs() {

@@ -365,6 +365,24 @@ class VendorBindingsTest {
     }
 
     @Test
+    void theVendorFolderIsSearchedFirstAndAMissingLibraryIsNamed() {
+        SymbolLookup l = VendorLibraries.open(VendorLibraries.Vendor.CUDNN, DIR.toString());
+        assertTrue(l.find("stub_last").isPresent(), "the stand-in in the vendor folder");
+        assertTrue(VendorLibraries.open(VendorLibraries.Vendor.CUBLAS_LT, DIR.toString())
+                .find("cublasLtMatmul")
+                .isPresent());
+        if (VendorLibraries.available(VendorLibraries.Vendor.CUDNN)) return; // a machine with cuDNN installed
+        RevtafException e = assertThrows(
+                RevtafException.class, () -> VendorLibraries.open(VendorLibraries.Vendor.CUDNN, "/nonexistent"));
+        assertTrue(
+                e.getMessage()
+                                .startsWith(
+                                        "cuDNN 9 is required by this operation but was not found (tried [libcudnn.so.9")
+                        && e.getMessage().contains("-Drevtaf.vendor.dir"),
+                e.getMessage());
+    }
+
+    @Test
     void alignmentIsTheLargestPowerOfTwoDividingAddressAndBatchStride() {
         assertEquals(256, CublasLt.alignment(0x7f0000001000L, 0, 1));
         assertEquals(256, CublasLt.alignment(0, 12, 1)); // one problem: the stride is never used
