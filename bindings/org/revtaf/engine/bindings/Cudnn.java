@@ -234,8 +234,9 @@ public final class Cudnn {
 
     /**
      * cuDNN's heuristic choice (the _v7 queries, best first) for a pass: the first proposal that
-     * succeeded and needs at most {@code maxWorkspace} bytes; its workspace re-read with the math
-     * type set on {@code conv} (which this leaves set). Descriptors as the pass takes them: x, w,
+     * succeeded and needs at most {@code maxWorkspace} bytes (with {@code fmaOnly}, not one for
+     * tensor cores, and run with FMA math); its workspace re-read with the math type set on {@code
+     * conv} (which this leaves set). Descriptors as the pass takes them: x, w,
      * conv, y for every pass (y is dy, x is dx for backward data, w is dw for backward filter).
      */
     public Algo algorithm(
@@ -245,7 +246,8 @@ public final class Cudnn {
             MemorySegment w,
             MemorySegment conv,
             MemorySegment y,
-            long maxWorkspace) {
+            long maxWorkspace,
+            boolean fmaOnly) {
         int count = switch (pass) {
             case FORWARD -> FWD_ALGOS;
             case BACKWARD_DATA -> BWD_DATA_ALGOS;
@@ -261,9 +263,13 @@ public final class Cudnn {
             check(st, "cudnnGetConvolution" + passName(pass) + "Algorithm_v7");
             for (int i = 0; i < n.get(JAVA_INT, 0); i++) {
                 long o = i * PERF_BYTES;
-                if (perf.get(JAVA_INT, o + PERF_STATUS) != 0 || perf.get(JAVA_LONG, o + PERF_MEMORY) > maxWorkspace)
-                    continue;
-                int algo = perf.get(JAVA_INT, o), math = perf.get(JAVA_INT, o + PERF_MATH);
+                int algo = perf.get(JAVA_INT, o), proposed = perf.get(JAVA_INT, o + PERF_MATH);
+                boolean tensorCores = proposed == TENSOR_OP_MATH || proposed == TENSOR_OP_MATH_ALLOW_CONVERSION;
+                if (perf.get(JAVA_INT, o + PERF_STATUS) != 0
+                        || perf.get(JAVA_LONG, o + PERF_MEMORY) > maxWorkspace
+                        || (fmaOnly && tensorCores)) continue;
+                // fp32 asked: DEFAULT_MATH would let TF32 tensor cores in on Ampere and later
+                int math = fmaOnly ? FMA_MATH : proposed;
                 setMathType(conv, math);
                 MemorySegment bytes = a.allocate(JAVA_LONG);
                 int ws = call(() -> switch (pass) {
@@ -275,7 +281,8 @@ public final class Cudnn {
                 return new Algo(algo, math, bytes.get(JAVA_LONG, 0));
             }
             throw new RevtafException("cuDNN proposed no " + pass.name().toLowerCase(java.util.Locale.ROOT)
-                    + " convolution algorithm within " + maxWorkspace + " bytes of workspace");
+                    + " convolution algorithm within " + maxWorkspace + " bytes of workspace"
+                    + (fmaOnly ? " without tensor cores (-Drevtaf.cuda.math=tf32 allows them)" : ""));
         }
     }
 

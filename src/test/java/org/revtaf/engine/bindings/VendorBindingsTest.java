@@ -126,8 +126,9 @@ class VendorBindingsTest {
                 y = c.tensor4d(1, 4, 6, 6);
         for (Cudnn.Pass pass : Cudnn.Pass.values()) {
             MemorySegment conv = c.convolution(0, 0, 1, 1, 1, 1, 1, Cudnn.FMA_MATH);
-            // the stand-in proposes: algo 2 needing 1 TiB, algo 1 not supported, algo 5 with tensor cores, 4 KiB
-            Cudnn.Algo a = c.algorithm(pass, h, x, w, conv, y, 1L << 30);
+            // the stand-in proposes: algo 2 needing 1 TiB, algo 1 not supported, algo 5 with tensor cores, 4 KiB,
+            // algo 6 with the default math, 8 KiB
+            Cudnn.Algo a = c.algorithm(pass, h, x, w, conv, y, 1L << 30, false);
             // workspace answered as 1000 * algo + the descriptor's math type: the math was set first
             assertEquals(new Cudnn.Algo(5, Cudnn.TENSOR_OP_MATH, 5001), a, pass.name());
             Call q = s.last();
@@ -139,8 +140,15 @@ class VendorBindingsTest {
             assertTrue(q.name().endsWith("WorkspaceSize"), q.name());
             assertArrayEquals(order, Arrays.copyOfRange(q.args(), 1, 5), pass.name());
             assertEquals(5, q.args()[5]);
-            RevtafException e = assertThrows(RevtafException.class, () -> c.algorithm(pass, h, x, w, conv, y, 100));
+            // fp32 only: the tensor-core proposal is skipped, the default-math one runs with FMA math (3)
+            assertEquals(new Cudnn.Algo(6, Cudnn.FMA_MATH, 6003), c.algorithm(pass, h, x, w, conv, y, 1L << 30, true));
+            RevtafException e =
+                    assertThrows(RevtafException.class, () -> c.algorithm(pass, h, x, w, conv, y, 100, false));
             assertTrue(e.getMessage().contains("within 100 bytes"), e.getMessage());
+            e = assertThrows(RevtafException.class, () -> c.algorithm(pass, h, x, w, conv, y, 5000, true));
+            assertTrue(
+                    e.getMessage().endsWith("without tensor cores (-Drevtaf.cuda.math=tf32 allows them)"),
+                    e.getMessage());
         }
     }
 

@@ -95,14 +95,9 @@ final class CudnnOps {
         }
     }
 
+    /** fp32 asked: no algorithm that takes TF32 tensor cores behind our back. */
     private Cudnn.Algo choose(ConvPlan p, Cudnn.Pass pass, MemorySegment conv) {
-        Cudnn.Algo a = cudnn.algorithm(pass, handle, p.x, p.w, conv, p.y, MAX_WORKSPACE);
-        // fp32 asked: an algorithm cuDNN proposes for tensor cores must not take TF32 behind our back
-        if (!tensorOps && a.mathType() != Cudnn.FMA_MATH) {
-            cudnn.setMathType(conv, Cudnn.FMA_MATH);
-            return new Cudnn.Algo(a.algo(), Cudnn.FMA_MATH, a.workspace());
-        }
-        return a;
+        return cudnn.algorithm(pass, handle, p.x, p.w, conv, p.y, MAX_WORKSPACE, !tensorOps);
     }
 
     /** out (n, oc, oh, ow) = conv(x, w) + bias (bias may be null). */
