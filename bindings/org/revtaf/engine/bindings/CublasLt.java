@@ -1,6 +1,5 @@
 package org.revtaf.engine.bindings;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -92,18 +91,11 @@ public final class CublasLt {
     }
 
     private static void check(int st, String fn) {
-        if (st != 0) throw new RevtafException(fn + " failed with cuBLAS status " + st);
+        VendorCalls.cublasStatus(st, fn);
     }
 
     private static MemorySegment created(MethodHandle h, String fn, Object... args) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment p = a.allocate(ADDRESS);
-            Object[] all = new Object[args.length + 1];
-            all[0] = p;
-            System.arraycopy(args, 0, all, 1, args.length);
-            check(call(() -> (int) h.invokeWithArguments(all)), fn);
-            return p.get(ADDRESS, 0);
-        }
+        return VendorCalls.created(h, fn, VendorCalls::cublasStatus, args);
     }
 
     /** A cuBLASLt handle (needs a GPU: a RevtafException with the status otherwise). */

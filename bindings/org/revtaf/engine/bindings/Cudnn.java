@@ -152,11 +152,7 @@ public final class Cudnn {
 
     /** A new object through {@code cudnnCreateX(&out)}. */
     private MemorySegment created(MethodHandle h, String fn) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment p = a.allocate(ADDRESS);
-            check(call(() -> (int) h.invokeExact(p)), fn);
-            return p.get(ADDRESS, 0);
-        }
+        return VendorCalls.created(h, fn, this::check);
     }
 
     /** A cuDNN handle (needs a GPU: a RevtafException with cuDNN's words otherwise). */

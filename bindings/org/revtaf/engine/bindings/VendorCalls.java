@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
@@ -59,6 +60,32 @@ final class VendorCalls {
             return c.run();
         } catch (Throwable t) {
             throw unchecked(t);
+        }
+    }
+
+    /** How a library turns a non-zero status of function {@code fn} into an exception. */
+    @FunctionalInterface
+    interface StatusCheck {
+        void check(int status, String fn);
+    }
+
+    /** cuBLAS and cuBLASLt: the function and the bare status (cuBLAS has no error-string call before 12). */
+    static void cublasStatus(int status, String fn) {
+        if (status != 0) throw new RevtafException(fn + " failed with cuBLAS status " + status);
+    }
+
+    /**
+     * The object a create function returns through its first argument, {@code fn(&out, args...)}
+     * (handles and descriptors of every vendor library), its status checked by {@code check}.
+     */
+    static MemorySegment created(MethodHandle h, String fn, StatusCheck check, Object... args) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment p = a.allocate(ADDRESS);
+            Object[] all = new Object[args.length + 1];
+            all[0] = p;
+            System.arraycopy(args, 0, all, 1, args.length);
+            check.check(call(() -> (int) h.invokeWithArguments(all)), fn);
+            return p.get(ADDRESS, 0);
         }
     }
 

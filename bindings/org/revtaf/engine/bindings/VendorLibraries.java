@@ -145,7 +145,7 @@ public final class VendorLibraries {
         }
 
         private static void check(int status, String call) {
-            if (status != 0) throw new RevtafException(call + " failed with cuBLAS status " + status);
+            VendorCalls.cublasStatus(status, call);
         }
 
         /** Orders the handle's work on {@code stream} (NULL: the default stream). */
@@ -201,14 +201,7 @@ public final class VendorLibraries {
 
         /** A cuBLAS handle, or a RevtafException with the cuBLAS status (e.g. no GPU). */
         public MemorySegment create() {
-            try (Arena a = Arena.ofConfined()) {
-                MemorySegment h = a.allocate(ADDRESS);
-                int st = call(() -> (int) create.invokeExact(h));
-                if (st != 0) {
-                    throw new RevtafException("cublasCreate failed with cuBLAS status " + st);
-                }
-                return h.get(ADDRESS, 0);
-            }
+            return VendorCalls.created(create, "cublasCreate", VendorCalls::cublasStatus);
         }
 
         public void destroy(MemorySegment handle) {

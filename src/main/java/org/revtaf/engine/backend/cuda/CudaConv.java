@@ -43,6 +43,16 @@ final class CudaConv extends CudaFamily<ConvKernels> implements ConvKernels {
         cudnnPool = pool == VendorChoice.Impl.VENDOR ? ops : null;
     }
 
+    /** Whether cuDNN convolves g: chosen, and a batch that is not empty (cuDNN refuses empty tensors). */
+    private boolean cudnnTakes(Conv2dGeom g) {
+        return cudnnConv != null && g.n() > 0;
+    }
+
+    /** Whether cuDNN pools g: chosen, and a batch that is not empty. */
+    private boolean cudnnTakes(Pool2dGeom g) {
+        return cudnnPool != null && g.n() > 0;
+    }
+
     /** "cudnn" or "own". */
     String convPath() {
         return cudnnConv != null ? "cudnn" : "own";
@@ -96,7 +106,7 @@ final class CudaConv extends CudaFamily<ConvKernels> implements ConvKernels {
     @Override
     public void conv2d(Tensor out, Tensor x, Tensor w, Tensor bias, Conv2dGeom g) {
         if (!dense(out, x, w, bias)) host.conv2d(out, x, w, bias, g);
-        else if (cudnnConv != null && g.n() > 0) cudnnConv.conv2d(out, x, w, bias, g);
+        else if (cudnnTakes(g)) cudnnConv.conv2d(out, x, w, bias, g);
         else
             withGeom(
                     g,
@@ -110,7 +120,7 @@ final class CudaConv extends CudaFamily<ConvKernels> implements ConvKernels {
             host.conv2dBackward(dx, dw, db, dy, x, w, g);
             return;
         }
-        if (cudnnConv != null && g.n() > 0) { // cuDNN refuses empty tensors: ours write the zero gradients
+        if (cudnnTakes(g)) {
             cudnnConv.conv2dBackward(dx, dw, db, dy, x, w, g);
             return;
         }
@@ -124,8 +134,7 @@ final class CudaConv extends CudaFamily<ConvKernels> implements ConvKernels {
     @Override
     public void maxPool2d(Tensor out, Tensor argmax, Tensor x, Pool2dGeom g) {
         if (!dense(out, x) || !denseIndex(argmax)) host.maxPool2d(out, argmax, x, g);
-        else if (cudnnPool != null && g.n() > 0)
-            cudnnPool.pool(out, x, g, CudnnOps.poolMode(true, false)); // argmax unwritten
+        else if (cudnnTakes(g)) cudnnPool.pool(out, x, g, CudnnOps.poolMode(true, false)); // argmax unwritten
         else withGeom(g, geom -> k.maxPool2dFwd(stream, at(out), at(argmax), at(x), geom));
     }
 
@@ -133,22 +142,21 @@ final class CudaConv extends CudaFamily<ConvKernels> implements ConvKernels {
     public void maxPool2dBackward(Tensor dx, Tensor dy, Tensor argmax, Tensor x, Tensor out, Pool2dGeom g) {
         // the same test as the forward's: what cuDNN pooled forward it pools backward
         if (!dense(dx, dy) || !denseIndex(argmax)) host.maxPool2dBackward(dx, dy, argmax, x, out, g);
-        else if (cudnnPool != null && g.n() > 0)
-            cudnnPool.poolBackward(dx, dy, x, out, g, CudnnOps.poolMode(true, false));
+        else if (cudnnTakes(g)) cudnnPool.poolBackward(dx, dy, x, out, g, CudnnOps.poolMode(true, false));
         else withGeom(g, geom -> k.maxPool2dBwd(stream, at(dx), at(dy), at(argmax), geom));
     }
 
     @Override
     public void avgPool2d(Tensor out, Tensor x, Pool2dGeom g, boolean countIncludePad) {
         if (!dense(out, x)) host.avgPool2d(out, x, g, countIncludePad);
-        else if (cudnnPool != null && g.n() > 0) cudnnPool.pool(out, x, g, CudnnOps.poolMode(false, countIncludePad));
+        else if (cudnnTakes(g)) cudnnPool.pool(out, x, g, CudnnOps.poolMode(false, countIncludePad));
         else withGeom(g, geom -> k.avgPool2dFwd(stream, at(out), at(x), geom, countIncludePad ? 1 : 0));
     }
 
     @Override
     public void avgPool2dBackward(Tensor dx, Tensor dy, Tensor x, Tensor out, Pool2dGeom g, boolean countIncludePad) {
         if (!dense(dx, dy)) host.avgPool2dBackward(dx, dy, x, out, g, countIncludePad);
-        else if (cudnnPool != null && g.n() > 0 && dense(x, out))
+        else if (cudnnTakes(g) && dense(x, out))
             cudnnPool.poolBackward(dx, dy, x, out, g, CudnnOps.poolMode(false, countIncludePad));
         else withGeom(g, geom -> k.avgPool2dBwd(stream, at(dx), at(dy), geom, countIncludePad ? 1 : 0));
     }

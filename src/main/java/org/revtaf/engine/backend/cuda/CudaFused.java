@@ -104,8 +104,7 @@ final class CudaFused implements FusedKernels {
 
     @Override
     public DType attentionInputType(AttentionGeom g, DType given) {
-        boolean fused = kernelHeadDim(g.d()) && !g.drop().active();
-        if (fused && (bf16Attention || given == DType.BFLOAT16)) return DType.BFLOAT16;
+        if (fusedKernels(g) && (bf16Attention || given == DType.BFLOAT16)) return DType.BFLOAT16;
         return given == DType.BFLOAT16 ? DType.FLOAT32 : given;
     }
 
@@ -116,7 +115,7 @@ final class CudaFused implements FusedKernels {
         if (a.k().dtype() != t || a.v().dtype() != t)
             throw new RevtafException("device " + k.device() + ": attention q, k, v must share a dtype, got " + t + ", "
                     + a.k().dtype() + ", " + a.v().dtype());
-        if (!kernelHeadDim(g.d()) || g.drop().active())
+        if (!fusedKernels(g))
             throw new RevtafException("device " + k.device() + ": bfloat16 attention needs the fused kernels (head dim"
                     + " 32, 64 or 128 and no dropout), got head dim " + g.d()
                     + (g.drop().active() ? " with dropout" : ""));
@@ -379,8 +378,13 @@ final class CudaFused implements FusedKernels {
     }
 
     /** Whether the attention call runs unfused (no flash kernel for its head dim, or dropout); counted. */
+    /** Whether the flash attention kernels take the call: a head dim they are built for, no dropout. */
+    private static boolean fusedKernels(AttentionGeom g) {
+        return kernelHeadDim(g.d()) && !g.drop().active();
+    }
+
     private boolean unfusedAttention(AttentionGeom g) {
-        if (kernelHeadDim(g.d()) && !g.drop().active()) return false;
+        if (fusedKernels(g)) return false;
         attentionUnfused.incrementAndGet();
         return true;
     }
